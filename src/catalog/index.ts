@@ -1,0 +1,5 @@
+export { defineCatalog, combineCatalogs, CatalogError } from './define.js';
+export type { Catalog, CheckedEntries } from './define.js';
+export { lintCatalog } from './lint.js';
+export type { LintWarning } from './lint.js';
+export type { CatalogDescription, CatalogEntry, EventDefinition, EventTypeInfo, PiiAction, SchemaOf } from './types.js';

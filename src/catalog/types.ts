@@ -1,0 +1,93 @@
+import type { AnyValueMap } from '@opentelemetry/api-logs';
+import type { z } from 'zod';
+import type { Severity } from '../envelope/severity.js';
+
+/** What happens to a personal-data field before the event leaves the process. */
+export type PiiAction = 'hash' | 'drop';
+
+/**
+ * The long form of a catalog entry. The short form is the zod schema alone.
+ *
+ * @example
+ * defineCatalog({
+ *   'auth.user.login:1': {
+ *     schema: z.object({ user_id: z.string(), email: z.string() }),
+ *     description: 'A user signed in.',
+ *     pii: { email: 'hash' },
+ *   },
+ * });
+ */
+export interface EventDefinition<S extends z.ZodType = z.ZodType> {
+  /** The payload schema. Objects are the norm: the payload becomes the log body. */
+  schema: S;
+  /** One sentence that says what fact the event records. */
+  description?: string;
+  /** Overrides the severity derived from the action (`docs/mapping.md`). */
+  severity?: Severity;
+  /**
+   * Top-level payload fields that are personal data, and what to do with them
+   * before export: `hash` replaces the value by `sha256:<hex>` (salted with
+   * the emitter's `piiSalt`), `drop` removes the field. Applied to the copy
+   * sent to sinks; the caller's object is never changed.
+   */
+  pii?: Record<string, PiiAction>;
+  /**
+   * The name this event has on the wire when it is not the EventID's
+   * `domain.entity.action` (Intent's `event_type`, for example).
+   */
+  wireName?: string;
+  /**
+   * A payload field that carries a domain trace key (`TRACE-015`). When set,
+   * the key is mapped to a W3C trace id (`docs/mapping.md`).
+   */
+  traceKeyField?: string;
+  /** Free-form tags for tools and dashboards. */
+  tags?: readonly string[];
+}
+
+export type CatalogEntry = z.ZodType | EventDefinition;
+
+/** Schema of an entry in either form. */
+export type SchemaOf<E> = E extends EventDefinition<infer S> ? S : E extends z.ZodType ? E : never;
+
+/**
+ * Everything factline needs about one event type, computed once when the
+ * catalog is defined (STYLE.md practice 5), never on `emit`.
+ */
+export interface EventTypeInfo {
+  /** `auth.user.login:1` */
+  readonly id: string;
+  /** `auth.user.login`: the OpenTelemetry event name. */
+  readonly name: string;
+  readonly domain: string;
+  readonly entity: string;
+  readonly action: string;
+  readonly version: number;
+  readonly schema: z.ZodType;
+  readonly description: string | undefined;
+  readonly severity: Severity;
+  readonly wireName: string;
+  readonly pii: Readonly<Record<string, PiiAction>> | undefined;
+  readonly traceKeyField: string | undefined;
+  readonly tags: readonly string[];
+  /** Name of the catalog that defined it. */
+  readonly catalog: string;
+  /** The constant attributes of every log record of this type. */
+  readonly attributes: Readonly<AnyValueMap>;
+}
+
+/** A catalog as plain data, for tools and agents (`factline catalog --json`). */
+export interface CatalogDescription {
+  name: string;
+  events: {
+    id: string;
+    name: string;
+    version: number;
+    wire_name: string;
+    severity: Severity;
+    description?: string;
+    pii?: Record<string, PiiAction>;
+    tags?: string[];
+    json_schema: Record<string, unknown>;
+  }[];
+}

@@ -1,0 +1,161 @@
+import { context, diag, propagation, trace, type TracerProvider } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { INSTRUMENTATION_SCOPE } from '../wire.js';
+import { VERSION } from '../version.js';
+import { createOtelSink, type OtelSinkOptions } from './sink.js';
+import type { Sink } from '../sinks/sink.js';
+
+export interface OtelPipelineOptions {
+  /**
+   * `service.name` of the resource. Default: `OTEL_SERVICE_NAME`, else the
+   * `service.name` in `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:node`.
+   */
+  serviceName?: string;
+  /** `service.version` of the resource. Default: none. */
+  serviceVersion?: string;
+  /** More resource attributes; `OTEL_RESOURCE_ATTRIBUTES` is merged in too (it loses to these). */
+  resourceAttributes?: Record<string, string | number | boolean>;
+  /**
+   * Log exporter. Default: OTLP/HTTP to `OTEL_EXPORTER_OTLP_LOGS_ENDPOINT`
+   * or `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs` (default
+   * `http://localhost:4318/v1/logs`), headers and timeout from the standard
+   * `OTEL_EXPORTER_OTLP_*` variables. `null` disables logs export.
+   */
+  logExporter?: LogRecordExporter | null;
+  /** Span exporter; same defaults for traces (`/v1/traces`). `null` disables trace export. */
+  spanExporter?: SpanExporter | null;
+  /**
+   * Processors instead of the default batch processors (batch sizes and
+   * delays come from `OTEL_BLRP_*` / `OTEL_BSP_*`). Mostly for tests, with
+   * the SDK's `SimpleLogRecordProcessor` and in-memory exporters.
+   */
+  logProcessors?: LogRecordProcessor[];
+  spanProcessors?: SpanProcessor[];
+  /**
+   * Register the tracer provider, the async-hooks context manager and the
+   * W3C propagator globally, so that `trace.getActiveSpan()` works across
+   * `await`. Default true. Set false in a service that registers its own.
+   */
+  registerGlobals?: boolean;
+  /** Span event options of the OTLP sink. */
+  spanEvents?: OtelSinkOptions['spanEvents'];
+}
+
+export interface OtelPipeline {
+  readonly loggerProvider: LoggerProvider;
+  readonly tracerProvider: BasicTracerProvider;
+  /** The sink to give the emitter. */
+  readonly sink: Sink;
+  /** Exports everything buffered. */
+  forceFlush(): Promise<void>;
+  /** Flushes, then shuts both providers down. Safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+/** `OTEL_SDK_DISABLED=true` turns every exporter off, as the specification requires. */
+function sdkDisabled(env: NodeJS.ProcessEnv): boolean {
+  return (env.OTEL_SDK_DISABLED ?? '').trim().toLowerCase() === 'true';
+}
+
+/*
+ * sdk-logs 0.223's BatchLogRecordProcessor takes its sizes as options only;
+ * the specification's OTEL_BLRP_* variables are read here.
+ */
+function blrpFromEnv(env: NodeJS.ProcessEnv): { scheduledDelayMillis?: number; exportTimeoutMillis?: number; maxQueueSize?: number; maxExportBatchSize?: number } {
+  const out: Record<string, number> = {};
+  const read = (name: string, key: string) => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return;
+    const n = Number(raw);
+    if (Number.isInteger(n) && n > 0) out[key] = n;
+    else diag.warn(`factline: ${name}="${raw}" is not a positive integer; using the default`);
+  };
+  read('OTEL_BLRP_SCHEDULE_DELAY', 'scheduledDelayMillis');
+  read('OTEL_BLRP_EXPORT_TIMEOUT', 'exportTimeoutMillis');
+  read('OTEL_BLRP_MAX_QUEUE_SIZE', 'maxQueueSize');
+  read('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 'maxExportBatchSize');
+  return out;
+}
+
+function exporterChoice(value: string | undefined): 'otlp' | 'none' | 'console' {
+  const v = (value ?? 'otlp').split(',')[0]!.trim().toLowerCase();
+  if (v === 'none') return 'none';
+  if (v === 'console') return 'console';
+  if (v !== 'otlp' && v !== '') diag.warn(`factline: exporter "${v}" is not supported; using otlp`);
+  return 'otlp';
+}
+
+/**
+ * An OpenTelemetry SDK pipeline for a service that has none: a resource
+ * with `service.name`, batch processors, OTLP/HTTP exporters for logs and
+ * traces, and the standard `OTEL_*` variables honoured
+ * (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_EXPORTER_OTLP_*`,
+ * `OTEL_LOGS_EXPORTER`, `OTEL_TRACES_EXPORTER`, `OTEL_BLRP_*`, `OTEL_BSP_*`,
+ * `OTEL_SDK_DISABLED`). A service that already has an SDK does not need
+ * this: it passes its own logger to `createOtelSink`.
+ *
+ * @example
+ * const pipeline = createOtelPipeline({ serviceName: 'checkout' });
+ * const events = createEmitter(catalog, { sinks: [pipeline.sink] });
+ * process.on('SIGTERM', () => pipeline.shutdown());
+ */
+export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJS.ProcessEnv = process.env): OtelPipeline {
+  const fromEnv = detectResources({ detectors: [envDetector] });
+  const explicit: Record<string, string | number | boolean> = { ...options.resourceAttributes };
+  if (options.serviceName !== undefined) explicit['service.name'] = options.serviceName;
+  if (options.serviceVersion !== undefined) explicit['service.version'] = options.serviceVersion;
+  const resource = defaultResource().merge(fromEnv).merge(resourceFromAttributes(explicit));
+
+  const disabled = sdkDisabled(env);
+  let logProcessors = options.logProcessors;
+  if (logProcessors === undefined) {
+    const choice = disabled ? 'none' : exporterChoice(env.OTEL_LOGS_EXPORTER);
+    const exporter = options.logExporter === undefined ? (choice === 'otlp' ? new OTLPLogExporter() : null) : options.logExporter;
+    logProcessors = exporter && choice !== 'none' ? [new BatchLogRecordProcessor({ exporter, ...blrpFromEnv(env) })] : [];
+  }
+  let spanProcessors = options.spanProcessors;
+  if (spanProcessors === undefined) {
+    const choice = disabled ? 'none' : exporterChoice(env.OTEL_TRACES_EXPORTER);
+    const exporter = options.spanExporter === undefined ? (choice === 'otlp' ? new OTLPTraceExporter() : null) : options.spanExporter;
+    spanProcessors = exporter && choice !== 'none' ? [new BatchSpanProcessor(exporter)] : [];
+  }
+
+  const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
+  if (options.registerGlobals !== false) {
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(tracerProvider as TracerProvider);
+    logs.setGlobalLoggerProvider(loggerProvider);
+  }
+  const sink = createOtelSink({
+    logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, VERSION),
+    ...(options.spanEvents !== undefined ? { spanEvents: options.spanEvents } : {}),
+  });
+
+  let closing: Promise<void> | undefined;
+  const forceFlush = async () => {
+    await Promise.all([loggerProvider.forceFlush(), tracerProvider.forceFlush()]);
+  };
+  return {
+    loggerProvider,
+    tracerProvider,
+    sink: { ...sink, flush: forceFlush, shutdown: () => shutdown() },
+    forceFlush,
+    shutdown: () => shutdown(),
+  };
+  function shutdown(): Promise<void> {
+    closing ??= (async () => {
+      await forceFlush().catch(() => undefined);
+      await Promise.all([loggerProvider.shutdown(), tracerProvider.shutdown()]);
+    })();
+    return closing;
+  }
+}

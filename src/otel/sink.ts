@@ -1,0 +1,58 @@
+import { context, trace, TraceFlags, type Span, type Context } from '@opentelemetry/api';
+import { logs, type Logger } from '@opentelemetry/api-logs';
+import type { EventTypeInfo } from '../catalog/types.js';
+import type { FactlineEvent } from '../envelope/event.js';
+import type { Sink } from '../sinks/sink.js';
+import { INSTRUMENTATION_SCOPE } from '../wire.js';
+import { toLogRecord, toSpanEvent, type SpanEventMode } from './mapping.js';
+import { VERSION } from '../version.js';
+
+export interface OtelSinkOptions {
+  /** The logger to emit to. Default: `logs.getLogger('factline')` from the global LoggerProvider. */
+  logger?: Logger;
+  /**
+   * What span events carry: `payload` (envelope attributes and payload
+   * fields), `envelope` (envelope attributes only), or `false` (no span
+   * events). Default `payload`.
+   */
+  spanEvents?: SpanEventMode;
+  /** Called after each log record, with the span the event was added to (the Intent catalog's span builder uses it). */
+  afterEmit?: (event: FactlineEvent, type: EventTypeInfo, span: Span | undefined) => void;
+}
+
+/**
+ * The thin wiring of the mapping onto the OpenTelemetry API: one log record
+ * per event, in the context of the event's trace, and a span event on the
+ * active span when it belongs to that trace.
+ *
+ * @example
+ * createEmitter(catalog, { sinks: [createOtelSink({ logger: myProvider.getLogger('svc') })] });
+ */
+export function createOtelSink(options: OtelSinkOptions = {}): Sink {
+  const logger = options.logger ?? logs.getLogger(INSTRUMENTATION_SCOPE, VERSION);
+  const spanEvents = options.spanEvents ?? 'payload';
+  const afterEmit = options.afterEmit;
+
+  return {
+    name: 'otel',
+    write(event, type) {
+      let ctx: Context = context.active();
+      const active = trace.getSpan(ctx);
+      const activeSc = active?.spanContext();
+      if (event.trace_id !== undefined && event.span_id !== undefined && (activeSc === undefined || activeSc.spanId !== event.span_id)) {
+        // A trace derived from a trace key: give the record that trace's context.
+        ctx = trace.setSpanContext(ctx, { traceId: event.trace_id, spanId: event.span_id, traceFlags: TraceFlags.SAMPLED, isRemote: true });
+      }
+      const record = toLogRecord(event, type);
+      record.context = ctx;
+      logger.emit(record);
+      let target: Span | undefined;
+      if (spanEvents !== false && active !== undefined && active.isRecording() && activeSc!.traceId === event.trace_id) {
+        const se = toSpanEvent(event, type, spanEvents);
+        active.addEvent(se.name, se.attributes, se.time);
+        target = active;
+      }
+      afterEmit?.(event, type, target);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * factline's own run-time failures. After set-up, the library never throws
+ * into the host application (STYLE.md practice 3): a failure becomes a
+ * `RuntimeProblem`, goes to the one configured handler, and is counted.
+ *
+ * The codes are stable and documented in `docs/errors.md`; the Intent catalog
+ * emits them as `system.error` events (`error_code`).
+ */
+export type RuntimeProblemCode =
+  /** A payload failed validation in `report` mode; the event was still delivered, flagged. */
+  | 'FACTLINE_VALIDATION_FAILED'
+  /** An event was rejected before any sink: unknown EventID or unserialisable payload in `report` mode. */
+  | 'FACTLINE_EVENT_REJECTED'
+  /** An exporter (OTLP) reported a failed export. */
+  | 'FACTLINE_EXPORT_FAILED'
+  /** The events file could not be opened or written. */
+  | 'FACTLINE_FILE_NOT_WRITABLE'
+  /** A torn (partial) last line was found in the events file and moved aside. */
+  | 'FACTLINE_FILE_TORN_LINE'
+  /** A sink threw; the event still reached the other sinks. */
+  | 'FACTLINE_SINK_FAILED'
+  /** The error handler itself threw. */
+  | 'FACTLINE_HANDLER_FAILED';
+
+export interface RuntimeProblem {
+  code: RuntimeProblemCode;
+  message: string;
+  /** The EventID concerned, when there is one. */
+  event_id?: string;
+  /** The sink concerned, when there is one. */
+  sink?: string;
+  /** Structured details (validation issues, file path, ...). */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export type ProblemHandler = (problem: RuntimeProblem) => void;
+
+/**
+ * The default handler: one line on stderr per problem code (warn once, as
+ * the OpenTelemetry SDK does for its diagnostics), then silence; the
+ * counters keep counting.
+ */
+export function createWarnOnceHandler(write: (line: string) => void = (l) => process.stderr.write(l)): ProblemHandler {
+  const seen = new Set<string>();
+  return (p) => {
+    if (seen.has(p.code)) return;
+    seen.add(p.code);
+    write(`factline: ${p.code}: ${p.message} (further ${p.code} problems are counted, not printed)\n`);
+  };
+}
+
+/**
+ * Wraps a handler so that it can never throw into the caller, and counts
+ * every problem by code.
+ */
+export class ProblemReporter {
+  readonly counts: Partial<Record<RuntimeProblemCode, number>> = {};
+  private readonly handlers: ProblemHandler[];
+
+  constructor(handler: ProblemHandler) {
+    this.handlers = [handler];
+  }
+
+  /** Adds a listener (the Intent catalog's `system.error` emitter uses this). */
+  subscribe(handler: ProblemHandler): () => void {
+    this.handlers.push(handler);
+    return () => {
+      const i = this.handlers.indexOf(handler);
+      if (i >= 0) this.handlers.splice(i, 1);
+    };
+  }
+
+  report(problem: RuntimeProblem): void {
+    this.counts[problem.code] = (this.counts[problem.code] ?? 0) + 1;
+    for (const h of this.handlers) {
+      try {
+        h(problem);
+      } catch (e) {
+        this.counts.FACTLINE_HANDLER_FAILED = (this.counts.FACTLINE_HANDLER_FAILED ?? 0) + 1;
+        void e;
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+import { SeverityNumber } from '@opentelemetry/api-logs';
+import { trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmitter } from '../../src/emitter/index.js';
+import { idsForTraceKey } from '../../src/otel/trace-key.js';
+import { toLogRecord, toSpanEvent } from '../../src/otel/mapping.js';
+import { authCatalog } from '../fixtures-catalog.js';
+import { memoryPipeline } from '../helpers.js';
+import { createOtelSink } from '../../src/otel/sink.js';
+
+const login = { user_id: '550e8400-e29b-41d4-a716-446655440000', ip: '192.168.1.42', method: 'password' as const, mfa: true };
+
+describe('the pure mapping', () => {
+  it('maps an event to a log record field by field', () => {
+    const type = authCatalog.get('auth.user.login:1')!;
+    const event = {
+      schema_version: 1,
+      id: '019bd5a1-0000-7000-8000-000000000001',
+      event_id: 'auth.user.login:1',
+      time: '2026-01-23T14:32:01.000Z',
+      observed_time: '2026-01-23T14:32:01.500Z',
+      source: { type: 'child_agent' as const, model: 'claude-3.5-sonnet' },
+      severity: 'INFO' as const,
+      trace_key: 'TRACE-015',
+      causation_id: '019bd5a1-0000-7000-8000-000000000000',
+      session_id: 'session-001',
+      payload: login,
+    };
+    expect(toLogRecord(event, type)).toEqual({
+      eventName: 'auth.user.login',
+      timestamp: new Date('2026-01-23T14:32:01.000Z'),
+      observedTimestamp: new Date('2026-01-23T14:32:01.500Z'),
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'INFO',
+      body: login,
+      attributes: {
+        'factline.event.id': 'auth.user.login:1',
+        'factline.event.domain': 'auth',
+        'factline.event.entity': 'user',
+        'factline.event.action': 'login',
+        'factline.event.version': 1,
+        'factline.catalog': 'auth',
+        'factline.event.instance_id': '019bd5a1-0000-7000-8000-000000000001',
+        'factline.event.schema_version': 1,
+        'factline.source.type': 'child_agent',
+        'factline.source.model': 'claude-3.5-sonnet',
+        'factline.trace_key': 'TRACE-015',
+        'factline.causation_id': '019bd5a1-0000-7000-8000-000000000000',
+        'session.id': 'session-001',
+      },
+    });
+  });
+
+  it('flags an invalid event with its issues as JSON', () => {
+    const type = authCatalog.get('auth.user.logout:1')!;
+    const issues = [{ code: 'schema' as const, schemaCode: 'invalid_type', path: ['reason'], message: 'expected string' }];
+    const record = toLogRecord(
+      { schema_version: 1, id: 'x', event_id: type.id, time: '2026-01-01T00:00:00.000Z', observed_time: '2026-01-01T00:00:00.000Z', source: { type: 'runtime' }, severity: 'INFO', payload: { user_id: 'u', reason: 3 }, invalid: { issues } },
+      type,
+    );
+    expect(record.attributes!['factline.valid']).toBe(false);
+    expect(JSON.parse(record.attributes!['factline.validation.issues'] as string)).toEqual(issues);
+  });
+
+  it('puts payload fields on the span event, flattened, with the envelope attributes', () => {
+    const type = authCatalog.get('auth.user.login:1')!;
+    const se = toSpanEvent(
+      { schema_version: 1, id: 'i', event_id: type.id, time: '2026-01-01T00:00:00.000Z', observed_time: '2026-01-01T00:00:00.000Z', source: { type: 'tool', name: 'grep' }, severity: 'INFO', payload: { a: 1, nested: { b: 'x', c: [1, 2] }, mixed: [1, 'a'], gone: null } },
+      type,
+    );
+    expect(se.name).toBe('auth.user.login');
+    expect(se.attributes).toMatchObject({ a: 1, 'nested.b': 'x', 'nested.c': [1, 2], mixed: '[1,"a"]', 'factline.source.name': 'grep', 'factline.event.id': 'auth.user.login:1' });
+    expect(se.attributes).not.toHaveProperty('gone');
+  });
+});
+
+describe('the SDK wiring', () => {
+  let pipeline: ReturnType<typeof memoryPipeline> | undefined;
+  afterEach(async () => {
+    await pipeline?.shutdown();
+    pipeline = undefined;
+  });
+
+  it('emits one log record per event with the resource, scope, event name and body', () => {
+    pipeline = memoryPipeline('checkout');
+    const events = createEmitter(authCatalog, { sinks: [pipeline.sink], validation: 'strict', now: () => Date.parse('2026-01-23T14:32:01.000Z') });
+    events.emit('auth.user.login:1', login);
+    const [rec] = pipeline.logs.getFinishedLogRecords();
+    expect(pipeline.logs.getFinishedLogRecords()).toHaveLength(1);
+    expect(rec!.eventName).toBe('auth.user.login');
+    expect(rec!.resource.attributes['service.name']).toBe('checkout');
+    expect(rec!.instrumentationScope.name).toBe('factline');
+    expect(rec!.body).toEqual(login);
+    expect(rec!.severityNumber).toBe(SeverityNumber.INFO);
+    expect(rec!.hrTime).toEqual([Date.parse('2026-01-23T14:32:01.000Z') / 1000, 0]);
+    expect(rec!.attributes['factline.event.version']).toBe(1);
+  });
+
+  it('adds a span event to the active span, and the log record carries its trace and span ids', () => {
+    pipeline = memoryPipeline();
+    const events = createEmitter(authCatalog, { sinks: [pipeline.sink], validation: 'strict' });
+    const tracer = pipeline.tracerProvider.getTracer('test');
+    let emitted: ReturnType<typeof events.emit>;
+    tracer.startActiveSpan('request', (span) => {
+      emitted = events.emit('auth.user.login:1', login);
+      span.end();
+    });
+    const [span] = pipeline.spans.getFinishedSpans();
+    const [rec] = pipeline.logs.getFinishedLogRecords();
+    expect(rec!.spanContext?.traceId).toBe(span!.spanContext().traceId);
+    expect(rec!.spanContext?.spanId).toBe(span!.spanContext().spanId);
+    expect(emitted!.trace_id).toBe(span!.spanContext().traceId);
+    expect(span!.events.map((e) => e.name)).toEqual(['auth.user.login']);
+    expect(span!.events[0]!.attributes).toMatchObject({ user_id: login.user_id, mfa: true, 'factline.event.id': 'auth.user.login:1' });
+  });
+
+  it('puts events with the same trace key into one derived trace, the key kept as an attribute', () => {
+    pipeline = memoryPipeline();
+    const a = createEmitter(authCatalog, { sinks: [pipeline.sink], validation: 'strict' });
+    const b = createEmitter(authCatalog, { sinks: [pipeline.sink], validation: 'strict' });
+    a.emit('auth.user.login:1', login, { traceKey: 'TRACE-015' });
+    b.emit('auth.user.logout:1', { user_id: 'u', reason: 'user_initiated' }, { traceKey: 'TRACE-015' });
+    const recs = pipeline.logs.getFinishedLogRecords();
+    expect(recs.map((r) => r.spanContext?.traceId)).toEqual([idsForTraceKey('TRACE-015').traceId, idsForTraceKey('TRACE-015').traceId]);
+    expect(recs.map((r) => r.attributes['factline.trace_key'])).toEqual(['TRACE-015', 'TRACE-015']);
+    expect(trace.getActiveSpan()).toBeUndefined();
+  });
+
+  it('adds no span event when span events are turned off, and still emits the log record', () => {
+    pipeline = memoryPipeline();
+    const sink = createOtelSink({ logger: pipeline.loggerProvider.getLogger('factline'), spanEvents: false });
+    const events = createEmitter(authCatalog, { sinks: [sink], validation: 'strict' });
+    pipeline.tracerProvider.getTracer('test').startActiveSpan('request', (span) => {
+      events.emit('auth.user.login:1', login);
+      span.end();
+    });
+    expect(pipeline.spans.getFinishedSpans()[0]!.events).toEqual([]);
+    expect(pipeline.logs.getFinishedLogRecords()).toHaveLength(1);
+  });
+});
