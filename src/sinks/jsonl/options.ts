@@ -1,0 +1,121 @@
+import type { FactlineEvent } from '../../envelope/event.js';
+import type { EventTypeInfo } from '../../catalog/types.js';
+
+/**
+ * When the file sink asks the kernel to put written lines on disk.
+ *
+ * Every line is handed to the kernel with a synchronous `write(2)` before
+ * `emit` returns, so under every policy a *process* crash (uncaught
+ * exception, `kill -9`, OOM kill) loses nothing that was written; at worst a
+ * crash in the middle of one line leaves a torn last line, which the next
+ * open moves aside. The policies differ on *power loss or kernel crash*:
+ *
+ * - `always`: `fdatasync(2)` after every line. Nothing whose `emit` returned
+ *   is lost. Costs one disk flush per event (milliseconds on most disks).
+ * - `interval`: `fdatasync(2)` every `fsyncIntervalMs` when something was
+ *   written. Loses at most the last interval of events (plus a torn tail).
+ * - `never`: left to the OS's write-back (about 30 s on Linux by default),
+ *   except on `flush()`, `shutdown()` and rotation, which always sync.
+ */
+export type FsyncPolicy = 'always' | 'interval' | 'never';
+
+/** Turns an event into the object written on its line, in place of the envelope. */
+export type JsonlFormat = (event: FactlineEvent, type: EventTypeInfo) => Record<string, unknown>;
+
+export interface JsonlSinkOptions {
+  /**
+   * The events file. Default: env `FACTLINE_EVENTS_FILE` when set and not
+   * empty, else `./events.jsonl` (relative to the working directory). The
+   * parent directory is created when missing. One writing process per file:
+   * two writers would interleave their chains.
+   */
+  path?: string;
+  /** Durability policy, see {@link FsyncPolicy}. Default `'interval'`. */
+  fsync?: FsyncPolicy;
+  /** Period of the `'interval'` fsync timer (the timer is `unref()`ed). Default `1000` ms. */
+  fsyncIntervalMs?: number;
+  /**
+   * Rotate before a line would take the file past this size. Default
+   * `67108864` (64 MiB); `0` never rotates. A single line larger than this
+   * is still written, alone in its file.
+   */
+  maxBytes?: number;
+  /** Rotated files kept (`events.jsonl.1` … `.maxFiles`); older ones are deleted. Default `5`. */
+  maxFiles?: number;
+  /** After the file could not be opened or written, wait this long before trying again. Default `5000` ms. */
+  reopenIntervalMs?: number;
+  /**
+   * Add the hash chain fields `seq`, `prev_hash`, `hash` to every line.
+   * Default `true`. Set it to `false` for a foreign flat format that has no chain.
+   */
+  chain?: boolean;
+  /**
+   * Replaces the envelope object of each line (Intent's flat format, for
+   * example). The chain fields, when `chain` is on, are added after the
+   * object's own keys and override keys of the same name. Default: the
+   * envelope, fields in `FactlineEvent` order.
+   */
+  format?: JsonlFormat;
+  /** Sink name in problems and stats. Default `'jsonl'`. */
+  name?: string;
+  /** Clock in epoch milliseconds, for the reopen back-off and torn-file names. Default `Date.now`. */
+  now?: () => number;
+}
+
+export const DEFAULT_EVENTS_FILE = './events.jsonl';
+/** Environment variable naming the events file. */
+export const EVENTS_FILE_ENV = 'FACTLINE_EVENTS_FILE';
+export const DEFAULT_FSYNC_INTERVAL_MS = 1000;
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_FILES = 5;
+export const DEFAULT_REOPEN_INTERVAL_MS = 5000;
+
+export interface ResolvedJsonlOptions {
+  path: string;
+  fsync: FsyncPolicy;
+  fsyncIntervalMs: number;
+  maxBytes: number;
+  maxFiles: number;
+  reopenIntervalMs: number;
+  chain: boolean;
+  format: JsonlFormat | undefined;
+  name: string;
+  now: () => number;
+}
+
+function nonNegative(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v < 0) {
+    throw new RangeError(`createJsonlSink: ${name} must be a finite number ≥ 0, got ${String(v)}`);
+  }
+  return v;
+}
+
+function positive(name: string, v: number | undefined, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isFinite(v) || v <= 0) {
+    throw new RangeError(`createJsonlSink: ${name} must be a finite number > 0, got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Fills in defaults. Throws at set-up, with the option's name, on a bad value. */
+export function resolveJsonlOptions(o: JsonlSinkOptions, env: NodeJS.ProcessEnv = process.env): ResolvedJsonlOptions {
+  const fsync = o.fsync ?? 'interval';
+  if (fsync !== 'always' && fsync !== 'interval' && fsync !== 'never') {
+    throw new RangeError(`createJsonlSink: fsync must be 'always', 'interval' or 'never', got ${JSON.stringify(fsync)}`);
+  }
+  const fromEnv = env[EVENTS_FILE_ENV];
+  return {
+    path: o.path ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_EVENTS_FILE),
+    fsync,
+    fsyncIntervalMs: positive('fsyncIntervalMs', o.fsyncIntervalMs, DEFAULT_FSYNC_INTERVAL_MS),
+    maxBytes: nonNegative('maxBytes', o.maxBytes, DEFAULT_MAX_BYTES),
+    maxFiles: Math.floor(nonNegative('maxFiles', o.maxFiles, DEFAULT_MAX_FILES)),
+    reopenIntervalMs: nonNegative('reopenIntervalMs', o.reopenIntervalMs, DEFAULT_REOPEN_INTERVAL_MS),
+    chain: o.chain ?? true,
+    format: o.format,
+    name: o.name ?? 'jsonl',
+    now: o.now ?? Date.now,
+  };
+}

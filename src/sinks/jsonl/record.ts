@@ -1,0 +1,50 @@
+import type { FactlineEvent } from '../../envelope/event.js';
+import { CHAIN_FIELD, computeRecordHash } from '../../chain/record.js';
+
+/**
+ * The envelope as the object written on a line, its fields in the wire order
+ * of `FactlineEvent` (seed 003: "field order matches the spec"). Absent
+ * optional fields are left out rather than written as `null`.
+ *
+ * @example
+ * JSON.stringify(envelopeRecord(event)); // '{"schema_version":1,"id":"…","event_id":"auth.user.login:1",…}'
+ */
+export function envelopeRecord(e: FactlineEvent): Record<string, unknown> {
+  const r: Record<string, unknown> = {
+    schema_version: e.schema_version,
+    id: e.id,
+    event_id: e.event_id,
+    time: e.time,
+    observed_time: e.observed_time,
+    source: e.source,
+    severity: e.severity,
+  };
+  if (e.trace_id !== undefined) r.trace_id = e.trace_id;
+  if (e.span_id !== undefined) r.span_id = e.span_id;
+  if (e.trace_key !== undefined) r.trace_key = e.trace_key;
+  if (e.causation_id !== undefined) r.causation_id = e.causation_id;
+  if (e.session_id !== undefined) r.session_id = e.session_id;
+  r.payload = e.payload;
+  if (e.invalid !== undefined) r.invalid = e.invalid;
+  return r;
+}
+
+/**
+ * Adds the chain fields to `record` (mutating it: it is the sink's own
+ * object) and returns the complete line, `\n` included, and its hash.
+ *
+ * @throws TypeError for a BigInt or a cycle in the record. Nothing has been
+ * written at that point; the caller reports and drops the event.
+ */
+export function chainedLine(record: Record<string, unknown>, seq: number, prevHash: string): { line: string; hash: string } {
+  // A `format` may return keys of these names: drop them so that the chain
+  // fields come last, in this order, and a stale "hash" is not hashed.
+  delete record[CHAIN_FIELD.SEQ];
+  delete record[CHAIN_FIELD.PREV_HASH];
+  delete record[CHAIN_FIELD.HASH];
+  record[CHAIN_FIELD.SEQ] = seq;
+  record[CHAIN_FIELD.PREV_HASH] = prevHash;
+  const hash = computeRecordHash(record);
+  record[CHAIN_FIELD.HASH] = hash;
+  return { line: JSON.stringify(record) + '\n', hash };
+}

@@ -1,0 +1,206 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { computeRecordHash, GENESIS_HASH, verifyChain, verifyChainFiles, verifyChainLines } from '../../src/chain/index.js';
+import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
+import { collectProblems, makeEvent, tempDir, typeInfo } from '../sinks/fixtures.js';
+
+const type = typeInfo('auth.user.login:1');
+
+/** Hand-built chain lines, independent of the sink. */
+function chainLines(n: number, firstSeq = 1, prev = GENESIS_HASH): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const rec: Record<string, unknown> = { n: i, seq: firstSeq + i, prev_hash: prev };
+    rec.hash = computeRecordHash(rec);
+    prev = rec.hash as string;
+    out.push(JSON.stringify(rec));
+  }
+  return out;
+}
+
+describe('verifyChain over a file written by the JSONL sink', () => {
+  let dir: string;
+  let cleanup: () => void;
+  let path: string;
+
+  beforeEach(async () => {
+    ({ dir, cleanup } = tempDir());
+    path = join(dir, 'events.jsonl');
+    const sink = createJsonlSink({ path, fsync: 'never', maxBytes: 0 });
+    sink.start!(collectProblems().ctx);
+    for (let i = 1; i <= 1000; i++) sink.write(makeEvent({ n: i, note: `event number ${i}` }), type);
+    await sink.shutdown();
+  });
+  afterEach(() => cleanup());
+
+  const lines = (): string[] => readFileSync(path, 'utf8').split('\n').slice(0, -1);
+  const rewrite = (ls: string[]): void => writeFileSync(path, ls.map((l) => l + '\n').join(''));
+
+  it('accepts 1000 intact records and returns the last hash and seq', async () => {
+    const r = await verifyChain(path);
+    const last = JSON.parse(lines()[999]!) as { hash: string };
+    expect(r).toEqual({ ok: true, records: 1000, lastHash: last.hash, lastSeq: 1000, firstSeq: 1, firstPrevHash: GENESIS_HASH });
+  });
+
+  it('reports hash_mismatch at line 437 when one byte of that line is flipped', async () => {
+    const ls = lines();
+    const line = ls[436]!;
+    const at = line.indexOf('"note":"') + '"note":"'.length;
+    ls[436] = line.slice(0, at) + String.fromCharCode(line.charCodeAt(at) ^ 1) + line.slice(at + 1);
+    rewrite(ls);
+    const r = await verifyChain(path);
+    expect(r).toMatchObject({ ok: false, line: 437, reason: 'hash_mismatch', records_checked: 436, file: path });
+  });
+
+  it('reports seq_gap at the line after a deleted line', async () => {
+    const ls = lines();
+    ls.splice(499, 1); // line 500 removed; old line 501 is now line 500
+    rewrite(ls);
+    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 500, reason: 'seq_gap', records_checked: 499 });
+  });
+
+  it('reports seq_gap where two lines were swapped', async () => {
+    const ls = lines();
+    [ls[9], ls[10]] = [ls[10]!, ls[9]!];
+    rewrite(ls);
+    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 10, reason: 'seq_gap' });
+  });
+
+  it('reports prev_hash_mismatch when a line was deleted and the rest renumbered with valid hashes but old links', async () => {
+    const ls = lines().map((l) => JSON.parse(l) as Record<string, unknown>);
+    ls.splice(99, 1);
+    // A forger who renumbers and rehashes but cannot fix the link of line 100:
+    for (let i = 99; i < ls.length; i++) {
+      const rec = ls[i]!;
+      rec.seq = i + 1;
+      if (i > 99) rec.prev_hash = ls[i - 1]!.hash;
+      rec.hash = computeRecordHash(rec);
+    }
+    rewrite(ls.map((r) => JSON.stringify(r)));
+    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 100, reason: 'prev_hash_mismatch' });
+  });
+
+  it('reports bad_json at a line that is not JSON, and missing_field at a record without a hash', async () => {
+    const ls = lines();
+    ls[19] = ls[19]!.slice(0, 30);
+    rewrite(ls);
+    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 20, reason: 'bad_json' });
+
+    const again = lines();
+    again[19] = JSON.stringify({ n: 1, seq: 20, prev_hash: GENESIS_HASH });
+    rewrite(again);
+    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 20, reason: 'missing_field' });
+  });
+
+  it.runIf(existsSync('/proc/self/fd'))('closes the file when it stops at a broken line', async () => {
+    const ls = lines();
+    ls[0] = 'garbage';
+    rewrite(ls);
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const before = open();
+    for (let i = 0; i < 20; i++) expect(await verifyChain(path)).toMatchObject({ ok: false, line: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(open()).toBeLessThanOrEqual(before);
+  });
+
+  it('rejects when the file does not exist, since that is not a chain break', async () => {
+    await expect(verifyChain(join(dir, 'missing.jsonl'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('verifyChainLines', () => {
+  it('accepts an empty input as an empty chain', async () => {
+    expect(await verifyChainLines([])).toEqual({ ok: true, records: 0, lastHash: GENESIS_HASH, lastSeq: 0, firstSeq: undefined, firstPrevHash: undefined });
+  });
+
+  it('accepts async iterables', async () => {
+    async function* gen(): AsyncGenerator<string> {
+      yield* chainLines(3);
+    }
+    expect(await verifyChainLines(gen())).toMatchObject({ ok: true, records: 3, lastSeq: 3 });
+  });
+
+  it('insists that a record with seq 1 starts from the genesis hash', async () => {
+    const ls = chainLines(2, 1, 'f'.repeat(64));
+    expect(await verifyChainLines(ls)).toMatchObject({ ok: false, line: 1, reason: 'prev_hash_mismatch' });
+  });
+
+  it('accepts a continuation on its own, anchored at its first record, and says where it starts', async () => {
+    const whole = chainLines(10);
+    const r = await verifyChainLines(whole.slice(4));
+    const fifth = JSON.parse(whole[3]!) as { hash: string };
+    expect(r).toMatchObject({ ok: true, records: 6, lastSeq: 10, firstSeq: 5, firstPrevHash: fifth.hash });
+  });
+
+  it('checks a continuation against expectSeq and expectPrevHash', async () => {
+    const whole = chainLines(10);
+    const fourth = JSON.parse(whole[3]!) as { hash: string; seq: number };
+    expect(await verifyChainLines(whole.slice(4), { expectSeq: 5, expectPrevHash: fourth.hash })).toMatchObject({ ok: true, records: 6 });
+    expect(await verifyChainLines(whole.slice(4), { expectSeq: 4 })).toMatchObject({ ok: false, line: 1, reason: 'seq_gap' });
+    expect(await verifyChainLines(whole.slice(4), { expectPrevHash: GENESIS_HASH })).toMatchObject({ ok: false, line: 1, reason: 'prev_hash_mismatch' });
+  });
+
+  it('requires a whole chain when told to expect seq 1 from genesis', async () => {
+    const whole = chainLines(10);
+    expect(await verifyChainLines(whole.slice(1), { expectSeq: 1, expectPrevHash: GENESIS_HASH })).toMatchObject({ ok: false, line: 1, reason: 'seq_gap' });
+  });
+
+  it('pulls lines one at a time and stops at the first broken one', async () => {
+    const ls = chainLines(3);
+    let pulled = 0;
+    function* source(): Generator<string> {
+      for (const l of [ls[0]!, ls[1]!, 'garbage']) {
+        pulled++;
+        yield l;
+      }
+      throw new Error('read past the first broken line');
+    }
+    expect(await verifyChainLines(source())).toMatchObject({ ok: false, line: 3, reason: 'bad_json', records_checked: 2 });
+    expect(pulled).toBe(3);
+  });
+
+  it('treats a blank line and a JSON array as bad_json', async () => {
+    const ls = chainLines(3);
+    expect(await verifyChainLines([ls[0]!, '', ls[1]!])).toMatchObject({ ok: false, line: 2, reason: 'bad_json' });
+    expect(await verifyChainLines(['[1,2]'])).toMatchObject({ ok: false, line: 1, reason: 'bad_json' });
+  });
+
+  it('treats a non-integer or missing seq as missing_field', async () => {
+    const rec: Record<string, unknown> = { seq: 1.5, prev_hash: GENESIS_HASH };
+    rec.hash = computeRecordHash(rec);
+    expect(await verifyChainLines([JSON.stringify(rec)])).toMatchObject({ ok: false, line: 1, reason: 'missing_field' });
+    expect(await verifyChainLines(['{"prev_hash":"x","hash":"y"}'])).toMatchObject({ ok: false, reason: 'missing_field' });
+  });
+});
+
+describe('verifyChainFiles', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  const put = (name: string, ls: string[]): string => {
+    const p = join(dir, name);
+    writeFileSync(p, ls.map((l) => l + '\n').join(''));
+    return p;
+  };
+
+  it('verifies files that continue each other, oldest first', async () => {
+    const whole = chainLines(9);
+    const files = [put('a', whole.slice(0, 3)), put('b', whole.slice(3, 6)), put('c', whole.slice(6))];
+    expect(await verifyChainFiles(files)).toMatchObject({ ok: true, records: 9, lastSeq: 9, firstSeq: 1 });
+  });
+
+  it('names the file and the line where the set breaks', async () => {
+    const whole = chainLines(9);
+    const files = [put('a', whole.slice(0, 3)), put('b', whole.slice(4, 6)), put('c', whole.slice(6))];
+    expect(await verifyChainFiles(files)).toMatchObject({ ok: false, file: files[1], line: 1, reason: 'seq_gap', records_checked: 3 });
+  });
+
+  it('finds files given in the wrong order', async () => {
+    const whole = chainLines(6);
+    const files = [put('a', whole.slice(0, 3)), put('b', whole.slice(3))];
+    expect(await verifyChainFiles([files[1]!, files[0]!])).toMatchObject({ ok: false, file: files[0], line: 1 });
+  });
+});

@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EventTypeInfo } from '../../src/catalog/types.js';
+import type { FactlineEvent } from '../../src/envelope/event.js';
+import type { Severity } from '../../src/envelope/severity.js';
+import type { RuntimeProblem } from '../../src/problems.js';
+import type { SinkContext } from '../../src/sinks/sink.js';
+
+/** The parts of an EventTypeInfo the sinks read; the rest is never touched. */
+export function typeInfo(id: string, severity: Severity = 'INFO'): EventTypeInfo {
+  return { id, name: id.slice(0, id.indexOf(':')), severity } as unknown as EventTypeInfo;
+}
+
+let counter = 0;
+
+/** A complete event with a fixed clock, so lines and hashes are reproducible. */
+export function makeEvent(payload: unknown, overrides: Partial<FactlineEvent> = {}): FactlineEvent {
+  counter++;
+  const time = overrides.time ?? '2026-01-23T14:32:01.000Z';
+  return {
+    schema_version: 1,
+    id: `01948f3a-0000-7000-8000-${counter.toString(16).padStart(12, '0')}`,
+    event_id: 'auth.user.login:1',
+    time,
+    observed_time: time,
+    source: { type: 'runtime' },
+    severity: 'INFO',
+    payload,
+    ...overrides,
+  };
+}
+
+/** A sink context that keeps every problem reported. */
+export function collectProblems(): { ctx: SinkContext; problems: RuntimeProblem[] } {
+  const problems: RuntimeProblem[] = [];
+  return { ctx: { report: (p) => problems.push(p) }, problems };
+}
+
+/** A fresh temp directory and its clean-up. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'factline-sinks-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
