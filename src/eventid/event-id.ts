@@ -1,0 +1,52 @@
+/**
+ * The EventID model: the four components of `domain.entity.action:version`
+ * (EventID spec v1.0, "EventID Format").
+ */
+
+/**
+ * A parsed EventID. Field names follow the spec's reference TypeScript
+ * `interface EventId`; the fields are `readonly` because a parsed id is a value.
+ *
+ * @example
+ * const id: EventId = { domain: 'auth', entity: 'user', action: 'login', version: 1 };
+ */
+export interface EventId {
+  /** The system or bounded context where the event originates, e.g. `auth`. */
+  readonly domain: string;
+  /** The object or resource the event relates to, e.g. `user`. */
+  readonly entity: string;
+  /** What happened, e.g. `login`. */
+  readonly action: string;
+  /** Schema version, an integer from 1 to {@link MAX_EVENT_ID_VERSION}. */
+  readonly version: number;
+}
+
+/**
+ * The loose shape of an EventID string, for `isEventId` to narrow to. It only
+ * says "three dots then a colon and a number"; the exact grammar is checked at
+ * run time by `parseEventId` and at compile time by `ValidEventId<S>`.
+ *
+ * @example
+ * const s: EventIdString = 'auth.user.login:1';
+ */
+export type EventIdString = `${string}.${string}.${string}:${number}`;
+
+/** The three identifier components, in the order the grammar gives them. */
+export type EventIdIdentifierPart = 'domain' | 'entity' | 'action';
+
+/** Any component of an EventID. */
+export type EventIdPart = EventIdIdentifierPart | 'version';
+
+/**
+ * The largest version factline accepts: 2^31 - 1 = 2147483647.
+ *
+ * The grammar's `positive_integer` has no upper bound, but the spec's reference
+ * implementations store the version in a Rust `u32` and in a PostgreSQL
+ * `INTEGER` column (`split_part(...)::INTEGER`, a 32-bit signed integer). The
+ * smaller of the two is the largest version every reference system can hold,
+ * so factline rejects larger ones with code `version_too_large`.
+ *
+ * @example
+ * MAX_EVENT_ID_VERSION; // 2147483647
+ */
+export const MAX_EVENT_ID_VERSION = 2_147_483_647;
