@@ -40,8 +40,6 @@ export const ATTR = {
   VALID: 'factline.valid',
   /** JSON array of validation issues, present only when `factline.valid` is false. */
   VALIDATION_ISSUES: 'factline.validation.issues',
-  /** Prefix of payload fields copied onto span events. */
-  PAYLOAD_PREFIX: 'factline.payload.',
 } as const;
 
 /** Instrumentation scope under which factline creates its loggers and tracers. */
