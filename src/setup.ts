@@ -58,7 +58,14 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
   let pipeline: OtelPipeline | undefined;
   const spanEvents = options.spanEvents !== undefined ? { spanEvents: options.spanEvents } : {};
   if (options.logger) {
-    sinks.push(createOtelSink({ logger: options.logger, ...spanEvents }));
+    sinks.push(
+      createOtelSink({
+        logger: options.logger,
+        ...spanEvents,
+        ...(options.spanFor !== undefined ? { spanFor: options.spanFor } : {}),
+        ...(options.afterEmit !== undefined ? { afterEmit: options.afterEmit } : {}),
+      }),
+    );
   } else if (options.otlp !== false) {
     pipeline = createOtelPipeline({ ...options, ...spanEvents });
     sinks.push(pipeline.sink);

@@ -89,7 +89,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
   const defaultSource: EventSource = options.source ?? { type: 'runtime' };
   const piiSalt = options.piiSalt ?? process.env.FACTLINE_PII_SALT ?? '';
   const now = options.now ?? Date.now;
-  const resolveTraceKey = options.resolveTraceKey;
+  const resolveTrace = options.resolveTrace;
   const sinks = [...(options.sinks ?? [])];
   const reporter = new ProblemReporter(options.onProblem ?? createWarnOnceHandler());
   const report = reporter.report.bind(reporter);
@@ -173,22 +173,27 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     };
 
     let traceKey = opts?.traceKey;
+    let spanId: string | undefined;
+    if (resolveTrace !== undefined) {
+      try {
+        const assigned = resolveTrace(info, payload, opts?.time !== undefined ? toMillis(opts.time) : t);
+        if (assigned !== undefined && (traceKey === undefined || traceKey === assigned.traceKey)) {
+          traceKey = assigned.traceKey;
+          spanId = assigned.spanId;
+        }
+      } catch (e) {
+        report({ code: 'FACTLINE_SINK_FAILED', message: `resolveTrace threw: ${e instanceof Error ? e.message : String(e)}`, event_id: id, cause: e });
+      }
+    }
     if (traceKey === undefined && info.traceKeyField !== undefined && typeof payload === 'object' && payload !== null) {
       const v = (payload as Record<string, unknown>)[info.traceKeyField];
       if (typeof v === 'string' && v !== '') traceKey = v;
-    }
-    if (traceKey === undefined && resolveTraceKey !== undefined) {
-      try {
-        traceKey = resolveTraceKey(info, payload);
-      } catch (e) {
-        report({ code: 'FACTLINE_SINK_FAILED', message: `resolveTraceKey threw: ${String(e)}`, event_id: id, cause: e });
-      }
     }
     if (traceKey !== undefined) {
       const ids = idsForTraceKey(traceKey);
       event.trace_key = traceKey;
       event.trace_id = ids.traceId;
-      event.span_id = ids.spanId;
+      event.span_id = spanId ?? ids.spanId;
     }
     // The active span wins for the span id; a trace key wins for the trace id
     // (so that every process agrees on it), hence the span is used only when

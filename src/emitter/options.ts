@@ -45,12 +45,24 @@ export interface EmitterOptions {
    */
   onProblem?: ProblemHandler;
   /**
-   * Finds a domain trace key for an event that carries none itself (the
-   * Intent catalog links `intent_id` → `TRACE-*` this way). Must not throw.
+   * Called for every event, before the sinks: returns the domain trace key
+   * the event belongs to and, optionally, the span within that trace it
+   * belongs to. The Intent catalog links `intent_id` → `TRACE-*` and opens
+   * its loop spans this way. `emit`'s `traceKey` option still wins over it;
+   * it wins over the catalog's `traceKeyField`. Must not throw (a throw is
+   * reported and ignored).
    */
-  resolveTraceKey?: (type: EventTypeInfo, payload: unknown) => string | undefined;
+  resolveTrace?: (type: EventTypeInfo, payload: unknown, timeMs: number) => TraceAssignment | undefined;
   /** Clock in epoch milliseconds. Default `Date.now`. For tests. */
   now?: () => number;
+}
+
+/** Where `resolveTrace` puts an event. */
+export interface TraceAssignment {
+  /** A domain trace key (`TRACE-015`); mapped to a W3C trace id. */
+  traceKey: string;
+  /** The span id within that trace the event belongs to. Default: the key's derived root span id. */
+  spanId?: string;
 }
 
 /** Per-call options of `emit`. */

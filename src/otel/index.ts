@@ -5,3 +5,4 @@ export type { OtelSinkOptions } from './sink.js';
 export { toLogRecord, toSpanEvent, eventAttributes, payloadAttributes } from './mapping.js';
 export type { SpanEventMode } from './mapping.js';
 export { idsForTraceKey } from './trace-key.js';
+export { KeyedIdGenerator } from './id-generator.js';

@@ -10,6 +10,9 @@ import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanPr
 import { INSTRUMENTATION_SCOPE } from '../wire.js';
 import { VERSION } from '../version.js';
 import { createOtelSink, type OtelSinkOptions } from './sink.js';
+import { KeyedIdGenerator } from './id-generator.js';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ProblemHandler } from '../problems.js';
 import type { Sink } from '../sinks/sink.js';
 
 export interface OtelPipelineOptions {
@@ -46,17 +49,45 @@ export interface OtelPipelineOptions {
   registerGlobals?: boolean;
   /** Span event options of the OTLP sink. */
   spanEvents?: OtelSinkOptions['spanEvents'];
+  /** Hooks of the OTLP sink (the Intent catalog's span builder uses them). */
+  spanFor?: OtelSinkOptions['spanFor'];
+  afterEmit?: OtelSinkOptions['afterEmit'];
 }
 
 export interface OtelPipeline {
   readonly loggerProvider: LoggerProvider;
   readonly tracerProvider: BasicTracerProvider;
+  /** The tracer provider's id generator; `withIds` gives a root span chosen ids. */
+  readonly idGenerator: KeyedIdGenerator;
   /** The sink to give the emitter. */
   readonly sink: Sink;
   /** Exports everything buffered. */
   forceFlush(): Promise<void>;
   /** Flushes, then shuts both providers down. Safe to call twice. */
   shutdown(): Promise<void>;
+}
+
+/**
+ * Wraps an exporter so that a failed export is reported as
+ * `FACTLINE_EXPORT_FAILED` (once the emitter has started the sink) instead
+ * of disappearing into the SDK's diagnostics.
+ */
+function reporting<E extends { export(items: never[], done: (r: ExportResult) => void): void }>(exporter: E, signal: 'logs' | 'traces', report: () => ProblemHandler | undefined): E {
+  const original = exporter.export.bind(exporter);
+  exporter.export = ((items: never[], done: (r: ExportResult) => void) =>
+    original(items, (result) => {
+      if (result.code !== ExportResultCode.SUCCESS) {
+        report()?.({
+          code: 'FACTLINE_EXPORT_FAILED',
+          message: `exporting ${items.length} ${signal === 'logs' ? 'log records' : 'spans'} failed: ${result.error?.message ?? 'unknown error'}`,
+          sink: 'otel',
+          details: { signal, items: items.length },
+          cause: result.error,
+        });
+      }
+      done(result);
+    })) as E['export'];
+  return exporter;
 }
 
 /** `OTEL_SDK_DISABLED=true` turns every exporter off, as the specification requires. */
@@ -114,21 +145,24 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   const resource = defaultResource().merge(fromEnv).merge(resourceFromAttributes(explicit));
 
   const disabled = sdkDisabled(env);
+  let report: ProblemHandler | undefined;
+  const reporter = () => report;
   let logProcessors = options.logProcessors;
   if (logProcessors === undefined) {
     const choice = disabled ? 'none' : exporterChoice(env.OTEL_LOGS_EXPORTER);
     const exporter = options.logExporter === undefined ? (choice === 'otlp' ? new OTLPLogExporter() : null) : options.logExporter;
-    logProcessors = exporter && choice !== 'none' ? [new BatchLogRecordProcessor({ exporter, ...blrpFromEnv(env) })] : [];
+    logProcessors = exporter && choice !== 'none' ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
   }
   let spanProcessors = options.spanProcessors;
   if (spanProcessors === undefined) {
     const choice = disabled ? 'none' : exporterChoice(env.OTEL_TRACES_EXPORTER);
     const exporter = options.spanExporter === undefined ? (choice === 'otlp' ? new OTLPTraceExporter() : null) : options.spanExporter;
-    spanProcessors = exporter && choice !== 'none' ? [new BatchSpanProcessor(exporter)] : [];
+    spanProcessors = exporter && choice !== 'none' ? [new BatchSpanProcessor(reporting(exporter, 'traces', reporter))] : [];
   }
 
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
+  const idGenerator = new KeyedIdGenerator();
+  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors, idGenerator });
   if (options.registerGlobals !== false) {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -138,6 +172,8 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   const sink = createOtelSink({
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, VERSION),
     ...(options.spanEvents !== undefined ? { spanEvents: options.spanEvents } : {}),
+    ...(options.spanFor !== undefined ? { spanFor: options.spanFor } : {}),
+    ...(options.afterEmit !== undefined ? { afterEmit: options.afterEmit } : {}),
   });
 
   let closing: Promise<void> | undefined;
@@ -147,7 +183,15 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   return {
     loggerProvider,
     tracerProvider,
-    sink: { ...sink, flush: forceFlush, shutdown: () => shutdown() },
+    idGenerator,
+    sink: {
+      ...sink,
+      start: (ctx) => {
+        report = (p) => ctx.report(p);
+      },
+      flush: forceFlush,
+      shutdown: () => shutdown(),
+    },
     forceFlush,
     shutdown: () => shutdown(),
   };

@@ -16,7 +16,12 @@ export interface OtelSinkOptions {
    * events). Default `payload`.
    */
   spanEvents?: SpanEventMode;
-  /** Called after each log record, with the span the event was added to (the Intent catalog's span builder uses it). */
+  /**
+   * The span an event's span event goes on, when it is not the active span
+   * (the Intent catalog's contract spans). Default: the active span only.
+   */
+  spanFor?: (event: FactlineEvent, type: EventTypeInfo) => Span | undefined;
+  /** Called after each log record, with the span the event was added to (the Intent catalog ends its spans here). */
   afterEmit?: (event: FactlineEvent, type: EventTypeInfo, span: Span | undefined) => void;
 }
 
@@ -32,6 +37,7 @@ export function createOtelSink(options: OtelSinkOptions = {}): Sink {
   const logger = options.logger ?? logs.getLogger(INSTRUMENTATION_SCOPE, VERSION);
   const spanEvents = options.spanEvents ?? 'payload';
   const afterEmit = options.afterEmit;
+  const spanFor = options.spanFor;
 
   return {
     name: 'otel',
@@ -46,11 +52,11 @@ export function createOtelSink(options: OtelSinkOptions = {}): Sink {
       const record = toLogRecord(event, type);
       record.context = ctx;
       logger.emit(record);
-      let target: Span | undefined;
-      if (spanEvents !== false && active !== undefined && active.isRecording() && activeSc!.traceId === event.trace_id) {
+      let target = spanFor?.(event, type);
+      if (target === undefined && active !== undefined && active.isRecording() && activeSc!.traceId === event.trace_id) target = active;
+      if (spanEvents !== false && target !== undefined) {
         const se = toSpanEvent(event, type, spanEvents);
-        active.addEvent(se.name, se.attributes, se.time);
-        target = active;
+        target.addEvent(se.name, se.attributes, se.time);
       }
       afterEmit?.(event, type, target);
     },

@@ -63,6 +63,11 @@ describe('what must not compile', () => {
 });
 
 describe('what compiles', () => {
+  it('lets a specific catalog stand where any catalog is expected', () => {
+    const general: import('../../src/catalog/index.js').Catalog = authCatalog;
+    expectTypeOf(general.list).toBeFunction();
+  });
+
   it('types the payload from the schema and the returned event', () => {
     expectTypeOf<PayloadOf<typeof authCatalog.entries, 'auth.user.login:1'>>().toEqualTypeOf<{ user_id: string; ip: string; method: 'password' | 'oauth'; mfa: boolean }>();
     const never = () => {
