@@ -147,25 +147,29 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       if (check.issues.length > 0) {
         if (validation === 'strict') throw new FactlineValidationError(id, check.issues);
         issues = check.issues;
-        if (check.json === undefined) body = toJsonSafeCopy(payload);
-        else if (check.issues[0]!.code === 'payload_too_large') {
+        const first = check.issues[0]!.code;
+        // Schema issues keep the raw payload; values JSON cannot carry get a marked copy.
+        if (first !== 'schema' && first !== 'payload_too_large') body = toJsonSafeCopy(payload);
+        else if (first === 'payload_too_large') {
           // The stub keeps the pipeline within its limits; the full payload
           // goes to the problem handler below, so nothing is lost unseen.
-          body = { $factline_truncated: true, bytes: Buffer.byteLength(check.json), sha256: createHash('sha256').update(check.json).digest('hex'), preview: check.json.slice(0, 1024) };
+          const json = check.json!;
+          body = { $factline_truncated: true, bytes: Buffer.byteLength(json), sha256: createHash('sha256').update(json).digest('hex'), preview: json.slice(0, 1024) };
         }
       } else if (check.usesToJson) {
-        body = JSON.parse(check.json!);
+        body = JSON.parse(check.json ?? JSON.stringify(payload));
       }
     }
     body = applyPii(state, body);
 
     const t = now();
     const observed = new Date(t).toISOString();
+    const timeMs = opts?.time !== undefined ? toMillis(opts.time) : t;
     const event: FactlineEvent = {
       schema_version: ENVELOPE_SCHEMA_VERSION,
       id: uuidv7(t),
       event_id: id,
-      time: opts?.time !== undefined ? new Date(toMillis(opts.time)).toISOString() : observed,
+      time: timeMs === t ? observed : new Date(timeMs).toISOString(),
       observed_time: observed,
       source: opts?.source ?? defaultSource,
       severity: info.severity,
@@ -176,7 +180,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     let spanId: string | undefined;
     if (resolveTrace !== undefined) {
       try {
-        const assigned = resolveTrace(info, payload, opts?.time !== undefined ? toMillis(opts.time) : t);
+        const assigned = resolveTrace(info, payload, timeMs);
         if (assigned !== undefined && (traceKey === undefined || traceKey === assigned.traceKey)) {
           traceKey = assigned.traceKey;
           spanId = assigned.spanId;
@@ -222,7 +226,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     const targets = state.sinks;
     for (let i = 0; i < targets.length; i++) {
       try {
-        targets[i]!.write(event, info);
+        targets[i]!.write(event, info, timeMs, t);
       } catch (e) {
         report({ code: 'FACTLINE_SINK_FAILED', message: `sink "${targets[i]!.name}" threw: ${e instanceof Error ? e.message : String(e)}`, event_id: id, sink: targets[i]!.name, cause: e });
       }

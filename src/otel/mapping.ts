@@ -39,11 +39,11 @@ export function eventAttributes(event: FactlineEvent, type: EventTypeInfo): AnyV
  * @example
  * logger.emit({ ...toLogRecord(event, type), context });
  */
-export function toLogRecord(event: FactlineEvent, type: EventTypeInfo): LogRecord {
+export function toLogRecord(event: FactlineEvent, type: EventTypeInfo, timeMs?: number, observedMs?: number): LogRecord {
   return {
     eventName: type.name,
-    timestamp: new Date(event.time),
-    observedTimestamp: new Date(event.observed_time),
+    timestamp: timeMs ?? Date.parse(event.time),
+    observedTimestamp: observedMs ?? Date.parse(event.observed_time),
     severityNumber: SEVERITY_NUMBER[event.severity],
     severityText: event.severity,
     body: event.payload as LogRecord['body'],
@@ -95,8 +95,8 @@ export function payloadAttributes(payload: unknown, prefix = '', out: Attributes
  * The span event of an event: same name as the log record's event name,
  * the envelope attributes, and (mode `payload`) the payload fields.
  */
-export function toSpanEvent(event: FactlineEvent, type: EventTypeInfo, mode: Exclude<SpanEventMode, false> = 'payload'): { name: string; attributes: Attributes; time: Date } {
+export function toSpanEvent(event: FactlineEvent, type: EventTypeInfo, mode: Exclude<SpanEventMode, false> = 'payload', timeMs?: number): { name: string; attributes: Attributes; time: number } {
   const envelope = eventAttributes(event, type) as Attributes;
   const attributes = mode === 'payload' ? { ...payloadAttributes(event.payload), ...envelope } : envelope;
-  return { name: type.name, attributes, time: new Date(event.time) };
+  return { name: type.name, attributes, time: timeMs ?? Date.parse(event.time) };
 }

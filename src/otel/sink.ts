@@ -41,7 +41,7 @@ export function createOtelSink(options: OtelSinkOptions = {}): Sink {
 
   return {
     name: 'otel',
-    write(event, type) {
+    write(event, type, timeMs, observedMs) {
       let ctx: Context = context.active();
       const active = trace.getSpan(ctx);
       const activeSc = active?.spanContext();
@@ -49,13 +49,13 @@ export function createOtelSink(options: OtelSinkOptions = {}): Sink {
         // A trace derived from a trace key: give the record that trace's context.
         ctx = trace.setSpanContext(ctx, { traceId: event.trace_id, spanId: event.span_id, traceFlags: TraceFlags.SAMPLED, isRemote: true });
       }
-      const record = toLogRecord(event, type);
+      const record = toLogRecord(event, type, timeMs, observedMs);
       record.context = ctx;
       logger.emit(record);
       let target = spanFor?.(event, type);
       if (target === undefined && active !== undefined && active.isRecording() && activeSc!.traceId === event.trace_id) target = active;
       if (spanEvents !== false && target !== undefined) {
-        const se = toSpanEvent(event, type, spanEvents);
+        const se = toSpanEvent(event, type, spanEvents, timeMs);
         target.addEvent(se.name, se.attributes, se.time);
       }
       afterEmit?.(event, type, target);

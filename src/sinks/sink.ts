@@ -22,7 +22,12 @@ export interface Sink {
    * returns false never sees that type, at no per-emit cost.
    */
   accepts?(type: EventTypeInfo): boolean;
-  write(event: FactlineEvent, type: EventTypeInfo): void;
+  /**
+   * Receives one event. `timeMs` and `observedMs` are `event.time` and
+   * `event.observed_time` as epoch milliseconds, given by the emitter so
+   * that sinks need not parse the ISO strings again.
+   */
+  write(event: FactlineEvent, type: EventTypeInfo, timeMs?: number, observedMs?: number): void;
   /** Pushes out what is buffered. */
   flush?(): Promise<void>;
   /** Flushes and releases resources; later writes are dropped and counted. */

@@ -10,6 +10,13 @@ export interface SafetyReport {
   issues: ValidationIssue[];
   /** True when a value relies on `toJSON` (a Date, say): the JSON form differs from the object. */
   usesToJson: boolean;
+  /**
+   * An upper bound of the payload's JSON size in UTF-8 bytes, found during
+   * the same pass (a string counts 6 bytes per UTF-16 unit, the worst case of
+   * `\uXXXX` escapes), so the exact size is computed only when it can matter.
+   * `Infinity` when a `toJSON` value makes it unknowable.
+   */
+  maxBytes: number;
 }
 
 function isPlain(o: object): boolean {
@@ -28,7 +35,7 @@ function isPlain(o: object): boolean {
  * checkJsonSafety({ n: NaN }).issues[0].code; // 'non_finite_number'
  */
 export function checkJsonSafety(payload: unknown): SafetyReport {
-  const report: SafetyReport = { issues: [], usesToJson: false };
+  const report: SafetyReport = { issues: [], usesToJson: false, maxBytes: 0 };
   const ancestors: object[] = [];
   const path: (string | number)[] = [];
   const add = (code: ValidationIssue['code'], message: string) =>
@@ -37,10 +44,14 @@ export function checkJsonSafety(payload: unknown): SafetyReport {
   const visit = (v: unknown): void => {
     switch (typeof v) {
       case 'string':
+        report.maxBytes += v.length * 6 + 3;
+        return;
       case 'boolean':
       case 'undefined':
+        report.maxBytes += 6;
         return;
       case 'number':
+        report.maxBytes += 25;
         if (!Number.isFinite(v)) add('non_finite_number', `${v} is not a finite number; JSON would turn it into null`);
         return;
       case 'bigint':
@@ -53,8 +64,12 @@ export function checkJsonSafety(payload: unknown): SafetyReport {
         add('symbol', `a symbol cannot be written as JSON`);
         return;
     }
-    if (v === null) return;
+    if (v === null) {
+      report.maxBytes += 5;
+      return;
+    }
     const o = v as object;
+    report.maxBytes += 2;
     if (ancestors.includes(o)) {
       add('cyclic_reference', 'cyclic reference: this object contains itself');
       return;
@@ -65,6 +80,7 @@ export function checkJsonSafety(payload: unknown): SafetyReport {
     }
     if (Array.isArray(o)) {
       ancestors.push(o);
+      report.maxBytes += o.length;
       for (let i = 0; i < o.length; i++) {
         path.push(i);
         visit(o[i]);
@@ -76,6 +92,7 @@ export function checkJsonSafety(payload: unknown): SafetyReport {
     if (!isPlain(o)) {
       if (typeof (o as { toJSON?: unknown }).toJSON === 'function') {
         report.usesToJson = true;
+        report.maxBytes = Infinity;
         return;
       }
       const kind = o.constructor?.name ?? 'object';
@@ -85,6 +102,7 @@ export function checkJsonSafety(payload: unknown): SafetyReport {
     ancestors.push(o);
     for (const k of Object.keys(o)) {
       path.push(k);
+      report.maxBytes += k.length * 6 + 4;
       if (FORBIDDEN_KEYS.has(k)) add('forbidden_key', `the key "${k}" is not allowed: it can reach an object's prototype`);
       visit((o as Record<string, unknown>)[k]);
       path.pop();

@@ -16,7 +16,7 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
 
 export interface PayloadCheck {
   issues: ValidationIssue[];
-  /** The payload's JSON, when it was computed (safe payloads only). */
+  /** The payload's JSON, when the size check had to compute it. */
   json: string | undefined;
   usesToJson: boolean;
 }
@@ -32,14 +32,17 @@ function byteLength(s: string): number {
 export function checkPayload(type: EventTypeInfo, payload: unknown, maxBytes: number): PayloadCheck {
   const safety = checkJsonSafety(payload);
   if (safety.issues.length > 0) return { issues: safety.issues, json: undefined, usesToJson: safety.usesToJson };
-  const json = JSON.stringify(payload) ?? 'null';
-  // A UTF-16 unit is at most 3 UTF-8 bytes: count exactly only when it can matter.
-  if (json.length * 3 > maxBytes && byteLength(json) > maxBytes) {
-    return {
-      issues: [{ code: 'payload_too_large', path: [], message: `payload is ${byteLength(json)} bytes of JSON; the limit is ${maxBytes} (maxPayloadBytes)` }],
-      json,
-      usesToJson: safety.usesToJson,
-    };
+  let json: string | undefined;
+  if (safety.maxBytes > maxBytes) {
+    json = JSON.stringify(payload) ?? 'null';
+    const bytes = byteLength(json);
+    if (bytes > maxBytes) {
+      return {
+        issues: [{ code: 'payload_too_large', path: [], message: `payload is ${bytes} bytes of JSON; the limit is ${maxBytes} (maxPayloadBytes)` }],
+        json,
+        usesToJson: safety.usesToJson,
+      };
+    }
   }
   const result = type.schema.safeParse(payload);
   if (result.success) return { issues: [], json, usesToJson: safety.usesToJson };

@@ -28,8 +28,8 @@ describe('the pure mapping', () => {
     };
     expect(toLogRecord(event, type)).toEqual({
       eventName: 'auth.user.login',
-      timestamp: new Date('2026-01-23T14:32:01.000Z'),
-      observedTimestamp: new Date('2026-01-23T14:32:01.500Z'),
+      timestamp: Date.parse('2026-01-23T14:32:01.000Z'),
+      observedTimestamp: Date.parse('2026-01-23T14:32:01.500Z'),
       severityNumber: SeverityNumber.INFO,
       severityText: 'INFO',
       body: login,
