@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
 import { processIo, type CliIo } from './io.js';
 import { VERIFY_HELP, verifyCommand } from './verify.js';
+import { VALIDATE_HELP, validateCommand } from './validate.js';
 
 const HELP = `factline ${VERSION}: typed events, OpenTelemetry, Loki and Tempo.
 
@@ -11,12 +12,14 @@ Usage: factline <command> [options]
 
 Commands:
   verify FILE      check the hash chain of an events.jsonl (and its rotated files)
+  validate FILE    check every line of an events file against a catalog (default: intent)
   help [COMMAND]   show help
 
 Run "factline help COMMAND" for a command's options.`;
 
 const COMMANDS: Record<string, { help: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
   verify: { help: VERIFY_HELP, run: verifyCommand },
+  validate: { help: VALIDATE_HELP, run: validateCommand },
 };
 
 /** Runs the CLI and returns its exit status. */

@@ -1,0 +1,199 @@
+import { closeSync, openSync, statSync } from 'node:fs';
+import type { Catalog } from '../catalog/define.js';
+import { readLines } from '../chain/verify.js';
+import { intentCatalog } from '../intent/catalog.js';
+import { checkIntentRecord, isIsoTimestamp, lineIssue, parseJsonObjectLine, type IntentLineIssue, type IntentLineResult } from '../intent/flat-read.js';
+import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
+import { processIo, type CliIo } from './io.js';
+
+/** What validation reads of a catalog (any `Catalog<D>` fits, whatever its entries). */
+type CatalogView = Pick<Catalog, 'name' | 'get' | 'list'>;
+
+/** A catalog `--catalog` can name, and how to read its flat lines (lines without `event_id`), if it has a flat form. */
+interface CatalogChoice {
+  catalog: CatalogView;
+  flat?: (record: Record<string, unknown>, line: number) => IntentLineResult;
+}
+
+/** The built-in catalogs, by `--catalog` name. Add an entry to add one. */
+const CATALOGS: Readonly<Record<string, CatalogChoice>> = {
+  intent: { catalog: intentCatalog, flat: (record, line) => checkIntentRecord(record, line) },
+};
+
+const DEFAULT_MAX_ERRORS = 100;
+/** Lines between two progress messages on a terminal. */
+const PROGRESS_EVERY = 100_000;
+
+export const VALIDATE_HELP = `Usage: factline validate [--catalog NAME] [--max-errors N] [--json] FILE
+
+Checks every line of FILE against a catalog, streaming it (memory does not
+grow with the file). A line is either Intent's flat form
+({"event_type": "signal.created", ..., "timestamp": "..."}) or a factline
+envelope ({"event_id": "signal.signal.created:1", "time": ..., "payload": {...}}).
+Blank lines are skipped.
+
+Options:
+  --catalog NAME    the catalog to check against (default: intent; built in: ${Object.keys(CATALOGS).join(', ')})
+  --max-errors N    print at most N problems, keep counting (default ${DEFAULT_MAX_ERRORS}; 0 = no limit)
+  --json            one JSON object per problem on stdout,
+                    {"line":3,"field":"confidence","code":"schema","reason":"..."};
+                    the summary goes to stderr
+
+Output: one "FILE:LINE: FIELD: REASON" per problem, then "N of M lines invalid",
+or "ok: N events valid".
+
+Exit status: 0 when every line is valid, 1 when some are not, 2 on usage errors
+(missing FILE, unknown catalog, unreadable file).`;
+
+/** `CliIo`, plus whether stderr is a terminal (for progress). Default: the process's stderr, when `io` is the process's. */
+export interface ValidateIo extends CliIo {
+  errIsTTY?: boolean;
+}
+
+interface ValidateArgs {
+  file: string;
+  catalog: string;
+  maxErrors: number;
+  json: boolean;
+}
+
+function parseArgs(args: string[]): ValidateArgs | string {
+  const files: string[] = [];
+  let catalog = 'intent';
+  let maxErrors = DEFAULT_MAX_ERRORS;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const eq = a.indexOf('=');
+    const [flag, inline] = a.startsWith('--') && eq > 0 ? [a.slice(0, eq), a.slice(eq + 1)] : [a, undefined];
+    const value = (): string | undefined => inline ?? args[++i];
+    if (flag === '--json' && inline === undefined) json = true;
+    else if (flag === '--catalog') {
+      const v = value();
+      if (v === undefined || v === '') return '--catalog needs a catalog name';
+      catalog = v;
+    } else if (flag === '--max-errors') {
+      const v = value();
+      if (v === undefined || !/^\d+$/.test(v)) return `--max-errors needs a whole number ≥ 0 (0 = no limit), got ${v === undefined ? 'nothing' : JSON.stringify(v)}`;
+      maxErrors = Number(v);
+    } else if (a.startsWith('-') && a !== '-') return `unknown option "${a}"`;
+    else files.push(a);
+  }
+  if (files.length !== 1) return files.length === 0 ? 'missing FILE' : `one FILE at a time, got ${files.length}`;
+  return { file: files[0]!, catalog, maxErrors, json };
+}
+
+/** Why `file` cannot be read, or undefined when it can. */
+function unreadable(file: string): string | undefined {
+  try {
+    if (statSync(file).isDirectory()) return 'is a directory';
+    closeSync(openSync(file, 'r'));
+    return undefined;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such file';
+    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+    return (e as Error).message;
+  }
+}
+
+/**
+ * Checks a factline envelope line: `event_id` in the catalog, `payload`
+ * against its schema (fields reported as `payload.<path>`), `time` ISO 8601.
+ * Chain and other envelope fields are `factline verify`'s business.
+ */
+export function checkEnvelopeRecord(record: Record<string, unknown>, catalog: CatalogView, line: number): IntentLineIssue[] {
+  const issues: IntentLineIssue[] = [];
+  const id = record.event_id;
+  const type = typeof id === 'string' ? catalog.get(id) : undefined;
+  if (typeof id !== 'string') {
+    issues.push({ line, field: 'event_id', code: 'invalid_event_id', message: `event_id must be a string, found ${JSON.stringify(id) ?? 'nothing'}` });
+  } else if (type === undefined) {
+    issues.push({ line, field: 'event_id', code: 'unknown_event', message: `unknown event id ${JSON.stringify(id)}; catalog "${catalog.name}" has ${catalog.list().map((t) => t.id).join(', ')}` });
+  } else {
+    for (const i of checkPayload(type, record.payload, DEFAULT_MAX_PAYLOAD_BYTES).issues) issues.push(lineIssue(i, line, record.payload, 'payload'));
+  }
+  if (!isIsoTimestamp(record.time)) {
+    issues.push({ line, field: 'time', code: 'invalid_timestamp', message: `${JSON.stringify(record.time) ?? 'missing'}: expected an ISO 8601 date-time like 2026-03-30T14:23:45.000Z` });
+  }
+  return issues;
+}
+
+function checkLine(text: string, line: number, choice: CatalogChoice, catalogName: string): IntentLineIssue[] {
+  const parsed = parseJsonObjectLine(text, line);
+  if (!parsed.ok) return [parsed.issue];
+  const record = parsed.record;
+  if (Object.hasOwn(record, 'event_id')) return checkEnvelopeRecord(record, choice.catalog, line);
+  if (choice.flat) {
+    const r = choice.flat(record, line);
+    return r.ok ? [] : r.issues;
+  }
+  return [{ line, field: 'event_id', code: 'invalid_event_id', message: `missing event_id; catalog "${catalogName}" has no flat form, so every line must be an envelope` }];
+}
+
+/**
+ * `factline validate`: every line of a file against a catalog, streamed.
+ * Returns 0 (all valid), 1 (some invalid) or 2 (usage error).
+ *
+ * @example
+ * await validateCommand(['--catalog', 'intent', 'events.jsonl'], processIo);
+ * // events.jsonl:3: confidence: Too big: expected number to be <=1
+ * // 1 of 12 lines invalid
+ */
+export async function validateCommand(args: string[], io: ValidateIo): Promise<number> {
+  const parsed = parseArgs(args);
+  if (typeof parsed === 'string') {
+    io.err(`factline validate: ${parsed}\n\n${VALIDATE_HELP}`);
+    return 2;
+  }
+  const { file, maxErrors, json } = parsed;
+  const choice = Object.hasOwn(CATALOGS, parsed.catalog) ? CATALOGS[parsed.catalog] : undefined;
+  if (choice === undefined) {
+    io.err(`factline validate: unknown catalog "${parsed.catalog}"; built in: ${Object.keys(CATALOGS).join(', ')}`);
+    return 2;
+  }
+  const why = unreadable(file);
+  if (why !== undefined) {
+    io.err(`factline validate: ${file}: ${why}`);
+    return 2;
+  }
+  const progress = io.errIsTTY ?? (io.err === processIo.err && process.stderr.isTTY === true);
+
+  let lineNo = 0;
+  let events = 0;
+  let badLines = 0;
+  let printed = 0;
+  let unprinted = 0;
+  try {
+    for await (const raw of readLines(file)) {
+      lineNo++;
+      if (progress && lineNo % PROGRESS_EVERY === 0) io.err(`validated ${lineNo} lines...`);
+      const text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      if (text.trim() === '') continue;
+      events++;
+      const issues = checkLine(text, lineNo, choice, parsed.catalog);
+      if (issues.length === 0) continue;
+      badLines++;
+      for (const i of issues) {
+        if (maxErrors !== 0 && printed >= maxErrors) {
+          unprinted++;
+          continue;
+        }
+        printed++;
+        io.out(json ? JSON.stringify({ line: i.line, field: i.field, code: i.code, reason: i.message }) : `${file}:${i.line}: ${i.field}: ${i.message}`);
+      }
+    }
+  } catch (e) {
+    io.err(`factline validate: ${file}: cannot read line ${lineNo + 1}: ${(e as Error).message}`);
+    return 2;
+  }
+
+  const summary = json ? io.err : io.out;
+  if (unprinted > 0) summary(`... ${unprinted} more problem${unprinted === 1 ? '' : 's'} not shown (--max-errors ${maxErrors})`);
+  if (badLines === 0) {
+    summary(`ok: ${events} event${events === 1 ? '' : 's'} valid`);
+    return 0;
+  }
+  summary(`${badLines} of ${events} lines invalid`);
+  return 1;
+}

@@ -1,0 +1,205 @@
+import { z } from 'zod';
+import { defineCatalog } from '../catalog/define.js';
+import { ClusterId, ContractId, Count, IntentId, Seconds, SignalId, SpecId, Text, Timestamp, TraceKey, Unit } from './ids.js';
+
+/*
+ * The built-in catalog of Intent's events (seed 001), field for field.
+ *
+ * EventIDs: Intent's names do not all fit `domain.entity.action`
+ * (`signal.created` has two parts). Each family is the domain and the object
+ * the entity, so `%.failed:%` and per-domain counts work: `signal.signal.created:1`,
+ * `contract.assertion.failed:1`. Intent's own `event_type` is kept as the
+ * wire name, exactly. `docs/intent.md` has the table; `test/intent/names.test.ts`
+ * pins it.
+ *
+ * The payload holds the fields of the seed's table except `timestamp`, which is
+ * the envelope's `time` (the flat writer puts it back in its place).
+ * Choices where the seed is vague are documented in docs/intent.md.
+ */
+export const intentCatalog = defineCatalog(
+  {
+    'signal.signal.created:1': {
+      wireName: 'signal.created',
+      description: 'A signal was captured from any tier (CLI, MCP, agent, Slack, email).',
+      schema: z.strictObject({
+        signal_id: SignalId,
+        source: z.enum(['cli', 'mcp', 'email', 'slack', 'agent']),
+        content: Text,
+        confidence: Unit,
+      }),
+    },
+    'signal.signal.enriched:1': {
+      wireName: 'signal.enriched',
+      description: 'The dedup/context/trust pipeline finished enriching a signal.',
+      schema: z.strictObject({
+        signal_id: SignalId,
+        trust_score: Unit,
+        tags: z.array(Text),
+        references: z.array(SignalId),
+      }),
+    },
+    'signal.signal.clustered:1': {
+      wireName: 'signal.clustered',
+      description: 'A signal was assigned to a cluster of related signals.',
+      schema: z.strictObject({
+        signal_id: SignalId,
+        cluster_id: ClusterId,
+        cluster_name: Text,
+        similarity_score: Unit,
+      }),
+    },
+    'signal.signal.promoted:1': {
+      wireName: 'signal.promoted',
+      description: 'A signal cluster became an intent (human or automatic approval).',
+      traceKeyField: 'trace_id',
+      schema: z.strictObject({
+        signal_id: SignalId,
+        cluster_id: ClusterId,
+        intent_id: IntentId,
+        trace_id: TraceKey,
+        reason: Text,
+      }),
+    },
+    'signal.signal.dismissed:1': {
+      wireName: 'signal.dismissed',
+      description: 'A signal was marked irrelevant (duplicate, noise, out of scope).',
+      schema: z.strictObject({
+        signal_id: SignalId,
+        reason: Text,
+        dismissed_by: Text,
+        dismissed_at: Timestamp,
+      }),
+    },
+    'intent.intent.proposed:1': {
+      wireName: 'intent.proposed',
+      description: 'A promoted cluster became an intent, ready for spec authoring.',
+      traceKeyField: 'trace_id',
+      schema: z.strictObject({
+        intent_id: IntentId,
+        trace_id: TraceKey,
+        signals: z.array(SignalId).min(1),
+        title: Text,
+      }),
+    },
+    'intent.intent.accepted:1': {
+      wireName: 'intent.accepted',
+      description: 'A human or automatic approval accepted the intent; it moves to the spec phase.',
+      schema: z.strictObject({
+        intent_id: IntentId,
+        accepted_by: Text,
+        confidence: Unit,
+      }),
+    },
+    'spec.spec.created:1': {
+      wireName: 'spec.created',
+      description: 'A spec was authored (a human wrote it or an agent proposed it).',
+      traceKeyField: 'trace_id',
+      schema: z.strictObject({
+        spec_id: SpecId,
+        intent_id: IntentId,
+        trace_id: TraceKey,
+        title: Text,
+        contracts: z.array(ContractId),
+        author: Text,
+      }),
+    },
+    'spec.spec.approved:1': {
+      wireName: 'spec.approved',
+      description: 'The spec passed its readiness check (contracts defined, fields complete).',
+      schema: z.strictObject({
+        spec_id: SpecId,
+        completeness_score: Unit,
+        checks_passed: z.array(Text),
+        approved_by: Text,
+      }),
+    },
+    'contract.contract.started:1': {
+      wireName: 'contract.started',
+      description: 'An agent began executing a contract.',
+      traceKeyField: 'trace_id',
+      schema: z.strictObject({
+        contract_id: ContractId,
+        spec_id: SpecId,
+        trace_id: TraceKey,
+        agent: Text,
+        started_at: Timestamp,
+      }),
+    },
+    'contract.assertion.passed:1': {
+      wireName: 'contract.assertion.passed',
+      description: 'A verification command returned 0: the assertion holds.',
+      schema: z.strictObject({
+        contract_id: ContractId,
+        assertion_id: Text,
+        assertion_name: Text,
+        evidence: z.string(),
+      }),
+    },
+    'contract.assertion.failed:1': {
+      wireName: 'contract.assertion.failed',
+      description: 'A verification failed (non-zero exit or exception).',
+      schema: z.strictObject({
+        contract_id: ContractId,
+        assertion_id: Text,
+        assertion_name: Text,
+        error: Text,
+      }),
+    },
+    'contract.contract.completed:1': {
+      wireName: 'contract.completed',
+      description: 'Every assertion of the contract was evaluated; execution is complete.',
+      schema: z.strictObject({
+        contract_id: ContractId,
+        spec_id: SpecId,
+        duration: Seconds,
+        assertions_passed: Count,
+        assertions_failed: Count,
+      }),
+    },
+    'system.health.reported:1': {
+      wireName: 'system.health',
+      description: 'Periodic heartbeat (every 60 s by default).',
+      schema: z.strictObject({
+        servers_active: Count,
+        event_count: Count,
+        uptime_seconds: Seconds,
+        memory_usage_percent: z.number().min(0).max(100),
+      }),
+    },
+    'system.error.raised:1': {
+      wireName: 'system.error',
+      description: 'An error condition was detected (agent crash, network failure, validation error).',
+      severity: 'ERROR',
+      schema: z.strictObject({
+        error_type: Text,
+        error_code: Text,
+        message: Text,
+        stack: z.string().optional(),
+        context: z.record(z.string(), z.unknown()).optional(),
+      }),
+    },
+  },
+  { name: 'intent' },
+);
+
+export type IntentEntries = typeof intentCatalog.entries;
+export type IntentEventId = Extract<keyof IntentEntries, string>;
+
+/**
+ * Field order of Intent's flat `events.jsonl`, as in the seed's examples:
+ * `event_type` first, then the fields, `timestamp` last, except
+ * `system.health`, whose example puts `timestamp` right after `event_type`.
+ */
+export const INTENT_FIELD_ORDER: Readonly<Record<string, readonly string[]>> = Object.freeze(
+  Object.fromEntries(
+    intentCatalog.list().map((t) => {
+      const keys = Object.keys((t.schema as z.ZodObject).shape);
+      return [t.wireName, t.wireName === 'system.health' ? ['event_type', 'timestamp', ...keys] : ['event_type', ...keys, 'timestamp']];
+    }),
+  ),
+);
+
+/** EventID for each of Intent's `event_type` strings. */
+export const INTENT_EVENT_ID_BY_WIRE_NAME: ReadonlyMap<string, IntentEventId> = new Map(
+  intentCatalog.list().map((t) => [t.wireName, t.id as IntentEventId]),
+);
