@@ -3,14 +3,20 @@
  * loop of seed 001: signals from several sources, enrichment, a cluster, one
  * dismissal, a promotion, an intent proposed and accepted, a spec with three
  * contracts, assertions that pass and one that fails (`lint_passes`),
- * completions, and a heartbeat. Event times are simulated (a few minutes of
- * loop compressed into the run), ending now.
+ * completions, and a heartbeat. Event times are simulated: about ten minutes
+ * of loop at `pace` 1, compressed by default (pace 0.15) into the last ~95 s,
+ * because Tempo clamps span times older than its 2-minute
+ * ingestion_time_range_slack and then cannot find the trace by time range.
  */
 import { setupIntent, type IntentFactline, type IntentOptions } from '../src/intent/index.js';
 
 export interface LoopOptions extends IntentOptions {
-  /** Simulated time of the first event, epoch ms. Default: 20 minutes ago. */
+  /** Simulated time of the first event, epoch ms. Default: 100 s ago. */
   start?: number;
+  /** Simulated durations are multiplied by this. Default 0.15 (the loop spans ~95 s). */
+  pace?: number;
+  /** The loop's trace key. Default `TRACE-015`; the end-to-end test uses one per run. */
+  traceKey?: string;
 }
 
 /** The ids the demo loop uses, for tests and docs. */
@@ -23,10 +29,10 @@ export const LOOP = {
 } as const;
 
 export async function runIntentLoop(options: LoopOptions = {}): Promise<IntentFactline> {
-  const { start = Date.now() - 20 * 60_000, ...rest } = options;
+  const { start = Date.now() - 100_000, pace = 0.15, traceKey = LOOP.traceKey, ...rest } = options;
   const intent = setupIntent({ serviceName: 'intent-demo', serviceVersion: '0.1.0', heartbeat: { serversActive: () => 3 }, ...rest });
   let t = start;
-  const at = (seconds: number) => ({ time: new Date((t += seconds * 1000)) });
+  const at = (seconds: number) => ({ time: new Date((t += Math.round(seconds * 1000 * pace))) });
   const iso = () => new Date(t).toISOString().replace('.000Z', 'Z');
   const agent = { type: 'child_agent' as const, model: 'claude-sonnet-4', name: 'claude-code' };
 
@@ -51,10 +57,10 @@ export async function runIntentLoop(options: LoopOptions = {}): Promise<IntentFa
   }
 
   // spec: the cluster becomes an intent, then a spec with three contracts
-  intent.emit('signal.signal.promoted:1', { signal_id: 'SIG-042', cluster_id: 'CL-012', intent_id: LOOP.intent, trace_id: LOOP.traceKey, reason: '4 correlated signals above threshold' }, at(20));
-  intent.emit('intent.intent.proposed:1', { intent_id: LOOP.intent, trace_id: LOOP.traceKey, signals: ['SIG-039', 'SIG-041', 'SIG-042', 'SIG-044'], title: 'Investigate API latency spike in prod' }, at(30));
+  intent.emit('signal.signal.promoted:1', { signal_id: 'SIG-042', cluster_id: 'CL-012', intent_id: LOOP.intent, trace_id: traceKey, reason: '4 correlated signals above threshold' }, at(20));
+  intent.emit('intent.intent.proposed:1', { intent_id: LOOP.intent, trace_id: traceKey, signals: ['SIG-039', 'SIG-041', 'SIG-042', 'SIG-044'], title: 'Investigate API latency spike in prod' }, at(30));
   intent.emit('intent.intent.accepted:1', { intent_id: LOOP.intent, accepted_by: '@brien', confidence: 0.92 }, { ...at(200), source: { type: 'user', id: '@brien' } });
-  intent.emit('spec.spec.created:1', { spec_id: LOOP.spec, intent_id: LOOP.intent, trace_id: LOOP.traceKey, title: 'Profile API and identify bottleneck', contracts: [...LOOP.contracts], author: 'claude-code' }, { ...at(120), source: agent });
+  intent.emit('spec.spec.created:1', { spec_id: LOOP.spec, intent_id: LOOP.intent, trace_id: traceKey, title: 'Profile API and identify bottleneck', contracts: [...LOOP.contracts], author: 'claude-code' }, { ...at(120), source: agent });
   intent.emit('spec.spec.approved:1', { spec_id: LOOP.spec, completeness_score: 1, checks_passed: ['contracts_defined', 'fields_complete', 'assertions_valid'], approved_by: '@brien' }, { ...at(90), source: { type: 'user', id: '@brien' } });
 
   // execute and observe: each contract runs its assertions
@@ -76,7 +82,7 @@ export async function runIntentLoop(options: LoopOptions = {}): Promise<IntentFa
   ];
   for (const [contract, assertions] of plan) {
     const startedAt = (at(15), iso());
-    intent.emit('contract.contract.started:1', { contract_id: contract, spec_id: LOOP.spec, trace_id: LOOP.traceKey, agent: 'claude-code', started_at: startedAt }, { time: new Date(t), source: agent });
+    intent.emit('contract.contract.started:1', { contract_id: contract, spec_id: LOOP.spec, trace_id: traceKey, agent: 'claude-code', started_at: startedAt }, { time: new Date(t), source: agent });
     const began = t;
     let passed = 0;
     let failed = 0;
