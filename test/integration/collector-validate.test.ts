@@ -1,9 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE_CONFIG, buildCollector, CONFIG_DIR, OVERLAY_DIR, SKIP_NOTE } from './support/collector.js';
 
 /*
  * The Collector YAML that ships is the YAML this suite checks, against a real
@@ -11,14 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Collector YAML that ships is the YAML the integration test runs").
  *
  * Without Go the build is impossible: outside CI the suite skips with that
- * reason; with CI set it fails, so a broken toolchain cannot pass as green.
+ * reason; with CI set it fails, so a broken toolchain cannot pass as green
+ * (SKIP_NOTE and buildCollector, shared with the pipeline suites, are in
+ * support/collector.ts).
  */
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const CONFIG_DIR = join(ROOT, 'collector-config');
-const OVERLAY_DIR = join(CONFIG_DIR, 'overlays');
 const MANIFEST = join(CONFIG_DIR, 'builder-config.yaml');
-const BASE_CONFIG = join(CONFIG_DIR, 'otel-collector.yaml');
 
 /** YAML files in collector-config/ that are deliberately not Collector configs. */
 const NOT_COLLECTOR_CONFIGS = new Set(['builder-config.yaml', 'loki.yaml', 'tempo.yaml']);
@@ -36,11 +34,6 @@ const EXPECTED_TYPES = {
 } as const;
 type Kind = keyof typeof EXPECTED_TYPES;
 const KINDS = Object.keys(EXPECTED_TYPES) as Kind[];
-
-const SKIP_NOTE =
-  !process.env.CI && spawnSync('go', ['version']).error !== undefined
-    ? 'Go is not installed: install Go >= 1.25 to build the Collector (with CI set, this fails instead)'
-    : undefined;
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir)
@@ -112,29 +105,6 @@ function declaredTypes(file: string): Record<Kind, string[]> {
   return out;
 }
 
-/** Runs scripts/build-collector.mjs, showing its progress; resolves to the binary path (its last stdout line). */
-function buildCollector(): Promise<string> {
-  return new Promise((resolvePath, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'build-collector.mjs')], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-      process.stderr.write(chunk);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const path = stdout.trim().split('\n').at(-1);
-      if (code === 0 && path) resolvePath(path);
-      else reject(new Error(`scripts/build-collector.mjs exited with ${code}:\n${stderr.split('\n').slice(-15).join('\n')}`));
-    });
-  });
-}
-
 describe('collector-config/', () => {
   it('classifies every YAML file as a Collector config or a known non-Collector file', () => {
     for (const file of yamlFiles(CONFIG_DIR)) {
@@ -170,6 +140,8 @@ describe('the pinned Collector', () => {
       FACTLINE_COLLECTOR_OUT_DIR: join(scratch, 'out'),
       LOKI_OTLP_ENDPOINT: 'http://127.0.0.1:3100/otlp',
       TEMPO_OTLP_ENDPOINT: '127.0.0.1:4317',
+      // overlays/test-endpoints.yaml has no default for it: a test must say where its server is.
+      FACTLINE_TEST_TRACES_ENDPOINT: 'http://127.0.0.1:4319',
     };
   });
 
