@@ -11,6 +11,25 @@ import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import type { Expectation, LogqlQuery, QueryCase, TraceqlQuery } from '../../src/queries/index.js';
 import { LOKI_DATASOURCE, TEMPO_DATASOURCE } from './datasources.js';
 
+/**
+ * An expectation written for the default sample values, for other ones: a
+ * series label that holds a variable's default (the service `intent-demo`)
+ * holds the variable's new value instead.
+ */
+function relabel(expected: Expectation, defaults: Samples, samples: Samples): Expectation {
+  if (expected.kind !== 'vector' || !expected.samples) return expected;
+  const swap = new Map<string, string>();
+  for (const [name, value] of Object.entries(samples)) {
+    const was = defaults[name];
+    if (typeof was === 'string' && typeof value === 'string' && was !== value) swap.set(was, value);
+  }
+  if (swap.size === 0) return expected;
+  return {
+    ...expected,
+    samples: expected.samples.map((s) => ({ ...s, labels: Object.fromEntries(Object.entries(s.labels).map(([k, v]) => [k, swap.get(v) ?? v])) })),
+  };
+}
+
 /** One query of a panel, with what the demo loop makes it return. */
 export interface PanelQuery {
   readonly query: LogqlQuery | TraceqlQuery;
@@ -136,7 +155,9 @@ export class DashboardPlan {
 
   build(): BuiltDashboard {
     const recorded = [...this.recorded];
-    const casesWith = (samples: Samples): QueryCase[] => recorded.map((r) => ({ ...r.rest, expr: withSamples(r.raw, samples) }));
+    const defaults = this.samples;
+    const casesWith = (samples: Samples): QueryCase[] =>
+      recorded.map((r) => ({ ...r.rest, expr: withSamples(r.raw, samples), expected: relabel(r.rest.expected, defaults, samples) }));
     return { uid: this.uid, file: `${this.uid}.json`, dashboard: this.builder.build(), samples: this.samples, cases: casesWith(this.samples), casesWith };
   }
 }

@@ -72,7 +72,8 @@ export interface TempoSearchResult {
 
 /** A TraceQL search over a time range. */
 export function tempoSearch(env: E2eEnv, traceql: string, startMs: number, endMs: number): Promise<TempoSearchResult> {
-  const q = new URLSearchParams({ q: traceql, start: String(Math.floor(startMs / 1000)), end: String(Math.ceil(endMs / 1000)), limit: '50' });
+  // spss: spans per span set; Tempo's default of 3 would cut a loop's 6 spans.
+  const q = new URLSearchParams({ q: traceql, start: String(Math.floor(startMs / 1000)), end: String(Math.ceil(endMs / 1000)), limit: '50', spss: '20' });
   return getJson(`${env.tempoUrl}/api/search?${q}`) as Promise<TempoSearchResult>;
 }
 
