@@ -22,7 +22,7 @@ import { createEmitter } from '../src/emitter/index.js';
 import { createOtelSink } from '../src/otel/sink.js';
 
 const CHUNK = 2000;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
 const WARMUP_ROUNDS = 5;
 
 const payload = { user_id: '550e8400-e29b-41d4-a716-446655440000', ip: '192.168.1.42', method: 'password' as const, mfa: true };
@@ -49,17 +49,28 @@ interface Case {
   flush: () => Promise<void>;
 }
 
-async function measure(c: Case): Promise<number> {
-  const samples: number[] = [];
+/**
+ * Runs every case once per round, round-robin, so that whatever the machine
+ * does meanwhile (GC, other processes, CPU frequency) falls on all cases
+ * alike; returns each case's median ns per event over the rounds.
+ */
+async function measureAll(cases: readonly Case[]): Promise<number[]> {
+  const samples: number[][] = cases.map(() => []);
   for (let r = 0; r < WARMUP_ROUNDS + ROUNDS; r++) {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < CHUNK; i++) c.run();
-    const t1 = process.hrtime.bigint();
-    await c.flush();
-    if (r >= WARMUP_ROUNDS) samples.push(Number(t1 - t0) / CHUNK);
+    for (let k = 0; k < cases.length; k++) {
+      const c = cases[k]!;
+      const t0 = process.hrtime.bigint();
+      for (let i = 0; i < CHUNK; i++) c.run();
+      const t1 = process.hrtime.bigint();
+      await c.flush();
+      if (r >= WARMUP_ROUNDS) samples[k]!.push(Number(t1 - t0) / CHUNK);
+    }
+    if (r % 10 === 9) process.stderr.write(`  round ${r + 1} of ${WARMUP_ROUNDS + ROUNDS}\n`);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)]!;
+  return samples.map((xs) => {
+    xs.sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)]!;
+  });
 }
 
 async function main(): Promise<void> {
@@ -110,12 +121,9 @@ async function main(): Promise<void> {
     { name: '(e) pino info() to /dev/null', run: () => logger.info(payload, 'auth.user.login'), flush: () => new Promise<void>((done) => dest.flush(() => done())) },
   ];
 
-  process.stdout.write(`factline bench: ${ROUNDS} rounds of ${CHUNK} events (median per event), node ${process.version}\n\n`);
-  const results: [string, number][] = [];
-  for (const c of cases) {
-    process.stderr.write(`  measuring ${c.name} ...\n`);
-    results.push([c.name, await measure(c)]);
-  }
+  process.stdout.write(`factline bench: ${ROUNDS} rounds of ${CHUNK} events per case, cases interleaved (median per event), node ${process.version}\n\n`);
+  const medians = await measureAll(cases);
+  const results: [string, number][] = cases.map((c, i) => [c.name, medians[i]!]);
   const base = results[0]![1];
   const width = Math.max(...results.map(([n]) => n.length));
   process.stdout.write(`${'case'.padEnd(width)}  ${'ns/event'.padStart(9)}  ${'vs (a)'.padStart(7)}\n`);
