@@ -1,4 +1,8 @@
-/** Small clients for the real Loki and Tempo HTTP APIs used by the end-to-end suite. */
+/** Small clients for the real Loki and Tempo HTTP APIs used by the end-to-end suite, and the demo run they check. */
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { runIntentLoop } from '../../examples/intent-loop.js';
+import type { EmitterStats } from '../../src/emitter/index.js';
 
 export interface E2eEnv {
   lokiUrl: string;
@@ -100,4 +104,24 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
     if (Date.now() > until) throw new Error(`gave up waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * One run of the demo loop, shipped to the Collector under its own service
+ * name and trace key (so that runs against the same backends do not see each
+ * other's data), flushed and shut down. Returns the emitter's final stats.
+ */
+export async function runDemoInto(env: E2eEnv, run: { service: string; traceKey: string; start: number }): Promise<EmitterStats> {
+  const intent = await runIntentLoop({
+    start: run.start,
+    traceKey: run.traceKey,
+    serviceName: run.service,
+    logExporter: new OTLPLogExporter({ url: `${env.otlpEndpoint}/v1/logs` }),
+    spanExporter: new OTLPTraceExporter({ url: `${env.otlpEndpoint}/v1/traces` }),
+    validation: 'strict',
+    shutdownOnExit: false,
+    registerGlobals: false,
+  });
+  await intent.shutdown();
+  return intent.stats();
 }

@@ -1,10 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runIntentLoop } from '../../examples/intent-loop.js';
 import { idsForTraceKey } from '../../src/otel/trace-key.js';
-import { b64ToHex, e2eEnv, eventually, lokiLabels, lokiQuery, lokiQueryRange, normaliseTraceId, tempoSearch, tempoTrace, type E2eEnv } from './backends.js';
+import { b64ToHex, e2eEnv, eventually, lokiLabels, lokiQuery, lokiQueryRange, normaliseTraceId, runDemoInto, tempoSearch, tempoTrace, type E2eEnv } from './backends.js';
 
 /*
  * The demo loop through a real Collector into a real Loki and Tempo, checked
@@ -51,18 +48,7 @@ describe.skipIf(reason !== undefined)('end to end: demo loop → Collector → L
   const selector = `{service_name="${service}"}`;
 
   beforeAll(async () => {
-    const intent = await runIntentLoop({
-      start,
-      traceKey,
-      serviceName: service,
-      logExporter: new OTLPLogExporter({ url: `${e.otlpEndpoint}/v1/logs` }),
-      spanExporter: new OTLPTraceExporter({ url: `${e.otlpEndpoint}/v1/traces` }),
-      validation: 'strict',
-      shutdownOnExit: false,
-      registerGlobals: false,
-    });
-    await intent.shutdown();
-    expect(intent.stats()).toMatchObject({ emitted: 34, invalid: 0 });
+    expect(await runDemoInto(e, { service, traceKey, start })).toMatchObject({ emitted: 34, invalid: 0 });
     end = Date.now() + 60_000;
     process.stderr.write(`factline e2e: service ${service}, trace key ${traceKey} → trace id ${traceId}\n`);
   });

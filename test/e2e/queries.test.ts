@@ -1,11 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runIntentLoop } from '../../examples/intent-loop.js';
 import { allQueries } from '../../grafana/src/index.js';
 import type { QueryCase, VectorSample } from '../../src/queries/index.js';
-import { b64ToHex, e2eEnv, eventually, lokiQuery, lokiQueryRange, normaliseTraceId, tempoSearch, tempoTrace, type E2eEnv } from './backends.js';
+import { b64ToHex, e2eEnv, eventually, lokiQuery, lokiQueryRange, normaliseTraceId, runDemoInto, tempoSearch, tempoTrace, type E2eEnv } from './backends.js';
 
 /*
  * Every query of the library and every panel query of every dashboard, with
@@ -31,17 +28,7 @@ describe.skipIf(reason !== undefined)('end to end: every library and panel query
   const cases = allQueries({ service, traceKey });
 
   beforeAll(async () => {
-    const intent = await runIntentLoop({
-      start,
-      traceKey,
-      serviceName: service,
-      logExporter: new OTLPLogExporter({ url: `${e.otlpEndpoint}/v1/logs` }),
-      spanExporter: new OTLPTraceExporter({ url: `${e.otlpEndpoint}/v1/traces` }),
-      validation: 'strict',
-      shutdownOnExit: false,
-      registerGlobals: false,
-    });
-    await intent.shutdown();
+    expect(await runDemoInto(e, { service, traceKey, start })).toMatchObject({ emitted: 34, invalid: 0 });
     process.stderr.write(`factline e2e queries: service ${service}, trace key ${traceKey}, ${cases.length} queries\n`);
     await eventually('the demo in Loki', async () => {
       const r = await lokiQueryRange(e, `{service_name="${service}"}`, start - 60_000, Date.now() + 60_000);

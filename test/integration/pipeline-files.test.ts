@@ -1,16 +1,16 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { EventSource } from '../../src/envelope/source.js';
 import { createEmitter, type Emitter } from '../../src/emitter/emitter.js';
 import { intentCatalog, type IntentEntries } from '../../src/intent/catalog.js';
 import { createIntentFileSink, parseIntentLine, type IntentLine } from '../../src/intent/flat.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
-import { BASE_CONFIG, buildCollector, CollectorProcess, collectorEnv, collectorPorts, SKIP_NOTE, TEST_OVERLAY, waitFor } from './support/collector.js';
+import { SKIP_NOTE, waitFor, type CollectorProcess } from './support/collector.js';
+import { usePipeline } from './support/pipeline.js';
 import { attributeMap, eventIdParts, fromAnyValue, fromJs, instanceId, SEVERITY_NUMBER, sdkAttributes, stringAttr, typeAttributes, unixNano, type EnvelopeLine } from './support/otlp.js';
-import { RecordingServer, type ReceivedLog } from './support/recorder.js';
+import { type ReceivedLog } from './support/recorder.js';
 
 /*
  * The file path: lines appended by the real JSONL sinks, factline's chained
@@ -42,9 +42,8 @@ const SOURCES: EventSource[] = [
 ];
 
 describe.skipIf(SKIP_NOTE !== undefined)('the file path through the shipped Collector config, across a restart', () => {
-  const recorder = new RecordingServer();
-  const dir = mkdtempSync(join(tmpdir(), 'factline-pipeline-files-'));
-  const files = join(dir, 'files');
+  const pipeline = usePipeline('pipeline-files');
+  const { recorder, tailed: files } = pipeline;
   const seed = readFileSync(SEED, 'utf8').trim().split('\n').map((l, i) => parseIntentLine(l, i + 1)).filter((r): r is IntentLine => r.ok);
   let collector: CollectorProcess;
   let emitter: Emitter<IntentEntries>;
@@ -74,18 +73,11 @@ describe.skipIf(SKIP_NOTE !== undefined)('the file path through the shipped Coll
 
   beforeAll(async () => {
     expect(seed).toHaveLength(15);
-    const binary = await buildCollector();
-    const sinkUrl = await recorder.start();
-    const ports = await collectorPorts();
-    mkdirSync(files);
-    const env = collectorEnv(ports, { storageDir: join(dir, 'storage'), eventsGlob: join(files, '*.jsonl'), outDir: join(dir, 'out'), sinkUrl });
-    collector = new CollectorProcess(binary, [BASE_CONFIG, TEST_OVERLAY], env, ports.health);
+    collector = pipeline.collector;
     emitter = createEmitter(intentCatalog, {
       validation: 'strict',
       sinks: [createJsonlSink({ path: join(files, CHAINED) }), createIntentFileSink({ path: join(files, FLAT) })],
     });
-
-    await collector.start();
     appendHalf();
     appendFileSync(join(files, UNKNOWN), `${JSON.stringify(UNKNOWN_LINE)}\n`);
     await waitFor(arrived(15), { timeoutMs: 60_000, describe: progress });
@@ -100,18 +92,6 @@ describe.skipIf(SKIP_NOTE !== undefined)('the file path through the shipped Coll
     events = readFileSync(join(files, CHAINED), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EnvelopeLine);
     flat = readFileSync(join(files, FLAT), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     logs = recorder.logs();
-  });
-
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      process.stderr.write(`\n===== Collector output =====\n${collector?.output ?? ''}\n`);
-    });
-  });
-
-  afterAll(async () => {
-    await collector?.stop();
-    await recorder.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('wrote 30 lines to each file, half of them while the Collector was down', () => {

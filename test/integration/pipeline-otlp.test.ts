@@ -1,15 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LOOP, runIntentLoop } from '../../examples/intent-loop.js';
 import { intentCatalog } from '../../src/intent/catalog.js';
 import { idsForTraceKey } from '../../src/otel/trace-key.js';
-import { BASE_CONFIG, buildCollector, CollectorProcess, collectorEnv, collectorPorts, SKIP_NOTE, TEST_OVERLAY, waitFor } from './support/collector.js';
+import { SKIP_NOTE, waitFor, type CollectorProcess } from './support/collector.js';
+import { usePipeline } from './support/pipeline.js';
 import { attributeMap, eventIdParts, fromAnyValue, fromJs, instanceId, SEVERITY_NUMBER, sdkAttributes, unixNano, type EnvelopeLine } from './support/otlp.js';
-import { RecordingServer, type ReceivedLog, type ReceivedSpan } from './support/recorder.js';
+import { type ReceivedLog, type ReceivedSpan } from './support/recorder.js';
 
 /*
  * The SDK path end to end: the demo Intent loop (examples/intent-loop.ts)
@@ -23,25 +23,18 @@ import { RecordingServer, type ReceivedLog, type ReceivedSpan } from './support/
 const EVENTS = 34; // examples/intent-loop.ts: 33 loop events and one heartbeat
 
 describe.skipIf(SKIP_NOTE !== undefined)('the SDK path through the shipped Collector config', () => {
-  const recorder = new RecordingServer();
-  const dir = mkdtempSync(join(tmpdir(), 'factline-pipeline-otlp-'));
+  const pipeline = usePipeline('pipeline-otlp');
+  const { recorder, dir } = pipeline;
   let collector: CollectorProcess;
   let events: EnvelopeLine[] = [];
   let logs: ReceivedLog[] = [];
   let spans: ReceivedSpan[] = [];
 
   beforeAll(async () => {
-    const binary = await buildCollector();
-    const sinkUrl = await recorder.start();
-    const ports = await collectorPorts();
     // file_log tails an empty directory here: the loop's own files are written
     // elsewhere, so every record the server sees came over OTLP.
-    mkdirSync(join(dir, 'tailed'));
-    const env = collectorEnv(ports, { storageDir: join(dir, 'storage'), eventsGlob: join(dir, 'tailed', '*.jsonl'), outDir: join(dir, 'out'), sinkUrl });
-    collector = new CollectorProcess(binary, [BASE_CONFIG, TEST_OVERLAY], env, ports.health);
-    await collector.start();
-
-    const receiver = `http://127.0.0.1:${ports.otlpHttp}`;
+    collector = pipeline.collector;
+    const receiver = pipeline.receiver;
     const intent = await runIntentLoop({
       otlp: true,
       logExporter: new OTLPLogExporter({ url: `${receiver}/v1/logs` }),
@@ -66,18 +59,6 @@ describe.skipIf(SKIP_NOTE !== undefined)('the SDK path through the shipped Colle
     await collector.stop();
     logs = recorder.logs();
     spans = recorder.spans();
-  });
-
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      process.stderr.write(`\n===== Collector output =====\n${collector?.output ?? ''}\n`);
-    });
-  });
-
-  afterAll(async () => {
-    await collector?.stop();
-    await recorder.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('sends only readable OTLP/JSON and delivers every event of the loop exactly once', () => {

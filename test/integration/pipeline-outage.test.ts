@@ -1,15 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEmitter } from '../../src/emitter/emitter.js';
 import { intentCatalog } from '../../src/intent/catalog.js';
 import { setupFactline } from '../../src/setup.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
-import { BASE_CONFIG, buildCollector, CollectorProcess, collectorEnv, collectorPorts, SKIP_NOTE, TEST_OVERLAY, waitFor } from './support/collector.js';
+import { SKIP_NOTE, waitFor } from './support/collector.js';
+import { usePipeline } from './support/pipeline.js';
 import { instanceId } from './support/otlp.js';
-import { RecordingServer } from './support/recorder.js';
 
 /*
  * Loki refuses (HTTP 503) for 30 s. Meanwhile 200 events arrive over OTLP
@@ -39,34 +37,8 @@ const OTLP_EVENTS = 200;
 const FILE_LINES = 50;
 
 describe.skipIf(SKIP_NOTE !== undefined)('delivery through a backend outage and a Collector crash', () => {
-  const recorder = new RecordingServer();
-  const dir = mkdtempSync(join(tmpdir(), 'factline-pipeline-outage-'));
-  const files = join(dir, 'files');
-  let collector: CollectorProcess;
-  let receiver = '';
-
-  beforeAll(async () => {
-    const binary = await buildCollector();
-    const sinkUrl = await recorder.start();
-    const ports = await collectorPorts();
-    mkdirSync(files);
-    const env = collectorEnv(ports, { storageDir: join(dir, 'storage'), eventsGlob: join(files, '*.jsonl'), outDir: join(dir, 'out'), sinkUrl });
-    collector = new CollectorProcess(binary, [BASE_CONFIG, TEST_OVERLAY], env, ports.health);
-    receiver = `http://127.0.0.1:${ports.otlpHttp}`;
-    await collector.start();
-  });
-
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      process.stderr.write(`\n===== Collector output =====\n${collector?.output ?? ''}\n`);
-    });
-  });
-
-  afterAll(async () => {
-    await collector?.stop();
-    await recorder.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const pipeline = usePipeline('pipeline-outage');
+  const { recorder, tailed: files } = pipeline;
 
   it('delivers every event once Loki accepts again, after 503s and a SIGKILL, with no event lost', async () => {
     const acceptsAt = recorder.refuseFor(REFUSE_MS);
@@ -76,7 +48,7 @@ describe.skipIf(SKIP_NOTE !== undefined)('delivery through a backend outage and 
     // so the SDK is done once shutdown has flushed.
     const sdk = setupFactline(intentCatalog, {
       serviceName: 'outage-test',
-      logExporter: new OTLPLogExporter({ url: `${receiver}/v1/logs` }),
+      logExporter: new OTLPLogExporter({ url: `${pipeline.receiver}/v1/logs` }),
       spanExporter: null,
       registerGlobals: false,
       shutdownOnExit: false,
@@ -99,14 +71,14 @@ describe.skipIf(SKIP_NOTE !== undefined)('delivery through a backend outage and 
     const beforeCrash = new Set(sent);
     await waitFor(() => [...beforeCrash].every((id) => refusedIds().has(id)), {
       timeoutMs: REFUSE_MS / 2,
-      describe: () => `${refusedIds().size} of ${beforeCrash.size} events refused at least once (so queued)\n${collector.tail()}`,
+      describe: () => `${refusedIds().size} of ${beforeCrash.size} events refused at least once (so queued)\n${pipeline.collector.tail()}`,
     });
     expect(recorder.logs('delivered')).toEqual([]);
 
-    await collector.stop('SIGKILL');
+    await pipeline.collector.stop('SIGKILL');
     appendLines(FILE_LINES / 2, FILE_LINES);
     await file.shutdown();
-    await collector.start();
+    await pipeline.collector.start();
 
     // Precondition, not a timing assertion: the restart must have happened
     // inside the outage, or this test would prove nothing about the queue.
@@ -117,9 +89,9 @@ describe.skipIf(SKIP_NOTE !== undefined)('delivery through a backend outage and 
       // Past the outage, the exporter's back-off (max_interval 30 s) bounds the wait.
       timeoutMs: acceptsAt - Date.now() + 90_000,
       intervalMs: 250,
-      describe: () => `${new Set(deliveredIds()).size} of ${sent.size} events delivered\n${collector.tail()}`,
+      describe: () => `${new Set(deliveredIds()).size} of ${sent.size} events delivered\n${pipeline.collector.tail()}`,
     });
-    await collector.stop('SIGTERM');
+    await pipeline.collector.stop('SIGTERM');
 
     const delivered = deliveredIds();
     const unique = new Set(delivered);
@@ -134,32 +106,8 @@ describe.skipIf(SKIP_NOTE !== undefined)('delivery through a backend outage and 
 });
 
 describe.skipIf(SKIP_NOTE !== undefined)('a Collector crash right after it acknowledged', () => {
-  const recorder = new RecordingServer();
-  const dir = mkdtempSync(join(tmpdir(), 'factline-pipeline-ack-'));
-  let collector: CollectorProcess;
-  let receiver = '';
-
-  beforeAll(async () => {
-    const binary = await buildCollector();
-    const sinkUrl = await recorder.start();
-    const ports = await collectorPorts();
-    const env = collectorEnv(ports, { storageDir: join(dir, 'storage'), eventsGlob: join(dir, 'none', '*.jsonl'), outDir: join(dir, 'out'), sinkUrl });
-    collector = new CollectorProcess(binary, [BASE_CONFIG, TEST_OVERLAY], env, ports.health);
-    receiver = `http://127.0.0.1:${ports.otlpHttp}`;
-    await collector.start();
-  });
-
-  beforeEach(({ onTestFailed }) => {
-    onTestFailed(() => {
-      process.stderr.write(`\n===== Collector output =====\n${collector?.output ?? ''}\n`);
-    });
-  });
-
-  afterAll(async () => {
-    await collector?.stop();
-    await recorder.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const pipeline = usePipeline('pipeline-ack');
+  const { recorder } = pipeline;
 
   it('loses nothing the receiver acknowledged when killed the moment the SDK flush returns', async () => {
     // Refusing keeps anything from being delivered before the kill, so every
@@ -168,7 +116,7 @@ describe.skipIf(SKIP_NOTE !== undefined)('a Collector crash right after it ackno
     const sent = new Set<string>();
     const sdk = setupFactline(intentCatalog, {
       serviceName: 'ack-test',
-      logExporter: new OTLPLogExporter({ url: `${receiver}/v1/logs` }),
+      logExporter: new OTLPLogExporter({ url: `${pipeline.receiver}/v1/logs` }),
       spanExporter: null,
       registerGlobals: false,
       shutdownOnExit: false,
@@ -179,15 +127,15 @@ describe.skipIf(SKIP_NOTE !== undefined)('a Collector crash right after it ackno
     }
     await sdk.shutdown();
     expect(sdk.stats().problems.FACTLINE_EXPORT_FAILED ?? 0, 'the Collector refused the SDK').toBe(0);
-    await collector.stop('SIGKILL');
+    await pipeline.collector.stop('SIGKILL');
     expect(recorder.logs('delivered')).toEqual([]);
-    await collector.start();
+    await pipeline.collector.start();
 
     const deliveredIds = () => new Set(recorder.logs('delivered').map((l) => instanceId(l.record)));
     await waitFor(() => deliveredIds().size >= sent.size, {
       timeoutMs: acceptsAt - Date.now() + 90_000,
       intervalMs: 250,
-      describe: () => `${deliveredIds().size} of ${sent.size} acknowledged events delivered after the SIGKILL\n${collector.tail()}`,
+      describe: () => `${deliveredIds().size} of ${sent.size} acknowledged events delivered after the SIGKILL\n${pipeline.collector.tail()}`,
     });
     expect([...deliveredIds()].sort()).toEqual([...sent].sort());
   });
