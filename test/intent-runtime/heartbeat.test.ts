@@ -93,3 +93,15 @@ describe('system.error for factline\'s own failures', () => {
     expect(ev.stats().problems.FACTLINE_SINK_FAILED).toBe(2);
   });
 });
+
+describe('the documented system.error classification', () => {
+  it('lists every problem code with the error_type the code emits', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { SYSTEM_ERROR_TYPES } = await import('../../src/intent/system-errors.js');
+    const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('## `system.error` events'));
+    const documented: Record<string, string> = {};
+    for (const m of table.matchAll(/^\| `(\w+)` \| (.+) \|$/gm)) for (const c of m[2]!.matchAll(/`(\w+)`/g)) documented[c[1]!] = m[1]!;
+    expect(documented).toEqual(SYSTEM_ERROR_TYPES);
+  });
+});
