@@ -101,7 +101,7 @@ describe('the documented system.error classification', () => {
     const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
     const table = doc.slice(doc.indexOf('## `system.error` events'));
     const documented: Record<string, string> = {};
-    for (const m of table.matchAll(/^\| `(\w+)` \| (.+) \|$/gm)) for (const c of m[2]!.matchAll(/`(\w+)`/g)) documented[c[1]!] = m[1]!;
+    for (const m of table.matchAll(/^\| `([A-Z_]+)` \| (.+) \|$/gm)) for (const c of m[2]!.matchAll(/`(FACTLINE_\w+)`/g)) documented[c[1]!] = m[1]!;
     expect(documented).toEqual(SYSTEM_ERROR_TYPES);
   });
 });
