@@ -36,6 +36,26 @@ const REFUSE_MS = 30_000;
 const OTLP_EVENTS = 200;
 const FILE_LINES = 50;
 
+/**
+ * Emits OTLP_EVENTS signal events through factline's own SDK pipeline to the
+ * Collector's receiver, adding each instance id to `sent`. The caller shuts
+ * the returned emitter down, which flushes.
+ */
+function sendOverOtlp(receiver: string, serviceName: string, idPrefix: string, sent: Set<string>) {
+  const sdk = setupFactline(intentCatalog, {
+    serviceName,
+    logExporter: new OTLPLogExporter({ url: `${receiver}/v1/logs` }),
+    spanExporter: null,
+    registerGlobals: false,
+    shutdownOnExit: false,
+    validation: 'strict',
+  });
+  for (let i = 0; i < OTLP_EVENTS; i++) {
+    sent.add(sdk.emit('signal.signal.created:1', { signal_id: `${idPrefix}${i}`, source: 'cli', content: `${serviceName} event ${i}`, confidence: 0.5 })!.id);
+  }
+  return sdk;
+}
+
 describe.skipIf(SKIP_NOTE !== undefined)('delivery through a backend outage and a Collector crash', () => {
   const pipeline = usePipeline('pipeline-outage');
   const { recorder, tailed: files } = pipeline;
@@ -46,18 +66,7 @@ describe.skipIf(SKIP_NOTE !== undefined)('delivery through a backend outage and 
 
     // 200 events over OTLP. The Collector answers 200 (queueing is its job),
     // so the SDK is done once shutdown has flushed.
-    const sdk = setupFactline(intentCatalog, {
-      serviceName: 'outage-test',
-      logExporter: new OTLPLogExporter({ url: `${pipeline.receiver}/v1/logs` }),
-      spanExporter: null,
-      registerGlobals: false,
-      shutdownOnExit: false,
-      validation: 'strict',
-    });
-    for (let i = 0; i < OTLP_EVENTS; i++) {
-      const e = sdk.emit('signal.signal.created:1', { signal_id: `SIG-${i}`, source: 'cli', content: `otlp event ${i}`, confidence: 0.5 });
-      sent.add(e!.id);
-    }
+    const sdk = sendOverOtlp(pipeline.receiver, 'outage-test', 'SIG-', sent);
     await sdk.shutdown();
 
     // Half the file lines before the crash, half while the Collector is dead.
@@ -114,17 +123,7 @@ describe.skipIf(SKIP_NOTE !== undefined)('a Collector crash right after it ackno
     // event must come from what was on disk when the Collector died.
     const acceptsAt = recorder.refuseFor(8_000);
     const sent = new Set<string>();
-    const sdk = setupFactline(intentCatalog, {
-      serviceName: 'ack-test',
-      logExporter: new OTLPLogExporter({ url: `${pipeline.receiver}/v1/logs` }),
-      spanExporter: null,
-      registerGlobals: false,
-      shutdownOnExit: false,
-      validation: 'strict',
-    });
-    for (let i = 0; i < OTLP_EVENTS; i++) {
-      sent.add(sdk.emit('signal.signal.created:1', { signal_id: `SIG-A${i}`, source: 'cli', content: `acked event ${i}`, confidence: 0.5 })!.id);
-    }
+    const sdk = sendOverOtlp(pipeline.receiver, 'ack-test', 'SIG-A', sent);
     await sdk.shutdown();
     expect(sdk.stats().problems.FACTLINE_EXPORT_FAILED ?? 0, 'the Collector refused the SDK').toBe(0);
     await pipeline.collector.stop('SIGKILL');
