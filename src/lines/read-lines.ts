@@ -1,0 +1,163 @@
+import { open } from 'node:fs/promises';
+
+/**
+ * The one reader of line-delimited files (`events.jsonl`, Intent's flat file)
+ * that every consumer uses: the chain verifier, `readEvents`, `validate`,
+ * the query engine.
+ *
+ * Lines end at `\n` only (a `\r` before it is dropped). U+2028, U+2029 and
+ * U+0085 are characters inside a line, never line ends: JSON allows them raw
+ * in strings, and `node:readline` on newer Node versions splits there, which
+ * would turn one valid event into two broken lines.
+ */
+
+/** One line of a file. */
+export interface Line {
+  /** 1-based line number in the file. */
+  readonly line: number;
+  /** The line's text, decoded as UTF-8, without its `\n` (or `\r\n`). */
+  readonly text: string;
+  /** Byte offset of the line's first byte in the file. */
+  readonly offset: number;
+  /** Length of the line in bytes, without its line end. */
+  readonly bytes: number;
+  /**
+   * True when the line was longer than `maxLineBytes`: `text` then holds
+   * only its first `maxLineBytes` bytes and the rest was skipped unread
+   * into memory. A consumer reports such a line; it never parses it.
+   */
+  readonly truncated: boolean;
+}
+
+export interface ReadLinesOptions {
+  /** Byte offset to start at (the start of a line). Default 0. */
+  start?: number;
+  /** Line number of the line at `start`. Default 1. */
+  firstLine?: number;
+  /**
+   * Longest line held in memory, in bytes. A longer line is yielded with
+   * `truncated: true` and its first `maxLineBytes` bytes. Default 16 MiB.
+   */
+  maxLineBytes?: number;
+  /** Size of each read, in bytes. Default 1 MiB. */
+  chunkBytes?: number;
+}
+
+/** Default longest line held in memory: 16 MiB. */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * Streams a file's lines in batches (one batch per read of `chunkBytes`),
+ * which is what a fast consumer iterates. A last line without `\n` is
+ * yielded too; an empty file yields nothing. Stopping early (`break`, a
+ * throw) closes the file.
+ *
+ * @throws (the iterator rejects) when the file cannot be opened or read.
+ *
+ * @example
+ * for await (const batch of readLineBatches('events.jsonl')) for (const l of batch) use(l.text);
+ */
+export async function* readLineBatches(path: string, options: ReadLinesOptions = {}): AsyncGenerator<Line[], void, undefined> {
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const handle = await open(path, 'r');
+  try {
+    let position = options.start ?? 0;
+    let lineNo = options.firstLine ?? 1;
+    // Bytes of the current (unfinished) line carried over from earlier reads.
+    let carry: Buffer[] = [];
+    let carryBytes = 0;
+    let lineStart = position;
+    let dropping = false; // the current line passed maxLine: count its bytes, keep none
+    let droppedHead: Buffer | undefined;
+    const buf = Buffer.allocUnsafe(chunkBytes);
+
+    const finish = (tail: Buffer, out: Line[]): void => {
+      let bytes: number;
+      let text: string;
+      let truncated = false;
+      if (dropping) {
+        bytes = carryBytes + tail.length;
+        text = droppedHead!.toString('utf8');
+        truncated = true;
+      } else {
+        const whole = carry.length === 0 ? tail : Buffer.concat([...carry, tail]);
+        bytes = whole.length;
+        const end = bytes > 0 && whole[bytes - 1] === CR ? bytes - 1 : bytes;
+        text = whole.toString('utf8', 0, end);
+      }
+      out.push({ line: lineNo++, text, offset: lineStart, bytes, truncated });
+      carry = [];
+      carryBytes = 0;
+      dropping = false;
+      droppedHead = undefined;
+    };
+
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, chunkBytes, position);
+      if (bytesRead === 0) break;
+      const out: Line[] = [];
+      let from = 0;
+      for (;;) {
+        const nl = buf.indexOf(LF, from);
+        if (nl < 0 || nl >= bytesRead) break;
+        if (carry.length === 0 && !dropping) {
+          // The fast path: a whole line inside this chunk.
+          const end = nl > from && buf[nl - 1] === CR ? nl - 1 : nl;
+          const bytes = nl - from;
+          if (bytes <= maxLine) {
+            out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false });
+          } else {
+            out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });
+          }
+        } else {
+          appendPart(buf.subarray(from, nl));
+          finish(Buffer.alloc(0), out);
+        }
+        from = nl + 1;
+        lineStart = position + from;
+      }
+      if (from < bytesRead) appendPart(buf.subarray(from, bytesRead));
+      position += bytesRead;
+      if (out.length > 0) yield out;
+    }
+    if (carryBytes > 0 || dropping) {
+      const out: Line[] = [];
+      finish(Buffer.alloc(0), out);
+      yield out;
+    }
+
+    function appendPart(part: Buffer): void {
+      if (dropping) {
+        carryBytes += part.length;
+        return;
+      }
+      if (carryBytes + part.length > maxLine) {
+        const head = Buffer.concat([...carry, part]).subarray(0, maxLine);
+        droppedHead = Buffer.from(head);
+        dropping = true;
+        carry = [];
+        carryBytes += part.length;
+        return;
+      }
+      // Copy: `buf` is reused by the next read.
+      carry.push(Buffer.from(part));
+      carryBytes += part.length;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The lines of a file, one at a time, as {@link readLineBatches} reads them.
+ *
+ * @example
+ * for await (const { line, text } of readLines('events.jsonl')) console.log(line, text.length);
+ */
+export async function* readLines(path: string, options: ReadLinesOptions = {}): AsyncGenerator<Line, void, undefined> {
+  for await (const batch of readLineBatches(path, options)) yield* batch;
+}
