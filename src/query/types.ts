@@ -1,0 +1,103 @@
+/**
+ * The query side's one contract: a LogQL query in, Loki's HTTP API JSON out,
+ * whichever engine answers it (the local files or a Loki server). The shapes
+ * are Loki's own (`GET /loki/api/v1/query` and `/query_range`), so one client
+ * reads both.
+ */
+
+/** Label set of a stream or series: Loki's stream labels, structured metadata and parsed labels, flattened. */
+export type LabelSet = Record<string, string>;
+
+/** One log line: `[time in Unix epoch nanoseconds as a decimal string, line]`. */
+export type LokiLogEntry = [string, string];
+
+export interface LokiStream {
+  stream: LabelSet;
+  values: LokiLogEntry[];
+}
+
+/** One sample: `[Unix epoch seconds (may have a fraction), value as a decimal string]`. */
+export type LokiSample = [number, string];
+
+export interface LokiVectorSample {
+  metric: LabelSet;
+  value: LokiSample;
+}
+
+export interface LokiMatrixSeries {
+  metric: LabelSet;
+  values: LokiSample[];
+}
+
+export type LokiQueryData =
+  | { resultType: 'streams'; result: LokiStream[]; stats?: unknown }
+  | { resultType: 'vector'; result: LokiVectorSample[]; stats?: unknown }
+  | { resultType: 'matrix'; result: LokiMatrixSeries[]; stats?: unknown }
+  | { resultType: 'scalar'; result: LokiSample; stats?: unknown };
+
+/** Loki's response envelope. */
+export interface LokiQueryResponse {
+  status: 'success';
+  data: LokiQueryData;
+}
+
+/** `forward` (oldest first) or `backward` (newest first, Loki's default). */
+export type QueryDirection = 'forward' | 'backward';
+
+/** An instant query: a metric query evaluated at one time, or a log query over `[time - since, time]`. */
+export interface InstantQueryRequest {
+  query: string;
+  /** Evaluation time, Unix epoch nanoseconds. Default: now. */
+  time?: bigint;
+  /** Most lines a log query returns. Default 100 (Loki's). */
+  limit?: number;
+  direction?: QueryDirection;
+}
+
+/** A range query: a log query over `[start, end]`, or a metric query evaluated every `step`. */
+export interface RangeQueryRequest {
+  query: string;
+  /** Unix epoch nanoseconds, inclusive. */
+  start: bigint;
+  /** Unix epoch nanoseconds, inclusive for log queries. */
+  end: bigint;
+  /** Seconds between evaluations of a metric query. Default: Loki's (range / 250, at least 1 s). */
+  step?: number;
+  limit?: number;
+  direction?: QueryDirection;
+}
+
+/**
+ * A LogQL engine. `local` reads `events.jsonl` sets (factline envelope lines
+ * and Intent flat lines); `loki` asks a Loki server. Both answer with the
+ * same shapes; a query the engine cannot answer exactly rejects with a
+ * `QueryError` (code `unsupported`) instead of an approximation.
+ */
+export interface QueryBackend {
+  readonly kind: 'local' | 'loki';
+  query(request: InstantQueryRequest): Promise<LokiQueryResponse>;
+  queryRange(request: RangeQueryRequest): Promise<LokiQueryResponse>;
+}
+
+/** Stable codes of query failures. */
+export type QueryErrorCode =
+  /** The LogQL does not parse; `position` is the 0-based character offset. */
+  | 'syntax'
+  /** Valid LogQL the local engine does not implement; run it on Loki. */
+  | 'unsupported'
+  /** A request argument is out of range (limit, step, time order). */
+  | 'bad_request'
+  /** A file could not be read, or Loki could not be reached. */
+  | 'unavailable';
+
+/** A query failure as data: a stable `code`, a message that names the problem, and where it is. */
+export class QueryError extends Error {
+  constructor(
+    readonly code: QueryErrorCode,
+    message: string,
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
