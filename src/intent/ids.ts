@@ -26,4 +26,4 @@ export const Count = z.int().nonnegative();
 /** A duration in seconds: non-negative, fractions allowed (`18.45`). */
 export const Seconds = z.number().nonnegative();
 /** Free text that must say something. */
-export const Text = z.string().min(1);
+export const NonEmptyText = z.string().min(1);

@@ -155,7 +155,7 @@ export function sumCounts(labels: Grouping, logExpr: string, window: Window): st
 }
 
 /** `count by (a) (inner)`. */
-export function countBy(labels: Grouping, inner: string): string {
+export function countSeriesBy(labels: Grouping, inner: string): string {
   return `count${by(labels)} (${inner})`;
 }
 

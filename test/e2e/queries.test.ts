@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allQueries } from '../../grafana/src/index.js';
-import type { QueryCase, VectorSample } from '../../src/queries/index.js';
+import { demoCases, type QueryCase } from '../support/demo-cases.js';
+import type { VectorSample } from '../support/expectation.js';
 import { b64ToHex, e2eEnv, eventually, lokiQuery, lokiQueryRange, normaliseTraceId, runDemoInto, tempoSearch, tempoTrace, type E2eEnv } from './backends.js';
 
 /*
  * Every query of the library and every panel query of every dashboard, with
  * the dashboard variables expanded, run against the real Loki and Tempo on
  * one fresh run of the demo loop, and checked against what that run implies
- * (src/queries/expectation.ts). FACTLINE_E2E_SAVE=1 saves every response to
+ * (test/support/demo-cases.ts). FACTLINE_E2E_SAVE=1 saves every response to
  * test/fixtures/e2e/queries.json.
  */
 const env = e2eEnv();
@@ -25,7 +25,7 @@ describe.skipIf(reason !== undefined)('end to end: every library and panel query
   const traceKey = `TRACE-Q${run}`;
   const start = Date.now() - 100_000;
   const saved: Record<string, unknown> = {};
-  const cases = allQueries({ service, traceKey });
+  const cases = demoCases({ service, traceKey });
 
   beforeAll(async () => {
     expect(await runDemoInto(e, { service, traceKey, start })).toMatchObject({ emitted: 34, invalid: 0 });
