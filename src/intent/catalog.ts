@@ -3,7 +3,7 @@ import { defineCatalog } from '../catalog/define.js';
 import { ClusterId, ContractId, Count, IntentId, NonEmptyText, Seconds, SignalId, SpecId, Timestamp, TraceKey, Unit } from './ids.js';
 
 /*
- * The built-in catalog of Intent's events (seed 001), field for field.
+ * The built-in catalog of Intent's events, field for field (docs/intent.md).
  *
  * EventIDs: Intent's names do not all fit `domain.entity.action`
  * (`signal.created` has two parts). Each family is the domain and the object
@@ -12,9 +12,9 @@ import { ClusterId, ContractId, Count, IntentId, NonEmptyText, Seconds, SignalId
  * wire name, exactly. `docs/intent.md` has the table; `test/intent/names.test.ts`
  * pins it.
  *
- * The payload holds the fields of the seed's table except `timestamp`, which is
+ * The payload holds the fields of Intent's event table except `timestamp`, which is
  * the envelope's `time` (the flat writer puts it back in its place).
- * Choices where the seed is vague are documented in docs/intent.md.
+ * Choices where Intent's reference is vague are documented in docs/intent.md.
  */
 export const intentCatalog = defineCatalog(
   {
@@ -186,7 +186,7 @@ export type IntentEntries = typeof intentCatalog.entries;
 export type IntentEventId = Extract<keyof IntentEntries, string>;
 
 /**
- * Field order of Intent's flat `events.jsonl`, as in the seed's examples:
+ * Field order of Intent's flat `events.jsonl`, as in Intent's own examples:
  * `event_type` first, then the fields, `timestamp` last, except
  * `system.health`, whose example puts `timestamp` right after `event_type`.
  */

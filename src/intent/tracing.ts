@@ -8,7 +8,7 @@ import { idsForTraceKey } from '../otel/trace-key.js';
 import { INTENT_SPAN_ATTR, INTENT_SPANS } from './span-names.js';
 
 /*
- * One trace per notice→spec→execute→observe loop (seed 001). The `TRACE-*`
+ * One trace per notice→spec→execute→observe loop (docs/intent.md). The `TRACE-*`
  * key of signal.promoted, intent.proposed, spec.created and contract.started
  * names the trace; events that carry only a signal, intent, spec or contract
  * id join it once this tracker has seen the link. The loop becomes a
