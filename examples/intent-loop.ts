@@ -1,6 +1,6 @@
 /*
  * A simulated Intent service going once round the notice→spec→execute→observe
- * loop of seed 001: signals from several sources, enrichment, a cluster, one
+ * loop (docs/intent.md): signals from several sources, enrichment, a cluster, one
  * dismissal, a promotion, an intent proposed and accepted, a spec with three
  * contracts, assertions that pass and one that fails (`lint_passes`),
  * completions, and a heartbeat. Event times are simulated: about ten minutes

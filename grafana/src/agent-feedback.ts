@@ -6,7 +6,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { AUTO, RANGE, agentEventCount, agentFailures, failureShare } from '../../src/queries/index.js';
 import { dashboardLinks } from './links.js';
 import { bars, lines, logLines, seriesTable } from './panels.js';
-import { DashboardPlan, type BuiltDashboard } from './plan.js';
+import { DashboardPlan, type BuiltDashboard } from './dashboard-plan.js';
 import { AGENT, SAMPLES, SERVICE, agentVariable, serviceVariable } from './variables.js';
 
 export const AGENT_FEEDBACK_UID = 'factline-agent-feedback';

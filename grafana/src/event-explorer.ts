@@ -7,7 +7,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { AUTO, RANGE, countBy, countByPattern, eventsByPattern, invalidCount, invalidEvents, versionsInUse } from '../../src/queries/index.js';
 import { dashboardLinks } from './links.js';
 import { bars, bigNumbers, countsOverTime, logLines, seriesTable } from './panels.js';
-import { DashboardPlan, type BuiltDashboard } from './plan.js';
+import { DashboardPlan, type BuiltDashboard } from './dashboard-plan.js';
 import { PATTERN, SAMPLES, SERVICE, patternVariable, serviceVariable } from './variables.js';
 
 export const EVENT_EXPLORER_UID = 'factline-event-explorer';

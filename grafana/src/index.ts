@@ -13,13 +13,13 @@ import { eventExplorerDashboard } from './event-explorer.js';
 import { intentLoopDashboard } from './intent-loop.js';
 import { libraryExamples, type RunSample } from './library-examples.js';
 import type { NamedQuery } from './named-query.js';
-import type { BuiltDashboard } from './plan.js';
+import type { BuiltDashboard } from './dashboard-plan.js';
 import { renderDashboardQueries, renderLibraryQueries } from './query-files.js';
 import { SERVICE } from './variables.js';
 
 export { LOKI_DATASOURCE, TEMPO_DATASOURCE } from './datasources.js';
-export { withSamples } from './plan.js';
-export type { BuiltDashboard, Samples } from './plan.js';
+export { withSamples } from './dashboard-plan.js';
+export type { BuiltDashboard, Samples } from './dashboard-plan.js';
 export { DEMO_SAMPLE, libraryExamples } from './library-examples.js';
 export type { RunSample } from './library-examples.js';
 export type { NamedQuery } from './named-query.js';

@@ -25,7 +25,7 @@ import {
 import { AUTO, RANGE } from '../../src/queries/index.js';
 import { dashboardLinks } from './links.js';
 import { bars, bigNumbers, countsOverTime, lines, logLines, logTable, passRateBars, pie, traceTable } from './panels.js';
-import { DashboardPlan, type BuiltDashboard } from './plan.js';
+import { DashboardPlan, type BuiltDashboard } from './dashboard-plan.js';
 import { AGENT, DEMO_SERVICE, SAMPLES, SERVICE, agentVariable, serviceVariable } from './variables.js';
 
 export const INTENT_LOOP_UID = 'factline-intent-loop';
