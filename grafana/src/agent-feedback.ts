@@ -54,7 +54,7 @@ export function agentFeedbackDashboard(): BuiltDashboard {
   });
   plan.panel(seriesTable({ A: 'failed', B: 'events' }), {
     title: 'Failures and events per agent and domain',
-    description: 'The counts behind the share: A = failed events, B = all events, per agent and domain over the range.',
+    description: 'The counts behind the share, per agent and domain over the range: failed events and all events.',
     width: 12,
     height: 8,
     queries: [
