@@ -1,7 +1,7 @@
 import type { EventTypeInfo } from '../catalog/types.js';
 import { readLines } from '../chain/verify.js';
 import type { EmitOptions } from '../emitter/options.js';
-import { formatPath, type IssueCode, type ValidationIssue } from '../envelope/issue.js';
+import { formatPath, type IssueCode, type ValidationIssue } from '../validation/issue.js';
 import { FactlineValidationError } from '../validation/error.js';
 import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
 import { INTENT_EVENT_ID_BY_WIRE_NAME, intentCatalog, type IntentEventId } from './catalog.js';
