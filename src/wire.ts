@@ -3,8 +3,7 @@
  *
  * These names are part of the public contract: the Collector config, the Loki
  * queries and the Grafana dashboards all depend on them. `test/wire.test.ts`
- * pins every value with a snapshot so a rename cannot leak out unnoticed
- * (the practice of seed 003, `event_type_wire_strings_snapshot`).
+ * pins every value with a snapshot so a rename cannot leak out unnoticed.
  *
  * Loki turns dots into underscores when it stores OTLP attributes as
  * structured metadata: `factline.event.version` is queried as
@@ -32,14 +31,22 @@ export const ATTR = {
   SOURCE_ID: 'factline.source.id',
   /** A domain-level trace key that is not a W3C trace id, e.g. Intent's `TRACE-015`. */
   TRACE_KEY: 'factline.trace_key',
-  /** Instance id of the event that caused this one (seed 004). */
+  /** Instance id of the event that caused this one. */
   CAUSATION_ID: 'factline.causation_id',
   /** OpenTelemetry semantic convention `session.id`. */
   SESSION_ID: 'session.id',
   /** `false` when the payload failed validation in `report` mode; absent otherwise. */
   VALID: 'factline.valid',
-  /** JSON array of validation issues, present only when `factline.valid` is false. */
+  /** JSON array of validation issues (at most 10), present only when `factline.valid` is false. */
   VALIDATION_ISSUES: 'factline.validation.issues',
+  /** How many issues there were, when more than `factline.validation.issues` carries. */
+  VALIDATION_ISSUES_TOTAL: 'factline.validation.issues_total',
+} as const;
+
+/** Attributes only span events carry. */
+export const SPAN_EVENT_ATTR = {
+  /** Payload fields left out because the span event reached its attribute count limit. */
+  DROPPED_PAYLOAD_FIELDS: 'factline.span_event.dropped_payload_fields',
 } as const;
 
 /** Instrumentation scope under which factline creates its loggers and tracers. */

@@ -30,8 +30,9 @@ describe('the pure mapping', () => {
     };
     expect(toLogRecord(event, type)).toEqual({
       eventName: 'auth.user.login',
-      timestamp: Date.parse('2026-01-23T14:32:01.000Z'),
-      observedTimestamp: Date.parse('2026-01-23T14:32:01.500Z'),
+      // HrTime, never a bare number: the SDK reads a small number as time since process start.
+      timestamp: [Date.parse('2026-01-23T14:32:01.000Z') / 1000, 0],
+      observedTimestamp: [Date.parse('2026-01-23T14:32:01.000Z') / 1000, 500_000_000],
       severityNumber: SeverityNumber.INFO,
       severityText: 'INFO',
       body: login,
