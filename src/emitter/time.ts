@@ -56,8 +56,8 @@ export function isoTime(ms: number): string {
   return cachedIso;
 }
 
-function describeInput(given: unknown): number | string {
-  if (typeof given === 'number' && Number.isFinite(given)) return given;
+function describeInput(given: unknown, ms: number): number | string {
+  if (Number.isFinite(ms)) return ms;
   try {
     const text = given instanceof Date ? 'Invalid Date' : String(given);
     return text.length > 100 ? text.slice(0, 100) + '…' : text;
@@ -84,7 +84,7 @@ export function givenTime(given: unknown, observedMs: number): { ms: number } | 
     ms = NaN;
   }
   const issue = (code: 'invalid_time' | 'implausible_time', why: string): { issue: ValidationIssue } => ({
-    issue: { code, path: [], message: `time ${why}; the event carries its observed time instead, and this issue keeps the given value`, input: describeInput(given) },
+    issue: { code, path: [], message: `time ${why}; the event carries its observed time instead, and this issue keeps the given value`, input: describeInput(given, ms) },
   });
   if (!Number.isFinite(ms)) return issue('invalid_time', 'is not a valid time (pass a Date or epoch milliseconds)');
   if (ms < 0) return issue('invalid_time', 'is before 1970, which OTLP (unsigned nanoseconds since 1970) cannot carry');
