@@ -16,7 +16,11 @@ export const MAX_DEPTH = 64;
 /** Keys that can reach an object's prototype when a payload is copied or merged. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Integers at or beyond ±2^63 do not fit OTLP's `intValue` (int64). */
+/**
+ * Integers of magnitude 2^63 or more do not fit OTLP's `intValue` (int64).
+ * −2^63 itself does, but JavaScript writes it as `-9223372036854776000`,
+ * which a JSON decoder reads as beyond int64; so it counts too.
+ */
 const INT64_LIMIT = 9223372036854775808;
 
 /** The result of {@link readJsonValue}. */
@@ -88,7 +92,7 @@ function read(v: unknown, s: ReadState): unknown {
         add(s, 'non_finite_number', `${v} is not a finite number; JSON would turn it into null`);
         return `[factline: ${v}]`;
       }
-      if (v >= INT64_LIMIT || v < -INT64_LIMIT) s.wide = true;
+      if (v >= INT64_LIMIT || v <= -INT64_LIMIT) s.wide = true;
       return v;
     case 'boolean':
       s.bytes += 5;
@@ -273,7 +277,7 @@ export function readJsonValue(value: unknown): JsonRead {
 
 /** Whether a number is an integer outside int64, which OTLP's `intValue` cannot carry. */
 export function isWideInteger(n: number): boolean {
-  return n >= INT64_LIMIT || n < -INT64_LIMIT;
+  return n >= INT64_LIMIT || n <= -INT64_LIMIT;
 }
 
 /*

@@ -143,6 +143,7 @@ describe('hostile payloads in report mode', () => {
   it.each([
     ['a throwing getter', (): unknown => ({ n: 1, get x(): number { throw new Error('boom'); } }), { n: 1, x: '[factline: unreadable: boom]' }],
     ['a proxy whose get trap throws', (): unknown => new Proxy({ n: 1 }, { get() { throw new Error('trap'); } }), { n: '[factline: unreadable: trap]' }],
+    ['a revoked proxy', (): unknown => ({ n: 1, p: (() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; })() }), { n: 1, p: expect.stringMatching(/^\[factline: unreadable: .*revoked/) }],
     ['a toJSON that throws', (): unknown => ({ n: 1, m: new (class { toJSON(): never { throw new Error('x'); } })() }), { n: 1, m: '[factline: unreadable: x]' }],
   ])('delivers %s flagged, with what could be read, to every sink, and reports it', async (_, make, expected) => {
     const t = open();
