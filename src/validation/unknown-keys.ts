@@ -17,6 +17,7 @@ import type { ValidationIssue } from './issue.js';
 type KeyCheck = (value: unknown, path: (string | number)[], out: ValidationIssue[]) => void;
 
 const compiled = new WeakMap<z.ZodType, KeyCheck | null>();
+const hasOwn = Object.prototype.hasOwnProperty;
 
 interface Def {
   type: string;
@@ -57,7 +58,7 @@ function compile(schema: z.ZodType, seen: Set<z.ZodType>): KeyCheck | null {
         const o = v as Record<string, unknown>;
         if (strips) {
           for (const k in o) {
-            if (!Object.hasOwn(shape, k)) out.push({ code: 'unknown_key', path: [...path, k], message: `"${k}" is not in the schema, which strips unknown keys; it was kept. Add it to the schema, or use z.looseObject to allow extra keys` });
+            if (!hasOwn.call(shape, k)) out.push({ code: 'unknown_key', path: [...path, k], message: `"${k}" is not in the schema, which strips unknown keys; it was kept. Add it to the schema, or use z.looseObject to allow extra keys` });
           }
         } else if (catchall !== null) {
           for (const k in o) if (!Object.hasOwn(shape, k)) catchall(o[k], [...path, k], out);
@@ -112,9 +113,13 @@ function compile(schema: z.ZodType, seen: Set<z.ZodType>): KeyCheck | null {
  * // [{ code: 'unknown_key', path: ['extra'], message: '"extra" is not in the schema, …' }]
  */
 export function unknownKeys(schema: z.ZodType, value: unknown): ValidationIssue[] {
-  const check = compile(schema, new Set());
-  if (check === null) return [];
+  let check = compiled.get(schema);
+  if (check === undefined) check = compile(schema, new Set());
+  if (check === null) return NONE;
   const out: ValidationIssue[] = [];
   check(value, [], out);
-  return out;
+  return out.length === 0 ? NONE : out;
 }
+
+/** The shared empty result: a clean payload allocates nothing here. */
+const NONE: ValidationIssue[] = [];
