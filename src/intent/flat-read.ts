@@ -8,7 +8,7 @@ import { INTENT_EVENT_ID_BY_WIRE_NAME, intentCatalog, type IntentEventId } from 
 import { Timestamp } from './ids.js';
 
 /*
- * Reading Intent's flat `events.jsonl` (seed 001) back: one line at a time,
+ * Reading Intent's flat `events.jsonl` (docs/intent.md) back: one line at a time,
  * problems as data with stable codes, never a throw for bad input.
  */
 
@@ -64,7 +64,7 @@ export interface IntentLineError {
 
 export type IntentLineResult = IntentLine | IntentLineError;
 
-/** Intent's `event_type` strings in the seed's order (the catalog's entry order). */
+/** Intent's `event_type` strings in the catalog's entry order. */
 export const INTENT_EVENT_TYPES: readonly string[] = Object.freeze(Object.keys(intentCatalog.entries).map((id) => intentCatalog.get(id)!.wireName));
 const KNOWN = INTENT_EVENT_TYPES.join(', ');
 const TIMESTAMP_EXAMPLE = '2026-03-30T14:23:45Z';

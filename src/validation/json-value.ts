@@ -158,27 +158,31 @@ function readObject(o: object, s: ReadState): unknown {
   }
   s.bytes += 2;
   if (isArray) return readArray(o as unknown[], s);
-  if (proto !== Object.prototype && proto !== null) {
-    let toJSON: unknown;
+  const plain = proto === Object.prototype || proto === null;
+  // JSON.stringify calls any object's toJSON, plain or not; so does this read.
+  let toJSON: unknown;
+  try {
+    toJSON = (o as { toJSON?: unknown }).toJSON;
+  } catch (e) {
+    // A plain object (or proxy of one) whose toJSON lookup throws: read its
+    // keys instead, so that whatever can be read is kept.
+    if (!plain) return unreadable(s, e);
+  }
+  if (typeof toJSON === 'function') {
+    let json: unknown;
     try {
-      toJSON = (o as { toJSON?: unknown }).toJSON;
+      json = (toJSON as (this: object, key: string) => unknown).call(o, '');
     } catch (e) {
       return unreadable(s, e);
     }
-    if (typeof toJSON === 'function') {
-      let json: unknown;
-      try {
-        json = (toJSON as (this: object, key: string) => unknown).call(o, '');
-      } catch (e) {
-        return unreadable(s, e);
-      }
-      // The JSON form is read like any value (a Date's is a string); it may
-      // not be the object itself again.
-      s.ancestors.push(o);
-      const out = read(json, s);
-      s.ancestors.pop();
-      return out;
-    }
+    // The JSON form is read like any value (a Date's is a string); it may
+    // not be the object itself again.
+    s.ancestors.push(o);
+    const out = read(json, s);
+    s.ancestors.pop();
+    return out;
+  }
+  if (!plain) {
     let kind = 'object';
     try {
       kind = (o.constructor as { name?: string } | undefined)?.name || 'object';
