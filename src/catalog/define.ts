@@ -4,6 +4,7 @@ import { safeParseEventId, type ValidEventId } from '../eventid/index.js';
 import { severityForAction } from '../envelope/severity.js';
 import { ATTR } from '../wire.js';
 import { compilePattern } from '../eventid/index.js';
+import { jsonFormProblems } from './json-form.js';
 import { lintCatalog, type LintWarning } from './lint.js';
 import type { CatalogDescription, CatalogEntry, EventDefinition, EventTypeInfo } from './types.js';
 
@@ -48,7 +49,7 @@ export interface Catalog<D extends Record<string, CatalogEntry> = Record<string,
   jsonSchema(id: string): Record<string, unknown> | undefined;
   /** The whole catalog as plain data, for tools and agents. */
   describe(): CatalogDescription;
-  /** Naming advice (seed 002's guidance, seed 004's one topic per fact). Warns; never blocks. */
+  /** Naming advice (past-tense actions, one topic per kind of fact). Warns; never blocks. */
   lint(): LintWarning[];
 }
 
@@ -62,6 +63,13 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
   const def: EventDefinition = isDefinition(entry) ? entry : { schema: entry };
   if (!(def.schema instanceof z.ZodType)) {
     return { code: 'invalid_schema', message: `"${key}": the schema is not a zod schema; write z.object({...})` };
+  }
+  const unrepresentable = jsonFormProblems(def.schema);
+  if (unrepresentable.length > 0) {
+    return {
+      code: 'no_json_form',
+      message: unrepresentable.map((p) => `"${key}" at ${p.path}: z.${p.type}(): ${p.message}`).join('\n  - '),
+    };
   }
   const { domain, entity, action, version } = parsed.value;
   const name = `${domain}.${entity}.${action}`;

@@ -52,7 +52,7 @@ export type SchemaOf<E> = E extends EventDefinition<infer S> ? S : E extends z.Z
 
 /**
  * Everything factline needs about one event type, computed once when the
- * catalog is defined (STYLE.md practice 5), never on `emit`.
+ * catalog is defined (per-type work once, per-event work only what differs), never on `emit`.
  */
 export interface EventTypeInfo {
   /** `auth.user.login:1` */

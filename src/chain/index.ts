@@ -7,5 +7,5 @@
 export { canonicalJson } from './canonical.js';
 export { CHAIN_FIELD, GENESIS_HASH, computeRecordHash } from './record.js';
 export type { ChainFields } from './record.js';
-export { readLines, verifyChain, verifyChainFiles, verifyChainLines } from './verify.js';
+export { verifyChain, verifyChainFiles, verifyChainLines } from './verify.js';
 export type { ChainBreakCode, ChainVerifyOptions, ChainVerifyResult } from './verify.js';

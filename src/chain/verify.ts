@@ -1,11 +1,12 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readLines, type Line } from '../lines/read-lines.js';
 import { CHAIN_FIELD, GENESIS_HASH, computeRecordHash } from './record.js';
 
-/** Why a chain is broken at a line. Stable codes (STYLE.md practice 4). */
+/** Why a chain is broken at a line. Stable codes, listed in `docs/errors.md`. */
 export type ChainBreakCode =
   /** The line is not a JSON object (a blank line, a torn line, garbage). */
   | 'bad_json'
+  /** The line is longer than the reader holds in memory (16 MiB by default): it is not parsed. */
+  | 'line_too_long'
   /** `seq`, `prev_hash` or `hash` is absent or has the wrong type. */
   | 'missing_field'
   /** The record's content does not hash to its `hash`: it was edited. */
@@ -59,7 +60,8 @@ const ZERO_ANCHOR = { seq: 0, hash: GENESIS_HASH };
 
 /**
  * Verifies a hash chain line by line and stops at the first broken line.
- * Holds one line at a time, so memory does not grow with the input.
+ * Holds one line at a time, so memory does not grow with the input. Takes
+ * strings, or the `Line`s of `readLines` (a truncated one is `line_too_long`).
  *
  * Checks, in order, for each line: it parses as a JSON object (`bad_json`);
  * it has an integer `seq` ≥ 1 and string `prev_hash` and `hash`
@@ -72,7 +74,7 @@ const ZERO_ANCHOR = { seq: 0, hash: GENESIS_HASH };
  * if (!r.ok) console.error(`line ${r.line}: ${r.reason}: ${r.message}`);
  */
 export async function verifyChainLines(
-  lines: AsyncIterable<string> | Iterable<string>,
+  lines: AsyncIterable<string | Line> | Iterable<string | Line>,
   options: ChainVerifyOptions = {},
 ): Promise<ChainVerifyResult> {
   let expectSeq = options.expectSeq;
@@ -89,8 +91,12 @@ export async function verifyChainLines(
     records_checked: records,
   });
 
-  for await (const line of lines) {
-    lineNo++;
+  for await (const item of lines) {
+    lineNo = typeof item === 'string' ? lineNo + 1 : item.line;
+    if (typeof item !== 'string' && item.truncated) {
+      return fail('line_too_long', `the line is ${item.bytes} bytes, longer than the reader holds; it was not parsed`);
+    }
+    const line = typeof item === 'string' ? item : item.text;
     let rec: unknown;
     try {
       rec = JSON.parse(line);
@@ -144,24 +150,6 @@ export async function verifyChainLines(
 }
 
 /**
- * The lines of a file, streamed (readline over a read stream; `\r\n` counts
- * as one break). A final line without `\n` is yielded too. Stopping early
- * (`break`, a thrown error) closes the file: readline alone would leave the
- * descriptor open until the stream is collected.
- */
-export async function* readLines(path: string): AsyncGenerator<string, void, undefined> {
-  const input = createReadStream(path, { encoding: 'utf8' });
-  // readline forwards a read error (ENOENT, EACCES) to its iterator, which rejects.
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  try {
-    yield* rl;
-  } finally {
-    rl.close();
-    input.destroy();
-  }
-}
-
-/**
  * Verifies the hash chain of one `events.jsonl` file, streaming it.
  *
  * @throws when the file cannot be read (ENOENT, EACCES): that is not a chain break.
@@ -172,6 +160,7 @@ export async function* readLines(path: string): AsyncGenerator<string, void, und
  * // { ok: false, line: 437, reason: 'hash_mismatch', message: '…', records_checked: 436, file: 'events.jsonl' }
  */
 export async function verifyChain(path: string, options: ChainVerifyOptions = {}): Promise<ChainVerifyResult> {
+  // Lines end at \n only: U+2028 inside a JSON string is not a line end.
   const r = await verifyChainLines(readLines(path), options);
   return r.ok ? r : { ...r, file: path };
 }

@@ -1,6 +1,6 @@
 import { closeSync, openSync, statSync } from 'node:fs';
 import type { Catalog } from '../catalog/define.js';
-import { readLines } from '../chain/verify.js';
+import { readLines } from '../lines/read-lines.js';
 import { intentCatalog } from '../intent/catalog.js';
 import { checkIntentRecord, isIsoTimestamp, lineIssue, parseJsonObjectLine, type IntentLineIssue, type IntentLineResult } from '../intent/flat-read.js';
 import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
@@ -165,13 +165,16 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
   let printed = 0;
   let unprinted = 0;
   try {
-    for await (const raw of readLines(file)) {
-      lineNo++;
+    for await (const read of readLines(file)) {
+      lineNo = read.line;
       if (progress && lineNo % PROGRESS_EVERY === 0) io.err(`validated ${lineNo} lines...`);
+      const raw = read.text;
       const text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
       if (text.trim() === '') continue;
       events++;
-      const issues = checkLine(text, lineNo, choice, parsed.catalog);
+      const issues: IntentLineIssue[] = read.truncated
+        ? [{ line: lineNo, field: '(line)', code: 'line_too_long', message: `the line is ${read.bytes} bytes, longer than the reader holds; it was not parsed` }]
+        : checkLine(text, lineNo, choice, parsed.catalog);
       if (issues.length === 0) continue;
       badLines++;
       for (const i of issues) {

@@ -1,4 +1,4 @@
 export { createEmitter } from './emitter.js';
 export type { Emitter, EmitterStats, PayloadOf } from './emitter.js';
-export { resolveValidationMode } from './options.js';
+export { resolveServiceName, resolveValidationMode } from './options.js';
 export type { EmitOptions, EmitterOptions, EventFilter, TraceAssignment } from './options.js';

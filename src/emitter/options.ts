@@ -1,8 +1,8 @@
-import type { EventSource } from '../envelope/source.js';
-import type { Severity } from '../envelope/severity.js';
+import { EVENT_SOURCE_TYPES, type EventSource } from '../envelope/source.js';
+import { SEVERITY_RANK, type Severity } from '../envelope/severity.js';
 import type { ProblemHandler } from '../problems.js';
 import type { Sink } from '../sinks/sink.js';
-import type { ValidationMode } from '../validation/validate.js';
+import { VALIDATION_MODES, type ValidationMode } from '../validation/validate.js';
 import type { EventTypeInfo } from '../catalog/types.js';
 
 /** Which events reach the sinks at all; decided once per event type. */
@@ -31,6 +31,12 @@ export interface EmitterOptions {
   source?: EventSource;
   /** Session id stamped on every event unless `emit` says otherwise. Default: none. */
   sessionId?: string;
+  /**
+   * The OpenTelemetry `service.name`, stamped on every event as
+   * `service_name`. Default: `OTEL_SERVICE_NAME`, else the `service.name` in
+   * `OTEL_RESOURCE_ATTRIBUTES`, else `unknown_service:node` (the SDK's rule).
+   */
+  serviceName?: string;
   filter?: EventFilter;
   /** Largest payload, as UTF-8 JSON bytes. Default 65536 (64 KiB). */
   maxPayloadBytes?: number;
@@ -67,7 +73,13 @@ export interface TraceAssignment {
 
 /** Per-call options of `emit`. */
 export interface EmitOptions {
-  /** When the fact happened, if not now. `observed_time` stays now. */
+  /**
+   * When the fact happened, if not now: a `Date` or epoch milliseconds.
+   * `observed_time` stays now. A time OTLP cannot carry (invalid, before
+   * 1970, past 2554) or more than a day ahead of now is not used: the event
+   * gets the observed time and an `invalid_time` / `implausible_time` issue
+   * that keeps the given value (`docs/mapping.md`, "Times").
+   */
   time?: Date | number;
   /** The event that caused this one: its instance id, or the event itself. */
   causedBy?: string | { id: string };
@@ -77,12 +89,115 @@ export interface EmitOptions {
   traceKey?: string;
 }
 
+const isMode = (v: unknown): v is ValidationMode => (VALIDATION_MODES as readonly unknown[]).includes(v);
+const MODES_TEXT = `${VALIDATION_MODES.slice(0, -1).join(', ')} or ${VALIDATION_MODES.at(-1)}`;
+
+/**
+ * The validation mode in force: the explicit option, else
+ * `FACTLINE_VALIDATION`, else `strict` under `NODE_ENV` development/test and
+ * `report` otherwise.
+ *
+ * @throws Error at set-up when the option or the variable is not `strict`, `report` or `off`.
+ * @example
+ * resolveValidationMode(undefined, { NODE_ENV: 'production' }); // 'report'
+ */
 export function resolveValidationMode(explicit: ValidationMode | undefined, env: NodeJS.ProcessEnv = process.env): ValidationMode {
-  if (explicit) return explicit;
+  if (explicit !== undefined) {
+    if (isMode(explicit)) return explicit;
+    throw new Error(`validation: ${describe(explicit)} is not a validation mode; use ${MODES_TEXT}`);
+  }
   const fromEnv = env.FACTLINE_VALIDATION;
-  if (fromEnv === 'strict' || fromEnv === 'report' || fromEnv === 'off') return fromEnv;
+  if (isMode(fromEnv)) return fromEnv;
   if (fromEnv !== undefined && fromEnv !== '') {
-    throw new Error(`FACTLINE_VALIDATION="${fromEnv}" is not a validation mode; use strict, report or off`);
+    throw new Error(`FACTLINE_VALIDATION="${fromEnv}" is not a validation mode; use ${MODES_TEXT}`);
   }
   return env.NODE_ENV === 'development' || env.NODE_ENV === 'test' ? 'strict' : 'report';
+}
+
+/** The `service.name` in a `OTEL_RESOURCE_ATTRIBUTES` value (`k=v,k2=v2`, values percent-encoded), if any. */
+function serviceNameFromResourceAttributes(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  for (const pair of raw.split(',')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq).trim() !== 'service.name') continue;
+    const value = pair.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(value) || undefined;
+    } catch {
+      return value || undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The service name stamped on events: the option, else `OTEL_SERVICE_NAME`,
+ * else `service.name` from `OTEL_RESOURCE_ATTRIBUTES`, else
+ * `unknown_service:node`, the OpenTelemetry SDK's order.
+ *
+ * @example
+ * resolveServiceName(undefined, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=checkout' }); // 'checkout'
+ */
+export function resolveServiceName(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (explicit !== undefined) return explicit;
+  if (env.OTEL_SERVICE_NAME !== undefined && env.OTEL_SERVICE_NAME !== '') return env.OTEL_SERVICE_NAME;
+  return serviceNameFromResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES) ?? 'unknown_service:node';
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return 'an array';
+  return v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
+}
+
+const SEVERITIES = Object.keys(SEVERITY_RANK) as Severity[];
+
+/**
+ * Checks every emitter option at set-up, so that a typo fails at once with a
+ * message listing what is allowed, instead of behaving like a default.
+ * Options this emitter does not know are left to the caller (`setupFactline`
+ * passes its own through).
+ *
+ * @throws Error naming the option, the value and the allowed values.
+ * @example
+ * checkEmitterOptions({ validation: 'lenient' as never });
+ * // Error: validation: "lenient" is not a validation mode; use one of strict, report, off
+ */
+export function checkEmitterOptions(o: EmitterOptions): void {
+  const fail = (name: string, v: unknown, want: string): never => {
+    throw new Error(`${name}: ${describe(v)} is not allowed; ${want}`);
+  };
+  if (typeof o !== 'object' || o === null) fail('options', o, 'pass an object');
+  if (o.validation !== undefined) resolveValidationMode(o.validation);
+  if (o.sinks !== undefined) {
+    if (!Array.isArray(o.sinks)) fail('sinks', o.sinks, 'pass an array of sinks');
+    o.sinks.forEach((s, i) => {
+      if (typeof s !== 'object' || s === null || typeof s.write !== 'function' || typeof s.name !== 'string') {
+        fail(`sinks[${i}]`, s, 'a sink is an object with a string `name` and a `write(event, type)` function');
+      }
+    });
+  }
+  if (o.source !== undefined && (typeof o.source !== 'object' || o.source === null || !EVENT_SOURCE_TYPES.includes(o.source.type))) {
+    fail('source', o.source, `a source is an object whose type is one of ${EVENT_SOURCE_TYPES.join(', ')}`);
+  }
+  for (const name of ['sessionId', 'piiSalt'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'string') fail(name, o[name], 'pass a string');
+  }
+  if (o.serviceName !== undefined && (typeof o.serviceName !== 'string' || o.serviceName === '')) fail('serviceName', o.serviceName, 'pass a non-empty string');
+  if (o.maxPayloadBytes !== undefined && !(Number.isSafeInteger(o.maxPayloadBytes) && o.maxPayloadBytes > 0)) {
+    throw new Error(`maxPayloadBytes must be a positive whole number of bytes, got ${describe(o.maxPayloadBytes)}`);
+  }
+  for (const name of ['onProblem', 'resolveTrace', 'now'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'function') fail(name, o[name], 'pass a function');
+  }
+  const f = o.filter;
+  if (f !== undefined) {
+    if (typeof f !== 'object' || f === null) fail('filter', f, 'pass { minSeverity?, include?, exclude? }');
+    if (f.minSeverity !== undefined && !SEVERITIES.includes(f.minSeverity)) fail('filter.minSeverity', f.minSeverity, `use one of ${SEVERITIES.join(', ')}`);
+    for (const name of ['include', 'exclude'] as const) {
+      const list = f[name];
+      if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string'))) fail(`filter.${name}`, list, 'pass an array of % patterns such as "auth.%"');
+    }
+  }
 }

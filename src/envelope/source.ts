@@ -1,5 +1,5 @@
 /**
- * Where an event came from (seed 003, `EventSource`): an internally tagged
+ * Where an event came from (`EventSource`, see docs/mapping.md): an internally tagged
  * union, so that adding a field to one kind is not a breaking change.
  *
  * @example

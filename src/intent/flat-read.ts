@@ -1,21 +1,23 @@
 import type { EventTypeInfo } from '../catalog/types.js';
-import { readLines } from '../chain/verify.js';
+import { readLines } from '../lines/read-lines.js';
 import type { EmitOptions } from '../emitter/options.js';
-import { formatPath, type IssueCode, type ValidationIssue } from '../envelope/issue.js';
+import { formatPath, type IssueCode, type ValidationIssue } from '../validation/issue.js';
 import { FactlineValidationError } from '../validation/error.js';
 import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
 import { INTENT_EVENT_ID_BY_WIRE_NAME, intentCatalog, type IntentEventId } from './catalog.js';
 import { Timestamp } from './ids.js';
 
 /*
- * Reading Intent's flat `events.jsonl` (seed 001) back: one line at a time,
- * problems as data (STYLE.md practice 4), never a throw for bad input.
+ * Reading Intent's flat `events.jsonl` (docs/intent.md) back: one line at a time,
+ * problems as data with stable codes, never a throw for bad input.
  */
 
 /** Why a line is not a valid Intent event. Stable codes. */
 export type IntentLineIssueCode =
   /** The line is not JSON. */
   | 'bad_json'
+  /** The line is longer than the reader holds in memory (16 MiB): it was not parsed. */
+  | 'line_too_long'
   /** `event_type` is missing, not a string, or not one of Intent's 15. */
   | 'unknown_event_type'
   /** `timestamp` (or an envelope's `time`) is missing or not ISO 8601 with `Z` or an offset. */
@@ -62,7 +64,7 @@ export interface IntentLineError {
 
 export type IntentLineResult = IntentLine | IntentLineError;
 
-/** Intent's `event_type` strings in the seed's order (the catalog's entry order). */
+/** Intent's `event_type` strings in the catalog's entry order. */
 export const INTENT_EVENT_TYPES: readonly string[] = Object.freeze(Object.keys(intentCatalog.entries).map((id) => intentCatalog.get(id)!.wireName));
 const KNOWN = INTENT_EVENT_TYPES.join(', ');
 const TIMESTAMP_EXAMPLE = '2026-03-30T14:23:45Z';
@@ -185,9 +187,11 @@ export function parseIntentLine(line: string, lineNumber = 1): IntentLineResult 
  * for await (const r of readIntentFile('events.jsonl')) if (!r.ok) console.error(r.issues);
  */
 export async function* readIntentFile(path: string): AsyncGenerator<IntentLineResult, void, undefined> {
-  let n = 0;
-  for await (const raw of readLines(path)) {
-    n++;
+  for await (const { line: n, text: raw, truncated, bytes } of readLines(path)) {
+    if (truncated) {
+      yield { ok: false, line: n, issues: [{ line: n, field: '(line)', code: 'line_too_long', message: `the line is ${bytes} bytes, longer than the reader holds; it was not parsed` }] };
+      continue;
+    }
     const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (text.trim() === '') continue;
     yield parseIntentLine(text, n);

@@ -78,14 +78,25 @@ export function logqlString(value: string): string {
  * carriage returns from raw strings, and a raw string cannot hold a backtick,
  * so a value with a line feed and either of those cannot be written exactly
  * and is refused. Every other value is double-quoted with `\` and `"`
- * escaped and all other characters (tab, CR, NUL, Unicode) written as they are.
+ * escaped and all other characters (tab, CR, Unicode) written as they are.
+ *
+ * NUL is the one character Go's `text/scanner` refuses anywhere in the
+ * query ("invalid character NUL"), raw or inside a raw string. A value
+ * holding it is written as a Go double-quoted literal with escapes (`\u0000`,
+ * `\n`, `\\`, `\"`), which Tempo's lexer reads back exactly; Grafana's
+ * editor grammar does not know those escapes, so such a query is for Tempo's
+ * API, not for a dashboard editor.
  *
  * @example
  * traceqlString('lint "passes"'); // '"lint \\"passes\\""'
  * traceqlString('two\nlines');    // '`two\nlines`'
+ * traceqlString('TRACE-015\u0000'); // '"TRACE-015\\u0000"'
  */
 export function traceqlString(value: string): string {
   assertWellFormed(value);
+  if (value.includes('\u0000')) {
+    return `"${value.replace(/[\\"\n\u0000]/g, (c) => (c === '\n' ? '\\n' : c === '\u0000' ? '\\u0000' : '\\' + c))}"`;
+  }
   if (value.includes('\n')) {
     if (value.includes('`') || value.includes('\r')) {
       throw new QueryInputError(

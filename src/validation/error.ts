@@ -1,4 +1,4 @@
-import { formatIssues, type ValidationIssue } from '../envelope/issue.js';
+import { formatIssues, type ValidationIssue } from './issue.js';
 
 /**
  * Thrown by `emit` in `strict` validation mode only. `issues` says which

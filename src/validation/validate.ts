@@ -1,15 +1,20 @@
-import type { ValidationIssue } from '../envelope/issue.js';
 import type { EventTypeInfo } from '../catalog/types.js';
-import { checkJsonSafety } from './json-safety.js';
+import type { ValidationIssue } from './issue.js';
+import { readJsonValue } from './json-value.js';
+import { unknownKeys } from './unknown-keys.js';
 
 /**
  * How `emit` treats a payload that does not match its schema:
  * - `strict` throws `FactlineValidationError` (for development and tests);
  * - `report` delivers the event flagged invalid, with the issues, and reports
  *   `FACTLINE_VALIDATION_FAILED`; it never throws and never drops the event;
- * - `off` skips validation and JSON-safety checks (fastest; the caller vouches).
+ * - `off` skips the catalog's schema (fastest; the caller vouches). What JSON
+ *   and OTLP cannot carry is still replaced and flagged in every mode.
  */
 export type ValidationMode = 'strict' | 'report' | 'off';
+
+/** The validation modes, for messages and option checks. */
+export const VALIDATION_MODES: readonly ValidationMode[] = ['strict', 'report', 'off'];
 
 /** Default largest payload, measured as UTF-8 JSON: 64 KiB. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -18,42 +23,50 @@ export interface PayloadCheck {
   issues: ValidationIssue[];
   /** The payload's JSON, when the size check had to compute it. */
   json: string | undefined;
-  usesToJson: boolean;
-}
-
-function byteLength(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
+  /** The payload as read once, a plain JSON value (see `readJsonValue`). */
+  value: unknown;
 }
 
 /**
- * Everything `emit` checks about a payload, in order: JSON safety, size, then
- * the catalog's zod schema. Returns the issues as data; throws nothing.
+ * Checks a payload that is already a plain JSON value (read by
+ * `readJsonValue`, or parsed from a file): size against `maxBytes`, then the
+ * catalog's zod schema, then the keys the schema would strip. `maxBytesBound`
+ * is an upper bound of its JSON size, when known, to skip serialising it.
+ * Returns the issues as data; throws nothing.
  */
-export function checkPayload(type: EventTypeInfo, payload: unknown, maxBytes: number): PayloadCheck {
-  const safety = checkJsonSafety(payload);
-  if (safety.issues.length > 0) return { issues: safety.issues, json: undefined, usesToJson: safety.usesToJson };
+export function checkJsonPayload(type: EventTypeInfo, value: unknown, maxBytes: number, maxBytesBound = Infinity): { issues: ValidationIssue[]; json: string | undefined } {
   let json: string | undefined;
-  if (safety.maxBytes > maxBytes) {
-    json = JSON.stringify(payload) ?? 'null';
-    const bytes = byteLength(json);
+  if (maxBytesBound > maxBytes) {
+    json = JSON.stringify(value) ?? 'null';
+    const bytes = Buffer.byteLength(json, 'utf8');
     if (bytes > maxBytes) {
-      return {
-        issues: [{ code: 'payload_too_large', path: [], message: `payload is ${bytes} bytes of JSON; the limit is ${maxBytes} (maxPayloadBytes)` }],
-        json,
-        usesToJson: safety.usesToJson,
-      };
+      return { issues: [{ code: 'payload_too_large', path: [], message: `payload is ${bytes} bytes of JSON; the limit is ${maxBytes} (maxPayloadBytes)` }], json };
     }
   }
-  const result = type.schema.safeParse(payload);
-  if (result.success) return { issues: [], json, usesToJson: safety.usesToJson };
-  return {
-    issues: result.error.issues.map((i) => ({
-      code: 'schema' as const,
-      schemaCode: i.code,
-      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-      message: i.message,
-    })),
-    json,
-    usesToJson: safety.usesToJson,
-  };
+  const result = type.schema.safeParse(value);
+  const issues: ValidationIssue[] = result.success
+    ? []
+    : result.error.issues.map((i) => ({
+        code: 'schema' as const,
+        schemaCode: i.code,
+        path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+        message: i.message,
+      }));
+  const extra = unknownKeys(type.schema, value);
+  return { issues: extra.length === 0 ? issues : [...issues, ...extra], json };
+}
+
+/**
+ * Everything `emit` checks about a payload, in order: what JSON cannot carry
+ * (read once), size, the catalog's zod schema, keys the schema would strip.
+ * Returns the issues as data; throws nothing.
+ *
+ * @example
+ * checkPayload(catalog.get('auth.user.login:1')!, { user_id: 1 }, 65536).issues[0].code; // 'schema'
+ */
+export function checkPayload(type: EventTypeInfo, payload: unknown, maxBytes: number): PayloadCheck {
+  const read = readJsonValue(payload);
+  if (read.issues.length > 0) return { issues: read.issues, json: undefined, value: read.value };
+  const checked = checkJsonPayload(type, read.value, maxBytes, read.maxBytes);
+  return { ...checked, value: read.value };
 }

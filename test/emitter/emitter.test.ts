@@ -21,7 +21,7 @@ const T0 = Date.parse('2026-01-23T14:32:01.000Z');
 describe('the envelope', () => {
   it('carries a sortable instance id, the EventID, times, source, severity and the payload unchanged', () => {
     const sink = recorder();
-    const ev = createEmitter(authCatalog, { sinks: [sink], validation: 'strict', now: () => T0, source: { type: 'child_agent', model: 'claude-3.5-sonnet' }, sessionId: 's-1' });
+    const ev = createEmitter(authCatalog, { sinks: [sink], validation: 'strict', now: () => T0, source: { type: 'child_agent', model: 'claude-3.5-sonnet' }, sessionId: 's-1', serviceName: 'auth-svc' });
     const e = ev.emit('auth.user.login:1', login, { time: new Date(T0 - 5000) })!;
     expect(e).toEqual({
       schema_version: 1,
@@ -29,12 +29,15 @@ describe('the envelope', () => {
       event_id: 'auth.user.login:1',
       time: '2026-01-23T14:31:56.000Z',
       observed_time: '2026-01-23T14:32:01.000Z',
+      service_name: 'auth-svc',
+      catalog: 'auth',
       source: { type: 'child_agent', model: 'claude-3.5-sonnet' },
       severity: 'INFO',
       session_id: 's-1',
       payload: login,
     });
-    expect(e.payload).toBe(login);
+    // Read once at emit: an equal plain copy, never the caller's object.
+    expect(e.payload).not.toBe(login);
     expect(e.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(uuidv7Time(e.id)).toBe(T0);
     expect(sink.events).toEqual([e]);
@@ -75,14 +78,14 @@ describe('validation modes', () => {
     expect(v.message).toMatch(/^Invalid event "auth.user.login:1": mfa: .*boolean.*\(invalid_type\)$/);
   });
 
-  it('report delivers the event flagged invalid with the raw payload untouched, and reports it', () => {
+  it('report delivers the event flagged invalid with the payload as given, unknown keys kept and flagged, and reports it', () => {
     const sink = recorder();
     const problems: RuntimeProblem[] = [];
     const ev = createEmitter(authCatalog, { sinks: [sink], validation: 'report', onProblem: (p) => problems.push(p) });
     const bad = { ...login, mfa: 'yes', extra: 1 };
     const e = ev.emit('auth.user.login:1', bad as never)!;
-    expect(e.payload).toBe(bad);
-    expect(e.invalid!.issues.map((i) => i.path)).toEqual([['mfa']]);
+    expect(e.payload).toEqual(bad);
+    expect(e.invalid!.issues.map((i) => [i.code, i.path])).toEqual([['schema', ['mfa']], ['unknown_key', ['extra']]]);
     expect(sink.events).toHaveLength(1);
     expect(problems.map((p) => p.code)).toEqual(['FACTLINE_VALIDATION_FAILED']);
     expect(ev.stats()).toMatchObject({ emitted: 1, invalid: 1, problems: { FACTLINE_VALIDATION_FAILED: 1 } });
@@ -213,9 +216,21 @@ describe('filters and routing', () => {
     expect(ev.stats()).toMatchObject({ emitted: 1, filtered: 2 });
   });
 
-  it('does not validate a filtered event, so a filtered emit stays cheap even with a bad payload', () => {
-    const ev = createEmitter(authCatalog, { sinks: [recorder()], validation: 'strict', filter: { include: ['%.failed:%'] } });
+  it('does not validate a filtered event in report mode, so a filtered emit stays cheap even with a bad payload', () => {
+    const ev = createEmitter(authCatalog, { sinks: [recorder()], validation: 'report', filter: { include: ['%.failed:%'] }, onProblem: () => {} });
     expect(ev.emit('auth.user.login:1', { bad: true } as never)).toBeUndefined();
+    expect(ev.stats()).toMatchObject({ filtered: 1, invalid: 0 });
+  });
+
+  it('validates every emit in strict mode, also when a filter drops the event or there is no sink', () => {
+    const filtered = createEmitter(authCatalog, { sinks: [recorder()], validation: 'strict', filter: { include: ['%.failed:%'] } });
+    expect(() => filtered.emit('auth.user.login:1', { bad: true } as never)).toThrow(FactlineValidationError);
+    expect(filtered.emit('auth.user.login:1', login)).toBeUndefined();
+    const sinkless = createEmitter(authCatalog, { validation: 'strict' });
+    expect(() => sinkless.emit('auth.user.login:1', { ...login, mfa: 'yes' } as never)).toThrow(/mfa/);
+    expect(sinkless.stats()).toMatchObject({ filtered: 0 });
+    sinkless.emit('auth.user.login:1', login);
+    expect(sinkless.stats()).toMatchObject({ filtered: 1, emitted: 0 });
   });
 
   it('asks each sink once per event type whether it wants it', () => {

@@ -94,6 +94,8 @@ describe('toIntentFlat', () => {
     event_id: 'signal.signal.created:1',
     time,
     observed_time: time,
+    service_name: 'test-service',
+    catalog: 'intent',
     source: { type: 'runtime' },
     severity: 'INFO',
     payload,

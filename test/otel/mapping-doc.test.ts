@@ -32,6 +32,8 @@ describe('docs/mapping.md', () => {
       causedBy: cause,
       source: { type: 'child_agent', model: 'm', name: 'n' },
     });
+    // Twelve issues: more than an event carries, so the total is stamped too.
+    ev.emit('intent.intent.accepted:1', Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`x${i}`, NaN])) as never);
     const seen = new Map<string, unknown>();
     for (const r of p.logs.getFinishedLogRecords()) for (const [k, v] of Object.entries(r.attributes)) seen.set(k, v);
     const typeOf = (v: unknown) => (typeof v === 'number' ? 'int' : typeof v === 'boolean' ? 'bool' : 'string');

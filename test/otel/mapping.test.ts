@@ -19,6 +19,8 @@ describe('the pure mapping', () => {
       event_id: 'auth.user.login:1',
       time: '2026-01-23T14:32:01.000Z',
       observed_time: '2026-01-23T14:32:01.500Z',
+      service_name: 'test-service',
+      catalog: 'auth',
       source: { type: 'child_agent' as const, model: 'claude-3.5-sonnet' },
       severity: 'INFO' as const,
       trace_key: 'TRACE-015',
@@ -28,8 +30,9 @@ describe('the pure mapping', () => {
     };
     expect(toLogRecord(event, type)).toEqual({
       eventName: 'auth.user.login',
-      timestamp: Date.parse('2026-01-23T14:32:01.000Z'),
-      observedTimestamp: Date.parse('2026-01-23T14:32:01.500Z'),
+      // HrTime, never a bare number: the SDK reads a small number as time since process start.
+      timestamp: [Date.parse('2026-01-23T14:32:01.000Z') / 1000, 0],
+      observedTimestamp: [Date.parse('2026-01-23T14:32:01.000Z') / 1000, 500_000_000],
       severityNumber: SeverityNumber.INFO,
       severityText: 'INFO',
       body: login,
@@ -55,7 +58,7 @@ describe('the pure mapping', () => {
     const type = authCatalog.get('auth.user.logout:1')!;
     const issues = [{ code: 'schema' as const, schemaCode: 'invalid_type', path: ['reason'], message: 'expected string' }];
     const record = toLogRecord(
-      { schema_version: 1, id: 'x', event_id: type.id, time: '2026-01-01T00:00:00.000Z', observed_time: '2026-01-01T00:00:00.000Z', source: { type: 'runtime' }, severity: 'INFO', payload: { user_id: 'u', reason: 3 }, invalid: { issues } },
+      { schema_version: 1, id: 'x', event_id: type.id, time: '2026-01-01T00:00:00.000Z', observed_time: '2026-01-01T00:00:00.000Z', service_name: 'svc', catalog: 'auth', source: { type: 'runtime' }, severity: 'INFO', payload: { user_id: 'u', reason: 3 }, invalid: { issues } },
       type,
     );
     expect(record.attributes!['factline.valid']).toBe(false);
@@ -65,7 +68,7 @@ describe('the pure mapping', () => {
   it('puts payload fields on the span event, flattened, with the envelope attributes', () => {
     const type = authCatalog.get('auth.user.login:1')!;
     const se = toSpanEvent(
-      { schema_version: 1, id: 'i', event_id: type.id, time: '2026-01-01T00:00:00.000Z', observed_time: '2026-01-01T00:00:00.000Z', source: { type: 'tool', name: 'grep' }, severity: 'INFO', payload: { a: 1, nested: { b: 'x', c: [1, 2] }, mixed: [1, 'a'], gone: null } },
+      { schema_version: 1, id: 'i', event_id: type.id, time: '2026-01-01T00:00:00.000Z', observed_time: '2026-01-01T00:00:00.000Z', service_name: 'svc', catalog: 'auth', source: { type: 'tool', name: 'grep' }, severity: 'INFO', payload: { a: 1, nested: { b: 'x', c: [1, 2] }, mixed: [1, 'a'], gone: null } },
       type,
     );
     expect(se.name).toBe('auth.user.login');

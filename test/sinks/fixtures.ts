@@ -24,6 +24,8 @@ export function makeEvent(payload: unknown, overrides: Partial<FactlineEvent> = 
     event_id: 'auth.user.login:1',
     time,
     observed_time: time,
+    service_name: 'test-service',
+    catalog: 'default',
     source: { type: 'runtime' },
     severity: 'INFO',
     payload,

@@ -44,7 +44,7 @@ describe('the JSONL sink: line format', () => {
     await sink.shutdown();
     const [line] = linesOf(path);
     expect(Object.keys(JSON.parse(line!) as object)).toEqual([
-      'schema_version', 'id', 'event_id', 'time', 'observed_time', 'source', 'severity',
+      'schema_version', 'id', 'event_id', 'time', 'observed_time', 'service_name', 'catalog', 'source', 'severity',
       'trace_id', 'span_id', 'trace_key', 'causation_id', 'session_id', 'payload', 'invalid',
       'seq', 'prev_hash', 'hash',
     ]);
@@ -55,7 +55,7 @@ describe('the JSONL sink: line format', () => {
     sink.write(makeEvent({ a: 1 }), type);
     await sink.shutdown();
     const rec = JSON.parse(linesOf(path)[0]!) as Record<string, unknown>;
-    expect(Object.keys(rec)).toEqual(['schema_version', 'id', 'event_id', 'time', 'observed_time', 'source', 'severity', 'payload', 'seq', 'prev_hash', 'hash']);
+    expect(Object.keys(rec)).toEqual(['schema_version', 'id', 'event_id', 'time', 'observed_time', 'service_name', 'catalog', 'source', 'severity', 'payload', 'seq', 'prev_hash', 'hash']);
     expect(rec).toMatchObject({ seq: 1, prev_hash: GENESIS_HASH, payload: { a: 1 } });
   });
 

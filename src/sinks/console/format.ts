@@ -9,7 +9,7 @@ export interface FormatEventLineOptions {
    * Default `0`: never cut. Numbers, booleans and null are never cut.
    */
   maxValueLength?: number;
-  /** Print ` @ <time>` after the EventID. Default `true`. (Seed 000's agent lines omit it.) */
+  /** Print ` @ <time>` after the EventID. Default `true`. (Agent transcripts omit it.) */
   time?: boolean;
 }
 
@@ -38,8 +38,8 @@ const paint = (on: boolean, style: keyof typeof ANSI, s: string): string =>
 const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /**
- * A string printed without quotes: an id, an address, a version. Seed 000
- * prints `ip=192.168.1.42` and `user_id=a1b2c3d4...` bare but quotes
+ * A string printed without quotes: an id, an address, a version. The text
+ * form prints `ip=192.168.1.42` and `user_id=a1b2c3d4...` bare but quotes
  * `model="claude-3.5-sonnet"`, so letters are limited to hex digits (UUIDs,
  * hashes, IPv6); the separators `_ . : / @ + -` are allowed; at least one
  * decimal digit is required (`method="password"` stays quoted).
@@ -49,7 +49,7 @@ const HAS_DIGIT = /[0-9]/;
 /** A string that would read as a JSON number if printed bare (`"42"`, `"1e5"`) keeps its quotes. */
 const JSON_NUMBER = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
 const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-/** Seed 000 shortens a UUID to its first group: `user_id=550e8400...`. */
+/** A UUID is shortened to its first group: `user_id=550e8400...`. */
 const UUID_SHORT = 8;
 const ELLIPSIS = '...';
 
@@ -94,6 +94,26 @@ function renderValue(v: unknown, max: number): string | undefined {
   }
 }
 
+/*
+ * Characters that end a line or reorder text for some reader although JSON
+ * leaves them raw: DEL, the C1 controls (U+0085 NEL among them), U+2028 and
+ * U+2029 (line ends for Node 24's readline and for JavaScript), and the bidi
+ * controls (U+202E can make a value read backwards). Written as `\uXXXX` so
+ * that one event is one line that reads as it is.
+ */
+const UNSAFE_IN_LINE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `text` with every line terminator and bidi control that JSON leaves raw
+ * written as a `\uXXXX` escape.
+ *
+ * @example
+ * escapeLineBreakers('a\u2028b'); // 'a\\u2028b'
+ */
+export function escapeLineBreakers(text: string): string {
+  return text.replace(UNSAFE_IN_LINE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
 /** `2026-01-23T14:32:01.000Z` → `2026-01-23T14:32:01Z`; non-zero milliseconds are kept. */
 export function displayTime(t: string): string {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(t);
@@ -103,7 +123,7 @@ export function displayTime(t: string): string {
 }
 
 /**
- * Seed 000's one-line text form of an event: the EventID, ` @ ` and the time
+ * The one-line text form of an event: the EventID, ` @ ` and the time
  * in UTC, then the payload's top-level fields as `key=value` in payload
  * order. Numbers, booleans and `null` print bare; strings are JSON-quoted
  * unless they are bare tokens (ids, IPs: see {@link isBareToken}); arrays
@@ -140,5 +160,5 @@ export function formatEventLine(event: FactlineEvent, options: FormatEventLineOp
     const codes = [...new Set(event.invalid.issues.map((i) => i.schemaCode ?? i.code))];
     out += ' ' + paint(color, 'red', `!invalid(${codes.join(',')})`);
   }
-  return out;
+  return escapeLineBreakers(out);
 }

@@ -47,7 +47,7 @@ export function detectColor(stream: ConsoleStream, env: NodeJS.ProcessEnv = proc
 }
 
 /**
- * A sink that prints each event as one line of seed 000's text form
+ * A sink that prints each event as one line of the text form
  * (see {@link formatEventLine}). Colour and the line options are decided
  * once, when the sink is created.
  *

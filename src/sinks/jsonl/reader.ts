@@ -1,4 +1,4 @@
-import { readLines } from '../../chain/verify.js';
+import { readLines } from '../../lines/read-lines.js';
 
 /** One line of an events file, as {@link readEvents} yields it. */
 export type EventLine =
@@ -12,15 +12,16 @@ export type EventLine =
   | {
       line: number;
       ok: false;
-      /** Why the line is not a record: the JSON parser's message, or `not a JSON object`. */
+      /** Why the line is not a record: the JSON parser's message, `not a JSON object`, or `line too long`. */
       error: string;
-      /** The line as read. */
+      /** The line as read (only its first bytes when it was too long). */
       raw: string;
     };
 
 /**
  * Streams the records of an events file with their line numbers, holding one
- * line at a time. A line that is not a JSON object (a torn line, a blank
+ * line at a time. Lines end at `\n` only (U+2028 is a character of a JSON
+ * string, not a line end). A line that is not a JSON object (a torn line, a blank
  * line) is yielded as `{ ok: false }` rather than skipped, so that a reader
  * can say where the file is damaged.
  *
@@ -32,9 +33,11 @@ export type EventLine =
  * }
  */
 export async function* readEvents(path: string): AsyncGenerator<EventLine, void, undefined> {
-  let line = 0;
-  for await (const raw of readLines(path)) {
-    line++;
+  for await (const { line, text: raw, truncated, bytes } of readLines(path)) {
+    if (truncated) {
+      yield { line, ok: false, error: `line too long: ${bytes} bytes, more than the reader holds; not parsed`, raw };
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);

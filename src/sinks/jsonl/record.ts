@@ -3,7 +3,7 @@ import { CHAIN_FIELD, computeRecordHash } from '../../chain/record.js';
 
 /**
  * The envelope as the object written on a line, its fields in the wire order
- * of `FactlineEvent` (seed 003: "field order matches the spec"). Absent
+ * of `FactlineEvent` (the order `docs/mapping.md` lists). Absent
  * optional fields are left out rather than written as `null`.
  *
  * @example
@@ -16,6 +16,8 @@ export function envelopeRecord(e: FactlineEvent): Record<string, unknown> {
     event_id: e.event_id,
     time: e.time,
     observed_time: e.observed_time,
+    service_name: e.service_name,
+    catalog: e.catalog,
     source: e.source,
     severity: e.severity,
   };

@@ -1,0 +1,37 @@
+import type { Catalog } from '../catalog/define.js';
+import type { EventTypeInfo } from '../catalog/types.js';
+import { SEVERITY_RANK } from '../envelope/severity.js';
+import { compilePattern } from '../eventid/index.js';
+import type { Sink } from '../sinks/sink.js';
+import type { EventFilter } from './options.js';
+
+/** What `emit` needs of an event type, decided once when the emitter is built. */
+export interface Route {
+  readonly info: EventTypeInfo;
+  /** The sinks that want this type; empty when the filter drops it. */
+  readonly sinks: readonly Sink[];
+  /** Personal-data rules as a list, or undefined when the type has none. */
+  readonly pii: readonly (readonly [string, 'hash' | 'drop'])[] | undefined;
+}
+
+function passesFilter(info: EventTypeInfo, filter: EventFilter | undefined): boolean {
+  if (!filter) return true;
+  if (filter.minSeverity && SEVERITY_RANK[info.severity] < SEVERITY_RANK[filter.minSeverity]) return false;
+  if (filter.include && !filter.include.some((p) => compilePattern(p).test(info.id))) return false;
+  if (filter.exclude && filter.exclude.some((p) => compilePattern(p).test(info.id))) return false;
+  return true;
+}
+
+/**
+ * The routing table: for each EventID of the catalog, the sinks that want it
+ * (after the filter and each sink's `accepts`). An EventID not in the table
+ * is not in the catalog.
+ */
+export function buildRoutes(catalog: Catalog, sinks: readonly Sink[], filter: EventFilter | undefined): Map<string, Route> {
+  const routes = new Map<string, Route>();
+  for (const info of catalog.list()) {
+    const wanted = passesFilter(info, filter) ? sinks.filter((s) => !s.accepts || s.accepts(info)) : [];
+    routes.set(info.id, { info, sinks: wanted, pii: info.pii ? Object.entries(info.pii) : undefined });
+  }
+  return routes;
+}

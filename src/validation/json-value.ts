@@ -1,0 +1,304 @@
+import type { ValidationIssue } from './issue.js';
+
+/*
+ * The one read of a payload. `emit` turns whatever the caller passed into a
+ * plain JSON value here, once, and every later step (validation, personal
+ * data, the envelope, every sink) uses that value and never the caller's
+ * object again. That is what makes an event a fact: a getter read twice, an
+ * array pushed to after `emit`, a proxy or `toJSON` that throws can no longer
+ * make the file, the log record and the span event disagree, or throw into
+ * the caller.
+ */
+
+/** Deepest nesting copied; deeper values become a `too_deep` marker. */
+export const MAX_DEPTH = 64;
+
+/** Keys that can reach an object's prototype when a payload is copied or merged. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Integers of magnitude 2^63 or more do not fit OTLP's `intValue` (int64).
+ * −2^63 itself does, but JavaScript writes it as `-9223372036854776000`,
+ * which a JSON decoder reads as beyond int64; so it counts too.
+ */
+const INT64_LIMIT = 9223372036854775808;
+
+/** The result of {@link readJsonValue}. */
+export interface JsonRead {
+  /** A plain JSON value: objects with `Object.prototype`, arrays, strings, finite numbers, booleans, null. */
+  value: unknown;
+  /** What could not be carried as given; each replaced value holds a `"[factline: …]"` marker. Empty when clean. */
+  issues: ValidationIssue[];
+  /** True when a number in `value` is an integer outside int64 (OTLP's `intValue`). */
+  wideIntegers: boolean;
+  /**
+   * An upper bound of `value`'s JSON size in UTF-8 bytes (a string counts
+   * 6 bytes per UTF-16 unit, the `\uXXXX` worst case), so that the exact
+   * size is computed only when it can matter.
+   */
+  maxBytes: number;
+}
+
+interface ReadState {
+  issues: ValidationIssue[];
+  wide: boolean;
+  bytes: number;
+  ancestors: unknown[];
+  path: (string | number)[];
+}
+
+interface WellFormedString {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/** The message of whatever was thrown, without risking a second throw. */
+export function describeThrown(e: unknown): string {
+  try {
+    if (e instanceof Error) return String(e.message);
+    return String(e);
+  } catch {
+    return 'a value that cannot be described';
+  }
+}
+
+function add(s: ReadState, code: ValidationIssue['code'], message: string): void {
+  s.issues.push({ code, path: s.path.slice(), message });
+}
+
+function readString(v: string, s: ReadState): string {
+  s.bytes += v.length * 6 + 2;
+  if ((v as unknown as WellFormedString).isWellFormed()) return v;
+  // A lone surrogate has no UTF-8 form: the OTLP exporters and the backends
+  // write U+FFFD for it, so the file does too, and the event says so.
+  add(s, 'lone_surrogate', 'a lone UTF-16 surrogate has no UTF-8 form; it was replaced by U+FFFD, as the OTLP exporters do');
+  return (v as unknown as WellFormedString).toWellFormed();
+}
+
+function readKey(k: string, s: ReadState): string {
+  s.bytes += k.length * 6 + 3;
+  if ((k as unknown as WellFormedString).isWellFormed()) return k;
+  add(s, 'lone_surrogate', 'this key holds a lone UTF-16 surrogate; it was replaced by U+FFFD, as the OTLP exporters do');
+  return (k as unknown as WellFormedString).toWellFormed();
+}
+
+function read(v: unknown, s: ReadState): unknown {
+  switch (typeof v) {
+    case 'string':
+      return readString(v, s);
+    case 'number':
+      s.bytes += 24;
+      if (v !== v || v === Infinity || v === -Infinity) {
+        add(s, 'non_finite_number', `${v} is not a finite number; JSON would turn it into null`);
+        return `[factline: ${v}]`;
+      }
+      if (v >= INT64_LIMIT || v <= -INT64_LIMIT) s.wide = true;
+      return v;
+    case 'boolean':
+      s.bytes += 5;
+      return v;
+    case 'undefined':
+      return undefined;
+    case 'bigint':
+      add(s, 'bigint', `BigInt ${v}n cannot be written as JSON; pass a string or a number`);
+      return `[factline: BigInt ${v}n]`;
+    case 'function':
+      add(s, 'function', 'a function cannot be written as JSON');
+      return `[factline: function ${safeName(v)}]`;
+    case 'symbol':
+      add(s, 'symbol', 'a symbol cannot be written as JSON');
+      return `[factline: ${safeSymbol(v)}]`;
+  }
+  if (v === null) {
+    s.bytes += 4;
+    return null;
+  }
+  return readObject(v as object, s);
+}
+
+function safeName(f: unknown): string {
+  try {
+    const n = (f as { name?: unknown }).name;
+    return typeof n === 'string' && n !== '' ? n : 'anonymous';
+  } catch {
+    return 'anonymous';
+  }
+}
+
+function safeSymbol(v: symbol): string {
+  try {
+    return String(v);
+  } catch {
+    return 'Symbol()';
+  }
+}
+
+function unreadable(s: ReadState, e: unknown): string {
+  const why = describeThrown(e);
+  add(s, 'unreadable_value', `reading this value threw: ${why}`);
+  return `[factline: unreadable: ${why.length > 200 ? why.slice(0, 200) + '…' : why}]`;
+}
+
+function readObject(o: object, s: ReadState): unknown {
+  if (s.ancestors.includes(o)) {
+    add(s, 'cyclic_reference', 'cyclic reference: this object contains itself');
+    return '[factline: cyclic reference]';
+  }
+  if (s.ancestors.length >= MAX_DEPTH) {
+    add(s, 'too_deep', `nested deeper than ${MAX_DEPTH} levels`);
+    return '[factline: too deep]';
+  }
+  let isArray: boolean;
+  let proto: unknown;
+  try {
+    isArray = Array.isArray(o);
+    proto = isArray ? undefined : Object.getPrototypeOf(o);
+  } catch (e) {
+    return unreadable(s, e);
+  }
+  s.bytes += 2;
+  if (isArray) return readArray(o as unknown[], s);
+  const plain = proto === Object.prototype || proto === null;
+  // JSON.stringify calls any object's toJSON, plain or not; so does this read.
+  let toJSON: unknown;
+  try {
+    toJSON = (o as { toJSON?: unknown }).toJSON;
+  } catch (e) {
+    // A plain object (or proxy of one) whose toJSON lookup throws: read its
+    // keys instead, so that whatever can be read is kept.
+    if (!plain) return unreadable(s, e);
+  }
+  if (typeof toJSON === 'function') {
+    let json: unknown;
+    try {
+      json = (toJSON as (this: object, key: string) => unknown).call(o, '');
+    } catch (e) {
+      return unreadable(s, e);
+    }
+    // The JSON form is read like any value (a Date's is a string); it may
+    // not be the object itself again.
+    s.ancestors.push(o);
+    const out = read(json, s);
+    s.ancestors.pop();
+    return out;
+  }
+  if (!plain) {
+    let kind = 'object';
+    try {
+      kind = (o.constructor as { name?: string } | undefined)?.name || 'object';
+    } catch {
+      // a throwing `constructor` getter: the kind stays "object"
+    }
+    add(s, 'unsupported_value', `a ${kind} cannot be written as JSON faithfully; convert it to a plain object, array or string`);
+    return `[factline: ${kind}]`;
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(o);
+  } catch (e) {
+    return unreadable(s, e);
+  }
+  s.ancestors.push(o);
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    s.path.push(k);
+    let x: unknown;
+    let ok = true;
+    try {
+      x = (o as Record<string, unknown>)[k];
+    } catch (e) {
+      ok = false;
+      x = unreadable(s, e);
+    }
+    const v = ok ? read(x, s) : x;
+    if (v !== undefined) {
+      const key = readKey(k, s);
+      if ((key.length === 9 || key.length === 11) && FORBIDDEN_KEYS.has(key)) {
+        add(s, 'forbidden_key', `the key "${key}" is not allowed: it can reach an object's prototype`);
+        // An own data property, never the prototype setter.
+        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      } else out[key] = v;
+    }
+    s.path.pop();
+  }
+  s.ancestors.pop();
+  return out;
+}
+
+function readArray(a: unknown[], s: ReadState): unknown {
+  let n: number;
+  try {
+    n = a.length;
+  } catch (e) {
+    return unreadable(s, e);
+  }
+  s.ancestors.push(a);
+  s.bytes += n;
+  const out: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    s.path.push(i);
+    let v: unknown;
+    try {
+      v = read(a[i], s);
+    } catch (e) {
+      v = unreadable(s, e);
+    }
+    // JSON writes a hole or `undefined` in an array as null.
+    out[i] = v === undefined ? null : v;
+    s.path.pop();
+  }
+  s.ancestors.pop();
+  return out;
+}
+
+/**
+ * Reads a value once into a plain JSON value: every getter, proxy trap and
+ * `toJSON` runs exactly once, and whatever throws or has no JSON form is
+ * replaced by a string marker and listed as an issue. Never throws.
+ *
+ * Markers: `"[factline: NaN]"`, `"[factline: Infinity]"`, `"[factline: BigInt 12n]"`,
+ * `"[factline: function name]"`, `"[factline: Symbol(x)]"`, `"[factline: Map]"`,
+ * `"[factline: cyclic reference]"`, `"[factline: too deep]"`,
+ * `"[factline: unreadable: <message>]"`; a lone surrogate becomes U+FFFD.
+ * `undefined` is left out of objects and written as null in arrays, as JSON does.
+ *
+ * @example
+ * readJsonValue({ n: 1, get x() { throw new Error('boom') } });
+ * // { value: { n: 1, x: '[factline: unreadable: boom]' }, issues: [{ code: 'unreadable_value', path: ['x'], … }], … }
+ */
+export function readJsonValue(value: unknown): JsonRead {
+  const s: ReadState = { issues: [], wide: false, bytes: 0, ancestors: [], path: [] };
+  let v: unknown;
+  try {
+    v = read(value, s);
+  } catch (e) {
+    // Only a stack overflow can get here (every read is guarded).
+    v = unreadable(s, e);
+  }
+  return { value: v === undefined ? null : v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes };
+}
+
+/** Whether a number is an integer outside int64, which OTLP's `intValue` cannot carry. */
+export function isWideInteger(n: number): boolean {
+  return n >= INT64_LIMIT || n <= -INT64_LIMIT;
+}
+
+/*
+ * Payloads read by `emit` that hold an integer outside int64. The OTLP
+ * mapping writes such integers as strings (the JavaScript exporters would
+ * send them as `intValue`, and the Collector rejects the whole batch); it
+ * asks here instead of walking every body.
+ */
+const WIDE = new WeakSet<object>();
+
+/** Marks a value read by {@link readJsonValue} as holding an integer outside int64. */
+export function noteWideIntegers(value: unknown): void {
+  if (typeof value === 'object' && value !== null) WIDE.add(value);
+}
+
+/** Whether a value may hold an integer outside int64 (marked by `emit`, or is one). */
+export function mayHoldWideIntegers(value: unknown): boolean {
+  if (typeof value === 'number') return isWideInteger(value);
+  return typeof value === 'object' && value !== null && WIDE.has(value);
+}
