@@ -1,6 +1,6 @@
 /**
- * Agent feedback (seed 000): per agent and domain, the share of failed
- * outcomes, so that an agent can read "I fail 23% on auth" from its own history.
+ * Agent feedback: per agent, the share of its attempts that failed, so that
+ * an agent can read "I fail 23% on auth" from its own history.
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { AUTO, DEMO, DEMO_FIGURES, RANGE, agentEventCount, agentFailures, failureShare } from '../../src/queries/index.js';
@@ -8,26 +8,29 @@ import { counts, empty, figures, lines as linesExpected } from '../../src/querie
 import { dashboardLinks } from './links.js';
 import { bars, lines, logLines, seriesTable } from './panels.js';
 import { DashboardPlan, type BuiltDashboard } from './plan.js';
-import { AGENT, SAMPLES, SERVICE, agentVariable, serviceVariable } from './variables.js';
+import { AGENT, ATTEMPTS, DEFAULT_ATTEMPTS, FAILURES, SAMPLES, SERVICE, agentVariable, eventIdRegexVariable, serviceVariable } from './variables.js';
+import { FAILURES_PATTERN } from '../../src/queries/index.js';
 
 export const AGENT_FEEDBACK_UID = 'factline-agent-feedback';
 
-/** Seed 000, word for word: what this dashboard lets an agent say. */
+/** The question this dashboard answers, in an agent's words. */
 export const SEED_SENTENCE = 'In the last 100 generations, I failed 23 times on auth modules';
 
 const service = SERVICE;
 const agent = AGENT;
-const AGENT_DOMAINS = Object.keys(DEMO_FIGURES.agentByDomain);
-const zeroPerDomain = figures(AGENT_DOMAINS.map((d) => ({ labels: { factline_source_model: DEMO.agent, factline_event_domain: d }, value: 0 })));
+const attempts = { agent, attempts: ATTEMPTS, failures: FAILURES };
+/** The demo's agent started 3 contracts; no failure came from it (the failed assertion is the verify tool's). */
+const DEMO_ATTEMPTS = 3;
+const zeroForAgent = figures([{ labels: { factline_source_model: DEMO.agent }, value: 0 }]);
 
 const shareDescription = (how: string) =>
-  `"${SEED_SENTENCE}." ${how} A failure is an event whose action is failed or ends in _failed (the ERROR rule of docs/mapping.md); an agent is the model of a child_agent source (factline_source_model). LogQL windows are time, so "the last 100 generations" reads "the selected range".`;
+  `"${SEED_SENTENCE}." ${how} Attempts and failures are the events whose EventID matches the Attempts and Failures variables (RE2 over factline_event_id); an agent is the model of a child_agent source (factline_source_model). LogQL windows are time, so "the last 100 generations" reads "the selected range"; for the last N attempts, and for outcomes linked to their attempt by causation id, and per file prefix (src/auth), run factline feedback or the MCP tool agent_feedback (docs/query.md).`;
 
 export function agentFeedbackDashboard(): BuiltDashboard {
   const plan = new DashboardPlan(
     AGENT_FEEDBACK_UID,
     new dashboard.DashboardBuilder('factline · Agent feedback')
-      .description('Per agent and domain, the share of failed outcomes: the feedback loop of seed 000. See docs/grafana.md.')
+      .description('Per agent, the share of its attempts that failed: the feedback loop. See docs/grafana.md and docs/query.md.')
       .tags(['factline', 'agents'])
       .time({ from: 'now-24h', to: 'now' })
       .refresh('5m')
@@ -35,33 +38,35 @@ export function agentFeedbackDashboard(): BuiltDashboard {
       .tooltip(dashboard.DashboardCursorSync.Crosshair)
       .withVariable(serviceVariable(undefined))
       .withVariable(agentVariable())
+      .withVariable(eventIdRegexVariable(ATTEMPTS.name, 'Attempts (regex)', DEFAULT_ATTEMPTS, 'the events that are attempts, one per attempt'))
+      .withVariable(eventIdRegexVariable(FAILURES.name, 'Failures (regex)', FAILURES_PATTERN, 'the events that are failed attempts'))
       .links(dashboardLinks()),
     SAMPLES,
   );
 
   plan.row('Failure share');
   plan.panel(bars('percentunit', 0, 1), {
-    title: 'Failure share per agent and domain',
-    description: shareDescription('Failed events / all events of each agent in each domain, over the range.'),
+    title: 'Failure share per agent',
+    description: shareDescription('Failed attempts / attempts of each agent, over the range.'),
     w: 12,
     h: 9,
-    queries: [{ query: failureShare({ service, by: 'agent-and-domain', agent, window: RANGE }), instant: true, legend: '{{factline_source_model}} · {{factline_event_domain}}', expected: zeroPerDomain, note: 'claude-sonnet-4: 0 in signal, spec and contract' }],
+    queries: [{ query: failureShare({ service, by: 'agent', ...attempts, window: RANGE }), instant: true, legend: '{{factline_source_model}}', expected: zeroForAgent, note: 'claude-sonnet-4: 0 of 3 contracts started failed' }],
   });
   plan.panel(lines('percentunit', 0, 1), {
-    title: 'Failure share per agent and domain over time',
+    title: 'Failure share per agent over time',
     description: shareDescription('The same share per window, to see an agent improve or regress.'),
     w: 12,
     h: 9,
-    queries: [{ query: failureShare({ service, by: 'agent-and-domain', agent, window: AUTO }), legend: '{{factline_source_model}} · {{factline_event_domain}}', expected: zeroPerDomain, note: '0 throughout' }],
+    queries: [{ query: failureShare({ service, by: 'agent', ...attempts, window: AUTO }), legend: '{{factline_source_model}}', expected: zeroForAgent, note: '0 throughout' }],
   });
   plan.panel(seriesTable(), {
-    title: 'Failures and events per agent and domain',
-    description: 'The counts behind the share: A = failed events, B = all events, per agent and domain over the range.',
+    title: 'Failed attempts and attempts per agent',
+    description: 'The counts behind the share: A = failed attempts, B = attempts, per agent over the range.',
     w: 12,
     h: 8,
     queries: [
-      { query: agentEventCount({ service, agent, window: RANGE, failedOnly: true }), instant: true, legend: 'failed {{factline_source_model}} · {{factline_event_domain}}', expected: empty, note: 'no failed agent event' },
-      { query: agentEventCount({ service, agent, window: RANGE, failedOnly: false }), instant: true, legend: 'all {{factline_source_model}} · {{factline_event_domain}}', expected: counts(AGENT_DOMAINS.length, Object.values(DEMO_FIGURES.agentByDomain).reduce((a, b) => a + b, 0)), note: 'claude-sonnet-4: signal 1, spec 1, contract 6' },
+      { query: agentEventCount({ service, ...attempts, window: RANGE, failedOnly: true }), instant: true, legend: 'failed {{factline_source_model}}', expected: empty, note: 'no failed agent event' },
+      { query: agentEventCount({ service, ...attempts, window: RANGE, failedOnly: false }), instant: true, legend: 'attempts {{factline_source_model}}', expected: counts(1, DEMO_ATTEMPTS), note: 'claude-sonnet-4: 3 contracts started' },
     ],
   });
   plan.panel(bars('percentunit', 0, 1), {

@@ -123,11 +123,11 @@ function cases(sample: DemoSample): Record<string, Case> {
       expected: lines(F.eventsInTrace, { trace_id: traceId }),
       note: '19 lines, all with the trace id derived from TRACE-015',
     },
-    failureShareByAgentAndDomain: {
-      about: 'Share of failed events per agent (source model) and domain: "I fail 23% on auth".',
-      query: failureShare({ ...w, by: 'agent-and-domain' }),
-      expected: figures(Object.keys(F.agentByDomain).map((d) => ({ labels: { factline_source_model: DEMO.agent, factline_event_domain: d }, value: 0 }))),
-      note: 'claude-sonnet-4 failed 0 times in signal (1 event), spec (1) and contract (6): the failed assertion came from the verify tool',
+    failureShareByAgent: {
+      about: 'Share of failed attempts per agent (source model): "I fail 23% on auth".',
+      query: failureShare({ ...w, by: 'agent', attempts: INTENT.CONTRACT_STARTED }),
+      expected: figures([{ labels: { factline_source_model: DEMO.agent }, value: 0 }]),
+      note: 'claude-sonnet-4 started 3 contracts and failed none: the failed assertion came from the verify tool',
     },
     failureShareByDomain: {
       about: 'Share of failed events per domain, every source.',
