@@ -17,7 +17,7 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * `parseArgs` with positionals, throwing {@link UsageError} with node's own
  * message (`Unknown option '--x'`) on bad input.
  */
-export function parse<O extends Options>(args: string[], options: O) {
+export function parse<O extends Options>(args: string[], options: O): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
