@@ -3,6 +3,7 @@
  * counts by domain, entity and action, versions in use, invalid events, the
  * events of one trace, and the agent feedback loop ("I fail 23% on auth").
  */
+import { escapeRegex } from './escape.js';
 import { LOKI } from './names.js';
 import {
   FACTLINE_EVENTS,
@@ -11,6 +12,7 @@ import {
   identifier,
   json,
   logs,
+  whereField,
   matching,
   metric,
   pipeline,
@@ -156,14 +158,27 @@ export interface AgentAttempts {
    * to its attempt: `agentFeedback` in `factline/feedback` does, by causation id).
    */
   readonly field?: string;
-  /** Keep the first `depth` `/`-separated segments of the field: `src/auth/login.rs` at 2 is `src/auth`. */
+  /**
+   * Keep the first `depth` `/`-separated segments of the field: `src/auth/login.rs`
+   * at 2 is `src/auth` (a `label_format` template with `regexReplaceAll`, which
+   * Loki renders and the local engine refuses as unsupported).
+   */
   readonly depth?: number;
+  /**
+   * Only values of the field that start with this (`src/auth`), counted as one
+   * group per agent: "how often did I fail on auth modules". Runs on both engines.
+   */
+  readonly prefix?: string;
 }
 
-/** The stages that put an agent's payload field (cut to `depth` segments) into the label of the same name. */
-function fieldStages(field: string | undefined, depth: number | undefined): string[] {
-  if (field === undefined) return [];
+/** The stages that put an agent's payload field (cut to `depth` segments) into the label of the same name, or keep only values under `prefix`. */
+function fieldStages(field: string | undefined, depth: number | undefined, prefix: string | undefined): string[] {
+  if (field === undefined) {
+    if (depth !== undefined || prefix !== undefined) throw new Error('depth and prefix cut a payload field: give field too');
+    return [];
+  }
   const stages = [json([field]), '| __error__=""'];
+  if (prefix !== undefined) stages.push(whereField(field, '=~', `${escapeRegex(prefix)}.*`));
   if (depth !== undefined) {
     if (!Number.isInteger(depth) || depth < 1) throw new Error(`depth must be a whole number ≥ 1, got ${depth}`);
     // Go's regexp, in a backtick template: the first `depth` segments, whatever follows.
@@ -190,8 +205,8 @@ export function failureShare(args: ServiceScope & Windowed & (({ readonly by: 'a
   if (args.by === 'domain') {
     return metric(shareOf([LOKI.EVENT_DOMAIN], pipeline(args.service, FACTLINE_EVENTS, FAILED), pipeline(args.service, FACTLINE_EVENTS), args.window));
   }
-  const labels = args.field === undefined ? [LOKI.SOURCE_MODEL] : [LOKI.SOURCE_MODEL, identifier(args.field)];
-  const tail = [byAgent(args.agent), ...fieldStages(args.field, args.depth)];
+  const labels = args.field === undefined || args.prefix !== undefined ? [LOKI.SOURCE_MODEL] : [LOKI.SOURCE_MODEL, identifier(args.field)];
+  const tail = [byAgent(args.agent), ...fieldStages(args.field, args.depth, args.prefix)];
   const failed = pipeline(args.service, matching(args.failures ?? FAILURES_PATTERN), ...tail);
   const attempted = pipeline(args.service, matching(args.attempts), ...tail);
   return metric(shareOf(labels, failed, attempted, args.window));
@@ -202,9 +217,9 @@ export function failureShare(args: ServiceScope & Windowed & (({ readonly by: 'a
  * denominator) per agent (and field), for a table of raw counts.
  */
 export function agentEventCount(args: ServiceScope & Windowed & AgentAttempts & { readonly failedOnly: boolean }): LogqlQuery {
-  const labels = args.field === undefined ? [LOKI.SOURCE_MODEL] : [LOKI.SOURCE_MODEL, identifier(args.field)];
+  const labels = args.field === undefined || args.prefix !== undefined ? [LOKI.SOURCE_MODEL] : [LOKI.SOURCE_MODEL, identifier(args.field)];
   const events = args.failedOnly ? matching(args.failures ?? FAILURES_PATTERN) : matching(args.attempts);
-  return metric(sumCounts(labels, pipeline(args.service, events, byAgent(args.agent), ...fieldStages(args.field, args.depth)), args.window));
+  return metric(sumCounts(labels, pipeline(args.service, events, byAgent(args.agent), ...fieldStages(args.field, args.depth, args.prefix)), args.window));
 }
 
 /** The failed events of agents (by `factline_source_model`), as lines. */
