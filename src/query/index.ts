@@ -5,3 +5,5 @@ export { parseQuery } from './parse.js';
 export type { SkipReason } from './entry.js';
 export { QueryError } from './types.js';
 export type * from './types.js';
+export { createLokiBackend, LOKI_URL_ENV } from './loki.js';
+export type { LokiBackendOptions } from './loki.js';
