@@ -97,8 +97,32 @@ function set(labels: Record<string, string>, name: string, v: unknown): void {
 const TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
 /** RFC 3339 (the Collector's `2006-01-02T15:04:05Z07:00` layout, fraction optional) to [ms, ns within ms]. */
-export function parseTime(s: unknown): [number, number] | undefined {
+/** The epoch ms of a recent `YYYY-MM-DDTHH:MM` prefix, one slot per field parsed (time, observed time). */
+const prefixCache = [
+  { prefix: '', ms: 0 },
+  { prefix: '', ms: 0 },
+];
+
+export function parseTime(s: unknown, slot = 0): [number, number] | undefined {
   if (typeof s !== 'string') return undefined;
+  // Fast path for factline's own form, `2026-03-30T14:23:45.120Z`: consecutive
+  // events share the minute, whose epoch value is cached.
+  if (s.length === 24 && s.charCodeAt(23) === 0x5a && s.charCodeAt(19) === 0x2e && s.charCodeAt(16) === 0x3a) {
+    const cache = prefixCache[slot]!;
+    const prefix = s.slice(0, 16);
+    if (prefix !== cache.prefix) {
+      const m = Date.parse(prefix + ':00.000Z');
+      if (!Number.isNaN(m) && TIME_RE.test(s)) {
+        cache.prefix = prefix;
+        cache.ms = m;
+      }
+    }
+    if (prefix === cache.prefix) {
+      const sec = (s.charCodeAt(17) - 48) * 10 + (s.charCodeAt(18) - 48);
+      const ms = (s.charCodeAt(20) - 48) * 100 + (s.charCodeAt(21) - 48) * 10 + (s.charCodeAt(22) - 48);
+      if (sec >= 0 && sec < 60 && ms >= 0 && ms < 1000 && digitsAt(s, 17, 19) && digitsAt(s, 20, 23)) return [cache.ms + sec * 1000 + ms, 0];
+    }
+  }
   const m = TIME_RE.exec(s);
   if (m === null) return undefined;
   let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
@@ -115,6 +139,14 @@ export function parseTime(s: unknown): [number, number] | undefined {
     ms -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
   }
   return [ms, ns];
+}
+
+function digitsAt(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const SEVERITY_NUMBER: Record<string, number> = {
@@ -136,19 +168,30 @@ export interface EntryOptions {
  * @example
  * toEntry(JSON.parse(line), { serviceName: 'factline' });
  */
-export function toEntry(obj: unknown, options: EntryOptions): Entry | SkipReason {
+export function toEntry(obj: unknown, options: EntryOptions, fileName: string): Entry | SkipReason {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return 'corrupt';
   const rec = obj as Record<string, unknown>;
-  if (rec.event_type !== undefined && rec.event_type !== null) return intentEntry(rec, options);
-  if (rec.event_id !== undefined && rec.event_id !== null) return factlineEntry(rec, options);
+  if (rec.event_type !== undefined && rec.event_type !== null) return intentEntry(rec, options, fileName);
+  if (rec.event_id !== undefined && rec.event_id !== null) return factlineEntry(rec, options, fileName);
   return 'unrecognised';
 }
 
-function factlineEntry(ev: Record<string, unknown>, options: EntryOptions): Entry | SkipReason {
+/**
+ * file_log's `log.file.name` attribute: the name of the file as the Collector
+ * tails it. A live Collector reads a line before the sink rotates the file,
+ * so a rotated file's lines carry the live name (`events.jsonl`, not `.3`).
+ */
+export function tailedFileName(path: string): string {
+  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  return base.replace(/\.[0-9]+$/, '');
+}
+
+function factlineEntry(ev: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
   const time = parseTime(ev.time);
   if (time === undefined) return 'no_time';
   const labels: Record<string, string> = {};
   labels.service_name = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : options.serviceName;
+  labels.log_file_name = fileName;
   const eventId = ev.event_id;
   set(labels, 'factline_event_id', eventId);
   if (typeof eventId === 'string') {
@@ -182,7 +225,7 @@ function factlineEntry(ev: Record<string, unknown>, options: EntryOptions): Entr
     if (typeof invalid === 'object') set(labels, 'factline_validation_issues', (invalid as Record<string, unknown>).issues);
   }
   // Record fields Loki turns into structured metadata.
-  const obs = parseTime(ev.observed_time);
+  const obs = parseTime(ev.observed_time, 1);
   if (obs !== undefined) labels.observed_timestamp = nanos(obs[0], obs[1]);
   const severity = ev.severity;
   if (typeof severity === 'string' && severity !== '') {
@@ -219,10 +262,10 @@ function leftover(ev: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function intentEntry(rec: Record<string, unknown>, options: EntryOptions): Entry | SkipReason {
+function intentEntry(rec: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
   const time = parseTime(rec.timestamp);
   if (time === undefined) return 'no_time';
-  const labels: Record<string, string> = { service_name: options.serviceName };
+  const labels: Record<string, string> = { service_name: options.serviceName, log_file_name: fileName };
   const wire = attr(rec.event_type);
   const eventId = wire === undefined ? undefined : INTENT_EVENT_ID_BY_WIRE_NAME.get(wire);
   if (eventId !== undefined) {

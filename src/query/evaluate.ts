@@ -1,6 +1,6 @@
 import type { BinaryExpr, Grouping, LabelMatcher, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
 import { compare, applyArithmetic } from './parse.js';
-import { compileLabelFilter, ERROR_DETAILS_LABEL, ERROR_LABEL, parseGoFloat, rowLine, type Row } from './pipeline.js';
+import { compileLabelFilter, ERROR_DETAILS_LABEL, ERROR_LABEL, getLabel, parseGoFloat, rowLabels, rowLine, setLabel, deleteLabel, type Row } from './pipeline.js';
 import { labelsKey, labelsString } from './labels.js';
 import { before, scan, toInstant, type Instant, type ScanOptions } from './scan.js';
 import { parseBytes, parseGoDuration } from './units.js';
@@ -105,33 +105,45 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
     expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
   await scan(expr.selector, { ...ctx.scan, from, to, toInclusive: true }, (row) => {
     let value: number;
-    let labels = row.labels;
     if (unwrap !== undefined) {
-      const raw = labels[unwrap.label];
+      const raw = getLabel(row, unwrap.label);
       if (raw === undefined || raw === '') return;
       const n = convert(raw);
-      labels = { ...labels };
       if (n === undefined) {
-        if (labels[ERROR_LABEL] === undefined) {
-          labels[ERROR_LABEL] = 'SampleExtractionErr';
-          labels[ERROR_DETAILS_LABEL] =
-            unwrap.conversion === undefined ? `strconv.ParseFloat: parsing ${JSON.stringify(raw)}: invalid syntax` : `invalid ${unwrap.conversion} ${JSON.stringify(raw)}`;
+        if (getLabel(row, ERROR_LABEL) === undefined) {
+          setLabel(row, ERROR_LABEL, 'SampleExtractionErr');
+          setLabel(
+            row,
+            ERROR_DETAILS_LABEL,
+            unwrap.conversion === undefined ? `strconv.ParseFloat: parsing ${JSON.stringify(raw)}: invalid syntax` : `invalid ${unwrap.conversion} ${JSON.stringify(raw)}`,
+          );
         }
         value = 0;
       } else value = n;
-      delete labels[unwrap.label];
-      if (postFilters.length > 0) {
-        const r2: Row = { entry: row.entry, line: row.line, labels, owned: true };
-        for (const f of postFilters) if (!f(r2)) return;
-        labels = r2.labels;
-      }
+      deleteLabel(row, unwrap.label);
+      for (const f of postFilters) if (!f(row)) return;
     } else value = valueOf(row);
-    if (expr.grouping !== undefined) labels = project(labels, expr.grouping);
-    if (pushdown !== undefined) {
-      const p = project(labels, pushdown);
-      if (labels[ERROR_LABEL] !== undefined) p[ERROR_LABEL] = labels[ERROR_LABEL];
-      if (labels[ERROR_DETAILS_LABEL] !== undefined) p[ERROR_DETAILS_LABEL] = labels[ERROR_DETAILS_LABEL];
-      labels = p;
+    let labels: Record<string, string>;
+    if (pushdown !== undefined && expr.grouping === undefined) {
+      labels = {};
+      if (pushdown.without) {
+        const all = rowLabels(row);
+        for (const k in all) if (!pushdown.labels.includes(k)) labels[k] = all[k]!;
+      } else {
+        for (const k of pushdown.labels) {
+          const v = getLabel(row, k);
+          if (v !== undefined) labels[k] = v;
+        }
+        const err = getLabel(row, ERROR_LABEL);
+        if (err !== undefined) {
+          labels[ERROR_LABEL] = err;
+          const details = getLabel(row, ERROR_DETAILS_LABEL);
+          if (details !== undefined) labels[ERROR_DETAILS_LABEL] = details;
+        }
+      }
+    } else {
+      labels = rowLabels(row);
+      if (expr.grouping !== undefined) labels = project(labels, expr.grouping);
     }
     const key = labelsKey(labels);
     let s = series.get(key);

@@ -4,7 +4,7 @@ import { evaluate, type Sample } from './evaluate.js';
 import { resolveFiles } from './files.js';
 import { compareLabels, labelsKey, labelsString, sortedLabels } from './labels.js';
 import { parseQuery } from './parse.js';
-import { rowLine } from './pipeline.js';
+import { rowLabels, rowLine, type Row } from './pipeline.js';
 import { emptyStats, scan, toInstant, type ScanStats } from './scan.js';
 import {
   QueryError,
@@ -104,35 +104,53 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
 
   async function logQuery(q: LogSelector, start: bigint, end: bigint, limit: number, direction: QueryDirection): Promise<LokiQueryResponse> {
     const { files, stats } = await context();
-    const kept: { ms: number; ns: number; seq: number; labels: Record<string, string>; key: string; line: string }[] = [];
+    // The newest (backward) or oldest (forward) `limit` entries, kept in a
+    // buffer of at most 2 x limit + 1000 rows: memory is bounded by the limit,
+    // not by the file. Labels and line are materialised only for survivors.
+    interface Kept {
+      ms: number;
+      ns: number;
+      seq: number;
+      row: Row;
+      key?: string;
+    }
+    const keyOf = (k: Kept): string => (k.key ??= labelsString(rowLabels(k.row)));
+    const kept: Kept[] = [];
     let seq = 0;
     const backward = direction === 'backward';
-    const cmp = (a: (typeof kept)[number], b: (typeof kept)[number]): number => {
+    const cmp = (a: Kept, b: Kept): number => {
       const t = a.ms - b.ms || a.ns - b.ns;
       if (t !== 0) return backward ? -t : t;
-      if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+      const ka = keyOf(a);
+      const kb = keyOf(b);
+      if (ka !== kb) return ka < kb ? -1 : 1;
       return backward ? b.seq - a.seq : a.seq - b.seq;
     };
+    // Once the buffer is full, an entry beyond the last kept one cannot make it.
+    let bound: Kept | undefined;
     const trim = (): void => {
       kept.sort(cmp);
       kept.length = Math.min(kept.length, limit);
+      bound = kept.length === limit ? kept[kept.length - 1] : undefined;
     };
     await scan(q, { ...scanOptions(files, stats), from: toInstant(start), to: toInstant(end), toInclusive: false }, (row) => {
       if (limit === 0) return false;
-      const labels = row.labels;
-      kept.push({ ms: row.entry.ms, ns: row.entry.ns, seq: seq++, labels, key: labelsString(labels), line: rowLine(row) });
+      const k: Kept = { ms: row.entry.ms, ns: row.entry.ns, seq: seq++, row };
+      if (bound !== undefined && cmp(k, bound) > 0) return true;
+      kept.push(k);
       if (kept.length >= limit * 2 + 1000) trim();
       return true;
     });
     trim();
     const streams = new Map<string, LokiStream & { sortKey: string }>();
     for (const k of kept) {
-      let s = streams.get(k.key);
+      const key = keyOf(k);
+      let s = streams.get(key);
       if (s === undefined) {
-        s = { stream: sortedLabels(k.labels), values: [], sortKey: k.key };
-        streams.set(k.key, s);
+        s = { stream: sortedLabels(rowLabels(k.row)), values: [], sortKey: key };
+        streams.set(key, s);
       }
-      s.values.push([nanos(k.ms, k.ns), k.line]);
+      s.values.push([nanos(k.ms, k.ns), rowLine(k.row)]);
     }
     const result = [...streams.values()].sort((a, b) => (a.sortKey <= b.sortKey ? (a.sortKey === b.sortKey ? 0 : -1) : 1));
     return {

@@ -16,33 +16,60 @@ import { parseBytes, parseGoDuration } from './units.js';
 export const ERROR_LABEL = '__error__';
 export const ERROR_DETAILS_LABEL = '__error_details__';
 
-/** An entry on its way through a pipeline. */
+/**
+ * An entry on its way through a pipeline. Labels are the entry's own (shared,
+ * never written) plus an overlay of what stages set or removed, so that a
+ * parser that adds five labels does not copy the other fifteen.
+ */
 export interface Row {
   entry: Entry;
   /** The current line, once a stage changed it (`line_format`); else the entry's line. */
   line: string | undefined;
-  /** The current labels; the entry's own object until a stage writes (copy on write). */
-  labels: Record<string, string>;
-  owned: boolean;
+  /** Labels set by stages (parsers, formatters, errors). */
+  extra: Record<string, string> | undefined;
+  /** Entry labels removed by stages (`keep`, `drop`, renames). */
+  removed: Set<string> | undefined;
+}
+
+export function newRow(entry: Entry): Row {
+  return { entry, line: undefined, extra: undefined, removed: undefined };
 }
 
 export function rowLine(r: Row): string {
   return r.line ?? lineOf(r.entry);
 }
 
-function writable(r: Row): Record<string, string> {
-  if (!r.owned) {
-    r.labels = { ...r.labels };
-    r.owned = true;
-  }
-  return r.labels;
+/** A label's current value. */
+export function getLabel(r: Row, name: string): string | undefined {
+  const v = r.extra?.[name];
+  if (v !== undefined) return v;
+  if (r.removed?.has(name) === true) return undefined;
+  return r.entry.labels[name];
+}
+
+export function setLabel(r: Row, name: string, value: string): void {
+  (r.extra ??= Object.create(null) as Record<string, string>)[name] = value;
+}
+
+export function deleteLabel(r: Row, name: string): void {
+  if (r.extra !== undefined) delete r.extra[name];
+  if (r.entry.labels[name] !== undefined) (r.removed ??= new Set()).add(name);
+}
+
+/** All current labels, as a new object (or the entry's own when no stage touched them: do not mutate). */
+export function rowLabels(r: Row): Record<string, string> {
+  if (r.extra === undefined && r.removed === undefined) return r.entry.labels;
+  const out: Record<string, string> = {};
+  const base = r.entry.labels;
+  for (const k in base) if (r.removed?.has(k) !== true) out[k] = base[k]!;
+  if (r.extra !== undefined) for (const k in r.extra) out[k] = r.extra[k]!;
+  return out;
 }
 
 function setError(r: Row, error: string, details?: string): void {
-  const l = writable(r);
-  if (l[ERROR_LABEL] !== undefined) return;
-  l[ERROR_LABEL] = error;
-  if (details !== undefined) l[ERROR_DETAILS_LABEL] = details;
+  if (getLabel(r, ERROR_LABEL) !== undefined) return;
+  setLabel(r, ERROR_LABEL, error);
+  if (details !== undefined) setLabel(r, ERROR_DETAILS_LABEL, details);
 }
 
 /** A compiled stage: false drops the entry. */
@@ -73,7 +100,7 @@ function compileStage(stage: Stage): Step {
     case 'line_format': {
       const t = compileTemplate(stage.template);
       return (r) => {
-        r.line = t(r.labels, rowLine(r));
+        r.line = t(rowLabels(r), rowLine(r));
         return true;
       };
     }
@@ -134,7 +161,20 @@ export function compileLineFilter(f: LineFilter): Step {
 }
 
 /** Loki's sanitizeLabelKey: trimmed, a leading digit prefixed with `_`, other characters than [A-Za-z0-9_] as `_`. */
+const sanitized = new Map<string, string>();
+
 export function sanitizeKey(key: string, isPrefix: boolean): string {
+  if (isPrefix) {
+    const hit = sanitized.get(key);
+    if (hit !== undefined) return hit;
+    const v = sanitizeKeyUncached(key, true);
+    if (sanitized.size < 10_000) sanitized.set(key, v);
+    return v;
+  }
+  return sanitizeKeyUncached(key, false);
+}
+
+function sanitizeKeyUncached(key: string, isPrefix: boolean): string {
   let k = key.trim();
   if (k === '') return k;
   if (isPrefix && k.charCodeAt(0) >= 0x30 && k.charCodeAt(0) <= 0x39) k = '_' + k;
@@ -176,7 +216,6 @@ function jsonAll(r: Row): boolean {
     setError(r, 'JSONParserErr', 'Value is not an object');
     return true;
   }
-  const labels = writable(r);
   const walk = (obj: Record<string, unknown>, prefix: string[]): void => {
     for (const key of Object.keys(obj)) {
       const value = obj[key];
@@ -196,7 +235,7 @@ function jsonAll(r: Row): boolean {
         name = joinPrefix([...prefix, key]);
         if (baseHas(r, name)) name = joinPrefix([...prefix, key + '_extracted']);
       }
-      labels[name] = text;
+      setLabel(r, name, text);
     }
   };
   walk(v as Record<string, unknown>, []);
@@ -246,7 +285,6 @@ function jsonParams(params: readonly Extraction[]): Step {
       setError(r, 'JSONParserErr', parsed.error);
       return true;
     }
-    const labels = writable(r);
     for (const { label, path } of paths) {
       let cur: unknown = parsed.value;
       let found = true;
@@ -267,12 +305,12 @@ function jsonParams(params: readonly Extraction[]): Step {
       }
       const name = baseHas(r, label) ? label + '_extracted' : label;
       if (!found) {
-        if (labels[label] === undefined) labels[label] = '';
+        if (getLabel(r, label) === undefined) setLabel(r, label, '');
         continue;
       }
-      if (cur === null) labels[name] = '';
-      else if (typeof cur === 'object') labels[name] = goJson(cur);
-      else labels[name] = jsonScalar(cur) ?? '';
+      if (cur === null) setLabel(r, name, '');
+      else if (typeof cur === 'object') setLabel(r, name, goJson(cur));
+      else setLabel(r, name, jsonScalar(cur) ?? '');
     }
     return true;
   };
@@ -281,21 +319,20 @@ function jsonParams(params: readonly Extraction[]): Step {
 function logfmtStage(params: readonly Extraction[] | undefined, strict: boolean, keepEmpty: boolean): Step {
   return (r) => {
     const { pairs, error } = decodeLogfmt(rowLine(r));
-    const labels = writable(r);
     if (params === undefined) {
       for (const { key, value } of pairs) {
         let name = sanitizeKey(key, true);
         if (name === '') continue;
         if (baseHas(r, name)) name += '_extracted';
         if (value === '' && !keepEmpty) continue;
-        labels[name] = value;
+        setLabel(r, name, value);
       }
     } else {
       for (const p of params) {
         const hit = pairs.filter((x) => x.key === p.expr).pop();
         if (hit === undefined) continue;
         const name = baseHas(r, p.label) ? p.label + '_extracted' : p.label;
-        labels[name] = hit.value;
+        setLabel(r, name, hit.value);
       }
     }
     if (error !== undefined && strict) setError(r, 'LogfmtParserErr', error);
@@ -308,17 +345,15 @@ function labelFormat(items: readonly { dst: string; src?: string; template?: str
     i.template !== undefined ? { dst: i.dst, template: compileTemplate(i.template) } : { dst: i.dst, src: i.src! },
   );
   return (r) => {
-    const before = r.labels;
-    const labels = writable(r);
     const line = rowLine(r);
     // All templates see the labels as they were before this stage.
-    const snapshot = { ...before };
+    const snapshot = rowLabels(r);
     for (const c of compiled) {
-      if (c.template !== undefined) labels[c.dst] = c.template(snapshot, line);
+      if (c.template !== undefined) setLabel(r, c.dst, c.template(snapshot, line));
       else {
         const v = snapshot[c.src!];
-        if (c.dst !== c.src) delete labels[c.src!];
-        labels[c.dst] = v ?? '';
+        if (c.dst !== c.src) deleteLabel(r, c.src!);
+        setLabel(r, c.dst, v ?? '');
       }
     }
     return true;
@@ -344,12 +379,12 @@ const SPECIAL = new Set([ERROR_LABEL, ERROR_DETAILS_LABEL, '__preserve_error__']
 
 function keep(items: readonly LabelSelectItem[]): Step {
   return (r) => {
-    const labels = writable(r);
+    const labels = rowLabels(r);
     for (const name of Object.keys(labels)) {
       if (SPECIAL.has(name)) continue;
       const value = labels[name]!;
       const kept = items.some((i) => (i.matcher !== undefined ? i.matcher.name === name && matcherMatches(i.matcher, value) : i.name === name));
-      if (!kept) delete labels[name];
+      if (!kept) deleteLabel(r, name);
     }
     return true;
   };
@@ -357,15 +392,13 @@ function keep(items: readonly LabelSelectItem[]): Step {
 
 function drop(items: readonly LabelSelectItem[]): Step {
   return (r) => {
-    const labels = writable(r);
     for (const i of items) {
       if (i.matcher !== undefined) {
-        const v = labels[i.name];
+        const v = getLabel(r, i.name);
         if (v !== undefined && matcherMatches(i.matcher, v)) {
-          delete labels[i.name];
-          if (i.name === ERROR_LABEL) delete labels[ERROR_DETAILS_LABEL];
+          deleteLabel(r, i.name);
         }
-      } else delete labels[i.name];
+      } else deleteLabel(r, i.name);
     }
     return true;
   };
@@ -392,7 +425,7 @@ export function compileLabelFilter(f: LabelFilter): Step {
       const m = f.matcher;
       // Loki turns a matcher every value passes (`=~".*"`) into a no-op.
       if ((m.op === '=~' && (m.value === '.*' || m.value === '(.*)')) || (m.op === '!~' && m.value === '')) return () => true;
-      return (r) => matcherMatches(m, r.labels[m.name] ?? '');
+      return (r) => matcherMatches(m, getLabel(r, m.name) ?? '');
     }
     case 'number':
     case 'duration':
@@ -406,7 +439,7 @@ export function compileLabelFilter(f: LabelFilter): Step {
             ? `time: invalid duration ${goQuote(v)}`
             : `strconv.ParseFloat: parsing ${goQuote(v)}: invalid syntax`;
       return (r) => {
-        const v = r.labels[f.name];
+        const v = getLabel(r, f.name);
         if (v === undefined) return false;
         const n = convert(v);
         if (n === undefined) {

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { readLineBatches } from '../lines/read-lines.js';
 import type { LabelMatcher, LineFilter, LogSelector } from './ast.js';
-import { toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
-import { compilePipeline, matcherMatches, type Row } from './pipeline.js';
+import { tailedFileName, toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
+import { compilePipeline, matcherMatches, newRow, type Row } from './pipeline.js';
 import { QueryError } from './types.js';
 
 /*
@@ -61,6 +61,9 @@ export interface ScanOptions {
  * `\u` escape and no exponent number (the two ways the rendering can create
  * characters the raw text lacks).
  */
+/** A JSON number with an exponent (`1e21`, `2.5E-7`), which Go may render with other digits. */
+const EXPONENT = /[:,[]\s*-?[0-9]+(?:\.[0-9]+)?[eE]/;
+
 function rawPrefilter(stages: LogSelector['stages']): ((raw: string) => boolean) | undefined {
   const first = stages[0];
   if (first === undefined || first.kind !== 'line_filter') return undefined;
@@ -71,7 +74,7 @@ function rawPrefilter(stages: LogSelector['stages']): ((raw: string) => boolean)
   return (raw) => {
     for (const v of values) if (raw.includes(v)) return true;
     if (raw.includes('\\u')) return true;
-    if (digits && /[0-9][eE][+-]?[0-9]/.test(raw)) return true;
+    if (digits && EXPONENT.test(raw)) return true;
     return false;
   };
 }
@@ -94,6 +97,7 @@ export async function scan(selector: LogSelector, options: ScanOptions, onRow: (
   const prefilter = rawPrefilter(selector.stages);
   const { from, to, toInclusive, stats } = options;
   for (const file of options.files) {
+    const fileName = tailedFileName(file);
     try {
       await stat(file);
     } catch (e) {
@@ -115,7 +119,7 @@ export async function scan(selector: LogSelector, options: ScanOptions, onRow: (
             continue;
           }
           const text = l.text;
-          if (text.length === 0 || /^\s*$/.test(text)) continue;
+          if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) continue;
           if (prefilter !== undefined && !prefilter(text)) continue;
           let obj: unknown;
           try {
@@ -124,7 +128,7 @@ export async function scan(selector: LogSelector, options: ScanOptions, onRow: (
             skip('corrupt');
             continue;
           }
-          const e = toEntry(obj, options.entry);
+          const e = toEntry(obj, options.entry, fileName);
           if (typeof e === 'string') {
             skip(e);
             continue;
@@ -132,7 +136,7 @@ export async function scan(selector: LogSelector, options: ScanOptions, onRow: (
           if (before(e.ms, e.ns, from)) continue;
           if (toInclusive ? before(to[0], to[1], [e.ms, e.ns]) : !before(e.ms, e.ns, to)) continue;
           if (!streamMatches(selector.matchers, e)) continue;
-          const row: Row = { entry: e, line: undefined, labels: e.labels, owned: false };
+          const row: Row = newRow(e);
           if (!pipeline(row)) continue;
           stats.entriesMatched++;
           if (onRow(row) === false) return;
