@@ -155,3 +155,14 @@ describe('factline stats', () => {
     expect(await run(['stats', '--help'])).toMatchObject({ code: 0, stdout: [STATS_HELP] });
   });
 });
+
+describe('factline stats: progress', () => {
+  it('prints progress every 100000 lines on a terminal only', async () => {
+    const file = join(dir, 'blank.jsonl');
+    writeFileSync(file, '\n'.repeat(250_000));
+    const tty = await run(['stats', '--only', file], capture(true));
+    expect(tty.stderr).toEqual(['read 100000 lines...', 'read 200000 lines...']);
+    const pipe = await run(['stats', '--only', file]);
+    expect(pipe.stderr).toEqual([]);
+  });
+});
