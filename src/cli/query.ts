@@ -55,10 +55,11 @@ export function pointAt(query: string, position: number): string[] {
  */
 export async function queryCommand(args: string[], io: CliIo): Promise<number> {
   let stop = () => {};
+  let query = '';
   try {
     const { values, positionals } = parse(args, { ...BACKEND_OPTIONS, ...TIME_OPTIONS, limit: { type: 'string' }, step: { type: 'string' }, direction: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "missing the LogQL query, e.g. '{service_name=\"api\"}'" : `one query at a time, got ${positionals.length} arguments (quote the query)`);
-    const query = positionals[0]!;
+    query = positionals[0]!;
     const limit = positiveInt(values.limit, '--limit', 100);
     const direction = (values.direction ?? 'backward') as QueryDirection;
     if (direction !== 'backward' && direction !== 'forward') throw new UsageError(`--direction is backward or forward, got ${JSON.stringify(values.direction)}`);
@@ -94,8 +95,7 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
     }
     if (e instanceof QueryError) {
       if (e.code === 'syntax') {
-        const q = args[args.length - 1] ?? '';
-        io.err([`factline query: syntax error${e.position !== undefined ? ` at position ${e.position}` : ''}: ${e.message}`, ...(e.position !== undefined ? pointAt(q, e.position) : [])].join('\n'));
+        io.err([`factline query: syntax error${e.position !== undefined ? ` at position ${e.position}` : ''}: ${e.message}`, ...(e.position !== undefined ? pointAt(query, e.position) : [])].join('\n'));
         return 2;
       }
       io.err(`factline query: ${e.code === 'unsupported' ? 'not supported by the local engine' : e.code === 'bad_request' ? 'bad request' : 'unavailable'}: ${e.message}`);

@@ -61,8 +61,13 @@ describe('factline query', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toEqual([]);
     expect(r.stderr[0]).toMatch(/^factline query: syntax error at position \d+: /);
-    const [, caret] = r.stderr[0]!.split('\n').slice(1);
+    const [shown, caret] = r.stderr[0]!.split('\n').slice(1);
+    expect(shown).toBe(`  ${q}`);
     expect(caret).toMatch(/^ {2} *\^$/);
+    // The query may come before the options.
+    const after = await run(['query', q, '--file', file, '--json']);
+    expect(after.code).toBe(2);
+    expect(after.stderr[0]!.split('\n')[1]).toBe(`  ${q}`);
   });
 
   it('answers an unknown label with no results, as Loki does, and says so', async () => {
