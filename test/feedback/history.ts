@@ -31,8 +31,11 @@ const DAY = 24 * HOUR;
  *   among the last 100, and outside a 1-day window.
  * - 10 generations by OTHER_MODEL on src/auth in the last hour, all failed.
  */
-export async function writeAgentHistory(path: string, now = Date.now()): Promise<void> {
-  const events = createEmitter(agentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], validation: 'strict' });
+/** What writes the history: by default an emitter with only a JSONL sink at `path`. */
+export type HistoryEmitter = Pick<ReturnType<typeof createEmitter<typeof agentCatalog.entries>>, 'emit' | 'shutdown'>;
+
+export async function writeAgentHistory(path: string, now = Date.now(), setup?: () => HistoryEmitter): Promise<void> {
+  const events = setup ? setup() : createEmitter(agentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], validation: 'strict' });
   const agent = (model: string) => ({ type: 'child_agent' as const, model, name: 'coder' });
   const generation = (model: string, at: number, file: string, failed: boolean) => {
     const gen = events.emit('agent.code.generated:1', { file, lines: 40, confidence: failed ? 0.82 : 0.95 }, { source: agent(model), time: at });
