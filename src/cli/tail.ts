@@ -78,6 +78,19 @@ function identity(path: string): { ino: number; dev: number; size: number } | un
   }
 }
 
+/** The highest rotation suffix looked at (the JSONL sink keeps 5 by default). */
+const MAX_ROTATED = 20;
+
+/** The suffix `k` of the rotated file `FILE.k` that is the file once known as `was`, if any. */
+function findRotated(file: string, was: { ino: number; dev: number }): number | undefined {
+  for (let k = 1; k <= MAX_ROTATED; k++) {
+    const id = identity(`${file}.${k}`);
+    if (id === undefined) return undefined;
+    if (id.ino === was.ino && id.dev === was.dev) return k;
+  }
+  return undefined;
+}
+
 /**
  * Reads the complete lines of `path` from `position` up to `limit` bytes (a
  * line whose `\n` lies past `limit` is left for the next read). Returns the
@@ -150,9 +163,16 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
     const now = identity(file);
     if (now === undefined) continue; // renamed away, the new file not created yet
     if (now.ino !== current.ino || now.dev !== current.dev) {
-      // Rotated: finish the old file where it went (FILE.1), then start the new one.
-      const old = identity(`${file}.1`);
-      if (old !== undefined && old.ino === current.ino && old.dev === current.dev) await readComplete(`${file}.1`, state.position, state.line, old.size + 1, p);
+      // Rotated: finish the old file where it went (FILE.1, or further when
+      // several rotations happened between two looks), then every newer rotated
+      // file whole, then the new file from its start.
+      const moved = findRotated(file, current);
+      if (moved !== undefined) {
+        await readComplete(`${file}.${moved}`, state.position, state.line, Number.MAX_SAFE_INTEGER, p);
+        for (let k = moved - 1; k >= 1; k--) await readComplete(`${file}.${k}`, 0, 1, Number.MAX_SAFE_INTEGER, p);
+      } else {
+        io.err(`factline tail: ${file} was replaced and the old file is not among ${file}.1 … ${file}.${MAX_ROTATED}; lines written to it after the last look are not shown`);
+      }
       io.err(`factline tail: ${file} was rotated; following the new file`);
       current = now;
       state = { position: 0, line: 1 };

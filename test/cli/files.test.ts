@@ -90,6 +90,28 @@ describe('factline tail', () => {
     expect(io.stderr.some((l) => l.includes('was rotated; following the new file'))).toBe(true);
   }, 60_000);
 
+  it('-f loses nothing when several rotations happen between two looks', async () => {
+    const file = join(dir, 'events.jsonl');
+    const events = createEmitter(agentCatalog, { sinks: [createJsonlSink({ path: file, fsync: 'never', maxBytes: 1500, maxFiles: 20 })], validation: 'strict' });
+    events.emit('agent.test.passed:1', { test: 't0' });
+    await events.flush();
+    const io = capture();
+    const stop = new AbortController();
+    // A slow poll: the burst below rotates the file many times before the next look.
+    const tail = tailCommand(['-f', '--poll-ms', '1000', file], io, { signal: stop.signal });
+    await until('the first event printed', () => io.stdout.length === 1);
+    for (let n = 1; n < 30; n++) {
+      events.emit('agent.test.passed:1', { test: `t${n}` });
+      await events.flush();
+    }
+    expect(existsSync(`${file}.3`)).toBe(true);
+    await until('all 30 events printed', () => io.stdout.length >= 30);
+    stop.abort();
+    await tail;
+    await events.shutdown();
+    expect(io.stdout.map((l) => /test="(t\d+)"/.exec(l)?.[1])).toEqual(Array.from({ length: 30 }, (_, n) => `t${n}`));
+  }, 60_000);
+
   it('-f picks up lines appended later, and a line only once it is whole', async () => {
     const file = join(dir, 'flat.jsonl');
     writeFileSync(file, SEED[0] + '\n');
