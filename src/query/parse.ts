@@ -741,9 +741,10 @@ export function applyArithmetic(op: BinaryOp, l: number, r: number, returnBool: 
     case '*':
       return l * r;
     case '/':
-      return l / r;
+      // Loki's MergeBinOp guards against division by zero with NaN (not ±Inf).
+      return r === 0 ? NaN : l / r;
     case '%':
-      return goMod(l, r);
+      return r === 0 ? NaN : goMod(l, r);
     case '^':
       return Math.pow(l, r);
     case '==':
