@@ -346,15 +346,20 @@ function labelFormat(items: readonly { dst: string; src?: string; template?: str
   );
   return (r) => {
     const line = rowLine(r);
-    // All templates see the labels as they were before this stage.
-    const snapshot = rowLabels(r);
+    // As Loki's LabelsFormatter: a rename moves the current value, if any;
+    // templates see the labels as they were at the first template.
+    let snapshot: Record<string, string> | undefined;
     for (const c of compiled) {
-      if (c.template !== undefined) setLabel(r, c.dst, c.template(snapshot, line));
-      else {
-        const v = snapshot[c.src!];
-        if (c.dst !== c.src) deleteLabel(r, c.src!);
-        setLabel(r, c.dst, v ?? '');
+      if (c.template === undefined) {
+        const v = getLabel(r, c.src!);
+        if (v !== undefined) {
+          setLabel(r, c.dst, v);
+          deleteLabel(r, c.src!);
+        }
+        continue;
       }
+      snapshot ??= rowLabels(r);
+      setLabel(r, c.dst, c.template(snapshot, line));
     }
     return true;
   };
