@@ -205,15 +205,19 @@ function jsonValueOf(r: Row): { ok: true; value: unknown } | { ok: false; error:
   }
 }
 
+/** jsonparser's MalformedObjectError: what Loki reports for a line that is not a JSON object. */
+const MALFORMED_OBJECT = "Value looks like object, but can't find closing '}' symbol";
+
 function jsonAll(r: Row): boolean {
   const parsed = jsonValueOf(r);
   if (!parsed.ok) {
-    setError(r, 'JSONParserErr', parsed.error);
+    const starts = rowLine(r).trimStart().startsWith('{');
+    setError(r, 'JSONParserErr', starts ? parsed.error : MALFORMED_OBJECT);
     return true;
   }
   const v = parsed.value;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    setError(r, 'JSONParserErr', 'Value is not an object');
+    setError(r, 'JSONParserErr', MALFORMED_OBJECT);
     return true;
   }
   const walk = (obj: Record<string, unknown>, prefix: string[]): void => {
