@@ -12,6 +12,11 @@ import type { ParityCase } from './parity-cases.js';
  * answered by the local engine over the same files. Compared: result type,
  * labels, values, timestamps and order.
  *
+ * Loki picks among equal values in no fixed order (sort, sort_desc, topk,
+ * bottomk build on Go's unstable sort over a map): for those queries samples
+ * of equal value are compared as sets, and only the values where a tie
+ * decides which series are in.
+ *
  * One label cannot agree and is left out of the comparison:
  * `observed_timestamp` of a tailed line is when the Collector read it, which
  * a file does not record (the engine uses the envelope's `observed_time`).
@@ -53,9 +58,52 @@ function close(a: string, b: string): boolean {
   return Math.abs(x - y) <= 1e-9 * Math.max(1, Math.abs(x), Math.abs(y));
 }
 
+const RANKING = /\b(topk|bottomk|sort|sort_desc)\s*(by|without)?\s*\(/;
+
+type Vector = { metric: Record<string, string>; value: [number, string] }[];
+
+/** For ranking queries: the same values in the same order, and the same series wherever no tie decides. */
+function rankingDifference(loki: Vector, local: Vector, ordered: boolean): string | undefined {
+  if (loki.length !== local.length) return `${local.length} samples, Loki ${loki.length}`;
+  const values = (v: Vector) => v.map((s) => Number(s.value[1]));
+  const a = values(loki);
+  const b = values(local);
+  const sortedA = ordered ? a : [...a].sort((x, y) => x - y);
+  const sortedB = ordered ? b : [...b].sort((x, y) => x - y);
+  if (sortedA.some((x, i) => !close(String(x), String(sortedB[i])))) return `values ${JSON.stringify(b)}, Loki ${JSON.stringify(a)}`;
+  const byValue = (v: Vector) => {
+    const m = new Map<string, string[]>();
+    for (const s of v) m.set(s.value[1], [...(m.get(s.value[1]) ?? []), key(s.metric)].sort());
+    return m;
+  };
+  const ma = byValue(loki);
+  const mb = byValue(local);
+  const boundary = ordered ? loki[loki.length - 1]?.value[1] : undefined;
+  for (const [v, series] of ma) {
+    if (v === boundary && series.length > 1) continue;
+    if (JSON.stringify(series) !== JSON.stringify(mb.get(v))) return `series with value ${v}: ${JSON.stringify(mb.get(v))}, Loki ${JSON.stringify(series)}`;
+  }
+  return undefined;
+}
+
 /** Why two answers differ, or undefined when they agree. */
-export function difference(loki: LokiQueryResponse['data'], local: LokiQueryResponse['data']): string | undefined {
+export function difference(loki: LokiQueryResponse['data'], local: LokiQueryResponse['data'], query = ''): string | undefined {
   if (loki.resultType !== local.resultType) return `result type ${local.resultType}, Loki ${loki.resultType}`;
+  const ranking = RANKING.exec(query);
+  if (ranking !== null && loki.resultType === 'vector' && local.resultType === 'vector') {
+    const op = ranking[1]!;
+    // sort / sort_desc order the whole vector; topk / bottomk results are ordered by labels.
+    if (op === 'sort' || op === 'sort_desc') return rankingDifference(loki.result, local.result, true);
+    return rankingDifference(loki.result, local.result, false);
+  }
+  if (ranking !== null && loki.resultType === 'matrix' && local.resultType === 'matrix') {
+    const perStep = (r: typeof loki.result) => {
+      const m = new Map<number, number[]>();
+      for (const s of r) for (const [t, v] of s.values) m.set(t, [...(m.get(t) ?? []), Number(v)].sort((x, y) => x - y));
+      return JSON.stringify([...m].sort(([x], [y]) => x - y));
+    };
+    return perStep(loki.result) === perStep(local.result) ? undefined : `values per step ${perStep(local.result).slice(0, 500)}, Loki ${perStep(loki.result).slice(0, 500)}`;
+  }
   if (loki.resultType === 'streams' && local.resultType === 'streams') {
     const split = loki.result.some((s) => UNKNOWABLE in s.stream) || local.result.some((s) => UNKNOWABLE in s.stream);
     if (!split) {
@@ -144,7 +192,7 @@ describe('parity with real Loki on the recorded corpus', () => {
         if (!(mine instanceof QueryError)) why = `Loki refused (${c.status}: ${String(c.response).slice(0, 200)}), the local engine answered`;
         else if (mine.code === 'unsupported') why = `unsupported locally: ${mine.message}`;
       } else if (mine instanceof QueryError) why = `local ${mine.code}: ${mine.message}`;
-      else why = difference((c.response as LokiQueryResponse).data, mine.data);
+      else why = difference((c.response as LokiQueryResponse).data, mine.data, c.query);
       outcomes.push({ name: c.name, agree: why === undefined, ...(why !== undefined ? { why } : {}) });
       expect(why, c.query).toBeUndefined();
     });
