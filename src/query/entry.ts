@@ -1,5 +1,5 @@
 import { INTENT_EVENT_ID_BY_WIRE_NAME } from '../intent/catalog.js';
-import { detectLevel } from './detected-level.js';
+import { detectLevel, normalizeLevel } from './detected-level.js';
 import { goJson } from './go-json.js';
 
 /*
@@ -237,7 +237,9 @@ function factlineEntry(ev: Record<string, unknown>, options: EntryOptions, fileN
   if (typeof ev.span_id === 'string' && HEX16.test(ev.span_id) && !/^0+$/.test(ev.span_id)) labels.span_id = ev.span_id.toLowerCase();
   const body = ev.payload !== undefined && ev.payload !== null ? ev.payload : leftover(ev);
   const entry: Entry = { ms: time[0], ns: time[1], labels, streamLabels: STREAM_LABELS, body, line: undefined };
-  labels.detected_level = detectLevel(labels, body, () => lineOf(entry));
+  // None of the level fields Loki looks at before severity_text can be a
+  // label of an envelope line, so severity_text decides when present.
+  labels.detected_level = labels.severity_text !== undefined ? normalizeLevel(labels.severity_text) : detectLevel(labels, body, () => lineOf(entry));
   return entry;
 }
 

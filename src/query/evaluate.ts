@@ -455,7 +455,7 @@ async function evalBinary(expr: BinaryExpr, ctx: EvalContext): Promise<StepVecto
     for (const s of rvec) {
       const sig = signature(s.labels, matching);
       if (bySig.has(sig)) {
-        throw new QueryError('bad_request', `multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)`);
+        throw new QueryError('bad_request', 'found duplicate series on the right hand-side;many-to-many matching not allowed: matching labels must be unique on one side');
       }
       bySig.set(sig, s);
     }

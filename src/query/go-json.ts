@@ -1,14 +1,12 @@
 /*
- * Loki stores an OTLP kvlist body as the Collector's `pcommon.Value.AsString()`
- * renders it: Go's `encoding/json` over the map. That output differs from
- * `JSON.stringify` in three ways that change what a line filter sees:
- * object keys are sorted, `<` `>` `&` U+2028 U+2029 are escaped as `\u003c`
- * ..., and floats past 1e21 or below 1e-6 use Go's exponent form. The local
- * engine renders the line the same way so that `|= "..."` matches the same
- * lines on both.
+ * Loki stores an OTLP kvlist body as `pcommon.Value.AsString()` renders it:
+ * JSON of the map with its keys sorted, which is where it differs from
+ * `JSON.stringify` (checked against Loki 3.7.6: `<` `>` `&` are not escaped;
+ * control characters are, Go style). The local engine renders the line the
+ * same way so that `|= "..."` matches the same lines on both.
  */
 
-const NEEDS_ESCAPE = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/;
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
 
 function goString(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
@@ -22,7 +20,7 @@ function goString(s: string): string {
     else if (c === 0x09) out += '\\t';
     else if (c === 0x08) out += '\\b';
     else if (c === 0x0c) out += '\\f';
-    else if (c < 0x20 || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029) {
+    else if (c < 0x20 || c === 0x2028 || c === 0x2029) {
       out += '\\u' + c.toString(16).padStart(4, '0');
     } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
       out += s[i]! + s[i + 1]!;
@@ -49,7 +47,7 @@ export function goNumber(n: number): string {
  * Renders a JSON value the way Loki shows an OTLP kvlist body.
  *
  * @example
- * goJson({ b: 1, a: '<x>' }); // '{"a":"\u003cx\u003e","b":1}'
+ * goJson({ b: 1, a: '<x>' }); // '{"a":"<x>","b":1}'
  */
 export function goJson(v: unknown): string {
   switch (typeof v) {

@@ -57,7 +57,7 @@ const DEFAULT_LIMIT = 100;
 
 /**
  * A LogQL engine over local event files that answers as Loki does over the
- * same events shipped through the Collector (see docs/query.md).
+ * same events shipped through the Collector (see docs/query-engine.md).
  *
  * Rejections are `QueryError`s: `syntax` (with `position`), `unsupported`
  * (valid LogQL this engine does not evaluate; run it on Loki), `bad_request`

@@ -44,6 +44,10 @@ const UNWRAP_OPS = new Set<string>([
   'sum_over_time', 'avg_over_time', 'min_over_time', 'max_over_time', 'first_over_time', 'last_over_time',
   'stddev_over_time', 'stdvar_over_time', 'quantile_over_time', 'rate_counter',
 ]);
+/** Range aggregations that accept `by` / `without` (Loki's RangeAggregationExpr.validate). */
+const GROUPABLE_OPS = new Set<string>([
+  'avg_over_time', 'stddev_over_time', 'stdvar_over_time', 'quantile_over_time', 'max_over_time', 'min_over_time', 'first_over_time', 'last_over_time',
+]);
 const VECTOR_OPS = new Set<string>(['sum', 'avg', 'min', 'max', 'count', 'stddev', 'stdvar', 'topk', 'bottomk', 'sort', 'sort_desc']);
 
 const PRECEDENCE: Record<BinaryOp, number> = {
@@ -302,8 +306,9 @@ class Builder {
     if (!UNWRAP_OPS.has(op) && op !== 'rate' && out.unwrap !== undefined) {
       this.fail(node, `syntax error: invalid aggregation ${op} with unwrap`);
     }
-    if (out.grouping !== undefined && !UNWRAP_OPS.has(op)) {
-      this.fail(grouping!, `syntax error: grouping not allowed for ${op} aggregation`);
+    if (out.grouping !== undefined && !GROUPABLE_OPS.has(op)) {
+      // Loki's RangeAggregationExpr.validate: a parse error, as Loki words it.
+      throw new QueryError('syntax', `parse error : grouping not allowed for ${op} aggregation`, grouping!.from);
     }
     if (op === 'rate_counter') throw unsupported('rate_counter()');
     return out;
@@ -741,9 +746,10 @@ export function applyArithmetic(op: BinaryOp, l: number, r: number, returnBool: 
     case '*':
       return l * r;
     case '/':
-      return l / r;
+      // Loki's MergeBinOp guards against division by zero with NaN (not ±Inf).
+      return r === 0 ? NaN : l / r;
     case '%':
-      return goMod(l, r);
+      return r === 0 ? NaN : goMod(l, r);
     case '^':
       return Math.pow(l, r);
     case '==':

@@ -205,15 +205,19 @@ function jsonValueOf(r: Row): { ok: true; value: unknown } | { ok: false; error:
   }
 }
 
+/** jsonparser's MalformedObjectError: what Loki reports for a line that is not a JSON object. */
+const MALFORMED_OBJECT = "Value looks like object, but can't find closing '}' symbol";
+
 function jsonAll(r: Row): boolean {
   const parsed = jsonValueOf(r);
   if (!parsed.ok) {
-    setError(r, 'JSONParserErr', parsed.error);
+    const starts = rowLine(r).trimStart().startsWith('{');
+    setError(r, 'JSONParserErr', starts ? parsed.error : MALFORMED_OBJECT);
     return true;
   }
   const v = parsed.value;
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-    setError(r, 'JSONParserErr', 'Value is not an object');
+    setError(r, 'JSONParserErr', MALFORMED_OBJECT);
     return true;
   }
   const walk = (obj: Record<string, unknown>, prefix: string[]): void => {
@@ -346,15 +350,20 @@ function labelFormat(items: readonly { dst: string; src?: string; template?: str
   );
   return (r) => {
     const line = rowLine(r);
-    // All templates see the labels as they were before this stage.
-    const snapshot = rowLabels(r);
+    // As Loki's LabelsFormatter: a rename moves the current value, if any;
+    // templates see the labels as they were at the first template.
+    let snapshot: Record<string, string> | undefined;
     for (const c of compiled) {
-      if (c.template !== undefined) setLabel(r, c.dst, c.template(snapshot, line));
-      else {
-        const v = snapshot[c.src!];
-        if (c.dst !== c.src) deleteLabel(r, c.src!);
-        setLabel(r, c.dst, v ?? '');
+      if (c.template === undefined) {
+        const v = getLabel(r, c.src!);
+        if (v !== undefined) {
+          setLabel(r, c.dst, v);
+          deleteLabel(r, c.src!);
+        }
+        continue;
       }
+      snapshot ??= rowLabels(r);
+      setLabel(r, c.dst, c.template(snapshot, line));
     }
     return true;
   };
