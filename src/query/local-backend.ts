@@ -130,7 +130,23 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
     let bound: Kept | undefined;
     const trim = (): void => {
       kept.sort(cmp);
-      kept.length = Math.min(kept.length, limit);
+      // Loki's merge of entry iterators drops an entry equal to one already
+      // returned at the same time: same labels (after the pipeline) and line.
+      let w = 0;
+      for (let i = 0; i < kept.length; i++) {
+        const k = kept[i]!;
+        let duplicate = false;
+        for (let j = w - 1; j >= 0; j--) {
+          const p = kept[j]!;
+          if (p.ms !== k.ms || p.ns !== k.ns) break;
+          if (keyOf(p) === keyOf(k) && rowLine(p.row) === rowLine(k.row)) {
+            duplicate = true;
+            break;
+          }
+        }
+        if (!duplicate) kept[w++] = k;
+      }
+      kept.length = Math.min(w, limit);
       bound = kept.length === limit ? kept[kept.length - 1] : undefined;
     };
     await scan(q, { ...scanOptions(files, stats), from: toInstant(start), to: toInstant(end), toInclusive: false }, (row) => {
@@ -164,7 +180,7 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
     const value = await evaluate(expr, { steps, scan: scanOptions(files, stats) });
     const seconds = (t: bigint): number => Number(t / 1_000_000n) / 1000;
     if (!Array.isArray(value)) {
-      if (instant) return { status: 'success', data: { resultType: 'scalar', result: [seconds(steps[0]!), formatFloatF(value.scalar)], stats: statsOf(stats, files, 0) } };
+      if (instant) return { status: 'success', data: { resultType: 'scalar', result: [lokiScalarTime(steps[0]!), formatFloatF(value.scalar)], stats: statsOf(stats, files, 0) } };
       const series: LokiMatrixSeries = { metric: {}, values: steps.map((t) => [seconds(t), formatFloatF(value.scalar)]) };
       return { status: 'success', data: { resultType: 'matrix', result: [series], stats: statsOf(stats, files, 0) } };
     }
@@ -221,11 +237,31 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
       if ((end - start) / stepNs > 11000n) {
         throw new QueryError('bad_request', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
       }
+      // Loki's query frontend splits metric queries by interval and aligns
+      // them to the step: start rounded down, end rounded up
+      // (metricQuerySplitter.alignStartEnd).
+      const alignedStart = start - mod(start, stepNs);
+      const alignedEnd = mod(end, stepNs) === 0n ? end : end + stepNs - mod(end, stepNs);
       const steps: bigint[] = [];
-      for (let t = start; t <= end; t += stepNs) steps.push(t);
+      for (let t = alignedStart; t <= alignedEnd; t += stepNs) steps.push(t);
       return metricQuery(q, steps, false);
     },
   };
+}
+
+/** Go's `%` on int64: the sign of the dividend. */
+function mod(a: bigint, b: bigint): bigint {
+  return a % b;
+}
+
+/**
+ * The timestamp Loki 3.7.6 puts on a scalar answer: the evaluation time in
+ * nanoseconds times 1000, wrapped to int64, divided by 10^6. It is not a
+ * meaningful time (an overflow in Loki); it is reproduced so that both
+ * engines give one client the same answer.
+ */
+function lokiScalarTime(t: bigint): number {
+  return Number(BigInt.asIntN(64, t * 1000n) / 1_000_000n);
 }
 
 function sortsByValue(expr: MetricExpr): boolean {

@@ -63,7 +63,7 @@ const RANKING = /\b(topk|bottomk|sort|sort_desc)\s*(by|without)?\s*\(/;
 type Vector = { metric: Record<string, string>; value: [number, string] }[];
 
 /** For ranking queries: the same values in the same order, and the same series wherever no tie decides. */
-function rankingDifference(loki: Vector, local: Vector, ordered: boolean): string | undefined {
+function rankingDifference(loki: Vector, local: Vector, ordered: boolean, boundary?: string): string | undefined {
   if (loki.length !== local.length) return `${local.length} samples, Loki ${loki.length}`;
   const values = (v: Vector) => v.map((s) => Number(s.value[1]));
   const a = values(loki);
@@ -78,9 +78,9 @@ function rankingDifference(loki: Vector, local: Vector, ordered: boolean): strin
   };
   const ma = byValue(loki);
   const mb = byValue(local);
-  const boundary = ordered ? loki[loki.length - 1]?.value[1] : undefined;
   for (const [v, series] of ma) {
-    if (v === boundary && series.length > 1) continue;
+    // The series at the cut-off value of topk / bottomk are Loki's arbitrary pick among equals.
+    if (v === boundary) continue;
     if (JSON.stringify(series) !== JSON.stringify(mb.get(v))) return `series with value ${v}: ${JSON.stringify(mb.get(v))}, Loki ${JSON.stringify(series)}`;
   }
   return undefined;
@@ -94,7 +94,10 @@ export function difference(loki: LokiQueryResponse['data'], local: LokiQueryResp
     const op = ranking[1]!;
     // sort / sort_desc order the whole vector; topk / bottomk results are ordered by labels.
     if (op === 'sort' || op === 'sort_desc') return rankingDifference(loki.result, local.result, true);
-    return rankingDifference(loki.result, local.result, false);
+    const values = loki.result.map((s) => Number(s.value[1]));
+    const cut = op === 'topk' ? Math.min(...values) : Math.max(...values);
+    const boundary = loki.result.find((s) => Number(s.value[1]) === cut)?.value[1];
+    return rankingDifference(loki.result, local.result, false, boundary);
   }
   if (ranking !== null && loki.resultType === 'matrix' && local.resultType === 'matrix') {
     const perStep = (r: typeof loki.result) => {

@@ -6,9 +6,9 @@ import { parseBytes, parseGoDuration, parseRangeDuration } from '../../src/query
 import { QueryError } from '../../src/query/types.js';
 
 describe('Go renderings', () => {
-  it('goJson sorts keys at every level and escapes as encoding/json does', () => {
+  it('goJson sorts keys at every level and escapes control characters, not HTML (as Loki shows a body)', () => {
     expect(goJson({ b: [{ y: 1, x: 2 }], a: 'é<>&\u2028\n\t"\\', c: null, d: true })).toBe(
-      '{"a":"é\\u003c\\u003e\\u0026\\u2028\\n\\t\\"\\\\","b":[{"x":2,"y":1}],"c":null,"d":true}',
+      '{"a":"é<>&\\u2028\\n\\t\\"\\\\","b":[{"x":2,"y":1}],"c":null,"d":true}',
     );
     expect(goJson({ n: 1e21, m: 1e-7, k: 0.1, i: 123456789012 })).toBe('{"i":123456789012,"k":0.1,"m":1e-7,"n":1e+21}');
     expect(goJson('\u0001\b\f')).toBe('"\\u0001\\b\\f"');
