@@ -1,13 +1,13 @@
 /**
- * Agent feedback: per agent and domain, the share of failed outcomes, so
- * that an agent can read "I fail 23% on auth" from its own history.
+ * Agent feedback: per agent, the share of its attempts that failed, so that
+ * an agent can read "I fail 23% on auth" from its own history.
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { AUTO, RANGE, agentEventCount, agentFailures, failureShare } from '../../src/queries/index.js';
+import { AUTO, FAILURES_PATTERN, RANGE, agentEventCount, agentFailures, failureShare } from '../../src/queries/index.js';
 import { dashboardLinks } from './links.js';
 import { bars, lines, logLines, seriesTable } from './panels.js';
 import { DashboardPlan, type BuiltDashboard } from './dashboard-plan.js';
-import { AGENT, SAMPLES, SERVICE, agentVariable, serviceVariable } from './variables.js';
+import { AGENT, ATTEMPTS, DEFAULT_ATTEMPTS, FAILURES, SAMPLES, SERVICE, agentVariable, eventIdRegexVariable, serviceVariable } from './variables.js';
 
 export const AGENT_FEEDBACK_UID = 'factline-agent-feedback';
 
@@ -16,15 +16,16 @@ export const FEEDBACK_SENTENCE = 'In the last 100 generations, I failed 23 times
 
 const service = SERVICE;
 const agent = AGENT;
+const attempts = { agent, attempts: ATTEMPTS, failures: FAILURES };
 
 const shareDescription = (how: string) =>
-  `"${FEEDBACK_SENTENCE}." ${how} A failure is an event whose action is failed or ends in _failed (the ERROR rule of docs/mapping.md); an agent is the model of a child_agent source (factline_source_model). LogQL windows are time, so "the last 100 generations" reads "the selected range".`;
+  `"${FEEDBACK_SENTENCE}." ${how} Attempts and failures are the events whose EventID matches the Attempts and Failures variables (RE2 over factline_event_id); an agent is the model of a child_agent source (factline_source_model). LogQL windows are time, so "the last 100 generations" reads "the selected range"; for the last N attempts, for outcomes linked to their attempt by causation id, and per file prefix (src/auth), run factline feedback or the MCP tool agent_feedback (docs/query.md).`;
 
 export function agentFeedbackDashboard(): BuiltDashboard {
   const plan = new DashboardPlan(
     AGENT_FEEDBACK_UID,
     new dashboard.DashboardBuilder('Agent feedback')
-      .description('Per agent and domain, the share of failed outcomes: what an agent can learn from its own history. See docs/grafana.md.')
+      .description('Per agent, the share of its attempts that failed: what an agent can learn from its own history. See docs/grafana.md and docs/query.md.')
       .tags(['factline', 'agents'])
       .time({ from: 'now-24h', to: 'now' })
       .refresh('5m')
@@ -32,6 +33,8 @@ export function agentFeedbackDashboard(): BuiltDashboard {
       .tooltip(dashboard.DashboardCursorSync.Crosshair)
       .withVariable(serviceVariable(undefined))
       .withVariable(agentVariable())
+      .withVariable(eventIdRegexVariable(ATTEMPTS.name, 'Attempts (regex)', DEFAULT_ATTEMPTS, 'the events that are attempts, one per attempt'))
+      .withVariable(eventIdRegexVariable(FAILURES.name, 'Failures (regex)', FAILURES_PATTERN, 'the events that are failed attempts'))
       .links(dashboardLinks()),
     SAMPLES,
     { minInterval: '1m' },
@@ -39,27 +42,27 @@ export function agentFeedbackDashboard(): BuiltDashboard {
 
   plan.row('Failure share');
   plan.panel(bars('percentunit', 0, 1), {
-    title: 'Failure share per agent and domain',
-    description: shareDescription('Failed events / all events of each agent in each domain, over the range.'),
+    title: 'Failure share per agent',
+    description: shareDescription('Failed attempts / attempts of each agent, over the range.'),
     width: 12,
     height: 9,
-    queries: [{ query: failureShare({ service, by: 'agent-and-domain', agent, window: RANGE }), instant: true, legend: '{{factline_source_model}} · {{factline_event_domain}}' }],
+    queries: [{ query: failureShare({ service, by: 'agent', ...attempts, window: RANGE }), instant: true, legend: '{{factline_source_model}}' }],
   });
   plan.panel(lines('percentunit', 0, 1), {
-    title: 'Failure share per agent and domain over time',
+    title: 'Failure share per agent over time',
     description: shareDescription('The same share per window, to see an agent improve or regress.'),
     width: 12,
     height: 9,
-    queries: [{ query: failureShare({ service, by: 'agent-and-domain', agent, window: AUTO }), legend: '{{factline_source_model}} · {{factline_event_domain}}' }],
+    queries: [{ query: failureShare({ service, by: 'agent', ...attempts, window: AUTO }), legend: '{{factline_source_model}}' }],
   });
-  plan.panel(seriesTable({ A: 'failed', B: 'events' }), {
-    title: 'Failures and events per agent and domain',
-    description: 'The counts behind the share, per agent and domain over the range: failed events and all events.',
+  plan.panel(seriesTable({ A: 'failed attempts', B: 'attempts' }), {
+    title: 'Failed attempts and attempts per agent',
+    description: 'The counts behind the share, per agent over the range: failed attempts and attempts.',
     width: 12,
     height: 8,
     queries: [
-      { query: agentEventCount({ service, agent, window: RANGE, failedOnly: true }), instant: true, legend: 'failed {{factline_source_model}} · {{factline_event_domain}}' },
-      { query: agentEventCount({ service, agent, window: RANGE, failedOnly: false }), instant: true, legend: 'all {{factline_source_model}} · {{factline_event_domain}}' },
+      { query: agentEventCount({ service, ...attempts, window: RANGE, failedOnly: true }), instant: true, legend: 'failed {{factline_source_model}}' },
+      { query: agentEventCount({ service, ...attempts, window: RANGE, failedOnly: false }), instant: true, legend: 'attempts {{factline_source_model}}' },
     ],
   });
   plan.panel(bars('percentunit', 0, 1), {
@@ -67,13 +70,7 @@ export function agentFeedbackDashboard(): BuiltDashboard {
     description: 'Failed events / all events per domain, whatever their source (agents, tools, users, runtime).',
     width: 12,
     height: 8,
-    queries: [
-      {
-        query: failureShare({ service, by: 'domain', window: RANGE }),
-        instant: true,
-        legend: '{{factline_event_domain}}',
-      },
-    ],
+    queries: [{ query: failureShare({ service, by: 'domain', window: RANGE }), instant: true, legend: '{{factline_event_domain}}' }],
   });
 
   plan.row('What failed');

@@ -120,9 +120,9 @@ function examples(sample: RunSample): Record<string, Example> {
       about: 'The events of one domain trace key (TRACE-015).',
       query: eventsOfTraceKey({ ...scope, traceKey: sample.traceKey }),
     },
-    failureShareByAgentAndDomain: {
-      about: 'Share of failed events per agent (source model) and domain: "I fail 23% on auth".',
-      query: failureShare({ ...windowed, by: 'agent-and-domain' }),
+    failureShareByAgent: {
+      about: 'Share of failed attempts per agent (source model): "I fail 23% on auth".',
+      query: failureShare({ ...windowed, by: 'agent', attempts: INTENT.CONTRACT_STARTED }),
     },
     failureShareByDomain: {
       about: 'Share of failed events per domain, every source.',

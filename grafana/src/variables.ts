@@ -19,6 +19,24 @@ export const AGENT = grafanaVariable('agent', { quote: 'backtick' });
 /** `${pattern}`: an RE2 regex over `factline_event_id`, from a `%` pattern; written in backticks. */
 export const PATTERN = grafanaVariable('pattern', { quote: 'backtick' });
 
+/** `${attempts}`: an RE2 regex over `factline_event_id` for the events that are an agent's attempts. */
+export const ATTEMPTS = grafanaVariable('attempts', { quote: 'backtick' });
+/** `${failures}`: an RE2 regex over `factline_event_id` for the events that are failed attempts. */
+export const FAILURES = grafanaVariable('failures', { quote: 'backtick' });
+
+/** The Intent loop's agent attempts (contracts started) by default: the demo shows a figure. */
+export const DEFAULT_ATTEMPTS = 'contract.contract.started:%';
+
+/** A textbox variable holding a regex over `factline_event_id`, defaulting to a `%` pattern's regex. */
+export function eventIdRegexVariable(name: string, label: string, pattern: string, what: string): dashboard.TextBoxVariableBuilder {
+  const value = patternRegex(pattern);
+  return new dashboard.TextBoxVariableBuilder(name)
+    .label(label)
+    .description(`An RE2 regex over factline_event_id: ${what}. The default is the % pattern ${pattern}.`)
+    .defaultValue(value)
+    .current({ text: value, value });
+}
+
 /** Any agent: every event whose source has a model. */
 export const ANY_AGENT = '.+';
 const ALL_VALUE = '.+';
@@ -95,4 +113,6 @@ export const SAMPLES = {
   [SERVICE.name]: DEMO_SERVICE,
   [AGENT.name]: ANY_AGENT,
   [PATTERN.name]: patternRegex(FAILURES_PATTERN),
+  [ATTEMPTS.name]: patternRegex(DEFAULT_ATTEMPTS),
+  [FAILURES.name]: patternRegex(FAILURES_PATTERN),
 } as const;

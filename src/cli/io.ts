@@ -2,9 +2,28 @@
 export interface CliIo {
   out(line: string): void;
   err(line: string): void;
+  /** Whether stdout is a terminal (tables, colour). Default: the process's, when `out` is the process's. */
+  outIsTTY?: boolean;
+  /** Whether stderr is a terminal (progress). Default: the process's, when `err` is the process's. */
+  errIsTTY?: boolean;
 }
 
 export const processIo: CliIo = {
   out: (l) => process.stdout.write(l + '\n'),
   err: (l) => process.stderr.write(l + '\n'),
 };
+
+/** Whether stdout is a terminal: colour and tables only then (and never with `NO_COLOR` set, for colour). */
+export function outIsTTY(io: CliIo): boolean {
+  return io.outIsTTY ?? (io.out === processIo.out && process.stdout.isTTY === true);
+}
+
+/** Whether stderr is a terminal: progress lines only then. */
+export function errIsTTY(io: CliIo): boolean {
+  return io.errIsTTY ?? (io.err === processIo.err && process.stderr.isTTY === true);
+}
+
+/** Colour on a terminal only, and never when `NO_COLOR` is set (https://no-color.org). */
+export function useColor(io: CliIo): boolean {
+  return outIsTTY(io) && !process.env.NO_COLOR;
+}

@@ -5,22 +5,49 @@ import { VERSION } from '../version.js';
 import { processIo, type CliIo } from './io.js';
 import { VERIFY_HELP, verifyCommand } from './verify.js';
 import { VALIDATE_HELP, validateCommand } from './validate.js';
+import { QUERY_HELP, queryCommand } from './query.js';
+import { FEEDBACK_HELP, feedbackCommand } from './feedback.js';
+import { TAIL_HELP, tailCommand } from './tail.js';
+import { STATS_HELP, statsCommand } from './stats.js';
+import { CATALOG_COMMAND_HELP, catalogCommand } from './catalog.js';
+import { MCP_HELP, mcpCommand } from './mcp.js';
 
 const HELP = `factline ${VERSION}: typed events, OpenTelemetry, Loki and Tempo.
 
 Usage: factline <command> [options]
 
 Commands:
+  query 'LOGQL'    run a LogQL query on local event files (--file) or on Loki (--loki)
+  feedback         how the last N attempts of an agent turned out, per group ("23 of 50 failed")
+  tail FILE        print the last events of a file in the one-line text form; -f follows it
+  stats FILE       counts per domain, entity and action, failure rates, first and last time
+  catalog          list a catalog's events, describe one, print its JSON Schema
+  mcp              serve list_events, describe_event, query_events, agent_feedback over MCP (stdio)
   verify FILE      check the hash chain of an events.jsonl (and its rotated files)
-  validate FILE    check every line of an events file against a catalog (default: intent)
+  validate FILE    check every line of an events file against a catalog (--catalog)
   help [COMMAND]   show help
 
 Run "factline help COMMAND" for a command's options.`;
 
 const COMMANDS: Record<string, { help: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
+  query: { help: QUERY_HELP, run: queryCommand },
+  feedback: { help: FEEDBACK_HELP, run: feedbackCommand },
+  tail: { help: TAIL_HELP, run: (args, io) => tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}) },
+  stats: { help: STATS_HELP, run: statsCommand },
+  catalog: { help: CATALOG_COMMAND_HELP, run: catalogCommand },
+  mcp: { help: MCP_HELP, run: mcpCommand },
   verify: { help: VERIFY_HELP, run: verifyCommand },
   validate: { help: VALIDATE_HELP, run: validateCommand },
 };
+
+/** Aborts on SIGINT or SIGTERM, so `tail -f` prints its summary and exits 0. */
+function stopSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
 
 /** Runs the CLI and returns its exit status. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -34,7 +61,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(VERSION);
     return 0;
   }
-  const command = COMMANDS[cmd];
+  const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
   if (!command) {
     io.err(`factline: unknown command "${cmd}"\n\n${HELP}`);
     return 2;
@@ -48,6 +75,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
 const invoked = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
 if (invoked) {
+  // `factline query ... | head`: a closed pipe ends the output, it is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

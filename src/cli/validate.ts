@@ -5,26 +5,32 @@ import { intentCatalog } from '../intent/catalog.js';
 import { checkIntentRecord, isIsoTimestamp, lineIssue, parseJsonObjectLine, type IntentLineIssue, type IntentLineResult } from '../intent/flat-read.js';
 import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
 import { processIo, type CliIo } from './io.js';
+import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
+import { UsageError } from './options.js';
 
 /** What validation reads of a catalog (any `Catalog<D>` fits, whatever its entries). */
 type CatalogView = Pick<Catalog, 'name' | 'get' | 'list'>;
 
-/** A catalog `--catalog` can name, and how to read its flat lines (lines without `event_id`), if it has a flat form. */
+/** A catalog `--catalog` names, and how to read its flat lines (lines without `event_id`), if it has a flat form. */
 interface CatalogChoice {
   catalog: CatalogView;
   flat?: (record: Record<string, unknown>, line: number) => IntentLineResult;
+  /** Whether the user named it; when not, an unknown EventID's message says how to. */
+  given: boolean;
 }
 
-/** The built-in catalogs, by `--catalog` name. Add an entry to add one. */
-const CATALOGS: Readonly<Record<string, CatalogChoice>> = {
-  intent: { catalog: intentCatalog, flat: (record, line) => checkIntentRecord(record, line) },
-};
+/** The catalog of `--catalog`; Intent's flat line form when it is the built-in intent catalog. */
+async function choose(spec: string | undefined): Promise<CatalogChoice> {
+  const catalog = await loadCatalog(spec ?? 'intent');
+  const flat = catalog === (intentCatalog as unknown) ? (record: Record<string, unknown>, line: number) => checkIntentRecord(record, line) : undefined;
+  return { catalog, given: spec !== undefined, ...(flat ? { flat } : {}) };
+}
 
 const DEFAULT_MAX_ERRORS = 100;
 /** Lines between two progress messages on a terminal. */
 const PROGRESS_EVERY = 100_000;
 
-export const VALIDATE_HELP = `Usage: factline validate [--catalog NAME] [--max-errors N] [--json] FILE
+export const VALIDATE_HELP = `Usage: factline validate [--catalog C] [--max-errors N] [--json] FILE
 
 Checks every line of FILE against a catalog, streaming it (memory does not
 grow with the file). A line is either Intent's flat form
@@ -33,7 +39,10 @@ envelope ({"event_id": "signal.signal.created:1", "time": ..., "payload": {...}}
 Blank lines are skipped.
 
 Options:
-  --catalog NAME    the catalog to check against (default: intent; built in: ${Object.keys(CATALOGS).join(', ')})
+${CATALOG_HELP}
+                    Without --catalog, lines are checked against the built-in "intent"
+                    catalog (Intent's flat lines need no more); an envelope line whose
+                    EventID intent lacks says to give --catalog.
   --max-errors N    print at most N problems, keep counting (default ${DEFAULT_MAX_ERRORS}; 0 = no limit)
   --json            one JSON object per problem on stdout,
                     {"line":3,"field":"confidence","code":"schema","reason":"..."};
@@ -43,7 +52,7 @@ Output: one "FILE:LINE: FIELD: REASON" per problem, then "N of M lines invalid",
 or "ok: N events valid".
 
 Exit status: 0 when every line is valid, 1 when some are not, 2 on usage errors
-(missing FILE, unknown catalog, unreadable file).`;
+(missing FILE, a catalog that cannot be loaded, unreadable file).`;
 
 /** `CliIo`, plus whether stderr is a terminal (for progress). Default: the process's stderr, when `io` is the process's. */
 export interface ValidateIo extends CliIo {
@@ -52,14 +61,14 @@ export interface ValidateIo extends CliIo {
 
 interface ValidateArgs {
   file: string;
-  catalog: string;
+  catalog: string | undefined;
   maxErrors: number;
   json: boolean;
 }
 
 function parseArgs(args: string[]): ValidateArgs | string {
   const files: string[] = [];
-  let catalog = 'intent';
+  let catalog: string | undefined;
   let maxErrors = DEFAULT_MAX_ERRORS;
   let json = false;
   for (let i = 0; i < args.length; i++) {
@@ -70,7 +79,7 @@ function parseArgs(args: string[]): ValidateArgs | string {
     if (flag === '--json' && inline === undefined) json = true;
     else if (flag === '--catalog') {
       const v = value();
-      if (v === undefined || v === '') return '--catalog needs a catalog name';
+      if (v === undefined || v === '') return '--catalog needs a catalog name or module path (./catalog.js#catalog)';
       catalog = v;
     } else if (flag === '--max-errors') {
       const v = value();
@@ -102,14 +111,14 @@ function unreadable(file: string): string | undefined {
  * against its schema (fields reported as `payload.<path>`), `time` ISO 8601.
  * Chain and other envelope fields are `factline verify`'s business.
  */
-export function checkEnvelopeRecord(record: Record<string, unknown>, catalog: CatalogView, line: number): IntentLineIssue[] {
+export function checkEnvelopeRecord(record: Record<string, unknown>, catalog: CatalogView, line: number, hint = ''): IntentLineIssue[] {
   const issues: IntentLineIssue[] = [];
   const id = record.event_id;
   const type = typeof id === 'string' ? catalog.get(id) : undefined;
   if (typeof id !== 'string') {
     issues.push({ line, field: 'event_id', code: 'invalid_event_id', message: `event_id must be a string, found ${JSON.stringify(id) ?? 'nothing'}` });
   } else if (type === undefined) {
-    issues.push({ line, field: 'event_id', code: 'unknown_event', message: `unknown event id ${JSON.stringify(id)}; catalog "${catalog.name}" has ${catalog.list().map((t) => t.id).join(', ')}` });
+    issues.push({ line, field: 'event_id', code: 'unknown_event', message: `unknown event id ${JSON.stringify(id)}; catalog "${catalog.name}" has ${catalog.list().map((t) => t.id).join(', ')}${hint}` });
   } else {
     for (const i of checkPayload(type, record.payload, DEFAULT_MAX_PAYLOAD_BYTES).issues) issues.push(lineIssue(i, line, record.payload, 'payload'));
   }
@@ -119,11 +128,14 @@ export function checkEnvelopeRecord(record: Record<string, unknown>, catalog: Ca
   return issues;
 }
 
+/** Said after an unknown EventID when no --catalog was given: the file is likely the user's own. */
+const NO_CATALOG_HINT = '; no --catalog was given, so the built-in intent catalog was used: give --catalog ./catalog.js#catalog to check against yours';
+
 function checkLine(text: string, line: number, choice: CatalogChoice, catalogName: string): IntentLineIssue[] {
   const parsed = parseJsonObjectLine(text, line);
   if (!parsed.ok) return [parsed.issue];
   const record = parsed.record;
-  if (Object.hasOwn(record, 'event_id')) return checkEnvelopeRecord(record, choice.catalog, line);
+  if (Object.hasOwn(record, 'event_id')) return checkEnvelopeRecord(record, choice.catalog, line, choice.given ? '' : NO_CATALOG_HINT);
   if (choice.flat) {
     const r = choice.flat(record, line);
     return r.ok ? [] : r.issues;
@@ -136,7 +148,7 @@ function checkLine(text: string, line: number, choice: CatalogChoice, catalogNam
  * Returns 0 (all valid), 1 (some invalid) or 2 (usage error).
  *
  * @example
- * await validateCommand(['--catalog', 'intent', 'events.jsonl'], processIo);
+ * await validateCommand(['--catalog', './dist/catalog.js#catalog', 'events.jsonl'], processIo);
  * // events.jsonl:3: confidence: Too big: expected number to be <=1
  * // 1 of 12 lines invalid
  */
@@ -147,9 +159,12 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
     return 2;
   }
   const { file, maxErrors, json } = parsed;
-  const choice = Object.hasOwn(CATALOGS, parsed.catalog) ? CATALOGS[parsed.catalog] : undefined;
-  if (choice === undefined) {
-    io.err(`factline validate: unknown catalog "${parsed.catalog}"; built in: ${Object.keys(CATALOGS).join(', ')}`);
+  let choice: CatalogChoice;
+  try {
+    choice = await choose(parsed.catalog);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.err(`factline validate: ${e.message}`);
     return 2;
   }
   const why = unreadable(file);
@@ -174,7 +189,7 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
       events++;
       const issues: IntentLineIssue[] = read.truncated
         ? [{ line: lineNo, field: '(line)', code: 'line_too_long', message: `the line is ${read.bytes} bytes, longer than the reader holds; it was not parsed` }]
-        : checkLine(text, lineNo, choice, parsed.catalog);
+        : checkLine(text, lineNo, choice, choice.catalog.name);
       if (issues.length === 0) continue;
       badLines++;
       for (const i of issues) {

@@ -3,12 +3,16 @@
  * counts by domain, entity and action, versions in use, invalid events, the
  * events of one trace, and the agent feedback loop ("I fail 23% on auth").
  */
+import { escapeRegex } from './escape.js';
 import { LOKI } from './names.js';
 import {
   FACTLINE_EVENTS,
   FAILED,
   byAgent,
+  identifier,
+  json,
   logs,
+  whereField,
   matching,
   metric,
   pipeline,
@@ -30,7 +34,7 @@ export interface Windowed {
   readonly window: Window;
 }
 
-/** The pattern of every failure, in any domain and version. */
+/** The pattern of every failure: any EventID whose action is `failed`. */
 export const FAILURES_PATTERN = '%.failed:%';
 
 /**
@@ -137,35 +141,85 @@ export function eventsOfTraceKey(args: ServiceScope & { readonly traceKey: Text 
   return logs(pipeline(args.service, where(LOKI.TRACE_KEY, '=', args.traceKey)));
 }
 
-/** Which way to split failure shares. */
-export type FeedbackGrouping = 'agent-and-domain' | 'domain';
+/** Which way to split failure shares: per domain over every source, or per agent over its attempts. */
+export type FeedbackGrouping = 'agent' | 'domain';
 
-/**
- * The share of failures (action `failed` or `*_failed`) among events, per
- * agent (`factline_source_model`) and domain, or per domain over every
- * source: seed 000's "In the last 100 generations, I failed 23 times on auth
- * modules". A group without failures shows 0, not nothing. LogQL windows are
- * time, not counts: "the last 100" is "the last `window`".
- *
- * @example
- * failureShare({ service: 'intent-demo', by: 'agent-and-domain', window: '1h' }).expr;
- * // '(sum by (factline_source_model, factline_event_domain) (count_over_time(… | factline_event_action=~"failed|.+_failed" | keep … [1h]))
- * //   or 0 * sum by (…) (count_over_time(… | keep … [1h]))) / sum by (…) (count_over_time(… | keep … [1h]))'
- */
-export function failureShare(args: ServiceScope & Windowed & { readonly by: FeedbackGrouping; readonly agent?: Text }): LogqlQuery {
-  const perAgent = args.by === 'agent-and-domain';
-  const labels = perAgent ? [LOKI.SOURCE_MODEL, LOKI.EVENT_DOMAIN] : [LOKI.EVENT_DOMAIN];
-  const stages = perAgent ? [FACTLINE_EVENTS, byAgent(args.agent)] : [FACTLINE_EVENTS];
-  return metric(shareOf(labels, pipeline(args.service, ...stages, FAILED), pipeline(args.service, ...stages), args.window));
+/** The attempts of an agent, and what counts as a failed one (`%` patterns, or regex variables over `factline_event_id`). */
+export interface AgentAttempts {
+  /** Only this agent (`factline_source_model`); default every agent. */
+  readonly agent?: Text;
+  /** The events that are attempts, one per attempt: `agent.code.generated:%`. */
+  readonly attempts: Text;
+  /** The events that are failed attempts. Default {@link FAILURES_PATTERN}. */
+  readonly failures?: Text;
+  /**
+   * Split by this payload field too (`file`), read with `| json`; both the
+   * attempt and the failure events must carry it (LogQL cannot join an outcome
+   * to its attempt: `agentFeedback` in `factline/feedback` does, by causation id).
+   */
+  readonly field?: string;
+  /**
+   * Keep the first `depth` `/`-separated segments of the field: `src/auth/login.rs`
+   * at 2 is `src/auth` (a `label_format` template with `regexReplaceAll`, which
+   * Loki renders and the local engine refuses as unsupported).
+   */
+  readonly depth?: number;
+  /**
+   * Only values of the field that start with this (`src/auth`), counted as one
+   * group per agent: "how often did I fail on auth modules". Runs on both engines.
+   */
+  readonly prefix?: string;
+}
+
+/** The stages that put an agent's payload field (cut to `depth` segments) into the label of the same name, or keep only values under `prefix`. */
+function fieldStages(field: string | undefined, depth: number | undefined, prefix: string | undefined): string[] {
+  if (field === undefined) {
+    if (depth !== undefined || prefix !== undefined) throw new Error('depth and prefix cut a payload field: give field too');
+    return [];
+  }
+  const stages = [json([field]), '| __error__=""'];
+  if (prefix !== undefined) stages.push(whereField(field, '=~', `${escapeRegex(prefix)}.*`));
+  if (depth !== undefined) {
+    if (!Number.isInteger(depth) || depth < 1) throw new Error(`depth must be a whole number ≥ 1, got ${depth}`);
+    // Go's regexp, in a backtick template: the first `depth` segments, whatever follows.
+    stages.push(`| label_format ${identifier(field)}=\`{{ regexReplaceAll "^([^/]*(?:/[^/]*){0,${depth - 1}}).*$" .${identifier(field)} "\${1}" }}\``);
+  }
+  return stages;
 }
 
 /**
- * Failures (numerator of {@link failureShare}) or all events (its
- * denominator) per agent and domain, for a table of raw counts.
+ * The share of failed attempts, per agent (`factline_source_model`) and,
+ * with `field`, per value (or `depth`-segment prefix) of a payload field:
+ * "23 of 50 auth attempts failed". The denominator is the attempts, never all
+ * events. With `by: 'domain'`: failed events (action `failed` or `*_failed`)
+ * over all events of each domain, every source. A group without failures
+ * shows 0, not nothing. LogQL windows are time: "the last 100 attempts" is
+ * `agentFeedback` (factline/feedback), which counts instead.
+ *
+ * @example
+ * failureShare({ by: 'agent', service: 'svc', attempts: 'agent.code.%:%', failures: 'agent.code.failed:%', field: 'file', depth: 2, window: '1h' }).expr;
+ * // '(sum by (factline_source_model, file) (count_over_time({service_name="svc"} | event_name="agent.code.failed" | … | json file="file" | __error__="" | label_format file=`…` | keep factline_source_model, file [1h]))
+ * //   or 0 * sum by (…) (…)) / sum by (factline_source_model, file) (count_over_time({service_name="svc"} | event_name=~"agent\\.code\\..*" | … [1h]))'
  */
-export function agentEventCount(args: ServiceScope & Windowed & { readonly agent?: Text; readonly failedOnly: boolean }): LogqlQuery {
-  const stages = [FACTLINE_EVENTS, byAgent(args.agent), ...(args.failedOnly ? [FAILED] : [])];
-  return metric(sumCounts([LOKI.SOURCE_MODEL, LOKI.EVENT_DOMAIN], pipeline(args.service, ...stages), args.window));
+export function failureShare(args: ServiceScope & Windowed & (({ readonly by: 'agent' } & AgentAttempts) | { readonly by: 'domain' })): LogqlQuery {
+  if (args.by === 'domain') {
+    return metric(shareOf([LOKI.EVENT_DOMAIN], pipeline(args.service, FACTLINE_EVENTS, FAILED), pipeline(args.service, FACTLINE_EVENTS), args.window));
+  }
+  const labels = args.field === undefined || args.prefix !== undefined ? [LOKI.SOURCE_MODEL] : [LOKI.SOURCE_MODEL, identifier(args.field)];
+  const tail = [byAgent(args.agent), ...fieldStages(args.field, args.depth, args.prefix)];
+  const failed = pipeline(args.service, matching(args.failures ?? FAILURES_PATTERN), ...tail);
+  const attempted = pipeline(args.service, matching(args.attempts), ...tail);
+  return metric(shareOf(labels, failed, attempted, args.window));
+}
+
+/**
+ * Failed attempts (numerator of {@link failureShare}) or all attempts (its
+ * denominator) per agent (and field), for a table of raw counts.
+ */
+export function agentEventCount(args: ServiceScope & Windowed & AgentAttempts & { readonly failedOnly: boolean }): LogqlQuery {
+  const labels = args.field === undefined || args.prefix !== undefined ? [LOKI.SOURCE_MODEL] : [LOKI.SOURCE_MODEL, identifier(args.field)];
+  const events = args.failedOnly ? matching(args.failures ?? FAILURES_PATTERN) : matching(args.attempts);
+  return metric(sumCounts(labels, pipeline(args.service, events, byAgent(args.agent), ...fieldStages(args.field, args.depth, args.prefix)), args.window));
 }
 
 /** The failed events of agents (by `factline_source_model`), as lines. */

@@ -29,6 +29,8 @@ export const LOKI = {
   SOURCE_MODEL: loki(ATTR.SOURCE_MODEL),
   SOURCE_NAME: loki(ATTR.SOURCE_NAME),
   TRACE_KEY: loki(ATTR.TRACE_KEY),
+  EVENT_INSTANCE_ID: loki(ATTR.EVENT_INSTANCE_ID),
+  CAUSATION_ID: loki(ATTR.CAUSATION_ID),
   VALID: loki(ATTR.VALID),
   VALIDATION_ISSUES: loki(ATTR.VALIDATION_ISSUES),
   /** The LogRecord's trace id (32 hex digits), structured metadata. */

@@ -201,7 +201,7 @@ describe('factline validate: usage errors exit 2', () => {
   it.each([
     [[], /missing FILE/],
     [['a.jsonl', 'b.jsonl'], /one FILE at a time, got 2/],
-    [['--catalog'], /--catalog needs a catalog name/],
+    [['--catalog'], /--catalog needs a catalog name or module path/],
     [['--max-errors', 'ten', 'x.jsonl'], /--max-errors needs a whole number ≥ 0 \(0 = no limit\), got "ten"/],
     [['--max-errors', '-1', 'x.jsonl'], /--max-errors needs a whole number/],
     [['--strict', 'x.jsonl'], /unknown option "--strict"/],
@@ -213,9 +213,10 @@ describe('factline validate: usage errors exit 2', () => {
     expect(stderr[0]).toContain('Usage: factline validate');
   });
 
-  it('for an unknown catalog, naming the built-in ones', async () => {
+  it('for an unknown catalog, naming the built-in ones and the module path it looked for', async () => {
+    // --catalog takes a module path too, so the message names both readings of the word.
     const path = file('events.jsonl', seedLines);
-    expect(await run(['--catalog', 'payments', path])).toEqual({ code: 2, stdout: [], stderr: ['factline validate: unknown catalog "payments"; built in: intent'] });
+    expect(await run(['--catalog', 'payments', path])).toEqual({ code: 2, stdout: [], stderr: [`factline validate: --catalog "payments": no built-in catalog of that name (built in: intent) and no file ${join(process.cwd(), 'payments')}`] });
     expect(await run(['--catalog', 'toString', path])).toMatchObject({ code: 2 });
   });
 

@@ -60,7 +60,7 @@ describe('the end-to-end list (demoCases)', () => {
 
   it('covers the queries the library is for', () => {
     const names = library.map((c) => c.name.replace('library/', ''));
-    for (const n of ['failures', 'countByDomain', 'failureShareByAgentAndDomain', 'eventsByPattern', 'eventsOfTrace', 'invalidEvents', 'failingAssertions', 'contractDurationP95', 'failingAssertionSpans', 'traceSpansByKey']) {
+    for (const n of ['failures', 'countByDomain', 'failureShareByAgent', 'eventsByPattern', 'eventsOfTrace', 'invalidEvents', 'failingAssertions', 'contractDurationP95', 'failingAssertionSpans', 'traceSpansByKey']) {
       expect(names).toContain(n);
     }
   });

@@ -33,7 +33,7 @@ const durations = values(DEMO_FIGURES.contractDurations);
 export function demoAnswers(sample: RunSample): Record<string, Answer> {
   const traceId = idsForTraceKey(sample.traceKey).traceId;
   const atService = (value: number) => [{ labels: { service_name: sample.service }, value }];
-  const zeroFailuresPerAgentDomain = figures(Object.keys(DEMO_FIGURES.agentByDomain).map((d) => ({ labels: { factline_source_model: DEMO.agent, factline_event_domain: d }, value: 0 })));
+  const zeroFailuresPerAgent = figures([{ labels: { factline_source_model: DEMO.agent }, value: 0 }]);
   return {
     'library/failures': {
       expected: lines(1, { event_name: 'contract.assertion.failed' }),
@@ -83,9 +83,9 @@ export function demoAnswers(sample: RunSample): Record<string, Answer> {
       expected: lines(DEMO_FIGURES.eventsInTrace, { trace_id: traceId }),
       note: '19 lines, all with the trace id derived from TRACE-015',
     },
-    'library/failureShareByAgentAndDomain': {
-      expected: figures(Object.keys(DEMO_FIGURES.agentByDomain).map((d) => ({ labels: { factline_source_model: DEMO.agent, factline_event_domain: d }, value: 0 }))),
-      note: 'claude-sonnet-4 failed 0 times in signal (1 event), spec (1) and contract (6): the failed assertion came from the verify tool',
+    'library/failureShareByAgent': {
+      expected: zeroFailuresPerAgent,
+      note: 'claude-sonnet-4 started 3 contracts and failed none: the failed assertion came from the verify tool',
     },
     'library/failureShareByDomain': {
       expected: figures(Object.entries(DEMO_FIGURES.byDomain).map(([d, n]) => ({ labels: { factline_event_domain: d }, value: ((DEMO_FIGURES.failedByDomain as Record<string, number>)[d] ?? 0) / n }))),
@@ -229,10 +229,10 @@ export function demoAnswers(sample: RunSample): Record<string, Answer> {
     'dashboard/factline-event-explorer/Events flagged invalid/A': { expected: empty, note: 'none: the demo validates strictly' },
     'dashboard/factline-event-explorer/Invalid events/A': { expected: lines(0), note: 'none' },
     // factline-agent-feedback
-    'dashboard/factline-agent-feedback/Failure share per agent and domain/A': { expected: zeroFailuresPerAgentDomain, note: 'claude-sonnet-4: 0 in signal, spec and contract' },
-    'dashboard/factline-agent-feedback/Failure share per agent and domain over time/A': { expected: zeroFailuresPerAgentDomain, note: '0 throughout' },
-    'dashboard/factline-agent-feedback/Failures and events per agent and domain/A': { expected: empty, note: 'no failed agent event' },
-    'dashboard/factline-agent-feedback/Failures and events per agent and domain/B': { expected: counts(Object.keys(DEMO_FIGURES.agentByDomain).length, sum(values(DEMO_FIGURES.agentByDomain))), note: 'claude-sonnet-4: signal 1, spec 1, contract 6' },
+    'dashboard/factline-agent-feedback/Failure share per agent/A': { expected: zeroFailuresPerAgent, note: 'claude-sonnet-4: 0 of 3 contracts started failed' },
+    'dashboard/factline-agent-feedback/Failure share per agent over time/A': { expected: zeroFailuresPerAgent, note: '0 throughout' },
+    'dashboard/factline-agent-feedback/Failed attempts and attempts per agent/A': { expected: empty, note: 'no failed agent event' },
+    'dashboard/factline-agent-feedback/Failed attempts and attempts per agent/B': { expected: counts(1, DEMO_FIGURES.agentAttempts), note: 'claude-sonnet-4: 3 contracts started' },
     'dashboard/factline-agent-feedback/Failure share per domain, every source/A': { expected: { kind: 'vector', series: 5, perRun: false, samples: [{ labels: { factline_event_domain: 'contract' }, value: DEMO_FIGURES.failedByDomain.contract! / DEMO_FIGURES.byDomain.contract! }], tolerance: 1e-9 }, note: 'contract 1/14 (the verify tool\'s lint_passes failure), others 0' },
     'dashboard/factline-agent-feedback/Failed events of the agents/A': { expected: lines(0), note: 'none in the demo' },
   };

@@ -63,6 +63,8 @@ export function figuresOf(run: DemoRun) {
     byAction: tally(records, (r) => attrOf(r, ATTR.EVENT_ACTION)),
     /** Events whose source is the agent (`factline_source_model`), per domain. */
     agentByDomain: tally(agentRecords, (r) => attrOf(r, ATTR.EVENT_DOMAIN)),
+    /** contract.started events whose source is the agent: its attempts on the Agent feedback dashboard. */
+    agentAttempts: of(INTENT.CONTRACT_STARTED).filter((r) => attrOf(r, ATTR.SOURCE_MODEL) !== undefined).length,
     /** Failed events per domain. */
     failedByDomain: tally(records.filter(isFailure), (r) => attrOf(r, ATTR.EVENT_DOMAIN)),
     /** Payload `source` of signal.created. */

@@ -1,0 +1,196 @@
+/*
+ * npm run bench:query: the local LogQL engine against the floor, in one run,
+ * on 1,000,000 factline events (about 490 MB) written by factline's own
+ * emitter and JSONL sink into a temporary directory.
+ *
+ * The floor is a plain Node loop over the same file: every line read (with the
+ * shared line reader, and with node:readline) and JSON.parse'd, nothing else.
+ * Each query's time is printed with its ratio to the faster floor, and the
+ * peak RSS of the process. Not a test: nothing asserts a time.
+ *
+ * When /work/lgtm/bin/logcli exists (or LOGCLI names one), Loki's own
+ * `logcli query --stdin` runs the two log queries on the same file too.
+ *
+ * BENCH_EVENTS changes the number of events; BENCH_DIR keeps the generated
+ * file between runs.
+ */
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { defineCatalog } from '../src/catalog/index.js';
+import { createEmitter } from '../src/emitter/index.js';
+import { readLineBatches } from '../src/lines/read-lines.js';
+import { createLocalBackend } from '../src/query/index.js';
+import { createJsonlSink } from '../src/sinks/jsonl/index.js';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+const catalog = defineCatalog(
+  {
+    'agent.code.generated:1': z.object({
+      file: z.string(),
+      language: z.string(),
+      lines_added: z.int(),
+      lines_removed: z.int(),
+      confidence: z.number(),
+      duration_ms: z.int(),
+      prompt_tokens: z.int(),
+      completion_tokens: z.int(),
+      summary: z.string(),
+    }),
+    'agent.code.generation_failed:1': z.object({ file: z.string(), language: z.string(), confidence: z.number(), error: z.string(), attempt: z.int() }),
+    'agent.test.passed:1': z.object({ file: z.string(), suite: z.string(), duration_ms: z.int(), assertions: z.int() }),
+  },
+  { name: 'bench' },
+);
+
+const FILES = ['src/auth/login.ts', 'src/auth/session.ts', 'src/api/handler.ts', 'src/db/pool.ts', 'src/ui/form.tsx', 'src/auth/token.ts', 'src/billing/invoice.ts'];
+const MODELS = ['claude-sonnet-4', 'gpt-5', 'gemini-2.5-pro'];
+
+async function generate(path: string): Promise<void> {
+  const sink = createJsonlSink({ path, fsync: 'never', maxBytes: 4 * 1024 ** 3 });
+  const emitter = createEmitter(catalog, { sinks: [sink], validation: 'off' });
+  const t0 = Date.parse('2026-11-01T00:00:00.000Z');
+  for (let i = 0; i < EVENTS; i++) {
+    const file = FILES[i % FILES.length]!;
+    const source = { type: 'child_agent' as const, model: MODELS[i % MODELS.length]!, name: 'bench-agent' };
+    const time = t0 + i * 1000;
+    const k = i % 10;
+    if (k < 6) {
+      emitter.emit(
+        'agent.code.generated:1',
+        {
+          file,
+          language: 'typescript',
+          lines_added: (i * 7) % 120,
+          lines_removed: (i * 3) % 40,
+          confidence: ((i * 37) % 100) / 100,
+          duration_ms: 800 + ((i * 13) % 5000),
+          prompt_tokens: 1200 + (i % 900),
+          completion_tokens: 300 + (i % 700),
+          summary: `Refactored ${file} to validate the input before use (iteration ${i})`,
+        },
+        { time, source, sessionId: `S-${i % 1000}` },
+      );
+    } else if (k < 8) {
+      emitter.emit(
+        'agent.code.generation_failed:1',
+        { file, language: 'typescript', confidence: ((i * 37) % 100) / 100, error: `TS2345: Argument of type 'string' is not assignable (attempt ${i % 3})`, attempt: i % 3 },
+        { time, source, sessionId: `S-${i % 1000}` },
+      );
+    } else {
+      emitter.emit('agent.test.passed:1', { file: file.replace('src/', 'test/'), suite: 'unit', duration_ms: 20 + (i % 300), assertions: 1 + (i % 40) }, { time, source });
+    }
+    if (i % 10_000 === 9_999) await sink.flush();
+  }
+  await sink.shutdown();
+}
+
+async function floorReader(path: string): Promise<number> {
+  let n = 0;
+  for await (const batch of readLineBatches(path)) for (const l of batch) if (JSON.parse(l.text) !== null) n++;
+  return n;
+}
+
+async function floorReadline(path: string): Promise<number> {
+  let n = 0;
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of rl) if (JSON.parse(line) !== null) n++;
+  return n;
+}
+
+async function time<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }> {
+  const t = process.hrtime.bigint();
+  const result = await run();
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, result };
+}
+
+function logcliPath(): string | undefined {
+  const p = process.env.LOGCLI ?? '/work/lgtm/bin/logcli';
+  return existsSync(p) ? p : undefined;
+}
+
+async function logcli(bin: string, query: string, file: string): Promise<{ ms: number; lines: number; error?: string }> {
+  const t = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    const child = spawn(bin, ['query', '--stdin', '--limit', '100', '--quiet', query], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = 0;
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString().split('\n').length - 1));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    createReadStream(file).pipe(child.stdin).on('error', () => {});
+    child.on('close', (code) => {
+      resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, lines: out, ...(code !== 0 ? { error: err.trim().split('\n').pop() ?? `exit ${code}` } : {}) });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'factline-query-bench-'));
+  const path = join(dir, 'events.jsonl');
+  if (!existsSync(path)) {
+    process.stdout.write(`generating ${EVENTS} events into ${path} ... `);
+    const g = await time(() => generate(path));
+    process.stdout.write(`${(g.ms / 1000).toFixed(1)} s\n`);
+  }
+  const size = statSync(path).size;
+  console.log(`file: ${(size / 1e6).toFixed(0)} MB, ${EVENTS} events, ${(size / EVENTS).toFixed(0)} bytes per line`);
+
+  const backend = createLocalBackend({ files: [path], serviceName: 'bench' });
+  const start = BigInt(Date.parse('2026-10-31T00:00:00.000Z')) * 1_000_000n;
+  const end = BigInt(Date.parse('2026-12-31T00:00:00.000Z')) * 1_000_000n;
+  const queries: { name: string; query: string; run: () => Promise<unknown> }[] = [
+    // Each query is in `query` for the printout and for logcli.
+    {
+      name: 'line filter',
+      query: '{service_name="bench"} |= "TS2345"',
+      run: () => backend.queryRange({ query: '{service_name="bench"} |= "TS2345"', start, end, limit: 100 }),
+    },
+    {
+      name: '| json label filter',
+      query: '{service_name="bench"} | json | confidence < 0.05 and file="src/auth/login.ts"',
+      run: () => backend.queryRange({ query: '{service_name="bench"} | json | confidence < 0.05 and file="src/auth/login.ts"', start, end, limit: 100 }),
+    },
+    {
+      name: 'sum by (factline_event_id) (count_over_time)',
+      query: 'sum by (factline_event_id) (count_over_time({service_name="bench"}[60d]))',
+      run: () => backend.query({ query: 'sum by (factline_event_id) (count_over_time({service_name="bench"}[60d]))', time: end }),
+    },
+  ];
+
+  const floors: Record<string, number[]> = { 'floor: readLineBatches + JSON.parse': [], 'floor: node:readline + JSON.parse': [] };
+  const times: number[][] = queries.map(() => []);
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  for (let r = 0; r < ROUNDS; r++) {
+    floors['floor: readLineBatches + JSON.parse']!.push((await time(() => floorReader(path))).ms);
+    floors['floor: node:readline + JSON.parse']!.push((await time(() => floorReadline(path))).ms);
+    for (let q = 0; q < queries.length; q++) times[q]!.push((await time(queries[q]!.run)).ms);
+  }
+  clearInterval(sampler);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const floorMs = Math.min(...Object.values(floors).map(median));
+  console.log(`\nmedian of ${ROUNDS} rounds, interleaved:`);
+  for (const [name, xs] of Object.entries(floors)) console.log(`  ${name.padEnd(48)} ${(median(xs) / 1000).toFixed(2)} s`);
+  for (let q = 0; q < queries.length; q++) {
+    const m = median(times[q]!);
+    console.log(`  ${queries[q]!.name.padEnd(48)} ${(m / 1000).toFixed(2)} s  ${(m / floorMs).toFixed(2)}x floor   ${queries[q]!.query}`);
+  }
+  console.log(`  peak RSS ${(peak / 1e6).toFixed(0)} MB`);
+
+  const bin = logcliPath();
+  if (bin !== undefined) {
+    console.log(`\nlogcli (${bin}) query --stdin on the same file:`);
+    for (const q of queries) {
+      const res = await logcli(bin, q.query, path);
+      console.log(`  ${q.name.padEnd(48)} ${(res.ms / 1000).toFixed(2)} s${res.error !== undefined ? `  refused: ${res.error}` : `  ${res.lines} lines`}`);
+    }
+  } else console.log('\nlogcli: not found (set LOGCLI to compare with `logcli query --stdin`)');
+  if (process.env.BENCH_DIR === undefined) rmSync(dir, { recursive: true, force: true });
+}
+
+await main();

@@ -1,0 +1,109 @@
+import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST, type FeedbackFigures } from '../feedback/index.js';
+import { QueryError } from '../query/types.js';
+import { errIsTTY, type CliIo } from './io.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, parse, parseDuration, parseTime, positiveInt, progress } from './options.js';
+
+export const FEEDBACK_HELP = `Usage: factline feedback [--file F ... | --loki URL] --attempts PATTERN --success PATTERN
+                        [--failure PATTERN] [--model M] [--source-type T] [--last N]
+                        [--group-by FIELD [--depth D]] [--group PREFIX] [--join FIELD] [--json]
+
+How did the last N attempts of an agent turn out, per group? For example
+"in the last 100 generations, how often did I fail on auth modules?":
+
+  factline feedback --file events.jsonl --model claude-sonnet-4 \\
+    --attempts 'agent.code.generated:%' --success 'agent.test.passed:%' \\
+    --group-by file --depth 2
+  # src/auth: 23 of 50 src/auth attempts failed (46%)
+
+An attempt is an event matching --attempts (one per attempt). Its outcomes
+are the events matching --failure or --success that name it as their cause
+(emit(..., { causedBy: attempt })), or, with --join FIELD, that carry the same
+payload FIELD. Any failed outcome makes the attempt failed; no outcome, pending.
+
+Options:
+${BACKEND_HELP}
+  --attempts P      % pattern of the attempt events (required)
+  --success P       % pattern of the successful outcomes (required)
+  --failure P       % pattern of the failed outcomes (default ${DEFAULT_FAILURE_PATTERN})
+  --model M         only attempts of this source model (factline_source_model)
+  --source-type T   only attempts of this source type (factline_source_type: child_agent, tool, ...)
+  --last N          the most recent N attempts (default ${DEFAULT_LAST}, at most ${MAX_LAST})
+  --since D         look back this far for attempts (default 30d)
+  --to T            ... up to this time (RFC 3339 or Unix seconds; default now)
+  --group-by FIELD  group by this payload field (file, context.path)
+  --depth D         ... cut to its first D "/"-separated segments (src/auth/login.rs at 2: src/auth)
+  --group PREFIX    only groups starting with PREFIX
+  --join FIELD      link outcomes to attempts by this payload field instead of causation id
+  --json            print the figures as JSON
+
+Exit status: 0 with figures, 1 when the engine cannot answer, 2 on usage errors.`;
+
+function print(f: FeedbackFigures, io: CliIo): void {
+  for (const g of f.groups) io.out(`${g.group}: ${g.sentence}${g.pending > 0 ? `, ${g.pending} pending` : ''}`);
+  if (f.groups.length !== 1 || f.groups[0]!.group !== 'all') io.out(`all: ${f.total.sentence}${f.total.pending > 0 ? `, ${f.total.pending} pending` : ''}`);
+}
+
+/**
+ * `factline feedback`: the outcomes of the last N attempts of a source, per group.
+ *
+ * @example
+ * await feedbackCommand(['--file', 'events.jsonl', '--attempts', 'agent.code.generated:%', '--success', 'agent.test.passed:%', '--group-by', 'file', '--depth', '2'], processIo);
+ */
+export async function feedbackCommand(args: string[], io: CliIo): Promise<number> {
+  let stop = () => {};
+  try {
+    const { values, positionals } = parse(args, {
+      ...BACKEND_OPTIONS,
+      attempts: { type: 'string' },
+      success: { type: 'string' },
+      failure: { type: 'string' },
+      model: { type: 'string' },
+      'source-type': { type: 'string' },
+      last: { type: 'string' },
+      since: { type: 'string' },
+      to: { type: 'string' },
+      'group-by': { type: 'string' },
+      depth: { type: 'string' },
+      group: { type: 'string' },
+      join: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    if (values.attempts === undefined) throw new UsageError("--attempts is required: the % pattern of the attempt events, e.g. 'agent.code.generated:%'");
+    if (values.success === undefined) throw new UsageError("--success is required: the % pattern of the successful outcomes, e.g. 'agent.test.passed:%'");
+    if (values.depth !== undefined && values['group-by'] === undefined) throw new UsageError('--depth cuts the --group-by field; give --group-by FIELD');
+    const end = values.to !== undefined ? parseTime(values.to, '--to') : BigInt(Date.now()) * 1_000_000n;
+    const start = end - parseDuration(values.since ?? '30d', '--since');
+    const backend = backendFrom(values);
+    stop = progress(errIsTTY(io), io.err, 'reading attempts and outcomes');
+    const figures = await agentFeedback(backend, {
+      attempts: values.attempts,
+      success: values.success,
+      ...(values.failure !== undefined ? { failure: values.failure } : {}),
+      ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(values['source-type'] !== undefined ? { sourceType: values['source-type'] } : {}),
+      last: positiveInt(values.last, '--last', DEFAULT_LAST),
+      ...(values['group-by'] !== undefined ? { groupBy: { field: values['group-by'], ...(values.depth !== undefined ? { depth: positiveInt(values.depth, '--depth', 1) } : {}) } } : {}),
+      ...(values.group !== undefined ? { groupPrefix: values.group } : {}),
+      ...(values.join !== undefined ? { joinField: values.join } : {}),
+      start,
+      end,
+    });
+    stop();
+    if (values.json) io.out(JSON.stringify(figures, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    else if (figures.attemptsConsidered === 0) io.out(`no attempts matching ${values.attempts}${values.model ? ` by ${values.model}` : ''} in the range`);
+    else print(figures, io);
+    return 0;
+  } catch (e) {
+    stop();
+    if (e instanceof UsageError) {
+      io.err(`factline feedback: ${e.message}\n\n${FEEDBACK_HELP}`);
+      return 2;
+    }
+    if (e instanceof QueryError) {
+      io.err(`factline feedback: ${e.message}`);
+      return e.code === 'bad_request' ? 2 : 1;
+    }
+    throw e;
+  }
+}

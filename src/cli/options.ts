@@ -1,0 +1,116 @@
+/**
+ * What several commands share: argument parsing (node:util `parseArgs`),
+ * the query backend (`--file` or `--loki`), the time range (`--since`,
+ * `--from`, `--to`) and usage errors.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createLocalBackend } from '../query/index.js';
+import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
+import type { QueryBackend } from '../query/types.js';
+
+/** A usage error: the command prints it with its help and exits 2. */
+export class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * `parseArgs` with positionals, throwing {@link UsageError} with node's own
+ * message (`Unknown option '--x'`) on bad input.
+ */
+export function parse<O extends Options>(args: string[], options: O): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+}
+
+/** The backend options every querying command takes. */
+export const BACKEND_OPTIONS = {
+  file: { type: 'string', multiple: true },
+  loki: { type: 'string' },
+  'loki-tenant': { type: 'string' },
+} as const satisfies Options;
+
+export const BACKEND_HELP = `  --file F          an events file (with its rotated F.1, F.2, ...) or a glob such as
+                    'logs/*.jsonl'; repeat for more. The default engine: local, no server.
+  --loki URL        ask this Loki instead (default: $${LOKI_URL_ENV} when set)
+  --loki-tenant T   X-Scope-OrgID for a multi-tenant Loki`;
+
+/** The backend the options name: `--loki` (or `FACTLINE_LOKI_URL` when no `--file` is given), else the local files. */
+export function backendFrom(values: { file?: string[]; loki?: string; 'loki-tenant'?: string }, onSkip?: (file: string, line: number, reason: string) => void): QueryBackend {
+  const files = values.file ?? [];
+  if (values.loki !== undefined && files.length > 0) throw new UsageError('--file and --loki exclude each other: query the local files or Loki');
+  const url = values.loki ?? (files.length === 0 ? process.env[LOKI_URL_ENV] : undefined);
+  if (url !== undefined && url !== '') {
+    return createLokiBackend({ url, ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}) });
+  }
+  if (files.length === 0) throw new UsageError(`no events to query: give --file F (e.g. --file .factline/events.jsonl) or --loki URL (or set ${LOKI_URL_ENV})`);
+  return createLocalBackend({ files, ...(onSkip ? { onSkip } : {}) });
+}
+
+/** The time options of querying commands. */
+export const TIME_OPTIONS = {
+  since: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+} as const satisfies Options;
+
+export const TIME_HELP = `  --since D         the last D: 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
+  --from T --to T   an absolute range: RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds`;
+
+const UNIT_NS: Record<string, bigint> = { ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n, d: 86_400_000_000_000n, w: 604_800_000_000_000n };
+
+/** `1h30m` → nanoseconds. */
+export function parseDuration(text: string, what: string): bigint {
+  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new UsageError(`${what} needs a duration like 30s, 15m, 1h, 7d or 1h30m, got ${JSON.stringify(text)}`);
+  return parts.reduce((ns, p) => ns + BigInt(p[1]!) * UNIT_NS[p[2]!]!, 0n);
+}
+
+/** RFC 3339 or Unix seconds (with a fraction) → nanoseconds. */
+export function parseTime(text: string, what: string): bigint {
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    const [s, f = ''] = text.split('.');
+    return BigInt(s!) * 1_000_000_000n + BigInt((f + '000000000').slice(0, 9));
+  }
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) throw new UsageError(`${what} needs a time like 2026-03-30T14:00:00Z or Unix seconds, got ${JSON.stringify(text)}`);
+  return BigInt(ms) * 1_000_000n;
+}
+
+/** The range the time options name, in Unix epoch ns: `--from`/`--to`, else the last `--since` (default 1h) up to now. */
+export function rangeFrom(values: { since?: string; from?: string; to?: string }, now: bigint = BigInt(Date.now()) * 1_000_000n): { start: bigint; end: bigint } {
+  if (values.since !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('--since and --from/--to exclude each other');
+  const end = values.to !== undefined ? parseTime(values.to, '--to') : now;
+  const start = values.from !== undefined ? parseTime(values.from, '--from') : end - parseDuration(values.since ?? '1h', '--since');
+  if (end < start) throw new UsageError(`--to (${values.to}) is before --from (${values.from})`);
+  return { start, end };
+}
+
+/** A whole number option. */
+export function positiveInt(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} needs a whole number ≥ 1, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** Reports skipped lines of a local scan on stderr, once, as counts. */
+export function skippedSummary(stats: unknown): string | undefined {
+  const s = stats as { skipped?: Record<string, number>; skippedSamples?: { file: string; line: number; reason: string }[] } | undefined;
+  if (!s?.skipped) return undefined;
+  const parts = Object.entries(s.skipped).filter(([, n]) => n > 0);
+  if (parts.length === 0) return undefined;
+  const total = parts.reduce((a, [, n]) => a + n, 0);
+  const first = s.skippedSamples?.[0];
+  return `skipped ${total} line${total === 1 ? '' : 's'} that ${total === 1 ? 'is' : 'are'} not events (${parts.map(([r, n]) => `${r} ${n}`).join(', ')})${first ? `; first: ${first.file}:${first.line} (${first.reason})` : ''}`;
+}
+
+/** Shows a "scanning…" counter on a terminal's stderr while a long query runs; returns the stop function. */
+export function progress(enabled: boolean, write: (s: string) => void, what: string): () => void {
+  if (!enabled) return () => {};
+  const began = Date.now();
+  const timer = setInterval(() => write(`${what}... ${Math.round((Date.now() - began) / 1000)} s`), 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

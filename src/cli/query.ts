@@ -1,0 +1,106 @@
+import { QueryError, type LokiQueryResponse, type QueryDirection } from '../query/types.js';
+import { errIsTTY, useColor, type CliIo } from './io.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, TIME_HELP, TIME_OPTIONS, UsageError, backendFrom, parse, positiveInt, progress, rangeFrom, skippedSummary } from './options.js';
+import { renderResult } from './render.js';
+
+export const QUERY_HELP = `Usage: factline query [--file F ... | --loki URL] [--since D | --from T --to T]
+                     [--limit N] [--step S] [--direction backward|forward] [--json] 'LOGQL'
+
+Runs one LogQL query on local event files (the default engine; events.jsonl
+sets with their rotated files, factline's and Intent's line formats) or on a
+Loki server, with the same answer from both (docs/query.md).
+
+Options:
+${BACKEND_HELP}
+${TIME_HELP}
+  --limit N         most log lines returned (default 100)
+  --step S          seconds between points of a metric query over a range; without it a
+                    metric query is evaluated once, at the end of the range (an instant query)
+  --direction D     backward (newest first, the default) or forward
+  --json            print Loki's HTTP API JSON ({"status":"success","data":{...}})
+
+Output: log lines in the one-line text form (coloured on a terminal), metric
+results as a table. Lines of a local file that are not events (corrupt, too
+long) are skipped and counted on stderr.
+
+Examples:
+  factline query --file .factline/events.jsonl '{service_name="intent-demo"} |= "CON-092"'
+  factline query --file .factline/events.jsonl --since 1d \\
+    'sum by (event_name) (count_over_time({service_name="intent-demo"} | event_name=~".*failed" [1d]))'
+
+Exit status: 0 on an answer, 1 when the engine cannot answer (unreadable file,
+Loki unavailable, unsupported by the local engine), 2 on usage and LogQL
+syntax errors (the position is shown).`;
+
+/** Whether a query is a metric query: it does not start with a stream selector. */
+const isLogQuery = (q: string) => q.trimStart().startsWith('{');
+
+/** The query with a caret under the 0-based `position`. */
+export function pointAt(query: string, position: number): string[] {
+  const lines = query.split('\n');
+  let offset = position;
+  for (const l of lines) {
+    if (offset <= l.length) return [`  ${l}`, `  ${' '.repeat(offset)}^`];
+    offset -= l.length + 1;
+  }
+  return [`  ${query}`];
+}
+
+/**
+ * `factline query`: one LogQL query on the local files or on Loki.
+ * Returns 0 (answered), 1 (the engine could not answer) or 2 (usage or syntax error).
+ *
+ * @example
+ * await queryCommand(['--file', 'events.jsonl', '{service_name="api"} |= "failed"'], processIo);
+ */
+export async function queryCommand(args: string[], io: CliIo): Promise<number> {
+  let stop = () => {};
+  let query = '';
+  try {
+    const { values, positionals } = parse(args, { ...BACKEND_OPTIONS, ...TIME_OPTIONS, limit: { type: 'string' }, step: { type: 'string' }, direction: { type: 'string' }, json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "missing the LogQL query, e.g. '{service_name=\"api\"}'" : `one query at a time, got ${positionals.length} arguments (quote the query)`);
+    query = positionals[0]!;
+    const limit = positiveInt(values.limit, '--limit', 100);
+    const direction = (values.direction ?? 'backward') as QueryDirection;
+    if (direction !== 'backward' && direction !== 'forward') throw new UsageError(`--direction is backward or forward, got ${JSON.stringify(values.direction)}`);
+    let step: number | undefined;
+    if (values.step !== undefined) {
+      step = Number(values.step);
+      if (!/^\d+(\.\d+)?$/.test(values.step) || step <= 0) throw new UsageError(`--step needs a number of seconds > 0, got ${JSON.stringify(values.step)}`);
+    }
+    const { start, end } = rangeFrom(values);
+    let skipped = 0;
+    const backend = backendFrom(values, () => void skipped++);
+    stop = progress(errIsTTY(io), io.err, `querying ${backend.kind === 'loki' ? 'Loki' : 'the files'}`);
+    const response: LokiQueryResponse =
+      isLogQuery(query) || step !== undefined
+        ? await backend.queryRange({ query, start, end, limit, direction, ...(step !== undefined ? { step } : {}) })
+        : await backend.query({ query, time: end, limit, direction });
+    stop();
+    if (values.json) io.out(JSON.stringify(response));
+    else {
+      const lines = renderResult(response.data, { color: useColor(io), direction });
+      for (const l of lines) io.out(l);
+      if (lines.length === 0) io.err('no results');
+    }
+    const skippedLine = skippedSummary(response.data.stats);
+    if (skippedLine !== undefined) io.err(`factline query: ${skippedLine}`);
+    else if (skipped > 0) io.err(`factline query: skipped ${skipped} lines that are not events`);
+    return 0;
+  } catch (e) {
+    stop();
+    if (e instanceof UsageError) {
+      io.err(`factline query: ${e.message}\n\n${QUERY_HELP}`);
+      return 2;
+    }
+    if (e instanceof QueryError) {
+      if (e.code === 'syntax') {
+        io.err([`factline query: syntax error${e.position !== undefined ? ` at position ${e.position}` : ''}: ${e.message}`, ...(e.position !== undefined ? pointAt(query, e.position) : [])].join('\n'));
+        return 2;
+      }
+      io.err(`factline query: ${e.code === 'unsupported' ? 'not supported by the local engine' : e.code === 'bad_request' ? 'bad request' : 'unavailable'}: ${e.message}`);
+      return e.code === 'bad_request' ? 2 : 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { readLines } from '../lines/read-lines.js';
+import { errIsTTY, type CliIo } from './io.js';
+import { UsageError, parse } from './options.js';
+import { lineEvent, type LineSkip } from './event-lines.js';
+import { rotatedSet } from './verify.js';
+
+export const STATS_HELP = `Usage: factline stats [--only] [--json] FILE
+
+Counts the events of an events file and its rotated files (FILE.1, FILE.2, ...):
+per domain, per entity (domain.entity) and per action, with the failure rate of
+each (failures: action "failed" or ending in "_failed", the ERROR rule of
+docs/mapping.md), and the first and last event time. Streams the file.
+
+Options:
+  --only    FILE alone, without its rotated files
+  --json    print the figures as one JSON object
+
+Lines that are not events (corrupt, unknown shape, longer than 16 MiB) are
+counted and reported, never fatal.
+
+Exit status: 0, or 2 on usage errors (missing or unreadable FILE).`;
+
+/** Lines between two progress messages on a terminal. */
+const PROGRESS_EVERY = 100_000;
+const FAILED_ACTION = /^(?:failed|.+_failed)$/;
+
+interface Count {
+  events: number;
+  failures: number;
+}
+
+/** What `factline stats --json` prints. */
+export interface EventStats {
+  files: string[];
+  events: number;
+  failures: number;
+  first?: string;
+  last?: string;
+  domains: Record<string, Count & { failure_rate: number }>;
+  entities: Record<string, Count & { failure_rate: number }>;
+  actions: Record<string, Count & { failure_rate: number }>;
+  skipped: Record<LineSkip, number>;
+}
+
+const bump = (m: Map<string, Count>, k: string, failed: boolean) => {
+  const c = m.get(k) ?? { events: 0, failures: 0 };
+  c.events++;
+  if (failed) c.failures++;
+  m.set(k, c);
+};
+
+const withRate = (m: Map<string, Count>) =>
+  Object.fromEntries([...m.entries()].sort((a, b) => b[1].events - a[1].events || (a[0] < b[0] ? -1 : 1)).map(([k, c]) => [k, { ...c, failure_rate: c.events === 0 ? 0 : c.failures / c.events }]));
+
+const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
+
+/**
+ * `factline stats`: counts per domain, entity and action, failure rates, first and last time.
+ *
+ * @example
+ * await statsCommand(['.factline/events.jsonl'], processIo);
+ * // 34 events, 1 failed (2.9%), 2026-03-30T14:20:00.000Z … 2026-03-30T15:02:45.000Z
+ */
+export async function statsCommand(args: string[], io: CliIo): Promise<number> {
+  let files: string[];
+  let json: boolean | undefined;
+  try {
+    const { values, positionals } = parse(args, { only: { type: 'boolean' }, json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing FILE' : `one FILE at a time, got ${positionals.length}`);
+    const file = positionals[0]!;
+    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    files = values.only ? [file] : rotatedSet(file);
+    json = values.json;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`factline stats: ${e.message}\n\n${STATS_HELP}`);
+      return 2;
+    }
+    throw e;
+  }
+
+  const domains = new Map<string, Count>();
+  const entities = new Map<string, Count>();
+  const actions = new Map<string, Count>();
+  const skipped: Record<LineSkip, number> = { corrupt: 0, unrecognised: 0, huge: 0 };
+  let events = 0;
+  let failures = 0;
+  let first: string | undefined;
+  let last: string | undefined;
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  let read = 0;
+  const progress = errIsTTY(io);
+  for (const f of files) {
+    try {
+      for await (const l of readLines(f)) {
+        if (progress && ++read % PROGRESS_EVERY === 0) io.err(`read ${read} lines...`);
+        if (l.text.trim() === '' && !l.truncated) continue;
+        const ev = l.truncated ? 'huge' : lineEvent(l.text);
+        if (typeof ev === 'string') {
+          skipped[ev]++;
+          continue;
+        }
+        const [name] = ev.event_id.split(':') as [string];
+        const parts = name.split('.');
+        const action = parts[parts.length - 1]!;
+        const failed = FAILED_ACTION.test(action);
+        events++;
+        if (failed) failures++;
+        bump(domains, parts[0]!, failed);
+        bump(entities, parts.slice(0, -1).join('.'), failed);
+        bump(actions, action, failed);
+        const ms = Date.parse(ev.time);
+        if (!Number.isNaN(ms)) {
+          if (ms < firstMs) [firstMs, first] = [ms, new Date(ms).toISOString()];
+          if (ms > lastMs) [lastMs, last] = [ms, new Date(ms).toISOString()];
+        }
+      }
+    } catch (e) {
+      io.err(`factline stats: ${f}: cannot read: ${(e as Error).message}`);
+      return 2;
+    }
+  }
+
+  const stats: EventStats = { files, events, failures, ...(first ? { first, last } : {}), domains: withRate(domains), entities: withRate(entities), actions: withRate(actions), skipped };
+  const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
+  if (json) {
+    io.out(JSON.stringify(stats));
+  } else {
+    io.out(`${events} event${events === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}, ${failures} failed (${pct(events === 0 ? 0 : failures / events)})${first ? `, first ${first}, last ${last}` : ''}`);
+    for (const [title, m] of [['domain', stats.domains], ['entity', stats.entities], ['action', stats.actions]] as const) {
+      io.out('');
+      const rows = [[title.toUpperCase(), 'EVENTS', 'FAILED', 'RATE'], ...Object.entries(m).map(([k, c]) => [k, String(c.events), String(c.failures), pct(c.failure_rate)])];
+      const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+      for (const r of rows) io.out(r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
+    }
+  }
+  if (skippedTotal > 0) io.err(`factline stats: skipped ${skippedTotal} line${skippedTotal === 1 ? '' : 's'} that ${skippedTotal === 1 ? 'is' : 'are'} not events (${Object.entries(skipped).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ')})`);
+  return 0;
+}

@@ -1,0 +1,158 @@
+/**
+ * The parsed form of a LogQL query, as the local engine evaluates it. Built
+ * from the syntax tree of Grafana's own grammar (`@grafana/lezer-logql`) by
+ * `parse.ts`; names follow Loki's `syntax` package.
+ */
+
+export type MatchOp = '=' | '!=' | '=~' | '!~';
+
+/** `name op "value"`: a stream selector matcher or a string label filter. */
+export interface LabelMatcher {
+  name: string;
+  op: MatchOp;
+  value: string;
+  /** The compiled, fully anchored regular expression of `=~` / `!~`. */
+  re?: RegExp;
+}
+
+export type LineFilterOp = '|=' | '!=' | '|~' | '!~';
+
+/** One line filter; `values` are alternatives joined by `or`. */
+export interface LineFilter {
+  op: LineFilterOp;
+  values: string[];
+  /** Compiled regular expressions of `|~` / `!~` (one per value). */
+  res?: RegExp[];
+}
+
+export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
+
+export type LabelFilter =
+  | { kind: 'and' | 'or'; left: LabelFilter; right: LabelFilter }
+  | { kind: 'string'; matcher: LabelMatcher }
+  | { kind: 'number'; name: string; op: CompareOp; value: number }
+  /** `value` in nanoseconds. */
+  | { kind: 'duration'; name: string; op: CompareOp; value: number }
+  /** `value` in bytes. */
+  | { kind: 'bytes'; name: string; op: CompareOp; value: number };
+
+/** `label="json.path"` of `| json` / `| logfmt` with parameters. */
+export interface Extraction {
+  label: string;
+  /** The JSON path (for `json`) or the key (for `logfmt`); the label name when omitted. */
+  expr: string;
+}
+
+/** `dst="{{template}}"` (template) or `dst=src` (rename) of `| label_format`. */
+export interface LabelFormatItem {
+  dst: string;
+  src?: string;
+  template?: string;
+}
+
+/** A label name of `| keep` / `| drop`, or a matcher that selects by value. */
+export type LabelSelectItem = { name: string; matcher?: LabelMatcher };
+
+export type Stage =
+  | { kind: 'line_filter'; filter: LineFilter }
+  | { kind: 'json'; params?: Extraction[] }
+  | { kind: 'logfmt'; params?: Extraction[]; strict: boolean; keepEmpty: boolean }
+  | { kind: 'label_filter'; filter: LabelFilter }
+  | { kind: 'line_format'; template: string }
+  | { kind: 'label_format'; items: LabelFormatItem[] }
+  | { kind: 'keep'; items: LabelSelectItem[] }
+  | { kind: 'drop'; items: LabelSelectItem[] }
+  | { kind: 'decolorize' };
+
+/** A stream selector and its pipeline: the whole of a log query. */
+export interface LogSelector {
+  kind: 'log';
+  matchers: LabelMatcher[];
+  stages: Stage[];
+}
+
+export type RangeOp =
+  | 'count_over_time'
+  | 'rate'
+  | 'bytes_over_time'
+  | 'bytes_rate'
+  | 'absent_over_time'
+  | 'sum_over_time'
+  | 'avg_over_time'
+  | 'min_over_time'
+  | 'max_over_time'
+  | 'first_over_time'
+  | 'last_over_time'
+  | 'stddev_over_time'
+  | 'stdvar_over_time'
+  | 'quantile_over_time'
+  | 'rate_counter';
+
+export interface Grouping {
+  without: boolean;
+  labels: string[];
+}
+
+export interface Unwrap {
+  label: string;
+  conversion?: 'duration' | 'duration_seconds' | 'bytes';
+  /** Label filters after the unwrap (`| unwrap x | __error__=""`). */
+  filters: LabelFilter[];
+}
+
+export interface RangeAggregation {
+  kind: 'range';
+  op: RangeOp;
+  /** `quantile_over_time`'s φ. */
+  param?: number;
+  selector: LogSelector;
+  unwrap?: Unwrap;
+  /** The range, nanoseconds. */
+  rangeNs: bigint;
+  /** `offset`, nanoseconds. */
+  offsetNs: bigint;
+  grouping?: Grouping;
+}
+
+export type VectorOp = 'sum' | 'avg' | 'min' | 'max' | 'count' | 'stddev' | 'stdvar' | 'topk' | 'bottomk' | 'sort' | 'sort_desc';
+
+export interface VectorAggregation {
+  kind: 'vector_agg';
+  op: VectorOp;
+  /** `topk` / `bottomk`'s k. */
+  param?: number;
+  grouping?: Grouping;
+  inner: MetricExpr;
+}
+
+export type BinaryOp = 'or' | 'and' | 'unless' | '+' | '-' | '*' | '/' | '%' | '^' | '==' | '!=' | '>' | '>=' | '<' | '<=';
+
+export interface VectorMatching {
+  on: boolean;
+  labels: string[];
+}
+
+export interface BinaryExpr {
+  kind: 'binary';
+  op: BinaryOp;
+  /** `bool` modifier of a comparison. */
+  returnBool: boolean;
+  matching?: VectorMatching;
+  left: MetricExpr;
+  right: MetricExpr;
+}
+
+export interface Literal {
+  kind: 'literal';
+  value: number;
+}
+
+/** `vector(1)`. */
+export interface VectorLiteral {
+  kind: 'vector';
+  value: number;
+}
+
+export type MetricExpr = RangeAggregation | VectorAggregation | BinaryExpr | Literal | VectorLiteral;
+
+export type Query = LogSelector | MetricExpr;

@@ -1,0 +1,298 @@
+import { INTENT_EVENT_ID_BY_WIRE_NAME } from '../intent/catalog.js';
+import { detectLevel, normalizeLevel } from './detected-level.js';
+import { goJson } from './go-json.js';
+
+/*
+ * One line of an events file, presented as Loki stores it after the shipped
+ * Collector config (collector-config/otel-collector.yaml, pipeline logs/file)
+ * and Loki's OTLP ingestion (docs/mapping.md):
+ *
+ * - stream label: `service_name` (resource `service.name`: the envelope's
+ *   `service_name`, else the Collector's `FACTLINE_FILE_SERVICE_NAME`, default `factline`);
+ * - structured metadata: the log attributes the file_log operators set, with
+ *   Loki's names (`factline.event.id` -> `factline_event_id`), plus the
+ *   record fields Loki adds (`severity_text`, `severity_number`, `trace_id`,
+ *   `span_id`, `observed_timestamp`) and `detected_level`;
+ * - line: the body (the payload) rendered as Loki renders an OTLP kvlist
+ *   (go-json.ts).
+ */
+
+/** Why a line of a file is not an entry. */
+export type SkipReason =
+  /** Not JSON, or JSON that is not an object. */
+  | 'corrupt'
+  /** Longer than the reader's line limit. */
+  | 'huge'
+  /** A JSON object with neither `event_id` (factline) nor `event_type` (Intent): the Collector ships it, but with no time of its own. */
+  | 'unrecognised'
+  /** No parseable `time` / `timestamp`: Loki would stamp it with the time the Collector read it, which a file does not know. */
+  | 'no_time';
+
+/** An entry as Loki returns it. */
+export interface Entry {
+  /** Unix epoch milliseconds (integer part of the time). */
+  ms: number;
+  /** Nanoseconds within the millisecond, 0-999999. */
+  ns: number;
+  /** Stream labels and structured metadata. */
+  labels: Record<string, string>;
+  /** Names of the stream labels (the rest of `labels` is structured metadata). */
+  streamLabels: readonly string[];
+  /** The body value the line renders (for `| json` without re-parsing). */
+  body: unknown;
+  /** The line; rendered on first use. */
+  line: string | undefined;
+}
+
+/** The entry's line (rendered once). */
+export function lineOf(e: Entry): string {
+  if (e.line === undefined) e.line = renderBody(e.body);
+  return e.line;
+}
+
+/** `pcommon.Value.AsString()`: a string body is the line itself; anything else is its JSON. */
+function renderBody(body: unknown): string {
+  if (typeof body === 'string') return body;
+  if (typeof body === 'number') return formatFloatF(body);
+  return goJson(body);
+}
+
+/** Go's `strconv.FormatFloat(v, 'f', -1, 64)`: shortest digits, never an exponent. */
+export function formatFloatF(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (n === Infinity) return '+Inf';
+  if (n === -Infinity) return '-Inf';
+  const s = String(n);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  const neg = s.startsWith('-');
+  const mant = s.slice(neg ? 1 : 0, e);
+  const exp = Number(s.slice(e + 1));
+  const dot = mant.indexOf('.');
+  const digits = mant.replace('.', '');
+  const point = (dot < 0 ? mant.length : dot) + exp;
+  let out: string;
+  if (point <= 0) out = '0.' + '0'.repeat(-point) + digits;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = digits.slice(0, point) + '.' + digits.slice(point);
+  return (neg ? '-' : '') + out;
+}
+
+const STREAM_LABELS = ['service_name'] as const;
+
+/** An attribute value as Loki's `AttributeToLabels` writes it (`pcommon.Value.AsString()`). */
+function attr(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return formatFloatF(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return goJson(v);
+}
+
+function set(labels: Record<string, string>, name: string, v: unknown): void {
+  const s = attr(v);
+  if (s !== undefined && s !== '') labels[name] = s;
+}
+
+const TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+
+/** RFC 3339 (the Collector's `2006-01-02T15:04:05Z07:00` layout, fraction optional) to [ms, ns within ms]. */
+/** The epoch ms of a recent `YYYY-MM-DDTHH:MM` prefix, one slot per field parsed (time, observed time). */
+const prefixCache = [
+  { prefix: '', ms: 0 },
+  { prefix: '', ms: 0 },
+];
+
+export function parseTime(s: unknown, slot = 0): [number, number] | undefined {
+  if (typeof s !== 'string') return undefined;
+  // Fast path for factline's own form, `2026-03-30T14:23:45.120Z`: consecutive
+  // events share the minute, whose epoch value is cached.
+  if (s.length === 24 && s.charCodeAt(23) === 0x5a && s.charCodeAt(19) === 0x2e && s.charCodeAt(16) === 0x3a) {
+    const cache = prefixCache[slot]!;
+    const prefix = s.slice(0, 16);
+    if (prefix !== cache.prefix) {
+      const m = Date.parse(prefix + ':00.000Z');
+      if (!Number.isNaN(m) && TIME_RE.test(s)) {
+        cache.prefix = prefix;
+        cache.ms = m;
+      }
+    }
+    if (prefix === cache.prefix) {
+      const sec = (s.charCodeAt(17) - 48) * 10 + (s.charCodeAt(18) - 48);
+      const ms = (s.charCodeAt(20) - 48) * 100 + (s.charCodeAt(21) - 48) * 10 + (s.charCodeAt(22) - 48);
+      if (sec >= 0 && sec < 60 && ms >= 0 && ms < 1000 && digitsAt(s, 17, 19) && digitsAt(s, 20, 23)) return [cache.ms + sec * 1000 + ms, 0];
+    }
+  }
+  const m = TIME_RE.exec(s);
+  if (m === null) return undefined;
+  let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  if (Number.isNaN(ms)) return undefined;
+  let ns = 0;
+  if (m[7] !== undefined) {
+    const frac = m[7].padEnd(9, '0');
+    ms += Number(frac.slice(0, 3));
+    ns = Number(frac.slice(3));
+  }
+  const zone = m[8]!;
+  if (zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    ms -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
+  }
+  return [ms, ns];
+}
+
+function digitsAt(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+const SEVERITY_NUMBER: Record<string, number> = {
+  trace: 1, debug: 5, info: 9, info2: 10, warn: 13, warning: 13, error: 17, fatal: 21, critical: 21,
+};
+
+const HEX32 = /^[0-9a-fA-F]{32}$/;
+const HEX16 = /^[0-9a-fA-F]{16}$/;
+const EVENT_ID_RE = /^(([^.:]+)\.([^.:]+)\.([^.:]+)):(\d+)$/;
+
+export interface EntryOptions {
+  /** `service_name` of lines without one: the Collector's `FACTLINE_FILE_SERVICE_NAME` (default `factline`). */
+  serviceName: string;
+}
+
+/**
+ * The entry of one parsed line, or why there is none.
+ *
+ * @example
+ * toEntry(JSON.parse(line), { serviceName: 'factline' });
+ */
+export function toEntry(obj: unknown, options: EntryOptions, fileName: string): Entry | SkipReason {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return 'corrupt';
+  const rec = obj as Record<string, unknown>;
+  if (rec.event_type !== undefined && rec.event_type !== null) return intentEntry(rec, options, fileName);
+  if (rec.event_id !== undefined && rec.event_id !== null) return factlineEntry(rec, options, fileName);
+  return 'unrecognised';
+}
+
+/**
+ * file_log's `log.file.name` attribute: the name of the file as the Collector
+ * tails it. A live Collector reads a line before the sink rotates the file,
+ * so a rotated file's lines carry the live name (`events.jsonl`, not `.3`).
+ */
+export function tailedFileName(path: string): string {
+  const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  return base.replace(/\.[0-9]+$/, '');
+}
+
+function factlineEntry(ev: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
+  const time = parseTime(ev.time);
+  if (time === undefined) return 'no_time';
+  const labels: Record<string, string> = {};
+  labels.service_name = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : options.serviceName;
+  labels.log_file_name = fileName;
+  const eventId = ev.event_id;
+  set(labels, 'factline_event_id', eventId);
+  if (typeof eventId === 'string') {
+    const m = EVENT_ID_RE.exec(eventId);
+    if (m !== null) {
+      labels.event_name = m[1]!;
+      labels.factline_event_domain = m[2]!;
+      labels.factline_event_entity = m[3]!;
+      labels.factline_event_action = m[4]!;
+      // transform/file: Int() of the capture.
+      labels.factline_event_version = String(Number.parseInt(m[5]!, 10));
+    }
+  }
+  set(labels, 'factline_event_instance_id', ev.id);
+  set(labels, 'factline_event_schema_version', ev.schema_version);
+  set(labels, 'factline_catalog', ev.catalog);
+  const source = ev.source;
+  if (typeof source === 'object' && source !== null) {
+    const s = source as Record<string, unknown>;
+    set(labels, 'factline_source_type', s.type);
+    set(labels, 'factline_source_model', s.model);
+    set(labels, 'factline_source_name', s.name);
+    set(labels, 'factline_source_id', s.id);
+  }
+  set(labels, 'factline_trace_key', ev.trace_key);
+  set(labels, 'factline_causation_id', ev.causation_id);
+  set(labels, 'session_id', ev.session_id);
+  const invalid = ev.invalid;
+  if (invalid !== undefined && invalid !== null) {
+    labels.factline_valid = 'false';
+    if (typeof invalid === 'object') set(labels, 'factline_validation_issues', (invalid as Record<string, unknown>).issues);
+  }
+  // Record fields Loki turns into structured metadata.
+  const obs = parseTime(ev.observed_time, 1);
+  if (obs !== undefined) labels.observed_timestamp = nanos(obs[0], obs[1]);
+  const severity = ev.severity;
+  if (typeof severity === 'string' && severity !== '') {
+    const num = SEVERITY_NUMBER[severity.toLowerCase()];
+    if (num !== undefined) labels.severity_number = String(num);
+    labels.severity_text = severity;
+  }
+  if (typeof ev.trace_id === 'string' && HEX32.test(ev.trace_id) && !/^0+$/.test(ev.trace_id)) labels.trace_id = ev.trace_id.toLowerCase();
+  if (typeof ev.span_id === 'string' && HEX16.test(ev.span_id) && !/^0+$/.test(ev.span_id)) labels.span_id = ev.span_id.toLowerCase();
+  const body = ev.payload !== undefined && ev.payload !== null ? ev.payload : leftover(ev);
+  const entry: Entry = { ms: time[0], ns: time[1], labels, streamLabels: STREAM_LABELS, body, line: undefined };
+  // None of the level fields Loki looks at before severity_text can be a
+  // label of an envelope line, so severity_text decides when present.
+  labels.detected_level = labels.severity_text !== undefined ? normalizeLevel(labels.severity_text) : detectLevel(labels, body, () => lineOf(entry));
+  return entry;
+}
+
+/**
+ * The body when the envelope has no payload: the Collector keeps the line
+ * minus the fields its operators moved (parsers keep their source field).
+ */
+function leftover(ev: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...ev };
+  for (const k of ['event_id', 'id', 'schema_version', 'trace_key', 'causation_id', 'session_id']) delete out[k];
+  if (typeof ev.event_id === 'string' && EVENT_ID_RE.test(ev.event_id)) out.parsed_event_id = {};
+  if (typeof ev.source === 'object' && ev.source !== null) {
+    const s = { ...(ev.source as Record<string, unknown>) };
+    for (const k of ['type', 'model', 'name', 'id']) delete s[k];
+    out.source = s;
+  }
+  if (typeof ev.invalid === 'object' && ev.invalid !== null) {
+    const inv = { ...(ev.invalid as Record<string, unknown>) };
+    delete inv.issues;
+    out.invalid = inv;
+  }
+  return out;
+}
+
+function intentEntry(rec: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
+  const time = parseTime(rec.timestamp);
+  if (time === undefined) return 'no_time';
+  const labels: Record<string, string> = { service_name: options.serviceName, log_file_name: fileName };
+  const wire = attr(rec.event_type);
+  const eventId = wire === undefined ? undefined : INTENT_EVENT_ID_BY_WIRE_NAME.get(wire);
+  if (eventId !== undefined) {
+    const m = EVENT_ID_RE.exec(eventId)!;
+    labels.factline_event_id = eventId;
+    labels.factline_event_domain = m[2]!;
+    labels.factline_event_entity = m[3]!;
+    labels.factline_event_action = m[4]!;
+    labels.factline_event_version = String(Number.parseInt(m[5]!, 10));
+    labels.factline_catalog = 'intent';
+    labels.event_name = m[1]!;
+    if (wire !== m[1]) labels.factline_event_wire_name = wire!;
+  } else if (wire !== undefined && wire !== '') {
+    labels.factline_event_wire_name = wire;
+    labels.event_name = wire;
+  }
+  const body: Record<string, unknown> = {};
+  for (const k of Object.keys(rec)) if (k !== 'event_type' && k !== 'timestamp') body[k] = rec[k];
+  const entry: Entry = { ms: time[0], ns: time[1], labels, streamLabels: STREAM_LABELS, body, line: undefined };
+  labels.detected_level = detectLevel(labels, body, () => lineOf(entry));
+  return entry;
+}
+
+/** Unix epoch nanoseconds as a decimal string. */
+export function nanos(ms: number, ns: number): string {
+  if (ms >= 0) return ns === 0 ? `${ms}000000` : `${ms}${String(ns).padStart(6, '0')}`;
+  return (BigInt(ms) * 1_000_000n + BigInt(ns)).toString();
+}

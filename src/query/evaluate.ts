@@ -1,0 +1,483 @@
+import type { BinaryExpr, Grouping, LabelMatcher, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
+import { compare, applyArithmetic } from './parse.js';
+import { compileLabelFilter, ERROR_DETAILS_LABEL, ERROR_LABEL, getLabel, parseGoFloat, rowLabels, rowLine, setLabel, deleteLabel, type Row } from './pipeline.js';
+import { labelsKey, labelsString } from './labels.js';
+import { before, scan, toInstant, type Instant, type ScanOptions } from './scan.js';
+import { parseBytes, parseGoDuration } from './units.js';
+import { QueryError } from './types.js';
+
+/*
+ * Metric queries, evaluated as Loki's engine does (pkg/logql/evaluator.go,
+ * range_vector.go): a range aggregation takes, at each step t, the samples of
+ * each series in (t - range - offset, t - offset]; vector aggregations and
+ * binary operators then work step by step on those vectors.
+ */
+
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** One vector per step. */
+export type StepVectors = Sample[][];
+
+export interface EvalContext {
+  /** Evaluation times, Unix epoch nanoseconds, ascending. */
+  steps: bigint[];
+  scan: Omit<ScanOptions, 'from' | 'to' | 'toInclusive'>;
+}
+
+/** Evaluates a metric expression; a literal is a scalar (one value per step). */
+export async function evaluate(expr: MetricExpr, ctx: EvalContext): Promise<StepVectors | { scalar: number }> {
+  switch (expr.kind) {
+    case 'literal':
+      return { scalar: expr.value };
+    case 'vector':
+      return ctx.steps.map(() => [{ labels: {}, value: expr.value }]);
+    case 'range':
+      return evalRange(expr, ctx, undefined);
+    case 'vector_agg':
+      return evalVectorAgg(expr, ctx);
+    case 'binary':
+      return evalBinary(expr, ctx);
+  }
+}
+
+async function vectors(expr: MetricExpr, ctx: EvalContext): Promise<StepVectors | { scalar: number }> {
+  return evaluate(expr, ctx);
+}
+
+const ADDITIVE = new Set(['count_over_time', 'rate', 'bytes_over_time', 'bytes_rate', 'sum_over_time']);
+
+interface SeriesSamples {
+  labels: Record<string, string>;
+  ms: number[];
+  ns: number[];
+  v: number[];
+}
+
+function project(labels: Record<string, string>, grouping: Grouping): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (grouping.without) {
+    for (const k of Object.keys(labels)) if (!grouping.labels.includes(k)) out[k] = labels[k]!;
+  } else {
+    for (const k of grouping.labels) if (labels[k] !== undefined) out[k] = labels[k]!;
+  }
+  return out;
+}
+
+const encoder = new TextEncoder();
+
+function utf8Length(s: string): number {
+  // Fast path for ASCII.
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) {
+    ascii = false;
+    break;
+  }
+  return ascii ? s.length : encoder.encode(s).length;
+}
+
+/**
+ * Collects the samples of a range aggregation and evaluates it at every step.
+ * `pushdown` groups series by those labels while reading, which a parent
+ * `sum by (...)` over an additive range aggregation makes exact.
+ */
+async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Grouping | undefined): Promise<StepVectors> {
+  const steps = ctx.steps;
+  const first = steps[0]!;
+  const last = steps[steps.length - 1]!;
+  const from = toInstant(first - expr.rangeNs - expr.offsetNs + 1n);
+  const to = toInstant(last - expr.offsetNs);
+  const series = new Map<string, SeriesSamples>();
+  const unwrap = expr.unwrap;
+  const postFilters = unwrap?.filters.map(compileLabelFilter) ?? [];
+  const convert =
+    unwrap?.conversion === 'duration' || unwrap?.conversion === 'duration_seconds'
+      ? (s: string) => {
+          const ns = parseGoDuration(s);
+          return ns === undefined ? undefined : ns / 1e9;
+        }
+      : unwrap?.conversion === 'bytes'
+        ? parseBytes
+        : parseGoFloat;
+  const valueOf =
+    expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
+  await scan(expr.selector, { ...ctx.scan, from, to, toInclusive: true }, (row) => {
+    let value: number;
+    if (unwrap !== undefined) {
+      const raw = getLabel(row, unwrap.label);
+      if (raw === undefined || raw === '') return;
+      const n = convert(raw);
+      if (n === undefined) {
+        if (getLabel(row, ERROR_LABEL) === undefined) {
+          setLabel(row, ERROR_LABEL, 'SampleExtractionErr');
+          setLabel(
+            row,
+            ERROR_DETAILS_LABEL,
+            unwrap.conversion === undefined ? `strconv.ParseFloat: parsing ${JSON.stringify(raw)}: invalid syntax` : `invalid ${unwrap.conversion} ${JSON.stringify(raw)}`,
+          );
+        }
+        value = 0;
+      } else value = n;
+      deleteLabel(row, unwrap.label);
+      for (const f of postFilters) if (!f(row)) return;
+    } else value = valueOf(row);
+    let labels: Record<string, string>;
+    if (pushdown !== undefined && expr.grouping === undefined) {
+      labels = {};
+      if (pushdown.without) {
+        const all = rowLabels(row);
+        for (const k in all) if (!pushdown.labels.includes(k)) labels[k] = all[k]!;
+      } else {
+        for (const k of pushdown.labels) {
+          const v = getLabel(row, k);
+          if (v !== undefined) labels[k] = v;
+        }
+        const err = getLabel(row, ERROR_LABEL);
+        if (err !== undefined) {
+          labels[ERROR_LABEL] = err;
+          const details = getLabel(row, ERROR_DETAILS_LABEL);
+          if (details !== undefined) labels[ERROR_DETAILS_LABEL] = details;
+        }
+      }
+    } else {
+      labels = rowLabels(row);
+      if (expr.grouping !== undefined) labels = project(labels, expr.grouping);
+    }
+    const key = labelsKey(labels);
+    let s = series.get(key);
+    if (s === undefined) {
+      s = { labels: labels === row.entry.labels ? { ...labels } : labels, ms: [], ns: [], v: [] };
+      series.set(key, s);
+    }
+    s.ms.push(row.entry.ms);
+    s.ns.push(row.entry.ns);
+    s.v.push(value);
+  });
+
+  const rangeSeconds = Number(expr.rangeNs) / 1e9;
+  const out: StepVectors = steps.map(() => []);
+  const stepInstants = steps.map((t) => ({ lo: toInstant(t - expr.rangeNs - expr.offsetNs), hi: toInstant(t - expr.offsetNs) }));
+  for (const s of series.values()) {
+    const order = sortedOrder(s);
+    let lo = 0;
+    let hi = 0;
+    for (let k = 0; k < steps.length; k++) {
+      const { lo: loT, hi: hiT } = stepInstants[k]!;
+      // Samples in (loT, hiT].
+      while (lo < order.length && !after(s, order[lo]!, loT)) lo++;
+      if (hi < lo) hi = lo;
+      while (hi < order.length && !after(s, order[hi]!, hiT)) hi++;
+      if (hi === lo) continue;
+      const values: number[] = [];
+      for (let i = lo; i < hi; i++) values.push(s.v[order[i]!]!);
+      if (s.labels[ERROR_LABEL] !== undefined && s.labels.__preserve_error__ !== 'true') {
+        throw new QueryError(
+          'bad_request',
+          `pipeline error: '${s.labels[ERROR_LABEL]}' for series: '${labelsString(s.labels)}'.\n` +
+            `Use a label filter to intentionally skip this error. (e.g | __error__!="${s.labels[ERROR_LABEL]}").\n` +
+            'To skip all potential errors you can match empty errors.(e.g __error__="")\n' +
+            'The label filter can also be specified after unwrap. (e.g | unwrap latency | __error__="" )\n',
+        );
+      }
+      if (expr.op === 'absent_over_time') {
+        out[k]!.push({ labels: s.labels, value: 1 });
+        continue;
+      }
+      out[k]!.push({ labels: s.labels, value: rangeValue(expr, values, rangeSeconds) });
+    }
+  }
+  if (expr.op === 'absent_over_time') {
+    const labels = absentLabels(expr.selector.matchers);
+    return out.map((vec) => (vec.length > 0 ? [] : [{ labels, value: 1 }]));
+  }
+  return out;
+}
+
+/** True when sample i is after instant t. */
+function after(s: SeriesSamples, i: number, t: Instant): boolean {
+  return before(t[0], t[1], [s.ms[i]!, s.ns[i]!]);
+}
+
+function sortedOrder(s: SeriesSamples): number[] {
+  const order = s.ms.map((_, i) => i);
+  let sorted = true;
+  for (let i = 1; i < order.length; i++) {
+    if (s.ms[i]! < s.ms[i - 1]! || (s.ms[i] === s.ms[i - 1] && s.ns[i]! < s.ns[i - 1]!)) {
+      sorted = false;
+      break;
+    }
+  }
+  if (!sorted) order.sort((a, b) => s.ms[a]! - s.ms[b]! || s.ns[a]! - s.ns[b]! || a - b);
+  return order;
+}
+
+function absentLabels(matchers: readonly LabelMatcher[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const m of matchers) {
+    if (m.op !== '=') continue;
+    if (seen.has(m.name)) {
+      delete out[m.name];
+      continue;
+    }
+    seen.add(m.name);
+    out[m.name] = m.value;
+  }
+  return out;
+}
+
+function rangeValue(expr: RangeAggregation, values: number[], rangeSeconds: number): number {
+  switch (expr.op) {
+    case 'count_over_time':
+      return values.length;
+    case 'rate':
+      if (expr.unwrap === undefined) return values.length / rangeSeconds;
+      return sum(values) / rangeSeconds;
+    case 'bytes_over_time':
+      return sum(values);
+    case 'bytes_rate':
+      return sum(values) / rangeSeconds;
+    case 'sum_over_time':
+      return sum(values);
+    case 'avg_over_time': {
+      let mean = 0;
+      let count = 0;
+      for (const v of values) {
+        count++;
+        if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
+          if (!Number.isFinite(v) && !Number.isNaN(v) && mean > 0 === v > 0) continue;
+          if (Number.isFinite(v)) continue;
+        }
+        mean += v / count - mean / count;
+      }
+      return mean;
+    }
+    case 'max_over_time': {
+      let m = values[0]!;
+      for (const v of values) if (v > m || Number.isNaN(m)) m = v;
+      return m;
+    }
+    case 'min_over_time': {
+      let m = values[0]!;
+      for (const v of values) if (v < m || Number.isNaN(m)) m = v;
+      return m;
+    }
+    case 'first_over_time':
+      return values[0]!;
+    case 'last_over_time':
+      return values[values.length - 1]!;
+    case 'stddev_over_time':
+    case 'stdvar_over_time': {
+      let aux = 0;
+      let count = 0;
+      let mean = 0;
+      for (const v of values) {
+        count++;
+        const delta = v - mean;
+        mean += delta / count;
+        aux += delta * (v - mean);
+      }
+      return expr.op === 'stddev_over_time' ? Math.sqrt(aux / count) : aux / count;
+    }
+    case 'quantile_over_time':
+      return quantile(expr.param!, values);
+    default:
+      throw new QueryError('unsupported', `${expr.op}() is not supported by the local engine; run the query on Loki`);
+  }
+}
+
+function sum(values: number[]): number {
+  let s = 0;
+  for (const v of values) s += v;
+  return s;
+}
+
+/** Prometheus' quantile: φ < 0 is -Inf, φ > 1 is +Inf, linear interpolation between ranks. */
+export function quantile(q: number, input: number[]): number {
+  if (input.length === 0) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  const values = [...input].sort((a, b) => (Number.isNaN(a) ? -1 : Number.isNaN(b) ? 1 : a - b));
+  const n = values.length;
+  const rank = q * (n - 1);
+  const lower = Math.max(0, Math.floor(rank));
+  const upper = Math.min(n - 1, lower + 1);
+  const weight = rank - Math.floor(rank);
+  return values[lower]! * (1 - weight) + values[upper]! * weight;
+}
+
+async function evalVectorAgg(expr: VectorAggregation, ctx: EvalContext): Promise<StepVectors> {
+  const grouping: Grouping = expr.grouping ?? { without: false, labels: [] };
+  let input: StepVectors | { scalar: number };
+  const inner = expr.inner;
+  if (expr.op === 'sum' && !grouping.without && inner.kind === 'range' && ADDITIVE.has(inner.op) && inner.grouping === undefined) {
+    input = await evalRange(inner, ctx, grouping);
+  } else input = await vectors(inner, ctx);
+  if (!Array.isArray(input)) throw new QueryError('bad_request', `${expr.op}() needs a vector, not a scalar`);
+  return input.map((vec) => aggregate(expr, grouping, vec));
+}
+
+interface Group {
+  labels: Record<string, string>;
+  value: number;
+  mean: number;
+  count: number;
+  members: Sample[];
+}
+
+function aggregate(expr: VectorAggregation, grouping: Grouping, vec: Sample[]): Sample[] {
+  const groups = new Map<string, Group>();
+  for (const s of vec) {
+    const g = project(s.labels, grouping);
+    const key = labelsKey(g);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { labels: g, value: s.value, mean: s.value, count: 1, members: [s] };
+      if (expr.op === 'stddev' || expr.op === 'stdvar') group.value = 0;
+      groups.set(key, group);
+      continue;
+    }
+    group.members.push(s);
+    switch (expr.op) {
+      case 'sum':
+        group.value += s.value;
+        break;
+      case 'avg':
+        group.count++;
+        group.mean += (s.value - group.mean) / group.count;
+        break;
+      case 'max':
+        if (group.value < s.value || Number.isNaN(group.value)) group.value = s.value;
+        break;
+      case 'min':
+        if (group.value > s.value || Number.isNaN(group.value)) group.value = s.value;
+        break;
+      case 'count':
+        group.count++;
+        break;
+      case 'stddev':
+      case 'stdvar': {
+        group.count++;
+        const delta = s.value - group.mean;
+        group.mean += delta / group.count;
+        group.value += delta * (s.value - group.mean);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  const out: Sample[] = [];
+  for (const g of groups.values()) {
+    switch (expr.op) {
+      case 'avg':
+        out.push({ labels: g.labels, value: g.mean });
+        break;
+      case 'count':
+        out.push({ labels: g.labels, value: g.count });
+        break;
+      case 'stddev':
+        out.push({ labels: g.labels, value: Math.sqrt(g.value / g.count) });
+        break;
+      case 'stdvar':
+        out.push({ labels: g.labels, value: g.value / g.count });
+        break;
+      case 'topk':
+      case 'bottomk': {
+        const k = expr.param!;
+        const desc = expr.op === 'topk';
+        const sorted = [...g.members].sort((a, b) => (desc ? b.value - a.value : a.value - b.value));
+        out.push(...sorted.slice(0, k));
+        break;
+      }
+      case 'sort':
+      case 'sort_desc': {
+        const desc = expr.op === 'sort_desc';
+        out.push(...[...g.members].sort((a, b) => (desc ? b.value - a.value : a.value - b.value)));
+        break;
+      }
+      default:
+        out.push({ labels: g.labels, value: g.value });
+    }
+  }
+  return out;
+}
+
+function signature(labels: Record<string, string>, matching: BinaryExpr['matching']): string {
+  if (matching === undefined) return labelsKey(labels);
+  const g: Grouping = { without: !matching.on, labels: matching.labels };
+  return labelsKey(project(labels, g));
+}
+
+async function evalBinary(expr: BinaryExpr, ctx: EvalContext): Promise<StepVectors> {
+  const left = await vectors(expr.left, ctx);
+  const right = await vectors(expr.right, ctx);
+  const op = expr.op;
+  const isCompare = op === '==' || op === '!=' || op === '>' || op === '>=' || op === '<' || op === '<=';
+  if (!Array.isArray(left) && !Array.isArray(right)) {
+    const v = applyArithmetic(op, left.scalar, right.scalar, expr.returnBool);
+    return ctx.steps.map(() => (v === undefined ? [] : [{ labels: {}, value: v }]));
+  }
+  if (!Array.isArray(left) || !Array.isArray(right)) {
+    const scalarLeft = !Array.isArray(left);
+    const scalar = scalarLeft ? (left as { scalar: number }).scalar : (right as { scalar: number }).scalar;
+    const vecs = (scalarLeft ? right : left) as StepVectors;
+    return vecs.map((vec) => {
+      const out: Sample[] = [];
+      for (const s of vec) {
+        const l = scalarLeft ? scalar : s.value;
+        const r = scalarLeft ? s.value : scalar;
+        if (isCompare) {
+          const t = compare(op as '==', l, r);
+          if (expr.returnBool) out.push({ labels: s.labels, value: t ? 1 : 0 });
+          else if (t) out.push({ labels: s.labels, value: s.value });
+        } else {
+          const v = applyArithmetic(op, l, r, false);
+          if (v !== undefined) out.push({ labels: s.labels, value: v });
+        }
+      }
+      return out;
+    });
+  }
+  return left.map((lvec, k) => {
+    const rvec = right[k]!;
+    const matching = expr.matching;
+    if (op === 'and' || op === 'or' || op === 'unless') {
+      const rightSigs = new Set(rvec.map((s) => signature(s.labels, matching)));
+      if (op === 'and') return lvec.filter((s) => rightSigs.has(signature(s.labels, matching)));
+      if (op === 'unless') return lvec.filter((s) => !rightSigs.has(signature(s.labels, matching)));
+      const leftSigs = new Set(lvec.map((s) => signature(s.labels, matching)));
+      return [...lvec, ...rvec.filter((s) => !leftSigs.has(signature(s.labels, matching)))];
+    }
+    const bySig = new Map<string, Sample>();
+    for (const s of rvec) {
+      const sig = signature(s.labels, matching);
+      if (bySig.has(sig)) {
+        throw new QueryError('bad_request', 'found duplicate series on the right hand-side;many-to-many matching not allowed: matching labels must be unique on one side');
+      }
+      bySig.set(sig, s);
+    }
+    const out: Sample[] = [];
+    const seen = new Set<string>();
+    for (const s of lvec) {
+      const sig = signature(s.labels, matching);
+      const r = bySig.get(sig);
+      if (r === undefined) continue;
+      if (seen.has(sig)) throw new QueryError('bad_request', 'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+      seen.add(sig);
+      let labels = s.labels;
+      if (matching !== undefined) labels = project(s.labels, { without: !matching.on, labels: matching.labels });
+      if (isCompare) {
+        const t = compare(op as '==', s.value, r.value);
+        if (expr.returnBool) out.push({ labels, value: t ? 1 : 0 });
+        else if (t) out.push({ labels, value: s.value });
+      } else {
+        const v = applyArithmetic(op, s.value, r.value, false);
+        if (v !== undefined) out.push({ labels, value: v });
+      }
+    }
+    return out;
+  });
+}

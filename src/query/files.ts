@@ -1,0 +1,85 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { QueryError } from './types.js';
+
+/*
+ * Which files a local query reads. A path names an event set: the file and
+ * its rotated predecessors (`events.jsonl.1` is newer than `.2`; the JSONL
+ * sink renames events.jsonl -> .1 -> .2 ...), read oldest first. A `*` or `?`
+ * in the last path segment matches names in that directory.
+ */
+
+function globToRegExp(pattern: string): RegExp {
+  let re = '^';
+  for (const c of pattern) {
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(re + '$');
+}
+
+async function rotated(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const out: { n: number; path: string }[] = [];
+  for (const name of names) {
+    if (!name.startsWith(base + '.')) continue;
+    const suffix = name.slice(base.length + 1);
+    if (/^[0-9]+$/.test(suffix)) out.push({ n: Number(suffix), path: join(dir, name) });
+  }
+  out.sort((a, b) => b.n - a.n);
+  return out.map((o) => o.path);
+}
+
+/**
+ * The files of the given paths and globs, oldest first, each once.
+ *
+ * @throws QueryError `unavailable` when a plain path (not a glob) does not exist.
+ */
+export async function resolveFiles(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (p: string): void => {
+    if (!seen.has(p)) {
+      seen.add(p);
+      out.push(p);
+    }
+  };
+  for (const p of paths) {
+    if (/[*?]/.test(basename(p))) {
+      const dir = dirname(p);
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch (e) {
+        throw new QueryError('unavailable', `cannot list ${dir}: ${(e as Error).message}`);
+      }
+      const re = globToRegExp(basename(p));
+      const matched = names.filter((n) => re.test(n)).sort();
+      // Group rotated files with their base file, oldest first.
+      const bases = matched.filter((n) => !/\.[0-9]+$/.test(n) || !matched.includes(n.replace(/\.[0-9]+$/, '')));
+      for (const b of bases) {
+        for (const r of await rotated(join(dir, b))) if (re.test(basename(r))) add(r);
+        add(join(dir, b));
+      }
+      continue;
+    }
+    for (const r of await rotated(p)) add(r);
+    try {
+      await stat(p);
+      add(p);
+    } catch (e) {
+      if (out.length === 0 || !out.some((f) => f.startsWith(p + '.'))) {
+        throw new QueryError('unavailable', `cannot read ${p}: ${(e as Error).message}`);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,9 @@
+/** The query side: one LogQL interface over local event files (and Loki). */
+export { createLocalBackend } from './local-backend.js';
+export type { LocalBackendOptions, LocalQueryStats } from './local-backend.js';
+export { parseQuery } from './parse.js';
+export type { SkipReason } from './entry.js';
+export { QueryError } from './types.js';
+export type * from './types.js';
+export { createLokiBackend, LOKI_URL_ENV } from './loki.js';
+export type { LokiBackendOptions } from './loki.js';

@@ -1,0 +1,133 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { QUERY_HELP } from '../../src/cli/query.js';
+import { FEEDBACK_HELP } from '../../src/cli/feedback.js';
+import { MODEL, writeAgentHistory } from '../feedback/history.js';
+import { capture } from './capture.js';
+
+let dir: string;
+let file: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'factline-query-cli-'));
+  file = join(dir, 'events.jsonl');
+  await writeAgentHistory(file);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[], io = capture()) {
+  const code = await main(args, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+describe('factline query', () => {
+  it('prints log lines in the one-line text form, newest first', async () => {
+    const r = await run(['query', '--file', file, '--limit', '2', '--since', '2h', '{service_name=~".+"} | event_name="agent.review.failed"']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toHaveLength(2);
+    for (const l of r.stdout) expect(l).toMatch(/^agent\.review\.failed:1 @ \d{4}-\d\d-\d\dT[\d:.]+Z file="src\/auth\/login\d+\.ts" reason="tests failed"$/);
+    expect(r.stdout.join('\n')).not.toContain('\x1b[');
+  });
+
+  it('colours the text form on a terminal only', async () => {
+    const r = await run(['query', '--file', file, '--limit', '1', '{service_name=~".+"} | event_name="agent.test.failed"'], capture(true));
+    expect(r.stdout[0]).toContain('\x1b[31m');
+  });
+
+  it('prints a metric result as a table, and Loki\'s JSON with --json', async () => {
+    const q = `sum by (factline_source_model) (count_over_time({service_name=~".+"} | event_name="agent.test.failed" | factline_source_model="${MODEL}" [1d]))`;
+    const table = await run(['query', '--file', file, q]);
+    expect(table).toMatchObject({ code: 0, stdout: ['SERIES                                     VALUE', `{factline_source_model="${MODEL}"}  23`] });
+    const json = await run(['query', '--file', file, '--json', q]);
+    const body = JSON.parse(json.stdout[0]!) as { status: string; data: { resultType: string; result: { metric: unknown; value: [number, string] }[] } };
+    expect(body.status).toBe('success');
+    expect(body.data.resultType).toBe('vector');
+    expect(body.data.result).toEqual([{ metric: { factline_source_model: MODEL }, value: [expect.any(Number), '23'] }]);
+  });
+
+  it('evaluates a metric query over a range with --step', async () => {
+    const r = await run(['query', '--file', file, '--json', '--since', '2h', '--step', '3600', `sum(count_over_time({service_name=~".+"} | event_name="agent.code.generated" [1h]))`]);
+    const body = JSON.parse(r.stdout[0]!) as { data: { resultType: string; result: { values: [number, string][] }[] } };
+    expect(body.data.resultType).toBe('matrix');
+    expect(body.data.result[0]!.values.length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...body.data.result[0]!.values.map(([, v]) => Number(v)))).toBe(110);
+  });
+
+  it('exits 2 on a LogQL syntax error and shows the position', async () => {
+    const q = 'sum(count_over_time({service_name="x"} [1h]';
+    const r = await run(['query', '--file', file, q]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toEqual([]);
+    expect(r.stderr[0]).toMatch(/^factline query: syntax error at position \d+: /);
+    const [shown, caret] = r.stderr[0]!.split('\n').slice(1);
+    expect(shown).toBe(`  ${q}`);
+    expect(caret).toMatch(/^ {2} *\^$/);
+    // The query may come before the options.
+    const after = await run(['query', q, '--file', file, '--json']);
+    expect(after.code).toBe(2);
+    expect(after.stderr[0]!.split('\n')[1]).toBe(`  ${q}`);
+  });
+
+  it('answers an unknown label with no results, as Loki does, and says so', async () => {
+    const r = await run(['query', '--file', file, '{no_such_label="x"}']);
+    expect(r).toMatchObject({ code: 0, stdout: [] });
+    expect(r.stderr).toContain('no results');
+  });
+
+  it('skips a corrupted line mid-file and a huge line, and reports the counts', async () => {
+    const bad = join(dir, 'corrupt.jsonl');
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    const mid = Math.floor(lines.length / 2);
+    writeFileSync(bad, [...lines.slice(0, mid), '{"event_id": "agent.code.generated:1", "time": ', ...lines.slice(mid)].join('\n') + '\n');
+    appendFileSync(bad, `{"pad":"${'x'.repeat(17 * 1024 * 1024)}"}\n`);
+    const r = await run(['query', '--file', bad, 'sum(count_over_time({service_name=~".+"} | event_name="agent.code.generated" [30d]))']);
+    expect(r.code).toBe(0);
+    expect(r.stdout[1]).toMatch(/ 130$/); // 20 old + 100 + 10 generations; the corrupted one is not an event
+    expect(r.stderr.join('\n')).toMatch(/skipped 2 lines that are not events \(.*corrupt 1.*huge 1.*\); first: .*corrupt\.jsonl:\d+ \(corrupt\)/);
+  }, 60_000);
+
+  it('exits 1 when a file cannot be read, 2 on usage errors', async () => {
+    expect((await run(['query', '--file', join(dir, 'missing.jsonl'), '{a="b"}'])).code).toBe(1);
+    for (const [args, message] of [
+      [['query', '{a="b"}'], /no events to query: give --file F/],
+      [['query', '--file', file], /missing the LogQL query/],
+      [['query', '--file', file, '--limit', 'ten', '{a="b"}'], /--limit needs a whole number/],
+      [['query', '--file', file, '--since', '1 hour', '{a="b"}'], /--since needs a duration like 30s/],
+      [['query', '--file', file, '--loki', 'http://localhost:3100', '{a="b"}'], /--file and --loki exclude each other/],
+      [['query', '--file', file, '--bogus', '{a="b"}'], /Unknown option '--bogus'/],
+    ] as const) {
+      const r = await run([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr[0]).toMatch(message);
+      expect(r.stderr[0]).toContain('Usage: factline query');
+    }
+  });
+
+  it('has --help', async () => {
+    expect(await run(['query', '--help'])).toMatchObject({ code: 0, stdout: [QUERY_HELP] });
+  });
+});
+
+describe('factline feedback', () => {
+
+  it('answers "23 of 50 src/auth attempts failed (46%)"', async () => {
+    const r = await run(['feedback', '--file', file, '--model', MODEL, '--attempts', 'agent.code.generated:%', '--success', 'agent.test.passed:%', '--group-by', 'file', '--depth', '2']);
+    expect(r).toMatchObject({ code: 0, stdout: ['src/auth: 23 of 50 src/auth attempts failed (46%)', 'src/api: 0 of 50 src/api attempts failed (0%)', 'all: 23 of 100 attempts failed (23%)'] });
+  });
+
+  it('prints the figures as JSON', async () => {
+    const r = await run(['feedback', '--file', file, '--model', MODEL, '--attempts', 'agent.code.generated:%', '--success', 'agent.test.passed:%', '--group-by', 'file', '--depth', '2', '--group', 'src/auth', '--json']);
+    const f = JSON.parse(r.stdout[0]!) as { groups: unknown[]; queries: { attempts: string } };
+    expect(f.groups).toEqual([expect.objectContaining({ group: 'src/auth', attempts: 50, failures: 23, share: 0.46 })]);
+    expect(f.queries.attempts).toContain('factline_source_model="claude-sonnet-4"');
+  });
+
+  it('exits 2 without the patterns, with --help on request', async () => {
+    const r = await run(['feedback', '--file', file, '--success', 'x:%']);
+    expect(r.code).toBe(2);
+    expect(r.stderr[0]).toMatch(/--attempts is required/);
+    expect(await run(['feedback', '--help'])).toMatchObject({ code: 0, stdout: [FEEDBACK_HELP] });
+  });
+});
