@@ -4,6 +4,8 @@
  */
 export { setupFactline } from './setup.js';
 export type { Factline, FactlineOptions } from './setup.js';
+export { stopOnSignals } from './signals.js';
+export type { SignalShutdownOptions } from './signals.js';
 
 export { defineCatalog, combineCatalogs, CatalogError, lintCatalog } from './catalog/index.js';
 export type { Catalog, CatalogDescription, CatalogEntry, EventDefinition, EventTypeInfo, LintWarning, PiiAction } from './catalog/index.js';
@@ -41,7 +43,7 @@ export type { ConsoleSinkOptions } from './sinks/console/index.js';
 export { verifyChain, verifyChainFiles, canonicalJson, computeRecordHash } from './chain/index.js';
 export type { ChainVerifyResult } from './chain/index.js';
 
-export { createOtelPipeline, createOtelSink, idsForTraceKey } from './otel/index.js';
+export { createOtelPipeline, createOtelSink, idsForTraceKey, createLogExporter, createSpanExporter } from './otel/index.js';
 export type { OtelPipeline, OtelPipelineOptions, OtelSinkOptions, SpanEventMode } from './otel/index.js';
 
 export { ATTR, ENVELOPE_SCHEMA_VERSION, INSTRUMENTATION_SCOPE } from './wire.js';

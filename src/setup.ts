@@ -1,3 +1,4 @@
+import { diag } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
 import type { Catalog } from './catalog/define.js';
 import type { CatalogEntry } from './catalog/types.js';
@@ -8,6 +9,11 @@ import { createOtelSink, type OtelSinkOptions } from './otel/sink.js';
 import { createConsoleSink, type ConsoleSinkOptions } from './sinks/console/index.js';
 import { createJsonlSink, type JsonlSinkOptions } from './sinks/jsonl/index.js';
 import type { Sink } from './sinks/sink.js';
+import { flushGlobalProviders, globalLoggerProviderRegistered, globalTracerProviderRegistered, hostLogger, isFactlineProvider, markFactlineProvider } from './otel/host.js';
+import { stopOnSignals, type SignalShutdownOptions } from './signals.js';
+import type { ProblemHandler } from './problems.js';
+import { INSTRUMENTATION_SCOPE } from './wire.js';
+import { VERSION } from './version.js';
 
 export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<OtelPipelineOptions, 'spanEvents'> {
   /**
@@ -17,11 +23,16 @@ export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<Ote
    */
   otlp?: boolean;
   /**
-   * A logger from the service's own OpenTelemetry SDK. When given, factline
-   * builds no pipeline of its own and emits through it; span events go to
-   * the active span of the service's tracer as usual.
+   * Emit through the service's own OpenTelemetry SDK instead of building a
+   * pipeline. `'global'`: the global LoggerProvider the service's SDK
+   * registers (NodeSDK does in `start()`), looked up at the first emit after
+   * it is registered, so `setupFactline` may run before `sdk.start()`;
+   * events emitted before that are held (up to 1024) and then delivered. Or
+   * a `Logger` of the service's SDK. Either way span events go to the
+   * service's active span; `flush()` and `shutdown()` force-flush the
+   * global LoggerProvider and TracerProvider but never shut them down.
    */
-  logger?: Logger;
+  logger?: Logger | 'global';
   /** Span events: `payload` (default), `envelope`, or `false`. */
   spanEvents?: OtelSinkOptions['spanEvents'];
   /** Also append to a hash-chained `events.jsonl`: `true` for the defaults, or a path, or options. Default: off. */
@@ -32,8 +43,8 @@ export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<Ote
   sinks?: readonly Sink[];
   /**
    * Flush and shut down when the event loop empties (`beforeExit`). Default
-   * true. Signals are the application's to handle: call `shutdown()` from
-   * your SIGTERM handler.
+   * true. A service that listens never empties its loop: use
+   * `shutdownOnSignals()` for SIGTERM.
    */
   shutdownOnExit?: boolean;
 }
@@ -41,6 +52,15 @@ export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<Ote
 export interface Factline<D extends Record<string, CatalogEntry>> extends Emitter<D> {
   /** The SDK pipeline factline built, when it built one. */
   readonly pipeline: OtelPipeline | undefined;
+  /**
+   * Stops the process on SIGTERM / SIGINT: `beforeShutdown` (close the
+   * server), factline's `shutdown()`, `afterShutdown` (e.g. `sdk.shutdown()`),
+   * then `process.exit`. Returns a function that removes the handlers.
+   *
+   * @example
+   * factline.shutdownOnSignals({ beforeShutdown: () => new Promise((r) => server.close(r)), afterShutdown: () => sdk.shutdown() });
+   */
+  shutdownOnSignals(options?: SignalShutdownOptions): () => void;
 }
 
 /**
@@ -57,17 +77,16 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
   const sinks: Sink[] = [];
   let pipeline: OtelPipeline | undefined;
   const spanEvents = options.spanEvents !== undefined ? { spanEvents: options.spanEvents } : {};
-  if (options.logger) {
-    sinks.push(
-      createOtelSink({
-        logger: options.logger,
-        ...spanEvents,
-        ...(options.spanFor !== undefined ? { spanFor: options.spanFor } : {}),
-        ...(options.afterEmit !== undefined ? { afterEmit: options.afterEmit } : {}),
-      }),
-    );
+  const hooks = {
+    ...spanEvents,
+    ...(options.spanFor !== undefined ? { spanFor: options.spanFor } : {}),
+    ...(options.afterEmit !== undefined ? { afterEmit: options.afterEmit } : {}),
+  };
+  if (options.logger !== undefined || (options.otlp !== false && hostSdkInstead(options))) {
+    sinks.push(hostSdkSink(options.logger ?? 'global', hooks));
   } else if (options.otlp !== false) {
     pipeline = createOtelPipeline({ ...options, ...spanEvents });
+    if (options.registerGlobals !== false) markFactlineProvider(pipeline.loggerProvider, pipeline.tracerProvider);
     sinks.push(pipeline.sink);
   }
   if (options.file) {
@@ -81,5 +100,71 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
   if (options.shutdownOnExit !== false) {
     process.once('beforeExit', () => void emitter.shutdown());
   }
-  return Object.assign(emitter, { pipeline });
+  return Object.assign(emitter, {
+    pipeline,
+    shutdownOnSignals: (o?: SignalShutdownOptions) => stopOnSignals(() => emitter.shutdown(), o),
+  });
+}
+
+/*
+ * The service's own SDK. When setupFactline would build its own pipeline
+ * but another SDK has already registered the global providers (NodeSDK
+ * started first), registering factline's too fails ("duplicate
+ * registration") and its records would bypass the service's pipeline. So
+ * factline uses the service's SDK instead, as with `logger: 'global'`, and
+ * says so on the OpenTelemetry diag logger. Explicit exporters or
+ * processors, or `registerGlobals: false`, keep factline's own pipeline.
+ */
+function hostSdkInstead(options: FactlineOptions): boolean {
+  const ownPipelineAsked =
+    options.registerGlobals === false ||
+    options.logExporter !== undefined ||
+    options.spanExporter !== undefined ||
+    options.logProcessors !== undefined ||
+    options.spanProcessors !== undefined;
+  if (ownPipelineAsked || isFactlineProvider()) return false;
+  if (!globalLoggerProviderRegistered() && !globalTracerProviderRegistered()) return false;
+  const ignored = (['serviceName', 'serviceVersion', 'resourceAttributes'] as const).filter((k) => options[k] !== undefined);
+  const message = `factline: an OpenTelemetry SDK is already registered; emitting through it instead of building a pipeline${ignored.length > 0 ? ` (${ignored.join(', ')} ignored: the service's SDK sets the resource)` : ''}. Pass logger: 'global' to say so, or registerGlobals: false to keep a separate pipeline.`;
+  if (ignored.length > 0) diag.warn(message);
+  else diag.info(message);
+  return true;
+}
+
+function hostSdkSink(logger: Logger | 'global', hooks: Omit<OtelSinkOptions, 'logger'>): Sink {
+  let report: ProblemHandler | undefined;
+  const resolved =
+    logger === 'global'
+      ? hostLogger(INSTRUMENTATION_SCOPE, VERSION, {
+          onDrop: (dropped) =>
+            report?.({
+              code: 'FACTLINE_SINK_FAILED',
+              message: `no OpenTelemetry LoggerProvider registered yet; ${dropped} log record(s) dropped past the 1024 held. Start the service's SDK (sdk.start()).`,
+              sink: 'otel',
+              details: { dropped },
+            }),
+        })
+      : logger;
+  const sink = createOtelSink({ logger: resolved, ...hooks });
+  const flush = async () => {
+    await flushGlobalProviders();
+    const held = 'held' in resolved ? (resolved as { held: number }).held : 0;
+    if (held > 0) {
+      report?.({
+        code: 'FACTLINE_SINK_FAILED',
+        message: `${held} log record(s) still wait for an OpenTelemetry LoggerProvider: the service's SDK was never started (sdk.start())`,
+        sink: 'otel',
+        details: { held },
+      });
+    }
+  };
+  return {
+    ...sink,
+    start: (ctx) => {
+      report = (p) => ctx.report(p);
+    },
+    flush,
+    // The service's SDK is the service's to shut down (sdk.shutdown()); factline only flushes it.
+    shutdown: flush,
+  };
 }
