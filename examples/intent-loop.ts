@@ -1,6 +1,6 @@
 /*
  * A simulated Intent service going once round the notice→spec→execute→observe
- * loop of seed 001: signals from several sources, enrichment, a cluster, one
+ * loop of the Intent product: signals from several sources, enrichment, a cluster, one
  * dismissal, a promotion, an intent proposed and accepted, a spec with three
  * contracts, assertions that pass and one that fails (`lint_passes`),
  * completions, and a heartbeat. Event times are simulated: about ten minutes
@@ -15,7 +15,7 @@ export interface LoopOptions extends IntentOptions {
   start?: number;
   /** Simulated durations are multiplied by this. Default 0.15 (the loop spans ~95 s). */
   pace?: number;
-  /** The loop's trace key. Default `TRACE-015`; the end-to-end test uses one per run. */
+  /** The loop's trace key. Default `TRACE-015` (the catalog's example); `npm run demo` and the end-to-end test use a new one per run. */
   traceKey?: string;
 }
 
