@@ -8,6 +8,7 @@
  * saying how many records each exporter acknowledged.
  */
 import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import { verifyChain } from '../src/chain/index.js';
 import { createLogExporter, createSpanExporter } from '../src/otel/exporters.js';
@@ -91,7 +92,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   return { traceKey, emitted: stats.emitted, ...(otlp ? { otlp: acks } : {}), files: { events: chain.ok ? chain.records : chain.records_checked, chainOk: chain.ok } };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await runDemo();
   const unacknowledged = result.otlp !== undefined && (result.otlp.logs.acknowledged < result.otlp.logs.sent || result.otlp.traces.acknowledged < result.otlp.traces.sent);
   if (!result.files.chainOk || unacknowledged) process.exitCode = 1;
