@@ -18,8 +18,10 @@ import { VERSION } from './version.js';
 export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<OtelPipelineOptions, 'spanEvents'> {
   /**
    * Export through OpenTelemetry. `true` (the default) builds an SDK pipeline
-   * with OTLP/HTTP exporters (`createOtelPipeline`); `false` exports nothing.
-   * Ignored when `logger` is given.
+   * (`createOtelPipeline`) with the exporters the `OTEL_*` variables ask for
+   * (`createLogExporter` / `createSpanExporter`: OTLP over `http/protobuf` by
+   * default), or uses the service's SDK when one is already registered;
+   * `false` exports nothing. Ignored when `logger` is given.
    */
   otlp?: boolean;
   /**
