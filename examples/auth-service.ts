@@ -1,5 +1,5 @@
 /*
- * A small service that declares an auth and agent catalog and emits it: logins,
+ * A small service that declares an auth catalog and emits it: logins,
  * a lock-out, a logout, and an AI agent generating code and running tests.
  * Run it with `npm run example:auth`. It writes to the console and to
  * `.factline/auth-events.jsonl`; with OTEL_EXPORTER_OTLP_ENDPOINT set it also

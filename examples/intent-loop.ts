@@ -1,6 +1,6 @@
 /*
  * A simulated Intent service going once round the notice→spec→execute→observe
- * loop of the Intent product: signals from several sources, enrichment, a cluster, one
+ * loop (docs/intent.md): signals from several sources, enrichment, a cluster, one
  * dismissal, a promotion, an intent proposed and accepted, a spec with three
  * contracts, assertions that pass and one that fails (`lint_passes`),
  * completions, and a heartbeat. Event times are simulated: about ten minutes
@@ -64,7 +64,7 @@ export async function runIntentLoop(options: LoopOptions = {}): Promise<IntentFa
   intent.emit('spec.spec.approved:1', { spec_id: LOOP.spec, completeness_score: 1, checks_passed: ['contracts_defined', 'fields_complete', 'assertions_valid'], approved_by: '@brien' }, { ...at(90), source: { type: 'user', id: '@brien' } });
 
   // execute and observe: each contract runs its assertions
-  const plan: [string, [string, string, boolean, string][]][] = [
+  const contractRuns: [string, [string, string, boolean, string][]][] = [
     ['CON-091', [
       ['assert-1', 'api_profile_generated', true, 'profile.json (2.4KB)'],
       ['assert-2', 'hot_path_identified', true, 'orders.repository.findOpen: 71% of wall time'],
@@ -80,7 +80,7 @@ export async function runIntentLoop(options: LoopOptions = {}): Promise<IntentFa
       ['assert-2', 'no_error_rate_regression', true, 'error rate 0.02% (baseline 0.03%)'],
     ]],
   ];
-  for (const [contract, assertions] of plan) {
+  for (const [contract, assertions] of contractRuns) {
     const startedAt = (at(15), iso());
     intent.emit('contract.contract.started:1', { contract_id: contract, spec_id: LOOP.spec, trace_id: traceKey, agent: 'claude-code', started_at: startedAt }, { time: new Date(t), source: agent });
     const began = t;

@@ -1,6 +1,14 @@
 /**
  * factline: typed event catalogs emitted as OpenTelemetry log records and
- * span events. Start with `defineCatalog` and `setupFactline`.
+ * span events. Start with `defineCatalog` and `setupFactline` (README, "Use
+ * it in a service").
+ *
+ * The root exports what a service needs: the set-up, the catalog, the
+ * EventID helpers, the types of events and problems, and the lower-level
+ * pieces the README names (`createEmitter`, the sinks, the OTel pipeline and
+ * sink, the chain verifier). Everything else is reached through its own
+ * entry point: `factline/eventid`, `factline/otel`, `factline/intent`,
+ * `factline/queries`. test/exports.test.ts pins every entry point's names.
  */
 export { setupFactline } from './setup.js';
 export type { Factline, FactlineOptions } from './setup.js';
@@ -10,27 +18,15 @@ export type { SignalShutdownOptions } from './signals.js';
 export { defineCatalog, combineCatalogs, CatalogError, lintCatalog } from './catalog/index.js';
 export type { Catalog, CatalogDescription, CatalogEntry, EventDefinition, EventTypeInfo, LintWarning, PiiAction } from './catalog/index.js';
 
-export { createEmitter, resolveValidationMode } from './emitter/index.js';
+export { createEmitter } from './emitter/index.js';
 export type { EmitOptions, Emitter, EmitterOptions, EmitterStats, EventFilter, PayloadOf } from './emitter/index.js';
 
-export {
-  parseEventId,
-  safeParseEventId,
-  formatEventId,
-  isEventId,
-  eventId,
-  matchesPattern,
-  compilePattern,
-  EventIdError,
-  EVENT_ID_PATTERN,
-  EVENT_ID_JSON_SCHEMA,
-} from './eventid/index.js';
+export { parseEventId, safeParseEventId, formatEventId, isEventId, eventId, matchesPattern, EventIdError, EVENT_ID_JSON_SCHEMA } from './eventid/index.js';
 export type { EventId, EventIdString, EventIdErrorCode, EventIdProblem, EventPattern, ValidEventId } from './eventid/index.js';
 
 export type { FactlineEvent, EventSource, EventSourceType, Severity, ValidationIssue, IssueCode } from './envelope/index.js';
-export { severityForAction, formatIssues } from './envelope/index.js';
 
-export { FactlineValidationError, checkJsonSafety } from './validation/index.js';
+export { FactlineValidationError } from './validation/index.js';
 export type { ValidationMode } from './validation/index.js';
 
 export type { RuntimeProblem, RuntimeProblemCode, ProblemHandler } from './problems.js';
@@ -38,13 +34,12 @@ export type { RuntimeProblem, RuntimeProblemCode, ProblemHandler } from './probl
 export type { Sink, SinkContext } from './sinks/sink.js';
 export { createJsonlSink, readEvents } from './sinks/jsonl/index.js';
 export type { JsonlSink, JsonlSinkOptions, FsyncPolicy } from './sinks/jsonl/index.js';
-export { createConsoleSink, formatEventLine } from './sinks/console/index.js';
+export { createConsoleSink } from './sinks/console/index.js';
 export type { ConsoleSinkOptions } from './sinks/console/index.js';
-export { verifyChain, verifyChainFiles, canonicalJson, computeRecordHash } from './chain/index.js';
+export { verifyChain, verifyChainFiles } from './chain/index.js';
 export type { ChainVerifyResult } from './chain/index.js';
 
-export { createOtelPipeline, createOtelSink, idsForTraceKey, createLogExporter, createSpanExporter } from './otel/index.js';
+export { createOtelPipeline, createOtelSink, createLogExporter, createSpanExporter } from './otel/index.js';
 export type { OtelPipeline, OtelPipelineOptions, OtelSinkOptions, SpanEventMode } from './otel/index.js';
 
-export { ATTR, ENVELOPE_SCHEMA_VERSION, INSTRUMENTATION_SCOPE } from './wire.js';
 export { VERSION } from './version.js';

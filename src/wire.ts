@@ -3,8 +3,7 @@
  *
  * These names are part of the public contract: the Collector config, the Loki
  * queries and the Grafana dashboards all depend on them. `test/wire.test.ts`
- * pins every value with a snapshot so a rename cannot leak out unnoticed
- * (the practice of seed 003, `event_type_wire_strings_snapshot`).
+ * pins every value with a snapshot so a rename cannot leak out unnoticed.
  *
  * Loki turns dots into underscores when it stores OTLP attributes as
  * structured metadata: `factline.event.version` is queried as
@@ -32,7 +31,7 @@ export const ATTR = {
   SOURCE_ID: 'factline.source.id',
   /** A domain-level trace key that is not a W3C trace id, e.g. Intent's `TRACE-015`. */
   TRACE_KEY: 'factline.trace_key',
-  /** Instance id of the event that caused this one (seed 004). */
+  /** Instance id of the event that caused this one (docs/event-model.md, "Causation"). */
   CAUSATION_ID: 'factline.causation_id',
   /** OpenTelemetry semantic convention `session.id`. */
   SESSION_ID: 'session.id',

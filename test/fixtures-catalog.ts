@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCatalog } from '../src/catalog/index.js';
 
-/** The auth catalog of seed 000, used across tests. */
+/** A small auth catalog (logins, lockouts), used across tests. */
 export const authCatalog = defineCatalog(
   {
     'auth.user.login:1': {

@@ -3,8 +3,8 @@ import { ATTR, ENVELOPE_SCHEMA_VERSION, INSTRUMENTATION_SCOPE, LOKI_EVENT_NAME_A
 
 /*
  * The wire strings are a public contract (Collector config, LogQL queries,
- * dashboards). This snapshot is written out by hand on purpose, as seed 003
- * does: if it fails, you renamed a wire string. Do not update the snapshot
+ * dashboards). This snapshot is written out by hand on purpose, not
+ * regenerated: if it fails, you renamed a wire string. Do not update the snapshot
  * without a CHANGELOG entry and a new ENVELOPE_SCHEMA_VERSION.
  */
 describe('wire strings', () => {

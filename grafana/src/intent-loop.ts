@@ -1,16 +1,12 @@
 /**
- * The Intent loop dashboard (seed 001): notice → spec → execute → observe,
- * from the Intent catalog's events, with the failing assertions linked to
- * their traces.
+ * The Intent loop dashboard: notice → spec → execute → observe, from the
+ * Intent catalog's events (docs/intent.md), with the failing assertions
+ * linked to their traces. docs/grafana.md says which panel answers which
+ * question.
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import {
-  AUTO,
-  DEMO,
-  DEMO_FIGURES,
   INTENT,
-  INTENT_SPANS,
-  RANGE,
   assertionPassRate,
   assertionPassRateByName,
   clusterSizes,
@@ -21,205 +17,196 @@ import {
   failingAssertions,
   healthFigure,
   payloadFigure,
-  prometheusQuantile,
   promotionsAndDismissals,
   signalsBySource,
   systemErrorsByCode,
   trustScoreBySignal,
-} from '../../src/queries/index.js';
-import { counts, empty, figures, lines as logLinesExpected, traces } from '../../src/queries/expectation.js';
+} from '../../src/intent/index.js';
+import { AUTO, RANGE } from '../../src/queries/index.js';
 import { dashboardLinks } from './links.js';
-import { bars, countsOverTime, figure, lines, logLines, logTable, pie, traceTable } from './panels.js';
-import { DashboardPlan, traceExploreUrl, type BuiltDashboard } from './plan.js';
-import { AGENT, SAMPLES, SERVICE, agentVariable, serviceVariable } from './variables.js';
+import { bars, bigNumbers, countsOverTime, lines, logLines, logTable, passRateBars, pie, traceTable } from './panels.js';
+import { DashboardPlan, type BuiltDashboard } from './dashboard-plan.js';
+import { AGENT, DEMO_SERVICE, SAMPLES, SERVICE, agentVariable, serviceVariable } from './variables.js';
 
 export const INTENT_LOOP_UID = 'factline-intent-loop';
 
 const service = SERVICE;
-const F = DEMO_FIGURES;
-const TRUST = Object.entries(F.trustScores).map(([signal_id, value]) => ({ labels: { signal_id }, value }));
-const DURATIONS = Object.values(F.contractDurations);
-const atService = (value: number) => [{ labels: { service_name: DEMO.service }, value }];
 
 export function intentLoopDashboard(): BuiltDashboard {
   const plan = new DashboardPlan(
     INTENT_LOOP_UID,
-    new dashboard.DashboardBuilder('factline · Intent loop')
-      .description('One Intent loop (seed 001) from its events: signals noticed, intents and specs, contracts executed, assertions observed. Built from src/queries; see docs/grafana.md.')
+    new dashboard.DashboardBuilder('Intent loop')
+      .description('One Intent loop from its events: signals noticed, intents and specs, contracts executed, assertions observed. Built from factline/intent; see docs/grafana.md.')
       .tags(['factline', 'intent'])
-      .time({ from: 'now-1h', to: 'now' })
-      .refresh('1m')
+      .time({ from: 'now-15m', to: 'now' })
+      .refresh('30s')
       .timezone('browser')
       .tooltip(dashboard.DashboardCursorSync.Crosshair)
-      .withVariable(serviceVariable(DEMO.service))
+      .withVariable(serviceVariable(DEMO_SERVICE))
       .withVariable(agentVariable())
       .links(dashboardLinks()),
     SAMPLES,
+    { minInterval: '15s' },
   );
 
   plan.row('Notice: signals');
   plan.panel(countsOverTime(), {
     title: 'Signals created by source',
-    description: 'signal.created events per payload source (cli, mcp, email, slack, agent).',
-    w: 8,
-    h: 8,
-    queries: [{ query: signalsBySource({ service, window: AUTO }), legend: '{{source}}', expected: counts(5, 5), note: 'one signal from each of the five sources' }],
+    description: 'signal.created events per payload source (cli, mcp, email, slack, agent), per window.',
+    width: 8,
+    height: 8,
+    queries: [{ query: signalsBySource({ service, window: AUTO }), legend: '{{source}}' }],
   });
   plan.panel(bars('percentunit', 0, 1), {
     title: 'Trust score by signal',
-    description: 'The trust score signal.enriched gave each signal (the highest in the range).',
-    w: 8,
-    h: 8,
-    queries: [{ query: trustScoreBySignal({ service, window: RANGE }), instant: true, legend: '{{signal_id}}', expected: figures(TRUST), note: 'four signals: 0.61, 0.9, 0.92, 0.84' }],
+    description: 'The trust score signal.enriched gave each signal (the highest in the range), one bar per signal.',
+    width: 8,
+    height: 8,
+    queries: [{ query: trustScoreBySignal({ service, window: RANGE }), instant: true, legend: '{{signal_id}}' }],
   });
   plan.panel(bars(), {
     title: 'Clusters and their size',
-    description: 'Distinct signals clustered into each cluster (signal.clustered).',
-    w: 8,
-    h: 8,
-    queries: [{ query: clusterSizes({ service, window: RANGE }), instant: true, legend: '{{cluster_id}} {{cluster_name}}', expected: figures([{ labels: { cluster_id: 'CL-012' }, value: 4 }]), note: 'CL-012 API Latency Spike: 4 signals' }],
+    description: 'Distinct signals clustered into each cluster (signal.clustered), one bar per cluster, named by its id and name.',
+    width: 8,
+    height: 8,
+    queries: [{ query: clusterSizes({ service, window: RANGE }), instant: true, legend: '{{cluster_id}} {{cluster_name}}' }],
   });
-  plan.panel(figure('percentunit', 1), {
+  plan.panel(bigNumbers('percentunit', 1), {
     title: 'Average trust score',
-    description: 'Mean trust score of the signals enriched in the range.',
-    w: 6,
-    h: 6,
-    queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.SIGNAL_ENRICHED, field: 'trust_score', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}', expected: figures(atService(Object.values(F.trustScores).reduce((a, b) => a + b, 0) / TRUST.length)), note: 'average 0.8175' }],
+    description: 'Mean trust score of the signals enriched in the range, per service.',
+    width: 6,
+    height: 6,
+    queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.SIGNAL_ENRICHED, field: 'trust_score', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}' }],
   });
   plan.panel(pie(), {
     title: 'Promoted vs dismissed',
-    description: 'Signals promoted to an intent and signals dismissed (duplicate, noise, out of scope).',
-    w: 6,
-    h: 6,
-    queries: [{ query: countByEvent({ service, window: RANGE, events: [INTENT.SIGNAL_PROMOTED, INTENT.SIGNAL_DISMISSED] }), instant: true, legend: '{{event_name}}', expected: counts(2, 2), note: '1 promoted, 1 dismissed' }],
+    description: 'Signals promoted to an intent and signals dismissed (duplicate, noise, out of scope): one slice per event.',
+    width: 6,
+    height: 6,
+    queries: [{ query: countByEvent({ service, window: RANGE, events: [INTENT.SIGNAL_PROMOTED, INTENT.SIGNAL_DISMISSED] }), instant: true, legend: '{{event_name}}' }],
   });
   plan.panel(logLines(), {
     title: 'Promotion and dismissal reasons',
     description: 'One line per promotion or dismissal: event, signal, reason.',
-    w: 12,
-    h: 6,
-    queries: [{ query: promotionsAndDismissals({ service }), expected: logLinesExpected(2), note: 'SIG-042 promoted (4 correlated signals), SIG-043 dismissed (duplicate of SIG-042)' }],
+    width: 12,
+    height: 6,
+    queries: [{ query: promotionsAndDismissals({ service }) }],
   });
 
   plan.row('Spec: intents and specs');
-  plan.panel(figure(), {
+  plan.panel(bigNumbers(), {
     title: 'Intents proposed and accepted',
-    description: 'intent.proposed and intent.accepted in the range.',
-    w: 6,
-    h: 5,
-    queries: [{ query: countByEvent({ service, window: RANGE, events: [INTENT.INTENT_PROPOSED, INTENT.INTENT_ACCEPTED] }), instant: true, legend: '{{event_name}}', expected: counts(2, 2), note: 'INT-015 proposed and accepted' }],
+    description: 'intent.proposed and intent.accepted in the range, one number per event.',
+    width: 6,
+    height: 5,
+    queries: [{ query: countByEvent({ service, window: RANGE, events: [INTENT.INTENT_PROPOSED, INTENT.INTENT_ACCEPTED] }), instant: true, legend: '{{event_name}}' }],
   });
-  plan.panel(figure('percentunit', 0), {
+  plan.panel(bigNumbers('percentunit', 0), {
     title: 'Acceptance confidence',
-    description: 'Mean confidence of the acceptances in the range.',
-    w: 6,
-    h: 5,
-    queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.INTENT_ACCEPTED, field: 'confidence', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}', expected: figures(atService(F.acceptanceConfidence)), note: '0.92' }],
+    description: 'Mean confidence of the acceptances in the range, per service.',
+    width: 6,
+    height: 5,
+    queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.INTENT_ACCEPTED, field: 'confidence', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}' }],
   });
-  plan.panel(figure(), {
+  plan.panel(bigNumbers(), {
     title: 'Specs created and approved',
-    description: 'spec.created and spec.approved in the range.',
-    w: 6,
-    h: 5,
-    queries: [{ query: countByEvent({ service, window: RANGE, events: [INTENT.SPEC_CREATED, INTENT.SPEC_APPROVED] }), instant: true, legend: '{{event_name}}', expected: counts(2, 2), note: 'SPEC-042 created and approved' }],
+    description: 'spec.created and spec.approved in the range, one number per event.',
+    width: 6,
+    height: 5,
+    queries: [{ query: countByEvent({ service, window: RANGE, events: [INTENT.SPEC_CREATED, INTENT.SPEC_APPROVED] }), instant: true, legend: '{{event_name}}' }],
   });
-  plan.panel(figure('percentunit', 0), {
+  plan.panel(bigNumbers('percentunit', 0), {
     title: 'Spec completeness',
-    description: 'Mean completeness score of the specs approved in the range.',
-    w: 6,
-    h: 5,
-    queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.SPEC_APPROVED, field: 'completeness_score', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}', expected: figures(atService(F.completeness)), note: '1 (100 %)' }],
+    description: 'Mean completeness score of the specs approved in the range, per service.',
+    width: 6,
+    height: 5,
+    queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.SPEC_APPROVED, field: 'completeness_score', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}' }],
   });
 
   plan.row('Execute: contracts');
   plan.panel(countsOverTime(), {
     title: 'Contracts started and completed',
-    description: 'contract.started and contract.completed emitted by the agents the Agent variable matches (factline_source_model).',
-    w: 10,
-    h: 8,
-    queries: [{ query: countByEvent({ service, window: AUTO, agent: AGENT, events: [INTENT.CONTRACT_STARTED, INTENT.CONTRACT_COMPLETED] }), legend: '{{event_name}}', expected: counts(2, 6), note: '3 started, 3 completed' }],
+    description: 'contract.started and contract.completed emitted by the agents the Agent variable matches (factline_source_model), per window.',
+    width: 10,
+    height: 8,
+    queries: [{ query: countByEvent({ service, window: AUTO, agent: AGENT, events: [INTENT.CONTRACT_STARTED, INTENT.CONTRACT_COMPLETED] }), legend: '{{event_name}}' }],
   });
-  plan.panel(figure('s', 2), {
+  plan.panel(bigNumbers('s', 2), {
     title: 'Contract duration p50 / p95',
     description: 'Quantiles of contract.completed duration (seconds) over the range: quantile_over_time(…, | json | unwrap duration [$__range]).',
-    w: 7,
-    h: 8,
+    width: 7,
+    height: 8,
     queries: [
-      { query: contractDurationQuantile({ service, window: RANGE, quantile: 0.5, agent: AGENT }), instant: true, legend: 'p50', expected: figures(atService(prometheusQuantile(0.5, DURATIONS))), note: 'p50 2.814 s' },
-      { query: contractDurationQuantile({ service, window: RANGE, quantile: 0.95, agent: AGENT }), instant: true, legend: 'p95', expected: figures(atService(prometheusQuantile(0.95, DURATIONS))), note: 'p95 2.814 s' },
+      { query: contractDurationQuantile({ service, window: RANGE, quantile: 0.5, agent: AGENT }), instant: true, legend: 'p50', displayName: 'p50' },
+      { query: contractDurationQuantile({ service, window: RANGE, quantile: 0.95, agent: AGENT }), instant: true, legend: 'p95', displayName: 'p95' },
     ],
   });
   plan.panel(bars(), {
     title: 'Contracts by executing agent',
-    description: "contract.started per the payload's agent (the executor's name, e.g. claude-code).",
-    w: 7,
-    h: 8,
-    queries: [{ query: contractsByAgent({ service, window: RANGE }), instant: true, legend: '{{agent}}', expected: counts(1, 3), note: 'claude-code: 3' }],
+    description: "contract.started per the payload's agent (the executor's name, e.g. claude-code), one bar per agent.",
+    width: 7,
+    height: 8,
+    queries: [{ query: contractsByAgent({ service, window: RANGE }), instant: true, legend: '{{agent}}' }],
   });
 
   plan.row('Observe: assertions');
   plan.panel(lines('percentunit', 0, 1), {
     title: 'Assertion pass rate over time',
     description: 'contract.assertion.passed / (passed + failed) per window.',
-    w: 12,
-    h: 8,
-    queries: [{ query: assertionPassRate({ service, window: AUTO }), legend: 'pass rate', expected: figures([{ labels: {}, value: 0.875 }]), note: '7 of 8 passed' }],
+    width: 12,
+    height: 8,
+    queries: [{ query: assertionPassRate({ service, window: AUTO }), legend: 'pass rate' }],
   });
-  plan.panel(bars('percentunit', 0, 1), {
+  plan.panel(passRateBars(), {
     title: 'Pass rate per assertion',
-    description: 'Share of passes per assertion_name over the range; an assertion that never passed shows 0.',
-    w: 12,
-    h: 8,
-    queries: [{ query: assertionPassRateByName({ service, window: RANGE }), instant: true, legend: '{{assertion_name}}', expected: { kind: 'vector', series: 8, perRun: false, samples: [{ labels: { assertion_name: DEMO.failingAssertion }, value: 0 }] }, note: 'lint_passes 0, seven others 1' }],
+    description: 'Share of passes per assertion_name over the range, one bar per assertion: red below 100 %, so an assertion that never passed shows red at 0 %.',
+    width: 12,
+    height: 8,
+    queries: [{ query: assertionPassRateByName({ service, window: RANGE }), instant: true, legend: '{{assertion_name}}' }],
   });
-  plan.panel(
-    logTable(['contract_id', 'assertion_id', 'assertion_name', 'error', 'trace_id']).overrideByName('trace_id', [
-      { id: 'links', value: [{ title: 'Open the trace in Tempo', url: traceExploreUrl() }] },
-    ]),
-    {
-      title: 'Failing assertions',
-      description: 'Every contract.assertion.failed: contract, assertion, error. Click the trace_id to open the loop\'s trace in Tempo (the contract span is red).',
-      w: 14,
-      h: 8,
-      queries: [{ query: failingAssertions({ service }), expected: logLinesExpected(1, { assertion_name: DEMO.failingAssertion, contract_id: DEMO.failingContract }), note: 'one row: CON-092, lint_passes, "eslint: 3 errors in src/api/handler.ts"' }],
-    },
-  );
+  plan.panel(logTable(['contract_id', 'assertion_id', 'assertion_name', 'error', 'trace_id']), {
+    title: 'Failing assertions',
+    description: "Every contract.assertion.failed: contract, assertion, error. Click the trace_id and choose \"Open trace in Tempo\" to open the loop's trace (the contract span is red).",
+    width: 14,
+    height: 8,
+    queries: [{ query: failingAssertions({ service }) }],
+  });
   plan.panel(traceTable(), {
     title: 'Spans with a failed assertion (Tempo)',
     description: 'TraceQL: contract spans holding a contract.assertion.failed span event. Click a trace to open it.',
-    w: 10,
-    h: 8,
-    queries: [{ query: failingAssertionSpans({ service }), expected: traces(1, 1, [INTENT_SPANS.CONTRACT]), note: 'one trace, the CON-092 contract span' }],
+    width: 10,
+    height: 8,
+    queries: [{ query: failingAssertionSpans({ service }) }],
   });
 
   plan.row('System');
-  plan.panel(figure(), {
+  plan.panel(bigNumbers(), {
     title: 'Active servers',
-    description: 'servers_active of the last system.health heartbeat.',
-    w: 6,
-    h: 5,
-    queries: [{ query: healthFigure({ service, window: RANGE, figure: 'servers_active' }), instant: true, legend: '{{service_name}}', expected: figures(atService(F.heartbeat.servers_active)), note: '3' }],
+    description: 'servers_active of the last system.health heartbeat, per service.',
+    width: 6,
+    height: 5,
+    queries: [{ query: healthFigure({ service, window: RANGE, figure: 'servers_active' }), instant: true, legend: '{{service_name}}' }],
   });
-  plan.panel(figure(), {
+  plan.panel(bigNumbers(), {
     title: 'Events processed',
-    description: 'event_count of the last system.health heartbeat: events emitted since the process started.',
-    w: 6,
-    h: 5,
-    queries: [{ query: healthFigure({ service, window: RANGE, figure: 'event_count' }), instant: true, legend: '{{service_name}}', expected: figures(atService(F.heartbeat.event_count)), note: '33' }],
+    description: 'event_count of the last system.health heartbeat, per service: events emitted since the process started.',
+    width: 6,
+    height: 5,
+    queries: [{ query: healthFigure({ service, window: RANGE, figure: 'event_count' }), instant: true, legend: '{{service_name}}' }],
   });
-  plan.panel(figure('percent', 1), {
+  plan.panel(bigNumbers('percent', 1), {
     title: 'Memory use',
-    description: 'memory_usage_percent of the last system.health heartbeat.',
-    w: 6,
-    h: 5,
-    queries: [{ query: healthFigure({ service, window: RANGE, figure: 'memory_usage_percent' }), instant: true, legend: '{{service_name}}', expected: { kind: 'vector-between', series: 1, above: 0, atMost: 100 }, note: 'in (0, 100] %' }],
+    description: 'memory_usage_percent of the last system.health heartbeat, per service.',
+    width: 6,
+    height: 5,
+    queries: [{ query: healthFigure({ service, window: RANGE, figure: 'memory_usage_percent' }), instant: true, legend: '{{service_name}}' }],
   });
   plan.panel(countsOverTime(), {
     title: 'system.error by error_code',
     description: 'system.error events per error_code per window (factline reports its own problems this way, docs/errors.md).',
-    w: 6,
-    h: 5,
-    queries: [{ query: systemErrorsByCode({ service, window: AUTO }), legend: '{{error_code}}', expected: empty, note: 'none: the demo raises no system.error' }],
+    width: 6,
+    height: 5,
+    queries: [{ query: systemErrorsByCode({ service, window: AUTO }), legend: '{{error_code}}' }],
   });
 
   return plan.build();

@@ -8,7 +8,8 @@
  * may also type a regex of their own (docs/grafana.md).
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DEMO, FAILURES_PATTERN, grafanaVariable, patternRegex } from '../../src/queries/index.js';
+import { FAILURES_PATTERN, grafanaVariable, patternRegex } from '../../src/queries/index.js';
+import { DEMO_SAMPLE } from './library-examples.js';
 import { LOKI_DATASOURCE } from './datasources.js';
 
 /** `${service}`: a query variable over the `service_name` label; "All" is `.+`. */
@@ -48,7 +49,7 @@ export function agentVariable(): dashboard.TextBoxVariableBuilder {
     .current({ text: ANY_AGENT, value: ANY_AGENT });
 }
 
-/** The `%` patterns offered in the pattern variable: the seed's and one per Intent family. */
+/** The `%` patterns offered in the pattern variable: every failure first, then one per Intent family and a few more. */
 export const PATTERN_CHOICES = [
   FAILURES_PATTERN,
   '%',
@@ -86,9 +87,12 @@ export function patternVariable(): dashboard.CustomVariableBuilder {
     .allowCustomValue(true);
 }
 
+/** The service the Intent loop dashboard opens on: the demo loop's (`npm run demo`). */
+export const DEMO_SERVICE = DEMO_SAMPLE.service;
+
 /** Sample values for checks and end-to-end runs: the defaults, with the demo's service. */
 export const SAMPLES = {
-  [SERVICE.name]: DEMO.service,
+  [SERVICE.name]: DEMO_SERVICE,
   [AGENT.name]: ANY_AGENT,
   [PATTERN.name]: patternRegex(FAILURES_PATTERN),
 } as const;

@@ -9,17 +9,18 @@ export interface LintWarning {
 }
 
 /*
- * Seed 004, "One topic per kind of domain fact": a `*_updated` topic whose
+ * One topic per kind of fact (docs/event-model.md): a `*_updated` topic whose
  * payload has a `field`-like discriminator is several facts behind one name.
  */
 const GENERIC_CHANGE = /(^|_)(updated|changed|modified|set|patched|edited)$/;
 const DISCRIMINATORS = new Set(['field', 'field_name', 'property', 'attribute', 'attr', 'key', 'column', 'change_type', 'kind', 'what', 'path']);
 
 /*
- * Seed 002, "Entity State vs. Entity Action": state changes are past tense
- * (created, shipped). These are base-form verbs that name a state change; an
- * action that is, or ends in, one of them reads as a command, not a fact.
- * `login`/`logout` are deliberately absent: the spec itself uses `auth.user.login:1`.
+ * An event is a fact, so its action is past tense (created, shipped;
+ * docs/eventid.md, "Naming"). These are base-form verbs that name a state
+ * change; an action that is, or ends in, one of them reads as a command.
+ * `login`/`logout` are deliberately absent: `auth.user.login:1` is the
+ * canonical example EventID and reads as an event, not a command.
  */
 const BASE_VERBS: Record<string, string> = {
   create: 'created', update: 'updated', delete: 'deleted', remove: 'removed', add: 'added',
@@ -46,7 +47,7 @@ export function lintCatalog(types: readonly EventTypeInfo[]): LintWarning[] {
         out.push({
           code: 'discriminator_topic',
           event_id: t.id,
-          message: `"${t.id}" looks like several facts behind one topic: its payload has a "${disc[0]}" discriminator (seed 004: one topic per kind of domain fact)`,
+          message: `"${t.id}" looks like several facts behind one topic: its payload has a "${disc[0]}" discriminator (one topic per kind of fact: docs/event-model.md)`,
           suggestion: `name each fact for what happened, e.g. ${t.domain}.${t.entity}.title_revised:1, ${t.domain}.${t.entity}.deadline_extended:1`,
         });
       }
@@ -58,7 +59,7 @@ export function lintCatalog(types: readonly EventTypeInfo[]): LintWarning[] {
       out.push({
         code: 'not_past_tense',
         event_id: t.id,
-        message: `"${t.id}": the action "${t.action}" reads as a command; state changes are named in the past tense (EventID spec, "Entity State vs. Entity Action")`,
+        message: `"${t.id}": the action "${t.action}" reads as a command; state changes are named in the past tense (docs/eventid.md, "Naming")`,
         suggestion: `${t.domain}.${t.entity}.${suggested}:${t.version}`,
       });
     }

@@ -1,8 +1,8 @@
 /**
  * The hash chain of `events.jsonl`: every record carries `seq`, `prev_hash`
  * and `hash = sha256hex(canonicalJson(record without hash))`, so an edited,
- * deleted, repeated or reordered line is found by {@link verifyChain}.
- * (Seed 003's ledger keeps `prev_event_hash`/`event_hash` the same way.)
+ * deleted, repeated or reordered line is found by {@link verifyChain}
+ * (docs/event-model.md, "Envelope").
  */
 export { canonicalJson } from './canonical.js';
 export { CHAIN_FIELD, GENESIS_HASH, computeRecordHash } from './record.js';

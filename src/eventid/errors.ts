@@ -1,5 +1,5 @@
 /**
- * EventID validation problems as data (STYLE.md practice 4): a union of stable
+ * EventID validation problems as data (docs/errors.md): a union of stable
  * `code`s, plus one Error class that carries the same data for callers that
  * prefer to throw.
  */
@@ -43,7 +43,7 @@ export type EventIdErrorCode =
 
 /**
  * All error codes, in the order the scanner can meet them. A snapshot test pins
- * this list (STYLE.md practice 8).
+ * this list, so a code is never renamed by accident.
  *
  * @example
  * EVENT_ID_ERROR_CODES.includes('uppercase'); // true
@@ -74,7 +74,7 @@ export const EVENT_ID_ERROR_CODES = [
  *   code: 'uppercase',
  *   position: 0,
  *   input: 'Auth.user.login:1',
- *   message: `Invalid EventID "Auth.user.login:1": uppercase letter 'A' at position 0; identifiers are lowercase (EventID spec rule 1)`,
+ *   message: `Invalid EventID "Auth.user.login:1": uppercase letter 'A' at position 0; identifiers are lowercase (docs/eventid.md, rule 1)`,
  * };
  */
 export interface EventIdProblem {

@@ -1,11 +1,10 @@
 /**
  * The EventID model: the four components of `domain.entity.action:version`
- * (EventID spec v1.0, "EventID Format").
+ * (docs/eventid.md).
  */
 
 /**
- * A parsed EventID. Field names follow the spec's reference TypeScript
- * `interface EventId`; the fields are `readonly` because a parsed id is a value.
+ * A parsed EventID: its four parts by name; the fields are `readonly` because a parsed id is a value.
  *
  * @example
  * const id: EventId = { domain: 'auth', entity: 'user', action: 'login', version: 1 };
@@ -40,11 +39,11 @@ export type EventIdPart = EventIdIdentifierPart | 'version';
 /**
  * The largest version factline accepts: 2^31 - 1 = 2147483647.
  *
- * The grammar's `positive_integer` has no upper bound, but the spec's reference
- * implementations store the version in a Rust `u32` and in a PostgreSQL
- * `INTEGER` column (`split_part(...)::INTEGER`, a 32-bit signed integer). The
- * smaller of the two is the largest version every reference system can hold,
- * so factline rejects larger ones with code `version_too_large`.
+ * The grammar's `positive_integer` has no upper bound, but a version is commonly
+ * stored as a 32-bit integer: a Rust `u32`, a PostgreSQL `INTEGER` column (a
+ * 32-bit signed integer). The smaller of the two is the largest version all of
+ * them hold, so factline rejects larger ones with code `version_too_large`
+ * (docs/eventid.md, "The version bound").
  *
  * @example
  * MAX_EVENT_ID_VERSION; // 2147483647

@@ -8,9 +8,9 @@ import { describeTypedValue, describeValue, toProblem, type EventIdIssue } from 
 
 /**
  * Formats an EventId as `domain.entity.action:version`, checking each part
- * first, so the result always parses back to an equal EventId. (The spec's
- * reference `formatEventId` does not check, so `{ domain: 'a.b', ... }` would
- * format to an id with four parts.)
+ * first, so the result always parses back to an equal EventId. (A formatter
+ * that does not check would turn `{ domain: 'a.b', ... }` into an id with
+ * four parts.)
  *
  * Positions in the error are indices into the formatted string, so the same
  * message style serves parsing and formatting.

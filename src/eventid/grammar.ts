@@ -1,6 +1,6 @@
 /**
- * The EventID grammar of EventID spec v1.0 ("Formal Grammar"), as a hand-written
- * scanner that reports the first offending character, and as the spec's regex.
+ * The EventID grammar of docs/eventid.md, as a hand-written scanner that
+ * reports the first offending character, and as one regular expression.
  *
  * ```ebnf
  * event_id         = domain , "." , entity , "." , action , ":" , version ;
@@ -15,8 +15,7 @@
  * nonzero_digit    = "1" | "2" | ... | "9" ;
  * ```
  *
- * The spec says "All parsers and validators must implement this grammar
- * exactly." The scanner accepts exactly the strings {@link EVENT_ID_PATTERN}
+ * Parsers must accept exactly this language (docs/eventid.md). The scanner accepts exactly the strings {@link EVENT_ID_PATTERN}
  * accepts, minus versions above `MAX_EVENT_ID_VERSION` (see event-id.ts); a
  * property test holds the two to that.
  */
@@ -24,7 +23,7 @@ import { MAX_EVENT_ID_VERSION, type EventId, type EventIdIdentifierPart } from '
 import type { EventIdIssue } from './messages.js';
 
 /**
- * The spec's regular expression, verbatim ("Regular Expression"). It has no
+ * The grammar's regular expression (docs/eventid.md). It has no
  * `g` or `y` flag, so `test` keeps no state between calls. Note that it does not
  * bound the version; `parseEventId` does.
  *

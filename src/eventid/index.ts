@@ -1,5 +1,5 @@
 /**
- * factline/eventid: the EventID of EventID spec v1.0,
+ * factline/eventid: the EventID of docs/eventid.md,
  * `domain.entity.action:version`, parsed, formatted, matched and checked at
  * compile time.
  */

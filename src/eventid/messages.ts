@@ -1,6 +1,7 @@
 /**
  * Turns a located issue into an {@link EventIdProblem} with a message that
- * names the input, the offending character, its position and the spec rule.
+ * names the input, the offending character, its position and the rule of
+ * docs/eventid.md it breaks.
  */
 import type { EventIdErrorCode, EventIdProblem } from './errors.js';
 import { MAX_EVENT_ID_VERSION, type EventIdPart } from './event-id.js';
@@ -23,7 +24,7 @@ const MAX_QUOTED_LENGTH = 80;
  *
  * @example
  * toProblem({ code: 'uppercase', position: 0, part: 'domain' }, 'Auth.user.login:1').message;
- * // `Invalid EventID "Auth.user.login:1": uppercase letter 'A' at position 0; identifiers are lowercase (EventID spec rule 1)`
+ * // `Invalid EventID "Auth.user.login:1": uppercase letter 'A' at position 0; identifiers are lowercase (docs/eventid.md, rule 1)`
  */
 export function toProblem(issue: EventIdIssue, input: string): EventIdProblem {
   return {
@@ -56,33 +57,33 @@ function explain({ code, position, part }: EventIdIssue, input: string): string 
   const name = part ?? 'EventID';
   switch (code) {
     case 'empty':
-      return 'the input is empty; an EventID has the form domain.entity.action:version, e.g. auth.user.login:1 (EventID spec rule 6)';
+      return 'the input is empty; an EventID has the form domain.entity.action:version, e.g. auth.user.login:1 (docs/eventid.md, rule 6)';
     case 'uppercase':
-      return `uppercase letter ${ch} ${at}; identifiers are lowercase (EventID spec rule 1)`;
+      return `uppercase letter ${ch} ${at}; identifiers are lowercase (docs/eventid.md, rule 1)`;
     case 'starts_with_digit':
-      return `the ${name} starts with digit ${ch} ${at}; identifiers start with a lowercase letter a-z (EventID spec rule 2)`;
+      return `the ${name} starts with digit ${ch} ${at}; identifiers start with a lowercase letter a-z (docs/eventid.md, rule 2)`;
     case 'starts_with_underscore':
-      return `the ${name} starts with underscore ${at}; identifiers start with a lowercase letter and may use _ only after it (EventID spec rules 2 and 5)`;
+      return `the ${name} starts with underscore ${at}; identifiers start with a lowercase letter and may use _ only after it (docs/eventid.md, rules 2 and 5)`;
     case 'invalid_character':
-      return `character ${ch} ${at} is not allowed in the ${name}; identifiers use only a-z, 0-9 and _ (EventID spec, character set)`;
+      return `character ${ch} ${at} is not allowed in the ${name}; identifiers use only a-z, 0-9 and _ (docs/eventid.md, character set)`;
     case 'missing_part':
-      return `the ${name} is missing ${at} (found ${ch}); an EventID has exactly three dot-separated identifiers domain.entity.action before ':' (EventID spec rule 6)`;
+      return `the ${name} is missing ${at} (found ${ch}); an EventID has exactly three dot-separated identifiers domain.entity.action before ':' (docs/eventid.md, rule 6)`;
     case 'too_many_parts':
-      return `unexpected fourth part ${at}; an EventID has exactly three dot-separated identifiers domain.entity.action (EventID spec, formal grammar)`;
+      return `unexpected fourth part ${at}; an EventID has exactly three dot-separated identifiers domain.entity.action (docs/eventid.md, grammar)`;
     case 'empty_part':
-      return `the ${name} is empty ${at}; all four components are required (EventID spec rule 6)`;
+      return `the ${name} is empty ${at}; all four components are required (docs/eventid.md, rule 6)`;
     case 'missing_version':
-      return `the version is missing ${at}; expected ':' followed by a positive integer, e.g. :1 (EventID spec rule 6)`;
+      return `the version is missing ${at}; expected ':' followed by a positive integer, e.g. :1 (docs/eventid.md, rule 6)`;
     case 'version_zero':
-      return `version 0 ${at}; versions start at 1 (EventID spec rule 3)`;
+      return `version 0 ${at}; versions start at 1 (docs/eventid.md, rule 3)`;
     case 'version_leading_zero':
-      return `leading zero ${at} in the version; write 1, not 01 (EventID spec rule 4)`;
+      return `leading zero ${at} in the version; write 1, not 01 (docs/eventid.md, rule 4)`;
     case 'version_negative':
-      return `sign '-' ${at}; the version is a positive integer (EventID spec rule 3)`;
+      return `sign '-' ${at}; the version is a positive integer (docs/eventid.md, rule 3)`;
     case 'version_not_integer':
-      return `character ${ch} ${at} is not a digit; the version is a positive integer written with 0-9 only (EventID spec, formal grammar: positive_integer)`;
+      return `character ${ch} ${at} is not a digit; the version is a positive integer written with 0-9 only (docs/eventid.md, grammar: positive_integer)`;
     case 'version_too_large':
-      return `version ${shorten(input.slice(position))} ${at} exceeds ${MAX_EVENT_ID_VERSION}; the grammar sets no bound, but the spec's reference implementations store the version in a 32-bit integer (PostgreSQL INTEGER), so factline caps it there`;
+      return `version ${shorten(input.slice(position))} ${at} exceeds ${MAX_EVENT_ID_VERSION}; the grammar sets no bound, but factline caps the version at a 32-bit signed integer, what common storage types hold (docs/eventid.md, the version bound)`;
     case 'not_a_string':
       return `the ${name} ${at} is not a string`;
   }

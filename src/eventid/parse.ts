@@ -13,12 +13,12 @@ export type SafeParseEventIdResult =
   | { readonly ok: false; readonly error: EventIdProblem };
 
 /**
- * Parses an EventID per the grammar of EventID spec v1.0, or throws.
+ * Parses an EventID per the grammar of docs/eventid.md, or throws.
  *
  * Versions above 2147483647 (2^31 - 1) are rejected with code
- * `version_too_large`: the grammar allows any number of digits, but the spec's
- * reference Rust (`u32`) and PostgreSQL (`INTEGER`) code cannot hold more than
- * 32-bit signed values, so neither could store such an event.
+ * `version_too_large`: the grammar allows any number of digits, but a 32-bit
+ * signed integer (PostgreSQL `INTEGER`; a Rust `u32` holds more) is what common
+ * storage types hold, so a larger version could not be stored everywhere.
  *
  * @throws {EventIdError} with a stable `code` and the 0-based `position` of the
  *   first offending character.
@@ -36,7 +36,7 @@ export function parseEventId(input: string): EventId {
 
 /**
  * Parses an EventID without throwing; problems come back as data
- * (STYLE.md practice 4). Accepts any value, so it can check untrusted input.
+ * (docs/errors.md). Accepts any value, so it can check untrusted input.
  *
  * @example
  * safeParseEventId('auth.user.login:01');

@@ -1,18 +1,19 @@
 /**
- * `%` patterns over EventIDs, as in the spec's `matches_pattern` /
- * `matchesPattern` ("Reference Implementations"): `auth.%`, `%.failed:%`.
+ * `%` patterns over EventIDs (docs/eventid.md, "Patterns"): `auth.%`,
+ * `%.failed:%`.
  *
  * `%` matches any run of characters, including none. Every other character is
  * literal, including `*`, `?`, `.`, `_` and all other RegExp syntax.
  *
- * Two departures from the references, both deliberate:
- * - The reference TypeScript escapes `.+?^${}()|[]\` but not `*`, so in
- *   `auth.user*.login:1` the `*` becomes a RegExp quantifier and matches
- *   `auth.userrrr.login:1`. Here `*` is a literal star. (The Rust reference
- *   uses `regex::escape`, which escapes everything; this module agrees with it.)
+ * Two choices where other implementations differ, both deliberate:
+ * - A matcher that escapes `.+?^${}()|[]\` but not `*` (as one published one
+ *   does) turns
+ *   the `*` of `auth.user*.login:1` into a RegExp quantifier that matches
+ *   `auth.userrrr.login:1`. Here `*` is a literal star, as with Rust's
+ *   `regex::escape`, which escapes everything.
  * - Unlike SQL `LIKE`, which the `%` suggests, `_` is NOT a one-character
  *   wildcard: EventIDs are full of underscores (`account.billing_payment...`),
- *   and both references treat `_` literally. Write `%` for "anything".
+ *   and `_` stays literal. Write `%` for "anything".
  */
 import { BoundedCache } from './bounded-cache.js';
 import type { EventId } from './event-id.js';
@@ -36,7 +37,7 @@ export const PATTERN_CACHE_SIZE = 256;
 const WILDCARD = '%';
 
 // Every character with a meaning in a RegExp (ES2022 `SyntaxCharacter`, plus
-// '/'). Escaping all of them is what `*` was missing in the reference.
+// '/'). Escaping all of them keeps `*` literal too.
 const REGEXP_SYNTAX = /[\\^$.*+?()[\]{}|/]/g;
 
 /**

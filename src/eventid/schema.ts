@@ -1,14 +1,14 @@
 /**
- * The EventID JSON Schema of EventID spec v1.0 ("Machine-Readable
- * Specification", `eventid-schema.json`), verbatim: same `$id`, same
- * `definitions`, same order. A test pins it against the seed's text.
+ * The published EventID JSON Schema (`eventid-schema.json`), verbatim: same
+ * `$id`, same `definitions`, same order, so that a validator that knows the
+ * `$id` knows this schema. A test pins the text (docs/eventid.md, "JSON Schema").
  *
  * Where the schema and the grammar (and factline) disagree:
  * - Version bound. Neither the grammar's `positive_integer` nor the schema
  *   (string `pattern` `[1-9][0-9]*`, object `version: integer, minimum 1`)
  *   has an upper bound. factline rejects versions above 2147483647
- *   (`version_too_large`), the 32-bit limit of the spec's reference Rust `u32`
- *   / PostgreSQL `INTEGER` code. So `a.b.c:2147483648` and
+ *   (`version_too_large`), the 32-bit limit of docs/eventid.md, "The version
+ *   bound". So `a.b.c:2147483648` and
  *   `{ ..., version: 2147483648 }` pass this schema but not `parseEventId` /
  *   `formatEventId`.
  * - The object form. The grammar only defines the string. In the object form,
@@ -18,11 +18,11 @@
  *   `formatEventId` agrees with the schema there.)
  * - Extra properties. The object form has `additionalProperties: false`;
  *   `formatEventId` reads the four fields and ignores the rest, as TypeScript's
- *   structural typing (and the spec's reference `formatEventId`) would.
+ *   structural typing would.
  * - `definitions` vs `$defs`. The schema declares draft 2020-12, whose keyword
  *   is `$defs`; `definitions` is a draft-07 name. The `$ref`s are plain JSON
  *   pointers (`#/definitions/...`), so they still resolve in 2020-12
- *   validators; we keep the seed's spelling so the `$id` names the same document.
+ *   validators; we keep the published spelling so the `$id` names the same document.
  * - `minLength: 1` on `identifier` is implied by its pattern; harmless.
  * - `oneOf` behaves as `anyOf` here: nothing is both a string and an object.
  * - Regex dialect. JSON Schema patterns are ECMA-262, where `$` is the end of
@@ -32,7 +32,7 @@
  */
 
 /**
- * The seed's JSON Schema for an EventID string or object.
+ * The JSON Schema for an EventID string or object.
  *
  * @example
  * EVENT_ID_JSON_SCHEMA.definitions.eventIdString.pattern;

@@ -1,6 +1,6 @@
 /**
  * The EventID grammar at the type level, so that a literal id is checked by
- * `tsc` (STYLE.md practice 9). It mirrors the scanner in grammar.ts character
+ * `tsc`, so that a wrong literal does not compile. It mirrors the scanner in grammar.ts character
  * by character and reports the same error codes.
  *
  * Recursion: the scanner is tail-recursive (each step's result is the next
@@ -94,22 +94,22 @@ type DigitLess<A extends string, B extends string> = '0123456789' extends `${str
  */
 export type EventIdCheck<S extends string> = S extends '' ? 'empty' : ScanIds<S, 0, true>;
 
-/** Why each code fails, in the words of the spec's rules. */
+/** Why each code fails, in the words of the rules of docs/eventid.md. */
 interface TypeLevelReasons {
   not_a_string: 'not a string';
-  empty: 'the input is empty (EventID spec rule 6)';
-  uppercase: 'identifiers are lowercase (EventID spec rule 1)';
-  starts_with_digit: 'identifiers start with a lowercase letter, not a digit (EventID spec rule 2)';
-  starts_with_underscore: 'identifiers start with a lowercase letter, not _ (EventID spec rules 2 and 5)';
-  invalid_character: 'identifiers use only a-z, 0-9 and _ (EventID spec, character set)';
-  missing_part: 'an EventID has three identifiers domain.entity.action before the version (EventID spec rule 6)';
-  too_many_parts: 'an EventID has exactly three dot-separated identifiers (EventID spec, formal grammar)';
-  empty_part: 'no part may be empty (EventID spec rule 6)';
-  missing_version: 'the version is missing; add :1 (EventID spec rule 6)';
-  version_zero: 'versions start at 1 (EventID spec rule 3)';
-  version_leading_zero: 'no leading zeros in the version (EventID spec rule 4)';
-  version_negative: 'the version is a positive integer (EventID spec rule 3)';
-  version_not_integer: 'the version is a positive integer of digits 0-9 (EventID spec, formal grammar)';
+  empty: 'the input is empty (docs/eventid.md, rule 6)';
+  uppercase: 'identifiers are lowercase (docs/eventid.md, rule 1)';
+  starts_with_digit: 'identifiers start with a lowercase letter, not a digit (docs/eventid.md, rule 2)';
+  starts_with_underscore: 'identifiers start with a lowercase letter, not _ (docs/eventid.md, rules 2 and 5)';
+  invalid_character: 'identifiers use only a-z, 0-9 and _ (docs/eventid.md, character set)';
+  missing_part: 'an EventID has three identifiers domain.entity.action before the version (docs/eventid.md, rule 6)';
+  too_many_parts: 'an EventID has exactly three dot-separated identifiers (docs/eventid.md, grammar)';
+  empty_part: 'no part may be empty (docs/eventid.md, rule 6)';
+  missing_version: 'the version is missing; add :1 (docs/eventid.md, rule 6)';
+  version_zero: 'versions start at 1 (docs/eventid.md, rule 3)';
+  version_leading_zero: 'no leading zeros in the version (docs/eventid.md, rule 4)';
+  version_negative: 'the version is a positive integer (docs/eventid.md, rule 3)';
+  version_not_integer: 'the version is a positive integer of digits 0-9 (docs/eventid.md, grammar)';
   version_too_large: 'the version exceeds 2147483647, the 32-bit limit of the reference implementations';
 }
 

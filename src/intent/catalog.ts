@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineCatalog } from '../catalog/define.js';
-import { ClusterId, ContractId, Count, IntentId, Seconds, SignalId, SpecId, Text, Timestamp, TraceKey, Unit } from './ids.js';
+import { ClusterId, ContractId, Count, IntentId, NonEmptyText, Seconds, SignalId, SpecId, Timestamp, TraceKey, Unit } from './ids.js';
 
 /*
- * The built-in catalog of Intent's events (seed 001), field for field.
+ * The built-in catalog of Intent's events, field for field (docs/intent.md).
  *
  * EventIDs: Intent's names do not all fit `domain.entity.action`
  * (`signal.created` has two parts). Each family is the domain and the object
@@ -12,9 +12,9 @@ import { ClusterId, ContractId, Count, IntentId, Seconds, SignalId, SpecId, Text
  * wire name, exactly. `docs/intent.md` has the table; `test/intent/names.test.ts`
  * pins it.
  *
- * The payload holds the fields of the seed's table except `timestamp`, which is
+ * The payload holds the fields of Intent's event table except `timestamp`, which is
  * the envelope's `time` (the flat writer puts it back in its place).
- * Choices where the seed is vague are documented in docs/intent.md.
+ * Choices where Intent's reference is vague are documented in docs/intent.md.
  */
 export const intentCatalog = defineCatalog(
   {
@@ -24,7 +24,7 @@ export const intentCatalog = defineCatalog(
       schema: z.strictObject({
         signal_id: SignalId,
         source: z.enum(['cli', 'mcp', 'email', 'slack', 'agent']),
-        content: Text,
+        content: NonEmptyText,
         confidence: Unit,
       }),
     },
@@ -34,7 +34,7 @@ export const intentCatalog = defineCatalog(
       schema: z.strictObject({
         signal_id: SignalId,
         trust_score: Unit,
-        tags: z.array(Text),
+        tags: z.array(NonEmptyText),
         references: z.array(SignalId),
       }),
     },
@@ -44,7 +44,7 @@ export const intentCatalog = defineCatalog(
       schema: z.strictObject({
         signal_id: SignalId,
         cluster_id: ClusterId,
-        cluster_name: Text,
+        cluster_name: NonEmptyText,
         similarity_score: Unit,
       }),
     },
@@ -57,7 +57,7 @@ export const intentCatalog = defineCatalog(
         cluster_id: ClusterId,
         intent_id: IntentId,
         trace_id: TraceKey,
-        reason: Text,
+        reason: NonEmptyText,
       }),
     },
     'signal.signal.dismissed:1': {
@@ -65,8 +65,8 @@ export const intentCatalog = defineCatalog(
       description: 'A signal was marked irrelevant (duplicate, noise, out of scope).',
       schema: z.strictObject({
         signal_id: SignalId,
-        reason: Text,
-        dismissed_by: Text,
+        reason: NonEmptyText,
+        dismissed_by: NonEmptyText,
         dismissed_at: Timestamp,
       }),
     },
@@ -78,7 +78,7 @@ export const intentCatalog = defineCatalog(
         intent_id: IntentId,
         trace_id: TraceKey,
         signals: z.array(SignalId).min(1),
-        title: Text,
+        title: NonEmptyText,
       }),
     },
     'intent.intent.accepted:1': {
@@ -86,7 +86,7 @@ export const intentCatalog = defineCatalog(
       description: 'A human or automatic approval accepted the intent; it moves to the spec phase.',
       schema: z.strictObject({
         intent_id: IntentId,
-        accepted_by: Text,
+        accepted_by: NonEmptyText,
         confidence: Unit,
       }),
     },
@@ -98,9 +98,9 @@ export const intentCatalog = defineCatalog(
         spec_id: SpecId,
         intent_id: IntentId,
         trace_id: TraceKey,
-        title: Text,
+        title: NonEmptyText,
         contracts: z.array(ContractId),
-        author: Text,
+        author: NonEmptyText,
       }),
     },
     'spec.spec.approved:1': {
@@ -109,8 +109,8 @@ export const intentCatalog = defineCatalog(
       schema: z.strictObject({
         spec_id: SpecId,
         completeness_score: Unit,
-        checks_passed: z.array(Text),
-        approved_by: Text,
+        checks_passed: z.array(NonEmptyText),
+        approved_by: NonEmptyText,
       }),
     },
     'contract.contract.started:1': {
@@ -121,7 +121,7 @@ export const intentCatalog = defineCatalog(
         contract_id: ContractId,
         spec_id: SpecId,
         trace_id: TraceKey,
-        agent: Text,
+        agent: NonEmptyText,
         started_at: Timestamp,
       }),
     },
@@ -130,8 +130,8 @@ export const intentCatalog = defineCatalog(
       description: 'A verification command returned 0: the assertion holds.',
       schema: z.strictObject({
         contract_id: ContractId,
-        assertion_id: Text,
-        assertion_name: Text,
+        assertion_id: NonEmptyText,
+        assertion_name: NonEmptyText,
         evidence: z.string(),
       }),
     },
@@ -140,9 +140,9 @@ export const intentCatalog = defineCatalog(
       description: 'A verification failed (non-zero exit or exception).',
       schema: z.strictObject({
         contract_id: ContractId,
-        assertion_id: Text,
-        assertion_name: Text,
-        error: Text,
+        assertion_id: NonEmptyText,
+        assertion_name: NonEmptyText,
+        error: NonEmptyText,
       }),
     },
     'contract.contract.completed:1': {
@@ -171,9 +171,9 @@ export const intentCatalog = defineCatalog(
       description: 'An error condition was detected (agent crash, network failure, validation error).',
       severity: 'ERROR',
       schema: z.strictObject({
-        error_type: Text,
-        error_code: Text,
-        message: Text,
+        error_type: NonEmptyText,
+        error_code: NonEmptyText,
+        message: NonEmptyText,
         stack: z.string().optional(),
         context: z.record(z.string(), z.unknown()).optional(),
       }),
@@ -186,7 +186,7 @@ export type IntentEntries = typeof intentCatalog.entries;
 export type IntentEventId = Extract<keyof IntentEntries, string>;
 
 /**
- * Field order of Intent's flat `events.jsonl`, as in the seed's examples:
+ * Field order of Intent's flat `events.jsonl`, as in Intent's own examples:
  * `event_type` first, then the fields, `timestamp` last, except
  * `system.health`, whose example puts `timestamp` right after `event_type`.
  */

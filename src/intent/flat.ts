@@ -4,7 +4,7 @@ import { createJsonlSink, type JsonlSink, type JsonlSinkOptions } from '../sinks
 import { INTENT_FIELD_ORDER } from './catalog.js';
 
 /*
- * Intent's own `events.jsonl` (seed 001): one flat JSON object per line,
+ * Intent's own `events.jsonl` (docs/intent.md): one flat JSON object per line,
  * `{"event_type": "signal.created", ...the fields..., "timestamp": "..."}`,
  * no envelope and no hash chain. This module writes it; `flat-read.ts` reads
  * it back. `docs/intent.md` describes the format.
@@ -36,7 +36,7 @@ export const INTENT_EVENTS_FILE = 'events.jsonl';
  * second precision (`2026-03-30T14:23:45Z`) and factline's `time` always has
  * milliseconds (`2026-03-30T14:23:45.000Z`): `.000` is dropped, other
  * milliseconds are kept (`2026-03-30T14:23:45.120Z`), so no precision is lost
- * and a seed example comes back byte for byte.
+ * and an example of Intent's own comes back byte for byte.
  *
  * @example
  * intentTimestamp('2026-03-30T14:23:45.000Z'); // '2026-03-30T14:23:45Z'

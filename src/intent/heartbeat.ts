@@ -3,7 +3,7 @@ import type { Emitter } from '../emitter/emitter.js';
 import type { IntentEntries } from './catalog.js';
 
 export interface HeartbeatOptions {
-  /** Period of `system.health`. Default 60000 ms (seed 001). */
+  /** Period of `system.health`. Default 60000 ms, Intent's heartbeat period. */
   intervalMs?: number;
   /** Active servers as the host application counts them (Intent: MCP servers). Default: 0. */
   serversActive?: () => number;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /*
- * Intent's identifiers (seed 001): a family prefix, a dash, then an
- * alphanumeric tail (`SIG-042`, `TRACE-015`). The seed writes only `SIG-*`;
+ * Intent's identifiers (docs/intent.md): a family prefix, a dash, then an
+ * alphanumeric tail (`SIG-042`, `TRACE-015`). Intent's reference writes only `SIG-*`;
  * we accept letters, digits, `_` and `-` after the dash, first one alphanumeric,
  * so that `SIG-042` and `SIG-2026-03-30-a` are both valid and `SIG-` is not.
  */
@@ -26,4 +26,4 @@ export const Count = z.int().nonnegative();
 /** A duration in seconds: non-negative, fractions allowed (`18.45`). */
 export const Seconds = z.number().nonnegative();
 /** Free text that must say something. */
-export const Text = z.string().min(1);
+export const NonEmptyText = z.string().min(1);

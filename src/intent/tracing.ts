@@ -5,9 +5,10 @@ import type { FactlineEvent } from '../envelope/event.js';
 import { ATTR } from '../wire.js';
 import type { KeyedIdGenerator } from '../otel/id-generator.js';
 import { idsForTraceKey } from '../otel/trace-key.js';
+import { INTENT_SPAN_ATTR, INTENT_SPANS } from './span-names.js';
 
 /*
- * One trace per notice→spec→execute→observe loop (seed 001). The `TRACE-*`
+ * One trace per notice→spec→execute→observe loop (docs/intent.md). The `TRACE-*`
  * key of signal.promoted, intent.proposed, spec.created and contract.started
  * names the trace; events that carry only a signal, intent, spec or contract
  * id join it once this tracker has seen the link. The loop becomes a
@@ -99,10 +100,10 @@ export function createIntentTracing(options: IntentTracingOptions): IntentTracin
     const attributes = { [ATTR.TRACE_KEY]: key };
     let root: Span;
     if (idGenerator) {
-      root = idGenerator.withIds(ids.traceId, ids.spanId, () => tracer.startSpan('intent.loop', { root: true, startTime: timeMs, attributes }));
+      root = idGenerator.withIds(ids.traceId, ids.spanId, () => tracer.startSpan(INTENT_SPANS.LOOP, { root: true, startTime: timeMs, attributes }));
     } else {
       const parent = trace.setSpanContext(context.active(), { traceId: ids.traceId, spanId: ids.spanId, traceFlags: TraceFlags.SAMPLED, isRemote: true });
-      root = tracer.startSpan('intent.loop', { startTime: timeMs, attributes }, parent);
+      root = tracer.startSpan(INTENT_SPANS.LOOP, { startTime: timeMs, attributes }, parent);
     }
     loop = { key, root: track(root), contracts: new Map(), pending: new Set(), planned: false };
     loops.set(key, loop);
@@ -138,14 +139,14 @@ export function createIntentTracing(options: IntentTracingOptions): IntentTracin
       let span: Span | undefined;
       switch (type.wireName) {
         case 'intent.proposed':
-          loop.intent ??= child(loop, 'intent.intent', timeMs, { 'intent.intent_id': String(p.intent_id) });
+          loop.intent ??= child(loop, INTENT_SPANS.INTENT, timeMs, { [INTENT_SPAN_ATTR.INTENT_ID]: String(p.intent_id) });
           span = loop.intent;
           break;
         case 'intent.accepted':
           span = loop.intent;
           break;
         case 'spec.created':
-          loop.spec ??= child(loop, 'intent.spec', timeMs, { 'intent.spec_id': String(p.spec_id) });
+          loop.spec ??= child(loop, INTENT_SPANS.SPEC, timeMs, { [INTENT_SPAN_ATTR.SPEC_ID]: String(p.spec_id) });
           for (const c of strs(p.contracts)) if (!loop.contracts.has(c) || loop.contracts.get(c)!.isRecording()) loop.pending.add(c);
           loop.planned = true;
           span = loop.spec;
@@ -156,7 +157,7 @@ export function createIntentTracing(options: IntentTracingOptions): IntentTracin
         case 'contract.started': {
           const id = String(p.contract_id);
           if (!loop.contracts.has(id)) {
-            loop.contracts.set(id, child(loop, 'intent.contract', timeMs, { 'intent.contract_id': id, 'intent.agent': String(p.agent ?? '') }));
+            loop.contracts.set(id, child(loop, INTENT_SPANS.CONTRACT, timeMs, { [INTENT_SPAN_ATTR.CONTRACT_ID]: id, [INTENT_SPAN_ATTR.AGENT]: String(p.agent ?? '') }));
             if (!loop.planned) loop.pending.add(id);
           }
           span = loop.contracts.get(id);

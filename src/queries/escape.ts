@@ -1,6 +1,6 @@
 /**
  * Turning user values into LogQL and TraceQL literals that cannot change the
- * structure of the query around them (issue 5, "Query library").
+ * structure of the query around them (docs/grafana.md, "Query library").
  *
  * Both Loki (`pkg/logql/syntax/lex.go`) and Tempo (`pkg/traceql/lexer.go`)
  * scan string literals with Go's `text/scanner` and decode them with
@@ -25,7 +25,7 @@ export type QueryInputErrorCode =
   /** A value meant for a Grafana backtick string (a raw regex) holds a backtick. */
   | 'backtick_in_raw_string';
 
-/** Thrown when a query is built, never later: the message names the fix (STYLE.md practice 3). */
+/** Thrown when a query is built, never later: the message names the fix, and a built query is always valid. */
 export class QueryInputError extends Error {
   override readonly name = 'QueryInputError';
   constructor(

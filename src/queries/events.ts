@@ -1,5 +1,5 @@
 /**
- * Queries over any catalog's events: `%` patterns (seed 000's `%.failed:%`),
+ * Queries over any catalog's events: `%` patterns (`%.failed:%`, docs/eventid.md),
  * counts by domain, entity and action, versions in use, invalid events, the
  * events of one trace, and the agent feedback loop ("I fail 23% on auth").
  */
@@ -30,7 +30,7 @@ export interface Windowed {
   readonly window: Window;
 }
 
-/** The pattern of seed 000's failure query. */
+/** The pattern of every failure, in any domain and version. */
 export const FAILURES_PATTERN = '%.failed:%';
 
 /**
@@ -46,7 +46,7 @@ export function eventsByPattern(args: ServiceScope & { readonly pattern: Text })
 }
 
 /**
- * Every failure: the events matching `%.failed:%` (seed 000).
+ * Every failure: the events matching `%.failed:%`.
  *
  * @example
  * failures({ service: 'intent-demo' }).expr;

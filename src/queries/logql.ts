@@ -99,7 +99,7 @@ export function byAgent(agent: Text | undefined): string {
 /**
  * What counts as a failure for agent feedback: the action is `failed` or ends
  * in `_failed`, the rule docs/mapping.md uses for ERROR severity. `%.failed:%`
- * (the seed's query) is the first half of it.
+ * (the failures query) is the first half of it.
  */
 export const FAILURE_ACTION_REGEX = 'failed|.+_failed';
 export const FAILED = where(LOKI.EVENT_ACTION, '=~', FAILURE_ACTION_REGEX);
@@ -155,7 +155,7 @@ export function sumCounts(labels: Grouping, logExpr: string, window: Window): st
 }
 
 /** `count by (a) (inner)`. */
-export function countBy(labels: Grouping, inner: string): string {
+export function countSeriesBy(labels: Grouping, inner: string): string {
   return `count${by(labels)} (${inner})`;
 }
 

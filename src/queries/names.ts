@@ -1,11 +1,10 @@
-import type { IntentEventId } from '../intent/catalog.js';
 import { ATTR, LOKI_EVENT_NAME_ATTR } from '../wire.js';
 
 /*
  * The label, metadata and attribute names the queries use. They are fixed
  * here, derived from src/wire.ts where they are factline's own, and never
- * taken from user input (issue 5). docs/mapping.md is the contract; the
- * tests check these spellings against it.
+ * taken from user input, so a value can never change a query's shape.
+ * docs/mapping.md is the contract; the tests check these spellings against it.
  */
 
 /** Loki's spelling of an OTLP attribute: dots become underscores (docs/mapping.md). */
@@ -45,39 +44,10 @@ export const TRACEQL = {
   SERVICE_NAME: 'resource.service.name',
   TRACE_KEY: `span.${ATTR.TRACE_KEY}`,
   EVENT_ID: `event.${ATTR.EVENT_ID}`,
-  /** Span attributes set by src/intent/tracing.ts on `intent.contract` spans. */
-  CONTRACT_ID: 'span.intent.contract_id',
-  AGENT: 'span.intent.agent',
 } as const;
 
-export type TraceqlAttribute = (typeof TRACEQL)[keyof typeof TRACEQL] | `event.${string}`;
-
-/** Span names of the Intent loop (src/intent/tracing.ts). */
-export const INTENT_SPANS = {
-  LOOP: 'intent.loop',
-  INTENT: 'intent.intent',
-  SPEC: 'intent.spec',
-  CONTRACT: 'intent.contract',
-} as const;
-
-/** The Intent EventIDs the queries refer to, checked against the catalog by the compiler. */
-export const INTENT = {
-  SIGNAL_CREATED: 'signal.signal.created:1',
-  SIGNAL_ENRICHED: 'signal.signal.enriched:1',
-  SIGNAL_CLUSTERED: 'signal.signal.clustered:1',
-  SIGNAL_PROMOTED: 'signal.signal.promoted:1',
-  SIGNAL_DISMISSED: 'signal.signal.dismissed:1',
-  INTENT_PROPOSED: 'intent.intent.proposed:1',
-  INTENT_ACCEPTED: 'intent.intent.accepted:1',
-  SPEC_CREATED: 'spec.spec.created:1',
-  SPEC_APPROVED: 'spec.spec.approved:1',
-  CONTRACT_STARTED: 'contract.contract.started:1',
-  ASSERTION_PASSED: 'contract.assertion.passed:1',
-  ASSERTION_FAILED: 'contract.assertion.failed:1',
-  CONTRACT_COMPLETED: 'contract.contract.completed:1',
-  SYSTEM_HEALTH: 'system.health.reported:1',
-  SYSTEM_ERROR: 'system.error.raised:1',
-} as const satisfies Record<string, IntentEventId>;
+/** A TraceQL attribute path: factline's own, or an event or span attribute a catalog defines. */
+export type TraceqlAttribute = (typeof TRACEQL)[keyof typeof TRACEQL] | `event.${string}` | `span.${string}`;
 
 /** The `event_name` (and span event name) of an EventID: the id without its version. */
 export function eventNameOf(id: string): string {

@@ -89,7 +89,7 @@ describe('defineCatalog', () => {
 });
 
 describe('lint', () => {
-  it('flags a *_updated topic with a field discriminator (seed 004)', () => {
+  it('flags a *_updated topic with a field discriminator: one topic per kind of fact', () => {
     const c = defineCatalog({
       'quest.quest.updated:1': z.object({ quest_id: z.string(), field: z.enum(['title', 'reward']), value: z.string() }),
       'quest.quest.title_revised:1': z.object({ quest_id: z.string(), title: z.string() }),

@@ -8,7 +8,7 @@ import { INTENT_EVENT_ID_BY_WIRE_NAME } from '../../src/intent/catalog.js';
  * wire name → EventID table (processors.transform/intent), so that lines of
  * Intent's flat file get the SDK's event name and attributes. The catalog is
  * the source; this test fails when the committed copy drifts from it
- * (STYLE.md practice 11).
+ * (a generated or copied artefact is checked against its source).
  *
  * There is no YAML parser among the dependencies (and none is added for one
  * test), so the processor's block is cut out of the text by indentation and

@@ -1,22 +1,18 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allQueries } from '../../grafana/src/index.js';
-import type { QueryCase, VectorSample } from '../../src/queries/index.js';
+import { demoCases, type QueryCase } from '../support/demo-cases.js';
+import { expectLines, expectTraces, expectVector, spansOf } from '../support/answer-check.js';
 import { b64ToHex, e2eEnv, eventually, lokiQuery, lokiQueryRange, normaliseTraceId, runDemoInto, tempoSearch, tempoTrace, type E2eEnv } from './backends.js';
 
 /*
  * Every query of the library and every panel query of every dashboard, with
  * the dashboard variables expanded, run against the real Loki and Tempo on
  * one fresh run of the demo loop, and checked against what that run implies
- * (src/queries/expectation.ts). FACTLINE_E2E_SAVE=1 saves every response to
+ * (test/support/demo-cases.ts). FACTLINE_E2E_SAVE=1 saves every response to
  * test/fixtures/e2e/queries.json.
  */
 const env = e2eEnv();
 const reason = typeof env === 'string' ? env : undefined;
-
-function matchesLabels(have: Record<string, string>, want: Readonly<Record<string, string>>): boolean {
-  return Object.entries(want).every(([k, v]) => have[k] === v);
-}
 
 describe.skipIf(reason !== undefined)('end to end: every library and panel query on the demo loop', () => {
   const e = env as E2eEnv;
@@ -25,7 +21,7 @@ describe.skipIf(reason !== undefined)('end to end: every library and panel query
   const traceKey = `TRACE-Q${run}`;
   const start = Date.now() - 100_000;
   const saved: Record<string, unknown> = {};
-  const cases = allQueries({ service, traceKey });
+  const cases = demoCases({ service, traceKey });
 
   beforeAll(async () => {
     expect(await runDemoInto(e, { service, traceKey, start })).toMatchObject({ emitted: 34, invalid: 0 });
@@ -67,46 +63,23 @@ describe.skipIf(reason !== undefined)('end to end: every library and panel query
         return x.kind === 'traces' && res.traces.length >= x.traces ? res : undefined;
       }, 60_000, 3000).catch(async () => tempoSearch(e, c.expr, from, to));
       saved[c.name] = { expr: c.expr, response: r };
-      if (x.kind !== 'traces') throw new Error(`${c.name}: a TraceQL case must expect traces`);
-      expect(r.traces, c.expr).toHaveLength(x.traces);
-      const spans = r.traces.flatMap((t) => t.spanSets?.flatMap((s) => s.spans) ?? []);
-      expect(spans, c.expr).toHaveLength(x.spans);
-      if (x.spanNames) {
+      expectTraces(c, r);
+      if (x.kind === 'traces' && x.spanNames) {
         // Search results carry span ids, not names: look the names up in the traces.
         const byId = new Map<string, string>();
         for (const t of r.traces) for (const s of await tempoTrace(e, normaliseTraceId(t.traceID))) byId.set(b64ToHex(s.spanId), s.name);
-        expect(spans.map((s) => byId.get(s.spanID.padStart(16, '0'))).sort(), c.expr).toEqual([...x.spanNames].sort());
+        expect(spansOf(r).map((s) => byId.get(s.spanID.padStart(16, '0'))).sort(), c.expr).toEqual([...x.spanNames].sort());
       }
       return;
     }
     if (c.shape === 'logs') {
       const r = await lokiQueryRange(e, c.expr, from, to, 5000);
       saved[c.name] = { expr: c.expr, response: r };
-      const lines = r.data.result.flatMap((s) => s.values.map(() => s.stream));
-      if (x.kind !== 'log-lines') throw new Error(`${c.name}: a log query must expect lines`);
-      expect(lines, c.expr).toHaveLength(x.count);
-      if (x.every) for (const l of lines) expect(matchesLabels(l, x.every), `${c.expr}\n${JSON.stringify(l)}`).toBe(true);
+      expectLines(c, r);
       return;
     }
     const r = await lokiQuery(e, c.expr, Date.now());
     saved[c.name] = { expr: c.expr, response: r };
-    const series = r.data.result.map((s) => ({ labels: s.metric, value: Number(s.value[1]) }));
-    if (x.kind === 'vector') {
-      expect(series, c.expr).toHaveLength(x.series);
-      if (x.sum !== undefined) expect(series.reduce((a, s) => a + s.value, 0), c.expr).toBeCloseTo(x.sum, 6);
-      for (const want of x.samples ?? ([] as VectorSample[])) {
-        const got = series.find((s) => matchesLabels(s.labels, want.labels));
-        expect(got, `${c.expr}: no series with ${JSON.stringify(want.labels)} in ${JSON.stringify(series)}`).toBeDefined();
-        expect(Math.abs(got!.value - want.value), `${c.expr}: ${JSON.stringify(want.labels)} = ${got!.value}, expected ${want.value}`).toBeLessThanOrEqual(x.tolerance ?? 0);
-      }
-    } else if (x.kind === 'vector-between') {
-      expect(series, c.expr).toHaveLength(x.series);
-      for (const s of series) {
-        expect(s.value, c.expr).toBeGreaterThan(x.above);
-        expect(s.value, c.expr).toBeLessThanOrEqual(x.atMost);
-      }
-    } else {
-      throw new Error(`${c.name}: a metric query cannot expect ${x.kind}`);
-    }
+    expectVector(c, r);
   }
 });

@@ -1,5 +1,5 @@
 /**
- * Type tests (STYLE.md practice 9). `npm test` runs `tsc --noEmit` over test/
+ * Type tests: what must not compile. `npm test` runs `tsc --noEmit` over test/
  * first, so every `@ts-expect-error` below must really be an error, and every
  * line without one must compile.
  */
@@ -82,7 +82,7 @@ describe('eventId() at compile time', () => {
 
   it('names the rule in the compile error', () => {
     expectTypeOf<Parameters<typeof eventId<'auth.user.login:01'>>[0]>().toEqualTypeOf<
-      'Invalid EventID "auth.user.login:01" [version_leading_zero]: no leading zeros in the version (EventID spec rule 4)'
+      'Invalid EventID "auth.user.login:01" [version_leading_zero]: no leading zeros in the version (docs/eventid.md, rule 4)'
     >();
   });
 });
@@ -124,7 +124,7 @@ describe('ValidEventId<S>', () => {
   it('resolves to an error message literal for an invalid id', () => {
     expectTypeOf<ValidEventId<'auth.user:1'>>().toEqualTypeOf<EventIdTypeError<'auth.user:1', 'missing_part'>>();
     expectTypeOf<ValidEventId<'Auth.user.login:1'>>().toEqualTypeOf<
-      'Invalid EventID "Auth.user.login:1" [uppercase]: identifiers are lowercase (EventID spec rule 1)'
+      'Invalid EventID "Auth.user.login:1" [uppercase]: identifiers are lowercase (docs/eventid.md, rule 1)'
     >();
   });
 

@@ -45,7 +45,7 @@ describe('formatEventId', () => {
     const problem = formatProblem({ domain: 'auth', entity: 'User', action: 'login', version: 1 });
     expect(problem).toMatchObject({ code: 'uppercase', position: 5, input: 'auth.User.login:1' });
     expect(problem.message).toBe(
-      `Invalid EventID "auth.User.login:1": uppercase letter 'U' at position 5; identifiers are lowercase (EventID spec rule 1)`,
+      `Invalid EventID "auth.User.login:1": uppercase letter 'U' at position 5; identifiers are lowercase (docs/eventid.md, rule 1)`,
     );
   });
 

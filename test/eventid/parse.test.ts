@@ -46,7 +46,7 @@ describe('parseEventId', () => {
 
   it('names the rule and the position in the message, as in the spec rule 1 example', () => {
     expect(() => parseEventId('Auth.user.login:1')).toThrow(
-      `Invalid EventID "Auth.user.login:1": uppercase letter 'A' at position 0; identifiers are lowercase (EventID spec rule 1)`,
+      `Invalid EventID "Auth.user.login:1": uppercase letter 'A' at position 0; identifiers are lowercase (docs/eventid.md, rule 1)`,
     );
   });
 
@@ -54,7 +54,7 @@ describe('parseEventId', () => {
     ['auth.user:1', /the action is missing at position 9 \(found ':'\).*rule 6/],
     ['auth', /the entity is missing at position 4 \(found end of input\)/],
     ['auth.user.login:01', /leading zero at position 16 .*rule 4/],
-    ['auth.user.login:0', /version 0 at position 16; versions start at 1 \(EventID spec rule 3\)/],
+    ['auth.user.login:0', /version 0 at position 16; versions start at 1 \(docs\/eventid\.md, rule 3\)/],
     ['auth.user.login:-1', /sign '-' at position 16.*rule 3/],
     ['2auth.user.login:1', /the domain starts with digit '2' at position 0.*rule 2/],
     ['auth._user.login:1', /the entity starts with underscore at position 5.*rules 2 and 5/],
@@ -71,8 +71,8 @@ describe('parseEventId', () => {
   it('gives version_too_large its own message naming the 32-bit limit', () => {
     expect(problemOf('auth.user.login:2147483648').message).toBe(
       'Invalid EventID "auth.user.login:2147483648": version 2147483648 at position 16 exceeds 2147483647; ' +
-        "the grammar sets no bound, but the spec's reference implementations store the version in a 32-bit integer " +
-        '(PostgreSQL INTEGER), so factline caps it there',
+        'the grammar sets no bound, but factline caps the version at a 32-bit signed integer, what common storage types hold ' +
+        '(docs/eventid.md, the version bound)',
     );
   });
 

@@ -10,10 +10,10 @@ import { eventIdString, nearEventId } from './arbitraries.js';
 import { ALL_INVALID, ALL_VALID } from './vectors.js';
 
 /**
- * The seed's schema text, copied verbatim from seed 002 ("Machine-Readable
- * Specification", eventid-schema.json), so drift in schema.ts fails a test.
+ * The published EventID JSON Schema (eventid-schema.json, whose `$id` it
+ * keeps), copied verbatim, so drift in schema.ts fails a test.
  */
-const SEED_SCHEMA_TEXT = String.raw`{ "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://syntax.ai/event-model/eventid-schema.json", "title": "Syntax.ai Universal Event Model - EventID", "description": "Schema for validating EventID strings and objects", "definitions": { "identifier": { "type": "string", "pattern": "^[a-z][a-z0-9_]*$", "minLength": 1, "description": "Lowercase identifier starting with a letter" }, "version": { "type": "integer", "minimum": 1, "description": "Positive integer version number" }, "eventIdString": { "type": "string", "pattern": "^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*:[1-9][0-9]*$", "description": "Full EventID string in domain.entity.action:version format" }, "eventIdObject": { "type": "object", "properties": { "domain": { "$ref": "#/definitions/identifier" }, "entity": { "$ref": "#/definitions/identifier" }, "action": { "$ref": "#/definitions/identifier" }, "version": { "$ref": "#/definitions/version" } }, "required": ["domain", "entity", "action", "version"], "additionalProperties": false } }, "oneOf": [ { "$ref": "#/definitions/eventIdString" }, { "$ref": "#/definitions/eventIdObject" } ] }`;
+const PUBLISHED_SCHEMA_TEXT = String.raw`{ "$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://syntax.ai/event-model/eventid-schema.json", "title": "Syntax.ai Universal Event Model - EventID", "description": "Schema for validating EventID strings and objects", "definitions": { "identifier": { "type": "string", "pattern": "^[a-z][a-z0-9_]*$", "minLength": 1, "description": "Lowercase identifier starting with a letter" }, "version": { "type": "integer", "minimum": 1, "description": "Positive integer version number" }, "eventIdString": { "type": "string", "pattern": "^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*:[1-9][0-9]*$", "description": "Full EventID string in domain.entity.action:version format" }, "eventIdObject": { "type": "object", "properties": { "domain": { "$ref": "#/definitions/identifier" }, "entity": { "$ref": "#/definitions/identifier" }, "action": { "$ref": "#/definitions/identifier" }, "version": { "$ref": "#/definitions/version" } }, "required": ["domain", "entity", "action", "version"], "additionalProperties": false } }, "oneOf": [ { "$ref": "#/definitions/eventIdString" }, { "$ref": "#/definitions/eventIdObject" } ] }`;
 
 // ---------------------------------------------------------------------------
 // A draft 2020-12 evaluator for exactly the keywords this schema uses. ajv is
@@ -117,9 +117,9 @@ describe('the tiny JSON Schema evaluator used here', () => {
 });
 
 describe('EVENT_ID_JSON_SCHEMA', () => {
-  it('is the seed schema verbatim, $id and definitions included', () => {
-    expect(EVENT_ID_JSON_SCHEMA).toEqual(JSON.parse(SEED_SCHEMA_TEXT));
-    expect(JSON.stringify(EVENT_ID_JSON_SCHEMA)).toBe(JSON.stringify(JSON.parse(SEED_SCHEMA_TEXT)));
+  it('is the published schema verbatim, $id and definitions included', () => {
+    expect(EVENT_ID_JSON_SCHEMA).toEqual(JSON.parse(PUBLISHED_SCHEMA_TEXT));
+    expect(JSON.stringify(EVENT_ID_JSON_SCHEMA)).toBe(JSON.stringify(JSON.parse(PUBLISHED_SCHEMA_TEXT)));
     expect(EVENT_ID_JSON_SCHEMA.$id).toBe('https://syntax.ai/event-model/eventid-schema.json');
   });
 

@@ -2,10 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { LOKI_DATASOURCE, TEMPO_DATASOURCE, buildDashboards, dashboardJson, generatedFiles, withSamples } from '../../grafana/src/index.js';
-import { SEED_SENTENCE } from '../../grafana/src/agent-feedback.js';
+import { FEEDBACK_SENTENCE } from '../../grafana/src/agent-feedback.js';
 import { PATTERN_CHOICES, SAMPLES, patternOptions } from '../../grafana/src/variables.js';
 import { matchesPattern } from '../../src/eventid/index.js';
-import { re2 } from './grammar.js';
+import { re2 } from '../support/query-grammar.js';
 
 const root = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, root), 'utf8');
@@ -60,9 +60,9 @@ describe.each(built.map((d) => [d.uid, d] as const))('dashboard %s', (_, d) => {
     for (const p of all) expect(p.gridPos!.x + p.gridPos!.w, p.title).toBeLessThanOrEqual(24);
   });
 
-  it('records one end-to-end case per panel query', () => {
+  it('records one named query per panel query', () => {
     const targets = panels.reduce((n, p) => n + (p.targets?.length ?? 0), 0);
-    expect(d.cases.length).toBe(targets);
+    expect(d.queries.length).toBe(targets);
   });
 
   it('declares every variable its queries use, with a sample value', () => {
@@ -95,7 +95,7 @@ describe('the dashboards as Grafana schema types', () => {
     expectTypeOf(built[0]!.dashboard).toEqualTypeOf<Dashboard>();
   });
 
-  it('are the three the issue asks for', () => {
+  it('are the Intent loop, the event explorer and agent feedback', () => {
     expect(built.map((d) => d.uid)).toEqual(['factline-intent-loop', 'factline-event-explorer', 'factline-agent-feedback']);
   });
 });
@@ -123,27 +123,25 @@ describe('the pattern variable', () => {
 });
 
 describe('the agent feedback dashboard', () => {
-  it('quotes the seed\'s sentence in its failure-share panels', () => {
+  it('quotes the feedback sentence in its failure-share panels', () => {
     const feedback = built.find((d) => d.uid === 'factline-agent-feedback')!;
     const share = panelsOf(feedback.dashboard).filter((p) => p.title?.startsWith('Failure share per agent'));
     expect(share.length).toBe(2);
-    for (const p of share) expect(p.description).toContain(SEED_SENTENCE);
-    expect(SEED_SENTENCE).toBe('In the last 100 generations, I failed 23 times on auth modules');
+    for (const p of share) expect(p.description).toContain(FEEDBACK_SENTENCE);
+    expect(FEEDBACK_SENTENCE).toBe('In the last 100 generations, I failed 23 times on auth modules');
   });
 });
 
 describe('the Intent loop dashboard', () => {
   const loop = built.find((d) => d.uid === 'factline-intent-loop')!;
 
-  it('links each failing assertion\'s trace_id to the trace in Tempo', () => {
+  it("shows each failing assertion's trace_id, linked once: by the Loki data source's derived field", () => {
     const table = panelsOf(loop.dashboard).find((p) => p.title === 'Failing assertions')!;
-    const override = table.fieldConfig!.overrides.find((o) => o.matcher.options === 'trace_id')!;
-    const links = override.properties.find((p) => p.id === 'links')!.value as { url: string }[];
-    const url = links[0]!.url;
-    expect(url).toContain('${__value.raw}');
-    const panes = JSON.parse(decodeURIComponent(url.slice(url.indexOf('panes=') + 'panes='.length)));
-    expect(panes.trace.datasource).toBe(TEMPO_DATASOURCE.uid);
-    expect(panes.trace.queries[0]).toMatchObject({ datasource: TEMPO_DATASOURCE, query: '${__value.raw}' });
+    const filter = table.transformations!.find((t) => t.id === 'filterFieldsByName')!;
+    expect((filter.options as { include: { names: string[] } }).include.names).toContain('trace_id');
+    // The provisioned derived field named trace_id carries the link
+    // (test/grafana/provisioning.test.ts); a panel link would offer a second one.
+    expect(JSON.stringify(table.fieldConfig ?? {})).not.toContain('"links"');
   });
 
   it('opens on the demo service', () => {

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LOKI_DATASOURCE, TEMPO_DATASOURCE } from '../../grafana/src/index.js';
-import { DEMO } from '../../src/queries/index.js';
-import { syntaxErrors } from './grammar.js';
+import { DEMO } from '../support/demo-figures.js';
+import { syntaxErrors } from '../support/query-grammar.js';
 import { parseYamlSubset, YamlSubsetError, type YamlValue } from './yaml-subset.js';
 
 /*
  * The provisioning files are the ones docker-compose.yml mounts, loaded here
- * as they are (STYLE.md practice 10). No YAML library is installed, so they
+ * as they are: configs ship as real files, and the tests read those files. No YAML library is installed, so they
  * are read with test/grafana/yaml-subset.ts, which refuses anything outside
  * its subset rather than guess.
  */
@@ -82,6 +82,10 @@ describe('grafana/provisioning/dashboards/factline.yaml', () => {
     const compose = read('docker-compose.yml');
     expect(compose).toContain('./grafana/dashboards:/var/lib/grafana/dashboards');
     expect(compose).toContain('./grafana/provisioning:/etc/grafana/provisioning');
+  });
+
+  it('puts them in the folder factline, with a fixed uid', () => {
+    expect(provider).toMatchObject({ folder: 'factline', folderUid: 'factline' });
   });
 
   it('finds the generated dashboards there', () => {

@@ -59,7 +59,7 @@ const issuesOf = (r: IntentLineResult) => {
 };
 
 describe('the seed examples fixture', () => {
-  it('holds all 15 JSON examples of seed 001, one type each', () => {
+  it('holds all 15 JSON examples of Intent\'s reference, one type each', () => {
     const types = seedLines.map((l) => (JSON.parse(l) as { event_type: string }).event_type);
     expect(types).toHaveLength(15);
     expect(new Set(types)).toEqual(new Set(intentCatalog.list().map((t) => t.wireName)));

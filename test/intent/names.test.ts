@@ -4,12 +4,12 @@ import { INTENT_EVENT_TYPES } from '../../src/intent/flat.js';
 import { ATTR } from '../../src/wire.js';
 
 /*
- * Wire strings are pinned by hand (STYLE.md practice 8): a change to any
+ * Wire strings are pinned by hand: a change to any
  * EventID, Intent event_type, severity or field order must show up here as
  * a deliberate edit, not as a regenerated snapshot file.
  */
 
-/** Intent `event_type` (seed 001) → [factline EventID, severity], in the seed's order. */
+/** Intent `event_type` → [factline EventID, severity], in the order of Intent's reference (docs/intent.md). */
 const NAMES: Record<string, [string, string]> = {
   'signal.created': ['signal.signal.created:1', 'INFO'],
   'signal.enriched': ['signal.signal.enriched:1', 'INFO'],
@@ -28,7 +28,7 @@ const NAMES: Record<string, [string, string]> = {
   'system.error': ['system.error.raised:1', 'ERROR'],
 };
 
-/** Field order of each flat line, as in the seed's JSON examples. */
+/** Field order of each flat line, as in Intent's own JSON examples. */
 const FIELD_ORDER: Record<string, string[]> = {
   'signal.created': ['event_type', 'signal_id', 'source', 'content', 'confidence', 'timestamp'],
   'signal.enriched': ['event_type', 'signal_id', 'trust_score', 'tags', 'references', 'timestamp'],
@@ -48,7 +48,7 @@ const FIELD_ORDER: Record<string, string[]> = {
 };
 
 describe('the Intent catalog names', () => {
-  it('has exactly the 15 event types of seed 001', () => {
+  it('has exactly the 15 event types of Intent', () => {
     expect(intentCatalog.list()).toHaveLength(15);
     expect(intentCatalog.name).toBe('intent');
   });

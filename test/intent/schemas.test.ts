@@ -12,7 +12,7 @@ import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../../src/validation/va
 const FIXTURE = new URL('../fixtures/intent/seed-examples.jsonl', import.meta.url);
 const seedLines = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l !== '');
 
-/** Seed 001's example payloads (the JSON examples minus event_type and timestamp), by EventID. */
+/** Intent's example payloads (the JSON examples minus event_type and timestamp), by EventID. */
 const VALID: Record<string, Record<string, unknown>> = Object.fromEntries(
   seedLines.map((l) => {
     const { event_type, timestamp: _t, ...payload } = JSON.parse(l) as Record<string, unknown>;

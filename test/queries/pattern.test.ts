@@ -4,7 +4,7 @@ import { matchesPattern } from '../../src/eventid/index.js';
 import { patternRegex, patternStages, translatePattern, type PatternMatch, type ValueMatch } from '../../src/queries/index.js';
 import { eventIdParts } from '../eventid/arbitraries.js';
 import { ALL_INVALID, ALL_VALID } from '../eventid/vectors.js';
-import { re2, stringLiterals, syntaxErrors, unquote } from './grammar.js';
+import { re2, stringLiterals, syntaxErrors, unquote } from '../support/query-grammar.js';
 
 /*
  * The `%` → LogQL translation must agree with matchesPattern (the EventID

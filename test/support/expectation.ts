@@ -48,22 +48,6 @@ export type Expectation =
       readonly spanNames?: readonly string[];
     };
 
-/** A query to run end to end, with the demo's answer. */
-export interface QueryCase {
-  /** `library/<function>` or `dashboard/<uid>/<panel title>/<refId>`. */
-  readonly name: string;
-  readonly kind: 'logql' | 'traceql';
-  /** For LogQL: `logs` (lines) or `metric` (run as an instant query). */
-  readonly shape: 'logs' | 'metric' | 'traces';
-  /** The expression, with sample values in place of any dashboard variable. */
-  readonly expr: string;
-  /** What the query asks, in one sentence. */
-  readonly about: string;
-  readonly expected: Expectation;
-  /** The expectation in one sentence. */
-  readonly note: string;
-}
-
 export const lines = (count: number, every?: Record<string, string>): Expectation => ({ kind: 'log-lines', count, perRun: true, ...(every ? { every } : {}) });
 export const counts = (series: number, sum: number, samples?: VectorSample[]): Expectation => ({ kind: 'vector', series, perRun: true, sum, ...(samples ? { samples } : {}) });
 export const figures = (samples: VectorSample[], tolerance = 1e-9): Expectation => ({ kind: 'vector', series: samples.length, perRun: false, samples, tolerance });

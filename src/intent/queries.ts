@@ -1,13 +1,14 @@
 /**
- * Queries over the Intent loop (seed 001): notice → spec → execute →
- * observe. Event names come from the catalog (names.ts, checked by the
- * compiler); payload fields are extracted by name with `| json f="f"`.
+ * LogQL queries over the Intent loop: notice → spec → execute → observe
+ * (docs/intent.md). They are built from the generic pieces of
+ * `factline/queries`; event names come from the catalog (events.ts, checked
+ * by the compiler); payload fields are extracted by name with `| json f="f"`.
  */
-import { quantile } from './escape.js';
-import type { ServiceScope, Windowed } from './events.js';
+import { quantile } from '../queries/escape.js';
+import type { ServiceScope, Windowed } from '../queries/events.js';
 import {
   byAgent,
-  countBy,
+  countSeriesBy,
   eventIn,
   eventIs,
   json,
@@ -23,8 +24,9 @@ import {
   type LogqlQuery,
   type Text,
   type UnwrapAggregation,
-} from './logql.js';
-import { INTENT, LOKI } from './names.js';
+} from '../queries/logql.js';
+import { LOKI } from '../queries/names.js';
+import { INTENT } from './events.js';
 
 /**
  * Signals created per source (`cli`, `mcp`, `email`, `slack`, `agent`).
@@ -88,7 +90,7 @@ export function trustScoreBySignal(args: ServiceScope & Windowed): LogqlQuery {
 export function clusterSizes(args: ServiceScope & Windowed): LogqlQuery {
   const fields = ['cluster_id', 'cluster_name', 'signal_id'];
   const perSignal = sumCounts(fields, pipeline(args.service, eventIs(INTENT.SIGNAL_CLUSTERED), json(fields)), args.window);
-  return metric(countBy(['cluster_id', 'cluster_name'], perSignal));
+  return metric(countSeriesBy(['cluster_id', 'cluster_name'], perSignal));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { INTENT, LOKI, TRACEQL, eventNameOf } from '../../src/queries/index.js';
-import { intentCatalog } from '../../src/intent/catalog.js';
+import { INTENT, INTENT_SPAN_ATTR, INTENT_TRACEQL, intentCatalog } from '../../src/intent/index.js';
+import { LOKI, TRACEQL, eventNameOf } from '../../src/queries/index.js';
 import { ATTR } from '../../src/wire.js';
 
 /*
@@ -33,5 +33,6 @@ describe('the query library\'s names', () => {
   it('address span attributes by their OTel names in TraceQL', () => {
     expect(TRACEQL.TRACE_KEY).toBe(`span.${ATTR.TRACE_KEY}`);
     expect(TRACEQL.EVENT_ID).toBe(`event.${ATTR.EVENT_ID}`);
+    expect(INTENT_TRACEQL.CONTRACT_ID).toBe(`span.${INTENT_SPAN_ATTR.CONTRACT_ID}`);
   });
 });

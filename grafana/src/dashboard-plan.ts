@@ -1,36 +1,19 @@
 /**
  * What the three dashboards share: a plan that numbers panels, attaches
- * every query to the provisioned data source of its language, and records
- * each query with the demo's expected answer (the end-to-end list).
+ * every query to the provisioned data source of its language, names every
+ * figure, and records each query by name (`dashboard/<uid>/<panel>/<refId>`)
+ * for grafana/queries/dashboards.md and the end-to-end suite.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as loki from '@grafana/grafana-foundation-sdk/loki';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
-import type { Expectation, LogqlQuery, QueryCase, TraceqlQuery } from '../../src/queries/index.js';
+import type { LogqlQuery, TraceqlQuery } from '../../src/queries/index.js';
 import { LOKI_DATASOURCE, TEMPO_DATASOURCE } from './datasources.js';
+import { queryShape, type NamedQuery } from './named-query.js';
 
-/**
- * An expectation written for the default sample values, for other ones: a
- * series label that holds a variable's default (the service `intent-demo`)
- * holds the variable's new value instead.
- */
-function relabel(expected: Expectation, defaults: Samples, samples: Samples): Expectation {
-  if (expected.kind !== 'vector' || !expected.samples) return expected;
-  const swap = new Map<string, string>();
-  for (const [name, value] of Object.entries(samples)) {
-    const was = defaults[name];
-    if (typeof was === 'string' && typeof value === 'string' && was !== value) swap.set(was, value);
-  }
-  if (swap.size === 0) return expected;
-  return {
-    ...expected,
-    samples: expected.samples.map((s) => ({ ...s, labels: Object.fromEntries(Object.entries(s.labels).map(([k, v]) => [k, swap.get(v) ?? v])) })),
-  };
-}
-
-/** One query of a panel, with what the demo loop makes it return. */
+/** One query of a panel. */
 export interface PanelQuery {
   readonly query: LogqlQuery | TraceqlQuery;
   /**
@@ -39,18 +22,21 @@ export interface PanelQuery {
    * time series over `$__auto` windows.
    */
   readonly instant?: boolean;
-  /** Legend template, e.g. `{{factline_event_domain}}`. */
+  /** Legend template of a time series, e.g. `{{factline_event_domain}}`. */
   readonly legend?: string;
-  readonly expected: Expectation;
-  readonly note: string;
+  /**
+   * The name of this query's figures where its labels do not say what they
+   * are (p50 next to p95): set on the fields of this query's frame.
+   */
+  readonly displayName?: string;
 }
 
 export interface PanelSpec {
   readonly title: string;
   readonly description: string;
   /** Width in grid columns (of 24) and height in rows. */
-  readonly w: number;
-  readonly h: number;
+  readonly width: number;
+  readonly height: number;
   readonly queries: readonly PanelQuery[];
 }
 
@@ -63,6 +49,8 @@ interface PanelBuilderLike extends cog.Builder<dashboard.Panel> {
   withTarget(target: cog.Builder<cog.Dataquery>): this;
   span(w: number): this;
   height(h: number): this;
+  interval(interval: string): this;
+  overrideByQuery(queryRefId: string, properties: dashboard.DynamicConfigValue[]): this;
 }
 
 /** A dashboard variable's value for checks and end-to-end runs. */
@@ -94,14 +82,23 @@ export interface BuiltDashboard {
   /** Sample values of the dashboard's variables (their defaults, with `intent-demo` as service). */
   readonly samples: Samples;
   /** Every panel query, with the sample values in place of variables. */
-  readonly cases: readonly QueryCase[];
+  readonly queries: readonly NamedQuery[];
   /** The same with other sample values, e.g. an end-to-end run's own service. */
-  casesWith(samples: Samples): QueryCase[];
+  queriesWith(samples: Samples): NamedQuery[];
 }
 
 interface Recorded {
   readonly raw: string;
-  readonly rest: Omit<QueryCase, 'expr'>;
+  readonly rest: Omit<NamedQuery, 'expr'>;
+}
+
+export interface DashboardOptions {
+  /**
+   * The panels' minimum interval: the shortest `$__auto` window of a time
+   * series, so that a loop of a few minutes is drawn as bars a few pixels
+   * wide rather than hairlines one per second.
+   */
+  readonly minInterval: string;
 }
 
 export class DashboardPlan {
@@ -112,6 +109,7 @@ export class DashboardPlan {
     readonly uid: string,
     readonly builder: dashboard.DashboardBuilder,
     readonly samples: Samples,
+    readonly options: DashboardOptions,
   ) {
     builder.uid(uid);
   }
@@ -131,22 +129,17 @@ export class DashboardPlan {
       .id(this.nextId++)
       .title(spec.title)
       .description(spec.description)
-      .span(spec.w)
-      .height(spec.h)
+      .span(spec.width)
+      .height(spec.height)
       .datasource(language === 'logql' ? LOKI_DATASOURCE : TEMPO_DATASOURCE);
+    if (spec.queries.some((q) => q.query.language === 'logql' && q.query.shape === 'metric' && q.instant !== true)) panel.interval(this.options.minInterval);
     spec.queries.forEach((q, i) => {
       const refId = String.fromCharCode(65 + i);
       panel.withTarget(q.query.language === 'logql' ? lokiTarget(q.query, refId, q) : tempoTarget(q.query, refId));
+      if (q.displayName !== undefined) panel.overrideByQuery(refId, [{ id: 'displayName', value: q.displayName }]);
       this.recorded.push({
         raw: q.query.expr,
-        rest: {
-          name: `dashboard/${this.uid}/${spec.title}/${refId}`,
-          kind: q.query.language,
-          shape: q.query.language === 'traceql' ? 'traces' : q.query.shape,
-          about: `${spec.title}: ${spec.description}`,
-          expected: q.expected,
-          note: q.note,
-        },
+        rest: { name: `dashboard/${this.uid}/${spec.title}/${refId}`, kind: q.query.language, shape: queryShape(q.query), about: `${spec.title}: ${spec.description}` },
       });
     });
     this.builder.withPanel(panel);
@@ -155,10 +148,8 @@ export class DashboardPlan {
 
   build(): BuiltDashboard {
     const recorded = [...this.recorded];
-    const defaults = this.samples;
-    const casesWith = (samples: Samples): QueryCase[] =>
-      recorded.map((r) => ({ ...r.rest, expr: withSamples(r.raw, samples), expected: relabel(r.rest.expected, defaults, samples) }));
-    return { uid: this.uid, file: `${this.uid}.json`, dashboard: this.builder.build(), samples: this.samples, cases: casesWith(this.samples), casesWith };
+    const queriesWith = (samples: Samples): NamedQuery[] => recorded.map((r) => ({ ...r.rest, expr: withSamples(r.raw, samples) }));
+    return { uid: this.uid, file: `${this.uid}.json`, dashboard: this.builder.build(), samples: this.samples, queries: queriesWith(this.samples), queriesWith };
   }
 }
 
@@ -183,22 +174,4 @@ function tempoTarget(query: TraceqlQuery, refId: string): cog.Builder<cog.Dataqu
     .limit(20)
     .spss(10)
     .tableType(tempo.SearchTableType.Spans);
-}
-
-/**
- * An Explore link that opens, in Tempo, the trace whose id is the clicked
- * cell's value. Grafana fills `${__value.raw}`, `${__from}` and `${__to}` in
- * when the link is followed, so they are left unencoded.
- */
-export function traceExploreUrl(): string {
-  const panes = {
-    trace: {
-      datasource: TEMPO_DATASOURCE.uid,
-      queries: [{ refId: 'A', datasource: TEMPO_DATASOURCE, queryType: 'traceql', query: '${__value.raw}' }],
-      range: { from: '${__from}', to: '${__to}' },
-    },
-  };
-  let encoded = encodeURIComponent(JSON.stringify(panes));
-  for (const v of ['${__value.raw}', '${__from}', '${__to}']) encoded = encoded.replaceAll(encodeURIComponent(v), v);
-  return `/explore?schemaVersion=1&orgId=1&panes=${encoded}`;
 }
