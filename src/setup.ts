@@ -1,19 +1,16 @@
-import { diag } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
 import type { Catalog } from './catalog/define.js';
 import type { CatalogEntry } from './catalog/types.js';
 import { createEmitter, type Emitter } from './emitter/emitter.js';
 import type { EmitterOptions } from './emitter/options.js';
 import { createOtelPipeline, type OtelPipeline, type OtelPipelineOptions } from './otel/setup.js';
-import { createOtelSink, type OtelSinkOptions } from './otel/sink.js';
+import type { OtelSinkOptions } from './otel/sink.js';
 import { createConsoleSink, type ConsoleSinkOptions } from './sinks/console/index.js';
 import { createJsonlSink, type JsonlSinkOptions } from './sinks/jsonl/index.js';
 import type { Sink } from './sinks/sink.js';
-import { flushGlobalProviders, globalLoggerProviderRegistered, globalTracerProviderRegistered, hostLogger, isFactlineProvider, markFactlineProvider } from './otel/host.js';
+import { markFactlineProvider } from './otel/host.js';
+import { hostSdkInstead, hostSdkSink } from './otel/host-sink.js';
 import { stopOnSignals, type SignalShutdownOptions } from './signals.js';
-import type { ProblemHandler } from './problems.js';
-import { INSTRUMENTATION_SCOPE } from './wire.js';
-import { VERSION } from './version.js';
 
 export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<OtelPipelineOptions, 'spanEvents'> {
   /**
@@ -106,67 +103,4 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
     pipeline,
     shutdownOnSignals: (o?: SignalShutdownOptions) => stopOnSignals(() => emitter.shutdown(), o),
   });
-}
-
-/*
- * The service's own SDK. When setupFactline would build its own pipeline
- * but another SDK has already registered the global providers (NodeSDK
- * started first), registering factline's too fails ("duplicate
- * registration") and its records would bypass the service's pipeline. So
- * factline uses the service's SDK instead, as with `logger: 'global'`, and
- * says so on the OpenTelemetry diag logger. Explicit exporters or
- * processors, or `registerGlobals: false`, keep factline's own pipeline.
- */
-function hostSdkInstead(options: FactlineOptions): boolean {
-  const ownPipelineAsked =
-    options.registerGlobals === false ||
-    options.logExporter !== undefined ||
-    options.spanExporter !== undefined ||
-    options.logProcessors !== undefined ||
-    options.spanProcessors !== undefined;
-  if (ownPipelineAsked || isFactlineProvider()) return false;
-  if (!globalLoggerProviderRegistered() && !globalTracerProviderRegistered()) return false;
-  const ignored = (['serviceName', 'serviceVersion', 'resourceAttributes'] as const).filter((k) => options[k] !== undefined);
-  const message = `factline: an OpenTelemetry SDK is already registered; emitting through it instead of building a pipeline${ignored.length > 0 ? ` (${ignored.join(', ')} ignored: the service's SDK sets the resource)` : ''}. Pass logger: 'global' to say so, or registerGlobals: false to keep a separate pipeline.`;
-  if (ignored.length > 0) diag.warn(message);
-  else diag.info(message);
-  return true;
-}
-
-function hostSdkSink(logger: Logger | 'global', hooks: Omit<OtelSinkOptions, 'logger'>): Sink {
-  let report: ProblemHandler | undefined;
-  const resolved =
-    logger === 'global'
-      ? hostLogger(INSTRUMENTATION_SCOPE, VERSION, {
-          onDrop: (dropped) =>
-            report?.({
-              code: 'FACTLINE_SINK_FAILED',
-              message: `no OpenTelemetry LoggerProvider registered yet; ${dropped} log record(s) dropped past the 1024 held. Start the service's SDK (sdk.start()).`,
-              sink: 'otel',
-              details: { dropped },
-            }),
-        })
-      : logger;
-  const sink = createOtelSink({ logger: resolved, ...hooks });
-  const flush = async () => {
-    await flushGlobalProviders();
-    const held = 'held' in resolved ? (resolved as { held: number }).held : 0;
-    if (held > 0) {
-      report?.({
-        code: 'FACTLINE_SINK_FAILED',
-        message: `${held} log record(s) still wait for an OpenTelemetry LoggerProvider: the service's SDK was never started (sdk.start())`,
-        sink: 'otel',
-        details: { held },
-      });
-    }
-  };
-  return {
-    ...sink,
-    start: (ctx) => {
-      report = (p) => ctx.report(p);
-    },
-    flush,
-    // The service's SDK is the service's to shut down (sdk.shutdown()); factline only flushes it.
-    shutdown: flush,
-  };
 }
