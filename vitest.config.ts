@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/integration/**', 'test/e2e/**', 'node_modules/**'],
+    exclude: ['test/integration/**', 'test/e2e/**', 'test/package/**', 'node_modules/**'],
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci-results/unit.json' }]] : ['default'],
   },
 });

@@ -15,7 +15,7 @@ export interface LoopOptions extends IntentOptions {
   start?: number;
   /** Simulated durations are multiplied by this. Default 0.15 (the loop spans ~95 s). */
   pace?: number;
-  /** The loop's trace key. Default `TRACE-015`; the end-to-end test uses one per run. */
+  /** The loop's trace key. Default `TRACE-015` (the catalog's example); `npm run demo` and the end-to-end test use a new one per run. */
   traceKey?: string;
 }
 

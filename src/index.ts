@@ -12,6 +12,8 @@
  */
 export { setupFactline } from './setup.js';
 export type { Factline, FactlineOptions } from './setup.js';
+export { stopOnSignals } from './signals.js';
+export type { SignalShutdownOptions } from './signals.js';
 
 export { defineCatalog, combineCatalogs, CatalogError, lintCatalog } from './catalog/index.js';
 export type { Catalog, CatalogDescription, CatalogEntry, EventDefinition, EventTypeInfo, LintWarning, PiiAction } from './catalog/index.js';
@@ -37,7 +39,7 @@ export type { ConsoleSinkOptions } from './sinks/console/index.js';
 export { verifyChain, verifyChainFiles } from './chain/index.js';
 export type { ChainVerifyResult } from './chain/index.js';
 
-export { createOtelPipeline, createOtelSink } from './otel/index.js';
+export { createOtelPipeline, createOtelSink, createLogExporter, createSpanExporter } from './otel/index.js';
 export type { OtelPipeline, OtelPipelineOptions, OtelSinkOptions, SpanEventMode } from './otel/index.js';
 
 export { VERSION } from './version.js';

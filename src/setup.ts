@@ -4,24 +4,34 @@ import type { CatalogEntry } from './catalog/types.js';
 import { createEmitter, type Emitter } from './emitter/emitter.js';
 import type { EmitterOptions } from './emitter/options.js';
 import { createOtelPipeline, type OtelPipeline, type OtelPipelineOptions } from './otel/setup.js';
-import { createOtelSink, type OtelSinkOptions } from './otel/sink.js';
+import type { OtelSinkOptions } from './otel/sink.js';
 import { createConsoleSink, type ConsoleSinkOptions } from './sinks/console/index.js';
 import { createJsonlSink, type JsonlSinkOptions } from './sinks/jsonl/index.js';
 import type { Sink } from './sinks/sink.js';
+import { markFactlineProvider } from './otel/host.js';
+import { hostSdkInstead, hostSdkSink } from './otel/host-sink.js';
+import { stopOnSignals, type SignalShutdownOptions } from './signals.js';
 
 export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<OtelPipelineOptions, 'spanEvents'> {
   /**
    * Export through OpenTelemetry. `true` (the default) builds an SDK pipeline
-   * with OTLP/HTTP exporters (`createOtelPipeline`); `false` exports nothing.
-   * Ignored when `logger` is given.
+   * (`createOtelPipeline`) with the exporters the `OTEL_*` variables ask for
+   * (`createLogExporter` / `createSpanExporter`: OTLP over `http/protobuf` by
+   * default), or uses the service's SDK when one is already registered;
+   * `false` exports nothing. Ignored when `logger` is given.
    */
   otlp?: boolean;
   /**
-   * A logger from the service's own OpenTelemetry SDK. When given, factline
-   * builds no pipeline of its own and emits through it; span events go to
-   * the active span of the service's tracer as usual.
+   * Emit through the service's own OpenTelemetry SDK instead of building a
+   * pipeline. `'global'`: the global LoggerProvider the service's SDK
+   * registers (NodeSDK does in `start()`), looked up at the first emit after
+   * it is registered, so `setupFactline` may run before `sdk.start()`;
+   * events emitted before that are held (up to 1024) and then delivered. Or
+   * a `Logger` of the service's SDK. Either way span events go to the
+   * service's active span; `flush()` and `shutdown()` force-flush the
+   * global LoggerProvider and TracerProvider but never shut them down.
    */
-  logger?: Logger;
+  logger?: Logger | 'global';
   /** Span events: `payload` (default), `envelope`, or `false`. */
   spanEvents?: OtelSinkOptions['spanEvents'];
   /** Also append to a hash-chained `events.jsonl`: `true` for the defaults, or a path, or options. Default: off. */
@@ -32,8 +42,8 @@ export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<Ote
   sinks?: readonly Sink[];
   /**
    * Flush and shut down when the event loop empties (`beforeExit`). Default
-   * true. Signals are the application's to handle: call `shutdown()` from
-   * your SIGTERM handler.
+   * true. A service that listens never empties its loop: use
+   * `shutdownOnSignals()` for SIGTERM.
    */
   shutdownOnExit?: boolean;
 }
@@ -41,6 +51,15 @@ export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<Ote
 export interface Factline<D extends Record<string, CatalogEntry>> extends Emitter<D> {
   /** The SDK pipeline factline built, when it built one. */
   readonly pipeline: OtelPipeline | undefined;
+  /**
+   * Stops the process on SIGTERM / SIGINT: `beforeShutdown` (close the
+   * server), factline's `shutdown()`, `afterShutdown` (e.g. `sdk.shutdown()`),
+   * then `process.exit`. Returns a function that removes the handlers.
+   *
+   * @example
+   * factline.shutdownOnSignals({ beforeShutdown: () => new Promise((r) => server.close(r)), afterShutdown: () => sdk.shutdown() });
+   */
+  shutdownOnSignals(options?: SignalShutdownOptions): () => void;
 }
 
 /**
@@ -57,17 +76,16 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
   const sinks: Sink[] = [];
   let pipeline: OtelPipeline | undefined;
   const spanEvents = options.spanEvents !== undefined ? { spanEvents: options.spanEvents } : {};
-  if (options.logger) {
-    sinks.push(
-      createOtelSink({
-        logger: options.logger,
-        ...spanEvents,
-        ...(options.spanFor !== undefined ? { spanFor: options.spanFor } : {}),
-        ...(options.afterEmit !== undefined ? { afterEmit: options.afterEmit } : {}),
-      }),
-    );
+  const hooks = {
+    ...spanEvents,
+    ...(options.spanFor !== undefined ? { spanFor: options.spanFor } : {}),
+    ...(options.afterEmit !== undefined ? { afterEmit: options.afterEmit } : {}),
+  };
+  if (options.logger !== undefined || (options.otlp !== false && hostSdkInstead(options))) {
+    sinks.push(hostSdkSink(options.logger ?? 'global', hooks));
   } else if (options.otlp !== false) {
     pipeline = createOtelPipeline({ ...options, ...spanEvents });
+    if (options.registerGlobals !== false) markFactlineProvider(pipeline.loggerProvider, pipeline.tracerProvider);
     sinks.push(pipeline.sink);
   }
   if (options.file) {
@@ -81,5 +99,8 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
   if (options.shutdownOnExit !== false) {
     process.once('beforeExit', () => void emitter.shutdown());
   }
-  return Object.assign(emitter, { pipeline });
+  return Object.assign(emitter, {
+    pipeline,
+    shutdownOnSignals: (o?: SignalShutdownOptions) => stopOnSignals(() => emitter.shutdown(), o),
+  });
 }

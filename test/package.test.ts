@@ -31,10 +31,20 @@ describe('the package', () => {
     expect(satisfiesRange(pkg.devDependencies['@opentelemetry/api'], range)).toBe(true);
   });
 
-  it('pins the OpenTelemetry JS 2.x line that runs on Node 20', () => {
-    expect(pkg.dependencies['@opentelemetry/sdk-logs']).toMatch(/^0\.223\./);
-    expect(pkg.dependencies['@opentelemetry/exporter-logs-otlp-http']).toMatch(/^0\.223\./);
-    expect(pkg.dependencies['@opentelemetry/sdk-trace-base']).toMatch(/^2\.12\./);
+  it('stays on the OpenTelemetry JS 2.x line that runs on Node 20, with ranges that dedupe with a host SDK', () => {
+    // Caret ranges (0.223.x / 2.x from 2.12), never exact pins: an exact pin
+    // different from the host's @opentelemetry/sdk-node installs second copies.
+    expect(pkg.dependencies['@opentelemetry/sdk-logs']).toMatch(/^\^0\.223\.\d+$/);
+    expect(pkg.dependencies['@opentelemetry/exporter-logs-otlp-http']).toMatch(/^\^0\.223\.\d+$/);
+    expect(pkg.dependencies['@opentelemetry/sdk-trace-base']).toMatch(/^\^2\.12\.\d+$/);
+    for (const [name, range] of Object.entries(pkg.dependencies as Record<string, string>)) {
+      if (name.startsWith('@opentelemetry/')) expect(range, name).toMatch(/^\^(0\.223|2\.12)\.\d+$/);
+    }
+  });
+
+  it('has zod 4 as a peer dependency, not a dependency', () => {
+    expect(pkg.peerDependencies.zod).toBe('^4.0.0');
+    expect(pkg.dependencies.zod).toBeUndefined();
   });
 
   it('reports the same version in code as in package.json', () => {

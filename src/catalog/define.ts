@@ -62,7 +62,7 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
   if (!parsed.ok) return { code: 'invalid_event_id', message: parsed.error.message };
   const def: EventDefinition = isDefinition(entry) ? entry : { schema: entry };
   if (!(def.schema instanceof z.ZodType)) {
-    return { code: 'invalid_schema', message: `"${key}": the schema is not a zod schema; write z.object({...})` };
+    return { code: 'invalid_schema', message: `"${key}": the schema is not a zod schema of zod 4, which factline requires; write z.object({...}) with zod 4 (import { z } from 'zod'), or with zod 3.25 import { z } from 'zod/v4'` };
   }
   const unrepresentable = jsonFormProblems(def.schema);
   if (unrepresentable.length > 0) {

@@ -6,3 +6,7 @@ export { toLogRecord, toSpanEvent, eventAttributes, payloadAttributes } from './
 export type { SpanEventMode } from './mapping.js';
 export { idsForTraceKey } from './trace-key.js';
 export { KeyedIdGenerator } from './id-generator.js';
+export { createLogExporter, createSpanExporter } from './exporters.js';
+export type { OtlpProtocol } from './exporters.js';
+export { hostLogger } from './host.js';
+export type { HostLogger } from './host.js';

@@ -2,8 +2,7 @@ import { context, diag, propagation, trace, type TracerProvider } from '@opentel
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { createLogExporter, createSpanExporter } from './exporters.js';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -150,13 +149,13 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   let logProcessors = options.logProcessors;
   if (logProcessors === undefined) {
     const choice = disabled ? 'none' : exporterChoice(env.OTEL_LOGS_EXPORTER);
-    const exporter = options.logExporter === undefined ? (choice === 'otlp' ? new OTLPLogExporter() : null) : options.logExporter;
+    const exporter = options.logExporter === undefined ? (choice === 'none' ? null : createLogExporter(env)) : options.logExporter;
     logProcessors = exporter && choice !== 'none' ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
   }
   let spanProcessors = options.spanProcessors;
   if (spanProcessors === undefined) {
     const choice = disabled ? 'none' : exporterChoice(env.OTEL_TRACES_EXPORTER);
-    const exporter = options.spanExporter === undefined ? (choice === 'otlp' ? new OTLPTraceExporter() : null) : options.spanExporter;
+    const exporter = options.spanExporter === undefined ? (choice === 'none' ? null : createSpanExporter(env)) : options.spanExporter;
     spanProcessors = exporter && choice !== 'none' ? [new BatchSpanProcessor(reporting(exporter, 'traces', reporter))] : [];
   }
 

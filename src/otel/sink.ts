@@ -1,5 +1,6 @@
 import { context, trace, TraceFlags, type Span, type Context } from '@opentelemetry/api';
-import { logs, type Logger } from '@opentelemetry/api-logs';
+import type { Logger } from '@opentelemetry/api-logs';
+import { hostLogger } from './host.js';
 import type { EventTypeInfo } from '../catalog/types.js';
 import type { FactlineEvent } from '../envelope/event.js';
 import type { Sink } from '../sinks/sink.js';
@@ -8,7 +9,12 @@ import { toLogRecord, toSpanEvent, type SpanEventMode } from './mapping.js';
 import { VERSION } from '../version.js';
 
 export interface OtelSinkOptions {
-  /** The logger to emit to. Default: `logs.getLogger('factline')` from the global LoggerProvider. */
+  /**
+   * The logger to emit to. Default: factline's logger of the global
+   * LoggerProvider, looked up once an SDK has registered one (records
+   * emitted before are held until then), so the sink may be created before
+   * the service's `sdk.start()`.
+   */
   logger?: Logger;
   /**
    * What span events carry: `payload` (envelope attributes and payload
@@ -34,7 +40,7 @@ export interface OtelSinkOptions {
  * createEmitter(catalog, { sinks: [createOtelSink({ logger: myProvider.getLogger('svc') })] });
  */
 export function createOtelSink(options: OtelSinkOptions = {}): Sink {
-  const logger = options.logger ?? logs.getLogger(INSTRUMENTATION_SCOPE, VERSION);
+  const logger = options.logger ?? hostLogger(INSTRUMENTATION_SCOPE, VERSION);
   const spanEvents = options.spanEvents ?? 'payload';
   const afterEmit = options.afterEmit;
   const spanFor = options.spanFor;

@@ -39,8 +39,18 @@ describe('grafana/provisioning/datasources/factline.yaml', () => {
       ['loki', LOKI_DATASOURCE.uid],
       ['tempo', TEMPO_DATASOURCE.uid],
     ]);
-    expect(loki.url).toBe('http://loki:3100');
-    expect(tempo.url).toBe('http://tempo:3200');
+    // The URLs come from Grafana's environment; docker-compose.yml gives the defaults.
+    expect(loki.url).toBe('${FACTLINE_GRAFANA_LOKI_URL}');
+    expect(tempo.url).toBe('${FACTLINE_GRAFANA_TEMPO_URL}');
+    const compose = read('docker-compose.yml');
+    expect(compose).toContain('FACTLINE_GRAFANA_LOKI_URL: ${FACTLINE_GRAFANA_LOKI_URL:-http://loki:3100}');
+    expect(compose).toContain('FACTLINE_GRAFANA_TEMPO_URL: ${FACTLINE_GRAFANA_TEMPO_URL:-http://tempo:3200}');
+  });
+
+  it('has every provisioning directory Grafana looks for, so it logs no error at start', () => {
+    for (const dir of ['datasources', 'dashboards', 'plugins', 'alerting']) {
+      expect(existsSync(new URL(`grafana/provisioning/${dir}/`, root)), dir).toBe(true);
+    }
   });
 
   it('links a log line\'s trace_id structured metadata to its trace in Tempo', () => {

@@ -1,0 +1,134 @@
+import { createRequire } from 'node:module';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { OTLPLogExporter as OTLPHttpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPTraceExporter as OTLPHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { ConsoleLogRecordExporter, type LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+/** The values of `OTEL_LOGS_EXPORTER` / `OTEL_TRACES_EXPORTER` factline builds exporters for. */
+export const EXPORTER_NAMES = ['otlp', 'console', 'none'] as const;
+/** The values of `OTEL_EXPORTER_OTLP_PROTOCOL` (and its `_LOGS_` / `_TRACES_` forms) the specification defines. */
+export const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+
+type Signal = 'logs' | 'traces';
+type Env = Record<string, string | undefined>;
+
+/*
+ * The protobuf and gRPC exporters are loaded only when chosen: the gRPC one
+ * brings @grpc/grpc-js, which a service exporting over HTTP need not load.
+ * Both packages ship CommonJS, so a synchronous require keeps set-up
+ * synchronous.
+ */
+const load = createRequire(import.meta.url);
+
+/**
+ * The OTLP protocol for one signal: `OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL`,
+ * else `OTEL_EXPORTER_OTLP_PROTOCOL`, else `http/protobuf` (the
+ * specification's default).
+ *
+ * @throws Error at set-up when the value is not one of `http/protobuf`, `http/json`, `grpc`.
+ * @example
+ * otlpProtocol('logs', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }); // 'grpc'
+ */
+export function otlpProtocol(signal: Signal, env: Env = process.env): OtlpProtocol {
+  const specific = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`;
+  const name = env[specific]?.trim() ? specific : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const value = env[name]?.trim() || 'http/protobuf';
+  if (!(OTLP_PROTOCOLS as readonly string[]).includes(value)) {
+    throw new Error(`factline: ${name}="${value}" is not an OTLP protocol; use one of ${OTLP_PROTOCOLS.join(', ')} (default http/protobuf)`);
+  }
+  return value as OtlpProtocol;
+}
+
+/** The exporter names listed in `OTEL_<SIGNAL>_EXPORTER` (comma-separated, default `otlp`), checked. */
+function exporterNames(signal: Signal, env: Env): string[] {
+  const variable = signal === 'logs' ? 'OTEL_LOGS_EXPORTER' : 'OTEL_TRACES_EXPORTER';
+  const names = [...new Set((env[variable] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))];
+  for (const n of names) {
+    if (!(EXPORTER_NAMES as readonly string[]).includes(n)) {
+      throw new Error(`factline: ${variable}="${env[variable]}" names the exporter "${n}", which factline does not build; use one or more of ${EXPORTER_NAMES.join(', ')} (default otlp), or pass ${signal === 'logs' ? 'logExporter' : 'spanExporter'} yourself`);
+    }
+  }
+  if (names.length === 0) return ['otlp'];
+  // As in the OpenTelemetry SDK: "none" anywhere in the list turns the signal off.
+  return names.includes('none') ? [] : names;
+}
+
+/** One exporter that hands every batch to each of several, for `OTEL_LOGS_EXPORTER=otlp,console`. */
+function fanOut<E extends LogRecordExporter | SpanExporter>(exporters: E[]): E {
+  if (exporters.length === 1) return exporters[0]!;
+  const all = exporters as Array<{ export(items: unknown[], done: (r: ExportResult) => void): void; shutdown(): Promise<void>; forceFlush?(): Promise<void> }>;
+  return {
+    export(items: unknown[], done: (r: ExportResult) => void) {
+      let pending = all.length;
+      let failed: ExportResult | undefined;
+      for (const e of all) {
+        e.export(items, (r) => {
+          if (r.code !== ExportResultCode.SUCCESS) failed ??= r;
+          if (--pending === 0) done(failed ?? { code: ExportResultCode.SUCCESS });
+        });
+      }
+    },
+    shutdown: async () => {
+      await Promise.all(all.map((e) => e.shutdown()));
+    },
+    forceFlush: async () => {
+      await Promise.all(all.map((e) => e.forceFlush?.()));
+    },
+  } as unknown as E;
+}
+
+/**
+ * The log exporter the standard variables ask for, as the OpenTelemetry
+ * SDK reads them: `OTEL_LOGS_EXPORTER` (`otlp` default, `console`, `none`;
+ * a comma-separated list exports to each) and, for `otlp`, the protocol
+ * from `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`
+ * (`http/protobuf` default, `http/json`, `grpc`). Endpoint, headers,
+ * timeout and compression are read by the OTLP exporter itself from
+ * `process.env` (`OTEL_EXPORTER_OTLP_*`).
+ *
+ * @returns the exporter, or `null` when the variable says `none`.
+ * @throws Error at set-up for an exporter name or protocol outside those lists; the message lists the allowed values.
+ * @example
+ * const exporter = createLogExporter({ OTEL_LOGS_EXPORTER: 'console' }); // a ConsoleLogRecordExporter
+ */
+export function createLogExporter(env: Env = process.env): LogRecordExporter | null {
+  const exporters = exporterNames('logs', env).map((name): LogRecordExporter => {
+    if (name === 'console') return new ConsoleLogRecordExporter();
+    switch (otlpProtocol('logs', env)) {
+      case 'http/json':
+        return new OTLPHttpJsonLogExporter();
+      case 'grpc':
+        return new (load('@opentelemetry/exporter-logs-otlp-grpc') as typeof import('@opentelemetry/exporter-logs-otlp-grpc')).OTLPLogExporter();
+      case 'http/protobuf':
+        return new (load('@opentelemetry/exporter-logs-otlp-proto') as typeof import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter();
+    }
+  });
+  return exporters.length === 0 ? null : fanOut(exporters);
+}
+
+/**
+ * The span exporter the standard variables ask for: `OTEL_TRACES_EXPORTER`
+ * and `OTEL_EXPORTER_OTLP_TRACES_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`,
+ * with the same values and defaults as {@link createLogExporter}.
+ *
+ * @returns the exporter, or `null` when the variable says `none`.
+ * @throws Error at set-up for an exporter name or protocol outside those lists.
+ * @example
+ * const exporter = createSpanExporter({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }); // OTLP/gRPC, localhost:4317 by default
+ */
+export function createSpanExporter(env: Env = process.env): SpanExporter | null {
+  const exporters = exporterNames('traces', env).map((name): SpanExporter => {
+    if (name === 'console') return new ConsoleSpanExporter();
+    switch (otlpProtocol('traces', env)) {
+      case 'http/json':
+        return new OTLPHttpJsonTraceExporter();
+      case 'grpc':
+        return new (load('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter();
+      case 'http/protobuf':
+        return new (load('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
+    }
+  });
+  return exporters.length === 0 ? null : fanOut(exporters);
+}
