@@ -11,7 +11,7 @@ import type { EventSource } from '../envelope/source.js';
 import { uuidv7 } from '../envelope/uuidv7.js';
 import { idsForTraceKey } from '../otel/trace-key.js';
 import { createWarnOnceHandler, ProblemReporter, type ProblemHandler, type RuntimeProblemCode } from '../problems.js';
-import type { Sink } from '../sinks/sink.js';
+import type { Sink, SinkStats } from '../sinks/sink.js';
 import { FactlineValidationError } from '../validation/error.js';
 import { toJsonSafeCopy } from '../validation/json-safety.js';
 import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES, type ValidationMode } from '../validation/validate.js';
@@ -34,6 +34,8 @@ export interface EmitterStats {
   problems: Partial<Record<RuntimeProblemCode, number>>;
   /** Milliseconds since the emitter was created. */
   uptimeMs: number;
+  /** Delivery counters of each sink that keeps them, by sink name. */
+  sinks: Record<string, SinkStats>;
 }
 
 export interface Emitter<D extends Record<string, CatalogEntry> = Record<string, CatalogEntry>> {
@@ -67,6 +69,20 @@ function passesFilter(info: EventTypeInfo, filter: EventFilter | undefined): boo
   if (filter.include && !filter.include.some((p) => compilePattern(p).test(info.id))) return false;
   if (filter.exclude && filter.exclude.some((p) => compilePattern(p).test(info.id))) return false;
   return true;
+}
+
+/** Each sink's own counters, by name; a sink whose `stats()` throws is left out. */
+function sinkStats(sinks: readonly Sink[]): Record<string, SinkStats> {
+  const out: Record<string, SinkStats> = {};
+  for (const s of sinks) {
+    if (!s.stats) continue;
+    try {
+      out[s.name] = s.stats();
+    } catch {
+      // counters are a view; a broken one must not break stats()
+    }
+  }
+  return out;
 }
 
 function toMillis(t: Date | number): number {
@@ -248,7 +264,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     validation,
     emit: emit as Emitter<D>['emit'],
     isEnabled: (id) => (states.get(id)?.sinks.length ?? 0) > 0,
-    stats: () => ({ ...counts, problems: { ...reporter.counts }, uptimeMs: now() - started }),
+    stats: () => ({ ...counts, problems: { ...reporter.counts }, uptimeMs: now() - started, sinks: sinkStats(sinks) }),
     onProblem: (h) => reporter.subscribe(h),
     flush: () => settleAll('flush'),
     shutdown: async () => {

@@ -2,7 +2,6 @@ import { context, diag, propagation, trace, type TracerProvider } from '@opentel
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
@@ -13,7 +12,10 @@ import { createOtelSink, type OtelSinkOptions } from './sink.js';
 import { KeyedIdGenerator } from './id-generator.js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ProblemHandler } from '../problems.js';
-import type { Sink } from '../sinks/sink.js';
+import type { Sink, SinkStats } from '../sinks/sink.js';
+import { DurableLogRecordProcessor, type DurableDeliveryOptions } from '../delivery/durable-log-record-processor.js';
+import type { SpoolOptions } from '../delivery/spool.js';
+import { createLogTransport } from './log-transport.js';
 
 export interface OtelPipelineOptions {
   /**
@@ -47,6 +49,21 @@ export interface OtelPipelineOptions {
    * `await`. Default true. Set false in a service that registers its own.
    */
   registerGlobals?: boolean;
+  /**
+   * Store and forward on disk for the OTLP log records: `{ dir, maxBytes }`
+   * (`maxBytes` default 1 GiB). Default: `FACTLINE_SPOOL_DIR` when set,
+   * else none (memory only, `delivery.maxBufferBytes`). Off by default
+   * because a library must not write to the host's disk unasked, and a
+   * spool belongs to one process (it is locked): each replica needs its own
+   * directory, which only the deployment knows. `false` turns the variable off.
+   */
+  spool?: SpoolOptions | false;
+  /**
+   * Tuning of the durable delivery of OTLP log records (batch size, memory
+   * budget, timeouts, backoff, dead-letter file); see `DurableDeliveryOptions`.
+   * Applies to factline's own OTLP exporter, not to a `logExporter` you pass.
+   */
+  delivery?: Omit<DurableDeliveryOptions, 'spool'>;
   /** Span event options of the OTLP sink. */
   spanEvents?: OtelSinkOptions['spanEvents'];
   /** Hooks of the OTLP sink (the Intent catalog's span builder uses them). */
@@ -59,8 +76,10 @@ export interface OtelPipeline {
   readonly tracerProvider: BasicTracerProvider;
   /** The tracer provider's id generator; `withIds` gives a root span chosen ids. */
   readonly idGenerator: KeyedIdGenerator;
-  /** The sink to give the emitter. */
+  /** The sink to give the emitter; its `stats()` are the delivery counters of the log records. */
   readonly sink: Sink;
+  /** The durable processor of factline's own OTLP log export, when it built one. */
+  readonly delivery: DurableLogRecordProcessor | undefined;
   /** Exports everything buffered. */
   forceFlush(): Promise<void>;
   /** Flushes, then shuts both providers down. Safe to call twice. */
@@ -115,6 +134,29 @@ function blrpFromEnv(env: NodeJS.ProcessEnv): { scheduledDelayMillis?: number; e
   return out;
 }
 
+/**
+ * The durable processor for factline's own OTLP log export; the spool from
+ * the option, else `FACTLINE_SPOOL_DIR`. Throws at set-up when the spool
+ * directory is held by another process.
+ */
+function createDurableProcessor(options: OtelPipelineOptions, env: NodeJS.ProcessEnv, report: ProblemHandler): DurableLogRecordProcessor {
+  const spoolDir = env.FACTLINE_SPOOL_DIR?.trim();
+  const spool = options.spool === false ? undefined : (options.spool ?? (spoolDir ? { dir: spoolDir } : undefined));
+  const blrp = blrpFromEnv(env);
+  const { transport, timeoutMillis } = createLogTransport();
+  return new DurableLogRecordProcessor(
+    transport,
+    {
+      timeoutMillis,
+      ...(blrp.maxExportBatchSize !== undefined ? { maxExportBatchSize: blrp.maxExportBatchSize } : {}),
+      ...(blrp.scheduledDelayMillis !== undefined ? { scheduledDelayMillis: blrp.scheduledDelayMillis } : {}),
+      ...options.delivery,
+      ...(spool ? { spool } : {}),
+    },
+    report,
+  );
+}
+
 function exporterChoice(value: string | undefined): 'otlp' | 'none' | 'console' {
   const v = (value ?? 'otlp').split(',')[0]!.trim().toLowerCase();
   if (v === 'none') return 'none';
@@ -148,10 +190,17 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   let report: ProblemHandler | undefined;
   const reporter = () => report;
   let logProcessors = options.logProcessors;
+  let durable: DurableLogRecordProcessor | undefined;
   if (logProcessors === undefined) {
     const choice = disabled ? 'none' : exporterChoice(env.OTEL_LOGS_EXPORTER);
-    const exporter = options.logExporter === undefined ? (choice === 'otlp' ? new OTLPLogExporter() : null) : options.logExporter;
-    logProcessors = exporter && choice !== 'none' ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
+    if (options.logExporter === undefined && choice === 'otlp') {
+      durable = createDurableProcessor(options, env, (p) => reporter()?.(p));
+      logProcessors = [durable];
+    } else {
+      // A LogRecordExporter of the service's own choosing keeps the SDK's batch processor.
+      const exporter = options.logExporter ?? null;
+      logProcessors = exporter && choice !== 'none' ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
+    }
   }
   let spanProcessors = options.spanProcessors;
   if (spanProcessors === undefined) {
@@ -176,6 +225,12 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     ...(options.afterEmit !== undefined ? { afterEmit: options.afterEmit } : {}),
   });
 
+  let written = 0;
+  const stats = (): SinkStats => {
+    if (!durable) return { emitted: written, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 };
+    const d = durable.stats();
+    return { ...d, emitted: written };
+  };
   let closing: Promise<void> | undefined;
   const forceFlush = async () => {
     await Promise.all([loggerProvider.forceFlush(), tracerProvider.forceFlush()]);
@@ -184,8 +239,14 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     loggerProvider,
     tracerProvider,
     idGenerator,
+    delivery: durable,
     sink: {
       ...sink,
+      write(event, type, timeMs, observedMs) {
+        written++;
+        sink.write(event, type, timeMs, observedMs);
+      },
+      stats,
       start: (ctx) => {
         report = (p) => ctx.report(p);
       },

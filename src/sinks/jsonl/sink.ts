@@ -4,13 +4,17 @@ import type { EventTypeInfo } from '../../catalog/types.js';
 import type { FactlineEvent } from '../../envelope/event.js';
 import { GENESIS_HASH } from '../../chain/record.js';
 import { createWarnOnceHandler, type RuntimeProblem } from '../../problems.js';
-import type { Sink, SinkContext } from '../sink.js';
+import type { Sink, SinkContext, SinkStats } from '../sink.js';
 import { chainStateOf, chainStateOfFile, copyTornBytes, readTail, shiftRotated, syncDirectory, writeFully } from './file.js';
 import { resolveJsonlOptions, type JsonlSinkOptions } from './options.js';
 import { chainedLine, envelopeRecord } from './record.js';
 
-/** Counters of a JSONL sink. */
-export interface JsonlSinkStats {
+/**
+ * Counters of a JSONL sink: `delivered` is `written` (a line in the file);
+ * `dropped` lines were reported (`FACTLINE_FILE_NOT_WRITABLE`,
+ * `FACTLINE_SINK_FAILED`).
+ */
+export interface JsonlSinkStats extends SinkStats {
   /** The events file being written. */
   path: string;
   /** Lines written since the sink was created. */
@@ -331,7 +335,7 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
     },
 
     stats(): JsonlSinkStats {
-      return { path, written, dropped, seq, bytes: size, open: fd !== null };
+      return { path, written, dropped, seq, bytes: size, open: fd !== null, emitted: written + dropped, delivered: written, pending: 0, spooled: 0, deadLettered: 0 };
     },
   };
 }
