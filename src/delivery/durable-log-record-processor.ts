@@ -25,8 +25,9 @@ export interface DurableDeliveryOptions {
   maxConcurrentExports?: number;
   /**
    * Time for one request, in ms. A request that times out is retried (the
-   * endpoint may have taken it: at-least-once), each time with double the
-   * timeout, up to `maxTimeoutMillis`. Default 10000, as `OTEL_EXPORTER_OTLP_TIMEOUT`.
+   * endpoint may have taken it: at-least-once), and the timeout of every
+   * later request doubles, up to `maxTimeoutMillis`, until answers come
+   * quickly again. Default 10000, as `OTEL_EXPORTER_OTLP_TIMEOUT`.
    */
   timeoutMillis?: number;
   /** Cap of the doubled timeout, in ms. Default 120000. */
@@ -85,7 +86,6 @@ interface Batch {
   entry?: SpoolEntry;
   /** Whether its body counts against `maxBufferBytes`. */
   counted?: boolean;
-  timeouts: number;
 }
 
 const keyOf = (seq: number) => `${String(seq).padStart(12, '0')}-`;
@@ -131,6 +131,8 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
   private readonly queue: Batch[] = [];
   private readonly inFlight = new Set<Batch>();
   private seq = 0;
+  /** The request timeout now: doubled after a timeout, halved again after quick answers. */
+  private currentTimeoutMs: number;
   private failures = 0;
   private backoffUntil = 0;
   private healthy = true;
@@ -154,10 +156,11 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
     this.timeoutMs = options.timeoutMillis ?? 10_000;
     this.maxTimeoutMs = Math.max(this.timeoutMs, options.maxTimeoutMillis ?? 120_000);
     this.flushTimeoutMs = options.flushTimeoutMillis ?? 30_000;
+    this.currentTimeoutMs = this.timeoutMs;
     if (options.spool) {
       this.spool = new Spool(options.spool, (e) => this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `the lock of spool ${options.spool!.dir} was lost: ${e.message}`, { dir: options.spool!.dir }));
       for (const entry of this.spool.load()) {
-        this.queue.push({ key: entry.key, count: entry.count, bytes: entry.bytes, entry, timeouts: 0 });
+        this.queue.push({ key: entry.key, count: entry.count, bytes: entry.bytes, entry});
         this.s.spooledRecords += entry.count;
         this.s.replayed += entry.count;
         this.seq = Math.max(this.seq, Number(entry.key.slice(0, 12)) + 1);
@@ -260,7 +263,7 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
       this.problem('FACTLINE_SINK_FAILED', `cannot serialise ${records.length} log records for OTLP: ${(e as Error).message}; dropped`, { records: records.length, reason: 'unserialisable' }, e);
       return;
     }
-    this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, body, timeouts: 0 });
+    this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, body});
     this.pump();
   }
 
@@ -367,9 +370,11 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
         return this.pump();
       }
     }
-    const timeout = Math.min(this.maxTimeoutMs, this.timeoutMs * 2 ** b.timeouts);
+    const timeout = this.currentTimeoutMs;
+    const sentAt = Date.now();
     const outcome = await this.transport.send(body, timeout);
     this.inFlight.delete(b);
+    this.adaptTimeout(outcome, timeout, Date.now() - sentAt);
     if (this.closed) return; // shutdown has already settled it
     this.handle(b, body, outcome);
     this.pump();
@@ -399,8 +404,8 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
           const headBody = encodeRequest(head);
           const tailBody = encodeRequest(tail);
           const pieces: Batch[] = [
-            { key: `${b.key}a`, count: Math.ceil(b.count / 2), bytes: headBody.byteLength, body: headBody, timeouts: 0 },
-            { key: `${b.key}b`, count: Math.floor(b.count / 2), bytes: tailBody.byteLength, body: tailBody, timeouts: 0 },
+            { key: `${b.key}a`, count: Math.ceil(b.count / 2), bytes: headBody.byteLength, body: headBody},
+            { key: `${b.key}b`, count: Math.floor(b.count / 2), bytes: tailBody.byteLength, body: tailBody},
           ];
           for (const p of pieces) {
             this.count(p);
@@ -418,7 +423,6 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
         this.s.retries++;
         this.healthy = false;
         this.failures++;
-        if (outcome.reason.startsWith('no response within')) b.timeouts++;
         const delay = outcome.retryAfterMs ?? nextBackoffMs(this.failures, this.options.backoff);
         this.backoffUntil = Math.max(this.backoffUntil, Date.now() + delay);
         this.insert(b);
@@ -432,6 +436,20 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
         });
         return;
       }
+    }
+  }
+
+  /*
+   * A slow endpoint is not a failed one: an endpoint that answers in 10 s
+   * against a 10 s timeout would get every batch twice. After a timeout the
+   * timeout doubles for every request (up to maxTimeoutMillis); answers in
+   * under a quarter of it bring it back down, never below timeoutMillis.
+   */
+  private adaptTimeout(outcome: SendOutcome, usedMs: number, tookMs: number): void {
+    if (outcome.kind === 'retryable' && outcome.timedOut) {
+      this.currentTimeoutMs = Math.min(this.maxTimeoutMs, Math.max(this.currentTimeoutMs, usedMs * 2));
+    } else if (outcome.kind !== 'retryable' && tookMs < this.currentTimeoutMs / 4) {
+      this.currentTimeoutMs = Math.max(this.timeoutMs, this.currentTimeoutMs / 2);
     }
   }
 

@@ -55,8 +55,9 @@ function describe(holder: LockHolder | undefined): string {
  * `onCompromised` is called (instead of proper-lockfile's default, which
  * throws from a timer into the host) when the lock could not be refreshed.
  *
- * Throws at set-up when the lock is held, with a message naming the path,
- * the holder and the fix.
+ * Throws when the lock is held (an error with `code: 'ELOCKED'` and a
+ * message naming the path, the holder and the fix), or the file system's
+ * error when the lock cannot be made at all.
  *
  * @example
  * const lock = acquireFileLock('/var/lib/app/events.jsonl', 'events file');
@@ -83,10 +84,13 @@ export function acquireFileLock(path: string, what: string, onCompromised: (e: E
       }
       unlock = take();
     } else {
-      throw new Error(
-        `factline: the ${what} ${path} is locked by ${describe(holder)}: one writer per ${what}. ` +
-          `Give this process its own path, or stop the other writer (a lock left by a crashed process on another host expires after ${staleMs} ms).`,
-        { cause: e },
+      throw Object.assign(
+        new Error(
+          `factline: the ${what} ${path} is locked by ${describe(holder)}: one writer per ${what}. ` +
+            `Give this process its own path, or stop the other writer (a lock left by a crashed process on another host expires after ${staleMs} ms).`,
+          { cause: e },
+        ),
+        { code: 'ELOCKED' },
       );
     }
   }

@@ -110,7 +110,7 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
         });
         // A timeout is a retry decision, not a failure: the endpoint may still take the request.
         req.setTimeout(timeoutMs, () => {
-          done({ kind: 'retryable', reason: `no response within ${timeoutMs} ms` });
+          done({ kind: 'retryable', reason: `no response within ${timeoutMs} ms`, timedOut: true });
           req.destroy();
         });
         req.on('error', (e) => done({ kind: 'retryable', reason: `${(e as NodeJS.ErrnoException).code ?? 'error'}: ${e.message}` }));

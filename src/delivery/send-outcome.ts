@@ -19,7 +19,7 @@ export type SendOutcome =
    * turn a configuration error into a flood. `retryAfterMs` from the
    * `Retry-After` header.
    */
-  | { kind: 'retryable'; status?: number; retryAfterMs?: number; reason: string }
+  | { kind: 'retryable'; status?: number; retryAfterMs?: number; reason: string; timedOut?: boolean }
   /**
    * The endpoint refused the content (400, 413, 422): sending the same
    * records again gets the same answer. The processor splits the batch to

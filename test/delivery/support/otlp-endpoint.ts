@@ -6,7 +6,9 @@ export type EndpointMode =
   | { kind: 'accept'; delayMs?: number }
   | { kind: 'status'; status: number; retryAfterSeconds?: number }
   /** 400 for a request that holds a record whose JSON contains `marker`, naming the record; else 200. */
-  | { kind: 'poison'; marker: string };
+  | { kind: 'poison'; marker: string }
+  /** 200 with an OTLP partial success rejecting `rejected` records of each request. */
+  | { kind: 'partial'; rejected: number; message: string };
 
 interface JsonRecord {
   attributes?: { key: string; value?: { stringValue?: string } }[];
@@ -92,7 +94,7 @@ export class OtlpEndpoint {
     if (mode.kind === 'accept' && mode.delayMs) await new Promise((r) => setTimeout(r, mode.delayMs));
     if (res.destroyed) return;
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end('{}');
+    res.end(mode.kind === 'partial' ? JSON.stringify({ partialSuccess: { rejectedLogRecords: String(mode.rejected), errorMessage: mode.message } }) : '{}');
   }
 
   async stop(): Promise<void> {
