@@ -17,6 +17,21 @@ export interface FileLock {
   release(): void;
 }
 
+/*
+ * proper-lockfile removes its lock directories when the process exits; the
+ * owner files beside them are removed here, so a clean exit leaves nothing.
+ */
+const ownerFiles = new Set<string>();
+let exitHook = false;
+function removeOwnerFilesAtExit(path: string): void {
+  ownerFiles.add(path);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const f of ownerFiles) rmSync(f, { force: true });
+  });
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -96,12 +111,14 @@ export function acquireFileLock(path: string, what: string, onCompromised: (e: E
   }
   const holder: LockHolder = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() };
   writeFileSync(ownerPath, JSON.stringify(holder) + '\n');
+  removeOwnerFilesAtExit(ownerPath);
   let released = false;
   return {
     path,
     release() {
       if (released) return;
       released = true;
+      ownerFiles.delete(ownerPath);
       rmSync(ownerPath, { force: true });
       try {
         unlock();
