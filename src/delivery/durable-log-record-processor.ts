@@ -88,6 +88,14 @@ interface Batch {
   counted?: boolean;
 }
 
+function tryParse(body: Uint8Array): ReturnType<typeof parseRequest> | undefined {
+  try {
+    return parseRequest(body);
+  } catch {
+    return undefined;
+  }
+}
+
 const keyOf = (seq: number) => `${String(seq).padStart(12, '0')}-`;
 
 /**
@@ -263,7 +271,7 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
       this.problem('FACTLINE_SINK_FAILED', `cannot serialise ${records.length} log records for OTLP: ${(e as Error).message}; dropped`, { records: records.length, reason: 'unserialisable' }, e);
       return;
     }
-    this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, body});
+    this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, body });
     this.pump();
   }
 
@@ -376,7 +384,14 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
     this.inFlight.delete(b);
     this.adaptTimeout(outcome, timeout, Date.now() - sentAt);
     if (this.closed) return; // shutdown has already settled it
-    this.handle(b, body, outcome);
+    try {
+      this.handle(b, body, outcome);
+    } catch (e) {
+      // Never an unhandled rejection in the host: a bug here costs this batch, counted.
+      this.release(b);
+      this.s.dropped += b.count;
+      this.problem('FACTLINE_SINK_FAILED', `internal error handling the answer for ${b.count} log records: ${(e as Error).message}; dropped`, { records: b.count, reason: 'internal' }, e);
+    }
     this.pump();
   }
 
@@ -396,16 +411,16 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
         return;
       }
       case 'refused': {
-        if (b.count > 1) {
+        const request = tryParse(body);
+        if (b.count > 1 && request !== undefined) {
           // Halve until the refused records are alone; the others go through.
-          const request = parseRequest(body);
           const [head, tail] = splitRequest(request, Math.ceil(b.count / 2));
           this.release(b);
           const headBody = encodeRequest(head);
           const tailBody = encodeRequest(tail);
           const pieces: Batch[] = [
-            { key: `${b.key}a`, count: Math.ceil(b.count / 2), bytes: headBody.byteLength, body: headBody},
-            { key: `${b.key}b`, count: Math.floor(b.count / 2), bytes: tailBody.byteLength, body: tailBody},
+            { key: `${b.key}a`, count: Math.ceil(b.count / 2), bytes: headBody.byteLength, body: headBody },
+            { key: `${b.key}b`, count: Math.floor(b.count / 2), bytes: tailBody.byteLength, body: tailBody },
           ];
           for (const p of pieces) {
             this.count(p);
@@ -413,6 +428,8 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
           }
           return;
         }
+        // One refused record, or a body that is not OTLP JSON any more (a
+        // spool file cut short by a power loss): all of it is dead-lettered.
         this.release(b);
         this.s.deadLettered += b.count;
         const ids = this.deadLetter(body, { reason: outcome.reason, status: outcome.status });
@@ -455,12 +472,14 @@ export class DurableLogRecordProcessor implements LogRecordProcessor {
 
   /** Appends refused records to the dead-letter file; returns their instance ids. */
   private deadLetter(body: Uint8Array, why: { reason: string; status: number; partial?: number }): string[] {
-    const located = recordsOf(parseRequest(body));
+    const request = tryParse(body);
+    const located = request ? recordsOf(request) : [];
     const ids = located.map((r) => instanceIdOf(r.record) ?? '');
     if (this.deadLetterPath === undefined) return ids;
     const time = new Date().toISOString();
-    const lines =
-      why.partial !== undefined
+    const lines = !request
+      ? JSON.stringify({ time, endpoint: this.transport.endpoint, status: why.status, reason: why.reason, unreadable_body: Buffer.from(body).toString('utf8') }) + '\n'
+      : why.partial !== undefined
         ? // Partial success does not say which records: one line naming the candidates.
           JSON.stringify({ time, endpoint: this.transport.endpoint, status: why.status, reason: why.reason, rejected: why.partial, candidate_instance_ids: ids }) + '\n'
         : located.map((r, i) => JSON.stringify({ time, endpoint: this.transport.endpoint, status: why.status, reason: why.reason, instance_id: ids[i], resource: r.resource, scope: r.scope, log_record: r.record }) + '\n').join('');

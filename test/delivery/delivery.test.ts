@@ -96,6 +96,24 @@ describe('the spool directory', () => {
   });
 });
 
+describe('a spool file that is no longer OTLP JSON (cut short by a power loss)', () => {
+  it('is dead-lettered whole, with its bytes and the endpoint reason, and the rest of the spool is delivered', async () => {
+    const dir = tempDir('spool-corrupt');
+    writeFileSync(join(dir, '000000000000-.3.otlp.json'), '{"resourceLogs":[{"scopeLo');
+    endpoint.mode = { kind: 'accept' };
+    const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: { dir } });
+    const id = emitOne(1);
+    await waitUntil(() => sdk.stats().sinks.otel!.delivered === 1 && sdk.stats().sinks.otel!.deadLettered === 3, 20_000);
+    await sdk.shutdown();
+    expect(sdk.stats().sinks.otel).toMatchObject({ replayed: 3, deadLettered: 3, delivered: 1, spooled: 0 });
+    expect(endpoint.received.has(id)).toBe(true);
+    expect(problems.map((p) => p.code)).toEqual(['FACTLINE_DEAD_LETTERED']);
+    const line = JSON.parse(readFileSync(join(dir, 'dead-letters.jsonl'), 'utf8')) as Record<string, unknown>;
+    expect(line).toMatchObject({ status: 400, unreadable_body: '{"resourceLogs":[{"scopeLo' });
+    expect(line.reason).toMatch(/^400 unreadable request/);
+  });
+});
+
 describe('the events file', () => {
   it('has one writer: a second sink on the same file is refused at set-up, naming the file and the holder', async () => {
     const path = join(tempDir('jsonl-lock'), 'events.jsonl');
@@ -113,5 +131,23 @@ describe('the events file', () => {
     expect(sdk.stats().sinks.jsonl).toMatchObject({ emitted: 1, delivered: 0, dropped: 1, written: 0 });
     expect(sdk.stats().problems.FACTLINE_FILE_NOT_WRITABLE).toBe(1);
     await sdk.shutdown();
+  });
+});
+
+describe('a drop in the Intent catalog', () => {
+  it('becomes a system.error event with the problem code, through the existing problem subscription', async () => {
+    const { setupIntent } = await import('../../src/intent/setup.js');
+    const { createJsonlSink: jsonl } = await import('../../src/sinks/jsonl/index.js');
+    process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT = endpoint.url;
+    const file = join(tempDir('intent-drop'), 'events.jsonl');
+    // A buffer smaller than one batch: the first batch is dropped and reported.
+    const intent = setupIntent({ serviceName: 'intent-drop', spanExporter: null, registerGlobals: false, shutdownOnExit: false, heartbeat: false, spool: false, delivery: { maxBufferBytes: 1, flushTimeoutMillis: 1000 }, sinks: [jsonl({ path: file })], onProblem: () => undefined });
+    intent.emit('signal.signal.created:1', { signal_id: 'SIG-1', source: 'cli', content: 'dropped', confidence: 0.5 });
+    await intent.flush();
+    await intent.shutdown();
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event_id: string; payload: Record<string, unknown> });
+    expect(lines.map((l) => l.event_id)).toEqual(['signal.signal.created:1', 'system.error.raised:1']);
+    expect(lines[1]!.payload).toMatchObject({ error_type: 'EXPORT_FAILURE', error_code: 'FACTLINE_BUFFER_FULL', context: { sink: 'otel', records: 1 } });
+    expect(intent.stats().sinks.otel).toMatchObject({ dropped: 2 });
   });
 });

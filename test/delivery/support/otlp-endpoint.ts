@@ -78,7 +78,14 @@ export class OtlpEndpoint {
       return;
     }
     const text = Buffer.concat(chunks).toString('utf8');
-    const records = idsOf(JSON.parse(text));
+    let records: { id: string; record: JsonRecord }[];
+    try {
+      records = idsOf(JSON.parse(text));
+    } catch (e) {
+      res.writeHead(400, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ code: 3, message: `unreadable request: ${(e as Error).message}` }));
+      return;
+    }
     if (mode.kind === 'poison') {
       const bad = records.find((r) => JSON.stringify(r.record).includes(mode.marker));
       if (bad) {
