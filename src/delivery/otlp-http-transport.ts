@@ -18,6 +18,8 @@ export interface OtlpHttpTransportOptions {
   compression?: 'gzip' | 'none';
   /** Most requests in flight on the keep-alive agent. Default 4. */
   maxSockets?: number;
+  /** The partial-success counter of the signal: `rejectedLogRecords` (default) or `rejectedSpans`. */
+  rejectedField?: 'rejectedLogRecords' | 'rejectedSpans';
 }
 
 /**
@@ -33,12 +35,12 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 }
 
 /** `partialSuccess` of an OTLP/HTTP JSON (or empty) response body. */
-function partialSuccess(body: Buffer): { rejected: number; message?: string } {
+function partialSuccess(body: Buffer, field: string): { rejected: number; message?: string } {
   if (body.length === 0) return { rejected: 0 };
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string } };
+    const parsed = JSON.parse(body.toString('utf8')) as { partialSuccess?: Record<string, string | number | undefined> & { errorMessage?: string } };
     const p = parsed.partialSuccess;
-    const rejected = Number(p?.rejectedLogRecords ?? 0);
+    const rejected = Number(p?.[field] ?? 0);
     return { rejected: Number.isFinite(rejected) ? rejected : 0, ...(p?.errorMessage ? { message: p.errorMessage } : {}) };
   } catch {
     return { rejected: 0 }; // a protobuf or non-OTLP body: nothing more to learn
@@ -58,7 +60,7 @@ function reasonOf(res: IncomingMessage, body: Buffer): string {
 }
 
 /**
- * OTLP/HTTP JSON transport for log records, on `node:http`: one POST per
+ * OTLP/HTTP JSON transport for log records or spans, on `node:http`: one POST per
  * batch, the answer classified as a `SendOutcome`. It does not retry: the
  * `DurableLogRecordProcessor` keeps the records and decides.
  *
@@ -74,6 +76,7 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
   const request = https ? httpsRequest : httpRequest;
   const headersOf = options.headers ?? (() => Promise.resolve({}));
   const gzip = options.compression === 'gzip';
+  const rejectedField = options.rejectedField ?? 'rejectedLogRecords';
 
   return {
     endpoint: options.url,
@@ -100,7 +103,7 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
           res.on('end', () => {
             const status = res.statusCode ?? 0;
             const data = Buffer.concat(chunks);
-            if (status >= 200 && status < 300) return done({ kind: 'accepted', ...partialSuccess(data) });
+            if (status >= 200 && status < 300) return done({ kind: 'accepted', ...partialSuccess(data, rejectedField) });
             const reason = reasonOf(res, data);
             if (REFUSED.has(status)) return done({ kind: 'refused', status, reason });
             // 429/502/503/504 by OTLP's rules; anything else is not about the records (see SendOutcome).

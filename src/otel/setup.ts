@@ -2,7 +2,6 @@ import { context, diag, propagation, trace, type TracerProvider } from '@opentel
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -13,9 +12,12 @@ import { KeyedIdGenerator } from './id-generator.js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ProblemHandler } from '../problems.js';
 import type { Sink, SinkStats } from '../sinks/sink.js';
-import { DurableLogRecordProcessor, type DurableDeliveryOptions } from '../delivery/durable-log-record-processor.js';
+import { DurableLogRecordProcessor } from '../delivery/durable-log-record-processor.js';
+import { DurableSpanProcessor } from '../delivery/durable-span-processor.js';
+import type { DurableDeliveryOptions } from '../delivery/durable-export-queue.js';
+import type { LogTransport } from '../delivery/send-outcome.js';
 import type { SpoolOptions } from '../delivery/spool.js';
-import { createLogTransport } from './log-transport.js';
+import { createOtlpTransport } from './otlp-transport.js';
 
 export interface OtelPipelineOptions {
   /**
@@ -50,8 +52,9 @@ export interface OtelPipelineOptions {
    */
   registerGlobals?: boolean;
   /**
-   * Store and forward on disk for the OTLP log records: `{ dir, maxBytes }`
-   * (`maxBytes` default 1 GiB). Default: `FACTLINE_SPOOL_DIR` when set,
+   * Store and forward on disk for the OTLP log records (`<dir>/logs/`) and
+   * spans (`<dir>/traces/`): `{ dir, maxBytes }` (`maxBytes` default 1 GiB
+   * per signal). Default: `FACTLINE_SPOOL_DIR` when set,
    * else none (memory only, `delivery.maxBufferBytes`). Off by default
    * because a library must not write to the host's disk unasked, and a
    * spool belongs to one process (it is locked): each replica needs its own
@@ -59,9 +62,10 @@ export interface OtelPipelineOptions {
    */
   spool?: SpoolOptions | false;
   /**
-   * Tuning of the durable delivery of OTLP log records (batch size, memory
-   * budget, timeouts, backoff, dead-letter file); see `DurableDeliveryOptions`.
-   * Applies to factline's own OTLP exporter, not to a `logExporter` you pass.
+   * Tuning of the durable delivery of OTLP log records and spans (batch
+   * size, memory budget, timeouts, backoff; `deadLetterPath` is for log
+   * records); see `DurableDeliveryOptions`. Applies to factline's own OTLP
+   * export, not to a `logExporter` or `spanExporter` you pass.
    */
   delivery?: Omit<DurableDeliveryOptions, 'spool'>;
   /** Span event options of the OTLP sink. */
@@ -80,6 +84,8 @@ export interface OtelPipeline {
   readonly sink: Sink;
   /** The durable processor of factline's own OTLP log export, when it built one. */
   readonly delivery: DurableLogRecordProcessor | undefined;
+  /** The durable processor of factline's own OTLP span export, when it built one. */
+  readonly spanDelivery: DurableSpanProcessor | undefined;
   /** Exports everything buffered. */
   forceFlush(): Promise<void>;
   /** Flushes, then shuts both providers down. Safe to call twice. */
@@ -135,26 +141,30 @@ function blrpFromEnv(env: NodeJS.ProcessEnv): { scheduledDelayMillis?: number; e
 }
 
 /**
- * The durable processor for factline's own OTLP log export; the spool from
- * the option, else `FACTLINE_SPOOL_DIR`. Throws at set-up when the spool
+ * The arguments of a durable processor for factline's own OTLP export of a
+ * signal: its transport, and the spool from the option, else
+ * `FACTLINE_SPOOL_DIR`. The processor throws at set-up when the spool
  * directory is held by another process.
  */
-function createDurableProcessor(options: OtelPipelineOptions, env: NodeJS.ProcessEnv, report: ProblemHandler): DurableLogRecordProcessor {
+function durableArgs(options: OtelPipelineOptions, env: NodeJS.ProcessEnv, signal: 'logs' | 'traces', report: ProblemHandler): [LogTransport, DurableDeliveryOptions, ProblemHandler] {
   const spoolDir = env.FACTLINE_SPOOL_DIR?.trim();
   const spool = options.spool === false ? undefined : (options.spool ?? (spoolDir ? { dir: spoolDir } : undefined));
-  const blrp = blrpFromEnv(env);
-  const { transport, timeoutMillis } = createLogTransport();
-  return new DurableLogRecordProcessor(
+  const blrp = signal === 'logs' ? blrpFromEnv(env) : {};
+  const { transport, timeoutMillis } = createOtlpTransport(signal);
+  const { deadLetterPath, ...delivery } = options.delivery ?? {};
+  return [
     transport,
     {
       timeoutMillis,
       ...(blrp.maxExportBatchSize !== undefined ? { maxExportBatchSize: blrp.maxExportBatchSize } : {}),
       ...(blrp.scheduledDelayMillis !== undefined ? { scheduledDelayMillis: blrp.scheduledDelayMillis } : {}),
-      ...options.delivery,
+      ...delivery,
+      // The dead-letter path names a file of log records; spans refused go beside the spool.
+      ...(signal === 'logs' && deadLetterPath !== undefined ? { deadLetterPath } : {}),
       ...(spool ? { spool } : {}),
     },
     report,
-  );
+  ];
 }
 
 function exporterChoice(value: string | undefined): 'otlp' | 'none' | 'console' {
@@ -194,7 +204,7 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   if (logProcessors === undefined) {
     const choice = disabled ? 'none' : exporterChoice(env.OTEL_LOGS_EXPORTER);
     if (options.logExporter === undefined && choice === 'otlp') {
-      durable = createDurableProcessor(options, env, (p) => reporter()?.(p));
+      durable = new DurableLogRecordProcessor(...durableArgs(options, env, 'logs', (p) => reporter()?.(p)));
       logProcessors = [durable];
     } else {
       // A LogRecordExporter of the service's own choosing keeps the SDK's batch processor.
@@ -203,10 +213,17 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     }
   }
   let spanProcessors = options.spanProcessors;
+  let spanDelivery: DurableSpanProcessor | undefined;
   if (spanProcessors === undefined) {
     const choice = disabled ? 'none' : exporterChoice(env.OTEL_TRACES_EXPORTER);
-    const exporter = options.spanExporter === undefined ? (choice === 'otlp' ? new OTLPTraceExporter() : null) : options.spanExporter;
-    spanProcessors = exporter && choice !== 'none' ? [new BatchSpanProcessor(reporting(exporter, 'traces', reporter))] : [];
+    if (options.spanExporter === undefined && choice === 'otlp') {
+      spanDelivery = new DurableSpanProcessor(...durableArgs(options, env, 'traces', (p) => reporter()?.(p)));
+      spanProcessors = [spanDelivery];
+    } else {
+      // A SpanExporter of the service's own choosing keeps the SDK's batch processor.
+      const exporter = options.spanExporter ?? null;
+      spanProcessors = exporter && choice !== 'none' ? [new BatchSpanProcessor(reporting(exporter, 'traces', reporter))] : [];
+    }
   }
 
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
@@ -240,6 +257,7 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     tracerProvider,
     idGenerator,
     delivery: durable,
+    spanDelivery,
     sink: {
       ...sink,
       write(event, type, timeMs, observedMs) {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nextBackoffMs } from '../../src/delivery/backoff.js';
@@ -74,7 +74,7 @@ describe('the spool directory', () => {
     const dir = tempDir('spool-lock');
     const transport = createOtlpHttpTransport({ url: endpoint.url });
     const first = new DurableLogRecordProcessor(transport, { spool: { dir } });
-    expect(() => new DurableLogRecordProcessor(transport, { spool: { dir } })).toThrow(new RegExp(`spool directory ${dir}/spool is locked by this process ${process.pid}`));
+    expect(() => new DurableLogRecordProcessor(transport, { spool: { dir } })).toThrow(new RegExp(`spool directory ${dir}/logs/spool is locked by this process ${process.pid}`));
     await first.shutdown();
     const again = new DurableLogRecordProcessor(createOtlpHttpTransport({ url: endpoint.url }), { spool: { dir } });
     await again.shutdown();
@@ -99,7 +99,8 @@ describe('the spool directory', () => {
 describe('a spool file that is no longer OTLP JSON (cut short by a power loss)', () => {
   it('is dead-lettered whole, with its bytes and the endpoint reason, and the rest of the spool is delivered', async () => {
     const dir = tempDir('spool-corrupt');
-    writeFileSync(join(dir, '000000000000-.3.otlp.json'), '{"resourceLogs":[{"scopeLo');
+    mkdirSync(join(dir, 'logs'));
+    writeFileSync(join(dir, 'logs', '000000000000-.3.otlp.json'), '{"resourceLogs":[{"scopeLo');
     endpoint.mode = { kind: 'accept' };
     const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: { dir } });
     const id = emitOne(1);
@@ -108,9 +109,32 @@ describe('a spool file that is no longer OTLP JSON (cut short by a power loss)',
     expect(sdk.stats().sinks.otel).toMatchObject({ replayed: 3, deadLettered: 3, delivered: 1, spooled: 0 });
     expect(endpoint.received.has(id)).toBe(true);
     expect(problems.map((p) => p.code)).toEqual(['FACTLINE_DEAD_LETTERED']);
-    const line = JSON.parse(readFileSync(join(dir, 'dead-letters.jsonl'), 'utf8')) as Record<string, unknown>;
+    const line = JSON.parse(readFileSync(join(dir, 'dead-letters-logs.jsonl'), 'utf8')) as Record<string, unknown>;
     expect(line).toMatchObject({ status: 400, unreadable_body: '{"resourceLogs":[{"scopeLo' });
     expect(line.reason).toMatch(/^400 unreadable request/);
+  });
+});
+
+describe('spans', () => {
+  it('are kept in the spool while the endpoint is down and delivered by the next process', async () => {
+    const dir = tempDir('spans');
+    await endpoint.down();
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = endpoint.tracesUrl;
+    const first = factlineTo(endpoint, { spanExporter: undefined, spool: { dir }, delivery: { flushTimeoutMillis: 1000 } });
+    const tracer = first.sdk.pipeline!.tracerProvider.getTracer('delivery-test');
+    const ids = [1, 2, 3].map((i) => {
+      const span = tracer.startSpan(`work ${i}`);
+      span.end();
+      return span.spanContext().spanId;
+    });
+    await first.sdk.shutdown();
+    expect(first.sdk.pipeline!.spanDelivery!.stats()).toMatchObject({ received: 3, spooled: 3, delivered: 0, dropped: 0 });
+    await endpoint.up();
+    const next = factlineTo(endpoint, { spanExporter: undefined, spool: { dir } });
+    await waitUntil(() => next.sdk.pipeline!.spanDelivery!.stats().delivered === 3, 20_000);
+    await next.sdk.shutdown();
+    delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    expect(ids.filter((id) => !endpoint.spans.has(id))).toEqual([]);
   });
 });
 

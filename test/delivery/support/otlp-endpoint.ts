@@ -30,6 +30,8 @@ function idsOf(body: { resourceLogs?: { scopeLogs?: { logRecords?: JsonRecord[] 
  */
 export class OtlpEndpoint {
   readonly received = new Set<string>();
+  /** Span ids of the spans acknowledged on /v1/traces. */
+  readonly spans = new Set<string>();
   /** Records acknowledged, duplicates included. */
   acknowledged = 0;
   requests = 0;
@@ -39,6 +41,10 @@ export class OtlpEndpoint {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/v1/logs`;
+  }
+
+  get tracesUrl(): string {
+    return `http://127.0.0.1:${this.port}/v1/traces`;
   }
 
   async start(port = 0): Promise<this> {
@@ -80,7 +86,14 @@ export class OtlpEndpoint {
     const text = Buffer.concat(chunks).toString('utf8');
     let records: { id: string; record: JsonRecord }[];
     try {
-      records = idsOf(JSON.parse(text));
+      const parsed = JSON.parse(text) as { resourceSpans?: { scopeSpans?: { spans?: { spanId: string }[] }[] }[] };
+      if (req.url === '/v1/traces') {
+        for (const rs of parsed.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const sp of ss.spans ?? []) this.spans.add(sp.spanId);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{}');
+        return;
+      }
+      records = idsOf(parsed as Parameters<typeof idsOf>[0]);
     } catch (e) {
       res.writeHead(400, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ code: 3, message: `unreadable request: ${(e as Error).message}` }));
