@@ -39,9 +39,10 @@ export interface OtelPipelineOptions {
   /** Span exporter; same defaults for traces (`/v1/traces`). `null` disables trace export. */
   spanExporter?: SpanExporter | null;
   /**
-   * Processors instead of the default batch processors (batch sizes and
-   * delays come from `OTEL_BLRP_*` / `OTEL_BSP_*`). Mostly for tests, with
-   * the SDK's `SimpleLogRecordProcessor` and in-memory exporters.
+   * Processors instead of the default durable ones (`DurableLogRecordProcessor`,
+   * `DurableSpanProcessor`; log batch size and delay from
+   * `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE` / `OTEL_BLRP_SCHEDULE_DELAY`). Mostly
+   * for tests, with the SDK's `SimpleLogRecordProcessor` and in-memory exporters.
    */
   logProcessors?: LogRecordProcessor[];
   spanProcessors?: SpanProcessor[];
@@ -177,8 +178,8 @@ function exporterChoice(value: string | undefined): 'otlp' | 'none' | 'console' 
 
 /**
  * An OpenTelemetry SDK pipeline for a service that has none: a resource
- * with `service.name`, batch processors, OTLP/HTTP exporters for logs and
- * traces, and the standard `OTEL_*` variables honoured
+ * with `service.name`, durable store-and-forward processors exporting logs
+ * and traces over OTLP/HTTP (`src/delivery/`), and the standard `OTEL_*` variables honoured
  * (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_EXPORTER_OTLP_*`,
  * `OTEL_LOGS_EXPORTER`, `OTEL_TRACES_EXPORTER`, `OTEL_BLRP_*`, `OTEL_BSP_*`,
  * `OTEL_SDK_DISABLED`). A service that already has an SDK does not need
