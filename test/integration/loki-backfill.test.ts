@@ -52,6 +52,9 @@ describe.skipIf(SKIP_NOTE !== undefined || LOKI === undefined)('Intent examples 
     const count = () => (answer?.data.result ?? []).reduce((n, s) => n + s.values.length, 0);
     await waitFor(
       async () => {
+        // An old line is found by a query over its time range only once its
+        // chunk is flushed from the ingester (docs/collector.md): flush first.
+        await fetch(`${LOKI}/flush`, { method: 'POST' });
         const res = await fetch(`${LOKI}/loki/api/v1/query_range?${query}`);
         answer = (await res.json()) as Streams;
         return count() >= 15;
@@ -60,6 +63,7 @@ describe.skipIf(SKIP_NOTE !== undefined || LOKI === undefined)('Intent examples 
     );
     // Past the point where all arrived, wait for a duplicate that would come late (a retried batch).
     await new Promise((r) => setTimeout(r, 10_000));
+    await fetch(`${LOKI}/flush`, { method: 'POST' });
     const res = await fetch(`${LOKI}/loki/api/v1/query_range?${query}`);
     answer = (await res.json()) as Streams;
     if (process.env.FACTLINE_LOKI_SAVE === '1') {
