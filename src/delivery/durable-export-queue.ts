@@ -1,92 +1,11 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { RuntimeProblem } from '../problems.js';
-import { nextBackoffMs, type BackoffOptions } from './backoff.js';
-import { encodeRequest, parseRequest, recordsOf, splitRequest, type LogRecordJson, type RequestShape } from './otlp-json.js';
+import { nextBackoffMs } from './backoff.js';
+import { tryParse, writeDeadLetters, type DeadLetterReason } from './dead-letter-file.js';
+import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
+import { encodeRequest, splitRequest } from './otlp-json.js';
 import type { LogTransport, SendOutcome } from './send-outcome.js';
-import { Spool, type SpoolEntry, type SpoolOptions } from './spool.js';
-
-/**
- * What differs between log records and spans: how a batch is serialised,
- * the request's shape, and what identifies one record in a dead letter.
- */
-export interface SignalCodec<T> {
-  /** For messages and `details.signal`. */
-  readonly signal: 'logs' | 'traces';
-  /** Plural noun for messages: `log records`, `spans`. */
-  readonly noun: string;
-  readonly shape: RequestShape;
-  /** OTLP JSON request body of a batch (the OTel JS serializer). */
-  serialize(items: T[]): Uint8Array | undefined;
-  /** The id a dead letter names a record by. */
-  idOf(record: LogRecordJson): string | undefined;
-}
-
-/** Options of durable delivery (`DurableLogRecordProcessor`, `DurableSpanProcessor`); every one has a default. */
-export interface DurableDeliveryOptions {
-  /** Records per OTLP request. Default 1024. */
-  maxExportBatchSize?: number;
-  /** Longest a record waits for its batch to fill, in ms. Default 1000. */
-  scheduledDelayMillis?: number;
-  /**
-   * Most bytes of serialised batches held in memory. Past it, batches go to
-   * the spool, or, without one, the newest batch is dropped and reported
-   * (`FACTLINE_BUFFER_FULL`). Default 64 MiB.
-   */
-  maxBufferBytes?: number;
-  /** Requests in flight while the endpoint answers. Default 4 (one probe at a time while it fails). */
-  maxConcurrentExports?: number;
-  /**
-   * Time for one request, in ms. A request that times out is retried (the
-   * endpoint may have taken it: at-least-once), and the timeout of every
-   * later request doubles, up to `maxTimeoutMillis`, until answers come
-   * quickly again. Default 10000, as `OTEL_EXPORTER_OTLP_TIMEOUT`.
-   */
-  timeoutMillis?: number;
-  /** Cap of the doubled timeout, in ms. Default 120000. */
-  maxTimeoutMillis?: number;
-  /** Retry pacing; `Retry-After` wins when the endpoint sends it. */
-  backoff?: BackoffOptions;
-  /** Store and forward on disk. Default: none (memory only). */
-  spool?: SpoolOptions;
-  /**
-   * Whether each spooled batch is fsync'ed before it counts as spooled.
-   * Default false: a spooled batch survives the process being killed, not
-   * a power loss in the seconds before the OS writes it back.
-   */
-  spoolFsync?: boolean;
-  /** JSONL file for refused records. Default `<spool.dir>/dead-letters.jsonl`; none without a spool. */
-  deadLetterPath?: string;
-  /** How long `forceFlush` and `shutdown` wait for the endpoint, in ms. Default 30000. */
-  flushTimeoutMillis?: number;
-}
-
-/** Counters of durable delivery, in records (log records or spans). */
-export interface DeliveryStats {
-  /** Records handed to the processor. */
-  received: number;
-  /** Records the endpoint acknowledged (2xx, less partial-success rejections). */
-  delivered: number;
-  /** Records in memory, not yet acknowledged. */
-  pending: number;
-  /** Records on disk in the spool, not yet acknowledged. */
-  spooled: number;
-  /** Records the endpoint refused, written to the dead-letter file. */
-  deadLettered: number;
-  /** Records the endpoint rejected in a partial success. */
-  rejected: number;
-  /** Records dropped: buffer full, spool full, undelivered at shutdown. Each drop was reported. */
-  dropped: number;
-  /** Records found in the spool when the processor started (left by an earlier process). */
-  replayed: number;
-  /** Failed export attempts (each retried). */
-  retries: number;
-  /** Bytes of batches in memory and on disk. */
-  bufferBytes: number;
-  spoolBytes: number;
-  /** False from a failed attempt until the next acknowledged one. */
-  endpointHealthy: boolean;
-}
+import { Spool, type SpoolEntry } from './spool.js';
 
 interface Batch {
   /** Delivery order: a zero-padded sequence, then `a`/`b` per split. */
@@ -99,14 +18,6 @@ interface Batch {
   entry?: SpoolEntry;
   /** Whether its body counts against `maxBufferBytes`. */
   counted?: boolean;
-}
-
-function tryParse(body: Uint8Array): ReturnType<typeof parseRequest> | undefined {
-  try {
-    return parseRequest(body);
-  } catch {
-    return undefined;
-  }
 }
 
 const keyOf = (seq: number) => `${String(seq).padStart(12, '0')}-`;
@@ -482,24 +393,11 @@ export class DurableExportQueue<T> {
     }
   }
 
-  /** Appends refused records to the dead-letter file; returns their instance ids. */
-  private deadLetter(body: Uint8Array, why: { reason: string; status: number; partial?: number }): string[] {
-    const request = tryParse(body);
-    const located = request ? recordsOf(request, this.codec.shape) : [];
-    const ids = located.map((r) => this.codec.idOf(r.record) ?? '');
-    if (this.deadLetterPath === undefined) return ids;
-    const time = new Date().toISOString();
-    const lines = !request
-      ? JSON.stringify({ time, endpoint: this.transport.endpoint, status: why.status, reason: why.reason, unreadable_body: Buffer.from(body).toString('utf8') }) + '\n'
-      : why.partial !== undefined
-        ? // Partial success does not say which records: one line naming the candidates.
-          JSON.stringify({ time, endpoint: this.transport.endpoint, status: why.status, reason: why.reason, rejected: why.partial, candidate_instance_ids: ids }) + '\n'
-        : located.map((r, i) => JSON.stringify({ time, endpoint: this.transport.endpoint, status: why.status, reason: why.reason, instance_id: ids[i], resource: r.resource, scope: r.scope, record: r.record }) + '\n').join('');
-    try {
-      mkdirSync(dirname(this.deadLetterPath), { recursive: true });
-      appendFileSync(this.deadLetterPath, lines);
-    } catch (e) {
-      this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `cannot write the dead-letter file ${this.deadLetterPath}: ${(e as Error).message}; the refused records' instance ids are in details`, { path: this.deadLetterPath, instance_ids: ids }, e);
+  /** Appends refused records to the dead-letter file; returns their ids. */
+  private deadLetter(body: Uint8Array, why: DeadLetterReason): string[] {
+    const { ids, error } = writeDeadLetters(this.deadLetterPath, this.transport.endpoint, this.codec, body, why);
+    if (error !== undefined) {
+      this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `cannot write the dead-letter file ${this.deadLetterPath}: ${(error as Error).message}; the refused records' ids are in details`, { path: this.deadLetterPath, instance_ids: ids }, error);
     }
     return ids;
   }

@@ -2,7 +2,8 @@ import type { Context } from '@opentelemetry/api';
 import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import type { RuntimeProblem } from '../problems.js';
-import { DurableExportQueue, type DeliveryStats, type DurableDeliveryOptions, type SignalCodec } from './durable-export-queue.js';
+import { DurableExportQueue } from './durable-export-queue.js';
+import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
 import { instanceIdOf, LOGS_SHAPE } from './otlp-json.js';
 import type { LogTransport } from './send-outcome.js';
 

@@ -2,7 +2,8 @@ import { TraceFlags, type Context } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { RuntimeProblem } from '../problems.js';
-import { DurableExportQueue, type DeliveryStats, type DurableDeliveryOptions, type SignalCodec } from './durable-export-queue.js';
+import { DurableExportQueue } from './durable-export-queue.js';
+import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
 import { TRACES_SHAPE } from './otlp-json.js';
 import type { LogTransport } from './send-outcome.js';
 

@@ -14,7 +14,7 @@ import type { ProblemHandler } from '../problems.js';
 import type { Sink, SinkStats } from '../sinks/sink.js';
 import { DurableLogRecordProcessor } from '../delivery/durable-log-record-processor.js';
 import { DurableSpanProcessor } from '../delivery/durable-span-processor.js';
-import type { DurableDeliveryOptions } from '../delivery/durable-export-queue.js';
+import type { DurableDeliveryOptions } from '../delivery/delivery-options.js';
 import type { LogTransport } from '../delivery/send-outcome.js';
 import type { SpoolOptions } from '../delivery/spool.js';
 import { createOtlpTransport } from './otlp-transport.js';
