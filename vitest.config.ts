@@ -2,12 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 // Fast suites only. The real-Collector suites live in test/integration and run
 // through `npm run test:integration` (see .ci/run); they are slow by nature.
+// So does the delivery fault suite (`npm run test:faults`, test/delivery/faults).
 // Under CI a JSON report is written too, so .ci/run can print a plain
 // "N passed, N failed" line from it.
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/integration/**', 'test/e2e/**', 'test/package/**', 'node_modules/**'],
+    exclude: ['test/integration/**', 'test/e2e/**', 'test/package/**', 'test/delivery/faults/**', 'node_modules/**'],
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.ci-results/unit.json' }]] : ['default'],
   },
 });

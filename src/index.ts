@@ -31,7 +31,8 @@ export type { ValidationMode } from './validation/index.js';
 
 export type { RuntimeProblem, RuntimeProblemCode, ProblemHandler } from './problems.js';
 
-export type { Sink, SinkContext } from './sinks/sink.js';
+export type { Sink, SinkContext, SinkStats } from './sinks/sink.js';
+export type { DeliveryStats, DurableDeliveryOptions, SpoolOptions, BackoffOptions } from './delivery/index.js';
 export { createJsonlSink, readEvents } from './sinks/jsonl/index.js';
 export type { JsonlSink, JsonlSinkOptions, FsyncPolicy } from './sinks/jsonl/index.js';
 export { createConsoleSink } from './sinks/console/index.js';

@@ -1,6 +1,6 @@
 /**
  * factline's own run-time failures. After set-up, the library never throws
- * into the host application (STYLE.md practice 3): a failure becomes a
+ * into the host application: a failure becomes a
  * `RuntimeProblem`, goes to the one configured handler, and is counted.
  *
  * The codes are stable and documented in `docs/errors.md`; the Intent catalog
@@ -11,8 +11,20 @@ export type RuntimeProblemCode =
   | 'FACTLINE_VALIDATION_FAILED'
   /** An event was rejected before any sink: unknown EventID or unserialisable payload in `report` mode. */
   | 'FACTLINE_EVENT_REJECTED'
-  /** An exporter (OTLP) reported a failed export. */
+  /** An export attempt failed (endpoint down, 429/5xx, timeout); the OTLP log records are kept and retried. */
   | 'FACTLINE_EXPORT_FAILED'
+  /** The endpoint answered a partial success: it accepted a request but rejected some of its records. */
+  | 'FACTLINE_EXPORT_PARTIAL'
+  /** The endpoint refused records (400/413/422) one by one; they went to the dead-letter file with its reason. */
+  | 'FACTLINE_DEAD_LETTERED'
+  /** The in-memory delivery buffer was full and there is no spool (or the spool failed): the newest batch was dropped. */
+  | 'FACTLINE_BUFFER_FULL'
+  /** The spool reached its `maxBytes`: the newest batch was dropped. */
+  | 'FACTLINE_SPOOL_FULL'
+  /** The spool directory or the dead-letter file could not be written or read. */
+  | 'FACTLINE_SPOOL_NOT_WRITABLE'
+  /** Shutdown found records neither delivered nor spooled (no spool, endpoint unreachable): they were dropped. */
+  | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN'
   /** The events file could not be opened or written. */
   | 'FACTLINE_FILE_NOT_WRITABLE'
   /** A torn (partial) last line was found in the events file and moved aside. */

@@ -6,6 +6,7 @@ import type { FactlineEvent } from '../envelope/event.js';
 import type { EventSource } from '../envelope/source.js';
 import { uuidv7 } from '../envelope/uuidv7.js';
 import { createWarnOnceHandler, ProblemReporter, type ProblemHandler, type RuntimeProblemCode } from '../problems.js';
+import type { Sink, SinkStats } from '../sinks/sink.js';
 import { FactlineValidationError } from '../validation/error.js';
 import { capIssues, formatIssues, type ValidationIssue } from '../validation/issue.js';
 import { describeThrown, noteWideIntegers } from '../validation/json-value.js';
@@ -34,6 +35,8 @@ export interface EmitterStats {
   problems: Partial<Record<RuntimeProblemCode, number>>;
   /** Milliseconds since the emitter was created. */
   uptimeMs: number;
+  /** Delivery counters of each sink that keeps them, by sink name. */
+  sinks: Record<string, SinkStats>;
 }
 
 export interface Emitter<D extends Record<string, CatalogEntry> = Record<string, CatalogEntry>> {
@@ -56,6 +59,20 @@ export interface Emitter<D extends Record<string, CatalogEntry> = Record<string,
   onProblem(handler: ProblemHandler): () => void;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
+}
+
+/** Each sink's own counters, by name; a sink whose `stats()` throws is left out. */
+function sinkStats(sinks: readonly Sink[]): Record<string, SinkStats> {
+  const out: Record<string, SinkStats> = {};
+  for (const s of sinks) {
+    if (!s.stats) continue;
+    try {
+      out[s.name] = s.stats();
+    } catch {
+      // counters are a view; a broken one must not break stats()
+    }
+  }
+  return out;
 }
 
 /**
@@ -205,7 +222,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     validation,
     emit: emit as Emitter<D>['emit'],
     isEnabled: (id) => (routes.get(id)?.sinks.length ?? 0) > 0,
-    stats: () => ({ ...counts, problems: { ...reporter.counts }, uptimeMs: now() - started }),
+    stats: () => ({ ...counts, problems: { ...reporter.counts }, uptimeMs: now() - started, sinks: sinkStats(sinks) }),
     onProblem: (h) => reporter.subscribe(h),
     flush: () => settleAll('flush'),
     shutdown: async () => {

@@ -31,18 +31,23 @@ const load = createRequire(import.meta.url);
  * @example
  * otlpProtocol('logs', { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }); // 'grpc'
  */
-export function otlpProtocol(signal: Signal, env: Env = process.env): OtlpProtocol {
+export function otlpProtocol(signal: Signal, env: Env = process.env, fallback: OtlpProtocol = 'http/protobuf'): OtlpProtocol {
   const specific = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`;
   const name = env[specific]?.trim() ? specific : 'OTEL_EXPORTER_OTLP_PROTOCOL';
-  const value = env[name]?.trim() || 'http/protobuf';
+  const value = env[name]?.trim() || fallback;
   if (!(OTLP_PROTOCOLS as readonly string[]).includes(value)) {
     throw new Error(`factline: ${name}="${value}" is not an OTLP protocol; use one of ${OTLP_PROTOCOLS.join(', ')} (default http/protobuf)`);
   }
   return value as OtlpProtocol;
 }
 
-/** The exporter names listed in `OTEL_<SIGNAL>_EXPORTER` (comma-separated, default `otlp`), checked. */
-function exporterNames(signal: Signal, env: Env): string[] {
+/**
+ * The exporter names listed in `OTEL_<SIGNAL>_EXPORTER` (comma-separated,
+ * default `otlp`), checked; `[]` when the list holds `none`.
+ *
+ * @throws Error at set-up for a name other than `otlp`, `console`, `none`.
+ */
+export function exporterNames(signal: Signal, env: Env): string[] {
   const variable = signal === 'logs' ? 'OTEL_LOGS_EXPORTER' : 'OTEL_TRACES_EXPORTER';
   const names = [...new Set((env[variable] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))];
   for (const n of names) {
@@ -94,18 +99,20 @@ function fanOut<E extends LogRecordExporter | SpanExporter>(exporters: E[]): E {
  * const exporter = createLogExporter({ OTEL_LOGS_EXPORTER: 'console' }); // a ConsoleLogRecordExporter
  */
 export function createLogExporter(env: Env = process.env): LogRecordExporter | null {
-  const exporters = exporterNames('logs', env).map((name): LogRecordExporter => {
-    if (name === 'console') return new ConsoleLogRecordExporter();
-    switch (otlpProtocol('logs', env)) {
-      case 'http/json':
-        return new OTLPHttpJsonLogExporter();
-      case 'grpc':
-        return new (load('@opentelemetry/exporter-logs-otlp-grpc') as typeof import('@opentelemetry/exporter-logs-otlp-grpc')).OTLPLogExporter();
-      case 'http/protobuf':
-        return new (load('@opentelemetry/exporter-logs-otlp-proto') as typeof import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter();
-    }
-  });
+  const exporters = exporterNames('logs', env).map((name): LogRecordExporter => (name === 'console' ? new ConsoleLogRecordExporter() : createOtlpLogExporter(otlpProtocol('logs', env))));
   return exporters.length === 0 ? null : fanOut(exporters);
+}
+
+/** The OTel JS OTLP log exporter of one protocol; endpoint, headers and timeout from `OTEL_EXPORTER_OTLP_*`. */
+export function createOtlpLogExporter(protocol: OtlpProtocol): LogRecordExporter {
+  switch (protocol) {
+    case 'http/json':
+      return new OTLPHttpJsonLogExporter();
+    case 'grpc':
+      return new (load('@opentelemetry/exporter-logs-otlp-grpc') as typeof import('@opentelemetry/exporter-logs-otlp-grpc')).OTLPLogExporter();
+    case 'http/protobuf':
+      return new (load('@opentelemetry/exporter-logs-otlp-proto') as typeof import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter();
+  }
 }
 
 /**
@@ -119,16 +126,18 @@ export function createLogExporter(env: Env = process.env): LogRecordExporter | n
  * const exporter = createSpanExporter({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }); // OTLP/gRPC, localhost:4317 by default
  */
 export function createSpanExporter(env: Env = process.env): SpanExporter | null {
-  const exporters = exporterNames('traces', env).map((name): SpanExporter => {
-    if (name === 'console') return new ConsoleSpanExporter();
-    switch (otlpProtocol('traces', env)) {
-      case 'http/json':
-        return new OTLPHttpJsonTraceExporter();
-      case 'grpc':
-        return new (load('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter();
-      case 'http/protobuf':
-        return new (load('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
-    }
-  });
+  const exporters = exporterNames('traces', env).map((name): SpanExporter => (name === 'console' ? new ConsoleSpanExporter() : createOtlpSpanExporter(otlpProtocol('traces', env))));
   return exporters.length === 0 ? null : fanOut(exporters);
+}
+
+/** The OTel JS OTLP span exporter of one protocol; endpoint, headers and timeout from `OTEL_EXPORTER_OTLP_*`. */
+export function createOtlpSpanExporter(protocol: OtlpProtocol): SpanExporter {
+  switch (protocol) {
+    case 'http/json':
+      return new OTLPHttpJsonTraceExporter();
+    case 'grpc':
+      return new (load('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter();
+    case 'http/protobuf':
+      return new (load('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
+  }
 }

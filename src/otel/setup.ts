@@ -2,17 +2,23 @@ import { context, diag, propagation, trace, type TracerProvider } from '@opentel
 import { logs } from '@opentelemetry/api-logs';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { createLogExporter, createSpanExporter } from './exporters.js';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createOtlpLogExporter, createOtlpSpanExporter, exporterNames, otlpProtocol } from './exporters.js';
 import { INSTRUMENTATION_SCOPE } from '../wire.js';
 import { VERSION } from '../version.js';
 import { createOtelSink, type OtelSinkOptions } from './sink.js';
 import { KeyedIdGenerator } from './id-generator.js';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ProblemHandler } from '../problems.js';
-import type { Sink } from '../sinks/sink.js';
+import type { Sink, SinkStats } from '../sinks/sink.js';
+import { DurableLogRecordProcessor } from '../delivery/durable-log-record-processor.js';
+import { DurableSpanProcessor } from '../delivery/durable-span-processor.js';
+import type { DurableDeliveryOptions } from '../delivery/delivery-options.js';
+import type { LogTransport } from '../delivery/send-outcome.js';
+import type { SpoolOptions } from '../delivery/spool.js';
+import { createOtlpTransport } from './otlp-transport.js';
 
 export interface OtelPipelineOptions {
   /**
@@ -34,9 +40,10 @@ export interface OtelPipelineOptions {
   /** Span exporter; same defaults for traces (`/v1/traces`). `null` disables trace export. */
   spanExporter?: SpanExporter | null;
   /**
-   * Processors instead of the default batch processors (batch sizes and
-   * delays come from `OTEL_BLRP_*` / `OTEL_BSP_*`). Mostly for tests, with
-   * the SDK's `SimpleLogRecordProcessor` and in-memory exporters.
+   * Processors instead of the default durable ones (`DurableLogRecordProcessor`,
+   * `DurableSpanProcessor`; log batch size and delay from
+   * `OTEL_BLRP_MAX_EXPORT_BATCH_SIZE` / `OTEL_BLRP_SCHEDULE_DELAY`). Mostly
+   * for tests, with the SDK's `SimpleLogRecordProcessor` and in-memory exporters.
    */
   logProcessors?: LogRecordProcessor[];
   spanProcessors?: SpanProcessor[];
@@ -46,6 +53,23 @@ export interface OtelPipelineOptions {
    * `await`. Default true. Set false in a service that registers its own.
    */
   registerGlobals?: boolean;
+  /**
+   * Store and forward on disk for the OTLP log records (`<dir>/logs/`) and
+   * spans (`<dir>/traces/`): `{ dir, maxBytes }` (`maxBytes` default 1 GiB
+   * per signal). Default: `FACTLINE_SPOOL_DIR` when set,
+   * else none (memory only, `delivery.maxBufferBytes`). Off by default
+   * because a library must not write to the host's disk unasked, and a
+   * spool belongs to one process (it is locked): each replica needs its own
+   * directory, which only the deployment knows. `false` turns the variable off.
+   */
+  spool?: SpoolOptions | false;
+  /**
+   * Tuning of the durable delivery of OTLP log records and spans (batch
+   * size, memory budget, timeouts, backoff; `deadLetterPath` is for log
+   * records); see `DurableDeliveryOptions`. Applies to factline's own OTLP
+   * export, not to a `logExporter` or `spanExporter` you pass.
+   */
+  delivery?: Omit<DurableDeliveryOptions, 'spool'>;
   /** Span event options of the OTLP sink. */
   spanEvents?: OtelSinkOptions['spanEvents'];
   /** Hooks of the OTLP sink (the Intent catalog's span builder uses them). */
@@ -58,8 +82,12 @@ export interface OtelPipeline {
   readonly tracerProvider: BasicTracerProvider;
   /** The tracer provider's id generator; `withIds` gives a root span chosen ids. */
   readonly idGenerator: KeyedIdGenerator;
-  /** The sink to give the emitter. */
+  /** The sink to give the emitter; its `stats()` are the delivery counters of the log records. */
   readonly sink: Sink;
+  /** The durable processor of factline's own OTLP log export, when it built one. */
+  readonly delivery: DurableLogRecordProcessor | undefined;
+  /** The durable processor of factline's own OTLP span export, when it built one. */
+  readonly spanDelivery: DurableSpanProcessor | undefined;
   /** Exports everything buffered. */
   forceFlush(): Promise<void>;
   /** Flushes, then shuts both providers down. Safe to call twice. */
@@ -114,18 +142,55 @@ function blrpFromEnv(env: NodeJS.ProcessEnv): { scheduledDelayMillis?: number; e
   return out;
 }
 
-function exporterChoice(value: string | undefined): 'otlp' | 'none' | 'console' {
-  const v = (value ?? 'otlp').split(',')[0]!.trim().toLowerCase();
-  if (v === 'none') return 'none';
-  if (v === 'console') return 'console';
-  if (v !== 'otlp' && v !== '') diag.warn(`factline: exporter "${v}" is not supported; using otlp`);
-  return 'otlp';
+/**
+ * The arguments of a durable processor for factline's own OTLP export of a
+ * signal: its transport, and the spool from the option, else
+ * `FACTLINE_SPOOL_DIR`. The processor throws at set-up when the spool
+ * directory is held by another process.
+ */
+function durableArgs(options: OtelPipelineOptions, env: NodeJS.ProcessEnv, signal: 'logs' | 'traces', report: ProblemHandler): [LogTransport, DurableDeliveryOptions, ProblemHandler] {
+  const spoolDir = env.FACTLINE_SPOOL_DIR?.trim();
+  const spool = options.spool === false ? undefined : (options.spool ?? (spoolDir ? { dir: spoolDir } : undefined));
+  const blrp = signal === 'logs' ? blrpFromEnv(env) : {};
+  const { transport, timeoutMillis } = createOtlpTransport(signal);
+  const { deadLetterPath, ...delivery } = options.delivery ?? {};
+  return [
+    transport,
+    {
+      timeoutMillis,
+      ...(blrp.maxExportBatchSize !== undefined ? { maxExportBatchSize: blrp.maxExportBatchSize } : {}),
+      ...(blrp.scheduledDelayMillis !== undefined ? { scheduledDelayMillis: blrp.scheduledDelayMillis } : {}),
+      ...delivery,
+      // The dead-letter path names a file of log records; spans refused go beside the spool.
+      ...(signal === 'logs' && deadLetterPath !== undefined ? { deadLetterPath } : {}),
+      ...(spool ? { spool } : {}),
+    },
+    report,
+  ];
+}
+
+/*
+ * How each exporter name of OTEL_LOGS_EXPORTER / OTEL_TRACES_EXPORTER is
+ * served. `otlp` over OTLP/HTTP JSON goes through the durable processor
+ * (store and forward, dead letters: src/delivery/), which must read a
+ * request back to split it into records; that is why factline's default
+ * protocol is `http/json`, where the specification's is `http/protobuf`.
+ * An explicit `http/protobuf` or `grpc` is honoured with the OTel JS
+ * exporter under the SDK's batch processor, which has no spool: a warning
+ * says so once at set-up (docs/collector.md, "Delivery guarantees").
+ */
+function otlpProtocolOf(signal: 'logs' | 'traces', env: NodeJS.ProcessEnv) {
+  const protocol = otlpProtocol(signal, env, 'http/json');
+  if (protocol !== 'http/json') {
+    diag.warn(`factline: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} for ${signal}: exported by the OpenTelemetry SDK's ${protocol} exporter without factline's durable delivery (spool, dead letters); use http/json to keep it`);
+  }
+  return protocol;
 }
 
 /**
  * An OpenTelemetry SDK pipeline for a service that has none: a resource
- * with `service.name`, batch processors, OTLP/HTTP exporters for logs and
- * traces, and the standard `OTEL_*` variables honoured
+ * with `service.name`, durable store-and-forward processors exporting logs
+ * and traces over OTLP/HTTP (`src/delivery/`), and the standard `OTEL_*` variables honoured
  * (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_EXPORTER_OTLP_*`,
  * `OTEL_LOGS_EXPORTER`, `OTEL_TRACES_EXPORTER`, `OTEL_BLRP_*`, `OTEL_BSP_*`,
  * `OTEL_SDK_DISABLED`). A service that already has an SDK does not need
@@ -147,16 +212,44 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   let report: ProblemHandler | undefined;
   const reporter = () => report;
   let logProcessors = options.logProcessors;
+  let durable: DurableLogRecordProcessor | undefined;
   if (logProcessors === undefined) {
-    const choice = disabled ? 'none' : exporterChoice(env.OTEL_LOGS_EXPORTER);
-    const exporter = options.logExporter === undefined ? (choice === 'none' ? null : createLogExporter(env)) : options.logExporter;
-    logProcessors = exporter && choice !== 'none' ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
+    const names = disabled ? [] : exporterNames('logs', env);
+    if (options.logExporter !== undefined) {
+      // A LogRecordExporter of the service's own choosing keeps the SDK's batch processor.
+      const exporter = options.logExporter;
+      logProcessors = exporter && names.length > 0 ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
+    } else {
+      logProcessors = names.map((name) => {
+        const protocol = name === 'otlp' ? otlpProtocolOf('logs', env) : undefined;
+        if (protocol === 'http/json') {
+          durable = new DurableLogRecordProcessor(...durableArgs(options, env, 'logs', (p) => reporter()?.(p)));
+          return durable;
+        }
+        const exporter = protocol === undefined ? new ConsoleLogRecordExporter() : createOtlpLogExporter(protocol);
+        return new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) });
+      });
+    }
   }
   let spanProcessors = options.spanProcessors;
+  let spanDelivery: DurableSpanProcessor | undefined;
   if (spanProcessors === undefined) {
-    const choice = disabled ? 'none' : exporterChoice(env.OTEL_TRACES_EXPORTER);
-    const exporter = options.spanExporter === undefined ? (choice === 'none' ? null : createSpanExporter(env)) : options.spanExporter;
-    spanProcessors = exporter && choice !== 'none' ? [new BatchSpanProcessor(reporting(exporter, 'traces', reporter))] : [];
+    const names = disabled ? [] : exporterNames('traces', env);
+    if (options.spanExporter !== undefined) {
+      // A SpanExporter of the service's own choosing keeps the SDK's batch processor.
+      const exporter = options.spanExporter;
+      spanProcessors = exporter && names.length > 0 ? [new BatchSpanProcessor(reporting(exporter, 'traces', reporter))] : [];
+    } else {
+      spanProcessors = names.map((name) => {
+        const protocol = name === 'otlp' ? otlpProtocolOf('traces', env) : undefined;
+        if (protocol === 'http/json') {
+          spanDelivery = new DurableSpanProcessor(...durableArgs(options, env, 'traces', (p) => reporter()?.(p)));
+          return spanDelivery;
+        }
+        const exporter = protocol === undefined ? new ConsoleSpanExporter() : createOtlpSpanExporter(protocol);
+        return new BatchSpanProcessor(reporting(exporter, 'traces', reporter));
+      });
+    }
   }
 
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
@@ -175,6 +268,12 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     ...(options.afterEmit !== undefined ? { afterEmit: options.afterEmit } : {}),
   });
 
+  let written = 0;
+  const stats = (): SinkStats => {
+    if (!durable) return { emitted: written, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 };
+    const d = durable.stats();
+    return { ...d, emitted: written };
+  };
   let closing: Promise<void> | undefined;
   const forceFlush = async () => {
     await Promise.all([loggerProvider.forceFlush(), tracerProvider.forceFlush()]);
@@ -183,8 +282,15 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     loggerProvider,
     tracerProvider,
     idGenerator,
+    delivery: durable,
+    spanDelivery,
     sink: {
       ...sink,
+      write(event, type, timeMs, observedMs) {
+        written++;
+        sink.write(event, type, timeMs, observedMs);
+      },
+      stats,
       start: (ctx) => {
         report = (p) => ctx.report(p);
       },

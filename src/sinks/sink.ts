@@ -9,6 +9,27 @@ export interface SinkContext {
 }
 
 /**
+ * Delivery counters of a sink, in events. `emitted = delivered + pending +
+ * spooled + deadLettered + dropped` (+ `rejected` for OTLP partial
+ * successes) once nothing is in flight; every drop was also reported as a
+ * problem.
+ */
+export interface SinkStats {
+  /** Events the sink was given. */
+  emitted: number;
+  /** Acknowledged: by the endpoint (OTLP), or written to the file (JSONL). */
+  delivered: number;
+  /** Waiting in memory. */
+  pending: number;
+  /** Waiting on disk for the endpoint (the spool). */
+  spooled: number;
+  /** Refused by the endpoint, kept in the dead-letter file. */
+  deadLettered: number;
+  /** Lost, counted and reported. */
+  dropped: number;
+}
+
+/**
  * A destination for events. The emitter calls `write` synchronously on the
  * caller's path, so a sink must be cheap and must not throw (a throw is
  * caught, reported as `FACTLINE_SINK_FAILED`, and the other sinks still run).
@@ -28,6 +49,8 @@ export interface Sink {
    * that sinks need not parse the ISO strings again.
    */
   write(event: FactlineEvent, type: EventTypeInfo, timeMs?: number, observedMs?: number): void;
+  /** Delivery counters; the emitter's `stats().sinks` shows them by sink name. */
+  stats?(): SinkStats;
   /** Pushes out what is buffered. */
   flush?(): Promise<void>;
   /** Flushes and releases resources; later writes are dropped and counted. */

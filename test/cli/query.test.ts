@@ -48,7 +48,8 @@ describe('factline query', () => {
   });
 
   it('evaluates a metric query over a range with --step', async () => {
-    const r = await run(['query', '--file', file, '--json', '--since', '2h', '--step', '3600', `sum(count_over_time({service_name=~".+"} | event_name="agent.code.generated" [1h]))`]);
+    // A 2 h window at a step of 60 s: the evaluation nearest the end covers all 110 generations, whatever the wall clock's alignment to the step.
+    const r = await run(['query', '--file', file, '--json', '--since', '2h', '--step', '60', `sum(count_over_time({service_name=~".+"} | event_name="agent.code.generated" [2h]))`]);
     const body = JSON.parse(r.stdout[0]!) as { data: { resultType: string; result: { values: [number, string][] }[] } };
     expect(body.data.resultType).toBe('matrix');
     expect(body.data.result[0]!.values.length).toBeGreaterThanOrEqual(1);

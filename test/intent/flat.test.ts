@@ -345,12 +345,17 @@ describe('createIntentFileSink', () => {
     expect(sink.accepts!({ ...intentCatalog.get('system.error.raised:1')!, catalog: 'app' })).toBe(false);
   });
 
-  it('defaults to events.jsonl in the working directory, not FACTLINE_EVENTS_FILE', () => {
+  it('defaults to events.jsonl in the working directory, not FACTLINE_EVENTS_FILE', async () => {
     const before = process.env.FACTLINE_EVENTS_FILE;
     process.env.FACTLINE_EVENTS_FILE = join(dir, 'factline.jsonl');
     try {
-      expect(createIntentFileSink().stats().path).toBe('events.jsonl');
-      expect(createIntentFileSink({ path: undefined }).stats().path).toBe('events.jsonl');
+      // One writer per file: each sink releases the file's lock before the next takes it.
+      const first = createIntentFileSink();
+      expect(first.stats().path).toBe('events.jsonl');
+      await first.shutdown();
+      const second = createIntentFileSink({ path: undefined });
+      expect(second.stats().path).toBe('events.jsonl');
+      await second.shutdown();
     } finally {
       if (before === undefined) delete process.env.FACTLINE_EVENTS_FILE;
       else process.env.FACTLINE_EVENTS_FILE = before;

@@ -177,7 +177,7 @@ describe('createConsoleSink', () => {
     sink.start!(ctx);
     expect(() => sink.write(makeEvent({}), typeInfo('auth.user.login:1'))).not.toThrow();
     expect(problems).toMatchObject([{ code: 'FACTLINE_SINK_FAILED', sink: 'console' }]);
-    expect(sink.stats()).toEqual({ written: 0, dropped: 1 });
+    expect(sink.stats()).toEqual({ written: 0, dropped: 1, emitted: 1, delivered: 0, pending: 0, spooled: 0, deadLettered: 0 });
   });
 
   it('drops writes after shutdown and reports once', async () => {
@@ -191,6 +191,6 @@ describe('createConsoleSink', () => {
     sink.write(makeEvent({}), typeInfo('auth.user.login:1'));
     expect(stream.out).toHaveLength(1);
     expect(problems).toHaveLength(1);
-    expect(sink.stats()).toEqual({ written: 1, dropped: 2 });
+    expect(sink.stats()).toEqual({ written: 1, dropped: 2, emitted: 3, delivered: 1, pending: 0, spooled: 0, deadLettered: 0 });
   });
 });

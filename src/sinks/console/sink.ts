@@ -2,7 +2,7 @@ import type { EventTypeInfo } from '../../catalog/types.js';
 import type { FactlineEvent } from '../../envelope/event.js';
 import { SEVERITY_RANK, type Severity } from '../../envelope/severity.js';
 import { createWarnOnceHandler, type RuntimeProblem } from '../../problems.js';
-import type { Sink, SinkContext } from '../sink.js';
+import type { Sink, SinkContext, SinkStats } from '../sink.js';
 import { formatEventLine, type FormatEventLineOptions } from './format.js';
 
 /** What the console sink writes to: `process.stdout`, `process.stderr`, or any writable. */
@@ -36,7 +36,7 @@ export interface ConsoleSinkOptions {
 }
 
 export interface ConsoleSink extends Sink {
-  stats(): { written: number; dropped: number };
+  stats(): SinkStats & { written: number };
   flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -131,7 +131,7 @@ export function createConsoleSink(options: ConsoleSinkOptions = {}): ConsoleSink
     },
 
     stats() {
-      return { written, dropped };
+      return { written, dropped, emitted: written + dropped, delivered: written, pending: 0, spooled: 0, deadLettered: 0 };
     },
   };
 }

@@ -1,0 +1,54 @@
+import type { Context } from '@opentelemetry/api';
+import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
+import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { RuntimeProblem } from '../problems.js';
+import { DurableExportQueue } from './durable-export-queue.js';
+import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
+import { instanceIdOf, LOGS_SHAPE } from './otlp-json.js';
+import type { LogTransport } from './send-outcome.js';
+
+const LOGS: SignalCodec<SdkLogRecord> = {
+  signal: 'logs',
+  noun: 'log records',
+  shape: LOGS_SHAPE,
+  serialize: (records) => JsonLogsSerializer.serializeRequest(records),
+  idOf: instanceIdOf,
+};
+
+/**
+ * A `LogRecordProcessor` that keeps every log record until the OTLP endpoint
+ * has acknowledged it, in place of the SDK's `BatchLogRecordProcessor`
+ * (which drops what does not fit its 2048-record queue, and a batch that
+ * failed its retries). See `DurableExportQueue` for the policy. The spool is
+ * `<spool.dir>/logs/`, dead letters `<spool.dir>/dead-letters-logs.jsonl`.
+ *
+ * Throws at set-up when the spool directory is held by another process.
+ *
+ * @example
+ * const processor = new DurableLogRecordProcessor(createOtlpHttpTransport({ url: 'http://localhost:4318/v1/logs' }), { spool: { dir: '/var/spool/app' } });
+ * const provider = new LoggerProvider({ processors: [processor] });
+ * processor.stats(); // { received, delivered, pending, spooled, deadLettered, rejected, dropped, ... }
+ */
+export class DurableLogRecordProcessor implements LogRecordProcessor {
+  private readonly queue: DurableExportQueue<SdkLogRecord>;
+
+  constructor(transport: LogTransport, options: DurableDeliveryOptions = {}, report?: (p: RuntimeProblem) => void) {
+    this.queue = new DurableExportQueue(LOGS, transport, options, report);
+  }
+
+  onEmit(record: SdkLogRecord, _context?: Context): void {
+    this.queue.add(record);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.queue.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.queue.shutdown();
+  }
+
+  stats(): DeliveryStats {
+    return this.queue.stats();
+  }
+}

@@ -1,0 +1,54 @@
+import { TraceFlags, type Context } from '@opentelemetry/api';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { RuntimeProblem } from '../problems.js';
+import { DurableExportQueue } from './durable-export-queue.js';
+import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
+import { TRACES_SHAPE } from './otlp-json.js';
+import type { LogTransport } from './send-outcome.js';
+
+const TRACES: SignalCodec<ReadableSpan> = {
+  signal: 'traces',
+  noun: 'spans',
+  shape: TRACES_SHAPE,
+  serialize: (spans) => JsonTraceSerializer.serializeRequest(spans),
+  idOf: (span) => (typeof span.spanId === 'string' ? span.spanId : undefined),
+};
+
+/**
+ * A `SpanProcessor` that keeps every ended, sampled span until the OTLP
+ * endpoint has acknowledged it, in place of the SDK's `BatchSpanProcessor`:
+ * the same store and forward as `DurableLogRecordProcessor`, with the spool
+ * in `<spool.dir>/traces/`.
+ *
+ * @example
+ * const processor = new DurableSpanProcessor(createOtlpHttpTransport({ url: 'http://localhost:4318/v1/traces', rejectedField: 'rejectedSpans' }));
+ * const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+ */
+export class DurableSpanProcessor implements SpanProcessor {
+  private readonly queue: DurableExportQueue<ReadableSpan>;
+
+  constructor(transport: LogTransport, options: DurableDeliveryOptions = {}, report?: (p: RuntimeProblem) => void) {
+    this.queue = new DurableExportQueue(TRACES, transport, options, report);
+  }
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnd(span: ReadableSpan): void {
+    // As the SDK's batch processor: an unsampled span is not exported.
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    this.queue.add(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.queue.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.queue.shutdown();
+  }
+
+  stats(): DeliveryStats {
+    return this.queue.stats();
+  }
+}

@@ -1,0 +1,127 @@
+import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { gzipSync } from 'node:zlib';
+import type { LogTransport, SendOutcome } from './send-outcome.js';
+
+/** Status codes OTLP/HTTP names retryable (as the OTel JS exporters and the Collector's exporterhelper do). */
+const RETRYABLE = new Set([429, 502, 503, 504]);
+/** Status codes that refuse the records a request carries: splitting the batch finds them. */
+const REFUSED = new Set([400, 413, 422]);
+/** A response body larger than this is not read (as in the OTel JS exporter). */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+export interface OtlpHttpTransportOptions {
+  /** Full URL of the logs endpoint, e.g. `http://localhost:4318/v1/logs`. */
+  url: string;
+  /** Request headers (besides `Content-Type`). */
+  headers?: () => Promise<Record<string, string>>;
+  compression?: 'gzip' | 'none';
+  /** Most requests in flight on the keep-alive agent. Default 4. */
+  maxSockets?: number;
+  /** The partial-success counter of the signal: `rejectedLogRecords` (default) or `rejectedSpans`. */
+  rejectedField?: 'rejectedLogRecords' | 'rejectedSpans';
+}
+
+/**
+ * `Retry-After` as milliseconds: delay-seconds or an HTTP-date (RFC 9110
+ * §10.2.3), as the OTel JS exporter reads it. `undefined` when absent or
+ * unreadable.
+ */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** `partialSuccess` of an OTLP/HTTP JSON (or empty) response body. */
+function partialSuccess(body: Buffer, field: string): { rejected: number; message?: string } {
+  if (body.length === 0) return { rejected: 0 };
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { partialSuccess?: Record<string, string | number | undefined> & { errorMessage?: string } };
+    const p = parsed.partialSuccess;
+    const rejected = Number(p?.[field] ?? 0);
+    return { rejected: Number.isFinite(rejected) ? rejected : 0, ...(p?.errorMessage ? { message: p.errorMessage } : {}) };
+  } catch {
+    return { rejected: 0 }; // a protobuf or non-OTLP body: nothing more to learn
+  }
+}
+
+/** The human reason of an error response: OTLP puts a `google.rpc.Status` (`message`) in the body. */
+function reasonOf(res: IncomingMessage, body: Buffer): string {
+  const text = body.toString('utf8').slice(0, 2_000);
+  try {
+    const parsed = JSON.parse(text) as { message?: string };
+    if (typeof parsed.message === 'string') return `${res.statusCode} ${parsed.message}`;
+  } catch {
+    // plain text body
+  }
+  return `${res.statusCode} ${text || res.statusMessage || ''}`.trim();
+}
+
+/**
+ * OTLP/HTTP JSON transport for log records or spans, on `node:http`: one POST per
+ * batch, the answer classified as a `SendOutcome`. It does not retry: the
+ * `DurableLogRecordProcessor` keeps the records and decides.
+ *
+ * @example
+ * const transport = createOtlpHttpTransport({ url: 'http://localhost:4318/v1/logs' });
+ * const outcome = await transport.send(body, 10_000); // { kind: 'accepted', rejected: 0 }
+ */
+export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogTransport {
+  const url = new URL(options.url);
+  const https = url.protocol === 'https:';
+  const maxSockets = options.maxSockets ?? 4;
+  const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets }) : new HttpAgent({ keepAlive: true, maxSockets });
+  const request = https ? httpsRequest : httpRequest;
+  const headersOf = options.headers ?? (() => Promise.resolve({}));
+  const gzip = options.compression === 'gzip';
+  const rejectedField = options.rejectedField ?? 'rejectedLogRecords';
+
+  return {
+    endpoint: options.url,
+    async send(body: Uint8Array, timeoutMs: number): Promise<SendOutcome> {
+      const headers: Record<string, string> = { ...(await headersOf().catch(() => ({}))), 'Content-Type': 'application/json' };
+      const payload = gzip ? gzipSync(body) : body;
+      if (gzip) headers['Content-Encoding'] = 'gzip';
+      return new Promise<SendOutcome>((resolve) => {
+        let settled = false;
+        const done = (o: SendOutcome) => {
+          if (!settled) {
+            settled = true;
+            resolve(o);
+          }
+        };
+        const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(payload.length) }, agent }, (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size <= MAX_RESPONSE_BYTES) chunks.push(c);
+          });
+          res.on('error', (e) => done({ kind: 'retryable', reason: `reading the response failed: ${e.message}` }));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            const data = Buffer.concat(chunks);
+            if (status >= 200 && status < 300) return done({ kind: 'accepted', ...partialSuccess(data, rejectedField) });
+            const reason = reasonOf(res, data);
+            if (REFUSED.has(status)) return done({ kind: 'refused', status, reason });
+            // 429/502/503/504 by OTLP's rules; anything else is not about the records (see SendOutcome).
+            const retryAfterMs = RETRYABLE.has(status) ? parseRetryAfter(res.headers['retry-after']) : undefined;
+            done({ kind: 'retryable', status, reason, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+          });
+        });
+        // A timeout is a retry decision, not a failure: the endpoint may still take the request.
+        req.setTimeout(timeoutMs, () => {
+          done({ kind: 'retryable', reason: `no response within ${timeoutMs} ms`, timedOut: true });
+          req.destroy();
+        });
+        req.on('error', (e) => done({ kind: 'retryable', reason: `${(e as NodeJS.ErrnoException).code ?? 'error'}: ${e.message}` }));
+        req.end(payload);
+      });
+    },
+    shutdown() {
+      agent.destroy();
+    },
+  };
+}

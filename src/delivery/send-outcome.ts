@@ -1,0 +1,36 @@
+/**
+ * What one export request came to, in OTLP's terms (OTLP/HTTP "Failures"
+ * and "Partial success"): the processor decides keep, retry, split or
+ * dead-letter from this alone.
+ */
+export type SendOutcome =
+  /**
+   * 2xx: the endpoint took the request. `rejected` > 0 when it answered with
+   * a partial success (`partialSuccess.rejectedLogRecords`), which OTLP says
+   * must not be retried.
+   */
+  | { kind: 'accepted'; rejected: number; message?: string }
+  /**
+   * Worth sending again: 429, 502, 503, 504, a connection failure or a
+   * timeout (the endpoint may have taken a slow request: a retry can
+   * duplicate, never lose). Any other status (401, 403, 404, 500...) is
+   * also kept and retried with backoff: it says nothing about the records,
+   * and dead-lettering every batch for a wrong URL or an expired token would
+   * turn a configuration error into a flood. `retryAfterMs` from the
+   * `Retry-After` header.
+   */
+  | { kind: 'retryable'; status?: number; retryAfterMs?: number; reason: string; timedOut?: boolean }
+  /**
+   * The endpoint refused the content (400, 413, 422): sending the same
+   * records again gets the same answer. The processor splits the batch to
+   * find the records it refuses and dead-letters them.
+   */
+  | { kind: 'refused'; status: number; reason: string };
+
+/** Sends one serialised OTLP request body. Never rejects. */
+export interface LogTransport {
+  /** Where requests go (for messages and the dead-letter file). */
+  readonly endpoint: string;
+  send(body: Uint8Array, timeoutMs: number): Promise<SendOutcome>;
+  shutdown?(): void;
+}

@@ -1,0 +1,28 @@
+import { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
+import { createOtlpHttpTransport } from '../delivery/otlp-http-transport.js';
+import type { LogTransport } from '../delivery/send-outcome.js';
+
+/**
+ * The transport of factline's own OTLP export of one signal: OTLP/HTTP JSON
+ * to the endpoint, headers, compression and timeout the standard variables
+ * name (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` / `_TRACES_ENDPOINT`, or
+ * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs` / `/v1/traces`, default
+ * `http://localhost:4318`; `OTEL_EXPORTER_OTLP_[SIGNAL_]HEADERS`,
+ * `_COMPRESSION`, `_TIMEOUT`), read by the OTel JS exporter's own
+ * configuration code. The one place that chooses how records leave the process.
+ *
+ * @example
+ * const { transport, timeoutMillis } = createOtlpTransport('logs'); // transport.endpoint === 'http://localhost:4318/v1/logs'
+ */
+export function createOtlpTransport(signal: 'logs' | 'traces'): { transport: LogTransport; timeoutMillis: number } {
+  const config = convertLegacyHttpOptions({}, signal === 'logs' ? 'LOGS' : 'TRACES', signal === 'logs' ? 'v1/logs' : 'v1/traces', { 'Content-Type': 'application/json' });
+  return {
+    transport: createOtlpHttpTransport({
+      url: config.url,
+      headers: config.headers,
+      compression: config.compression,
+      rejectedField: signal === 'logs' ? 'rejectedLogRecords' : 'rejectedSpans',
+    }),
+    timeoutMillis: config.timeoutMillis,
+  };
+}

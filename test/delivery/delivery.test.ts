@@ -1,0 +1,177 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nextBackoffMs } from '../../src/delivery/backoff.js';
+import { DurableLogRecordProcessor } from '../../src/delivery/durable-log-record-processor.js';
+import { createOtlpHttpTransport, parseRetryAfter } from '../../src/delivery/otlp-http-transport.js';
+import { recordsOf, splitRequest, type ExportLogsRequestJson } from '../../src/delivery/otlp-json.js';
+import { intentCatalog } from '../../src/intent/catalog.js';
+import { setupFactline } from '../../src/setup.js';
+import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
+import { OtlpEndpoint } from './support/otlp-endpoint.js';
+import { factlineTo, tempDir, waitUntil } from './support/drive.js';
+
+const endpoint = await new OtlpEndpoint().start();
+afterAll(() => endpoint.stop());
+
+describe('Retry-After', () => {
+  it('reads delay-seconds and HTTP-dates as milliseconds, and ignores what it cannot read', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:10 GMT', Date.parse('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(10_000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe('backoff', () => {
+  it('grows exponentially from initialMillis, with jitter of ±randomizationFactor, capped at maxMillis', () => {
+    expect(nextBackoffMs(1, {}, () => 0)).toBe(500);
+    expect(nextBackoffMs(1, {}, () => 1)).toBe(1500);
+    expect(nextBackoffMs(3, {}, () => 0.5)).toBe(4000);
+    expect(nextBackoffMs(30, {}, () => 1)).toBe(10_000);
+    expect(nextBackoffMs(30, { maxMillis: 2000 }, () => 0)).toBe(1000);
+  });
+});
+
+describe('splitting an OTLP JSON request', () => {
+  it('keeps every record under its own resource and scope, in order', () => {
+    const rec = (n: number) => ({ body: { stringValue: `r${n}` } });
+    const request: ExportLogsRequestJson = {
+      resourceLogs: [
+        { resource: { attributes: [] }, scopeLogs: [{ scope: { name: 'a' }, logRecords: [rec(1), rec(2)] }, { scope: { name: 'b' }, logRecords: [rec(3)] }] },
+        { resource: { droppedAttributesCount: 0 }, scopeLogs: [{ scope: { name: 'c' }, logRecords: [rec(4)] }] },
+      ],
+    };
+    const [head, tail] = splitRequest(request, 3);
+    expect(recordsOf(head).map((r) => [r.scope, r.record])).toEqual([
+      [{ name: 'a' }, rec(1)],
+      [{ name: 'a' }, rec(2)],
+      [{ name: 'b' }, rec(3)],
+    ]);
+    expect(recordsOf(tail)).toEqual([{ resource: { droppedAttributesCount: 0 }, scope: { name: 'c' }, record: rec(4) }]);
+  });
+});
+
+describe('partial success', () => {
+  it('counts the rejected records, reports FACTLINE_EXPORT_PARTIAL and writes the reason and candidates to the dead-letter file', async () => {
+    const deadLetterPath = join(tempDir('partial'), 'dead.jsonl');
+    endpoint.mode = { kind: 'partial', rejected: 1, message: 'one record too large' };
+    const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: false, delivery: { deadLetterPath } });
+    const ids = [0, 1, 2].map((i) => emitOne(i));
+    await sdk.flush();
+    const stats = sdk.stats().sinks.otel!;
+    await sdk.shutdown();
+    endpoint.mode = { kind: 'accept' };
+    expect(stats).toMatchObject({ emitted: 3, delivered: 2, rejected: 1, dropped: 0, pending: 0 });
+    expect(problems).toMatchObject([{ code: 'FACTLINE_EXPORT_PARTIAL', sink: 'otel', details: { rejected: 1, records: 3, reason: 'one record too large' } }]);
+    const line = JSON.parse(readFileSync(deadLetterPath, 'utf8')) as Record<string, unknown>;
+    expect(line).toMatchObject({ status: 200, reason: 'one record too large', rejected: 1, candidate_instance_ids: ids });
+  });
+});
+
+describe('the spool directory', () => {
+  it('belongs to one processor: a second one is refused at set-up, naming the directory and the holder', async () => {
+    const dir = tempDir('spool-lock');
+    const transport = createOtlpHttpTransport({ url: endpoint.url });
+    const first = new DurableLogRecordProcessor(transport, { spool: { dir } });
+    expect(() => new DurableLogRecordProcessor(transport, { spool: { dir } })).toThrow(new RegExp(`spool directory ${dir}/logs/spool is locked by this process ${process.pid}`));
+    await first.shutdown();
+    const again = new DurableLogRecordProcessor(createOtlpHttpTransport({ url: endpoint.url }), { spool: { dir } });
+    await again.shutdown();
+  });
+
+  it('spools what the endpoint cannot take before shutdown, and a new processor replays it', async () => {
+    const dir = tempDir('spool-replay');
+    await endpoint.down();
+    const { sdk, emitOne } = factlineTo(endpoint, { spool: { dir }, delivery: { flushTimeoutMillis: 2000 } });
+    const ids = [0, 1, 2, 3].map((i) => emitOne(i));
+    await sdk.shutdown();
+    expect(sdk.stats().sinks.otel).toMatchObject({ emitted: 4, spooled: 4, delivered: 0, dropped: 0 });
+    await endpoint.up();
+    const next = factlineTo(endpoint, { spool: { dir } });
+    await waitUntil(() => next.sdk.stats().sinks.otel!.delivered === 4, 20_000);
+    expect(next.sdk.stats().sinks.otel).toMatchObject({ replayed: 4, delivered: 4, spooled: 0 });
+    await next.sdk.shutdown();
+    for (const id of ids) expect(endpoint.received.has(id)).toBe(true);
+  });
+});
+
+describe('a spool file that is no longer OTLP JSON (cut short by a power loss)', () => {
+  it('is dead-lettered whole, with its bytes and the endpoint reason, and the rest of the spool is delivered', async () => {
+    const dir = tempDir('spool-corrupt');
+    mkdirSync(join(dir, 'logs'));
+    writeFileSync(join(dir, 'logs', '000000000000-.3.otlp.json'), '{"resourceLogs":[{"scopeLo');
+    endpoint.mode = { kind: 'accept' };
+    const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: { dir } });
+    const id = emitOne(1);
+    await waitUntil(() => sdk.stats().sinks.otel!.delivered === 1 && sdk.stats().sinks.otel!.deadLettered === 3, 20_000);
+    await sdk.shutdown();
+    expect(sdk.stats().sinks.otel).toMatchObject({ replayed: 3, deadLettered: 3, delivered: 1, spooled: 0 });
+    expect(endpoint.received.has(id)).toBe(true);
+    expect(problems.map((p) => p.code)).toEqual(['FACTLINE_DEAD_LETTERED']);
+    const line = JSON.parse(readFileSync(join(dir, 'dead-letters-logs.jsonl'), 'utf8')) as Record<string, unknown>;
+    expect(line).toMatchObject({ status: 400, unreadable_body: '{"resourceLogs":[{"scopeLo' });
+    expect(line.reason).toMatch(/^400 unreadable request/);
+  });
+});
+
+describe('spans', () => {
+  it('are kept in the spool while the endpoint is down and delivered by the next process', async () => {
+    const dir = tempDir('spans');
+    await endpoint.down();
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = endpoint.tracesUrl;
+    const first = factlineTo(endpoint, { spanExporter: undefined, spool: { dir }, delivery: { flushTimeoutMillis: 1000 } });
+    const tracer = first.sdk.pipeline!.tracerProvider.getTracer('delivery-test');
+    const ids = [1, 2, 3].map((i) => {
+      const span = tracer.startSpan(`work ${i}`);
+      span.end();
+      return span.spanContext().spanId;
+    });
+    await first.sdk.shutdown();
+    expect(first.sdk.pipeline!.spanDelivery!.stats()).toMatchObject({ received: 3, spooled: 3, delivered: 0, dropped: 0 });
+    await endpoint.up();
+    const next = factlineTo(endpoint, { spanExporter: undefined, spool: { dir } });
+    await waitUntil(() => next.sdk.pipeline!.spanDelivery!.stats().delivered === 3, 20_000);
+    await next.sdk.shutdown();
+    delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+    expect(ids.filter((id) => !endpoint.spans.has(id))).toEqual([]);
+  });
+});
+
+describe('the events file', () => {
+  it('has one writer: a second sink on the same file is refused at set-up, naming the file and the holder', async () => {
+    const path = join(tempDir('jsonl-lock'), 'events.jsonl');
+    const first = createJsonlSink({ path });
+    expect(() => createJsonlSink({ path })).toThrow(new RegExp(`events file ${path} is locked by this process ${process.pid} on .* since .*: one writer per events file`));
+    await first.shutdown();
+    await createJsonlSink({ path }).shutdown(); // released at shutdown
+  });
+
+  it("shows write failures in setupFactline's stats().sinks", async () => {
+    const blocker = join(tempDir('jsonl-stats'), 'not-a-dir');
+    writeFileSync(blocker, 'x');
+    const sdk = setupFactline(intentCatalog, { otlp: false, file: join(blocker, 'events.jsonl'), shutdownOnExit: false, onProblem: () => undefined });
+    sdk.emit('signal.signal.created:1', { signal_id: 'SIG-1', source: 'cli', content: 'x', confidence: 0.5 });
+    expect(sdk.stats().sinks.jsonl).toMatchObject({ emitted: 1, delivered: 0, dropped: 1, written: 0 });
+    expect(sdk.stats().problems.FACTLINE_FILE_NOT_WRITABLE).toBe(1);
+    await sdk.shutdown();
+  });
+});
+
+describe('a drop in the Intent catalog', () => {
+  it('becomes a system.error event with the problem code, through the existing problem subscription', async () => {
+    const { setupIntent } = await import('../../src/intent/setup-intent.js');
+    const { createJsonlSink: jsonl } = await import('../../src/sinks/jsonl/index.js');
+    process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT = endpoint.url;
+    const file = join(tempDir('intent-drop'), 'events.jsonl');
+    // A buffer smaller than one batch: the first batch is dropped and reported.
+    const intent = setupIntent({ serviceName: 'intent-drop', spanExporter: null, registerGlobals: false, shutdownOnExit: false, heartbeat: false, spool: false, delivery: { maxBufferBytes: 1, flushTimeoutMillis: 1000 }, sinks: [jsonl({ path: file })], onProblem: () => undefined });
+    intent.emit('signal.signal.created:1', { signal_id: 'SIG-1', source: 'cli', content: 'dropped', confidence: 0.5 });
+    await intent.flush();
+    await intent.shutdown();
+    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event_id: string; payload: Record<string, unknown> });
+    expect(lines.map((l) => l.event_id)).toEqual(['signal.signal.created:1', 'system.error.raised:1']);
+    expect(lines[1]!.payload).toMatchObject({ error_type: 'EXPORT_FAILURE', error_code: 'FACTLINE_BUFFER_FULL', context: { sink: 'otel', records: 1 } });
+    expect(intent.stats().sinks.otel).toMatchObject({ dropped: 2 });
+  });
+});
