@@ -54,7 +54,11 @@ describe.skipIf(reason !== undefined)('end to end: demo loop → Collector → L
   });
 
   it('indexes the service as the service_name label and stores all 34 events', async () => {
-    const labels = await lokiLabels(e, start - 60_000, end);
+    // Loki answers the labels of a range without `data` until the first chunk of it is ingested.
+    const labels = await eventually('the service_name label', async () => {
+      const l = await lokiLabels(e, start - 60_000, end);
+      return l.data?.includes('service_name') ? l : undefined;
+    });
     expect(labels.data).toContain('service_name');
     const r = await eventually('34 lines in Loki', async () => {
       const res = await lokiQueryRange(e, selector, start - 60_000, end);
