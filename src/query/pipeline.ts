@@ -2,7 +2,7 @@ import type { Extraction, LabelFilter, LabelMatcher, LabelSelectItem, LineFilter
 import { lineOf, type Entry } from './entry.js';
 import { goJson, goNumber } from './go-json.js';
 import { decodeLogfmt } from './logfmt.js';
-import { compare } from './parse.js';
+import { compare } from './arithmetic.js';
 import { compileTemplate, type Template } from './template.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
