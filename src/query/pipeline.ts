@@ -41,14 +41,17 @@ export function rowLine(r: Row): string {
 
 /** A label's current value. */
 export function getLabel(r: Row, name: string): string | undefined {
-  const v = r.extra?.[name];
+  const v = r.extra !== undefined && Object.prototype.hasOwnProperty.call(r.extra, name) ? r.extra[name] : undefined;
   if (v !== undefined) return v;
   if (r.removed?.has(name) === true) return undefined;
   return r.entry.labels[name];
 }
 
 export function setLabel(r: Row, name: string, value: string): void {
-  (r.extra ??= Object.create(null) as Record<string, string>)[name] = value;
+  const extra = (r.extra ??= {});
+  // A plain object stays fast; a `__proto__` label must not become its prototype.
+  if (name === '__proto__') Object.defineProperty(extra, name, { value, enumerable: true, writable: true, configurable: true });
+  else extra[name] = value;
 }
 
 export function deleteLabel(r: Row, name: string): void {
@@ -62,7 +65,12 @@ export function rowLabels(r: Row): Record<string, string> {
   const out: Record<string, string> = {};
   const base = r.entry.labels;
   for (const k in base) if (r.removed?.has(k) !== true) out[k] = base[k]!;
-  if (r.extra !== undefined) for (const k in r.extra) out[k] = r.extra[k]!;
+  if (r.extra !== undefined) {
+    for (const k in r.extra) {
+      if (k === '__proto__') Object.defineProperty(out, k, { value: r.extra[k], enumerable: true, writable: true, configurable: true });
+      else out[k] = r.extra[k]!;
+    }
+  }
   return out;
 }
 
