@@ -109,15 +109,17 @@ export function parseTime(s: unknown, slot = 0): [number, number] | undefined {
   // events share the minute, whose epoch value is cached.
   if (s.length === 24 && s.charCodeAt(23) === 0x5a && s.charCodeAt(19) === 0x2e && s.charCodeAt(16) === 0x3a) {
     const cache = prefixCache[slot]!;
-    const prefix = s.slice(0, 16);
-    if (prefix !== cache.prefix) {
+    let hit = cache.prefix !== '' && s.startsWith(cache.prefix);
+    if (!hit) {
+      const prefix = s.slice(0, 16);
       const m = Date.parse(prefix + ':00.000Z');
       if (!Number.isNaN(m) && TIME_RE.test(s)) {
         cache.prefix = prefix;
         cache.ms = m;
+        hit = true;
       }
     }
-    if (prefix === cache.prefix) {
+    if (hit) {
       const sec = (s.charCodeAt(17) - 48) * 10 + (s.charCodeAt(18) - 48);
       const ms = (s.charCodeAt(20) - 48) * 100 + (s.charCodeAt(21) - 48) * 10 + (s.charCodeAt(22) - 48);
       if (sec >= 0 && sec < 60 && ms >= 0 && ms < 1000 && digitsAt(s, 17, 19) && digitsAt(s, 20, 23)) return [cache.ms + sec * 1000 + ms, 0];
