@@ -34,10 +34,10 @@ export interface Entry {
   ms: number;
   /** Nanoseconds within the millisecond, 0-999999. */
   ns: number;
-  /** Stream labels and structured metadata. */
-  labels: Record<string, string>;
-  /** Names of the stream labels (the rest of `labels` is structured metadata). */
-  streamLabels: readonly string[];
+  /** Stream labels and structured metadata (built on first use: a query that filters on parsed labels never needs most of them). */
+  readonly labels: Record<string, string>;
+  /** The stream labels alone (what a stream selector matches). */
+  readonly stream: Readonly<Record<string, string>>;
   /** The body value the line renders (for `| json` without re-parsing). */
   body: unknown;
   /** The line; rendered on first use. */
@@ -78,7 +78,34 @@ export function formatFloatF(n: number): string {
   return (neg ? '-' : '') + out;
 }
 
-const STREAM_LABELS = ['service_name'] as const;
+/**
+ * Every label name an entry can have before a pipeline adds any: a parsed
+ * label of one of these names gets `_extracted`; any other name is known not
+ * to be one without building the entry's labels.
+ */
+export const ENTRY_LABEL_NAMES: ReadonlySet<string> = new Set([
+  'service_name', 'log_file_name', 'factline_event_id', 'event_name', 'factline_event_domain', 'factline_event_entity',
+  'factline_event_action', 'factline_event_version', 'factline_event_instance_id', 'factline_event_schema_version',
+  'factline_catalog', 'factline_source_type', 'factline_source_model', 'factline_source_name', 'factline_source_id',
+  'factline_trace_key', 'factline_causation_id', 'session_id', 'factline_valid', 'factline_validation_issues',
+  'factline_event_wire_name', 'observed_timestamp', 'severity_number', 'severity_text', 'trace_id', 'span_id', 'detected_level',
+]);
+
+class LazyEntry implements Entry {
+  line: string | undefined = undefined;
+  private built: Record<string, string> | undefined;
+  constructor(
+    readonly ms: number,
+    readonly ns: number,
+    readonly body: unknown,
+    readonly stream: Readonly<Record<string, string>>,
+    private readonly build: (e: LazyEntry) => Record<string, string>,
+  ) {}
+
+  get labels(): Record<string, string> {
+    return (this.built ??= this.build(this));
+  }
+}
 
 /** An attribute value as Loki's `AttributeToLabels` writes it (`pcommon.Value.AsString()`). */
 function attr(v: unknown): string | undefined {
@@ -191,8 +218,14 @@ export function tailedFileName(path: string): string {
 function factlineEntry(ev: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
   const time = parseTime(ev.time);
   if (time === undefined) return 'no_time';
+  const service = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : options.serviceName;
+  const body = ev.payload !== undefined && ev.payload !== null ? ev.payload : leftover(ev);
+  return new LazyEntry(time[0], time[1], body, { service_name: service }, (entry) => factlineLabels(ev, service, fileName, entry));
+}
+
+function factlineLabels(ev: Record<string, unknown>, service: string, fileName: string, entry: Entry): Record<string, string> {
   const labels: Record<string, string> = {};
-  labels.service_name = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : options.serviceName;
+  labels.service_name = service;
   labels.log_file_name = fileName;
   const eventId = ev.event_id;
   set(labels, 'factline_event_id', eventId);
@@ -237,12 +270,10 @@ function factlineEntry(ev: Record<string, unknown>, options: EntryOptions, fileN
   }
   if (typeof ev.trace_id === 'string' && HEX32.test(ev.trace_id) && !/^0+$/.test(ev.trace_id)) labels.trace_id = ev.trace_id.toLowerCase();
   if (typeof ev.span_id === 'string' && HEX16.test(ev.span_id) && !/^0+$/.test(ev.span_id)) labels.span_id = ev.span_id.toLowerCase();
-  const body = ev.payload !== undefined && ev.payload !== null ? ev.payload : leftover(ev);
-  const entry: Entry = { ms: time[0], ns: time[1], labels, streamLabels: STREAM_LABELS, body, line: undefined };
   // None of the level fields Loki looks at before severity_text can be a
   // label of an envelope line, so severity_text decides when present.
-  labels.detected_level = labels.severity_text !== undefined ? normalizeLevel(labels.severity_text) : detectLevel(labels, body, () => lineOf(entry));
-  return entry;
+  labels.detected_level = labels.severity_text !== undefined ? normalizeLevel(labels.severity_text) : detectLevel(labels, entry.body, () => lineOf(entry));
+  return labels;
 }
 
 /**
@@ -269,7 +300,13 @@ function leftover(ev: Record<string, unknown>): Record<string, unknown> {
 function intentEntry(rec: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
   const time = parseTime(rec.timestamp);
   if (time === undefined) return 'no_time';
-  const labels: Record<string, string> = { service_name: options.serviceName, log_file_name: fileName };
+  const body: Record<string, unknown> = {};
+  for (const k of Object.keys(rec)) if (k !== 'event_type' && k !== 'timestamp') body[k] = rec[k];
+  return new LazyEntry(time[0], time[1], body, { service_name: options.serviceName }, (entry) => intentLabels(rec, options.serviceName, fileName, entry));
+}
+
+function intentLabels(rec: Record<string, unknown>, service: string, fileName: string, entry: Entry): Record<string, string> {
+  const labels: Record<string, string> = { service_name: service, log_file_name: fileName };
   const wire = attr(rec.event_type);
   const eventId = wire === undefined ? undefined : INTENT_EVENT_ID_BY_WIRE_NAME.get(wire);
   if (eventId !== undefined) {
@@ -286,11 +323,8 @@ function intentEntry(rec: Record<string, unknown>, options: EntryOptions, fileNa
     labels.factline_event_wire_name = wire;
     labels.event_name = wire;
   }
-  const body: Record<string, unknown> = {};
-  for (const k of Object.keys(rec)) if (k !== 'event_type' && k !== 'timestamp') body[k] = rec[k];
-  const entry: Entry = { ms: time[0], ns: time[1], labels, streamLabels: STREAM_LABELS, body, line: undefined };
-  labels.detected_level = detectLevel(labels, body, () => lineOf(entry));
-  return entry;
+  labels.detected_level = detectLevel(labels, entry.body, () => lineOf(entry));
+  return labels;
 }
 
 /** Unix epoch nanoseconds as a decimal string. */
