@@ -38,6 +38,8 @@ export interface Entry {
   readonly labels: Record<string, string>;
   /** The stream labels alone (what a stream selector matches). */
   readonly stream: Readonly<Record<string, string>>;
+  /** One label's value, without building the others where that is cheap. */
+  label(name: string): string | undefined;
   /** The body value the line renders (for `| json` without re-parsing). */
   body: unknown;
   /** The line; rendered on first use. */
@@ -104,6 +106,79 @@ class LazyEntry implements Entry {
 
   get labels(): Record<string, string> {
     return (this.built ??= this.build(this));
+  }
+
+  label(name: string): string | undefined {
+    if (this.built === undefined) {
+      const v = this.peek(name);
+      if (v !== null) return v;
+    }
+    return this.labels[name];
+  }
+
+  /** A label computed on its own, or null when only building all of them gives it. */
+  protected peek(_name: string): string | undefined | null {
+    return null;
+  }
+}
+
+function nonEmpty(v: unknown): string | undefined {
+  const s = attr(v);
+  return s === '' ? undefined : s;
+}
+
+/** An envelope line's entry: the labels a metric query groups by most often come straight from the envelope. */
+class EnvelopeEntry extends LazyEntry {
+  constructor(
+    ms: number,
+    ns: number,
+    body: unknown,
+    private readonly ev: Record<string, unknown>,
+    private readonly service: string,
+    private readonly fileName: string,
+  ) {
+    super(ms, ns, body, { service_name: service }, (entry) => factlineLabels(ev, service, fileName, entry));
+  }
+
+  protected override peek(name: string): string | undefined | null {
+    const ev = this.ev;
+    switch (name) {
+      case 'service_name':
+        return this.service;
+      case 'log_file_name':
+        return this.fileName;
+      case 'factline_event_id':
+        return nonEmpty(ev.event_id);
+      case 'event_name':
+      case 'factline_event_domain':
+      case 'factline_event_entity':
+      case 'factline_event_action':
+      case 'factline_event_version': {
+        const m = typeof ev.event_id === 'string' ? EVENT_ID_RE.exec(ev.event_id) : null;
+        if (m === null) return undefined;
+        if (name === 'event_name') return m[1]!;
+        if (name === 'factline_event_domain') return m[2]!;
+        if (name === 'factline_event_entity') return m[3]!;
+        if (name === 'factline_event_action') return m[4]!;
+        return String(Number.parseInt(m[5]!, 10));
+      }
+      case 'factline_catalog':
+        return nonEmpty(ev.catalog);
+      case 'session_id':
+        return nonEmpty(ev.session_id);
+      case 'severity_text':
+        return typeof ev.severity === 'string' && ev.severity !== '' ? ev.severity : undefined;
+      case 'factline_source_type':
+      case 'factline_source_model':
+      case 'factline_source_name':
+      case 'factline_source_id': {
+        const src = ev.source;
+        if (typeof src !== 'object' || src === null) return undefined;
+        return nonEmpty((src as Record<string, unknown>)[name.slice('factline_source_'.length)]);
+      }
+      default:
+        return null;
+    }
   }
 }
 
@@ -220,7 +295,7 @@ function factlineEntry(ev: Record<string, unknown>, options: EntryOptions, fileN
   if (time === undefined) return 'no_time';
   const service = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : options.serviceName;
   const body = ev.payload !== undefined && ev.payload !== null ? ev.payload : leftover(ev);
-  return new LazyEntry(time[0], time[1], body, { service_name: service }, (entry) => factlineLabels(ev, service, fileName, entry));
+  return new EnvelopeEntry(time[0], time[1], body, ev, service, fileName);
 }
 
 function factlineLabels(ev: Record<string, unknown>, service: string, fileName: string, entry: Entry): Record<string, string> {

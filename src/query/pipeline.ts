@@ -44,7 +44,7 @@ export function getLabel(r: Row, name: string): string | undefined {
   const v = r.extra !== undefined && Object.prototype.hasOwnProperty.call(r.extra, name) ? r.extra[name] : undefined;
   if (v !== undefined) return v;
   if (r.removed?.has(name) === true) return undefined;
-  return ENTRY_LABEL_NAMES.has(name) ? r.entry.labels[name] : undefined;
+  return ENTRY_LABEL_NAMES.has(name) ? r.entry.label(name) : undefined;
 }
 
 export function setLabel(r: Row, name: string, value: string): void {
@@ -56,7 +56,7 @@ export function setLabel(r: Row, name: string, value: string): void {
 
 export function deleteLabel(r: Row, name: string): void {
   if (r.extra !== undefined) delete r.extra[name];
-  if (ENTRY_LABEL_NAMES.has(name) && r.entry.labels[name] !== undefined) (r.removed ??= new Set()).add(name);
+  if (ENTRY_LABEL_NAMES.has(name) && r.entry.label(name) !== undefined) (r.removed ??= new Set()).add(name);
 }
 
 /** All current labels, as a new object (or the entry's own when no stage touched them: do not mutate). */
@@ -191,7 +191,7 @@ function sanitizeKeyUncached(key: string, isPrefix: boolean): string {
 
 /** True when `name` is a stream label or structured metadata of the entry (a parsed label of that name gets `_extracted`). */
 function baseHas(r: Row, name: string): boolean {
-  return ENTRY_LABEL_NAMES.has(name) && r.entry.labels[name] !== undefined;
+  return ENTRY_LABEL_NAMES.has(name) && r.entry.label(name) !== undefined;
 }
 
 /** The value of a parsed JSON scalar as Loki's `readValue` gives it. */
