@@ -117,7 +117,10 @@ function logcliPath(): string | undefined {
 async function logcli(bin: string, query: string, file: string): Promise<{ ms: number; lines: number; error?: string }> {
   const t = process.hrtime.bigint();
   return new Promise((resolve) => {
-    const child = spawn(bin, ['query', '--stdin', '--limit', '100', '--quiet', query], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // --stdin stamps each line with the time it reads it: the window is "now".
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const child = spawn(bin, ['query', '--stdin', '--limit', '100', '--quiet', `--from=${from}`, `--to=${to}`, query], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = 0;
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString().split('\n').length - 1));
@@ -184,9 +187,14 @@ async function main(): Promise<void> {
 
   const bin = logcliPath();
   if (bin !== undefined) {
+    // logcli --stdin sees the raw file line (the whole envelope), not the
+    // body Loki stores: the payload's fields are payload_* after | json.
+    const raw: Record<string, string> = {
+      '| json label filter': '{service_name="bench"} | json | payload_confidence < 0.05 and payload_file="src/auth/login.ts"',
+    };
     console.log(`\nlogcli (${bin}) query --stdin on the same file:`);
     for (const q of queries) {
-      const res = await logcli(bin, q.query, path);
+      const res = await logcli(bin, raw[q.name] ?? q.query, path);
       console.log(`  ${q.name.padEnd(48)} ${(res.ms / 1000).toFixed(2)} s${res.error !== undefined ? `  refused: ${res.error}` : `  ${res.lines} lines`}`);
     }
   } else console.log('\nlogcli: not found (set LOGCLI to compare with `logcli query --stdin`)');

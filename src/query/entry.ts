@@ -34,10 +34,12 @@ export interface Entry {
   ms: number;
   /** Nanoseconds within the millisecond, 0-999999. */
   ns: number;
-  /** Stream labels and structured metadata. */
-  labels: Record<string, string>;
-  /** Names of the stream labels (the rest of `labels` is structured metadata). */
-  streamLabels: readonly string[];
+  /** Stream labels and structured metadata (built on first use: a query that filters on parsed labels never needs most of them). */
+  readonly labels: Record<string, string>;
+  /** The stream labels alone (what a stream selector matches). */
+  readonly stream: Readonly<Record<string, string>>;
+  /** One label's value, without building the others where that is cheap. */
+  label(name: string): string | undefined;
   /** The body value the line renders (for `| json` without re-parsing). */
   body: unknown;
   /** The line; rendered on first use. */
@@ -78,7 +80,107 @@ export function formatFloatF(n: number): string {
   return (neg ? '-' : '') + out;
 }
 
-const STREAM_LABELS = ['service_name'] as const;
+/**
+ * Every label name an entry can have before a pipeline adds any: a parsed
+ * label of one of these names gets `_extracted`; any other name is known not
+ * to be one without building the entry's labels.
+ */
+export const ENTRY_LABEL_NAMES: ReadonlySet<string> = new Set([
+  'service_name', 'log_file_name', 'factline_event_id', 'event_name', 'factline_event_domain', 'factline_event_entity',
+  'factline_event_action', 'factline_event_version', 'factline_event_instance_id', 'factline_event_schema_version',
+  'factline_catalog', 'factline_source_type', 'factline_source_model', 'factline_source_name', 'factline_source_id',
+  'factline_trace_key', 'factline_causation_id', 'session_id', 'factline_valid', 'factline_validation_issues',
+  'factline_event_wire_name', 'observed_timestamp', 'severity_number', 'severity_text', 'trace_id', 'span_id', 'detected_level',
+]);
+
+class LazyEntry implements Entry {
+  line: string | undefined = undefined;
+  private built: Record<string, string> | undefined;
+  constructor(
+    readonly ms: number,
+    readonly ns: number,
+    readonly body: unknown,
+    readonly stream: Readonly<Record<string, string>>,
+    private readonly build: (e: LazyEntry) => Record<string, string>,
+  ) {}
+
+  get labels(): Record<string, string> {
+    return (this.built ??= this.build(this));
+  }
+
+  label(name: string): string | undefined {
+    if (this.built === undefined) {
+      const v = this.peek(name);
+      if (v !== null) return v;
+    }
+    return this.labels[name];
+  }
+
+  /** A label computed on its own, or null when only building all of them gives it. */
+  protected peek(_name: string): string | undefined | null {
+    return null;
+  }
+}
+
+function nonEmpty(v: unknown): string | undefined {
+  const s = attr(v);
+  return s === '' ? undefined : s;
+}
+
+/** An envelope line's entry: the labels a metric query groups by most often come straight from the envelope. */
+class EnvelopeEntry extends LazyEntry {
+  constructor(
+    ms: number,
+    ns: number,
+    body: unknown,
+    private readonly ev: Record<string, unknown>,
+    private readonly service: string,
+    private readonly fileName: string,
+  ) {
+    super(ms, ns, body, { service_name: service }, (entry) => factlineLabels(ev, service, fileName, entry));
+  }
+
+  protected override peek(name: string): string | undefined | null {
+    const ev = this.ev;
+    switch (name) {
+      case 'service_name':
+        return this.service;
+      case 'log_file_name':
+        return this.fileName;
+      case 'factline_event_id':
+        return nonEmpty(ev.event_id);
+      case 'event_name':
+      case 'factline_event_domain':
+      case 'factline_event_entity':
+      case 'factline_event_action':
+      case 'factline_event_version': {
+        const m = typeof ev.event_id === 'string' ? EVENT_ID_RE.exec(ev.event_id) : null;
+        if (m === null) return undefined;
+        if (name === 'event_name') return m[1]!;
+        if (name === 'factline_event_domain') return m[2]!;
+        if (name === 'factline_event_entity') return m[3]!;
+        if (name === 'factline_event_action') return m[4]!;
+        return String(Number.parseInt(m[5]!, 10));
+      }
+      case 'factline_catalog':
+        return nonEmpty(ev.catalog);
+      case 'session_id':
+        return nonEmpty(ev.session_id);
+      case 'severity_text':
+        return typeof ev.severity === 'string' && ev.severity !== '' ? ev.severity : undefined;
+      case 'factline_source_type':
+      case 'factline_source_model':
+      case 'factline_source_name':
+      case 'factline_source_id': {
+        const src = ev.source;
+        if (typeof src !== 'object' || src === null) return undefined;
+        return nonEmpty((src as Record<string, unknown>)[name.slice('factline_source_'.length)]);
+      }
+      default:
+        return null;
+    }
+  }
+}
 
 /** An attribute value as Loki's `AttributeToLabels` writes it (`pcommon.Value.AsString()`). */
 function attr(v: unknown): string | undefined {
@@ -109,15 +211,17 @@ export function parseTime(s: unknown, slot = 0): [number, number] | undefined {
   // events share the minute, whose epoch value is cached.
   if (s.length === 24 && s.charCodeAt(23) === 0x5a && s.charCodeAt(19) === 0x2e && s.charCodeAt(16) === 0x3a) {
     const cache = prefixCache[slot]!;
-    const prefix = s.slice(0, 16);
-    if (prefix !== cache.prefix) {
+    let hit = cache.prefix !== '' && s.startsWith(cache.prefix);
+    if (!hit) {
+      const prefix = s.slice(0, 16);
       const m = Date.parse(prefix + ':00.000Z');
       if (!Number.isNaN(m) && TIME_RE.test(s)) {
         cache.prefix = prefix;
         cache.ms = m;
+        hit = true;
       }
     }
-    if (prefix === cache.prefix) {
+    if (hit) {
       const sec = (s.charCodeAt(17) - 48) * 10 + (s.charCodeAt(18) - 48);
       const ms = (s.charCodeAt(20) - 48) * 100 + (s.charCodeAt(21) - 48) * 10 + (s.charCodeAt(22) - 48);
       if (sec >= 0 && sec < 60 && ms >= 0 && ms < 1000 && digitsAt(s, 17, 19) && digitsAt(s, 20, 23)) return [cache.ms + sec * 1000 + ms, 0];
@@ -189,8 +293,14 @@ export function tailedFileName(path: string): string {
 function factlineEntry(ev: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
   const time = parseTime(ev.time);
   if (time === undefined) return 'no_time';
+  const service = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : options.serviceName;
+  const body = ev.payload !== undefined && ev.payload !== null ? ev.payload : leftover(ev);
+  return new EnvelopeEntry(time[0], time[1], body, ev, service, fileName);
+}
+
+function factlineLabels(ev: Record<string, unknown>, service: string, fileName: string, entry: Entry): Record<string, string> {
   const labels: Record<string, string> = {};
-  labels.service_name = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : options.serviceName;
+  labels.service_name = service;
   labels.log_file_name = fileName;
   const eventId = ev.event_id;
   set(labels, 'factline_event_id', eventId);
@@ -235,12 +345,10 @@ function factlineEntry(ev: Record<string, unknown>, options: EntryOptions, fileN
   }
   if (typeof ev.trace_id === 'string' && HEX32.test(ev.trace_id) && !/^0+$/.test(ev.trace_id)) labels.trace_id = ev.trace_id.toLowerCase();
   if (typeof ev.span_id === 'string' && HEX16.test(ev.span_id) && !/^0+$/.test(ev.span_id)) labels.span_id = ev.span_id.toLowerCase();
-  const body = ev.payload !== undefined && ev.payload !== null ? ev.payload : leftover(ev);
-  const entry: Entry = { ms: time[0], ns: time[1], labels, streamLabels: STREAM_LABELS, body, line: undefined };
   // None of the level fields Loki looks at before severity_text can be a
   // label of an envelope line, so severity_text decides when present.
-  labels.detected_level = labels.severity_text !== undefined ? normalizeLevel(labels.severity_text) : detectLevel(labels, body, () => lineOf(entry));
-  return entry;
+  labels.detected_level = labels.severity_text !== undefined ? normalizeLevel(labels.severity_text) : detectLevel(labels, entry.body, () => lineOf(entry));
+  return labels;
 }
 
 /**
@@ -267,7 +375,13 @@ function leftover(ev: Record<string, unknown>): Record<string, unknown> {
 function intentEntry(rec: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
   const time = parseTime(rec.timestamp);
   if (time === undefined) return 'no_time';
-  const labels: Record<string, string> = { service_name: options.serviceName, log_file_name: fileName };
+  const body: Record<string, unknown> = {};
+  for (const k of Object.keys(rec)) if (k !== 'event_type' && k !== 'timestamp') body[k] = rec[k];
+  return new LazyEntry(time[0], time[1], body, { service_name: options.serviceName }, (entry) => intentLabels(rec, options.serviceName, fileName, entry));
+}
+
+function intentLabels(rec: Record<string, unknown>, service: string, fileName: string, entry: Entry): Record<string, string> {
+  const labels: Record<string, string> = { service_name: service, log_file_name: fileName };
   const wire = attr(rec.event_type);
   const eventId = wire === undefined ? undefined : INTENT_EVENT_ID_BY_WIRE_NAME.get(wire);
   if (eventId !== undefined) {
@@ -284,11 +398,8 @@ function intentEntry(rec: Record<string, unknown>, options: EntryOptions, fileNa
     labels.factline_event_wire_name = wire;
     labels.event_name = wire;
   }
-  const body: Record<string, unknown> = {};
-  for (const k of Object.keys(rec)) if (k !== 'event_type' && k !== 'timestamp') body[k] = rec[k];
-  const entry: Entry = { ms: time[0], ns: time[1], labels, streamLabels: STREAM_LABELS, body, line: undefined };
-  labels.detected_level = detectLevel(labels, body, () => lineOf(entry));
-  return entry;
+  labels.detected_level = detectLevel(labels, entry.body, () => lineOf(entry));
+  return labels;
 }
 
 /** Unix epoch nanoseconds as a decimal string. */

@@ -1,5 +1,5 @@
 import type { BinaryExpr, Grouping, LabelMatcher, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
-import { compare, applyArithmetic } from './parse.js';
+import { applyArithmetic, compare } from './arithmetic.js';
 import { compileLabelFilter, ERROR_DETAILS_LABEL, ERROR_LABEL, getLabel, parseGoFloat, rowLabels, rowLine, setLabel, deleteLabel, type Row } from './pipeline.js';
 import { labelsKey, labelsString } from './labels.js';
 import { before, scan, toInstant, type Instant, type ScanOptions } from './scan.js';

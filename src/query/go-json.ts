@@ -40,8 +40,18 @@ function goString(s: string): string {
  */
 export function goNumber(n: number): string {
   if (!Number.isFinite(n)) return 'null';
-  return String(n);
+  // Payload numbers repeat (scores, counts); converting a double is the
+  // costly part of rendering them.
+  let s = numberCache.get(n);
+  if (s === undefined) {
+    s = String(n);
+    if (numberCache.size >= 4096) numberCache.clear();
+    numberCache.set(n, s);
+  }
+  return s;
 }
+
+const numberCache = new Map<number, string>();
 
 /**
  * Renders a JSON value the way Loki shows an OTLP kvlist body.

@@ -1,8 +1,8 @@
 import type { Extraction, LabelFilter, LabelMatcher, LabelSelectItem, LineFilter, Stage } from './ast.js';
-import { lineOf, type Entry } from './entry.js';
+import { ENTRY_LABEL_NAMES, lineOf, type Entry } from './entry.js';
 import { goJson, goNumber } from './go-json.js';
 import { decodeLogfmt } from './logfmt.js';
-import { compare } from './parse.js';
+import { compare } from './arithmetic.js';
 import { compileTemplate, type Template } from './template.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
@@ -41,19 +41,22 @@ export function rowLine(r: Row): string {
 
 /** A label's current value. */
 export function getLabel(r: Row, name: string): string | undefined {
-  const v = r.extra?.[name];
+  const v = r.extra !== undefined && Object.prototype.hasOwnProperty.call(r.extra, name) ? r.extra[name] : undefined;
   if (v !== undefined) return v;
   if (r.removed?.has(name) === true) return undefined;
-  return r.entry.labels[name];
+  return ENTRY_LABEL_NAMES.has(name) ? r.entry.label(name) : undefined;
 }
 
 export function setLabel(r: Row, name: string, value: string): void {
-  (r.extra ??= Object.create(null) as Record<string, string>)[name] = value;
+  const extra = (r.extra ??= {});
+  // A plain object stays fast; a `__proto__` label must not become its prototype.
+  if (name === '__proto__') Object.defineProperty(extra, name, { value, enumerable: true, writable: true, configurable: true });
+  else extra[name] = value;
 }
 
 export function deleteLabel(r: Row, name: string): void {
   if (r.extra !== undefined) delete r.extra[name];
-  if (r.entry.labels[name] !== undefined) (r.removed ??= new Set()).add(name);
+  if (ENTRY_LABEL_NAMES.has(name) && r.entry.label(name) !== undefined) (r.removed ??= new Set()).add(name);
 }
 
 /** All current labels, as a new object (or the entry's own when no stage touched them: do not mutate). */
@@ -62,7 +65,12 @@ export function rowLabels(r: Row): Record<string, string> {
   const out: Record<string, string> = {};
   const base = r.entry.labels;
   for (const k in base) if (r.removed?.has(k) !== true) out[k] = base[k]!;
-  if (r.extra !== undefined) for (const k in r.extra) out[k] = r.extra[k]!;
+  if (r.extra !== undefined) {
+    for (const k in r.extra) {
+      if (k === '__proto__') Object.defineProperty(out, k, { value: r.extra[k], enumerable: true, writable: true, configurable: true });
+      else out[k] = r.extra[k]!;
+    }
+  }
   return out;
 }
 
@@ -183,7 +191,7 @@ function sanitizeKeyUncached(key: string, isPrefix: boolean): string {
 
 /** True when `name` is a stream label or structured metadata of the entry (a parsed label of that name gets `_extracted`). */
 function baseHas(r: Row, name: string): boolean {
-  return r.entry.labels[name] !== undefined;
+  return ENTRY_LABEL_NAMES.has(name) && r.entry.label(name) !== undefined;
 }
 
 /** The value of a parsed JSON scalar as Loki's `readValue` gives it. */

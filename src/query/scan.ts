@@ -82,7 +82,7 @@ function rawPrefilter(stages: LogSelector['stages']): ((raw: string) => boolean)
 function streamMatches(matchers: readonly LabelMatcher[], e: Entry): boolean {
   for (const m of matchers) {
     // Only stream labels are in the index; a matcher on anything else sees "".
-    const v = e.streamLabels.includes(m.name) ? (e.labels[m.name] ?? '') : '';
+    const v = Object.prototype.hasOwnProperty.call(e.stream, m.name) ? e.stream[m.name]! : '';
     if (!matcherMatches(m, v)) return false;
   }
   return true;

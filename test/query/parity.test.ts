@@ -194,6 +194,11 @@ describe('parity with real Loki on the recorded corpus', () => {
         // Loki refused it: the local engine refuses it too, with Loki's reason where it is Loki's error.
         if (!(mine instanceof QueryError)) why = `Loki refused (${c.status}: ${String(c.response).slice(0, 200)}), the local engine answered`;
         else if (mine.code === 'unsupported') why = `unsupported locally: ${mine.message}`;
+        else {
+          // Loki's own words, up to the series it names (the first of a map: any one of them).
+          const head = (m: string) => m.trim().split(' for series:')[0];
+          if (head(mine.message) !== head(String(c.response))) why = `local error ${JSON.stringify(head(mine.message))}, Loki ${JSON.stringify(head(String(c.response)))}`;
+        }
       } else if (mine instanceof QueryError) why = `local ${mine.code}: ${mine.message}`;
       else why = difference((c.response as LokiQueryResponse).data, mine.data, c.query);
       outcomes.push({ name: c.name, agree: why === undefined, ...(why !== undefined ? { why } : {}) });

@@ -1,0 +1,358 @@
+import type { SyntaxNode } from '@lezer/common';
+import type {
+  CompareOp,
+  Extraction,
+  LabelFilter,
+  LabelFormatItem,
+  LabelMatcher,
+  LabelSelectItem,
+  LineFilter,
+  LineFilterOp,
+  MatchOp,
+  Stage,
+} from './ast.js';
+import { compileRegex } from './regex.js';
+import { QueryError } from './types.js';
+import { unquote } from './unquote.js';
+import { parseBytes, parseGoDuration } from './units.js';
+
+/*
+ * Reading Grafana's LogQL syntax tree: the node helpers, and the log
+ * pipeline (stream selector matchers, line filters, parsers, label filters,
+ * formatters) that log and metric queries share. parse.ts builds the rest.
+ */
+
+function lineCol(text: string, position: number): string {
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const col = position - (before.lastIndexOf('\n') + 1) + 1;
+  return `line ${line}, col ${col}`;
+}
+
+export function syntaxError(text: string, position: number, what: string): QueryError {
+  return new QueryError('syntax', `parse error at ${lineCol(text, position)}: ${what}`, position);
+}
+
+export function unsupported(what: string): QueryError {
+  return new QueryError('unsupported', `${what} is not supported by the local engine; run the query on Loki (--loki URL)`);
+}
+
+
+/** The pipeline half of the syntax-tree reader; `Builder` in parse.ts extends it with metric expressions. */
+export class PipelineBuilder {
+  constructor(protected readonly text: string) {}
+
+  protected src(node: SyntaxNode): string {
+    return this.text.slice(node.from, node.to);
+  }
+
+  protected children(node: SyntaxNode): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) out.push(c);
+    return out;
+  }
+
+  protected child(node: SyntaxNode, name: string): SyntaxNode | null {
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) if (c.name === name) return c;
+    return null;
+  }
+
+  protected fail(node: SyntaxNode, what: string): never {
+    throw syntaxError(this.text, node.from, what);
+  }
+
+  /** An Expr, MetricExpr or LogExpr node. */
+  protected selector(node: SyntaxNode): LabelMatcher[] {
+    const out: LabelMatcher[] = [];
+    const walk = (n: SyntaxNode): void => {
+      for (const c of this.children(n)) {
+        if (c.name === 'Matchers') walk(c);
+        else if (c.name === 'Matcher') out.push(this.matcher(c));
+      }
+    };
+    walk(node);
+    return out;
+  }
+
+  protected matcher(node: SyntaxNode): LabelMatcher {
+    const name = this.src(this.child(node, 'Identifier')!);
+    const opNode = this.children(node).find((c) => c.name === 'Eq' || c.name === 'Neq' || c.name === 'Re' || c.name === 'Nre');
+    const op = this.src(opNode!) as MatchOp;
+    const strNode = this.child(node, 'String')!;
+    const value = this.string(strNode);
+    const m: LabelMatcher = { name, op, value };
+    if (op === '=~' || op === '!~') m.re = this.regex(strNode, value, true);
+    return m;
+  }
+
+  protected regex(node: SyntaxNode, source: string, anchored: boolean): RegExp {
+    try {
+      return compileRegex(source, anchored);
+    } catch (e) {
+      if (e instanceof QueryError) throw e;
+      throw syntaxError(this.text, node.from, `invalid regular expression ${JSON.stringify(source)}: ${(e as Error).message}`);
+    }
+  }
+
+  protected string(node: SyntaxNode): string {
+    try {
+      return unquote(this.src(node));
+    } catch (e) {
+      throw syntaxError(this.text, node.from, (e as Error).message);
+    }
+  }
+
+  protected pipeline(node: SyntaxNode, out: Stage[]): void {
+    for (const c of this.children(node)) {
+      if (c.name === 'PipelineExpr') this.pipeline(c, out);
+      else if (c.name === 'PipelineStage') this.stage(c, out);
+    }
+  }
+
+  protected stage(node: SyntaxNode, out: Stage[]): void {
+    for (const c of this.children(node)) {
+      switch (c.name) {
+        case 'Pipe':
+          break;
+        case 'LineFilters':
+          this.lineFilters(c, out);
+          break;
+        case 'LabelParser': {
+          const kind = this.src(c).trim();
+          if (kind === 'json') out.push({ kind: 'json' });
+          else if (kind === 'logfmt') out.push({ kind: 'logfmt', strict: false, keepEmpty: false });
+          else throw unsupported(`| ${kind}`);
+          break;
+        }
+        case 'LogfmtParser': {
+          const flags = this.src(c);
+          out.push({ kind: 'logfmt', strict: flags.includes('--strict'), keepEmpty: flags.includes('--keep-empty') });
+          break;
+        }
+        case 'JsonExpressionParser':
+          out.push({ kind: 'json', params: this.extractions(c) });
+          break;
+        case 'LogfmtExpressionParser': {
+          const flags = this.src(c);
+          out.push({
+            kind: 'logfmt',
+            params: this.extractions(c),
+            strict: /--strict\b/.test(flags),
+            keepEmpty: /--keep-empty\b/.test(flags),
+          });
+          break;
+        }
+        case 'LabelFilter':
+          out.push({ kind: 'label_filter', filter: this.labelFilter(c) });
+          break;
+        case 'LineFormatExpr':
+          out.push({ kind: 'line_format', template: this.string(this.child(c, 'String')!) });
+          break;
+        case 'LabelFormatExpr':
+          out.push({ kind: 'label_format', items: this.labelFormat(c) });
+          break;
+        case 'KeepLabelsExpr':
+          out.push({ kind: 'keep', items: this.labelSelect(c, 'KeepLabel') });
+          break;
+        case 'DropLabelsExpr':
+          out.push({ kind: 'drop', items: this.labelSelect(c, 'DropLabel') });
+          break;
+        case 'DecolorizeExpr':
+          out.push({ kind: 'decolorize' });
+          break;
+        default:
+          throw unsupported(`| ${this.src(c)}`);
+      }
+    }
+  }
+
+  protected lineFilters(node: SyntaxNode, out: Stage[]): void {
+    for (const c of this.children(node)) {
+      if (c.name === 'LineFilters') this.lineFilters(c, out);
+      else if (c.name === 'LineFilter') out.push({ kind: 'line_filter', filter: this.lineFilter(c) });
+    }
+  }
+
+  protected lineFilter(node: SyntaxNode): LineFilter {
+    const filter = this.child(node, 'Filter')!;
+    const op = this.src(filter) as LineFilterOp | '|>' | '!>';
+    if (op === '|>' || op === '!>') throw unsupported(`pattern line filter ${op}`);
+    if (this.child(node, 'FilterOp') !== null) throw unsupported('ip() line filter');
+    const strings: SyntaxNode[] = [];
+    const walk = (n: SyntaxNode): void => {
+      for (const c of this.children(n)) {
+        if (c.name === 'String') strings.push(c);
+        else if (c.name === 'OrFilter') walk(c);
+        else if (c.name === 'FilterOp') throw unsupported('ip() line filter');
+      }
+    };
+    walk(node);
+    const values = strings.map((s) => this.string(s));
+    const f: LineFilter = { op, values };
+    if (op === '|~' || op === '!~') f.res = strings.map((s, i) => this.regex(s, values[i]!, false));
+    return f;
+  }
+
+  protected extractions(node: SyntaxNode): Extraction[] {
+    const out: Extraction[] = [];
+    const walk = (n: SyntaxNode): void => {
+      for (const c of this.children(n)) {
+        if (c.name === 'LabelExtractionExpressionList') walk(c);
+        else if (c.name === 'LabelExtractionExpression') {
+          const label = this.src(this.child(c, 'Identifier')!);
+          const str = this.child(c, 'String');
+          out.push({ label, expr: str !== null ? this.string(str) : label });
+        }
+      }
+    };
+    walk(node);
+    return out;
+  }
+
+  protected labelFormat(node: SyntaxNode): LabelFormatItem[] {
+    const out: LabelFormatItem[] = [];
+    const walk = (n: SyntaxNode): void => {
+      for (const c of this.children(n)) {
+        if (c.name === 'LabelsFormat') walk(c);
+        else if (c.name === 'LabelFormatMatcher') {
+          const ids = this.children(c).filter((k) => k.name === 'Identifier');
+          const str = this.child(c, 'String');
+          const dst = this.src(ids[0]!);
+          if (str !== null) out.push({ dst, template: this.string(str) });
+          else out.push({ dst, src: this.src(ids[1]!) });
+        }
+      }
+    };
+    walk(node);
+    return out;
+  }
+
+  protected labelSelect(node: SyntaxNode, itemName: string): LabelSelectItem[] {
+    const out: LabelSelectItem[] = [];
+    const walk = (n: SyntaxNode): void => {
+      for (const c of this.children(n)) {
+        if (c.name === itemName) {
+          const m = this.child(c, 'Matcher');
+          if (m !== null) {
+            const matcher = this.matcher(m);
+            out.push({ name: matcher.name, matcher });
+          } else out.push({ name: this.src(this.child(c, 'Identifier')!) });
+        } else if (c.name === 'KeepLabels' || c.name === 'DropLabels') walk(c);
+      }
+    };
+    walk(node);
+    return out;
+  }
+
+  protected labelFilter(node: SyntaxNode): LabelFilter {
+    // Flatten `a or b and c` chains, then rebuild with `and` binding tighter than `or` (Loki's expr.y).
+    const operands: SyntaxNode[] = [];
+    const ops: ('and' | 'or')[] = [];
+    const flat = (n: SyntaxNode): void => {
+      const kids = this.children(n);
+      const isChain = kids.length >= 2 && kids.every((k) => k.name === 'LabelFilter' || k.name === 'And' || k.name === 'Or' || k.name === ',');
+      if (!isChain) {
+        operands.push(n);
+        return;
+      }
+      let expectOperand = true;
+      for (const k of kids) {
+        if (k.name === 'LabelFilter') {
+          if (!expectOperand) ops.push('and'); // `| a="1" b="2"` and `a="1", b="2"` mean `and`
+          flat(k);
+          expectOperand = false;
+        } else if (k.name === 'And' || k.name === 'Or') {
+          ops.push(k.name === 'And' ? 'and' : 'or');
+          expectOperand = true;
+        }
+      }
+    };
+    flat(node);
+    const leaves = operands.map((o) => this.labelFilterLeaf(o));
+    // `and` first.
+    const ors: LabelFilter[] = [];
+    let current = leaves[0]!;
+    for (let i = 0; i < ops.length; i++) {
+      const next = leaves[i + 1]!;
+      if (ops[i] === 'and') current = { kind: 'and', left: current, right: next };
+      else {
+        ors.push(current);
+        current = next;
+      }
+    }
+    ors.push(current);
+    return ors.reduce((l, r) => ({ kind: 'or', left: l, right: r }));
+  }
+
+  protected labelFilterLeaf(node: SyntaxNode): LabelFilter {
+    const kids = this.children(node);
+    if (node.name === 'LabelFilter' && kids.length === 1) return this.labelFilterLeaf(kids[0]!);
+    // Parenthesised label filter: `( a="1" or b="2" )`.
+    if (node.name === 'LabelFilter') {
+      const inner = kids.find((k) => k.name === 'LabelFilter');
+      if (inner !== undefined) return this.labelFilter(inner);
+    }
+    switch (node.name) {
+      case 'Matcher':
+        return { kind: 'string', matcher: this.matcher(node) };
+      case 'UnitFilter':
+        return this.labelFilterLeaf(kids[0]!);
+      case 'NumberFilter':
+      case 'DurationFilter':
+      case 'BytesFilter': {
+        const name = this.src(this.child(node, 'Identifier')!);
+        const opNode = kids.find((k) => ['Gtr', 'Gte', 'Lss', 'Lte', 'Eql', 'Neq', 'Eq'].includes(k.name))!;
+        let op = this.src(opNode) as CompareOp | '=';
+        if (op === '=') op = '==';
+        if (node.name === 'NumberFilter') {
+          const lit = this.child(node, 'LiteralExpr');
+          const value = lit !== null ? this.literal(lit) : parseNumber(this.src(this.child(node, 'Number')!));
+          return { kind: 'number', name, op, value };
+        }
+        if (node.name === 'DurationFilter') {
+          const d = this.child(node, 'Duration')!;
+          return { kind: 'duration', name, op, value: parseGoDurationOrFail(this.src(d), (m) => this.fail(d, m)) };
+        }
+        const b = this.child(node, 'Bytes')!;
+        const bytes = parseBytes(this.src(b));
+        if (bytes === undefined) this.fail(b, `syntax error: invalid bytes ${JSON.stringify(this.src(b))}`);
+        return { kind: 'bytes', name, op, value: bytes };
+      }
+      case 'IpLabelFilter':
+        throw unsupported('ip() label filter');
+      default:
+        throw unsupported(`label filter ${JSON.stringify(this.src(node))}`);
+    }
+  }
+
+  protected literal(node: SyntaxNode): number {
+    const kids = this.children(node);
+    let sign = 1;
+    let value = NaN;
+    for (const k of kids) {
+      if (k.name === 'Sub') sign = -sign;
+      else if (k.name === 'Number') value = parseNumber(this.src(k));
+    }
+    return sign * value;
+  }
+}
+
+function parseGoDurationOrFail(s: string, fail: (m: string) => never): number {
+  const ns = parseGoDuration(s);
+  if (ns === undefined) fail(`syntax error: invalid duration ${JSON.stringify(s)}`);
+  return ns;
+}
+
+export function collectNames(node: SyntaxNode, text: string, out: string[]): void {
+  for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+    if (c.name === 'Identifier' || c.name === 'LabelName') out.push(text.slice(c.from, c.to));
+    else collectNames(c, text, out);
+  }
+}
+
+/** A LogQL number literal: decimal, hex (`0x1f`), or with an exponent. */
+export function parseNumber(s: string): number {
+  const n = Number(s);
+  if (Number.isNaN(n) && s.toLowerCase() !== 'nan') throw new QueryError('syntax', `parse error: invalid number ${JSON.stringify(s)}`);
+  return n;
+}
