@@ -12,13 +12,14 @@ import { markFactlineProvider } from './otel/host.js';
 import { hostSdkInstead, hostSdkSink } from './otel/host-sink.js';
 import { stopOnSignals, type SignalShutdownOptions } from './signals.js';
 
-export interface FactlineOptions extends Omit<EmitterOptions, 'sinks'>, Omit<OtelPipelineOptions, 'spanEvents'> {
+export interface FactlineOptions extends Omit<EmitterOptions, 'sinks' | 'resolveTrace'>, Omit<OtelPipelineOptions, 'spanEvents' | 'spanFor' | 'afterEmit'> {
   /**
    * Export through OpenTelemetry. `true` (the default) builds an SDK pipeline
-   * (`createOtelPipeline`) with the exporters the `OTEL_*` variables ask for
-   * (`createLogExporter` / `createSpanExporter`: OTLP over `http/protobuf` by
-   * default), or uses the service's SDK when one is already registered;
-   * `false` exports nothing. Ignored when `logger` is given.
+   * (`createOtelPipeline`) with the exporters the `OTEL_*` variables ask for:
+   * OTLP/HTTP JSON through factline's durable processors by default
+   * (`http/protobuf` or `grpc` when `OTEL_EXPORTER_OTLP_PROTOCOL` says so,
+   * through the SDK's exporters), or uses the service's SDK when one is
+   * already registered; `false` exports nothing. Ignored when `logger` is given.
    */
   otlp?: boolean;
   /**
@@ -63,6 +64,19 @@ export interface Factline<D extends Record<string, CatalogEntry>> extends Emitte
 }
 
 /**
+ * Where a built-in catalog places its events in a trace and which spans
+ * they go on (the Intent catalog's loop spans). Not a public option: a
+ * catalog that needs them wires them through {@link setupWithTraceHooks};
+ * experts use `createEmitter`'s `resolveTrace` and `createOtelSink`'s
+ * `spanFor` / `afterEmit` directly.
+ */
+export interface TraceHooks {
+  resolveTrace?: EmitterOptions['resolveTrace'];
+  spanFor?: OtelSinkOptions['spanFor'];
+  afterEmit?: OtelSinkOptions['afterEmit'];
+}
+
+/**
  * The one call most services need: an emitter for the catalog with an
  * OpenTelemetry pipeline (or the service's own logger) and, optionally, the
  * `events.jsonl` file and the console. Throws only here, at set-up.
@@ -73,18 +87,23 @@ export interface Factline<D extends Record<string, CatalogEntry>> extends Emitte
  * await factline.shutdown();
  */
 export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: Catalog<D>, options: FactlineOptions = {}): Factline<D> {
+  return setupWithTraceHooks(catalog, options, {});
+}
+
+/** `setupFactline` with a built-in catalog's trace hooks; internal to the package. */
+export function setupWithTraceHooks<D extends Record<string, CatalogEntry>>(catalog: Catalog<D>, options: FactlineOptions, traceHooks: TraceHooks): Factline<D> {
   const sinks: Sink[] = [];
   let pipeline: OtelPipeline | undefined;
   const spanEvents = options.spanEvents !== undefined ? { spanEvents: options.spanEvents } : {};
   const hooks = {
     ...spanEvents,
-    ...(options.spanFor !== undefined ? { spanFor: options.spanFor } : {}),
-    ...(options.afterEmit !== undefined ? { afterEmit: options.afterEmit } : {}),
+    ...(traceHooks.spanFor !== undefined ? { spanFor: traceHooks.spanFor } : {}),
+    ...(traceHooks.afterEmit !== undefined ? { afterEmit: traceHooks.afterEmit } : {}),
   };
   if (options.logger !== undefined || (options.otlp !== false && hostSdkInstead(options))) {
     sinks.push(hostSdkSink(options.logger ?? 'global', hooks));
   } else if (options.otlp !== false) {
-    pipeline = createOtelPipeline({ ...options, ...spanEvents });
+    pipeline = createOtelPipeline({ ...options, ...hooks });
     if (options.registerGlobals !== false) markFactlineProvider(pipeline.loggerProvider, pipeline.tracerProvider);
     sinks.push(pipeline.sink);
   }
@@ -95,7 +114,7 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
     sinks.push(createConsoleSink(options.console === true ? {} : options.console));
   }
   sinks.push(...(options.sinks ?? []));
-  const emitter = createEmitter(catalog, { ...options, sinks });
+  const emitter = createEmitter(catalog, { ...options, sinks, ...(traceHooks.resolveTrace !== undefined ? { resolveTrace: traceHooks.resolveTrace } : {}) });
   if (options.shutdownOnExit !== false) {
     process.once('beforeExit', () => void emitter.shutdown());
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCatalog } from '../catalog/define.js';
+import type { EventTypeInfo } from '../catalog/types.js';
 import { ClusterId, ContractId, Count, IntentId, NonEmptyText, Seconds, SignalId, SpecId, Timestamp, TraceKey, Unit } from './ids.js';
 
 /*
@@ -203,3 +204,12 @@ export const INTENT_FIELD_ORDER: Readonly<Record<string, readonly string[]>> = O
 export const INTENT_EVENT_ID_BY_WIRE_NAME: ReadonlyMap<string, IntentEventId> = new Map(
   intentCatalog.list().map((t) => [t.wireName, t.id as IntentEventId]),
 );
+
+/**
+ * Whether an event type is the built-in Intent catalog's own (also inside
+ * `combineCatalogs`, which keeps the type objects): by identity, never by
+ * the catalog's name, which a user's catalog may share.
+ */
+export function isIntentType(type: EventTypeInfo): boolean {
+  return intentCatalog.get(type.id) === type;
+}

@@ -1,7 +1,7 @@
 import type { EventTypeInfo } from '../catalog/types.js';
 import type { FactlineEvent } from '../envelope/event.js';
 import { createJsonlSink, type JsonlSink, type JsonlSinkOptions } from '../sinks/jsonl/index.js';
-import { INTENT_FIELD_ORDER } from './catalog.js';
+import { INTENT_FIELD_ORDER, isIntentType } from './catalog.js';
 
 /*
  * Intent's own `events.jsonl` (docs/intent.md): one flat JSON object per line,
@@ -119,5 +119,5 @@ export function createIntentFileSink(options: JsonlSinkOptions = {}): JsonlSink 
     format: options.format ?? toIntentFlat,
     path: options.path ?? INTENT_EVENTS_FILE,
   });
-  return Object.assign(sink, { accepts: (t: EventTypeInfo): boolean => t.catalog === 'intent' });
+  return Object.assign(sink, { accepts: (t: EventTypeInfo): boolean => isIntentType(t) });
 }

@@ -1,5 +1,5 @@
 import { trace } from '@opentelemetry/api';
-import { setupFactline, type Factline, type FactlineOptions } from '../setup.js';
+import { setupWithTraceHooks, type Factline, type FactlineOptions } from '../setup.js';
 import { VERSION } from '../version.js';
 import { INSTRUMENTATION_SCOPE } from '../wire.js';
 import { intentCatalog, type IntentEntries } from './catalog.js';
@@ -8,7 +8,7 @@ import { startHeartbeat, type Heartbeat, type HeartbeatOptions } from './heartbe
 import { emitSystemErrors } from './system-errors.js';
 import { createIntentTracing, type IntentTracing } from './tracing.js';
 
-export interface IntentOptions extends Omit<FactlineOptions, 'resolveTrace' | 'spanFor' | 'afterEmit'> {
+export interface IntentOptions extends FactlineOptions {
   /** `system.health` heartbeat: options, or `false` for none. Default: every 60 s, 0 servers. */
   heartbeat?: HeartbeatOptions | false;
   /** Also write Intent's own flat `events.jsonl` at this path (no hash chain). Default: off. */
@@ -38,13 +38,15 @@ export interface IntentFactline extends Factline<IntentEntries> {
 export function setupIntent(options: IntentOptions = {}): IntentFactline {
   let tracing: IntentTracing | undefined;
   const { heartbeat: hbOptions, intentFile, systemErrors, ...rest } = options;
-  const fl = setupFactline(intentCatalog, {
-    ...rest,
-    sinks: [...(intentFile ? [createIntentFileSink({ path: intentFile })] : []), ...(rest.sinks ?? [])],
-    resolveTrace: (t, p, ms) => tracing?.resolveTrace(t, p, ms),
-    spanFor: (e, t) => tracing?.spanFor(e, t),
-    afterEmit: (e, t) => tracing?.afterEmit(e, t),
-  });
+  const fl = setupWithTraceHooks(
+    intentCatalog,
+    { ...rest, sinks: [...(intentFile ? [createIntentFileSink({ path: intentFile })] : []), ...(rest.sinks ?? [])] },
+    {
+      resolveTrace: (t, p, ms) => tracing?.resolveTrace(t, p, ms),
+      spanFor: (e, t) => tracing?.spanFor(e, t),
+      afterEmit: (e, t) => tracing?.afterEmit(e, t),
+    },
+  );
   const tracer = fl.pipeline?.tracerProvider.getTracer(INSTRUMENTATION_SCOPE, VERSION) ?? trace.getTracer(INSTRUMENTATION_SCOPE, VERSION);
   tracing = createIntentTracing({ tracer, ...(fl.pipeline ? { idGenerator: fl.pipeline.idGenerator } : {}) });
   if (systemErrors !== false) emitSystemErrors(fl);

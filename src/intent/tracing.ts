@@ -6,6 +6,7 @@ import { ATTR } from '../wire.js';
 import type { KeyedIdGenerator } from '../otel/id-generator.js';
 import { idsForTraceKey } from '../otel/trace-key.js';
 import { INTENT_SPAN_ATTR, INTENT_SPANS } from './span-names.js';
+import { isIntentType } from './catalog.js';
 
 /*
  * One trace per notice→spec→execute→observe loop (docs/intent.md). The `TRACE-*`
@@ -126,7 +127,7 @@ export function createIntentTracing(options: IntentTracingOptions): IntentTracin
     keyFor: (id) => links.get(id),
 
     resolveTrace(type, payload, timeMs) {
-      if (type.catalog !== 'intent' || typeof payload !== 'object' || payload === null) return undefined;
+      if (!isIntentType(type) || typeof payload !== 'object' || payload === null) return undefined;
       const p = payload as Record<string, unknown>;
       const ids = [str(p.contract_id), str(p.spec_id), str(p.intent_id), str(p.signal_id)];
       const key = str(p.trace_id) ?? ids.map((i) => (i === undefined ? undefined : links.get(i))).find((k) => k !== undefined);
@@ -177,7 +178,7 @@ export function createIntentTracing(options: IntentTracingOptions): IntentTracin
     },
 
     afterEmit(event, type) {
-      if (type.catalog !== 'intent' || event.trace_key === undefined) return;
+      if (!isIntentType(type) || event.trace_key === undefined) return;
       const loop = loops.get(event.trace_key);
       if (!loop) return;
       const t = Date.parse(event.time);
