@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { defOf } from './zod-def.js';
 
 /*
  * A payload travels as JSON (the OTLP body, the events file, Loki's line), so
@@ -23,24 +24,6 @@ const NO_JSON_FORM: Readonly<Record<string, string>> = {
   file: 'a File has no JSON form; declare its name, size or content as strings and numbers',
 };
 
-interface Def {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  innerType?: z.ZodType;
-  element?: z.ZodType;
-  in?: z.ZodType;
-  options?: z.ZodType[];
-  items?: z.ZodType[];
-  rest?: z.ZodType | null;
-  keyType?: z.ZodType;
-  valueType?: z.ZodType;
-  left?: z.ZodType;
-  right?: z.ZodType;
-  values?: unknown[];
-}
-
-const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 /** One schema part with no JSON form: where it is, and the fix. */
 export interface JsonFormProblem {

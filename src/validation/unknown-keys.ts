@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ValidationIssue } from './issue.js';
+import { defOf } from '../catalog/zod-def.js';
 
 /*
  * zod's `z.object` accepts keys its shape does not name and strips them from
@@ -19,22 +20,6 @@ type KeyCheck = (value: unknown, path: (string | number)[], out: ValidationIssue
 const compiled = new WeakMap<z.ZodType, KeyCheck | null>();
 const hasOwn = Object.prototype.hasOwnProperty;
 
-interface Def {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  innerType?: z.ZodType;
-  element?: z.ZodType;
-  in?: z.ZodType;
-  options?: z.ZodType[];
-  items?: z.ZodType[];
-  rest?: z.ZodType | null;
-  valueType?: z.ZodType;
-  left?: z.ZodType;
-  right?: z.ZodType;
-}
-
-const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 function compile(schema: z.ZodType, seen: Set<z.ZodType>): KeyCheck | null {
   if (compiled.has(schema)) return compiled.get(schema)!;
