@@ -17,7 +17,7 @@ import { parityCases } from './parity-cases.js';
  * Runs only when FACTLINE_PARITY_LOKI_URL names a Loki that holds no other
  * `service_name="factline"` data (a fresh one):
  *
- *   FACTLINE_PARITY_LOKI_URL=http://127.0.0.1:3100 npx vitest run test/query/parity.record.test.ts
+ *   FACTLINE_PARITY_LOKI_URL=http://127.0.0.1:3100 npx vitest run -c vitest.e2e.config.ts test/query/parity.record.test.ts
  */
 
 const LOKI = process.env.FACTLINE_PARITY_LOKI_URL?.replace(/\/$/, '');
