@@ -113,14 +113,14 @@ describe.skipIf(SKIP_NOTE !== undefined)('the file path through the shipped Coll
     expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(flat.map((line) => [unixNano(String(line.timestamp)), 1])));
   });
 
-  it('gives a chained line the SDK\'s event name, time, severity, trace context, body and attributes, less catalog and wire name', () => {
+  it('gives a chained line the SDK\'s service, event name, time, severity, trace context, body and attributes, less the wire name', () => {
     const byId = new Map(chainedOf(logs).map((l) => [instanceId(l.record), l]));
     for (const e of events) {
       const { resource, record: r } = byId.get(e.id)!;
-      // The chained line has no field for factline.catalog or
-      // factline.event.wire_name (otel-collector.yaml, route factline_*);
-      // file_log adds log.file.name.
-      const { 'factline.catalog': _catalog, 'factline.event.wire_name': _wire, ...sdk } = sdkAttributes(e, 'intent', intentCatalog.get(e.event_id)!.wireName);
+      // The envelope's service_name and catalog become service.name and
+      // factline.catalog (otel-collector.yaml, route factline_*); the line has
+      // no field for factline.event.wire_name; file_log adds log.file.name.
+      const { 'factline.event.wire_name': _wire, ...sdk } = sdkAttributes(e, 'intent', intentCatalog.get(e.event_id)!.wireName);
       expect({
         service: attributeMap(resource)['service.name'],
         eventName: r.eventName,
@@ -132,7 +132,7 @@ describe.skipIf(SKIP_NOTE !== undefined)('the file path through the shipped Coll
         body: fromAnyValue(r.body),
         attributes: attributeMap(r.attributes ?? []),
       }).toEqual({
-        service: 'factline',
+        service: e.service_name,
         eventName: eventIdParts(e.event_id).name,
         timeUnixNano: unixNano(e.time),
         severityNumber: SEVERITY_NUMBER[e.severity],

@@ -73,6 +73,8 @@ export interface EnvelopeLine {
   event_id: string;
   time: string;
   observed_time: string;
+  service_name: string;
+  catalog: string;
   source: { type: string; model?: string; name?: string; id?: string };
   severity: string;
   trace_id?: string;
