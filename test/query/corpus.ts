@@ -45,6 +45,8 @@ export async function writeCorpus(dir: string, start: number): Promise<number> {
     file: join(dir, 'events.jsonl'),
     intentFile: join(dir, 'intent-events.jsonl'),
     otlp: false,
+    // The service the Collector names Intent's flat lines (FACTLINE_FILE_SERVICE_NAME's default), so one selector finds the whole corpus.
+    serviceName: 'factline',
     validation: 'strict',
     shutdownOnExit: false,
     registerGlobals: false,
@@ -53,7 +55,7 @@ export async function writeCorpus(dir: string, start: number): Promise<number> {
   const loopEvents = intent.stats().emitted;
 
   const sink = createJsonlSink({ path: join(dir, 'agent-events.jsonl') });
-  const emitter = createEmitter(corpusCatalog, { sinks: [sink], validation: 'report', onProblem: () => {} });
+  const emitter = createEmitter(corpusCatalog, { sinks: [sink], serviceName: 'factline', validation: 'report', onProblem: () => {} });
   let n = 0;
   for (let i = 0; i < 120; i++) {
     const time = start + 5_000 + i * 6_000;
