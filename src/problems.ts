@@ -29,8 +29,18 @@ export type RuntimeProblemCode =
   | 'FACTLINE_FILE_NOT_WRITABLE'
   /** A torn (partial) last line was found in the events file and moved aside. */
   | 'FACTLINE_FILE_TORN_LINE'
-  /** A sink threw; the event still reached the other sinks. */
+  /** A sink threw, could not write, or failed to flush or shut down; the event still reached the other sinks. */
   | 'FACTLINE_SINK_FAILED'
+  /** An event reached a sink after that sink was shut down (e.g. an event emitted while shutting down): dropped, counted in the sink's `dropped`. */
+  | 'FACTLINE_SINK_CLOSED'
+  /** A sink could not serialise an event or a batch (possible only with validation `off`): not written. */
+  | 'FACTLINE_EVENT_UNSERIALISABLE'
+  /** The events file ended in a complete line that is not a chain record: a new chain starts after it. */
+  | 'FACTLINE_CHAIN_RESTARTED'
+  /** The emitter's `resolveTrace` hook threw: the event was delivered without its domain trace key. */
+  | 'FACTLINE_TRACE_HOOK_FAILED'
+  /** With `logger: 'global'`, no OpenTelemetry LoggerProvider has been registered: records are held (up to 1024), and past that the oldest are dropped. */
+  | 'FACTLINE_HOST_SDK_NOT_STARTED'
   /** The error handler itself threw. */
   | 'FACTLINE_HANDLER_FAILED';
 

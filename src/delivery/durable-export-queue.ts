@@ -191,7 +191,7 @@ export class DurableExportQueue<T> {
     }
     if (body === undefined) {
       this.s.dropped += records.length;
-      this.problem('FACTLINE_SINK_FAILED', `cannot serialise ${records.length} ${this.codec.noun} for OTLP: ${(e as Error).message}; dropped`, { records: records.length, reason: 'unserialisable' }, e);
+      this.problem('FACTLINE_EVENT_UNSERIALISABLE', `cannot serialise ${records.length} ${this.codec.noun} for OTLP: ${(e as Error).message}; dropped`, { records: records.length, reason: 'unserialisable' }, e);
       return;
     }
     this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, body });

@@ -33,7 +33,7 @@ export function assignTrace(
         spanId = assigned.spanId;
       }
     } catch (e) {
-      report({ code: 'FACTLINE_SINK_FAILED', message: `resolveTrace threw: ${describeThrown(e)}`, event_id: info.id, cause: e });
+      report({ code: 'FACTLINE_TRACE_HOOK_FAILED', message: `resolveTrace threw: ${describeThrown(e)}`, event_id: info.id, cause: e });
     }
   }
   if (traceKey === undefined && info.traceKeyField !== undefined && typeof payload === 'object' && payload !== null) {

@@ -53,7 +53,7 @@ export function hostSdkSink(logger: Logger | 'global', hooks: Omit<OtelSinkOptio
       ? hostLogger(INSTRUMENTATION_SCOPE, VERSION, {
           onDrop: (dropped) =>
             report?.({
-              code: 'FACTLINE_SINK_FAILED',
+              code: 'FACTLINE_HOST_SDK_NOT_STARTED',
               message: `no OpenTelemetry LoggerProvider registered yet; ${dropped} log record(s) dropped past the 1024 held. Start the service's SDK (sdk.start()).`,
               sink: 'otel',
               details: { dropped },
@@ -66,7 +66,7 @@ export function hostSdkSink(logger: Logger | 'global', hooks: Omit<OtelSinkOptio
     const held = 'held' in resolved ? (resolved as { held: number }).held : 0;
     if (held > 0) {
       report?.({
-        code: 'FACTLINE_SINK_FAILED',
+        code: 'FACTLINE_HOST_SDK_NOT_STARTED',
         message: `${held} log record(s) still wait for an OpenTelemetry LoggerProvider: the service's SDK was never started (sdk.start())`,
         sink: 'otel',
         details: { held },

@@ -21,9 +21,7 @@ export type QueryInputErrorCode =
   /** A Grafana variable name is not `[A-Za-z_][A-Za-z0-9_]*`. */
   | 'invalid_variable_name'
   /** A quantile is not a plain decimal number between 0 and 1. */
-  | 'invalid_quantile'
-  /** A value meant for a Grafana backtick string (a raw regex) holds a backtick. */
-  | 'backtick_in_raw_string';
+  | 'invalid_quantile';
 
 /** Thrown when a query is built, never later: the message names the fix, and a built query is always valid. */
 export class QueryInputError extends Error {

@@ -307,3 +307,25 @@ describe('shutdown', () => {
     expect(problems.map((p) => p.code)).toEqual(['FACTLINE_EVENT_REJECTED']);
   });
 });
+
+describe('a resolveTrace hook that throws', () => {
+  it('is reported as FACTLINE_TRACE_HOOK_FAILED, one code for one failure, and the event is still delivered', async () => {
+    const { createEmitter } = await import('../../src/emitter/emitter.js');
+    const { defineCatalog } = await import('../../src/catalog/define.js');
+    const { z } = await import('zod');
+    const catalog = defineCatalog({ 'app.job.ran:1': z.object({ n: z.int() }) });
+    const written: unknown[] = [];
+    const problems: { code: string }[] = [];
+    const ev = createEmitter(catalog, {
+      sinks: [{ name: 'mem', write: (e) => void written.push(e.payload) }],
+      validation: 'report',
+      onProblem: (p) => void problems.push(p),
+      resolveTrace: () => {
+        throw new Error('hook broke');
+      },
+    });
+    ev.emit('app.job.ran:1', { n: 1 });
+    expect(written).toEqual([{ n: 1 }]);
+    expect(problems.map((p) => p.code)).toEqual(['FACTLINE_TRACE_HOOK_FAILED']);
+  });
+});

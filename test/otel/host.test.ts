@@ -122,7 +122,7 @@ describe("setupFactline with the service's SDK", () => {
     const factline = setupFactline(authCatalog, { logger: 'global', validation: 'strict', shutdownOnExit: false, onProblem: (p) => problems.push(p) });
     factline.emit('auth.user.login:1', login);
     await factline.flush();
-    expect(problems.map((p) => [p.code, p.details])).toEqual([['FACTLINE_SINK_FAILED', { held: 1 }]]);
+    expect(problems.map((p) => [p.code, p.details])).toEqual([['FACTLINE_HOST_SDK_NOT_STARTED', { held: 1 }]]);
     expect(problems[0]!.message).toContain('sdk.start()');
   });
 

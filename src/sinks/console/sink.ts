@@ -101,7 +101,7 @@ export function createConsoleSink(options: ConsoleSinkOptions = {}): ConsoleSink
         dropped++;
         if (!reportedAfterShutdown) {
           reportedAfterShutdown = true;
-          report({ code: 'FACTLINE_SINK_FAILED', message: `event written to sink "${name}" after shutdown; dropped`, event_id: event.event_id, sink: name });
+          report({ code: 'FACTLINE_SINK_CLOSED', message: `event written to sink "${name}" after shutdown; dropped`, event_id: event.event_id, sink: name });
         }
         return;
       }

@@ -8,7 +8,7 @@ import { setupFactline, type FactlineOptions } from '../../../src/setup.js';
 import type { OtlpEndpoint } from './otlp-endpoint.js';
 
 /** Problem codes whose `details.records` are records dropped. */
-const DROP_CODES = new Set(['FACTLINE_SINK_FAILED', 'FACTLINE_BUFFER_FULL', 'FACTLINE_SPOOL_FULL', 'FACTLINE_SPOOL_NOT_WRITABLE', 'FACTLINE_UNDELIVERED_AT_SHUTDOWN']);
+const DROP_CODES = new Set(['FACTLINE_SINK_FAILED', 'FACTLINE_EVENT_UNSERIALISABLE', 'FACTLINE_SINK_CLOSED', 'FACTLINE_BUFFER_FULL', 'FACTLINE_SPOOL_FULL', 'FACTLINE_SPOOL_NOT_WRITABLE', 'FACTLINE_UNDELIVERED_AT_SHUTDOWN']);
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `factline-${prefix}-`));
