@@ -13,7 +13,7 @@ import { describeThrown, noteWideIntegers } from '../validation/json-value.js';
 import { checkJsonPayload, DEFAULT_MAX_PAYLOAD_BYTES, type ValidationMode } from '../validation/validate.js';
 import { ENVELOPE_SCHEMA_VERSION } from '../wire.js';
 import { fanOut } from './fan-out.js';
-import { checkEmitterOptions, resolvePiiKey, resolveServiceName, resolveValidationMode, type EmitOptions, type EmitterOptions } from './options.js';
+import { checkEmitterOptions, piiKeyFor, resolveServiceName, resolveValidationMode, type EmitOptions, type EmitterOptions } from './options.js';
 import { createPiiApplier, readPayload, scrubIssues } from './payload.js';
 import { buildRoutes } from './route.js';
 import { givenTime, isoTime } from './time.js';
@@ -95,8 +95,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
   const validation = resolveValidationMode(options.validation);
   const maxBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   const defaultSource: EventSource = options.source ?? { type: 'runtime' };
-  const hasHashRule = catalog.list().some((t) => t.piiRules?.some((r) => r.action === 'hash') ?? false);
-  const applyPii = createPiiApplier(resolvePiiKey(options, hasHashRule));
+  const applyPii = createPiiApplier(piiKeyFor(catalog as Catalog, options));
   const serviceName = resolveServiceName(options.serviceName);
   const now = options.now ?? Date.now;
   const resolveTrace = options.resolveTrace;

@@ -4,6 +4,7 @@ import type { ProblemHandler } from '../problems.js';
 import type { Sink } from '../sinks/sink.js';
 import { VALIDATION_MODES, type ValidationMode } from '../validation/validate.js';
 import type { EventTypeInfo } from '../catalog/types.js';
+import type { Catalog } from '../catalog/define.js';
 
 /** Which events reach the sinks at all; decided once per event type. */
 export interface EventFilter {
@@ -239,4 +240,18 @@ export function resolvePiiKey(o: Pick<EmitterOptions, 'piiKey' | 'piiSalt'>, has
     );
   }
   return key;
+}
+
+/**
+ * The personal-data key an emitter for `catalog` will use, checked as
+ * {@link resolvePiiKey} does; whether the key is required depends on
+ * whether any of the catalog's types has a `hash` rule.
+ *
+ * @throws Error at set-up, as {@link resolvePiiKey}.
+ * @example
+ * piiKeyFor(catalog, { piiKey: process.env.MY_KEY });
+ */
+export function piiKeyFor(catalog: Catalog, o: Pick<EmitterOptions, 'piiKey' | 'piiSalt'>, env: NodeJS.ProcessEnv = process.env): string {
+  const hasHashRule = catalog.list().some((t) => t.piiRules?.some((r) => r.action === 'hash') ?? false);
+  return resolvePiiKey(o, hasHashRule, env);
 }

@@ -127,23 +127,36 @@ export function createPiiApplier(key: string): PiiApplier {
     else if (Array.isArray(holder)) holder.splice(k as number, 1);
     else delete holder[k as string];
   };
-  const visit = (holder: Holder, k: string | number, rule: PiiRule, i: number, clear: string[] | undefined): void => {
+  // Values replaced because they had the wrong shape, per holder: a second
+  // rule through the same value (contact.phone, contact.address) leaves the
+  // first rule's result alone. Made only when a payload has the wrong shape.
+  type Replaced = Map<Holder, Set<string | number>>;
+  const mismatch = (holder: Holder, k: string | number, action: PiiRule['action'], clear: string[] | undefined, replaced: { map?: Replaced }): void => {
+    replaced.map ??= new Map();
+    const keys = replaced.map.get(holder);
+    if (keys?.has(k)) return;
+    replace(holder, k, action, clear);
+    if (keys) keys.add(k);
+    else replaced.map.set(holder, new Set([k]));
+  };
+  const visit = (holder: Holder, k: string | number, rule: PiiRule, i: number, clear: string[] | undefined, replaced: { map?: Replaced }): void => {
     const v = (holder as Record<string | number, unknown>)[k];
     if (v === null || v === undefined) return;
     if (i === rule.steps.length) return replace(holder, k, rule.action, clear);
     const step = rule.steps[i]!;
     if (step === EVERY_ELEMENT) {
-      if (!Array.isArray(v)) return replace(holder, k, rule.action, clear);
+      if (!Array.isArray(v)) return mismatch(holder, k, rule.action, clear, replaced);
       // From the end, so that a dropped element does not shift those still to visit.
-      for (let j = v.length - 1; j >= 0; j--) visit(v, j, rule, i + 1, clear);
+      for (let j = v.length - 1; j >= 0; j--) visit(v, j, rule, i + 1, clear, replaced);
       return;
     }
-    if (!isPlainObject(v)) return replace(holder, k, rule.action, clear);
-    if (Object.hasOwn(v, step)) visit(v, step, rule, i + 1, clear);
+    if (!isPlainObject(v)) return mismatch(holder, k, rule.action, clear, replaced);
+    if (Object.hasOwn(v, step)) visit(v, step, rule, i + 1, clear, replaced);
   };
   return (rules, value, clear) => {
     const box: Record<string, unknown> = { payload: value };
-    for (const rule of rules) visit(box, 'payload', rule, 0, clear);
+    const replaced: { map?: Replaced } = {};
+    for (const rule of rules) visit(box, 'payload', rule, 0, clear, replaced);
     // A payload that is itself replaced (not the shape any rule expects) and dropped becomes null.
     return Object.hasOwn(box, 'payload') ? box.payload : null;
   };
