@@ -34,7 +34,7 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
    * `tags[]`). Every path is checked against `schema` by `defineCatalog`: one
    * the schema does not have is a `CatalogError` naming it. Applied to the
    * copy sent to sinks; the caller's object is never changed
-   * (`docs/privacy.md`).
+   * (`docs/mapping.md`, "Personal data").
    */
   pii?: Record<string, PiiAction>;
   /**

@@ -43,7 +43,7 @@ export interface EmitterOptions {
   maxPayloadBytes?: number;
   /**
    * The secret key of the HMAC-SHA-256 that `pii: 'hash'` fields are hashed
-   * with (`docs/privacy.md`). Default: `FACTLINE_PII_KEY`, else
+   * with (`docs/mapping.md`, "Personal data"). Default: `FACTLINE_PII_KEY`, else
    * `FACTLINE_PII_SALT`. Required, non-empty, when the catalog has a `hash`
    * rule, unless `NODE_ENV` is `development` or `test`: an unkeyed hash of an
    * email address is reversed by hashing guesses. Use the same key in every
@@ -62,8 +62,9 @@ export interface EmitterOptions {
    * the event belongs to and, optionally, the span within that trace it
    * belongs to. The Intent catalog links `intent_id` → `TRACE-*` and opens
    * its loop spans this way. `emit`'s `traceKey` option still wins over it;
-   * it wins over the catalog's `traceKeyField`. Must not throw (a throw is
-   * reported and ignored).
+   * it wins over the catalog's `traceKeyField`. It sees the payload after
+   * the type's personal-data rules, since a trace key travels in clear.
+   * Must not throw (a throw is reported and ignored).
    */
   resolveTrace?: (type: EventTypeInfo, payload: unknown, timeMs: number) => TraceAssignment | undefined;
   /** Clock in epoch milliseconds. Default `Date.now`. For tests. */
@@ -236,7 +237,7 @@ export function resolvePiiKey(o: Pick<EmitterOptions, 'piiKey' | 'piiSalt'>, has
   if (key === '' && hasHashRule && env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test') {
     throw new Error(
       "the catalog hashes personal data (pii: 'hash') but no key is set: hashing without a secret key lets anyone reverse an email address or a phone number by hashing guesses. " +
-        'Set FACTLINE_PII_KEY (or the piiKey option) to a long random secret, e.g. the output of `openssl rand -hex 32`, kept in your secret store and shared by every service whose events are joined on hashed fields (docs/privacy.md)',
+        'Set FACTLINE_PII_KEY (or the piiKey option) to a long random secret, e.g. the output of `openssl rand -hex 32`, kept in your secret store and shared by every service whose events are joined on hashed fields (docs/mapping.md, "Personal data")',
     );
   }
   return key;
