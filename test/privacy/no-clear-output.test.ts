@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonLogsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -15,6 +15,7 @@ import type { Sink } from '../../src/sinks/sink.js';
 import { FactlineValidationError } from '../../src/validation/error.js';
 import { memoryPipeline } from '../helpers.js';
 import { crmCatalog } from './crm-catalog.js';
+import { allFiles, emitAll, expectNoClear, KEY, MAX_BYTES, PAYLOADS, valid, wrongValues } from './support/clear-values.js';
 import { RecordingEndpoint } from './support/recording-endpoint.js';
 
 /*
@@ -23,67 +24,6 @@ import { RecordingEndpoint } from './support/recording-endpoint.js';
  * nested and inside arrays, valid and invalid (wrong values, wrong shapes,
  * too large), and no clear personal value may appear in any of them.
  */
-
-const KEY = 'privacy-test-key-7f3a9c';
-const MAX_BYTES = 4096;
-
-/** Every personal value the payloads below hold, in clear. */
-const CLEAR = [
-  'alice@example.com', '+1-555-0100', '12 Secret Street', 'Springfield-Hidden', 'bob@example.com', 'carol@example.com', 'ally-nick', 'al-handle', '078-05-1120',
-  'dave-at-example.com', '555-0199-noplus', 'judy@example.com',
-  'gina@example.com', '+1-555-0123-shape', 'erin@example.com', 'frank-alias',
-  'hank@example.com', '+1-555-0177', 'ivy@example.com', '219-09-9999',
-];
-
-const valid = {
-  contact_id: 'C-valid',
-  email: 'alice@example.com',
-  contact: { phone: '+1-555-0100', address: { street: '12 Secret Street', city: 'Springfield-Hidden' } },
-  items: [{ sku: 'S1', buyer_email: 'bob@example.com' }, { sku: 'S2', buyer_email: 'carol@example.com' }],
-  aliases: ['ally-nick', 'al-handle'],
-  ssn: '078-05-1120',
-};
-/** Wrong values: the email check quotes its input in its message. */
-const wrongValues = {
-  contact_id: 'C-wrong',
-  email: 'dave-at-example.com',
-  contact: { phone: '555-0199-noplus' },
-  items: [{ sku: 'S3', buyer_email: { nested: 'judy@example.com' } }],
-  note: 42,
-};
-/** Wrong shapes: the rules' paths do not exist in the payload as given. */
-const wrongShapes = { contact_id: 'C-shape', email: 'gina@example.com', contact: '+1-555-0123-shape', items: { buyer_email: 'erin@example.com' }, aliases: 'frank-alias' };
-/** Larger than maxPayloadBytes: becomes the stub with a preview. */
-const tooLarge = {
-  contact_id: 'C-large',
-  email: 'hank@example.com',
-  contact: { phone: '+1-555-0177' },
-  items: [{ sku: 'S4', buyer_email: 'ivy@example.com' }],
-  ssn: '219-09-9999',
-  note: 'x'.repeat(MAX_BYTES),
-};
-const PAYLOADS = [valid, wrongValues, wrongShapes, tooLarge];
-
-function expectNoClear(output: string, what: string): void {
-  expect(output.length, `${what} is empty: the check would prove nothing`).toBeGreaterThan(0);
-  const found = CLEAR.filter((c) => output.includes(c));
-  expect(found, `${what} holds personal data in clear`).toEqual([]);
-}
-
-/** Every file under a directory, concatenated. */
-function allFiles(dir: string): string {
-  if (!existsSync(dir)) return '';
-  let out = '';
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    out += statSync(p).isDirectory() ? allFiles(p) : readFileSync(p, 'utf8');
-  }
-  return out;
-}
-
-const emitAll = (emit: (id: 'crm.contact.created:1', payload: never) => unknown): void => {
-  for (const p of PAYLOADS) emit('crm.contact.created:1', p as never);
-};
 
 describe('no personal value leaves the process in clear', () => {
   it('through the SDK exporters (log records and span events), the events file, the console line, the Intent flat file and the problem handler', async () => {
