@@ -26,6 +26,12 @@ export interface PiiRule {
   /** Object keys, and {@link EVERY_ELEMENT} for each element of an array. */
   readonly steps: readonly string[];
   readonly action: PiiAction;
+  /**
+   * Every field name the type's schema declares, at any depth (shared by the
+   * type's rules): a key inside a personal value that is not one of them (a
+   * record keyed by email address) is itself personal data.
+   */
+  readonly declaredKeys: ReadonlySet<string>;
 }
 
 /** A rule that cannot be applied as written; `message` names the path and the fix. */
@@ -154,6 +160,33 @@ function child(s: z.ZodType, step: string): z.ZodType[] {
   return [];
 }
 
+/** Every field name of every object a schema holds, at any depth. */
+function declaredKeys(schema: z.ZodType): Set<string> {
+  const keys = new Set<string>();
+  const seen = new Set<z.ZodType>();
+  const visit = (s: z.ZodType | null | undefined, depth: number): void => {
+    if (s === undefined || s === null || depth > 64) return;
+    for (const c of concrete(s, [])) {
+      if (seen.has(c)) continue;
+      seen.add(c);
+      const def = defOf(c);
+      if (def.type === 'object') {
+        for (const [k, v] of Object.entries(def.shape ?? {})) {
+          keys.add(k);
+          visit(v, depth + 1);
+        }
+        visit(def.catchall, depth + 1);
+      } else if (def.type === 'array') visit(def.element, depth + 1);
+      else if (def.type === 'tuple') {
+        for (const x of def.items ?? []) visit(x, depth + 1);
+        visit(def.rest, depth + 1);
+      } else if (def.type === 'record') visit(def.valueType, depth + 1);
+    }
+  };
+  visit(schema, 0);
+  return keys;
+}
+
 /** What a schema offers one step down, for the error message. */
 function offered(schemas: readonly z.ZodType[]): string {
   const keys = new Set<string>();
@@ -211,6 +244,7 @@ export function compilePiiRules(
 ): { rules: PiiRule[]; problems: PiiRuleProblem[] } {
   const rules: PiiRule[] = [];
   const problems: PiiRuleProblem[] = [];
+  let keys: ReadonlySet<string> | undefined;
   const fail = (path: string, why: string): void => {
     problems.push({ code: 'invalid_pii_rule', message: `"${eventId}": pii rule ${JSON.stringify(path)}: ${why}` });
   };
@@ -233,7 +267,8 @@ export function compilePiiRules(
       fail(path, `${why}. A rule that matches nothing would leave the data in clear; name a field of the schema`);
       continue;
     }
-    rules.push({ path, steps, action: action as PiiAction });
+    keys ??= declaredKeys(schema);
+    rules.push({ path, steps, action: action as PiiAction, declaredKeys: keys });
   }
   // A rule inside another's field would act on what the outer one already replaced.
   for (const a of rules) {

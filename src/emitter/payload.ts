@@ -91,14 +91,23 @@ export function hashPiiValue(value: unknown, key: string | Buffer): string {
   return PII_HASH_PREFIX + createHmac('sha256', key).update(text, 'utf8').digest('hex');
 }
 
-/** Every string and number inside a value, as text, for scrubbing messages. */
-function collectClear(v: unknown, out: string[], depth = 0): void {
+/**
+ * Every string and number inside a value, and every key of its objects (a
+ * record may be keyed by email address), as text, for scrubbing issues.
+ */
+function collectClear(v: unknown, out: string[], declared: ReadonlySet<string>, depth = 0): void {
   if (typeof v === 'string') {
     if (v !== '') out.push(v);
   } else if (typeof v === 'number' || typeof v === 'boolean') {
     out.push(String(v));
+  } else if (Array.isArray(v)) {
+    if (depth < 64) for (const x of v) collectClear(x, out, declared, depth + 1);
   } else if (typeof v === 'object' && v !== null && depth < 64) {
-    for (const x of Array.isArray(v) ? v : Object.values(v)) collectClear(x, out, depth + 1);
+    for (const [k, x] of Object.entries(v)) {
+      // A field name of the schema is not personal; any other key may be.
+      if (k !== '' && !declared.has(k)) out.push(k);
+      collectClear(x, out, declared, depth + 1);
+    }
   }
 }
 
@@ -120,9 +129,10 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  */
 export function createPiiApplier(key: string): PiiApplier {
   const keyBytes = Buffer.from(key, 'utf8');
-  const replace = (holder: Holder, k: string | number, action: PiiRule['action'], clear: string[] | undefined): void => {
+  const replace = (holder: Holder, k: string | number, rule: PiiRule, clear: string[] | undefined): void => {
     const v = (holder as Record<string | number, unknown>)[k];
-    if (clear !== undefined) collectClear(v, clear);
+    if (clear !== undefined) collectClear(v, clear, rule.declaredKeys);
+    const action = rule.action;
     if (action === 'hash') (holder as Record<string | number, unknown>)[k] = hashPiiValue(v, keyBytes);
     else if (Array.isArray(holder)) holder.splice(k as number, 1);
     else delete holder[k as string];
@@ -131,26 +141,26 @@ export function createPiiApplier(key: string): PiiApplier {
   // rule through the same value (contact.phone, contact.address) leaves the
   // first rule's result alone. Made only when a payload has the wrong shape.
   type Replaced = Map<Holder, Set<string | number>>;
-  const mismatch = (holder: Holder, k: string | number, action: PiiRule['action'], clear: string[] | undefined, replaced: { map?: Replaced }): void => {
+  const mismatch = (holder: Holder, k: string | number, rule: PiiRule, clear: string[] | undefined, replaced: { map?: Replaced }): void => {
     replaced.map ??= new Map();
     const keys = replaced.map.get(holder);
     if (keys?.has(k)) return;
-    replace(holder, k, action, clear);
+    replace(holder, k, rule, clear);
     if (keys) keys.add(k);
     else replaced.map.set(holder, new Set([k]));
   };
   const visit = (holder: Holder, k: string | number, rule: PiiRule, i: number, clear: string[] | undefined, replaced: { map?: Replaced }): void => {
     const v = (holder as Record<string | number, unknown>)[k];
     if (v === null || v === undefined) return;
-    if (i === rule.steps.length) return replace(holder, k, rule.action, clear);
+    if (i === rule.steps.length) return replace(holder, k, rule, clear);
     const step = rule.steps[i]!;
     if (step === EVERY_ELEMENT) {
-      if (!Array.isArray(v)) return mismatch(holder, k, rule.action, clear, replaced);
+      if (!Array.isArray(v)) return mismatch(holder, k, rule, clear, replaced);
       // From the end, so that a dropped element does not shift those still to visit.
       for (let j = v.length - 1; j >= 0; j--) visit(v, j, rule, i + 1, clear, replaced);
       return;
     }
-    if (!isPlainObject(v)) return mismatch(holder, k, rule.action, clear, replaced);
+    if (!isPlainObject(v)) return mismatch(holder, k, rule, clear, replaced);
     if (Object.hasOwn(v, step)) visit(v, step, rule, i + 1, clear, replaced);
   };
   return (rules, value, clear) => {
@@ -164,12 +174,16 @@ export function createPiiApplier(key: string): PiiApplier {
 
 /** The message that replaces one that quoted a personal-data value. */
 const WITHHELD = 'the message quoted a personal-data value and is withheld';
+/** The path segment that replaces a key that is a personal-data value. */
+const WITHHELD_KEY = '(personal data)';
 
 /**
  * Issues whose message quotes a clear personal-data value (a custom zod
- * message or error map may quote the input) get a message that does not;
- * the code, the zod code and the path stay. Returns `issues` itself when
- * none did, so an event without personal data pays one scan.
+ * message or error map may quote the input) get a message that does not,
+ * and a path segment that is one (a key of a record keyed by email
+ * address) becomes `(personal data)`; the code and the zod code stay.
+ * Returns `issues` itself when none did, so an event without personal data
+ * pays one scan.
  *
  * @example
  * scrubIssues([{ code: 'schema', schemaCode: 'custom', path: ['email'], message: 'alice@x is taken' }], ['alice@x']);
@@ -177,11 +191,18 @@ const WITHHELD = 'the message quoted a personal-data value and is withheld';
  */
 export function scrubIssues(issues: ValidationIssue[], clear: readonly string[]): ValidationIssue[] {
   if (clear.length === 0) return issues;
+  const set = new Set(clear);
   let out: ValidationIssue[] | undefined;
   issues.forEach((issue, n) => {
-    if (!clear.some((c) => issue.message.includes(c))) return;
+    const quoted = clear.some((c) => issue.message.includes(c));
+    const keyed = issue.path.some((p) => typeof p === 'string' && set.has(p));
+    if (!quoted && !keyed) return;
     out ??= issues.slice();
-    out[n] = { ...issue, message: WITHHELD };
+    out[n] = {
+      ...issue,
+      ...(quoted ? { message: WITHHELD } : {}),
+      ...(keyed ? { path: issue.path.map((p) => (typeof p === 'string' && set.has(p) ? WITHHELD_KEY : p)) } : {}),
+    };
   });
   return out ?? issues;
 }

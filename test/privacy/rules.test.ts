@@ -173,6 +173,24 @@ describe('the hash', () => {
     expect(payload).toEqual({ phones: ['+1', '+2'], people: [{ id: 'p1', ssn: '078-05-1120' }] });
   });
 
+  it('withholds a record key that is personal data from issue paths, and keeps field names of the schema', () => {
+    const c = defineCatalog({
+      'a.b.created:1': {
+        schema: z.object({ by_email: z.record(z.string(), z.int()), profile: z.object({ city: z.string() }) }),
+        pii: { by_email: 'hash', profile: 'drop' },
+      },
+    });
+    const seen: FactlineEvent[] = [];
+    const messages: string[] = [];
+    const ev = createEmitter(c, { sinks: [{ name: 'r', write: (e) => void seen.push(e) }], validation: 'report', onProblem: (p) => messages.push(p.message) });
+    ev.emit('a.b.created:1', { by_email: { 'kim@example.com': 'three' }, profile: { city: 7 } } as never);
+    expect(seen[0]!.invalid!.issues.map((i) => i.path)).toEqual([
+      ['by_email', '(personal data)'],
+      ['profile', 'city'],
+    ]);
+    expect(JSON.stringify(seen[0]) + messages.join('')).not.toContain('kim@example.com');
+  });
+
   it('costs an event type without rules nothing: its route carries no rules', () => {
     expect(crmCatalog.get('crm.contact.merged:1')!.piiRules).toBeUndefined();
   });
