@@ -18,7 +18,7 @@ export type { SignalShutdownOptions } from './signals.js';
 export { defineCatalog, combineCatalogs, CatalogError, lintCatalog } from './catalog/index.js';
 export type { Catalog, CatalogDescription, CatalogEntry, EventDefinition, EventTypeInfo, LintWarning, PiiAction } from './catalog/index.js';
 
-export { createEmitter } from './emitter/index.js';
+export { createEmitter, hashPiiValue } from './emitter/index.js';
 export type { EmitOptions, Emitter, EmitterOptions, EmitterStats, EventFilter, PayloadOf } from './emitter/index.js';
 
 export { parseEventId, safeParseEventId, formatEventId, isEventId, eventId, matchesPattern, EventIdError, EVENT_ID_JSON_SCHEMA } from './eventid/index.js';

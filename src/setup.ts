@@ -2,7 +2,7 @@ import type { Logger } from '@opentelemetry/api-logs';
 import type { Catalog } from './catalog/define.js';
 import type { CatalogEntry } from './catalog/types.js';
 import { createEmitter, type Emitter } from './emitter/emitter.js';
-import type { EmitterOptions } from './emitter/options.js';
+import { checkEmitterOptions, piiKeyFor, type EmitterOptions } from './emitter/options.js';
 import { createOtelPipeline, type OtelPipeline, type OtelPipelineOptions } from './otel/setup.js';
 import type { OtelSinkOptions } from './otel/sink.js';
 import { createConsoleSink, type ConsoleSinkOptions } from './sinks/console/index.js';
@@ -92,6 +92,9 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
 
 /** `setupFactline` with a built-in catalog's trace hooks; internal to the package. */
 export function setupWithTraceHooks<D extends Record<string, CatalogEntry>>(catalog: Catalog<D>, options: FactlineOptions, traceHooks: TraceHooks): Factline<D> {
+  // Options that fail set-up fail before a pipeline (and its spool lock) exists.
+  checkEmitterOptions(options);
+  piiKeyFor(catalog as Catalog, options);
   const sinks: Sink[] = [];
   let pipeline: OtelPipeline | undefined;
   const spanEvents = options.spanEvents !== undefined ? { spanEvents: options.spanEvents } : {};

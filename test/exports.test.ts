@@ -27,6 +27,7 @@ const PINNED: Record<string, readonly string[]> = {
     'defineCatalog',
     'eventId',
     'formatEventId',
+    'hashPiiValue',
     'isEventId',
     'lintCatalog',
     'matchesPattern',

@@ -6,6 +6,7 @@ import { ATTR } from '../wire.js';
 import { compilePattern } from '../eventid/index.js';
 import { jsonFormProblems } from './json-form.js';
 import { lintCatalog, type LintWarning } from './lint.js';
+import { compilePiiRules, markPiiInJsonSchema, type PiiRule } from './pii.js';
 import type { CatalogDescription, CatalogEntry, EventDefinition, EventTypeInfo } from './types.js';
 
 /** Thrown by `defineCatalog` and `combineCatalogs` only: at set-up, never on `emit`. */
@@ -71,6 +72,12 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
       message: unrepresentable.map((p) => `"${key}" at ${p.path}: z.${p.type}(): ${p.message}`).join('\n  - '),
     };
   }
+  let piiRules: readonly PiiRule[] | undefined;
+  if (def.pii !== undefined) {
+    const compiled = compilePiiRules(key, def.schema, def.pii, def.traceKeyField);
+    if (compiled.problems.length > 0) return { code: 'invalid_pii_rule', message: compiled.problems.map((p) => p.message).join('\n  - ') };
+    piiRules = compiled.rules.length > 0 ? Object.freeze(compiled.rules.map((r) => Object.freeze({ ...r, steps: Object.freeze([...r.steps]) }))) : undefined;
+  }
   const { domain, entity, action, version } = parsed.value;
   const name = `${domain}.${entity}.${action}`;
   const wireName = def.wireName ?? name;
@@ -95,6 +102,7 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
     severity: def.severity ?? severityForAction(action),
     wireName,
     pii: def.pii ? Object.freeze({ ...def.pii }) : undefined,
+    piiRules,
     traceKeyField: def.traceKeyField,
     tags: Object.freeze([...(def.tags ?? [])]),
     catalog,
@@ -140,6 +148,8 @@ class CatalogImpl<D extends Record<string, CatalogEntry>> implements Catalog<D> 
       // `unrepresentable: 'any'` keeps a transform or a custom check from
       // making the whole catalog undescribable; such a field shows as `{}`.
       s = z.toJSONSchema(info.schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+      // Tools and agents reading the schema must see which fields are personal data.
+      if (info.piiRules !== undefined) markPiiInJsonSchema(s, info.piiRules);
       this.schemas.set(id, s);
     }
     return s;

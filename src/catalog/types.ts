@@ -1,6 +1,7 @@
 import type { AnyValueMap } from '@opentelemetry/api-logs';
 import type { z } from 'zod';
 import type { Severity } from '../envelope/severity.js';
+import type { PiiRule } from './pii.js';
 
 /** What happens to a personal-data field before the event leaves the process. */
 export type PiiAction = 'hash' | 'drop';
@@ -25,10 +26,15 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   /** Overrides the severity derived from the action (`docs/mapping.md`). */
   severity?: Severity;
   /**
-   * Top-level payload fields that are personal data, and what to do with them
-   * before export: `hash` replaces the value by `sha256:<hex>` (salted with
-   * the emitter's `piiSalt`), `drop` removes the field. Applied to the copy
-   * sent to sinks; the caller's object is never changed.
+   * Personal-data fields, by path, and what to do with them before the event
+   * leaves the process: `hash` replaces the value by
+   * `hmac-sha256:<hex>` (HMAC-SHA-256 keyed with the emitter's `piiKey`),
+   * `drop` removes it. A path is a field (`email`), a nested field
+   * (`contact.phone`) or every element of an array (`items[].email`,
+   * `tags[]`). Every path is checked against `schema` by `defineCatalog`: one
+   * the schema does not have is a `CatalogError` naming it. Applied to the
+   * copy sent to sinks; the caller's object is never changed
+   * (`docs/mapping.md`, "Personal data").
    */
   pii?: Record<string, PiiAction>;
   /**
@@ -68,6 +74,8 @@ export interface EventTypeInfo {
   readonly severity: Severity;
   readonly wireName: string;
   readonly pii: Readonly<Record<string, PiiAction>> | undefined;
+  /** The `pii` rules compiled against the schema, or undefined when the type has none. */
+  readonly piiRules: readonly PiiRule[] | undefined;
   readonly traceKeyField: string | undefined;
   readonly tags: readonly string[];
   /** Name of the catalog that defined it. */

@@ -9,8 +9,10 @@ What a catalog lets a service (or an agent writing its code) emit, before any
 code is written:
 
   list           every EventID with its severity and description (the default)
-  describe ID    one event: description, severity, wire name, PII fields, tags, JSON Schema
-  schema ID      the payload's JSON Schema (draft 2020-12) alone, as JSON
+  describe ID    one event: description, severity, wire name, personal-data fields
+                 (pii paths and their action), tags, JSON Schema
+  schema ID      the payload's JSON Schema (draft 2020-12) alone, as JSON; in both,
+                 a personal-data field carries "x-factline-pii": "hash" or "drop"
 
 Options:
 ${CATALOG_HELP}

@@ -13,8 +13,8 @@ import { describeThrown, noteWideIntegers } from '../validation/json-value.js';
 import { checkJsonPayload, DEFAULT_MAX_PAYLOAD_BYTES, type ValidationMode } from '../validation/validate.js';
 import { ENVELOPE_SCHEMA_VERSION } from '../wire.js';
 import { fanOut } from './fan-out.js';
-import { checkEmitterOptions, resolveServiceName, resolveValidationMode, type EmitOptions, type EmitterOptions } from './options.js';
-import { applyPii, readPayload } from './payload.js';
+import { checkEmitterOptions, piiKeyFor, resolveServiceName, resolveValidationMode, type EmitOptions, type EmitterOptions } from './options.js';
+import { createPiiApplier, readPayload, scrubIssues } from './payload.js';
 import { buildRoutes } from './route.js';
 import { givenTime, isoTime } from './time.js';
 import { assignTrace } from './trace.js';
@@ -95,7 +95,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
   const validation = resolveValidationMode(options.validation);
   const maxBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   const defaultSource: EventSource = options.source ?? { type: 'runtime' };
-  const piiSalt = options.piiSalt ?? process.env.FACTLINE_PII_SALT ?? '';
+  const applyPii = createPiiApplier(piiKeyFor(catalog as Catalog, options));
   const serviceName = resolveServiceName(options.serviceName);
   const now = options.now ?? Date.now;
   const resolveTrace = options.resolveTrace;
@@ -128,7 +128,8 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     const info = route.info;
 
     // 2. Read the payload once; 3. validate it; and the given time.
-    const read = readPayload(payload, maxBytes);
+    const rules = route.pii;
+    const read = readPayload(payload, maxBytes, rules !== undefined ? { rules, apply: applyPii } : undefined);
     let issues = read.issues;
     if (validation !== 'off' && issues.length === 0) issues = checkJsonPayload(info, read.value, maxBytes, read.maxBytes).issues;
     const t = now();
@@ -139,6 +140,16 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       if ('ms' in checked) timeMs = checked.ms;
       else issues = [...issues, checked.issue];
     }
+    // Personal data goes before anything is built from the payload: the
+    // envelope, the trace key, problem reports, the error `strict` throws.
+    // Validation above saw the clear values (a hash is not an email address).
+    let body = read.value;
+    let clear = read.clear;
+    if (rules !== undefined && !read.stub) {
+      clear = issues.length > 0 ? [] : undefined;
+      body = applyPii(rules, body, clear);
+    }
+    if (clear !== undefined && issues.length > 0) issues = scrubIssues(issues, clear);
     if (strict && issues.length > 0) throw new FactlineValidationError(id, issues);
     if (route.sinks.length === 0) {
       counts.filtered++;
@@ -146,10 +157,9 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     }
     if (closed) {
       counts.rejected++;
-      report({ code: 'FACTLINE_EVENT_REJECTED', message: `"${id}" emitted after shutdown()`, event_id: id, details: { payload: read.value } });
+      report({ code: 'FACTLINE_EVENT_REJECTED', message: `"${id}" emitted after shutdown()`, event_id: id, details: { payload: read.stub ? read.full : body } });
       return undefined;
     }
-    const body = read.value;
     if (read.wideIntegers) noteWideIntegers(body);
 
     // 4. The envelope; times stay numbers for the sinks.
@@ -167,14 +177,13 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       payload: body,
     };
 
-    // 5. Trace ids, from the payload as given; then its personal data goes.
+    // 5. Trace ids (a traceKeyField is never personal data: defineCatalog refuses it).
     assignTrace(event, info, body, timeMs, opts?.traceKey, resolveTrace, report);
-    applyPii(route, body, piiSalt);
     const causedBy = opts?.causedBy;
     if (causedBy !== undefined) event.causation_id = typeof causedBy === 'string' ? causedBy : causedBy.id;
     const session = opts?.sessionId ?? options.sessionId;
     if (session !== undefined) event.session_id = session;
-    if (issues.length > 0) flag(event, issues, read.stub ? payload : undefined);
+    if (issues.length > 0) flag(event, issues, read.stub ? read.full : undefined);
 
     // 6. Every sink, once.
     counts.emitted++;
@@ -190,7 +199,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       code: 'FACTLINE_VALIDATION_FAILED',
       message: `"${event.event_id}" delivered flagged invalid: ${formatIssues(carried.issues)}${carried.total > carried.issues.length ? ` (and ${carried.total - carried.issues.length} more)` : ''}`,
       event_id: event.event_id,
-      // The oversized payload goes to the handler in full: nothing is lost unseen.
+      // The oversized payload goes to the handler in full (its personal data protected): nothing is lost unseen.
       details: { issues, instance_id: event.id, ...(fullPayload !== undefined ? { payload: fullPayload } : {}) },
     });
   }

@@ -4,6 +4,7 @@ import type { ProblemHandler } from '../problems.js';
 import type { Sink } from '../sinks/sink.js';
 import { VALIDATION_MODES, type ValidationMode } from '../validation/validate.js';
 import type { EventTypeInfo } from '../catalog/types.js';
+import type { Catalog } from '../catalog/define.js';
 
 /** Which events reach the sinks at all; decided once per event type. */
 export interface EventFilter {
@@ -41,9 +42,15 @@ export interface EmitterOptions {
   /** Largest payload, as UTF-8 JSON bytes. Default 65536 (64 KiB). */
   maxPayloadBytes?: number;
   /**
-   * Salt for `pii: 'hash'` fields. Default: `FACTLINE_PII_SALT`, else empty
-   * (hashes are then comparable across services, and guessable for small domains).
+   * The secret key of the HMAC-SHA-256 that `pii: 'hash'` fields are hashed
+   * with (`docs/mapping.md`, "Personal data"). Default: `FACTLINE_PII_KEY`, else
+   * `FACTLINE_PII_SALT`. Required, non-empty, when the catalog has a `hash`
+   * rule, unless `NODE_ENV` is `development` or `test`: an unkeyed hash of an
+   * email address is reversed by hashing guesses. Use the same key in every
+   * service whose events are joined on a hashed field.
    */
+  piiKey?: string;
+  /** The former name of {@link piiKey}, still accepted; giving both with different values is an error. */
   piiSalt?: string;
   /**
    * Receives factline's own run-time problems. Default: one stderr line per
@@ -55,8 +62,9 @@ export interface EmitterOptions {
    * the event belongs to and, optionally, the span within that trace it
    * belongs to. The Intent catalog links `intent_id` → `TRACE-*` and opens
    * its loop spans this way. `emit`'s `traceKey` option still wins over it;
-   * it wins over the catalog's `traceKeyField`. Must not throw (a throw is
-   * reported and ignored).
+   * it wins over the catalog's `traceKeyField`. It sees the payload after
+   * the type's personal-data rules, since a trace key travels in clear.
+   * Must not throw (a throw is reported and ignored).
    */
   resolveTrace?: (type: EventTypeInfo, payload: unknown, timeMs: number) => TraceAssignment | undefined;
   /** Clock in epoch milliseconds. Default `Date.now`. For tests. */
@@ -181,7 +189,7 @@ export function checkEmitterOptions(o: EmitterOptions): void {
   if (o.source !== undefined && (typeof o.source !== 'object' || o.source === null || !EVENT_SOURCE_TYPES.includes(o.source.type))) {
     fail('source', o.source, `a source is an object whose type is one of ${EVENT_SOURCE_TYPES.join(', ')}`);
   }
-  for (const name of ['sessionId', 'piiSalt'] as const) {
+  for (const name of ['sessionId', 'piiKey', 'piiSalt'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'string') fail(name, o[name], 'pass a string');
   }
   if (o.serviceName !== undefined && (typeof o.serviceName !== 'string' || o.serviceName === '')) fail('serviceName', o.serviceName, 'pass a non-empty string');
@@ -200,4 +208,51 @@ export function checkEmitterOptions(o: EmitterOptions): void {
       if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string'))) fail(`filter.${name}`, list, 'pass an array of % patterns such as "auth.%"');
     }
   }
+}
+
+/**
+ * The key of the personal-data hash: `piiKey`, else `piiSalt`, else
+ * `FACTLINE_PII_KEY`, else `FACTLINE_PII_SALT`. When the catalog has a
+ * `hash` rule the key must be non-empty, except under `NODE_ENV`
+ * `development` or `test`, where an empty key is allowed so that tests run
+ * without secrets.
+ *
+ * @throws Error at set-up when the key is missing or empty where required,
+ *   or when `piiKey` and `piiSalt` (or the two variables) disagree; the
+ *   message says how to set it.
+ * @example
+ * resolvePiiKey({ piiKey: 'k' }, true, {}); // 'k'
+ * resolvePiiKey({}, true, { NODE_ENV: 'production' }); // throws: no key for hash rules
+ */
+export function resolvePiiKey(o: Pick<EmitterOptions, 'piiKey' | 'piiSalt'>, hasHashRule: boolean, env: NodeJS.ProcessEnv = process.env): string {
+  if (o.piiKey !== undefined && o.piiSalt !== undefined && o.piiKey !== o.piiSalt) {
+    throw new Error('piiKey and piiSalt are both given, with different values; piiSalt is the former name of piiKey: give piiKey alone');
+  }
+  const envKey = env.FACTLINE_PII_KEY;
+  const envSalt = env.FACTLINE_PII_SALT;
+  if (o.piiKey === undefined && o.piiSalt === undefined && envKey && envSalt && envKey !== envSalt) {
+    throw new Error('FACTLINE_PII_KEY and FACTLINE_PII_SALT are both set, with different values; FACTLINE_PII_SALT is the former name: set FACTLINE_PII_KEY alone');
+  }
+  const key = o.piiKey ?? o.piiSalt ?? (envKey || envSalt || '');
+  if (key === '' && hasHashRule && env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test') {
+    throw new Error(
+      "the catalog hashes personal data (pii: 'hash') but no key is set: hashing without a secret key lets anyone reverse an email address or a phone number by hashing guesses. " +
+        'Set FACTLINE_PII_KEY (or the piiKey option) to a long random secret, e.g. the output of `openssl rand -hex 32`, kept in your secret store and shared by every service whose events are joined on hashed fields (docs/mapping.md, "Personal data")',
+    );
+  }
+  return key;
+}
+
+/**
+ * The personal-data key an emitter for `catalog` will use, checked as
+ * {@link resolvePiiKey} does; whether the key is required depends on
+ * whether any of the catalog's types has a `hash` rule.
+ *
+ * @throws Error at set-up, as {@link resolvePiiKey}.
+ * @example
+ * piiKeyFor(catalog, { piiKey: process.env.MY_KEY });
+ */
+export function piiKeyFor(catalog: Catalog, o: Pick<EmitterOptions, 'piiKey' | 'piiSalt'>, env: NodeJS.ProcessEnv = process.env): string {
+  const hasHashRule = catalog.list().some((t) => t.piiRules?.some((r) => r.action === 'hash') ?? false);
+  return resolvePiiKey(o, hasHashRule, env);
 }

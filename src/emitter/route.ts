@@ -1,4 +1,5 @@
 import type { Catalog } from '../catalog/define.js';
+import type { PiiRule } from '../catalog/pii.js';
 import type { EventTypeInfo } from '../catalog/types.js';
 import { SEVERITY_RANK } from '../envelope/severity.js';
 import { compilePattern } from '../eventid/index.js';
@@ -10,8 +11,8 @@ export interface Route {
   readonly info: EventTypeInfo;
   /** The sinks that want this type; empty when the filter drops it. */
   readonly sinks: readonly Sink[];
-  /** Personal-data rules as a list, or undefined when the type has none. */
-  readonly pii: readonly (readonly [string, 'hash' | 'drop'])[] | undefined;
+  /** The type's compiled personal-data rules, or undefined when it has none (then `emit` pays nothing for them). */
+  readonly pii: readonly PiiRule[] | undefined;
 }
 
 function passesFilter(info: EventTypeInfo, filter: EventFilter | undefined): boolean {
@@ -31,7 +32,7 @@ export function buildRoutes(catalog: Catalog, sinks: readonly Sink[], filter: Ev
   const routes = new Map<string, Route>();
   for (const info of catalog.list()) {
     const wanted = passesFilter(info, filter) ? sinks.filter((s) => !s.accepts || s.accepts(info)) : [];
-    routes.set(info.id, { info, sinks: wanted, pii: info.pii ? Object.entries(info.pii) : undefined });
+    routes.set(info.id, { info, sinks: wanted, pii: info.piiRules });
   }
   return routes;
 }

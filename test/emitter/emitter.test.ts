@@ -246,13 +246,13 @@ describe('filters and routing', () => {
 });
 
 describe('personal data', () => {
-  it('hashes pii fields with the salt in what sinks see, leaving the caller object as it was', () => {
+  it('hashes pii fields with the key (HMAC-SHA-256) in what sinks see, leaving the caller object as it was', () => {
     const sink = recorder();
     const ev = createEmitter(authCatalog, { sinks: [sink], validation: 'strict', piiSalt: 'pepper' });
     const payload = { user_id: 'u', email: 'ada@example.com', reason: 'bad password' };
     const e = ev.emit('auth.login.failed:1', payload)!;
     expect(payload.email).toBe('ada@example.com');
-    expect((e.payload as { email: string }).email).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect((e.payload as { email: string }).email).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
     expect(JSON.stringify(e)).not.toContain('ada@example.com');
   });
 
