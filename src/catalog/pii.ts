@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { PiiAction } from './types.js';
+import { defOf } from './zod-def.js';
 
 /*
  * Personal-data rules address fields by path, and every path is checked
@@ -87,23 +88,6 @@ export function parsePiiPath(path: string): string[] | string {
   return steps;
 }
 
-interface Def {
-  type: string;
-  shape?: Record<string, z.ZodType>;
-  catchall?: z.ZodType;
-  innerType?: z.ZodType;
-  element?: z.ZodType;
-  in?: z.ZodType;
-  options?: z.ZodType[];
-  items?: z.ZodType[];
-  rest?: z.ZodType | null;
-  valueType?: z.ZodType;
-  left?: z.ZodType;
-  right?: z.ZodType;
-  getter?: () => z.ZodType;
-}
-
-const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
 /** Types whose value may hold anything: a path below them cannot be checked, nor ruled out. */
 const OPEN = new Set(['any', 'unknown', 'custom']);

@@ -21,6 +21,8 @@ export interface ZodDef {
   left?: z.ZodType;
   right?: z.ZodType;
   values?: unknown[];
+  /** `z.lazy`'s schema thunk. */
+  getter?: () => z.ZodType;
 }
 
 export const defOf = (s: z.ZodType): ZodDef => (s as unknown as { _zod: { def: ZodDef } })._zod.def;
