@@ -29,25 +29,54 @@
  * canonicalJson({ b: [1, { d: 2, c: 'é' }], a: null }); // '{"a":null,"b":[1,{"c":"é","d":2}]}'
  */
 export function canonicalJson(value: unknown): string {
-  const out = write(value, '', []);
+  const out = writeCanonical(value, '');
   // A top-level undefined/function/symbol has no JSON form; JSON.stringify returns undefined.
   if (out === undefined) throw new TypeError(`canonicalJson: ${typeof value} has no JSON representation`);
   return out;
 }
 
-function write(value: unknown, key: string, stack: object[]): string | undefined {
-  if (value !== null && (typeof value === 'object' || typeof value === 'bigint')) {
-    const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') value = toJSON.call(value, key);
+/**
+ * What the last {@link writeCanonical} met that makes its output differ, or
+ * possibly differ, from `JSON.stringify` of the same value: keys it had to
+ * reorder, or a `toJSON` it called (whose result may depend on the key it is
+ * given, which differs when a member is serialised on its own). When neither
+ * happened, the canonical form IS the `JSON.stringify` form, and a writer can
+ * put it on the line instead of serialising the value a second time.
+ */
+export const canonicalDiffers = { reordered: false, calledToJSON: false };
+
+/** Objects on the path being written, for the cycle check (reused: writes do not nest). */
+const stack: object[] = [];
+
+/**
+ * {@link canonicalJson} of one member value, `key` being the member's name
+ * (passed to `toJSON`); `undefined` when the value has no JSON form (the
+ * member is left out). Resets and then sets {@link canonicalDiffers}.
+ *
+ * @throws TypeError for a BigInt or a cyclic structure.
+ */
+export function writeCanonical(value: unknown, key: string): string | undefined {
+  canonicalDiffers.reordered = false;
+  canonicalDiffers.calledToJSON = false;
+  stack.length = 0;
+  try {
+    return write(value, key);
+  } finally {
+    stack.length = 0;
   }
+}
+
+function write(value: unknown, key: string): string | undefined {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+      // Number::toString is what JSON.stringify prints for a finite number (-0 as "0").
+      return Number.isFinite(value) ? '' + value : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'bigint':
+      if (typeof (value as unknown as { toJSON?: unknown }).toJSON === 'function') break;
       throw new TypeError('canonicalJson: a BigInt has no JSON representation');
     case 'undefined':
     case 'function':
@@ -55,9 +84,24 @@ function write(value: unknown, key: string, stack: object[]): string | undefined
       return undefined;
   }
   if (value === null) return 'null';
-  const obj = value as object;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    canonicalDiffers.calledToJSON = true;
+    return writeConverted(toJSON.call(value, key), key);
+  }
+  return writeObject(value as object, key);
+}
+
+/** A value `toJSON` returned: serialised as is (JSON.stringify does not call `toJSON` twice). */
+function writeConverted(value: unknown, key: string): string | undefined {
+  if (value !== null && typeof value === 'object') return writeObject(value, key);
+  if (typeof value === 'bigint') throw new TypeError('canonicalJson: a BigInt has no JSON representation');
+  return write(value, key);
+}
+
+function writeObject(obj: object, key: string): string | undefined {
   if (obj instanceof Number || obj instanceof String || obj instanceof Boolean) {
-    return write(obj.valueOf(), key, stack);
+    return write(obj.valueOf(), key);
   }
   if (stack.includes(obj)) throw new TypeError('canonicalJson: cyclic structure');
   stack.push(obj);
@@ -66,16 +110,24 @@ function write(value: unknown, key: string, stack: object[]): string | undefined
     out = '[';
     for (let i = 0; i < obj.length; i++) {
       if (i > 0) out += ',';
-      out += write(obj[i], String(i), stack) ?? 'null';
+      out += write(obj[i], String(i)) ?? 'null';
     }
     out += ']';
   } else {
-    // Array.prototype.sort without a comparator orders strings by UTF-16 code units.
-    const keys = Object.keys(obj).sort();
+    const keys = Object.keys(obj);
+    for (let i = 1; i < keys.length; i++) {
+      if (keys[i - 1]! > keys[i]!) {
+        // Array.prototype.sort without a comparator orders strings by UTF-16 code units.
+        keys.sort();
+        canonicalDiffers.reordered = true;
+        break;
+      }
+    }
     out = '{';
     let first = true;
-    for (const k of keys) {
-      const v = write((obj as Record<string, unknown>)[k], k, stack);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = write((obj as Record<string, unknown>)[k], k);
       if (v === undefined) continue;
       out += (first ? '' : ',') + JSON.stringify(k) + ':' + v;
       first = false;
