@@ -58,12 +58,104 @@ const stack: object[] = [];
 export function writeCanonical(value: unknown, key: string): string | undefined {
   canonicalDiffers.reordered = false;
   canonicalDiffers.calledToJSON = false;
-  stack.length = 0;
   try {
     return write(value, key);
-  } finally {
+  } catch (e) {
+    // Pushes and pops pair up except on a throw: start the next write clean.
     stack.length = 0;
+    throw e;
   }
+}
+
+/**
+ * {@link canonicalJson} of a plain object without its member `omit`, with
+ * no copy of the object: what a chain hash covers (`omit` = "hash"). The
+ * object's own `toJSON`, if any, is not called: the caller handles that case.
+ *
+ * @throws TypeError for a BigInt or a cyclic structure.
+ */
+export function canonicalJsonWithout(obj: Readonly<Record<string, unknown>>, omit: string): string {
+  canonicalDiffers.reordered = false;
+  canonicalDiffers.calledToJSON = false;
+  // Parsed JSON (what a verifier holds) takes the native path: the same
+  // members in sorted order, printed by JSON.stringify.
+  const sorted = sortedCopy(obj, omit, 0);
+  if (sorted !== UNSUPPORTED) return JSON.stringify(sorted);
+  try {
+    return writeObject(obj, '', omit)!;
+  } catch (e) {
+    stack.length = 0;
+    throw e;
+  }
+}
+
+const UNSUPPORTED = Symbol('unsupported');
+/** Deeper than this, the JS writer (whose cycle check is exact) takes over. */
+const SORTED_COPY_MAX_DEPTH = 64;
+
+/**
+ * `value` with every object's keys in sorted order (itself when they already
+ * are, else a copy), so that `JSON.stringify` of it is its canonical form;
+ * or UNSUPPORTED for anything whose JSON form that does not give exactly:
+ * a `toJSON`, a non-plain object, a key an object would reorder itself (an
+ * array index such as "10") or could not hold ("__proto__"), a structure
+ * deeper than {@link SORTED_COPY_MAX_DEPTH} (a cycle, perhaps). Only plain
+ * data passes, which is all `JSON.parse` makes.
+ */
+function sortedCopy(value: unknown, omit: string | undefined, depth: number): unknown {
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null ? value : UNSUPPORTED;
+  }
+  if (depth > SORTED_COPY_MAX_DEPTH) return UNSUPPORTED;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return UNSUPPORTED;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      const c = sortedCopy(v, undefined, depth + 1);
+      if (c === UNSUPPORTED) return UNSUPPORTED;
+      if (c !== v) {
+        copy ??= value.slice();
+        copy[i] = c;
+      }
+    }
+    return copy ?? value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNSUPPORTED;
+  const keys = Object.keys(value);
+  let reorder = omit !== undefined && Object.prototype.hasOwnProperty.call(value, omit);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const c0 = k.charCodeAt(0);
+    if ((c0 >= 0x30 && c0 <= 0x39) || k === '__proto__') return UNSUPPORTED;
+    if (i > 0 && keys[i - 1]! > k) reorder = true;
+  }
+  const values: unknown[] = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) {
+    const v = (value as Record<string, unknown>)[keys[i]!];
+    const c = sortedCopy(v, undefined, depth + 1);
+    if (c === UNSUPPORTED) return UNSUPPORTED;
+    if (c !== v) reorder = true;
+    values[i] = c;
+  }
+  if (!reorder) return value;
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  const copy: Record<string, unknown> = {};
+  for (const i of order) if (keys[i] !== omit) copy[keys[i]!] = values[i];
+  return copy;
+}
+
+/** Quoted keys, by key: a file's records repeat the same few keys, and JSON.stringify of each is not free. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 4096;
+
+function quoteKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(k, q);
+  }
+  return q;
 }
 
 function write(value: unknown, key: string): string | undefined {
@@ -99,7 +191,7 @@ function writeConverted(value: unknown, key: string): string | undefined {
   return write(value, key);
 }
 
-function writeObject(obj: object, key: string): string | undefined {
+function writeObject(obj: object, key: string, omit?: string): string | undefined {
   if (obj instanceof Number || obj instanceof String || obj instanceof Boolean) {
     return write(obj.valueOf(), key);
   }
@@ -127,9 +219,10 @@ function writeObject(obj: object, key: string): string | undefined {
     let first = true;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
+      if (k === omit) continue;
       const v = write((obj as Record<string, unknown>)[k], k);
       if (v === undefined) continue;
-      out += (first ? '' : ',') + JSON.stringify(k) + ':' + v;
+      out += (first ? '' : ',') + quoteKey(k) + ':' + v;
       first = false;
     }
     out += '}';

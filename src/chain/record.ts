@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { canonicalDiffers, canonicalJson, writeCanonical } from './canonical.js';
+import { canonicalDiffers, canonicalJson, canonicalJsonWithout, writeCanonical } from './canonical.js';
 
 /**
  * SHA-256 hex of a string's UTF-8 bytes. `crypto.hash` (Node ≥ 20.12) hashes
@@ -51,17 +51,8 @@ export function computeRecordHash(record: Readonly<Record<string, unknown>>): st
     const { [CHAIN_FIELD.HASH]: _omit, ...rest } = record;
     return sha256hex(canonicalJson(rest));
   }
-  // The canonical form of the record without "hash", member by member, with no copy of it.
-  const keys = Object.keys(record).sort();
-  let text = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
-    if (k === CHAIN_FIELD.HASH) continue;
-    const c = writeCanonical(record[k], k);
-    if (c === undefined) continue;
-    text += (text.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + c;
-  }
-  return sha256hex(text + '}');
+  // The canonical form of the record without "hash", with no copy of it.
+  return sha256hex(canonicalJsonWithout(record, CHAIN_FIELD.HASH));
 }
 
 /**

@@ -60,3 +60,27 @@ describe('computeRecordHash', () => {
     );
   });
 });
+
+describe('computeRecordHash on parsed lines', () => {
+  it('hashes keys that objects order themselves ("10" before "9"), an own "__proto__", deep nesting and a "toJSON" string as the canonical form says', async () => {
+    const { canonicalJson } = await import('../../src/chain/index.js');
+    const { createHash } = await import('node:crypto');
+    let deep: unknown = { b: 1, a: 2 };
+    for (let i = 0; i < 100; i++) deep = { z: deep, a: [i] };
+    const lines = [
+      '{"10":"ten","9":"nine","hash":"x"}',
+      '{"__proto__":{"b":1,"a":2},"a":1,"hash":"x"}',
+      JSON.stringify({ deep, hash: 'x' }),
+      '{"toJSON":"not a function","b":[{"d":1,"c":2}],"hash":"x"}',
+      '{"payload":{"n":1e21,"m":-0,"s":"\\ud800 lone"},"hash":"x"}',
+    ];
+    for (const line of lines) {
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      const rest = Object.fromEntries(Object.entries(parsed).filter(([k]) => k !== CHAIN_FIELD.HASH));
+      // Object.fromEntries defines "__proto__" as an own key, as JSON.parse does.
+      const expected = createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
+      expect(computeRecordHash(parsed)).toBe(expected);
+    }
+    expect(canonicalJson(JSON.parse('{"10":0,"9":0,"a":0}'))).toBe('{"10":0,"9":0,"a":0}');
+  });
+});
