@@ -90,6 +90,33 @@ export function canonicalJsonWithout(obj: Readonly<Record<string, unknown>>, omi
 }
 
 const UNSUPPORTED = Symbol('unsupported');
+
+/**
+ * The canonical form of `obj` with the members `extra` added (they must not
+ * be keys of `obj`), printed natively by JSON.stringify over a copy whose
+ * keys are in sorted order; undefined when `obj` holds anything but plain
+ * data (see sortedCopy), for which the caller uses the JS writer.
+ */
+export function canonicalPlainWith(obj: Readonly<Record<string, unknown>>, extra: Readonly<Record<string, string | number>>): string | undefined {
+  if (Object.getPrototypeOf(obj) !== Object.prototype) return undefined;
+  const keys = Object.keys(obj);
+  const extraKeys = Object.keys(extra);
+  const all = keys.concat(extraKeys).sort();
+  const copy: Record<string, unknown> = {};
+  for (let i = 0; i < all.length; i++) {
+    const k = all[i]!;
+    const c0 = k.charCodeAt(0);
+    if ((c0 >= 0x30 && c0 <= 0x39) || k === '__proto__' || k === 'toJSON') return undefined;
+    if (Object.prototype.hasOwnProperty.call(extra, k)) {
+      copy[k] = extra[k];
+      continue;
+    }
+    const c = sortedCopy(obj[k], undefined, 1);
+    if (c === UNSUPPORTED) return undefined;
+    copy[k] = c;
+  }
+  return JSON.stringify(copy);
+}
 /** Deeper than this, the JS writer (whose cycle check is exact) takes over. */
 const SORTED_COPY_MAX_DEPTH = 64;
 

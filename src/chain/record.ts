@@ -1,5 +1,5 @@
 import * as crypto from 'node:crypto';
-import { canonicalDiffers, canonicalJson, canonicalJsonWithout, writeCanonical } from './canonical.js';
+import { canonicalDiffers, canonicalJson, canonicalJsonWithout, canonicalPlainWith, writeCanonical } from './canonical.js';
 
 /**
  * SHA-256 hex of a string's UTF-8 bytes. `crypto.hash` (Node ≥ 20.12) hashes
@@ -70,6 +70,15 @@ export function computeRecordHash(record: Readonly<Record<string, unknown>>): st
  * // line: '{"id":"x","payload":{"a":1},"seq":1,"prev_hash":"000…","hash":"…"}\n'
  */
 export function chainRecordLine(record: Readonly<Record<string, unknown>>, seq: number, prevHash: string): { line: string; hash: string } {
+  // Plain data (the envelope, Intent's flat form) is printed natively twice:
+  // the line in the record's order, the canonical form from a sorted copy.
+  const canonicalText = canonicalPlainWith(record, { [CHAIN_FIELD.SEQ]: seq, [CHAIN_FIELD.PREV_HASH]: prevHash });
+  if (canonicalText !== undefined) {
+    const hash = sha256hex(canonicalText);
+    const body = JSON.stringify(record);
+    const tail = `"${CHAIN_FIELD.SEQ}":${'' + seq},"${CHAIN_FIELD.PREV_HASH}":${JSON.stringify(prevHash)},"${CHAIN_FIELD.HASH}":"${hash}"}\n`;
+    return { line: body.length > 2 ? body.slice(0, -1) + ',' + tail : '{' + tail, hash };
+  }
   const keys = Object.keys(record);
   const canonical: string[] = new Array<string>(keys.length);
   let line = '{';
