@@ -74,3 +74,18 @@ describe('the JSONL sink: lines of one tick written together', () => {
     expect(sink.stats()).toMatchObject({ written: 12, dropped: 0, pending: 0 });
   });
 });
+
+describe('the JSONL sink: a long burst in one tick', () => {
+  it('writes a burst past 1 MiB in pieces during the tick, each of whole lines, and the chain holds', async () => {
+    const { sink } = started();
+    const pad = 'y'.repeat(4096);
+    for (let i = 0; i < 400; i++) sink.write(makeEvent({ i, pad }), type);
+    // Still inside the tick: most lines are already in the file, every one of them whole.
+    const { pending, written } = sink.stats();
+    expect(written).toBeGreaterThan(0);
+    expect(pending + written).toBe(400);
+    expect(text().endsWith('\n')).toBe(true);
+    await sink.shutdown();
+    expect(await verifyChain(path)).toMatchObject({ ok: true, records: 400 });
+  });
+});

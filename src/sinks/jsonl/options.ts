@@ -6,7 +6,8 @@ import type { EventTypeInfo } from '../../catalog/types.js';
  *
  * The lines emitted in one tick (the synchronous code around the `emit`
  * calls, up to the next microtask) are written together with one `write(2)`
- * on an O_APPEND descriptor at the end of that tick, or earlier by `flush()`,
+ * on an O_APPEND descriptor at the end of that tick (a burst past 1 MiB in
+ * pieces of whole lines as it goes), or earlier by `flush()`,
  * `shutdown()`, a rotation, or process exit (`process.exit()`, an uncaught
  * exception, the event loop running dry). So a *process* crash that lets
  * 'exit' run loses nothing; one that does not (`kill -9`, an OOM kill, a

@@ -7,6 +7,9 @@ import { chainedLine, envelopeRecord } from './record.js';
 import { registerBatch, unregisterBatch } from './batch.js';
 import { JsonlFileWriter, messageOf } from './writer.js';
 
+/** A batch this large is written at once rather than at the end of the tick: 1 MiB. */
+const BATCH_MAX_BYTES = 1024 * 1024;
+
 /**
  * Counters of a JSONL sink: `delivered` is `written` (a line in the file);
  * `dropped` lines were reported (`FACTLINE_FILE_NOT_WRITABLE`,
@@ -125,6 +128,8 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
     const buf = Buffer.from(n === 1 ? batch.lines[0]! : batch.lines.join(''), 'utf8');
     batch.lines = [];
     batch.bytes = 0;
+    // Nothing left for the process's exit to write (and no reference kept to an idle sink).
+    unregisterBatch(writeBatch);
     if (file.isOpen && file.append(buf, batch.firstEventId)) {
       counts.written += n;
       return;
@@ -195,6 +200,8 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
         chain.hash = line.hash;
         chain.known = true;
       }
+      // A long synchronous burst is written in pieces, not held whole in memory.
+      if (batch.bytes >= BATCH_MAX_BYTES) writeBatch();
     },
 
     flush(): Promise<void> {
@@ -208,7 +215,6 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
         closed = true;
         writeBatch();
         file.close();
-        unregisterBatch(writeBatch);
       }
       return Promise.resolve();
     },
