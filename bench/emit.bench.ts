@@ -1,14 +1,25 @@
 /*
- * npm run bench: ns per event for factline against the raw OpenTelemetry SDK
- * and pino, in one run, on the same payload. Not a test: timings vary by
- * machine and load, so nothing here asserts a time; it prints figures and
- * ratios to (a) the raw SDK.
+ * npm run bench: factline against the raw OpenTelemetry SDK and pino, in one
+ * run, on the same payload. Not a test: timings vary by machine and load, so
+ * nothing here asserts a time; it prints figures and ratios. Three groups:
  *
- * Every OTel case uses the same BatchLogRecordProcessor with an exporter that
- * does nothing, so the cost measured is the caller's: building the record and
- * queueing it. Events are emitted in synchronous chunks that fit the queue,
- * and the queue is flushed between chunks outside the timed region, so no
- * case gets cheaper by having its records dropped on a full queue.
+ * - emit: ns per event against the raw SDK's `logger.emit` of the same
+ *   record, and inside an active recording span against the raw SDK's
+ *   `logger.emit` plus `span.addEvent` with the same attributes. Every OTel
+ *   case uses the same BatchLogRecordProcessor with an exporter that does
+ *   nothing, so the cost measured is the caller's: building the record and
+ *   queueing it. Events are emitted in synchronous chunks that fit the queue,
+ *   and the queue is flushed between chunks outside the timed region, so no
+ *   case gets cheaper by having its records dropped on a full queue.
+ * - files: events/s into a real file, pino (async sonic-boom) against the
+ *   JSONL sink with the hash chain on; each chunk is timed until its bytes
+ *   are written (pino's flush, the end of the sink's tick), and with
+ *   `fsync: 'always'` until `flush()` resolves (on disk).
+ * - readers: CPU seconds of `factline validate` and `factline verify` on
+ *   generated files against a plain read-and-parse floor.
+ *
+ * Cases are interleaved round by round and medians taken, by wall clock and
+ * by the process's CPU time (steadier on a shared machine).
  */
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
