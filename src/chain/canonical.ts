@@ -150,25 +150,40 @@ function sortedCopy(value: unknown, omit: string | undefined, depth: number): un
   }
   if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNSUPPORTED;
   const keys = Object.keys(value);
-  let reorder = omit !== undefined && Object.prototype.hasOwnProperty.call(value, omit);
+  let sorted = omit === undefined || !Object.prototype.hasOwnProperty.call(value, omit);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const c0 = k.charCodeAt(0);
     if ((c0 >= 0x30 && c0 <= 0x39) || k === '__proto__') return UNSUPPORTED;
-    if (i > 0 && keys[i - 1]! > k) reorder = true;
+    if (i > 0 && keys[i - 1]! > k) sorted = false;
   }
-  const values: unknown[] = new Array<unknown>(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    const v = (value as Record<string, unknown>)[keys[i]!];
-    const c = sortedCopy(v, undefined, depth + 1);
-    if (c === UNSUPPORTED) return UNSUPPORTED;
-    if (c !== v) reorder = true;
-    values[i] = c;
+  const obj = value as Record<string, unknown>;
+  if (sorted) {
+    // Keys in order: the object itself, unless a member had to change.
+    let copy: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = obj[k];
+      const c = sortedCopy(v, undefined, depth + 1);
+      if (c === UNSUPPORTED) return UNSUPPORTED;
+      if (c !== v && copy === undefined) {
+        copy = {};
+        for (let j = 0; j < i; j++) copy[keys[j]!] = obj[keys[j]!];
+      }
+      if (copy !== undefined) copy[k] = c;
+    }
+    return copy ?? value;
   }
-  if (!reorder) return value;
-  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+  // Array.prototype.sort without a comparator orders strings by UTF-16 code units.
+  keys.sort();
   const copy: Record<string, unknown> = {};
-  for (const i of order) if (keys[i] !== omit) copy[keys[i]!] = values[i];
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (k === omit) continue;
+    const c = sortedCopy(obj[k], undefined, depth + 1);
+    if (c === UNSUPPORTED) return UNSUPPORTED;
+    copy[k] = c;
+  }
   return copy;
 }
 
