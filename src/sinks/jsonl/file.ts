@@ -1,8 +1,8 @@
 /*
  * Synchronous file primitives of the JSONL sink. They are synchronous on
- * purpose: `Sink.write` runs on the caller's path and must have put the whole
- * line in the kernel before `emit` returns (see FsyncPolicy), and opening,
- * recovery and rotation must not interleave with writes.
+ * purpose: a batch of lines must be in the kernel when the sink's `flush()`
+ * returns and when the process's 'exit' listeners run (see FsyncPolicy), and
+ * opening, recovery and rotation must not interleave with writes.
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { CHAIN_FIELD } from '../../chain/record.js';

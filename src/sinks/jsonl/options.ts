@@ -4,14 +4,23 @@ import type { EventTypeInfo } from '../../catalog/types.js';
 /**
  * When the file sink asks the kernel to put written lines on disk.
  *
- * Every line is handed to the kernel with a synchronous `write(2)` before
- * `emit` returns, so under every policy a *process* crash (uncaught
- * exception, `kill -9`, OOM kill) loses nothing that was written; at worst a
- * crash in the middle of one line leaves a torn last line, which the next
- * open moves aside. The policies differ on *power loss or kernel crash*:
+ * The lines emitted in one tick (the synchronous code around the `emit`
+ * calls, up to the next microtask) are written together with one `write(2)`
+ * on an O_APPEND descriptor at the end of that tick (a burst past 1 MiB in
+ * pieces of whole lines as it goes), or earlier by `flush()`,
+ * `shutdown()`, a rotation, or process exit (`process.exit()`, an uncaught
+ * exception, the event loop running dry). So a *process* crash that lets
+ * 'exit' run loses nothing; one that does not (`kill -9`, an OOM kill, a
+ * native crash) loses at most the lines of the tick in progress, which were
+ * not in the file yet. A batch is written whole or not at all; a crash in the
+ * middle of the `write(2)` leaves a torn last line, which the next open moves
+ * aside. The policies differ on *power loss or kernel crash*:
  *
- * - `always`: `fdatasync(2)` after every line. Nothing whose `emit` returned
- *   is lost. Costs one disk flush per event (milliseconds on most disks).
+ * - `always`: `fdatasync(2)` after every batch (a group commit: one disk
+ *   flush makes every line written before it durable). A line is durable
+ *   when the batch holding it has been synced: by the end of the tick it was
+ *   emitted in, and always before the emitter's `flush()` resolves. `emit`
+ *   returning no longer means the line is on disk; await `flush()` for that.
  * - `interval`: `fdatasync(2)` every `fsyncIntervalMs` when something was
  *   written. Loses at most the last interval of events (plus a torn tail).
  * - `never`: left to the OS's write-back (about 30 s on Linux by default),

@@ -1,5 +1,5 @@
 import type { FactlineEvent } from '../../envelope/event.js';
-import { CHAIN_FIELD, computeRecordHash } from '../../chain/record.js';
+import { CHAIN_FIELD, chainRecordLine } from '../../chain/record.js';
 
 /**
  * The envelope as the object written on a line, its fields in the wire order
@@ -31,9 +31,12 @@ export function envelopeRecord(e: FactlineEvent): Record<string, unknown> {
   return r;
 }
 
+const CHAIN_KEYS = [CHAIN_FIELD.SEQ, CHAIN_FIELD.PREV_HASH, CHAIN_FIELD.HASH] as const;
+
 /**
- * Adds the chain fields to `record` (mutating it: it is the sink's own
- * object) and returns the complete line, `\n` included, and its hash.
+ * The complete line of `record` with the chain fields after its own keys,
+ * `\n` included, and its hash, serialised in one pass (`chainRecordLine`).
+ * Chain-named keys of `record` are deleted first (it is the sink's own object).
  *
  * @throws TypeError for a BigInt or a cycle in the record. Nothing has been
  * written at that point; the caller reports and drops the event.
@@ -41,12 +44,7 @@ export function envelopeRecord(e: FactlineEvent): Record<string, unknown> {
 export function chainedLine(record: Record<string, unknown>, seq: number, prevHash: string): { line: string; hash: string } {
   // A `format` may return keys of these names: drop them so that the chain
   // fields come last, in this order, and a stale "hash" is not hashed.
-  delete record[CHAIN_FIELD.SEQ];
-  delete record[CHAIN_FIELD.PREV_HASH];
-  delete record[CHAIN_FIELD.HASH];
-  record[CHAIN_FIELD.SEQ] = seq;
-  record[CHAIN_FIELD.PREV_HASH] = prevHash;
-  const hash = computeRecordHash(record);
-  record[CHAIN_FIELD.HASH] = hash;
-  return { line: JSON.stringify(record) + '\n', hash };
+  // (Checked first: a delete turns the object into a slow dictionary.)
+  for (const k of CHAIN_KEYS) if (Object.prototype.hasOwnProperty.call(record, k)) delete record[k];
+  return chainRecordLine(record, seq, prevHash);
 }

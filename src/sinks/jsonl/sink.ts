@@ -2,9 +2,13 @@ import type { EventTypeInfo } from '../../catalog/types.js';
 import type { FactlineEvent } from '../../envelope/event.js';
 import { createWarnOnceHandler, type RuntimeProblem } from '../../problems.js';
 import type { Sink, SinkContext, SinkStats } from '../sink.js';
-import { resolveJsonlOptions, type JsonlSinkOptions } from './options.js';
+import { resolveJsonlOptions, type FsyncPolicy, type JsonlSinkOptions } from './options.js';
 import { chainedLine, envelopeRecord } from './record.js';
+import { registerBatch, unregisterBatch } from './batch.js';
 import { JsonlFileWriter, messageOf } from './writer.js';
+
+/** A batch this large is written at once rather than at the end of the tick: 1 MiB. */
+const BATCH_MAX_BYTES = 1024 * 1024;
 
 /**
  * Counters of a JSONL sink: `delivered` is `written` (a line in the file);
@@ -36,12 +40,15 @@ export interface JsonlSink extends Sink {
  * A sink that appends each event to a JSON Lines file, one line per event,
  * hash-chained (see `src/chain/`), rotated by size.
  *
- * Each line is built whole in memory, then written with one `write(2)` on an
- * O_APPEND descriptor (looping on short writes), so a reader never sees half
- * a record unless the process dies inside that call; a torn last line found
- * on open is moved to `<path>.torn-<timestamp>` and reported. `write` never
- * throws: failures are reported through the emitter's handler and counted in
- * `stats().dropped`.
+ * Each line is built whole in memory (serialised and hashed in one pass);
+ * the lines of one tick are written together at its end with one `write(2)`
+ * on an O_APPEND descriptor (looping on short writes), so a reader never
+ * sees half a record unless the process dies inside that call; a torn last
+ * line found on open is moved to `<path>.torn-<timestamp>` and reported.
+ * Until then they are `stats().pending`; `flush()`, `shutdown()`, a rotation
+ * and process exit write them at once (see {@link FsyncPolicy}). `write`
+ * never throws: failures are reported through the emitter's handler and
+ * counted in `stats().dropped`.
  *
  * @example
  * const sink = createJsonlSink({ path: '.factline/events.jsonl', fsync: 'interval' });
@@ -85,10 +92,10 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
   };
 
   /** The line of an event, or undefined (reported) when it cannot be serialised. */
-  const serialise = (event: FactlineEvent, type: EventTypeInfo): { buf: Buffer; hash: string } | undefined => {
+  const serialise = (event: FactlineEvent, type: EventTypeInfo): { text: string; bytes: number; hash: string } | undefined => {
     try {
       const built = build(event, type);
-      return { buf: Buffer.from(built.line, 'utf8'), hash: built.hash };
+      return { text: built.line, bytes: Buffer.byteLength(built.line, 'utf8'), hash: built.hash };
     } catch (e) {
       // BigInt, a cycle, a throwing toJSON or format: possible when validation is 'off'.
       problem({
@@ -100,6 +107,48 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
       });
       return undefined;
     }
+  };
+
+  /**
+   * The lines of the current tick, not yet written, and where the chain
+   * stood before the first of them (restored if the batch cannot be written).
+   */
+  const batch = { lines: [] as string[], bytes: 0, startSeq: 0, startHash: chain.hash, firstEventId: undefined as string | undefined };
+  let scheduled = false;
+
+  /**
+   * Writes the batch with one `write(2)` (then, with `fsync: 'always'`, one
+   * `fdatasync(2)`: a group commit). All its lines are written or none: on a
+   * failure the file is cut back, every line is counted as dropped and the
+   * chain resumes from before the batch.
+   */
+  const writeBatch = (): void => {
+    const n = batch.lines.length;
+    if (n === 0) return;
+    const buf = Buffer.from(n === 1 ? batch.lines[0]! : batch.lines.join(''), 'utf8');
+    batch.lines = [];
+    batch.bytes = 0;
+    // Nothing left for the process's exit to write (and no reference kept to an idle sink).
+    unregisterBatch(writeBatch);
+    if (file.isOpen && file.append(buf, batch.firstEventId)) {
+      counts.written += n;
+      return;
+    }
+    counts.dropped += n;
+    if (o.chain) {
+      chain.seq = batch.startSeq;
+      chain.hash = batch.startHash;
+    }
+  };
+
+  const schedule = (): void => {
+    registerBatch(writeBatch);
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      writeBatch();
+    });
   };
 
   return {
@@ -121,7 +170,10 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
         counts.dropped++;
         return;
       }
-      if (o.maxBytes > 0 && file.size > 0 && file.size + line.buf.length > o.maxBytes) {
+      const size = file.size + batch.bytes;
+      if (o.maxBytes > 0 && size > 0 && size + line.bytes > o.maxBytes) {
+        // The batch belongs to the file being closed: write it first.
+        writeBatch();
         const before = chain.seq;
         const beforeHash = chain.hash;
         file.rotate();
@@ -134,19 +186,26 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
           line = serialise(event, type)!;
         }
       }
-      if (!file.append(line.buf, event.event_id)) {
-        counts.dropped++;
-        return;
+      if (batch.lines.length === 0) {
+        batch.startSeq = chain.seq;
+        batch.startHash = chain.hash;
+        batch.firstEventId = event.event_id;
+        schedule();
       }
-      counts.written++;
+      batch.lines.push(line.text);
+      batch.bytes += line.bytes;
       if (o.chain) {
+        // The next line of the batch chains on this one.
         chain.seq++;
         chain.hash = line.hash;
         chain.known = true;
       }
+      // A long synchronous burst is written in pieces, not held whole in memory.
+      if (batch.bytes >= BATCH_MAX_BYTES) writeBatch();
     },
 
     flush(): Promise<void> {
+      writeBatch();
       file.sync();
       return Promise.resolve();
     },
@@ -154,6 +213,7 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
     shutdown(): Promise<void> {
       if (!closed) {
         closed = true;
+        writeBatch();
         file.close();
       }
       return Promise.resolve();
@@ -161,7 +221,8 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
 
     stats(): JsonlSinkStats {
       const { written, dropped } = counts;
-      return { path, written, dropped, seq: chain.seq, bytes: file.size, open: file.isOpen, emitted: written + dropped, delivered: written, pending: 0, spooled: 0, deadLettered: 0 };
+      const pending = batch.lines.length;
+      return { path, written, dropped, seq: chain.seq, bytes: file.size, open: file.isOpen, emitted: written + dropped + pending, delivered: written, pending, spooled: 0, deadLettered: 0 };
     },
   };
 }
