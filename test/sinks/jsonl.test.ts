@@ -171,7 +171,7 @@ describe('the JSONL sink: opening and resuming', () => {
   it('starts a new chain after a last line that is not a chain record, and says so', async () => {
     writeFileSync(path, '{"hello":"world"}\n');
     const { sink, problems } = started();
-    expect(problems).toMatchObject([{ code: 'FACTLINE_SINK_FAILED', details: { reason: 'chain_not_resumable' } }]);
+    expect(problems).toMatchObject([{ code: 'FACTLINE_CHAIN_RESTARTED', details: { reason: 'chain_not_resumable' } }]);
     sink.write(makeEvent({}), type);
     await sink.shutdown();
     expect(JSON.parse(linesOf(path)[1]!)).toMatchObject({ seq: 1, prev_hash: GENESIS_HASH });
@@ -301,12 +301,12 @@ describe('the JSONL sink: failures', () => {
     expect(JSON.parse(linesOf(path)[0]!)).toMatchObject({ seq: 1, payload: { i: 2 } });
   });
 
-  it('writes nothing and reports FACTLINE_SINK_FAILED for a BigInt payload; the chain does not advance', async () => {
+  it('writes nothing and reports FACTLINE_EVENT_UNSERIALISABLE for a BigInt payload; the chain does not advance', async () => {
     const { sink, problems } = started();
     const bad = makeEvent({ amount: 10n });
     sink.write(bad, type);
     expect(statSync(path).size).toBe(0);
-    expect(problems).toMatchObject([{ code: 'FACTLINE_SINK_FAILED', event_id: 'auth.user.login:1', details: { instance_id: bad.id } }]);
+    expect(problems).toMatchObject([{ code: 'FACTLINE_EVENT_UNSERIALISABLE', event_id: 'auth.user.login:1', details: { instance_id: bad.id } }]);
 
     sink.write(makeEvent({ ok: true }), type);
     await sink.shutdown();
@@ -320,7 +320,7 @@ describe('the JSONL sink: failures', () => {
     payload.self = payload;
     sink.write(makeEvent(payload), type);
     expect(statSync(path).size).toBe(0);
-    expect(problems.map((p) => p.code)).toEqual(['FACTLINE_SINK_FAILED']);
+    expect(problems.map((p) => p.code)).toEqual(['FACTLINE_EVENT_UNSERIALISABLE']);
   });
 
   it('drops writes after shutdown, counts them and reports once', async () => {
@@ -330,7 +330,7 @@ describe('the JSONL sink: failures', () => {
     sink.write(makeEvent({}), type);
     sink.write(makeEvent({}), type);
     expect(sink.stats()).toMatchObject({ written: 1, dropped: 2, open: false });
-    expect(problems).toMatchObject([{ code: 'FACTLINE_SINK_FAILED', details: { reason: 'after_shutdown' } }]);
+    expect(problems).toMatchObject([{ code: 'FACTLINE_SINK_CLOSED', details: { reason: 'after_shutdown' } }]);
     expect(linesOf(path)).toHaveLength(1);
   });
 });

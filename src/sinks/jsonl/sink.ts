@@ -13,7 +13,7 @@ const BATCH_MAX_BYTES = 1024 * 1024;
 /**
  * Counters of a JSONL sink: `delivered` is `written` (a line in the file);
  * `dropped` lines were reported (`FACTLINE_FILE_NOT_WRITABLE`,
- * `FACTLINE_SINK_FAILED`).
+ * `FACTLINE_SINK_CLOSED`, `FACTLINE_EVENT_UNSERIALISABLE`).
  */
 export interface JsonlSinkStats extends SinkStats {
   /** The events file being written. */
@@ -84,7 +84,7 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
     if (reportedAfterShutdown) return;
     reportedAfterShutdown = true;
     problem({
-      code: 'FACTLINE_SINK_FAILED',
+      code: 'FACTLINE_SINK_CLOSED',
       message: `event written to sink "${o.name}" after shutdown; dropped (further ones are counted in stats().dropped)`,
       event_id: event.event_id,
       details: { path, instance_id: event.id, reason: 'after_shutdown' },
@@ -99,7 +99,7 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
     } catch (e) {
       // BigInt, a cycle, a throwing toJSON or format: possible when validation is 'off'.
       problem({
-        code: 'FACTLINE_SINK_FAILED',
+        code: 'FACTLINE_EVENT_UNSERIALISABLE',
         message: `cannot serialise event ${event.event_id} (${event.id}) for ${path}: ${messageOf(e)}; not written`,
         event_id: event.event_id,
         details: { path, instance_id: event.id, reason: 'unserialisable' },

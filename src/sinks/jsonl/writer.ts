@@ -226,7 +226,7 @@ export class JsonlFileWriter {
         // A complete line that is not a chain record: the chain cannot resume
         // from it. Start a new chain; verifyChain will flag the junction.
         this.problem({
-          code: 'FACTLINE_SINK_FAILED',
+          code: 'FACTLINE_CHAIN_RESTARTED',
           message: `the last line of ${path} is not a chain record (no seq/hash); starting a new chain at seq 1 after it`,
           details: { path, reason: 'chain_not_resumable' },
         });
