@@ -53,7 +53,7 @@ export interface DurableDeliveryOptions {
   spoolFsync?: boolean;
   /** JSONL file for refused records. Default `<spool.dir>/dead-letters.jsonl`; none without a spool. */
   deadLetterPath?: string;
-  /** How long `forceFlush` and `shutdown` wait for the endpoint, in ms. Default 30000. */
+  /** How long `forceFlush` and `shutdown` wait for the endpoint, in ms. Default 5000: shorter than `shutdownOnSignals`' 10 s, so that what shutdown cannot deliver is still reported (`FACTLINE_UNDELIVERED_AT_SHUTDOWN`) before the process exits. */
   flushTimeoutMillis?: number;
 }
 

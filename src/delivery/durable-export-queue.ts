@@ -86,7 +86,7 @@ export class DurableExportQueue<T> {
     this.concurrency = options.maxConcurrentExports ?? 4;
     this.timeoutMs = options.timeoutMillis ?? 10_000;
     this.maxTimeoutMs = Math.max(this.timeoutMs, options.maxTimeoutMillis ?? 120_000);
-    this.flushTimeoutMs = options.flushTimeoutMillis ?? 30_000;
+    this.flushTimeoutMs = options.flushTimeoutMillis ?? 5_000;
     this.currentTimeoutMs = this.timeoutMs;
     if (options.spool) {
       this.spool = new Spool({ ...options.spool, dir: join(options.spool.dir, codec.signal) }, (e) => this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `the lock of spool ${options.spool!.dir} was lost: ${e.message}`, { dir: options.spool!.dir }));

@@ -12,6 +12,7 @@ import { capIssues, formatIssues, type ValidationIssue } from '../validation/iss
 import { describeThrown, noteWideIntegers } from '../validation/json-value.js';
 import { checkJsonPayload, DEFAULT_MAX_PAYLOAD_BYTES, type ValidationMode } from '../validation/validate.js';
 import { ENVELOPE_SCHEMA_VERSION } from '../wire.js';
+import { envelopeId } from './envelope-ids.js';
 import { fanOut } from './fan-out.js';
 import { checkEmitterOptions, piiKeyFor, resolveServiceName, resolveValidationMode, type EmitOptions, type EmitterOptions } from './options.js';
 import { createPiiApplier, readPayload, scrubIssues } from './payload.js';
@@ -59,6 +60,15 @@ export interface Emitter<D extends Record<string, CatalogEntry> = Record<string,
   onProblem(handler: ProblemHandler): () => void;
   flush(): Promise<void>;
   shutdown(): Promise<void>;
+}
+
+/** The text of a value passed as an EventID that is not a string; never throws. */
+function idText(id: unknown): string {
+  try {
+    return String(id);
+  } catch (e) {
+    return `[factline: unreadable EventID: ${describeThrown(e)}]`;
+  }
 }
 
 /** Each sink's own counters, by name; a sink whose `stats()` throws is left out. */
@@ -180,9 +190,17 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     // 5. Trace ids (a traceKeyField is never personal data: defineCatalog refuses it).
     assignTrace(event, info, body, timeMs, opts?.traceKey, resolveTrace, report);
     const causedBy = opts?.causedBy;
-    if (causedBy !== undefined) event.causation_id = typeof causedBy === 'string' ? causedBy : causedBy.id;
+    if (causedBy !== undefined) {
+      const c = envelopeId('causedBy', causedBy);
+      if ('id' in c) event.causation_id = c.id;
+      else issues = [...issues, c.issue];
+    }
     const session = opts?.sessionId ?? options.sessionId;
-    if (session !== undefined) event.session_id = session;
+    if (session !== undefined) {
+      const c = envelopeId('sessionId', session);
+      if ('id' in c) event.session_id = c.id;
+      else issues = [...issues, c.issue];
+    }
     if (issues.length > 0) flag(event, issues, read.stub ? read.full : undefined);
 
     // 6. Every sink, once.
@@ -205,6 +223,9 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
   }
 
   function emit(id: string, payload: unknown, opts?: EmitOptions): FactlineEvent | undefined {
+    // Plain JavaScript can pass anything as the EventID; its text form is
+    // taken once here, where a throwing toString cannot escape.
+    if (typeof id !== 'string') id = idText(id);
     try {
       return emitEvent(id, payload, opts);
     } catch (e) {
@@ -212,7 +233,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       // A safety net: every step above is written not to throw, but an
       // event must never throw into the caller outside strict mode.
       counts.rejected++;
-      report({ code: 'FACTLINE_EVENT_REJECTED', message: `"${String(id)}" could not be emitted: ${describeThrown(e)}`, event_id: String(id), cause: e });
+      report({ code: 'FACTLINE_EVENT_REJECTED', message: `"${id}" could not be emitted: ${describeThrown(e)}`, event_id: id, cause: e });
       return undefined;
     }
   }

@@ -22,6 +22,9 @@ export interface ReadPayload {
   clear?: string[];
 }
 
+/** The least a payload's JSON is read to before `emit` gives up on it: 1 MiB (or 4 × `maxPayloadBytes`). */
+const READ_BUDGET_MIN_BYTES = 1024 * 1024;
+
 /** How much of an oversized payload's JSON the stub previews, in UTF-16 units. */
 const PREVIEW_CHARS = 1024;
 
@@ -38,11 +41,14 @@ function preview(json: string): string {
  * larger becomes `{ $factline_truncated, bytes, sha256, preview }`. Never throws.
  */
 export function readPayload(payload: unknown, maxBytes: number, pii?: { rules: readonly PiiRule[]; apply: PiiApplier }): ReadPayload {
-  const read = readJsonValue(payload);
-  if (read.maxBytes <= maxBytes) return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: read.maxBytes };
+  // Reading stops once the JSON is certainly past the limit (with room for
+  // the stub's preview and digest to cover a good part of it): the work and
+  // memory one emit spends stay bounded whatever the payload.
+  const read = readJsonValue(payload, Math.max(READ_BUDGET_MIN_BYTES, 4 * maxBytes));
+  if (!read.partial && read.maxBytes <= maxBytes) return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: read.maxBytes };
   let json = JSON.stringify(read.value) ?? 'null';
-  const bytes = Buffer.byteLength(json, 'utf8');
-  if (bytes <= maxBytes) return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: bytes };
+  const bytes = read.partial ? read.minBytes : Buffer.byteLength(json, 'utf8');
+  if (!read.partial && bytes <= maxBytes) return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: bytes };
   // The stub previews and digests the payload's JSON: its personal data goes first.
   // Without rules the handler gets the caller's payload itself, markers and all unread.
   let full = payload;
@@ -53,9 +59,16 @@ export function readPayload(payload: unknown, maxBytes: number, pii?: { rules: r
     // `bytes` stays the size as given (the limit applies to it); preview and sha256 are of the protected JSON.
     json = JSON.stringify(full) ?? 'null';
   }
-  const issue: ValidationIssue = { code: 'payload_too_large', path: [], message: `payload is ${bytes} bytes of JSON; the limit is ${maxBytes} (maxPayloadBytes)` };
+  const issue: ValidationIssue = {
+    code: 'payload_too_large',
+    path: [],
+    message: read.partial
+      ? `payload is more than ${bytes} bytes of JSON (reading stopped there); the limit is ${maxBytes} (maxPayloadBytes)`
+      : `payload is ${bytes} bytes of JSON; the limit is ${maxBytes} (maxPayloadBytes)`,
+  };
   return {
-    value: { $factline_truncated: true, bytes, sha256: createHash('sha256').update(json).digest('hex'), preview: preview(json) },
+    // With `partial`, `bytes` is a lower bound and `sha256` digests the part that was read.
+    value: { $factline_truncated: true, bytes, sha256: createHash('sha256').update(json).digest('hex'), preview: preview(json), ...(read.partial ? { partial: true } : {}) },
     issues: [issue, ...read.issues],
     wideIntegers: false,
     stub: true,

@@ -302,7 +302,8 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   };
   function shutdown(): Promise<void> {
     closing ??= (async () => {
-      await forceFlush().catch(() => undefined);
+      // Each provider's shutdown flushes its processors once: a forceFlush
+      // before it would wait out the flush timeout twice with the endpoint down.
       await Promise.all([loggerProvider.shutdown(), tracerProvider.shutdown()]);
     })();
     return closing;

@@ -25,7 +25,9 @@ export type IssueCode =
   | 'unknown_key'
   // the envelope: `emit`'s `time` option
   | 'invalid_time'
-  | 'implausible_time';
+  | 'implausible_time'
+  // the envelope: `emit`'s `causedBy` and `sessionId` options
+  | 'invalid_envelope_id';
 
 export interface ValidationIssue {
   /** Stable machine-readable code. */

@@ -37,6 +37,14 @@ export interface JsonRead {
    * size is computed only when it can matter.
    */
   maxBytes: number;
+  /**
+   * True when reading stopped early: the payload's JSON is certainly larger
+   * than the read budget, so `value` holds only its beginning. `emit` then
+   * delivers the oversize stub; the work spent on any payload stays bounded.
+   */
+  partial: boolean;
+  /** A lower bound of the payload's JSON size in UTF-8 bytes, counted as far as it was read. */
+  minBytes: number;
 }
 
 interface ReadState {
@@ -45,6 +53,10 @@ interface ReadState {
   bytes: number;
   ancestors: unknown[];
   path: (string | number)[];
+  /** Lower bound of the JSON size read so far; past `budget` reading stops. */
+  min: number;
+  budget: number;
+  over: boolean;
 }
 
 interface WellFormedString {
@@ -68,6 +80,7 @@ function add(s: ReadState, code: ValidationIssue['code'], message: string): void
 
 function readString(v: string, s: ReadState): string {
   s.bytes += v.length * 6 + 2;
+  s.min += v.length + 2;
   if ((v as unknown as WellFormedString).isWellFormed()) return v;
   // A lone surrogate has no UTF-8 form: the OTLP exporters and the backends
   // write U+FFFD for it, so the file does too, and the event says so.
@@ -77,6 +90,7 @@ function readString(v: string, s: ReadState): string {
 
 function readKey(k: string, s: ReadState): string {
   s.bytes += k.length * 6 + 3;
+  s.min += k.length + 3;
   if ((k as unknown as WellFormedString).isWellFormed()) return k;
   add(s, 'lone_surrogate', 'this key holds a lone UTF-16 surrogate; it was replaced by U+FFFD, as the OTLP exporters do');
   return (k as unknown as WellFormedString).toWellFormed();
@@ -88,6 +102,7 @@ function read(v: unknown, s: ReadState): unknown {
       return readString(v, s);
     case 'number':
       s.bytes += 24;
+      s.min += 1;
       if (v !== v || v === Infinity || v === -Infinity) {
         add(s, 'non_finite_number', `${v} is not a finite number; JSON would turn it into null`);
         return `[factline: ${v}]`;
@@ -96,6 +111,7 @@ function read(v: unknown, s: ReadState): unknown {
       return v;
     case 'boolean':
       s.bytes += 5;
+      s.min += 4;
       return v;
     case 'undefined':
       return undefined;
@@ -111,6 +127,7 @@ function read(v: unknown, s: ReadState): unknown {
   }
   if (v === null) {
     s.bytes += 4;
+    s.min += 4;
     return null;
   }
   return readObject(v as object, s);
@@ -157,6 +174,7 @@ function readObject(o: object, s: ReadState): unknown {
     return unreadable(s, e);
   }
   s.bytes += 2;
+  s.min += 2;
   if (isArray) return readArray(o as unknown[], s);
   const plain = proto === Object.prototype || proto === null;
   // JSON.stringify calls any object's toJSON, plain or not; so does this read.
@@ -201,6 +219,10 @@ function readObject(o: object, s: ReadState): unknown {
   s.ancestors.push(o);
   const out: Record<string, unknown> = {};
   for (let i = 0; i < keys.length; i++) {
+    if (s.min > s.budget) {
+      s.over = true;
+      break;
+    }
     const k = keys[i]!;
     s.path.push(k);
     let x: unknown;
@@ -234,9 +256,22 @@ function readArray(a: unknown[], s: ReadState): unknown {
     return unreadable(s, e);
   }
   s.ancestors.push(a);
+  // Every element takes at least one byte and a comma: past the budget, only
+  // the elements that fit are read (a sparse array of 1e9 holes stays cheap).
+  const fit = Math.max(0, Math.floor((s.budget - s.min) / 2) + 1);
+  if (n > fit) {
+    n = fit;
+    s.over = true;
+  }
   s.bytes += n;
   const out: unknown[] = new Array(n);
   for (let i = 0; i < n; i++) {
+    if (s.min > s.budget) {
+      s.over = true;
+      out.length = i;
+      break;
+    }
+    s.min += 1;
     s.path.push(i);
     let v: unknown;
     try {
@@ -245,6 +280,7 @@ function readArray(a: unknown[], s: ReadState): unknown {
       v = unreadable(s, e);
     }
     // JSON writes a hole or `undefined` in an array as null.
+    if (v === undefined) s.min += 4;
     out[i] = v === undefined ? null : v;
     s.path.pop();
   }
@@ -262,13 +298,15 @@ function readArray(a: unknown[], s: ReadState): unknown {
  * `"[factline: cyclic reference]"`, `"[factline: too deep]"`,
  * `"[factline: unreadable: <message>]"`; a lone surrogate becomes U+FFFD.
  * `undefined` is left out of objects and written as null in arrays, as JSON does.
+ * With `budgetBytes`, reading stops once the JSON is certainly larger
+ * (`partial: true`), so a huge or sparse payload costs bounded work.
  *
  * @example
  * readJsonValue({ n: 1, get x() { throw new Error('boom') } });
  * // { value: { n: 1, x: '[factline: unreadable: boom]' }, issues: [{ code: 'unreadable_value', path: ['x'], … }], … }
  */
-export function readJsonValue(value: unknown): JsonRead {
-  const s: ReadState = { issues: [], wide: false, bytes: 0, ancestors: [], path: [] };
+export function readJsonValue(value: unknown, budgetBytes = Infinity): JsonRead {
+  const s: ReadState = { issues: [], wide: false, bytes: 0, ancestors: [], path: [], min: 0, budget: budgetBytes, over: false };
   let v: unknown;
   try {
     v = read(value, s);
@@ -276,7 +314,7 @@ export function readJsonValue(value: unknown): JsonRead {
     // Only a stack overflow can get here (every read is guarded).
     v = unreadable(s, e);
   }
-  return { value: v === undefined ? null : v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes };
+  return { value: v === undefined ? null : v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes, partial: s.over, minBytes: s.min };
 }
 
 /** Whether a number is an integer outside int64, which OTLP's `intValue` cannot carry. */
