@@ -94,3 +94,17 @@ describe('a command that never settles', () => {
     expect(r.stderr).toContain('factline: the command did not finish: a module it loaded (--catalog) never settled');
   }, 120_000);
 });
+
+describe('query text output', () => {
+  it('escapes control and bidi characters of a plain line and of label values', async () => {
+    const { renderResult } = await import('../../src/cli/render.js');
+    const lines = renderResult(
+      { resultType: 'streams', result: [{ stream: { service_name: 'x' }, values: [['1764496800000000000', 'plain \u001b[2J\u0007 \u202e line']] }] } as never,
+      { color: false },
+    );
+    expect(lines[0]).toContain('plain \\u001b[2J\\u0007 \\u202e line');
+    const table = renderResult({ resultType: 'vector', result: [{ metric: { k: 'v\u202e\u0085' }, value: [1764496800, '1'] }] } as never, { color: false });
+    for (const l of table) expect(l).not.toMatch(RAW_CONTROL);
+    expect(table.join('\n')).toContain('\\u202e');
+  });
+});
