@@ -94,3 +94,16 @@ describe('long and short inputs match alike', () => {
     expect(compileRegex('😀b', false).test(pad + 'a😀b')).toBe(true);
   });
 });
+
+describe('files the local engine reads', () => {
+  it('a directory or a device is unavailable, not read forever', async () => {
+    for (const [f, why] of [[tempDir(), 'is a directory'], ['/dev/zero', 'is not a regular file']] as const) {
+      const e = await createLocalBackend({ files: [f] }).queryRange({ query: '{a="b"}', start: START, end: END }).then(
+        () => undefined,
+        (x: unknown) => x as QueryError,
+      );
+      expect(e?.code, f).toBe('unavailable');
+      expect(e?.message, f).toContain(why);
+    }
+  });
+});
