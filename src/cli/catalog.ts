@@ -1,3 +1,4 @@
+import { printable } from './printable.js';
 import type { Catalog } from '../catalog/define.js';
 import type { CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
@@ -52,7 +53,7 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
       else {
         const w = Math.max(...described.events.map((e) => e.id.length), 7);
         io.out(`catalog "${described.name}": ${described.events.length} event${described.events.length === 1 ? '' : 's'}`);
-        for (const e of described.events) io.out(`${e.id.padEnd(w)}  ${e.severity.padEnd(5)}  ${e.description ?? ''}`.trimEnd());
+        for (const e of described.events) io.out(printable(`${e.id.padEnd(w)}  ${e.severity.padEnd(5)}  ${e.description ?? ''}`.trimEnd()));
       }
       return 0;
     }
@@ -71,7 +72,7 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
       return 0;
     }
     io.out(`${event.id}  (${event.severity}${event.wire_name !== event.name ? `, wire name ${event.wire_name}` : ''})`);
-    if (event.description) io.out(event.description);
+    if (event.description) io.out(printable(event.description));
     if (event.pii) io.out(`personal data: ${Object.entries(event.pii).map(([k, v]) => `${k} (${v})`).join(', ')}`);
     if (event.tags && event.tags.length > 0) io.out(`tags: ${event.tags.join(', ')}`);
     io.out('payload JSON Schema:');

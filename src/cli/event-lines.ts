@@ -4,10 +4,12 @@
  */
 import type { FactlineEvent } from '../envelope/event.js';
 import { SEVERITY_NUMBER, severityForAction, type Severity } from '../envelope/severity.js';
+import { safeParseEventId } from '../eventid/index.js';
 import { INTENT_EVENT_ID_BY_WIRE_NAME, intentCatalog } from '../intent/catalog.js';
 
 /** Why a line is not shown as an event. */
-export type LineSkip = 'corrupt' | 'unrecognised' | 'huge';
+/** `invalid_event_id`: an `event_id` that is not a valid EventID (`domain.entity.action:version`). */
+export type LineSkip = 'corrupt' | 'unrecognised' | 'huge' | 'invalid_event_id';
 
 const actionOf = (id: string) => id.slice(id.lastIndexOf('.', id.indexOf(':')) + 1, id.indexOf(':'));
 
@@ -29,6 +31,9 @@ export function lineEvent(text: string): FactlineEvent | LineSkip {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'unrecognised';
   const r = record as Record<string, unknown>;
   if (typeof r.event_id === 'string' && r.event_id.includes(':')) {
+    // Counted per domain, entity and action only when it parses: a forged id
+    // (`a.b.c:1` plus control characters) is an invalid line, not an action.
+    if (!safeParseEventId(r.event_id).ok) return 'invalid_event_id';
     const severity = typeof r.severity === 'string' && Object.hasOwn(SEVERITY_NUMBER, r.severity) ? (r.severity as Severity) : severityForAction(actionOf(r.event_id));
     return { ...(r as unknown as FactlineEvent), time: typeof r.time === 'string' ? r.time : '', severity, source: (r.source as FactlineEvent['source']) ?? { type: 'runtime' } };
   }

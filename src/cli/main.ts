@@ -80,11 +80,25 @@ if (invoked) {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+  // A command whose promise never settles (a --catalog module awaiting a
+  // promise that never resolves) would let the event loop empty and Node exit
+  // 0 without a word. Until the command settles the status is 1, and the
+  // event loop emptying first is reported.
+  let settled = false;
+  process.exitCode = 1;
+  process.once('beforeExit', () => {
+    if (settled) return;
+    const cause = process.argv.includes('--catalog') ? 'a module it loaded (--catalog) never settled' : 'something it waited for never settled';
+    process.stderr.write(`factline: the command did not finish: ${cause}\n`);
+    process.exit(1);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
+      settled = true;
       process.exitCode = code;
     },
     (e: unknown) => {
+      settled = true;
       process.stderr.write(`factline: ${e instanceof Error ? e.message : String(e)}\n`);
       process.exitCode = 1;
     },

@@ -5,6 +5,7 @@
 import type { FactlineEvent } from '../envelope/event.js';
 import { SEVERITY_NUMBER, type Severity } from '../envelope/severity.js';
 import { formatEventLine } from '../sinks/console/format.js';
+import { printable } from './printable.js';
 import type { LabelSet, LokiQueryData } from '../query/types.js';
 
 const nsToIso = (ns: string): string => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
@@ -24,13 +25,13 @@ export function formatLogLine(ns: string, line: string, labels: LabelSet, color:
   if (id !== undefined && line.startsWith('{')) {
     try {
       const payload = JSON.parse(line) as unknown;
-      const event = { event_id: id, time: nsToIso(ns), severity: severityOf(labels), payload } as FactlineEvent;
+      const event = { event_id: printable(id), time: nsToIso(ns), severity: severityOf(labels), payload } as FactlineEvent;
       return formatEventLine(event, { color });
     } catch {
       // not JSON after all: the plain form below
     }
   }
-  return `${nsToIso(ns)} ${line}`;
+  return `${nsToIso(ns)} ${printable(line)}`;
 }
 
 /** Every log entry of a streams result, newest or oldest first as the engine ordered them across streams. */
@@ -43,7 +44,7 @@ export function logEntries(data: LokiQueryData, direction: 'forward' | 'backward
 
 const labelText = (m: LabelSet) => {
   const keys = Object.keys(m).sort();
-  return keys.length === 0 ? '{}' : `{${keys.map((k) => `${k}=${JSON.stringify(m[k])}`).join(', ')}}`;
+  return keys.length === 0 ? '{}' : printable(`{${keys.map((k) => `${k}=${JSON.stringify(m[k])}`).join(', ')}}`);
 };
 
 function table(rows: string[][]): string[] {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { printable } from './printable.js';
+import { inputFileProblem } from './input-file.js';
 import { readLines } from '../lines/read-lines.js';
 import { errIsTTY, type CliIo } from './io.js';
 import { UsageError, parse } from './options.js';
@@ -69,7 +70,8 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parse(args, { only: { type: 'boolean' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing FILE' : `one FILE at a time, got ${positionals.length}`);
     const file = positionals[0]!;
-    if (!existsSync(file)) throw new UsageError(`${file}: no such file`);
+    const why = inputFileProblem(file);
+    if (why !== undefined) throw new UsageError(`${file}: ${why}`);
     files = values.only ? [file] : rotatedSet(file);
     json = values.json;
   } catch (e) {
@@ -83,7 +85,7 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
   const domains = new Map<string, Count>();
   const entities = new Map<string, Count>();
   const actions = new Map<string, Count>();
-  const skipped: Record<LineSkip, number> = { corrupt: 0, unrecognised: 0, huge: 0 };
+  const skipped: Record<LineSkip, number> = { corrupt: 0, unrecognised: 0, huge: 0, invalid_event_id: 0 };
   let events = 0;
   let failures = 0;
   let first: string | undefined;
@@ -118,7 +120,7 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
         }
       }
     } catch (e) {
-      io.err(`factline stats: ${f}: cannot read: ${(e as Error).message}`);
+      io.err(`factline stats: ${printable(f)}: cannot read: ${printable((e as Error).message)}`);
       return 2;
     }
   }
@@ -133,7 +135,7 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
       io.out('');
       const rows = [[title.toUpperCase(), 'EVENTS', 'FAILED', 'RATE'], ...Object.entries(m).map(([k, c]) => [k, String(c.events), String(c.failures), pct(c.failure_rate)])];
       const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-      for (const r of rows) io.out(r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
+      for (const r of rows) io.out(r.map(printable).map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
     }
   }
   if (skippedTotal > 0) io.err(`factline stats: skipped ${skippedTotal} line${skippedTotal === 1 ? '' : 's'} that ${skippedTotal === 1 ? 'is' : 'are'} not events (${Object.entries(skipped).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ')})`);

@@ -1,4 +1,6 @@
+import { printable } from './printable.js';
 import { statSync } from 'node:fs';
+import { inputFileProblem } from './input-file.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compilePattern, type EventPattern } from '../eventid/pattern.js';
 import { DEFAULT_MAX_LINE_BYTES, readLines, type Line } from '../lines/read-lines.js';
@@ -40,7 +42,7 @@ interface Printer {
 /** Prints each event line, or (with `buffer`) keeps the last `keep` of them. */
 function printer(io: CliIo, pattern: EventPattern | undefined, buffer?: string[], keep = 0): Printer {
   const color = useColor(io);
-  const skipped: Record<LineSkip, number> = { corrupt: 0, unrecognised: 0, huge: 0 };
+  const skipped: Record<LineSkip, number> = { corrupt: 0, unrecognised: 0, huge: 0, invalid_event_id: 0 };
   return {
     skipped,
     handle(file, l) {
@@ -48,8 +50,8 @@ function printer(io: CliIo, pattern: EventPattern | undefined, buffer?: string[]
       const ev = l.truncated ? 'huge' : lineEvent(l.text);
       if (typeof ev === 'string') {
         skipped[ev]++;
-        const why = ev === 'huge' ? `a line of ${l.bytes} bytes, over ${DEFAULT_MAX_LINE_BYTES}` : ev === 'corrupt' ? 'not JSON' : 'not an event (no event_id or Intent event_type)';
-        io.err(`factline tail: ${file}:${l.line}: skipped: ${why}`);
+        const why = ev === 'huge' ? `a line of ${l.bytes} bytes, over ${DEFAULT_MAX_LINE_BYTES}` : ev === 'corrupt' ? 'not JSON' : ev === 'invalid_event_id' ? 'event_id is not a valid EventID (domain.entity.action:version)' : 'not an event (no event_id or Intent event_type)';
+        io.err(`factline tail: ${printable(file)}:${l.line}: skipped: ${why}`);
         return;
       }
       if (pattern && !pattern.test(ev.event_id)) return;
@@ -129,8 +131,8 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
     pattern = values.pattern !== undefined ? compilePattern(values.pattern) : undefined;
     count = positiveInt(values.lines, '--lines', 10);
     pollMs = positiveInt(values['poll-ms'], '--poll-ms', 250);
-    const id = identity(file);
-    if (id === undefined) throw new UsageError(`${file}: no such file`);
+    const why = inputFileProblem(file);
+    if (why !== undefined) throw new UsageError(`${file}: ${why}`);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`factline tail: ${e.message}\n\n${TAIL_HELP}`);

@@ -1,4 +1,5 @@
-import { closeSync, openSync, statSync } from 'node:fs';
+import { printable } from './printable.js';
+import { inputFileProblem } from './input-file.js';
 import type { Catalog } from '../catalog/define.js';
 import { readLines } from '../lines/read-lines.js';
 import { intentCatalog } from '../intent/catalog.js';
@@ -92,20 +93,6 @@ function parseArgs(args: string[]): ValidateArgs | string {
   return { file: files[0]!, catalog, maxErrors, json };
 }
 
-/** Why `file` cannot be read, or undefined when it can. */
-function unreadable(file: string): string | undefined {
-  try {
-    if (statSync(file).isDirectory()) return 'is a directory';
-    closeSync(openSync(file, 'r'));
-    return undefined;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'no such file';
-    if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-    return (e as Error).message;
-  }
-}
-
 /**
  * Checks a factline envelope line: `event_id` in the catalog, `payload`
  * against its schema (fields reported as `payload.<path>`), `time` ISO 8601.
@@ -167,9 +154,9 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
     io.err(`factline validate: ${e.message}`);
     return 2;
   }
-  const why = unreadable(file);
+  const why = inputFileProblem(file);
   if (why !== undefined) {
-    io.err(`factline validate: ${file}: ${why}`);
+    io.err(`factline validate: ${printable(file)}: ${why}`);
     return 2;
   }
   const progress = io.errIsTTY ?? (io.err === processIo.err && process.stderr.isTTY === true);
@@ -198,11 +185,11 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
           continue;
         }
         printed++;
-        io.out(json ? JSON.stringify({ line: i.line, field: i.field, code: i.code, reason: i.message }) : `${file}:${i.line}: ${i.field}: ${i.message}`);
+        io.out(json ? JSON.stringify({ line: i.line, field: i.field, code: i.code, reason: i.message }) : `${printable(file)}:${i.line}: ${printable(i.field)}: ${printable(i.message)}`);
       }
     }
   } catch (e) {
-    io.err(`factline validate: ${file}: cannot read line ${lineNo + 1}: ${(e as Error).message}`);
+    io.err(`factline validate: ${file}: cannot read line ${lineNo + 1}: ${printable((e as Error).message)}`);
     return 2;
   }
 

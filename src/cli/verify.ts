@@ -1,4 +1,6 @@
+import { printable } from './printable.js';
 import { existsSync, readdirSync } from 'node:fs';
+import { inputFileProblem } from './input-file.js';
 import { basename, dirname, join } from 'node:path';
 import { verifyChainFiles } from '../chain/verify.js';
 import type { CliIo } from './io.js';
@@ -34,8 +36,9 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
     return 2;
   }
   const file = files[0]!;
-  if (!existsSync(file)) {
-    io.err(`factline verify: ${file}: no such file`);
+  const why = inputFileProblem(file);
+  if (why !== undefined) {
+    io.err(`factline verify: ${printable(file)}: ${why}`);
     return 2;
   }
   const set = only ? [file] : rotatedSet(file);
@@ -44,6 +47,6 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
     io.out(`ok: ${r.records} records in ${set.length} file${set.length === 1 ? '' : 's'}, chain intact (last seq ${r.lastSeq}, last hash ${r.lastHash.slice(0, 16)}…)`);
     return 0;
   }
-  io.out(`broken: ${r.file}:${r.line}: ${r.reason}: ${r.message} (${r.records_checked} records checked before it)`);
+  io.out(`broken: ${printable(`${r.file}`)}:${r.line}: ${r.reason}: ${printable(r.message)} (${r.records_checked} records checked before it)`);
   return 1;
 }

@@ -4,6 +4,8 @@
  * `parse.ts`; names follow Loki's `syntax` package.
  */
 
+import type { LogqlRegex } from './regex.js';
+
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
 /** `name op "value"`: a stream selector matcher or a string label filter. */
@@ -12,7 +14,7 @@ export interface LabelMatcher {
   op: MatchOp;
   value: string;
   /** The compiled, fully anchored regular expression of `=~` / `!~`. */
-  re?: RegExp;
+  re?: LogqlRegex;
 }
 
 export type LineFilterOp = '|=' | '!=' | '|~' | '!~';
@@ -22,7 +24,7 @@ export interface LineFilter {
   op: LineFilterOp;
   values: string[];
   /** Compiled regular expressions of `|~` / `!~` (one per value). */
-  res?: RegExp[];
+  res?: LogqlRegex[];
 }
 
 export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=';

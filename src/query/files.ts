@@ -72,14 +72,19 @@ export async function resolveFiles(paths: readonly string[]): Promise<string[]> 
       continue;
     }
     for (const r of await rotated(p)) add(r);
+    let s;
     try {
-      await stat(p);
-      add(p);
+      s = await stat(p);
     } catch (e) {
       if (out.length === 0 || !out.some((f) => f.startsWith(p + '.'))) {
         throw new QueryError('unavailable', `cannot read ${p}: ${(e as Error).message}`);
       }
+      continue;
     }
+    // A directory has no lines, and a device or FIFO (/dev/zero) may never end.
+    if (s.isDirectory()) throw new QueryError('unavailable', `cannot read ${p}: is a directory`);
+    if (!s.isFile()) throw new QueryError('unavailable', `cannot read ${p}: is not a regular file; events files are read as regular files only`);
+    add(p);
   }
   return out;
 }

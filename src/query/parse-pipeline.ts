@@ -11,7 +11,7 @@ import type {
   MatchOp,
   Stage,
 } from './ast.js';
-import { compileRegex } from './regex.js';
+import { compileRegex, type LogqlRegex } from './regex.js';
 import { QueryError } from './types.js';
 import { unquote } from './unquote.js';
 import { parseBytes, parseGoDuration } from './units.js';
@@ -85,12 +85,12 @@ export class PipelineBuilder {
     return m;
   }
 
-  protected regex(node: SyntaxNode, source: string, anchored: boolean): RegExp {
+  protected regex(node: SyntaxNode, source: string, anchored: boolean): LogqlRegex {
     try {
       return compileRegex(source, anchored);
     } catch (e) {
-      if (e instanceof QueryError) throw e;
-      throw syntaxError(this.text, node.from, `invalid regular expression ${JSON.stringify(source)}: ${(e as Error).message}`);
+      // Loki reports the Go regexp error as a parse error at the string.
+      throw syntaxError(this.text, node.from, (e as Error).message);
     }
   }
 

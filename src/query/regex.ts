@@ -1,49 +1,59 @@
-import { QueryError } from './types.js';
+import { RE2JS } from 're2js';
 
 /*
- * LogQL regular expressions are Go RE2. The subset that means the same in
- * JavaScript is translated; anything else is refused rather than run with a
- * different meaning.
+ * LogQL regular expressions are Go RE2 (Loki compiles them with Go's `regexp`).
+ * They are compiled here with re2js, a port of Go's RE2, so that every
+ * user-supplied pattern has RE2's syntax (no lookaround, no backreferences) and
+ * RE2's guarantee: matching time is linear in the input. JavaScript's own
+ * RegExp backtracks, and a pattern such as `(a+)+$` on a long line would hang
+ * the local engine and the MCP server.
  */
 
-const cache = new Map<string, RegExp>();
+/** A compiled LogQL regular expression; `test` is linear in the length of `input`. */
+export interface LogqlRegex {
+  /** True when the pattern matches somewhere in `input` (an anchored pattern: all of it). */
+  test(input: string): boolean;
+  /** The pattern as written in the query. */
+  readonly source: string;
+}
+
+const cache = new Map<string, LogqlRegex>();
+const utf8 = new TextEncoder();
 
 /**
- * Compiles a Go RE2 regular expression for JavaScript: a leading `(?i)` / `(?s)` /
- * `(?m)` becomes a flag, `(?P<name>` becomes `(?<name>`, `\A` / `\z` become
- * `^` / `$`. `anchored` wraps it in `^(?:...)$` (label matchers match the
- * whole value; line filters match anywhere).
+ * Compiles a LogQL (Go RE2) regular expression with RE2 semantics.
+ * `anchored` wraps it in `^(?:...)$`, as Loki does for label matchers
+ * (`=~` / `!~` match the whole value); line filters match anywhere.
  *
- * @throws QueryError `unsupported` for RE2 syntax with no exact JavaScript
- *   equivalent (POSIX classes, `\Q...\E`, inline flags not at the start);
- *   a plain Error when the pattern does not compile.
+ * @throws Error whose message is Go's, e.g.
+ *   "error parsing regexp: invalid or unsupported Perl syntax: `(?=`", when
+ *   RE2 rejects the pattern; the parser turns it into a `syntax` QueryError.
+ * @example compileRegex('err(or)?', false).test('an error') // true
  */
-export function compileRegex(source: string, anchored: boolean): RegExp {
+export function compileRegex(source: string, anchored: boolean): LogqlRegex {
   const key = `${anchored ? 'a' : 'u'}:${source}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
-  let body = source;
-  let flags = '';
-  const lead = /^\(\?([imsU]+)\)/.exec(body);
-  if (lead !== null) {
-    for (const f of lead[1]!) {
-      if (f === 'U') throw new QueryError('unsupported', `the RE2 flag U in ${JSON.stringify(source)} has no JavaScript equivalent; run the query on Loki`);
-      if (!flags.includes(f)) flags += f;
-    }
-    body = body.slice(lead[0].length);
-  }
-  if (/\(\?[a-zA-Z-]+[:)]/.test(body) || /\[\[:[a-z]+:\]\]/.test(body) || body.includes('\\Q') || /\\[pP][A-Z]/.test(body)) {
-    throw new QueryError('unsupported', `the regular expression ${JSON.stringify(source)} uses RE2 syntax the local engine does not translate; run the query on Loki`);
-  }
-  body = body.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
-  const pattern = anchored ? `^(?:${body})$` : body;
-  let re: RegExp;
+  let re: RE2JS;
   try {
-    re = new RegExp(pattern, flags + 'u');
-  } catch {
-    re = new RegExp(pattern, flags);
+    re = RE2JS.compile(anchored ? `^(?:${source})$` : source);
+  } catch (e) {
+    // Go's messages quote the pattern as written; with the anchor added re2js
+    // would quote the wrapped text, so compile unwrapped to report it.
+    if (anchored) {
+      try {
+        RE2JS.compile(source);
+      } catch (inner) {
+        throw new Error((inner as Error).message);
+      }
+    }
+    throw new Error((e as Error).message);
   }
+  // re2js matches UTF-8 bytes faster than a string it must walk code point by
+  // code point (about 1.5x on 700-byte lines); the answer is the same, since Go
+  // matches UTF-8 too. Short values (labels) are not worth the encoding.
+  const compiled: LogqlRegex = { source, test: (input) => (input.length > 128 ? re.test(utf8.encode(input)) : re.test(input)) };
   if (cache.size > 1000) cache.clear();
-  cache.set(key, re);
-  return re;
+  cache.set(key, compiled);
+  return compiled;
 }

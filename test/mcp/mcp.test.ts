@@ -120,3 +120,27 @@ describe('the built CLI as a process', () => {
     expect(none.stderr).toMatch(/no events to query: give --file F/);
   });
 });
+
+describe('factline mcp with every request piped in, then stdin closed', () => {
+  it('answers every request read before EOF, answers a non-JSON line with -32700, and a backtracking regex does not hang it', () => {
+    const lines = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'pipe', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      'this is not JSON',
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'query_events', arguments: { query: '{service_name=~".+"} |~ "(a+)+$"' } } },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'agent_feedback', arguments: { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', model: MODEL, last: 100 } } },
+      { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'query_events', arguments: { query: '{service_name=~".+"} |~ "(?=a)"' } } },
+    ].map((l) => (typeof l === 'string' ? l : JSON.stringify(l)));
+    const r = spawnSync(process.execPath, [join(out, 'src', 'cli', 'main.js'), 'mcp', '--file', file], { input: lines.join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number | null; result?: { isError?: boolean; content: { text: string }[] }; error?: { code: number } });
+    expect(answers.find((a) => a.id === null)?.error?.code).toBe(-32700);
+    expect(answers.map((a) => a.id).filter((id) => id !== null).sort()).toEqual([1, 2, 3, 4]);
+    expect(answers.find((a) => a.id === 2)!.result!.isError ?? false).toBe(false);
+    expect(answers.find((a) => a.id === 3)!.result!.isError ?? false).toBe(false);
+    const lookahead = answers.find((a) => a.id === 4)!.result!;
+    expect(lookahead.isError).toBe(true);
+    expect(lookahead.content[0]!.text).toContain('error parsing regexp: invalid or unsupported Perl syntax: `(?=`');
+    expect(r.stderr).toContain('factline mcp: Parse error:');
+  }, 120_000);
+});
