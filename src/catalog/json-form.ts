@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { defOf } from './zod-def.js';
+import { defOf, unwrapped } from './zod-def.js';
 
 /*
  * A payload travels as JSON (the OTLP body, the events file, Loki's line), so
@@ -51,6 +51,8 @@ export function jsonFormProblems(schema: z.ZodType): JsonFormProblem[] {
     if (s === undefined || s === null || seen.has(s)) return;
     seen.add(s);
     const def = defOf(s);
+    const inner = unwrapped(def);
+    if (inner !== false) return visit(inner, path);
     const fix = NO_JSON_FORM[def.type];
     if (fix !== undefined) {
       out.push({ path: path || '(payload)', type: def.type, message: fix });
@@ -82,18 +84,6 @@ export function jsonFormProblems(schema: z.ZodType): JsonFormProblem[] {
         if ((def.values ?? []).some((v) => typeof v === 'bigint' || typeof v === 'symbol' || v === undefined)) {
           out.push({ path: path || '(payload)', type: 'literal', message: 'this literal (a BigInt, symbol or undefined) has no JSON form; use a string, number, boolean or null literal' });
         }
-        return;
-      case 'pipe':
-        visit(def.in, path);
-        return;
-      case 'optional':
-      case 'nullable':
-      case 'default':
-      case 'prefault':
-      case 'nonoptional':
-      case 'readonly':
-      case 'catch':
-        visit(def.innerType, path);
         return;
       default:
         return;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { PiiAction } from './types.js';
-import { defOf } from './zod-def.js';
+import { defOf, unwrapped } from './zod-def.js';
 
 /*
  * Personal-data rules address fields by path, and every path is checked
@@ -100,17 +100,9 @@ const OPEN = new Set(['any', 'unknown', 'custom']);
 function concrete(s: z.ZodType | null | undefined, out: z.ZodType[], depth = 0): z.ZodType[] {
   if (s === undefined || s === null || depth > 64) return out;
   const def = defOf(s);
+  const inner = unwrapped(def);
+  if (inner !== false) return concrete(inner, out, depth + 1);
   switch (def.type) {
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-    case 'readonly':
-    case 'catch':
-      return concrete(def.innerType, out, depth + 1);
-    case 'pipe':
-      return concrete(def.in, out, depth + 1);
     case 'lazy':
       return concrete(def.getter?.(), out, depth + 1);
     case 'union':

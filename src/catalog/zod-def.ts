@@ -26,3 +26,16 @@ export interface ZodDef {
 }
 
 export const defOf = (s: z.ZodType): ZodDef => (s as unknown as { _zod: { def: ZodDef } })._zod.def;
+
+/** Schema types that only wrap another (`innerType`), or a pipe, whose input side (`in`) is what a value must match. */
+const WRAPPERS: ReadonlySet<string> = new Set(['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly', 'catch', 'pipe']);
+
+/**
+ * The schema a wrapper stands for (`z.optional(x)` → `x`, a pipe → its
+ * input side), or `false` when the definition is not a wrapper. Every walker
+ * unwraps through this one list.
+ */
+export function unwrapped(def: ZodDef): z.ZodType | undefined | false {
+  if (!WRAPPERS.has(def.type)) return false;
+  return def.type === 'pipe' ? def.in : def.innerType;
+}

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ValidationIssue } from './issue.js';
-import { defOf } from '../catalog/zod-def.js';
+import { defOf, unwrapped } from '../catalog/zod-def.js';
 
 /*
  * zod's `z.object` accepts keys its shape does not name and strips them from
@@ -27,7 +27,9 @@ function compile(schema: z.ZodType, seen: Set<z.ZodType>): KeyCheck | null {
   seen.add(schema);
   const def = defOf(schema);
   let check: KeyCheck | null = null;
-  switch (def.type) {
+  const inner = unwrapped(def);
+  if (inner !== false) check = inner ? compile(inner, seen) : null;
+  else switch (def.type) {
     case 'object': {
       const shape = def.shape ?? {};
       const fields: [string, KeyCheck][] = [];
@@ -52,18 +54,6 @@ function compile(schema: z.ZodType, seen: Set<z.ZodType>): KeyCheck | null {
       };
       break;
     }
-    case 'optional':
-    case 'nullable':
-    case 'default':
-    case 'prefault':
-    case 'nonoptional':
-    case 'readonly':
-    case 'catch':
-      check = def.innerType ? compile(def.innerType, seen) : null;
-      break;
-    case 'pipe':
-      check = def.in ? compile(def.in, seen) : null;
-      break;
     case 'array': {
       const c = def.element ? compile(def.element, seen) : null;
       if (c !== null) check = (v, path, out) => Array.isArray(v) && v.forEach((x, i) => c(x, [...path, i], out));
