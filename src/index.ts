@@ -16,7 +16,7 @@ export { stopOnSignals } from './signals.js';
 export type { SignalShutdownOptions } from './signals.js';
 
 export { defineCatalog, combineCatalogs, CatalogError, lintCatalog } from './catalog/index.js';
-export type { Catalog, CatalogDescription, CatalogEntry, EventDefinition, EventTypeInfo, LintWarning, PiiAction } from './catalog/index.js';
+export type { Catalog, CatalogDescription, CatalogEntry, EventDefinition, EventTypeAttributes, EventTypeInfo, LintWarning, PiiAction } from './catalog/index.js';
 
 export { createEmitter, hashPiiValue } from './emitter/index.js';
 export type { EmitOptions, Emitter, EmitterOptions, EmitterStats, EventFilter, PayloadOf } from './emitter/index.js';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { AnyValueMap } from '@opentelemetry/api-logs';
 import { safeParseEventId, type ValidEventId } from '../eventid/index.js';
 import { severityForAction } from '../envelope/severity.js';
 import { ATTR } from '../wire.js';
@@ -7,7 +6,7 @@ import { compilePattern } from '../eventid/index.js';
 import { jsonFormProblems } from './json-form.js';
 import { lintCatalog, type LintWarning } from './lint.js';
 import { compilePiiRules, markPiiInJsonSchema, type PiiRule } from './pii.js';
-import type { CatalogDescription, CatalogEntry, EventDefinition, EventTypeInfo } from './types.js';
+import type { CatalogDescription, CatalogEntry, EventDefinition, EventTypeAttributes, EventTypeInfo } from './types.js';
 
 /** Thrown by `defineCatalog` and `combineCatalogs` only: at set-up, never on `emit`. */
 export class CatalogError extends Error {
@@ -81,7 +80,7 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
   const { domain, entity, action, version } = parsed.value;
   const name = `${domain}.${entity}.${action}`;
   const wireName = def.wireName ?? name;
-  const attributes: AnyValueMap = {
+  const attributes: EventTypeAttributes = {
     [ATTR.EVENT_ID]: key,
     [ATTR.EVENT_DOMAIN]: domain,
     [ATTR.EVENT_ENTITY]: entity,
@@ -89,7 +88,7 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
     [ATTR.EVENT_VERSION]: version,
     [ATTR.CATALOG]: catalog,
   };
-  if (wireName !== name) attributes[ATTR.EVENT_WIRE_NAME] = wireName;
+  if (wireName !== name) (attributes as { [ATTR.EVENT_WIRE_NAME]?: string })[ATTR.EVENT_WIRE_NAME] = wireName;
   return Object.freeze({
     id: key,
     name,

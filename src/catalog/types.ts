@@ -1,4 +1,5 @@
 import type { AnyValueMap } from '@opentelemetry/api-logs';
+import type { ATTR } from '../wire.js';
 import type { z } from 'zod';
 import type { Severity } from '../envelope/severity.js';
 import type { PiiRule } from './pii.js';
@@ -81,7 +82,23 @@ export interface EventTypeInfo {
   /** Name of the catalog that defined it. */
   readonly catalog: string;
   /** The constant attributes of every log record of this type. */
-  readonly attributes: Readonly<AnyValueMap>;
+  readonly attributes: Readonly<EventTypeAttributes>;
+}
+
+/**
+ * The constant attributes of every log record and span event of one event
+ * type, keyed by their attribute names (`docs/mapping.md`): the EventID and
+ * its parts, the catalog, and the wire name when it differs from the event
+ * name.
+ */
+export interface EventTypeAttributes extends AnyValueMap {
+  readonly [ATTR.EVENT_ID]: string;
+  readonly [ATTR.EVENT_DOMAIN]: string;
+  readonly [ATTR.EVENT_ENTITY]: string;
+  readonly [ATTR.EVENT_ACTION]: string;
+  readonly [ATTR.EVENT_VERSION]: number;
+  readonly [ATTR.CATALOG]: string;
+  readonly [ATTR.EVENT_WIRE_NAME]?: string;
 }
 
 /** A catalog as plain data, for tools and agents (`factline catalog --json`). */

@@ -1,10 +1,30 @@
-import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, type SpanContext } from '@opentelemetry/api';
 import type { EventTypeInfo } from '../catalog/types.js';
 import type { FactlineEvent } from '../envelope/event.js';
 import type { RuntimeProblem } from '../problems.js';
 import { idsForTraceKey } from '../trace/trace-key.js';
 import { describeThrown } from '../validation/json-value.js';
 import type { EmitterOptions } from './options.js';
+
+/** The span context last found valid, with the ids it held then. */
+let lastValid: SpanContext | undefined;
+let lastTraceId = '';
+let lastSpanId = '';
+
+/**
+ * `isSpanContextValid`, remembering the last valid context: every event of
+ * one request meets the same context object, and the check (two regular
+ * expressions) is then one comparison. The ids are compared too, in case
+ * the object was changed since.
+ */
+function validSpanContext(sc: SpanContext): boolean {
+  if (sc === lastValid && sc.traceId === lastTraceId && sc.spanId === lastSpanId) return true;
+  if (!isSpanContextValid(sc)) return false;
+  lastValid = sc;
+  lastTraceId = sc.traceId;
+  lastSpanId = sc.spanId;
+  return true;
+}
 
 /**
  * Step 5 of `emit`: the trace and span ids of an event. The trace key comes
@@ -47,7 +67,7 @@ export function assignTrace(
     event.span_id = spanId ?? ids.spanId;
   }
   const sc = trace.getSpan(context.active())?.spanContext();
-  if (sc !== undefined && isSpanContextValid(sc) && (event.trace_id === undefined || sc.traceId === event.trace_id)) {
+  if (sc !== undefined && validSpanContext(sc) && (event.trace_id === undefined || sc.traceId === event.trace_id)) {
     event.trace_id = sc.traceId;
     event.span_id = sc.spanId;
   }

@@ -30,29 +30,79 @@ export function msToHrTime(ms: number): HrTime {
   return [seconds, Math.round((ms - seconds * 1000) * 1e6)];
 }
 
-/** The attributes every log record of an event carries (besides the type's constants). */
+/**
+ * The attributes every log record of an event carries: the type's constants
+ * and the envelope's (`docs/mapping.md`).
+ */
 export function eventAttributes(event: FactlineEvent, type: EventTypeInfo): AnyValueMap {
-  const a: AnyValueMap = { ...type.attributes };
-  addEnvelope(a, event);
-  return a;
+  return envelopeAttributes(event, type);
 }
 
-function addEnvelope(a: Record<string, unknown>, event: FactlineEvent): void {
-  a[ATTR.EVENT_INSTANCE_ID] = event.id;
-  a[ATTR.EVENT_SCHEMA_VERSION] = event.schema_version;
+/** How many attributes the last {@link envelopeAttributes} wrote (read right after the call: nothing runs in between). */
+let envelopeCount = 0;
+
+/**
+ * The type's constant attributes and the envelope's, in one object literal:
+ * V8 builds a literal with a fixed set of keys from a template, several
+ * times faster than copying the type's attributes and adding to the copy,
+ * which matters because every event builds this object once per log record
+ * and once per span event. The keys are {@link EventTypeAttributes}'.
+ */
+function envelopeAttributes(event: FactlineEvent, type: EventTypeInfo): Record<string, AttributeValue> {
+  const ta = type.attributes;
   const src = event.source;
-  a[ATTR.SOURCE_TYPE] = src.type;
-  if ('model' in src && src.model !== undefined) a[ATTR.SOURCE_MODEL] = src.model;
-  if ('name' in src && src.name !== undefined) a[ATTR.SOURCE_NAME] = src.name;
-  if ('id' in src && src.id !== undefined) a[ATTR.SOURCE_ID] = src.id;
-  if (event.trace_key !== undefined) a[ATTR.TRACE_KEY] = event.trace_key;
-  if (event.causation_id !== undefined) a[ATTR.CAUSATION_ID] = event.causation_id;
-  if (event.session_id !== undefined) a[ATTR.SESSION_ID] = event.session_id;
+  const a: Record<string, AttributeValue> = {
+    [ATTR.EVENT_ID]: ta[ATTR.EVENT_ID],
+    [ATTR.EVENT_DOMAIN]: ta[ATTR.EVENT_DOMAIN],
+    [ATTR.EVENT_ENTITY]: ta[ATTR.EVENT_ENTITY],
+    [ATTR.EVENT_ACTION]: ta[ATTR.EVENT_ACTION],
+    [ATTR.EVENT_VERSION]: ta[ATTR.EVENT_VERSION],
+    [ATTR.CATALOG]: ta[ATTR.CATALOG],
+    [ATTR.EVENT_INSTANCE_ID]: event.id,
+    [ATTR.EVENT_SCHEMA_VERSION]: event.schema_version,
+    [ATTR.SOURCE_TYPE]: src.type,
+  };
+  let n = 9;
+  const wire = ta[ATTR.EVENT_WIRE_NAME];
+  if (wire !== undefined) {
+    a[ATTR.EVENT_WIRE_NAME] = wire;
+    n++;
+  }
+  if ('model' in src && src.model !== undefined) {
+    a[ATTR.SOURCE_MODEL] = src.model;
+    n++;
+  }
+  if ('name' in src && src.name !== undefined) {
+    a[ATTR.SOURCE_NAME] = src.name;
+    n++;
+  }
+  if ('id' in src && src.id !== undefined) {
+    a[ATTR.SOURCE_ID] = src.id;
+    n++;
+  }
+  if (event.trace_key !== undefined) {
+    a[ATTR.TRACE_KEY] = event.trace_key;
+    n++;
+  }
+  if (event.causation_id !== undefined) {
+    a[ATTR.CAUSATION_ID] = event.causation_id;
+    n++;
+  }
+  if (event.session_id !== undefined) {
+    a[ATTR.SESSION_ID] = event.session_id;
+    n++;
+  }
   if (event.invalid !== undefined) {
     a[ATTR.VALID] = false;
     a[ATTR.VALIDATION_ISSUES] = JSON.stringify(event.invalid.issues);
-    if (event.invalid.issues_total !== undefined) a[ATTR.VALIDATION_ISSUES_TOTAL] = event.invalid.issues_total;
+    n += 2;
+    if (event.invalid.issues_total !== undefined) {
+      a[ATTR.VALIDATION_ISSUES_TOTAL] = event.invalid.issues_total;
+      n++;
+    }
   }
+  envelopeCount = n;
+  return a;
 }
 
 /**
@@ -131,17 +181,25 @@ function toAttributeValue(v: unknown): AttributeValue | undefined {
   return JSON.stringify(int64Safe(v));
 }
 
-/** Collects payload attributes with the collision rule (see {@link payloadAttributes}). */
+/**
+ * Collects payload attributes with the collision rule (see
+ * {@link payloadAttributes}). Next to envelope attributes only a key with a
+ * dot can collide: every envelope attribute and every flattened key has one,
+ * a top-level payload key is unique in its object, and a `#n` key extends a
+ * dotted one. The one
+ * exception is `__proto__`, which an assignment cannot create as an own
+ * property, here or in the SDK's copy of the attributes: it is always taken.
+ */
 class AttributeWriter {
   dropped = 0;
   lastKey: string | undefined;
-  private room: number;
   constructor(
     readonly out: Attributes,
-    limit: number,
-  ) {
-    this.room = limit - Object.keys(out).length;
-  }
+    /** Attributes `out` may still take. */
+    private room: number,
+    /** Whether `out` may already hold a key without a dot (not only envelope attributes). */
+    private readonly anyKeyTaken: boolean,
+  ) {}
   put(key: string, value: AttributeValue): void {
     if (this.room <= 0) {
       this.dropped++;
@@ -150,7 +208,9 @@ class AttributeWriter {
     let k = key;
     // A key already taken (by the envelope, or by a dotted key and a nested
     // object that flatten alike) keeps its value; this one gets `#2`, `#3`.
-    for (let n = 2; Object.hasOwn(this.out, k); n++) k = `${key}#${n}`;
+    if (this.anyKeyTaken || k.indexOf('.') !== -1 || k === '__proto__') {
+      for (let n = 2; k === '__proto__' || Object.hasOwn(this.out, k); n++) k = `${key}#${n}`;
+    }
     this.out[k] = value;
     this.lastKey = k;
     this.room--;
@@ -161,7 +221,9 @@ class AttributeWriter {
       if (av !== undefined) this.put(prefix || 'value', av);
       return;
     }
-    for (const k of Object.keys(v)) {
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
       const x = (v as Record<string, unknown>)[k];
       const key = prefix ? `${prefix}.${k}` : k;
       if (typeof x === 'object' && x !== null && !Array.isArray(x) && depth < FLATTEN_DEPTH) this.walk(x, key, depth + 1);
@@ -179,14 +241,17 @@ class AttributeWriter {
  * (`context.server`) up to 4 levels, anything else as JSON text; `null` is
  * left out; an integer outside int64 as its decimal string. A key already
  * in `out` is never overwritten: the later value gets `#2` (`#3`, …).
- * At most `limit` attributes in all; the rest are counted, not kept.
+ * A payload key `__proto__`, which no attribute map can hold as an own
+ * key, is taken the same way (`__proto__#2`). At most `limit` attributes in
+ * all (those already in `out` included); the rest are counted, not kept.
  *
  * @example
  * payloadAttributes({ 'http.status': 200, http: { status: 503 } }).attributes;
  * // { 'http.status': 200, 'http.status#2': 503 }
  */
 export function payloadAttributes(payload: unknown, out: Attributes = {}, limit = Infinity): { attributes: Attributes; dropped: number } {
-  const w = new AttributeWriter(out, limit);
+  const taken = Object.keys(out).length;
+  const w = new AttributeWriter(out, limit - taken, taken > 0);
   w.walk(payload, '', 0);
   return { attributes: out, dropped: w.dropped };
 }
@@ -206,10 +271,9 @@ export function toSpanEvent(
   timeMs?: number,
   limit = SPAN_EVENT_ATTRIBUTE_LIMIT,
 ): { name: string; attributes: Attributes; time: HrTime } {
-  const attributes: Attributes = { ...(type.attributes as Attributes) };
-  addEnvelope(attributes, event);
+  const attributes: Attributes = envelopeAttributes(event, type);
   if (mode === 'payload') {
-    const w = new AttributeWriter(attributes, limit);
+    const w = new AttributeWriter(attributes, limit - envelopeCount, false);
     w.walk(event.payload, '', 0);
     if (w.dropped > 0) {
       // The count needs a slot of its own: the last payload field gives it up.

@@ -224,6 +224,20 @@ describe('span-event flattening', () => {
     expect(attrs['factline.event.id#2']).toBe('forged');
   });
 
+  it('keeps a payload field named __proto__ under __proto__#2, which an attribute map can hold as its own key', async () => {
+    const t = open();
+    await t.tracer.startActiveSpan('op', async (span) => {
+      t.emitter.emit('app.any.seen:1', JSON.parse('{"__proto__": "x", "constructor": 1, "a": {"__proto__": 5}}'));
+      span.end();
+    });
+    const attrs = t.pipeline.spans.getFinishedSpans()[0]!.events[0]!.attributes!;
+    expect(Object.hasOwn(attrs, '__proto__#2')).toBe(true);
+    expect(attrs['__proto__#2']).toBe('x');
+    expect(attrs['constructor']).toBe(1);
+    expect(attrs['a.__proto__']).toBe(5);
+    expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
+  });
+
   it('builds span-event attributes only when a span is recording', () => {
     const t = open();
     context.with(trace.setSpan(context.active(), trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 })), () => {
