@@ -265,6 +265,22 @@ describe('personal data', () => {
 });
 
 describe('traces', () => {
+  it('checks a span context again when its ids changed since it was found valid', async () => {
+    const { memoryPipeline } = await import('../helpers.js');
+    const p = memoryPipeline(); // registers a context manager
+    const sink = recorder();
+    const ev = createEmitter(authCatalog, { sinks: [sink], validation: 'strict' });
+    const sc = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), traceFlags: 1 };
+    const ctx = trace.setSpan(context.active(), trace.wrapSpanContext(sc));
+    context.with(ctx, () => ev.emit('auth.user.login:1', login));
+    sc.traceId = '0'.repeat(32); // the W3C invalid trace id
+    context.with(ctx, () => ev.emit('auth.user.login:1', login));
+    sc.traceId = 'c'.repeat(32);
+    context.with(ctx, () => ev.emit('auth.user.login:1', login));
+    expect(sink.events.map((e) => e.trace_id)).toEqual(['a'.repeat(32), undefined, 'c'.repeat(32)]);
+    await p.shutdown();
+  });
+
   it('stamps the active span ids on the event', async () => {
     const { memoryPipeline } = await import('../helpers.js');
     const p = memoryPipeline();
