@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { envelope } from '../query/support.js';
+import { capture } from './capture.js';
+
+/*
+ * Names from a file that are also Object.prototype members: `constructor`
+ * is a valid EventID identifier, and a payload may have any key. Counters
+ * keyed by them count, and printed lines keep them.
+ */
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'factline-protokeys-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(args: string[]) {
+  const io = capture();
+  const code = await main(args, io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+const line = (eventId: string, payload: unknown) => envelope({ event_id: eventId, time: '2026-11-30T10:00:00.000Z', payload });
+
+describe('stats and tail with names that are Object.prototype members', () => {
+  it('stats counts a domain, entity and action named constructor under that name', async () => {
+    const file = join(dir, 'events.jsonl');
+    writeFileSync(file, [line('constructor.constructor.constructor:1', {}), line('constructor.constructor.failed:1', {}), line('app.constructor.done:1', {})].join('\n') + '\n');
+    const r = await run(['stats', '--only', '--json', file]);
+    expect(r.code).toBe(0);
+    const stats = JSON.parse(r.stdout.join('\n')) as { domains: Record<string, { events: number; failures: number }>; entities: Record<string, { events: number }>; actions: Record<string, { events: number }> };
+    expect(stats.domains.constructor).toEqual({ events: 2, failures: 1, failure_rate: 0.5 });
+    expect(stats.entities['constructor.constructor']!.events).toBe(2);
+    expect(stats.entities['app.constructor']!.events).toBe(1);
+    expect(stats.actions.constructor!.events).toBe(1);
+  });
+
+  it('tail prints payload fields named __proto__, constructor and toString with their values', async () => {
+    const file = join(dir, 'events.jsonl');
+    writeFileSync(file, line('app.any.seen:1', JSON.parse('{"__proto__":"x","constructor":"y","toString":{"__proto__":1}}')) + '\n');
+    const r = await run(['tail', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.join('\n')).toContain('__proto__="x" constructor="y" toString={"__proto__":1}');
+  });
+});
