@@ -112,6 +112,11 @@ describe('lint', () => {
     ]);
   });
 
+  it('does not take an action ending in constructor for a base-form verb (an Object.prototype member)', () => {
+    const c = defineCatalog({ 'app.object.constructor:1': z.object({}), 'app.call.value_of_constructor:1': z.object({}) });
+    expect(c.lint()).toEqual([]);
+  });
+
   it('finds nothing to say about the seed catalog', () => {
     expect(authCatalog.lint()).toEqual([]);
   });
