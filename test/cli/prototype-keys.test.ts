@@ -38,6 +38,15 @@ describe('stats and tail with names that are Object.prototype members', () => {
     expect(stats.actions.constructor!.events).toBe(1);
   });
 
+  it('help constructor prints the general help, as for any unknown topic', async () => {
+    const general = await run(['help']);
+    for (const topic of ['constructor', 'toString', '__proto__']) {
+      const r = await run(['help', topic]);
+      expect(r.code, topic).toBe(0);
+      expect(r.stdout, topic).toEqual(general.stdout);
+    }
+  });
+
   it('tail prints payload fields named __proto__, constructor and toString with their values', async () => {
     const file = join(dir, 'events.jsonl');
     writeFileSync(file, line('app.any.seen:1', JSON.parse('{"__proto__":"x","constructor":"y","toString":{"__proto__":1}}')) + '\n');
