@@ -190,13 +190,13 @@ describe('bad input loses nothing and never throws in report mode', () => {
   });
 
   it('keeps the counters of sinks named __proto__ and constructor under their names in stats()', () => {
-    const counted = (name: string): Sink => ({ name, write: () => {}, stats: () => ({ written: name.length, dropped: 0 }) });
+    const counted = (name: string): Sink => ({ name, write: () => {}, stats: () => ({ emitted: name.length, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 }) });
     const ev = createEmitter(authCatalog, { sinks: [counted('__proto__'), counted('constructor')], validation: 'report' });
     const sinks = ev.stats().sinks;
     expect(Object.getPrototypeOf(sinks)).toBe(Object.prototype);
     expect(Object.entries(sinks)).toEqual([
-      ['__proto__', { written: 9, dropped: 0 }],
-      ['constructor', { written: 11, dropped: 0 }],
+      ['__proto__', { emitted: 9, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 }],
+      ['constructor', { emitted: 11, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 }],
     ]);
   });
 
