@@ -167,7 +167,11 @@ describe('the hash', () => {
     const schema = z.looseObject({ constructor: z.string(), toString: z.string(), ['__proto__']: z.string().optional(), keep: z.string() });
     const c = defineCatalog({ 'a.b.created:1': { schema, pii: JSON.parse('{"constructor":"hash","toString":"drop","__proto__":"hash"}') as Record<string, 'hash' | 'drop'> } });
     const seen: FactlineEvent[] = [];
-    createEmitter(c, { sinks: [{ name: 'r', write: (e) => void seen.push(e) }], validation: 'report', piiKey: 'k' }).emit('a.b.created:1', JSON.parse('{"constructor":"alice","toString":"bob","__proto__":"carol","keep":"k"}'));
+    const problems: string[] = [];
+    createEmitter(c, { sinks: [{ name: 'r', write: (e) => void seen.push(e) }], validation: 'report', piiKey: 'k', onProblem: (p) => problems.push(p.code) }).emit('a.b.created:1', JSON.parse('{"constructor":"alice","toString":"bob","__proto__":"carol","keep":"k"}'));
+    // Delivered flagged invalid (forbidden_key), with the rules applied all the same.
+    expect(problems).toEqual(['FACTLINE_VALIDATION_FAILED']);
+    expect(seen[0]!.invalid!.issues.map((i) => i.code)).toContain('forbidden_key');
     const out = seen[0]!.payload as Record<string, unknown>;
     expect(Object.keys(out)).toEqual(['constructor', '__proto__', 'keep']);
     expect(out.constructor).toBe(hashPiiValue('alice', 'k'));
