@@ -42,6 +42,22 @@ describe('stats and tail with names that are Object.prototype members', () => {
     expect(actions.get('constructor')?.events).toBe(1);
   });
 
+  it('query prints a series labelled __proto__ and constructor with their values, in the table and in --json', async () => {
+    const file = join(dir, 'events.jsonl');
+    const now = new Date(Date.now() - 60_000).toISOString();
+    writeFileSync(file, envelope({ event_id: 'app.any.seen:1', time: now, payload: JSON.parse('{"__proto__":"x","constructor":"y"}') }) + '\n');
+    const q = 'sum by (__proto__, constructor) (count_over_time({service_name="factline"} | json [1h]))';
+    const table = await run(['query', '--file', file, q]);
+    expect(table.code).toBe(0);
+    expect(table.stdout.join('\n')).toContain('{__proto__="x", constructor="y"}');
+    const json = await run(['query', '--file', file, '--json', q]);
+    const metric = (JSON.parse(json.stdout.join('\n')) as { data: { result: { metric: Record<string, string> }[] } }).data.result[0]!.metric;
+    expect(Object.entries(metric)).toEqual([
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+    ]);
+  });
+
   it('help constructor prints the general help, as for any unknown topic', async () => {
     const general = await run(['help']);
     for (const topic of ['constructor', 'toString', '__proto__']) {
