@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { safeParseEventId, type ValidEventId } from '../eventid/index.js';
-import { severityForAction } from '../envelope/severity.js';
+import { SEVERITY_RANK, severityForAction } from '../envelope/severity.js';
 import { ATTR } from '../wire.js';
 import { compilePattern } from '../eventid/index.js';
 import { jsonFormProblems } from './json-form.js';
@@ -63,6 +63,10 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
   const def: EventDefinition = isDefinition(entry) ? entry : { schema: entry };
   if (!(def.schema instanceof z.ZodType)) {
     return { code: 'invalid_schema', message: `"${key}": the schema is not a zod schema of zod 4, which factline requires; write z.object({...}) with zod 4 (import { z } from 'zod'), or with zod 3.25 import { z } from 'zod/v4'` };
+  }
+  // hasOwn: a severity named `constructor` would find Object's, and every later lookup by severity with it.
+  if (def.severity !== undefined && !Object.hasOwn(SEVERITY_RANK, def.severity)) {
+    return { code: 'invalid_severity', message: `"${key}": severity ${JSON.stringify(def.severity)} is not one of ${Object.keys(SEVERITY_RANK).join(', ')}; write one of them, in capitals, or leave it out to derive it from the action` };
   }
   const unrepresentable = jsonFormProblems(def.schema);
   if (unrepresentable.length > 0) {

@@ -22,7 +22,7 @@ const DISCRIMINATORS = new Set(['field', 'field_name', 'property', 'attribute', 
  * `login`/`logout` are deliberately absent: `auth.user.login:1` is the
  * canonical example EventID and reads as an event, not a command.
  */
-const BASE_VERBS: Record<string, string> = {
+const BASE_VERBS: ReadonlyMap<string, string> = new Map(Object.entries({
   create: 'created', update: 'updated', delete: 'deleted', remove: 'removed', add: 'added',
   start: 'started', stop: 'stopped', complete: 'completed', fail: 'failed', pass: 'passed',
   approve: 'approved', reject: 'rejected', cancel: 'cancelled', ship: 'shipped', send: 'sent',
@@ -31,7 +31,7 @@ const BASE_VERBS: Record<string, string> = {
   review: 'reviewed', execute: 'executed', submit: 'submitted', request: 'requested',
   charge: 'charged', refund: 'refunded', lock: 'locked', unlock: 'unlocked', assign: 'assigned',
   publish: 'published', deploy: 'deployed', merge: 'merged', retry: 'retried', expire: 'expired',
-};
+}));
 
 function objectKeys(schema: z.ZodType): string[] {
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
@@ -53,7 +53,7 @@ export function lintCatalog(types: readonly EventTypeInfo[]): LintWarning[] {
       }
     }
     const last = t.action.split('_').at(-1)!;
-    const past = BASE_VERBS[last];
+    const past = BASE_VERBS.get(last); // a Map: `constructor` is no verb
     if (past !== undefined) {
       const suggested = t.action.slice(0, t.action.length - last.length) + past;
       out.push({

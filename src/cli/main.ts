@@ -54,7 +54,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const topic = cmd === 'help' ? rest[0] : undefined;
-    io.out(topic && COMMANDS[topic] ? COMMANDS[topic]!.help : HELP);
+    io.out(topic !== undefined && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic]!.help : HELP);
     return 0;
   }
   if (cmd === '--version' || cmd === '-v') {

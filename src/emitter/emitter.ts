@@ -77,7 +77,8 @@ function sinkStats(sinks: readonly Sink[]): Record<string, SinkStats> {
   for (const s of sinks) {
     if (!s.stats) continue;
     try {
-      out[s.name] = s.stats();
+      // defineProperty: a sink named `__proto__` would otherwise set the map's prototype.
+      Object.defineProperty(out, s.name, { value: s.stats(), enumerable: true, writable: true, configurable: true });
     } catch {
       // counters are a view; a broken one must not break stats()
     }

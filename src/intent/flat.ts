@@ -74,7 +74,8 @@ export function toIntentFlat(event: FactlineEvent, type: EventTypeInfo): Record<
   const p = event.payload;
   const payload: Record<string, unknown> = typeof p === 'object' && p !== null && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
   const timestamp = intentTimestamp(event.time);
-  const order = INTENT_FIELD_ORDER[wire];
+  // hasOwn: a user type's wireName may be `constructor` or `toString`.
+  const order = Object.hasOwn(INTENT_FIELD_ORDER, wire) ? INTENT_FIELD_ORDER[wire] : undefined;
   const out: Record<string, unknown> = {};
   if (order !== undefined) {
     for (const key of order) {

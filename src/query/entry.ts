@@ -253,9 +253,10 @@ function digitsAt(s: string, from: number, to: number): boolean {
   return true;
 }
 
-const SEVERITY_NUMBER: Record<string, number> = {
+/** A Map, not an object: a severity named `constructor` has no number. */
+const SEVERITY_NUMBER: ReadonlyMap<string, number> = new Map(Object.entries({
   trace: 1, debug: 5, info: 9, info2: 10, warn: 13, warning: 13, error: 17, fatal: 21, critical: 21,
-};
+}));
 
 const HEX32 = /^[0-9a-fA-F]{32}$/;
 const HEX16 = /^[0-9a-fA-F]{16}$/;
@@ -339,7 +340,7 @@ function factlineLabels(ev: Record<string, unknown>, service: string, fileName: 
   if (obs !== undefined) labels.observed_timestamp = nanos(obs[0], obs[1]);
   const severity = ev.severity;
   if (typeof severity === 'string' && severity !== '') {
-    const num = SEVERITY_NUMBER[severity.toLowerCase()];
+    const num = SEVERITY_NUMBER.get(severity.toLowerCase());
     if (num !== undefined) labels.severity_number = String(num);
     labels.severity_text = severity;
   }
@@ -375,8 +376,8 @@ function leftover(ev: Record<string, unknown>): Record<string, unknown> {
 function intentEntry(rec: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
   const time = parseTime(rec.timestamp);
   if (time === undefined) return 'no_time';
-  const body: Record<string, unknown> = {};
-  for (const k of Object.keys(rec)) if (k !== 'event_type' && k !== 'timestamp') body[k] = rec[k];
+  // Rest properties copy own keys as own keys: a field named `__proto__` stays a field.
+  const { event_type: _type, timestamp: _time, ...body } = rec;
   return new LazyEntry(time[0], time[1], body, { service_name: options.serviceName }, (entry) => intentLabels(rec, options.serviceName, fileName, entry));
 }
 

@@ -1,7 +1,7 @@
 import type { BinaryExpr, Grouping, LabelMatcher, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
 import { applyArithmetic, compare } from './arithmetic.js';
 import { compileLabelFilter, ERROR_DETAILS_LABEL, ERROR_LABEL, getLabel, parseGoFloat, rowLabels, rowLine, setLabel, deleteLabel, type Row } from './pipeline.js';
-import { labelsKey, labelsString } from './labels.js';
+import { labelsKey, labelsString, ownLabel, putLabel } from './labels.js';
 import { before, scan, toInstant, type Instant, type ScanOptions } from './scan.js';
 import { parseBytes, parseGoDuration } from './units.js';
 import { QueryError } from './types.js';
@@ -59,9 +59,12 @@ interface SeriesSamples {
 function project(labels: Record<string, string>, grouping: Grouping): Record<string, string> {
   const out: Record<string, string> = {};
   if (grouping.without) {
-    for (const k of Object.keys(labels)) if (!grouping.labels.includes(k)) out[k] = labels[k]!;
+    for (const k of Object.keys(labels)) if (!grouping.labels.includes(k)) putLabel(out, k, labels[k]!);
   } else {
-    for (const k of grouping.labels) if (labels[k] !== undefined) out[k] = labels[k]!;
+    for (const k of grouping.labels) {
+      const v = ownLabel(labels, k);
+      if (v !== undefined) putLabel(out, k, v);
+    }
   }
   return out;
 }
@@ -128,11 +131,11 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
       labels = {};
       if (pushdown.without) {
         const all = rowLabels(row);
-        for (const k in all) if (!pushdown.labels.includes(k)) labels[k] = all[k]!;
+        for (const k in all) if (!pushdown.labels.includes(k)) putLabel(labels, k, all[k]!);
       } else {
         for (const k of pushdown.labels) {
           const v = getLabel(row, k);
-          if (v !== undefined) labels[k] = v;
+          if (v !== undefined) putLabel(labels, k, v);
         }
         const err = getLabel(row, ERROR_LABEL);
         if (err !== undefined) {
@@ -223,7 +226,7 @@ function absentLabels(matchers: readonly LabelMatcher[]): Record<string, string>
       continue;
     }
     seen.add(m.name);
-    out[m.name] = m.value;
+    putLabel(out, m.name, m.value);
   }
   return out;
 }

@@ -5,10 +5,36 @@ import type { LabelSet } from './types.js';
  * strings compared bytewise for streams, Prometheus' labels.Compare for series.
  */
 
+/**
+ * Sets label `name` on a plain label object. Loki's label names include
+ * `__proto__` (`| json` on `{"__proto__":"x"}` gives `__proto__="x"`), which
+ * an assignment would take as the object's prototype and lose; only that
+ * name pays for `defineProperty`.
+ *
+ * @example
+ * const labels: LabelSet = {};
+ * putLabel(labels, '__proto__', 'x'); // Object.hasOwn(labels, '__proto__') === true
+ */
+export function putLabel(labels: Record<string, string>, name: string, value: string): void {
+  if (name === '__proto__') Object.defineProperty(labels, name, { value, enumerable: true, writable: true, configurable: true });
+  else labels[name] = value;
+}
+
+/**
+ * Label `name`'s value, or undefined when `labels` has no such label: a
+ * name like `constructor` or `toString` must not find Object.prototype's member.
+ *
+ * @example
+ * ownLabel({}, 'toString'); // undefined
+ */
+export function ownLabel(labels: Readonly<Record<string, string>>, name: string): string | undefined {
+  return Object.hasOwn(labels, name) ? labels[name] : undefined;
+}
+
 /** A copy with the names sorted (JSON output order). */
 export function sortedLabels(labels: Record<string, string>): LabelSet {
   const out: LabelSet = {};
-  for (const k of Object.keys(labels).sort(cmp)) out[k] = labels[k]!;
+  for (const k of Object.keys(labels).sort(cmp)) putLabel(out, k, labels[k]!);
   return out;
 }
 

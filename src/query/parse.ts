@@ -1,5 +1,6 @@
 import { parser } from '@grafana/lezer-logql';
 import type { SyntaxNode } from '@lezer/common';
+import type { Stack } from '@lezer/lr';
 import type { BinaryOp, Grouping, LabelFilter, LabelMatcher, LogSelector, MetricExpr, Query, RangeOp, Stage, Unwrap, VectorMatching, VectorOp } from './ast.js';
 import { applyArithmetic } from './arithmetic.js';
 import { collectNames, parseNumber, PipelineBuilder, syntaxError, unsupported } from './parse-pipeline.js';
@@ -39,7 +40,29 @@ const BIN_OP_NODES: Record<string, BinaryOp> = {
   Eql: '==', Neq: '!=', Gtr: '>', Gte: '>=', Lss: '<', Lte: '<=',
 };
 
-/** Where a position is, as Loki says it: `line 1, col 8` (1-based). */
+type Specializer = (value: string, stack: Stack) => number;
+
+/**
+ * The grammar's parser with its keyword specializers made safe for label
+ * names that are Object.prototype members. @grafana/lezer-logql 0.3.0 looks
+ * keywords up in plain objects (`keywordTokens[value.toLowerCase()] || -1`),
+ * so `constructor` or `__proto__` finds an inherited member instead of "no
+ * keyword", becomes token 0 and fails to parse, where Loki takes it as a
+ * label name (`sum by (constructor) (…)`, `| keep __proto__`). The same
+ * specializers, answering "not a keyword" (-1) for any non-number.
+ */
+const logql = parser.configure({
+  specializers: ((parser as unknown as { specializerSpecs?: { external?: Specializer }[] }).specializerSpecs ?? []).flatMap((spec) => {
+    const from = spec.external;
+    if (from === undefined) return [];
+    const to: Specializer = (value, stack) => {
+      const token: unknown = from(value, stack);
+      return typeof token === 'number' ? token : -1;
+    };
+    return [{ from, to }];
+  }),
+});
+
 /**
  * Parses a LogQL query.
  *
@@ -52,7 +75,7 @@ const BIN_OP_NODES: Record<string, BinaryOp> = {
  */
 export function parseQuery(text: string): Query {
   if (text.trim() === '') throw syntaxError(text, 0, 'syntax error: empty query');
-  const tree = parser.parse(text);
+  const tree = logql.parse(text);
   let errorAt = -1;
   tree.iterate({
     enter(node) {

@@ -1,5 +1,6 @@
 import type { Extraction, LabelFilter, LabelMatcher, LabelSelectItem, LineFilter, Stage } from './ast.js';
 import { ENTRY_LABEL_NAMES, lineOf, type Entry } from './entry.js';
+import { putLabel } from './labels.js';
 import { goJson, goNumber } from './go-json.js';
 import { decodeLogfmt } from './logfmt.js';
 import { compare } from './arithmetic.js';
@@ -48,10 +49,8 @@ export function getLabel(r: Row, name: string): string | undefined {
 }
 
 export function setLabel(r: Row, name: string, value: string): void {
-  const extra = (r.extra ??= {});
   // A plain object stays fast; a `__proto__` label must not become its prototype.
-  if (name === '__proto__') Object.defineProperty(extra, name, { value, enumerable: true, writable: true, configurable: true });
-  else extra[name] = value;
+  putLabel((r.extra ??= {}), name, value);
 }
 
 export function deleteLabel(r: Row, name: string): void {
@@ -65,12 +64,7 @@ export function rowLabels(r: Row): Record<string, string> {
   const out: Record<string, string> = {};
   const base = r.entry.labels;
   for (const k in base) if (r.removed?.has(k) !== true) out[k] = base[k]!;
-  if (r.extra !== undefined) {
-    for (const k in r.extra) {
-      if (k === '__proto__') Object.defineProperty(out, k, { value: r.extra[k], enumerable: true, writable: true, configurable: true });
-      else out[k] = r.extra[k]!;
-    }
-  }
+  if (r.extra !== undefined) for (const k in r.extra) putLabel(out, k, r.extra[k]!);
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { ownLabel } from './labels.js';
 import { QueryError } from './types.js';
 
 /*
@@ -61,7 +62,7 @@ export function compileTemplate(source: string): Template {
     for (const p of parts) {
       if ('text' in p) out += p.text;
       else {
-        let v = 'line' in p ? line : labels[p.label] ?? '';
+        let v = 'line' in p ? line : (ownLabel(labels, p.label) ?? '');
         for (const f of p.fns) v = FUNCTIONS[f]!(v);
         out += v;
       }
@@ -79,12 +80,12 @@ function action(inner: string, source: string): Part {
   const fns: string[] = [];
   let operand: string;
   if (head.length === 1) operand = head[0]!;
-  else if (head.length === 2 && FUNCTIONS[head[0]!] !== undefined) {
+  else if (head.length === 2 && Object.hasOwn(FUNCTIONS, head[0]!)) {
     fns.push(head[0]!);
     operand = head[1]!;
   } else return refuse();
   for (const s of segments.slice(1)) {
-    if (FUNCTIONS[s] === undefined) refuse();
+    if (!Object.hasOwn(FUNCTIONS, s)) refuse();
     fns.push(s);
   }
   if (operand === '__line__') return { line: true, fns };

@@ -74,7 +74,8 @@ export function parseBytes(s: string): number | undefined {
   const m = /^\s*([0-9.,]*\d[0-9.,]*)\s*([a-zA-Z]*)\s*$/.exec(s);
   if (m === null) return undefined;
   const num = Number(m[1]!.replace(/,/g, ''));
-  const unit = BYTE_UNITS[m[2]!.toLowerCase()];
+  const name = m[2]!.toLowerCase();
+  const unit = Object.hasOwn(BYTE_UNITS, name) ? BYTE_UNITS[name] : undefined;
   if (Number.isNaN(num) || unit === undefined) return undefined;
   return Math.floor(num * unit);
 }

@@ -55,6 +55,21 @@ describe('defineCatalog', () => {
     expect(() => defineCatalog({ 'a.b.c:1': { schema: { type: 'object' } } } as never)).toThrow(/not a zod schema/);
   });
 
+  it('rejects a severity that is not one of the six (constructor, a lower-case warn), naming the six', () => {
+    let err: unknown;
+    try {
+      defineCatalog({ 'a.b.c:1': { schema: z.object({}), severity: 'constructor' as never }, 'a.b.d:1': { schema: z.object({}), severity: 'warn' as never } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CatalogError);
+    expect((err as CatalogError).problems.map((p) => [p.key, p.code])).toEqual([
+      ['a.b.c:1', 'invalid_severity'],
+      ['a.b.d:1', 'invalid_severity'],
+    ]);
+    expect((err as CatalogError).message).toContain('TRACE, DEBUG, INFO, WARN, ERROR, FATAL');
+  });
+
   it('rejects two events that share a wire name and version', () => {
     expect(() =>
       defineCatalog({ 'a.b.c:1': { schema: z.object({}), wireName: 'x' }, 'a.b.d:1': { schema: z.object({}), wireName: 'x' } }),
@@ -110,6 +125,11 @@ describe('lint', () => {
       ['orders.order.create:1', 'orders.order.created:1'],
       ['orders.order.refund_request:1', 'orders.order.refund_requested:1'],
     ]);
+  });
+
+  it('does not take an action ending in constructor for a base-form verb (an Object.prototype member)', () => {
+    const c = defineCatalog({ 'app.object.constructor:1': z.object({}), 'app.call.value_of_constructor:1': z.object({}) });
+    expect(c.lint()).toEqual([]);
   });
 
   it('finds nothing to say about the seed catalog', () => {

@@ -189,6 +189,17 @@ describe('bad input loses nothing and never throws in report mode', () => {
     expect(ev.stats().problems.FACTLINE_HANDLER_FAILED).toBe(1);
   });
 
+  it('keeps the counters of sinks named __proto__ and constructor under their names in stats()', () => {
+    const counted = (name: string): Sink => ({ name, write: () => {}, stats: () => ({ emitted: name.length, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 }) });
+    const ev = createEmitter(authCatalog, { sinks: [counted('__proto__'), counted('constructor')], validation: 'report' });
+    const sinks = ev.stats().sinks;
+    expect(Object.getPrototypeOf(sinks)).toBe(Object.prototype);
+    expect(Object.entries(sinks)).toEqual([
+      ['__proto__', { emitted: 9, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 }],
+      ['constructor', { emitted: 11, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 }],
+    ]);
+  });
+
   it('warns once per problem code by default', () => {
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {

@@ -144,6 +144,13 @@ describe('toIntentFlat', () => {
     const other = defineCatalog({ 'app.order.placed:1': z.object({ b: z.number(), a: z.number() }) }, { name: 'app' }).get('app.order.placed:1')!;
     expect(Object.keys(toIntentFlat(event({ b: 1, a: 2 }), other))).toEqual(['event_type', 'b', 'a', 'timestamp']);
   });
+
+  it.each(['constructor', 'toString', '__proto__'])('writes a type whose wireName is %s with its payload order, not the field order of an Object.prototype member', (wireName) => {
+    const other = defineCatalog({ 'app.order.placed:1': { schema: z.object({ b: z.number(), a: z.number() }), wireName } }, { name: 'app' }).get('app.order.placed:1')!;
+    const flat = toIntentFlat(event({ b: 1, a: 2 }), other);
+    expect(Object.keys(flat)).toEqual(['event_type', 'b', 'a', 'timestamp']);
+    expect(flat.event_type).toBe(wireName);
+  });
 });
 
 describe('parseIntentLine', () => {

@@ -163,6 +163,24 @@ describe('the hash', () => {
     expect(apply(rules, 'alice@example.com')).toBe(hashPiiValue('alice@example.com', 'k'));
   });
 
+  it('applies rules to fields named constructor, toString and __proto__, and refuses one naming a field the schema lacks', () => {
+    const schema = z.looseObject({ constructor: z.string(), toString: z.string(), ['__proto__']: z.string().optional(), keep: z.string() });
+    const c = defineCatalog({ 'a.b.created:1': { schema, pii: JSON.parse('{"constructor":"hash","toString":"drop","__proto__":"hash"}') as Record<string, 'hash' | 'drop'> } });
+    const seen: FactlineEvent[] = [];
+    const problems: string[] = [];
+    createEmitter(c, { sinks: [{ name: 'r', write: (e) => void seen.push(e) }], validation: 'report', piiKey: 'k', onProblem: (p) => problems.push(p.code) }).emit('a.b.created:1', JSON.parse('{"constructor":"alice","toString":"bob","__proto__":"carol","keep":"k"}'));
+    // Delivered flagged invalid (forbidden_key), with the rules applied all the same.
+    expect(problems).toEqual(['FACTLINE_VALIDATION_FAILED']);
+    expect(seen[0]!.invalid!.issues.map((i) => i.code)).toContain('forbidden_key');
+    const out = seen[0]!.payload as Record<string, unknown>;
+    expect(Object.keys(out)).toEqual(['constructor', '__proto__', 'keep']);
+    expect(out.constructor).toBe(hashPiiValue('alice', 'k'));
+    expect(Object.getOwnPropertyDescriptor(out, '__proto__')?.value).toBe(hashPiiValue('carol', 'k'));
+    expect(JSON.stringify(out)).not.toMatch(/alice|bob|carol/);
+    const refused = definitionError(() => defineCatalog({ 'a.b.created:1': { schema: z.object({ keep: z.string() }), pii: { hasOwnProperty: 'hash' } } }));
+    expect(refused.message).toContain('hasOwnProperty');
+  });
+
   it('removes dropped array elements and leaves the caller\'s object as it was', () => {
     const c = defineCatalog({ 'a.b.created:1': { schema: z.object({ phones: z.array(z.string()), people: z.array(z.object({ id: z.string(), ssn: z.string() })) }), pii: { 'phones[]': 'drop', 'people[].ssn': 'drop' } } });
     const seen: FactlineEvent[] = [];

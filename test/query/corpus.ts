@@ -9,7 +9,8 @@ import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
  * The events of the parity corpus, written by factline itself: one run of the
  * demo loop (examples/intent-loop.ts) into a chained events.jsonl and Intent's
  * flat file, and agent events with varied payloads (nested objects, arrays,
- * Go-escaped characters, durations, byte sizes, an invalid payload) into
+ * Go-escaped characters, durations, byte sizes, an invalid payload, keys
+ * named like Object.prototype members) into
  * agent-events.jsonl.
  */
 
@@ -95,6 +96,13 @@ export async function writeCorpus(dir: string, start: number): Promise<number> {
   }
   // One payload that fails validation: delivered flagged invalid (report mode).
   emitter.emit('agent.test.passed:1', { file: 'test/x.ts', took: 'fast', assertions: 'many' } as never, { time: start + 5_000 + 120 * 6_000 });
+  n++;
+  // Keys that are Object.prototype members, which Loki takes as ordinary label names: delivered flagged invalid (forbidden_key).
+  emitter.emit(
+    'agent.test.passed:1',
+    JSON.parse('{"file":"test/proto.ts","took":"1s","assertions":1,"__proto__":"x","constructor":"y","toString":"z","hasOwnProperty":"h","a":{"__proto__":"n"}}') as never,
+    { time: start + 5_000 + 121 * 6_000 },
+  );
   n++;
   await sink.shutdown();
   return loopEvents * 2 + n;

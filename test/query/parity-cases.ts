@@ -63,6 +63,15 @@ function feature(): ParityCase[] {
     log('json params', `${AGENT} | json f="file", p="tokens.prompt", first_tag="tags[0]", missing="nope" | keep f, p, first_tag, missing`),
     log('json extracted suffix', `${S} | event_name="signal.signal.created" | json | keep source, source_extracted, event_name`),
     log('json on intent', `${S} | factline_catalog="intent" | json | keep event_name, signal_id, trust_score, confidence`),
+    // Label names that are Object.prototype members (`__proto__`, `constructor`, `toString`, `hasOwnProperty`).
+    log('prototype names json', `${S} |= "hasOwnProperty" | json`),
+    log('prototype names keep', `${S} |= "hasOwnProperty" | json | keep __proto__, constructor, toString, hasOwnProperty, a___proto__`),
+    log('prototype names drop', `${S} |= "hasOwnProperty" | json | drop __proto__, constructor`),
+    log('prototype names line_format', `${S} |= "hasOwnProperty" | json | line_format "[{{.constructor}}|{{.toString}}|{{.__proto__}}|{{.valueOf}}]"`),
+    log('prototype names missing', `${AGENT} |= "expected 2 to be 3" | line_format "[{{.constructor}}|{{.toString}}|{{.__proto__}}]" | keep event_name`),
+    log('prototype names label_format', `${S} |= "hasOwnProperty" | json | label_format p=__proto__, constructor="{{.toString}}" | keep p, constructor, __proto__`),
+    inst('prototype names by', `sum by (__proto__, constructor, toString) (count_over_time(${S} | json | __error__="" [1h]))`),
+    inst('prototype names absent', `absent_over_time({service_name="nothing", __proto__="x"}[1h])`),
     log('logfmt', `${AGENT} | json | line_format "file={{.file}} attempt={{.attempt}}" | logfmt | keep file, attempt`),
     // label filters
     log('number filter', `${AGENT} | json | confidence >= 0.9`),

@@ -165,6 +165,12 @@ describe('createConsoleSink', () => {
     expect(createConsoleSink({ stream: fakeStream() }).accepts!(typeInfo('a.b.c:1', 'TRACE'))).toBe(true);
   });
 
+  it('refuses at set-up a minSeverity that is not one of the six, constructor included', () => {
+    for (const minSeverity of ['constructor', 'warn']) {
+      expect(() => createConsoleSink({ stream: fakeStream(), minSeverity: minSeverity as never })).toThrow('createConsoleSink: minSeverity must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, got "' + minSeverity + '"');
+    }
+  });
+
   it('reports a stream that throws instead of throwing, and counts the drop', () => {
     const { ctx, problems } = collectProblems();
     const sink = createConsoleSink({

@@ -51,6 +51,9 @@ export function detectColor(stream: ConsoleStream, env: NodeJS.ProcessEnv = proc
  * (see {@link formatEventLine}). Colour and the line options are decided
  * once, when the sink is created.
  *
+ * @throws RangeError when `minSeverity` is not one of `TRACE`, `DEBUG`,
+ *   `INFO`, `WARN`, `ERROR`, `FATAL`.
+ *
  * @example
  * const events = createEmitter(catalog, { sinks: [createConsoleSink({ minSeverity: 'WARN' })] });
  * // auth.user.locked:1 @ 2026-01-23T14:32:47Z user_id=a1b2c3d4-… attempts=5 duration_mins=30
@@ -63,7 +66,12 @@ export function createConsoleSink(options: ConsoleSinkOptions = {}): ConsoleSink
     maxValueLength: options.maxValueLength ?? 0,
     time: options.time ?? true,
   };
-  const minRank = options.minSeverity === undefined ? -Infinity : SEVERITY_RANK[options.minSeverity];
+  const min = options.minSeverity;
+  // hasOwn: `constructor` would find Object's and silently print nothing.
+  if (min !== undefined && !Object.hasOwn(SEVERITY_RANK, min)) {
+    throw new RangeError(`createConsoleSink: minSeverity must be one of ${Object.keys(SEVERITY_RANK).join(', ')}, got ${JSON.stringify(min)}`);
+  }
+  const minRank = min === undefined ? -Infinity : SEVERITY_RANK[min];
   let report: (p: RuntimeProblem) => void = createWarnOnceHandler();
   let written = 0;
   let dropped = 0;
