@@ -81,9 +81,21 @@ export function computeRecordHash(record: Readonly<Record<string, unknown>>): st
   return sha256hex(canonicalJsonWithout(record, CHAIN_FIELD.HASH));
 }
 
-/** `"` + a prev_hash + `"`: the writer's own hashes need no escaping. */
+/**
+ * The last hash a writer computed ({@link noteHash}): the next record's
+ * `prev_hash`, known to be hex without looking at its 64 digits again.
+ */
+let lastHash = '';
+
+/** Tells {@link chainRecordHead} that `hash` (a SHA-256 hex digest just computed) needs no escaping. */
+export function noteHash(hash: string): string {
+  lastHash = hash;
+  return hash;
+}
+
+/** `"` + a prev_hash + `"`: hex digests need no escaping; anything else (a resumed odd file) is escaped. */
 function quotedHash(h: string): string {
-  return isHashHex(h) ? '"' + h + '"' : JSON.stringify(h);
+  return h === lastHash || isHashHex(h) ? '"' + h + '"' : JSON.stringify(h);
 }
 
 /**
@@ -109,13 +121,27 @@ function quotedHash(h: string): string {
  * // hash: sha256hex('{"id":"x","payload":{"a":1},"seq":1,"prev_hash":"000…"')
  */
 export function chainRecordLine(record: Readonly<Record<string, unknown>>, seq: number, prevHash: string): { line: string; hash: string } {
+  const head = chainRecordHead(record, seq, prevHash);
+  const hash = noteHash(sha256hex(head));
+  return { line: head + V2_HASH_MEMBER + hash + V2_CLOSE + '\n', hash };
+}
+
+/**
+ * The part of a version-2 chain line its hash covers, as {@link chainRecordLine}
+ * writes it: `{…members…,"seq":N,"prev_hash":"<64 hex>"`. For a writer that
+ * encodes this text once and hashes the bytes it encoded.
+ *
+ * @throws TypeError as {@link chainRecordLine} does.
+ *
+ * @example
+ * chainRecordHead({ a: 1 }, 2, GENESIS_HASH); // '{"a":1,"seq":2,"prev_hash":"000…000"'
+ */
+export function chainRecordHead(record: Readonly<Record<string, unknown>>, seq: number, prevHash: string): string {
   const body = JSON.stringify(record) as string | undefined;
   if (typeof body !== 'string' || body.charCodeAt(0) !== 0x7b /* { */) {
     throw new TypeError(`a chain record must serialise to a JSON object, not ${body === undefined ? 'nothing' : body.slice(0, 20)}`);
   }
-  const head = (body.length > 2 ? body.slice(0, -1) + ',"' : '{"') + CHAIN_FIELD.SEQ + '":' + seq + ',"' + CHAIN_FIELD.PREV_HASH + '":' + quotedHash(prevHash);
-  const hash = sha256hex(head);
-  return { line: head + V2_HASH_MEMBER + hash + V2_CLOSE + '\n', hash };
+  return (body.length > 2 ? body.slice(0, -1) + ',"' : '{"') + CHAIN_FIELD.SEQ + '":' + seq + ',"' + CHAIN_FIELD.PREV_HASH + '":' + quotedHash(prevHash);
 }
 
 /**

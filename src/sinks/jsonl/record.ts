@@ -1,5 +1,5 @@
 import type { FactlineEvent } from '../../envelope/event.js';
-import { CHAIN_FIELD, chainRecordLine } from '../../chain/record.js';
+import { CHAIN_FIELD, chainRecordHead } from '../../chain/record.js';
 
 /**
  * The envelope as the object written on a line, its fields in the wire order
@@ -34,17 +34,17 @@ export function envelopeRecord(e: FactlineEvent): Record<string, unknown> {
 const CHAIN_KEYS = [CHAIN_FIELD.SEQ, CHAIN_FIELD.PREV_HASH, CHAIN_FIELD.HASH] as const;
 
 /**
- * The complete line of `record` with the chain fields after its own keys,
- * `\n` included, and its hash, serialised in one pass (`chainRecordLine`).
- * Chain-named keys of `record` are deleted first (it is the sink's own object).
+ * The part of `record`'s chain line that its hash covers (`chainRecordHead`):
+ * its own keys, then `seq` and `prev_hash`. Chain-named keys of `record`
+ * are deleted first (it is the sink's own object).
  *
  * @throws TypeError for a BigInt or a cycle in the record. Nothing has been
  * written at that point; the caller reports and drops the event.
  */
-export function chainedLine(record: Record<string, unknown>, seq: number, prevHash: string): { line: string; hash: string } {
+export function chainedHead(record: Record<string, unknown>, seq: number, prevHash: string): string {
   // A `format` may return keys of these names: drop them so that the chain
   // fields come last, in this order, and a stale "hash" is not hashed.
   // (Checked first: a delete turns the object into a slow dictionary.)
   for (const k of CHAIN_KEYS) if (Object.prototype.hasOwnProperty.call(record, k)) delete record[k];
-  return chainRecordLine(record, seq, prevHash);
+  return chainRecordHead(record, seq, prevHash);
 }
