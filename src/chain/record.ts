@@ -141,6 +141,15 @@ export function chainRecordHead(record: Readonly<Record<string, unknown>>, seq: 
   if (typeof body !== 'string' || body.charCodeAt(0) !== 0x7b /* { */) {
     throw new TypeError(`a chain record must serialise to a JSON object, not ${body === undefined ? 'nothing' : body.slice(0, 20)}`);
   }
+  return chainHeadOf(body, seq, prevHash);
+}
+
+/**
+ * {@link chainRecordHead} from the record's JSON text `body` (a JSON object,
+ * as `JSON.stringify` prints it), for a writer that serialises the record its
+ * own way.
+ */
+export function chainHeadOf(body: string, seq: number, prevHash: string): string {
   return (body.length > 2 ? body.slice(0, -1) + ',"' : '{"') + CHAIN_FIELD.SEQ + '":' + seq + ',"' + CHAIN_FIELD.PREV_HASH + '":' + quotedHash(prevHash);
 }
 

@@ -3,9 +3,9 @@ import type { FactlineEvent } from '../../envelope/event.js';
 import { createWarnOnceHandler, type RuntimeProblem } from '../../problems.js';
 import type { Sink, SinkContext, SinkStats } from '../sink.js';
 import { resolveJsonlOptions, type FsyncPolicy, type JsonlSinkOptions } from './options.js';
-import { chainedHead, envelopeRecord } from './record.js';
+import { chainedHead, envelopeJson } from './record.js';
 import { LineBuffer } from './line-buffer.js';
-import { V2_UNHASHED_LENGTH } from '../../chain/record.js';
+import { V2_UNHASHED_LENGTH, chainHeadOf } from '../../chain/record.js';
 import { registerBatch, unregisterBatch } from './batch.js';
 import { JsonlFileWriter, messageOf } from './writer.js';
 
@@ -80,9 +80,12 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
    * (the line ends once it is hashed, in the batch); without, the whole line.
    */
   const build = (event: FactlineEvent, type: EventTypeInfo): string => {
-    const record = o.format ? { ...o.format(event, type) } : envelopeRecord(event);
-    if (!o.chain) return JSON.stringify(record) + '\n';
-    return chainedHead(record, chain.seq + 1, chain.hash);
+    if (o.format) {
+      const record = { ...o.format(event, type) };
+      return o.chain ? chainedHead(record, chain.seq + 1, chain.hash) : JSON.stringify(record) + '\n';
+    }
+    const body = envelopeJson(event);
+    return o.chain ? chainHeadOf(body, chain.seq + 1, chain.hash) : body + '\n';
   };
   /** Bytes a line has after its built text: `,"hash":"<64 hex>"}` and `\n`. */
   const tailBytes = o.chain ? V2_UNHASHED_LENGTH + 1 : 0;
