@@ -9,7 +9,7 @@ export type ChainBreakCode =
   | 'line_too_long'
   /** `seq`, `prev_hash` or `hash` is absent or has the wrong type. */
   | 'missing_field'
-  /** The record's content does not hash to its `hash`: it was edited. */
+  /** The line hashes to its `hash` under neither chain version (its bytes, version 2; its canonical JSON, version 1): it was edited. */
   | 'hash_mismatch'
   /** `seq` is not the previous `seq` + 1: a record is missing, repeated or moved. */
   | 'seq_gap'
