@@ -61,17 +61,16 @@ const ZERO_ANCHOR = { seq: 0, hash: GENESIS_HASH };
 /**
  * The state of one verification: where the chain stands, and the first
  * break. {@link ChainCheck.line} checks one line and returns false at a
- * break (then {@link ChainCheck.broken} says why); {@link ChainCheck.result}
- * gives the outcome.
+ * break; {@link ChainCheck.result} gives the outcome, the break included.
  */
 class ChainCheck {
   private expectSeq: number | undefined;
   private expectPrev: string | undefined;
-  lineNo = 0;
+  private lineNo = 0;
   private records = 0;
   private firstSeq: number | undefined;
   private firstPrevHash: string | undefined;
-  broken: ChainVerifyResult | undefined;
+  private broken: ChainVerifyResult | undefined;
 
   constructor(private readonly options: ChainVerifyOptions) {
     this.expectSeq = options.expectSeq;
@@ -89,11 +88,8 @@ class ChainCheck {
     return this.fail('line_too_long', `the line is ${bytes} bytes, longer than the reader holds; it was not parsed`);
   }
 
-  /**
-   * Checks line `lineNo` (its text without the line end; `bytes`, when
-   * given, its UTF-8 bytes as read, hashed as they are). False at a break.
-   */
-  line(lineNo: number, text: string, bytes?: Uint8Array): boolean {
+  /** Checks line `lineNo` (its text without the line end). False at a break. */
+  line(lineNo: number, text: string): boolean {
     this.lineNo = lineNo;
     let rec: unknown;
     try {
@@ -116,13 +112,13 @@ class ChainCheck {
 
     // Version 2 (the bytes as written), else version 1 (the canonical JSON
     // value) for lines written before it: either proves the record unchanged.
-    if (!verifiesV2(text, hash, bytes)) {
+    if (!verifiesV2(text, hash)) {
       const v1 = computeRecordHash(r);
       if (v1 !== hash) {
         return this.fail('hash_mismatch', `content hashes to ${v2HashOf(text) ?? v1}, the record says ${hash}: the line was altered`);
       }
     }
-    let expectSeq = this.expectSeq;
+    const expectSeq = this.expectSeq;
     if (expectSeq !== undefined && seq !== expectSeq) {
       return this.fail('seq_gap', `expected seq ${expectSeq}, found ${seq}: ${seq > expectSeq ? 'records are missing' : 'a record is repeated or out of order'}`);
     }
@@ -135,8 +131,7 @@ class ChainCheck {
       this.firstPrevHash = prev;
     }
     this.records++;
-    expectSeq = seq + 1;
-    this.expectSeq = expectSeq;
+    this.expectSeq = seq + 1;
     this.expectPrev = hash;
     return true;
   }
