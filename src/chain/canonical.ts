@@ -1,6 +1,8 @@
 /**
- * Canonical JSON: one byte sequence per JSON value, so that a hash computed
- * when a record is written can be recomputed from the parsed line later.
+ * Canonical JSON: one byte sequence per JSON value, so that a hash of a value
+ * can be recomputed from any serialisation of it: the hash of `pii: 'hash'`
+ * fields, and the version-1 chain hash that files written before chain
+ * version 2 carry (the verifier recomputes it from the parsed line).
  *
  * The rule, exactly: `canonicalJson(v)` is what `JSON.stringify(v)` prints
  * (no whitespace) once every object's own enumerable keys are sorted by
@@ -35,29 +37,17 @@ export function canonicalJson(value: unknown): string {
   return out;
 }
 
-/**
- * What the last {@link writeCanonical} met that makes its output differ, or
- * possibly differ, from `JSON.stringify` of the same value: keys it had to
- * reorder, or a `toJSON` it called (whose result may depend on the key it is
- * given, which differs when a member is serialised on its own). When neither
- * happened, the canonical form IS the `JSON.stringify` form, and a writer can
- * put it on the line instead of serialising the value a second time.
- */
-export const canonicalDiffers = { reordered: false, calledToJSON: false };
-
 /** Objects on the path being written, for the cycle check (reused: writes do not nest). */
 const stack: object[] = [];
 
 /**
  * {@link canonicalJson} of one member value, `key` being the member's name
  * (passed to `toJSON`); `undefined` when the value has no JSON form (the
- * member is left out). Resets and then sets {@link canonicalDiffers}.
+ * member is left out).
  *
  * @throws TypeError for a BigInt or a cyclic structure.
  */
-export function writeCanonical(value: unknown, key: string): string | undefined {
-  canonicalDiffers.reordered = false;
-  canonicalDiffers.calledToJSON = false;
+function writeCanonical(value: unknown, key: string): string | undefined {
   try {
     return write(value, key);
   } catch (e) {
@@ -75,8 +65,6 @@ export function writeCanonical(value: unknown, key: string): string | undefined 
  * @throws TypeError for a BigInt or a cyclic structure.
  */
 export function canonicalJsonWithout(obj: Readonly<Record<string, unknown>>, omit: string): string {
-  canonicalDiffers.reordered = false;
-  canonicalDiffers.calledToJSON = false;
   // Parsed JSON (what a verifier holds) takes the native path: the same
   // members in sorted order, printed by JSON.stringify.
   const sorted = sortedCopy(obj, omit, 0);
@@ -91,32 +79,6 @@ export function canonicalJsonWithout(obj: Readonly<Record<string, unknown>>, omi
 
 const UNSUPPORTED = Symbol('unsupported');
 
-/**
- * The canonical form of `obj` with the members `extra` added (they must not
- * be keys of `obj`), printed natively by JSON.stringify over a copy whose
- * keys are in sorted order; undefined when `obj` holds anything but plain
- * data (see sortedCopy), for which the caller uses the JS writer.
- */
-export function canonicalPlainWith(obj: Readonly<Record<string, unknown>>, extra: Readonly<Record<string, string | number>>): string | undefined {
-  if (Object.getPrototypeOf(obj) !== Object.prototype) return undefined;
-  const keys = Object.keys(obj);
-  const extraKeys = Object.keys(extra);
-  const all = keys.concat(extraKeys).sort();
-  const copy: Record<string, unknown> = {};
-  for (let i = 0; i < all.length; i++) {
-    const k = all[i]!;
-    const c0 = k.charCodeAt(0);
-    if ((c0 >= 0x30 && c0 <= 0x39) || k === '__proto__' || k === 'toJSON') return undefined;
-    if (Object.prototype.hasOwnProperty.call(extra, k)) {
-      copy[k] = extra[k];
-      continue;
-    }
-    const c = sortedCopy(obj[k], undefined, 1);
-    if (c === UNSUPPORTED) return undefined;
-    copy[k] = c;
-  }
-  return JSON.stringify(copy);
-}
 /** Deeper than this, the JS writer (whose cycle check is exact) takes over. */
 const SORTED_COPY_MAX_DEPTH = 64;
 
@@ -220,7 +182,6 @@ function write(value: unknown, key: string): string | undefined {
   if (value === null) return 'null';
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === 'function') {
-    canonicalDiffers.calledToJSON = true;
     return writeConverted(toJSON.call(value, key), key);
   }
   return writeObject(value as object, key);
@@ -253,7 +214,6 @@ function writeObject(obj: object, key: string, omit?: string): string | undefine
       if (keys[i - 1]! > keys[i]!) {
         // Array.prototype.sort without a comparator orders strings by UTF-16 code units.
         keys.sort();
-        canonicalDiffers.reordered = true;
         break;
       }
     }

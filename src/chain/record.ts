@@ -1,15 +1,15 @@
 import * as crypto from 'node:crypto';
-import { canonicalDiffers, canonicalJson, canonicalJsonWithout, canonicalPlainWith, writeCanonical } from './canonical.js';
+import { canonicalJson, canonicalJsonWithout } from './canonical.js';
 
 /**
- * SHA-256 hex of a string's UTF-8 bytes. `crypto.hash` (Node ≥ 20.12) hashes
- * in one call without a Hash object; older Node 20 releases fall back to
- * `createHash`.
+ * SHA-256 hex of a string's UTF-8 bytes, or of bytes as they are.
+ * `crypto.hash` (Node ≥ 20.12) hashes in one call without a Hash object;
+ * older Node 20 releases fall back to `createHash`.
  */
-const sha256hex: (text: string) => string =
+export const sha256hex: (data: string | Uint8Array) => string =
   typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (text) => (crypto as unknown as { hash(alg: string, data: string, enc: 'hex'): string }).hash('sha256', text, 'hex')
-    : (text) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
+    ? (data) => (crypto as unknown as { hash(alg: string, data: string | Uint8Array, enc: 'hex'): string }).hash('sha256', data, 'hex')
+    : (data) => (typeof data === 'string' ? crypto.createHash('sha256').update(data, 'utf8') : crypto.createHash('sha256').update(data)).digest('hex');
 
 /**
  * Names of the fields the hash chain adds after the envelope on every line of
@@ -20,7 +20,7 @@ export const CHAIN_FIELD = {
   SEQ: 'seq',
   /** `hash` of the previous record, or {@link GENESIS_HASH} for the first record of a chain. */
   PREV_HASH: 'prev_hash',
-  /** {@link computeRecordHash} of this record. */
+  /** The record's own hash: {@link chainRecordLine} (version 2) or {@link computeRecordHash} (version 1). */
   HASH: 'hash',
 } as const;
 
@@ -35,15 +35,41 @@ export interface ChainFields {
 }
 
 /**
- * The hash of a chain record: `sha256hex(canonicalJson(record without its "hash" field))`.
- * Every other field is covered, `seq` and `prev_hash` included, so a record
- * can be neither edited, renumbered nor moved without detection.
+ * What ends every version-2 line after the hash digits: the closing quote
+ * and brace (the `\n` is the line end, not part of the line).
+ */
+const V2_CLOSE = '"}';
+/** What precedes the hash digits at the end of a version-2 line. */
+export const V2_HASH_MEMBER = `,"${CHAIN_FIELD.HASH}":"`;
+/**
+ * Length, in characters and in bytes (all ASCII), of the part of a version-2
+ * line that its hash does not cover: `,"hash":"` + 64 hex digits + `"}`.
+ */
+export const V2_UNHASHED_LENGTH = V2_HASH_MEMBER.length + 64 + V2_CLOSE.length;
+
+/** A SHA-256 hex digest as the writer prints it: 64 lowercase hex digits. */
+export function isHashHex(s: string): boolean {
+  if (s.length !== 64) return false;
+  for (let i = 0; i < 64; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
+/**
+ * Version 1 of the chain hash, which files written before version 2 carry:
+ * `sha256hex(canonicalJson(record without its "hash" field))` (keys sorted,
+ * docs/event-model.md, "The hash chain"). It covers the record's JSON
+ * *value*: a tool that re-serialises the line (other key order, other
+ * whitespace) keeps it. The writer no longer uses it; verifiers fall back to
+ * it for lines that do not match version 2.
  *
  * @throws TypeError when the record holds a BigInt or a cycle (see {@link canonicalJson}).
  *
  * @example
  * const rec = { id: 'x', payload: { a: 1 }, seq: 1, prev_hash: GENESIS_HASH };
- * const line = JSON.stringify({ ...rec, hash: computeRecordHash(rec) });
+ * const v1line = JSON.stringify({ ...rec, hash: computeRecordHash(rec) });
  */
 export function computeRecordHash(record: Readonly<Record<string, unknown>>): string {
   if (typeof record.toJSON === 'function') {
@@ -56,63 +82,88 @@ export function computeRecordHash(record: Readonly<Record<string, unknown>>): st
 }
 
 /**
- * The complete line of a chain record and its hash, serialising each member
- * once: `line` is exactly `JSON.stringify({ ...record, seq, prev_hash, hash })
- * + '\n'` and `hash` is {@link computeRecordHash} of `{ ...record, seq,
- * prev_hash }`. A member whose canonical form is its `JSON.stringify` form
- * (no keys to reorder, no `toJSON`) is serialised once for both; the others
- * twice. `record` must not hold `seq`, `prev_hash` or `hash`.
+ * The last hash a writer computed ({@link noteHash}): the next record's
+ * `prev_hash`, known to be hex without looking at its 64 digits again.
+ */
+let lastHash = '';
+
+/** Tells {@link chainRecordHead} that `hash` (a SHA-256 hex digest just computed) needs no escaping. */
+export function noteHash(hash: string): string {
+  lastHash = hash;
+  return hash;
+}
+
+/** `"` + a prev_hash + `"`: hex digests need no escaping; anything else (a resumed odd file) is escaped. */
+function quotedHash(h: string): string {
+  return h === lastHash || isHashHex(h) ? '"' + h + '"' : JSON.stringify(h);
+}
+
+/**
+ * The complete line of a chain record (version 2) and its hash, with one
+ * `JSON.stringify` of the record and one SHA-256. The line is
  *
- * @throws TypeError when the record holds a BigInt or a cycle (see {@link canonicalJson}).
+ *     {…members…,"seq":N,"prev_hash":"<64 hex>","hash":"<64 hex>"}\n
+ *
+ * where `{…members…` is `JSON.stringify(record)` without its closing brace,
+ * and `hash` is the SHA-256 hex of the UTF-8 bytes of the line up to, not
+ * including, its final `,"hash":` member: `{…members…,"seq":N,"prev_hash":"<64 hex>"`
+ * exactly as written. So the hash covers every byte before it, `seq` and
+ * `prev_hash` included: a record can be neither edited (not even its key
+ * order or whitespace), renumbered nor moved without detection.
+ * `record` must not hold `seq`, `prev_hash` or `hash`.
+ *
+ * @throws TypeError when the record holds a BigInt or a cycle, or its JSON
+ *   form (through a `toJSON`) is not an object.
  *
  * @example
  * const { line, hash } = chainRecordLine({ id: 'x', payload: { a: 1 } }, 1, GENESIS_HASH);
  * // line: '{"id":"x","payload":{"a":1},"seq":1,"prev_hash":"000…","hash":"…"}\n'
+ * // hash: sha256hex('{"id":"x","payload":{"a":1},"seq":1,"prev_hash":"000…"')
  */
 export function chainRecordLine(record: Readonly<Record<string, unknown>>, seq: number, prevHash: string): { line: string; hash: string } {
-  // Plain data (the envelope, Intent's flat form) is printed natively twice:
-  // the line in the record's order, the canonical form from a sorted copy.
-  const canonicalText = canonicalPlainWith(record, { [CHAIN_FIELD.SEQ]: seq, [CHAIN_FIELD.PREV_HASH]: prevHash });
-  if (canonicalText !== undefined) {
-    const hash = sha256hex(canonicalText);
-    const body = JSON.stringify(record);
-    const tail = `"${CHAIN_FIELD.SEQ}":${'' + seq},"${CHAIN_FIELD.PREV_HASH}":${JSON.stringify(prevHash)},"${CHAIN_FIELD.HASH}":"${hash}"}\n`;
-    return { line: body.length > 2 ? body.slice(0, -1) + ',' + tail : '{' + tail, hash };
+  const head = chainRecordHead(record, seq, prevHash);
+  const hash = noteHash(sha256hex(head));
+  return { line: head + V2_HASH_MEMBER + hash + V2_CLOSE + '\n', hash };
+}
+
+/**
+ * The part of a version-2 chain line its hash covers, as {@link chainRecordLine}
+ * writes it: `{…members…,"seq":N,"prev_hash":"<64 hex>"`. For a writer that
+ * encodes this text once and hashes the bytes it encoded.
+ *
+ * @throws TypeError as {@link chainRecordLine} does.
+ *
+ * @example
+ * chainRecordHead({ a: 1 }, 2, GENESIS_HASH); // '{"a":1,"seq":2,"prev_hash":"000…000"'
+ */
+export function chainRecordHead(record: Readonly<Record<string, unknown>>, seq: number, prevHash: string): string {
+  const body = JSON.stringify(record) as string | undefined;
+  if (typeof body !== 'string' || body.charCodeAt(0) !== 0x7b /* { */) {
+    throw new TypeError(`a chain record must serialise to a JSON object, not ${body === undefined ? 'nothing' : body.slice(0, 20)}`);
   }
-  const keys = Object.keys(record);
-  const canonical: string[] = new Array<string>(keys.length);
-  let line = '{';
-  let exact = typeof record.toJSON !== 'function';
-  for (let i = 0; i < keys.length && exact; i++) {
-    const k = keys[i]!;
-    const v = record[k];
-    const c = writeCanonical(v, k);
-    if (canonicalDiffers.calledToJSON) exact = false;
-    const quoted = JSON.stringify(k);
-    if (c === undefined) {
-      canonical[i] = '';
-      continue;
-    }
-    canonical[i] = quoted + ':' + c;
-    line += (line.length > 1 ? ',' : '') + quoted + ':' + (canonicalDiffers.reordered ? JSON.stringify(v) : c);
-  }
-  if (!exact) {
-    // A toJSON may depend on its key argument: fall back to the two whole-record passes.
-    const full: Record<string, unknown> = { ...record, [CHAIN_FIELD.SEQ]: seq, [CHAIN_FIELD.PREV_HASH]: prevHash };
-    const hash = computeRecordHash(full);
-    full[CHAIN_FIELD.HASH] = hash;
-    return { line: JSON.stringify(full) + '\n', hash };
-  }
-  // The canonical form: the members, plus seq and prev_hash, sorted by key.
-  const seqText = '' + seq;
-  const prevText = JSON.stringify(prevHash);
-  const members: [string, string][] = [];
-  for (let i = 0; i < keys.length; i++) if (canonical[i] !== '') members.push([keys[i]!, canonical[i]!]);
-  members.push([CHAIN_FIELD.SEQ, `"${CHAIN_FIELD.SEQ}":${seqText}`], [CHAIN_FIELD.PREV_HASH, `"${CHAIN_FIELD.PREV_HASH}":${prevText}`]);
-  members.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  let text = '{';
-  for (let i = 0; i < members.length; i++) text += (i > 0 ? ',' : '') + members[i]![1];
-  const hash = sha256hex(text + '}');
-  line += `${line.length > 1 ? ',' : ''}"${CHAIN_FIELD.SEQ}":${seqText},"${CHAIN_FIELD.PREV_HASH}":${prevText},"${CHAIN_FIELD.HASH}":"${hash}"}\n`;
-  return { line, hash };
+  return chainHeadOf(body, seq, prevHash);
+}
+
+/**
+ * {@link chainRecordHead} from the record's JSON text `body` (a JSON object,
+ * as `JSON.stringify` prints it), for a writer that serialises the record its
+ * own way.
+ */
+export function chainHeadOf(body: string, seq: number, prevHash: string): string {
+  return (body.length > 2 ? body.slice(0, -1) + ',"' : '{"') + CHAIN_FIELD.SEQ + '":' + seq + ',"' + CHAIN_FIELD.PREV_HASH + '":' + quotedHash(prevHash);
+}
+
+/**
+ * Whether a line (without its `\n`) verifies under version 2: it ends with
+ * exactly `,"hash":"<hash>"}` and SHA-256 of the UTF-8 bytes of what
+ * precedes that is `hash`. (The text is hashed as decoded: hashing the bytes
+ * as read instead measured no faster.)
+ */
+export function verifiesV2(text: string, hash: string): boolean {
+  const n = text.length;
+  if (n <= V2_UNHASHED_LENGTH || !isHashHex(hash)) return false;
+  if (text.charCodeAt(n - 1) !== 0x7d || text.charCodeAt(n - 2) !== 0x22) return false;
+  const at = n - V2_UNHASHED_LENGTH;
+  if (!text.startsWith(V2_HASH_MEMBER, at) || !text.startsWith(hash, at + V2_HASH_MEMBER.length)) return false;
+  return sha256hex(text.slice(0, at)) === hash;
 }

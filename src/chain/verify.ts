@@ -1,5 +1,5 @@
-import { readLines, type Line } from '../lines/read-lines.js';
-import { CHAIN_FIELD, GENESIS_HASH, computeRecordHash } from './record.js';
+import { readLineBatches, type Line } from '../lines/read-lines.js';
+import { CHAIN_FIELD, GENESIS_HASH, V2_HASH_MEMBER, V2_UNHASHED_LENGTH, computeRecordHash, sha256hex, verifiesV2 } from './record.js';
 
 /** Why a chain is broken at a line. Stable codes, listed in `docs/errors.md`. */
 export type ChainBreakCode =
@@ -9,7 +9,7 @@ export type ChainBreakCode =
   | 'line_too_long'
   /** `seq`, `prev_hash` or `hash` is absent or has the wrong type. */
   | 'missing_field'
-  /** The record's content does not hash to its `hash`: it was edited. */
+  /** The line hashes to its `hash` under neither chain version (its bytes, version 2; its canonical JSON, version 1): it was edited. */
   | 'hash_mismatch'
   /** `seq` is not the previous `seq` + 1: a record is missing, repeated or moved. */
   | 'seq_gap'
@@ -59,15 +59,124 @@ export interface ChainVerifyOptions {
 const ZERO_ANCHOR = { seq: 0, hash: GENESIS_HASH };
 
 /**
+ * The state of one verification: where the chain stands, and the first
+ * break. {@link ChainCheck.line} checks one line and returns false at a
+ * break; {@link ChainCheck.result} gives the outcome, the break included.
+ */
+class ChainCheck {
+  private expectSeq: number | undefined;
+  private expectPrev: string | undefined;
+  private lineNo = 0;
+  private records = 0;
+  private firstSeq: number | undefined;
+  private firstPrevHash: string | undefined;
+  private broken: ChainVerifyResult | undefined;
+
+  constructor(private readonly options: ChainVerifyOptions) {
+    this.expectSeq = options.expectSeq;
+    this.expectPrev = options.expectPrevHash;
+  }
+
+  private fail(reason: ChainBreakCode, message: string): false {
+    this.broken = { ok: false, line: this.lineNo, reason, message, records_checked: this.records };
+    return false;
+  }
+
+  /** A line longer than the reader holds: never parsed. */
+  tooLong(lineNo: number, bytes: number): false {
+    this.lineNo = lineNo;
+    return this.fail('line_too_long', `the line is ${bytes} bytes, longer than the reader holds; it was not parsed`);
+  }
+
+  /** Checks line `lineNo` (its text without the line end). False at a break. */
+  line(lineNo: number, text: string): boolean {
+    this.lineNo = lineNo;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(text);
+    } catch (e) {
+      return this.fail('bad_json', `not JSON: ${(e as Error).message}`);
+    }
+    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
+      return this.fail('bad_json', 'not a JSON object');
+    }
+    const r = rec as Record<string, unknown>;
+    const seq = r[CHAIN_FIELD.SEQ];
+    const prev = r[CHAIN_FIELD.PREV_HASH];
+    const hash = r[CHAIN_FIELD.HASH];
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) {
+      return this.fail('missing_field', `"${CHAIN_FIELD.SEQ}" must be an integer ≥ 1, found ${JSON.stringify(seq) ?? 'nothing'}`);
+    }
+    if (typeof prev !== 'string') return this.fail('missing_field', `"${CHAIN_FIELD.PREV_HASH}" is missing or not a string`);
+    if (typeof hash !== 'string') return this.fail('missing_field', `"${CHAIN_FIELD.HASH}" is missing or not a string`);
+
+    // Version 2 (the bytes as written), else version 1 (the canonical JSON
+    // value) for lines written before it: either proves the record unchanged.
+    if (!verifiesV2(text, hash)) {
+      const v1 = computeRecordHash(r);
+      if (v1 !== hash) {
+        return this.fail('hash_mismatch', `content hashes to ${v2HashOf(text) ?? v1}, the record says ${hash}: the line was altered`);
+      }
+    }
+    const expectSeq = this.expectSeq;
+    if (expectSeq !== undefined && seq !== expectSeq) {
+      return this.fail('seq_gap', `expected seq ${expectSeq}, found ${seq}: ${seq > expectSeq ? 'records are missing' : 'a record is repeated or out of order'}`);
+    }
+    if (this.expectPrev === undefined && seq === 1) this.expectPrev = GENESIS_HASH;
+    if (this.expectPrev !== undefined && prev !== this.expectPrev) {
+      return this.fail('prev_hash_mismatch', `prev_hash is ${prev}, expected ${this.expectPrev}`);
+    }
+    if (this.records === 0) {
+      this.firstSeq = seq;
+      this.firstPrevHash = prev;
+    }
+    this.records++;
+    this.expectSeq = seq + 1;
+    this.expectPrev = hash;
+    return true;
+  }
+
+  result(): ChainVerifyResult {
+    if (this.broken) return this.broken;
+    const o = this.options;
+    const anchor = o.expectSeq !== undefined || o.expectPrevHash !== undefined
+      ? { seq: (o.expectSeq ?? 1) - 1, hash: o.expectPrevHash ?? GENESIS_HASH }
+      : ZERO_ANCHOR;
+    return {
+      ok: true,
+      records: this.records,
+      lastHash: this.expectPrev ?? anchor.hash,
+      lastSeq: this.expectSeq !== undefined ? this.expectSeq - 1 : anchor.seq,
+      firstSeq: this.firstSeq,
+      firstPrevHash: this.firstPrevHash,
+    };
+  }
+}
+
+/**
+ * The version-2 hash of a line that has the version-2 shape (it ends with
+ * a `"hash"` member of 64 hex digits), for the `hash_mismatch` message;
+ * undefined for any other line.
+ */
+function v2HashOf(text: string): string | undefined {
+  const at = text.length - V2_UNHASHED_LENGTH;
+  if (at <= 0 || !text.startsWith(V2_HASH_MEMBER, at) || !text.endsWith('"}')) return undefined;
+  return sha256hex(text.slice(0, at));
+}
+
+/**
  * Verifies a hash chain line by line and stops at the first broken line.
  * Holds one line at a time, so memory does not grow with the input. Takes
  * strings, or the `Line`s of `readLines` (a truncated one is `line_too_long`).
  *
  * Checks, in order, for each line: it parses as a JSON object (`bad_json`);
  * it has an integer `seq` ≥ 1 and string `prev_hash` and `hash`
- * (`missing_field`); it hashes to its `hash` (`hash_mismatch`); its `seq`
- * follows the previous one (`seq_gap`); its `prev_hash` is the previous
- * `hash` (`prev_hash_mismatch`).
+ * (`missing_field`); it hashes to its `hash` under chain version 2 (the
+ * bytes before its final `,"hash":` member) or, failing that, version 1
+ * (the canonical JSON of the record without `hash`), else `hash_mismatch`;
+ * its `seq` follows the previous one (`seq_gap`); its `prev_hash` is the
+ * previous `hash` (`prev_hash_mismatch`). docs/event-model.md, "The hash
+ * chain", states both versions.
  *
  * @example
  * const r = await verifyChainLines(['{"seq":1,...}', '{"seq":2,...}']);
@@ -77,76 +186,17 @@ export async function verifyChainLines(
   lines: AsyncIterable<string | Line> | Iterable<string | Line>,
   options: ChainVerifyOptions = {},
 ): Promise<ChainVerifyResult> {
-  let expectSeq = options.expectSeq;
-  let expectPrev = options.expectPrevHash;
+  const check = new ChainCheck(options);
   let lineNo = 0;
-  let records = 0;
-  let firstSeq: number | undefined;
-  let firstPrevHash: string | undefined;
-  const fail = (reason: ChainBreakCode, message: string): ChainVerifyResult => ({
-    ok: false,
-    line: lineNo,
-    reason,
-    message,
-    records_checked: records,
-  });
-
   for await (const item of lines) {
-    lineNo = typeof item === 'string' ? lineNo + 1 : item.line;
-    if (typeof item !== 'string' && item.truncated) {
-      return fail('line_too_long', `the line is ${item.bytes} bytes, longer than the reader holds; it was not parsed`);
+    if (typeof item === 'string') {
+      if (!check.line(++lineNo, item)) break;
+      continue;
     }
-    const line = typeof item === 'string' ? item : item.text;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch (e) {
-      return fail('bad_json', `not JSON: ${(e as Error).message}`);
-    }
-    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
-      return fail('bad_json', 'not a JSON object');
-    }
-    const r = rec as Record<string, unknown>;
-    const seq = r[CHAIN_FIELD.SEQ];
-    const prev = r[CHAIN_FIELD.PREV_HASH];
-    const hash = r[CHAIN_FIELD.HASH];
-    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) {
-      return fail('missing_field', `"${CHAIN_FIELD.SEQ}" must be an integer ≥ 1, found ${JSON.stringify(seq) ?? 'nothing'}`);
-    }
-    if (typeof prev !== 'string') return fail('missing_field', `"${CHAIN_FIELD.PREV_HASH}" is missing or not a string`);
-    if (typeof hash !== 'string') return fail('missing_field', `"${CHAIN_FIELD.HASH}" is missing or not a string`);
-
-    const computed = computeRecordHash(r);
-    if (computed !== hash) {
-      return fail('hash_mismatch', `content hashes to ${computed}, the record says ${hash}: the line was altered`);
-    }
-    if (expectSeq !== undefined && seq !== expectSeq) {
-      return fail('seq_gap', `expected seq ${expectSeq}, found ${seq}: ${seq > expectSeq ? 'records are missing' : 'a record is repeated or out of order'}`);
-    }
-    if (expectPrev === undefined && seq === 1) expectPrev = GENESIS_HASH;
-    if (expectPrev !== undefined && prev !== expectPrev) {
-      return fail('prev_hash_mismatch', `prev_hash is ${prev}, expected ${expectPrev}`);
-    }
-    if (records === 0) {
-      firstSeq = seq;
-      firstPrevHash = prev;
-    }
-    records++;
-    expectSeq = seq + 1;
-    expectPrev = hash;
+    lineNo = item.line;
+    if (item.truncated ? !check.tooLong(lineNo, item.bytes) : !check.line(lineNo, item.text)) break;
   }
-
-  const anchor = options.expectSeq !== undefined || options.expectPrevHash !== undefined
-    ? { seq: (options.expectSeq ?? 1) - 1, hash: options.expectPrevHash ?? GENESIS_HASH }
-    : ZERO_ANCHOR;
-  return {
-    ok: true,
-    records,
-    lastHash: expectPrev ?? anchor.hash,
-    lastSeq: expectSeq !== undefined ? expectSeq - 1 : anchor.seq,
-    firstSeq,
-    firstPrevHash,
-  };
+  return check.result();
 }
 
 /**
@@ -161,7 +211,15 @@ export async function verifyChainLines(
  */
 export async function verifyChain(path: string, options: ChainVerifyOptions = {}): Promise<ChainVerifyResult> {
   // Lines end at \n only: U+2028 inside a JSON string is not a line end.
-  const r = await verifyChainLines(readLines(path), options);
+  // A batch per read, checked in one synchronous loop: no await per line.
+  const check = new ChainCheck(options);
+  outer: for await (const batch of readLineBatches(path)) {
+    for (let i = 0; i < batch.length; i++) {
+      const l = batch[i]!;
+      if (l.truncated ? !check.tooLong(l.line, l.bytes) : !check.line(l.line, l.text)) break outer;
+    }
+  }
+  const r = check.result();
   return r.ok ? r : { ...r, file: path };
 }
 

@@ -1,13 +1,15 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeRecordHash, GENESIS_HASH, verifyChain, verifyChainFiles, verifyChainLines } from '../../src/chain/index.js';
+import { chainRecordLine } from '../../src/chain/record.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
 import { collectProblems, makeEvent, tempDir, typeInfo } from '../sinks/fixtures.js';
 
 const type = typeInfo('auth.user.login:1');
 
-/** Hand-built chain lines, independent of the sink. */
+/** Hand-built chain lines of version 1 (canonical JSON, as files written before version 2 hold), independent of the sink. */
 function chainLines(n: number, firstSeq = 1, prev = GENESIS_HASH): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -202,5 +204,136 @@ describe('verifyChainFiles', () => {
     const whole = chainLines(6);
     const files = [put('a', whole.slice(0, 3)), put('b', whole.slice(3))];
     expect(await verifyChainFiles([files[1]!, files[0]!])).toMatchObject({ ok: false, file: files[0], line: 1 });
+  });
+});
+
+/** SHA-256 hex of a string's UTF-8 bytes, independent of src/chain. */
+const sha256 = (text: string): string => createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex');
+
+/** Chain version 2 written by hand: the hash covers the line's bytes before `,"hash":`. */
+function v2Line(rec: Record<string, unknown>, seq: number, prev: string): { line: string; hash: string } {
+  const covered = JSON.stringify({ ...rec, seq, prev_hash: prev }).slice(0, -1);
+  const hash = sha256(covered);
+  return { line: `${covered},"hash":"${hash}"}`, hash };
+}
+
+describe('chain version 2 and version 1 side by side', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  it('writes version 2: each line of the sink is the rule computed independently, and verifies', async () => {
+    const path = join(dir, 'events.jsonl');
+    const sink = createJsonlSink({ path, fsync: 'never', maxBytes: 0 });
+    sink.start!(collectProblems().ctx);
+    for (let i = 1; i <= 5; i++) sink.write(makeEvent({ n: i, text: `é \u2028 ${i}` }), type);
+    await sink.shutdown();
+    const ls = readFileSync(path, 'utf8').split('\n').slice(0, -1);
+    let prev = GENESIS_HASH;
+    for (const [i, l] of ls.entries()) {
+      const rec = JSON.parse(l) as Record<string, unknown>;
+      const { seq, prev_hash, hash, ...members } = rec;
+      expect(seq).toBe(i + 1);
+      expect(prev_hash).toBe(prev);
+      expect(l).toBe(v2Line(members, i + 1, prev).line);
+      expect(hash).toBe(sha256(l.slice(0, l.lastIndexOf(',"hash":'))));
+      // Not the version-1 hash: the writer no longer hashes the canonical form.
+      expect(hash).not.toBe(computeRecordHash(rec));
+      prev = hash as string;
+    }
+    expect(await verifyChain(path)).toMatchObject({ ok: true, records: 5, lastHash: prev });
+  });
+
+  it('accepts hand-built version-2 lines, from genesis and as a continuation', async () => {
+    const ls: string[] = [];
+    let prev = GENESIS_HASH;
+    for (let i = 1; i <= 4; i++) {
+      const { line, hash } = v2Line({ n: i, b: { z: 1, a: 2 } }, i, prev);
+      ls.push(line);
+      prev = hash;
+    }
+    expect(await verifyChainLines(ls)).toMatchObject({ ok: true, records: 4, lastSeq: 4, lastHash: prev });
+    expect(await verifyChainLines(ls.slice(2))).toMatchObject({ ok: true, records: 2, firstSeq: 3 });
+    const { line } = chainRecordLine({ n: 1 }, 1, GENESIS_HASH);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(await verifyChainLines([line.slice(0, -1)])).toMatchObject({ ok: true, records: 1 });
+  });
+
+  it('breaks a version-2 line at any edit of its bytes, even a reordered key or whitespace that version 1 accepts', async () => {
+    const v2: string[] = [];
+    let prev = GENESIS_HASH;
+    for (let i = 1; i <= 5; i++) {
+      const { line, hash } = v2Line({ a: i, b: 'x' }, i, prev);
+      v2.push(line);
+      prev = hash;
+    }
+    const edits: [string, (l: string) => string][] = [
+      ['one flipped byte', (l) => l.replace('"b":"x"', '"b":"y"')],
+      ['a reordered key', (l) => l.replace('"a":3,"b":"x"', '"b":"x","a":3')],
+      ['a space after a colon', (l) => l.replace('"b":', '"b": ')],
+      ['a space before the hash member', (l) => l.replace(',"hash":', ', "hash":')],
+    ];
+    for (const [what, edit] of edits) {
+      const edited = v2.slice();
+      edited[2] = edit(edited[2]!);
+      expect(edited[2], what).not.toBe(v2[2]);
+      expect(JSON.parse(edited[2]!), what).toBeTypeOf('object');
+      expect(await verifyChainLines(edited), what).toMatchObject({ ok: false, line: 3, reason: 'hash_mismatch', records_checked: 2 });
+    }
+    // The same kinds of edit to a version-1 line keep its JSON value, which is what version 1 covers.
+    const v1Lines = chainLines(5);
+    const reordered = v1Lines.slice();
+    const { n, ...rest } = JSON.parse(v1Lines[2]!) as Record<string, unknown>;
+    reordered[2] = JSON.stringify({ ...rest, n });
+    expect(reordered[2]).not.toBe(v1Lines[2]);
+    expect(await verifyChainLines(reordered)).toMatchObject({ ok: true, records: 5 });
+    const spaced = v1Lines.slice();
+    spaced[2] = spaced[2]!.replace('"n":', '"n": ');
+    expect(await verifyChainLines(spaced)).toMatchObject({ ok: true, records: 5 });
+  });
+
+  it('verifies a file of version-1 lines continued by the sink in version 2, as after an upgrade', async () => {
+    const path = join(dir, 'events.jsonl');
+    writeFileSync(path, chainLines(3).map((l) => l + '\n').join(''));
+    const sink = createJsonlSink({ path, fsync: 'never', maxBytes: 0 });
+    sink.start!(collectProblems().ctx);
+    for (let i = 0; i < 3; i++) sink.write(makeEvent({ n: i }), type);
+    await sink.shutdown();
+    const ls = readFileSync(path, 'utf8').split('\n').slice(0, -1);
+    expect(ls).toHaveLength(6);
+    expect((JSON.parse(ls[3]!) as { seq: number; prev_hash: string }).prev_hash).toBe((JSON.parse(ls[2]!) as { hash: string }).hash);
+    expect(await verifyChain(path)).toMatchObject({ ok: true, records: 6, lastSeq: 6, firstSeq: 1 });
+    // An edit in either part is still found at its line.
+    writeFileSync(path, ls.map((l, i) => (i === 1 || i === 4 ? l.replace('"n":', '"n": ') : l) + '\n').join(''));
+    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 5, reason: 'hash_mismatch', records_checked: 4 });
+  });
+
+  it('verifies a rotated set whose older file is version 1 and newer file version 2', async () => {
+    const old = chainLines(4);
+    const last = JSON.parse(old[3]!) as { hash: string };
+    const a = join(dir, 'events.jsonl.1');
+    writeFileSync(a, old.map((l) => l + '\n').join(''));
+    let prev = last.hash;
+    const next: string[] = [];
+    for (let seq = 5; seq <= 7; seq++) {
+      const { line, hash } = v2Line({ n: seq }, seq, prev);
+      next.push(line);
+      prev = hash;
+    }
+    const b = join(dir, 'events.jsonl');
+    writeFileSync(b, next.map((l) => l + '\n').join(''));
+    expect(await verifyChainFiles([a, b])).toMatchObject({ ok: true, records: 7, lastSeq: 7, lastHash: prev });
+  });
+
+  it('keeps verifying the version-1 files in test/fixtures, written before version 2', async () => {
+    for (const name of ['events.jsonl', 'agent-events.jsonl']) {
+      const path = join('test', 'fixtures', 'query', 'events', name);
+      const r = await verifyChain(path);
+      expect(r, name).toMatchObject({ ok: true, firstSeq: 1 });
+      const first = readFileSync(path, 'utf8').split('\n')[0]!;
+      // They are version 1: the bytes before their hash do not hash to it.
+      expect(sha256(first.slice(0, first.lastIndexOf(',"hash":')))).not.toBe((JSON.parse(first) as { hash: string }).hash);
+    }
   });
 });

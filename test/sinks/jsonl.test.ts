@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GENESIS_HASH, verifyChain, verifyChainFiles } from '../../src/chain/index.js';
+import { computeRecordHash, GENESIS_HASH, verifyChain, verifyChainFiles } from '../../src/chain/index.js';
 import { createJsonlSink, readEvents, type JsonlSinkOptions } from '../../src/sinks/jsonl/index.js';
 import { resolveJsonlOptions } from '../../src/sinks/jsonl/options.js';
 import { collectProblems, makeEvent, tempDir, typeInfo } from './fixtures.js';
@@ -166,6 +166,31 @@ describe('the JSONL sink: opening and resuming', () => {
     second.sink.write(makeEvent({ i: 5 }), type);
     await second.sink.shutdown();
     expect(await verifyChainFiles([`${path}.1`, path])).toMatchObject({ ok: true, records: 6, lastSeq: 6 });
+  });
+
+  it('continues a version-1 chain (a file written before chain version 2) in version 2, in the same file and across a rotation', async () => {
+    // Three version-1 lines, built by hand: hash = SHA-256 of the canonical JSON without "hash".
+    const v1: string[] = [];
+    let prev = GENESIS_HASH;
+    for (let seq = 1; seq <= 3; seq++) {
+      const rec: Record<string, unknown> = { n: seq, seq, prev_hash: prev };
+      rec.hash = computeRecordHash(rec);
+      prev = rec.hash as string;
+      v1.push(JSON.stringify(rec));
+    }
+    writeFileSync(path, v1.map((l) => l + '\n').join(''));
+    const size = statSync(path).size;
+    const { sink, problems } = started({ maxBytes: size + 1200, maxFiles: 5 });
+    for (let i = 0; i < 6; i++) sink.write(makeEvent({ i, text: 'x'.repeat(200) }), type);
+    await sink.shutdown();
+    expect(problems).toEqual([]);
+    const files = [3, 2, 1].map((n) => `${path}.${n}`).filter((f) => existsSync(f)).concat(path);
+    expect(files.length).toBeGreaterThan(1);
+    const all = files.flatMap(linesOf);
+    expect(all.slice(0, 3)).toEqual(v1);
+    expect(JSON.parse(all[3]!)).toMatchObject({ seq: 4, prev_hash: prev });
+    expect(all).toHaveLength(9);
+    expect(await verifyChainFiles(files)).toMatchObject({ ok: true, records: 9, lastSeq: 9, firstSeq: 1 });
   });
 
   it('starts a new chain after a last line that is not a chain record, and says so', async () => {

@@ -3,7 +3,9 @@ import type { FactlineEvent } from '../../envelope/event.js';
 import { createWarnOnceHandler, type RuntimeProblem } from '../../problems.js';
 import type { Sink, SinkContext, SinkStats } from '../sink.js';
 import { resolveJsonlOptions, type FsyncPolicy, type JsonlSinkOptions } from './options.js';
-import { chainedLine, envelopeRecord } from './record.js';
+import { chainedHead, envelopeJson } from './record.js';
+import { LineBuffer } from './line-buffer.js';
+import { V2_UNHASHED_LENGTH, chainHeadOf } from '../../chain/record.js';
 import { registerBatch, unregisterBatch } from './batch.js';
 import { JsonlFileWriter, messageOf } from './writer.js';
 
@@ -40,8 +42,8 @@ export interface JsonlSink extends Sink {
  * A sink that appends each event to a JSON Lines file, one line per event,
  * hash-chained (see `src/chain/`), rotated by size.
  *
- * Each line is built whole in memory (serialised and hashed in one pass);
- * the lines of one tick are written together at its end with one `write(2)`
+ * Each line is built whole in memory (one `JSON.stringify`, encoded once
+ * into the batch's buffer, its chain hash taken over those bytes); the lines of one tick are written together at its end with one `write(2)`
  * on an O_APPEND descriptor (looping on short writes), so a reader never
  * sees half a record unless the process dies inside that call; a torn last
  * line found on open is moved to `<path>.torn-<timestamp>` and reported.
@@ -73,11 +75,20 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
   let closed = false;
   let reportedAfterShutdown = false;
 
-  const build = (event: FactlineEvent, type: EventTypeInfo): { line: string; hash: string } => {
-    const record = o.format ? { ...o.format(event, type) } : envelopeRecord(event);
-    if (!o.chain) return { line: JSON.stringify(record) + '\n', hash: chain.hash };
-    return chainedLine(record, chain.seq + 1, chain.hash);
+  /**
+   * The text of an event's line: with the chain, the part its hash covers
+   * (the line ends once it is hashed, in the batch); without, the whole line.
+   */
+  const build = (event: FactlineEvent, type: EventTypeInfo): string => {
+    if (o.format) {
+      const record = { ...o.format(event, type) };
+      return o.chain ? chainedHead(record, chain.seq + 1, chain.hash) : JSON.stringify(record) + '\n';
+    }
+    const body = envelopeJson(event);
+    return o.chain ? chainHeadOf(body, chain.seq + 1, chain.hash) : body + '\n';
   };
+  /** Bytes a line has after its built text: `,"hash":"<64 hex>"}` and `\n`. */
+  const tailBytes = o.chain ? V2_UNHASHED_LENGTH + 1 : 0;
 
   const afterShutdown = (event: FactlineEvent): void => {
     counts.dropped++;
@@ -91,11 +102,10 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
     });
   };
 
-  /** The line of an event, or undefined (reported) when it cannot be serialised. */
-  const serialise = (event: FactlineEvent, type: EventTypeInfo): { text: string; bytes: number; hash: string } | undefined => {
+  /** The text of an event's line, or undefined (reported) when it cannot be serialised. */
+  const serialise = (event: FactlineEvent, type: EventTypeInfo): string | undefined => {
     try {
-      const built = build(event, type);
-      return { text: built.line, bytes: Buffer.byteLength(built.line, 'utf8'), hash: built.hash };
+      return build(event, type);
     } catch (e) {
       // BigInt, a cycle, a throwing toJSON or format: possible when validation is 'off'.
       problem({
@@ -113,7 +123,8 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
    * The lines of the current tick, not yet written, and where the chain
    * stood before the first of them (restored if the batch cannot be written).
    */
-  const batch = { lines: [] as string[], bytes: 0, startSeq: 0, startHash: chain.hash, firstEventId: undefined as string | undefined };
+  const lines = new LineBuffer();
+  const batch = { startSeq: 0, startHash: chain.hash, firstEventId: undefined as string | undefined };
   let scheduled = false;
 
   /**
@@ -123,14 +134,14 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
    * chain resumes from before the batch.
    */
   const writeBatch = (): void => {
-    const n = batch.lines.length;
+    const n = lines.lines;
     if (n === 0) return;
-    const buf = Buffer.from(n === 1 ? batch.lines[0]! : batch.lines.join(''), 'utf8');
-    batch.lines = [];
-    batch.bytes = 0;
     // Nothing left for the process's exit to write (and no reference kept to an idle sink).
     unregisterBatch(writeBatch);
-    if (file.isOpen && file.append(buf, batch.firstEventId)) {
+    // The write is synchronous: the buffer is free again when it returns.
+    const written = file.isOpen && file.append(lines.bytes(), batch.firstEventId);
+    lines.clear();
+    if (written) {
       counts.written += n;
       return;
     }
@@ -165,13 +176,14 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
         counts.dropped++;
         return;
       }
-      let line = serialise(event, type);
-      if (line === undefined) {
+      let text = serialise(event, type);
+      if (text === undefined) {
         counts.dropped++;
         return;
       }
-      const size = file.size + batch.bytes;
-      if (o.maxBytes > 0 && size > 0 && size + line.bytes > o.maxBytes) {
+      const size = file.size + lines.used;
+      // A UTF-16 unit is at most 3 bytes: the exact size is counted only near the limit.
+      if (o.maxBytes > 0 && size > 0 && size + text.length * 3 + tailBytes > o.maxBytes && size + Buffer.byteLength(text, 'utf8') + tailBytes > o.maxBytes) {
         // The batch belongs to the file being closed: write it first.
         writeBatch();
         const before = chain.seq;
@@ -183,25 +195,29 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
         }
         if (chain.seq !== before || chain.hash !== beforeHash) {
           // The new file already held records: chain on from them.
-          line = serialise(event, type)!;
+          text = serialise(event, type);
+          if (text === undefined) {
+            counts.dropped++;
+            return;
+          }
         }
       }
-      if (batch.lines.length === 0) {
+      if (lines.lines === 0) {
         batch.startSeq = chain.seq;
         batch.startHash = chain.hash;
         batch.firstEventId = event.event_id;
         schedule();
       }
-      batch.lines.push(line.text);
-      batch.bytes += line.bytes;
       if (o.chain) {
         // The next line of the batch chains on this one.
+        chain.hash = lines.appendChained(text).hash;
         chain.seq++;
-        chain.hash = line.hash;
         chain.known = true;
+      } else {
+        lines.appendLine(text);
       }
       // A long synchronous burst is written in pieces, not held whole in memory.
-      if (batch.bytes >= BATCH_MAX_BYTES) writeBatch();
+      if (lines.used >= BATCH_MAX_BYTES) writeBatch();
     },
 
     flush(): Promise<void> {
@@ -221,7 +237,7 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
 
     stats(): JsonlSinkStats {
       const { written, dropped } = counts;
-      const pending = batch.lines.length;
+      const pending = lines.lines;
       return { path, written, dropped, seq: chain.seq, bytes: file.size, open: file.isOpen, emitted: written + dropped + pending, delivered: written, pending, spooled: 0, deadLettered: 0 };
     },
   };
