@@ -33,7 +33,7 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
  * an array element one more than the bytes it takes. A payload whose text
  * is at most maxBytes / 24 bytes long is never sized by `checkJsonPayload`.
  */
-const BOUND_PER_TEXT_BYTE = 24;
+export const BOUND_PER_TEXT_BYTE = 24;
 
 /** `String.prototype.isWellFormed` (Node 20; the TypeScript lib in use predates it). */
 const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
