@@ -38,9 +38,6 @@ export const BOUND_PER_TEXT_BYTE = 24;
 /** `String.prototype.isWellFormed` (Node 20; the TypeScript lib in use predates it). */
 const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-/** Wrappers whose inner schema is what a JSON value must match (no `catch`, no `pipe`: they accept other values). */
-const PLAIN_WRAPPERS: ReadonlySet<string> = new Set(['optional', 'nullable', 'default', 'prefault', 'nonoptional', 'readonly']);
-
 /** One event type's fast accept, compiled once. */
 export interface ParsedPayloadCheck {
   /**
@@ -54,22 +51,116 @@ export interface ParsedPayloadCheck {
   accepts(value: unknown, text: string, textBytes: number, maxBytes: number): boolean;
 }
 
-function primitiveField(schema: z.ZodType): boolean {
-  let def: ZodDef = defOf(schema);
-  while (PLAIN_WRAPPERS.has(def.type) && def.innerType !== undefined) def = defOf(def.innerType);
+/** zod's internals this module reads: a schema's traits, value set, own check function. */
+interface ZodInternals {
+  traits: Set<string>;
+  values?: Set<unknown>;
+  check?: (payload: { value: unknown; issues: unknown[] }) => unknown;
+  def: ZodDef & { checks?: z.ZodType[]; check?: string; coerce?: boolean; entries?: Record<string, unknown> };
+}
+const internals = (s: z.ZodType): ZodInternals => (s as unknown as { _zod: ZodInternals })._zod;
+
+/**
+ * zod check kinds that only look at the value and push an issue when it
+ * fails (no `overwrite`, which changes the value, no `custom`, which runs
+ * the user's code). Running their own `check` function is running zod.
+ */
+const PREDICATE_CHECKS: ReadonlySet<string> = new Set(['min_length', 'max_length', 'length_equals', 'string_format', 'greater_than', 'less_than', 'number_format', 'multiple_of']);
+
+/** A field's test, compiled from its zod schema: true only when zod accepts the value. */
+type FieldTest = (v: unknown, scratch: { value: unknown; issues: unknown[] }) => boolean;
+
+/**
+ * The test of a primitive field (string, number, boolean, null, enum,
+ * literal; optional, nullable), as zod runs it: the type test zod's parser
+ * makes, then each of the schema's checks by zod's own check function.
+ * Undefined for any other schema, or a check this cannot run as zod does.
+ */
+function fieldTest(schema: z.ZodType): FieldTest | undefined {
+  const zi = internals(schema);
+  const def = zi.def;
+  if (def.coerce === true) return undefined;
+  const checks = [...(zi.traits.has('$ZodCheck') ? [schema] : []), ...(def.checks ?? [])];
+  const fns: ((payload: { value: unknown; issues: unknown[] }) => unknown)[] = [];
+  for (const c of checks) {
+    const ci = internals(c);
+    if (ci.def.check === undefined || !PREDICATE_CHECKS.has(ci.def.check) || ci.check === undefined) return undefined;
+    fns.push(ci.check);
+  }
+  let type: ((v: unknown) => boolean) | undefined;
   switch (def.type) {
     case 'string':
-    case 'number': // zod 4's number rejects NaN and ±Infinity
+      type = (v) => typeof v === 'string';
+      break;
+    case 'number':
+      type = (v) => typeof v === 'number' && v - v === 0; // zod's number: not NaN, finite
+      break;
     case 'boolean':
+      type = (v) => typeof v === 'boolean';
+      break;
     case 'null':
-      return true;
+      type = (v) => v === null;
+      break;
     case 'enum':
-      return Object.values((def as { entries?: Record<string, unknown> }).entries ?? { x: undefined }).every(plainJsonPrimitive);
-    case 'literal':
-      return (def.values ?? [undefined]).every(plainJsonPrimitive);
+    case 'literal': {
+      const values = zi.values;
+      if (values === undefined || ![...values].every(plainJsonPrimitive)) return undefined;
+      type = (v) => values.has(v);
+      break;
+    }
+    case 'optional':
+    case 'nullable': {
+      const inner = def.innerType;
+      if (fns.length > 0 || inner === undefined || (inner as unknown as { _zod: { optin?: string } })._zod.optin === 'defaulted') return undefined;
+      const test = fieldTest(inner);
+      if (test === undefined) return undefined;
+      return def.type === 'optional' ? (v, p) => v === undefined || test(v, p) : (v, p) => v === null || test(v, p);
+    }
     default:
-      return false;
+      return undefined;
   }
+  const is = type;
+  if (fns.length === 0) return (v) => is(v);
+  return (v, p) => {
+    if (!is(v)) return false;
+    p.value = v;
+    for (let i = 0; i < fns.length; i++) {
+      fns[i]!(p);
+      if (p.issues.length > 0) {
+        p.issues.length = 0;
+        return false;
+      }
+    }
+    return true;
+  };
+}
+
+/**
+ * zod's strict-object check of a parsed record whose fields are all
+ * primitive: every key one of the shape's or `extraKeys`, every field's
+ * value accepted by its compiled test. Undefined when a field is not
+ * primitive or the object is not strict.
+ */
+function compileStrictShape(def: ZodDef, extraKeys: readonly string[]): ((value: unknown) => boolean) | undefined {
+  if (def.type !== 'object' || def.catchall === undefined || defOf(def.catchall).type !== 'never') return undefined;
+  const shape = def.shape ?? {};
+  const keys = Object.keys(shape);
+  const tests: FieldTest[] = [];
+  for (const k of keys) {
+    if (!wellFormed(k) || FORBIDDEN_KEYS.has(k)) return undefined;
+    const t = fieldTest(shape[k]!);
+    if (t === undefined) return undefined;
+    tests.push(t);
+  }
+  const allowed = new Set([...keys, ...extraKeys]);
+  const scratch: { value: unknown; issues: unknown[] } = { value: undefined, issues: [] };
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const o = value as Record<string, unknown>;
+    for (const k in o) if (!allowed.has(k)) return false;
+    for (let i = 0; i < keys.length; i++) if (!tests[i]!(o[keys[i]!], scratch)) return false;
+    return true;
+  };
 }
 
 function plainJsonPrimitive(v: unknown): boolean {
@@ -141,19 +232,17 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
     for (const k of envelopeKeys) extra[k] = z.any();
     schema = (type.schema as z.ZodObject).extend(extra);
   }
-  // A strict object of primitive fields: zod's success proves the keys
-  // are the shape's, the numbers finite and the nesting one level; only
-  // the strings' form is left, and text with no `\u` escape and no lone
-  // surrogate of its own cannot hold a lone surrogate.
-  const primitiveOnly =
-    isObject &&
-    def.catchall !== undefined &&
-    defOf(def.catchall).type === 'never' &&
-    Object.entries(shape).every(([k, s]) => wellFormed(k) && !FORBIDDEN_KEYS.has(k) && primitiveField(s));
+  // A strict object of primitive fields, checked as zod checks it but with
+  // no parse result built: its success proves the keys are the shape's,
+  // the numbers finite and the nesting one level. Only the strings' form is
+  // left, and text with no `\u` escape and no lone surrogate of its own
+  // cannot hold a lone surrogate.
+  const strictShape = isObject ? compileStrictShape(def, envelopeKeys) : undefined;
+  const primitiveOnly = strictShape !== undefined;
   const extraKeys = envelopeKeys;
   return {
     accepts(value, text, textBytes, maxBytes) {
-      if (!schema.safeParse(value).success) return false;
+      if (strictShape !== undefined ? !strictShape(value) : !schema.safeParse(value).success) return false;
       if (unknownKeys(schema, value).length > 0) return false;
       if (!(primitiveOnly && text.indexOf('\\u') === -1 && wellFormed(text)) && !isCleanParsedJson(value, 0)) return false;
       if (textBytes * BOUND_PER_TEXT_BYTE <= maxBytes) return true;

@@ -21,6 +21,15 @@ const catalog = defineCatalog(
     'app.refined.seen:1': z.strictObject({ a: z.number(), b: z.number() }).refine((v) => v.a < v.b, 'a must be below b'),
     'app.union.seen:1': z.union([z.strictObject({ a: z.string() }), z.strictObject({ b: z.number() })]),
     'app.named.seen:1': z.strictObject({ timestamp: z.string() }),
+    'app.checks.seen:1': z.strictObject({
+      at: z.iso.datetime({ offset: true }),
+      code: z.string().length(3).optional(),
+      word: z.string().max(4),
+      lit: z.literal(['A-1', 3, true]).nullable(),
+      step: z.number().multipleOf(0.5).lt(10).gt(-1),
+      big: z.int().positive().optional(),
+    }),
+    'app.overwrite.seen:1': z.strictObject({ word: z.string().max(4).trim(), big: z.int().positive().optional().default(2) }),
   },
   { name: 'app' },
 );
@@ -31,9 +40,21 @@ const MAX = 64 * 1024;
 const HOSTILE_RAW = [
   '1e400', '-1e999', '"\\ud800"', '"a\\uDC00b"', '"\\u0041-1"', '"A-1"', '"A-x"', '""', 'null', 'true', '[]', '{}', '0', '-0', '1.5', '10', '"a"', '"c"',
   `"${'x'.repeat(70_000)}"`, `${'{"d":'.repeat(70)}1${'}'.repeat(70)}`, `${'['.repeat(70)}${']'.repeat(70)}`, '{"__proto__":1}', '{"constructor":{}}',
-  '{"prototype":[]}', '["\\udbff"]', '{"\\ud800":1}', '{"x":1,"y":2}', '{"x":"1"}', '["a","b"]', '[1]',
+  '{"prototype":[]}', '["\\udbff"]', '{"\\ud800":1}', '{"x":1,"y":2}', '{"x":"1"}', '["a","b"]', '[1]', '"2026-03-30T14:23:45+02:00"', '"2026-03-30T24:00:00Z"', '"abc"', '"ab "', '" ab"', '"abcde"', '3', '2.5', '9.5', '-0.5', '1e21', '9007199254740993', '-1',
 ];
-const KEYS = ['id', 'n', 'kind', 'ok', 'note', 'inner', 'tags', 'meta', 'any', 'a', 'b', 'timestamp', '__proto__', 'constructor', 'extra', '\ud800'];
+const KEYS = ['at', 'code', 'word', 'lit', 'step', 'big', 'id', 'n', 'kind', 'ok', 'note', 'inner', 'tags', 'meta', 'any', 'a', 'b', 'timestamp', '__proto__', 'constructor', 'extra', '\ud800'];
+
+/** A valid payload of each type. */
+const VALID: [string, string][] = [
+  ['app.flat.seen:1', '{"id":"A-1","n":3,"kind":"a","note":null}'],
+  ['app.strip.seen:1', '{"id":"x","inner":{"x":1}}'],
+  ['app.loose.seen:1', '{"id":"x","more":[1,{"y":"z"}]}'],
+  ['app.nested.seen:1', '{"tags":["a"],"meta":{"k":{"v":[1,2]}},"any":[null]}'],
+  ['app.refined.seen:1', '{"a":1,"b":2}'],
+  ['app.union.seen:1', '{"b":2}'],
+  ['app.overwrite.seen:1', '{"word":" ab ","big":4}'],
+  ['app.checks.seen:1', '{"at":"2026-03-30T14:23:45+02:00","word":"ab","lit":null,"step":-0.5,"big":4}'],
+];
 
 function compare(typeIndex: number, text: string): { fast: boolean; full: boolean } {
   const type = types[typeIndex % types.length]!;
@@ -45,15 +66,7 @@ function compare(typeIndex: number, text: string): { fast: boolean; full: boolea
 
 describe('compileParsedPayloadCheck', () => {
   it('accepts clean valid payloads of every kind of schema', () => {
-    const valid: [string, string][] = [
-      ['app.flat.seen:1', '{"id":"A-1","n":3,"kind":"a","note":null}'],
-      ['app.strip.seen:1', '{"id":"x","inner":{"x":1}}'],
-      ['app.loose.seen:1', '{"id":"x","more":[1,{"y":"z"}]}'],
-      ['app.nested.seen:1', '{"tags":["a"],"meta":{"k":{"v":[1,2]}},"any":[null]}'],
-      ['app.refined.seen:1', '{"a":1,"b":2}'],
-      ['app.union.seen:1', '{"b":2}'],
-    ];
-    for (const [id, text] of valid) expect([id, compare(types.findIndex((t) => t.id === id), text)]).toEqual([id, { fast: true, full: true }]);
+    for (const [id, text] of VALID) expect([id, compare(types.findIndex((t) => t.id === id), text)]).toEqual([id, { fast: true, full: true }]);
   });
 
   it('gives no flat-line accept where zod cannot check the line itself: a refined object, a union, a shape that names an envelope key', () => {
@@ -66,29 +79,34 @@ describe('compileParsedPayloadCheck', () => {
 
   it('accepts no payload that checkPayload rejects (table: every field of a valid payload replaced, every key added)', () => {
     let rejected = 0;
-    const base: Record<string, string> = { id: '"A-1"', n: '3', kind: '"a"', ok: 'true', note: 'null', inner: '{"x":1}', tags: '["t"]', meta: '{}', any: '1', a: '1', b: '2', timestamp: '"t"' };
-    for (let t = 0; t < types.length; t++) {
-      for (const key of KEYS) {
-        for (const raw of HOSTILE_RAW) {
-          const obj = { ...base, [key]: raw };
-          const text = `{${Object.entries(obj).map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
-          const r = compare(t, text);
-          if (r.fast) expect([types[t]!.id, text.slice(0, 200), r.full]).toEqual([types[t]!.id, text.slice(0, 200), true]);
+    for (const [id, text] of VALID) {
+      const t = types.findIndex((x) => x.id === id);
+      const base = Object.entries(JSON.parse(text) as Record<string, unknown>).map(([k, v]): [string, string] => [k, JSON.stringify(v)]);
+      const textOf = (pairs: [string, string][]): string => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
+      for (const raw of HOSTILE_RAW) {
+        const variants = [...base.map((_, i) => textOf(base.map((p, j): [string, string] => (j === i ? [p[0], raw] : p)))), ...KEYS.map((k) => textOf([...base, [k, raw]])), raw];
+        for (const v of variants) {
+          const r = compare(t, v);
+          if (r.fast) expect([id, v.slice(0, 200), r.full]).toEqual([id, v.slice(0, 200), true]);
           if (!r.full) rejected++;
-          const alone = compare(t, raw);
-          if (alone.fast) expect(alone.full).toBe(true);
         }
       }
     }
     expect(rejected).toBeGreaterThan(1000);
   });
 
-  it('accepts no payload that checkPayload rejects (property, any JSON)', () => {
+  it('accepts no payload that checkPayload rejects (property: valid payloads with fields replaced, added, dropped)', () => {
     const raw = fc.oneof(fc.constantFrom(...HOSTILE_RAW), fc.jsonValue().map((v) => JSON.stringify(v)));
+    const edit = fc.tuple(fc.constantFrom('replace' as const, 'add' as const, 'drop' as const), fc.nat(), fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })), raw);
     fc.assert(
-      fc.property(fc.nat(), fc.array(fc.tuple(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })), raw), { maxLength: 6 }), (t, pairs) => {
-        const text = `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
-        const r = compare(t, text);
+      fc.property(fc.constantFrom(...VALID), fc.array(edit, { maxLength: 3 }), ([id, text], edits) => {
+        let pairs = Object.entries(JSON.parse(text) as Record<string, unknown>).map(([k, v]): [string, string] => [k, JSON.stringify(v)]);
+        for (const [kind, at, key, value] of edits) {
+          if (kind === 'replace' && pairs.length > 0) pairs = pairs.map((p, j): [string, string] => (j === at % pairs.length ? [p[0], value] : p));
+          else if (kind === 'add') pairs = [...pairs, [key, value]];
+          else pairs = pairs.filter((_, j) => j !== at % Math.max(1, pairs.length));
+        }
+        const r = compare(types.findIndex((x) => x.id === id), `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`);
         if (r.fast) expect(r.full).toBe(true);
       }),
       { numRuns: 3000 },
