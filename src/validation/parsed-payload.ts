@@ -15,9 +15,13 @@ import { unknownKeys } from './unknown-keys.js';
  * MAX_DEPTH, a number beyond a double (`1e400` parses as Infinity), and a
  * size past the limit. No getter, cycle, BigInt or class instance can be in it.
  *
- * So the per-line work here is the schema's own compiled check, plus only
- * what the schema does not already prove; what it proves is worked out once
- * per type. The accept answers "certainly valid" or "ask the full check":
+ * So the per-line work here is the schema's check, plus only what the
+ * schema does not already prove; what it proves is worked out once per type.
+ * For a strict object of primitive fields (string, number, boolean, enum,
+ * literal, optional, nullable) the check is compiled from the schema: zod's
+ * type test and zod's own check functions per field, without zod's parse
+ * result objects (zod's full object parse cost several times the field
+ * checks); any other schema gets zod's `safeParse`. The accept answers "certainly valid" or "ask the full check":
  * a line it does not accept goes through `checkPayload` unchanged, which
  * builds the issues. A line therefore gets the same issues, codes and
  * messages whether or not the fast accept exists; the tests compare both.
@@ -230,20 +234,31 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
     if (!isObject || envelopeKeys.some((k) => Object.hasOwn(shape, k))) return undefined;
     const extra: Record<string, z.ZodType> = {};
     for (const k of envelopeKeys) extra[k] = z.any();
-    schema = (type.schema as z.ZodObject).extend(extra);
+    try {
+      schema = (type.schema as z.ZodObject).extend(extra);
+    } catch {
+      return undefined; // a zod that cannot extend this object: the full check only
+    }
   }
   // A strict object of primitive fields, checked as zod checks it but with
   // no parse result built: its success proves the keys are the shape's,
   // the numbers finite and the nesting one level. Only the strings' form is
   // left, and text with no `\u` escape and no lone surrogate of its own
   // cannot hold a lone surrogate.
-  const strictShape = isObject ? compileStrictShape(def, envelopeKeys) : undefined;
+  let strictShape: ((value: unknown) => boolean) | undefined;
+  try {
+    strictShape = isObject ? compileStrictShape(def, envelopeKeys) : undefined;
+  } catch {
+    strictShape = undefined; // zod internals not as this module reads them: zod's own parse instead
+  }
   const primitiveOnly = strictShape !== undefined;
   const extraKeys = envelopeKeys;
   return {
     accepts(value, text, textBytes, maxBytes) {
-      if (strictShape !== undefined ? !strictShape(value) : !schema.safeParse(value).success) return false;
-      if (unknownKeys(schema, value).length > 0) return false;
+      if (strictShape !== undefined) {
+        // A strict object of primitives has no key that zod would strip: no unknownKeys walk.
+        if (!strictShape(value)) return false;
+      } else if (!schema.safeParse(value).success || unknownKeys(schema, value).length > 0) return false;
       if (!(primitiveOnly && text.indexOf('\\u') === -1 && wellFormed(text)) && !isCleanParsedJson(value, 0)) return false;
       if (textBytes * BOUND_PER_TEXT_BYTE <= maxBytes) return true;
       // Large: size it exactly, as the full check would.
