@@ -4,6 +4,7 @@ import type { EmitOptions } from '../emitter/options.js';
 import { formatPath, type IssueCode, type ValidationIssue } from '../validation/issue.js';
 import { FactlineValidationError } from '../validation/error.js';
 import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
+import { compileParsedPayloadCheck, type ParsedPayloadCheck } from '../validation/parsed-payload.js';
 import { INTENT_EVENT_ID_BY_WIRE_NAME, intentCatalog, type IntentEventId } from './catalog.js';
 import { Timestamp } from './ids.js';
 
@@ -75,9 +76,46 @@ function describeValue(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
 }
 
+/**
+ * The date part (`YYYY-MM-DD`) of the last timestamp of the common UTC form
+ * that the full check accepted. A file's timestamps share their date for
+ * thousands of lines, so most are checked by their time part alone.
+ */
+let lastAcceptedDate = '';
+
+const digit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+/**
+ * Whether everything after the date is `THH:MM:SS` with hours 00-23 and
+ * minutes and seconds 00-59, an optional fraction of 1-9 digits, and `Z`.
+ * For such a string, the full check's verdict depends on the date part
+ * alone: zod's date-time pattern checks the date and the time separately,
+ * and `Date.parse` reads every four-digit-year date the pattern accepts.
+ */
+function isCommonUtcTime(v: string): boolean {
+  const n = v.length;
+  if (n < 20 || n === 21 || n > 30 || v.charCodeAt(n - 1) !== 0x5a /* Z */ || v.charCodeAt(10) !== 0x54 /* T */) return false;
+  if (v.charCodeAt(13) !== 0x3a || v.charCodeAt(16) !== 0x3a) return false;
+  const h1 = v.charCodeAt(11);
+  const h2 = v.charCodeAt(12);
+  if (!digit(h1) || !digit(h2) || h1 > 0x32 || (h1 === 0x32 && h2 > 0x33)) return false;
+  const m1 = v.charCodeAt(14);
+  const s1 = v.charCodeAt(17);
+  if (!digit(m1) || m1 > 0x35 || !digit(v.charCodeAt(15)) || !digit(s1) || s1 > 0x35 || !digit(v.charCodeAt(18))) return false;
+  if (n === 20) return true;
+  if (v.charCodeAt(19) !== 0x2e /* . */) return false;
+  for (let i = 20; i < n - 1; i++) if (!digit(v.charCodeAt(i))) return false;
+  return true;
+}
+
 /** Whether `v` is an ISO 8601 date-time with `Z` or an offset that `Date` can read. */
 export function isIsoTimestamp(v: unknown): v is string {
-  return typeof v === 'string' && Timestamp.safeParse(v).success && !Number.isNaN(Date.parse(v));
+  if (typeof v !== 'string') return false;
+  const common = isCommonUtcTime(v);
+  if (common && lastAcceptedDate !== '' && v.startsWith(lastAcceptedDate)) return true;
+  const ok = Timestamp.safeParse(v).success && !Number.isNaN(Date.parse(v));
+  if (ok && common) lastAcceptedDate = v.slice(0, 10);
+  return ok;
 }
 
 /**
@@ -158,6 +196,32 @@ export function checkIntentRecord(record: Record<string, unknown>, line = 1, max
 
   if (issues.length > 0 || type === undefined) return { ok: false, line, issues };
   return { ok: true, line, eventId: type.id as IntentEventId, type, payload, time: timestamp as string };
+}
+
+/** Each Intent type's fast accept of a parsed flat line, by `event_type`, compiled once. */
+const FLAT_ACCEPTS: ReadonlyMap<string, ParsedPayloadCheck> = new Map(
+  INTENT_EVENT_TYPES.flatMap((wire) => {
+    const accept = compileParsedPayloadCheck(intentCatalog.get(INTENT_EVENT_ID_BY_WIRE_NAME.get(wire)!)!, ['event_type', 'timestamp']);
+    return accept === undefined ? [] : [[wire, accept] as const];
+  }),
+);
+
+/**
+ * Whether a flat line, parsed from `text` (`textBytes` UTF-8 bytes, or a
+ * bound), is certainly valid: true only when {@link checkIntentRecord}
+ * would return `ok`. False means "not proven", not "invalid": run
+ * `checkIntentRecord` for the issues. The common valid line costs zod's
+ * compiled check and a look at the timestamp, with no copy of the payload.
+ *
+ * @example
+ * const record = JSON.parse(text);
+ * if (!isValidIntentRecord(record, text, Buffer.byteLength(text))) report(checkIntentRecord(record, n));
+ */
+export function isValidIntentRecord(record: Record<string, unknown>, text: string, textBytes: number, maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES): boolean {
+  const wire = record.event_type;
+  if (typeof wire !== 'string') return false;
+  const accept = FLAT_ACCEPTS.get(wire);
+  return accept !== undefined && isIsoTimestamp(record.timestamp) && accept.accepts(record, text, textBytes, maxPayloadBytes);
 }
 
 /**
