@@ -4,6 +4,7 @@ import type { EventTypeInfo } from '../catalog/types.js';
 import { SEVERITY_RANK } from '../envelope/severity.js';
 import { compilePattern } from '../eventid/index.js';
 import type { Sink } from '../sinks/sink.js';
+import { compileReadPayloadCheck } from '../validation/parsed-payload.js';
 import type { EventFilter } from './options.js';
 
 /** What `emit` needs of an event type, decided once when the emitter is built. */
@@ -13,6 +14,12 @@ export interface Route {
   readonly sinks: readonly Sink[];
   /** The type's compiled personal-data rules, or undefined when it has none (then `emit` pays nothing for them). */
   readonly pii: readonly PiiRule[] | undefined;
+  /**
+   * The type's fast accept of a payload as read (`compileReadPayloadCheck`):
+   * true only when the schema checks would find no issue. Undefined when the
+   * schema has none; `emit` then runs the schema checks.
+   */
+  readonly accept: ((value: unknown) => boolean) | undefined;
 }
 
 function passesFilter(info: EventTypeInfo, filter: EventFilter | undefined): boolean {
@@ -32,7 +39,7 @@ export function buildRoutes(catalog: Catalog, sinks: readonly Sink[], filter: Ev
   const routes = new Map<string, Route>();
   for (const info of catalog.list()) {
     const wanted = passesFilter(info, filter) ? sinks.filter((s) => !s.accepts || s.accepts(info)) : [];
-    routes.set(info.id, { info, sinks: wanted, pii: info.piiRules });
+    routes.set(info.id, { info, sinks: wanted, pii: info.piiRules, accept: compileReadPayloadCheck(info) });
   }
   return routes;
 }

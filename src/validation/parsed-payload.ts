@@ -17,7 +17,7 @@ import { unknownKeys } from './unknown-keys.js';
  *
  * So the per-line work here is the schema's check, plus only what the
  * schema does not already prove; what it proves is worked out once per type.
- * For a strict object of primitive fields (string, number, boolean, enum,
+ * For a strict or stripping object of primitive fields (string, number, boolean, enum,
  * literal, optional, nullable) the check is compiled from the schema: zod's
  * type test and zod's own check functions per field, without zod's parse
  * result objects (zod's full object parse cost several times the field
@@ -140,13 +140,15 @@ function fieldTest(schema: z.ZodType): FieldTest | undefined {
 }
 
 /**
- * zod's strict-object check of a parsed record whose fields are all
- * primitive: every key one of the shape's or `extraKeys`, every field's
- * value accepted by its compiled test. Undefined when a field is not
- * primitive or the object is not strict.
+ * zod's check of a plain object whose fields are all primitive, strict or
+ * stripping unknown keys: every key one of the shape's or `extraKeys`,
+ * every field's value accepted by its compiled test. A key outside the shape
+ * fails the check either way: a strict object rejects it, and a stripping
+ * one would drop it, which factline flags (`unknown_key`). Undefined when a
+ * field is not primitive or the object passes unknown keys through.
  */
 function compileStrictShape(def: ZodDef, extraKeys: readonly string[]): ((value: unknown) => boolean) | undefined {
-  if (def.type !== 'object' || def.catchall === undefined || defOf(def.catchall).type !== 'never') return undefined;
+  if (def.type !== 'object' || (def.catchall !== undefined && defOf(def.catchall).type !== 'never')) return undefined;
   const shape = def.shape ?? {};
   const keys = Object.keys(shape);
   const tests: FieldTest[] = [];
@@ -240,8 +242,8 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
       return undefined; // a zod that cannot extend this object: the full check only
     }
   }
-  // A strict object of primitive fields, checked as zod checks it but with
-  // no parse result built: its success proves the keys are the shape's,
+  // A strict or stripping object of primitive fields, checked as zod checks
+  // it but with no parse result built: its success proves the keys are the shape's,
   // the numbers finite and the nesting one level. Only the strings' form is
   // left, and text with no `\u` escape and no lone surrogate of its own
   // cannot hold a lone surrogate.
@@ -256,7 +258,7 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
   return {
     accepts(value, text, textBytes, maxBytes) {
       if (strictShape !== undefined) {
-        // A strict object of primitives has no key that zod would strip: no unknownKeys walk.
+        // An object of primitives whose keys are all the shape's has no key that zod would strip: no unknownKeys walk.
         if (!strictShape(value)) return false;
       } else if (!schema.safeParse(value).success || unknownKeys(schema, value).length > 0) return false;
       if (!(primitiveOnly && text.indexOf('\\u') === -1 && wellFormed(text)) && !isCleanParsedJson(value, 0)) return false;
@@ -266,4 +268,26 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
       return Buffer.byteLength(JSON.stringify(payload) ?? 'null', 'utf8') <= maxBytes;
     },
   };
+}
+
+/**
+ * The fast accept of a payload `emit` has read (`readJsonValue` found
+ * nothing to flag, and its size bound is within the limit): true only when
+ * `checkJsonPayload` would find no issue. Compiled once per type; undefined
+ * when the type's schema is not a plain object of primitive fields, strict
+ * or stripping, whose check can be run without zod's parse result. Then
+ * `emit` runs `checkJsonPayload`.
+ *
+ * @example
+ * const accept = compileReadPayloadCheck(type);
+ * if (!(accept?.(read.value) ?? false)) issues = checkJsonPayload(type, read.value, maxBytes, read.maxBytes).issues;
+ */
+export function compileReadPayloadCheck(type: EventTypeInfo): ((value: unknown) => boolean) | undefined {
+  try {
+    const def = defOf(type.schema);
+    if (((def as { checks?: unknown[] }).checks?.length ?? 0) > 0) return undefined;
+    return compileStrictShape(def, []);
+  } catch {
+    return undefined; // zod internals not as this module reads them: zod's own parse instead
+  }
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCatalog } from '../../src/catalog/index.js';
-import { BOUND_PER_TEXT_BYTE, compileParsedPayloadCheck, isCleanParsedJson } from '../../src/validation/parsed-payload.js';
+import { BOUND_PER_TEXT_BYTE, compileParsedPayloadCheck, compileReadPayloadCheck, isCleanParsedJson } from '../../src/validation/parsed-payload.js';
 import { checkPayload } from '../../src/validation/validate.js';
 import { readJsonValue } from '../../src/validation/json-value.js';
 
@@ -16,6 +16,7 @@ const catalog = defineCatalog(
   {
     'app.flat.seen:1': z.strictObject({ id: z.string().regex(/^A-\d+$/), n: z.int().min(0).max(9), kind: z.enum(['a', 'b']), ok: z.boolean().optional(), note: z.string().nullable() }),
     'app.strip.seen:1': z.object({ id: z.string(), inner: z.object({ x: z.number() }).optional() }),
+    'app.stripflat.seen:1': z.object({ id: z.string().regex(/^A-\d+$/), n: z.int().min(0).optional(), kind: z.enum(['a', 'b']), note: z.string().nullable() }),
     'app.loose.seen:1': z.looseObject({ id: z.string() }),
     'app.nested.seen:1': z.strictObject({ tags: z.array(z.string()), meta: z.record(z.string(), z.unknown()), any: z.unknown() }),
     'app.refined.seen:1': z.strictObject({ a: z.number(), b: z.number() }).refine((v) => v.a < v.b, 'a must be below b'),
@@ -48,6 +49,7 @@ const KEYS = ['at', 'code', 'word', 'lit', 'step', 'big', 'id', 'n', 'kind', 'ok
 const VALID: [string, string][] = [
   ['app.flat.seen:1', '{"id":"A-1","n":3,"kind":"a","note":null}'],
   ['app.strip.seen:1', '{"id":"x","inner":{"x":1}}'],
+  ['app.stripflat.seen:1', '{"id":"A-1","n":3,"kind":"a","note":null}'],
   ['app.loose.seen:1', '{"id":"x","more":[1,{"y":"z"}]}'],
   ['app.nested.seen:1', '{"tags":["a"],"meta":{"k":{"v":[1,2]}},"any":[null]}'],
   ['app.refined.seen:1', '{"a":1,"b":2}'],
@@ -63,6 +65,72 @@ function compare(typeIndex: number, text: string): { fast: boolean; full: boolea
   const fast = accept !== undefined && accept.accepts(payload, text, Buffer.byteLength(text), MAX);
   return { fast, full: checkPayload(type, payload, MAX).issues.length === 0 };
 }
+
+/**
+ * `emit`'s use: the payload as `readJsonValue` read it, taken to the fast
+ * accept only when the read flagged nothing and its size bound is within
+ * the limit, as the emitter does.
+ */
+function compareRead(typeIndex: number, text: string): { fast: boolean; full: boolean } {
+  const type = types[typeIndex % types.length]!;
+  const read = readJsonValue(JSON.parse(text));
+  const accept = compileReadPayloadCheck(type);
+  const fast = accept !== undefined && read.issues.length === 0 && read.maxBytes <= MAX && accept(read.value);
+  return { fast, full: checkPayload(type, read.value, MAX).issues.length === 0 };
+}
+
+/** Valid payloads with fields replaced, added or dropped, as JSON texts. */
+function editedPayloads(): fc.Arbitrary<[string, string]> {
+  const raw = fc.oneof(fc.constantFrom(...HOSTILE_RAW), fc.jsonValue().map((v) => JSON.stringify(v)));
+  const edit = fc.tuple(fc.constantFrom('replace' as const, 'add' as const, 'drop' as const), fc.nat(), fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })), raw);
+  return fc.tuple(fc.constantFrom(...VALID), fc.array(edit, { maxLength: 3 })).map(([[id, text], edits]): [string, string] => {
+    let pairs = Object.entries(JSON.parse(text) as Record<string, unknown>).map(([k, v]): [string, string] => [k, JSON.stringify(v)]);
+    for (const [kind, at, key, value] of edits) {
+      if (kind === 'replace' && pairs.length > 0) pairs = pairs.map((p, j): [string, string] => (j === at % pairs.length ? [p[0], value] : p));
+      else if (kind === 'add') pairs = [...pairs, [key, value]];
+      else pairs = pairs.filter((_, j) => j !== at % Math.max(1, pairs.length));
+    }
+    return [id, `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`];
+  });
+}
+
+describe('compileReadPayloadCheck (emit)', () => {
+  it('is compiled for strict and stripping objects of primitive fields only', () => {
+    const compiled = types.filter((t) => compileReadPayloadCheck(t) !== undefined).map((t) => t.id);
+    expect(compiled.sort()).toEqual(['app.checks.seen:1', 'app.flat.seen:1', 'app.named.seen:1', 'app.stripflat.seen:1']);
+  });
+
+  it('accepts the valid payloads of the types it is compiled for', () => {
+    for (const id of ['app.flat.seen:1', 'app.stripflat.seen:1', 'app.checks.seen:1']) {
+      const [, text] = VALID.find(([v]) => v === id)!;
+      expect([id, compareRead(types.findIndex((t) => t.id === id), text)]).toEqual([id, { fast: true, full: true }]);
+    }
+  });
+
+  it('accepts no payload that the schema checks reject (table and property)', () => {
+    let rejected = 0;
+    for (const [id, text] of VALID) {
+      const t = types.findIndex((x) => x.id === id);
+      const base = Object.entries(JSON.parse(text) as Record<string, unknown>).map(([k, v]): [string, string] => [k, JSON.stringify(v)]);
+      const textOf = (pairs: [string, string][]): string => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
+      for (const raw of HOSTILE_RAW) {
+        for (const v of [...base.map((_, i) => textOf(base.map((p, j): [string, string] => (j === i ? [p[0], raw] : p)))), ...KEYS.map((k) => textOf([...base, [k, raw]])), raw]) {
+          const r = compareRead(t, v);
+          if (r.fast) expect([id, v.slice(0, 200), r.full]).toEqual([id, v.slice(0, 200), true]);
+          if (!r.full) rejected++;
+        }
+      }
+    }
+    expect(rejected).toBeGreaterThan(1000);
+    fc.assert(
+      fc.property(editedPayloads(), ([id, text]) => {
+        const r = compareRead(types.findIndex((x) => x.id === id), text);
+        if (r.fast) expect(r.full).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
 
 describe('compileParsedPayloadCheck', () => {
   it('accepts clean valid payloads of every kind of schema', () => {
