@@ -100,14 +100,17 @@ const median = (xs: number[]): number => {
 /**
  * Runs every case once per round, round-robin, so that whatever the machine
  * does meanwhile (GC, other processes, CPU frequency) falls on all cases
- * alike; returns each case's median ns per event over the rounds, by wall
- * clock and by the process's CPU time.
+ * alike; each round starts one case later, so that the garbage a case leaves
+ * for the collector is not always collected in the same next case. Returns
+ * each case's median ns per event over the rounds, by wall clock and by the
+ * process's CPU time.
  */
 async function measureAll(cases: readonly Case[], rounds = ROUNDS): Promise<Median[]> {
   const wall: number[][] = cases.map(() => []);
   const cpu: number[][] = cases.map(() => []);
   for (let r = 0; r < WARMUP_ROUNDS + rounds; r++) {
-    for (let k = 0; k < cases.length; k++) {
+    for (let j = 0; j < cases.length; j++) {
+      const k = (j + r) % cases.length;
       const c = cases[k]!;
       const n = c.chunk ?? CHUNK;
       const loop = (): void => {
