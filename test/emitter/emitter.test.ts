@@ -151,6 +151,14 @@ describe('bad input loses nothing and never throws in report mode', () => {
     });
   }
 
+  it('names an unsupported value with the right article: "a Map", "an Order"', () => {
+    const sink = recorder();
+    const ev = createEmitter(any, { sinks: [sink], validation: 'report', onProblem: () => {} });
+    class Order {}
+    const messages = [{ m: new Map() }, { o: new Order() }, { e: Object.create({ inherited: 1 }) }].map((p) => ev.emit('x.thing.happened:1', p as never)!.invalid!.issues[0]!.message);
+    expect(messages.map((m) => m.split(' cannot')[0])).toEqual(['a Map', 'an Order', 'an Object']);
+  });
+
   it('replaces an oversized payload by a stub with its size and hash, and hands the full payload to the problem handler', () => {
     const sink = recorder();
     const problems: RuntimeProblem[] = [];
