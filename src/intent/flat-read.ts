@@ -23,6 +23,8 @@ export type IntentLineIssueCode =
   | 'unknown_event_type'
   /** `timestamp` (or an envelope's `time`) is missing or not ISO 8601 with `Z` or an offset. */
   | 'invalid_timestamp'
+  /** An envelope line with an `invalid` member: its writer delivered it flagged invalid (`factline validate`). */
+  | 'flagged_invalid'
   /** From the payload check: `schema` (zod), `not_an_object`, `forbidden_key`, `payload_too_large`, … */
   | IssueCode;
 

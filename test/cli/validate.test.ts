@@ -269,3 +269,114 @@ describe('factline validate: memory', () => {
     for (const grown of samples) expect(grown, `heap grew ${grown} bytes for a ${size}-byte file`).toBeLessThan(size / 4);
   }, 120_000);
 });
+
+describe('factline validate: lines the writer flagged invalid', () => {
+  const payload = { signal_id: 'SIG-042', source: 'cli' as const, content: 'p99 > 2s', confidence: 0.75 };
+  const flagged = (invalid: unknown, over: Record<string, unknown> = {}): string =>
+    JSON.stringify({ schema_version: 1, id: 'x', event_id: 'signal.signal.created:1', time: '2026-03-30T14:30:00.000Z', payload, invalid, ...over });
+
+  it("reports each line emit delivered flagged in 'report' mode, in every position of the file, and exits 1", async () => {
+    const path = join(dir, 'factline.jsonl');
+    const events = createEmitter(intentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], validation: 'report', onProblem: () => {} });
+    // Each bad value is replaced by a marker that the schema accepts: only the `invalid` member tells.
+    events.emit('signal.signal.created:1', { ...payload, content: '\ud800' }); // 1: lone surrogate, replaced by U+FFFD
+    events.emit('signal.signal.created:1', payload); // 2
+    events.emit('signal.signal.created:1', { ...payload, content: new String('x') as unknown as string }); // 3: "[factline: String]"
+    events.emit('signal.signal.created:1', payload); // 4
+    events.emit('signal.signal.created:1', { ...payload, content: '\udfff' }); // 5, the last line
+    await events.shutdown();
+    const { code, stdout, stderr } = await run([path]);
+    expect(stderr).toEqual([]);
+    expect(stdout).toEqual([
+      `${path}:1: invalid: its writer delivered this event flagged invalid: lone_surrogate at content`,
+      `${path}:3: invalid: its writer delivered this event flagged invalid: unsupported_value at content`,
+      `${path}:5: invalid: its writer delivered this event flagged invalid: lone_surrogate at content`,
+      '3 of 5 lines invalid',
+    ]);
+    expect(code).toBe(1);
+    const json = await run(['--json', path]);
+    expect(json.stdout.map((l) => (JSON.parse(l) as { code: string }).code)).toEqual(['flagged_invalid', 'flagged_invalid', 'flagged_invalid']);
+  });
+
+  it('reports a hand-written valid payload that carries an invalid member the same way, naming the first issues and how many more', async () => {
+    const issue = (n: number) => ({ code: 'schema', schemaCode: 'too_big', path: ['tags', n], message: 'Too big' });
+    const path = file('events.jsonl', [
+      flagged({ issues: [{ code: 'non_finite_number', path: [], message: 'x' }] }), // 1
+      flagged({ issues: [issue(0), issue(1), issue(2), issue(3)], issues_total: 12 }), // 2
+      flagged({ issues: [issue(0), { code: 'invalid_time', path: [], message: 'x' }] }), // 3
+      flagged(null), // 4
+      flagged({ issues: 'many' }), // 5
+      flagged({ issues: [{ code: 'lone_surrogate', path: ['content'], message: 'x' }] }, { time: 'yesterday' }), // 6: the full checks' issues too
+    ]);
+    const { code, stdout } = await run(['--max-errors', '0', path]);
+    expect(code).toBe(1);
+    const why = 'its writer delivered this event flagged invalid';
+    expect(stdout.map((l) => (l.startsWith(path) ? l.slice(path.length + 1) : l))).toEqual([
+      `1: invalid: ${why}: non_finite_number`,
+      `2: invalid: ${why}: schema (too_big) at tags[0], schema (too_big) at tags[1], schema (too_big) at tags[2], and 9 more`,
+      `3: invalid: ${why}: schema (too_big) at tags[0], invalid_time`,
+      `4: invalid: ${why}; its "invalid" member should be {"issues":[...]}, found null`,
+      `5: invalid: ${why}; its "invalid" member should be {"issues":[...]}, found an object`,
+      '6: time: "yesterday": expected an ISO 8601 date-time like 2026-03-30T14:23:45.000Z',
+      `6: invalid: ${why}: lone_surrogate at content`,
+      '6 of 6 lines invalid',
+    ]);
+  });
+
+  it('Intent flat lines carry no flag: an "invalid" key is a field the strict schema rejects', async () => {
+    const line = JSON.parse(seedLines[0]!) as Record<string, unknown>;
+    const path = file('events.jsonl', [JSON.stringify({ ...line, invalid: { issues: [] } })]);
+    const { code, stdout } = await run(['--json', path]);
+    expect(code).toBe(1);
+    expect(stdout.map((l) => JSON.parse(l) as { code: string; reason: string })).toEqual([expect.objectContaining({ code: 'schema', reason: expect.stringContaining('"invalid"') })]);
+  });
+});
+
+describe('factline validate: --max-payload-bytes', () => {
+  it("checks payloads against the limit emit was given (default 65536, emit's own)", async () => {
+    const path = join(dir, 'factline.jsonl');
+    const events = createEmitter(intentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], validation: 'strict', maxPayloadBytes: 200_000 });
+    const payload = { signal_id: 'SIG-042', source: 'cli' as const, content: 'x'.repeat(100_000), confidence: 0.75 };
+    events.emit('signal.signal.created:1', { ...payload, content: 'a' });
+    events.emit('signal.signal.created:1', payload);
+    await events.shutdown();
+    // The same payload as a flat line, and as an envelope line the fast path cannot accept (its time is wrong).
+    const envelope = readFileSync(path, 'utf8').split('\n')[1]!;
+    writeFileSync(path, readFileSync(path, 'utf8') + JSON.stringify({ event_type: 'signal.created', ...payload, timestamp: '2026-03-30T14:23:45Z' }) + '\n' + JSON.stringify({ ...(JSON.parse(envelope) as object), time: 'yesterday' }) + '\n');
+
+    const dflt = await run(['--json', path]);
+    expect(dflt.code).toBe(1);
+    expect(dflt.stdout.map((l) => (JSON.parse(l) as { line: number; code: string })).map((i) => `${i.line} ${i.code}`)).toEqual(['2 payload_too_large', '3 payload_too_large', '4 payload_too_large', '4 invalid_timestamp']);
+    expect(await run(['--max-payload-bytes', '65536', '--json', path])).toMatchObject({ code: 1, stdout: dflt.stdout });
+
+    const raised = await run(['--max-payload-bytes', '200000', '--json', path]);
+    expect(raised.stdout.map((l) => (JSON.parse(l) as { line: number; code: string })).map((i) => `${i.line} ${i.code}`)).toEqual(['4 invalid_timestamp']);
+    expect(raised.code).toBe(1);
+    expect(await run(['--max-payload-bytes=200000', file('big.jsonl', readFileSync(path, 'utf8').split('\n').slice(0, 3))])).toEqual({ code: 0, stdout: ['ok: 3 events valid'], stderr: [] });
+  });
+
+  it('a lower limit reaches the fast path: a small valid line over it is reported', async () => {
+    const path = file('events.jsonl', [seedLines[0]!, seedLines[0]!]);
+    const { code, stdout } = await run(['--max-payload-bytes', '10', '--json', path]);
+    expect(code).toBe(1);
+    expect(stdout.map((l) => (JSON.parse(l) as { code: string; reason: string }).code)).toEqual(['payload_too_large', 'payload_too_large']);
+  });
+
+  it.each([['0'], ['-5'], ['1.5'], ['ten'], ['']])('a value of %j is a usage error naming the option', async (v) => {
+    const { code, stdout, stderr } = await run(['--max-payload-bytes', v, 'x.jsonl']);
+    expect(code).toBe(2);
+    expect(stdout).toEqual([]);
+    expect(stderr[0]).toMatch(/^factline validate: --max-payload-bytes needs a whole number ≥ 1, got /);
+    expect(stderr[0]).toContain('Usage: factline validate');
+  });
+
+  it('without a value, a usage error naming the option', async () => {
+    const { code, stderr } = await run(['x.jsonl', '--max-payload-bytes']);
+    expect(code).toBe(2);
+    expect(stderr[0]).toMatch(/^factline validate: --max-payload-bytes needs a whole number ≥ 1, got nothing/);
+  });
+
+  it('is in the help', () => {
+    expect(VALIDATE_HELP).toMatch(/--max-payload-bytes N\n[^]*\(default 65536,/);
+  });
+});

@@ -181,6 +181,8 @@ describe('factline validate prints the full check\'s issues on hostile lines', (
       lines.push(envelope(lineOf([...pairs, ['__proto__', '1']])));
       lines.push(envelope(lineOf(pairs), '"2026-03-30T23:60:00Z"'));
       lines.push(envelope('[]'));
+      // A valid payload its writer flagged: never accepted by the fast path.
+      lines.push(`${envelope(lineOf(pairs)).slice(0, -1)},"invalid":{"issues":[{"code":"lone_surrogate","path":["x"],"message":"m"}]}}`);
     }
     const file = join(dir, 'events.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
