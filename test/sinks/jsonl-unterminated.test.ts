@@ -62,6 +62,8 @@ describe('the JSONL sink: a last line without its \\n', () => {
       { code: 'FACTLINE_FILE_UNTERMINATED_LINE', details: { path, seq: records } },
     ]);
     expect(readFileSync(path, 'utf8')).toBe(before); // the \n is back, nothing else changed
+    expect(problems[0]!.message).toMatch(/complete record \(seq \d+\) without its \\n.*not an error/);
+    expect(problems[0]!.message).not.toContain('\n'); // one line on stderr
     expect(sink.stats()).toMatchObject({ seq: records, bytes: statSync(path).size });
     for (let i = 0; i < 3; i++) sink.write(makeEvent({ i }), type);
     await sink.shutdown();
@@ -122,10 +124,21 @@ describe('the JSONL sink: a last line without its \\n', () => {
     const { sink, problems } = started();
     expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { path, bytes: Buffer.byteLength(cut), reason: 'bad_json' } }]);
     expect(readFileSync(problems[0]!.details!.torn_path as string, 'utf8')).toBe(cut);
+    expect(problems[0]!.message).toMatch(/after the last \\n that are not a complete record \(bad_json: not JSON/);
+    expect(problems[0]!.message).not.toContain('\n');
     sink.write(makeEvent({}), type);
     await sink.shutdown();
     expect(JSON.parse(linesOf(path)[4]!)).toMatchObject({ seq: 5, prev_hash: JSON.parse(lines[3]!).hash });
     expect(await verifyChain(path)).toMatchObject({ ok: true, records: 5 });
+  });
+
+  it('quotes a torn line of NUL bytes (a power loss) in its message with the NULs escaped', async () => {
+    await written(2);
+    writeFileSync(path, readFileSync(path, 'utf8') + '\0'.repeat(50));
+    const { problems } = started();
+    expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { bytes: 50, reason: 'bad_json' } }]);
+    expect(problems[0]!.message).toContain('\\u0000');
+    expect(problems[0]!.message).not.toMatch(/[\u0000-\u001f]/);
   });
 
   /** A file of `lines` whose last one has no `\n`; the sink reopens it, writes one record, and the chain verifies. */

@@ -10,6 +10,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { CHAIN_FIELD, GENESIS_HASH, lineHashVerifies, type ChainFields } from '../../chain/record.js';
 import type { ChainBreakCode } from '../../chain/verify.js';
+import { printable } from '../../cli/printable.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../lines/read-lines.js';
 import { readRange, readTail, type FileTail } from './file.js';
 
@@ -68,7 +69,8 @@ export function judgeUnterminatedLine(bytes: Uint8Array, before: string | undefi
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return torn('bad_json', `not JSON: ${(e as Error).message}`);
+    // The parser's message quotes the line: escape its control characters (a crash can leave NULs).
+    return torn('bad_json', `not JSON: ${printable((e as Error).message)}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return torn('bad_json', 'not a JSON object');
   if (!chain) return { complete: true };

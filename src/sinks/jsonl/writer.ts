@@ -218,7 +218,7 @@ export class JsonlFileWriter {
         fdatasyncSync(wfd);
         this.problem({
           code: 'FACTLINE_FILE_UNTERMINATED_LINE',
-          message: `${path} ended with a complete record${u.seq !== undefined ? ` (seq ${u.seq})` : ''} without its \n, as an editor or a tool that strips the final newline leaves it; appended the \n, so the record stays in the file${u.seq !== undefined ? ' and the chain continues from it' : ''}. A repair of the file, not an error: nothing was moved or lost`,
+          message: `${path} ended with a complete record${u.seq !== undefined ? ` (seq ${u.seq})` : ''} without its \\n, as an editor or a tool that strips the final newline leaves it; appended the \\n, so the record stays in the file${u.seq !== undefined ? ' and the chain continues from it' : ''}. A repair of the file, not an error: nothing was moved or lost`,
           details: { path, bytes: tail.tornBytes, ...(u.seq !== undefined ? { seq: u.seq } : {}), repair: 'line_end_appended' },
         });
         this.size = fileSize + LINE_END.length;
@@ -237,7 +237,7 @@ export class JsonlFileWriter {
         fdatasyncSync(wfd);
         this.problem({
           code: 'FACTLINE_FILE_TORN_LINE',
-          message: `${path} ended with a partial line, as a crash mid-write leaves one: ${tail.tornBytes} bytes after the last \n that are not a complete record (${u.reason}: ${u.message}); moved them to ${tornPath} and truncated the file to its last complete line`,
+          message: `${path} ended with a partial line, as a crash mid-write leaves one: ${tail.tornBytes} bytes after the last \\n that are not a complete record (${u.reason}: ${u.message}); moved them to ${tornPath} and truncated the file to its last complete line`,
           details: { path, torn_path: tornPath, bytes: tail.tornBytes, reason: u.reason },
         });
       }
