@@ -32,7 +32,8 @@ type Report = (p: Omit<RuntimeProblem, 'sink'>) => void;
  * The events file as the JSONL sink writes it: one locked, O_APPEND
  * descriptor, reopened after a failure at most every `reopenIntervalMs`,
  * recovered on open (a last record that lost its `\n` completed, a torn last
- * line moved aside, the chain position read back), fsync'ed by policy, rotated by size. Knows bytes, not events.
+ * line moved aside, the chain position read back), fsync'ed by policy,
+ * rotated by size. Knows bytes, not events.
  */
 export class JsonlFileWriter {
   /** Size of the file as written through this descriptor. */
