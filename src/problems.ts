@@ -27,8 +27,10 @@ export type RuntimeProblemCode =
   | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN'
   /** The events file could not be opened or written. */
   | 'FACTLINE_FILE_NOT_WRITABLE'
-  /** A torn (partial) last line was found in the events file and moved aside. */
+  /** A torn (partial) last line, not a complete record, was found in the events file and moved aside. */
   | 'FACTLINE_FILE_TORN_LINE'
+  /** The events file ended in a complete record without its `\n`: the `\n` was appended (a repair) and the record kept. */
+  | 'FACTLINE_FILE_UNTERMINATED_LINE'
   /** A sink threw, could not write, or failed to flush or shut down; the event still reached the other sinks. */
   | 'FACTLINE_SINK_FAILED'
   /** An event reached a sink after that sink was shut down (e.g. an event emitted while shutting down): dropped, counted in the sink's `dropped`. */

@@ -4,8 +4,7 @@
  * returns and when the process's 'exit' listeners run (see FsyncPolicy), and
  * opening, recovery and rotation must not interleave with writes.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { CHAIN_FIELD } from '../../chain/record.js';
+import { closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 
 const CHUNK = 64 * 1024;
 const NL = 0x0a;
@@ -33,6 +32,12 @@ export function lastNewlineBefore(fd: number, end: number): number {
     hi = lo;
   }
   return -1;
+}
+
+/** Bytes `[from, to)` of the file open on `fd` (fewer when the file is shorter). */
+export function readRange(fd: number, from: number, to: number): Buffer {
+  const buf = Buffer.allocUnsafe(to - from);
+  return buf.subarray(0, readFullyAt(fd, buf, buf.length, from));
 }
 
 function readFullyAt(fd: number, buf: Buffer, length: number, position: number): number {
@@ -102,36 +107,6 @@ export function copyTornBytes(fd: number, path: string, from: number, to: number
   }
   return tornPath;
 }
-
-/** `seq` and `hash` of a chain record line, or undefined when the line is not one. */
-export function chainStateOf(line: string | undefined): { seq: number; hash: string } | undefined {
-  if (line === undefined) return undefined;
-  try {
-    const r = JSON.parse(line) as Record<string, unknown> | null;
-    const seq = r?.[CHAIN_FIELD.SEQ];
-    const hash = r?.[CHAIN_FIELD.HASH];
-    if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 && typeof hash === 'string') return { seq, hash };
-  } catch {
-    // not JSON: not resumable
-  }
-  return undefined;
-}
-
-/** `seq` and `hash` of the last record of a closed file (a rotated predecessor), if any. */
-export function chainStateOfFile(path: string): { seq: number; hash: string } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    return chainStateOf(readTail(fd, fstatSync(fd).size).lastLine);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 
 /**
  * Shifts the rotated set one place: `<path>.(n-1)` → `<path>.n` down to

@@ -14,7 +14,7 @@ import type { EventTypeInfo } from '../../catalog/types.js';
  * native crash) loses at most the lines of the tick in progress, which were
  * not in the file yet. A batch is written whole or not at all; a crash in the
  * middle of the `write(2)` leaves a torn last line, which the next open moves
- * aside. The policies differ on *power loss or kernel crash*:
+ * aside (a complete last record that only lacks its `\n` is kept instead). The policies differ on *power loss or kernel crash*:
  *
  * - `always`: `fdatasync(2)` after every batch (a group commit: one disk
  *   flush makes every line written before it durable). A line is durable

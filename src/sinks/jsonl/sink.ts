@@ -45,8 +45,11 @@ export interface JsonlSink extends Sink {
  * Each line is built whole in memory (one `JSON.stringify`, encoded once
  * into the batch's buffer, its chain hash taken over those bytes); the lines of one tick are written together at its end with one `write(2)`
  * on an O_APPEND descriptor (looping on short writes), so a reader never
- * sees half a record unless the process dies inside that call; a torn last
- * line found on open is moved to `<path>.torn-<timestamp>` and reported.
+ * sees half a record unless the process dies inside that call. On open, a
+ * last line without its `\n` that is a complete record following the line
+ * before it gets its `\n` back and the chain continues from it
+ * (`FACTLINE_FILE_UNTERMINATED_LINE`); any other, torn, is moved to
+ * `<path>.torn-<timestamp>` and reported (`FACTLINE_FILE_TORN_LINE`).
  * Until then they are `stats().pending`; `flush()`, `shutdown()`, a rotation
  * and process exit write them at once (see {@link FsyncPolicy}). `write`
  * never throws: failures are reported through the emitter's handler and

@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { GENESIS_HASH } from '../../chain/record.js';
 import type { RuntimeProblem } from '../../problems.js';
 import { acquireFileLock, type FileLock } from '../../delivery/file-lock.js';
-import { chainStateOf, chainStateOfFile, copyTornBytes, readTail, shiftRotated, syncDirectory, writeFully } from './file.js';
+import { copyTornBytes, shiftRotated, syncDirectory, writeFully } from './file.js';
+import { chainStateOf, chainStateOfFile, readResumeTail } from './resume.js';
 import type { ResolvedJsonlOptions } from './options.js';
 
 export function errnoOf(e: unknown): string | undefined {
@@ -22,13 +23,17 @@ export interface ChainPosition {
   known: boolean;
 }
 
+/** The line end the sink writes, appended to a last record that lost it. */
+const LINE_END = Buffer.from('\n');
+
 type Report = (p: Omit<RuntimeProblem, 'sink'>) => void;
 
 /**
  * The events file as the JSONL sink writes it: one locked, O_APPEND
  * descriptor, reopened after a failure at most every `reopenIntervalMs`,
- * recovered on open (a torn last line moved aside, the chain position read
- * back), fsync'ed by policy, rotated by size. Knows bytes, not events.
+ * recovered on open (a last record that lost its `\n` completed, a torn last
+ * line moved aside, the chain position read back), fsync'ed by policy,
+ * rotated by size. Knows bytes, not events.
  */
 export class JsonlFileWriter {
   /** Size of the file as written through this descriptor. */
@@ -197,14 +202,35 @@ export class JsonlFileWriter {
     this.fd = null;
   }
 
-  /** Moves a torn tail aside and finds where the chain resumes. */
+  /**
+   * Completes a last record that lost its `\n`, moves a torn tail aside,
+   * and finds where the chain resumes.
+   */
   private recover(wfd: number): void {
     const path = this.o.path;
     const rfd = openSync(path, 'r');
     try {
       const fileSize = fstatSync(rfd).size;
-      const tail = readTail(rfd, fileSize);
-      if (tail.tornBytes > 0) {
+      const tail = readResumeTail(rfd, fileSize, this.o.chain);
+      const u = tail.unterminated;
+      if (u?.complete) {
+        // An event, whole and (with the chain) in its place: it stays. Only its line end is missing.
+        writeFully(wfd, LINE_END);
+        fdatasyncSync(wfd);
+        this.problem({
+          code: 'FACTLINE_FILE_UNTERMINATED_LINE',
+          message: `${path} ended with a complete record${u.seq !== undefined ? ` (seq ${u.seq})` : ''} without its \\n, as an editor or a tool that strips the final newline leaves it; appended the \\n, so the record stays in the file${u.seq !== undefined ? ' and the chain continues from it' : ''}. A repair of the file, not an error: nothing was moved or lost`,
+          details: { path, bytes: tail.tornBytes, ...(u.seq !== undefined ? { seq: u.seq } : {}), repair: 'line_end_appended' },
+        });
+        this.size = fileSize + LINE_END.length;
+        if (this.o.chain && u.seq !== undefined && u.hash !== undefined) {
+          this.chain.seq = u.seq;
+          this.chain.hash = u.hash;
+          this.chain.known = true;
+        }
+        return;
+      }
+      if (u !== undefined) {
         // Copy first, truncate second: the torn bytes are never lost.
         const tornPath = copyTornBytes(rfd, path, tail.completeEnd, fileSize, this.o.now());
         syncDirectory(dirname(path));
@@ -212,8 +238,8 @@ export class JsonlFileWriter {
         fdatasyncSync(wfd);
         this.problem({
           code: 'FACTLINE_FILE_TORN_LINE',
-          message: `${path} ended with a partial line (${tail.tornBytes} bytes, from a crash); moved it to ${tornPath} and truncated the file to its last complete line`,
-          details: { path, torn_path: tornPath, bytes: tail.tornBytes },
+          message: `${path} ended with a partial line, as a crash mid-write leaves one: ${tail.tornBytes} bytes after the last \\n that are not a complete record (${u.reason}: ${u.message}); moved them to ${tornPath} and truncated the file to its last complete line`,
+          details: { path, torn_path: tornPath, bytes: tail.tornBytes, reason: u.reason },
         });
       }
       this.size = tail.completeEnd;
