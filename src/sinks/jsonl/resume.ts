@@ -10,7 +10,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { CHAIN_FIELD, GENESIS_HASH, lineHashVerifies, type ChainFields } from '../../chain/record.js';
 import type { ChainBreakCode } from '../../chain/verify.js';
-import { printable } from '../../cli/printable.js';
+import { printable } from '../console/format.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../lines/read-lines.js';
 import { readRange, readTail, type FileTail } from './file.js';
 
