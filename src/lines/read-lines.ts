@@ -123,6 +123,14 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
       if (bytesRead === 0) break;
       const out: Line[] = [];
       let from = 0;
+      // asWritten: one UTF-8 check of all the whole lines of this chunk,
+      // which then holds for each (a line ends at `\n`, an ASCII byte, so no
+      // character spans two lines); a line is checked alone only when it fails.
+      let linesValid = false;
+      if (asWritten) {
+        const lastNl = buf.lastIndexOf(LF, bytesRead - 1);
+        if (lastNl >= 0) linesValid = isUtf8(buf.subarray(carry.length === 0 && !dropping ? 0 : buf.indexOf(LF) + 1, lastNl));
+      }
       for (;;) {
         const nl = buf.indexOf(LF, from);
         if (nl < 0 || nl >= bytesRead) break;
@@ -132,7 +140,7 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
           const bytes = nl - from;
           if (bytes <= maxLine) {
             if (asWritten) {
-              out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false, crDropped: end < nl, validUtf8: isUtf8(buf.subarray(from, end)) });
+              out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false, crDropped: end < nl, validUtf8: linesValid || isUtf8(buf.subarray(from, end)) });
             } else out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false });
           } else {
             out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });
