@@ -238,6 +238,7 @@ export async function verifyChainLines(
  * Verifies the hash chain of one `events.jsonl` file, streaming it.
  *
  * @throws when the file cannot be read (ENOENT, EACCES): that is not a chain break.
+ * @throws RangeError when `maxLineBytes` is not a whole number ≥ 1.
  *
  * @example
  * const r = await verifyChain('events.jsonl');
@@ -250,6 +251,10 @@ export async function verifyChain(path: string, options: ChainVerifyOptions = {}
   // asWritten: the reader says which lines are not exactly the UTF-8 of their text.
   const check = new ChainCheck(options);
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) {
+    // Else every line would read as too long (0, NaN), or none would (Infinity) and memory would decide.
+    throw new RangeError(`maxLineBytes must be a whole number of bytes ≥ 1 (default ${DEFAULT_MAX_LINE_BYTES}), got ${String(maxLineBytes)}`);
+  }
   outer: for await (const batch of readLineBatches(path, { maxLineBytes, asWritten: true })) {
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
@@ -263,8 +268,11 @@ export async function verifyChain(path: string, options: ChainVerifyOptions = {}
 /**
  * Verifies a rotated set, oldest first (`events.jsonl.3`, `.2`, `.1`,
  * `events.jsonl`): each file must continue the chain where the previous one
- * stopped. `options` applies to the first file. On success `records` is the
- * total; on failure `file` and `line` locate the first break.
+ * stopped. `expectSeq` and `expectPrevHash` apply to the first file,
+ * `maxLineBytes` to every file. On success `records` is the total; on
+ * failure `file` and `line` locate the first break.
+ *
+ * @throws as {@link verifyChain} does.
  *
  * @example
  * await verifyChainFiles(['events.jsonl.2', 'events.jsonl.1', 'events.jsonl']);

@@ -438,4 +438,12 @@ describe('maxLineBytes', () => {
     expect(await verifyChainFiles([a, b], { maxLineBytes: 1000 })).toMatchObject({ ok: true, records: 5 });
     expect(await verifyChain(b, { maxLineBytes: 200 })).toMatchObject({ ok: false, line: 3, reason: 'line_too_long' });
   });
+
+  it('refuses a maxLineBytes that is not a whole number ≥ 1 with a RangeError naming it', async () => {
+    const p = join(dir, 'x.jsonl');
+    writeFileSync(p, chainLines(1)[0] + '\n');
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(verifyChain(p, { maxLineBytes: bad }), String(bad)).rejects.toThrow(/maxLineBytes must be a whole number/);
+    }
+  });
 });
