@@ -1,15 +1,20 @@
-import { readLineBatches, type Line } from '../lines/read-lines.js';
+import { DEFAULT_MAX_LINE_BYTES, readLineBatches, type Line } from '../lines/read-lines.js';
 import { CHAIN_FIELD, GENESIS_HASH, V2_HASH_MEMBER, V2_UNHASHED_LENGTH, computeRecordHash, sha256hex, verifiesV2 } from './record.js';
 
 /** Why a chain is broken at a line. Stable codes, listed in `docs/errors.md`. */
 export type ChainBreakCode =
   /** The line is not a JSON object (a blank line, a torn line, garbage). */
   | 'bad_json'
-  /** The line is longer than the reader holds in memory (16 MiB by default): it is not parsed. */
+  /** The line is longer than the reader holds in memory (`maxLineBytes`, 16 MiB by default): it is not parsed. */
   | 'line_too_long'
   /** `seq`, `prev_hash` or `hash` is absent or has the wrong type. */
   | 'missing_field'
-  /** The line hashes to its `hash` under neither chain version (its bytes, version 2; its canonical JSON, version 1): it was edited. */
+  /**
+   * The line hashes to its `hash` under neither chain version (its bytes,
+   * version 2; its canonical JSON, version 1), or its bytes are not as any
+   * writer wrote them (not valid UTF-8; a version-2 line ending in `\r\n`):
+   * it was edited.
+   */
   | 'hash_mismatch'
   /** `seq` is not the previous `seq` + 1: a record is missing, repeated or moved. */
   | 'seq_gap'
@@ -54,6 +59,13 @@ export interface ChainVerifyOptions {
   expectSeq?: number;
   /** `prev_hash` the first record must have (the last `hash` of the rotated predecessor). Default: none. */
   expectPrevHash?: string;
+  /**
+   * Longest line read, in bytes (without its line end); a longer line is
+   * `line_too_long`. Applies to every file of {@link verifyChainFiles}.
+   * Default 16 MiB ({@link DEFAULT_MAX_LINE_BYTES}). Files only: lines given
+   * to {@link verifyChainLines} were read by the caller.
+   */
+  maxLineBytes?: number;
 }
 
 const ZERO_ANCHOR = { seq: 0, hash: GENESIS_HASH };
@@ -82,14 +94,19 @@ class ChainCheck {
     return false;
   }
 
-  /** A line longer than the reader holds: never parsed. */
-  tooLong(lineNo: number, bytes: number): false {
+  /** A line longer than the reader holds (`limit` bytes, when known): never parsed. */
+  tooLong(lineNo: number, bytes: number, limit?: number): false {
     this.lineNo = lineNo;
-    return this.fail('line_too_long', `the line is ${bytes} bytes, longer than the reader holds; it was not parsed`);
+    const holds = limit === undefined ? 'the reader holds' : `the ${limit} bytes the reader holds (maxLineBytes)`;
+    return this.fail('line_too_long', `the line is ${bytes} bytes, longer than ${holds}; it was not parsed`);
   }
 
-  /** Checks line `lineNo` (its text without the line end). False at a break. */
-  line(lineNo: number, text: string): boolean {
+  /**
+   * Checks line `lineNo` (its text without the line end). `crDropped` and
+   * `validUtf8` say how its bytes differed from the UTF-8 of `text` (see
+   * `Line`); the defaults say they did not. False at a break.
+   */
+  line(lineNo: number, text: string, crDropped = false, validUtf8 = true): boolean {
     this.lineNo = lineNo;
     let rec: unknown;
     try {
@@ -110,9 +127,23 @@ class ChainCheck {
     if (typeof prev !== 'string') return this.fail('missing_field', `"${CHAIN_FIELD.PREV_HASH}" is missing or not a string`);
     if (typeof hash !== 'string') return this.fail('missing_field', `"${CHAIN_FIELD.HASH}" is missing or not a string`);
 
+    // Every writer of either version wrote valid UTF-8 (JSON.stringify
+    // escapes lone surrogates). Invalid bytes decode to U+FFFD, so a hash of
+    // the decoded text would prove the wrong bytes: the line changed.
+    if (!validUtf8) {
+      return this.fail('hash_mismatch', 'the line\'s bytes are not valid UTF-8 (a decoder shows U+FFFD for them), and every writer writes valid UTF-8: the line was altered');
+    }
     // Version 2 (the bytes as written), else version 1 (the canonical JSON
     // value) for lines written before it: either proves the record unchanged.
-    if (!verifiesV2(text, hash)) {
+    if (verifiesV2(text, hash)) {
+      // Version 2 covers the line as written, and the writer ends it with
+      // `\n` alone; the reader dropped a `\r` before it, which the hash of
+      // the text cannot see. (Version 1 covers the JSON value, in which a
+      // `\r` between lines is whitespace: a version-1 line keeps verifying.)
+      if (crDropped) {
+        return this.fail('hash_mismatch', 'the line ends in \\r\\n, and a version-2 line as written ends in \\n alone (its hash covers its bytes): the line was altered, e.g. by a conversion to CRLF line ends');
+      }
+    } else {
       const v1 = computeRecordHash(r);
       if (v1 !== hash) {
         return this.fail('hash_mismatch', `content hashes to ${v2HashOf(text) ?? v1}, the record says ${hash}: the line was altered`);
@@ -168,12 +199,16 @@ function v2HashOf(text: string): string | undefined {
  * Verifies a hash chain line by line and stops at the first broken line.
  * Holds one line at a time, so memory does not grow with the input. Takes
  * strings, or the `Line`s of `readLines` (a truncated one is `line_too_long`).
+ * Read them with `readLines(path, { asWritten: true })`: only then are the
+ * bytes checked (valid UTF-8, no `\r` before the `\n` of a version-2 line);
+ * a string, or a `Line` read without it, is checked as its text alone.
  *
  * Checks, in order, for each line: it parses as a JSON object (`bad_json`);
  * it has an integer `seq` ≥ 1 and string `prev_hash` and `hash`
- * (`missing_field`); it hashes to its `hash` under chain version 2 (the
- * bytes before its final `,"hash":` member) or, failing that, version 1
- * (the canonical JSON of the record without `hash`), else `hash_mismatch`;
+ * (`missing_field`); its bytes are valid UTF-8 and it hashes to its `hash`
+ * under chain version 2 (the bytes before its final `,"hash":` member, the
+ * line ending in `\n` alone) or, failing that, version 1 (the canonical JSON
+ * of the record without `hash`), else `hash_mismatch`;
  * its `seq` follows the previous one (`seq_gap`); its `prev_hash` is the
  * previous `hash` (`prev_hash_mismatch`). docs/event-model.md, "The hash
  * chain", states both versions.
@@ -194,7 +229,7 @@ export async function verifyChainLines(
       continue;
     }
     lineNo = item.line;
-    if (item.truncated ? !check.tooLong(lineNo, item.bytes) : !check.line(lineNo, item.text)) break;
+    if (item.truncated ? !check.tooLong(lineNo, item.bytes) : !check.line(lineNo, item.text, item.crDropped, item.validUtf8)) break;
   }
   return check.result();
 }
@@ -203,6 +238,7 @@ export async function verifyChainLines(
  * Verifies the hash chain of one `events.jsonl` file, streaming it.
  *
  * @throws when the file cannot be read (ENOENT, EACCES): that is not a chain break.
+ * @throws RangeError when `maxLineBytes` is not a whole number ≥ 1.
  *
  * @example
  * const r = await verifyChain('events.jsonl');
@@ -212,11 +248,17 @@ export async function verifyChainLines(
 export async function verifyChain(path: string, options: ChainVerifyOptions = {}): Promise<ChainVerifyResult> {
   // Lines end at \n only: U+2028 inside a JSON string is not a line end.
   // A batch per read, checked in one synchronous loop: no await per line.
+  // asWritten: the reader says which lines are not exactly the UTF-8 of their text.
   const check = new ChainCheck(options);
-  outer: for await (const batch of readLineBatches(path)) {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) {
+    // Else every line would read as too long (0, NaN), or none would (Infinity) and memory would decide.
+    throw new RangeError(`maxLineBytes must be a whole number of bytes ≥ 1 (default ${DEFAULT_MAX_LINE_BYTES}), got ${String(maxLineBytes)}`);
+  }
+  outer: for await (const batch of readLineBatches(path, { maxLineBytes, asWritten: true })) {
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
-      if (l.truncated ? !check.tooLong(l.line, l.bytes) : !check.line(l.line, l.text)) break outer;
+      if (l.truncated ? !check.tooLong(l.line, l.bytes, maxLineBytes) : !check.line(l.line, l.text, l.crDropped, l.validUtf8)) break outer;
     }
   }
   const r = check.result();
@@ -226,8 +268,11 @@ export async function verifyChain(path: string, options: ChainVerifyOptions = {}
 /**
  * Verifies a rotated set, oldest first (`events.jsonl.3`, `.2`, `.1`,
  * `events.jsonl`): each file must continue the chain where the previous one
- * stopped. `options` applies to the first file. On success `records` is the
- * total; on failure `file` and `line` locate the first break.
+ * stopped. `expectSeq` and `expectPrevHash` apply to the first file,
+ * `maxLineBytes` to every file. On success `records` is the total; on
+ * failure `file` and `line` locate the first break.
+ *
+ * @throws as {@link verifyChain} does.
  *
  * @example
  * await verifyChainFiles(['events.jsonl.2', 'events.jsonl.1', 'events.jsonl']);
@@ -237,6 +282,7 @@ export async function verifyChainFiles(paths: readonly string[], options: ChainV
   let firstSeq: number | undefined;
   let firstPrevHash: string | undefined;
   let next: ChainVerifyOptions = options;
+  const read = options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {};
   let last: { hash: string; seq: number } | undefined;
   for (const path of paths) {
     const r = await verifyChain(path, next);
@@ -248,7 +294,7 @@ export async function verifyChainFiles(paths: readonly string[], options: ChainV
     total += r.records;
     if (r.records > 0 || next.expectSeq !== undefined || next.expectPrevHash !== undefined) {
       last = { hash: r.lastHash, seq: r.lastSeq };
-      next = { expectSeq: r.lastSeq + 1, expectPrevHash: r.lastHash };
+      next = { ...read, expectSeq: r.lastSeq + 1, expectPrevHash: r.lastHash };
     }
   }
   return {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 
 /**
@@ -9,6 +10,11 @@ import { open } from 'node:fs/promises';
  * U+0085 are characters inside a line, never line ends: JSON allows them raw
  * in strings, and `node:readline` on newer Node versions splits there, which
  * would turn one valid event into two broken lines.
+ *
+ * The text is decoded with replacement (an invalid byte becomes U+FFFD), as
+ * every consumer but one wants. The chain verifier must also see what the
+ * decoding hides: it asks with `asWritten` whether a `\r` was dropped and
+ * whether the bytes were valid UTF-8 (docs/event-model.md, "The hash chain").
  */
 
 /** One line of a file. */
@@ -27,6 +33,17 @@ export interface Line {
    * into memory. A consumer reports such a line; it never parses it.
    */
   readonly truncated: boolean;
+  /**
+   * Only with `asWritten`: true when the line ended in `\r` (before its `\n`,
+   * or at the end of the file) and `text` lacks it.
+   */
+  readonly crDropped?: boolean;
+  /**
+   * Only with `asWritten`: whether the line's bytes are valid UTF-8. When
+   * false, `text` holds U+FFFD where they were not, and does not encode back
+   * to them. Unset for a truncated line.
+   */
+  readonly validUtf8?: boolean;
 }
 
 export interface ReadLinesOptions {
@@ -41,6 +58,13 @@ export interface ReadLinesOptions {
   maxLineBytes?: number;
   /** Size of each read, in bytes. Default 1 MiB. */
   chunkBytes?: number;
+  /**
+   * Also say of each line whether it is exactly the UTF-8 encoding of its
+   * `text` ({@link Line.crDropped}, {@link Line.validUtf8}), for a consumer
+   * that checks bytes (the chain verifier). Default false: lines carry
+   * neither field and cost nothing more.
+   */
+  asWritten?: boolean;
 }
 
 /** Default longest line held in memory: 16 MiB. */
@@ -63,6 +87,7 @@ const CR = 0x0d;
 export async function* readLineBatches(path: string, options: ReadLinesOptions = {}): AsyncGenerator<Line[], void, undefined> {
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const asWritten = options.asWritten === true;
   const handle = await open(path, 'r');
   try {
     let position = options.start ?? 0;
@@ -76,20 +101,17 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
     const buf = Buffer.allocUnsafe(chunkBytes);
 
     const finish = (tail: Buffer, out: Line[]): void => {
-      let bytes: number;
-      let text: string;
-      let truncated = false;
       if (dropping) {
-        bytes = carryBytes + tail.length;
-        text = droppedHead!.toString('utf8');
-        truncated = true;
+        out.push({ line: lineNo++, text: droppedHead!.toString('utf8'), offset: lineStart, bytes: carryBytes + tail.length, truncated: true });
       } else {
         const whole = carry.length === 0 ? tail : Buffer.concat([...carry, tail]);
-        bytes = whole.length;
+        const bytes = whole.length;
         const end = bytes > 0 && whole[bytes - 1] === CR ? bytes - 1 : bytes;
-        text = whole.toString('utf8', 0, end);
+        const text = whole.toString('utf8', 0, end);
+        out.push(asWritten
+          ? { line: lineNo++, text, offset: lineStart, bytes, truncated: false, crDropped: end < bytes, validUtf8: isUtf8(whole.subarray(0, end)) }
+          : { line: lineNo++, text, offset: lineStart, bytes, truncated: false });
       }
-      out.push({ line: lineNo++, text, offset: lineStart, bytes, truncated });
       carry = [];
       carryBytes = 0;
       dropping = false;
@@ -101,6 +123,14 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
       if (bytesRead === 0) break;
       const out: Line[] = [];
       let from = 0;
+      // asWritten: one UTF-8 check of all the whole lines of this chunk,
+      // which then holds for each (a line ends at `\n`, an ASCII byte, so no
+      // character spans two lines); a line is checked alone only when it fails.
+      let linesValid = false;
+      if (asWritten) {
+        const lastNl = buf.lastIndexOf(LF, bytesRead - 1);
+        if (lastNl >= 0) linesValid = isUtf8(buf.subarray(carry.length === 0 && !dropping ? 0 : buf.indexOf(LF) + 1, lastNl));
+      }
       for (;;) {
         const nl = buf.indexOf(LF, from);
         if (nl < 0 || nl >= bytesRead) break;
@@ -109,7 +139,9 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
           const end = nl > from && buf[nl - 1] === CR ? nl - 1 : nl;
           const bytes = nl - from;
           if (bytes <= maxLine) {
-            out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false });
+            if (asWritten) {
+              out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false, crDropped: end < nl, validUtf8: linesValid || isUtf8(buf.subarray(from, end)) });
+            } else out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false });
           } else {
             out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });
           }

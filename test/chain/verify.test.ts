@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { computeRecordHash, GENESIS_HASH, verifyChain, verifyChainFiles, verifyChainLines } from '../../src/chain/index.js';
 import { chainRecordLine } from '../../src/chain/record.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
+import { readLines } from '../../src/lines/read-lines.js';
 import { collectProblems, makeEvent, tempDir, typeInfo } from '../sinks/fixtures.js';
 
 const type = typeInfo('auth.user.login:1');
@@ -334,6 +335,115 @@ describe('chain version 2 and version 1 side by side', () => {
       const first = readFileSync(path, 'utf8').split('\n')[0]!;
       // They are version 1: the bytes before their hash do not hash to it.
       expect(sha256(first.slice(0, first.lastIndexOf(',"hash":')))).not.toBe((JSON.parse(first) as { hash: string }).hash);
+    }
+  });
+});
+
+describe('verifyChain sees the bytes of each line, not only their decoded text', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  /** Version-2 lines as the sink writes them: one holds a real U+FFFD (bytes EF BF BD). */
+  async function sinkFile(payloads: unknown[]): Promise<Buffer> {
+    const path = join(dir, 'sink.jsonl');
+    const sink = createJsonlSink({ path, fsync: 'never', maxBytes: 0 });
+    sink.start!(collectProblems().ctx);
+    for (const p of payloads) sink.write(makeEvent(p), type);
+    await sink.shutdown();
+    return readFileSync(path);
+  }
+  const put = (name: string, content: Buffer | string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, content);
+    return p;
+  };
+  /** The file with line `n` (1-based) ending in \r\n instead of \n. */
+  const crlfAt = (b: Buffer, n: number): Buffer => {
+    const ls = b.toString('latin1').split('\n');
+    ls[n - 1] += '\r';
+    return Buffer.from(ls.join('\n'), 'latin1');
+  };
+
+  it('breaks a version-2 line that ends in \\r\\n with hash_mismatch at that line, as every line of a CRLF-converted file', async () => {
+    const b = await sinkFile([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(await verifyChain(put('ok.jsonl', b))).toMatchObject({ ok: true, records: 3 });
+    const one = await verifyChain(put('one.jsonl', crlfAt(b, 2)));
+    expect(one).toMatchObject({ ok: false, line: 2, reason: 'hash_mismatch', records_checked: 1 });
+    expect(one.ok === false && one.message).toMatch(/\\r/);
+    const all = put('all.jsonl', b.toString('latin1').replace(/\n/g, '\r\n'));
+    expect(await verifyChain(all)).toMatchObject({ ok: false, line: 1, reason: 'hash_mismatch', records_checked: 0 });
+  });
+
+  it('breaks a version-2 line longer than one read (its bytes carried across reads) that ends in \\r\\n', async () => {
+    const b = await sinkFile([{ n: 1 }, { big: 'é'.repeat(1_500_000) }, { n: 3 }]);
+    expect(await verifyChain(put('ok.jsonl', b))).toMatchObject({ ok: true, records: 3 });
+    expect(await verifyChain(put('crlf.jsonl', crlfAt(b, 2)))).toMatchObject({ ok: false, line: 2, reason: 'hash_mismatch' });
+  });
+
+  it('breaks a line whose real U+FFFD was replaced by the invalid byte FF, in version 2 and in version 1', async () => {
+    const b = await sinkFile([{ n: 1 }, { s: 'ok \ufffd' }, { n: 3 }]);
+    const fffd = Buffer.from([0xef, 0xbf, 0xbd]);
+    const at = b.indexOf(fffd);
+    const tampered = Buffer.concat([b.subarray(0, at), Buffer.from([0xff]), b.subarray(at + 3)]);
+    expect(await verifyChain(put('v2.jsonl', b))).toMatchObject({ ok: true, records: 3 });
+    const r = await verifyChain(put('v2.tampered', tampered));
+    expect(r).toMatchObject({ ok: false, line: 2, reason: 'hash_mismatch', records_checked: 1 });
+    expect(r.ok === false && r.message).toMatch(/UTF-8/);
+
+    const v1: string[] = [];
+    let prev = GENESIS_HASH;
+    for (const [i, s] of ['a', 'ok \ufffd', 'c'].entries()) {
+      const rec: Record<string, unknown> = { s, seq: i + 1, prev_hash: prev };
+      rec.hash = prev = computeRecordHash(rec);
+      v1.push(JSON.stringify(rec));
+    }
+    const v1b = Buffer.from(v1.join('\n') + '\n', 'utf8');
+    const v1at = v1b.indexOf(fffd);
+    expect(await verifyChain(put('v1.jsonl', v1b))).toMatchObject({ ok: true, records: 3 });
+    const v1t = Buffer.concat([v1b.subarray(0, v1at), Buffer.from([0xff]), v1b.subarray(v1at + 3)]);
+    expect(await verifyChain(put('v1.tampered', v1t))).toMatchObject({ ok: false, line: 2, reason: 'hash_mismatch', records_checked: 1 });
+  });
+
+  it('accepts version-1 lines ending in \\r\\n: the \\r is JSON whitespace, which version 1 does not cover', async () => {
+    const v1 = chainLines(3);
+    expect(await verifyChain(put('v1crlf.jsonl', v1.map((l) => l + '\r\n').join('')))).toMatchObject({ ok: true, records: 3, lastSeq: 3 });
+  });
+
+  it('checks the bytes of the Lines of readLines({ asWritten: true }) given to verifyChainLines', async () => {
+    const b = await sinkFile([{ n: 1 }, { n: 2 }]);
+    const path = put('crlf.jsonl', crlfAt(b, 2));
+    expect(await verifyChainLines(readLines(path, { asWritten: true }))).toMatchObject({ ok: false, line: 2, reason: 'hash_mismatch' });
+  });
+});
+
+describe('maxLineBytes', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  it('reads longer lines when raised, in every file of a rotated set, and names the limit when a line is longer', async () => {
+    const whole = chainLines(4);
+    const long: Record<string, unknown> = { pad: 'x'.repeat(300), seq: 5, prev_hash: JSON.parse(whole[3]!).hash };
+    long.hash = computeRecordHash(long);
+    const a = join(dir, 'events.jsonl.1');
+    const b = join(dir, 'events.jsonl');
+    writeFileSync(a, whole.slice(0, 2).map((l) => l + '\n').join(''));
+    writeFileSync(b, [...whole.slice(2), JSON.stringify(long)].map((l) => l + '\n').join(''));
+    const short = await verifyChainFiles([a, b], { maxLineBytes: 200 });
+    expect(short).toMatchObject({ ok: false, file: b, line: 3, reason: 'line_too_long', records_checked: 4 });
+    expect(short.ok === false && short.message).toContain('200');
+    expect(await verifyChainFiles([a, b], { maxLineBytes: 1000 })).toMatchObject({ ok: true, records: 5 });
+    expect(await verifyChain(b, { maxLineBytes: 200 })).toMatchObject({ ok: false, line: 3, reason: 'line_too_long' });
+  });
+
+  it('refuses a maxLineBytes that is not a whole number ≥ 1 with a RangeError naming it', async () => {
+    const p = join(dir, 'x.jsonl');
+    writeFileSync(p, chainLines(1)[0] + '\n');
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      await expect(verifyChain(p, { maxLineBytes: bad }), String(bad)).rejects.toThrow(/maxLineBytes must be a whole number/);
     }
   });
 });

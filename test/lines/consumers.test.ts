@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,5 +82,38 @@ describe('a line longer than the reader holds', () => {
     expect(JSON.parse(out[0]!)).toMatchObject({ line: 1, code: 'line_too_long' });
     const first = (await readIntentFile(huge).next()).value;
     expect(first).toMatchObject({ ok: false, line: 1, issues: [{ code: 'line_too_long' }] });
+  });
+});
+
+describe('a file converted to CRLF line ends, or holding bytes that are not UTF-8', () => {
+  async function altered(): Promise<{ crlf: string; invalid: string }> {
+    const path = await eventsFile();
+    const b = readFileSync(path);
+    const crlf = `${path}.crlf`;
+    writeFileSync(crlf, b.toString('latin1').replace(/\n/g, '\r\n'), 'latin1');
+    // 'plain' → 'pl\xffin': one byte that is not UTF-8.
+    const at = b.indexOf('plain');
+    const bad = Buffer.from(b);
+    bad[at + 2] = 0xff;
+    const invalid = `${path}.invalid`;
+    writeFileSync(invalid, bad);
+    return { crlf, invalid };
+  }
+
+  it('is read as before by readEvents (the \\r dropped, the byte as U+FFFD)', async () => {
+    const { crlf, invalid } = await altered();
+    const texts = async (p: string) => {
+      const got = [];
+      for await (const e of readEvents(p)) got.push(e.ok && (e.record.payload as { text: string }).text);
+      return got;
+    };
+    expect(await texts(crlf)).toEqual([SEPARATORS, 'plain']);
+    expect(await texts(invalid)).toEqual([SEPARATORS, 'pl\ufffdin']);
+  });
+
+  it('is broken for verify, at the first altered line', async () => {
+    const { crlf, invalid } = await altered();
+    expect(await verifyChain(crlf)).toMatchObject({ ok: false, line: 1, reason: 'hash_mismatch' });
+    expect(await verifyChain(invalid)).toMatchObject({ ok: false, line: 2, reason: 'hash_mismatch' });
   });
 });

@@ -67,6 +67,34 @@ describe('readLines', () => {
     expect(lines.map((l) => [l.line, l.text, l.offset])).toEqual([[2, 'bb', 3], [3, 'cc', 6]]);
   });
 
+  it('adds nothing to a line unless asked for its bytes (asWritten)', async () => {
+    const lines = await all(file('ab\r\n\xff\n'));
+    expect(lines.map((l) => Object.keys(l).sort())).toEqual([['bytes', 'line', 'offset', 'text', 'truncated'], ['bytes', 'line', 'offset', 'text', 'truncated']]);
+  });
+
+  it('with asWritten, says of each line whether a \r was dropped and whether its bytes are valid UTF-8, in one read or across reads', async () => {
+    const content = Buffer.concat([
+      Buffer.from('ok \ufffd\n', 'utf8'), // a real U+FFFD: valid
+      Buffer.from('crlf\r\n'),
+      Buffer.from([0x62, 0xff, 0x0a]), // b, an invalid byte
+      Buffer.from([0xed, 0xa0, 0x80, 0x0d, 0x0a]), // a UTF-8-encoded surrogate (invalid), then \r\n
+      Buffer.from('é€😀\n', 'utf8'),
+      Buffer.from('last\r'), // no \n: the \r is part of the last line
+    ]);
+    const path = file(content);
+    for (const chunkBytes of [1, 2, 3, 5, 1024]) {
+      const lines = await all(path, { chunkBytes, asWritten: true });
+      expect(lines.map((l) => [l.text, l.crDropped, l.validUtf8]), `chunkBytes ${chunkBytes}`).toEqual([
+        ['ok \ufffd', false, true],
+        ['crlf', true, true],
+        ['b\ufffd', false, false],
+        ['\ufffd\ufffd\ufffd', true, false],
+        ['é€😀', false, true],
+        ['last', true, true],
+      ]);
+    }
+  });
+
   it('rejects when the file cannot be opened', async () => {
     await expect(all(join(dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
