@@ -6,6 +6,8 @@ import type { FactlineEvent } from '../../src/envelope/event.js';
 import type { Severity } from '../../src/envelope/severity.js';
 import type { RuntimeProblem } from '../../src/problems.js';
 import type { SinkContext } from '../../src/sinks/sink.js';
+import { afterEach, beforeEach } from 'vitest';
+import { createJsonlSink, type JsonlSinkOptions } from '../../src/sinks/jsonl/index.js';
 
 /** The parts of an EventTypeInfo the sinks read; the rest is never touched. */
 export function typeInfo(id: string, severity: Severity = 'INFO'): EventTypeInfo {
@@ -43,4 +45,38 @@ export function collectProblems(): { ctx: SinkContext; problems: RuntimeProblem[
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'factline-sinks-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A fresh directory per test (registers the vitest hooks) and the file a
+ * test's sink writes, `events.jsonl` in it unless the test sets `path`; and
+ * a JSONL sink on that file started with a problem collector (`fsync:
+ * 'never'` unless given).
+ */
+export function jsonlTestFile(): { readonly dir: string; path: string; started(options?: JsonlSinkOptions): { sink: ReturnType<typeof createJsonlSink>; problems: RuntimeProblem[] } } {
+  let dir = '';
+  let path = '';
+  let cleanup: () => void = () => {};
+  beforeEach(() => {
+    ({ dir, cleanup } = tempDir());
+    path = join(dir, 'events.jsonl');
+  });
+  afterEach(() => cleanup());
+  return {
+    get dir() {
+      return dir;
+    },
+    get path() {
+      return path;
+    },
+    set path(p: string) {
+      path = p;
+    },
+    started(options: JsonlSinkOptions = {}) {
+      const { ctx, problems } = collectProblems();
+      const sink = createJsonlSink({ path, fsync: 'never', ...options });
+      sink.start!(ctx);
+      return { sink, problems };
+    },
+  };
 }

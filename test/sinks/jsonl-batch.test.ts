@@ -1,29 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyChain, verifyChainFiles } from '../../src/chain/index.js';
-import { createJsonlSink, type JsonlSinkOptions } from '../../src/sinks/jsonl/index.js';
-import { collectProblems, makeEvent, tempDir, typeInfo } from './fixtures.js';
+import { jsonlTestFile, makeEvent, typeInfo } from './fixtures.js';
 
 const type = typeInfo('auth.user.login:1');
 
-let dir: string;
-let cleanup: () => void;
-let path: string;
-beforeEach(() => {
-  ({ dir, cleanup } = tempDir());
-  path = join(dir, 'events.jsonl');
-});
-afterEach(() => cleanup());
+const file = jsonlTestFile();
+const started = file.started;
 
-function started(options: JsonlSinkOptions = {}) {
-  const { ctx, problems } = collectProblems();
-  const sink = createJsonlSink({ path, fsync: 'never', ...options });
-  sink.start!(ctx);
-  return { sink, problems };
-}
-
-const text = (): string => readFileSync(path, 'utf8');
+const text = (): string => readFileSync(file.path, 'utf8');
 const endOfTick = (): Promise<void> => new Promise((done) => setImmediate(done));
 
 describe('the JSONL sink: lines of one tick written together', () => {
@@ -35,14 +21,14 @@ describe('the JSONL sink: lines of one tick written together', () => {
     await endOfTick();
     expect(sink.stats()).toMatchObject({ pending: 0, written: 3, emitted: 3, delivered: 3, seq: 3 });
     expect(text().split('\n')).toHaveLength(4);
-    expect(await verifyChain(path)).toMatchObject({ ok: true, records: 3 });
+    expect(await verifyChain(file.path)).toMatchObject({ ok: true, records: 3 });
     expect(problems).toEqual([]);
     await sink.shutdown();
   });
 
   it('writes the pending lines on flush(), before it resolves, under every fsync policy', async () => {
     for (const fsync of ['never', 'interval', 'always'] as const) {
-      path = join(dir, `${fsync}.jsonl`);
+      file.path = join(file.dir, `${fsync}.jsonl`);
       const { sink } = started({ fsync });
       sink.write(makeEvent({ a: 1 }), type);
       sink.write(makeEvent({ a: 2 }), type);
@@ -61,14 +47,14 @@ describe('the JSONL sink: lines of one tick written together', () => {
     (onExit as () => void)();
     expect(JSON.parse(text())).toMatchObject({ seq: 1, payload: { last: true } });
     await sink.shutdown();
-    expect(await verifyChain(path)).toMatchObject({ ok: true, records: 1 });
+    expect(await verifyChain(file.path)).toMatchObject({ ok: true, records: 1 });
   });
 
   it('writes the batch before rotating, so a rotated file holds whole lines and the chain spans the files', async () => {
     const { sink } = started({ maxBytes: 1500, maxFiles: 3 });
     for (let i = 0; i < 12; i++) sink.write(makeEvent({ i, pad: 'x'.repeat(200) }), type);
     await sink.shutdown();
-    const set = [`${path}.3`, `${path}.2`, `${path}.1`, path].filter((p) => existsSync(p));
+    const set = [`${file.path}.3`, `${file.path}.2`, `${file.path}.1`, file.path].filter((p) => existsSync(p));
     expect(set.length).toBeGreaterThan(1);
     expect(await verifyChainFiles(set)).toMatchObject({ ok: true });
     expect(sink.stats()).toMatchObject({ written: 12, dropped: 0, pending: 0 });
@@ -86,6 +72,6 @@ describe('the JSONL sink: a long burst in one tick', () => {
     expect(pending + written).toBe(400);
     expect(text().endsWith('\n')).toBe(true);
     await sink.shutdown();
-    expect(await verifyChain(path)).toMatchObject({ ok: true, records: 400 });
+    expect(await verifyChain(file.path)).toMatchObject({ ok: true, records: 400 });
   });
 });
