@@ -8,6 +8,7 @@ import type { RuntimeProblem } from '../../src/problems.js';
 import type { SinkContext } from '../../src/sinks/sink.js';
 import { afterEach, beforeEach } from 'vitest';
 import { createJsonlSink, type JsonlSinkOptions } from '../../src/sinks/jsonl/index.js';
+import { computeRecordHash, GENESIS_HASH } from '../../src/chain/index.js';
 
 /** The parts of an EventTypeInfo the sinks read; the rest is never touched. */
 export function typeInfo(id: string, severity: Severity = 'INFO'): EventTypeInfo {
@@ -79,4 +80,21 @@ export function jsonlTestFile(): { readonly dir: string; path: string; started(o
       return { sink, problems };
     },
   };
+}
+
+/**
+ * `n` chain lines as a release before chain version 2 wrote them, built by
+ * hand: `{ n: seq, seq, prev_hash, hash }`, `hash` the SHA-256 of the
+ * canonical JSON without "hash", from the genesis hash.
+ */
+export function version1Lines(n: number): string[] {
+  const lines: string[] = [];
+  let prev = GENESIS_HASH;
+  for (let seq = 1; seq <= n; seq++) {
+    const rec: Record<string, unknown> = { n: seq, seq, prev_hash: prev };
+    rec.hash = computeRecordHash(rec);
+    prev = rec.hash as string;
+    lines.push(JSON.stringify(rec));
+  }
+  return lines;
 }

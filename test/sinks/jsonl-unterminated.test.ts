@@ -2,9 +2,9 @@ import { existsSync, readdirSync, readFileSync, renameSync, statSync, truncateSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../examples/demo.js';
-import { computeRecordHash, GENESIS_HASH, verifyChain, verifyChainFiles } from '../../src/chain/index.js';
+import { verifyChain, verifyChainFiles } from '../../src/chain/index.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
-import { collectProblems, jsonlTestFile, makeEvent, typeInfo } from './fixtures.js';
+import { collectProblems, jsonlTestFile, makeEvent, typeInfo, version1Lines } from './fixtures.js';
 
 /*
  * A file whose last line lacks its `\n`. When that line is a complete chain
@@ -63,14 +63,7 @@ describe('the JSONL sink: a last line without its \\n', () => {
   });
 
   it('completes a version-1 last record (a file written before chain version 2) the same way', async () => {
-    const v1: string[] = [];
-    let prev = GENESIS_HASH;
-    for (let seq = 1; seq <= 3; seq++) {
-      const rec: Record<string, unknown> = { n: seq, seq, prev_hash: prev };
-      rec.hash = computeRecordHash(rec);
-      prev = rec.hash as string;
-      v1.push(JSON.stringify(rec));
-    }
+    const v1 = version1Lines(3);
     writeFileSync(file.path, v1.join('\n'));
     const { sink, problems } = started();
     expect(problems.map((p) => p.code)).toEqual(['FACTLINE_FILE_UNTERMINATED_LINE']);

@@ -1,10 +1,10 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeRecordHash, GENESIS_HASH, verifyChain, verifyChainFiles } from '../../src/chain/index.js';
+import { GENESIS_HASH, verifyChain, verifyChainFiles } from '../../src/chain/index.js';
 import { createJsonlSink, readEvents } from '../../src/sinks/jsonl/index.js';
 import { resolveJsonlOptions } from '../../src/sinks/jsonl/options.js';
-import { jsonlTestFile, makeEvent, typeInfo } from './fixtures.js';
+import { jsonlTestFile, makeEvent, typeInfo, version1Lines } from './fixtures.js';
 
 const type = typeInfo('auth.user.login:1');
 
@@ -157,14 +157,7 @@ describe('the JSONL sink: opening and resuming', () => {
 
   it('continues a version-1 chain (a file written before chain version 2) in version 2, in the same file and across a rotation', async () => {
     // Three version-1 lines, built by hand: hash = SHA-256 of the canonical JSON without "hash".
-    const v1: string[] = [];
-    let prev = GENESIS_HASH;
-    for (let seq = 1; seq <= 3; seq++) {
-      const rec: Record<string, unknown> = { n: seq, seq, prev_hash: prev };
-      rec.hash = computeRecordHash(rec);
-      prev = rec.hash as string;
-      v1.push(JSON.stringify(rec));
-    }
+    const v1 = version1Lines(3);
     writeFileSync(file.path, v1.map((l) => l + '\n').join(''));
     const size = statSync(file.path).size;
     const { sink, problems } = started({ maxBytes: size + 1200, maxFiles: 5 });
@@ -175,7 +168,7 @@ describe('the JSONL sink: opening and resuming', () => {
     expect(files.length).toBeGreaterThan(1);
     const all = files.flatMap(linesOf);
     expect(all.slice(0, 3)).toEqual(v1);
-    expect(JSON.parse(all[3]!)).toMatchObject({ seq: 4, prev_hash: prev });
+    expect(JSON.parse(all[3]!)).toMatchObject({ seq: 4, prev_hash: (JSON.parse(v1[2]!) as { hash: string }).hash });
     expect(all).toHaveLength(9);
     expect(await verifyChainFiles(files)).toMatchObject({ ok: true, records: 9, lastSeq: 9, firstSeq: 1 });
   });
