@@ -167,19 +167,3 @@ export function verifiesV2(text: string, hash: string): boolean {
   if (!text.startsWith(V2_HASH_MEMBER, at) || !text.startsWith(hash, at + V2_HASH_MEMBER.length)) return false;
   return sha256hex(text.slice(0, at)) === hash;
 }
-
-/**
- * Whether a line (without its `\n`) proves its record unchanged: it hashes to
- * `hash` under chain version 2 ({@link verifiesV2}, its bytes) or, failing
- * that, version 1 ({@link computeRecordHash} of `record`, the line parsed).
- * The rule a verifier applies to every line, for a reader that checks one
- * line on its own (the JSONL sink judging a last line that lost its `\n`).
- *
- * @example
- * const text = '{"a":1,"seq":1,"prev_hash":"000…","hash":"…"}';
- * const r = JSON.parse(text);
- * lineHashVerifies(text, r, r.hash); // true unless the line was altered
- */
-export function lineHashVerifies(text: string, record: Readonly<Record<string, unknown>>, hash: string): boolean {
-  return verifiesV2(text, hash) || computeRecordHash(record) === hash;
-}

@@ -185,6 +185,21 @@ class ChainCheck {
 }
 
 /**
+ * Checks one line as the first line of a verification with `options`: the
+ * same rules, codes and messages as {@link verifyChainLines}, for a caller
+ * that holds a single line (a sink judging the bytes after a file's last
+ * `\n`). On success `lastSeq` and `lastHash` are the line's own.
+ *
+ * @example
+ * verifyChainLine(text, { expectSeq: 35, expectPrevHash: hashOfLine34 }); // { ok: true, records: 1, lastSeq: 35, … }
+ */
+export function verifyChainLine(text: string, options: ChainVerifyOptions = {}): ChainVerifyResult {
+  const check = new ChainCheck(options);
+  check.line(1, text);
+  return check.result();
+}
+
+/**
  * The version-2 hash of a line that has the version-2 shape (it ends with
  * a `"hash"` member of 64 hex digits), for the `hash_mismatch` message;
  * undefined for any other line.

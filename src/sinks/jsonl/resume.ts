@@ -8,8 +8,8 @@
  * line at a time, reading only the end of the file.
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { CHAIN_FIELD, GENESIS_HASH, lineHashVerifies, type ChainFields } from '../../chain/record.js';
-import type { ChainBreakCode } from '../../chain/verify.js';
+import { CHAIN_FIELD, GENESIS_HASH } from '../../chain/record.js';
+import { verifyChainLine, type ChainBreakCode } from '../../chain/verify.js';
 import { printable } from '../console/format.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../lines/read-lines.js';
 import { readRange, readTail, type FileTail } from './file.js';
@@ -42,11 +42,11 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * last complete line before them (`before`, without its `\n`; undefined when
  * there is none). Without the chain (`chain: false`), a line is complete
  * when it is valid UTF-8 and parses as a JSON object (no proper prefix of a
- * JSON object does). With it, the line must also be what a verifier accepts
- * after `before`: an integer `seq` ≥ 1 and string `prev_hash` and `hash`
- * (`missing_field`), hashing to its `hash` under chain version 2 or 1
- * ({@link lineHashVerifies}; `hash_mismatch`), and following `before`: `seq`
- * one more (`seq_gap`) and `prev_hash` its `hash` (`prev_hash_mismatch`).
+ * JSON object does). With it, the line must also be what the verifier
+ * accepts after `before` (`verifyChainLine`, its codes and messages): chain
+ * fields of the right types (`missing_field`), hashing to its `hash` under
+ * chain version 2 or 1 (`hash_mismatch`), and following `before`: `seq` one
+ * more (`seq_gap`) and `prev_hash` its `hash` (`prev_hash_mismatch`).
  * With no line before it, a record with `seq` 1 must have the genesis
  * `prev_hash`, and any other `seq` continues a rotated predecessor, as the
  * first line of a file may. After a line that is not a chain record, only a
@@ -74,32 +74,15 @@ export function judgeUnterminatedLine(bytes: Uint8Array, before: string | undefi
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return torn('bad_json', 'not a JSON object');
   if (!chain) return { complete: true };
-  const record = value as Record<string, unknown>;
-  const fields = chainFieldsOf(record);
-  if (fields === undefined) {
-    return torn('missing_field', `"${CHAIN_FIELD.SEQ}" (an integer ≥ 1), "${CHAIN_FIELD.PREV_HASH}" or "${CHAIN_FIELD.HASH}" is missing or of the wrong type`);
-  }
-  const { seq, prev_hash: prev, hash } = fields;
-  if (!lineHashVerifies(text, record, hash)) return torn('hash_mismatch', 'the line does not hash to its "hash": it is not the record as written');
-
+  // The verifier's rules, as if this line came right after `before`.
   const after = chainStateOf(before);
-  const expected =
-    after !== undefined ? { seq: after.seq + 1, prev: after.hash }
-    : before !== undefined || seq === 1 ? { seq: 1, prev: GENESIS_HASH }
-    : undefined; // the file's only line, continuing a rotated predecessor
-  if (expected !== undefined && seq !== expected.seq) return torn('seq_gap', `seq is ${seq}, the line before calls for ${expected.seq}`);
-  if (expected !== undefined && prev !== expected.prev) return torn('prev_hash_mismatch', `prev_hash is ${prev}, the line before calls for ${expected.prev}`);
-  return { complete: true, seq, hash };
-}
-
-/** The chain fields of a parsed line when each has its type (`seq` an integer ≥ 1), else undefined. */
-function chainFieldsOf(r: Readonly<Record<string, unknown>>): ChainFields | undefined {
-  const seq = r[CHAIN_FIELD.SEQ];
-  const prev = r[CHAIN_FIELD.PREV_HASH];
-  const hash = r[CHAIN_FIELD.HASH];
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return undefined;
-  if (typeof prev !== 'string' || typeof hash !== 'string') return undefined;
-  return { seq, prev_hash: prev, hash };
+  const checked = verifyChainLine(
+    text,
+    after !== undefined ? { expectSeq: after.seq + 1, expectPrevHash: after.hash }
+    : before !== undefined ? { expectSeq: 1, expectPrevHash: GENESIS_HASH }
+    : {}, // the file's only line: seq 1 from genesis, or continuing a rotated predecessor
+  );
+  return checked.ok ? { complete: true, seq: checked.lastSeq, hash: checked.lastHash } : torn(checked.reason, checked.message);
 }
 
 /** The end of an existing file, with a verdict on what follows its last `\n`. */
