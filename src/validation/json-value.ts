@@ -59,11 +59,6 @@ interface ReadState {
   over: boolean;
 }
 
-interface WellFormedString {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
 /** The message of whatever was thrown, without risking a second throw. */
 export function describeThrown(e: unknown): string {
   try {
@@ -81,19 +76,19 @@ function add(s: ReadState, code: ValidationIssue['code'], message: string): void
 function readString(v: string, s: ReadState): string {
   s.bytes += v.length * 6 + 2;
   s.min += v.length + 2;
-  if ((v as unknown as WellFormedString).isWellFormed()) return v;
+  if (v.isWellFormed()) return v;
   // A lone surrogate has no UTF-8 form: the OTLP exporters and the backends
   // write U+FFFD for it, so the file does too, and the event says so.
   add(s, 'lone_surrogate', 'a lone UTF-16 surrogate has no UTF-8 form; it was replaced by U+FFFD, as the OTLP exporters do');
-  return (v as unknown as WellFormedString).toWellFormed();
+  return v.toWellFormed();
 }
 
 function readKey(k: string, s: ReadState): string {
   s.bytes += k.length * 6 + 3;
   s.min += k.length + 3;
-  if ((k as unknown as WellFormedString).isWellFormed()) return k;
+  if (k.isWellFormed()) return k;
   add(s, 'lone_surrogate', 'this key holds a lone UTF-16 surrogate; it was replaced by U+FFFD, as the OTLP exporters do');
-  return (k as unknown as WellFormedString).toWellFormed();
+  return k.toWellFormed();
 }
 
 function read(v: unknown, s: ReadState): unknown {
