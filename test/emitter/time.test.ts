@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIsoTime, givenTime, isoTime, MAX_OTLP_TIME_MS } from '../../src/emitter/time.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 describe('formatIsoTime', () => {
   it('writes what Date#toISOString writes, for every millisecond from 1970 to 9999 (property)', () => {
@@ -11,7 +12,7 @@ describe('formatIsoTime', () => {
       { numRuns: 2000 },
     );
     for (const ms of [0, 951782400000, 951868800000, 4107542400000, MAX_OTLP_TIME_MS]) expect(formatIsoTime(ms)).toBe(new Date(ms).toISOString());
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('cuts a fraction of a millisecond, as the envelope has millisecond precision', () => {
     expect(isoTime(1769178721000.9)).toBe('2026-01-23T14:32:01.000Z');
