@@ -279,8 +279,9 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
  * `emit` runs `checkJsonPayload`.
  *
  * @example
+ * const read = readJsonValue(JSON.parse(text));
  * const accept = compileReadPayloadCheck(type);
- * if (!(accept?.(read.value) ?? false)) issues = checkJsonPayload(type, read.value, maxBytes, read.maxBytes).issues;
+ * const issues = accept?.(read.value) ? [] : checkJsonPayload(type, read.value, maxBytes, read.maxBytes).issues;
  */
 export function compileReadPayloadCheck(type: EventTypeInfo): ((value: unknown) => boolean) | undefined {
   try {
