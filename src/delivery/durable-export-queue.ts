@@ -356,7 +356,13 @@ export class DurableExportQueue<T> {
         this.release(b);
         this.s.deadLettered += b.count;
         const ids = this.deadLetter(body, { reason: outcome.reason, status: outcome.status });
-        this.problem('FACTLINE_DEAD_LETTERED', `${this.transport.endpoint} refused a record (${outcome.reason}); ${this.deadLetterPath ? `written to ${this.deadLetterPath}` : 'no dead-letter file configured: its instance id is in details'}`, { status: outcome.status, reason: outcome.reason, instance_ids: ids, ...(this.deadLetterPath ? { path: this.deadLetterPath } : {}) });
+        const where = this.deadLetterPath ? `written to ${this.deadLetterPath}` : 'no dead-letter file configured: its instance id is in details';
+        this.problem('FACTLINE_DEAD_LETTERED', `${this.transport.endpoint} refused a record (${outcome.reason}); ${where}`, {
+          status: outcome.status,
+          reason: outcome.reason,
+          instance_ids: ids,
+          ...(this.deadLetterPath ? { path: this.deadLetterPath } : {}),
+        });
         return;
       }
       case 'retryable': {

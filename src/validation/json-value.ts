@@ -21,7 +21,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * −2^63 itself does, but JavaScript writes it as `-9223372036854776000`,
  * which a JSON decoder reads as beyond int64; so it counts too.
  */
-const INT64_LIMIT = 9223372036854775808;
+const INT64_LIMIT = 2 ** 63;
 
 /** The result of {@link readJsonValue}. */
 export interface JsonRead {
@@ -98,7 +98,7 @@ function read(v: unknown, s: ReadState): unknown {
     case 'number':
       s.bytes += 24;
       s.min += 1;
-      if (v !== v || v === Infinity || v === -Infinity) {
+      if (!Number.isFinite(v)) {
         add(s, 'non_finite_number', `${v} is not a finite number; JSON would turn it into null`);
         return `[factline: ${v}]`;
       }

@@ -50,7 +50,10 @@ describe('readJsonValue', () => {
 
   it('calls toJSON on plain objects too, as JSON does, once each, and marks one that returns its own object', () => {
     let calls = 0;
-    const inner = { toJSON: () => (calls++, { ok: 1 }) };
+    const inner = { toJSON: () => {
+      calls++;
+      return { ok: 1 };
+    } };
     expect(readJsonValue({ outer: { toJSON: () => ({ inner }) } }).value).toEqual({ outer: { inner: { ok: 1 } } });
     expect(calls).toBe(1);
     const self: { toJSON(): unknown } = { toJSON: () => self };
