@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { PiiAction } from './types.js';
 import { defOf, unwrapped } from './zod-def.js';
 
 /*
@@ -10,6 +9,9 @@ import { defOf, unwrapped } from './zod-def.js';
  * once per event type; `emit` only walks the compiled steps
  * (`src/emitter/payload.ts`). The syntax is in `docs/mapping.md`, "Personal data".
  */
+
+/** What happens to a personal-data field before the event leaves the process. */
+export type PiiAction = 'hash' | 'drop';
 
 /** The step that stands for every element of an array (`items[]`). */
 export const EVERY_ELEMENT = '[]';

@@ -90,7 +90,7 @@ describe('unknownKeys', () => {
 describe('docs/errors.md', () => {
   it('lists every validation issue code', () => {
     const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-    const source = readFileSync(new URL('../../src/validation/issue.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../src/envelope/issue.ts', import.meta.url), 'utf8');
     const codes = [...source.slice(0, source.indexOf('export interface')).matchAll(/\| '([a-z_]+)'/g)].map((m) => m[1]!);
     expect(codes.length).toBeGreaterThan(15);
     for (const code of codes.filter((c) => c !== 'invalid_event_id' && c !== 'not_an_object')) expect(doc, code).toContain(`\`${code}\``);
