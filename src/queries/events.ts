@@ -75,7 +75,7 @@ export function countByPattern(args: ServiceScope & Windowed & { readonly patter
 /** What to count events by. */
 export type EventDimension = 'domain' | 'entity' | 'action' | 'id';
 
-const DIMENSION: Record<EventDimension, readonly string[]> = {
+const DIMENSION: Record<EventDimension, readonly LokiName[]> = {
   domain: [LOKI.EVENT_DOMAIN],
   entity: [LOKI.EVENT_DOMAIN, LOKI.EVENT_ENTITY],
   action: [LOKI.EVENT_ACTION],
@@ -92,10 +92,16 @@ const DIMENSION: Record<EventDimension, readonly string[]> = {
  */
 export function countBy(args: ServiceScope & Windowed & { readonly by: EventDimension }): LogqlQuery {
   const labels = DIMENSION[args.by];
-  // A record with the EventID but not the grouping label (a raw OTel record
-  // that set factline.event.id alone) would make a group without a name.
-  const named = labels.filter((l) => l !== LOKI.EVENT_ID).map((l) => where(l as LokiName, '!=', ''));
-  return metric(sumCounts(labels, pipeline(args.service, FACTLINE_EVENTS, ...named), args.window));
+  return metric(sumCounts(labels, pipeline(args.service, FACTLINE_EVENTS, ...named(labels)), args.window));
+}
+
+/**
+ * `| label!=""` for each grouping label but the EventID (already required):
+ * a record with the EventID but not its parts (a plain OTel record that set
+ * factline.event.id alone) would otherwise make a group with no name.
+ */
+function named(labels: readonly LokiName[]): string[] {
+  return labels.filter((l) => l !== LOKI.EVENT_ID).map((l) => where(l, '!=', ''));
 }
 
 /**
@@ -106,7 +112,8 @@ export function countBy(args: ServiceScope & Windowed & { readonly by: EventDime
  * // 'sum by (event_name, factline_event_version) (count_over_time(… | keep event_name, factline_event_version [1h]))'
  */
 export function versionsInUse(args: ServiceScope & Windowed): LogqlQuery {
-  return metric(sumCounts([LOKI.EVENT_NAME, LOKI.EVENT_VERSION], pipeline(args.service, FACTLINE_EVENTS), args.window));
+  const labels = [LOKI.EVENT_NAME, LOKI.EVENT_VERSION];
+  return metric(sumCounts(labels, pipeline(args.service, FACTLINE_EVENTS, ...named(labels)), args.window));
 }
 
 /**
