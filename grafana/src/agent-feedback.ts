@@ -76,7 +76,7 @@ export function agentFeedbackDashboard(): BuiltDashboard {
   plan.row('What failed');
   plan.panel(logLines(), {
     title: 'Failed events of the agents',
-    description: 'The failed events whose source model matches the Agent variable.',
+    description: 'Every failed event (action failed or *_failed) whose source model matches the Agent variable, whatever it was an outcome of: the failure shares above count only the failures that name one of the Attempts as their cause.',
     width: 24,
     height: 8,
     queries: [{ query: agentFailures({ service, agent }) }],
