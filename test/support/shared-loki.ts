@@ -35,23 +35,23 @@ export function sharedServices(run: string): { demo: string; agents: string; all
   return { demo, agents, all: `${demo}|${agents}` };
 }
 
-/** The dashboard variable settings the answers are recorded under. */
-export function sharedVariants(all: string): Record<string, Record<string, string>> {
+/** The dashboard variable settings the answers are recorded under, and the dashboards each applies to. */
+export function sharedVariants(all: string): Record<string, { readonly dashboards: readonly string[]; readonly values: Record<string, string> }> {
   return {
     // Every dashboard as it opens, with Service = All.
-    defaults: { service: all },
+    defaults: { dashboards: ['factline-intent-loop', 'factline-event-explorer', 'factline-agent-feedback'], values: { service: all } },
     // Agent feedback with the agent history's attempts: code generations.
-    codeGenerations: { service: all, attempts: patternRegex('agent.code.generated:%') },
+    codeGenerations: { dashboards: ['factline-agent-feedback'], values: { service: all, attempts: patternRegex('agent.code.generated:%') } },
     // The Intent loop for an agent that executed nothing.
-    agentGpt5: { service: all, agent: 'gpt-5' },
+    agentGpt5: { dashboards: ['factline-intent-loop'], values: { service: all, agent: 'gpt-5' } },
   };
 }
 
-/** Every panel query of every dashboard under each variant, keyed `<variant>/<query name>`. */
+/** Every panel query of the dashboards of each variant, keyed `<variant>/<query name>`. */
 export function sharedQueries(all: string): Map<string, NamedQuery> {
   const out = new Map<string, NamedQuery>();
-  for (const [variant, values] of Object.entries(sharedVariants(all))) {
-    for (const d of buildDashboards()) {
+  for (const [variant, { dashboards, values }] of Object.entries(sharedVariants(all))) {
+    for (const d of buildDashboards().filter((d) => dashboards.includes(d.uid))) {
       for (const q of d.queriesWith({ ...d.samples, ...values })) out.set(`${variant}/${q.name}`, q);
     }
   }
