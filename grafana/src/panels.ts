@@ -63,6 +63,13 @@ export function bigNumbers(unit = 'short', decimals?: number): stat.PanelBuilder
 }
 
 /**
+ * Bar names and values in fixed sizes (px). Grafana otherwise scales them
+ * with the bar, and a single bar in a panel 8 columns wide gets a title so
+ * large that "CL-012 API Latency Spike" is cut.
+ */
+export const BAR_TEXT = { titleSize: 14, valueSize: 20 } as const;
+
+/**
  * Horizontal bars, one per row of an instant query, each named by its labels
  * (the plan gives every row a display name: Grafana drops the name of a
  * single bar otherwise). The name sits on top of its bar, so it has the
@@ -76,6 +83,7 @@ export function bars(unit = 'short', min?: number, max?: number): bargauge.Panel
     .displayMode(common.BarGaugeDisplayMode.Basic)
     .valueMode(common.BarGaugeValueMode.Color)
     .namePlacement(common.BarGaugeNamePlacement.Top)
+    .text(new common.VizTextDisplayOptionsBuilder().titleSize(BAR_TEXT.titleSize).valueSize(BAR_TEXT.valueSize))
     .showUnfilled(true);
   if (min !== undefined) panel.min(min);
   if (max !== undefined) panel.max(max);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildDashboards } from '../../grafana/src/index.js';
-import { LINK_COLUMN_LIMIT } from '../../grafana/src/panels.js';
+import { BAR_TEXT, LINK_COLUMN_LIMIT } from '../../grafana/src/panels.js';
 
 /*
  * Rules for how the committed dashboards read in Grafana, checked on the
@@ -33,7 +33,7 @@ interface PanelJson {
   interval?: string;
   targets?: Target[];
   datasource?: { type?: string };
-  options?: { reduceOptions?: { values?: boolean }; namePlacement?: string; displayLabels?: string[]; legend?: { placement?: string; values?: string[] } };
+  options?: { reduceOptions?: { values?: boolean }; namePlacement?: string; text?: unknown; displayLabels?: string[]; legend?: { placement?: string; values?: string[] } };
   fieldConfig?: {
     defaults?: { displayName?: string; unit?: string; min?: number; max?: number; thresholds?: { steps: { value: number | null; color: string }[] }; color?: { mode?: string } };
     overrides?: Override[];
@@ -87,8 +87,12 @@ describe.each(dashboards.map((d) => [d.uid, d] as const))('dashboard %s as Grafa
     }
   });
 
-  it('puts each bar\'s name on top of it, where it has the panel\'s whole width', () => {
-    for (const p of panels.filter((p) => p.type === 'bargauge')) expect(p.options?.namePlacement, p.title).toBe('top');
+  it('puts each bar\'s name on top of it, where it has the panel\'s whole width, in a fixed size', () => {
+    for (const p of panels.filter((p) => p.type === 'bargauge')) {
+      expect(p.options?.namePlacement, p.title).toBe('top');
+      // Fixed text sizes: scaled with a single tall bar, the name grows until it is cut.
+      expect(p.options?.text, p.title).toEqual(BAR_TEXT);
+    }
   });
 
   it('scopes every query to the Service variable', () => {
