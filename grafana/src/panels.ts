@@ -135,8 +135,9 @@ export function passRateLines(): timeseries.PanelBuilder {
 /**
  * Share of each slice in the total: one query per slice, each with a fixed
  * colour (`colors`, refId → colour), so two slices never share a colour.
- * The slices carry their values only; the names are in the legend below
- * with value and percent, where they are not printed over each other.
+ * The slices carry their values only; the names are in the legend list
+ * below with value and percent, where they are not printed over each other
+ * (a table legend would take a header row from a 6-row panel).
  */
 export function pie(colors: Readonly<Record<string, string>>): piechart.PanelBuilder {
   const panel = new piechart.PanelBuilder()
@@ -146,7 +147,7 @@ export function pie(colors: Readonly<Record<string, string>>): piechart.PanelBui
     .legend(
       new piechart.PieChartLegendOptionsBuilder()
         .showLegend(true)
-        .displayMode(common.LegendDisplayMode.Table)
+        .displayMode(common.LegendDisplayMode.List)
         .placement(common.LegendPlacement.Bottom)
         .values([piechart.PieChartLegendValues.Value, piechart.PieChartLegendValues.Percent]),
     );
