@@ -5,6 +5,7 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalBackend } from '../../src/query/index.js';
 import { setupFactline } from '../../src/setup.js';
 import { agentCatalog, writeAgentHistory, type HistoryEmitter } from '../feedback/history.js';
 import { BULK_ATTEMPTS, BULK_MODEL, RAW_RECORDS, UNCAUSED_FAILURES, checkSharedAnswers, sharedQueries, sharedServices, type RecordedAnswer } from '../support/shared-loki.js';
@@ -38,6 +39,8 @@ describe.skipIf(reason !== undefined)('end to end: the dashboards on a Loki shar
       serviceName: agents,
       logExporter: new OTLPLogExporter({ url: `${e.otlpEndpoint}/v1/logs` }),
       spanExporter: null,
+      // The same events to a file, for the local engine's answer.
+      file: { path: join(dir, 'agents.jsonl'), fsync: 'never' },
       validation: 'strict',
       registerGlobals: false,
       shutdownOnExit: false,
@@ -95,5 +98,22 @@ describe.skipIf(reason !== undefined)('end to end: the dashboards on a Loki shar
 
   it('shows the demo agent at 0 % by default, every share within 0 to 100 %, every row named', () => {
     checkSharedAnswers(answers);
+  });
+
+  it('gives the same Agent feedback figures on the local engine over the agent history\'s events.jsonl (factline query)', async () => {
+    // The demo's events are not in the file; with code generations as attempts none of them counts.
+    const local = createLocalBackend({ files: [join(dir, 'agents.jsonl')], serviceName: agents });
+    const keys = [...queries.keys()].filter((k) => k.startsWith('codeGenerations/') && k.includes('per agent') && queries.get(k)!.shape === 'metric');
+    expect(keys.length).toBe(4);
+    const sorted = (r: readonly { metric: Record<string, string>; value: readonly [number, string] }[]) =>
+      r.map((s) => [JSON.stringify(Object.entries(s.metric).sort()), Number(s.value[1])] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const k of keys) {
+      const mine = await local.query({ query: queries.get(k)!.expr, time: BigInt(at) * 1_000_000n });
+      const loki = answers[k]!.response.data!.result as { metric: Record<string, string>; value: [number, string] }[];
+      const a = sorted(loki);
+      const b = sorted(mine.data.result as { metric: Record<string, string>; value: [number, string] }[]);
+      expect(b.map(([l]) => l), k).toEqual(a.map(([l]) => l));
+      b.forEach(([, v], i) => expect(v, k).toBeCloseTo(a[i]![1], 12));
+    }
   });
 });
