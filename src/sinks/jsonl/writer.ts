@@ -172,9 +172,9 @@ export class JsonlFileWriter {
     }
     let wfd: number | null = null;
     try {
-      mkdirSync(dirname(this.o.path), { recursive: true });
+      mkdirSync(dirname(this.o.path), { recursive: true, mode: this.o.fileMode | ((this.o.fileMode & 0o444) >> 2) });
       this.takeLock();
-      wfd = openSync(this.o.path, 'a');
+      wfd = openSync(this.o.path, 'a', this.o.fileMode);
       this.recover(wfd);
       this.fd = wfd;
       this.reportedUnwritable = false;
@@ -232,7 +232,7 @@ export class JsonlFileWriter {
       }
       if (u !== undefined) {
         // Copy first, truncate second: the torn bytes are never lost.
-        const tornPath = copyTornBytes(rfd, path, tail.completeEnd, fileSize, this.o.now());
+        const tornPath = copyTornBytes(rfd, path, tail.completeEnd, fileSize, this.o.now(), this.o.fileMode);
         syncDirectory(dirname(path));
         ftruncateSync(wfd, tail.completeEnd);
         fdatasyncSync(wfd);
