@@ -116,6 +116,8 @@ export interface DeliveryStats {
   replayed: number;
   /** Failed export attempts (each retried). */
   retries: number;
+  /** Requests abandoned by the probe rule (stuck on an endpoint that hung and answers again), each sent again at once. */
+  abandoned: number;
   /** Records in parked batches (refused with a retryable answer `parkAfterAttempts` times), retried every `parkedRetryMillis`. */
   parked: number;
   /** Bytes of batches in memory and on disk. */

@@ -104,7 +104,7 @@ export class DurableExportQueue<T> {
   private healthy = true;
   private closed = false;
   private spoolWritable = true;
-  private readonly s = { received: 0, delivered: 0, deadLettered: 0, rejected: 0, dropped: 0, replayed: 0, retries: 0, bufferBytes: 0, spooledRecords: 0 };
+  private readonly s = { received: 0, delivered: 0, deadLettered: 0, rejected: 0, dropped: 0, replayed: 0, retries: 0, abandoned: 0, bufferBytes: 0, spooledRecords: 0 };
 
   /**
    * Throws at set-up when the spool directory cannot be created (the error
@@ -223,6 +223,7 @@ export class DurableExportQueue<T> {
       dropped: this.s.dropped,
       replayed: this.s.replayed,
       retries: this.s.retries,
+      abandoned: this.s.abandoned,
       parked,
       bufferBytes: this.s.bufferBytes,
       spoolBytes: this.spool?.bytes ?? 0,
@@ -470,7 +471,7 @@ export class DurableExportQueue<T> {
       case 'retryable': {
         if (outcome.abandoned) {
           // The endpoint answers again (a probe got through): send it again at once.
-          this.s.retries++;
+          this.s.abandoned++;
           this.insert(b);
           return;
         }

@@ -44,6 +44,8 @@ export class OtlpEndpoint {
   emptyRequests = 0;
   /** Requests held unanswered in `hang` mode that the client has since abandoned (closed). */
   abandonedByClient = 0;
+  /** Requests with records held unanswered in `hang` mode. */
+  hungBatches = 0;
   mode: EndpointMode = { kind: 'accept' };
   private server: Server | undefined;
   port = 0;
@@ -88,6 +90,7 @@ export class OtlpEndpoint {
     this.requests++;
     const mode = this.mode;
     if (mode.kind === 'hang') {
+      if (Buffer.concat(chunks).byteLength > 2) this.hungBatches++;
       res.on('close', () => {
         if (!res.writableEnded) this.abandonedByClient++;
       });
