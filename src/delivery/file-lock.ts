@@ -112,6 +112,8 @@ function describe(holder: LockHolder | undefined, ownerPath: string): string {
  * with the same pid and hostname). A lock of another host is only taken
  * over once `proper-lockfile` finds it stale (not refreshed for `staleMs`).
  *
+ * A missing parent directory is created with `dirMode` (default `0o700`).
+ *
  * `onCompromised` is called (instead of proper-lockfile's default, which
  * throws from a timer into the host) when the lock could not be refreshed.
  *
@@ -124,10 +126,10 @@ function describe(holder: LockHolder | undefined, ownerPath: string): string {
  * // ... write ...
  * lock.release();
  */
-export function acquireFileLock(path: string, what: string, onCompromised: (e: Error) => void = () => undefined, staleMs = 10_000): FileLock {
+export function acquireFileLock(path: string, what: string, onCompromised: (e: Error) => void = () => undefined, staleMs = 10_000, dirMode = 0o700): FileLock {
   const lockPath = `${path}.lock`;
   const ownerPath = `${path}.lock-owner`;
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: dirMode });
   const take = () => lockfile.lockSync(path, { realpath: false, lockfilePath: lockPath, stale: staleMs, update: Math.min(5_000, staleMs / 2), onCompromised });
   let unlock: () => void;
   try {
