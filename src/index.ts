@@ -12,7 +12,7 @@
  */
 export { setupFactline } from './setup.js';
 export type { Factline, FactlineOptions } from './setup.js';
-export { stopOnSignals } from './signals.js';
+export { EXIT_UNDELIVERED, stopOnSignals } from './signals.js';
 export type { SignalShutdownOptions } from './signals.js';
 
 export { defineCatalog, combineCatalogs, CatalogError, lintCatalog } from './catalog/index.js';

@@ -13,6 +13,7 @@ const PINNED: Record<string, readonly string[]> = {
   '.': [
     'CatalogError',
     'EVENT_ID_JSON_SCHEMA',
+    'EXIT_UNDELIVERED',
     'EventIdError',
     'FactlineValidationError',
     'VERSION',
