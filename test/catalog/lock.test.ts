@@ -37,7 +37,7 @@ const placed = base['shop.order.placed:1'];
 const placedShape = placed.schema.shape;
 
 /** The base catalog with `shop.order.placed:1` replaced. */
-const withPlaced = (entry: Partial<typeof placed> & { schema?: z.ZodType; severity?: 'WARN'; wireName?: string; pii?: Record<string, 'hash' | 'drop'>; deprecated?: boolean | string }): Entries => ({
+const withPlaced = (entry: { schema?: z.ZodType; severity?: 'WARN'; wireName?: string; pii?: Record<string, 'hash' | 'drop'>; tags?: string[]; deprecated?: boolean | string }): Entries => ({
   ...base,
   'shop.order.placed:1': { ...placed, ...entry },
 });
