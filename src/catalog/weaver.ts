@@ -182,7 +182,7 @@ function leafType(s: JsonSchema): WeaverType {
     case 'array': {
       const items = isObj(s.items) ? nonNull(s.items).schema : undefined;
       // An array of one primitive type stays an array; anything else is JSON text.
-      if (items !== undefined && !Array.isArray(s.prefixItems)) {
+      if (items !== undefined && !Array.isArray(s.prefixItems) && items.type !== 'object' && items.type !== 'array') {
         const t = leafType(items);
         if (typeof t !== 'string') return typeof t.members[0]?.value === 'number' ? 'int[]' : 'string[]';
         if (t === 'string' || t === 'int' || t === 'double' || t === 'boolean') return `${t}[]`;
