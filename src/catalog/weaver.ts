@@ -215,6 +215,24 @@ function constraints(s: JsonSchema): string | undefined {
 function fieldUses(schema: JsonSchema): FieldUse[] {
   const out: FieldUse[] = [];
   const visit = (node: JsonSchema, prefix: string, depth: number, required: boolean): void => {
+    const alternatives = (Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : []).filter(isObj);
+    if (alternatives.length > 0 && alternatives.every((a) => a.type === 'object')) {
+      // A union of objects: a field any branch has is there when that branch
+      // matched; required only when every branch requires it.
+      const branches = alternatives.map((a) => {
+        const mark = out.length;
+        visit(a, prefix, depth, required);
+        return out.splice(mark);
+      });
+      const ids = [...new Set(branches.flatMap((b) => b.map((u) => u.id)))];
+      for (const id of ids) {
+        const found = branches.map((b) => b.find((u) => u.id === id));
+        const present = found.filter((u): u is FieldUse => u !== undefined);
+        const first = present[0]!;
+        out.push({ ...first, type: present.map((u) => u.type).reduce(mergeTypes), required: found.every((u) => u?.required === true) });
+      }
+      return;
+    }
     const props = isObj(node.properties) ? node.properties : {};
     const req = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
     for (const key of Object.keys(props)) {
@@ -229,6 +247,11 @@ function fieldUses(schema: JsonSchema): FieldUse[] {
       const examples = Array.isArray(s.examples) ? (s.examples as unknown[]) : undefined;
       if (pii === 'hash') {
         out.push({ id, type: 'string', template: false, required: isRequired, note: "personal data: sent as 'hmac-sha256:<hex>' (the value hashed with the emitter's piiKey)", pii, description, examples: undefined });
+        continue;
+      }
+      const objectUnion = [s.anyOf, s.oneOf].some((alts) => Array.isArray(alts) && alts.length > 0 && alts.every((a) => isObj(a) && a.type === 'object'));
+      if (objectUnion && depth < FLATTEN_DEPTH) {
+        visit(s, id, depth + 1, isRequired);
         continue;
       }
       if (s.type === 'object' && depth < FLATTEN_DEPTH) {

@@ -89,3 +89,19 @@ describe('weaverRegistry', () => {
     expect(refsOf(g)['factline.event.wire_name']).toBe('required');
   });
 });
+
+describe('weaverRegistry: unions of objects', () => {
+  it('gives each branch\'s fields, required only when every branch requires them, the kind literal joined into one enum', () => {
+    const c = defineCatalog({
+      'pay.method.added:1': z.discriminatedUnion('kind', [z.object({ kind: z.literal('card'), last4: z.string() }), z.object({ kind: z.literal('bank'), iban: z.string() })]),
+    }, { name: 'pay' });
+    const r = weaverRegistry(c);
+    const attrs = payloadAttrs(r, 'pay');
+    expect(Object.keys(attrs).sort()).toEqual(['iban', 'kind', 'last4']);
+    expect(attrs.kind!.type).toEqual({ members: [{ id: 'card', value: 'card', stability: 'development' }, { id: 'bank', value: 'bank', stability: 'development' }] });
+    const refs = refsOf(eventOf(r, 'pay', 'pay.method.added'));
+    expect(refs.kind).toEqual({ conditionally_required: expect.any(String) });
+    expect(refs.last4).toBe('recommended');
+    expect(refs.iban).toBe('recommended');
+  });
+});
