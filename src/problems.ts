@@ -11,6 +11,8 @@ export type RuntimeProblemCode =
   | 'FACTLINE_VALIDATION_FAILED'
   /** An event was rejected before any sink: unknown EventID or unserialisable payload in `report` mode. */
   | 'FACTLINE_EVENT_REJECTED'
+  /** A type the catalog marks `deprecated` was emitted (reported once per EventID per emitter); the event was delivered. */
+  | 'FACTLINE_EVENT_DEPRECATED'
   /** An export attempt failed (endpoint down, 429/5xx, timeout); the OTLP log records are kept and retried. */
   | 'FACTLINE_EXPORT_FAILED'
   /** The endpoint answered a partial success: it accepted a request but rejected some of its records. */

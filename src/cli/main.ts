@@ -21,7 +21,8 @@ Commands:
   feedback         how the last N attempts of an agent turned out, per group ("23 of 50 failed")
   tail FILE        print the last events of a file in the one-line text form; -f follows it
   stats FILE       counts per domain, entity and action, failure rates, first and last time
-  catalog          list a catalog's events, describe one, print its JSON Schema
+  catalog          list a catalog's events, describe one, print its JSON Schema;
+                   lock, check (exit 1 on a breaking change), lint, export --format weaver
   mcp              serve list_events, describe_event, query_events, agent_feedback over MCP (stdio)
   verify FILE      check the hash chain of an events.jsonl (and its rotated files)
   validate FILE    check every line of an events file against a catalog (--catalog)
