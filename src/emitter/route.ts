@@ -15,7 +15,7 @@ export interface Route {
   /** The type's compiled personal-data rules, or undefined when it has none (then `emit` pays nothing for them). */
   readonly pii: readonly PiiRule[] | undefined;
   /**
-   * The type's fast accept of a payload as read (`compileReadPayloadCheck`):
+   * The type's compiled accept of a payload as read (`compileReadPayloadCheck`):
    * true only when the schema checks would find no issue. Undefined when the
    * schema has none; `emit` then runs the schema checks.
    */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EventTypeInfo } from '../catalog/types.js';
 import { defOf, type ZodDef } from '../catalog/zod-def.js';
 import { MAX_DEPTH } from './json-value.js';
+import { compileAccept } from './compiled-schema.js';
 import { unknownKeys } from './unknown-keys.js';
 
 /*
@@ -255,11 +256,15 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
   }
   const primitiveOnly = strictShape !== undefined;
   const extraKeys = envelopeKeys;
+  // Any other schema: the compiled accept of nested schemas, else zod's own parse.
+  const compiled = strictShape === undefined ? compileAccept(schema) : undefined;
   return {
     accepts(value, text, textBytes, maxBytes) {
       if (strictShape !== undefined) {
         // An object of primitives whose keys are all the shape's has no key that zod would strip: no unknownKeys walk.
         if (!strictShape(value)) return false;
+      } else if (compiled !== undefined) {
+        if (!compiled(value)) return false;
       } else if (!schema.safeParse(value).success || unknownKeys(schema, value).length > 0) return false;
       if (!(primitiveOnly && text.indexOf('\\u') === -1 && wellFormed(text)) && !isCleanParsedJson(value, 0)) return false;
       if (textBytes * BOUND_PER_TEXT_BYTE <= maxBytes) return true;
@@ -273,21 +278,14 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
 /**
  * The fast accept of a payload `emit` has read (`readJsonValue` found
  * nothing to flag, and its size bound is within the limit): true only when
- * `checkJsonPayload` would find no issue. Compiled once per type; undefined
- * when the type's schema is not a plain object of primitive fields, strict
- * or stripping, whose check can be run without zod's parse result. Then
- * `emit` runs `checkJsonPayload`.
+ * `checkJsonPayload` would find no issue. Compiled once per type by
+ * {@link compileAccept}; undefined when no part of the schema compiles.
+ * Then `emit` runs `checkJsonPayload`.
  *
  * @example
  * const accept = compileReadPayloadCheck(type);
  * if (!(accept?.(read.value) ?? false)) issues = checkJsonPayload(type, read.value, maxBytes, read.maxBytes).issues;
  */
 export function compileReadPayloadCheck(type: EventTypeInfo): ((value: unknown) => boolean) | undefined {
-  try {
-    const def = defOf(type.schema);
-    if (((def as { checks?: unknown[] }).checks?.length ?? 0) > 0) return undefined;
-    return compileStrictShape(def, []);
-  } catch {
-    return undefined; // zod internals not as this module reads them: zod's own parse instead
-  }
+  return compileAccept(type.schema);
 }
