@@ -3,14 +3,6 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
 import { processIo, type CliIo } from './io.js';
-import { VERIFY_HELP, verifyCommand } from './verify.js';
-import { VALIDATE_HELP, validateCommand } from './validate.js';
-import { QUERY_HELP, queryCommand } from './query.js';
-import { FEEDBACK_HELP, feedbackCommand } from './feedback.js';
-import { TAIL_HELP, tailCommand } from './tail.js';
-import { STATS_HELP, statsCommand } from './stats.js';
-import { CATALOG_COMMAND_HELP, catalogCommand } from './catalog.js';
-import { MCP_HELP, mcpCommand } from './mcp.js';
 
 const HELP = `factline ${VERSION}: typed events, OpenTelemetry, Loki and Tempo.
 
@@ -29,15 +21,49 @@ Commands:
 
 Run "factline help COMMAND" for a command's options.`;
 
-const COMMANDS: Record<string, { help: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
-  query: { help: QUERY_HELP, run: queryCommand },
-  feedback: { help: FEEDBACK_HELP, run: feedbackCommand },
-  tail: { help: TAIL_HELP, run: (args, io) => tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}) },
-  stats: { help: STATS_HELP, run: statsCommand },
-  catalog: { help: CATALOG_COMMAND_HELP, run: catalogCommand },
-  mcp: { help: MCP_HELP, run: mcpCommand },
-  verify: { help: VERIFY_HELP, run: verifyCommand },
-  validate: { help: VALIDATE_HELP, run: validateCommand },
+interface Command {
+  help: string;
+  run: (args: string[], io: CliIo) => Promise<number>;
+}
+
+/**
+ * Each command's module, loaded only when that command runs: `validate`
+ * does not pay for loading the MCP SDK, the LogQL parser or the query
+ * engine it does not use (start-up time counts in every run of a command).
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  query: async () => {
+    const m = await import('./query.js');
+    return { help: m.QUERY_HELP, run: m.queryCommand };
+  },
+  feedback: async () => {
+    const m = await import('./feedback.js');
+    return { help: m.FEEDBACK_HELP, run: m.feedbackCommand };
+  },
+  tail: async () => {
+    const m = await import('./tail.js');
+    return { help: m.TAIL_HELP, run: (args, io) => m.tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}) };
+  },
+  stats: async () => {
+    const m = await import('./stats.js');
+    return { help: m.STATS_HELP, run: m.statsCommand };
+  },
+  catalog: async () => {
+    const m = await import('./catalog.js');
+    return { help: m.CATALOG_COMMAND_HELP, run: m.catalogCommand };
+  },
+  mcp: async () => {
+    const m = await import('./mcp.js');
+    return { help: m.MCP_HELP, run: m.mcpCommand };
+  },
+  verify: async () => {
+    const m = await import('./verify.js');
+    return { help: m.VERIFY_HELP, run: m.verifyCommand };
+  },
+  validate: async () => {
+    const m = await import('./validate.js');
+    return { help: m.VALIDATE_HELP, run: m.validateCommand };
+  },
 };
 
 /** Aborts on SIGINT or SIGTERM, so `tail -f` prints its summary and exits 0. */
@@ -54,18 +80,19 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const topic = cmd === 'help' ? rest[0] : undefined;
-    io.out(topic !== undefined && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic]!.help : HELP);
+    io.out(topic !== undefined && Object.hasOwn(COMMANDS, topic) ? (await COMMANDS[topic]!()).help : HELP);
     return 0;
   }
   if (cmd === '--version' || cmd === '-v') {
     io.out(VERSION);
     return 0;
   }
-  const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
-  if (!command) {
+  const load = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!load) {
     io.err(`factline: unknown command "${cmd}"\n\n${HELP}`);
     return 2;
   }
+  const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(command.help);
     return 0;

@@ -86,36 +86,87 @@ const PRIMITIVE_TESTS: Readonly<Record<string, AcceptTest>> = {
 };
 
 /**
- * The schema's own checks as one test run after its type test, or
- * undefined when one cannot be run as zod runs it. `selfCheck` counts the
- * schema itself (a string format such as `z.email()` is its own check).
+ * A sufficient condition of one zod check, cheaper than running it: true
+ * only when zod's check certainly passes (false: run zod's check). Read
+ * from zod's check definitions (`$ZodCheckMaxLength` and the rest): a string
+ * is measured in code points there, and a code point is one or two UTF-16
+ * units, so `length` bounds it from both sides.
+ */
+function quickCheck(ci: ZodInternals): ((v: unknown) => boolean) | undefined {
+  const d = ci.def as ZodInternals['def'] & { maximum?: number; minimum?: number; value?: unknown; inclusive?: boolean; format?: string; pattern?: unknown };
+  switch (d.check) {
+    case 'max_length': {
+      const max = d.maximum;
+      return typeof max === 'number' ? (v) => (v as { length: number }).length <= max : undefined;
+    }
+    case 'min_length': {
+      const min = d.minimum;
+      if (typeof min !== 'number') return undefined;
+      // n units hold at least ceil(n / 2) code points.
+      return (v) => (typeof v === 'string' ? v.length >= 2 * min - 1 : (v as { length: number }).length >= min);
+    }
+    case 'greater_than': {
+      const x = d.value;
+      if (typeof x !== 'number') return undefined;
+      return d.inclusive === true ? (v) => (v as number) >= x : (v) => (v as number) > x;
+    }
+    case 'less_than': {
+      const x = d.value;
+      if (typeof x !== 'number') return undefined;
+      return d.inclusive === true ? (v) => (v as number) <= x : (v) => (v as number) < x;
+    }
+    case 'number_format':
+      return d.format === 'safeint' ? (v) => Number.isSafeInteger(v) : undefined;
+    case 'string_format': {
+      // Only `.regex()`: other formats may check more than their pattern.
+      const pattern = d.pattern;
+      if (d.format !== 'regex' || !(pattern instanceof RegExp)) return undefined;
+      return (v) => {
+        pattern.lastIndex = 0;
+        return pattern.test(v as string);
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The schema's own checks as one test run after its type test: each check's
+ * quick pass when it has one, else zod's own check function, with zod's
+ * `when` condition. Null when there is none; undefined when one cannot be
+ * run as zod runs it. The schema itself counts when it is a check (a string
+ * format such as `z.email()`).
  */
 function compileChecks(schema: z.ZodType): ((v: unknown) => boolean) | null | undefined {
   const zi = internals(schema);
   const checks = [...(zi.traits.has('$ZodCheck') ? [schema] : []), ...(zi.def.checks ?? [])];
   if (checks.length === 0) return null;
-  const fns: ((p: CheckPayload) => unknown)[] = [];
-  const whens: (((p: CheckPayload) => boolean) | undefined)[] = [];
+  const tests: ((v: unknown) => boolean)[] = [];
+  const p: CheckPayload = { value: undefined, issues: [] };
   for (const c of checks) {
     const ci = internals(c);
-    if (ci.def.check === undefined || !PREDICATE_CHECKS.has(ci.def.check) || ci.check === undefined) return undefined;
-    fns.push(ci.check);
-    whens.push(ci.def.when);
+    const fn = ci.check;
+    if (ci.def.check === undefined || !PREDICATE_CHECKS.has(ci.def.check) || fn === undefined) return undefined;
+    const when = ci.def.when;
+    const byZod = (v: unknown): boolean => {
+      p.value = v;
+      if (when === undefined || when(p)) fn(p);
+      p.value = undefined;
+      if (p.issues.length === 0) return true;
+      p.issues.length = 0;
+      return false;
+    };
+    const quick = quickCheck(ci);
+    tests.push(quick === undefined ? byZod : (v) => quick(v) || byZod(v));
   }
-  const p: CheckPayload = { value: undefined, issues: [] };
+  if (tests.length === 1) return tests[0]!;
+  if (tests.length === 2) {
+    const [a, b] = tests as [(v: unknown) => boolean, (v: unknown) => boolean];
+    return (v) => a(v) && b(v);
+  }
   return (v) => {
-    p.value = v;
-    for (let i = 0; i < fns.length; i++) {
-      const when = whens[i];
-      if (when !== undefined && !when(p)) continue;
-      fns[i]!(p);
-      if (p.issues.length > 0) {
-        p.issues.length = 0;
-        p.value = undefined;
-        return false;
-      }
-    }
-    p.value = undefined;
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(v)) return false;
     return true;
   };
 }
@@ -233,27 +284,62 @@ function compileObject(def: ZodInternals['def'], flagUnknown: boolean, active: S
       if (ci.optin !== undefined || ci.optout !== undefined) return undefined; // keep to the plain case
     }
   }
+  return { test: generatedObjectTest(fields, known, extra) ?? objectTest(fields, known, extra), viaZod: false };
+}
+
+type Extra = 'ignore' | 'fail' | AcceptTest;
+
+/** The object test as a closure over the fields (where code cannot be generated). */
+function objectTest(fields: readonly Field[], known: ReadonlySet<string>, extra: Extra): AcceptTest {
   const n = fields.length;
-  return {
-    test: (v) => {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-      const o = v as Record<string, unknown>;
-      for (let i = 0; i < n; i++) {
-        const f = fields[i]!;
-        if (f.key in o) {
-          if (!f.test(o[f.key])) return false;
-        } else if (!f.absentOk) return false;
-      }
-      if (extra === 'ignore') return true;
-      if (extra === 'fail') {
-        for (const k in o) if (!known.has(k)) return false;
-        return true;
-      }
-      for (const k in o) if (!known.has(k) && k !== '__proto__' && !extra(o[k])) return false;
+  return (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const o = v as Record<string, unknown>;
+    for (let i = 0; i < n; i++) {
+      const f = fields[i]!;
+      if (f.key in o) {
+        if (!f.test(o[f.key])) return false;
+      } else if (!f.absentOk) return false;
+    }
+    if (extra === 'ignore') return true;
+    if (extra === 'fail') {
+      for (const k in o) if (!known.has(k)) return false;
       return true;
-    },
-    viaZod: false,
+    }
+    for (const k in o) if (!known.has(k) && k !== '__proto__' && !extra(o[k])) return false;
+    return true;
   };
+}
+
+/**
+ * The same test as {@link objectTest}, generated as code with each key a
+ * literal (`v["order_id"]`), as zod's own object parser does when it may:
+ * a property read at a site of its own is many times faster than a read by
+ * a key from an array. Keys enter the code only as JSON string literals.
+ * Undefined where code cannot be generated (`--disallow-code-generation-from-strings`).
+ */
+function generatedObjectTest(fields: readonly Field[], known: ReadonlySet<string>, extra: Extra): AcceptTest | undefined {
+  const lines: string[] = ["if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;", 'let x; let present = 0;'];
+  fields.forEach((f, i) => {
+    const k = JSON.stringify(f.key);
+    lines.push(`x = v[${k}];`);
+    lines.push(`if (x === undefined && !(${k} in v)) { ${f.absentOk ? '' : 'return false;'} } else { present++; if (!t${i}(x)) return false; }`);
+  });
+  if (extra === 'ignore') lines.push('return true;');
+  else if (extra === 'fail') {
+    // Counting the enumerable keys is enough when no shape key can be found
+    // on Object.prototype (`in` counts it present, `for…in` does not see it).
+    const countable = fields.every((f) => !(f.key in Object.prototype));
+    if (countable) lines.push('let n = 0; for (const k in v) n++; if (n === present) return true;');
+    lines.push('for (const k in v) if (!known.has(k)) return false; return true;');
+  } else lines.push("for (const k in v) if (!known.has(k) && k !== '__proto__' && !extra(v[k])) return false; return true;");
+  const params = fields.map((_, i) => `t${i}`);
+  try {
+    const make = new Function('known', 'extra', ...params, `return function compiledObject(v) {\n${lines.join('\n')}\n};`) as (...args: unknown[]) => AcceptTest;
+    return make(known, extra, ...fields.map((f) => f.test));
+  } catch {
+    return undefined;
+  }
 }
 
 function compileUnion(schema: z.ZodType, def: ZodInternals['def'], active: Set<z.ZodType>): Compiled | undefined {
