@@ -429,21 +429,21 @@ async function files(dir: string): Promise<void> {
   const nextTick = (): Promise<void> => new Promise((done) => setImmediate(done));
   const cases: Case[] = [
     {
-      name: '(h) pino info() to a file (async sonic-boom)',
+      name: '(o) pino info() to a file (async sonic-boom)',
       run: () => pinoLogger.info(payload, 'auth.user.login'),
       // Timed until sonic-boom has written the chunk: the bytes are in the kernel.
       settle: () => new Promise<void>((done) => pinoDest.flush(() => done())),
       flush: async () => {},
     },
     {
-      name: '(i) factline emit -> events.jsonl, chain on, fsync interval',
+      name: '(p) factline emit -> events.jsonl, chain on, fsync interval',
       run: () => toInterval.emit('auth.user.login:1', payload),
       // Timed until the end of the tick: every line is in the kernel by then.
       settle: nextTick,
       flush: async () => {},
     },
     {
-      name: '(j) factline emit -> events.jsonl, chain on, fsync always',
+      name: '(q) factline emit -> events.jsonl, chain on, fsync always',
       run: () => toAlways.emit('auth.user.login:1', payload),
       // Timed until flush() resolves: every line is on disk by then.
       settle: () => toAlways.flush(),
@@ -452,7 +452,7 @@ async function files(dir: string): Promise<void> {
     },
   ];
   const m = await measureAll(cases, FILE_ROUNDS);
-  printTable(`files: ${CHUNK} events per chunk (fsync always: ${FSYNC_CHUNK}, emitted in one tick); ratios to (h)`, [
+  printTable(`files: ${CHUNK} events per chunk (fsync always: ${FSYNC_CHUNK}, emitted in one tick); ratios to (o)`, [
     [cases[0]!.name, m[0]!, m[0]!],
     [cases[1]!.name, m[1]!, m[0]!],
     [cases[2]!.name, m[2]!, m[0]!],

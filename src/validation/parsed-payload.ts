@@ -256,15 +256,16 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
   }
   const primitiveOnly = strictShape !== undefined;
   const extraKeys = envelopeKeys;
-  // Any other schema: the compiled accept of nested schemas, else zod's own parse.
-  const compiled = strictShape === undefined ? compileAccept(schema) : undefined;
+  // The compiled accept (generated per type: its keys read at sites of their
+  // own), else the strict shape's closure, else zod's own parse.
+  const compiled = compileAccept(schema);
   return {
     accepts(value, text, textBytes, maxBytes) {
-      if (strictShape !== undefined) {
+      if (compiled !== undefined) {
+        if (!compiled(value)) return false;
+      } else if (strictShape !== undefined) {
         // An object of primitives whose keys are all the shape's has no key that zod would strip: no unknownKeys walk.
         if (!strictShape(value)) return false;
-      } else if (compiled !== undefined) {
-        if (!compiled(value)) return false;
       } else if (!schema.safeParse(value).success || unknownKeys(schema, value).length > 0) return false;
       if (!(primitiveOnly && text.indexOf('\\u') === -1 && wellFormed(text)) && !isCleanParsedJson(value, 0)) return false;
       if (textBytes * BOUND_PER_TEXT_BYTE <= maxBytes) return true;
