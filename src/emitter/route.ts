@@ -4,6 +4,8 @@ import type { EventTypeInfo } from '../catalog/types.js';
 import { SEVERITY_RANK } from '../envelope/severity.js';
 import { compilePattern } from '../eventid/index.js';
 import type { Sink } from '../sinks/sink.js';
+import { compileRead } from '../validation/compiled-read.js';
+import type { JsonRead } from '../validation/json-value.js';
 import { compileReadPayloadCheck } from '../validation/parsed-payload.js';
 import type { EventFilter } from './options.js';
 
@@ -20,6 +22,8 @@ export interface Route {
    * schema has none; `emit` then runs the schema checks.
    */
   readonly accept: ((value: unknown) => boolean) | undefined;
+  /** The type's compiled read of a payload (`compileRead`), or undefined for the general `readJsonValue`. */
+  readonly read: ((value: unknown, budgetBytes?: number) => JsonRead) | undefined;
 }
 
 function passesFilter(info: EventTypeInfo, filter: EventFilter | undefined): boolean {
@@ -39,7 +43,7 @@ export function buildRoutes(catalog: Catalog, sinks: readonly Sink[], filter: Ev
   const routes = new Map<string, Route>();
   for (const info of catalog.list()) {
     const wanted = passesFilter(info, filter) ? sinks.filter((s) => !s.accepts || s.accepts(info)) : [];
-    routes.set(info.id, { info, sinks: wanted, pii: info.piiRules, accept: compileReadPayloadCheck(info) });
+    routes.set(info.id, { info, sinks: wanted, pii: info.piiRules, accept: compileReadPayloadCheck(info), read: compileRead(info.schema) });
   }
   return routes;
 }
