@@ -43,6 +43,8 @@ export type RuntimeProblemCode =
   | 'FACTLINE_TRACE_HOOK_FAILED'
   /** With `logger: 'global'`, no OpenTelemetry LoggerProvider has been registered: records are held (up to 1024), and past that the oldest are dropped. */
   | 'FACTLINE_HOST_SDK_NOT_STARTED'
+  /** The service's OpenTelemetry SDK registered with another `@opentelemetry/api` than the copy factline loaded (two copies, or SDK 2 beside SDK 3): factline cannot reach it; the message names both versions and the fix. */
+  | 'FACTLINE_OTEL_API_MISMATCH'
   /** The error handler itself threw. */
   | 'FACTLINE_HANDLER_FAILED';
 

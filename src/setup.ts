@@ -1,4 +1,4 @@
-import type { Logger } from '@opentelemetry/api-logs';
+import type { Logger } from './otel/logs-api.js';
 import type { Catalog } from './catalog/define.js';
 import type { CatalogEntry } from './catalog/types.js';
 import { createEmitter, type Emitter } from './emitter/emitter.js';

@@ -94,7 +94,7 @@ const PINNED: Record<string, readonly string[]> = {
     'toIntentFlat',
     'trustScoreBySignal',
   ],
-  './queries': [
+  './query-builders': [
     'AUTO',
     'FAILURES_PATTERN',
     'FAILURE_ACTION_REGEX',
@@ -129,10 +129,15 @@ const PINNED: Record<string, readonly string[]> = {
     'translatePattern',
     'versionsInUse',
   ],
-  './query': ['LOKI_URL_ENV', 'QueryError', 'createLocalBackend', 'createLokiBackend', 'parseQuery'],
+  './query-runner': ['LOKI_URL_ENV', 'QueryError', 'createLocalBackend', 'createLokiBackend', 'parseQuery'],
+  './cli': ['main', 'runCli'],
   './feedback': ['DEFAULT_FAILURE_PATTERN', 'DEFAULT_LAST', 'GROUP_LABEL', 'MAX_LAST', 'agentFeedback', 'attemptsQuery', 'feedbackSentence', 'outcomesQuery'],
   './mcp': ['createFactlineMcpServer'],
 };
+
+// The old names, kept one release as deprecated aliases: the same names as the new entries.
+PINNED['./queries'] = PINNED['./query-builders']!;
+PINNED['./query'] = PINNED['./query-runner']!;
 
 /**
  * Entry points being built on other branches: checked when the export map

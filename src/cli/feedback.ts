@@ -1,8 +1,7 @@
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST, type FeedbackFigures } from '../feedback/index.js';
 import { QueryError } from '../query/types.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, backendFrom } from './backend-option.js';
-import { UsageError, parse, parseDuration, parseTime, positiveInt, progress } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, parse, parseDuration, parseTime, positiveInt, progress } from './options.js';
 
 export const FEEDBACK_HELP = `Usage: factline feedback [--file F ... | --loki URL] --attempts PATTERN --success PATTERN
                         [--failure PATTERN] [--model M] [--source-type T] [--last N]

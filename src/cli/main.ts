@@ -3,6 +3,14 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
 import { processIo, type CliIo } from './io.js';
+import { VERIFY_HELP, verifyCommand } from './verify.js';
+import { VALIDATE_HELP, validateCommand } from './validate.js';
+import { QUERY_HELP, queryCommand } from './query.js';
+import { FEEDBACK_HELP, feedbackCommand } from './feedback.js';
+import { TAIL_HELP, tailCommand } from './tail.js';
+import { STATS_HELP, statsCommand } from './stats.js';
+import { CATALOG_COMMAND_HELP, catalogCommand } from './catalog.js';
+import { loadTool } from './tools.js';
 
 const HELP = `factline ${VERSION}: typed events, OpenTelemetry, Loki and Tempo.
 
@@ -21,49 +29,20 @@ Commands:
 
 Run "factline help COMMAND" for a command's options.`;
 
-interface Command {
-  help: string;
-  run: (args: string[], io: CliIo) => Promise<number>;
-}
-
-/**
- * Each command's module, loaded only when that command runs: `validate`
- * does not pay for loading the MCP SDK, the LogQL parser or the query
- * engine it does not use (start-up time counts in every run of a command).
+/*
+ * `mcp` is loaded when it runs (its help too): the MCP SDK is an optional
+ * package (`@factline/tools`), and loadTool says what to install when it is
+ * missing.
  */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  query: async () => {
-    const m = await import('./query.js');
-    return { help: m.QUERY_HELP, run: m.queryCommand };
-  },
-  feedback: async () => {
-    const m = await import('./feedback.js');
-    return { help: m.FEEDBACK_HELP, run: m.feedbackCommand };
-  },
-  tail: async () => {
-    const m = await import('./tail.js');
-    return { help: m.TAIL_HELP, run: (args, io) => m.tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}) };
-  },
-  stats: async () => {
-    const m = await import('./stats.js');
-    return { help: m.STATS_HELP, run: m.statsCommand };
-  },
-  catalog: async () => {
-    const m = await import('./catalog.js');
-    return { help: m.CATALOG_COMMAND_HELP, run: m.catalogCommand };
-  },
-  mcp: async () => {
-    const m = await import('./mcp.js');
-    return { help: m.MCP_HELP, run: m.mcpCommand };
-  },
-  verify: async () => {
-    const m = await import('./verify.js');
-    return { help: m.VERIFY_HELP, run: m.verifyCommand };
-  },
-  validate: async () => {
-    const m = await import('./validate.js');
-    return { help: m.VALIDATE_HELP, run: m.validateCommand };
-  },
+const COMMANDS: Record<string, { help: string | (() => Promise<string>); run: (args: string[], io: CliIo) => Promise<number> }> = {
+  query: { help: QUERY_HELP, run: queryCommand },
+  feedback: { help: FEEDBACK_HELP, run: feedbackCommand },
+  tail: { help: TAIL_HELP, run: (args, io) => tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}) },
+  stats: { help: STATS_HELP, run: statsCommand },
+  catalog: { help: CATALOG_COMMAND_HELP, run: catalogCommand },
+  mcp: { help: async () => (await loadTool('mcp-command')).MCP_HELP, run: async (args, io) => (await loadTool('mcp-command')).mcpCommand(args, io) },
+  verify: { help: VERIFY_HELP, run: verifyCommand },
+  validate: { help: VALIDATE_HELP, run: validateCommand },
 };
 
 /** Aborts on SIGINT or SIGTERM, so `tail -f` prints its summary and exits 0. */
@@ -75,33 +54,44 @@ function stopSignal(): AbortSignal {
   return controller.signal;
 }
 
+async function helpOf(command: { help: string | (() => Promise<string>) }): Promise<string> {
+  return typeof command.help === 'string' ? command.help : command.help();
+}
+
 /** Runs the CLI and returns its exit status. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const topic = cmd === 'help' ? rest[0] : undefined;
-    io.out(topic !== undefined && Object.hasOwn(COMMANDS, topic) ? (await COMMANDS[topic]!()).help : HELP);
+    io.out(topic !== undefined && Object.hasOwn(COMMANDS, topic) ? await helpOf(COMMANDS[topic]!) : HELP);
     return 0;
   }
   if (cmd === '--version' || cmd === '-v') {
     io.out(VERSION);
     return 0;
   }
-  const load = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
-  if (!load) {
+  const command = Object.hasOwn(COMMANDS, cmd) ? COMMANDS[cmd] : undefined;
+  if (!command) {
     io.err(`factline: unknown command "${cmd}"\n\n${HELP}`);
     return 2;
   }
-  const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(command.help);
+    io.out(await helpOf(command));
     return 0;
   }
   return command.run(rest, io);
 }
 
-const invoked = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-if (invoked) {
+/**
+ * Runs the CLI as the process: `argv` (default: the process's arguments),
+ * the exit status set when the command settles. The `factline` command of
+ * this package and of `@factline/tools` both call it.
+ *
+ * @example
+ * import { runCli } from 'factline/cli';
+ * runCli();
+ */
+export function runCli(argv: string[] = process.argv.slice(2)): void {
   // `factline query ... | head`: a closed pipe ends the output, it is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -115,11 +105,11 @@ if (invoked) {
   process.exitCode = 1;
   process.once('beforeExit', () => {
     if (settled) return;
-    const cause = process.argv.includes('--catalog') ? 'a module it loaded (--catalog) never settled' : 'something it waited for never settled';
+    const cause = argv.includes('--catalog') ? 'a module it loaded (--catalog) never settled' : 'something it waited for never settled';
     process.stderr.write(`factline: the command did not finish: ${cause}\n`);
     process.exit(1);
   });
-  main(process.argv.slice(2)).then(
+  main(argv).then(
     (code) => {
       settled = true;
       process.exitCode = code;
@@ -131,3 +121,6 @@ if (invoked) {
     },
   );
 }
+
+const invoked = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+if (invoked) runCli();

@@ -3,8 +3,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createFactlineMcpServer } from '../mcp/server.js';
 import type { CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, backendFrom } from './backend-option.js';
-import { UsageError, parse } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, parse } from './options.js';
 
 export const MCP_HELP = `Usage: factline mcp [--file F ... | --loki URL] [--catalog C]
 

@@ -1,15 +1,18 @@
 /**
  * What several commands share: argument parsing (node:util `parseArgs`),
- * the time range (`--since`, `--from`, `--to`) and usage errors. The query
- * backend options are in `backend-option.ts`, so that a command that does
- * not query (`validate`, `verify`) does not load the query engine.
+ * the query backend (`--file` or `--loki`), the time range (`--since`,
+ * `--from`, `--to`) and usage errors.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
+import type { LocalBackendOptions } from '../query/local-backend.js';
+import type { QueryBackend } from '../query/types.js';
+import { loadTool } from './tools.js';
 
 /** A usage error: the command prints it with its help and exits 2. */
 export class UsageError extends Error {}
 
-export type Options = NonNullable<ParseArgsConfig['options']>;
+type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * `parseArgs` with positionals, throwing {@link UsageError} with node's own
@@ -21,6 +24,46 @@ export function parse<O extends Options>(args: string[], options: O): ReturnType
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
+}
+
+/** The backend options every querying command takes. */
+export const BACKEND_OPTIONS = {
+  file: { type: 'string', multiple: true },
+  loki: { type: 'string' },
+  'loki-tenant': { type: 'string' },
+} as const satisfies Options;
+
+export const BACKEND_HELP = `  --file F          an events file (with its rotated F.1, F.2, ...) or a glob such as
+                    'logs/*.jsonl'; repeat for more. The default engine: local, no server.
+  --loki URL        ask this Loki instead (default: $${LOKI_URL_ENV} when set)
+  --loki-tenant T   X-Scope-OrgID for a multi-tenant Loki`;
+
+/** The backend the options name: `--loki` (or `FACTLINE_LOKI_URL` when no `--file` is given), else the local files. */
+export function backendFrom(values: { file?: string[]; loki?: string; 'loki-tenant'?: string }, onSkip?: (file: string, line: number, reason: string) => void): QueryBackend {
+  const files = values.file ?? [];
+  if (values.loki !== undefined && files.length > 0) throw new UsageError('--file and --loki exclude each other: query the local files or Loki');
+  const url = values.loki ?? (files.length === 0 ? process.env[LOKI_URL_ENV] : undefined);
+  if (url !== undefined && url !== '') {
+    return createLokiBackend({ url, ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}) });
+  }
+  if (files.length === 0) throw new UsageError(`no events to query: give --file F (e.g. --file .factline/events.jsonl) or --loki URL (or set ${LOKI_URL_ENV})`);
+  return localBackend({ files, ...(onSkip ? { onSkip } : {}) });
+}
+
+/**
+ * The local engine, loaded at the first query (`loadTool('query-runner')`):
+ * its LogQL parser and RE2 are optional packages (`@factline/tools`), and
+ * a command that never queries (verify, validate, stats, tail, catalog) must
+ * not need them. A missing one rejects the query with `ToolMissingError`.
+ */
+function localBackend(options: LocalBackendOptions): QueryBackend {
+  let backend: Promise<QueryBackend> | undefined;
+  const get = () => (backend ??= loadTool('query-runner').then((m) => m.createLocalBackend(options)));
+  return {
+    kind: 'local',
+    query: async (request) => (await get()).query(request),
+    queryRange: async (request) => (await get()).queryRange(request),
+  };
 }
 
 /** The time options of querying commands. */

@@ -1,7 +1,6 @@
 import { QueryError, type LokiQueryResponse, type QueryDirection } from '../query/types.js';
 import { errIsTTY, useColor, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, backendFrom } from './backend-option.js';
-import { TIME_HELP, TIME_OPTIONS, UsageError, parse, positiveInt, progress, rangeFrom, skippedSummary } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, TIME_HELP, TIME_OPTIONS, UsageError, backendFrom, parse, positiveInt, progress, rangeFrom, skippedSummary } from './options.js';
 import { renderResult } from './render.js';
 
 export const QUERY_HELP = `Usage: factline query [--file F ... | --loki URL] [--since D | --from T --to T]

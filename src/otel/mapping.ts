@@ -1,5 +1,5 @@
-import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
-import type { AnyValue, AnyValueMap, LogRecord } from '@opentelemetry/api-logs';
+import type { HrTime } from '@opentelemetry/api';
+import type { AnyValue, AnyValueMap, LogRecord } from './logs-api.js';
 import type { EventTypeInfo } from '../catalog/types.js';
 import type { FactlineEvent } from '../envelope/event.js';
 import { SEVERITY_NUMBER } from '../envelope/severity.js';
@@ -18,6 +18,16 @@ import { ATTR, SPAN_EVENT_ATTR } from '../wire.js';
  * - a span event keeps every envelope attribute within the SDK's attribute
  *   count limit, dropping payload fields instead, and says how many.
  */
+
+/**
+ * A span event attribute value as factline writes it: a primitive, or an
+ * array of one primitive type. It is `AttributeValue` of
+ * `@opentelemetry/api` 1.9, spelled out because 1.10 widened that type to
+ * any value (complex attributes); a value of this type fits both.
+ */
+export type AttributeValue = string | number | boolean | Array<null | undefined | string> | Array<null | undefined | number> | Array<null | undefined | boolean>;
+/** Span event attributes (see {@link AttributeValue}). */
+export type Attributes = Record<string, AttributeValue | undefined>;
 
 /**
  * Epoch milliseconds as an OpenTelemetry HrTime `[seconds, nanoseconds]`.
