@@ -23,10 +23,11 @@
  *   `factline verify`, each its own process as the CLI runs, against a
  *   floor process that reads and parses (and hashes, as verify does) every line.
  *
- * Cases are interleaved round by round, in a new random order each round
- * (so no case always pays for the garbage of the same neighbour), and
- * medians taken, by wall clock and by the process's CPU time (steadier on a
- * shared machine). Every case counts what it produced (log records
+ * Cases are interleaved round by round, in a new random order each round,
+ * with a full collection (untimed) before each, so that no case pays for
+ * another's garbage; medians are taken by wall clock and by the process's
+ * CPU time (steadier on a shared machine), and each CPU ratio is the median
+ * of the ratios taken round by round. Every case counts what it produced (log records
  * exported, span events recorded, lines read) and the run fails when a
  * count is not what it should be: nothing is timed that did nothing.
  */
@@ -42,6 +43,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { z } from 'zod';
@@ -51,6 +54,10 @@ import { createOtelSink } from '../src/otel/sink.js';
 import { createJsonlSink } from '../src/sinks/jsonl/index.js';
 import { intentCatalog } from '../src/intent/catalog.js';
 import { createIntentFileSink } from '../src/intent/flat.js';
+
+/** The collector, callable (as `node --expose-gc` gives it): the bench collects between cases, untimed. */
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const CHUNK = 2000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
@@ -150,6 +157,13 @@ interface Median {
   wall: number;
   /** Median CPU ns (user + system, of the whole process) per event: steadier on a loaded machine. */
   cpu: number;
+  /** CPU ns per event of each round, for ratios taken round by round. */
+  cpuRounds: number[];
+}
+
+/** The median over the rounds of a case's CPU time to its base's in the same round: what one machine state gives both. */
+function roundRatio(m: Median, base: Median): number {
+  return median(m.cpuRounds.map((c, r) => c / base.cpuRounds[r]!));
 }
 
 const median = (xs: number[]): number => {
@@ -181,6 +195,8 @@ async function measureAll(cases: readonly Case[], rounds = ROUNDS): Promise<Medi
       const loop = (): void => {
         for (let i = 0; i < n; i++) c.run();
       };
+      // Untimed: a full collection, so that the case pays for its own garbage only, never for its predecessor's.
+      gc();
       const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       if (c.wrap) c.wrap(loop);
@@ -197,16 +213,17 @@ async function measureAll(cases: readonly Case[], rounds = ROUNDS): Promise<Medi
     }
     if (r % 10 === 9) process.stderr.write(`  round ${r + 1} of ${WARMUP_ROUNDS + rounds}\n`);
   }
-  return cases.map((_, k) => ({ wall: median(wall[k]!), cpu: median(cpu[k]!) }));
+  return cases.map((_, k) => ({ wall: median([...wall[k]!]), cpu: median([...cpu[k]!]), cpuRounds: cpu[k]! }));
 }
 
 function printTable(title: string, rows: readonly [string, Median, Median | undefined, string?][]): void {
   const width = Math.max(...rows.map(([n]) => n.length));
   process.stdout.write(`\n${title}\n`);
+  process.stdout.write('(ratio: of the wall-clock medians; CPU ratio: the median over rounds of CPU time to the base case in the same round)\n');
   process.stdout.write(`${'case'.padEnd(width)}  ${'ns/event'.padStart(9)}  ${'events/s'.padStart(10)}  ${'ratio'.padStart(7)}  ${'CPU ns'.padStart(8)}  ${'CPU ratio'.padStart(9)}  goal (CPU)\n`);
   for (const [name, m, base, goal] of rows) {
     const ratio = base ? `${(m.wall / base.wall).toFixed(2)}x` : '';
-    const cpuRatio = base ? `${(m.cpu / base.cpu).toFixed(2)}x` : '';
+    const cpuRatio = base ? `${roundRatio(m, base).toFixed(2)}x` : '';
     process.stdout.write(
       `${name.padEnd(width)}  ${m.wall.toFixed(0).padStart(9)}  ${(1e9 / m.wall).toFixed(0).padStart(10)}  ${ratio.padStart(7)}  ${m.cpu.toFixed(0).padStart(8)}  ${cpuRatio.padStart(9)}  ${goal ?? ''}\n`,
     );
