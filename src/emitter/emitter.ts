@@ -153,7 +153,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
 
     // 2. Read the payload once; 3. validate it; and the given time.
     const rules = route.pii;
-    const read = readPayload(payload, maxBytes, rules !== undefined ? { rules, apply: applyPii } : undefined);
+    const read = readPayload(payload, maxBytes, rules !== undefined ? { rules, apply: applyPii } : undefined, route.read);
     let issues = read.issues;
     if (validation !== 'off' && issues.length === 0) {
       // A clean read within the size bound that the type's compiled check
