@@ -23,7 +23,7 @@ import { VERSION } from '../version.js';
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '../feedback/index.js';
 import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
 import { summarizeResult } from '../cli/render.js';
-import { QueryError, type LokiQueryData, type QueryBackend } from '../query/types.js';
+import { QueryError, type LokiQueryData, type LokiQueryResponse, type QueryBackend } from '../query/types.js';
 import {
   bigintSafe,
   cutLongLine,
@@ -120,6 +120,9 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
   const scanCost = local ? 'Cost: reads every line of the event files in the range (about 1 s of CPU per 300,000 lines).' : 'Cost: one or more Loki queries over the range.';
   const replyCost = `The reply is at most ${budget} bytes.`;
 
+  /** The last query_events answer, so that paging through it does not run the query once per page. */
+  let lastAnswer: { key: string; response: LokiQueryResponse } | undefined;
+
   const range = (a: TimeArgs, defaultSince: string): { start: bigint; end: bigint } => {
     if (a.since !== undefined && a.start !== undefined) throw new QueryError('bad_request', 'give since or start, not both');
     const end = a.end !== undefined ? timeNs(a.end, 'end') : now();
@@ -207,9 +210,16 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
         const start = BigInt(c.start);
         const end = BigInt(c.end);
         const isLog = c.query.trimStart().startsWith('{');
-        const response = isLog
-          ? await backend.queryRange({ query: c.query, start, end, limit: c.limit, direction: c.direction, signal: extra.signal })
-          : await backend.query({ query: c.query, time: end, limit: c.limit, signal: extra.signal });
+        // A continuation is answered from the last answer when it is the same
+        // request (its range is fixed in the cursor); otherwise it is run again.
+        const key = JSON.stringify({ ...c, offset: 0 });
+        const response =
+          c.offset > 0 && lastAnswer?.key === key
+            ? lastAnswer.response
+            : isLog
+              ? await backend.queryRange({ query: c.query, start, end, limit: c.limit, direction: c.direction, signal: extra.signal })
+              : await backend.query({ query: c.query, time: end, limit: c.limit, signal: extra.signal });
+        lastAnswer = { key, response };
         const data = response.data;
         const total = itemCount(data);
         const remaining = Math.max(total - c.offset, 0);
