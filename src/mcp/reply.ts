@@ -34,13 +34,15 @@ export function replyBytes(reply: Reply): number {
  * The largest prefix of `items` whose reply fits `budget` bytes: `render(k)`
  * builds the reply showing the first `k` items (and saying when `k` is short
  * of all). Binary search over `k`, so about log2(n) renderings.
+ * `most` bounds `k` from above when the caller knows more cannot fit.
  * Returns the reply and `k`; `k` may be 0 when not even one item fits.
  */
-export function fitPrefix(count: number, render: (k: number) => Reply, budget: number): { reply: Reply; shown: number } {
-  const all = render(count);
-  if (replyBytes(all) <= budget) return { reply: all, shown: count };
+export function fitPrefix(count: number, render: (k: number) => Reply, budget: number, most = count): { reply: Reply; shown: number } {
+  const top = Math.min(count, most);
+  const all = render(top);
+  if (replyBytes(all) <= budget) return { reply: all, shown: top };
   let lo = 0;
-  let hi = count - 1;
+  let hi = top - 1;
   while (lo < hi) {
     const mid = Math.ceil((lo + hi) / 2);
     if (replyBytes(render(mid)) <= budget) lo = mid;
@@ -55,51 +57,55 @@ interface FlatEntry {
   entry: LokiLogEntry;
 }
 
-/** The number of items a query answer holds: log lines, series, or 1 for a scalar. */
-export function itemCount(data: LokiQueryData): number {
-  switch (data.resultType) {
-    case 'streams':
-      return data.result.reduce((a, s) => a + s.values.length, 0);
-    case 'vector':
-    case 'matrix':
-      return data.result.length;
-    case 'scalar':
-      return 1;
-  }
+/** An answer prepared for paging: its items in order, once. */
+export interface PagedAnswer {
+  /** Log lines, series, or 1 for a scalar. */
+  readonly count: number;
+  /** The items `from` to `to` (exclusive), as an answer of the same shape. */
+  slice(from: number, to: number): LokiQueryData;
+  /** A lower bound of the bytes item `i` takes in a reply (its JSON). */
+  bytes(i: number): number;
 }
 
 /**
- * The items `from` to `to` (exclusive) of an answer, as an answer of the same
- * shape. Log lines are taken in time order, newest first for `backward`
- * (Loki's default), oldest first for `forward`, then grouped back into
- * their streams; series in the answer's order.
+ * Orders an answer's items for paging. Log lines are taken in time order,
+ * newest first for `backward` (Loki's default), oldest first for `forward`,
+ * and a page groups them back into their streams (in the answer's stream
+ * order); series are taken in the answer's order.
  */
-export function sliceAnswer(data: LokiQueryData, from: number, to: number, direction: 'forward' | 'backward'): LokiQueryData {
+export function pageAnswer(data: LokiQueryData, direction: 'forward' | 'backward'): PagedAnswer {
   switch (data.resultType) {
     case 'streams': {
       const flat: FlatEntry[] = [];
       data.result.forEach((s, i) => s.values.forEach((entry) => flat.push({ stream: i, entry })));
       const sign = direction === 'backward' ? -1 : 1;
+      const times = new Map<FlatEntry, bigint>(flat.map((f) => [f, BigInt(f.entry[0])]));
       flat.sort((a, b) => {
-        const ta = BigInt(a.entry[0]);
-        const tb = BigInt(b.entry[0]);
+        const ta = times.get(a)!;
+        const tb = times.get(b)!;
         return ta === tb ? a.stream - b.stream : (ta < tb ? -1 : 1) * sign;
       });
-      const byStream = new Map<number, LokiLogEntry[]>();
-      for (const f of flat.slice(from, to)) {
-        const list = byStream.get(f.stream) ?? [];
-        list.push(f.entry);
-        byStream.set(f.stream, list);
-      }
-      const result: LokiStream[] = [...byStream.keys()].sort((a, b) => a - b).map((i) => ({ stream: data.result[i]!.stream, values: byStream.get(i)! }));
-      return { resultType: 'streams', result };
+      return {
+        count: flat.length,
+        bytes: (i) => flat[i]!.entry[1].length + flat[i]!.entry[0].length + 6,
+        slice(from, to) {
+          const byStream = new Map<number, LokiLogEntry[]>();
+          for (const f of flat.slice(from, to)) {
+            const list = byStream.get(f.stream) ?? [];
+            list.push(f.entry);
+            byStream.set(f.stream, list);
+          }
+          const result: LokiStream[] = [...byStream.keys()].sort((a, b) => a - b).map((i) => ({ stream: data.result[i]!.stream, values: byStream.get(i)! }));
+          return { resultType: 'streams', result };
+        },
+      };
     }
     case 'vector':
-      return { resultType: 'vector', result: data.result.slice(from, to) as LokiVectorSample[] };
+      return { count: data.result.length, bytes: () => 0, slice: (from, to) => ({ resultType: 'vector', result: data.result.slice(from, to) as LokiVectorSample[] }) };
     case 'matrix':
-      return { resultType: 'matrix', result: data.result.slice(from, to) as LokiMatrixSeries[] };
+      return { count: data.result.length, bytes: () => 0, slice: (from, to) => ({ resultType: 'matrix', result: data.result.slice(from, to) as LokiMatrixSeries[] }) };
     case 'scalar':
-      return { resultType: 'scalar', result: data.result };
+      return { count: 1, bytes: () => 0, slice: () => ({ resultType: 'scalar', result: data.result }) };
   }
 }
 

@@ -31,10 +31,10 @@ import {
   DEFAULT_MAX_REPLY_BYTES,
   encodeCursor,
   fitPrefix,
-  itemCount,
   MIN_MAX_REPLY_BYTES,
+  pageAnswer,
   replyBytes,
-  sliceAnswer,
+  type PagedAnswer,
   type QueryCursor,
   type Reply,
 } from './reply.js';
@@ -121,7 +121,7 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
   const replyCost = `The reply is at most ${budget} bytes.`;
 
   /** The last query_events answer, so that paging through it does not run the query once per page. */
-  let lastAnswer: { key: string; response: LokiQueryResponse } | undefined;
+  let lastAnswer: { key: string; response: LokiQueryResponse; paged: PagedAnswer } | undefined;
 
   const range = (a: TimeArgs, defaultSince: string): { start: bigint; end: bigint } => {
     if (a.since !== undefined && a.start !== undefined) throw new QueryError('bad_request', 'give since or start, not both');
@@ -213,19 +213,19 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
         // A continuation is answered from the last answer when it is the same
         // request (its range is fixed in the cursor); otherwise it is run again.
         const key = JSON.stringify({ ...c, offset: 0 });
-        const response =
-          c.offset > 0 && lastAnswer?.key === key
-            ? lastAnswer.response
-            : isLog
-              ? await backend.queryRange({ query: c.query, start, end, limit: c.limit, direction: c.direction, signal: extra.signal })
-              : await backend.query({ query: c.query, time: end, limit: c.limit, signal: extra.signal });
-        lastAnswer = { key, response };
+        if (c.offset === 0 || lastAnswer?.key !== key) {
+          const response = isLog
+            ? await backend.queryRange({ query: c.query, start, end, limit: c.limit, direction: c.direction, signal: extra.signal })
+            : await backend.query({ query: c.query, time: end, limit: c.limit, signal: extra.signal });
+          lastAnswer = { key, response, paged: pageAnswer(response.data, c.direction) };
+        }
+        const { response, paged } = lastAnswer;
         const data = response.data;
-        const total = itemCount(data);
+        const total = paged.count;
         const remaining = Math.max(total - c.offset, 0);
         const units = data.resultType === 'streams' ? 'log lines' : 'series';
         const stats = (data as { stats?: unknown }).stats;
-        const render = (k: number, page: LokiQueryData = sliceAnswer(data, c.offset, c.offset + k, c.direction)): Reply => {
+        const render = (k: number, page: LokiQueryData = paged.slice(c.offset, c.offset + k)): Reply => {
           const more = c.offset + k < total;
           const next = more ? encodeCursor({ ...c, offset: c.offset + k }) : undefined;
           const summary = summarizeResult(page);
@@ -238,10 +238,13 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
             ...(next ? { next_cursor: next, cut: { shown: k, offset: c.offset, total } } : {}),
           });
         };
-        let { reply, shown } = fitPrefix(remaining, (k) => render(k), budget);
+        // No more items than their bytes alone allow.
+        let most = 0;
+        for (let bytes = 0; most < remaining && bytes <= budget; most++) bytes += paged.bytes(c.offset + most);
+        let { reply, shown } = fitPrefix(remaining, (k) => render(k), budget, most);
         if (shown === 0 && remaining > 0) {
           // Not even one item fits: one log line, cut to what the budget leaves.
-          const one = sliceAnswer(data, c.offset, c.offset + 1, c.direction);
+          const one = paged.slice(c.offset, c.offset + 1);
           const room = budget - replyBytes(render(1, cutLongLine(one, 0))) - 64;
           reply = render(1, cutLongLine(one, Math.max(room / 2, 0) | 0));
           shown = 1;
