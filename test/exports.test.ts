@@ -131,7 +131,7 @@ const PINNED: Record<string, readonly string[]> = {
   ],
   './query': ['LOKI_URL_ENV', 'QueryError', 'createLocalBackend', 'createLokiBackend', 'parseQuery'],
   './feedback': ['DEFAULT_FAILURE_PATTERN', 'DEFAULT_LAST', 'GROUP_LABEL', 'MAX_LAST', 'agentFeedback', 'attemptsQuery', 'feedbackSentence', 'outcomesQuery'],
-  './mcp': ['createFactlineMcpServer'],
+  './mcp': ['DEFAULT_MAX_REPLY_BYTES', 'DEFAULT_MAX_REQUEST_BYTES', 'createFactlineMcpServer', 'createStdioTransport'],
 };
 
 /**

@@ -1,4 +1,5 @@
-import { createFactlineMcpServer, createStdioTransport, DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_REQUEST_BYTES, MIN_MAX_REPLY_BYTES } from '../mcp/index.js';
+import { createFactlineMcpServer, createStdioTransport, DEFAULT_MAX_REPLY_BYTES, DEFAULT_MAX_REQUEST_BYTES } from '../mcp/index.js';
+import { MIN_MAX_REPLY_BYTES } from '../mcp/reply.js';
 import type { CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, parse, positiveInt } from './options.js';

@@ -6,4 +6,3 @@ export { agentFeedback, feedbackSentence, DEFAULT_LAST, DEFAULT_FAILURE_PATTERN,
 export type { FeedbackFigures, FeedbackGroup, FeedbackGroupBy, FeedbackRequest } from './figures.js';
 export { attemptsQuery, outcomesQuery, GROUP_LABEL } from './queries.js';
 export type { FeedbackSource } from './queries.js';
-export { eventIdPatternHint } from './pattern-hint.js';

@@ -3,4 +3,4 @@ export { createFactlineMcpServer } from './server.js';
 export type { FactlineMcpOptions } from './server.js';
 export { createStdioTransport, DEFAULT_MAX_REQUEST_BYTES } from './stdio.js';
 export type { FactlineStdioTransport, StdioTransportOptions } from './stdio.js';
-export { DEFAULT_MAX_REPLY_BYTES, MIN_MAX_REPLY_BYTES } from './reply.js';
+export { DEFAULT_MAX_REPLY_BYTES } from './reply.js';
