@@ -2,7 +2,12 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEmitter } from '../../src/emitter/emitter.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
-import { agentCatalog, MODEL } from '../feedback/history.js';
+import { agentCatalog, MODEL, type HistoryEmitter } from '../feedback/history.js';
+
+/** What writes a history for a service: by default an emitter with only a JSONL sink at the given path. */
+export type MakeEmitter = (service: string, path: string) => HistoryEmitter;
+
+const jsonlOnly: MakeEmitter = (service, path) => createEmitter(agentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], serviceName: service, validation: 'strict' });
 
 /*
  * Event histories the agent-facing tools are checked on, written by
@@ -42,8 +47,8 @@ export interface ChainIds {
  * generated → test failed → review failed → regenerated, with a second
  * effect of the failed test (a re-run that passed).
  */
-export async function writeChainHistory(path: string, now = Date.now()): Promise<ChainIds> {
-  const events = createEmitter(agentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], serviceName: 'chain-demo', validation: 'strict' });
+export async function writeChainHistory(path: string, now = Date.now(), make: MakeEmitter = jsonlOnly, service = 'chain-demo'): Promise<ChainIds> {
+  const events = make(service, path);
   const source = { type: 'child_agent' as const, model: MODEL, name: 'coder' };
   const at = now - 3_600_000;
   const generated = events.emit('agent.code.generated:1', { file: 'src/auth/login.ts', lines: 40, confidence: 0.8 }, { source, time: at })!;
@@ -59,12 +64,12 @@ export async function writeChainHistory(path: string, now = Date.now()): Promise
  * Two services where the same model ran: in each, 20 generations in the last
  * hour, 6 of them failed (6 of 20 each, 12 of 40 pooled).
  */
-export async function writeTwoServices(dir: string, now = Date.now()): Promise<string[]> {
+export async function writeTwoServices(dir: string, now = Date.now(), make: MakeEmitter = jsonlOnly, services: readonly [string, string] = ['alpha', 'beta']): Promise<string[]> {
   const files: string[] = [];
-  for (const [k, service] of ['alpha', 'beta'].entries()) {
+  for (const [k, service] of services.entries()) {
     const path = join(dir, `${service}.jsonl`);
     files.push(path);
-    const events = createEmitter(agentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], serviceName: service, validation: 'strict' });
+    const events = make(service, path);
     const source = { type: 'child_agent' as const, model: MODEL, name: 'coder' };
     for (let i = 0; i < 20; i++) {
       const at = now - 1_800_000 + i * 10_000 + k * 1000;
