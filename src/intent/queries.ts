@@ -1,7 +1,7 @@
 /**
  * LogQL queries over the Intent loop: notice → spec → execute → observe
  * (docs/intent.md). They are built from the generic pieces of
- * `factline/queries`; event names come from the catalog (events.ts, checked
+ * `factline/query-builders`; event names come from the catalog (events.ts, checked
  * by the compiler); payload fields are extracted by name with `| json f="f"`.
  */
 import { quantile } from '../queries/escape.js';
