@@ -17,6 +17,7 @@ import type { Logger } from '@opentelemetry/api-logs';
 import type { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { Context } from '@opentelemetry/api';
 import type { Server } from 'node:http';
+import type { QueryBackend } from '../../src/query/types.js';
 import type { BoundedCache } from '../../src/eventid/bounded-cache.js';
 import type { EventPattern } from '../../src/eventid/index.js';
 
@@ -31,6 +32,11 @@ export { readJsonValue } from '../../src/validation/json-value.js';
 export { LoggerProvider } from '@opentelemetry/sdk-logs';
 export { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 export { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+export { TracerProvider } from '@opentelemetry/sdk-trace';
+export { createFactlineMcpServer } from '../../src/mcp/server.js';
+export { createStdioTransport } from '../../src/mcp/stdio.js';
+export { readFileSync, writeFileSync } from 'node:fs';
+export { test } from 'vitest';
 export { processIo } from '../../src/cli/io.js';
 export type { LabelSet } from '../../src/query/types.js';
 
@@ -78,6 +84,14 @@ export declare const schema: Record<string, unknown>;
 /** The pattern cache, and what fills it on a miss. */
 export declare const cache: BoundedCache<string, EventPattern>;
 export declare function compile(pattern: string): EventPattern;
+/** Where queries run: the local engine or Loki. */
+export declare const backend: QueryBackend;
+/** Unix epoch nanoseconds: now, and a range to search. */
+export declare const now: bigint;
+export declare const start: bigint;
+export declare const end: bigint;
+/** An event type's payload schema. */
+export const orderSchema = z.object({ id: z.string(), items: z.array(z.object({ sku: z.string(), qty: z.int() })) });
 /** A payload's values, as a service has them. */
 export declare const user_id: string;
 export declare const ip: string;
