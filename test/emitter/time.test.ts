@@ -27,7 +27,7 @@ describe('formatIsoTime', () => {
       { numRuns: 1000 },
     );
     for (const ms of [86399999, 86400000, 951868799999, 951868800000, MAX_OTLP_TIME_MS, 0]) expect(isoTime(ms)).toBe(new Date(ms).toISOString());
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('cuts a fraction of a millisecond, as the envelope has millisecond precision', () => {
     expect(isoTime(1769178721000.9)).toBe('2026-01-23T14:32:01.000Z');

@@ -126,7 +126,7 @@ describe('compilePattern', () => {
     );
     // A budget, not a measurement: a hundred fresh patterns on a loaded
     // machine can outlast vitest's 5 s default.
-  }, 60_000);
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('reads prefix% as startsWith and %suffix as endsWith (property)', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', '.', ':', '1', '*', '_', '\\', '😀') });
