@@ -140,7 +140,7 @@ const PINNED: Record<string, readonly string[]> = {
   './query-runner': ['LOKI_URL_ENV', 'QueryError', 'createLocalBackend', 'createLokiBackend', 'parseQuery'],
   './cli': ['main', 'runCli'],
   './feedback': ['DEFAULT_FAILURE_PATTERN', 'DEFAULT_LAST', 'GROUP_LABEL', 'MAX_LAST', 'agentFeedback', 'attemptsQuery', 'feedbackSentence', 'outcomesQuery'],
-  './mcp': ['createFactlineMcpServer'],
+  './mcp': ['DEFAULT_MAX_REPLY_BYTES', 'DEFAULT_MAX_REQUEST_BYTES', 'createFactlineMcpServer', 'createStdioTransport'],
 };
 
 // The old names, kept one release as deprecated aliases: the same names as the new entries.
