@@ -132,8 +132,8 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
   };
 
   /** The sentence for an empty answer: the range asked and the range the history covers. */
-  const emptyHint = async (asked: { start: bigint; end: bigint }, service: string | undefined, signal: AbortSignal): Promise<string> =>
-    spanSentence(await historySpan(backend, { end: asked.end, ...(service !== undefined ? { service } : {}), signal }), asked);
+  const emptyHint = async (asked: { start: bigint; end: bigint }, service: string | undefined, signal: AbortSignal, inRange?: string): Promise<string> =>
+    spanSentence(await historySpan(backend, { end: asked.end, ...(service !== undefined ? { service } : {}), signal }), asked, undefined, inRange);
 
   server.registerTool(
     'list_events',
@@ -325,7 +325,7 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
         const chain = await eventChain(backend, { id: a.id, ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
         if (chain === undefined) {
           const hint = /:\d+$|^[a-z0-9_]+(\.[a-z0-9_]+){2}$/.test(a.id) ? ` "${a.id}" looks like an EventID; event_chain takes an instance id (factline_event_instance_id), which query_events shows on every line.` : '';
-          return failure(`No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal)}`);
+          return failure(`No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal, 'if the event is outside it, ask again with start/end covering it')}`);
         }
         const render = (k: number): Reply => {
           const shown = { ...chain, effects: chain.effects.slice(0, k), effectsCut: chain.effectsCut || k < chain.effects.length };

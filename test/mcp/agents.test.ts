@@ -180,7 +180,7 @@ describe('list_labels, label_values, event_chain', () => {
     expect(text(r)).toContain('looks like an EventID; event_chain takes an instance id (factline_event_instance_id)');
     const out = await main.client.callTool({ name: 'event_chain', arguments: { id: chain.testFailed, since: '10m' } });
     expect(out.isError).toBe(true);
-    expect(text(out)).toContain(`the history covers ${rfc3339(BigInt(now - 3_600_000) * 1_000_000n)} to ${rfc3339(BigInt(large.last) * 1_000_000n)}: ask again with start/end in that range.`);
+    expect(text(out)).toContain(`the history covers ${rfc3339(BigInt(now - 3_600_000) * 1_000_000n)} to ${rfc3339(BigInt(large.last) * 1_000_000n)}, which overlaps it: if the event is outside it, ask again with start/end covering it.`);
   });
 });
 
