@@ -4,9 +4,10 @@
  * `--from`, `--to`) and usage errors.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createLocalBackend } from '../query/index.js';
 import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
+import type { LocalBackendOptions } from '../query/local-backend.js';
 import type { QueryBackend } from '../query/types.js';
+import { loadTool } from './tools.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
 
 /** A usage error: the command prints it with its help and exits 2. */
@@ -54,7 +55,28 @@ export function backendFrom(values: { file?: string[]; loki?: string; 'loki-tena
     return createLokiBackend({ url, headers, ...(ca !== undefined ? { ca } : {}), ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}) });
   }
   if (files.length === 0) throw new UsageError(`no events to query: give --file F (e.g. --file .factline/events.jsonl) or --loki URL (or set ${LOKI_URL_ENV})`);
-  return createLocalBackend({ files, ...(onSkip ? { onSkip } : {}) });
+  return localBackend({ files, ...(onSkip ? { onSkip } : {}) });
+}
+
+/**
+ * The local engine, loaded at the first query (`loadTool('query-runner')`):
+ * its LogQL parser and RE2 are optional packages (`@factline/tools`), and
+ * a command that never queries (verify, validate, stats, tail, catalog) must
+ * not need them. A missing one rejects the query with `ToolMissingError`.
+ */
+function localBackend(options: LocalBackendOptions): QueryBackend {
+  let backend: Promise<QueryBackend> | undefined;
+  const get = () => (backend ??= loadTool('query-runner').then((m) => m.createLocalBackend(options)));
+  return {
+    kind: 'local',
+    query: async (request) => (await get()).query(request),
+    queryRange: async (request) => (await get()).queryRange(request),
+    labels: async (request) => {
+      const b = await get();
+      if (b.labels === undefined) throw new Error('the local engine lists no labels');
+      return b.labels(request);
+    },
+  };
 }
 
 /** The time options of querying commands. */
