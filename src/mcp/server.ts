@@ -21,6 +21,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
 import { VERSION } from '../version.js';
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '../feedback/index.js';
+import { eventIdPatternHint } from '../feedback/pattern-hint.js';
 import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
 import { summarizeResult } from '../cli/render.js';
 import { QueryError, type LokiQueryData, type LokiQueryResponse, type QueryBackend } from '../query/types.js';
@@ -145,9 +146,10 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     },
     ({ pattern }) => {
       const events = (pattern ? catalog.find(pattern) : catalog.list()).map((t) => ({ id: t.id, severity: t.severity, ...(t.description ? { description: t.description } : {}) }));
+      const hint = pattern !== undefined && events.length === 0 ? eventIdPatternHint(pattern) : undefined;
       const render = (k: number): Reply => {
         const shown = events.slice(0, k);
-        const head = `${plural(events.length, 'event')} in catalog "${catalog.name}"${pattern ? ` matching ${pattern}` : ''}`;
+        const head = `${plural(events.length, 'event')} in catalog "${catalog.name}"${pattern ? ` matching ${pattern}` : ''}${hint ? ` (${hint})` : ''}`;
         const cut = k < events.length ? `\n(showing ${k}; narrow with a pattern such as "auth.%" for the rest)` : '';
         return text(`${head}:\n${shown.map((e) => `${e.id} (${e.severity})${e.description ? `: ${e.description}` : ''}`).join('\n')}${cut}`, {
           catalog: catalog.name,
