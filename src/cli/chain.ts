@@ -41,7 +41,7 @@ export async function chainCommand(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parse(args, { ...BACKEND_OPTIONS, ...TIME_OPTIONS, service: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing ID: the instance id of an event (factline_event_instance_id)' : `one ID at a time, got ${positionals.length}`);
     const id = positionals[0]!;
-    const { start, end } = rangeFrom({ ...values, since: values.since ?? (values.from !== undefined ? undefined : '1d') });
+    const { start, end } = rangeFrom(values, '1d');
     const backend = backendFrom(values);
     stop = progress(errIsTTY(io), io.err, 'following the causation chain');
     const chain = await eventChain(backend, { id, start, end, ...(values.service !== undefined ? { service: values.service } : {}) });

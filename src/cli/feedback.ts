@@ -1,7 +1,7 @@
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST, type FeedbackFigures } from '../feedback/index.js';
 import { QueryError } from '../query/types.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, parse, parseDuration, parseTime, positiveInt, progress } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, parse, positiveInt, progress, rangeFrom } from './options.js';
 
 export const FEEDBACK_HELP = `Usage: factline feedback [--file F ... | --loki URL] --attempts PATTERN --success PATTERN
                         [--failure PATTERN] [--service S] [--model M] [--source-type T] [--last N]
@@ -80,10 +80,7 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
     if (values.attempts === undefined) throw new UsageError("--attempts is required: the % pattern of the attempt events, e.g. 'agent.code.generated:%'");
     if (values.success === undefined) throw new UsageError("--success is required: the % pattern of the successful outcomes, e.g. 'agent.test.passed:%'");
     if (values.depth !== undefined && values['group-by'] === undefined) throw new UsageError('--depth cuts the --group-by field; give --group-by FIELD');
-    const end = values.to !== undefined ? parseTime(values.to, '--to') : BigInt(Date.now()) * 1_000_000n;
-    if (values.from !== undefined && values.since !== undefined) throw new UsageError('--since and --from exclude each other');
-    const start = values.from !== undefined ? parseTime(values.from, '--from') : end - parseDuration(values.since ?? '30d', '--since');
-    if (end < start) throw new UsageError(`--to (${values.to ?? 'now'}) is before --from (${values.from})`);
+    const { start, end } = rangeFrom(values, '30d');
     const backend = backendFrom(values);
     stop = progress(errIsTTY(io), io.err, 'reading attempts and outcomes');
     const figures = await agentFeedback(backend, {

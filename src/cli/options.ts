@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
 import type { LocalBackendOptions } from '../query/local-backend.js';
 import type { QueryBackend } from '../query/types.js';
+import { DURATION_EXAMPLES, readRange } from '../history/range.js';
 import { loadTool } from './tools.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
 
@@ -86,36 +87,31 @@ export const TIME_OPTIONS = {
   to: { type: 'string' },
 } as const satisfies Options;
 
-export const TIME_HELP = `  --since D         the last D: 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
+export const TIME_HELP = `  --since D         the D before --to (or now): 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
   --from T --to T   an absolute range: RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds`;
 
-const UNIT_NS: Record<string, bigint> = { ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n, d: 86_400_000_000_000n, w: 604_800_000_000_000n };
+const FLAG = { since: '--since', start: '--from', end: '--to' } as const;
 
-/** `1h30m` → nanoseconds. */
-export function parseDuration(text: string, what: string): bigint {
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new UsageError(`${what} needs a duration like 30s, 15m, 1h, 7d or 1h30m, got ${JSON.stringify(text)}`);
-  return parts.reduce((ns, p) => ns + BigInt(p[1]!) * UNIT_NS[p[2]!]!, 0n);
-}
-
-/** RFC 3339 or Unix seconds (with a fraction) → nanoseconds. */
-export function parseTime(text: string, what: string): bigint {
-  if (/^\d+(\.\d+)?$/.test(text)) {
-    const [s, f = ''] = text.split('.');
-    return BigInt(s!) * 1_000_000_000n + BigInt((f + '000000000').slice(0, 9));
+/**
+ * The range the time options name, in Unix epoch ns: `--from` (or the
+ * `--since` before `--to`; default `defaultSince`) up to `--to` (default
+ * now). The rule is the MCP tools' too ({@link readRange}); a bad value is a
+ * {@link UsageError} naming the option.
+ */
+export function rangeFrom(values: { since?: string; from?: string; to?: string }, defaultSince = '1h', now: bigint = BigInt(Date.now()) * 1_000_000n): { start: bigint; end: bigint } {
+  const r = readRange({ since: values.since, start: values.from, end: values.to }, defaultSince, now);
+  if (!('problem' in r)) return r;
+  const p = r.problem;
+  switch (p.code) {
+    case 'since_with_start':
+      throw new UsageError('--since and --from exclude each other');
+    case 'bad_duration':
+      throw new UsageError(`${FLAG[p.field]} needs a duration like ${DURATION_EXAMPLES}, got ${JSON.stringify(p.text)}`);
+    case 'bad_time':
+      throw new UsageError(`${FLAG[p.field]} needs a time like 2026-03-30T14:00:00Z (RFC 3339, with its offset) or Unix seconds, got ${JSON.stringify(p.text)}`);
+    case 'end_before_start':
+      throw new UsageError(`--to (${values.to ?? 'now'}) is before --from (${values.from})`);
   }
-  const ms = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) throw new UsageError(`${what} needs a time like 2026-03-30T14:00:00Z or Unix seconds, got ${JSON.stringify(text)}`);
-  return BigInt(ms) * 1_000_000n;
-}
-
-/** The range the time options name, in Unix epoch ns: `--from`/`--to`, else the last `--since` (default 1h) up to now. */
-export function rangeFrom(values: { since?: string; from?: string; to?: string }, now: bigint = BigInt(Date.now()) * 1_000_000n): { start: bigint; end: bigint } {
-  if (values.since !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('--since and --from/--to exclude each other');
-  const end = values.to !== undefined ? parseTime(values.to, '--to') : now;
-  const start = values.from !== undefined ? parseTime(values.from, '--from') : end - parseDuration(values.since ?? '1h', '--since');
-  if (end < start) throw new UsageError(`--to (${values.to}) is before --from (${values.from})`);
-  return { start, end };
 }
 
 /** A whole number option. */

@@ -1,4 +1,5 @@
 import { historySpan, spanSentence } from '../history/index.js';
+import { isLogQuery } from '../history/range.js';
 import { QueryError, type LokiQueryResponse, type QueryDirection } from '../query/types.js';
 import { errIsTTY, useColor, type CliIo } from './io.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, TIME_HELP, TIME_OPTIONS, UsageError, backendFrom, parse, positiveInt, progress, rangeFrom, skippedSummary } from './options.js';
@@ -32,9 +33,6 @@ Examples:
 Exit status: 0 on an answer, 1 when the engine cannot answer (unreadable file,
 Loki unavailable, unsupported by the local engine), 2 on usage and LogQL
 syntax errors (the position is shown).`;
-
-/** Whether a query is a metric query: it does not start with a stream selector. */
-const isLogQuery = (q: string) => q.trimStart().startsWith('{');
 
 /** The query with a caret under the 0-based `position`. */
 export function pointAt(query: string, position: number): string[] {

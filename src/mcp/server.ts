@@ -24,6 +24,7 @@ import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '
 import { eventIdPatternHint } from '../feedback/pattern-hint.js';
 import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
 import { summarizeResult } from '../cli/render.js';
+import { DURATION_EXAMPLES, isLogQuery, readRange, type RangeArgs } from '../history/range.js';
 import { QueryError, type LokiQueryData, type LokiQueryResponse, type QueryBackend } from '../query/types.js';
 import {
   bigintSafe,
@@ -51,36 +52,12 @@ export interface FactlineMcpOptions {
   maxReplyBytes?: number;
 }
 
-const NS_PER_S = 1_000_000_000n;
-const DURATION = /^(\d+)(s|m|h|d)$/;
-const UNIT_S: Record<string, bigint> = { s: 1n, m: 60n, h: 3600n, d: 86400n };
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-
-function durationNs(text: string): bigint {
-  const m = DURATION.exec(text);
-  if (!m) throw new QueryError('bad_request', `since must be a duration like 15m, 1h or 7d, got ${JSON.stringify(text)}`);
-  return BigInt(m[1]!) * UNIT_S[m[2]!]! * NS_PER_S;
-}
-
-/** RFC 3339 → Unix epoch ns, keeping a fraction's nanoseconds. */
-function timeNs(text: string, what: string): bigint {
-  const m = RFC3339.exec(text);
-  const ms = Date.parse(text.replace(/\.\d+/, ''));
-  if (!m || Number.isNaN(ms)) throw new QueryError('bad_request', `${what} must be an RFC 3339 time such as 2026-03-30T14:00:00Z, got ${JSON.stringify(text)}`);
-  const fraction = BigInt(((m[1] ?? '.').slice(1) + '000000000').slice(0, 9));
-  return BigInt(ms) * 1_000_000n + fraction;
-}
-
-interface TimeArgs {
-  since?: string | undefined;
-  start?: string | undefined;
-  end?: string | undefined;
-}
+type TimeArgs = RangeArgs;
 
 const timeArgs = (defaultSince: string) => ({
-  since: z.string().optional().describe(`How far back from end: 15m, 1h, 7d (default ${defaultSince}). Not with start.`),
-  start: z.string().optional().describe('Absolute start, RFC 3339 (2026-03-30T14:00:00Z). Not with since.'),
-  end: z.string().optional().describe('Absolute end, RFC 3339 (default now)'),
+  since: z.string().optional().describe(`How far back from end: ${DURATION_EXAMPLES} (default ${defaultSince}). Not with start.`),
+  start: z.string().optional().describe('Absolute start, RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds. Not with since.'),
+  end: z.string().optional().describe('Absolute end, RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds (default now)'),
 });
 
 const serviceArg = z.string().optional().describe('Only this service (service_name); default every service');
@@ -125,11 +102,19 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
   let lastAnswer: { key: string; response: LokiQueryResponse; paged: PagedAnswer } | undefined;
 
   const range = (a: TimeArgs, defaultSince: string): { start: bigint; end: bigint } => {
-    if (a.since !== undefined && a.start !== undefined) throw new QueryError('bad_request', 'give since or start, not both');
-    const end = a.end !== undefined ? timeNs(a.end, 'end') : now();
-    const start = a.start !== undefined ? timeNs(a.start, 'start') : end - durationNs(a.since ?? defaultSince);
-    if (end < start) throw new QueryError('bad_request', `end (${a.end ?? 'now'}) is before start (${a.start ?? a.since})`);
-    return { start, end };
+    const r = readRange(a, defaultSince, now());
+    if (!('problem' in r)) return r;
+    const p = r.problem;
+    switch (p.code) {
+      case 'since_with_start':
+        throw new QueryError('bad_request', 'give since or start, not both');
+      case 'bad_duration':
+        throw new QueryError('bad_request', `since must be a duration like ${DURATION_EXAMPLES}, got ${JSON.stringify(p.text)}`);
+      case 'bad_time':
+        throw new QueryError('bad_request', `${p.field} must be an RFC 3339 time such as 2026-03-30T14:00:00Z, got ${JSON.stringify(p.text)}`);
+      case 'end_before_start':
+        throw new QueryError('bad_request', `end (${a.end ?? 'now'}) is before start (${a.start ?? a.since})`);
+    }
   };
 
   /** The sentence for an empty answer: the range asked and the range the history covers. */
@@ -217,7 +202,7 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
         }
         const start = BigInt(c.start);
         const end = BigInt(c.end);
-        const isLog = c.query.trimStart().startsWith('{');
+        const isLog = isLogQuery(c.query);
         // A continuation is answered from the last answer when it is the same
         // request (its range is fixed in the cursor); otherwise it is run again.
         const key = JSON.stringify({ ...c, offset: 0 });
