@@ -23,8 +23,8 @@ import { VERSION } from '../version.js';
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '../feedback/index.js';
 import { eventIdPatternHint } from '../feedback/pattern-hint.js';
 import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
-import { summarizeResult } from '../cli/render.js';
 import { DURATION_EXAMPLES, isLogQuery, readRange, type RangeArgs } from '../history/range.js';
+import { summarizeResult } from '../history/result-text.js';
 import { QueryError, type LokiQueryData, type LokiQueryResponse, type QueryBackend } from '../query/types.js';
 import {
   bigintSafe,
