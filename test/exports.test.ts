@@ -13,6 +13,8 @@ const PINNED: Record<string, readonly string[]> = {
   '.': [
     'CatalogError',
     'CatalogLockError',
+    'DurableLogRecordProcessor',
+    'DurableSpanProcessor',
     'EVENT_ID_JSON_SCHEMA',
     'EXIT_UNDELIVERED',
     'EventIdError',
@@ -27,6 +29,7 @@ const PINNED: Record<string, readonly string[]> = {
     'createLogExporter',
     'createOtelPipeline',
     'createOtelSink',
+    'createOtlpHttpTransport',
     'createSpanExporter',
     'defineCatalog',
     'eventId',
