@@ -4,17 +4,9 @@
  * MCP server's tools). Each surface words its own error around an
  * `undefined` answer (a usage error on the command line, `bad_request` to an
  * agent). No LogQL parser is loaded: a command that only reads a range must
- * not need the query engine's optional packages.
+ * not need the query engine's optional packages (src/query/units.ts imports none).
  */
-
-const NS_PER_UNIT: Readonly<Record<string, bigint>> = {
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-  d: 86_400_000_000_000n,
-  w: 604_800_000_000_000n,
-};
+import { parseRangeDuration } from '../query/units.js';
 
 /** The durations {@link parseDuration} takes, for error messages and help. */
 export const DURATION_EXAMPLES = '30s, 15m, 1h, 7d or 1h30m';
@@ -30,9 +22,8 @@ export const DURATION_EXAMPLES = '30s, 15m, 1h, 7d or 1h30m';
  * parseDuration('1 hour'); // undefined
  */
 export function parseDuration(text: string): bigint | undefined {
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) return undefined;
-  return parts.reduce((ns, p) => ns + BigInt(p[1]!) * NS_PER_UNIT[p[2]!]!, 0n);
+  // A subset of LogQL's range durations (whole numbers, no `y`, `ns`, `us`), read by the engine's own reader.
+  return /^(\d+(ms|s|m|h|d|w))+$/.test(text) ? parseRangeDuration(text) : undefined;
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
