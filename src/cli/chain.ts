@@ -1,7 +1,6 @@
 import { chainText, eventChain, historySpan, spanSentence } from '../history/index.js';
-import { QueryError } from '../query/types.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, TIME_OPTIONS, UsageError, backendFrom, parse, progress, rangeFrom } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, TIME_OPTIONS, UsageError, backendFrom, commandFailed, parse, progress, rangeFrom } from './options.js';
 
 export const CHAIN_HELP = `Usage: factline chain ID [--file F ... | --loki URL] [--since D | --from T --to T] [--service S] [--json]
 
@@ -57,14 +56,6 @@ export async function chainCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (e) {
     stop();
-    if (e instanceof UsageError) {
-      io.err(`factline chain: ${e.message}\n\n${CHAIN_HELP}`);
-      return 2;
-    }
-    if (e instanceof QueryError) {
-      io.err(`factline chain: ${e.message}`);
-      return e.code === 'bad_request' ? 2 : 1;
-    }
-    throw e;
+    return commandFailed('chain', CHAIN_HELP, e, io);
   }
 }

@@ -1,7 +1,6 @@
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST, type FeedbackFigures } from '../feedback/index.js';
-import { QueryError } from '../query/types.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, parse, positiveInt, progress, rangeFrom } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, commandFailed, parse, positiveInt, progress, rangeFrom } from './options.js';
 
 export const FEEDBACK_HELP = `Usage: factline feedback [--file F ... | --loki URL] --attempts PATTERN --success PATTERN
                         [--failure PATTERN] [--service S] [--model M] [--source-type T] [--last N]
@@ -104,14 +103,6 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
     return 0;
   } catch (e) {
     stop();
-    if (e instanceof UsageError) {
-      io.err(`factline feedback: ${e.message}\n\n${FEEDBACK_HELP}`);
-      return 2;
-    }
-    if (e instanceof QueryError) {
-      io.err(`factline feedback: ${e.message}`);
-      return e.code === 'bad_request' ? 2 : 1;
-    }
-    throw e;
+    return commandFailed('feedback', FEEDBACK_HELP, e, io);
   }
 }

@@ -6,9 +6,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
 import type { LocalBackendOptions } from '../query/local-backend.js';
-import type { QueryBackend } from '../query/types.js';
+import { QueryError, type QueryBackend, type QueryErrorCode } from '../query/types.js';
 import { DURATION_EXAMPLES, readRange } from '../history/range.js';
 import { loadTool } from './tools.js';
+import type { CliIo } from './io.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
 
 /** A usage error: the command prints it with its help and exits 2. */
@@ -26,6 +27,29 @@ export function parse<O extends Options>(args: string[], options: O): ReturnType
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
+}
+
+/**
+ * How a querying command ends on an error: a {@link UsageError} prints
+ * `factline NAME: message`, a blank line and the command's help, exit 2; a
+ * `QueryError` prints `factline NAME: ` and `describe(error)` (default: its
+ * message), exit 2 when its code is one of `usageCodes` (default
+ * `bad_request`: the request was wrong) and 1 otherwise (the engine could not
+ * answer). Anything else is rethrown: a bug, not an answer.
+ *
+ * @example
+ * commandFailed('chain', 'Usage: factline chain ID ...', new UsageError('missing ID'), processIo); // 2, the message and the help on stderr
+ */
+export function commandFailed(name: string, help: string, e: unknown, io: CliIo, describe: (e: QueryError) => string = (q) => q.message, usageCodes: readonly QueryErrorCode[] = ['bad_request']): number {
+  if (e instanceof UsageError) {
+    io.err(`factline ${name}: ${e.message}\n\n${help}`);
+    return 2;
+  }
+  if (e instanceof QueryError) {
+    io.err(`factline ${name}: ${describe(e)}`);
+    return usageCodes.includes(e.code) ? 2 : 1;
+  }
+  throw e;
 }
 
 /** The backend options every querying command takes. */
