@@ -1,4 +1,5 @@
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST, type FeedbackFigures } from '../feedback/index.js';
+import { feedbackRequest } from '../feedback/figures.js';
 import { errIsTTY, type CliIo } from './io.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, commandFailed, parse, positiveInt, progress, rangeFrom } from './options.js';
 
@@ -82,20 +83,25 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
     const { start, end } = rangeFrom(values, '30d');
     const backend = backendFrom(values);
     stop = progress(errIsTTY(io), io.err, 'reading attempts and outcomes');
-    const figures = await agentFeedback(backend, {
-      attempts: values.attempts,
-      success: values.success,
-      ...(values.failure !== undefined ? { failure: values.failure } : {}),
-      ...(values.service !== undefined ? { service: values.service } : {}),
-      ...(values.model !== undefined ? { model: values.model } : {}),
-      ...(values['source-type'] !== undefined ? { sourceType: values['source-type'] } : {}),
-      last: positiveInt(values.last, '--last', DEFAULT_LAST),
-      ...(values['group-by'] !== undefined ? { groupBy: { field: values['group-by'], ...(values.depth !== undefined ? { depth: positiveInt(values.depth, '--depth', 1) } : {}) } } : {}),
-      ...(values.group !== undefined ? { groupPrefix: values.group } : {}),
-      ...(values.join !== undefined ? { joinField: values.join } : {}),
-      start,
-      end,
-    });
+    const figures = await agentFeedback(
+      backend,
+      feedbackRequest(
+        {
+          attempts: values.attempts,
+          success: values.success,
+          failure: values.failure,
+          service: values.service,
+          model: values.model,
+          sourceType: values['source-type'],
+          last: positiveInt(values.last, '--last', DEFAULT_LAST),
+          groupBy: values['group-by'],
+          depth: values.depth !== undefined ? positiveInt(values.depth, '--depth', 1) : undefined,
+          groupPrefix: values.group,
+          joinField: values.join,
+        },
+        { start, end },
+      ),
+    );
     stop();
     if (values.json) io.out(JSON.stringify(figures, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
     else if (figures.attemptsConsidered === 0) io.out(`no attempts matching ${values.attempts}${values.model ? ` by ${values.model}` : ''} in the range`);

@@ -21,6 +21,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
 import { VERSION } from '../version.js';
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '../feedback/index.js';
+import { feedbackRequest } from '../feedback/figures.js';
 import { eventIdPatternHint } from '../feedback/pattern-hint.js';
 import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
 import { DURATION_EXAMPLES, isLogQuery, readRange, type RangeArgs } from '../history/range.js';
@@ -360,20 +361,26 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     },
     guarded(async (a, extra) => {
       const r = range(a, '30d');
-      const figures = await agentFeedback(backend, {
-        attempts: a.attempts,
-        success: a.success,
-        ...(a.failure !== undefined ? { failure: a.failure } : {}),
-        ...(a.service !== undefined ? { service: a.service } : {}),
-        ...(a.model !== undefined ? { model: a.model } : {}),
-        ...(a.source_type !== undefined ? { sourceType: a.source_type } : {}),
-        ...(a.last !== undefined ? { last: a.last } : {}),
-        ...(a.group_by !== undefined ? { groupBy: { field: a.group_by, ...(a.depth !== undefined ? { depth: a.depth } : {}) } } : {}),
-        ...(a.group !== undefined ? { groupPrefix: a.group } : {}),
-        ...(a.join_field !== undefined ? { joinField: a.join_field } : {}),
-        ...r,
-        signal: extra.signal,
-      });
+      const figures = await agentFeedback(
+        backend,
+        feedbackRequest(
+          {
+            attempts: a.attempts,
+            success: a.success,
+            failure: a.failure,
+            service: a.service,
+            model: a.model,
+            sourceType: a.source_type,
+            last: a.last,
+            groupBy: a.group_by,
+            depth: a.depth,
+            groupPrefix: a.group,
+            joinField: a.join_field,
+          },
+          r,
+          extra.signal,
+        ),
+      );
       if (figures.attemptsConsidered === 0) {
         return text(`No attempts matched ${a.attempts}${a.model ? ` by ${a.model}` : ''} in the range. ${await emptyHint(r, a.service, extra.signal)}`, bigintSafe(figures) as Record<string, unknown>);
       }
