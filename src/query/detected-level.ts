@@ -131,9 +131,10 @@ export function detectLevel(metadata: Record<string, string>, body: unknown, lin
   const text = line();
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) v = levelFieldOf(body, 0);
   else if (text.includes('=')) {
-    const { pairs } = decodeLogfmt(text);
+    // Loki's getValueUsingLogfmtParser stops at the decoder's first error.
+    const { pairs, pairsBeforeError } = decodeLogfmt(text);
     let pos = LEVEL_FIELDS.length;
-    for (const p of pairs) {
+    for (const p of pairs.slice(0, pairsBeforeError)) {
       for (let x = 0; x < pos; x++) {
         if (p.key.toLowerCase() === LEVEL_FIELDS[x]!.toLowerCase()) {
           v = p.value;

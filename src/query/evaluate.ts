@@ -1,4 +1,4 @@
-import type { BinaryExpr, Grouping, LabelMatcher, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
+import type { BinaryExpr, Grouping, LabelMatcher, LogSelector, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
 import { applyArithmetic, compare } from './arithmetic.js';
 import { compileLabelFilter, ERROR_DETAILS_LABEL, ERROR_LABEL, getLabel, parseGoFloat, rowLabels, rowLine, setLabel, deleteLabel, type Row } from './pipeline.js';
 import { labelsKey, labelsString, ownLabel, putLabel } from './labels.js';
@@ -106,7 +106,7 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
         : parseGoFloat;
   const valueOf =
     expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
-  await scan(expr.selector, { ...ctx.scan, from, to, toInclusive: true }, (row) => {
+  await scan(labelFreeSelector(expr, pushdown), { ...ctx.scan, from, to, toInclusive: true }, (row) => {
     let value: number;
     if (unwrap !== undefined) {
       const raw = getLabel(row, unwrap.label);
@@ -198,6 +198,25 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
   return out;
 }
 
+/** Stages whose Loki counterparts require no label (RequiredLabelNames is empty). */
+const NO_REQUIRED_LABELS = new Set(['line_filter', 'json', 'logfmt', 'decolorize', 'keep', 'drop']);
+
+/**
+ * The selector as Loki's sample extractor runs it when the result has no
+ * labels (pkg/logql/syntax/extractor.go): under `sum(…)` (a singleton
+ * grouping, pushed down), `by ()`, or for `absent_over_time`, and with no
+ * stage that needs a label, Loki's parser hints (`NoLabels`) skip every
+ * parser, so a line a parser cannot read counts without an `__error__`.
+ */
+function labelFreeSelector(expr: RangeAggregation, pushdown: Grouping | undefined): LogSelector {
+  const grouping = expr.grouping ?? pushdown;
+  const noLabels = expr.op === 'absent_over_time' || (grouping !== undefined && !grouping.without && grouping.labels.length === 0);
+  const stages = expr.selector.stages;
+  if (!noLabels || expr.unwrap !== undefined || !stages.some((s) => s.kind === 'json' || s.kind === 'logfmt')) return expr.selector;
+  if (!stages.every((s) => NO_REQUIRED_LABELS.has(s.kind))) return expr.selector;
+  return { ...expr.selector, stages: stages.filter((s) => s.kind !== 'json' && s.kind !== 'logfmt') };
+}
+
 /** True when sample i is after instant t. */
 function after(s: SeriesSamples, i: number, t: Instant): boolean {
   return before(t[0], t[1], [s.ms[i]!, s.ns[i]!]);
@@ -216,18 +235,16 @@ function sortedOrder(s: SeriesSamples): number[] {
   return order;
 }
 
+/** Loki's absentLabels (pkg/logql/evaluator.go): the `=` matchers, less every label that any other matcher (or a second `=`) names. */
 function absentLabels(matchers: readonly LabelMatcher[]): Record<string, string> {
   const out: Record<string, string> = {};
-  const seen = new Set<string>();
+  const empty: string[] = [];
   for (const m of matchers) {
-    if (m.op !== '=') continue;
-    if (seen.has(m.name)) {
-      delete out[m.name];
-      continue;
-    }
-    seen.add(m.name);
-    putLabel(out, m.name, m.value);
+    if (m.name === '__name__') continue;
+    if (m.op === '=' && !Object.prototype.hasOwnProperty.call(out, m.name)) putLabel(out, m.name, m.value);
+    else empty.push(m.name);
   }
+  for (const name of empty) delete out[name];
   return out;
 }
 

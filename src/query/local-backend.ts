@@ -37,6 +37,14 @@ export interface LocalBackendOptions {
   onSkip?: (file: string, line: number, reason: SkipReason) => void;
   /** The clock for requests without a time (Unix epoch ns). Default: now. */
   now?: () => bigint;
+  /**
+   * The most series a metric query may return (Loki's `max_query_series`);
+   * more fail the query with Loki's message, as Loki does. Default 500: the
+   * shipped collector-config/loki.yaml leaves Loki's default. Set it to the
+   * value of the Loki that serves the same events, so that a query answered
+   * from the file is answered in Grafana too.
+   */
+  maxQuerySeries?: number;
 }
 
 /** What a local query reports in `data.stats` besides Loki's summary. */
@@ -55,6 +63,14 @@ export interface LocalQueryStats {
 
 const DEFAULT_LIMIT = 100;
 
+/** Loki's default `max_query_series` (pkg/validation/limits.go), which the shipped loki.yaml keeps. */
+export const DEFAULT_MAX_QUERY_SERIES = 500;
+
+/** Loki's NewSeriesLimitError text (pkg/logqlmodel/error.go). */
+export function seriesLimitMessage(limit: number): string {
+  return `maximum number of series (${limit}) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()`;
+}
+
 /**
  * A LogQL engine over local event files that answers as Loki does over the
  * same events shipped through the Collector (see docs/query-engine.md).
@@ -72,6 +88,10 @@ const DEFAULT_LIMIT = 100;
 export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
   const now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
   const entry = { serviceName: options.serviceName ?? 'factline' };
+  const maxSeries = options.maxQuerySeries ?? DEFAULT_MAX_QUERY_SERIES;
+  if (!Number.isInteger(maxSeries) || maxSeries < 1) {
+    throw new RangeError(`maxQuerySeries must be a whole number >= 1 (Loki's max_query_series), got ${String(options.maxQuerySeries)}`);
+  }
 
   async function context(): Promise<{ files: string[]; stats: ScanStats }> {
     const files = await resolveFiles(options.files);
@@ -184,6 +204,8 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
       const series: LokiMatrixSeries = { metric: {}, values: steps.map((t) => [seconds(t), formatFloatF(value.scalar)]) };
       return { status: 'success', data: { resultType: 'matrix', result: [series], stats: statsOf(stats, files, 0) } };
     }
+    // Loki's JoinSampleVector: the first step's vector, then the series seen so far, against max_query_series.
+    if ((value[0]?.length ?? 0) > maxSeries) throw new QueryError('bad_request', seriesLimitMessage(maxSeries));
     if (instant) {
       const vec: Sample[] = value[0]!;
       if (!sortsByValue(expr)) vec.sort((a, b) => compareLabels(a.labels, b.labels));
@@ -201,6 +223,7 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
         }
         series.values.push([seconds(steps[k]!), formatFloatF(s.value)]);
       }
+      if (bySeries.size > maxSeries) throw new QueryError('bad_request', seriesLimitMessage(maxSeries));
     });
     const result: LokiMatrixSeries[] = [...bySeries.values()]
       .sort((a, b) => compareLabels(a.labels, b.labels))

@@ -250,8 +250,7 @@ export class PipelineBuilder {
     const ops: ('and' | 'or')[] = [];
     const flat = (n: SyntaxNode): void => {
       const kids = this.children(n);
-      const isChain = kids.length >= 2 && kids.every((k) => k.name === 'LabelFilter' || k.name === 'And' || k.name === 'Or' || k.name === ',');
-      if (!isChain) {
+      if (!isChain(kids)) {
         operands.push(n);
         return;
       }
@@ -287,11 +286,8 @@ export class PipelineBuilder {
   protected labelFilterLeaf(node: SyntaxNode): LabelFilter {
     const kids = this.children(node);
     if (node.name === 'LabelFilter' && kids.length === 1) return this.labelFilterLeaf(kids[0]!);
-    // Parenthesised label filter: `( a="1" or b="2" )`.
-    if (node.name === 'LabelFilter') {
-      const inner = kids.find((k) => k.name === 'LabelFilter');
-      if (inner !== undefined) return this.labelFilter(inner);
-    }
+    // A chain inside parentheses (`( a="1" or b="2" )` is a LabelFilter around one LabelFilter chain): all of it.
+    if (node.name === 'LabelFilter' && isChain(kids)) return this.labelFilter(node);
     switch (node.name) {
       case 'Matcher':
         return { kind: 'string', matcher: this.matcher(node) };
@@ -335,6 +331,11 @@ export class PipelineBuilder {
     }
     return sign * value;
   }
+}
+
+/** True when the children of a LabelFilter node are a chain of label filters joined by `and`, `or`, `,` or a space. */
+function isChain(kids: readonly SyntaxNode[]): boolean {
+  return kids.length >= 2 && kids.every((k) => k.name === 'LabelFilter' || k.name === 'And' || k.name === 'Or' || k.name === ',');
 }
 
 function parseGoDurationOrFail(s: string, fail: (m: string) => never): number {

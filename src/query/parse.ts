@@ -1,5 +1,6 @@
 import { parser } from '@grafana/lezer-logql';
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { lowerKeywords, reorderUnwrapRanges } from './normalize.js';
 import type { Stack } from '@lezer/lr';
 import type { BinaryOp, Grouping, LabelFilter, LabelMatcher, LogSelector, MetricExpr, Query, RangeOp, Stage, Unwrap, VectorMatching, VectorOp } from './ast.js';
 import { applyArithmetic } from './arithmetic.js';
@@ -73,9 +74,34 @@ const logql = parser.configure({
  * @example
  * parseQuery('sum by (event_name) (count_over_time({service_name="api"}[5m]))');
  */
-export function parseQuery(text: string): Query {
-  if (text.trim() === '') throw syntaxError(text, 0, 'syntax error: empty query');
-  const tree = logql.parse(text);
+export function parseQuery(query: string): Query {
+  if (query.trim() === '') throw syntaxError(query, 0, 'syntax error: empty query');
+  let text = lowerKeywords(query);
+  let tree = logql.parse(text);
+  let errorAt = firstError(tree);
+  if (errorAt >= 0) {
+    // A log range Loki's grammar accepts in an order Grafana's does not.
+    const reordered = reorderUnwrapRanges(text);
+    if (reordered !== undefined) {
+      const again = logql.parse(reordered);
+      if (firstError(again) < 0) {
+        text = reordered;
+        tree = again;
+        errorAt = -1;
+      }
+    }
+  }
+  if (errorAt >= 0) {
+    const near = query.slice(errorAt, errorAt + 20);
+    throw syntaxError(query, errorAt, near === '' ? 'syntax error: unexpected end of query' : `syntax error: unexpected ${JSON.stringify(near)}`);
+  }
+  const builder = new Builder(text);
+  const top = tree.topNode.firstChild; // LogQL > Expr
+  if (top === null) throw syntaxError(text, 0, 'syntax error: empty query');
+  return builder.expr(top);
+}
+
+function firstError(tree: Tree): number {
   let errorAt = -1;
   tree.iterate({
     enter(node) {
@@ -87,14 +113,7 @@ export function parseQuery(text: string): Query {
       return undefined;
     },
   });
-  if (errorAt >= 0) {
-    const near = text.slice(errorAt, errorAt + 20);
-    throw syntaxError(text, errorAt, near === '' ? 'syntax error: unexpected end of query' : `syntax error: unexpected ${JSON.stringify(near)}`);
-  }
-  const builder = new Builder(text);
-  const top = tree.topNode.firstChild; // LogQL > Expr
-  if (top === null) throw syntaxError(text, 0, 'syntax error: empty query');
-  return builder.expr(top);
+  return errorAt;
 }
 
 /** Builds the AST from the syntax tree: metric expressions here, the pipeline in PipelineBuilder. */
