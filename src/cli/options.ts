@@ -124,6 +124,13 @@ export function positiveInt(text: string | undefined, what: string, fallback: nu
   return Number(text);
 }
 
+/** A whole number option that may be 0. */
+export function nonNegativeInt(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what} needs a whole number ≥ 0, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
 /** Reports skipped lines of a local scan on stderr, once, as counts. */
 export function skippedSummary(stats: unknown): string | undefined {
   const s = stats as { skipped?: Record<string, number>; skippedSamples?: { file: string; line: number; reason: string }[] } | undefined;

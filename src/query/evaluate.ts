@@ -95,6 +95,7 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
   const series = new Map<string, SeriesSamples>();
   const unwrap = expr.unwrap;
   const postFilters = unwrap?.filters.map(compileLabelFilter) ?? [];
+  const unwrapGrouping = expr.grouping ?? pushdown;
   const convert =
     unwrap?.conversion === 'duration' || unwrap?.conversion === 'duration_seconds'
       ? (s: string) => {
@@ -123,7 +124,9 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
         }
         value = 0;
       } else value = n;
-      deleteLabel(row, unwrap.label);
+      // Loki's LabelExtractorWithStages: the unwrapped label leaves the series
+      // unless the grouping (the range aggregation's, or the pushed-down sum's) names it.
+      if (unwrapGrouping === undefined || unwrapGrouping.without) deleteLabel(row, unwrap.label);
       for (const f of postFilters) if (!f(row)) return;
     } else value = valueOf(row);
     let labels: Record<string, string>;

@@ -85,10 +85,21 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
-/** Lower-cases Loki's keywords where Loki's lexer reads them as keywords. */
+/** Lower-cases Loki's keywords where Loki's lexer reads them as keywords, and blanks `#` comments (Loki's lexer skips them to the line end). */
 export function lowerKeywords(text: string): string {
   const tokens = tokenize(text);
   let out: string[] | undefined;
+  // Comments: what lies between tokens and starts with `#`.
+  let last = 0;
+  for (const t of [...tokens, { from: text.length, to: text.length }]) {
+    const gap = text.slice(last, t.from);
+    const hash = gap.indexOf('#');
+    if (hash >= 0) {
+      out ??= text.split('');
+      for (let i = last + hash; i < t.from; i++) if (out[i] !== '\n') out[i] = ' ';
+    }
+    last = t.to;
+  }
   const at = (k: number): string | undefined => (tokens[k] !== undefined ? text.slice(tokens[k]!.from, tokens[k]!.to) : undefined);
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k]!;

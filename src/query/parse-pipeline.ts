@@ -134,6 +134,13 @@ export class PipelineBuilder {
           break;
         case 'LogfmtExpressionParser': {
           const flags = this.src(c);
+          for (const e of this.extractions(c)) {
+            // Loki's logfmt expression grammar (pkg/logql/log/logfmt): a key is an identifier.
+            const bad = /[^A-Za-z0-9_]/.exec(e.expr);
+            if (bad !== null || !/^[A-Za-z_]/.test(e.expr)) {
+              throw new QueryError('syntax', `parse error : stage '${flags.replace(/\s+/g, ' ')}' : cannot parse expression [${e.expr}]: unexpected char ${bad?.[0] ?? e.expr[0] ?? ''}`, c.from);
+            }
+          }
           out.push({
             kind: 'logfmt',
             params: this.extractions(c),

@@ -276,6 +276,9 @@ class Builder extends PipelineBuilder {
       ...(grouping !== null ? { grouping: this.grouping(grouping) } : {}),
     };
     if (op === 'quantile_over_time' && out.param === undefined) this.fail(node, 'syntax error: quantile_over_time needs a parameter');
+    if (op !== 'quantile_over_time' && num !== null) {
+      throw new QueryError('syntax', `parse error : parameter ${this.src(num)} not supported for operation ${op}`, node.from);
+    }
     if (UNWRAP_OPS.has(op) && out.unwrap === undefined) {
       this.fail(node, `syntax error: invalid aggregation ${op} without unwrap`);
     }
@@ -310,12 +313,23 @@ class Builder extends PipelineBuilder {
           break;
         case 'Range': {
           const d = this.child(c, 'Duration');
-          rangeNs = parseRangeDuration(this.src(d ?? c));
+          try {
+            rangeNs = parseRangeDuration(this.src(d ?? c));
+          } catch (e) {
+            this.fail(c, `syntax error: ${(e as Error).message}`);
+          }
           break;
         }
         case 'OffsetExpr': {
-          const d = this.child(c, 'Duration');
-          offsetNs = parseRangeDuration(this.src(d ?? c));
+          // `offset 10m`, or a negative offset (`offset -2s`) as Loki allows.
+          const text = this.src(c).replace(/^\s*offset\s*/i, '').replace(/\s+/g, '');
+          const negative = text.startsWith('-');
+          try {
+            offsetNs = parseRangeDuration(negative ? text.slice(1) : text);
+          } catch (e) {
+            this.fail(c, `syntax error: ${(e as Error).message}`);
+          }
+          if (negative) offsetNs = -offsetNs;
           break;
         }
         case 'LogRangeExpr': {
@@ -385,6 +399,13 @@ class Builder extends PipelineBuilder {
       }
     }
     if (inner === undefined) this.fail(node, `syntax error: ${op} needs an expression`);
+    // Loki's mustNewVectorAggregationExpr and parser.go validation, in Loki's words.
+    if (param !== undefined && op !== 'topk' && op !== 'bottomk') {
+      throw new QueryError('syntax', `parse error : unsupported parameter for operation ${op}(${this.src(this.child(node, 'Number')!)},`, node.from);
+    }
+    if ((op === 'sort' || op === 'sort_desc') && grouping !== undefined) {
+      throw new QueryError('syntax', "parse error : sort and sort_desc doesn't allow grouping by ", node.from);
+    }
     if ((op === 'topk' || op === 'bottomk') && param === undefined) this.fail(node, `syntax error: parameter required for operation ${op}`);
     if ((op === 'topk' || op === 'bottomk') && (!Number.isInteger(param) || param! <= 0)) {
       this.fail(node, `syntax error: invalid parameter (must be greater than 0) ${op}(${param},`);
