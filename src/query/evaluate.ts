@@ -149,7 +149,8 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
       }
     } else {
       labels = rowLabels(row);
-      if (expr.grouping !== undefined) labels = project(labels, expr.grouping);
+      // Loki's GroupedLabels: a sample with an error keeps all its labels, so that the error is not grouped away.
+      if (expr.grouping !== undefined && getLabel(row, ERROR_LABEL) === undefined) labels = project(labels, expr.grouping);
     }
     const key = labelsKey(labels);
     let s = series.get(key);

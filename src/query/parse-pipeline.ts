@@ -345,8 +345,16 @@ function isChain(kids: readonly SyntaxNode[]): boolean {
   return kids.length >= 2 && kids.every((k) => k.name === 'LabelFilter' || k.name === 'And' || k.name === 'Or' || k.name === ',');
 }
 
+/** Prometheus' model.ParseDuration (`1y2w3d4h5m6s7ms`, whole numbers), which Loki's lexer tries before Go's time.ParseDuration. */
+function parsePromDuration(s: string): number | undefined {
+  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(s);
+  if (m === null || s === '') return undefined;
+  const unit = [365 * 86400e9, 7 * 86400e9, 86400e9, 3600e9, 60e9, 1e9, 1e6];
+  return unit.reduce((ns, u, i) => ns + Number(m[i + 1] ?? 0) * u, 0);
+}
+
 function parseGoDurationOrFail(s: string, fail: (m: string) => never): number {
-  const ns = parseGoDuration(s);
+  const ns = parsePromDuration(s) ?? parseGoDuration(s);
   if (ns === undefined) fail(`syntax error: invalid duration ${JSON.stringify(s)}`);
   return ns;
 }

@@ -282,7 +282,7 @@ class Builder extends PipelineBuilder {
     if (UNWRAP_OPS.has(op) && out.unwrap === undefined) {
       this.fail(node, `syntax error: invalid aggregation ${op} without unwrap`);
     }
-    if (!UNWRAP_OPS.has(op) && op !== 'rate' && out.unwrap !== undefined) {
+    if (!UNWRAP_OPS.has(op) && op !== 'rate' && op !== 'absent_over_time' && out.unwrap !== undefined) {
       this.fail(node, `syntax error: invalid aggregation ${op} with unwrap`);
     }
     if (out.grouping !== undefined && !GROUPABLE_OPS.has(op)) {
