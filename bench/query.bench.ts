@@ -149,9 +149,10 @@ async function logcli(bin: string, query: string, file: string): Promise<{ ms: n
   const t = process.hrtime.bigint();
   return new Promise((resolve) => {
     // --stdin stamps each line with the time it reads it: the window is "now".
+    // --batch as large as --limit: logcli prints at most one batch (1,000) otherwise.
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    const child = spawn(bin, ['query', '--stdin', '--limit', '100000000', '--quiet', `--from=${from}`, `--to=${to}`, query], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['query', '--stdin', '--limit', '100000000', '--batch', '100000000', '--quiet', `--from=${from}`, `--to=${to}`, query], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = 0;
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString().split('\n').length - 1));

@@ -317,6 +317,8 @@ export class PipelineBuilder {
           return { kind: 'duration', name, op, value: parseGoDurationOrFail(this.src(d), (m) => this.fail(d, m)) };
         }
         const b = this.child(node, 'Bytes')!;
+        // Loki's lexer (Go text/scanner) reads `0B` as a binary-literal prefix without digits.
+        if (/^0[bB]$/.test(this.src(b))) this.fail(b, 'decimal literal has no digits');
         const bytes = parseBytes(this.src(b));
         if (bytes === undefined) this.fail(b, `syntax error: invalid bytes ${JSON.stringify(this.src(b))}`);
         return { kind: 'bytes', name, op, value: bytes };
