@@ -244,7 +244,9 @@ function fieldUses(schema: JsonSchema): FieldUse[] {
       const pii = typeof raw['x-factline-pii'] === 'string' ? (raw['x-factline-pii'] as string) : typeof s['x-factline-pii'] === 'string' ? (s['x-factline-pii'] as string) : undefined;
       if (pii === 'drop') continue;
       const description = typeof s.description === 'string' ? s.description : typeof raw.description === 'string' ? raw.description : undefined;
-      const examples = Array.isArray(s.examples) ? (s.examples as unknown[]) : undefined;
+      // An array's example is an array of its items' examples.
+      const itemExamples = s.type === 'array' && isObj(s.items) && Array.isArray(s.items.examples) ? [s.items.examples as unknown[]] : undefined;
+      const examples = Array.isArray(s.examples) ? (s.examples as unknown[]) : itemExamples;
       if (pii === 'hash') {
         out.push({ id, type: 'string', template: false, required: isRequired, note: "personal data: sent as 'hmac-sha256:<hex>' (the value hashed with the emitter's piiKey)", pii, description, examples: undefined });
         continue;
