@@ -8,11 +8,11 @@
  * pieces the README names (`createEmitter`, the sinks, the OTel pipeline and
  * sink, the chain verifier). Everything else is reached through its own
  * entry point: `factline/eventid`, `factline/otel`, `factline/intent`,
- * `factline/queries`. test/exports.test.ts pins every entry point's names.
+ * `factline/query-builders`. test/exports.test.ts pins every entry point's names.
  */
 export { setupFactline } from './setup.js';
 export type { Factline, FactlineOptions } from './setup.js';
-export { stopOnSignals } from './signals.js';
+export { EXIT_UNDELIVERED, stopOnSignals } from './signals.js';
 export type { SignalShutdownOptions } from './signals.js';
 
 export { defineCatalog, combineCatalogs, CatalogError, lintCatalog } from './catalog/index.js';

@@ -25,6 +25,14 @@ export type RuntimeProblemCode =
   | 'FACTLINE_SPOOL_FULL'
   /** The spool directory or the dead-letter file could not be written or read. */
   | 'FACTLINE_SPOOL_NOT_WRITABLE'
+  /** A spool file failed its own check (length or SHA-256 of its header): its content went to the dead-letter file with reason `spool file damaged`, and delivery went on. */
+  | 'FACTLINE_SPOOL_FILE_DAMAGED'
+  /** A spool that failed a write (`ENOSPC`, `EROFS`, a lost lock) is writable again: batches go to disk again. */
+  | 'FACTLINE_SPOOL_RECOVERED'
+  /** One batch failed `parkAfterAttempts` times in a row: it was parked (kept) and is retried every `parkedRetryMillis` while later batches go out. */
+  | 'FACTLINE_BATCH_PARKED'
+  /** The dead-letter file reached `deadLetterMaxBytes` and was rotated; the records of the previous `.1` file were discarded (`details.records`). */
+  | 'FACTLINE_DEAD_LETTER_DISCARDED'
   /** Shutdown found records neither delivered nor spooled (no spool, endpoint unreachable): they were dropped. */
   | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN'
   /** The events file could not be opened or written. */
@@ -45,6 +53,8 @@ export type RuntimeProblemCode =
   | 'FACTLINE_TRACE_HOOK_FAILED'
   /** With `logger: 'global'`, no OpenTelemetry LoggerProvider has been registered: records are held (up to 1024), and past that the oldest are dropped. */
   | 'FACTLINE_HOST_SDK_NOT_STARTED'
+  /** The service's OpenTelemetry SDK registered with another `@opentelemetry/api` than the copy factline loaded (two copies, or SDK 2 beside SDK 3): factline cannot reach it; the message names both versions and the fix. */
+  | 'FACTLINE_OTEL_API_MISMATCH'
   /** The error handler itself threw. */
   | 'FACTLINE_HANDLER_FAILED';
 

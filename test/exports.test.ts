@@ -14,6 +14,7 @@ const PINNED: Record<string, readonly string[]> = {
     'CatalogError',
     'CatalogLockError',
     'EVENT_ID_JSON_SCHEMA',
+    'EXIT_UNDELIVERED',
     'EventIdError',
     'FactlineValidationError',
     'VERSION',
@@ -101,7 +102,7 @@ const PINNED: Record<string, readonly string[]> = {
     'toIntentFlat',
     'trustScoreBySignal',
   ],
-  './queries': [
+  './query-builders': [
     'AUTO',
     'FAILURES_PATTERN',
     'FAILURE_ACTION_REGEX',
@@ -136,10 +137,15 @@ const PINNED: Record<string, readonly string[]> = {
     'translatePattern',
     'versionsInUse',
   ],
-  './query': ['LOKI_URL_ENV', 'QueryError', 'createLocalBackend', 'createLokiBackend', 'parseQuery'],
+  './query-runner': ['LOKI_URL_ENV', 'QueryError', 'createLocalBackend', 'createLokiBackend', 'parseQuery'],
+  './cli': ['main', 'runCli'],
   './feedback': ['DEFAULT_FAILURE_PATTERN', 'DEFAULT_LAST', 'GROUP_LABEL', 'MAX_LAST', 'agentFeedback', 'attemptsQuery', 'feedbackSentence', 'outcomesQuery'],
-  './mcp': ['createFactlineMcpServer'],
+  './mcp': ['DEFAULT_MAX_REPLY_BYTES', 'DEFAULT_MAX_REQUEST_BYTES', 'createFactlineMcpServer', 'createStdioTransport'],
 };
+
+// The old names, kept one release as deprecated aliases: the same names as the new entries.
+PINNED['./queries'] = PINNED['./query-builders']!;
+PINNED['./query'] = PINNED['./query-runner']!;
 
 /**
  * Entry points being built on other branches: checked when the export map

@@ -1,5 +1,5 @@
 import { InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { createOtelPipeline, type OtelPipeline } from '../src/otel/setup.js';
 
 /** An SDK pipeline that keeps everything in memory, for assertions. */
@@ -9,7 +9,7 @@ export function memoryPipeline(serviceName = 'test-service'): OtelPipeline & { l
   const p = createOtelPipeline({
     serviceName,
     logProcessors: [new SimpleLogRecordProcessor({ exporter: logs })],
-    spanProcessors: [new SimpleSpanProcessor(spans)],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
   });
   return Object.assign(p, { logs, spans });
 }

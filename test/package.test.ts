@@ -1,12 +1,14 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
+import { TOOL_PACKAGES } from '../src/cli/tools.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const lock = JSON.parse(readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8'));
 
 function satisfiesRange(version: string, range: string): boolean {
-  // The peer range is written as ">=A.B.C <X.Y.Z"; compare numerically.
+  // The peer ranges are written as ">=A.B.C <X.Y.Z", alternatives joined by "||"; compare numerically.
+  if (range.includes('||')) return range.split('||').some((r) => satisfiesRange(version, r.trim()));
   const num = (v: string) => v.split('.').map(Number) as [number, number, number];
   const cmp = (a: string, b: string) => {
     const [x, y] = [num(a), num(b)];
@@ -31,15 +33,45 @@ describe('the package', () => {
     expect(satisfiesRange(pkg.devDependencies['@opentelemetry/api'], range)).toBe(true);
   });
 
-  it('stays on the OpenTelemetry JS 2.x line that runs on Node 20, with ranges that dedupe with a host SDK', () => {
-    // Caret ranges (0.223.x / 2.x from 2.12), never exact pins: an exact pin
-    // different from the host's @opentelemetry/sdk-node installs second copies.
-    expect(pkg.dependencies['@opentelemetry/sdk-logs']).toMatch(/^\^0\.223\.\d+$/);
-    expect(pkg.dependencies['@opentelemetry/exporter-logs-otlp-http']).toMatch(/^\^0\.223\.\d+$/);
-    expect(pkg.dependencies['@opentelemetry/sdk-trace-base']).toMatch(/^\^2\.12\.\d+$/);
-    for (const [name, range] of Object.entries(pkg.dependencies as Record<string, string>)) {
-      if (name.startsWith('@opentelemetry/')) expect(range, name).toMatch(/^\^(0\.223|2\.12)\.\d+$/);
+  /*
+   * The service's OpenTelemetry packages are the ones factline uses: every
+   * @opentelemetry/* package is a peer whose range admits the SDK 2 line
+   * (root lock: sdk-node 0.2xx, API 1.9) and the SDK 3 line (test/sdk3:
+   * sdk-node 0.30x, API 1.10), so npm installs no second copy beside either.
+   */
+  it('takes every OpenTelemetry package as a peer admitting both SDK lines, and depends on none', () => {
+    expect(Object.keys(pkg.dependencies).filter((n) => n.startsWith('@opentelemetry/'))).toEqual([]);
+    const sdk3 = JSON.parse(readFileSync(new URL('../test/sdk3/package-lock.json', import.meta.url), 'utf8'));
+    const peers = Object.entries(pkg.peerDependencies as Record<string, string>).filter(([n]) => n.startsWith('@opentelemetry/'));
+    expect(peers.length).toBeGreaterThan(10);
+    for (const [name, range] of peers) {
+      for (const [line, set] of [['SDK 2', lock], ['SDK 3', sdk3]] as const) {
+        const installed = set.packages[`node_modules/${name}`]?.version as string | undefined;
+        // @opentelemetry/api-logs is SDK 2 only: SDK 3 keeps the Logs API in @opentelemetry/api.
+        if (name === '@opentelemetry/api-logs' && line === 'SDK 3') {
+          expect(installed, `${line} ${name}`).toBeUndefined();
+          continue;
+        }
+        expect(installed, `${line} ${name}`).toBeDefined();
+        expect(satisfiesRange(installed!, range), `${line} ${name}@${installed} in ${range}`).toBe(true);
+      }
+      // Only the API is a required peer: the SDK packages are loaded when factline's own pipeline is built.
+      expect(pkg.peerDependenciesMeta?.[name]?.optional ?? false, name).toBe(name !== '@opentelemetry/api');
     }
+  });
+
+  it('keeps the tools (query engine, MCP server) out of a plain install: optional peers, installed by @factline/tools', () => {
+    const tools = JSON.parse(readFileSync(new URL('../packages/tools/package.json', import.meta.url), 'utf8'));
+    for (const name of TOOL_PACKAGES) {
+      expect(pkg.dependencies[name], name).toBeUndefined();
+      expect(pkg.peerDependencies[name], name).toBeDefined();
+      expect(pkg.peerDependenciesMeta[name], name).toEqual({ optional: true });
+      expect(tools.dependencies[name], name).toBe(pkg.peerDependencies[name]);
+      expect(pkg.devDependencies[name], name).toBe(pkg.peerDependencies[name]);
+    }
+    expect(tools.dependencies.factline).toBe(pkg.version);
+    expect(tools.version).toBe(pkg.version);
+    expect(Object.keys(pkg.dependencies)).toEqual(['proper-lockfile']);
   });
 
   it('has zod 4 as a peer dependency, not a dependency', () => {

@@ -1,4 +1,4 @@
-import type { AnyValueMap } from '@opentelemetry/api-logs';
+import type { AnyValueMap } from '../otel/logs-api.js';
 import type { ATTR } from '../wire.js';
 import type { z } from 'zod';
 import type { Severity } from '../envelope/severity.js';

@@ -5,6 +5,7 @@ import { CatalogLockError, checkCatalog, formatCatalogLock, lockCatalog, type Ca
 import type { CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
 import { UsageError, parse } from './options.js';
+import { loadTool } from './tools.js';
 
 export const CATALOG_COMMAND_HELP = `Usage: factline catalog [list | describe ID | schema ID] --catalog C [--json]
        factline catalog lock   --catalog C [--out FILE]
@@ -168,7 +169,7 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
       if (values.out === undefined || values.out === '') throw new UsageError('export needs --out DIR, the directory to write the registry to');
       const catalog = await catalogFor(values.catalog, io, 'catalog export');
       // The YAML writer is loaded only by this action.
-      const { exportWeaverRegistry } = await import('./catalog-export.js');
+      const { exportWeaverRegistry } = await loadTool('catalog-export');
       return exportWeaverRegistry(catalog, values.out, values['schema-url'], io);
     }
     if (action === 'list' && id !== undefined) throw new UsageError(`list takes no ID (got ${JSON.stringify(id)}); did you mean describe ${id}?`);

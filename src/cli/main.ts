@@ -10,7 +10,8 @@ import { FEEDBACK_HELP, feedbackCommand } from './feedback.js';
 import { TAIL_HELP, tailCommand } from './tail.js';
 import { STATS_HELP, statsCommand } from './stats.js';
 import { CATALOG_COMMAND_HELP, catalogCommand } from './catalog.js';
-import { MCP_HELP, mcpCommand } from './mcp.js';
+import { loadTool } from './tools.js';
+import { CHAIN_HELP, chainCommand } from './chain.js';
 
 const HELP = `factline ${VERSION}: typed events, OpenTelemetry, Loki and Tempo.
 
@@ -19,24 +20,32 @@ Usage: factline <command> [options]
 Commands:
   query 'LOGQL'    run a LogQL query on local event files (--file) or on Loki (--loki)
   feedback         how the last N attempts of an agent turned out, per group ("23 of 50 failed")
+  chain ID         what caused an event (oldest first) and what it caused directly
   tail FILE        print the last events of a file in the one-line text form; -f follows it
   stats FILE       counts per domain, entity and action, failure rates, first and last time
   catalog          list a catalog's events, describe one, print its JSON Schema;
                    lock, check (exit 1 on a breaking change), lint, export --format weaver
-  mcp              serve list_events, describe_event, query_events, agent_feedback over MCP (stdio)
+  mcp              serve the catalog and the history to agents over MCP (stdio): query_events,
+                   list_labels, label_values, event_chain, agent_feedback, list_events, describe_event
   verify FILE      check the hash chain of an events.jsonl (and its rotated files)
   validate FILE    check every line of an events file against a catalog (--catalog)
   help [COMMAND]   show help
 
 Run "factline help COMMAND" for a command's options.`;
 
-const COMMANDS: Record<string, { help: string; run: (args: string[], io: CliIo) => Promise<number> }> = {
+/*
+ * `mcp` is loaded when it runs (its help too): the MCP SDK is an optional
+ * package (`@factline/tools`), and loadTool says what to install when it is
+ * missing.
+ */
+const COMMANDS: Record<string, { help: string | (() => Promise<string>); run: (args: string[], io: CliIo) => Promise<number> }> = {
   query: { help: QUERY_HELP, run: queryCommand },
   feedback: { help: FEEDBACK_HELP, run: feedbackCommand },
+  chain: { help: CHAIN_HELP, run: chainCommand },
   tail: { help: TAIL_HELP, run: (args, io) => tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}) },
   stats: { help: STATS_HELP, run: statsCommand },
   catalog: { help: CATALOG_COMMAND_HELP, run: catalogCommand },
-  mcp: { help: MCP_HELP, run: mcpCommand },
+  mcp: { help: async () => (await loadTool('mcp-command')).MCP_HELP, run: async (args, io) => (await loadTool('mcp-command')).mcpCommand(args, io) },
   verify: { help: VERIFY_HELP, run: verifyCommand },
   validate: { help: VALIDATE_HELP, run: validateCommand },
 };
@@ -50,12 +59,16 @@ function stopSignal(): AbortSignal {
   return controller.signal;
 }
 
+async function helpOf(command: { help: string | (() => Promise<string>) }): Promise<string> {
+  return typeof command.help === 'string' ? command.help : command.help();
+}
+
 /** Runs the CLI and returns its exit status. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
     const topic = cmd === 'help' ? rest[0] : undefined;
-    io.out(topic !== undefined && Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic]!.help : HELP);
+    io.out(topic !== undefined && Object.hasOwn(COMMANDS, topic) ? await helpOf(COMMANDS[topic]!) : HELP);
     return 0;
   }
   if (cmd === '--version' || cmd === '-v') {
@@ -68,14 +81,22 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(command.help);
+    io.out(await helpOf(command));
     return 0;
   }
   return command.run(rest, io);
 }
 
-const invoked = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-if (invoked) {
+/**
+ * Runs the CLI as the process: `argv` (default: the process's arguments),
+ * the exit status set when the command settles. The `factline` command of
+ * this package and of `@factline/tools` both call it.
+ *
+ * @example
+ * import { runCli } from 'factline/cli';
+ * runCli();
+ */
+export function runCli(argv: string[] = process.argv.slice(2)): void {
   // `factline query ... | head`: a closed pipe ends the output, it is not an error.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
@@ -89,11 +110,11 @@ if (invoked) {
   process.exitCode = 1;
   process.once('beforeExit', () => {
     if (settled) return;
-    const cause = process.argv.includes('--catalog') ? 'a module it loaded (--catalog) never settled' : 'something it waited for never settled';
+    const cause = argv.includes('--catalog') ? 'a module it loaded (--catalog) never settled' : 'something it waited for never settled';
     process.stderr.write(`factline: the command did not finish: ${cause}\n`);
     process.exit(1);
   });
-  main(process.argv.slice(2)).then(
+  main(argv).then(
     (code) => {
       settled = true;
       process.exitCode = code;
@@ -105,3 +126,6 @@ if (invoked) {
     },
   );
 }
+
+const invoked = process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+if (invoked) runCli();

@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
-import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
-import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogRecordProcessor, ReadWriteLogRecord as SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { sdkPackage } from '../otel/sdk.js';
 import type { RuntimeProblem } from '../problems.js';
 import { DurableExportQueue } from './durable-export-queue.js';
 import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
@@ -11,7 +11,7 @@ const LOGS: SignalCodec<SdkLogRecord> = {
   signal: 'logs',
   noun: 'log records',
   shape: LOGS_SHAPE,
-  serialize: (records) => JsonLogsSerializer.serializeRequest(records),
+  serialize: (records) => sdkPackage('@opentelemetry/otlp-transformer').JsonLogsSerializer.serializeRequest(records),
   idOf: instanceIdOf,
 };
 

@@ -1,6 +1,6 @@
 import { TraceFlags, type Context } from '@opentelemetry/api';
-import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { sdkPackage } from '../otel/sdk.js';
 import type { RuntimeProblem } from '../problems.js';
 import { DurableExportQueue } from './durable-export-queue.js';
 import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
@@ -11,7 +11,7 @@ const TRACES: SignalCodec<ReadableSpan> = {
   signal: 'traces',
   noun: 'spans',
   shape: TRACES_SHAPE,
-  serialize: (spans) => JsonTraceSerializer.serializeRequest(spans),
+  serialize: (spans) => sdkPackage('@opentelemetry/otlp-transformer').JsonTraceSerializer.serializeRequest(spans),
   idOf: (span) => (typeof span.spanId === 'string' ? span.spanId : undefined),
 };
 
@@ -23,7 +23,7 @@ const TRACES: SignalCodec<ReadableSpan> = {
  *
  * @example
  * const processor = new DurableSpanProcessor(createOtlpHttpTransport({ url: 'http://localhost:4318/v1/traces', rejectedField: 'rejectedSpans' }));
- * const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+ * const provider = new TracerProvider({ spanProcessors: [processor] }); // @opentelemetry/sdk-trace
  */
 export class DurableSpanProcessor implements SpanProcessor {
   private readonly queue: DurableExportQueue<ReadableSpan>;

@@ -131,7 +131,9 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       const issue: ValidationIssue = { code: 'unknown_event', path: [], message: `"${String(id)}" is not in catalog "${catalog.name}"` };
       if (strict) throw new FactlineValidationError(String(id), [issue]);
       counts.rejected++;
-      report({ code: 'FACTLINE_EVENT_REJECTED', message: issue.message, event_id: String(id), details: { issues: [issue], payload } });
+      // No catalog entry, so no personal-data rules to apply: the report names the payload's keys, never its values.
+      const keys = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? { payload_keys: Object.keys(payload).slice(0, 100) } : {};
+      report({ code: 'FACTLINE_EVENT_REJECTED', message: issue.message, event_id: String(id), details: { issues: [issue], payload_type: Array.isArray(payload) ? 'array' : payload === null ? 'null' : typeof payload, ...keys } });
       return undefined;
     }
     if (route.sinks.length === 0 && !strict) {
@@ -151,7 +153,7 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
 
     // 2. Read the payload once; 3. validate it; and the given time.
     const rules = route.pii;
-    const read = readPayload(payload, maxBytes, rules !== undefined ? { rules, apply: applyPii } : undefined);
+    const read = readPayload(payload, maxBytes, rules !== undefined ? { rules, apply: applyPii } : undefined, route.read);
     let issues = read.issues;
     if (validation !== 'off' && issues.length === 0) {
       // A clean read within the size bound that the type's compiled check

@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { OTLPLogExporter as OTLPHttpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { OTLPTraceExporter as OTLPHttpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ConsoleLogRecordExporter, type LogRecordExporter } from '@opentelemetry/sdk-logs';
-import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { sdkPackage } from './sdk.js';
 
 /** The values of `OTEL_LOGS_EXPORTER` / `OTEL_TRACES_EXPORTER` factline builds exporters for. */
 export const EXPORTER_NAMES = ['otlp', 'console', 'none'] as const;
@@ -15,12 +13,12 @@ type Signal = 'logs' | 'traces';
 type Env = Record<string, string | undefined>;
 
 /*
- * The protobuf and gRPC exporters are loaded only when chosen: the gRPC one
- * brings @grpc/grpc-js, which a service exporting over HTTP need not load.
- * Both packages ship CommonJS, so a synchronous require keeps set-up
- * synchronous.
+ * Each exporter package is loaded only when chosen (src/otel/sdk.ts), from
+ * the service's install: the gRPC one brings @grpc/grpc-js, which a
+ * service exporting over HTTP need not install or load.
  */
-const load = createRequire(import.meta.url);
+/** `ExportResultCode.SUCCESS` of `@opentelemetry/core`, the same on both SDK lines. */
+const SUCCESS = 0;
 
 /**
  * The OTLP protocol for one signal: `OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL`,
@@ -70,8 +68,8 @@ function fanOut<E extends LogRecordExporter | SpanExporter>(exporters: E[]): E {
       let failed: ExportResult | undefined;
       for (const e of all) {
         e.export(items, (r) => {
-          if (r.code !== ExportResultCode.SUCCESS) failed ??= r;
-          if (--pending === 0) done(failed ?? { code: ExportResultCode.SUCCESS });
+          if (r.code !== SUCCESS) failed ??= r;
+          if (--pending === 0) done(failed ?? { code: SUCCESS });
         });
       }
     },
@@ -99,7 +97,7 @@ function fanOut<E extends LogRecordExporter | SpanExporter>(exporters: E[]): E {
  * const exporter = createLogExporter({ OTEL_LOGS_EXPORTER: 'console' }); // a ConsoleLogRecordExporter
  */
 export function createLogExporter(env: Env = process.env): LogRecordExporter | null {
-  const exporters = exporterNames('logs', env).map((name): LogRecordExporter => (name === 'console' ? new ConsoleLogRecordExporter() : createOtlpLogExporter(otlpProtocol('logs', env))));
+  const exporters = exporterNames('logs', env).map((name): LogRecordExporter => (name === 'console' ? new (sdkPackage('@opentelemetry/sdk-logs').ConsoleLogRecordExporter)() : createOtlpLogExporter(otlpProtocol('logs', env))));
   return exporters.length === 0 ? null : fanOut(exporters);
 }
 
@@ -107,11 +105,11 @@ export function createLogExporter(env: Env = process.env): LogRecordExporter | n
 export function createOtlpLogExporter(protocol: OtlpProtocol): LogRecordExporter {
   switch (protocol) {
     case 'http/json':
-      return new OTLPHttpJsonLogExporter();
+      return new (sdkPackage('@opentelemetry/exporter-logs-otlp-http').OTLPLogExporter)();
     case 'grpc':
-      return new (load('@opentelemetry/exporter-logs-otlp-grpc') as typeof import('@opentelemetry/exporter-logs-otlp-grpc')).OTLPLogExporter();
+      return new (sdkPackage('@opentelemetry/exporter-logs-otlp-grpc').OTLPLogExporter)();
     case 'http/protobuf':
-      return new (load('@opentelemetry/exporter-logs-otlp-proto') as typeof import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter();
+      return new (sdkPackage('@opentelemetry/exporter-logs-otlp-proto').OTLPLogExporter)();
   }
 }
 
@@ -126,7 +124,7 @@ export function createOtlpLogExporter(protocol: OtlpProtocol): LogRecordExporter
  * const exporter = createSpanExporter({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }); // OTLP/gRPC, localhost:4317 by default
  */
 export function createSpanExporter(env: Env = process.env): SpanExporter | null {
-  const exporters = exporterNames('traces', env).map((name): SpanExporter => (name === 'console' ? new ConsoleSpanExporter() : createOtlpSpanExporter(otlpProtocol('traces', env))));
+  const exporters = exporterNames('traces', env).map((name): SpanExporter => (name === 'console' ? new (sdkPackage('@opentelemetry/sdk-trace').ConsoleSpanExporter)() : createOtlpSpanExporter(otlpProtocol('traces', env))));
   return exporters.length === 0 ? null : fanOut(exporters);
 }
 
@@ -134,10 +132,10 @@ export function createSpanExporter(env: Env = process.env): SpanExporter | null 
 export function createOtlpSpanExporter(protocol: OtlpProtocol): SpanExporter {
   switch (protocol) {
     case 'http/json':
-      return new OTLPHttpJsonTraceExporter();
+      return new (sdkPackage('@opentelemetry/exporter-trace-otlp-http').OTLPTraceExporter)();
     case 'grpc':
-      return new (load('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter();
+      return new (sdkPackage('@opentelemetry/exporter-trace-otlp-grpc').OTLPTraceExporter)();
     case 'http/protobuf':
-      return new (load('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
+      return new (sdkPackage('@opentelemetry/exporter-trace-otlp-proto').OTLPTraceExporter)();
   }
 }

@@ -1,10 +1,10 @@
 import { diag } from '@opentelemetry/api';
-import type { Logger } from '@opentelemetry/api-logs';
+import type { Logger } from './logs-api.js';
 import type { ProblemHandler } from '../problems.js';
 import type { Sink } from '../sinks/sink.js';
 import { VERSION } from '../version.js';
 import { INSTRUMENTATION_SCOPE } from '../wire.js';
-import { flushGlobalProviders, globalLoggerProviderRegistered, globalTracerProviderRegistered, hostLogger, isFactlineProvider } from './host.js';
+import { apiMismatch, apiMismatchMessage, flushGlobalProviders, globalLoggerProviderRegistered, globalTracerProviderRegistered, hostLogger, isFactlineProvider } from './host.js';
 import type { OtelPipelineOptions } from './setup.js';
 import { createOtelSink, type OtelSinkOptions } from './sink.js';
 
@@ -28,6 +28,9 @@ export function hostSdkInstead(options: HostSdkOptions): boolean {
     options.logProcessors !== undefined ||
     options.spanProcessors !== undefined;
   if (ownPipelineAsked || isFactlineProvider()) return false;
+  // A service SDK registered with another copy of the API: factline's pipeline could not register
+  // either; the host sink reports FACTLINE_OTEL_API_MISMATCH when it starts.
+  if (apiMismatch() !== undefined) return true;
   if (!globalLoggerProviderRegistered() && !globalTracerProviderRegistered()) return false;
   const ignored = (['serviceName', 'serviceVersion', 'resourceAttributes'] as const).filter((k) => options[k] !== undefined);
   const message = `factline: an OpenTelemetry SDK is already registered; emitting through it instead of building a pipeline${ignored.length > 0 ? ` (${ignored.join(', ')} ignored: the service's SDK sets the resource)` : ''}. Pass logger: 'global' to say so, or registerGlobals: false to keep a separate pipeline.`;
@@ -51,20 +54,29 @@ export function hostSdkSink(logger: Logger | 'global', hooks: Omit<OtelSinkOptio
   const resolved =
     logger === 'global'
       ? hostLogger(INSTRUMENTATION_SCOPE, VERSION, {
-          onDrop: (dropped) =>
-            report?.({
-              code: 'FACTLINE_HOST_SDK_NOT_STARTED',
-              message: `no OpenTelemetry LoggerProvider registered yet; ${dropped} log record(s) dropped past the 1024 held. Start the service's SDK (sdk.start()).`,
-              sink: 'otel',
-              details: { dropped },
-            }),
+          onDrop: (dropped) => {
+            const mismatch = apiMismatch();
+            report?.(
+              mismatch
+                ? { code: 'FACTLINE_OTEL_API_MISMATCH', message: apiMismatchMessage(mismatch, `${dropped} log record(s) dropped past the 1024 held`), sink: 'otel', details: { ...mismatch, dropped } }
+                : {
+                    code: 'FACTLINE_HOST_SDK_NOT_STARTED',
+                    message: `no OpenTelemetry LoggerProvider registered yet; ${dropped} log record(s) dropped past the 1024 held. Start the service's SDK (sdk.start()).`,
+                    sink: 'otel',
+                    details: { dropped },
+                  },
+            );
+          },
         })
       : logger;
   const sink = createOtelSink({ logger: resolved, ...hooks });
   const flush = async () => {
     await flushGlobalProviders();
     const held = 'held' in resolved ? (resolved as { held: number }).held : 0;
-    if (held > 0) {
+    const mismatch = apiMismatch();
+    if (held > 0 && mismatch) {
+      report?.({ code: 'FACTLINE_OTEL_API_MISMATCH', message: apiMismatchMessage(mismatch, `${held} log record(s) wait for it`), sink: 'otel', details: { ...mismatch, held } });
+    } else if (held > 0) {
       report?.({
         code: 'FACTLINE_HOST_SDK_NOT_STARTED',
         message: `${held} log record(s) still wait for an OpenTelemetry LoggerProvider: the service's SDK was never started (sdk.start())`,
@@ -77,6 +89,8 @@ export function hostSdkSink(logger: Logger | 'global', hooks: Omit<OtelSinkOptio
     ...sink,
     start: (ctx) => {
       report = (p) => ctx.report(p);
+      const mismatch = apiMismatch();
+      if (mismatch) report({ code: 'FACTLINE_OTEL_API_MISMATCH', message: apiMismatchMessage(mismatch, "factline's log records and span events would not reach it"), sink: 'otel', details: { ...mismatch } });
     },
     flush,
     // The service's SDK is the service's to shut down (sdk.shutdown()); factline only flushes it.

@@ -1,20 +1,65 @@
 import { ProxyTracerProvider, trace } from '@opentelemetry/api';
-import { logs, type LogRecord, type Logger } from '@opentelemetry/api-logs';
+import { apiVersion, logsApi, logsInApi, type LogRecord, type Logger } from './logs-api.js';
 
 /*
  * The service's own OpenTelemetry SDK ("the host SDK"), reached only through
  * the API's globals, so that factline works whether it is set up before or
  * after the host calls `sdk.start()`, and even when the host's SDK loaded
- * another copy of `@opentelemetry/api-logs` (the global is shared by every
- * copy of the same API major version; a copy's ProxyLogger is not).
+ * another copy of the Logs API (the global is shared by every copy of the
+ * same API major version; a copy's ProxyLogger is not).
  */
 
-/** The key under which every copy of `@opentelemetry/api-logs` 0.x keeps the global LoggerProvider. */
-const GLOBAL_LOGS_KEY = Symbol.for('io.opentelemetry.js.api.logs');
+/**
+ * The key under which every copy of `@opentelemetry/api` 1.x keeps its
+ * globals (`{ version, trace, context, propagation, logs (1.10+), ... }`).
+ */
+const GLOBAL_API_KEY = Symbol.for('opentelemetry.js.api.1');
+/** The key under which every copy of `@opentelemetry/api-logs` 0.x (SDK 2) keeps the global LoggerProvider. */
+const GLOBAL_API_LOGS_KEY = Symbol.for('io.opentelemetry.js.api.logs');
 
-/** True once some SDK has called `logs.setGlobalLoggerProvider` (NodeSDK does in `start()`). */
+function globalApi(): { version?: unknown; logs?: unknown } | undefined {
+  return (globalThis as Record<symbol, { version?: unknown; logs?: unknown } | undefined>)[GLOBAL_API_KEY];
+}
+
+/**
+ * True once some SDK has registered a global LoggerProvider (NodeSDK does in
+ * `start()`): in `@opentelemetry/api` 1.10+ (SDK 3) or `@opentelemetry/api-logs` (SDK 2).
+ */
 export function globalLoggerProviderRegistered(): boolean {
-  return typeof (globalThis as Record<symbol, unknown>)[GLOBAL_LOGS_KEY] === 'function';
+  return typeof (globalThis as Record<symbol, unknown>)[GLOBAL_API_LOGS_KEY] === 'function' || globalApi()?.logs !== undefined;
+}
+
+/** Two versions of `@opentelemetry/api`: the one factline loaded, and the one the service's SDK registered with. */
+export interface ApiMismatch {
+  loaded: string;
+  registered: string;
+}
+
+/**
+ * The versions, when the `@opentelemetry/api` factline loaded cannot use
+ * the globals another copy registered: by the API's own rule (same major,
+ * and the registered minor not newer than the loaded one), and also when
+ * one side keeps the Logs API in `@opentelemetry/api` (1.10+, SDK 3) and
+ * the other in `@opentelemetry/api-logs` (SDK 2). Undefined when nothing
+ * is registered yet or the two agree.
+ *
+ * @example
+ * apiMismatch(); // { loaded: '1.9.1', registered: '1.10.0' } beside SDK 3 with a second copy of the API
+ */
+export function apiMismatch(): ApiMismatch | undefined {
+  const registered = globalApi()?.version;
+  const loaded = apiVersion();
+  if (typeof registered !== 'string' || loaded === undefined || registered === loaded) return undefined;
+  const [lMajor, lMinor] = loaded.split('.').map(Number) as [number, number];
+  const [rMajor, rMinor] = registered.split('.').map(Number) as [number, number];
+  const compatible = lMajor === rMajor && rMinor <= lMinor;
+  const sameLogsHome = rMinor >= 10 === logsInApi();
+  return compatible && sameLogsHome ? undefined : { loaded, registered };
+}
+
+/** The message of `FACTLINE_OTEL_API_MISMATCH`: both versions and the fix. */
+export function apiMismatchMessage(m: ApiMismatch, what: string): string {
+  return `the service's OpenTelemetry SDK registered with @opentelemetry/api ${m.registered}, but factline loaded @opentelemetry/api ${m.loaded}, another copy that cannot see it: ${what}. Install one copy, the service's: "npm ls @opentelemetry/api" shows both; reinstall without --legacy-peer-deps (factline's peer range admits API 1.9 with SDK 2 and API 1.10 with SDK 3), then "npm dedupe".`;
 }
 
 /** True once some SDK has registered a global TracerProvider (NodeSDK does in `start()`). */
@@ -27,7 +72,7 @@ export function globalTracerProviderRegistered(): boolean {
 
 /** `forceFlush` of the registered global LoggerProvider and TracerProvider, where they have one. */
 export async function flushGlobalProviders(): Promise<void> {
-  const loggerProvider = globalLoggerProviderRegistered() ? (logs.getLoggerProvider() as { forceFlush?: () => Promise<void> }) : undefined;
+  const loggerProvider = globalLoggerProviderRegistered() ? (logsApi().getLoggerProvider() as { forceFlush?: () => Promise<void> }) : undefined;
   const tp = trace.getTracerProvider();
   const tracerProvider = (tp instanceof ProxyTracerProvider ? tp.getDelegate() : tp) as { forceFlush?: () => Promise<void> };
   await Promise.all([loggerProvider?.forceFlush?.(), tracerProvider.forceFlush?.()]);
@@ -58,7 +103,7 @@ export function hostLogger(name: string, version: string, options: { maxHeld?: n
   let dropped = 0;
   const resolve = (): Logger | undefined => {
     if (resolved === undefined && globalLoggerProviderRegistered()) {
-      resolved = logs.getLogger(name, version);
+      resolved = logsApi().getLogger(name, version);
       const waiting = held;
       held = [];
       for (const r of waiting) resolved.emit(r);
@@ -78,7 +123,8 @@ export function hostLogger(name: string, version: string, options: { maxHeld?: n
     },
     enabled(opts) {
       // Before a provider exists the answer is "yes": the record is held, not lost.
-      return resolve()?.enabled(opts) ?? true;
+      const logger = resolve();
+      return logger === undefined ? true : (logger.enabled?.(opts) ?? true);
     },
     get held() {
       resolve();
@@ -106,5 +152,5 @@ export function markFactlineProvider(...providers: object[]): void {
 export function isFactlineProvider(): boolean {
   const tp = trace.getTracerProvider();
   const delegate = tp instanceof ProxyTracerProvider ? tp.getDelegate() : tp;
-  return own.has(delegate) || (globalLoggerProviderRegistered() && own.has(logs.getLoggerProvider()));
+  return own.has(delegate) || (globalLoggerProviderRegistered() && own.has(logsApi().getLoggerProvider()));
 }

@@ -1,4 +1,5 @@
-import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-base';
+import type { IdGenerator } from '@opentelemetry/sdk-trace';
+import { sdkPackage } from './sdk.js';
 
 /**
  * The SDK's random id generator, with one addition: `withIds` makes the
@@ -8,7 +9,7 @@ import { RandomIdGenerator, type IdGenerator } from '@opentelemetry/sdk-trace-ba
  * root span without coordination.
  */
 export class KeyedIdGenerator implements IdGenerator {
-  private readonly random = new RandomIdGenerator();
+  private readonly random: IdGenerator = new (sdkPackage('@opentelemetry/sdk-trace').RandomIdGenerator)();
   private nextTraceId: string | undefined;
   private nextSpanId: string | undefined;
 

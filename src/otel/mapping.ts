@@ -1,5 +1,5 @@
-import type { Attributes, AttributeValue, HrTime } from '@opentelemetry/api';
-import type { AnyValue, AnyValueMap, LogRecord } from '@opentelemetry/api-logs';
+import type { HrTime } from '@opentelemetry/api';
+import type { AnyValue, AnyValueMap, LogRecord } from './logs-api.js';
 import type { EventTypeInfo } from '../catalog/types.js';
 import type { FactlineEvent } from '../envelope/event.js';
 import { SEVERITY_NUMBER } from '../envelope/severity.js';
@@ -18,6 +18,16 @@ import { ATTR, SPAN_EVENT_ATTR } from '../wire.js';
  * - a span event keeps every envelope attribute within the SDK's attribute
  *   count limit, dropping payload fields instead, and says how many.
  */
+
+/**
+ * A span event attribute value as factline writes it: a primitive, or an
+ * array of one primitive type. It is `AttributeValue` of
+ * `@opentelemetry/api` 1.9, spelled out because 1.10 widened that type to
+ * any value (complex attributes); a value of this type fits both.
+ */
+export type AttributeValue = string | number | boolean | Array<null | undefined | string> | Array<null | undefined | number> | Array<null | undefined | boolean>;
+/** Span event attributes (see {@link AttributeValue}). */
+export type Attributes = Record<string, AttributeValue | undefined>;
 
 /**
  * Epoch milliseconds as an OpenTelemetry HrTime `[seconds, nanoseconds]`.
@@ -164,7 +174,22 @@ export const SPAN_EVENT_ATTRIBUTE_LIMIT = envNumber('OTEL_SPAN_EVENT_ATTRIBUTE_C
 /** Deepest nested object flattened into dotted keys; deeper ones go as JSON text. */
 const FLATTEN_DEPTH = 4;
 
-function toAttributeValue(v: unknown): AttributeValue | undefined {
+/** Whether every element of an array is a `kind` primitive (and, for numbers, within int64). */
+function homogeneous(v: readonly unknown[], kind: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== kind || (kind === 'number' && isWideInteger(x as number))) return false;
+  }
+  return true;
+}
+
+/**
+ * One payload value as an attribute value. `wide` says whether the payload
+ * may hold an integer outside int64 (`mayHoldWideIntegers`): only then does
+ * a value written as JSON text need {@link int64Safe}'s copy first (without
+ * one, the copy would be the same JSON, at the cost of a deep copy per event).
+ */
+function toAttributeValue(v: unknown, wide: boolean): AttributeValue | undefined {
   switch (typeof v) {
     case 'string':
     case 'boolean':
@@ -176,9 +201,41 @@ function toAttributeValue(v: unknown): AttributeValue | undefined {
   if (Array.isArray(v)) {
     if (v.length === 0) return [] as string[];
     const kind = typeof v[0];
-    if ((kind === 'string' || kind === 'boolean' || kind === 'number') && v.every((x) => typeof x === kind && !(kind === 'number' && isWideInteger(x as number)))) return v as AttributeValue;
+    if ((kind === 'string' || kind === 'boolean' || kind === 'number') && homogeneous(v, kind)) return v as AttributeValue;
   }
-  return JSON.stringify(int64Safe(v));
+  return JSON.stringify(wide ? int64Safe(v) : v);
+}
+
+/** Most dotted keys remembered by {@link dottedKey}; past it the memory starts again. */
+const DOTTED_KEYS_MAX = 4096;
+let dottedKeys = new Map<string, Map<string, string>>();
+let dottedCount = 0;
+
+/**
+ * `prefix.key`, the same string object each time for the same pair: a key
+ * built by concatenation per event is a new string that the attribute maps
+ * (ours, and the SDK's copy) must hash and internalise on every insert; a
+ * remembered one is already internalised. Bounded, so that payloads with
+ * ever-new keys cannot grow it.
+ */
+function dottedKey(prefix: string, key: string): string {
+  let byKey = dottedKeys.get(prefix);
+  if (byKey === undefined) {
+    if (dottedCount >= DOTTED_KEYS_MAX) {
+      dottedKeys = new Map();
+      dottedCount = 0;
+    }
+    byKey = new Map();
+    dottedKeys.set(prefix, byKey);
+  }
+  let k = byKey.get(key);
+  if (k === undefined) {
+    if (dottedCount >= DOTTED_KEYS_MAX) return `${prefix}.${key}`;
+    k = `${prefix}.${key}`;
+    byKey.set(key, k);
+    dottedCount++;
+  }
+  return k;
 }
 
 /**
@@ -199,6 +256,8 @@ class AttributeWriter {
     private room: number,
     /** Whether `out` may already hold a key without a dot (not only envelope attributes). */
     private readonly anyKeyTaken: boolean,
+    /** Whether the payload may hold an integer outside int64 (see {@link toAttributeValue}). */
+    private readonly wide = true,
   ) {}
   put(key: string, value: AttributeValue): void {
     if (this.room <= 0) {
@@ -217,7 +276,7 @@ class AttributeWriter {
   }
   walk(v: unknown, prefix: string, depth: number): void {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      const av = toAttributeValue(v);
+      const av = toAttributeValue(v, this.wide);
       if (av !== undefined) this.put(prefix || 'value', av);
       return;
     }
@@ -225,10 +284,10 @@ class AttributeWriter {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       const x = (v as Record<string, unknown>)[k];
-      const key = prefix ? `${prefix}.${k}` : k;
+      const key = prefix ? dottedKey(prefix, k) : k;
       if (typeof x === 'object' && x !== null && !Array.isArray(x) && depth < FLATTEN_DEPTH) this.walk(x, key, depth + 1);
       else {
-        const av = toAttributeValue(x);
+        const av = toAttributeValue(x, this.wide);
         if (av !== undefined) this.put(key, av);
       }
     }
@@ -273,7 +332,7 @@ export function toSpanEvent(
 ): { name: string; attributes: Attributes; time: HrTime } {
   const attributes: Attributes = envelopeAttributes(event, type);
   if (mode === 'payload') {
-    const w = new AttributeWriter(attributes, limit - envelopeCount, false);
+    const w = new AttributeWriter(attributes, limit - envelopeCount, false, mayHoldWideIntegers(event.payload));
     w.walk(event.payload, '', 0);
     if (w.dropped > 0) {
       // The count needs a slot of its own: the last payload field gives it up.

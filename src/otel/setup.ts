@@ -1,16 +1,14 @@
-import { context, diag, propagation, trace, type TracerProvider } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider, type LogRecordExporter, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { context, diag, propagation, trace, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
+import type { ExportResult } from '@opentelemetry/core';
+import type { LoggerProvider, LogRecordExporter, LogRecordProcessor } from '@opentelemetry/sdk-logs';
+import type { TracerProvider, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { logsApi } from './logs-api.js';
+import { PIPELINE_PACKAGES, sdkPackage } from './sdk.js';
 import { createOtlpLogExporter, createOtlpSpanExporter, exporterNames, otlpProtocol } from './exporters.js';
 import { INSTRUMENTATION_SCOPE } from '../wire.js';
 import { VERSION } from '../version.js';
 import { createOtelSink, type OtelSinkOptions } from './sink.js';
 import { KeyedIdGenerator } from './id-generator.js';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ProblemHandler } from '../problems.js';
 import type { Sink, SinkStats } from '../sinks/sink.js';
 import { DurableLogRecordProcessor } from '../delivery/durable-log-record-processor.js';
@@ -79,7 +77,8 @@ export interface OtelPipelineOptions {
 
 export interface OtelPipeline {
   readonly loggerProvider: LoggerProvider;
-  readonly tracerProvider: BasicTracerProvider;
+  /** The SDK's `TracerProvider` (`@opentelemetry/sdk-trace`, of the service's SDK line). */
+  readonly tracerProvider: TracerProvider;
   /** The tracer provider's id generator; `withIds` gives a root span chosen ids. */
   readonly idGenerator: KeyedIdGenerator;
   /** The sink to give the emitter; its `stats()` are the delivery counters of the log records. */
@@ -103,7 +102,8 @@ function reporting<E extends { export(items: never[], done: (r: ExportResult) =>
   const original = exporter.export.bind(exporter);
   exporter.export = ((items: never[], done: (r: ExportResult) => void) =>
     original(items, (result) => {
-      if (result.code !== ExportResultCode.SUCCESS) {
+      // ExportResultCode.SUCCESS is 0 on both SDK lines.
+      if (result.code !== 0) {
         report()?.({
           code: 'FACTLINE_EXPORT_FAILED',
           message: `exporting ${items.length} ${signal === 'logs' ? 'log records' : 'spans'} failed: ${result.error?.message ?? 'unknown error'}`,
@@ -202,6 +202,11 @@ function otlpProtocolOf(signal: 'logs' | 'traces', env: NodeJS.ProcessEnv) {
  * process.on('SIGTERM', () => pipeline.shutdown());
  */
 export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJS.ProcessEnv = process.env): OtelPipeline {
+  // Every SDK package the pipeline may use, loaded now: a missing one fails set-up with the install command.
+  for (const name of PIPELINE_PACKAGES) sdkPackage(name);
+  const { defaultResource, detectResources, envDetector, resourceFromAttributes } = sdkPackage('@opentelemetry/resources');
+  const { BatchLogRecordProcessor, ConsoleLogRecordExporter, LoggerProvider } = sdkPackage('@opentelemetry/sdk-logs');
+  const { TracerProvider, BatchSpanProcessor, ConsoleSpanExporter } = sdkPackage('@opentelemetry/sdk-trace');
   const fromEnv = detectResources({ detectors: [envDetector] });
   const explicit: Record<string, string | number | boolean> = { ...options.resourceAttributes };
   if (options.serviceName !== undefined) explicit['service.name'] = options.serviceName;
@@ -209,8 +214,11 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   const resource = defaultResource().merge(fromEnv).merge(resourceFromAttributes(explicit));
 
   const disabled = sdkDisabled(env);
+  // Problems found while the processors are built (a damaged spool file at
+  // load) are held until the emitter starts the sink, then reported.
+  const early: Parameters<ProblemHandler>[0][] = [];
   let report: ProblemHandler | undefined;
-  const reporter = () => report;
+  const reporter = (): ProblemHandler => report ?? ((p) => void early.push(p));
   let logProcessors = options.logProcessors;
   let durable: DurableLogRecordProcessor | undefined;
   if (logProcessors === undefined) {
@@ -238,7 +246,7 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     if (options.spanExporter !== undefined) {
       // A SpanExporter of the service's own choosing keeps the SDK's batch processor.
       const exporter = options.spanExporter;
-      spanProcessors = exporter && names.length > 0 ? [new BatchSpanProcessor(reporting(exporter, 'traces', reporter))] : [];
+      spanProcessors = exporter && names.length > 0 ? [new BatchSpanProcessor({ exporter: reporting(exporter, 'traces', reporter) })] : [];
     } else {
       spanProcessors = names.map((name) => {
         const protocol = name === 'otlp' ? otlpProtocolOf('traces', env) : undefined;
@@ -247,19 +255,21 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
           return spanDelivery;
         }
         const exporter = protocol === undefined ? new ConsoleSpanExporter() : createOtlpSpanExporter(protocol);
-        return new BatchSpanProcessor(reporting(exporter, 'traces', reporter));
+        return new BatchSpanProcessor({ exporter: reporting(exporter, 'traces', reporter) });
       });
     }
   }
 
   const loggerProvider = new LoggerProvider({ resource, processors: logProcessors });
   const idGenerator = new KeyedIdGenerator();
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors, idGenerator });
+  const tracerProvider = new TracerProvider({ resource, spanProcessors, idGenerator });
   if (options.registerGlobals !== false) {
+    const { AsyncLocalStorageContextManager } = sdkPackage('@opentelemetry/context-async-hooks');
+    const { W3CTraceContextPropagator } = sdkPackage('@opentelemetry/core');
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(tracerProvider as TracerProvider);
-    logs.setGlobalLoggerProvider(loggerProvider);
+    trace.setGlobalTracerProvider(tracerProvider as ApiTracerProvider);
+    logsApi().setGlobalLoggerProvider(loggerProvider);
   }
   const sink = createOtelSink({
     logger: loggerProvider.getLogger(INSTRUMENTATION_SCOPE, VERSION),
@@ -293,6 +303,7 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
       stats,
       start: (ctx) => {
         report = (p) => ctx.report(p);
+        for (const p of early.splice(0)) ctx.report(p);
       },
       flush: forceFlush,
       shutdown: () => shutdown(),

@@ -1,5 +1,5 @@
 import { context, trace, TraceFlags, type Span, type Context } from '@opentelemetry/api';
-import type { Logger } from '@opentelemetry/api-logs';
+import type { Logger } from './logs-api.js';
 import { hostLogger } from './host.js';
 import type { EventTypeInfo } from '../catalog/types.js';
 import type { FactlineEvent } from '../envelope/event.js';

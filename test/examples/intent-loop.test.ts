@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOOP, runIntentLoop } from '../../examples/intent-loop.js';
 import { idsForTraceKey } from '../../src/otel/trace-key.js';
@@ -25,7 +25,7 @@ describe('the demo Intent loop', () => {
     intent = await runIntentLoop({
       start: Date.parse('2026-03-30T14:20:00Z'),
       logProcessors: [new SimpleLogRecordProcessor({ exporter: logs })],
-      spanProcessors: [new SimpleSpanProcessor(spans)],
+      spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
       file: join(dir, 'events.jsonl'),
       intentFile: join(dir, 'intent-events.jsonl'),
       validation: 'strict',

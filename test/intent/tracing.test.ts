@@ -1,4 +1,4 @@
-import { InMemorySpanExporter, SimpleSpanProcessor, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { createEmitter } from '../../src/emitter/index.js';
 import type { FactlineEvent } from '../../src/envelope/event.js';
@@ -10,7 +10,7 @@ import type { Sink } from '../../src/sinks/sink.js';
 describe('Intent tracing with a service\'s own SDK', () => {
   it('keeps the derived trace id and hangs the loop under the derived root when it cannot choose span ids', async () => {
     const spans = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+    const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
     const tracing = createIntentTracing({ tracer: provider.getTracer('svc') });
     const events: FactlineEvent[] = [];
     const sink: Sink = { name: 'rec', write: (e, t) => { events.push(e); tracing.afterEmit(e, t); } };
@@ -27,7 +27,7 @@ describe('Intent tracing with a service\'s own SDK', () => {
   });
 
   it('leaves events of other catalogs and unlinked events alone', () => {
-    const provider = new BasicTracerProvider();
+    const provider = new TracerProvider();
     const tracing = createIntentTracing({ tracer: provider.getTracer('svc') });
     const created = intentCatalog.get('signal.signal.created:1')!;
     expect(tracing.resolveTrace(created, { signal_id: 'SIG-1' }, 0)).toBeUndefined();

@@ -5,7 +5,7 @@ import { OTLPTraceExporter as GrpcTraces } from '@opentelemetry/exporter-trace-o
 import { OTLPTraceExporter as JsonTraces } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoTraces } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ConsoleLogRecordExporter } from '@opentelemetry/sdk-logs';
-import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmitter } from '../../src/emitter/index.js';
 import { createLogExporter, createSpanExporter, otlpProtocol } from '../../src/otel/exporters.js';

@@ -1,13 +1,19 @@
-import { context, trace, type TracerProvider } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
+import { existsSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { context, ProxyTracerProvider, trace, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BatchLogRecordProcessor, InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
-import { globalLoggerProviderRegistered, globalTracerProviderRegistered, hostLogger } from '../../src/otel/host.js';
+import { apiVersion, logsApi } from '../../src/otel/logs-api.js';
+import { apiMismatch, globalLoggerProviderRegistered, globalTracerProviderRegistered, hostLogger } from '../../src/otel/host.js';
 import { setupFactline } from '../../src/setup.js';
 import type { RuntimeProblem } from '../../src/problems.js';
 import { authCatalog } from '../fixtures-catalog.js';
+
+const logs = logsApi();
 
 /*
  * factline inside a service that has its own OpenTelemetry SDK, registered
@@ -19,7 +25,7 @@ function hostSdk(options: { batch?: boolean } = {}) {
   const loggerProvider = new LoggerProvider({
     processors: [options.batch ? new BatchLogRecordProcessor({ exporter: logExporter, scheduledDelayMillis: 3_600_000 }) : new SimpleLogRecordProcessor({ exporter: logExporter })],
   });
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
+  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })] });
   return {
     logExporter,
     spanExporter,
@@ -27,7 +33,7 @@ function hostSdk(options: { batch?: boolean } = {}) {
     tracerProvider,
     start() {
       context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-      trace.setGlobalTracerProvider(tracerProvider as TracerProvider);
+      trace.setGlobalTracerProvider(tracerProvider as ApiTracerProvider);
       logs.setGlobalLoggerProvider(loggerProvider);
     },
   };
@@ -149,5 +155,63 @@ describe("setupFactline with the service's SDK", () => {
     expect(first.pipeline).toBeDefined();
     expect(second.pipeline).toBeDefined();
     await Promise.all([first.shutdown(), second.shutdown()]);
+  });
+});
+
+/*
+ * Two copies of @opentelemetry/api: the service's SDK registered with one,
+ * factline loaded the other. The other copy is the other SDK line's API of
+ * this repository's two dependency sets (root: API 1.9 with SDK 2;
+ * test/sdk3: API 1.10 with SDK 3), a real package registering its real
+ * global; without the second set installed, the global is written as that
+ * API writes it (`{ version, trace, ... }` under Symbol.for('opentelemetry.js.api.1')).
+ */
+describe('a service SDK registered with another copy of @opentelemetry/api', () => {
+  const KEY = Symbol.for('opentelemetry.js.api.1');
+  const here = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
+  const otherNodeModules = here.endsWith(join('test', 'sdk3', 'node_modules')) ? join(here, '..', '..', '..', 'node_modules') : join(here, '..', 'test', 'sdk3', 'node_modules');
+  const loaded = apiVersion()!;
+
+  function registerWithOtherCopy(): string {
+    const g = globalThis as Record<symbol, unknown>;
+    delete g[KEY];
+    const dir = join(otherNodeModules, '@opentelemetry', 'api');
+    if (existsSync(dir)) {
+      const other = createRequire(join(otherNodeModules, 'x.js'))('@opentelemetry/api') as typeof import('@opentelemetry/api');
+      expect(other.trace.setGlobalTracerProvider(new other.ProxyTracerProvider())).toBe(true);
+    } else {
+      g[KEY] = { version: loaded.startsWith('1.10.') ? '1.9.1' : '1.10.0', trace: new ProxyTracerProvider() };
+    }
+    return (g[KEY] as { version: string }).version;
+  }
+  afterEach(() => {
+    delete (globalThis as Record<symbol, unknown>)[KEY];
+  });
+
+  it('reports FACTLINE_OTEL_API_MISMATCH with both versions at set-up and at flush, never "sdk.start() was never called"', async () => {
+    const registered = registerWithOtherCopy();
+    expect(registered).not.toBe(loaded);
+    expect(apiMismatch()).toEqual({ loaded, registered });
+    const problems: RuntimeProblem[] = [];
+    const factline = setupFactline(authCatalog, { validation: 'strict', shutdownOnExit: false, onProblem: (p) => problems.push(p) });
+    // factline does not build a pipeline of its own that could not register either.
+    expect(factline.pipeline).toBeUndefined();
+    factline.emit('auth.user.login:1', login);
+    await factline.flush();
+    expect(problems.map((p) => [p.code, p.details])).toEqual([
+      ['FACTLINE_OTEL_API_MISMATCH', { loaded, registered }],
+      ['FACTLINE_OTEL_API_MISMATCH', { loaded, registered, held: 1 }],
+    ]);
+    for (const p of problems) {
+      expect(p.message).toContain(`@opentelemetry/api ${registered}`);
+      expect(p.message).toContain(`@opentelemetry/api ${loaded}`);
+      expect(p.message).toContain('npm ls @opentelemetry/api');
+      expect(p.message).not.toContain('sdk.start()');
+    }
+  });
+
+  it('sees no mismatch when the registered API is the one factline loaded', () => {
+    trace.setGlobalTracerProvider(new ProxyTracerProvider());
+    expect(apiMismatch()).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InMemoryLogRecordExporter, SimpleLogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { runIntentLoop } from '../../examples/intent-loop.js';
 
 export interface DemoRun {
@@ -27,7 +27,7 @@ export async function runDemoInMemory(): Promise<DemoRun> {
   try {
     const intent = await runIntentLoop({
       logProcessors: [new SimpleLogRecordProcessor({ exporter: logs })],
-      spanProcessors: [new SimpleSpanProcessor(spans)],
+      spanProcessors: [new SimpleSpanProcessor({ exporter: spans })],
       file: join(dir, 'events.jsonl'),
       intentFile: join(dir, 'intent-events.jsonl'),
       validation: 'strict',
