@@ -71,6 +71,12 @@ export interface WeaverRegistry {
 
 export interface WeaverExportOptions {
   /**
+   * More files of the registry, by file name: attribute groups for
+   * telemetry the catalog's set-up emits beside its events (the Intent
+   * loop's span attributes, for the built-in Intent catalog).
+   */
+  extraFiles?: Record<string, { groups: WeaverGroup[] }>;
+  /**
    * The registry's schema URL, `http[s]://host/path/<version>`, which Weaver
    * uses as its name and version. Default
    * `https://example.com/schemas/<catalog>/1.0.0`: set your own.
@@ -433,6 +439,7 @@ export function weaverRegistry(catalog: Catalog, options: WeaverExportOptions = 
         ],
       },
       [`${name}.events.yaml`]: { groups: events },
+      ...options.extraFiles,
     },
   };
 }
