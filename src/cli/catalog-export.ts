@@ -37,7 +37,9 @@ export function weaverRegistryFiles(catalog: Catalog, schemaUrl?: string): Recor
 /** Writes the registry into `dir` (created when missing); returns the exit status. */
 export function exportWeaverRegistry(catalog: Catalog, dir: string, schemaUrl: string | undefined, io: CliIo): number {
   if (schemaUrl !== undefined && !/^https?:\/\/[^/]+\/.+\/[^/]+$/.test(schemaUrl)) {
-    throw new UsageError(`--schema-url ${JSON.stringify(schemaUrl)}: Weaver needs http[s]://host/path/<version>, e.g. https://example.com/schemas/${catalog.name}/1.0.0`);
+    throw new UsageError(
+      `--schema-url ${JSON.stringify(schemaUrl)}: Weaver needs http[s]://host/path/<version>, e.g. https://example.com/schemas/${catalog.name}/1.0.0`,
+    );
   }
   const files = weaverRegistryFiles(catalog, schemaUrl);
   mkdirSync(dir, { recursive: true });

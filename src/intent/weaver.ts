@@ -17,8 +17,20 @@ export const INTENT_WEAVER_FILES: Readonly<Record<string, { groups: WeaverGroup[
         attributes: [
           { id: INTENT_SPAN_ATTR.INTENT_ID, type: 'string', stability: 'development', brief: 'The intent, on the intent.intent span.', examples: ['INT-042'] },
           { id: INTENT_SPAN_ATTR.SPEC_ID, type: 'string', stability: 'development', brief: 'The spec, on the intent.spec span.', examples: ['SPEC-042'] },
-          { id: INTENT_SPAN_ATTR.CONTRACT_ID, type: 'string', stability: 'development', brief: 'The contract, on its intent.contract span.', examples: ['CON-042'] },
-          { id: INTENT_SPAN_ATTR.AGENT, type: 'string', stability: 'development', brief: 'Who executes the contract (contract.started\'s agent), on its intent.contract span.', examples: ['claude-code'] },
+          {
+            id: INTENT_SPAN_ATTR.CONTRACT_ID,
+            type: 'string',
+            stability: 'development',
+            brief: 'The contract, on its intent.contract span.',
+            examples: ['CON-042'],
+          },
+          {
+            id: INTENT_SPAN_ATTR.AGENT,
+            type: 'string',
+            stability: 'development',
+            brief: "Who executes the contract (contract.started's agent), on its intent.contract span.",
+            examples: ['claude-code'],
+          },
         ],
       },
     ],

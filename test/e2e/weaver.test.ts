@@ -21,7 +21,10 @@ import { freePort } from '../integration/support/collector.js';
  * skips and says why.
  */
 const WEAVER = process.env.FACTLINE_WEAVER_BIN;
-const SKIP = WEAVER === undefined || WEAVER === '' ? 'FACTLINE_WEAVER_BIN is not set: build Weaver (cargo build --release in its repository) and give its binary' : undefined;
+const SKIP =
+  WEAVER === undefined || WEAVER === ''
+    ? 'FACTLINE_WEAVER_BIN is not set: build Weaver (cargo build --release in its repository) and give its binary'
+    : undefined;
 if (SKIP !== undefined) console.warn(`weaver.test.ts skipped: ${SKIP}`);
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -58,7 +61,28 @@ describe.skipIf(SKIP !== undefined)('the real Weaver', () => {
     const port = await freePort();
     const admin = await freePort();
     const out = join(dir, 'live-check');
-    const weaver = spawn(WEAVER!, ['registry', 'live-check', '-r', 'contracts/intent/weaver', '--otlp-grpc-address', '127.0.0.1', '--otlp-grpc-port', String(port), '--admin-port', String(admin), '--inactivity-timeout', '5', '--format', 'json', '--output', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const weaver = spawn(
+      WEAVER!,
+      [
+        'registry',
+        'live-check',
+        '-r',
+        'contracts/intent/weaver',
+        '--otlp-grpc-address',
+        '127.0.0.1',
+        '--otlp-grpc-port',
+        String(port),
+        '--admin-port',
+        String(admin),
+        '--inactivity-timeout',
+        '5',
+        '--format',
+        'json',
+        '--output',
+        out,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     weaver.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const exited = new Promise<number | null>((done) => weaver.on('exit', (code) => done(code)));
@@ -76,7 +100,15 @@ describe.skipIf(SKIP !== undefined)('the real Weaver', () => {
     await intent.shutdown();
     expect(intent.stats().problems).toEqual({});
     await exited;
-    const report = JSON.parse(readFileSync(join(out, 'live_check.json'), 'utf8')) as { statistics: Record<string, unknown> & { total_entities_by_type: Record<string, number>; advice_type_counts: Record<string, number>; advice_message_counts: Record<string, number>; seen_registry_events: Record<string, number>; seen_non_registry_events: Record<string, number> } };
+    const report = JSON.parse(readFileSync(join(out, 'live_check.json'), 'utf8')) as {
+      statistics: Record<string, unknown> & {
+        total_entities_by_type: Record<string, number>;
+        advice_type_counts: Record<string, number>;
+        advice_message_counts: Record<string, number>;
+        seen_registry_events: Record<string, number>;
+        seen_non_registry_events: Record<string, number>;
+      };
+    };
     const s = report.statistics;
     expect(s.total_entities_by_type.log).toBe(intent.stats().emitted);
     expect(s.total_entities_by_type.span_event).toBeGreaterThan(0);
@@ -84,9 +116,16 @@ describe.skipIf(SKIP !== undefined)('the real Weaver', () => {
     expect(Object.keys(s.seen_non_registry_events)).toEqual([]);
     expect(Object.keys(s.seen_registry_events).length).toBeGreaterThan(0);
     // No type mismatch, no undefined enum value, no missing event.
-    expect(Object.keys(s.advice_type_counts).sort()).toEqual(['conditionally_required_attribute_not_present', 'missing_attribute', 'missing_namespace', 'not_stable']);
+    expect(Object.keys(s.advice_type_counts).sort()).toEqual([
+      'conditionally_required_attribute_not_present',
+      'missing_attribute',
+      'missing_namespace',
+      'not_stable',
+    ]);
     // The only attributes Weaver does not find are the resource's (no dependency on the semantic conventions).
-    const missing = Object.keys(s.advice_message_counts).filter((m) => m.includes('does not exist in the registry')).map((m) => /'([^']+)'/.exec(m)![1]!);
+    const missing = Object.keys(s.advice_message_counts)
+      .filter((m) => m.includes('does not exist in the registry'))
+      .map((m) => /'([^']+)'/.exec(m)![1]!);
     for (const a of missing) expect(a).toMatch(/^(service\.|telemetry\.sdk\.)/);
   }, 120_000);
 });
