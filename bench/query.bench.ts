@@ -51,7 +51,15 @@ const catalog = defineCatalog(
   { name: 'bench' },
 );
 
-const FILES = ['src/auth/login.ts', 'src/auth/session.ts', 'src/api/handler.ts', 'src/db/pool.ts', 'src/ui/form.tsx', 'src/auth/token.ts', 'src/billing/invoice.ts'];
+const FILES = [
+  'src/auth/login.ts',
+  'src/auth/session.ts',
+  'src/api/handler.ts',
+  'src/db/pool.ts',
+  'src/ui/form.tsx',
+  'src/auth/token.ts',
+  'src/billing/invoice.ts',
+];
 const MODELS = ['claude-sonnet-4', 'gpt-5', 'gemini-2.5-pro'];
 
 async function generate(path: string): Promise<void> {
@@ -83,11 +91,21 @@ async function generate(path: string): Promise<void> {
     } else if (k < 8) {
       emitter.emit(
         'agent.code.generation_failed:1',
-        { file, language: 'typescript', confidence: ((i * 37) % 100) / 100, error: `TS2345: Argument of type 'string' is not assignable (attempt ${i % 3})`, attempt: i % 3 },
+        {
+          file,
+          language: 'typescript',
+          confidence: ((i * 37) % 100) / 100,
+          error: `TS2345: Argument of type 'string' is not assignable (attempt ${i % 3})`,
+          attempt: i % 3,
+        },
         { time, source, sessionId: `S-${i % 1000}` },
       );
     } else {
-      emitter.emit('agent.test.passed:1', { file: file.replace('src/', 'test/'), suite: 'unit', duration_ms: 20 + (i % 300), assertions: 1 + (i % 40) }, { time, source });
+      emitter.emit(
+        'agent.test.passed:1',
+        { file: file.replace('src/', 'test/'), suite: 'unit', duration_ms: 20 + (i % 300), assertions: 1 + (i % 40) },
+        { time, source },
+      );
     }
     if (i % 10_000 === 9_999) await sink.flush();
   }
@@ -152,12 +170,16 @@ async function logcli(bin: string, query: string, file: string): Promise<{ ms: n
     // --batch as large as --limit: logcli prints at most one batch (1,000) otherwise.
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    const child = spawn(bin, ['query', '--stdin', '--limit', '100000000', '--batch', '100000000', '--quiet', `--from=${from}`, `--to=${to}`, query], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['query', '--stdin', '--limit', '100000000', '--batch', '100000000', '--quiet', `--from=${from}`, `--to=${to}`, query], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = 0;
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString().split('\n').length - 1));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    createReadStream(file).pipe(child.stdin).on('error', () => {});
+    createReadStream(file)
+      .pipe(child.stdin)
+      .on('error', () => {});
     child.on('close', (code) => {
       resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, lines: out, ...(code !== 0 ? { error: err.trim().split('\n').pop() ?? `exit ${code}` } : {}) });
     });
@@ -180,9 +202,19 @@ async function main(): Promise<void> {
   // Each row: a count the engine answers, the same count by a plain loop over
   // the payloads (the bench fails when they differ or are 0), and the log
   // query logcli runs on the raw lines (whose payload fields are payload_*).
-  interface Payload { error?: string; summary?: string; confidence?: number; file?: string }
+  interface Payload {
+    error?: string;
+    summary?: string;
+    confidence?: number;
+    file?: string;
+  }
   const rows: { name: string; selector: string; logcli: string; recount: (p: Payload) => boolean }[] = [
-    { name: '|= line filter', selector: '{service_name="bench"} |= "TS2345"', logcli: '{service_name="bench"} |= "TS2345"', recount: (p) => p.error?.includes('TS2345') === true },
+    {
+      name: '|= line filter',
+      selector: '{service_name="bench"} |= "TS2345"',
+      logcli: '{service_name="bench"} |= "TS2345"',
+      recount: (p) => p.error?.includes('TS2345') === true,
+    },
     {
       name: '|~ regex matching most lines',
       selector: '{service_name="bench"} |~ "Refactored .* to validate"',
@@ -200,7 +232,7 @@ async function main(): Promise<void> {
   for await (const batch of readLineBatches(path)) {
     for (const l of batch) {
       const p = (JSON.parse(l.text) as { payload: Payload }).payload;
-      rows.forEach((r, i) => (expected[i]! += r.recount(p) ? 1 : 0));
+      for (let i = 0; i < rows.length; i++) if (rows[i]!.recount(p)) expected[i]!++;
     }
   }
   const count = async (selector: string): Promise<number> => {
@@ -256,7 +288,8 @@ async function main(): Promise<void> {
     console.log(`\nlogcli (${bin}) query --stdin, 20 MB slices of the same file:`);
     for (let i = 0; i < rows.length; i++) {
       const res = await logcliSlices(bin, rows[i]!.logcli, path);
-      const agree = res.error === undefined ? (res.lines === expected[i] ? 'same count' : `count ${res.lines}, expected ${expected[i]}`) : `refused: ${res.error}`;
+      const agree =
+        res.error === undefined ? (res.lines === expected[i] ? 'same count' : `count ${res.lines}, expected ${expected[i]}`) : `refused: ${res.error}`;
       const m = median(times[i]!);
       console.log(`  ${rows[i]!.name.padEnd(48)} ${(res.ms / 1000).toFixed(2)} s  local ${(m / res.ms).toFixed(2)}x logcli  ${agree}`);
     }

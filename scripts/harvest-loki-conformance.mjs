@@ -79,7 +79,7 @@ const candidates = [];
 function add(file, line, text) {
   const q = text.trim();
   if (q.length < 5 || q.length > 600) return;
-  if (!q.includes('{') || q.includes('$') || q.includes('<') && /<[a-z_ ]+>/i.test(q.replace(/"[^"]*"/g, ''))) return;
+  if (!q.includes('{') || q.includes('$') || (q.includes('<') && /<[a-z_ ]+>/i.test(q.replace(/"[^"]*"/g, '')))) return;
   if (!/^[({a-z_A-Z]/.test(q)) return;
   // Not a query: URLs, YAML and shell around one.
   if (/https?:|\bquery:|description:|^\s*- /m.test(q)) return;
@@ -99,7 +99,7 @@ for (const file of walk(join(root, 'docs', 'sources', 'query'), (p) => p.endsWit
       else {
         const block = fence.lines.join('\n');
         if (fence.lines.length > 1 && !fence.lines.some((x) => x.trim() === '')) add(file, fence.start, block);
-        fence.lines.forEach((x, k) => add(file, fence.start + k, x));
+        for (let k = 0; k < fence.lines.length; k++) add(file, fence.start + k, fence.lines[k]);
         fence = null;
       }
       continue;
@@ -136,5 +136,15 @@ for (const c of candidates) {
   seen.add(c.query);
   cases.push(c);
 }
-process.stdout.write(JSON.stringify({ about: 'LogQL queries harvested from Loki v3.7.6 (docs/sources/query/**, pkg/logql/**/*_test.go) by scripts/harvest-loki-conformance.mjs; only stream selectors rewritten.', cases }, null, 1) + '\n');
+process.stdout.write(
+  JSON.stringify(
+    {
+      about:
+        'LogQL queries harvested from Loki v3.7.6 (docs/sources/query/**, pkg/logql/**/*_test.go) by scripts/harvest-loki-conformance.mjs; only stream selectors rewritten.',
+      cases,
+    },
+    null,
+    1,
+  ) + '\n',
+);
 process.stderr.write(`${candidates.length} candidates, ${cases.length} distinct\n`);

@@ -56,7 +56,14 @@ function printer(io: CliIo, pattern: EventPattern | undefined, buffer?: string[]
       const ev = l.truncated ? 'huge' : lineEvent(l.text);
       if (typeof ev === 'string') {
         skipped[ev]++;
-        const why = ev === 'huge' ? `a line of ${l.bytes} bytes, over ${DEFAULT_MAX_LINE_BYTES}` : ev === 'corrupt' ? 'not JSON' : ev === 'invalid_event_id' ? 'event_id is not a valid EventID (domain.entity.action:version)' : 'not an event (no event_id or Intent event_type)';
+        const why =
+          ev === 'huge'
+            ? `a line of ${l.bytes} bytes, over ${DEFAULT_MAX_LINE_BYTES}`
+            : ev === 'corrupt'
+              ? 'not JSON'
+              : ev === 'invalid_event_id'
+                ? 'event_id is not a valid EventID (domain.entity.action:version)'
+                : 'not an event (no event_id or Intent event_type)';
         io.err(`factline tail: ${printable(file)}:${l.line}: skipped: ${why}`);
         return;
       }
@@ -210,7 +217,13 @@ async function readHeld(path: string, f: Followed, limit: number, p: Printer): P
       const cut = bytes > 0 && chunk[nl - 1] === 0x0d ? nl - 1 : nl;
       const huge = bytes > DEFAULT_MAX_LINE_BYTES;
       const text = chunk.toString('utf8', from, huge ? from + DEFAULT_MAX_LINE_BYTES : cut);
-      p.handle(path, { line: f.line, text: f.position + from === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, offset: f.position + from, bytes, truncated: huge });
+      p.handle(path, {
+        line: f.line,
+        text: f.position + from === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+        offset: f.position + from,
+        bytes,
+        truncated: huge,
+      });
       f.line++;
       from = nl + 1;
     }
@@ -308,7 +321,8 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
   try {
     const parsed = parseTail(args);
     values = parsed.values;
-    if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length === 0 ? 'missing FILE' : `one FILE at a time, got ${parsed.positionals.length}`);
+    if (parsed.positionals.length !== 1)
+      throw new UsageError(parsed.positionals.length === 0 ? 'missing FILE' : `one FILE at a time, got ${parsed.positionals.length}`);
     file = parsed.positionals[0]!;
     const hint = values.pattern !== undefined ? eventIdPatternHint(values.pattern) : undefined;
     if (hint !== undefined) throw new UsageError(`--pattern ${hint}`);
@@ -387,7 +401,9 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
             await readHeld(`${file}.${k + 1}`, r, Number.POSITIVE_INFINITY, p);
           }
         } else {
-          io.err(`factline tail: ${file} was replaced and the old file is not among ${file}.1 … ${file}.${MAX_ROTATED}; files rotated in between are not shown`);
+          io.err(
+            `factline tail: ${file} was replaced and the old file is not among ${file}.1 … ${file}.${MAX_ROTATED}; files rotated in between are not shown`,
+          );
         }
         await closeAll(rotated);
         io.err(`factline tail: ${file} was rotated; following the new file`);

@@ -124,9 +124,11 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
         const bytes = whole.length;
         const end = bytes > 0 && whole[bytes - 1] === CR ? bytes - 1 : bytes;
         const text = whole.toString('utf8', 0, end);
-        out.push(asWritten
-          ? { line: lineNo++, text, offset: lineStart, bytes, truncated: false, crDropped: end < bytes, validUtf8: isUtf8(whole.subarray(0, end)) }
-          : { line: lineNo++, text, offset: lineStart, bytes, truncated: false });
+        out.push(
+          asWritten
+            ? { line: lineNo++, text, offset: lineStart, bytes, truncated: false, crDropped: end < bytes, validUtf8: isUtf8(whole.subarray(0, end)) }
+            : { line: lineNo++, text, offset: lineStart, bytes, truncated: false },
+        );
       }
       carry = [];
       carryBytes = 0;
@@ -156,7 +158,15 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
           const bytes = nl - from;
           if (bytes <= maxLine) {
             if (asWritten) {
-              out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false, crDropped: end < nl, validUtf8: linesValid || isUtf8(buf.subarray(from, end)) });
+              out.push({
+                line: lineNo++,
+                text: buf.toString('utf8', from, end),
+                offset: lineStart,
+                bytes,
+                truncated: false,
+                crDropped: end < nl,
+                validUtf8: linesValid || isUtf8(buf.subarray(from, end)),
+              });
             } else out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false });
           } else {
             out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });

@@ -10,8 +10,20 @@ import { decodeLogfmt } from './logfmt.js';
 
 /** Loki's `DefaultAllowedLevelFields`, in its order. */
 const LEVEL_FIELDS = [
-  'level', 'LEVEL', 'Level', 'log.level', 'severity', 'SEVERITY', 'Severity', 'SeverityText', 'lvl', 'LVL', 'Lvl',
-  'severity_text', 'Severity_Text', 'SEVERITY_TEXT',
+  'level',
+  'LEVEL',
+  'Level',
+  'log.level',
+  'severity',
+  'SEVERITY',
+  'Severity',
+  'SeverityText',
+  'lvl',
+  'LVL',
+  'Lvl',
+  'severity_text',
+  'Severity_Text',
+  'SEVERITY_TEXT',
 ];
 const LEVEL_FIELD_SET = new Set(LEVEL_FIELDS);
 /** `log_level_from_json_max_depth` default: the first two levels of a JSON object. */
@@ -60,8 +72,15 @@ function levelOfSeverityNumber(n: number): string {
 }
 
 const LEVEL_WORDS: [string, string][] = [
-  ['trace', 'trace'], ['debug', 'debug'], ['fatal', 'fatal'], ['critical', 'critical'], ['error', 'error'], ['err', 'error'],
-  ['warning', 'warn'], ['warn', 'warn'], ['info', 'info'],
+  ['trace', 'trace'],
+  ['debug', 'debug'],
+  ['fatal', 'fatal'],
+  ['critical', 'critical'],
+  ['error', 'error'],
+  ['err', 'error'],
+  ['warning', 'warn'],
+  ['warn', 'warn'],
+  ['info', 'info'],
 ];
 const LEFT_BOUNDARY = new Set([' ', '\t', '\n', '[', '(', '{', '"', "'", '=', '|']);
 const RIGHT_BOUNDARY = new Set([' ', '\t', '\n', '[', ']', '(', ')', '{', '}', ':', ',', '!', '"', "'", '=', '|']);

@@ -1,6 +1,17 @@
 import type { BinaryExpr, Grouping, LabelMatcher, LogSelector, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
 import { applyArithmetic, compare } from './arithmetic.js';
-import { compileLabelFilter, ERROR_DETAILS_LABEL, ERROR_LABEL, getLabel, parseGoFloat, rowLabels, rowLine, setLabel, deleteLabel, type Row } from './pipeline.js';
+import {
+  compileLabelFilter,
+  ERROR_DETAILS_LABEL,
+  ERROR_LABEL,
+  getLabel,
+  parseGoFloat,
+  rowLabels,
+  rowLine,
+  setLabel,
+  deleteLabel,
+  type Row,
+} from './pipeline.js';
 import { labelsKey, labelsString, ownLabel, putLabel } from './labels.js';
 import { before, scan, toInstant, type Instant, type ScanOptions } from './scan.js';
 import { parseBytes, parseGoDuration } from './units.js';
@@ -74,10 +85,11 @@ const encoder = new TextEncoder();
 function utf8Length(s: string): number {
   // Fast path for ASCII.
   let ascii = true;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) {
-    ascii = false;
-    break;
-  }
+  for (let i = 0; i < s.length; i++)
+    if (s.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
   return ascii ? s.length : encoder.encode(s).length;
 }
 
@@ -105,8 +117,7 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
       : unwrap?.conversion === 'bytes'
         ? parseBytes
         : parseGoFloat;
-  const valueOf =
-    expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
+  const valueOf = expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
   await scan(labelFreeSelector(expr, pushdown), { ...ctx.scan, from, to, toInclusive: true }, (row) => {
     let value: number;
     if (unwrap !== undefined) {
@@ -119,7 +130,9 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
           setLabel(
             row,
             ERROR_DETAILS_LABEL,
-            unwrap.conversion === undefined ? `strconv.ParseFloat: parsing ${JSON.stringify(raw)}: invalid syntax` : `invalid ${unwrap.conversion} ${JSON.stringify(raw)}`,
+            unwrap.conversion === undefined
+              ? `strconv.ParseFloat: parsing ${JSON.stringify(raw)}: invalid syntax`
+              : `invalid ${unwrap.conversion} ${JSON.stringify(raw)}`,
           );
         }
         value = 0;
@@ -479,7 +492,10 @@ async function evalBinary(expr: BinaryExpr, ctx: EvalContext): Promise<StepVecto
     for (const s of rvec) {
       const sig = signature(s.labels, matching);
       if (bySig.has(sig)) {
-        throw new QueryError('bad_request', 'found duplicate series on the right hand-side;many-to-many matching not allowed: matching labels must be unique on one side');
+        throw new QueryError(
+          'bad_request',
+          'found duplicate series on the right hand-side;many-to-many matching not allowed: matching labels must be unique on one side',
+        );
       }
       bySig.set(sig, s);
     }

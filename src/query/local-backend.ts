@@ -118,7 +118,14 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
     };
   }
 
-  async function logQuery(q: LogSelector, start: bigint, end: bigint, limit: number, direction: QueryDirection, signal?: AbortSignal): Promise<LokiQueryResponse> {
+  async function logQuery(
+    q: LogSelector,
+    start: bigint,
+    end: bigint,
+    limit: number,
+    direction: QueryDirection,
+    signal?: AbortSignal,
+  ): Promise<LokiQueryResponse> {
     const { files, stats } = await context();
     // The newest (backward) or oldest (forward) `limit` entries, kept in a
     // buffer of at most 2 x limit + 1000 rows: memory is bounded by the limit,
@@ -196,7 +203,11 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
     const value = await evaluate(expr, { steps, scan: scanOptions(files, stats, signal) });
     const seconds = (t: bigint): number => Number(t / 1_000_000n) / 1000;
     if (!Array.isArray(value)) {
-      if (instant) return { status: 'success', data: { resultType: 'scalar', result: [lokiScalarTime(steps[0]!), formatFloatF(value.scalar)], stats: statsOf(stats, files, 0) } };
+      if (instant)
+        return {
+          status: 'success',
+          data: { resultType: 'scalar', result: [lokiScalarTime(steps[0]!), formatFloatF(value.scalar)], stats: statsOf(stats, files, 0) },
+        };
       const series: LokiMatrixSeries = { metric: {}, values: steps.map((t) => [seconds(t), formatFloatF(value.scalar)]) };
       return { status: 'success', data: { resultType: 'matrix', result: [series], stats: statsOf(stats, files, 0) } };
     }
@@ -269,9 +280,13 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
       const { files, stats } = await context();
       const names = new Set<string>();
       // Every line: a selector without matchers and without stages.
-      await scan({ kind: 'log', matchers: [], stages: [] }, { ...scanOptions(files, stats, request.signal), from: toInstant(request.start), to: toInstant(request.end), toInclusive: false }, (row) => {
-        for (const name of Object.keys(row.entry.stream)) names.add(name);
-      });
+      await scan(
+        { kind: 'log', matchers: [], stages: [] },
+        { ...scanOptions(files, stats, request.signal), from: toInstant(request.start), to: toInstant(request.end), toInclusive: false },
+        (row) => {
+          for (const name of Object.keys(row.entry.stream)) names.add(name);
+        },
+      );
       return [...names].sort();
     },
   };

@@ -59,7 +59,7 @@ export class LogfmtDecoder {
     }
     this.pos = p;
     // key
-    let start = this.pos;
+    const start = this.pos;
     let multibyte = false;
     let i = this.pos;
     for (; i < n; i++) {

@@ -1,16 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
-import type {
-  CompareOp,
-  Extraction,
-  LabelFilter,
-  LabelFormatItem,
-  LabelMatcher,
-  LabelSelectItem,
-  LineFilter,
-  LineFilterOp,
-  MatchOp,
-  Stage,
-} from './ast.js';
+import type { CompareOp, Extraction, LabelFilter, LabelFormatItem, LabelMatcher, LabelSelectItem, LineFilter, LineFilterOp, MatchOp, Stage } from './ast.js';
 import { compileRegex, type LogqlRegex } from './regex.js';
 import { QueryError } from './types.js';
 import { unquote } from './unquote.js';
@@ -36,7 +25,6 @@ export function syntaxError(text: string, position: number, what: string): Query
 export function unsupported(what: string): QueryError {
   return new QueryError('unsupported', `${what} is not supported by the local engine; run the query on Loki (--loki URL)`);
 }
-
 
 /** The pipeline half of the syntax-tree reader; `Builder` in parse.ts extends it with metric expressions. */
 export class PipelineBuilder {
@@ -138,7 +126,11 @@ export class PipelineBuilder {
             // Loki's logfmt expression grammar (pkg/logql/log/logfmt): a key is an identifier.
             const bad = /[^A-Za-z0-9_]/.exec(e.expr);
             if (bad !== null || !/^[A-Za-z_]/.test(e.expr)) {
-              throw new QueryError('syntax', `parse error : stage '${flags.replace(/\s+/g, ' ')}' : cannot parse expression [${e.expr}]: unexpected char ${bad?.[0] ?? e.expr[0] ?? ''}`, c.from);
+              throw new QueryError(
+                'syntax',
+                `parse error : stage '${flags.replace(/\s+/g, ' ')}' : cannot parse expression [${e.expr}]: unexpected char ${bad?.[0] ?? e.expr[0] ?? ''}`,
+                c.from,
+              );
             }
           }
           out.push({

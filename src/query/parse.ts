@@ -19,26 +19,80 @@ import { QueryError } from './types.js';
  */
 
 const RANGE_OPS = new Set<string>([
-  'count_over_time', 'rate', 'bytes_over_time', 'bytes_rate', 'absent_over_time', 'sum_over_time', 'avg_over_time',
-  'min_over_time', 'max_over_time', 'first_over_time', 'last_over_time', 'stddev_over_time', 'stdvar_over_time',
-  'quantile_over_time', 'rate_counter',
+  'count_over_time',
+  'rate',
+  'bytes_over_time',
+  'bytes_rate',
+  'absent_over_time',
+  'sum_over_time',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'first_over_time',
+  'last_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+  'rate_counter',
 ]);
 const UNWRAP_OPS = new Set<string>([
-  'sum_over_time', 'avg_over_time', 'min_over_time', 'max_over_time', 'first_over_time', 'last_over_time',
-  'stddev_over_time', 'stdvar_over_time', 'quantile_over_time', 'rate_counter',
+  'sum_over_time',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'first_over_time',
+  'last_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+  'rate_counter',
 ]);
 /** Range aggregations that accept `by` / `without` (Loki's RangeAggregationExpr.validate). */
 const GROUPABLE_OPS = new Set<string>([
-  'avg_over_time', 'stddev_over_time', 'stdvar_over_time', 'quantile_over_time', 'max_over_time', 'min_over_time', 'first_over_time', 'last_over_time',
+  'avg_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+  'max_over_time',
+  'min_over_time',
+  'first_over_time',
+  'last_over_time',
 ]);
 const VECTOR_OPS = new Set<string>(['sum', 'avg', 'min', 'max', 'count', 'stddev', 'stdvar', 'topk', 'bottomk', 'sort', 'sort_desc']);
 
 const PRECEDENCE: Record<BinaryOp, number> = {
-  or: 1, and: 2, unless: 2, '==': 3, '!=': 3, '>': 3, '>=': 3, '<': 3, '<=': 3, '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, '^': 6,
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '>': 3,
+  '>=': 3,
+  '<': 3,
+  '<=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  '^': 6,
 };
 const BIN_OP_NODES: Record<string, BinaryOp> = {
-  Or: 'or', And: 'and', Unless: 'unless', Add: '+', Sub: '-', Mul: '*', Div: '/', Mod: '%', Pow: '^',
-  Eql: '==', Neq: '!=', Gtr: '>', Gte: '>=', Lss: '<', Lte: '<=',
+  Or: 'or',
+  And: 'and',
+  Unless: 'unless',
+  Add: '+',
+  Sub: '-',
+  Mul: '*',
+  Div: '/',
+  Mod: '%',
+  Pow: '^',
+  Eql: '==',
+  Neq: '!=',
+  Gtr: '>',
+  Gte: '>=',
+  Lss: '<',
+  Lte: '<=',
 };
 
 type Specializer = (value: string, stack: Stack) => number;
@@ -322,7 +376,9 @@ class Builder extends PipelineBuilder {
         }
         case 'OffsetExpr': {
           // `offset 10m`, or a negative offset (`offset -2s`) as Loki allows.
-          const text = this.src(c).replace(/^\s*offset\s*/i, '').replace(/\s+/g, '');
+          const text = this.src(c)
+            .replace(/^\s*offset\s*/i, '')
+            .replace(/\s+/g, '');
           const negative = text.startsWith('-');
           try {
             offsetNs = parseRangeDuration(negative ? text.slice(1) : text);
@@ -425,7 +481,8 @@ class Builder extends PipelineBuilder {
         stages.unshift(...inner.stages);
       }
     }
-    if (matchers.length === 0) this.fail(node, 'syntax error: queries require at least one regexp or equality matcher that does not have an empty-compatible value');
+    if (matchers.length === 0)
+      this.fail(node, 'syntax error: queries require at least one regexp or equality matcher that does not have an empty-compatible value');
     if (matchers.every((m) => matchesEmpty(m))) {
       throw new QueryError(
         'syntax',

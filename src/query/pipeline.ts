@@ -492,8 +492,7 @@ export function compileLabelFilter(f: LabelFilter): Step {
     case 'number':
     case 'duration':
     case 'bytes': {
-      const convert =
-        f.kind === 'number' ? parseGoFloat : f.kind === 'duration' ? parseGoDuration : parseBytes;
+      const convert = f.kind === 'number' ? parseGoFloat : f.kind === 'duration' ? parseGoDuration : parseBytes;
       const errorMessage = (v: string): string =>
         f.kind === 'number'
           ? `strconv.ParseFloat: parsing ${goQuote(v)}: invalid syntax`

@@ -38,7 +38,13 @@ async function until(what: string, ready: () => boolean, deadlineMs = 60_000): P
   }
 }
 
-async function follow(rotate: (file: string) => void, burst: (file: string, n: number) => void, refill = 0, pauseMs = 2, paced = false): Promise<{ printed: number[]; stderr: string[]; rotations: number }> {
+async function follow(
+  rotate: (file: string) => void,
+  burst: (file: string, n: number) => void,
+  refill = 0,
+  pauseMs = 2,
+  paced = false,
+): Promise<{ printed: number[]; stderr: string[]; rotations: number }> {
   const file = join(dir, `events-${Math.random().toString(36).slice(2)}.jsonl`);
   writeFileSync(file, '');
   const io = capture();
@@ -72,7 +78,9 @@ async function follow(rotate: (file: string) => void, burst: (file: string, n: n
     const missing = inOrder.filter((n) => !got.has(n));
     const seq = printed();
     const breaks = seq.flatMap((v, i) => (i > 0 && v !== seq[i - 1]! + 1 ? [`${seq[i - 1]}->${v}@${i}`] : [])).slice(0, 12);
-    throw new Error(`${(e as Error).message}: breaks ${breaks.join(' ')}; have ${io.stdout.length}, missing ${missing.length} from ${missing[0]} to ${missing[missing.length - 1]}; stderr ${JSON.stringify(io.stderr.map((l) => l.replace(/^.*jsonl/, '')))}`);
+    throw new Error(
+      `${(e as Error).message}: breaks ${breaks.join(' ')}; have ${io.stdout.length}, missing ${missing.length} from ${missing[0]} to ${missing[missing.length - 1]}; stderr ${JSON.stringify(io.stderr.map((l) => l.replace(/^.*jsonl/, '')))}`,
+    );
   }
   await sleep(100);
   stop.abort();

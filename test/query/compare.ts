@@ -68,10 +68,17 @@ export function difference(loki: LokiQueryResponse['data'], local: LokiQueryResp
   if (ranking !== null && loki.resultType === 'matrix' && local.resultType === 'matrix') {
     const perStep = (r: typeof loki.result) => {
       const m = new Map<number, number[]>();
-      for (const s of r) for (const [t, v] of s.values) m.set(t, [...(m.get(t) ?? []), Number(v)].sort((x, y) => x - y));
+      for (const s of r)
+        for (const [t, v] of s.values)
+          m.set(
+            t,
+            [...(m.get(t) ?? []), Number(v)].sort((x, y) => x - y),
+          );
       return JSON.stringify([...m].sort(([x], [y]) => x - y));
     };
-    return perStep(loki.result) === perStep(local.result) ? undefined : `values per step ${perStep(local.result).slice(0, 500)}, Loki ${perStep(loki.result).slice(0, 500)}`;
+    return perStep(loki.result) === perStep(local.result)
+      ? undefined
+      : `values per step ${perStep(local.result).slice(0, 500)}, Loki ${perStep(loki.result).slice(0, 500)}`;
   }
   if (loki.resultType === 'streams' && local.resultType === 'streams') {
     const split = loki.result.some((s) => UNKNOWABLE in s.stream) || local.result.some((s) => UNKNOWABLE in s.stream);
@@ -81,12 +88,12 @@ export function difference(loki: LokiQueryResponse['data'], local: LokiQueryResp
         const a = loki.result[i]!;
         const b = local.result[i]!;
         if (key(a.stream) !== key(b.stream)) return `stream ${i}: labels ${key(b.stream)}, Loki ${key(a.stream)}`;
-        if (JSON.stringify(a.values) !== JSON.stringify(b.values)) return `stream ${i} ${key(a.stream)}: values ${JSON.stringify(b.values).slice(0, 400)}, Loki ${JSON.stringify(a.values).slice(0, 400)}`;
+        if (JSON.stringify(a.values) !== JSON.stringify(b.values))
+          return `stream ${i} ${key(a.stream)}: values ${JSON.stringify(b.values).slice(0, 400)}, Loki ${JSON.stringify(a.values).slice(0, 400)}`;
       }
       return undefined;
     }
-    const entries = (r: typeof loki.result) =>
-      r.flatMap((s) => s.values.map((v) => JSON.stringify([v[0], key(withoutUnknowable(s.stream)), v[1]]))).sort();
+    const entries = (r: typeof loki.result) => r.flatMap((s) => s.values.map((v) => JSON.stringify([v[0], key(withoutUnknowable(s.stream)), v[1]]))).sort();
     const a = entries(loki.result);
     const b = entries(local.result);
     if (a.length !== b.length) return `${b.length} entries, Loki ${a.length}`;
@@ -94,20 +101,25 @@ export function difference(loki: LokiQueryResponse['data'], local: LokiQueryResp
     return undefined;
   }
   if (loki.resultType === 'scalar' && local.resultType === 'scalar') {
-    return loki.result[0] === local.result[0] && close(loki.result[1], local.result[1]) ? undefined : `${JSON.stringify(local.result)}, Loki ${JSON.stringify(loki.result)}`;
+    return loki.result[0] === local.result[0] && close(loki.result[1], local.result[1])
+      ? undefined
+      : `${JSON.stringify(local.result)}, Loki ${JSON.stringify(loki.result)}`;
   }
   if (loki.resultType === 'vector' && local.resultType === 'vector') {
-    if (loki.result.length !== local.result.length) return `${local.result.length} samples ${JSON.stringify(local.result).slice(0, 600)}, Loki ${loki.result.length} ${JSON.stringify(loki.result).slice(0, 600)}`;
+    if (loki.result.length !== local.result.length)
+      return `${local.result.length} samples ${JSON.stringify(local.result).slice(0, 600)}, Loki ${loki.result.length} ${JSON.stringify(loki.result).slice(0, 600)}`;
     for (let i = 0; i < loki.result.length; i++) {
       const a = loki.result[i]!;
       const b = local.result[i]!;
       if (key(withoutUnknowable(a.metric)) !== key(withoutUnknowable(b.metric))) return `sample ${i}: ${key(b.metric)}, Loki ${key(a.metric)}`;
-      if (a.value[0] !== b.value[0] || !close(a.value[1], b.value[1])) return `sample ${i} ${key(a.metric)}: ${JSON.stringify(b.value)}, Loki ${JSON.stringify(a.value)}`;
+      if (a.value[0] !== b.value[0] || !close(a.value[1], b.value[1]))
+        return `sample ${i} ${key(a.metric)}: ${JSON.stringify(b.value)}, Loki ${JSON.stringify(a.value)}`;
     }
     return undefined;
   }
   if (loki.resultType === 'matrix' && local.resultType === 'matrix') {
-    if (loki.result.length !== local.result.length) return `${local.result.length} series, Loki ${loki.result.length}: ${JSON.stringify(loki.result.map((s) => s.metric)).slice(0, 600)}`;
+    if (loki.result.length !== local.result.length)
+      return `${local.result.length} series, Loki ${loki.result.length}: ${JSON.stringify(loki.result.map((s) => s.metric)).slice(0, 600)}`;
     for (let i = 0; i < loki.result.length; i++) {
       const a = loki.result[i]!;
       const b = local.result[i]!;
@@ -120,4 +132,3 @@ export function difference(loki: LokiQueryResponse['data'], local: LokiQueryResp
   }
   return 'unexpected result type';
 }
-

@@ -16,7 +16,10 @@ export interface ConformanceWindow {
 }
 
 /** Log queries: the newest 100 lines over the whole window; metric queries: every minute of the fifteen. */
-export function conformanceRequests(query: string, w: ConformanceWindow): { kind: 'range'; params: Record<string, string>; log: boolean } | { kind: 'instant'; params: Record<string, string> } {
+export function conformanceRequests(
+  query: string,
+  w: ConformanceWindow,
+): { kind: 'range'; params: Record<string, string>; log: boolean } | { kind: 'instant'; params: Record<string, string> } {
   const log = query.trimStart().startsWith('{') || /^\(\s*\{/.test(query.trimStart());
   if (log) return { kind: 'range', log: true, params: { query, start: w.logStart, end: w.logEnd, limit: '100', direction: 'backward' } };
   return { kind: 'range', log: false, params: { query, start: w.metricStart, end: w.metricEnd, step: '60' } };

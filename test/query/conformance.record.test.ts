@@ -132,21 +132,26 @@ describe.skipIf(LOKI === undefined)('record the conformance fixtures from a real
     }
     mkdirSync(FIXTURES, { recursive: true });
     copyFileSync(join(staging, 'events.jsonl'), join(FIXTURES, 'events.jsonl'));
-    const lokiVersion = await fetch(`${LOKI}/loki/api/v1/status/buildinfo`).then((r) => r.json()).catch(() => undefined);
+    const lokiVersion = await fetch(`${LOKI}/loki/api/v1/status/buildinfo`)
+      .then((r) => r.json())
+      .catch(() => undefined);
     // gzip: the answers repeat label sets at every step (14 MB as JSON).
     writeFileSync(
       join(FIXTURES, 'answers.json.gz'),
-      gzipSync(JSON.stringify(
-        {
-          about:
-            'Answers of a real Loki (collector-config/loki.yaml) to the queries of test/query/conformance-cases.json over events.jsonl, shipped by the real Collector with the shipped config. Log lines are kept as the first 16 hex digits of their SHA-256. Recorded (gzip) by test/query/conformance.record.test.ts.',
-          loki: lokiVersion,
-          window,
-          answers,
-        },
-        null,
-        0,
-      ).replace(/\},\{"origin"/g, '},\n{"origin"') + '\n', { level: 9 }),
+      gzipSync(
+        JSON.stringify(
+          {
+            about:
+              'Answers of a real Loki (collector-config/loki.yaml) to the queries of test/query/conformance-cases.json over events.jsonl, shipped by the real Collector with the shipped config. Log lines are kept as the first 16 hex digits of their SHA-256. Recorded (gzip) by test/query/conformance.record.test.ts.',
+            loki: lokiVersion,
+            window,
+            answers,
+          },
+          null,
+          0,
+        ).replace(/\},\{"origin"/g, '},\n{"origin"') + '\n',
+        { level: 9 },
+      ),
     );
   });
 });

@@ -49,7 +49,13 @@ const KNOWN: Record<string, string> = {
     'Grafana’s grammar (@grafana/lezer-logql 0.3) does not parse `| foo="bar" buzz!="blip", blop=~"boop" or fuzz==5`; Loki’s does',
 };
 
-type Outcome = { kind: 'agree' } | { kind: 'known'; why: string } | { kind: 'refused'; why: string } | { kind: 'both_refuse' } | { kind: 'unknowable' } | { kind: 'wrong'; why: string };
+type Outcome =
+  | { kind: 'agree' }
+  | { kind: 'known'; why: string }
+  | { kind: 'refused'; why: string }
+  | { kind: 'both_refuse' }
+  | { kind: 'unknowable' }
+  | { kind: 'wrong'; why: string };
 
 /**
  * Metric series keyed by `observed_timestamp`: when the Collector read each
@@ -64,7 +70,10 @@ function keyedByObservedTime(data: LokiQueryResponse['data']): boolean {
 
 /** The construct an `unsupported` refusal names, for the tally: its message up to "is not supported". */
 function construct(message: string): string {
-  return message.replace(/ is not supported by the local engine.*$/s, '').replace(/"[^"]*"/g, '"…"').slice(0, 80);
+  return message
+    .replace(/ is not supported by the local engine.*$/s, '')
+    .replace(/"[^"]*"/g, '"…"')
+    .slice(0, 80);
 }
 
 describe('conformance with real Loki on queries from Loki’s docs and tests', () => {
@@ -148,11 +157,24 @@ describe('conformance with real Loki on queries from Loki’s docs and tests', (
       `conformance with Loki: ${outcomes.length} queries; Loki answers ${lokiAnswers.length}: ${count('agree')} agree, ${count('refused')} refused locally, ` +
         `${lokiAnswers.filter((o) => o.outcome.kind === 'wrong').length} wrong, ${lokiAnswers.filter((o) => o.outcome.kind === 'known').length} known; Loki refuses ${outcomes.length - lokiAnswers.length}: ${count('both_refuse')} refused locally too; ` +
         `${count('unknowable')} split by observed_timestamp (not comparable); ${count('known')} known differences:\n` +
-        outcomes.filter((o) => o.outcome.kind === 'known').map((o) => `  ${o.answer.origin}: ${o.outcome.kind === 'known' ? o.outcome.why : ''}\n`).join('') +
-        `refused, by construct:\n${[...reasons].sort((x, y) => y[1] - x[1]).map(([w, n]) => `  ${n} ${w}`).join('\n')}\n`,
+        outcomes
+          .filter((o) => o.outcome.kind === 'known')
+          .map((o) => `  ${o.answer.origin}: ${o.outcome.kind === 'known' ? o.outcome.why : ''}\n`)
+          .join('') +
+        `refused, by construct:\n${[...reasons]
+          .sort((x, y) => y[1] - x[1])
+          .map(([w, n]) => `  ${n} ${w}`)
+          .join('\n')}\n`,
     );
     if (process.env.FACTLINE_CONFORMANCE_REPORT !== undefined) {
-      writeFileSync(process.env.FACTLINE_CONFORMANCE_REPORT, JSON.stringify(outcomes.map((o) => ({ origin: o.answer.origin, query: o.answer.query, ...o.outcome })), null, 1));
+      writeFileSync(
+        process.env.FACTLINE_CONFORMANCE_REPORT,
+        JSON.stringify(
+          outcomes.map((o) => ({ origin: o.answer.origin, query: o.answer.query, ...o.outcome })),
+          null,
+          1,
+        ),
+      );
     }
     expect(count('known')).toBe(Object.keys(KNOWN).length);
     expect(outcomes).toHaveLength(fixture.answers.length);

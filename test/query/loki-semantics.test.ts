@@ -159,7 +159,10 @@ describe('valid LogQL that Grafana’s grammar reads otherwise', () => {
 describe('max_query_series as the shipped loki.yaml (Loki default 500)', () => {
   it('refuses more series with Loki’s message; the limit is an option', async () => {
     const many = join(dir, 'many.jsonl');
-    writeLines(many, Array.from({ length: 600 }, (_, i) => envelope({ event_id: 'test.line.written:1', time: T(i % 60), service_name: 'many', payload: { n: i } })));
+    writeLines(
+      many,
+      Array.from({ length: 600 }, (_, i) => envelope({ event_id: 'test.line.written:1', time: T(i % 60), service_name: 'many', payload: { n: i } })),
+    );
     const q = { query: 'count_over_time({service_name="many"} | json [2h])', time: END };
     const err = await rejection(createLocalBackend({ files: [many] }).query(q));
     expect(err.code).toBe('bad_request');

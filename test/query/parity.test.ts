@@ -83,7 +83,8 @@ describe('parity with real Loki on the recorded corpus', () => {
         else {
           // Loki's own words, up to the series it names (the first of a map: any one of them).
           const head = (m: string) => m.trim().split(' for series:')[0];
-          if (head(mine.message) !== head(String(c.response))) why = `local error ${JSON.stringify(head(mine.message))}, Loki ${JSON.stringify(head(String(c.response)))}`;
+          if (head(mine.message) !== head(String(c.response)))
+            why = `local error ${JSON.stringify(head(mine.message))}, Loki ${JSON.stringify(head(String(c.response)))}`;
         }
       } else if (mine instanceof QueryError) why = `local ${mine.code}: ${mine.message}`;
       else why = difference((c.response as LokiQueryResponse).data, mine.data, c.query);
