@@ -40,6 +40,10 @@ import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@ope
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +55,7 @@ import { z } from 'zod';
 import { defineCatalog } from '../src/catalog/index.js';
 import { createEmitter } from '../src/emitter/index.js';
 import { createOtelSink } from '../src/otel/sink.js';
+import { createOtelPipeline } from '../src/otel/setup.js';
 import { createJsonlSink } from '../src/sinks/jsonl/index.js';
 import { intentCatalog } from '../src/intent/catalog.js';
 import { createIntentFileSink } from '../src/intent/flat.js';
@@ -99,6 +104,19 @@ const catalog = defineCatalog({
   'auth.user.login:1': z.object({ user_id: z.string(), ip: z.string(), method: z.enum(['password', 'oauth']), mfa: z.boolean() }),
   'auth.user.debugged:1': { schema: z.object({ user_id: z.string(), ip: z.string(), method: z.enum(['password', 'oauth']), mfa: z.boolean() }), severity: 'DEBUG' },
   'shop.order.placed:1': nestedSchema,
+});
+
+/** The nested event's attributes, as factline writes them, built by hand as a literal (the cheapest way). */
+const orderAttributesOf = (instanceId: string): Record<string, string | number | boolean | string[]> => ({
+  'factline.event.id': 'shop.order.placed:1',
+  'factline.event.domain': 'shop',
+  'factline.event.entity': 'order',
+  'factline.event.action': 'placed',
+  'factline.event.version': 1,
+  'factline.catalog': 'default',
+  'factline.event.instance_id': instanceId,
+  'factline.event.schema_version': 1,
+  'factline.source.type': 'runtime',
 });
 
 /** An exporter that does nothing but count what it was given. */
@@ -277,17 +295,7 @@ async function main(): Promise<void> {
     'factline.event.schema_version': 1,
     'factline.source.type': 'runtime',
   });
-  const orderAttributes = (instanceId: string): Record<string, string | number | boolean | string[]> => ({
-    'factline.event.id': 'shop.order.placed:1',
-    'factline.event.domain': 'shop',
-    'factline.event.entity': 'order',
-    'factline.event.action': 'placed',
-    'factline.event.version': 1,
-    'factline.catalog': 'default',
-    'factline.event.instance_id': instanceId,
-    'factline.event.schema_version': 1,
-    'factline.source.type': 'runtime',
-  });
+  const orderAttributes = orderAttributesOf;
 
   interface Pair {
     provider: LoggerProvider & { exported: () => number };
@@ -424,12 +432,114 @@ async function main(): Promise<void> {
   await Promise.all([rawFlat, rawFlatMs, rawFlatSpan, rawNested, rawNestedSpan, flReport, flOff, flFiltered, flMs, flSpan, flNested, flNestedOff, flNestedSpan].map((x) => x.provider.shutdown()));
   span.end();
 
+  await pipelineBurst();
+
   const dir = mkdtempSync(join(tmpdir(), 'factline-bench-'));
   try {
     await files(dir);
     await readers(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Events in the burst through the default pipeline. */
+const BURST = Number(process.env.BENCH_BURST ?? 200_000);
+
+/**
+ * A healthy OTLP/HTTP endpoint on 127.0.0.1: answers every request 200 at
+ * once and counts the log records it was sent (each has one `timeUnixNano`).
+ */
+async function otlpEndpoint(): Promise<{ url: string; records: () => number; close: () => Promise<void> }> {
+  let records = 0;
+  const server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (b: Buffer) => parts.push(b));
+    req.on('end', () => {
+      let body = Buffer.concat(parts);
+      if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      if (req.url === '/v1/logs') {
+        const text = body.toString('utf8');
+        for (let i = text.indexOf('"timeUnixNano"'); i !== -1; i = text.indexOf('"timeUnixNano"', i + 1)) records++;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, records: () => records, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/**
+ * The default pipeline (`createOtelPipeline`: durable delivery, 64 MiB
+ * buffer, no spool) against the raw SDK (BatchLogRecordProcessor + the OTLP
+ * HTTP/JSON exporter, its queue sized to hold the burst) taking a burst of
+ * the nested event in one synchronous loop, each to its own healthy
+ * endpoint: the emit rate (CPU), the memory each held record takes (heap
+ * and buffers after a full collection, per record), and what arrived.
+ */
+async function pipelineBurst(): Promise<void> {
+  const heldBytes = (): number => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const rows: string[] = [];
+  // factline's default pipeline.
+  {
+    const endpoint = await otlpEndpoint();
+    // The transport reads its endpoint from process.env (the OTel exporter's own configuration code).
+    const saved = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint.url;
+    const pipeline = createOtelPipeline({ registerGlobals: false, serviceName: 'bench' }, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint.url });
+    if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    else process.env.OTEL_EXPORTER_OTLP_ENDPOINT = saved;
+    const events = createEmitter(catalog, { sinks: [pipeline.sink], validation: 'report', onProblem: () => {} });
+    const before = heldBytes();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < BURST; i++) events.emit('shop.order.placed:1', nested);
+    const c1 = process.cpuUsage(c0);
+    const held = heldBytes() - before;
+    const d = pipeline.delivery!.stats();
+    await events.shutdown();
+    const c2 = process.cpuUsage(c0);
+    const after = pipeline.delivery!.stats();
+    await endpoint.close();
+    // The answers: everything emitted arrived or was counted dropped; nothing else.
+    if (endpoint.records() + after.dropped !== BURST || after.delivered !== endpoint.records()) throw new Error(`pipeline: ${endpoint.records()} arrived, ${after.dropped} dropped, ${after.delivered} delivered of ${BURST}: the benchmark is wrong`);
+    rows.push(row('(v) factline default pipeline (durable delivery, 64 MiB buffer)', c1, c2, held, d.bufferBytes, endpoint.records(), after.dropped));
+  }
+  // The raw SDK with the OTLP HTTP/JSON exporter.
+  {
+    const endpoint = await otlpEndpoint();
+    const p = new LoggerProvider({
+      processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${endpoint.url}/v1/logs` }), maxQueueSize: BURST, maxExportBatchSize: 512 })],
+    });
+    const logger = p.getLogger('bench');
+    const before = heldBytes();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < BURST; i++) {
+      const now = Date.now();
+      logger.emit({ eventName: 'shop.order.placed', timestamp: now, observedTimestamp: now, severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: nested, attributes: orderAttributesOf(randomUUID()) });
+    }
+    const c1 = process.cpuUsage(c0);
+    const held = heldBytes() - before;
+    await p.shutdown();
+    const c2 = process.cpuUsage(c0);
+    await endpoint.close();
+    if (endpoint.records() !== BURST) throw new Error(`raw SDK: ${endpoint.records()} of ${BURST} arrived: the benchmark is wrong`);
+    rows.push(row('(w) OTel SDK, batch processor + OTLP HTTP/JSON exporter (queue = burst)', c1, c2, held, undefined, endpoint.records(), 0));
+  }
+  process.stdout.write(`\npipeline: a burst of ${BURST} nested events in one loop, to a healthy endpoint on 127.0.0.1; held = heap + buffers after a full collection, before any export\n`);
+  process.stdout.write('(emit: CPU of the loop; to delivered: CPU until shutdown() returned, the endpoint\'s parsing included, the same for both)\n');
+  process.stdout.write(`${'case'.padEnd(72)}  ${'emit ns/ev'.padStart(10)}  ${'to delivered'.padStart(12)}  ${'held B/rec'.padStart(10)}  ${'buffer B/rec'.padStart(12)}  ${'arrived'.padStart(8)}  ${'dropped'.padStart(8)}\n`);
+  for (const r of rows) process.stdout.write(r);
+  process.stdout.write('goal: (v) drops 0 of the burst; (v) CPU per event vs (w) is the emit-rate ratio\n');
+
+  function row(name: string, cpu: NodeJS.CpuUsage, total: NodeJS.CpuUsage, held: number, bufferBytes: number | undefined, arrived: number, dropped: number): string {
+    const ns = ((cpu.user + cpu.system) * 1000) / BURST;
+    const all = ((total.user + total.system) * 1000) / BURST;
+    return `${name.padEnd(72)}  ${ns.toFixed(0).padStart(10)}  ${all.toFixed(0).padStart(12)}  ${(held / BURST).toFixed(0).padStart(10)}  ${(bufferBytes === undefined ? '' : (bufferBytes / BURST).toFixed(0)).padStart(12)}  ${String(arrived).padStart(8)}  ${String(dropped).padStart(8)}\n`;
   }
 }
 
