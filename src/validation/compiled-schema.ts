@@ -423,6 +423,16 @@ function compileRecord(def: ZodInternals['def'], flagUnknown: boolean, active: S
  * accept?.({ items: [{ qty: 2.5 }] }); // false: ask zod for the issue
  */
 export function compileAccept(schema: z.ZodType): AcceptTest | undefined {
+  // Compiled once per schema: every caller (emitters, the CLI, tests) shares it.
+  if (accepts.has(schema)) return accepts.get(schema) ?? undefined;
+  const accept = compileAcceptOnce(schema);
+  accepts.set(schema, accept ?? null);
+  return accept;
+}
+
+const accepts = new WeakMap<z.ZodType, AcceptTest | null>();
+
+function compileAcceptOnce(schema: z.ZodType): AcceptTest | undefined {
   try {
     const c = compile(schema, true, new Set());
     if (c.viaZod) return undefined;
