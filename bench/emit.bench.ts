@@ -505,8 +505,10 @@ async function pipelineBurst(): Promise<void> {
     const c2 = process.cpuUsage(c0);
     const after = pipeline.delivery!.stats();
     await endpoint.close();
-    // The answers: everything emitted arrived or was counted dropped; nothing else.
-    if (endpoint.records() + after.dropped !== BURST || after.delivered !== endpoint.records()) throw new Error(`pipeline: ${endpoint.records()} arrived, ${after.dropped} dropped, ${after.delivered} delivered of ${BURST}: the benchmark is wrong`);
+    // The answers: nothing lost unseen (every record arrived or was counted dropped), every one counted delivered arrived.
+    // A batch still in flight at shutdown may arrive and be counted dropped too: arrived + dropped may pass the burst.
+    if (endpoint.records() + after.dropped < BURST || endpoint.records() < after.delivered) throw new Error(`pipeline: ${endpoint.records()} arrived, ${after.dropped} dropped, ${after.delivered} delivered of ${BURST}: the benchmark is wrong`);
+    if (endpoint.records() + after.dropped > BURST) process.stderr.write(`  pipeline: ${endpoint.records() + after.dropped - BURST} records arrived and were also counted dropped (in flight at shutdown)\n`);
     rows.push(row('(v) factline default pipeline (durable delivery, 64 MiB buffer)', c1, c2, held, d.bufferBytes, endpoint.records(), after.dropped));
   }
   // The raw SDK with the OTLP HTTP/JSON exporter.
