@@ -34,17 +34,27 @@ Run "factline help COMMAND" for a command's options.`;
  */
 const COMMANDS: Record<string, { help: () => Promise<string>; run: (args: string[], io: CliIo) => Promise<number> }> = {
   query: { help: async () => (await import('./query.js')).QUERY_HELP, run: async (args, io) => (await import('./query.js')).queryCommand(args, io) },
-  feedback: { help: async () => (await import('./feedback.js')).FEEDBACK_HELP, run: async (args, io) => (await import('./feedback.js')).feedbackCommand(args, io) },
+  feedback: {
+    help: async () => (await import('./feedback.js')).FEEDBACK_HELP,
+    run: async (args, io) => (await import('./feedback.js')).feedbackCommand(args, io),
+  },
   chain: { help: async () => (await import('./chain.js')).CHAIN_HELP, run: async (args, io) => (await import('./chain.js')).chainCommand(args, io) },
   tail: {
     help: async () => (await import('./tail.js')).TAIL_HELP,
-    run: async (args, io) => (await import('./tail.js')).tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}),
+    run: async (args, io) =>
+      (await import('./tail.js')).tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}),
   },
   stats: { help: async () => (await import('./stats.js')).STATS_HELP, run: async (args, io) => (await import('./stats.js')).statsCommand(args, io) },
-  catalog: { help: async () => (await import('./catalog.js')).CATALOG_COMMAND_HELP, run: async (args, io) => (await import('./catalog.js')).catalogCommand(args, io) },
+  catalog: {
+    help: async () => (await import('./catalog.js')).CATALOG_COMMAND_HELP,
+    run: async (args, io) => (await import('./catalog.js')).catalogCommand(args, io),
+  },
   mcp: { help: async () => (await loadTool('mcp-command')).MCP_HELP, run: async (args, io) => (await loadTool('mcp-command')).mcpCommand(args, io) },
   verify: { help: async () => (await import('./verify.js')).VERIFY_HELP, run: async (args, io) => (await import('./verify.js')).verifyCommand(args, io) },
-  validate: { help: async () => (await import('./validate.js')).VALIDATE_HELP, run: async (args, io) => (await import('./validate.js')).validateCommand(args, io) },
+  validate: {
+    help: async () => (await import('./validate.js')).VALIDATE_HELP,
+    run: async (args, io) => (await import('./validate.js')).validateCommand(args, io),
+  },
 };
 
 /** Aborts on SIGINT or SIGTERM, so `tail -f` prints its summary and exits 0. */
