@@ -6,8 +6,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
 import type { LocalBackendOptions } from '../query/local-backend.js';
-import { QueryError, type QueryBackend, type QueryErrorCode } from '../query/types.js';
-import { DURATION_EXAMPLES, readRange } from '../history/range.js';
+import { DEFAULT_MAX_QUERY_SERIES, QueryError, type QueryBackend, type QueryErrorCode } from '../query/types.js';
+import { DURATION_EXAMPLES, readRange, refusedTime } from '../history/range.js';
 import { loadTool } from './tools.js';
 import type { CliIo } from './io.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
@@ -21,7 +21,10 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * `parseArgs` with positionals, throwing {@link UsageError} with node's own
  * message (`Unknown option '--x'`) on bad input.
  */
-export function parse<O extends Options>(args: string[], options: O): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
+export function parse<O extends Options>(
+  args: string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
@@ -58,6 +61,7 @@ export const BACKEND_OPTIONS = {
   loki: { type: 'string' },
   'loki-tenant': { type: 'string' },
   'loki-ca': { type: 'string' },
+  'max-query-series': { type: 'string' },
 } as const satisfies Options;
 
 export const BACKEND_HELP = `  --file F          an events file (with its rotated F.1, F.2, ...) or a glob such as
@@ -67,20 +71,32 @@ export const BACKEND_HELP = `  --file F          an events file (with its rotate
   --loki-ca FILE    PEM file of the CA an https Loki's certificate is checked against
                     Credentials come from the environment only: FACTLINE_LOKI_BEARER_TOKEN,
                     or FACTLINE_LOKI_USERNAME and FACTLINE_LOKI_PASSWORD (basic auth);
-                    FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)`;
+                    FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)
+  --max-query-series N  local engine: the most series a metric query returns before it
+                    fails as Loki fails it (Loki's max_query_series; default 500, as the
+                    shipped loki.yaml)`;
 
 /** The backend the options name: `--loki` (or `FACTLINE_LOKI_URL` when no `--file` is given), else the local files. */
-export function backendFrom(values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string }, onSkip?: (file: string, line: number, reason: string) => void): QueryBackend {
+export function backendFrom(
+  values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string; 'max-query-series'?: string },
+  onSkip?: (file: string, line: number, reason: string) => void,
+): QueryBackend {
   const files = values.file ?? [];
   if (values.loki !== undefined && files.length > 0) throw new UsageError('--file and --loki exclude each other: query the local files or Loki');
   const url = values.loki ?? (files.length === 0 ? process.env[LOKI_URL_ENV] : undefined);
   if (url !== undefined && url !== '') {
     const headers = lokiHeadersFromEnv();
     const ca = lokiCaFrom(values['loki-ca']);
-    return createLokiBackend({ url, headers, ...(ca !== undefined ? { ca } : {}), ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}) });
+    return createLokiBackend({
+      url,
+      headers,
+      ...(ca !== undefined ? { ca } : {}),
+      ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}),
+    });
   }
   if (files.length === 0) throw new UsageError(`no events to query: give --file F (e.g. --file .factline/events.jsonl) or --loki URL (or set ${LOKI_URL_ENV})`);
-  return localBackend({ files, ...(onSkip ? { onSkip } : {}) });
+  const maxQuerySeries = positiveInt(values['max-query-series'], '--max-query-series', DEFAULT_MAX_QUERY_SERIES);
+  return localBackend({ files, maxQuerySeries, ...(onSkip ? { onSkip } : {}) });
 }
 
 /**
@@ -112,7 +128,8 @@ export const TIME_OPTIONS = {
 } as const satisfies Options;
 
 export const TIME_HELP = `  --since D         the D before --to (or now): 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
-  --from T --to T   an absolute range: RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds`;
+  --from T --to T   an absolute range: RFC 3339 with its offset (2026-03-30T14:00:00Z,
+                    2026-03-30T16:00:00+02:00) or Unix seconds (1774879200)`;
 
 const FLAG = { since: '--since', start: '--from', end: '--to' } as const;
 
@@ -132,7 +149,7 @@ export function rangeFrom(values: { since?: string; from?: string; to?: string }
     case 'bad_duration':
       throw new UsageError(`${FLAG[p.field]} needs a duration like ${DURATION_EXAMPLES}, got ${JSON.stringify(p.text)}`);
     case 'bad_time':
-      throw new UsageError(`${FLAG[p.field]} needs a time like 2026-03-30T14:00:00Z (RFC 3339, with its offset) or Unix seconds, got ${JSON.stringify(p.text)}`);
+      throw new UsageError(refusedTime(FLAG[p.field], p.text));
     case 'end_before_start':
       throw new UsageError(`--to (${values.to ?? 'now'}) is before --from (${values.from})`);
   }
@@ -142,6 +159,13 @@ export function rangeFrom(values: { since?: string; from?: string; to?: string }
 export function positiveInt(text: string | undefined, what: string, fallback: number): number {
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} needs a whole number ≥ 1, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** A whole number option that may be 0. */
+export function nonNegativeInt(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what} needs a whole number ≥ 0, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 

@@ -26,17 +26,20 @@ export function parseDuration(text: string): bigint | undefined {
   return /^(\d+(ms|s|m|h|d|w))+$/.test(text) ? parseRangeDuration(text) : undefined;
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-const UNIX_SECONDS = /^(\d+)(?:\.(\d{1,9}))?$/;
+/** Unix seconds have 10 digits until the year 2286; 12 or more digits are milliseconds or nanoseconds. */
+const MAX_SECONDS_DIGITS = 11;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/;
 
 /**
  * A time → Unix epoch nanoseconds: RFC 3339 with its offset
  * (`2026-03-30T14:00:00Z`, `2026-03-30T16:00:00.123456789+02:00`; the
- * fraction's nanoseconds are kept) or Unix seconds with up to nine decimals
+ * fraction's nanoseconds are kept) or Unix seconds with a fraction
  * (`1774879200`, `1774879200.5`), the two forms Loki's HTTP API takes for
- * `start` and `end`. `undefined` for anything else: a date without a time or
- * a time without an offset (which would be read in the machine's zone), or
- * words (`yesterday`).
+ * `start` and `end`. `undefined` for anything else ({@link refusedTime} says
+ * why): a date or time without an offset (which would be read in the
+ * machine's zone), a number too long for seconds (Unix milliseconds, read as
+ * a date after the year 5000), words (`yesterday`).
  *
  * @example
  * parseTime('2026-03-30T14:00:00.5Z'); // 1774879200500000000n
@@ -44,13 +47,34 @@ const UNIX_SECONDS = /^(\d+)(?:\.(\d{1,9}))?$/;
  * parseTime('2026-03-30'); // undefined
  */
 export function parseTime(text: string): bigint | undefined {
-  const unix = UNIX_SECONDS.exec(text);
-  if (unix) return BigInt(unix[1]!) * 1_000_000_000n + BigInt((unix[2] ?? '').padEnd(9, '0'));
-  const m = RFC3339.exec(text);
-  if (!m) return undefined;
-  const ms = Date.parse(text.replace(/\.\d+/, ''));
-  if (Number.isNaN(ms)) return undefined;
-  return BigInt(ms) * 1_000_000n + BigInt((m[1] ?? '.').slice(1).padEnd(9, '0'));
+  const unix = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (unix) return unix[1]!.length > MAX_SECONDS_DIGITS ? undefined : BigInt(unix[1]!) * 1_000_000_000n + BigInt((unix[2] ?? '').padEnd(9, '0').slice(0, 9));
+  const ms = Date.parse(text);
+  if (!RFC3339.test(text) || Number.isNaN(ms)) return undefined;
+  // Date.parse keeps milliseconds; the fraction's further digits are kept here.
+  const fraction = /\.(\d+)/.exec(text.replace(/[Zz]|[+-]\d{2}:\d{2}$/, ''))?.[1] ?? '';
+  return BigInt(ms) * 1_000_000n + BigInt((fraction + '000000000').slice(3, 9));
+}
+
+/**
+ * Why {@link parseTime} refused `text`, with the fix, as one sentence about
+ * the option or argument `what`: a number of milliseconds (or micro-, nano-)
+ * seconds, a time without its offset, or anything else (`generic`, when a
+ * surface words that case itself).
+ *
+ * @example
+ * refusedTime('--from', '2026-03-30T14:00:00'); // '--from needs a time with its offset, got "2026-03-30T14:00:00": add Z for UTC (2026-03-30T14:00:00Z) or the offset (+02:00)'
+ */
+export function refusedTime(what: string, text: string, generic?: string): string {
+  const digits = /^(\d+)(\.\d+)?$/.exec(text)?.[1];
+  if (digits !== undefined && digits.length > MAX_SECONDS_DIGITS) {
+    const unit = digits.length >= 18 ? 'nanoseconds' : digits.length >= 15 ? 'microseconds' : 'milliseconds';
+    return `${what} takes Unix seconds or RFC 3339; ${JSON.stringify(text)} looks like Unix ${unit} (it would be a date after the year 5000): divide it, or write 2026-03-30T14:00:00Z`;
+  }
+  if (NO_OFFSET.test(text)) {
+    return `${what} needs a time with its offset, got ${JSON.stringify(text)}: add Z for UTC (${text.includes('T') || text.includes(' ') ? text : `${text}T00:00:00`}Z) or the offset (+02:00)`;
+  }
+  return generic ?? `${what} needs a time like 2026-03-30T14:00:00Z (RFC 3339 with its offset) or Unix seconds, got ${JSON.stringify(text)}`;
 }
 
 /** What a range request names: `since` back from `end`, or `start`; `end` defaults to now. Texts as given. */

@@ -24,7 +24,7 @@ import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '
 import { feedbackRequest } from '../feedback/figures.js';
 import { eventIdPatternHint } from '../feedback/pattern-hint.js';
 import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
-import { DURATION_EXAMPLES, isLogQuery, readRange, type RangeArgs } from '../history/range.js';
+import { DURATION_EXAMPLES, isLogQuery, readRange, refusedTime, type RangeArgs } from '../history/range.js';
 import { summarizeResult } from '../history/result-text.js';
 import { QueryError, type LokiQueryData, type LokiQueryResponse, type QueryBackend } from '../query/types.js';
 import {
@@ -123,7 +123,7 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       case 'bad_duration':
         throw new QueryError('bad_request', `since must be a duration like ${DURATION_EXAMPLES}, got ${JSON.stringify(p.text)}`);
       case 'bad_time':
-        throw new QueryError('bad_request', `${p.field} must be an RFC 3339 time such as 2026-03-30T14:00:00Z, got ${JSON.stringify(p.text)}`);
+        throw new QueryError('bad_request', refusedTime(p.field, p.text, `${p.field} must be an RFC 3339 time such as 2026-03-30T14:00:00Z, got ${JSON.stringify(p.text)}`));
       case 'end_before_start':
         throw new QueryError('bad_request', `end (${a.end ?? 'now'}) is before start (${a.start ?? a.since})`);
     }
