@@ -140,7 +140,7 @@ const PINNED: Record<string, readonly string[]> = {
     'translatePattern',
     'versionsInUse',
   ],
-  './query-runner': ['LOKI_URL_ENV', 'QueryError', 'createLocalBackend', 'createLokiBackend', 'parseQuery'],
+  './query-runner': ['DEFAULT_MAX_QUERY_SERIES', 'LOKI_URL_ENV', 'QueryError', 'createLocalBackend', 'createLokiBackend', 'parseQuery'],
   './cli': ['main', 'runCli'],
   './feedback': ['DEFAULT_FAILURE_PATTERN', 'DEFAULT_LAST', 'GROUP_LABEL', 'MAX_LAST', 'agentFeedback', 'attemptsQuery', 'feedbackSentence', 'outcomesQuery'],
   './mcp': ['DEFAULT_MAX_REPLY_BYTES', 'DEFAULT_MAX_REQUEST_BYTES', 'createFactlineMcpServer', 'createStdioTransport'],
