@@ -42,6 +42,8 @@ export interface TailControl {
 
 interface Printer {
   skipped: Record<LineSkip, number>;
+  /** The hash-chain `seq` of the last event line read (factline envelopes; Intent lines have none). */
+  lastSeq: number | undefined;
   handle(file: string, l: Line): void;
 }
 
@@ -51,6 +53,7 @@ function printer(io: CliIo, pattern: EventPattern | undefined, buffer?: string[]
   const skipped: Record<LineSkip, number> = { corrupt: 0, unrecognised: 0, huge: 0, invalid_event_id: 0 };
   return {
     skipped,
+    lastSeq: undefined,
     handle(file, l) {
       if (l.text.trim() === '' && !l.truncated) return;
       const ev = l.truncated ? 'huge' : lineEvent(l.text);
@@ -67,6 +70,8 @@ function printer(io: CliIo, pattern: EventPattern | undefined, buffer?: string[]
         io.err(`factline tail: ${printable(file)}:${l.line}: skipped: ${why}`);
         return;
       }
+      const seq = (ev as { seq?: unknown }).seq;
+      if (typeof seq === 'number') this.lastSeq = seq;
       if (pattern && !pattern.test(ev.event_id)) return;
       const text = formatEventLine(ev, { color });
       if (buffer) {
@@ -93,38 +98,73 @@ function identity(path: string): { ino: number; dev: number; size: number } | un
   }
 }
 
-/** The highest rotation suffix looked at (the JSONL sink keeps 5 by default). */
-const MAX_ROTATED = 20;
+/** The highest rotation suffix looked at (the JSONL sink keeps 5 by default; logrotate's `rotate N`). */
+const MAX_ROTATED = 1000;
+
+/** How often a listing of the files is taken again while a writer keeps shifting them. */
+const CHAIN_ATTEMPTS = 200;
+
+/** A file of the chain, held open, with the name it had when the chain was taken. */
+interface ChainFile extends Followed {
+  path: string;
+}
 
 /**
- * `FILE.1`, `FILE.2`, … opened (index k is `FILE.(k+1)`), up to the first
- * that does not exist. A writer may be shifting them meanwhile: the set is
- * taken when two listings agree and every opened file is the one listed.
+ * The files of the chain, newest first, held open: FILE (when it exists and
+ * `withFile`), then `FILE.1`, `FILE.2`, … up to the first that does not
+ * exist. A writer may be rotating meanwhile, any number of times: the chain
+ * is taken when a listing of the names' inodes, the files opened, and a
+ * second listing all agree, so no file of it is missed or taken twice and the
+ * order is the order the files had at one moment. `stable` is false when no
+ * such moment came in CHAIN_ATTEMPTS tries (the last try is returned).
  */
-async function openRotated(file: string, max: number): Promise<Followed[]> {
-  const list = (): number[] => {
-    const out: number[] = [];
-    for (let k = 1; k <= max; k++) {
-      const id = identity(`${file}.${k}`);
-      if (id === undefined) break;
-      out.push(id.ino);
-    }
+async function openChain(file: string, withFile: boolean): Promise<{ files: ChainFile[]; stable: boolean }> {
+  const paths = (): string[] => {
+    const out: string[] = [];
+    if (withFile && identity(file) !== undefined) out.push(file);
+    for (let k = 1; k <= MAX_ROTATED && identity(`${file}.${k}`) !== undefined; k++) out.push(`${file}.${k}`);
     return out;
   };
-  for (let attempt = 0; ; attempt++) {
-    const listed = list();
-    const opened: Followed[] = [];
-    for (let k = 0; k < listed.length; k++) {
-      const r = await follow(`${file}.${k + 1}`);
+  const inodes = (list: readonly string[]): string =>
+    list
+      .map((q) => {
+        const id = identity(q);
+        return `${id?.dev}:${id?.ino}`;
+      })
+      .join();
+  for (let attempt = 1; ; attempt++) {
+    const listed = paths();
+    const before = inodes(listed);
+    const opened: ChainFile[] = [];
+    for (const path of listed) {
+      const r = await follow(path);
       if (r === undefined) break;
-      opened.push(r);
+      opened.push({ ...r, path });
     }
-    const again = list();
-    const stable = opened.length === listed.length && again.join() === listed.join() && opened.every((r, k) => r.ino === listed[k]);
-    if (stable || attempt >= 20) return opened;
+    const again = paths();
+    const stable =
+      opened.length === listed.length &&
+      again.join() === listed.join() &&
+      inodes(again) === before &&
+      opened.map((r) => `${r.dev}:${r.ino}`).join() === before;
+    if (stable || attempt >= CHAIN_ATTEMPTS) return { files: opened, stable };
     await closeAll(opened);
-    await sleep(2);
+    await sleep(Math.min(attempt, 20));
   }
+}
+
+/** `FILE.1`, `FILE.2`, … held open (index k is `FILE.(k+1)`); see openChain. */
+async function openRotated(file: string): Promise<Followed[]> {
+  return (await openChain(file, false)).files;
+}
+
+/** The `seq` of the first event line of a held file, if it has one (a hash-chained events file). */
+async function firstSeq(f: Followed): Promise<number | undefined> {
+  const head = await bytesAt(f.handle, 0, Math.min((await f.handle.stat()).size, 1024 * 1024));
+  const nl = head.indexOf(0x0a);
+  const ev = lineEvent(head.toString('utf8', 0, nl < 0 ? head.length : nl).replace(/^\uFEFF/, ''));
+  const seq = typeof ev === 'string' ? undefined : (ev as { seq?: unknown }).seq;
+  return typeof seq === 'number' ? seq : undefined;
 }
 
 async function closeAll(files: readonly Followed[]): Promise<void> {
@@ -371,7 +411,7 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
         // past the old offset between two looks. The lines after the last
         // read are in the copy that holds the bytes read last, where they
         // were; newer copies follow whole.
-        const copies = await openRotated(file, MAX_ROTATED);
+        const copies = await openRotated(file);
         const k = await copyOf(copies, f);
         if (k !== undefined) {
           await readHeld(`${file}.${k + 1}`, { ...copies[k]!, position: f.position, line: f.line, fingerprint: f.fingerprint }, Number.POSITIVE_INFINITY, p);
@@ -385,31 +425,46 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
       }
       const now = identity(file);
       if (now !== undefined && (now.ino !== f.ino || now.dev !== f.dev)) {
-        // Rotated: the held file is the old one, wherever it went. Open the
-        // new file and the rotated files newer than the old one at once (a
-        // further rotation while they are read then changes nothing), finish
-        // the old file (its writer has moved on, so a last line without \n is
-        // whole), then the newer rotated files whole, then the new file.
-        const next = await follow(file);
-        const rotated = await openRotated(file, MAX_ROTATED);
-        const moved = rotated.findIndex((r) => r.ino === f.ino && r.dev === f.dev);
+        // Rotated by rename, once or any number of times since the last look.
+        // The held file is the old one, wherever it went. Take the chain
+        // (FILE, FILE.1, … at one moment, held open, so further rotations
+        // while it is read change nothing), find the held file in it, finish
+        // the held file (its writer has moved on, so a last line without \n
+        // is whole), then each newer rotated file whole, oldest first, then
+        // follow the newest file of the chain.
+        const { files: chain, stable } = await openChain(file, true);
+        const at = chain.findIndex((r) => r.ino === f.ino && r.dev === f.dev);
         await readHeld(file, f, Number.POSITIVE_INFINITY, p);
-        if (moved >= 0) {
-          for (let k = moved - 1; k >= 0; k--) {
-            const r = rotated[k]!;
-            if (next !== undefined && r.ino === next.ino && r.dev === next.dev) continue;
-            await readHeld(`${file}.${k + 1}`, r, Number.POSITIVE_INFINITY, p);
-          }
-        } else {
-          io.err(
-            `factline tail: ${file} was replaced and the old file is not among ${file}.1 … ${file}.${MAX_ROTATED}; files rotated in between are not shown`,
-          );
+        let newer: ChainFile[];
+        if (at > 0) newer = chain.slice(0, at);
+        else if (at === 0) newer = []; // the name was given back to the held file meanwhile
+        else {
+          // The held file is no longer in the chain: deleted (more rotations
+          // than the writer keeps before this look) or moved elsewhere. The
+          // files between it and the oldest of the chain are gone.
+          newer = chain;
+          const oldest = chain[chain.length - 1];
+          const after = p.lastSeq;
+          const upTo = oldest !== undefined ? await firstSeq(oldest) : undefined;
+          const range =
+            after !== undefined && upTo !== undefined
+              ? upTo > after + 1
+                ? `events seq ${after + 1} to ${upTo - 1}`
+                : undefined
+              : after !== undefined
+                ? `events after seq ${after}`
+                : 'events';
+          if (range !== undefined)
+            io.err(
+              `factline tail: ${file}: ${range} are not shown: the rotated files that held them were deleted or moved before tail read them${stable ? '' : ' (the files kept changing while tail listed them)'}; keep more rotated files, or look more often with --poll-ms`,
+            );
         }
-        await closeAll(rotated);
+        for (let k = newer.length - 1; k >= 1; k--) await readHeld(newer[k]!.path, newer[k]!, Number.POSITIVE_INFINITY, p);
+        for (const r of chain) if (r !== newer[0]) await r.handle.close().catch(() => {});
         io.err(`factline tail: ${file} was rotated; following the new file`);
-        await f.handle.close();
-        if (next === undefined) continue;
-        current = f = next;
+        if (newer[0] === undefined) continue; // nothing newer yet: keep the held file
+        await f.handle.close().catch(() => {});
+        current = f = newer[0];
       }
       await readHeld(file, f, (await f.handle.stat()).size, p);
     }

@@ -156,3 +156,69 @@ describe('tail reads a file as query and validate do', () => {
     expect(io.stdout[0]).toMatch(/ n=3/);
   });
 });
+
+describe('tail -f across several rotations between two of its reads', () => {
+  /*
+   * The writer rotates by rename several times while the tail is between two
+   * reads: in one synchronous block (the tail sees 3 rotations at once), and
+   * one rotation per event-loop turn (rotations land between the tail's own
+   * file-system calls). Counts only: every event once, in order.
+   */
+  async function run(
+    step: (file: string, write: (n: number) => void) => Promise<void>,
+    keep = 1000,
+  ): Promise<{ printed: number[]; stderr: string[]; total: number }> {
+    const file = join(dir, `events-${Math.random().toString(36).slice(2)}.jsonl`);
+    writeFileSync(file, '');
+    const io = capture();
+    const stop = new AbortController();
+    const tail = tailCommand(['-f', '-n', '0', '--poll-ms', '20', file], io, { signal: stop.signal });
+    await sleep(50);
+    let next = 0;
+    const write = (count: number): void => {
+      for (const end = next + count; next < end; next++) appendFileSync(file, line(next));
+    };
+    void keep;
+    await step(file, write);
+    const total = next;
+    const printed = (): number[] => io.stdout.map((l) => Number(/ n=(\d+)/.exec(l)?.[1] ?? -1));
+    await until(`${total} events printed`, () => io.stdout.length >= total || io.stderr.some((l) => l.includes('not shown'))).catch(() => {});
+    await sleep(100);
+    stop.abort();
+    expect(await tail).toBe(0);
+    return { printed: printed(), stderr: io.stderr, total };
+  }
+
+  it('3 rotations at once between two reads, 20 times: each event once, in order', { timeout: 120_000 }, async () => {
+    let seen = 0;
+    const r = await run(async (file, write) => {
+      for (let round = 0; round < 20; round++) {
+        for (let k = 0; k < 3; k++) {
+          write(50);
+          shiftRotated(file, 1000);
+        }
+        write(50);
+        seen += 200;
+        const want = seen;
+        await until('the tail to catch up', () => true);
+        void want;
+        await sleep(30);
+      }
+    });
+    expect(r.printed).toEqual(Array.from({ length: r.total }, (_, n) => n));
+    expect(r.stderr.filter((l) => l.includes('skipped') || l.includes('not shown'))).toEqual([]);
+  });
+
+  it('one rotation per event-loop turn, 400 rotations: each event once, in order', { timeout: 120_000 }, async () => {
+    const r = await run(async (file, write) => {
+      for (let k = 0; k < 400; k++) {
+        write(10);
+        shiftRotated(file, 1000);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      write(10);
+    });
+    expect(r.printed).toEqual(Array.from({ length: r.total }, (_, n) => n));
+    expect(r.stderr.filter((l) => l.includes('skipped') || l.includes('not shown'))).toEqual([]);
+  });
+});
