@@ -22,8 +22,11 @@ Intent's flat lines) in the one-line text form:
 Options:
   -f, --follow      keep printing new events as they are appended, each once and in
                     order, across rotation (FILE renamed to FILE.1 and a new FILE
-                    started) and copy-truncate (FILE copied to FILE.1, then emptied);
-                    stop with Ctrl-C
+                    started, any number of times between two looks) and
+                    copy-truncate (FILE copied to FILE.1, then emptied); events in
+                    rotated files deleted before tail read them are reported on
+                    stderr as not shown (with their seq range when the lines have
+                    one); stop with Ctrl-C
   -n, --lines N     how many of the last events to print first (default 10; 0 with -f:
                     only new ones)
   --pattern P       only events whose EventID matches the % pattern P ('%.failed:%')
