@@ -13,7 +13,10 @@ const EVENTS = 40 * 1024;
  * reached the endpoint or is counted undelivered (dropped, reported),
  * never both, and the two add up to what was emitted.
  */
-function expectEachCountedOnce(ids: readonly string[], stats: { emitted: number; delivered: number; deadLettered: number; dropped: number; pending: number; spooled: number }) {
+function expectEachCountedOnce(
+  ids: readonly string[],
+  stats: { emitted: number; delivered: number; deadLettered: number; dropped: number; pending: number; spooled: number },
+) {
   const arrived = ids.filter((id) => endpoint.received.has(id)).length;
   const undelivered = ids.length - arrived;
   expect({ emitted: stats.emitted, delivered: stats.delivered, dropped: stats.dropped, arrivedPlusUndelivered: arrived + undelivered }).toEqual({
