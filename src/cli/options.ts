@@ -6,7 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
 import type { LocalBackendOptions } from '../query/local-backend.js';
-import type { QueryBackend } from '../query/types.js';
+import { DEFAULT_MAX_QUERY_SERIES, type QueryBackend } from '../query/types.js';
 import { loadTool } from './tools.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
 
@@ -19,7 +19,10 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * `parseArgs` with positionals, throwing {@link UsageError} with node's own
  * message (`Unknown option '--x'`) on bad input.
  */
-export function parse<O extends Options>(args: string[], options: O): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
+export function parse<O extends Options>(
+  args: string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
@@ -33,6 +36,7 @@ export const BACKEND_OPTIONS = {
   loki: { type: 'string' },
   'loki-tenant': { type: 'string' },
   'loki-ca': { type: 'string' },
+  'max-query-series': { type: 'string' },
 } as const satisfies Options;
 
 export const BACKEND_HELP = `  --file F          an events file (with its rotated F.1, F.2, ...) or a glob such as
@@ -42,20 +46,32 @@ export const BACKEND_HELP = `  --file F          an events file (with its rotate
   --loki-ca FILE    PEM file of the CA an https Loki's certificate is checked against
                     Credentials come from the environment only: FACTLINE_LOKI_BEARER_TOKEN,
                     or FACTLINE_LOKI_USERNAME and FACTLINE_LOKI_PASSWORD (basic auth);
-                    FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)`;
+                    FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)
+  --max-query-series N  local engine: the most series a metric query returns before it
+                    fails as Loki fails it (Loki's max_query_series; default 500, as the
+                    shipped loki.yaml)`;
 
 /** The backend the options name: `--loki` (or `FACTLINE_LOKI_URL` when no `--file` is given), else the local files. */
-export function backendFrom(values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string }, onSkip?: (file: string, line: number, reason: string) => void): QueryBackend {
+export function backendFrom(
+  values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string; 'max-query-series'?: string },
+  onSkip?: (file: string, line: number, reason: string) => void,
+): QueryBackend {
   const files = values.file ?? [];
   if (values.loki !== undefined && files.length > 0) throw new UsageError('--file and --loki exclude each other: query the local files or Loki');
   const url = values.loki ?? (files.length === 0 ? process.env[LOKI_URL_ENV] : undefined);
   if (url !== undefined && url !== '') {
     const headers = lokiHeadersFromEnv();
     const ca = lokiCaFrom(values['loki-ca']);
-    return createLokiBackend({ url, headers, ...(ca !== undefined ? { ca } : {}), ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}) });
+    return createLokiBackend({
+      url,
+      headers,
+      ...(ca !== undefined ? { ca } : {}),
+      ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}),
+    });
   }
   if (files.length === 0) throw new UsageError(`no events to query: give --file F (e.g. --file .factline/events.jsonl) or --loki URL (or set ${LOKI_URL_ENV})`);
-  return localBackend({ files, ...(onSkip ? { onSkip } : {}) });
+  const maxQuerySeries = positiveInt(values['max-query-series'], '--max-query-series', DEFAULT_MAX_QUERY_SERIES);
+  return localBackend({ files, maxQuerySeries, ...(onSkip ? { onSkip } : {}) });
 }
 
 /**
@@ -87,30 +103,67 @@ export const TIME_OPTIONS = {
 } as const satisfies Options;
 
 export const TIME_HELP = `  --since D         the last D: 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
-  --from T --to T   an absolute range: RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds`;
+  --from T --to T   an absolute range: RFC 3339 with its offset (2026-03-30T14:00:00Z,
+                    2026-03-30T16:00:00+02:00) or Unix seconds (1774879200)`;
 
-const UNIT_NS: Record<string, bigint> = { ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n, d: 86_400_000_000_000n, w: 604_800_000_000_000n };
+const UNIT_NS: Record<string, bigint> = {
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+  w: 604_800_000_000_000n,
+};
 
 /** `1h30m` → nanoseconds. */
 export function parseDuration(text: string, what: string): bigint {
   const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new UsageError(`${what} needs a duration like 30s, 15m, 1h, 7d or 1h30m, got ${JSON.stringify(text)}`);
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
+    throw new UsageError(`${what} needs a duration like 30s, 15m, 1h, 7d or 1h30m, got ${JSON.stringify(text)}`);
   return parts.reduce((ns, p) => ns + BigInt(p[1]!) * UNIT_NS[p[2]!]!, 0n);
 }
 
-/** RFC 3339 or Unix seconds (with a fraction) → nanoseconds. */
+/** Unix seconds have 10 digits until the year 2286; 12 or more digits are milliseconds or nanoseconds. */
+const MAX_SECONDS_DIGITS = 11;
+
+/**
+ * RFC 3339 with its offset (`Z` or `+02:00`) or Unix seconds (with a
+ * fraction) → nanoseconds. A time without an offset is refused rather than
+ * read in the machine's zone, and a number too large for seconds (Unix
+ * milliseconds, nanoseconds) rather than read as a date thousands of years
+ * ahead.
+ */
 export function parseTime(text: string, what: string): bigint {
   if (/^\d+(\.\d+)?$/.test(text)) {
     const [s, f = ''] = text.split('.');
+    if (s!.length > MAX_SECONDS_DIGITS) {
+      const unit = s!.length >= 18 ? 'nanoseconds' : s!.length >= 15 ? 'microseconds' : 'milliseconds';
+      throw new UsageError(
+        `${what} takes Unix seconds or RFC 3339; ${JSON.stringify(text)} looks like Unix ${unit} (it would be a date after the year 5000): divide it, or write 2026-03-30T14:00:00Z`,
+      );
+    }
     return BigInt(s!) * 1_000_000_000n + BigInt((f + '000000000').slice(0, 9));
   }
+  const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
   const ms = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) throw new UsageError(`${what} needs a time like 2026-03-30T14:00:00Z or Unix seconds, got ${JSON.stringify(text)}`);
-  return BigInt(ms) * 1_000_000n;
+  if (!rfc3339.test(text) || Number.isNaN(ms)) {
+    const noOffset = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(text);
+    throw new UsageError(
+      noOffset
+        ? `${what} needs a time with its offset, got ${JSON.stringify(text)}: add Z for UTC (${text.includes('T') || text.includes(' ') ? text : text + 'T00:00:00'}Z) or the offset (+02:00)`
+        : `${what} needs a time like 2026-03-30T14:00:00Z (RFC 3339 with its offset) or Unix seconds, got ${JSON.stringify(text)}`,
+    );
+  }
+  // Date.parse keeps milliseconds; the fraction's further digits are kept here.
+  const frac = /\.(\d+)/.exec(text.replace(/[Zz]|[+-]\d{2}:\d{2}$/, ''))?.[1] ?? '';
+  return BigInt(ms) * 1_000_000n + BigInt((frac + '000000000').slice(3, 9));
 }
 
 /** The range the time options name, in Unix epoch ns: `--from`/`--to`, else the last `--since` (default 1h) up to now. */
-export function rangeFrom(values: { since?: string; from?: string; to?: string }, now: bigint = BigInt(Date.now()) * 1_000_000n): { start: bigint; end: bigint } {
+export function rangeFrom(
+  values: { since?: string; from?: string; to?: string },
+  now: bigint = BigInt(Date.now()) * 1_000_000n,
+): { start: bigint; end: bigint } {
   if (values.since !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('--since and --from/--to exclude each other');
   const end = values.to !== undefined ? parseTime(values.to, '--to') : now;
   const start = values.from !== undefined ? parseTime(values.from, '--from') : end - parseDuration(values.since ?? '1h', '--since');
@@ -122,6 +175,13 @@ export function rangeFrom(values: { since?: string; from?: string; to?: string }
 export function positiveInt(text: string | undefined, what: string, fallback: number): number {
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} needs a whole number ≥ 1, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** A whole number option that may be 0. */
+export function nonNegativeInt(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what} needs a whole number ≥ 0, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
