@@ -51,5 +51,6 @@ describe('loadTool', () => {
     expect(typeof createLocalBackend).toBe('function');
     const { createFactlineMcpServer } = await loadTool('mcp');
     expect(typeof createFactlineMcpServer).toBe('function');
-  });
+    // The query engine's and the MCP server's module graphs compile on first import: slow on a loaded machine.
+  }, 60_000);
 });
