@@ -11,6 +11,8 @@
  * Cases:
  * - raw SDK: the four SDK packages;
  * - factline: `import('factline')` (the built dist/src/index.js);
+ * - factline after zod: the same import in a process that already loaded
+ *   zod, which the service's catalog is written with;
  * - factline + own pipeline: the import and `createOtelPipeline()` (which
  *   loads the SDK packages from the install), against the raw SDK's imports
  *   and its LoggerProvider and TracerProvider with the two OTLP/HTTP exporters;
@@ -40,6 +42,11 @@ const timed = (body: string) => `const t0 = process.cpuUsage(); ${body} const d 
 const cases: { name: string; script: string }[] = [
   { name: 'raw SDK: import sdk-logs, trace SDK, OTLP/HTTP exporters', script: timed(rawImports) },
   { name: "factline: import('factline')", script: timed(`await import(${JSON.stringify(pathToFileURL(built).href)});`) },
+  {
+    // zod is what a service's catalog is written with: loaded by the service anyway.
+    name: "factline after zod: import('factline') in a process that has zod loaded",
+    script: `await import('zod'); ${timed(`await import(${JSON.stringify(pathToFileURL(built).href)});`)}`,
+  },
   {
     name: 'raw SDK: imports + LoggerProvider and TracerProvider with OTLP/HTTP exporters',
     script: timed(

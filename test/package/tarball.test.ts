@@ -239,11 +239,17 @@ describe.each(SERVICES)('a new service on Node $node with sdk-node $sdk ($line)'
     }
     const ls = spawnSync(npm, ['ls', '--all'], { cwd: project, encoding: 'utf8' });
     expect(ls.status, ls.stdout + ls.stderr).toBe(0);
-    for (const p of otel) {
-      const one = JSON.parse(execFileSync(npm, ['ls', '--all', '--json', p.name], { cwd: project, encoding: 'utf8' })) as object;
-      const versions = new Set([...JSON.stringify(one).matchAll(new RegExp(`"${p.name.replace('/', '\\/')}":\\{"version":"([^"]+)"`, 'g'))].map((m) => m[1]));
-      expect([...versions], p.name).toEqual([p.version]);
-    }
+    // npm's own tree agrees: each @opentelemetry/* package resolves to one version wherever it is required.
+    const versions = new Map<string, Set<string>>();
+    const walk = (deps: Record<string, { version?: string; dependencies?: object }> | undefined) => {
+      for (const [name, dep] of Object.entries(deps ?? {})) {
+        if (name.startsWith('@opentelemetry/') && dep.version) versions.set(name, (versions.get(name) ?? new Set()).add(dep.version));
+        walk(dep.dependencies as Record<string, { version?: string; dependencies?: object }> | undefined);
+      }
+    };
+    walk((JSON.parse(execFileSync(npm, ['ls', '--all', '--json'], { cwd: project, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as { dependencies?: Record<string, { version?: string }> }).dependencies);
+    expect([...versions.keys()].sort()).toEqual(otel.map((p) => p.name).sort());
+    expect([...versions].filter(([, v]) => v.size > 1).map(([n, v]) => `${n}: ${[...v].join(', ')}`)).toEqual([]);
   });
 
   it("compiles the README's service snippets and runs them: the standalone pipeline, and a NodeSDK service through the real Collector", async () => {
