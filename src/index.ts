@@ -12,11 +12,13 @@
  */
 export { setupFactline } from './setup.js';
 export type { Factline, FactlineOptions } from './setup.js';
-export { stopOnSignals } from './signals.js';
+export { EXIT_UNDELIVERED, stopOnSignals } from './signals.js';
 export type { SignalShutdownOptions } from './signals.js';
 
 export { defineCatalog, combineCatalogs, CatalogError, lintCatalog } from './catalog/index.js';
 export type { Catalog, CatalogDescription, CatalogEntry, EventDefinition, EventTypeAttributes, EventTypeInfo, LintWarning, PiiAction } from './catalog/index.js';
+export { lockCatalog, checkCatalog, formatCatalogLock, parseCatalogLock, assertCatalogLocked, CatalogLockError, weaverRegistry } from './catalog/index.js';
+export type { CatalogLock, LockedEvent, CatalogCheck, CatalogChange, CatalogChangeKind, WeaverRegistry, WeaverExportOptions } from './catalog/index.js';
 
 export { createEmitter, hashPiiValue } from './emitter/index.js';
 export type { EmitOptions, Emitter, EmitterOptions, EmitterStats, EventFilter, PayloadOf } from './emitter/index.js';

@@ -11,6 +11,8 @@ export type RuntimeProblemCode =
   | 'FACTLINE_VALIDATION_FAILED'
   /** An event was rejected before any sink: unknown EventID or unserialisable payload in `report` mode. */
   | 'FACTLINE_EVENT_REJECTED'
+  /** A type the catalog marks `deprecated` was emitted (reported once per EventID per emitter); the event was delivered. */
+  | 'FACTLINE_EVENT_DEPRECATED'
   /** An export attempt failed (endpoint down, 429/5xx, timeout); the OTLP log records are kept and retried. */
   | 'FACTLINE_EXPORT_FAILED'
   /** The endpoint answered a partial success: it accepted a request but rejected some of its records. */
@@ -23,6 +25,14 @@ export type RuntimeProblemCode =
   | 'FACTLINE_SPOOL_FULL'
   /** The spool directory or the dead-letter file could not be written or read. */
   | 'FACTLINE_SPOOL_NOT_WRITABLE'
+  /** A spool file failed its own check (length or SHA-256 of its header): its content went to the dead-letter file with reason `spool file damaged`, and delivery went on. */
+  | 'FACTLINE_SPOOL_FILE_DAMAGED'
+  /** A spool that failed a write (`ENOSPC`, `EROFS`, a lost lock) is writable again: batches go to disk again. */
+  | 'FACTLINE_SPOOL_RECOVERED'
+  /** One batch failed `parkAfterAttempts` times in a row: it was parked (kept) and is retried every `parkedRetryMillis` while later batches go out. */
+  | 'FACTLINE_BATCH_PARKED'
+  /** The dead-letter file reached `deadLetterMaxBytes` and was rotated; the records of the previous `.1` file were discarded (`details.records`). */
+  | 'FACTLINE_DEAD_LETTER_DISCARDED'
   /** Shutdown found records neither delivered nor spooled (no spool, endpoint unreachable): they were dropped. */
   | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN'
   /** The events file could not be opened or written. */

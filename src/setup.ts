@@ -90,6 +90,24 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
   return setupWithTraceHooks(catalog, options, {});
 }
 
+/**
+ * Records a shutdown leaves undelivered: still pending or spooled after it,
+ * plus those it dropped, over the sinks and the span delivery.
+ */
+function undeliveredCounter(emitter: { stats(): { sinks: Record<string, { pending: number; spooled: number; dropped: number } | undefined> } }, pipeline: OtelPipeline | undefined) {
+  const all = () => [...Object.values(emitter.stats().sinks), pipeline?.spanDelivery?.stats()].filter((s) => s !== undefined);
+  let droppedBefore = 0;
+  return {
+    before() {
+      droppedBefore = all().reduce((n, s) => n + s.dropped, 0);
+    },
+    after() {
+      const now = all();
+      return now.reduce((n, s) => n + s.pending + s.spooled + s.dropped, 0) - droppedBefore;
+    },
+  };
+}
+
 /** `setupFactline` with a built-in catalog's trace hooks; internal to the package. */
 export function setupWithTraceHooks<D extends Record<string, CatalogEntry>>(catalog: Catalog<D>, options: FactlineOptions, traceHooks: TraceHooks): Factline<D> {
   // Options that fail set-up fail before a pipeline (and its spool lock) exists.
@@ -123,6 +141,6 @@ export function setupWithTraceHooks<D extends Record<string, CatalogEntry>>(cata
   }
   return Object.assign(emitter, {
     pipeline,
-    shutdownOnSignals: (o?: SignalShutdownOptions) => stopOnSignals(() => emitter.shutdown(), o),
+    shutdownOnSignals: (o?: SignalShutdownOptions) => stopOnSignals(() => emitter.shutdown(), o, undeliveredCounter(emitter, pipeline)),
   });
 }

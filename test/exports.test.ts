@@ -12,10 +12,14 @@ import { describe, expect, it } from 'vitest';
 const PINNED: Record<string, readonly string[]> = {
   '.': [
     'CatalogError',
+    'CatalogLockError',
     'EVENT_ID_JSON_SCHEMA',
+    'EXIT_UNDELIVERED',
     'EventIdError',
     'FactlineValidationError',
     'VERSION',
+    'assertCatalogLocked',
+    'checkCatalog',
     'combineCatalogs',
     'createConsoleSink',
     'createEmitter',
@@ -26,11 +30,14 @@ const PINNED: Record<string, readonly string[]> = {
     'createSpanExporter',
     'defineCatalog',
     'eventId',
+    'formatCatalogLock',
     'formatEventId',
     'hashPiiValue',
     'isEventId',
     'lintCatalog',
+    'lockCatalog',
     'matchesPattern',
+    'parseCatalogLock',
     'parseEventId',
     'readEvents',
     'safeParseEventId',
@@ -38,6 +45,7 @@ const PINNED: Record<string, readonly string[]> = {
     'stopOnSignals',
     'verifyChain',
     'verifyChainFiles',
+    'weaverRegistry',
   ],
   './eventid': [
     'EVENT_ID_ERROR_CODES',
@@ -132,7 +140,7 @@ const PINNED: Record<string, readonly string[]> = {
   './query-runner': ['LOKI_URL_ENV', 'QueryError', 'createLocalBackend', 'createLokiBackend', 'parseQuery'],
   './cli': ['main', 'runCli'],
   './feedback': ['DEFAULT_FAILURE_PATTERN', 'DEFAULT_LAST', 'GROUP_LABEL', 'MAX_LAST', 'agentFeedback', 'attemptsQuery', 'feedbackSentence', 'outcomesQuery'],
-  './mcp': ['createFactlineMcpServer'],
+  './mcp': ['DEFAULT_MAX_REPLY_BYTES', 'DEFAULT_MAX_REQUEST_BYTES', 'createFactlineMcpServer', 'createStdioTransport'],
 };
 
 // The old names, kept one release as deprecated aliases: the same names as the new entries.

@@ -25,10 +25,24 @@ export interface PanelQuery {
   /** Legend template of a time series, e.g. `{{factline_event_domain}}`. */
   readonly legend?: string;
   /**
-   * The name of this query's figures where its labels do not say what they
-   * are (p50 next to p95): set on the fields of this query's frame.
+   * The name of each figure of this query in a stat, bar-gauge or pie panel,
+   * set on the fields of this query's frame; `${__data.fields.<label>}` is
+   * the row's label value. Default: the legend, with `{{label}}` read that
+   * way. Grafana draws a single bar or stat without a name unless it has one.
    */
   readonly displayName?: string;
+}
+
+/** Panels that reduce an instant query's table frame to one figure per row. */
+export const REDUCING_PANELS: ReadonlySet<string> = new Set(['stat', 'bargauge', 'piechart', 'gauge']);
+
+/**
+ * A legend template as a display name: `{{cluster_id}} {{cluster_name}}`
+ * becomes `${__data.fields.cluster_id} ${__data.fields.cluster_name}`, the
+ * row's label values in an instant query's table frame.
+ */
+export function legendAsDisplayName(legend: string): string {
+  return legend.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g, (_, label: string) => `\${__data.fields.${label}}`);
 }
 
 export interface PanelSpec {
@@ -133,10 +147,12 @@ export class DashboardPlan {
       .height(spec.height)
       .datasource(language === 'logql' ? LOKI_DATASOURCE : TEMPO_DATASOURCE);
     if (spec.queries.some((q) => q.query.language === 'logql' && q.query.shape === 'metric' && q.instant !== true)) panel.interval(this.options.minInterval);
+    const reducing = REDUCING_PANELS.has(panel.build().type ?? '');
     spec.queries.forEach((q, i) => {
       const refId = String.fromCharCode(65 + i);
       panel.withTarget(q.query.language === 'logql' ? lokiTarget(q.query, refId, q) : tempoTarget(q.query, refId));
-      if (q.displayName !== undefined) panel.overrideByQuery(refId, [{ id: 'displayName', value: q.displayName }]);
+      const displayName = q.displayName ?? (reducing && q.instant === true && q.legend !== undefined ? legendAsDisplayName(q.legend) : undefined);
+      if (displayName !== undefined) panel.overrideByQuery(refId, [{ id: 'displayName', value: displayName }]);
       this.recorded.push({
         raw: q.query.expr,
         rest: { name: `dashboard/${this.uid}/${spec.title}/${refId}`, kind: q.query.language, shape: queryShape(q.query), about: `${spec.title}: ${spec.description}` },
@@ -173,5 +189,5 @@ function tempoTarget(query: TraceqlQuery, refId: string): cog.Builder<cog.Dataqu
     .query(query.expr)
     .limit(20)
     .spss(10)
-    .tableType(tempo.SearchTableType.Spans);
+    .tableType(tempo.SearchTableType.Traces);
 }

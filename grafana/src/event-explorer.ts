@@ -35,22 +35,22 @@ export function eventExplorerDashboard(): BuiltDashboard {
   plan.panel(countsOverTime(), {
     title: 'Events per domain',
     description: 'factline events (those with a factline_event_id) per domain, per window.',
-    width: 12,
+    width: 24,
     height: 8,
     queries: [{ query: countBy({ service, by: 'domain', window: AUTO }), legend: '{{factline_event_domain}}' }],
   });
   plan.panel(bars(), {
     title: 'Events per entity',
-    description: 'Events per domain.entity over the range.',
-    width: 6,
-    height: 8,
+    description: 'Events per domain.entity over the range, one bar per entity.',
+    width: 12,
+    height: 14,
     queries: [{ query: countBy({ service, by: 'entity', window: RANGE }), instant: true, legend: '{{factline_event_domain}}.{{factline_event_entity}}' }],
   });
   plan.panel(bars(), {
     title: 'Events per action',
-    description: 'Events per action over the range.',
-    width: 6,
-    height: 8,
+    description: 'Events per action over the range, one bar per action (14 rows show 13 actions whole, as in the demo).',
+    width: 12,
+    height: 14,
     queries: [{ query: countBy({ service, by: 'action', window: RANGE }), instant: true, legend: '{{factline_event_action}}' }],
   });
 
@@ -81,14 +81,14 @@ export function eventExplorerDashboard(): BuiltDashboard {
   plan.panel(seriesTable({ A: 'events' }), {
     title: 'Versions in use per event',
     description: 'One row per event name and version with its count over the range: more than one row for a name means two versions are live.',
-    width: 12,
+    width: 10,
     height: 8,
     queries: [{ query: versionsInUse({ service, window: RANGE }), instant: true, legend: '{{event_name}}:{{factline_event_version}}' }],
   });
   plan.panel(bigNumbers().noValue('0'), {
     title: 'Events flagged invalid',
     description: 'Events delivered with factline.valid=false (validation mode report), per EventID over the range.',
-    width: 4,
+    width: 6,
     height: 8,
     queries: [{ query: invalidCount({ service, window: RANGE }), instant: true, legend: '{{factline_event_id}}' }],
   });

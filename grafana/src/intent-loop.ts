@@ -24,7 +24,7 @@ import {
 } from '../../src/intent/index.js';
 import { AUTO, RANGE } from '../../src/queries/index.js';
 import { dashboardLinks } from './links.js';
-import { bars, bigNumbers, countsOverTime, lines, logLines, logTable, passRateBars, pie, traceTable } from './panels.js';
+import { bars, bigNumbers, countsOverTime, logLines, logTable, passRateBars, passRateLines, pie, traceTable } from './panels.js';
 import { DashboardPlan, type BuiltDashboard } from './dashboard-plan.js';
 import { AGENT, DEMO_SERVICE, SAMPLES, SERVICE, agentVariable, serviceVariable } from './variables.js';
 
@@ -78,12 +78,15 @@ export function intentLoopDashboard(): BuiltDashboard {
     height: 6,
     queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.SIGNAL_ENRICHED, field: 'trust_score', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}' }],
   });
-  plan.panel(pie(), {
+  plan.panel(pie({ A: 'green', B: 'orange' }), {
     title: 'Promoted vs dismissed',
-    description: 'Signals promoted to an intent and signals dismissed (duplicate, noise, out of scope): one slice per event.',
+    description: 'Signals promoted to an intent (green) and signals dismissed as duplicate, noise or out of scope (orange), over the range.',
     width: 6,
     height: 6,
-    queries: [{ query: countByEvent({ service, window: RANGE, events: [INTENT.SIGNAL_PROMOTED, INTENT.SIGNAL_DISMISSED] }), instant: true, legend: '{{event_name}}' }],
+    queries: [
+      { query: countByEvent({ service, window: RANGE, events: [INTENT.SIGNAL_PROMOTED] }), instant: true, legend: 'promoted', displayName: 'promoted' },
+      { query: countByEvent({ service, window: RANGE, events: [INTENT.SIGNAL_DISMISSED] }), instant: true, legend: 'dismissed', displayName: 'dismissed' },
+    ],
   });
   plan.panel(logLines(), {
     title: 'Promotion and dismissal reasons',
@@ -133,24 +136,24 @@ export function intentLoopDashboard(): BuiltDashboard {
   });
   plan.panel(bigNumbers('s', 2), {
     title: 'Contract duration p50 / p95',
-    description: 'Quantiles of contract.completed duration (seconds) over the range: quantile_over_time(…, | json | unwrap duration [$__range]).',
+    description: 'Quantiles of contract.completed duration (seconds) over the range, per service: quantile_over_time(…, | json | unwrap duration [$__range]).',
     width: 7,
     height: 8,
     queries: [
-      { query: contractDurationQuantile({ service, window: RANGE, quantile: 0.5, agent: AGENT }), instant: true, legend: 'p50', displayName: 'p50' },
-      { query: contractDurationQuantile({ service, window: RANGE, quantile: 0.95, agent: AGENT }), instant: true, legend: 'p95', displayName: 'p95' },
+      { query: contractDurationQuantile({ service, window: RANGE, quantile: 0.5, agent: AGENT }), instant: true, legend: 'p50 {{service_name}}' },
+      { query: contractDurationQuantile({ service, window: RANGE, quantile: 0.95, agent: AGENT }), instant: true, legend: 'p95 {{service_name}}' },
     ],
   });
   plan.panel(bars(), {
     title: 'Contracts by executing agent',
-    description: "contract.started per the payload's agent (the executor's name, e.g. claude-code), one bar per agent.",
+    description: "contract.started per the payload's agent (the executor's name, e.g. claude-code), one bar per agent, of the models the Agent variable matches.",
     width: 7,
     height: 8,
-    queries: [{ query: contractsByAgent({ service, window: RANGE }), instant: true, legend: '{{agent}}' }],
+    queries: [{ query: contractsByAgent({ service, window: RANGE, agent: AGENT }), instant: true, legend: '{{agent}}' }],
   });
 
   plan.row('Observe: assertions');
-  plan.panel(lines('percentunit', 0, 1), {
+  plan.panel(passRateLines(), {
     title: 'Assertion pass rate over time',
     description: 'contract.assertion.passed / (passed + failed) per window.',
     width: 12,
@@ -164,16 +167,16 @@ export function intentLoopDashboard(): BuiltDashboard {
     height: 8,
     queries: [{ query: assertionPassRateByName({ service, window: RANGE }), instant: true, legend: '{{assertion_name}}' }],
   });
-  plan.panel(logTable(['contract_id', 'assertion_id', 'assertion_name', 'error', 'trace_id']), {
+  plan.panel(logTable(['trace_id', 'contract_id', 'assertion_name', 'error', 'assertion_id']), {
     title: 'Failing assertions',
-    description: "Every contract.assertion.failed: contract, assertion, error. Click the trace_id and choose \"Open trace in Tempo\" to open the loop's trace (the contract span is red).",
+    description: "Every contract.assertion.failed: its trace, contract, assertion, error. Click the trace_id (first column) and choose \"Open trace in Tempo\" to open the loop's trace (the contract span is red).",
     width: 14,
     height: 8,
     queries: [{ query: failingAssertions({ service }) }],
   });
   plan.panel(traceTable(), {
     title: 'Spans with a failed assertion (Tempo)',
-    description: 'TraceQL: contract spans holding a contract.assertion.failed span event. Click a trace to open it.',
+    description: 'TraceQL: contract spans holding a contract.assertion.failed span event, one row per trace. Click the trace id (first column) to open the trace; unfold a row for its spans.',
     width: 10,
     height: 8,
     queries: [{ query: failingAssertionSpans({ service }) }],

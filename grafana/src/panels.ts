@@ -62,7 +62,19 @@ export function bigNumbers(unit = 'short', decimals?: number): stat.PanelBuilder
   return panel;
 }
 
-/** Horizontal bars, one per row of an instant query, each named by its labels. */
+/**
+ * Bar names and values in fixed sizes (px). Grafana otherwise scales them
+ * with the bar, and a single bar in a panel 8 columns wide gets a title so
+ * large that "CL-012 API Latency Spike" is cut.
+ */
+export const BAR_TEXT = { titleSize: 14, valueSize: 20 } as const;
+
+/**
+ * Horizontal bars, one per row of an instant query, each named by its labels
+ * (the plan gives every row a display name: Grafana drops the name of a
+ * single bar otherwise). The name sits on top of its bar, so it has the
+ * panel's whole width: at the left it would be cut at about a third.
+ */
 export function bars(unit = 'short', min?: number, max?: number): bargauge.PanelBuilder {
   const panel = new bargauge.PanelBuilder()
     .unit(unit)
@@ -70,7 +82,8 @@ export function bars(unit = 'short', min?: number, max?: number): bargauge.Panel
     .orientation(common.VizOrientation.Horizontal)
     .displayMode(common.BarGaugeDisplayMode.Basic)
     .valueMode(common.BarGaugeValueMode.Color)
-    .namePlacement(common.BarGaugeNamePlacement.Left)
+    .namePlacement(common.BarGaugeNamePlacement.Top)
+    .text(new common.VizTextDisplayOptionsBuilder().titleSize(BAR_TEXT.titleSize).valueSize(BAR_TEXT.valueSize))
     .showUnfilled(true);
   if (min !== undefined) panel.min(min);
   if (max !== undefined) panel.max(max);
@@ -78,20 +91,68 @@ export function bars(unit = 'short', min?: number, max?: number): bargauge.Panel
 }
 
 /**
+ * Where a failure share turns from green to orange and from orange to red:
+ * green below 10 %, orange from 10 %, red from 25 %.
+ */
+export const FAILURE_SHARE_STEPS: readonly [number | null, string][] = [
+  [null, 'green'],
+  [0.1, 'orange'],
+  [0.25, 'red'],
+];
+
+/** Bars of failure shares in [0, 1] (0 % to 100 %): green when low, red when high ({@link FAILURE_SHARE_STEPS}). */
+export function failureShareBars(): bargauge.PanelBuilder {
+  return bars('percentunit', 0, 1).colorScheme(byThresholds()).thresholds(thresholds(FAILURE_SHARE_STEPS));
+}
+
+/** Lines of failure shares in [0, 1], coloured like {@link failureShareBars}, with the thresholds drawn as bands. */
+export function failureShareLines(): timeseries.PanelBuilder {
+  return lines('percentunit', 0, 1)
+    .thresholds(thresholds(FAILURE_SHARE_STEPS))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Area));
+}
+
+/**
  * Bars of shares in [0, 1] that should be 1, e.g. pass rates: red below
  * 100 %, green at 100 %, so an assertion that never passed reads as failing.
  */
 export function passRateBars(): bargauge.PanelBuilder {
-  return bars('percentunit', 0, 1).colorScheme(byThresholds()).thresholds(thresholds([[null, 'red'], [1, 'green']]));
+  return bars('percentunit', 0, 1).colorScheme(byThresholds()).thresholds(thresholds(PASS_RATE_STEPS));
 }
 
-/** Share of each row in the total. */
-export function pie(): piechart.PanelBuilder {
-  return new piechart.PanelBuilder()
+const PASS_RATE_STEPS: readonly [number | null, string][] = [
+  [null, 'red'],
+  [1, 'green'],
+];
+
+/** Lines of pass rates in [0, 1], with the same thresholds as {@link passRateBars} drawn as a dashed line at 100 %. */
+export function passRateLines(): timeseries.PanelBuilder {
+  return lines('percentunit', 0, 1)
+    .thresholds(thresholds(PASS_RATE_STEPS))
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+}
+
+/**
+ * Share of each slice in the total: one query per slice, each with a fixed
+ * colour (`colors`, refId → colour), so two slices never share a colour.
+ * The slices carry their values only; the names are in the legend list
+ * below with value and percent, where they are not printed over each other
+ * (a table legend would take a header row from a 6-row panel).
+ */
+export function pie(colors: Readonly<Record<string, string>>): piechart.PanelBuilder {
+  const panel = new piechart.PanelBuilder()
     .reduceOptions(everyRow())
     .pieType(piechart.PieChartType.Donut)
-    .displayLabels([piechart.PieChartLabels.Name, piechart.PieChartLabels.Value])
-    .legend(new piechart.PieChartLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Right).values([piechart.PieChartLegendValues.Value]));
+    .displayLabels([piechart.PieChartLabels.Value])
+    .legend(
+      new piechart.PieChartLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom)
+        .values([piechart.PieChartLegendValues.Value, piechart.PieChartLegendValues.Percent]),
+    );
+  for (const [refId, color] of Object.entries(colors)) panel.overrideByQuery(refId, [{ id: 'color', value: { mode: 'fixed', fixedColor: color } }]);
+  return panel;
 }
 
 /** Log lines with their labels and details (where Loki's derived trace_id link shows). */
@@ -109,13 +170,17 @@ export function logLines(): logsPanel.PanelBuilder {
  * A table of log lines, one column per label: `extractFields` spreads the
  * `labels` field of Loki's frame (stream labels, structured metadata and the
  * fields `| json` extracted) into columns next to the frame's own fields,
- * then only `columns` are kept, in that order. Loki frames name the time
- * `Time`, dataplane frames `timestamp`. `keepTime` stays off: with
- * `replace: false` the frame's time field is kept already, and `keepTime`
- * would add it a second time.
+ * then only `columns` are kept, in that order, after the time. Loki frames
+ * name the time `Time`, dataplane frames `timestamp`. `keepTime` stays off:
+ * with `replace: false` the frame's time field is kept already, and
+ * `keepTime` would add it a second time.
+ *
+ * Put the column a reader clicks first (`trace_id`, whose link the Loki data
+ * source adds): a table wider than its panel scrolls, and a link past the
+ * right edge is not seen ({@link LINK_COLUMN_LIMIT}).
  */
 export function logTable(columns: readonly string[]): table.PanelBuilder {
-  const keep = ['Time', 'timestamp', ...columns];
+  const keep = [...columns.slice(0, 1), 'Time', 'timestamp', ...columns.slice(1)];
   return new table.PanelBuilder()
     .withTransformation({ id: 'extractFields', options: { source: 'labels', format: 'auto', replace: false, keepTime: false } })
     .withTransformation({ id: 'filterFieldsByName', options: { include: { names: keep } } })
@@ -123,13 +188,17 @@ export function logTable(columns: readonly string[]): table.PanelBuilder {
     .sortBy([new common.TableSortByFieldStateBuilder().displayName('Time').desc(true)]);
 }
 
+/** A table's link column (trace_id, the Tempo trace id) is among its first this many columns. */
+export const LINK_COLUMN_LIMIT = 2;
+
 /**
  * A table of instant metric queries: one row per label set, one column per
- * label, and one value column per query named by `valueNames` (refId →
- * name). Several queries' frames are merged on their labels; the `Time`
- * column (the query's evaluation time) is dropped.
+ * label (renamed by `labelNames`, label → header), and one value column per
+ * query named by `valueNames` (refId → name). Several queries' frames are
+ * merged on their labels; the `Time` column (the query's evaluation time)
+ * is dropped.
  */
-export function seriesTable(valueNames: Readonly<Record<string, string>>): table.PanelBuilder {
+export function seriesTable(valueNames: Readonly<Record<string, string>>, labelNames: Readonly<Record<string, string>> = {}): table.PanelBuilder {
   const refIds = Object.keys(valueNames);
   const panel = new table.PanelBuilder();
   if (refIds.length > 1) panel.withTransformation({ id: 'merge', options: {} });
@@ -138,12 +207,21 @@ export function seriesTable(valueNames: Readonly<Record<string, string>>): table
     options: {
       excludeByName: { Time: true },
       indexByName: {},
-      renameByName: Object.fromEntries(refIds.map((ref) => [`Value #${ref}`, valueNames[ref]!])),
+      renameByName: { ...labelNames, ...Object.fromEntries(refIds.map((ref) => [`Value #${ref}`, valueNames[ref]!])) },
     },
   });
 }
 
-/** Tempo search results: one row per trace, each a link that opens it. */
+/**
+ * Tempo search results as Tempo's own trace table: one row per trace, its
+ * trace id first (the link that opens it), each row unfolding into the
+ * matching spans. The span rows carry a `traceIdHidden` field that only
+ * feeds the span links; it is hidden here too, so no header reads
+ * "Spans traceIdHidden".
+ */
 export function traceTable(): table.PanelBuilder {
-  return new table.PanelBuilder();
+  return new table.PanelBuilder().overrideByName('traceIdHidden', [
+    { id: 'custom.hidden', value: true },
+    { id: 'custom.hideFrom', value: { viz: true, legend: true, tooltip: true } },
+  ]);
 }

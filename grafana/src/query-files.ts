@@ -35,7 +35,7 @@ export function renderDashboardQueries(dashboards: readonly BuiltDashboard[]): s
     '',
     '# Dashboard queries',
     '',
-    'Every panel query of every dashboard, with the dashboards\' variables (`${service}`, `${agent}`, `${pattern}`) and Grafana\'s windows (`$__range`, `$__auto`) replaced by sample values: `intent-demo`, `.+`, the regex of `%.failed:%`, `1h`.',
+    'Every panel query of every dashboard, with the dashboards\' variables (`${service}`, `${agent}`, `${pattern}`, `${attempts}`, `${failures}`) and Grafana\'s windows (`$__range`, `$__auto`) replaced by sample values: `intent-demo`, `.+`, the regex of `%.failed:%`, the regex of `contract.contract.started:%`, the regex of `%.failed:%`, `1h`.',
     '',
   ];
   for (const d of dashboards) {

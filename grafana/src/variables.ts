@@ -27,14 +27,25 @@ export const FAILURES = grafanaVariable('failures', { quote: 'backtick' });
 /** The Intent loop's agent attempts (contracts started) by default: the demo shows a figure. */
 export const DEFAULT_ATTEMPTS = 'contract.contract.started:%';
 
-/** A textbox variable holding a regex over `factline_event_id`, defaulting to a `%` pattern's regex. */
-export function eventIdRegexVariable(name: string, label: string, pattern: string, what: string): dashboard.TextBoxVariableBuilder {
-  const value = patternRegex(pattern);
-  return new dashboard.TextBoxVariableBuilder(name)
+/** The attempts offered in the Attempts variable, the first the default: the Intent loop's contracts, then an agent's code generations. */
+export const ATTEMPT_CHOICES = [DEFAULT_ATTEMPTS, 'agent.code.generated:%', '%.started:%', '%.generated:%'] as const;
+/** The outcomes offered in the Failures variable, the first the default. */
+export const FAILURE_CHOICES = [FAILURES_PATTERN, 'agent.test.failed:%', 'agent.review.failed:%', 'contract.assertion.failed:%'] as const;
+
+/**
+ * A custom variable over `factline_event_id`: `%` patterns shown as typed and
+ * valued as their RE2 regex (the first selected), or a regex the user types.
+ */
+export function eventIdChoiceVariable(name: string, label: string, choices: readonly string[], what: string): dashboard.CustomVariableBuilder {
+  const options = choices.map((p) => ({ text: p, value: patternRegex(p) }));
+  const first = options[0]!;
+  return new dashboard.CustomVariableBuilder(name)
     .label(label)
-    .description(`An RE2 regex over factline_event_id: ${what}. The default is the % pattern ${pattern}.`)
-    .defaultValue(value)
-    .current({ text: value, value });
+    .description(`An RE2 regex over factline_event_id: ${what}. Pick a % pattern or type a regex. The default is ${first.text}.`)
+    .values(options.map((o) => `${o.text} : ${o.value}`).join(', '))
+    .options(options.map((o) => ({ ...o, selected: o === first })))
+    .current({ text: first.text, value: first.value })
+    .allowCustomValue(true);
 }
 
 /** Any agent: every event whose source has a model. */

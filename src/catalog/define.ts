@@ -75,6 +75,9 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
       message: unrepresentable.map((p) => `"${key}" at ${p.path}: z.${p.type}(): ${p.message}`).join('\n  - '),
     };
   }
+  if (def.deprecated !== undefined && typeof def.deprecated !== 'boolean' && (typeof def.deprecated !== 'string' || def.deprecated.trim() === '')) {
+    return { code: 'invalid_deprecated', message: `"${key}": deprecated must be true, false or a sentence naming what to emit instead, got ${JSON.stringify(def.deprecated)}` };
+  }
   let piiRules: readonly PiiRule[] | undefined;
   if (def.pii !== undefined) {
     const compiled = compilePiiRules(key, def.schema, def.pii, def.traceKeyField);
@@ -108,6 +111,8 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
     piiRules,
     traceKeyField: def.traceKeyField,
     tags: Object.freeze([...(def.tags ?? [])]),
+    deprecated: def.deprecated !== undefined && def.deprecated !== false,
+    deprecatedNote: typeof def.deprecated === 'string' ? def.deprecated : undefined,
     catalog,
     attributes: Object.freeze(attributes),
   });
@@ -169,6 +174,7 @@ class CatalogImpl<D extends Record<string, CatalogEntry>> implements Catalog<D> 
         ...(i.description !== undefined ? { description: i.description } : {}),
         ...(i.pii ? { pii: { ...i.pii } } : {}),
         ...(i.tags.length ? { tags: [...i.tags] } : {}),
+        ...(i.deprecated ? { deprecated: i.deprecatedNote ?? (true as const) } : {}),
         json_schema: this.jsonSchema(i.id)!,
       })),
     };

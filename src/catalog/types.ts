@@ -50,6 +50,14 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   traceKeyField?: string;
   /** Free-form tags for tools and dashboards. */
   tags?: readonly string[];
+  /**
+   * Marks a type that is on its way out: it stays in the catalog and in the
+   * lock (`factline catalog check` passes), and the first `emit` of it in
+   * each emitter reports `FACTLINE_EVENT_DEPRECATED`. `true`, or a sentence
+   * naming what to emit instead (`'emit shop.order.placed:2'`).
+   * `docs/catalog.md`, "Deprecating an event".
+   */
+  deprecated?: boolean | string;
 }
 
 export type CatalogEntry = z.ZodType | EventDefinition;
@@ -79,6 +87,10 @@ export interface EventTypeInfo {
   readonly piiRules: readonly PiiRule[] | undefined;
   readonly traceKeyField: string | undefined;
   readonly tags: readonly string[];
+  /** Whether the entry is marked `deprecated` (see {@link EventDefinition.deprecated}). */
+  readonly deprecated: boolean;
+  /** The entry's `deprecated` sentence, when it gave one. */
+  readonly deprecatedNote: string | undefined;
   /** Name of the catalog that defined it. */
   readonly catalog: string;
   /** The constant attributes of every log record of this type. */
@@ -113,6 +125,8 @@ export interface CatalogDescription {
     description?: string;
     pii?: Record<string, PiiAction>;
     tags?: string[];
+    /** `true`, or the entry's sentence naming what to emit instead. */
+    deprecated?: true | string;
     json_schema: Record<string, unknown>;
   }[];
 }

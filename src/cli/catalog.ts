@@ -1,10 +1,17 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { printable } from './printable.js';
 import type { Catalog } from '../catalog/define.js';
+import { CatalogLockError, checkCatalog, formatCatalogLock, lockCatalog, type CatalogChange } from '../catalog/lock.js';
 import type { CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
 import { UsageError, parse } from './options.js';
+import { loadTool } from './tools.js';
 
 export const CATALOG_COMMAND_HELP = `Usage: factline catalog [list | describe ID | schema ID] --catalog C [--json]
+       factline catalog lock   --catalog C [--out FILE]
+       factline catalog check  --catalog C [--lock FILE] [--update] [--json]
+       factline catalog lint   --catalog C [--json]
+       factline catalog export --catalog C --format weaver --out DIR [--schema-url URL]
 
 What a catalog lets a service (or an agent writing its code) emit, before any
 code is written:
@@ -15,13 +22,99 @@ code is written:
   schema ID      the payload's JSON Schema (draft 2020-12) alone, as JSON; in both,
                  a personal-data field carries "x-factline-pii": "hash" or "drop"
 
+The contract, pinned (docs/catalog.md):
+
+  lock           write the catalog's lock: per EventID its wire name, severity,
+                 payload JSON Schema, personal-data rules, tags and deprecated
+                 flag, as canonical JSON (the same catalog gives the same bytes)
+  check          compare the catalog with its lock; each breaking change is named
+                 with its fix (a payload change is a new version: add X:2 beside :1).
+                 New EventIDs and versions pass and are listed
+  lint           warn about topics that hide several facts ({ field, value } on
+                 *_updated, a type/kind enum that selects fields) and actions
+                 that are not past tense
+  export         write the catalog as an OpenTelemetry Weaver registry (manifest
+                 and YAML) for weaver registry check / live-check / generate
+
 Options:
 ${CATALOG_HELP}
-                    Without --catalog the built-in "intent" catalog is described, and
+                    Without --catalog the built-in "intent" catalog is used, and
                     the command says so on stderr.
-  --json         list and describe print JSON (the catalog's describe() shape)
+  --json         list, describe, check and lint print JSON
+  --out F        lock: the lock file (default catalog.lock.json); export: the directory
+  --lock F       check: the lock file (default catalog.lock.json)
+  --update       check: after reporting, rewrite the lock from the catalog (a
+                 deliberate change); exits 0
+  --format weaver   export: the format (weaver is the one there is)
+  --schema-url U    export: the registry's schema URL, http[s]://host/path/<version>
+                    (default https://example.com/schemas/<catalog>/1.0.0)
 
-Exit status: 0, 1 for an EventID the catalog does not define, 2 on usage errors.`;
+Exit status: 0; 1 for an EventID the catalog does not define (describe, schema)
+or a breaking change (check); 2 on usage errors, a missing or unreadable lock.`;
+
+/** Default lock file of `lock` and `check`. */
+export const DEFAULT_LOCK_FILE = 'catalog.lock.json';
+
+function lockAction(catalog: Catalog, out: string, io: CliIo): number {
+  const lock = lockCatalog(catalog);
+  writeFileSync(out, formatCatalogLock(lock));
+  io.out(`wrote ${out}: ${Object.keys(lock.events).length} EventIDs of catalog "${catalog.name}"`);
+  return 0;
+}
+
+function readLock(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `no lock file ${file}; write it with factline catalog lock --out ${file} (or give --lock FILE)` : `cannot read the lock ${file}: ${(e as Error).message}`);
+  }
+}
+
+function checkAction(catalog: Catalog, file: string, update: boolean, json: boolean, io: CliIo): number {
+  const text = readLock(file);
+  let result;
+  try {
+    result = checkCatalog(catalog, text);
+  } catch (e) {
+    if (e instanceof CatalogLockError) throw new UsageError(`${file}: ${e.message}`);
+    throw e;
+  }
+  const updated = update && result.stale;
+  if (updated) writeFileSync(file, formatCatalogLock(lockCatalog(catalog)));
+  if (json) {
+    io.out(JSON.stringify({ ...result, lock: file, ...(update ? { updated } : {}) }));
+  } else {
+    const list = (changes: CatalogChange[]): void => {
+      for (const c of changes) io.out(printable(`  ${c.message}`));
+    };
+    if (result.breaking.length > 0) {
+      io.out(`catalog "${catalog.name}" ${update ? 'changed' : 'breaks'} its lock ${file}: ${result.breaking.length} breaking change${result.breaking.length === 1 ? '' : 's'}${update ? ' (accepted by --update)' : ''}`);
+      list(result.breaking);
+    }
+    if (result.changes.length > 0) {
+      io.out(`${result.changes.length} change${result.changes.length === 1 ? '' : 's'} that keep${result.changes.length === 1 ? 's' : ''} the contract:`);
+      list(result.changes);
+    }
+    if (result.ok && result.changes.length === 0 && !result.stale) io.out(`catalog "${catalog.name}" matches its lock ${file}`);
+    if (updated) io.out(`updated ${file}`);
+    else if (!update && result.ok && result.stale) io.out(`the lock is out of date; run factline catalog check --update to record these changes`);
+    else if (!update && !result.ok) io.out(`a deliberate change? run factline catalog check --update to accept it (docs/catalog.md)`);
+  }
+  return result.ok || update ? 0 : 1;
+}
+
+function lintAction(catalog: Catalog, json: boolean, io: CliIo): number {
+  const warnings = catalog.lint();
+  if (json) io.out(JSON.stringify({ catalog: catalog.name, warnings }));
+  else if (warnings.length === 0) io.out(`catalog "${catalog.name}": no lint warnings`);
+  else {
+    io.out(`catalog "${catalog.name}": ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`);
+    for (const w of warnings) io.out(printable(`  ${w.code}: ${w.message}${w.suggestion !== undefined ? `
+    suggestion: ${w.suggestion}` : ''}`));
+  }
+  return 0;
+}
 
 /** The catalog of `--catalog`, or intent with a note on stderr. */
 async function catalogFor(spec: string | undefined, io: CliIo, command: string): Promise<Catalog> {
@@ -38,12 +131,47 @@ async function catalogFor(spec: string | undefined, io: CliIo, command: string):
  * @example
  * await catalogCommand(['describe', 'auth.user.login:1', '--catalog', './dist/catalog.js#catalog'], processIo);
  */
+/**
+ * @example
+ * await catalogCommand(['check', '--catalog', './dist/catalog.js#catalog', '--lock', 'catalog.lock.json'], processIo); // 0, 1 or 2
+ */
 export async function catalogCommand(args: string[], io: CliIo): Promise<number> {
   try {
-    const { values, positionals } = parse(args, { catalog: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parse(args, {
+      catalog: { type: 'string' },
+      json: { type: 'boolean' },
+      out: { type: 'string' },
+      lock: { type: 'string' },
+      update: { type: 'boolean' },
+      format: { type: 'string' },
+      'schema-url': { type: 'string' },
+    });
     const [action = 'list', id, ...extra] = positionals;
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
-    if (action !== 'list' && action !== 'describe' && action !== 'schema') throw new UsageError(`unknown action "${action}": list, describe ID or schema ID`);
+    const allowed: Record<string, readonly string[]> = {
+      list: ['catalog', 'json'],
+      describe: ['catalog', 'json'],
+      schema: ['catalog', 'json'],
+      lock: ['catalog', 'out'],
+      check: ['catalog', 'lock', 'update', 'json'],
+      lint: ['catalog', 'json'],
+      export: ['catalog', 'format', 'out', 'schema-url'],
+    };
+    if (!Object.hasOwn(allowed, action)) throw new UsageError(`unknown action "${action}": list, describe ID, schema ID, lock, check, lint or export`);
+    const stray = Object.keys(values).filter((k) => !allowed[action]!.includes(k));
+    if (stray.length > 0) throw new UsageError(`${action} takes no --${stray[0]} (its options: ${allowed[action]!.map((o) => `--${o}`).join(', ')})`);
+    if ((action === 'lock' || action === 'check' || action === 'lint' || action === 'export') && id !== undefined) throw new UsageError(`${action} takes no argument (got ${JSON.stringify(id)})`);
+    if (action === 'lock') return lockAction(await catalogFor(values.catalog, io, 'catalog lock'), values.out ?? DEFAULT_LOCK_FILE, io);
+    if (action === 'check') return checkAction(await catalogFor(values.catalog, io, 'catalog check'), values.lock ?? DEFAULT_LOCK_FILE, values.update === true, values.json === true, io);
+    if (action === 'lint') return lintAction(await catalogFor(values.catalog, io, 'catalog lint'), values.json === true, io);
+    if (action === 'export') {
+      if (values.format !== 'weaver') throw new UsageError(values.format === undefined ? 'export needs --format weaver' : `unknown --format ${JSON.stringify(values.format)}: weaver is the one there is`);
+      if (values.out === undefined || values.out === '') throw new UsageError('export needs --out DIR, the directory to write the registry to');
+      const catalog = await catalogFor(values.catalog, io, 'catalog export');
+      // The YAML writer is loaded only by this action.
+      const { exportWeaverRegistry } = await loadTool('catalog-export');
+      return exportWeaverRegistry(catalog, values.out, values['schema-url'], io);
+    }
     if (action === 'list' && id !== undefined) throw new UsageError(`list takes no ID (got ${JSON.stringify(id)}); did you mean describe ${id}?`);
     if (action !== 'list' && id === undefined) throw new UsageError(`${action} needs an EventID, e.g. ${action} auth.user.login:1`);
     const catalog = await catalogFor(values.catalog, io, 'catalog');

@@ -4,7 +4,7 @@ import { errIsTTY, type CliIo } from './io.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, parse, parseDuration, parseTime, positiveInt, progress } from './options.js';
 
 export const FEEDBACK_HELP = `Usage: factline feedback [--file F ... | --loki URL] --attempts PATTERN --success PATTERN
-                        [--failure PATTERN] [--model M] [--source-type T] [--last N]
+                        [--failure PATTERN] [--service S] [--model M] [--source-type T] [--last N]
                         [--group-by FIELD [--depth D]] [--group PREFIX] [--join FIELD] [--json]
 
 How did the last N attempts of an agent turn out, per group? For example
@@ -25,10 +25,12 @@ ${BACKEND_HELP}
   --attempts P      % pattern of the attempt events (required)
   --success P       % pattern of the successful outcomes (required)
   --failure P       % pattern of the failed outcomes (default ${DEFAULT_FAILURE_PATTERN})
+  --service S       only events of this service (service_name); default every service
   --model M         only attempts of this source model (factline_source_model)
   --source-type T   only attempts of this source type (factline_source_type: child_agent, tool, ...)
   --last N          the most recent N attempts (default ${DEFAULT_LAST}, at most ${MAX_LAST})
   --since D         look back this far for attempts (default 30d)
+  --from T          ... or from this time (RFC 3339 or Unix seconds) instead of --since
   --to T            ... up to this time (RFC 3339 or Unix seconds; default now)
   --group-by FIELD  group by this payload field (file, context.path)
   --depth D         ... cut to its first D "/"-separated segments (src/auth/login.rs at 2: src/auth)
@@ -36,7 +38,11 @@ ${BACKEND_HELP}
   --join FIELD      link outcomes to attempts by this payload field instead of causation id
   --json            print the figures as JSON
 
-Exit status: 0 with figures, 1 when the engine cannot answer, 2 on usage errors.`;
+A pattern without ":" and without a trailing "%" matches no EventID (they end in
+:N) and is refused with the fix; so is a --group-by field no attempt carries.
+
+Exit status: 0 with figures, 1 when the engine cannot answer, 2 on usage errors
+and bad requests (a pattern or field that cannot match).`;
 
 function print(f: FeedbackFigures, io: CliIo): void {
   for (const g of f.groups) io.out(`${g.group}: ${g.sentence}${g.pending > 0 ? `, ${g.pending} pending` : ''}`);
@@ -57,7 +63,9 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
       attempts: { type: 'string' },
       success: { type: 'string' },
       failure: { type: 'string' },
+      service: { type: 'string' },
       model: { type: 'string' },
+      from: { type: 'string' },
       'source-type': { type: 'string' },
       last: { type: 'string' },
       since: { type: 'string' },
@@ -73,13 +81,16 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
     if (values.success === undefined) throw new UsageError("--success is required: the % pattern of the successful outcomes, e.g. 'agent.test.passed:%'");
     if (values.depth !== undefined && values['group-by'] === undefined) throw new UsageError('--depth cuts the --group-by field; give --group-by FIELD');
     const end = values.to !== undefined ? parseTime(values.to, '--to') : BigInt(Date.now()) * 1_000_000n;
-    const start = end - parseDuration(values.since ?? '30d', '--since');
+    if (values.from !== undefined && values.since !== undefined) throw new UsageError('--since and --from exclude each other');
+    const start = values.from !== undefined ? parseTime(values.from, '--from') : end - parseDuration(values.since ?? '30d', '--since');
+    if (end < start) throw new UsageError(`--to (${values.to ?? 'now'}) is before --from (${values.from})`);
     const backend = backendFrom(values);
     stop = progress(errIsTTY(io), io.err, 'reading attempts and outcomes');
     const figures = await agentFeedback(backend, {
       attempts: values.attempts,
       success: values.success,
       ...(values.failure !== undefined ? { failure: values.failure } : {}),
+      ...(values.service !== undefined ? { service: values.service } : {}),
       ...(values.model !== undefined ? { model: values.model } : {}),
       ...(values['source-type'] !== undefined ? { sourceType: values['source-type'] } : {}),
       last: positiveInt(values.last, '--last', DEFAULT_LAST),

@@ -11,6 +11,7 @@ import { TAIL_HELP, tailCommand } from './tail.js';
 import { STATS_HELP, statsCommand } from './stats.js';
 import { CATALOG_COMMAND_HELP, catalogCommand } from './catalog.js';
 import { loadTool } from './tools.js';
+import { CHAIN_HELP, chainCommand } from './chain.js';
 
 const HELP = `factline ${VERSION}: typed events, OpenTelemetry, Loki and Tempo.
 
@@ -19,10 +20,13 @@ Usage: factline <command> [options]
 Commands:
   query 'LOGQL'    run a LogQL query on local event files (--file) or on Loki (--loki)
   feedback         how the last N attempts of an agent turned out, per group ("23 of 50 failed")
+  chain ID         what caused an event (oldest first) and what it caused directly
   tail FILE        print the last events of a file in the one-line text form; -f follows it
   stats FILE       counts per domain, entity and action, failure rates, first and last time
-  catalog          list a catalog's events, describe one, print its JSON Schema
-  mcp              serve list_events, describe_event, query_events, agent_feedback over MCP (stdio)
+  catalog          list a catalog's events, describe one, print its JSON Schema;
+                   lock, check (exit 1 on a breaking change), lint, export --format weaver
+  mcp              serve the catalog and the history to agents over MCP (stdio): query_events,
+                   list_labels, label_values, event_chain, agent_feedback, list_events, describe_event
   verify FILE      check the hash chain of an events.jsonl (and its rotated files)
   validate FILE    check every line of an events file against a catalog (--catalog)
   help [COMMAND]   show help
@@ -37,6 +41,7 @@ Run "factline help COMMAND" for a command's options.`;
 const COMMANDS: Record<string, { help: string | (() => Promise<string>); run: (args: string[], io: CliIo) => Promise<number> }> = {
   query: { help: QUERY_HELP, run: queryCommand },
   feedback: { help: FEEDBACK_HELP, run: feedbackCommand },
+  chain: { help: CHAIN_HELP, run: chainCommand },
   tail: { help: TAIL_HELP, run: (args, io) => tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}) },
   stats: { help: STATS_HELP, run: statsCommand },
   catalog: { help: CATALOG_COMMAND_HELP, run: catalogCommand },

@@ -8,6 +8,7 @@ import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
 import type { LocalBackendOptions } from '../query/local-backend.js';
 import type { QueryBackend } from '../query/types.js';
 import { loadTool } from './tools.js';
+import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
 
 /** A usage error: the command prints it with its help and exits 2. */
 export class UsageError extends Error {}
@@ -31,20 +32,27 @@ export const BACKEND_OPTIONS = {
   file: { type: 'string', multiple: true },
   loki: { type: 'string' },
   'loki-tenant': { type: 'string' },
+  'loki-ca': { type: 'string' },
 } as const satisfies Options;
 
 export const BACKEND_HELP = `  --file F          an events file (with its rotated F.1, F.2, ...) or a glob such as
                     'logs/*.jsonl'; repeat for more. The default engine: local, no server.
   --loki URL        ask this Loki instead (default: $${LOKI_URL_ENV} when set)
-  --loki-tenant T   X-Scope-OrgID for a multi-tenant Loki`;
+  --loki-tenant T   X-Scope-OrgID for a multi-tenant Loki
+  --loki-ca FILE    PEM file of the CA an https Loki's certificate is checked against
+                    Credentials come from the environment only: FACTLINE_LOKI_BEARER_TOKEN,
+                    or FACTLINE_LOKI_USERNAME and FACTLINE_LOKI_PASSWORD (basic auth);
+                    FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)`;
 
 /** The backend the options name: `--loki` (or `FACTLINE_LOKI_URL` when no `--file` is given), else the local files. */
-export function backendFrom(values: { file?: string[]; loki?: string; 'loki-tenant'?: string }, onSkip?: (file: string, line: number, reason: string) => void): QueryBackend {
+export function backendFrom(values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string }, onSkip?: (file: string, line: number, reason: string) => void): QueryBackend {
   const files = values.file ?? [];
   if (values.loki !== undefined && files.length > 0) throw new UsageError('--file and --loki exclude each other: query the local files or Loki');
   const url = values.loki ?? (files.length === 0 ? process.env[LOKI_URL_ENV] : undefined);
   if (url !== undefined && url !== '') {
-    return createLokiBackend({ url, ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}) });
+    const headers = lokiHeadersFromEnv();
+    const ca = lokiCaFrom(values['loki-ca']);
+    return createLokiBackend({ url, headers, ...(ca !== undefined ? { ca } : {}), ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}) });
   }
   if (files.length === 0) throw new UsageError(`no events to query: give --file F (e.g. --file .factline/events.jsonl) or --loki URL (or set ${LOKI_URL_ENV})`);
   return localBackend({ files, ...(onSkip ? { onSkip } : {}) });
@@ -63,6 +71,11 @@ function localBackend(options: LocalBackendOptions): QueryBackend {
     kind: 'local',
     query: async (request) => (await get()).query(request),
     queryRange: async (request) => (await get()).queryRange(request),
+    labels: async (request) => {
+      const b = await get();
+      if (b.labels === undefined) throw new Error('the local engine lists no labels');
+      return b.labels(request);
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { historySpan, spanSentence } from '../history/index.js';
 import { QueryError, type LokiQueryResponse, type QueryDirection } from '../query/types.js';
 import { errIsTTY, useColor, type CliIo } from './io.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, TIME_HELP, TIME_OPTIONS, UsageError, backendFrom, parse, positiveInt, progress, rangeFrom, skippedSummary } from './options.js';
@@ -81,7 +82,11 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
     else {
       const lines = renderResult(response.data, { color: useColor(io), direction });
       for (const l of lines) io.out(l);
-      if (lines.length === 0) io.err('no results');
+      if (lines.length === 0) {
+        // A history outside the range is the usual cause: say where it is.
+        const span = await historySpan(backend, { end }).catch(() => undefined);
+        io.err(span ? `no results. ${spanSentence(span, { start: isLogQuery(query) || step !== undefined ? start : end, end }, 'run again with --from/--to in that range')}` : 'no results');
+      }
     }
     const skippedLine = skippedSummary(response.data.stats);
     if (skippedLine !== undefined) io.err(`factline query: ${skippedLine}`);

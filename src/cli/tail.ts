@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { inputFileProblem } from './input-file.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compilePattern, type EventPattern } from '../eventid/pattern.js';
+import { eventIdPatternHint } from '../feedback/pattern-hint.js';
 import { DEFAULT_MAX_LINE_BYTES, readLines, type Line } from '../lines/read-lines.js';
 import { formatEventLine } from '../sinks/console/format.js';
 import { useColor, type CliIo } from './io.js';
@@ -128,6 +129,8 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
     values = parsed.values;
     if (parsed.positionals.length !== 1) throw new UsageError(parsed.positionals.length === 0 ? 'missing FILE' : `one FILE at a time, got ${parsed.positionals.length}`);
     file = parsed.positionals[0]!;
+    const hint = values.pattern !== undefined ? eventIdPatternHint(values.pattern) : undefined;
+    if (hint !== undefined) throw new UsageError(`--pattern ${hint}`);
     pattern = values.pattern !== undefined ? compilePattern(values.pattern) : undefined;
     count = positiveInt(values.lines, '--lines', 10);
     pollMs = positiveInt(values['poll-ms'], '--poll-ms', 250);

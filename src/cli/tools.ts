@@ -11,7 +11,7 @@
  */
 
 /** The optional packages behind the tools. */
-export const TOOL_PACKAGES = ['@grafana/lezer-logql', '@lezer/common', '@lezer/lr', 're2js', '@modelcontextprotocol/sdk'] as const;
+export const TOOL_PACKAGES = ['@grafana/lezer-logql', '@lezer/common', '@lezer/lr', 're2js', '@modelcontextprotocol/sdk', 'yaml'] as const;
 
 /** The install command the messages give. */
 export const TOOLS_INSTALL = 'npm install -D @factline/tools';
@@ -27,9 +27,19 @@ const TOOLS = {
   mcp: () => import('../mcp/index.js'),
   /** The `factline mcp` command (the MCP server over stdio). */
   'mcp-command': () => import('./mcp.js'),
+  /** `factline catalog export --format weaver` (writes YAML with `yaml`). */
+  'catalog-export': () => import('./catalog-export.js'),
 };
 export type ToolName = keyof typeof TOOLS;
 export type Tool<K extends ToolName> = Awaited<ReturnType<(typeof TOOLS)[K]>>;
+
+/** What each tool is called in a {@link ToolMissingError}'s message. */
+const TOOL_TITLES: Record<ToolName, string> = {
+  'query-runner': "factline's local LogQL engine",
+  mcp: 'the MCP server',
+  'mcp-command': 'the MCP server',
+  'catalog-export': 'the Weaver registry export',
+};
 
 /** A tool's optional package is not installed. */
 export class ToolMissingError extends Error {
@@ -41,7 +51,7 @@ export class ToolMissingError extends Error {
     cause?: unknown,
   ) {
     super(
-      `${tool === 'mcp' || tool === 'mcp-command' ? 'the MCP server' : "factline's local LogQL engine"} needs ${packageName}, which is not installed: ${TOOLS_INSTALL} (it installs every tool and the factline command), or npm install ${packageName}. To run a command once without installing: npx @factline/tools <command>.`,
+      `${TOOL_TITLES[tool as ToolName] ?? tool} needs ${packageName}, which is not installed: ${TOOLS_INSTALL} (it installs every tool and the factline command), or npm install ${packageName}. To run a command once without installing: npx @factline/tools <command>.`,
       cause === undefined ? undefined : { cause },
     );
     this.name = 'ToolMissingError';

@@ -22,12 +22,17 @@ export interface SignalCodec<T> {
 export interface DurableDeliveryOptions {
   /** Records per OTLP request. Default 1024. */
   maxExportBatchSize?: number;
-  /** Longest a record waits for its batch to fill, in ms. Default 1000. */
+  /**
+   * Longest a record waits for its batch to fill, in ms. Default 1000. With
+   * a spool this is also the window in which a record is only in memory:
+   * every batch is written to the spool when it is sealed, before it is
+   * sent, whatever the endpoint does.
+   */
   scheduledDelayMillis?: number;
   /**
-   * Most bytes of serialised batches held in memory. Past it, batches go to
-   * the spool, or, without one, the newest batch is dropped and reported
-   * (`FACTLINE_BUFFER_FULL`). Default 64 MiB.
+   * Most bytes of serialised batches held in memory. Past it, batches wait
+   * in the spool only (read back to be sent), or, without one, the newest
+   * batch is dropped and reported (`FACTLINE_BUFFER_FULL`). Default 64 MiB.
    */
   maxBufferBytes?: number;
   /** Requests in flight while the endpoint answers. Default 4 (one probe at a time while it fails). */
@@ -36,12 +41,33 @@ export interface DurableDeliveryOptions {
    * Time for one request, in ms. A request that times out is retried (the
    * endpoint may have taken it: at-least-once), and the timeout of every
    * later request doubles, up to `maxTimeoutMillis`, until answers come
-   * quickly again. Default 10000, as `OTEL_EXPORTER_OTLP_TIMEOUT`.
+   * quickly again: an endpoint that is slow but answering is not sent every
+   * batch twice. Default 10000, as `OTEL_EXPORTER_OTLP_TIMEOUT`.
    */
   timeoutMillis?: number;
   /** Cap of the doubled timeout, in ms. Default 120000. */
   maxTimeoutMillis?: number;
-  /** Retry pacing; `Retry-After` wins when the endpoint sends it. */
+  /**
+   * The probe rule for an endpoint that hung (takes connections, never
+   * answers): while a request has waited longer than `timeoutMillis`, an
+   * empty OTLP request (no records) is sent every `probeTimeoutMillis`,
+   * with that timeout. When one is answered, the endpoint answers again:
+   * requests still waiting on it are abandoned and sent again at once
+   * (at-least-once), with the timeout back at `timeoutMillis`. So delivery
+   * resumes within about twice this of the endpoint answering again,
+   * however far the timeout had doubled. Default 2000.
+   */
+  probeTimeoutMillis?: number;
+  /**
+   * Failed attempts after which one batch stops holding back the ones
+   * behind it: it is parked (in the spool, or in memory without one),
+   * reported once as `FACTLINE_BATCH_PARKED`, and retried once every
+   * `parkedRetryMillis` while later batches go out. Default 10.
+   */
+  parkAfterAttempts?: number;
+  /** How often a parked batch is tried again, in ms. Default 60000. */
+  parkedRetryMillis?: number;
+  /** Retry pacing; a usable `Retry-After` (a positive number of seconds or a future date, at most 60 s) wins when the endpoint sends one. */
   backoff?: BackoffOptions;
   /** Store and forward on disk. Default: none (memory only). */
   spool?: SpoolOptions;
@@ -51,8 +77,21 @@ export interface DurableDeliveryOptions {
    * a power loss in the seconds before the OS writes it back.
    */
   spoolFsync?: boolean;
-  /** JSONL file for refused records. Default `<spool.dir>/dead-letters.jsonl`; none without a spool. */
+  /** JSONL file for refused records. Default `<spool.dir>/dead-letters-<signal>.jsonl`; none without a spool. */
   deadLetterPath?: string;
+  /**
+   * Bound of the dead-letter file, in bytes. A write that would take it
+   * past this renames it to `<deadLetterPath>.1` (replacing the previous
+   * `.1`) and starts a new one; the records of a replaced `.1` are counted
+   * and reported as `FACTLINE_DEAD_LETTER_DISCARDED`. Default 32 MiB.
+   */
+  deadLetterMaxBytes?: number;
+  /**
+   * Permissions of the spool files and the dead-letter file, which hold
+   * payloads; the directories created for them get the matching search
+   * bits. Default `0o600` (owner only; directories `0o700`).
+   */
+  fileMode?: number;
   /** How long `forceFlush` and `shutdown` wait for the endpoint, in ms. Default 5000: shorter than `shutdownOnSignals`' 10 s, so that what shutdown cannot deliver is still reported (`FACTLINE_UNDELIVERED_AT_SHUTDOWN`) before the process exits. */
   flushTimeoutMillis?: number;
 }
@@ -67,7 +106,7 @@ export interface DeliveryStats {
   pending: number;
   /** Records on disk in the spool, not yet acknowledged. */
   spooled: number;
-  /** Records the endpoint refused, written to the dead-letter file. */
+  /** Records the endpoint refused, or found in a damaged spool file, written to the dead-letter file. */
   deadLettered: number;
   /** Records the endpoint rejected in a partial success. */
   rejected: number;
@@ -77,9 +116,15 @@ export interface DeliveryStats {
   replayed: number;
   /** Failed export attempts (each retried). */
   retries: number;
+  /** Requests abandoned by the probe rule (stuck on an endpoint that hung and answers again), each sent again at once. */
+  abandoned: number;
+  /** Records in parked batches (refused with a retryable answer `parkAfterAttempts` times), retried every `parkedRetryMillis`. */
+  parked: number;
   /** Bytes of batches in memory and on disk. */
   bufferBytes: number;
   spoolBytes: number;
   /** False from a failed attempt until the next acknowledged one. */
   endpointHealthy: boolean;
+  /** False from a failed spool write until a retry (every 5 s) writes again. */
+  spoolWritable: boolean;
 }

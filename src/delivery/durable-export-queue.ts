@@ -5,22 +5,36 @@ import { tryParse, writeDeadLetters, type DeadLetterReason } from './dead-letter
 import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
 import { encodeRequest, splitRequest } from './otlp-json.js';
 import type { LogTransport, SendOutcome } from './send-outcome.js';
-import { Spool, type SpoolEntry } from './spool.js';
+import { DEFAULT_FILE_MODE, Spool, SpoolFileDamaged, type DamagedSpoolFile, type SpoolEntry } from './spool.js';
 
 interface Batch {
   /** Delivery order: a zero-padded sequence, then `a`/`b` per split. */
   key: string;
   count: number;
   bytes: number;
-  /** The request body while in memory. */
+  /** The request body while in memory (with a spool: a copy of the spool file's, while the memory budget allows). */
   body?: Uint8Array;
-  /** The spool file while on disk. */
+  /** The spool file once on disk. */
   entry?: SpoolEntry;
   /** Whether its body counts against `maxBufferBytes`. */
   counted?: boolean;
+  /** Failed attempts in a row. */
+  attempts: number;
+  /** When its first failure of the current run of failures happened (ms). */
+  firstFailedAt?: number;
+  /** Parked: not before this time (ms). */
+  retryAt?: number;
+  /** Whether it was parked while other batches went through (refused on its own). */
+  refusedAlone?: boolean;
+  /** Whether its parking was reported. */
+  reportedParked?: boolean;
 }
 
 const keyOf = (seq: number) => `${String(seq).padStart(12, '0')}-`;
+/** The empty export request a probe sends: valid OTLP JSON for logs and traces alike, no records. */
+const EMPTY_REQUEST = Buffer.from('{}', 'utf8');
+/** How often a spool that failed a write is tried again, in ms. */
+export const SPOOL_RETRY_MILLIS = 5_000;
 
 /**
  * Keeps every record (log record or span) until the OTLP endpoint has
@@ -29,19 +43,29 @@ const keyOf = (seq: number) => `${String(seq).padStart(12, '0')}-`;
  * drop what does not fit their queue and a batch that failed its retries).
  *
  * - Records are batched (`maxExportBatchSize`, `scheduledDelayMillis`) and
- *   serialised at once with the OTLP JSON serializer; batches wait in memory
- *   up to `maxBufferBytes`, then in the spool on disk, and are sent in
- *   order (up to `maxConcurrentExports` at a time). While the endpoint
- *   fails, every batch goes to the spool so that a crash loses nothing
- *   spooled; a restart replays the spool first.
- * - 429/502/503/504, timeouts and connection errors are retried with
- *   exponential backoff and jitter, or after `Retry-After`; a timed-out
- *   request may be delivered twice (each log record carries its instance id).
+ *   serialised at once with the OTLP JSON serializer. With a spool, every
+ *   batch is written to it when sealed (a self-checking file, see `Spool`),
+ *   so a crash loses at most the records of batches not yet sealed; its
+ *   body stays in memory too while `maxBufferBytes` allows. Without one,
+ *   batches wait in memory up to `maxBufferBytes`. Batches are sent in
+ *   order, up to `maxConcurrentExports` at a time (one while the endpoint
+ *   fails); a restart replays the spool first.
+ * - 429/502/503/504, other non-refusing statuses, timeouts and connection
+ *   errors are retried with exponential backoff and jitter, or after a
+ *   usable `Retry-After` (see `parseRetryAfter`); a batch is never sent
+ *   again sooner than that delay after its own failure. A timed-out request
+ *   may be delivered twice (each log record carries its instance id). A
+ *   request stuck on an endpoint that hung is abandoned once an empty probe
+ *   request is answered (`probeTimeoutMillis`).
+ * - A batch that fails `parkAfterAttempts` times in a row is parked and
+ *   retried every `parkedRetryMillis`, so it does not hold back the rest.
  * - A refused batch (400/413/422) is split in halves until the refused
- *   records are alone; those go to the dead-letter file with the reason.
- * - Nothing is dropped silently: a full buffer without a spool, a full
- *   spool, or shutdown without a spool drop the newest batch, counted in
- *   `stats().dropped` and reported with a problem code.
+ *   records are alone; those go to the dead-letter file with the reason. A
+ *   spool file that fails its check goes there whole (`spool file damaged`).
+ * - Nothing is dropped silently: a full buffer without a writable spool, a
+ *   full spool, or shutdown without a spool drop the newest batch, counted
+ *   in `stats().dropped` and reported with a problem code. A spool that
+ *   failed a write is tried again every 5 s (`FACTLINE_SPOOL_RECOVERED`).
  */
 export class DurableExportQueue<T> {
   private readonly batchSize: number;
@@ -50,29 +74,42 @@ export class DurableExportQueue<T> {
   private readonly concurrency: number;
   private readonly timeoutMs: number;
   private readonly maxTimeoutMs: number;
+  private readonly probeTimeoutMs: number;
+  private readonly parkAfter: number;
+  private readonly parkedRetryMs: number;
   private readonly flushTimeoutMs: number;
+  private readonly fileMode: number;
   private readonly spool: Spool | undefined;
   private readonly deadLetterPath: string | undefined;
 
   private pending: T[] = [];
   private sealTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private probeTimer: ReturnType<typeof setInterval> | undefined;
+  private spoolTimer: ReturnType<typeof setInterval> | undefined;
+  private parkTimer: ReturnType<typeof setTimeout> | undefined;
   /** Batches waiting, in key order. */
   private readonly queue: Batch[] = [];
-  private readonly inFlight = new Set<Batch>();
+  /** Parked batches, retried at their `retryAt`. */
+  private readonly parked: Batch[] = [];
+  /** Requests in flight: when each was sent, and how to abandon it. */
+  private readonly inFlight = new Map<Batch, { sentAt: number; abort: AbortController }>();
   private seq = 0;
   /** The request timeout now: doubled after a timeout, halved again after quick answers. */
   private currentTimeoutMs: number;
   private failures = 0;
   private backoffUntil = 0;
+  private lastAcceptedAt = 0;
+  private probing = false;
   private healthy = true;
   private closed = false;
-  private spoolBroken = false;
-  private readonly s = { received: 0, delivered: 0, deadLettered: 0, rejected: 0, dropped: 0, replayed: 0, retries: 0, bufferBytes: 0, memoryRecords: 0, spooledRecords: 0 };
+  private spoolWritable = true;
+  private readonly s = { received: 0, delivered: 0, deadLettered: 0, rejected: 0, dropped: 0, replayed: 0, retries: 0, abandoned: 0, bufferBytes: 0, spooledRecords: 0 };
 
   /**
-   * Throws at set-up when the spool directory cannot be created or is held
-   * by another process (one process per spool).
+   * Throws at set-up when the spool directory cannot be created (the error
+   * names the directory and the file system's reason, e.g. `EROFS`) or is
+   * held by another process (one process per spool).
    */
   constructor(
     private readonly codec: SignalCodec<T>,
@@ -86,18 +123,26 @@ export class DurableExportQueue<T> {
     this.concurrency = options.maxConcurrentExports ?? 4;
     this.timeoutMs = options.timeoutMillis ?? 10_000;
     this.maxTimeoutMs = Math.max(this.timeoutMs, options.maxTimeoutMillis ?? 120_000);
+    this.probeTimeoutMs = options.probeTimeoutMillis ?? 2_000;
+    this.parkAfter = Math.max(1, options.parkAfterAttempts ?? 10);
+    this.parkedRetryMs = options.parkedRetryMillis ?? 60_000;
     this.flushTimeoutMs = options.flushTimeoutMillis ?? 5_000;
+    this.fileMode = options.fileMode ?? DEFAULT_FILE_MODE;
     this.currentTimeoutMs = this.timeoutMs;
+    this.deadLetterPath = options.deadLetterPath ?? (options.spool ? join(options.spool.dir, `dead-letters-${codec.signal}.jsonl`) : undefined);
     if (options.spool) {
-      this.spool = new Spool({ ...options.spool, dir: join(options.spool.dir, codec.signal) }, (e) => this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `the lock of spool ${options.spool!.dir} was lost: ${e.message}`, { dir: options.spool!.dir }));
-      for (const entry of this.spool.load()) {
-        this.queue.push({ key: entry.key, count: entry.count, bytes: entry.bytes, entry});
+      const dir = options.spool.dir;
+      this.spool = new Spool({ ...options.spool, dir: join(dir, codec.signal) }, (e) => this.spoolFailed(`the lock of spool ${dir} was lost: ${e.message}`, e), this.fileMode);
+      const { entries, damaged } = this.spool.load();
+      for (const entry of entries) {
+        this.queue.push({ key: entry.key, count: entry.count, bytes: entry.bytes, entry, attempts: 0 });
         this.s.spooledRecords += entry.count;
         this.s.replayed += entry.count;
-        this.seq = Math.max(this.seq, Number(entry.key.slice(0, 12)) + 1);
       }
+      // After set-up returns, so that the handlers the host subscribes at once hear of them.
+      if (damaged.length > 0) setImmediate(() => damaged.forEach((d) => this.damaged(d)));
+      for (const k of [...entries, ...damaged]) this.seq = Math.max(this.seq, Number(k.key.slice(0, 12)) + 1);
     }
-    this.deadLetterPath = options.deadLetterPath ?? (options.spool ? join(options.spool.dir, `dead-letters-${codec.signal}.jsonl`) : undefined);
     if (this.queue.length > 0) setImmediate(() => this.pump());
   }
 
@@ -145,32 +190,45 @@ export class DurableExportQueue<T> {
     this.closed = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.sealTimer);
-    for (const b of [...this.inFlight, ...this.queue]) {
+    clearTimeout(this.parkTimer);
+    clearInterval(this.probeTimer);
+    clearInterval(this.spoolTimer);
+    for (const [, f] of this.inFlight) f.abort.abort('shutdown');
+    for (const b of [...this.inFlight.keys(), ...this.queue, ...this.parked]) {
       if (b.entry) continue;
-      if (this.spool && this.toDisk(b)) continue;
+      // A spool that failed earlier may take it now: one last try.
+      if (this.spool && this.toDisk(b, true)) continue;
       this.release(b);
       this.drop('FACTLINE_UNDELIVERED_AT_SHUTDOWN', b.count, `shutdown found ${b.count} ${this.codec.noun} neither acknowledged by ${this.transport.endpoint} nor spooled`);
     }
     this.queue.length = 0;
+    this.parked.length = 0;
     this.inFlight.clear();
     this.spool?.close();
     this.transport.shutdown?.();
   }
 
   stats(): DeliveryStats {
+    let memoryRecords = 0;
+    let parked = 0;
+    for (const b of [...this.queue, ...this.inFlight.keys(), ...this.parked]) if (!b.entry) memoryRecords += b.count;
+    for (const b of this.parked) parked += b.count;
     return {
       received: this.s.received,
       delivered: this.s.delivered,
-      pending: this.pending.length + this.s.memoryRecords,
+      pending: this.pending.length + memoryRecords,
       spooled: this.s.spooledRecords,
       deadLettered: this.s.deadLettered,
       rejected: this.s.rejected,
       dropped: this.s.dropped,
       replayed: this.s.replayed,
       retries: this.s.retries,
+      abandoned: this.s.abandoned,
+      parked,
       bufferBytes: this.s.bufferBytes,
       spoolBytes: this.spool?.bytes ?? 0,
       endpointHealthy: this.healthy,
+      spoolWritable: this.spool !== undefined && this.spoolWritable,
     };
   }
 
@@ -194,21 +252,27 @@ export class DurableExportQueue<T> {
       this.problem('FACTLINE_EVENT_UNSERIALISABLE', `cannot serialise ${records.length} ${this.codec.noun} for OTLP: ${(e as Error).message}; dropped`, { records: records.length, reason: 'unserialisable' }, e);
       return;
     }
-    this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, body });
+    this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, body, attempts: 0 });
     this.pump();
   }
 
-  /** A new batch: memory while healthy and under budget, else the spool, else dropped. */
+  /**
+   * A new batch: with a writable spool, on disk at once (and in memory too
+   * while under budget); else in memory while under budget; else dropped.
+   */
   private place(b: Batch): void {
-    const fitsMemory = this.s.bufferBytes + b.bytes <= this.maxBufferBytes;
-    if (this.spool && !this.spoolBroken && (!this.healthy || !fitsMemory)) {
+    if (this.spool && this.spoolWritable) {
       if (!this.spool.fits(b.bytes)) {
         this.drop('FACTLINE_SPOOL_FULL', b.count, `spool ${this.spool.dir} is full (${this.spool.bytes} of ${this.spool.maxBytes} bytes); dropped the newest batch of ${b.count} ${this.codec.noun}`);
         return;
       }
-      if (this.toDisk(b)) return this.insert(b);
+      if (this.toDisk(b)) {
+        if (this.s.bufferBytes + b.bytes <= this.maxBufferBytes) this.count(b);
+        else delete b.body;
+        return this.insert(b);
+      }
     }
-    if (!fitsMemory) {
+    if (this.s.bufferBytes + b.bytes > this.maxBufferBytes) {
       this.drop('FACTLINE_BUFFER_FULL', b.count, `delivery buffer full (${this.s.bufferBytes} bytes in memory, ${this.spool ? 'spool not writable' : 'no spool configured'}); dropped the newest batch of ${b.count} ${this.codec.noun}`);
       return;
     }
@@ -217,34 +281,70 @@ export class DurableExportQueue<T> {
   }
 
   private count(b: Batch): void {
+    if (b.counted) return;
     b.counted = true;
     this.s.bufferBytes += b.bytes;
-    this.s.memoryRecords += b.count;
   }
 
   private uncount(b: Batch): void {
     if (!b.counted) return;
     b.counted = false;
     this.s.bufferBytes -= b.bytes;
-    this.s.memoryRecords -= b.count;
   }
 
-  /** Moves a batch's body to the spool. False when the spool is full or fails. */
-  private toDisk(b: Batch): boolean {
+  /**
+   * Writes a batch's body to the spool (keeping the body). False when the
+   * spool is full, not writable (unless `force`: one more try), or fails,
+   * which marks it not writable and starts the 5 s retry.
+   */
+  private toDisk(b: Batch, force = false): boolean {
     if (!this.spool || b.entry || !b.body) return false;
+    if (!this.spoolWritable && !force) return false;
     if (!this.spool.fits(b.bytes)) return false;
     try {
+      if (!this.spool.locked) this.spool.relock();
       b.entry = this.spool.write(b.key, b.count, b.body, this.options.spoolFsync === true);
     } catch (e) {
-      this.spoolBroken = true;
-      this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `cannot write to spool ${this.spool.dir}: ${(e as Error).message}; keeping batches in memory`, { dir: this.spool.dir }, e);
+      if (!force) this.spoolFailed(`cannot write to spool ${this.spool.dir}: ${(e as Error).message}`, e);
       return false;
     }
-    this.spoolBroken = false;
-    this.uncount(b);
     this.s.spooledRecords += b.count;
-    delete b.body;
     return true;
+  }
+
+  /** The spool failed: batches stay in memory (within budget), and the spool is tried again every 5 s. */
+  private spoolFailed(message: string, cause: unknown): void {
+    if (!this.spool || this.closed) return;
+    const first = this.spoolWritable;
+    this.spoolWritable = false;
+    if (first) this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `${message}; keeping new batches in memory (up to maxBufferBytes) and trying the spool again every ${SPOOL_RETRY_MILLIS / 1000} s`, { dir: this.spool.dir }, cause);
+    if (this.spoolTimer === undefined) {
+      this.spoolTimer = setInterval(() => this.retrySpool(), SPOOL_RETRY_MILLIS);
+      this.spoolTimer.unref();
+    }
+  }
+
+  /** Every 5 s while the spool fails: takes its lock again, writes what waits in memory; reports when it works. */
+  private retrySpool(): void {
+    const spool = this.spool!;
+    try {
+      spool.relock();
+      const waiting = [...this.queue, ...this.parked, ...this.inFlight.keys()].filter((b) => !b.entry && b.body);
+      let moved = 0;
+      for (const b of waiting) {
+        if (!spool.fits(b.bytes)) break;
+        b.entry = spool.write(b.key, b.count, b.body!, this.options.spoolFsync === true);
+        this.s.spooledRecords += b.count;
+        moved += b.count;
+      }
+      if (waiting.length === 0) spool.checkWritable();
+      clearInterval(this.spoolTimer);
+      this.spoolTimer = undefined;
+      this.spoolWritable = true;
+      this.problem('FACTLINE_SPOOL_RECOVERED', `spool ${spool.dir} is writable again; ${moved} ${this.codec.noun} kept in memory meanwhile are now spooled`, { dir: spool.dir, records: moved });
+    } catch {
+      // still failing: the next tick tries again
+    }
   }
 
   /** Forgets a batch that is settled (acknowledged, split, dead-lettered or dropped). */
@@ -283,27 +383,33 @@ export class DurableExportQueue<T> {
     const limit = this.healthy ? this.concurrency : 1;
     while (this.inFlight.size < limit && this.queue.length > 0) {
       const b = this.queue.shift()!;
-      this.inFlight.add(b);
       void this.send(b);
     }
   }
 
   private async send(b: Batch): Promise<void> {
+    const abort = new AbortController();
+    this.inFlight.set(b, { sentAt: Date.now(), abort });
     let body = b.body;
     if (!body) {
       try {
         body = this.spool!.read(b.entry!);
       } catch (e) {
         this.inFlight.delete(b);
-        this.s.spooledRecords -= b.count;
-        delete b.entry;
-        this.drop('FACTLINE_SPOOL_NOT_WRITABLE', b.count, `cannot read spooled batch ${b.key}: ${(e as Error).message}; its ${b.count} ${this.codec.noun} are lost`);
+        if (e instanceof SpoolFileDamaged) {
+          this.damaged(e.damaged, b);
+        } else {
+          this.s.spooledRecords -= b.count;
+          delete b.entry;
+          this.drop('FACTLINE_SPOOL_NOT_WRITABLE', b.count, `cannot read spooled batch ${b.key}: ${(e as Error).message}; its ${b.count} ${this.codec.noun} are lost`);
+        }
         return this.pump();
       }
     }
+    this.watchHung();
     const timeout = this.currentTimeoutMs;
     const sentAt = Date.now();
-    const outcome = await this.transport.send(body, timeout);
+    const outcome = await this.transport.send(body, timeout, abort.signal);
     this.inFlight.delete(b);
     this.adaptTimeout(outcome, timeout, Date.now() - sentAt);
     if (this.closed) return; // shutdown has already settled it
@@ -321,8 +427,10 @@ export class DurableExportQueue<T> {
   private handle(b: Batch, body: Uint8Array, outcome: SendOutcome): void {
     switch (outcome.kind) {
       case 'accepted': {
+        const wasFailing = !this.healthy;
         this.healthy = true;
         this.failures = 0;
+        this.lastAcceptedAt = Date.now();
         this.release(b);
         this.s.delivered += b.count - Math.min(b.count, outcome.rejected);
         if (outcome.rejected > 0) {
@@ -331,6 +439,8 @@ export class DurableExportQueue<T> {
           this.deadLetter(body, { reason, status: 200, partial: outcome.rejected });
           this.problem('FACTLINE_EXPORT_PARTIAL', `${this.transport.endpoint} rejected ${outcome.rejected} of ${b.count} ${this.codec.noun}: ${reason}`, { rejected: outcome.rejected, records: b.count, reason });
         }
+        // Batches parked while the endpoint failed everything go again now that it answers.
+        if (wasFailing) this.unpark((p) => !p.refusedAlone);
         return;
       }
       case 'refused': {
@@ -342,8 +452,8 @@ export class DurableExportQueue<T> {
           const headBody = encodeRequest(head);
           const tailBody = encodeRequest(tail);
           const pieces: Batch[] = [
-            { key: `${b.key}a`, count: Math.ceil(b.count / 2), bytes: headBody.byteLength, body: headBody },
-            { key: `${b.key}b`, count: Math.floor(b.count / 2), bytes: tailBody.byteLength, body: tailBody },
+            { key: `${b.key}a`, count: Math.ceil(b.count / 2), bytes: headBody.byteLength, body: headBody, attempts: 0 },
+            { key: `${b.key}b`, count: Math.floor(b.count / 2), bytes: tailBody.byteLength, body: tailBody, attempts: 0 },
           ];
           for (const p of pieces) {
             this.count(p);
@@ -351,24 +461,33 @@ export class DurableExportQueue<T> {
           }
           return;
         }
-        // One refused record, or a body that is not OTLP JSON any more (a
-        // spool file cut short by a power loss): all of it is dead-lettered.
+        // One refused record, or a body that is not OTLP JSON any more: all of it is dead-lettered.
         this.release(b);
         this.s.deadLettered += b.count;
-        const ids = this.deadLetter(body, { reason: outcome.reason, status: outcome.status });
+        const ids = this.deadLetter(body, { reason: outcome.reason, status: outcome.status, records: b.count });
         this.problem('FACTLINE_DEAD_LETTERED', `${this.transport.endpoint} refused a record (${outcome.reason}); ${this.deadLetterPath ? `written to ${this.deadLetterPath}` : 'no dead-letter file configured: its instance id is in details'}`, { status: outcome.status, reason: outcome.reason, instance_ids: ids, ...(this.deadLetterPath ? { path: this.deadLetterPath } : {}) });
         return;
       }
       case 'retryable': {
+        if (outcome.abandoned) {
+          // The endpoint answers again (a probe got through): send it again at once.
+          this.s.abandoned++;
+          this.insert(b);
+          return;
+        }
         this.s.retries++;
         this.healthy = false;
         this.failures++;
+        const now = Date.now();
+        if (b.attempts === 0) b.firstFailedAt = now;
+        b.attempts++;
+        // A usable Retry-After, else the backoff: never 0, so a batch is not resent in a loop.
         const delay = outcome.retryAfterMs ?? nextBackoffMs(this.failures, this.options.backoff);
-        this.backoffUntil = Math.max(this.backoffUntil, Date.now() + delay);
-        this.insert(b);
-        // The endpoint is failing: what waits in memory goes to disk, so a crash loses nothing spooled.
-        if (this.spool && !this.spoolBroken) for (const q of this.queue) if (!q.entry) this.toDisk(q);
-        this.problem('FACTLINE_EXPORT_FAILED', `exporting ${b.count} ${this.codec.noun} to ${this.transport.endpoint} failed (${outcome.reason}); kept${this.spool ? ' in the spool' : ' in memory'}, retrying in ${Math.round(delay)} ms`, {
+        this.backoffUntil = Math.max(this.backoffUntil, now + delay);
+        const parking = b.attempts >= this.parkAfter;
+        if (parking) this.park(b, outcome.reason);
+        else this.insert(b);
+        this.problem('FACTLINE_EXPORT_FAILED', `exporting ${b.count} ${this.codec.noun} to ${this.transport.endpoint} failed (${outcome.reason}); kept${b.entry ? ' in the spool' : ' in memory'}, ${parking ? `parked, retrying in ${Math.round((b.retryAt ?? now) - now)} ms` : `retrying in ${Math.round(delay)} ms`}`, {
           signal: this.codec.signal,
           items: b.count,
           ...(outcome.status !== undefined ? { status: outcome.status } : {}),
@@ -376,6 +495,90 @@ export class DurableExportQueue<T> {
         });
         return;
       }
+    }
+  }
+
+  /**
+   * Sets a batch aside after `parkAfterAttempts` failures in a row: it is
+   * retried every `parkedRetryMillis` (or as soon as the endpoint accepts
+   * again, when every batch was failing), and the batches behind it go out.
+   */
+  private park(b: Batch, reason: string): void {
+    // Refused on its own when other batches were accepted since its first failure.
+    b.refusedAlone = this.lastAcceptedAt > (b.firstFailedAt ?? 0);
+    b.retryAt = Date.now() + this.parkedRetryMs;
+    this.parked.push(b);
+    this.scheduleParked();
+    if (b.reportedParked) return;
+    b.reportedParked = true;
+    this.problem('FACTLINE_BATCH_PARKED', `a batch of ${b.count} ${this.codec.noun} failed ${b.attempts} times in a row (${reason}); parked ${b.entry ? 'in the spool' : 'in memory'} and retried every ${Math.round(this.parkedRetryMs / 1000)} s while later batches go out`, {
+      records: b.count,
+      attempts: b.attempts,
+      reason,
+      ...(b.entry ? { file: b.entry.file } : {}),
+    });
+  }
+
+  private unpark(which: (b: Batch) => boolean): void {
+    for (let i = this.parked.length - 1; i >= 0; i--) {
+      const b = this.parked[i]!;
+      if (!which(b)) continue;
+      this.parked.splice(i, 1);
+      delete b.retryAt;
+      this.insert(b);
+    }
+  }
+
+  private scheduleParked(): void {
+    clearTimeout(this.parkTimer);
+    if (this.parked.length === 0 || this.closed) return;
+    const next = Math.min(...this.parked.map((b) => b.retryAt ?? 0));
+    this.parkTimer = setTimeout(() => {
+      this.parkTimer = undefined;
+      const now = Date.now();
+      this.unpark((b) => (b.retryAt ?? 0) <= now);
+      this.scheduleParked();
+      this.pump();
+    }, Math.max(0, next - Date.now()));
+    this.parkTimer.unref();
+  }
+
+  /*
+   * The probe rule. While a request has waited longer than timeoutMillis
+   * (the endpoint may have hung: it took the connection and never
+   * answers), an empty request is sent every probeTimeoutMillis with that
+   * timeout. An endpoint that answers it answers again: the requests still
+   * waiting are abandoned and sent again at once with the base timeout, so
+   * a timeout doubled to 40 s does not hold delivery back for 40 s. An
+   * endpoint that is slow but answering does not answer the probe in time
+   * either, and its requests keep their longer timeout.
+   */
+  private watchHung(): void {
+    if (this.probeTimer !== undefined) return;
+    this.probeTimer = setInterval(() => void this.probeTick(), this.probeTimeoutMs);
+    this.probeTimer.unref();
+  }
+
+  private async probeTick(): Promise<void> {
+    if (this.inFlight.size === 0 || this.closed) {
+      clearInterval(this.probeTimer);
+      this.probeTimer = undefined;
+      return;
+    }
+    if (this.probing) return;
+    const startedAt = Date.now();
+    const waiting = [...this.inFlight].filter(([, f]) => startedAt - f.sentAt > this.timeoutMs);
+    if (waiting.length === 0) return;
+    this.probing = true;
+    try {
+      const outcome = this.transport.probe ? await this.transport.probe(EMPTY_REQUEST, this.probeTimeoutMs) : await this.transport.send(EMPTY_REQUEST, this.probeTimeoutMs);
+      const answered = outcome.kind !== 'retryable' || outcome.status !== undefined;
+      if (!answered || this.closed) return;
+      this.currentTimeoutMs = this.timeoutMs;
+      this.backoffUntil = 0;
+      for (const [b, f] of waiting) if (this.inFlight.get(b) === f) f.abort.abort(`the endpoint answered a probe in under ${this.probeTimeoutMs} ms while this request had waited ${Date.now() - f.sentAt} ms`);
+    } finally {
+      this.probing = false;
     }
   }
 
@@ -393,11 +596,55 @@ export class DurableExportQueue<T> {
     }
   }
 
+  /**
+   * A spool file that failed its check (cut short by a crash or a full
+   * disk, or altered): its content goes to the dead-letter file whole, with
+   * reason `spool file damaged`, it leaves the spool, and delivery goes on.
+   * The records are counted from the file's header when it is readable.
+   */
+  private damaged(d: DamagedSpoolFile, b?: Batch): void {
+    const records = d.count ?? 0;
+    const why: DeadLetterReason = { reason: 'spool file damaged', records, extra: { file: d.file, problem: d.problem } };
+    const { ids, error } = writeDeadLetters(this.deadLetterPath, this.transport.endpoint, this.codec, d.content, why, this.deadLetterLimits());
+    let keptAt = this.deadLetterPath;
+    if (error !== undefined || this.deadLetterPath === undefined) {
+      // Nowhere to copy it: the file stays on disk under a name the spool does not load.
+      keptAt = `${d.file}.damaged`;
+      try {
+        this.spool?.rename(d.file, keptAt);
+      } catch {
+        keptAt = d.file;
+      }
+    } else if (b?.entry) this.spool?.remove(b.entry);
+    else this.spool?.discard(d.file);
+    if (b) {
+      if (b.entry) this.s.spooledRecords -= b.count;
+      delete b.entry;
+      this.uncount(b);
+      delete b.body;
+    }
+    this.s.deadLettered += records;
+    this.problem('FACTLINE_SPOOL_FILE_DAMAGED', `spool file ${d.file} is damaged (${d.problem}): its ${d.count !== undefined ? d.count : 'unknown number of'} ${this.codec.noun} were set aside${keptAt ? ` in ${keptAt}` : ''} with reason "spool file damaged"; delivery goes on`, {
+      file: d.file,
+      problem: d.problem,
+      records,
+      candidate_instance_ids: ids,
+      ...(keptAt ? { path: keptAt } : {}),
+    });
+  }
+
+  private deadLetterLimits() {
+    return { fileMode: this.fileMode, ...(this.options.deadLetterMaxBytes !== undefined ? { maxBytes: this.options.deadLetterMaxBytes } : {}) };
+  }
+
   /** Appends refused records to the dead-letter file; returns their ids. */
   private deadLetter(body: Uint8Array, why: DeadLetterReason): string[] {
-    const { ids, error } = writeDeadLetters(this.deadLetterPath, this.transport.endpoint, this.codec, body, why);
+    const { ids, error, discarded } = writeDeadLetters(this.deadLetterPath, this.transport.endpoint, this.codec, body, why, this.deadLetterLimits());
     if (error !== undefined) {
       this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `cannot write the dead-letter file ${this.deadLetterPath}: ${(error as Error).message}; the refused records' ids are in details`, { path: this.deadLetterPath, instance_ids: ids }, error);
+    }
+    if (discarded !== undefined) {
+      this.problem('FACTLINE_DEAD_LETTER_DISCARDED', `the dead-letter file ${this.deadLetterPath} reached its bound (${this.options.deadLetterMaxBytes ?? 32 * 1024 * 1024} bytes) and was rotated to ${this.deadLetterPath}.1, discarding the ${discarded} records of the previous ${this.deadLetterPath}.1`, { path: this.deadLetterPath, records: discarded });
     }
     return ids;
   }
@@ -406,9 +653,11 @@ export class DurableExportQueue<T> {
 
   private settled(): boolean {
     if (this.pending.length > 0) return false;
+    const onDisk = (b: Batch) => b.entry !== undefined;
+    // Parked batches wait for their retry: on disk with a spool, else in memory until shutdown reports them.
     if (this.queue.length === 0 && this.inFlight.size === 0) return true;
     // While the endpoint fails, records safe on disk are as far as a flush can take them.
-    return !this.healthy && this.spool !== undefined && this.queue.every((b) => b.entry !== undefined) && [...this.inFlight].every((b) => b.entry !== undefined);
+    return !this.healthy && this.spool !== undefined && this.queue.every(onDisk) && [...this.inFlight.keys()].every(onDisk);
   }
 
   private drop(code: 'FACTLINE_BUFFER_FULL' | 'FACTLINE_SPOOL_FULL' | 'FACTLINE_SPOOL_NOT_WRITABLE' | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN', records: number, message: string): void {

@@ -9,7 +9,50 @@ export interface LockHolder {
   hostname: string;
   /** ISO 8601 time the lock was taken. */
   since: string;
+  /** The holder's start time in clock ticks since boot (`/proc/<pid>/stat` field 22), where the OS tells it. */
+  start?: string;
+  /** The kernel's boot id (`/proc/sys/kernel/random/boot_id`), where the OS tells it. */
+  boot?: string;
 }
+
+/** Start time of a process in clock ticks since boot (Linux), or undefined. */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 2 (comm) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the holder is a process that is still running: its pid exists,
+ * and, where the holder recorded them, with the same start time since the
+ * same boot. A container restarted in place gets the same pid (often 1)
+ * and hostname, but a new start time (or boot id): its old lock is stale.
+ */
+function holderRunning(holder: LockHolder, ownerPath: string): boolean {
+  if (holder.boot !== undefined && bootId() !== undefined && holder.boot !== bootId()) return false;
+  if (holder.start !== undefined) {
+    const now = startTimeOf(holder.pid);
+    if (now !== undefined) return now === holder.start;
+  }
+  // Without a recorded start time, this process is the holder only if it took the lock itself.
+  if (holder.pid === process.pid) return heldHere.has(ownerPath);
+  return alive(holder.pid);
+}
+
+/** The owner files of the locks this process holds. */
+const heldHere = new Set<string>();
 
 /** A held lock; `release` is idempotent. */
 export interface FileLock {
@@ -51,9 +94,9 @@ function readHolder(ownerPath: string): LockHolder | undefined {
   }
 }
 
-function describe(holder: LockHolder | undefined): string {
+function describe(holder: LockHolder | undefined, ownerPath: string): string {
   if (!holder) return 'another writer (holder unknown)';
-  const self = holder.pid === process.pid && holder.hostname === hostname();
+  const self = holder.pid === process.pid && holder.hostname === hostname() && holderRunning(holder, ownerPath);
   return `${self ? 'this process' : 'process'} ${holder.pid} on ${holder.hostname} since ${holder.since}`;
 }
 
@@ -63,9 +106,13 @@ function describe(holder: LockHolder | undefined): string {
  * across processes and on network file systems, plus a `<path>.lock-owner`
  * file naming the holder so that a refused writer can say who holds it.
  *
- * A lock left by a process that was killed on this host (its pid is gone)
- * is taken over at once; a lock of another host is only taken over once
- * `proper-lockfile` finds it stale (not refreshed for `staleMs`).
+ * A lock left by a process that was killed on this host is taken over at
+ * once: its pid is gone, or the pid is running but is not the holder (a
+ * different start time or boot id, as when a container restarts in place
+ * with the same pid and hostname). A lock of another host is only taken
+ * over once `proper-lockfile` finds it stale (not refreshed for `staleMs`).
+ *
+ * A missing parent directory is created with `dirMode` (default `0o700`).
  *
  * `onCompromised` is called (instead of proper-lockfile's default, which
  * throws from a timer into the host) when the lock could not be refreshed.
@@ -79,10 +126,10 @@ function describe(holder: LockHolder | undefined): string {
  * // ... write ...
  * lock.release();
  */
-export function acquireFileLock(path: string, what: string, onCompromised: (e: Error) => void = () => undefined, staleMs = 10_000): FileLock {
+export function acquireFileLock(path: string, what: string, onCompromised: (e: Error) => void = () => undefined, staleMs = 10_000, dirMode = 0o700): FileLock {
   const lockPath = `${path}.lock`;
   const ownerPath = `${path}.lock-owner`;
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: dirMode });
   const take = () => lockfile.lockSync(path, { realpath: false, lockfilePath: lockPath, stale: staleMs, update: Math.min(5_000, staleMs / 2), onCompromised });
   let unlock: () => void;
   try {
@@ -90,8 +137,8 @@ export function acquireFileLock(path: string, what: string, onCompromised: (e: E
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
     const holder = readHolder(ownerPath);
-    if (holder && holder.hostname === hostname() && holder.pid !== process.pid && !alive(holder.pid)) {
-      // The holder was killed (SIGKILL, OOM): its lock cannot be refreshed any more.
+    if (holder && holder.hostname === hostname() && !holderRunning(holder, ownerPath)) {
+      // The holder was killed (SIGKILL, OOM, a container restarted in place): its lock cannot be refreshed any more.
       try {
         rmdirSync(lockPath);
       } catch {
@@ -101,7 +148,7 @@ export function acquireFileLock(path: string, what: string, onCompromised: (e: E
     } else {
       throw Object.assign(
         new Error(
-          `factline: the ${what} ${path} is locked by ${describe(holder)}: one writer per ${what}. ` +
+          `factline: the ${what} ${path} is locked by ${describe(holder, ownerPath)}: one writer per ${what}. ` +
             `Give this process its own path, or stop the other writer (a lock left by a crashed process on another host expires after ${staleMs} ms).`,
           { cause: e },
         ),
@@ -109,7 +156,10 @@ export function acquireFileLock(path: string, what: string, onCompromised: (e: E
       );
     }
   }
-  const holder: LockHolder = { pid: process.pid, hostname: hostname(), since: new Date().toISOString() };
+  const start = startTimeOf(process.pid);
+  const boot = bootId();
+  const holder: LockHolder = { pid: process.pid, hostname: hostname(), since: new Date().toISOString(), ...(start !== undefined ? { start } : {}), ...(boot !== undefined ? { boot } : {}) };
+  heldHere.add(ownerPath);
   writeFileSync(ownerPath, JSON.stringify(holder) + '\n');
   removeOwnerFilesAtExit(ownerPath);
   let released = false;
@@ -118,6 +168,7 @@ export function acquireFileLock(path: string, what: string, onCompromised: (e: E
     release() {
       if (released) return;
       released = true;
+      heldHere.delete(ownerPath);
       ownerFiles.delete(ownerPath);
       rmSync(ownerPath, { force: true });
       try {

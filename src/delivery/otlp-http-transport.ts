@@ -22,16 +22,33 @@ export interface OtlpHttpTransportOptions {
   rejectedField?: 'rejectedLogRecords' | 'rejectedSpans';
 }
 
+/** Longest `Retry-After` honoured, in ms: a longer one is cut to this. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
 /**
- * `Retry-After` as milliseconds: delay-seconds or an HTTP-date (RFC 9110
- * §10.2.3), as the OTel JS exporter reads it. `undefined` when absent or
- * unreadable.
+ * `Retry-After` as milliseconds, or `undefined` when it is not a usable
+ * delay: only a positive integer of delay-seconds (`1`, `30`) or an
+ * HTTP-date in the future (RFC 9110 §10.2.3) counts. `0`, a date in the
+ * past, `1.5`, `-1` and anything else are `undefined`, and the caller uses
+ * its normal exponential backoff, as the Collector's exporters do (their
+ * delay is the larger of the backoff and the server's throttle). A delay
+ * over {@link MAX_RETRY_AFTER_MS} (60 s) is cut to it.
+ *
+ * @example
+ * parseRetryAfter('3'); // 3000
+ * parseRetryAfter('0'); // undefined: use the backoff
  */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  const v = value?.trim();
+  if (v === undefined || v === '') return undefined;
+  let ms: number;
+  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
+  else if (/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v) || /^[A-Za-z]+, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/.test(v) || /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.test(v)) {
+    const at = Date.parse(v);
+    if (Number.isNaN(at)) return undefined;
+    ms = at - now;
+  } else return undefined;
+  return ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : undefined;
 }
 
 /** `partialSuccess` of an OTLP/HTTP JSON (or empty) response body. */
@@ -78,9 +95,7 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
   const gzip = options.compression === 'gzip';
   const rejectedField = options.rejectedField ?? 'rejectedLogRecords';
 
-  return {
-    endpoint: options.url,
-    async send(body: Uint8Array, timeoutMs: number): Promise<SendOutcome> {
+  const post = async (body: Uint8Array, timeoutMs: number, signal: AbortSignal | undefined, pooled: boolean): Promise<SendOutcome> => {
       const headers: Record<string, string> = { ...(await headersOf().catch(() => ({}))), 'Content-Type': 'application/json' };
       const payload = gzip ? gzipSync(body) : body;
       if (gzip) headers['Content-Encoding'] = 'gzip';
@@ -92,7 +107,7 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
             resolve(o);
           }
         };
-        const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(payload.length) }, agent }, (res) => {
+        const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(payload.length) }, agent: pooled ? agent : false }, (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (c: Buffer) => {
@@ -117,9 +132,23 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
           req.destroy();
         });
         req.on('error', (e) => done({ kind: 'retryable', reason: `${(e as NodeJS.ErrnoException).code ?? 'error'}: ${e.message}` }));
+        if (signal) {
+          const abandon = () => {
+            done({ kind: 'retryable', reason: `abandoned: ${String(signal.reason ?? 'aborted')}`, abandoned: true });
+            req.destroy();
+          };
+          if (signal.aborted) abandon();
+          else signal.addEventListener('abort', abandon, { once: true });
+        }
         req.end(payload);
       });
-    },
+  };
+
+  return {
+    endpoint: options.url,
+    send: (body, timeoutMs, signal) => post(body, timeoutMs, signal, true),
+    // A connection of its own: the pooled sockets may all be stuck on an endpoint that hung.
+    probe: (body, timeoutMs) => post(body, timeoutMs, AbortSignal.timeout(timeoutMs), false),
     shutdown() {
       agent.destroy();
     },

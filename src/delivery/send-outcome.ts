@@ -17,9 +17,11 @@ export type SendOutcome =
    * also kept and retried with backoff: it says nothing about the records,
    * and dead-lettering every batch for a wrong URL or an expired token would
    * turn a configuration error into a flood. `retryAfterMs` from the
-   * `Retry-After` header.
+   * `Retry-After` header (a usable one only: see `parseRetryAfter`).
+   * `abandoned`: the caller gave up waiting (its `AbortSignal`), e.g. a
+   * request stuck on an endpoint that hung and answers again since.
    */
-  | { kind: 'retryable'; status?: number; retryAfterMs?: number; reason: string; timedOut?: boolean }
+  | { kind: 'retryable'; status?: number; retryAfterMs?: number; reason: string; timedOut?: boolean; abandoned?: boolean }
   /**
    * The endpoint refused the content (400, 413, 422): sending the same
    * records again gets the same answer. The processor splits the batch to
@@ -31,6 +33,13 @@ export type SendOutcome =
 export interface LogTransport {
   /** Where requests go (for messages and the dead-letter file). */
   readonly endpoint: string;
-  send(body: Uint8Array, timeoutMs: number): Promise<SendOutcome>;
+  /** `signal` abandons the request: it then resolves `retryable` with `abandoned: true`. */
+  send(body: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<SendOutcome>;
+  /**
+   * Sends `body` (an empty request) on a connection of its own, so that it
+   * is not queued behind requests stuck on an endpoint that hung. Optional:
+   * without it the probe goes through `send`.
+   */
+  probe?(body: Uint8Array, timeoutMs: number): Promise<SendOutcome>;
   shutdown?(): void;
 }

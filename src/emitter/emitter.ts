@@ -117,6 +117,8 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
   const counts = { emitted: 0, filtered: 0, invalid: 0, rejected: 0 };
   const strict = validation === 'strict';
   let closed = false;
+  /** Deprecated EventIDs already reported (`FACTLINE_EVENT_DEPRECATED` once per EventID). */
+  const deprecatedSeen = new Set<string>();
 
   for (const f of [...(options.filter?.include ?? []), ...(options.filter?.exclude ?? [])]) compilePattern(f);
   for (const s of sinks) s.start?.({ report });
@@ -129,7 +131,9 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       const issue: ValidationIssue = { code: 'unknown_event', path: [], message: `"${String(id)}" is not in catalog "${catalog.name}"` };
       if (strict) throw new FactlineValidationError(String(id), [issue]);
       counts.rejected++;
-      report({ code: 'FACTLINE_EVENT_REJECTED', message: issue.message, event_id: String(id), details: { issues: [issue], payload } });
+      // No catalog entry, so no personal-data rules to apply: the report names the payload's keys, never its values.
+      const keys = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? { payload_keys: Object.keys(payload).slice(0, 100) } : {};
+      report({ code: 'FACTLINE_EVENT_REJECTED', message: issue.message, event_id: String(id), details: { issues: [issue], payload_type: Array.isArray(payload) ? 'array' : payload === null ? 'null' : typeof payload, ...keys } });
       return undefined;
     }
     if (route.sinks.length === 0 && !strict) {
@@ -137,10 +141,19 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       return undefined;
     }
     const info = route.info;
+    if (info.deprecated && !deprecatedSeen.has(id)) {
+      deprecatedSeen.add(id);
+      report({
+        code: 'FACTLINE_EVENT_DEPRECATED',
+        message: `"${id}" is deprecated in catalog "${catalog.name}"${info.deprecatedNote !== undefined ? `: ${info.deprecatedNote}` : '; emit its replacement (a newer version or another EventID)'} (reported once per EventID)`,
+        event_id: id,
+        ...(info.deprecatedNote !== undefined ? { details: { instead: info.deprecatedNote } } : {}),
+      });
+    }
 
     // 2. Read the payload once; 3. validate it; and the given time.
     const rules = route.pii;
-    const read = readPayload(payload, maxBytes, rules !== undefined ? { rules, apply: applyPii } : undefined);
+    const read = readPayload(payload, maxBytes, rules !== undefined ? { rules, apply: applyPii } : undefined, route.read);
     let issues = read.issues;
     if (validation !== 'off' && issues.length === 0) {
       // A clean read within the size bound that the type's compiled check

@@ -2,7 +2,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { EVERY_ELEMENT, type PiiRule } from '../catalog/pii.js';
 import { canonicalJson } from '../chain/canonical.js';
 import type { ValidationIssue } from '../validation/issue.js';
-import { readJsonValue } from '../validation/json-value.js';
+import { readJsonValue, type JsonRead } from '../validation/json-value.js';
 
 /** The payload as `emit` read it once, before the schema. */
 export interface ReadPayload {
@@ -40,11 +40,12 @@ function preview(json: string): string {
  * the record within `maxBytes`. A payload whose JSON (markers included) is
  * larger becomes `{ $factline_truncated, bytes, sha256, preview }`. Never throws.
  */
-export function readPayload(payload: unknown, maxBytes: number, pii?: { rules: readonly PiiRule[]; apply: PiiApplier }): ReadPayload {
+export function readPayload(payload: unknown, maxBytes: number, pii?: { rules: readonly PiiRule[]; apply: PiiApplier }, reader: (value: unknown, budgetBytes: number) => JsonRead = readJsonValue): ReadPayload {
   // Reading stops once the JSON is certainly past the limit (with room for
   // the stub's preview and digest to cover a good part of it): the work and
-  // memory one emit spends stay bounded whatever the payload.
-  const read = readJsonValue(payload, Math.max(READ_BUDGET_MIN_BYTES, 4 * maxBytes));
+  // memory one emit spends stay bounded whatever the payload. `reader` is
+  // the type's compiled read (`compileRead`), the same result, faster.
+  const read = reader(payload, Math.max(READ_BUDGET_MIN_BYTES, 4 * maxBytes));
   if (!read.partial && read.maxBytes <= maxBytes) return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: read.maxBytes };
   let json = JSON.stringify(read.value) ?? 'null';
   const bytes = read.partial ? read.minBytes : Buffer.byteLength(json, 'utf8');

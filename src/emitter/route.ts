@@ -4,6 +4,8 @@ import type { EventTypeInfo } from '../catalog/types.js';
 import { SEVERITY_RANK } from '../envelope/severity.js';
 import { compilePattern } from '../eventid/index.js';
 import type { Sink } from '../sinks/sink.js';
+import { compileRead } from '../validation/compiled-read.js';
+import type { JsonRead } from '../validation/json-value.js';
 import { compileReadPayloadCheck } from '../validation/parsed-payload.js';
 import type { EventFilter } from './options.js';
 
@@ -15,11 +17,13 @@ export interface Route {
   /** The type's compiled personal-data rules, or undefined when it has none (then `emit` pays nothing for them). */
   readonly pii: readonly PiiRule[] | undefined;
   /**
-   * The type's fast accept of a payload as read (`compileReadPayloadCheck`):
+   * The type's compiled accept of a payload as read (`compileReadPayloadCheck`):
    * true only when the schema checks would find no issue. Undefined when the
    * schema has none; `emit` then runs the schema checks.
    */
   readonly accept: ((value: unknown) => boolean) | undefined;
+  /** The type's compiled read of a payload (`compileRead`), or undefined for the general `readJsonValue`. */
+  readonly read: ((value: unknown, budgetBytes?: number) => JsonRead) | undefined;
 }
 
 function passesFilter(info: EventTypeInfo, filter: EventFilter | undefined): boolean {
@@ -39,7 +43,7 @@ export function buildRoutes(catalog: Catalog, sinks: readonly Sink[], filter: Ev
   const routes = new Map<string, Route>();
   for (const info of catalog.list()) {
     const wanted = passesFilter(info, filter) ? sinks.filter((s) => !s.accepts || s.accepts(info)) : [];
-    routes.set(info.id, { info, sinks: wanted, pii: info.piiRules, accept: compileReadPayloadCheck(info) });
+    routes.set(info.id, { info, sinks: wanted, pii: info.piiRules, accept: compileReadPayloadCheck(info), read: compileRead(info.schema) });
   }
   return routes;
 }

@@ -43,16 +43,41 @@ export function formatIsoTime(ms: number): string {
   return `${y}-${pad2(m)}-${pad2(d)}T${pad2(h)}:${pad2(mi)}:${pad2(s)}.${pad3(milli)}Z`;
 }
 
+/** `00`…`59` and `000`…`999`: the fields of a time of day, looked up, not formatted. */
+const TWO = Array.from({ length: 60 }, (_, n) => pad2(n));
+const THREE = Array.from({ length: 1000 }, (_, n) => pad3(n));
+
+const DAY_MS = 86400000;
+/** The UTC day last formatted: its first millisecond and its `YYYY-MM-DDT` text. */
+let dayStartMs = NaN;
+let dayPrefix = '';
 let cachedMs = NaN;
 let cachedIso = '';
 
-/** {@link formatIsoTime}, remembering the last millisecond formatted. */
+/**
+ * {@link formatIsoTime}, with the date part worked out once per UTC day:
+ * the time of day is a few divisions and table look-ups, so an event costs
+ * the same whether or not another was formatted in the same millisecond
+ * (one event per millisecond, the common rate of a service, gets no help
+ * from remembering the last string). The last millisecond is still remembered.
+ */
 export function isoTime(ms: number): string {
   const t = Math.floor(ms);
-  if (t !== cachedMs) {
-    cachedIso = formatIsoTime(t);
-    cachedMs = t;
+  if (t === cachedMs) return cachedIso;
+  let rem = t - dayStartMs;
+  if (!(rem >= 0 && rem < DAY_MS)) {
+    if (!(t >= 0 && t < 253402300800000)) return formatIsoTime(t); // outside 1970–9999: no day to remember
+    dayStartMs = Math.floor(t / DAY_MS) * DAY_MS;
+    dayPrefix = formatIsoTime(dayStartMs).slice(0, 11);
+    rem = t - dayStartMs;
   }
+  const h = Math.floor(rem / 3600000);
+  rem -= h * 3600000;
+  const mi = Math.floor(rem / 60000);
+  rem -= mi * 60000;
+  const s = Math.floor(rem / 1000);
+  cachedIso = dayPrefix + TWO[h]! + ':' + TWO[mi]! + ':' + TWO[s]! + '.' + THREE[rem - s * 1000]! + 'Z';
+  cachedMs = t;
   return cachedIso;
 }
 

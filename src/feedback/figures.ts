@@ -9,6 +9,7 @@
  * failed (46%)`.
  */
 import { compilePattern } from '../eventid/pattern.js';
+import { eventIdPatternHint } from './pattern-hint.js';
 import { LOKI } from '../queries/names.js';
 import { QueryError, type LabelSet, type QueryBackend } from '../query/types.js';
 import { attemptsQuery, GROUP_LABEL, isFieldPath, JOIN_LABEL, outcomesQuery } from './queries.js';
@@ -53,6 +54,8 @@ export interface FeedbackRequest {
   readonly start?: bigint;
   /** … up to this time, Unix epoch ns. Default: now. */
   readonly end?: bigint;
+  /** Aborts the queries (`QueryError` `aborted`). */
+  readonly signal?: AbortSignal;
 }
 
 /** The outcome figures of one group. */
@@ -97,12 +100,13 @@ type Outcome = 'failure' | 'success';
 interface Entry {
   readonly ns: bigint;
   readonly labels: LabelSet;
+  readonly line: string;
 }
 
 function entries(data: Awaited<ReturnType<QueryBackend['query']>>['data']): Entry[] {
   if (data.resultType !== 'streams') throw new QueryError('bad_request', `expected log lines, got a ${data.resultType}`);
   const out: Entry[] = [];
-  for (const s of data.result) for (const [ns] of s.values) out.push({ ns: BigInt(ns), labels: s.stream });
+  for (const s of data.result) for (const [ns, line] of s.values) out.push({ ns: BigInt(ns), labels: s.stream, line });
   return out;
 }
 
@@ -129,6 +133,8 @@ function check(request: FeedbackRequest): void {
   if (!Number.isInteger(last) || last < 1 || last > MAX_LAST) throw new QueryError('bad_request', `last must be a whole number from 1 to ${MAX_LAST}, got ${last}`);
   for (const [name, p] of [['attempts', request.attempts], ['success', request.success], ['failure', request.failure ?? DEFAULT_FAILURE_PATTERN]] as const) {
     if (typeof p !== 'string' || p === '') throw new QueryError('bad_request', `${name} must be a % pattern such as agent.code.generated:%, got ${JSON.stringify(p)}`);
+    const hint = eventIdPatternHint(p);
+    if (hint !== undefined) throw new QueryError('bad_request', `${name}: ${hint}`);
   }
   if (request.joinField !== undefined && !isFieldPath(request.joinField)) throw new QueryError('bad_request', `joinField must be a payload field path such as contract_id, got ${JSON.stringify(request.joinField)}`);
   const by = request.groupBy;
@@ -175,7 +181,7 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
     outcomes: outcomesQuery({ service: request.service, success: request.success, failure, joinField: request.joinField }),
   };
 
-  const attempts = entries((await backend.queryRange({ query: queries.attempts, start, end, limit: last, direction: 'backward' })).data)
+  const attempts = entries((await backend.queryRange({ query: queries.attempts, start, end, limit: last, direction: 'backward', ...(request.signal ? { signal: request.signal } : {}) })).data)
     .sort((a, b) => (a.ns < b.ns ? 1 : a.ns > b.ns ? -1 : 0))
     .slice(0, last);
   const isFailure = compilePattern(failure);
@@ -201,7 +207,7 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
     const seen = new Set<string>();
     let from = oldest;
     for (;;) {
-      const page = entries((await backend.queryRange({ query: queries.outcomes, start: from, end, limit: PAGE, direction: 'forward' })).data);
+      const page = entries((await backend.queryRange({ query: queries.outcomes, start: from, end, limit: PAGE, direction: 'forward', ...(request.signal ? { signal: request.signal } : {}) })).data);
       let newest = from;
       for (const o of page) {
         if (o.ns > newest) newest = o.ns;
@@ -230,6 +236,21 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
       if (kind === 'failure') x.failures++;
       else if (kind === 'success') x.successes++;
     }
+  }
+  if (request.groupBy !== undefined && attempts.length > 0 && [...tally.keys()].every((g) => g === '(none)')) {
+    const fields = new Set<string>();
+    for (const a of attempts.slice(0, 20)) {
+      try {
+        const body = JSON.parse(a.line) as unknown;
+        if (body !== null && typeof body === 'object' && !Array.isArray(body)) for (const k of Object.keys(body)) fields.add(k);
+      } catch {
+        // a body that is not JSON names no fields
+      }
+    }
+    throw new QueryError(
+      'bad_request',
+      `no attempt carries the payload field ${JSON.stringify(request.groupBy.field)} to group by${fields.size > 0 ? `; their payloads have ${[...fields].sort().join(', ')}` : ''}`,
+    );
   }
   const groups = [...tally.entries()]
     .map(([g, t]) => figure(g, t.attempts, t.successes, t.failures))

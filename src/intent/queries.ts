@@ -122,14 +122,17 @@ export function contractDurationQuantile(args: ServiceScope & Windowed & { reado
 }
 
 /**
- * Contracts started per executing agent (the payload's `agent`, e.g. `claude-code`).
+ * Contracts started per executing agent (the payload's `agent`, e.g.
+ * `claude-code`); with `agent`, only those whose source model
+ * (`factline_source_model`) it matches, as the other agent panels.
  *
  * @example
  * contractsByAgent({ service: 'intent-demo', window: '1h' }).expr;
  * // 'sum by (agent) (count_over_time({…} | event_name="contract.contract.started" | json agent="agent" | keep agent [1h]))'
  */
-export function contractsByAgent(args: ServiceScope & Windowed): LogqlQuery {
-  return metric(sumCounts(['agent'], pipeline(args.service, eventIs(INTENT.CONTRACT_STARTED), json(['agent'])), args.window));
+export function contractsByAgent(args: ServiceScope & Windowed & { readonly agent?: Text }): LogqlQuery {
+  const stages = [eventIs(INTENT.CONTRACT_STARTED), ...(args.agent !== undefined ? [byAgent(args.agent)] : []), json(['agent'])];
+  return metric(sumCounts(['agent'], pipeline(args.service, ...stages), args.window));
 }
 
 const ASSERTIONS = [INTENT.ASSERTION_PASSED, INTENT.ASSERTION_FAILED];

@@ -174,7 +174,22 @@ export const SPAN_EVENT_ATTRIBUTE_LIMIT = envNumber('OTEL_SPAN_EVENT_ATTRIBUTE_C
 /** Deepest nested object flattened into dotted keys; deeper ones go as JSON text. */
 const FLATTEN_DEPTH = 4;
 
-function toAttributeValue(v: unknown): AttributeValue | undefined {
+/** Whether every element of an array is a `kind` primitive (and, for numbers, within int64). */
+function homogeneous(v: readonly unknown[], kind: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== kind || (kind === 'number' && isWideInteger(x as number))) return false;
+  }
+  return true;
+}
+
+/**
+ * One payload value as an attribute value. `wide` says whether the payload
+ * may hold an integer outside int64 (`mayHoldWideIntegers`): only then does
+ * a value written as JSON text need {@link int64Safe}'s copy first (without
+ * one, the copy would be the same JSON, at the cost of a deep copy per event).
+ */
+function toAttributeValue(v: unknown, wide: boolean): AttributeValue | undefined {
   switch (typeof v) {
     case 'string':
     case 'boolean':
@@ -186,9 +201,41 @@ function toAttributeValue(v: unknown): AttributeValue | undefined {
   if (Array.isArray(v)) {
     if (v.length === 0) return [] as string[];
     const kind = typeof v[0];
-    if ((kind === 'string' || kind === 'boolean' || kind === 'number') && v.every((x) => typeof x === kind && !(kind === 'number' && isWideInteger(x as number)))) return v as AttributeValue;
+    if ((kind === 'string' || kind === 'boolean' || kind === 'number') && homogeneous(v, kind)) return v as AttributeValue;
   }
-  return JSON.stringify(int64Safe(v));
+  return JSON.stringify(wide ? int64Safe(v) : v);
+}
+
+/** Most dotted keys remembered by {@link dottedKey}; past it the memory starts again. */
+const DOTTED_KEYS_MAX = 4096;
+let dottedKeys = new Map<string, Map<string, string>>();
+let dottedCount = 0;
+
+/**
+ * `prefix.key`, the same string object each time for the same pair: a key
+ * built by concatenation per event is a new string that the attribute maps
+ * (ours, and the SDK's copy) must hash and internalise on every insert; a
+ * remembered one is already internalised. Bounded, so that payloads with
+ * ever-new keys cannot grow it.
+ */
+function dottedKey(prefix: string, key: string): string {
+  let byKey = dottedKeys.get(prefix);
+  if (byKey === undefined) {
+    if (dottedCount >= DOTTED_KEYS_MAX) {
+      dottedKeys = new Map();
+      dottedCount = 0;
+    }
+    byKey = new Map();
+    dottedKeys.set(prefix, byKey);
+  }
+  let k = byKey.get(key);
+  if (k === undefined) {
+    if (dottedCount >= DOTTED_KEYS_MAX) return `${prefix}.${key}`;
+    k = `${prefix}.${key}`;
+    byKey.set(key, k);
+    dottedCount++;
+  }
+  return k;
 }
 
 /**
@@ -209,6 +256,8 @@ class AttributeWriter {
     private room: number,
     /** Whether `out` may already hold a key without a dot (not only envelope attributes). */
     private readonly anyKeyTaken: boolean,
+    /** Whether the payload may hold an integer outside int64 (see {@link toAttributeValue}). */
+    private readonly wide = true,
   ) {}
   put(key: string, value: AttributeValue): void {
     if (this.room <= 0) {
@@ -227,7 +276,7 @@ class AttributeWriter {
   }
   walk(v: unknown, prefix: string, depth: number): void {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      const av = toAttributeValue(v);
+      const av = toAttributeValue(v, this.wide);
       if (av !== undefined) this.put(prefix || 'value', av);
       return;
     }
@@ -235,10 +284,10 @@ class AttributeWriter {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       const x = (v as Record<string, unknown>)[k];
-      const key = prefix ? `${prefix}.${k}` : k;
+      const key = prefix ? dottedKey(prefix, k) : k;
       if (typeof x === 'object' && x !== null && !Array.isArray(x) && depth < FLATTEN_DEPTH) this.walk(x, key, depth + 1);
       else {
-        const av = toAttributeValue(x);
+        const av = toAttributeValue(x, this.wide);
         if (av !== undefined) this.put(key, av);
       }
     }
@@ -283,7 +332,7 @@ export function toSpanEvent(
 ): { name: string; attributes: Attributes; time: HrTime } {
   const attributes: Attributes = envelopeAttributes(event, type);
   if (mode === 'payload') {
-    const w = new AttributeWriter(attributes, limit - envelopeCount, false);
+    const w = new AttributeWriter(attributes, limit - envelopeCount, false, mayHoldWideIntegers(event.payload));
     w.walk(event.payload, '', 0);
     if (w.dropped > 0) {
       // The count needs a slot of its own: the last payload field gives it up.

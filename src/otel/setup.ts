@@ -217,8 +217,11 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
   const resource = defaultResource().merge(fromEnv).merge(resourceFromAttributes(explicit));
 
   const disabled = sdkDisabled(env);
+  // Problems found while the processors are built (a damaged spool file at
+  // load) are held until the emitter starts the sink, then reported.
+  const early: Parameters<ProblemHandler>[0][] = [];
   let report: ProblemHandler | undefined;
-  const reporter = () => report;
+  const reporter = (): ProblemHandler => report ?? ((p) => void early.push(p));
   let logProcessors = options.logProcessors;
   let durable: DurableLogRecordProcessor | undefined;
   if (logProcessors === undefined) {
@@ -303,6 +306,7 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
       stats,
       start: (ctx) => {
         report = (p) => ctx.report(p);
+        for (const p of early.splice(0)) ctx.report(p);
       },
       flush: forceFlush,
       shutdown: () => shutdown(),

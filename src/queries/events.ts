@@ -3,12 +3,13 @@
  * counts by domain, entity and action, versions in use, invalid events, the
  * events of one trace, and the agent feedback loop ("I fail 23% on auth").
  */
-import { escapeRegex } from './escape.js';
-import { LOKI } from './names.js';
+import { escapeRegex, logqlString } from './escape.js';
+import { LOKI, type LokiName } from './names.js';
 import {
   FACTLINE_EVENTS,
   FAILED,
   byAgent,
+  countSeriesBy,
   identifier,
   json,
   logs,
@@ -74,7 +75,7 @@ export function countByPattern(args: ServiceScope & Windowed & { readonly patter
 /** What to count events by. */
 export type EventDimension = 'domain' | 'entity' | 'action' | 'id';
 
-const DIMENSION: Record<EventDimension, readonly string[]> = {
+const DIMENSION: Record<EventDimension, readonly LokiName[]> = {
   domain: [LOKI.EVENT_DOMAIN],
   entity: [LOKI.EVENT_DOMAIN, LOKI.EVENT_ENTITY],
   action: [LOKI.EVENT_ACTION],
@@ -90,7 +91,17 @@ const DIMENSION: Record<EventDimension, readonly string[]> = {
  * // 'sum by (factline_event_domain) (count_over_time({service_name="intent-demo"} | factline_event_id!="" | keep factline_event_domain [1h]))'
  */
 export function countBy(args: ServiceScope & Windowed & { readonly by: EventDimension }): LogqlQuery {
-  return metric(sumCounts(DIMENSION[args.by], pipeline(args.service, FACTLINE_EVENTS), args.window));
+  const labels = DIMENSION[args.by];
+  return metric(sumCounts(labels, pipeline(args.service, FACTLINE_EVENTS, ...named(labels)), args.window));
+}
+
+/**
+ * `| label!=""` for each grouping label but the EventID (already required):
+ * a record with the EventID but not its parts (a plain OTel record that set
+ * factline.event.id alone) would otherwise make a group with no name.
+ */
+function named(labels: readonly LokiName[]): string[] {
+  return labels.filter((l) => l !== LOKI.EVENT_ID).map((l) => where(l, '!=', ''));
 }
 
 /**
@@ -101,7 +112,8 @@ export function countBy(args: ServiceScope & Windowed & { readonly by: EventDime
  * // 'sum by (event_name, factline_event_version) (count_over_time(… | keep event_name, factline_event_version [1h]))'
  */
 export function versionsInUse(args: ServiceScope & Windowed): LogqlQuery {
-  return metric(sumCounts([LOKI.EVENT_NAME, LOKI.EVENT_VERSION], pipeline(args.service, FACTLINE_EVENTS), args.window));
+  const labels = [LOKI.EVENT_NAME, LOKI.EVENT_VERSION];
+  return metric(sumCounts(labels, pipeline(args.service, FACTLINE_EVENTS, ...named(labels)), args.window));
 }
 
 /**
@@ -150,12 +162,17 @@ export interface AgentAttempts {
   readonly agent?: Text;
   /** The events that are attempts, one per attempt: `agent.code.generated:%`. */
   readonly attempts: Text;
-  /** The events that are failed attempts. Default {@link FAILURES_PATTERN}. */
+  /**
+   * The outcomes that mark an attempt failed. Default {@link FAILURES_PATTERN}.
+   * Only an outcome that names a counted attempt as its cause
+   * (`factline_causation_id` = the attempt's `factline_event_instance_id`,
+   * `emit(..., { causedBy: attempt })`) counts: another service's or
+   * another kind of attempt's failures never do.
+   */
   readonly failures?: Text;
   /**
-   * Split by this payload field too (`file`), read with `| json`; both the
-   * attempt and the failure events must carry it (LogQL cannot join an outcome
-   * to its attempt: `agentFeedback` in `factline/feedback` does, by causation id).
+   * Split by this payload field of the attempt (`file`), read with `| json`.
+   * The outcomes need not carry it: they are joined to their attempt by causation.
    */
   readonly field?: string;
   /**
@@ -170,6 +187,13 @@ export interface AgentAttempts {
    */
   readonly prefix?: string;
 }
+
+/**
+ * The label that joins an attempt to its outcomes in {@link failureShare}:
+ * the attempt's instance id on the attempt side, the outcome's causation id
+ * on the outcome side. Not a label Loki or factline sets.
+ */
+const ATTEMPT_KEY_LABEL = 'factline_attempt_key';
 
 /** The stages that put an agent's payload field (cut to `depth` segments) into the label of the same name, or keep only values under `prefix`. */
 function fieldStages(field: string | undefined, depth: number | undefined, prefix: string | undefined): string[] {
@@ -187,39 +211,88 @@ function fieldStages(field: string | undefined, depth: number | undefined, prefi
   return stages;
 }
 
+/** The labels a share or count is split by: the agent, and the payload field unless it is cut to one prefix. */
+function attemptGroups(args: AgentAttempts): string[] {
+  return args.field === undefined || args.prefix !== undefined ? [LOKI.SOURCE_MODEL] : [LOKI.SOURCE_MODEL, identifier(args.field)];
+}
+
 /**
- * The share of failed attempts, per agent (`factline_source_model`) and,
- * with `field`, per value (or `depth`-segment prefix) of a payload field:
- * "23 of 50 auth attempts failed". The denominator is the attempts, never all
- * events. With `by: 'domain'`: failed events (action `failed` or `*_failed`)
- * over all events of each domain, every source. A group without failures
- * shows 0, not nothing. LogQL windows are time: "the last 100 attempts" is
- * `agentFeedback` (factline/feedback), which counts instead.
+ * One series per attempt in the window, labelled by its groups and its
+ * instance id (as {@link ATTEMPT_KEY_LABEL}).
+ */
+function attemptSeries(args: ServiceScope & Windowed & AgentAttempts): string {
+  const groups = attemptGroups(args);
+  const log = pipeline(
+    args.service,
+    matching(args.attempts),
+    byAgent(args.agent),
+    ...fieldStages(args.field, args.depth, args.prefix),
+    `| label_format ${ATTEMPT_KEY_LABEL}=${logqlString(`{{.${LOKI.EVENT_INSTANCE_ID}}}`)}`,
+  );
+  return sumCounts([...groups, ATTEMPT_KEY_LABEL], log, args.window);
+}
+
+/** One series per attempt that a failure in the window names as its cause, labelled by that attempt's id. */
+function causedFailureSeries(args: ServiceScope & Windowed & AgentAttempts): string {
+  const log = pipeline(
+    args.service,
+    matching(args.failures ?? FAILURES_PATTERN),
+    where(LOKI.CAUSATION_ID, '!=', ''),
+    `| label_format ${ATTEMPT_KEY_LABEL}=${logqlString(`{{.${LOKI.CAUSATION_ID}}}`)}`,
+  );
+  return sumCounts([ATTEMPT_KEY_LABEL], log, args.window);
+}
+
+/** `count by (groups) (attempts)` and `count by (groups) (attempts and on (key) failures)`: attempts, and those that failed. */
+function attemptCounts(args: ServiceScope & Windowed & AgentAttempts): { attempted: string; failed: string } {
+  const groups = attemptGroups(args);
+  const attempts = attemptSeries(args);
+  return {
+    attempted: countSeriesBy(groups, attempts),
+    failed: countSeriesBy(groups, `${attempts} and on (${ATTEMPT_KEY_LABEL}) ${causedFailureSeries(args)}`),
+  };
+}
+
+/**
+ * The share of an agent's attempts that failed, per agent
+ * (`factline_source_model`) and, with `field`, per value (or
+ * `depth`-segment prefix) of a payload field of the attempt: "23 of 50 auth
+ * attempts failed". The pairing `agentFeedback` (factline/feedback) makes,
+ * in LogQL: an attempt failed when an outcome matching `failures` names it
+ * as its cause (`factline_causation_id`) within the same window; each
+ * attempt counts once however many failures name it, so the share is never
+ * above 1, and failures of other attempts (another service, another kind of
+ * attempt, no cause) are never counted. An agent without failures shows 0,
+ * not nothing. LogQL windows are time: an outcome emitted after the window
+ * that holds its attempt is not seen there (a range that covers both is);
+ * "the last 100 attempts" is `agentFeedback`, which counts instead.
+ *
+ * With `by: 'domain'`: failed events (action `failed` or `*_failed`) over
+ * all events of each domain, every source; the failures are a subset of the
+ * events, so this share is never above 1 either.
  *
  * @example
- * failureShare({ by: 'agent', service: 'svc', attempts: 'agent.code.%:%', failures: 'agent.code.failed:%', field: 'file', depth: 2, window: '1h' }).expr;
- * // '(sum by (factline_source_model, file) (count_over_time({service_name="svc"} | event_name="agent.code.failed" | … | json file="file" | __error__="" | label_format file=`…` | keep factline_source_model, file [1h]))
- * //   or 0 * sum by (…) (…)) / sum by (factline_source_model, file) (count_over_time({service_name="svc"} | event_name=~"agent\\.code\\..*" | … [1h]))'
+ * failureShare({ by: 'agent', service: 'svc', attempts: 'agent.code.generated:%', window: '1h' }).expr;
+ * // '(count by (factline_source_model) (sum by (factline_source_model, factline_attempt_key) (count_over_time({service_name="svc"} | event_name="agent.code.generated" | …
+ * //   | label_format factline_attempt_key="{{.factline_event_instance_id}}" | keep … [1h])) and on (factline_attempt_key) sum by (factline_attempt_key) (count_over_time({service_name="svc"} | event_name=~".*\\.failed" | …
+ * //   | factline_causation_id!="" | label_format factline_attempt_key="{{.factline_causation_id}}" | keep factline_attempt_key [1h]))) or 0 * count by (…) (…)) / count by (factline_source_model) (…)'
  */
 export function failureShare(args: ServiceScope & Windowed & (({ readonly by: 'agent' } & AgentAttempts) | { readonly by: 'domain' })): LogqlQuery {
   if (args.by === 'domain') {
     return metric(shareOf([LOKI.EVENT_DOMAIN], pipeline(args.service, FACTLINE_EVENTS, FAILED), pipeline(args.service, FACTLINE_EVENTS), args.window));
   }
-  const labels = args.field === undefined || args.prefix !== undefined ? [LOKI.SOURCE_MODEL] : [LOKI.SOURCE_MODEL, identifier(args.field)];
-  const tail = [byAgent(args.agent), ...fieldStages(args.field, args.depth, args.prefix)];
-  const failed = pipeline(args.service, matching(args.failures ?? FAILURES_PATTERN), ...tail);
-  const attempted = pipeline(args.service, matching(args.attempts), ...tail);
-  return metric(shareOf(labels, failed, attempted, args.window));
+  const { attempted, failed } = attemptCounts(args);
+  return metric(`(${failed} or 0 * ${attempted}) / ${attempted}`);
 }
 
 /**
- * Failed attempts (numerator of {@link failureShare}) or all attempts (its
- * denominator) per agent (and field), for a table of raw counts.
+ * The two counts behind {@link failureShare} per agent (and field): its
+ * failed attempts (`failedOnly`, 0 for an agent without one) or all its
+ * attempts, for a table of raw counts. The same pairing as the share.
  */
 export function agentEventCount(args: ServiceScope & Windowed & AgentAttempts & { readonly failedOnly: boolean }): LogqlQuery {
-  const labels = args.field === undefined || args.prefix !== undefined ? [LOKI.SOURCE_MODEL] : [LOKI.SOURCE_MODEL, identifier(args.field)];
-  const events = args.failedOnly ? matching(args.failures ?? FAILURES_PATTERN) : matching(args.attempts);
-  return metric(sumCounts(labels, pipeline(args.service, events, byAgent(args.agent), ...fieldStages(args.field, args.depth, args.prefix)), args.window));
+  const { attempted, failed } = attemptCounts(args);
+  return metric(args.failedOnly ? `${failed} or 0 * ${attempted}` : attempted);
 }
 
 /** The failed events of agents (by `factline_source_model`), as lines. */

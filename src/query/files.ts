@@ -41,7 +41,7 @@ async function rotated(path: string): Promise<string[]> {
 /**
  * The files of the given paths and globs, oldest first, each once.
  *
- * @throws QueryError `unavailable` when a plain path (not a glob) does not exist.
+ * @throws QueryError `unavailable` when a plain path does not exist, or a glob matches no file.
  */
 export async function resolveFiles(paths: readonly string[]): Promise<string[]> {
   const out: string[] = [];
@@ -63,6 +63,7 @@ export async function resolveFiles(paths: readonly string[]): Promise<string[]> 
       }
       const re = globToRegExp(basename(p));
       const matched = names.filter((n) => re.test(n)).sort();
+      if (matched.length === 0) throw new QueryError('unavailable', `no file in ${dir} matches ${basename(p)}; check the pattern (quote it so the shell does not expand it) or the directory`);
       // Group rotated files with their base file, oldest first.
       const bases = matched.filter((n) => !/\.[0-9]+$/.test(n) || !matched.includes(n.replace(/\.[0-9]+$/, '')));
       for (const b of bases) {

@@ -9,6 +9,7 @@ import { emptyStats, scan, toInstant, type ScanStats } from './scan.js';
 import {
   QueryError,
   type InstantQueryRequest,
+  type LabelsRequest,
   type LokiMatrixSeries,
   type LokiQueryResponse,
   type LokiStream,
@@ -78,11 +79,12 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
     return { files, stats: emptyStats() };
   }
 
-  function scanOptions(files: string[], stats: ScanStats) {
+  function scanOptions(files: string[], stats: ScanStats, signal?: AbortSignal) {
     return {
       files,
       entry,
       stats,
+      ...(signal !== undefined ? { signal } : {}),
       ...(options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {}),
       ...(options.onSkip !== undefined ? { onSkip: options.onSkip } : {}),
     };
@@ -102,7 +104,7 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
     };
   }
 
-  async function logQuery(q: LogSelector, start: bigint, end: bigint, limit: number, direction: QueryDirection): Promise<LokiQueryResponse> {
+  async function logQuery(q: LogSelector, start: bigint, end: bigint, limit: number, direction: QueryDirection, signal?: AbortSignal): Promise<LokiQueryResponse> {
     const { files, stats } = await context();
     // The newest (backward) or oldest (forward) `limit` entries, kept in a
     // buffer of at most 2 x limit + 1000 rows: memory is bounded by the limit,
@@ -149,7 +151,7 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
       kept.length = Math.min(w, limit);
       bound = kept.length === limit ? kept[kept.length - 1] : undefined;
     };
-    await scan(q, { ...scanOptions(files, stats), from: toInstant(start), to: toInstant(end), toInclusive: false }, (row) => {
+    await scan(q, { ...scanOptions(files, stats, signal), from: toInstant(start), to: toInstant(end), toInclusive: false }, (row) => {
       if (limit === 0) return false;
       const k: Kept = { ms: row.entry.ms, ns: row.entry.ns, seq: seq++, row };
       if (bound !== undefined && cmp(k, bound) > 0) return true;
@@ -175,9 +177,9 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
     };
   }
 
-  async function metricQuery(expr: MetricExpr, steps: bigint[], instant: boolean): Promise<LokiQueryResponse> {
+  async function metricQuery(expr: MetricExpr, steps: bigint[], instant: boolean, signal?: AbortSignal): Promise<LokiQueryResponse> {
     const { files, stats } = await context();
-    const value = await evaluate(expr, { steps, scan: scanOptions(files, stats) });
+    const value = await evaluate(expr, { steps, scan: scanOptions(files, stats, signal) });
     const seconds = (t: bigint): number => Number(t / 1_000_000n) / 1000;
     if (!Array.isArray(value)) {
       if (instant) return { status: 'success', data: { resultType: 'scalar', result: [lokiScalarTime(steps[0]!), formatFloatF(value.scalar)], stats: statsOf(stats, files, 0) } };
@@ -223,14 +225,14 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
         throw new QueryError('bad_request', 'log queries are not supported as an instant query type, please change your query to a range query type');
       }
       checkLimit(request.limit);
-      return metricQuery(q, [time], true);
+      return metricQuery(q, [time], true, request.signal);
     },
     async queryRange(request: RangeQueryRequest): Promise<LokiQueryResponse> {
       const q = parseQuery(request.query);
       const { start, end } = request;
       if (end < start) throw new QueryError('bad_request', 'end timestamp must not be before or equal to start time');
       const limit = checkLimit(request.limit);
-      if (q.kind === 'log') return logQuery(q, start, end, limit, request.direction ?? 'backward');
+      if (q.kind === 'log') return logQuery(q, start, end, limit, request.direction ?? 'backward', request.signal);
       const stepSeconds = request.step ?? Math.max(Math.floor(Number(end - start) / 1e9 / 250), 1);
       if (!(stepSeconds > 0)) throw new QueryError('bad_request', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
       const stepNs = BigInt(Math.round(stepSeconds * 1e9));
@@ -244,7 +246,16 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
       const alignedEnd = mod(end, stepNs) === 0n ? end : end + stepNs - mod(end, stepNs);
       const steps: bigint[] = [];
       for (let t = alignedStart; t <= alignedEnd; t += stepNs) steps.push(t);
-      return metricQuery(q, steps, false);
+      return metricQuery(q, steps, false, request.signal);
+    },
+    async labels(request: LabelsRequest): Promise<string[]> {
+      const { files, stats } = await context();
+      const names = new Set<string>();
+      // Every line: a selector without matchers and without stages.
+      await scan({ kind: 'log', matchers: [], stages: [] }, { ...scanOptions(files, stats, request.signal), from: toInstant(request.start), to: toInstant(request.end), toInclusive: false }, (row) => {
+        for (const name of Object.keys(row.entry.stream)) names.add(name);
+      });
+      return [...names].sort();
     },
   };
 }

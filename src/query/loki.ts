@@ -4,9 +4,12 @@
  * `/loki/api/v1/query_range`, https://grafana.com/docs/loki/latest/reference/loki-http-api/).
  * The response is Loki's own JSON, passed through as it came.
  */
+import { fetchWithCa } from './fetch-ca.js';
 import {
   QueryError,
+  abortedError,
   type InstantQueryRequest,
+  type LabelsRequest,
   type LokiQueryResponse,
   type QueryBackend,
   type RangeQueryRequest,
@@ -16,7 +19,7 @@ import {
 export interface LokiBackendOptions {
   /** Loki's base URL, e.g. `http://localhost:3100` (a path prefix such as `/loki-gw` is kept). */
   url: string;
-  /** Extra request headers, e.g. `{ Authorization: 'Bearer …' }`. */
+  /** Extra request headers, e.g. `{ Authorization: 'Bearer …' }` (see also `lokiAuthFromEnv`). */
   headers?: Record<string, string>;
   /** The tenant for a multi-tenant Loki: sent as `X-Scope-OrgID`. */
   tenant?: string;
@@ -24,6 +27,12 @@ export interface LokiBackendOptions {
   timeoutMs?: number;
   /** The `fetch` to use (tests, proxies). Default: the global one. */
   fetch?: typeof fetch;
+  /**
+   * PEM certificate(s) of the certificate authority an `https://` Loki's
+   * certificate is checked against, instead of Node's bundled roots (a
+   * private CA). Ignored when `fetch` is given.
+   */
+  ca?: string;
 }
 
 /** The environment variable naming the Loki a CLI command asks when no `--loki` is given. */
@@ -79,26 +88,39 @@ function limitParam(limit: number): string {
  */
 export function createLokiBackend(options: LokiBackendOptions): QueryBackend {
   const base = checkUrl(options.url);
-  const doFetch = options.fetch ?? fetch;
+  const doFetch = options.fetch ?? (options.ca !== undefined ? fetchWithCa(options.ca) : fetch);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.tenant !== undefined) headers['X-Scope-OrgID'] = options.tenant;
   const prefix = base.pathname.replace(/\/+$/, '');
   const where = `Loki at ${base.origin}${prefix}`;
 
-  async function get(path: string, params: URLSearchParams): Promise<LokiQueryResponse> {
+  async function get(path: string, params: URLSearchParams, signal: AbortSignal | undefined): Promise<LokiQueryResponse> {
+    const body = await getJson(path, params, signal);
+    const b = body as Partial<LokiQueryResponse>;
+    if (b.status !== 'success' || typeof b.data !== 'object' || b.data === null || typeof b.data.resultType !== 'string') {
+      throw new QueryError('unavailable', `${where} answered JSON that is not a query result: ${JSON.stringify(body).slice(0, 200)}`);
+    }
+    return b as LokiQueryResponse;
+  }
+
+  async function getJson(path: string, params: URLSearchParams, signal: AbortSignal | undefined): Promise<unknown> {
+    if (signal?.aborted) throw abortedError();
     const url = new URL(base.href);
     url.pathname = `${prefix}${path}`;
     url.search = params.toString();
     let response: Response;
     try {
-      response = await doFetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      const timeout = AbortSignal.timeout(timeoutMs);
+      response = await doFetch(url, { headers, signal: signal === undefined ? timeout : AbortSignal.any([timeout, signal]) });
     } catch (e) {
+      if (signal?.aborted) throw abortedError();
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = (e as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (cause?.code ?? cause?.message ?? (e as Error).message);
       throw new QueryError('unavailable', `${where} cannot be reached: ${why}`);
     }
     const text = await response.text().catch((e: unknown) => {
+      if (signal?.aborted) throw abortedError();
       throw new QueryError('unavailable', `${where}: reading the answer failed: ${(e as Error).message}`);
     });
     if (!response.ok) {
@@ -107,17 +129,11 @@ export function createLokiBackend(options: LokiBackendOptions): QueryBackend {
       if (response.status >= 400 && response.status < 500) throw new QueryError('bad_request', `Loki (${response.status}): ${message}`);
       throw new QueryError('unavailable', `${where} answered ${response.status}: ${message}`);
     }
-    let body: unknown;
     try {
-      body = JSON.parse(text);
+      return JSON.parse(text) as unknown;
     } catch {
       throw new QueryError('unavailable', `${where} answered something that is not JSON: ${text.slice(0, 200)}`);
     }
-    const b = body as Partial<LokiQueryResponse>;
-    if (b.status !== 'success' || typeof b.data !== 'object' || b.data === null || typeof b.data.resultType !== 'string') {
-      throw new QueryError('unavailable', `${where} answered JSON that is not a query result: ${text.slice(0, 200)}`);
-    }
-    return b as LokiQueryResponse;
   }
 
   return {
@@ -128,7 +144,7 @@ export function createLokiBackend(options: LokiBackendOptions): QueryBackend {
         if (request.time !== undefined) p.set('time', request.time.toString());
         if (request.limit !== undefined) p.set('limit', limitParam(request.limit));
         if (request.direction !== undefined) p.set('direction', request.direction);
-        return get('/loki/api/v1/query', p);
+        return get('/loki/api/v1/query', p, request.signal);
       });
     },
     queryRange(request: RangeQueryRequest): Promise<LokiQueryResponse> {
@@ -138,8 +154,13 @@ export function createLokiBackend(options: LokiBackendOptions): QueryBackend {
         if (request.step !== undefined) p.set('step', stepParam(request.step));
         if (request.limit !== undefined) p.set('limit', limitParam(request.limit));
         if (request.direction !== undefined) p.set('direction', request.direction);
-        return get('/loki/api/v1/query_range', p);
+        return get('/loki/api/v1/query_range', p, request.signal);
       });
+    },
+    async labels(request: LabelsRequest): Promise<string[]> {
+      const body = (await getJson('/loki/api/v1/labels', new URLSearchParams({ start: request.start.toString(), end: request.end.toString() }), request.signal)) as { status?: unknown; data?: unknown };
+      if (body.status !== 'success' || !Array.isArray(body.data)) throw new QueryError('unavailable', `${where} answered JSON that is not a label list: ${JSON.stringify(body).slice(0, 200)}`);
+      return (body.data as unknown[]).filter((x): x is string => typeof x === 'string').sort();
     },
   };
 }

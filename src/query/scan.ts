@@ -3,7 +3,7 @@ import { readLineBatches } from '../lines/read-lines.js';
 import type { LabelMatcher, LineFilter, LogSelector } from './ast.js';
 import { tailedFileName, toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
 import { compilePipeline, matcherMatches, newRow, type Row } from './pipeline.js';
-import { QueryError } from './types.js';
+import { abortedError, QueryError } from './types.js';
 
 /*
  * Reads the files of a query once, in order, and hands every entry that
@@ -52,6 +52,8 @@ export interface ScanOptions {
   toInclusive: boolean;
   stats: ScanStats;
   onSkip?: (file: string, line: number, reason: SkipReason) => void;
+  /** Stops the scan (checked every batch of lines, about 1 MiB) with `QueryError` `aborted`. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -95,7 +97,8 @@ function streamMatches(matchers: readonly LabelMatcher[], e: Entry): boolean {
 export async function scan(selector: LogSelector, options: ScanOptions, onRow: (row: Row) => boolean | void): Promise<void> {
   const pipeline = compilePipeline(selector.stages);
   const prefilter = rawPrefilter(selector.stages);
-  const { from, to, toInclusive, stats } = options;
+  const { from, to, toInclusive, stats, signal } = options;
+  if (signal?.aborted) throw abortedError();
   for (const file of options.files) {
     const fileName = tailedFileName(file);
     try {
@@ -105,6 +108,7 @@ export async function scan(selector: LogSelector, options: ScanOptions, onRow: (
     }
     try {
       for await (const batch of readLineBatches(file, options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {})) {
+        if (signal?.aborted) throw abortedError();
         for (let i = 0; i < batch.length; i++) {
           const l = batch[i]!;
           stats.linesRead++;

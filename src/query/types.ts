@@ -52,6 +52,8 @@ export interface InstantQueryRequest {
   /** Most lines a log query returns. Default 100 (Loki's). */
   limit?: number;
   direction?: QueryDirection;
+  /** Aborts the query: the local engine stops scanning, a Loki request is cancelled; it rejects with `QueryError` `aborted`. */
+  signal?: AbortSignal;
 }
 
 /** A range query: a log query over `[start, end]`, or a metric query evaluated every `step`. */
@@ -65,6 +67,17 @@ export interface RangeQueryRequest {
   step?: number;
   limit?: number;
   direction?: QueryDirection;
+  /** Aborts the query: the local engine stops scanning, a Loki request is cancelled; it rejects with `QueryError` `aborted`. */
+  signal?: AbortSignal;
+}
+
+/** Which label names a backend knows over a time range (Loki's `GET /loki/api/v1/labels`). */
+export interface LabelsRequest {
+  /** Unix epoch nanoseconds, inclusive. */
+  start: bigint;
+  /** Unix epoch nanoseconds. */
+  end: bigint;
+  signal?: AbortSignal;
 }
 
 /**
@@ -77,6 +90,12 @@ export interface QueryBackend {
   readonly kind: 'local' | 'loki';
   query(request: InstantQueryRequest): Promise<LokiQueryResponse>;
   queryRange(request: RangeQueryRequest): Promise<LokiQueryResponse>;
+  /**
+   * The index (stream) label names seen in the range, sorted: Loki's
+   * `/loki/api/v1/labels`; the local engine's stream labels of the lines in
+   * range. Structured metadata is not among them (read it off log lines).
+   */
+  labels?(request: LabelsRequest): Promise<string[]>;
 }
 
 /** Stable codes of query failures. */
@@ -88,7 +107,14 @@ export type QueryErrorCode =
   /** A request argument is out of range (limit, step, time order). */
   | 'bad_request'
   /** A file could not be read, or Loki could not be reached. */
-  | 'unavailable';
+  | 'unavailable'
+  /** The caller aborted the query (its `signal`). */
+  | 'aborted';
+
+/** The rejection of an aborted query. */
+export function abortedError(): QueryError {
+  return new QueryError('aborted', 'the query was cancelled');
+}
 
 /** A query failure as data: a stable `code`, a message that names the problem, and where it is. */
 export class QueryError extends Error {

@@ -21,7 +21,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * −2^63 itself does, but JavaScript writes it as `-9223372036854776000`,
  * which a JSON decoder reads as beyond int64; so it counts too.
  */
-const INT64_LIMIT = 9223372036854775808;
+export const INT64_LIMIT = 9223372036854775808;
 
 /** The result of {@link readJsonValue}. */
 export interface JsonRead {
@@ -47,7 +47,8 @@ export interface JsonRead {
   minBytes: number;
 }
 
-interface ReadState {
+/** The state of one read; exported for the compiled readers (`compiled-read.ts`). */
+export interface ReadState {
   issues: ValidationIssue[];
   wide: boolean;
   bytes: number;
@@ -96,7 +97,8 @@ function readKey(k: string, s: ReadState): string {
   return (k as unknown as WellFormedString).toWellFormed();
 }
 
-function read(v: unknown, s: ReadState): unknown {
+/** Reads any value into the state (the general read every compiled reader falls back to). */
+export function read(v: unknown, s: ReadState): unknown {
   switch (typeof v) {
     case 'string':
       return readString(v, s);
@@ -150,7 +152,8 @@ function safeSymbol(v: symbol): string {
   }
 }
 
-function unreadable(s: ReadState, e: unknown): string {
+/** The marker of a value whose reading threw, with its issue. */
+export function unreadable(s: ReadState, e: unknown): string {
   const why = describeThrown(e);
   add(s, 'unreadable_value', `reading this value threw: ${why}`);
   return `[factline: unreadable: ${why.length > 200 ? why.slice(0, 200) + '…' : why}]`;
@@ -306,10 +309,15 @@ function readArray(a: unknown[], s: ReadState): unknown {
  * // { value: { n: 1, x: '[factline: unreadable: boom]' }, issues: [{ code: 'unreadable_value', path: ['x'], … }], … }
  */
 export function readJsonValue(value: unknown, budgetBytes = Infinity): JsonRead {
+  return readWith(read, value, budgetBytes);
+}
+
+/** {@link readJsonValue} with another reader of the top value (a compiled one, `compiled-read.ts`). */
+export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: unknown, budgetBytes: number): JsonRead {
   const s: ReadState = { issues: [], wide: false, bytes: 0, ancestors: [], path: [], min: 0, budget: budgetBytes, over: false };
   let v: unknown;
   try {
-    v = read(value, s);
+    v = reader(value, s);
   } catch (e) {
     // Only a stack overflow can get here (every read is guarded).
     v = unreadable(s, e);

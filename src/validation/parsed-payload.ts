@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EventTypeInfo } from '../catalog/types.js';
 import { defOf, type ZodDef } from '../catalog/zod-def.js';
 import { MAX_DEPTH } from './json-value.js';
+import { compileAccept } from './compiled-schema.js';
 import { unknownKeys } from './unknown-keys.js';
 
 /*
@@ -255,9 +256,14 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
   }
   const primitiveOnly = strictShape !== undefined;
   const extraKeys = envelopeKeys;
+  // The compiled accept (generated per type: its keys read at sites of their
+  // own), else the strict shape's closure, else zod's own parse.
+  const compiled = compileAccept(schema);
   return {
     accepts(value, text, textBytes, maxBytes) {
-      if (strictShape !== undefined) {
+      if (compiled !== undefined) {
+        if (!compiled(value)) return false;
+      } else if (strictShape !== undefined) {
         // An object of primitives whose keys are all the shape's has no key that zod would strip: no unknownKeys walk.
         if (!strictShape(value)) return false;
       } else if (!schema.safeParse(value).success || unknownKeys(schema, value).length > 0) return false;
@@ -273,21 +279,14 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
 /**
  * The fast accept of a payload `emit` has read (`readJsonValue` found
  * nothing to flag, and its size bound is within the limit): true only when
- * `checkJsonPayload` would find no issue. Compiled once per type; undefined
- * when the type's schema is not a plain object of primitive fields, strict
- * or stripping, whose check can be run without zod's parse result. Then
- * `emit` runs `checkJsonPayload`.
+ * `checkJsonPayload` would find no issue. Compiled once per type by
+ * {@link compileAccept}; undefined when no part of the schema compiles.
+ * Then `emit` runs `checkJsonPayload`.
  *
  * @example
  * const accept = compileReadPayloadCheck(type);
  * if (!(accept?.(read.value) ?? false)) issues = checkJsonPayload(type, read.value, maxBytes, read.maxBytes).issues;
  */
 export function compileReadPayloadCheck(type: EventTypeInfo): ((value: unknown) => boolean) | undefined {
-  try {
-    const def = defOf(type.schema);
-    if (((def as { checks?: unknown[] }).checks?.length ?? 0) > 0) return undefined;
-    return compileStrictShape(def, []);
-  } catch {
-    return undefined; // zod internals not as this module reads them: zod's own parse instead
-  }
+  return compileAccept(type.schema);
 }

@@ -21,6 +21,16 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(undefined)).toBeUndefined();
   });
+
+  it('is a delay only when it is a positive whole number of seconds or a future date, at most 60 s; else the caller backs off', () => {
+    const now = Date.parse('Wed, 21 Oct 2026 07:28:00 GMT');
+    for (const unusable of ['0', '-1', '1.5', ' ', 'Wed, 21 Oct 2026 07:27:59 GMT', 'Wed, 21 Oct 2026 07:28:00 GMT', '2026-10-21T07:28:10Z', '10s']) {
+      expect(parseRetryAfter(unusable, now), unusable).toBeUndefined();
+    }
+    expect(parseRetryAfter('1', now)).toBe(1000);
+    expect(parseRetryAfter('3600', now)).toBe(60_000);
+    expect(parseRetryAfter('Thu, 22 Oct 2026 07:28:00 GMT', now)).toBe(60_000);
+  });
 });
 
 describe('backoff', () => {
@@ -96,22 +106,27 @@ describe('the spool directory', () => {
   });
 });
 
-describe('a spool file that is no longer OTLP JSON (cut short by a power loss)', () => {
-  it('is dead-lettered whole, with its bytes and the endpoint reason, and the rest of the spool is delivered', async () => {
+describe('a spool file that fails its own check (cut short by a crash or a full disk)', () => {
+  it('is dead-lettered whole with reason "spool file damaged" and its exact bytes, reported, and the rest is delivered', async () => {
     const dir = tempDir('spool-corrupt');
     mkdirSync(join(dir, 'logs'));
-    writeFileSync(join(dir, 'logs', '000000000000-.3.otlp.json'), '{"resourceLogs":[{"scopeLo');
+    // The header claims 3 records and 60 bytes; the body was cut inside a UTF-8 character.
+    const body = Buffer.concat([Buffer.from('{"resourceLogs":[{"scopeLo', 'utf8'), Buffer.from('é', 'utf8').subarray(0, 1)]);
+    const header = JSON.stringify({ format: 'factline-spool', version: 1, records: 3, bytes: 60, sha256: 'a'.repeat(64) }) + '\n';
+    // The name says 99 records: never trusted.
+    writeFileSync(join(dir, 'logs', '000000000000-.otlp.spool'), Buffer.concat([Buffer.from(header), body]));
     endpoint.mode = { kind: 'accept' };
     const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: { dir } });
     const id = emitOne(1);
-    await waitUntil(() => sdk.stats().sinks.otel!.delivered === 1 && sdk.stats().sinks.otel!.deadLettered === 3, 20_000);
+    await waitUntil(() => sdk.stats().sinks.otel!.delivered === 1, 20_000);
     await sdk.shutdown();
-    expect(sdk.stats().sinks.otel).toMatchObject({ replayed: 3, deadLettered: 3, delivered: 1, spooled: 0 });
+    expect(sdk.stats().sinks.otel).toMatchObject({ replayed: 0, deadLettered: 3, delivered: 1, spooled: 0 });
     expect(endpoint.received.has(id)).toBe(true);
-    expect(problems.map((p) => p.code)).toEqual(['FACTLINE_DEAD_LETTERED']);
+    expect(problems.map((p) => p.code)).toEqual(['FACTLINE_SPOOL_FILE_DAMAGED']);
+    expect(problems[0]!.details).toMatchObject({ records: 3, problem: '27 body bytes where the header says 60' });
     const line = JSON.parse(readFileSync(join(dir, 'dead-letters-logs.jsonl'), 'utf8')) as Record<string, unknown>;
-    expect(line).toMatchObject({ status: 400, unreadable_body: '{"resourceLogs":[{"scopeLo' });
-    expect(line.reason).toMatch(/^400 unreadable request/);
+    expect(line).toMatchObject({ reason: 'spool file damaged', records: 3, problem: '27 body bytes where the header says 60', body_base64: Buffer.concat([Buffer.from(header), body]).toString('base64') });
+    expect(line.status).toBeUndefined();
   });
 });
 

@@ -105,7 +105,7 @@ describe('validation modes', () => {
     const sink = recorder();
     const report = createEmitter(authCatalog, { sinks: [sink], validation: 'report', onProblem: (p) => problems.push(p) });
     expect(report.emit('auth.user.nope:1' as never, { a: 1 } as never)).toBeUndefined();
-    expect(problems).toEqual([expect.objectContaining({ code: 'FACTLINE_EVENT_REJECTED', event_id: 'auth.user.nope:1', details: expect.objectContaining({ payload: { a: 1 } }) })]);
+    expect(problems).toEqual([expect.objectContaining({ code: 'FACTLINE_EVENT_REJECTED', event_id: 'auth.user.nope:1', details: expect.objectContaining({ payload_type: 'object', payload_keys: ['a'] }) })]);
     expect(report.stats().rejected).toBe(1);
   });
 

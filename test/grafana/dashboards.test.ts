@@ -3,7 +3,8 @@ import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { LOKI_DATASOURCE, TEMPO_DATASOURCE, buildDashboards, dashboardJson, generatedFiles, withSamples } from '../../grafana/src/index.js';
 import { FEEDBACK_SENTENCE } from '../../grafana/src/agent-feedback.js';
-import { PATTERN_CHOICES, SAMPLES, patternOptions } from '../../grafana/src/variables.js';
+import { ATTEMPT_CHOICES, FAILURE_CHOICES, PATTERN_CHOICES, SAMPLES, patternOptions } from '../../grafana/src/variables.js';
+import { patternRegex } from '../../src/queries/index.js';
 import { matchesPattern } from '../../src/eventid/index.js';
 import { re2 } from '../support/query-grammar.js';
 
@@ -119,6 +120,18 @@ describe('the pattern variable', () => {
     }
     expect(PATTERN_CHOICES[0]).toBe('%.failed:%');
     expect(SAMPLES.pattern).toBe(patternOptions()[0]!.value);
+  });
+
+  it('and the Attempts and Failures choices of Agent feedback the same way, defaults first', () => {
+    for (const p of [...ATTEMPT_CHOICES, ...FAILURE_CHOICES]) {
+      const value = patternRegex(p);
+      expect(p + value).not.toMatch(/,| : |\$/);
+      for (const id of ['contract.contract.started:1', 'agent.code.generated:1', 'agent.test.failed:1', 'contract.assertion.failed:1']) {
+        expect(re2(value).test(id), `${p} on ${id}`).toBe(matchesPattern(id, p));
+      }
+    }
+    expect([ATTEMPT_CHOICES[0], FAILURE_CHOICES[0]]).toEqual(['contract.contract.started:%', '%.failed:%']);
+    expect([SAMPLES.attempts, SAMPLES.failures]).toEqual([patternRegex(ATTEMPT_CHOICES[0]), patternRegex(FAILURE_CHOICES[0])]);
   });
 });
 

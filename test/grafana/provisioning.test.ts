@@ -53,6 +53,13 @@ describe('grafana/provisioning/datasources/factline.yaml', () => {
     }
   });
 
+  it('keeps only files with a suffix Grafana\'s alerting reader accepts in alerting/, so it logs no warning', () => {
+    const files = readdirSync(new URL('grafana/provisioning/alerting/', root));
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) expect(f, f).toMatch(/\.(ya?ml|json)$/);
+    expect(read('grafana/provisioning/alerting/factline.yaml')).toMatch(/^apiVersion: 1$/m);
+  });
+
   it('links a log line\'s trace_id structured metadata to its trace in Tempo', () => {
     const [field] = list(obj(loki.jsonData).derivedFields).map(obj);
     expect(field).toMatchObject({ matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: TEMPO_DATASOURCE.uid });

@@ -43,10 +43,10 @@ afterAll(async () => {
 });
 
 describe('factline mcp over stdio, with the SDK\'s client', () => {
-  it('offers the four tools', async () => {
+  it('offers the seven tools', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['agent_feedback', 'describe_event', 'list_events', 'query_events']);
-    expect(tools.find((t) => t.name === 'query_events')!.inputSchema).toMatchObject({ type: 'object', required: ['query'] });
+    expect(tools.map((t) => t.name).sort()).toEqual(['agent_feedback', 'describe_event', 'event_chain', 'label_values', 'list_events', 'list_labels', 'query_events']);
+    expect(tools.find((t) => t.name === 'query_events')!.inputSchema).toMatchObject({ type: 'object', properties: { query: { type: 'string' }, cursor: { type: 'string' } } });
     expect(stderr).toContain('factline mcp: serving catalog "shop", local files on stdio');
   });
 
@@ -74,8 +74,9 @@ describe('factline mcp over stdio, with the SDK\'s client', () => {
     expect(Object.fromEntries(s.data.result.map((x) => [x.metric.factline_source_model, x.value[1]]))).toEqual({ [MODEL]: '23', 'gpt-5': '10' });
     expect(s.summary).toBe(`2 series; {factline_source_model="${MODEL}"} = 23; {factline_source_model="gpt-5"} = 10`);
     const logs = await client.callTool({ name: 'query_events', arguments: { query: '{service_name=~".+"} | event_name="agent.review.failed"', limit: 5 } });
-    expect(text(logs).split('\n')[0]).toMatch(/^5 log lines in \d+ streams?$/);
-    expect(JSON.parse(text(logs).split('\n')[1]!)).toMatchObject({ status: 'success', data: { resultType: 'streams' } });
+    // The text is a summary; the data is in structuredContent, once.
+    expect(text(logs)).toMatch(/^5 log lines in \d+ streams?\.\nThe data is in structuredContent\.data \(Loki's JSON\)\.$/);
+    expect(logs.structuredContent).toMatchObject({ status: 'success', data: { resultType: 'streams' } });
   });
 
   it('query_events: malformed LogQL is a tool error with the position, and the server lives on', async () => {
@@ -83,7 +84,7 @@ describe('factline mcp over stdio, with the SDK\'s client', () => {
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/^syntax: .*\(at position \d+\)\. Fix the LogQL and call again\.$/);
     const unknown = await client.callTool({ name: 'query_events', arguments: { query: '{no_such_label="x"}' } });
-    expect(text(unknown).split('\n')[0]).toBe('0 log lines in 0 streams');
+    expect(text(unknown).split('\n')[0]).toBe('0 log lines in 0 streams.');
   });
 
   it('agent_feedback: "23 of 50 src/auth attempts failed (46%)"', async () => {

@@ -92,6 +92,16 @@ describe('no personal value leaves the process in clear', () => {
     expect(problems[3]!.details!.payload).toMatchObject({ email: hashed });
   });
 
+  it('through the problem report of an EventID the catalog lacks (no rules to apply: keys only, no values)', () => {
+    const problems: RuntimeProblem[] = [];
+    const emitter = createEmitter(crmCatalog, { validation: 'report', piiKey: KEY, onProblem: (p) => problems.push(p), sinks: [{ name: 'none', write: () => undefined }] });
+    // A version the catalog does not have yet: the payload has personal data, in every shape.
+    for (const payload of PAYLOADS) emitter.emit('crm.contact.created:99' as never, payload as never);
+    expect(problems.map((p) => p.code)).toEqual(PAYLOADS.map(() => 'FACTLINE_EVENT_REJECTED'));
+    expectNoClear(JSON.stringify(problems), 'the unknown-EventID problem reports');
+    expect(problems[0]!.details).toMatchObject({ payload_type: 'object', payload_keys: Object.keys(valid) });
+  });
+
   it('through the error strict validation throws', () => {
     const emitter = createEmitter(crmCatalog, { validation: 'strict', piiKey: KEY, sinks: [{ name: 'none', write: () => undefined }] });
     let thrown: unknown;

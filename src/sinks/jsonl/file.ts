@@ -81,13 +81,13 @@ export function readTail(fd: number, size: number): FileTail {
  * it, `<path>.torn-<UTC timestamp>`, and syncs it. Never overwrites: a name
  * that exists gets a `-<n>` suffix. Returns the new file's path.
  */
-export function copyTornBytes(fd: number, path: string, from: number, to: number, nowMs: number): string {
+export function copyTornBytes(fd: number, path: string, from: number, to: number, nowMs: number, mode = 0o600): string {
   const stamp = new Date(nowMs).toISOString().replace(/[-:.]/g, '');
   let tornPath = `${path}.torn-${stamp}`;
   let out = -1;
   for (let n = 1; out < 0; n++) {
     try {
-      out = openSync(tornPath, 'wx');
+      out = openSync(tornPath, 'wx', mode);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) throw e;
       tornPath = `${path}.torn-${stamp}-${n}`;

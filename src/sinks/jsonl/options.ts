@@ -65,6 +65,13 @@ export interface JsonlSinkOptions {
    * envelope, fields in `FactlineEvent` order.
    */
   format?: JsonlFormat;
+  /**
+   * Permissions of the events file (and of a torn tail moved beside it)
+   * when factline creates it: it holds payloads. Default `0o600` (owner
+   * only); a directory factline creates for it gets the matching search
+   * bits (`0o700`). An existing file keeps its permissions.
+   */
+  fileMode?: number;
   /** Sink name in problems and stats. Default `'jsonl'`. */
   name?: string;
   /** Clock in epoch milliseconds, for the reopen back-off and torn-file names. Default `Date.now`. */
@@ -88,6 +95,7 @@ export interface ResolvedJsonlOptions {
   reopenIntervalMs: number;
   chain: boolean;
   format: JsonlFormat | undefined;
+  fileMode: number;
   name: string;
   now: () => number;
 }
@@ -124,6 +132,7 @@ export function resolveJsonlOptions(o: JsonlSinkOptions, env: NodeJS.ProcessEnv 
     reopenIntervalMs: nonNegative('reopenIntervalMs', o.reopenIntervalMs, DEFAULT_REOPEN_INTERVAL_MS),
     chain: o.chain ?? true,
     format: o.format,
+    fileMode: o.fileMode ?? 0o600,
     name: o.name ?? 'jsonl',
     now: o.now ?? Date.now,
   };

@@ -67,6 +67,8 @@ export class JsonlFileWriter {
   private takeLock(): void {
     this.lock ??= acquireFileLock(this.o.path, 'events file', (e) =>
       this.problem({ code: 'FACTLINE_FILE_NOT_WRITABLE', message: `the lock of ${this.o.path} was lost (${e.message}); another writer may append to it`, details: { path: this.o.path, op: 'lock' }, cause: e }),
+      undefined,
+      this.o.fileMode | ((this.o.fileMode & 0o444) >> 2),
     );
   }
 
@@ -172,9 +174,9 @@ export class JsonlFileWriter {
     }
     let wfd: number | null = null;
     try {
-      mkdirSync(dirname(this.o.path), { recursive: true });
+      mkdirSync(dirname(this.o.path), { recursive: true, mode: this.o.fileMode | ((this.o.fileMode & 0o444) >> 2) });
       this.takeLock();
-      wfd = openSync(this.o.path, 'a');
+      wfd = openSync(this.o.path, 'a', this.o.fileMode);
       this.recover(wfd);
       this.fd = wfd;
       this.reportedUnwritable = false;
@@ -232,7 +234,7 @@ export class JsonlFileWriter {
       }
       if (u !== undefined) {
         // Copy first, truncate second: the torn bytes are never lost.
-        const tornPath = copyTornBytes(rfd, path, tail.completeEnd, fileSize, this.o.now());
+        const tornPath = copyTornBytes(rfd, path, tail.completeEnd, fileSize, this.o.now(), this.o.fileMode);
         syncDirectory(dirname(path));
         ftruncateSync(wfd, tail.completeEnd);
         fdatasyncSync(wfd);

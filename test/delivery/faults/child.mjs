@@ -3,6 +3,10 @@
 //   emit <count> <rate> <idsFile>: emits, flushes (while the endpoint is down a
 //     flush ends once every record is in the spool), appends the ids to
 //     idsFile, prints "durable <n>", then keeps emitting until killed.
+//   sealed <count> <rate> <idsFile>: emits, waits out scheduledDelayMillis (1 s, the
+//     documented window in which a record is only in memory) without any flush,
+//     appends the ids, prints "sealed <n>", then idles until killed.
+//   signal <count>: installs shutdownOnSignals, emits, prints "ready", waits for SIGTERM.
 //   drain: replays the spool, prints the delivery stats as JSON, exits.
 import { appendFileSync } from 'node:fs';
 import { setupFactline } from '../../../dist/src/index.js';
@@ -20,7 +24,25 @@ const sdk = setupFactline(intentCatalog, {
 const emitOne = (i) => sdk.emit('signal.signal.created:1', { signal_id: `SIG-${i}`, source: 'cli', content: `child event ${i}`, confidence: 0.5 }).id;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-if (mode === 'emit') {
+if (mode === 'sealed') {
+  const total = Number(count);
+  const perTick = Math.max(1, Math.round(Number(rate) / 100));
+  const ids = [];
+  while (ids.length < total) {
+    for (let k = 0; k < perTick && ids.length < total; k++) ids.push(emitOne(ids.length));
+    await sleep(10);
+  }
+  // No flush: only the scheduled delay, plus time for the spool write.
+  await sleep(1000 + 250);
+  appendFileSync(idsFile, ids.join('\n') + '\n');
+  process.stdout.write(`sealed ${ids.length} ${JSON.stringify(sdk.stats().sinks.otel)}\n`);
+  setInterval(() => undefined, 1000);
+} else if (mode === 'signal') {
+  sdk.shutdownOnSignals();
+  for (let i = 0; i < Number(count); i++) emitOne(i);
+  process.stdout.write('ready\n');
+  setInterval(() => undefined, 1000);
+} else if (mode === 'emit') {
   const total = Number(count);
   const perTick = Math.max(1, Math.round(Number(rate) / 100));
   const ids = [];

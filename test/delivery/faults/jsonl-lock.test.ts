@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createJsonlSink } from '../../../src/sinks/jsonl/index.js';
+import { DurableLogRecordProcessor } from '../../../src/delivery/durable-log-record-processor.js';
+import { createOtlpHttpTransport } from '../../../src/delivery/otlp-http-transport.js';
 import { tempDir } from '../support/drive.js';
 
 const WRITER = new URL('./jsonl-writer.mjs', import.meta.url).pathname;
@@ -45,5 +49,38 @@ describe('two processes on one events file', () => {
     const next = createJsonlSink({ path });
     expect(next.stats().path).toBe(path);
     await next.shutdown();
+  });
+});
+
+describe('a container restarted in place (same hostname, same pid, a new process)', () => {
+  /** The lock an earlier incarnation left: proper-lockfile's fresh lock directory and an owner file naming this very pid. */
+  function leftBehind(path: string, holder: Record<string, unknown>) {
+    mkdirSync(`${path}.lock`, { recursive: true });
+    writeFileSync(`${path}.lock-owner`, JSON.stringify({ pid: process.pid, hostname: hostname(), since: new Date().toISOString(), ...holder }) + '\n');
+  }
+  const ownStart = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')[19]!;
+  const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+
+  it('takes over its own events file and spool at once when the holder had another start time or boot', async () => {
+    for (const holder of [{ start: String(Number(ownStart) - 1), boot: bootId }, { start: ownStart, boot: '00000000-0000-0000-0000-000000000000' }]) {
+      const path = join(tempDir('restarted'), 'events.jsonl');
+      leftBehind(path, holder);
+      const sink = createJsonlSink({ path });
+      // Taken: the owner file now names this process as it is.
+      expect(JSON.parse(readFileSync(`${path}.lock-owner`, 'utf8'))).toMatchObject({ pid: process.pid, start: ownStart, boot: bootId });
+      await sink.shutdown();
+
+      const spool = tempDir('restarted-spool');
+      leftBehind(join(spool, 'logs', 'spool'), holder);
+      const processor = new DurableLogRecordProcessor(createOtlpHttpTransport({ url: 'http://127.0.0.1:9/v1/logs' }), { spool: { dir: spool } });
+      await processor.shutdown();
+    }
+  });
+
+  it('still refuses while the holder is this very process (same start time and boot)', async () => {
+    const path = join(tempDir('self-held'), 'events.jsonl');
+    const mine = createJsonlSink({ path });
+    expect(() => createJsonlSink({ path })).toThrow(`the events file ${path} is locked by this process ${process.pid} on`);
+    await mine.shutdown();
   });
 });

@@ -64,3 +64,48 @@ describe('the process killed (SIGKILL) mid-outage and started again on its spool
     );
   });
 });
+
+describe('the process killed (SIGKILL) while the endpoint takes requests and never answers', () => {
+  it('loses nothing older than scheduledDelayMillis: every sealed batch was on disk before it was sent', async () => {
+    const spool = tempDir('sealed');
+    const idsFile = join(spool, '..', `${spool.split('/').pop()}-ids.txt`);
+    endpoint.mode = { kind: 'hang' };
+    const env = { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: endpoint.url, FACTLINE_SPOOL_DIR: spool };
+    const first = run(['sealed', '30000', '10000', idsFile], env);
+    const sealed = (await first.lines.next()).value as string;
+    expect(sealed).toMatch(/^sealed 30000 /);
+    const atKill = JSON.parse(sealed.slice(sealed.indexOf('{'))) as { spooled: number; pending: number; delivered: number };
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(atKill).toMatchObject({ spooled: 30000, pending: 0, delivered: 0 });
+
+    endpoint.mode = { kind: 'accept' };
+    const second = run(['drain'], env);
+    const stats = JSON.parse((await second.lines.next()).value as string) as { replayed: number; delivered: number; spooled: number; pending: number; dropped: number; drainMs: number };
+    await second.exited;
+    const ids = readFileSync(idsFile, 'utf8').split('\n').filter(Boolean);
+    const missing = ids.filter((id) => !endpoint.received.has(id));
+    expect({ emitted: ids.length, missing: missing.length, replayed: stats.replayed, spooled: stats.spooled, pending: stats.pending, dropped: stats.dropped }).toEqual({ emitted: 30000, missing: 0, replayed: 30000, spooled: 0, pending: 0, dropped: 0 });
+    console.log(`[faults] SIGKILL with the endpoint hung: ${ids.length} events emitted more than scheduledDelayMillis before the kill, all ${stats.replayed} replayed from the spool and delivered in ${stats.drainMs} ms`);
+  });
+});
+
+describe('shutdownOnSignals', () => {
+  it('exits 75 (EXIT_UNDELIVERED) when SIGTERM leaves records undelivered, 0 when everything was delivered', async () => {
+    const spool = tempDir('signal');
+    const env = { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: endpoint.url, FACTLINE_SPOOL_DIR: spool };
+    await endpoint.down();
+    const down = run(['signal', '3000'], env);
+    expect((await down.lines.next()).value).toBe('ready');
+    down.child.kill('SIGTERM');
+    expect(await down.exited).toBe(75);
+    await endpoint.up();
+    endpoint.mode = { kind: 'accept' };
+    // The next start delivers what was spooled, then a clean stop exits 0.
+    const up = run(['signal', '3000'], env);
+    expect((await up.lines.next()).value).toBe('ready');
+    await new Promise((r) => setTimeout(r, 3000));
+    up.child.kill('SIGTERM');
+    expect(await up.exited).toBe(0);
+  });
+});

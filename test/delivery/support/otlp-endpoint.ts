@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 /** How the endpoint answers right now. */
 export type EndpointMode =
   | { kind: 'accept'; delayMs?: number }
-  | { kind: 'status'; status: number; retryAfterSeconds?: number }
+  /** `retryAfter`: the Retry-After header, as sent (a number of seconds or any text). */
+  | { kind: 'status'; status: number; retryAfter?: number | string }
+  /** Takes the request and never answers (an endpoint that hung); the request is not taken. */
+  | { kind: 'hang' }
+  /** `status` for a request that holds a record whose JSON contains `marker`; else 200. */
+  | { kind: 'refuse-marked'; marker: string; status: number }
   /** 400 for a request that holds a record whose JSON contains `marker`, naming the record; else 200. */
   | { kind: 'poison'; marker: string }
   /** 200 with an OTLP partial success rejecting `rejected` records of each request. */
@@ -35,6 +40,12 @@ export class OtlpEndpoint {
   /** Records acknowledged, duplicates included. */
   acknowledged = 0;
   requests = 0;
+  /** Requests with no records (probes). */
+  emptyRequests = 0;
+  /** Requests held unanswered in `hang` mode that the client has since abandoned (closed). */
+  abandonedByClient = 0;
+  /** Requests with records held unanswered in `hang` mode. */
+  hungBatches = 0;
   mode: EndpointMode = { kind: 'accept' };
   private server: Server | undefined;
   port = 0;
@@ -78,8 +89,15 @@ export class OtlpEndpoint {
     for await (const c of req) chunks.push(c as Buffer);
     this.requests++;
     const mode = this.mode;
+    if (mode.kind === 'hang') {
+      if (Buffer.concat(chunks).byteLength > 2) this.hungBatches++;
+      res.on('close', () => {
+        if (!res.writableEnded) this.abandonedByClient++;
+      });
+      return;
+    }
     if (mode.kind === 'status') {
-      res.writeHead(mode.status, { 'Content-Type': 'application/json', ...(mode.retryAfterSeconds !== undefined ? { 'Retry-After': String(mode.retryAfterSeconds) } : {}) });
+      res.writeHead(mode.status, { 'Content-Type': 'application/json', ...(mode.retryAfter !== undefined ? { 'Retry-After': String(mode.retryAfter) } : {}) });
       res.end(JSON.stringify({ code: 14, message: 'unavailable' }));
       return;
     }
@@ -97,6 +115,12 @@ export class OtlpEndpoint {
     } catch (e) {
       res.writeHead(400, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ code: 3, message: `unreadable request: ${(e as Error).message}` }));
+      return;
+    }
+    if (records.length === 0) this.emptyRequests++;
+    if (mode.kind === 'refuse-marked' && records.some((r) => JSON.stringify(r.record).includes(mode.marker))) {
+      res.writeHead(mode.status, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ code: 13, message: 'internal error on a marked record' }));
       return;
     }
     if (mode.kind === 'poison') {

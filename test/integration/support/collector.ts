@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +112,12 @@ export function collectorEnv(ports: CollectorPorts, opts: { storageDir: string; 
 }
 
 /**
+ * The feature gates the shipped docker-compose.yml starts the Collector
+ * with (its `--feature-gates=` flags), so that the tests run what ships.
+ */
+export const FEATURE_GATES: readonly string[] = [...readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').matchAll(/"--feature-gates=([^"]+)"/g)].flatMap((m) => m[1]!.split(','));
+
+/**
  * One Collector process, restartable with the same config and env (so the
  * same file_storage directory). Its stdout and stderr are kept in `output`,
  * across restarts, for printing when a test fails.
@@ -137,7 +144,7 @@ export class CollectorProcess {
     if (this.child) throw new Error('the Collector is already running');
     this.starts++;
     this.output += `\n----- start #${this.starts} -----\n`;
-    const child = spawn(this.binary, this.configs.flatMap((c) => ['--config', c]), { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.binary, [...this.configs.flatMap((c) => ['--config', c]), ...FEATURE_GATES.map((g) => `--feature-gates=${g}`)], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let exit: string | undefined;
     this.exited = new Promise((done) => {

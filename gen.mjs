@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { defineCatalog } from '/work/wt/agents/dist/src/catalog/index.js';
+import { createEmitter } from '/work/wt/agents/dist/src/emitter/emitter.js';
+import { createJsonlSink } from '/work/wt/agents/dist/src/sinks/jsonl/index.js';
+const cat = defineCatalog({ 'agent.review.failed:1': { schema: z.object({ file: z.string(), reason: z.string() }) } }, { name: 'big' });
+const n = Number(process.argv[3] ?? 6000);
+const pad = Number(process.argv[4] ?? 700);
+const ev = createEmitter(cat, { sinks: [createJsonlSink({ path: process.argv[2], fsync: 'never' })] });
+const now = Date.now();
+for (let i = 0; i < n; i++) ev.emit('agent.review.failed:1', { file: `src/f${i}.ts`, reason: 'x'.repeat(pad) }, { time: now - 3_000_000 + i * 100, source: { type: 'child_agent', model: 'm', name: 'c' } });
+await ev.shutdown();
