@@ -289,6 +289,25 @@ describe.each(SERVICES)('a new service on Node $node with sdk-node $sdk ($line)'
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
   });
 
+  it('reports FACTLINE_OTEL_API_MISMATCH, naming both versions, when factline gets a second copy of @opentelemetry/api (as an install forced with --legacy-peer-deps gives it)', async () => {
+    const other = svc.node === 20 ? '1.10.0' : '1.9.1';
+    const registered = after.find((p) => p.name === '@opentelemetry/api')!.version;
+    const [api] = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work, `@opentelemetry/api@${other}`], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    const nested = join(project, 'node_modules', 'factline', 'node_modules');
+    mkdirSync(join(nested, '@opentelemetry', 'api'), { recursive: true });
+    execFileSync('tar', ['-xzf', join(work, api.filename), '-C', join(nested, '@opentelemetry', 'api'), '--strip-components=1']);
+    try {
+      const run = await runService(node, join(project, 'readme'), ['--import', './out/telemetry.js', 'out/server.js'], { OTEL_LOGS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' }, randomBytes(16).toString('hex'));
+      expect(run.exit, run.output).toEqual({ code: 0, signal: null });
+      expect(run.output).toContain('FACTLINE_OTEL_API_MISMATCH');
+      expect(run.output).toContain(`@opentelemetry/api ${registered}`);
+      expect(run.output).toContain(`@opentelemetry/api ${other}`);
+      expect(run.output).not.toContain('FACTLINE_HOST_SDK_NOT_STARTED');
+    } finally {
+      rmSync(join(nested, '@opentelemetry', 'api'), { recursive: true, force: true });
+    }
+  });
+
   it('loads every entry point but the tools without @factline/tools, and says what to install for those', () => {
     const light = subpaths.filter((s) => !TOOL_SUBPATHS.includes(s));
     const esm = light.map((s) => `await import(${JSON.stringify(s)});`).join('\n') + "\nconst { setupFactline } = await import('factline'); console.log(typeof setupFactline);";
