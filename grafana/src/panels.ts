@@ -50,10 +50,15 @@ export function lines(unit: string, min?: number, max?: number): timeseries.Pane
   return panel;
 }
 
-/** Big numbers, one per row of an instant query, each named by its labels (or the query's display name). */
+/**
+ * Big numbers, one per row of an instant query, each named by its display
+ * name. Names in a fixed size ({@link BAR_TEXT}): Grafana scales them with
+ * the number, and several per panel (Service = All) came out in tiny type.
+ */
 export function bigNumbers(unit = 'short', decimals?: number): stat.PanelBuilder {
   const panel = new stat.PanelBuilder()
     .unit(unit)
+    .text(new common.VizTextDisplayOptionsBuilder().titleSize(BAR_TEXT.titleSize))
     .reduceOptions(everyRow())
     .graphMode(common.BigValueGraphMode.None)
     .colorMode(common.BigValueColorMode.None)

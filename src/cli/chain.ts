@@ -49,7 +49,7 @@ export async function chainCommand(args: string[], io: CliIo): Promise<number> {
       const span = await historySpan(backend, { end, ...(values.service !== undefined ? { service: values.service } : {}) });
       stop();
       const looksLikeEventId = /:\d+$/.test(id) ? ` ${JSON.stringify(id)} is an EventID; chain takes an instance id (factline_event_instance_id).` : '';
-      io.err(`factline chain: no event with instance id ${JSON.stringify(id)} in the range.${looksLikeEventId} ${spanSentence(span, { start, end }, 'run again with --from/--to in that range')}`);
+      io.err(`factline chain: no event with instance id ${JSON.stringify(id)} in the range.${looksLikeEventId} ${spanSentence(span, { start, end }, 'run again with --from/--to in that range', 'if the event is outside it, run again with --from/--to covering it')}`);
       return 1;
     }
     stop();

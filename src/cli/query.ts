@@ -85,7 +85,7 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
       if (lines.length === 0) {
         // A history outside the range is the usual cause: say where it is.
         const span = await historySpan(backend, { end }).catch(() => undefined);
-        io.err(span ? `no results. ${spanSentence(span, { start: isLogQuery(query) || step !== undefined ? start : end, end }, 'run again with --from/--to in that range')}` : 'no results');
+        io.err(span ? `no results. ${spanSentence(span, { start: isLogQuery(query) || step !== undefined ? start : end, end }, 'run again with --from/--to in that range', 'check the labels and filters, or widen the range')}` : 'no results');
       }
     }
     const skippedLine = skippedSummary(response.data.stats);

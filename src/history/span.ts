@@ -59,10 +59,18 @@ export function rfc3339(ns: bigint): string {
 }
 
 /** One sentence for an empty answer: what the history covers, so the caller can retry with that range. */
-export function spanSentence(span: HistorySpan, asked: { start: bigint; end: bigint }, retry = 'ask again with start/end in that range'): string {
+export function spanSentence(
+  span: HistorySpan,
+  asked: { start: bigint; end: bigint },
+  retry = 'ask again with start/end in that range',
+  inRange = 'check the labels and filters (list_labels and label_values show what exists), or widen the range',
+): string {
   const range = asked.start === asked.end ? `the range ending ${rfc3339(asked.end)}` : `${rfc3339(asked.start)} to ${rfc3339(asked.end)}`;
   if (span.first === undefined) {
     return `Nothing in ${range}, and the history holds no events${span.searched.start > 0n ? ` in the 30 days up to ${rfc3339(span.searched.end)}` : ''}.`;
   }
-  return `Nothing in ${range}; the history covers ${rfc3339(span.first)} to ${rfc3339(span.last ?? span.first)}${span.searched.start > 0n ? ' (within the last 30 days)' : ''}: ${retry}.`;
+  const last = span.last ?? span.first;
+  const covers = `the history covers ${rfc3339(span.first)} to ${rfc3339(last)}${span.searched.start > 0n ? ' (within the last 30 days)' : ''}`;
+  const overlaps = asked.start !== asked.end && span.first <= asked.end && last >= asked.start;
+  return overlaps ? `Nothing matched in ${range}; ${covers}, which overlaps it: ${inRange}.` : `Nothing in ${range}; ${covers}: ${retry}.`;
 }

@@ -21,6 +21,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
 import { VERSION } from '../version.js';
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '../feedback/index.js';
+import { eventIdPatternHint } from '../feedback/pattern-hint.js';
 import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
 import { summarizeResult } from '../cli/render.js';
 import { QueryError, type LokiQueryData, type LokiQueryResponse, type QueryBackend } from '../query/types.js';
@@ -132,8 +133,8 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
   };
 
   /** The sentence for an empty answer: the range asked and the range the history covers. */
-  const emptyHint = async (asked: { start: bigint; end: bigint }, service: string | undefined, signal: AbortSignal): Promise<string> =>
-    spanSentence(await historySpan(backend, { end: asked.end, ...(service !== undefined ? { service } : {}), signal }), asked);
+  const emptyHint = async (asked: { start: bigint; end: bigint }, service: string | undefined, signal: AbortSignal, inRange?: string): Promise<string> =>
+    spanSentence(await historySpan(backend, { end: asked.end, ...(service !== undefined ? { service } : {}), signal }), asked, undefined, inRange);
 
   server.registerTool(
     'list_events',
@@ -145,9 +146,10 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     },
     ({ pattern }) => {
       const events = (pattern ? catalog.find(pattern) : catalog.list()).map((t) => ({ id: t.id, severity: t.severity, ...(t.description ? { description: t.description } : {}) }));
+      const hint = pattern !== undefined && events.length === 0 ? eventIdPatternHint(pattern) : undefined;
       const render = (k: number): Reply => {
         const shown = events.slice(0, k);
-        const head = `${plural(events.length, 'event')} in catalog "${catalog.name}"${pattern ? ` matching ${pattern}` : ''}`;
+        const head = `${plural(events.length, 'event')} in catalog "${catalog.name}"${pattern ? ` matching ${pattern}` : ''}${hint ? ` (${hint})` : ''}`;
         const cut = k < events.length ? `\n(showing ${k}; narrow with a pattern such as "auth.%" for the rest)` : '';
         return text(`${head}:\n${shown.map((e) => `${e.id} (${e.severity})${e.description ? `: ${e.description}` : ''}`).join('\n')}${cut}`, {
           catalog: catalog.name,
@@ -325,7 +327,7 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
         const chain = await eventChain(backend, { id: a.id, ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
         if (chain === undefined) {
           const hint = /:\d+$|^[a-z0-9_]+(\.[a-z0-9_]+){2}$/.test(a.id) ? ` "${a.id}" looks like an EventID; event_chain takes an instance id (factline_event_instance_id), which query_events shows on every line.` : '';
-          return failure(`No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal)}`);
+          return failure(`No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal, 'if the event is outside it, ask again with start/end covering it')}`);
         }
         const render = (k: number): Reply => {
           const shown = { ...chain, effects: chain.effects.slice(0, k), effectsCut: chain.effectsCut || k < chain.effects.length };

@@ -279,7 +279,8 @@ function attemptCounts(args: ServiceScope & Windowed & AgentAttempts): { attempt
  */
 export function failureShare(args: ServiceScope & Windowed & (({ readonly by: 'agent' } & AgentAttempts) | { readonly by: 'domain' })): LogqlQuery {
   if (args.by === 'domain') {
-    return metric(shareOf([LOKI.EVENT_DOMAIN], pipeline(args.service, FACTLINE_EVENTS, FAILED), pipeline(args.service, FACTLINE_EVENTS), args.window));
+    const events = [FACTLINE_EVENTS, ...named([LOKI.EVENT_DOMAIN])];
+    return metric(shareOf([LOKI.EVENT_DOMAIN], pipeline(args.service, ...events, FAILED), pipeline(args.service, ...events), args.window));
   }
   const { attempted, failed } = attemptCounts(args);
   return metric(`(${failed} or 0 * ${attempted}) / ${attempted}`);

@@ -74,7 +74,8 @@ describe('factline query', () => {
   it('answers an unknown label with no results, as Loki does, and says so', async () => {
     const r = await run(['query', '--file', file, '{no_such_label="x"}']);
     expect(r).toMatchObject({ code: 0, stdout: [] });
-    expect(r.stderr).toContain('no results');
+    // The answer is empty, and says where the history is, to retry there.
+    expect(r.stderr).toEqual([expect.stringMatching(/^no results\. Nothing matched in \S+ to \S+; the history covers \S+ to \S+, which overlaps it: check the labels and filters, or widen the range\.$/)]);
   });
 
   it('skips a corrupted line mid-file and a huge line, and reports the counts', async () => {

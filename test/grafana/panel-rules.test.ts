@@ -95,6 +95,10 @@ describe.each(dashboards.map((d) => [d.uid, d] as const))('dashboard %s as Grafa
     }
   });
 
+  it('names stats in a fixed size, readable when a panel holds several (Service = All)', () => {
+    for (const p of panels.filter((p) => p.type === 'stat')) expect(p.options?.text, p.title).toEqual({ titleSize: BAR_TEXT.titleSize });
+  });
+
   it('scopes every query to the Service variable', () => {
     for (const p of panels) for (const t of p.targets ?? []) expect(t.expr ?? t.query, `${p.title} ${t.refId}`).toMatch(/\$\{service\}|\$service\b/);
   });

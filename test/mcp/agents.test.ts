@@ -126,6 +126,17 @@ describe('an oversized request', () => {
   }, 60_000);
 });
 
+describe('--max-reply-bytes and --max-request-bytes', () => {
+  it('set the reply budget and the request bound', async () => {
+    const s = await serve(['--file', join(dir, 'large.jsonl'), '--max-reply-bytes', '8192', '--max-request-bytes', '2000']);
+    const r = await s.client.callTool({ name: 'query_events', arguments: { query: '{service_name="busy"}' } });
+    expect(JSON.stringify(r).length).toBeLessThanOrEqual(8192);
+    expect(text(r)).toMatch(/^\d log lines in \d streams \(log lines 1–\d of 100; cut to stay within the 8192-byte reply budget\)\./);
+    await expect(s.client.callTool({ name: 'query_events', arguments: { query: `{service_name="${'x'.repeat(3000)}"}` } })).rejects.toMatchObject({ code: -32600 });
+    expect((await s.client.listTools()).tools).toHaveLength(7);
+  }, 60_000);
+});
+
 describe('list_labels, label_values, event_chain', () => {
   it('list_labels: index labels and the names on lines', async () => {
     const r = await main.client.callTool({ name: 'list_labels', arguments: { service: 'chain-demo' } });
@@ -180,7 +191,7 @@ describe('list_labels, label_values, event_chain', () => {
     expect(text(r)).toContain('looks like an EventID; event_chain takes an instance id (factline_event_instance_id)');
     const out = await main.client.callTool({ name: 'event_chain', arguments: { id: chain.testFailed, since: '10m' } });
     expect(out.isError).toBe(true);
-    expect(text(out)).toContain(`the history covers ${rfc3339(BigInt(now - 3_600_000) * 1_000_000n)} to ${rfc3339(BigInt(large.last) * 1_000_000n)}: ask again with start/end in that range.`);
+    expect(text(out)).toContain(`the history covers ${rfc3339(BigInt(now - 3_600_000) * 1_000_000n)} to ${rfc3339(BigInt(large.last) * 1_000_000n)}, which overlaps it: if the event is outside it, ask again with start/end covering it.`);
   });
 });
 

@@ -55,6 +55,8 @@ describe('factline mcp over stdio, with the SDK\'s client', () => {
     expect(text(all)).toBe('3 events in catalog "shop":\nagent.code.generated:1 (DEBUG): An agent wrote code.\nauth.login.failed:1 (ERROR): A sign-in was refused.\nauth.user.login:1 (INFO): A user signed in.');
     const auth = await client.callTool({ name: 'list_events', arguments: { pattern: 'auth.%' } });
     expect((auth.structuredContent as { events: { id: string }[] }).events.map((e) => e.id)).toEqual(['auth.login.failed:1', 'auth.user.login:1']);
+    const noVersion = await client.callTool({ name: 'list_events', arguments: { pattern: 'auth.user.login' } });
+    expect(text(noVersion)).toBe('0 events in catalog "shop" matching auth.user.login ("auth.user.login" matches no EventID: an EventID ends in :N, its version; write "auth.user.login:%" (any version) or "auth.user.login:1"):\n');
   });
 
   it('describe_event: description, severity and the payload JSON Schema; an unknown id is a tool error', async () => {

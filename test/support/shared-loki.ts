@@ -98,11 +98,14 @@ export function checkSharedAnswers(answers: Readonly<Record<string, RecordedAnsw
     }
   }
 
-  // Every row of a grouped count is named: no empty grouping label ("Value #A").
+  // Every row of a grouped query is named: it has labels, none of them empty
+  // (a row without them is what Grafana draws as "Value #A").
   for (const [key, a] of Object.entries(answers)) {
-    const by = /^sum by \(([^)]*)\)/.exec(a.expr)?.[1];
-    if (by === undefined || a.response.data?.resultType !== 'vector') continue;
-    for (const s of a.response.data.result as Sample[]) for (const l of by.split(',').map((x) => x.trim())) expect(s.metric[l], `${key}: ${l} in ${JSON.stringify(s.metric)}`).toBeTruthy();
+    if (!/\bby \(/.test(a.expr) || a.response.data?.resultType !== 'vector') continue;
+    for (const s of a.response.data.result as Sample[]) {
+      expect(Object.keys(s.metric).length, `${key}: ${JSON.stringify(s)}`).toBeGreaterThan(0);
+      for (const [l, v] of Object.entries(s.metric)) expect(v, `${key}: ${l} in ${JSON.stringify(s.metric)}`).toBeTruthy();
+    }
   }
 
   // The raw records count as events but never as an unnamed group.

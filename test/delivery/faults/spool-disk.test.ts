@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OtlpEndpoint } from '../support/otlp-endpoint.js';
@@ -59,6 +59,9 @@ describe.skipIf(!root)('a spool on a file system that fills up, then goes read-o
     expect(problems.filter((p) => p.code === 'FACTLINE_SPOOL_NOT_WRITABLE')[1]!.message).toMatch(/EROFS/);
     execFileSync('mount', ['-o', 'remount,rw', mnt]);
     await waitUntil(() => problemCount(problems, 'FACTLINE_SPOOL_RECOVERED') === 2, 20_000);
+    // The spool's lock is held again, by this process.
+    expect(existsSync(join(logs, 'spool.lock'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(logs, 'spool.lock-owner'), 'utf8'))).toMatchObject({ pid: process.pid });
     expect(sdk.stats().sinks.otel).toMatchObject({ pending: 0, spooled: 15 * 1024, dropped: 0 });
 
     // 4. The endpoint returns: everything arrives.
