@@ -34,6 +34,11 @@ export async function runIntentLoop(options: LoopOptions = {}): Promise<IntentFa
   let t = start;
   const at = (seconds: number) => ({ time: new Date((t += Math.round(seconds * 1000 * pace))) });
   const iso = () => new Date(t).toISOString().replace('.000Z', 'Z');
+  /** Advances the clock by `seconds` and returns the new time as ISO text. */
+  const isoAfter = (seconds: number) => {
+    at(seconds);
+    return iso();
+  };
   const agent = { type: 'child_agent' as const, model: 'claude-sonnet-4', name: 'claude-code' };
 
   // notice: signals arrive from every tier
@@ -45,7 +50,7 @@ export async function runIntentLoop(options: LoopOptions = {}): Promise<IntentFa
     { signal_id: 'SIG-044', source: 'mcp', content: 'db pool saturation alerts on orders-db', confidence: 0.7 },
   ] as const;
   for (const s of signals) intent.emit('signal.signal.created:1', { ...s }, { ...at(7), source: s.source === 'agent' ? agent : { type: 'user' } });
-  intent.emit('signal.signal.dismissed:1', { signal_id: 'SIG-043', reason: 'duplicate of SIG-042', dismissed_by: 'auto', dismissed_at: (at(3), iso()) }, { time: new Date(t) });
+  intent.emit('signal.signal.dismissed:1', { signal_id: 'SIG-043', reason: 'duplicate of SIG-042', dismissed_by: 'auto', dismissed_at: isoAfter(3) }, { time: new Date(t) });
   for (const [id, score, refs] of [
     ['SIG-039', 0.61, []],
     ['SIG-041', 0.9, ['SIG-039']],
@@ -81,7 +86,7 @@ export async function runIntentLoop(options: LoopOptions = {}): Promise<IntentFa
     ]],
   ];
   for (const [contract, assertions] of contractRuns) {
-    const startedAt = (at(15), iso());
+    const startedAt = isoAfter(15);
     intent.emit('contract.contract.started:1', { contract_id: contract, spec_id: LOOP.spec, trace_id: traceKey, agent: 'claude-code', started_at: startedAt }, { time: new Date(t), source: agent });
     const began = t;
     let passed = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { z as z3 } from 'zod3';
 import { z as z3v4 } from 'zod3/v4';
 import { defineCatalog, createEmitter, type FactlineEvent } from '../src/index.js';

@@ -67,7 +67,7 @@ export function jsonFormProblems(schema: z.ZodType): JsonFormProblem[] {
         visit(def.element, `${path}[]`);
         return;
       case 'tuple':
-        (def.items ?? []).forEach((x, i) => visit(x, `${path}[${i}]`));
+        for (const [i, x] of (def.items ?? []).entries()) visit(x, `${path}[${i}]`);
         visit(def.rest, `${path}[]`);
         return;
       case 'record':

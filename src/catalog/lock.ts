@@ -308,7 +308,9 @@ function diffSchemas(a: unknown, b: unknown, path: string, out: PayloadDiff[]): 
     keys.delete(k);
     const xa = a[k];
     const xb = b[k];
-    if (Array.isArray(xa) && Array.isArray(xb) && xa.length === xb.length) xa.forEach((x, i) => diffSchemas(x, xb[i], k === 'prefixItems' ? `${path}[${i}]` : path, out));
+    if (Array.isArray(xa) && Array.isArray(xb) && xa.length === xb.length) {
+      for (const [i, x] of xa.entries()) diffSchemas(x, xb[i], k === 'prefixItems' ? `${path}[${i}]` : path, out);
+    }
     else if (!equalJson(xa, xb)) out.push({ kind: 'payload_schema_changed', path: shown(path), what: `field "${shown(path)}": its ${k} alternatives changed` });
   }
   keys.delete('type');

@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { PiiAction } from './types.js';
 import { defOf, unwrapped } from './zod-def.js';
 
 /*
@@ -11,6 +10,9 @@ import { defOf, unwrapped } from './zod-def.js';
  * (`src/emitter/payload.ts`). The syntax is in `docs/mapping.md`, "Personal data".
  */
 
+/** What happens to a personal-data field before the event leaves the process. */
+export type PiiAction = 'hash' | 'drop';
+
 /** The step that stands for every element of an array (`items[]`). */
 export const EVERY_ELEMENT = '[]';
 
@@ -18,8 +20,8 @@ export const EVERY_ELEMENT = '[]';
  * One compiled personal-data rule of an event type.
  *
  * @example
- * // pii: { 'items[].email': 'hash' } compiles to
- * { path: 'items[].email', steps: ['items', '[]', 'email'], action: 'hash' }
+ * // pii: { 'items[].email': 'hash' } on z.object({ items: z.array(z.object({ email: z.string() })) }) compiles to
+ * const rule: PiiRule = { path: 'items[].email', steps: ['items', '[]', 'email'], action: 'hash', declaredKeys: new Set(['items', 'email']) };
  */
 export interface PiiRule {
   /** The rule's path as written in the catalog. */
@@ -270,7 +272,7 @@ export function compilePiiRules(
  * every branch of `anyOf` / `oneOf` / `allOf`.
  *
  * @example
- * markPiiInJsonSchema(schema, [{ path: 'contact.phone', steps: ['contact', 'phone'], action: 'hash' }]);
+ * markPiiInJsonSchema(schema, [{ path: 'contact.phone', steps: ['contact', 'phone'], action: 'hash', declaredKeys: new Set(['contact', 'phone']) }]);
  * // schema.properties.contact.properties.phone['x-factline-pii'] === 'hash'
  */
 export function markPiiInJsonSchema(jsonSchema: Record<string, unknown>, rules: readonly PiiRule[]): void {

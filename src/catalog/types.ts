@@ -2,10 +2,9 @@ import type { AnyValueMap } from '../otel/logs-api.js';
 import type { ATTR } from '../wire.js';
 import type { z } from 'zod';
 import type { Severity } from '../envelope/severity.js';
-import type { PiiRule } from './pii.js';
+import type { PiiAction, PiiRule } from './pii.js';
 
-/** What happens to a personal-data field before the event leaves the process. */
-export type PiiAction = 'hash' | 'drop';
+export type { PiiAction } from './pii.js';
 
 /**
  * The long form of a catalog entry. The short form is the zod schema alone.

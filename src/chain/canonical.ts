@@ -112,7 +112,7 @@ function sortedCopy(value: unknown, omit: string | undefined, depth: number): un
   }
   if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === 'function') return UNSUPPORTED;
   const keys = Object.keys(value);
-  let sorted = omit === undefined || !Object.prototype.hasOwnProperty.call(value, omit);
+  let sorted = omit === undefined || !Object.hasOwn(value, omit);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const c0 = k.charCodeAt(0);

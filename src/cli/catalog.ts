@@ -73,7 +73,7 @@ function readLock(file: string): string {
 
 function checkAction(catalog: Catalog, file: string, update: boolean, json: boolean, io: CliIo): number {
   const text = readLock(file);
-  let result;
+  let result: ReturnType<typeof checkCatalog>;
   try {
     result = checkCatalog(catalog, text);
   } catch (e) {

@@ -40,7 +40,7 @@ See docs/mcp.md.`;
  * await mcpCommand(['--file', '.factline/events.jsonl'], processIo);
  */
 export async function mcpCommand(args: string[], io: CliIo): Promise<number> {
-  let server;
+  let server: ReturnType<typeof createFactlineMcpServer>;
   let what: string;
   let maxRequestBytes: number;
   try {

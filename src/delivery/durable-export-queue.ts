@@ -140,7 +140,9 @@ export class DurableExportQueue<T> {
         this.s.replayed += entry.count;
       }
       // After set-up returns, so that the handlers the host subscribes at once hear of them.
-      if (damaged.length > 0) setImmediate(() => damaged.forEach((d) => this.damaged(d)));
+      if (damaged.length > 0) setImmediate(() => {
+        for (const d of damaged) this.damaged(d);
+      });
       for (const k of [...entries, ...damaged]) this.seq = Math.max(this.seq, Number(k.key.slice(0, 12)) + 1);
     }
     if (this.queue.length > 0) setImmediate(() => this.pump());
@@ -465,7 +467,13 @@ export class DurableExportQueue<T> {
         this.release(b);
         this.s.deadLettered += b.count;
         const ids = this.deadLetter(body, { reason: outcome.reason, status: outcome.status, records: b.count });
-        this.problem('FACTLINE_DEAD_LETTERED', `${this.transport.endpoint} refused a record (${outcome.reason}); ${this.deadLetterPath ? `written to ${this.deadLetterPath}` : 'no dead-letter file configured: its instance id is in details'}`, { status: outcome.status, reason: outcome.reason, instance_ids: ids, ...(this.deadLetterPath ? { path: this.deadLetterPath } : {}) });
+        const where = this.deadLetterPath ? `written to ${this.deadLetterPath}` : 'no dead-letter file configured: its instance id is in details';
+        this.problem('FACTLINE_DEAD_LETTERED', `${this.transport.endpoint} refused a record (${outcome.reason}); ${where}`, {
+          status: outcome.status,
+          reason: outcome.reason,
+          instance_ids: ids,
+          ...(this.deadLetterPath ? { path: this.deadLetterPath } : {}),
+        });
         return;
       }
       case 'retryable': {
@@ -487,7 +495,9 @@ export class DurableExportQueue<T> {
         const parking = b.attempts >= this.parkAfter;
         if (parking) this.park(b, outcome.reason);
         else this.insert(b);
-        this.problem('FACTLINE_EXPORT_FAILED', `exporting ${b.count} ${this.codec.noun} to ${this.transport.endpoint} failed (${outcome.reason}); kept${b.entry ? ' in the spool' : ' in memory'}, ${parking ? `parked, retrying in ${Math.round((b.retryAt ?? now) - now)} ms` : `retrying in ${Math.round(delay)} ms`}`, {
+        const next = parking ? `parked, retrying in ${Math.round((b.retryAt ?? now) - now)} ms` : `retrying in ${Math.round(delay)} ms`;
+        const kept = b.entry ? 'in the spool' : 'in memory';
+        this.problem('FACTLINE_EXPORT_FAILED', `exporting ${b.count} ${this.codec.noun} to ${this.transport.endpoint} failed (${outcome.reason}); kept ${kept}, ${next}`, {
           signal: this.codec.signal,
           items: b.count,
           ...(outcome.status !== undefined ? { status: outcome.status } : {}),
@@ -644,7 +654,12 @@ export class DurableExportQueue<T> {
       this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `cannot write the dead-letter file ${this.deadLetterPath}: ${(error as Error).message}; the refused records' ids are in details`, { path: this.deadLetterPath, instance_ids: ids }, error);
     }
     if (discarded !== undefined) {
-      this.problem('FACTLINE_DEAD_LETTER_DISCARDED', `the dead-letter file ${this.deadLetterPath} reached its bound (${this.options.deadLetterMaxBytes ?? 32 * 1024 * 1024} bytes) and was rotated to ${this.deadLetterPath}.1, discarding the ${discarded} records of the previous ${this.deadLetterPath}.1`, { path: this.deadLetterPath, records: discarded });
+      this.problem(
+        'FACTLINE_DEAD_LETTER_DISCARDED',
+        `the dead-letter file ${this.deadLetterPath} reached its bound (${this.options.deadLetterMaxBytes ?? 32 * 1024 * 1024} bytes) and was rotated to ` +
+          `${this.deadLetterPath}.1, discarding the ${discarded} records of the previous ${this.deadLetterPath}.1`,
+        { path: this.deadLetterPath, records: discarded },
+      );
     }
     return ids;
   }

@@ -99,7 +99,7 @@ function sinkStats(sinks: readonly Sink[]): Record<string, SinkStats> {
  *
  * @example
  * const events = createEmitter(catalog, { sinks: [createConsoleSink()] });
- * events.emit('auth.user.login:1', { user_id: 'u-1', mfa: true });
+ * events.emit('auth.user.login:1', { user_id: 'u-1', ip: '192.0.2.1', method: 'password', mfa: true });
  */
 export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: Catalog<D>, options: EmitterOptions = {}): Emitter<D> {
   checkEmitterOptions(options);

@@ -21,7 +21,7 @@ export function envelopeId(option: 'causedBy' | 'sessionId', given: unknown): { 
   }
   if (typeof value !== 'string') return { issue: bad(option, `${option === 'causedBy' ? 'causedBy (or its id)' : option} is ${value === null ? 'null' : typeof value}, not a string`) };
   if (value === '' || value.length > MAX_ENVELOPE_ID_LENGTH) return { issue: bad(option, `${option} must be 1 to ${MAX_ENVELOPE_ID_LENGTH} characters long; it is ${value.length}`) };
-  if (!(value as unknown as { isWellFormed(): boolean }).isWellFormed()) return { issue: bad(option, `${option} holds a lone UTF-16 surrogate`) };
+  if (!value.isWellFormed()) return { issue: bad(option, `${option} holds a lone UTF-16 surrogate`) };
   return { id: value };
 }
 

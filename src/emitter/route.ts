@@ -30,7 +30,7 @@ function passesFilter(info: EventTypeInfo, filter: EventFilter | undefined): boo
   if (!filter) return true;
   if (filter.minSeverity && SEVERITY_RANK[info.severity] < SEVERITY_RANK[filter.minSeverity]) return false;
   if (filter.include && !filter.include.some((p) => compilePattern(p).test(info.id))) return false;
-  if (filter.exclude && filter.exclude.some((p) => compilePattern(p).test(info.id))) return false;
+  if (filter.exclude?.some((p) => compilePattern(p).test(info.id))) return false;
   return true;
 }
 

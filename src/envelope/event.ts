@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../validation/issue.js';
+import type { ValidationIssue } from './issue.js';
 import type { Severity } from './severity.js';
 import type { EventSource } from './source.js';
 

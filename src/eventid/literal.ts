@@ -14,8 +14,9 @@ import type { ValidEventId } from './types.js';
  * @throws {EventIdError} when `id` is not a valid EventID.
  * @example
  * const login = eventId('auth.user.login:1'); // type 'auth.user.login:1'
+ * // @ts-expect-error: a bad literal does not compile
  * eventId('auth.user.login:01');
- * // compile error: Argument of type '"auth.user.login:01"' is not assignable to
+ * // the compiler's error: Argument of type '"auth.user.login:01"' is not assignable to
  * // parameter of type '"Invalid EventID \"auth.user.login:01\" [version_leading_zero]: ..."'
  */
 export function eventId<const S extends string>(id: ValidEventId<S>): S {

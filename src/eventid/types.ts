@@ -139,6 +139,7 @@ export type EventIdTypeError<S extends string, Code extends EventIdErrorCode> =
  * type No = ValidEventId<'Auth.user.login:1'>;  // 'Invalid EventID "Auth.user.login:1" [uppercase]: ...'
  * function on<S extends string>(id: ValidEventId<S>) {}
  * on('auth.user.login:1'); // compiles
+ * // @ts-expect-error: a bad literal does not compile
  * on('auth.user.login:0'); // error: not assignable to 'Invalid EventID "auth.user.login:0" [version_zero]: ...'
  */
 export type ValidEventId<S extends string> = S extends unknown

@@ -98,7 +98,7 @@ async function find(backend: QueryBackend, request: ChainRequest, name: string, 
  *
  * @example
  * const chain = await eventChain(backend, { id: '01a2…', start, end });
- * chain.causes.map((e) => e.eventId); // ['agent.task.started:1', 'agent.code.generated:1']
+ * chain?.causes.map((e) => e.eventId); // ['agent.task.started:1', 'agent.code.generated:1']
  */
 export async function eventChain(backend: QueryBackend, request: ChainRequest): Promise<EventChain | undefined> {
   if (request.id.trim() === '') throw new QueryError('bad_request', 'id must be an event instance id (factline_event_instance_id), e.g. 01a22cdd-faa4-7000-bbb9-9371743abb45');

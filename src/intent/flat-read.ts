@@ -233,7 +233,8 @@ export function isValidIntentRecord(record: Record<string, unknown>, text: strin
  * @example
  * parseIntentLine('{"event_type":"intent.accepted","intent_id":"INT-015","accepted_by":"@brien","confidence":0.92,"timestamp":"2026-03-30T14:30:00Z"}');
  * // { ok: true, line: 1, eventId: 'intent.intent.accepted:1', type, payload: { intent_id: 'INT-015', … }, time: '2026-03-30T14:30:00Z' }
- * parseIntentLine('{"event_type":"signal.exploded","timestamp":"2026-03-30T14:30:00Z"}', 7).issues[0];
+ * const bad = parseIntentLine('{"event_type":"signal.exploded","timestamp":"2026-03-30T14:30:00Z"}', 7);
+ * if (!bad.ok) bad.issues[0];
  * // { line: 7, field: 'event_type', code: 'unknown_event_type', message: 'unknown event type "signal.exploded"; known: signal.created, …' }
  */
 export function parseIntentLine(line: string, lineNumber = 1): IntentLineResult {

@@ -77,7 +77,7 @@ export function pageAnswer(data: LokiQueryData, direction: 'forward' | 'backward
   switch (data.resultType) {
     case 'streams': {
       const flat: FlatEntry[] = [];
-      data.result.forEach((s, i) => s.values.forEach((entry) => flat.push({ stream: i, entry })));
+      for (const [i, s] of data.result.entries()) for (const entry of s.values) flat.push({ stream: i, entry });
       const sign = direction === 'backward' ? -1 : 1;
       const times = new Map<FlatEntry, bigint>(flat.map((f) => [f, BigInt(f.entry[0])]));
       flat.sort((a, b) => {

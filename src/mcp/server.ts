@@ -140,7 +140,10 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     'list_events',
     {
       title: "List the catalog's events",
-      description: `Every event the catalog "${catalog.name}" defines: EventID (domain.entity.action:version), severity and description. Call this before writing code that emits events: only these EventIDs exist. Optional pattern filters with % wildcards, e.g. "%.failed:%". Cost: none (the catalog is in memory). ${replyCost}`,
+      description:
+        `Every event the catalog "${catalog.name}" defines: EventID (domain.entity.action:version), severity and description. ` +
+        'Call this before writing code that emits events: only these EventIDs exist. Optional pattern filters with % wildcards, e.g. "%.failed:%". ' +
+        `Cost: none (the catalog is in memory). ${replyCost}`,
       inputSchema: { pattern: z.string().optional().describe('A % pattern over EventIDs, e.g. "auth.%" or "%.failed:%"') },
       annotations: catalogTool,
     },
@@ -184,7 +187,10 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     {
       title: 'Query the event history with LogQL',
       description:
-        `Runs a LogQL query (Loki's query language) on ${where} and answers with Loki's JSON result (in structuredContent) and a one-line summary. Streams are labelled service_name; each line carries factline_event_id, event_name, factline_source_model, factline_causation_id, ... (list_labels shows them) and its body is the payload JSON (use | json). Example: sum by (event_name) (count_over_time({service_name=~".+"} | event_name=~".*failed" [1h])). ` +
+        `Runs a LogQL query (Loki's query language) on ${where} and answers with Loki's JSON result (in structuredContent) and a one-line summary. ` +
+        'Streams are labelled service_name; each line carries factline_event_id, event_name, factline_source_model, factline_causation_id, ... ' +
+        '(list_labels shows them) and its body is the payload JSON (use | json). ' +
+        'Example: sum by (event_name) (count_over_time({service_name=~".+"} | event_name=~".*failed" [1h])). ' +
         `A log query runs over the range (since, or start/end); a metric query is evaluated once, at end. ${scanCost} ${replyCost} A longer answer is cut: the reply says so and carries next_cursor; call again with {"cursor": next_cursor} for the rest.`,
       inputSchema: {
         query: z.string().optional().describe('The LogQL query (required unless cursor is given)'),
@@ -266,7 +272,10 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     'list_labels',
     {
       title: 'Which labels does the history have?',
-      description: `The label names of ${where} in the range: index labels (select streams with them, {service_name="api"}) and the names the newest 500 lines carry besides (structured metadata such as event_name, factline_event_id, factline_source_model; filter with | name="value"). Call it before writing LogQL. ${scanCost} ${replyCost}`,
+      description:
+        `The label names of ${where} in the range: index labels (select streams with them, {service_name="api"}) and the names the newest 500 lines ` +
+        'carry besides (structured metadata such as event_name, factline_event_id, factline_source_model; filter with | name="value"). ' +
+        `Call it before writing LogQL. ${scanCost} ${replyCost}`,
       inputSchema: { ...timeArgs('1d'), service: serviceArg },
       annotations: historyTool,
     },
@@ -317,7 +326,10 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     'event_chain',
     {
       title: 'What caused this event, and what did it cause?',
-      description: `Walks factline_causation_id from one event (by its instance id, factline_event_instance_id): its causes, oldest first, back to the first cause, and the events it caused directly, each with EventID, time, service, source and payload (cut to 300 characters). ${local ? 'Cost: one scan of the event files in the range per step of the chain, plus one for the effects.' : 'Cost: one Loki query per step of the chain, plus one for the effects.'} ${replyCost}`,
+      description:
+        'Walks factline_causation_id from one event (by its instance id, factline_event_instance_id): its causes, oldest first, back to the first cause, ' +
+        'and the events it caused directly, each with EventID, time, service, source and payload (cut to 300 characters). ' +
+        `${local ? 'Cost: one scan of the event files in the range per step of the chain, plus one for the effects.' : 'Cost: one Loki query per step of the chain, plus one for the effects.'} ${replyCost}`,
       inputSchema: { id: z.string().describe('The event instance id (factline_event_instance_id), e.g. "01a22cdd-faa4-7000-bbb9-9371743abb45"'), ...timeArgs('1d'), service: serviceArg },
       annotations: historyTool,
     },
@@ -346,7 +358,10 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     {
       title: 'How did my last attempts turn out?',
       description:
-        `Outcomes of the last N attempts of an agent, per group of a payload field: e.g. "23 of 50 src/auth attempts failed (46%)". An attempt is an event matching \`attempts\`; its outcome is an event matching \`failure\` or \`success\` emitted with causedBy: the attempt (or carrying the same \`join_field\`). Patterns are % patterns over EventIDs, which end in :N ("agent.code.generated:%"). ${local ? 'Cost: two or more scans of the event files in the range.' : 'Cost: two or more Loki log queries (at most 5,000 lines each).'} ${replyCost}`,
+        'Outcomes of the last N attempts of an agent, per group of a payload field: e.g. "23 of 50 src/auth attempts failed (46%)". ' +
+        'An attempt is an event matching `attempts`; its outcome is an event matching `failure` or `success` emitted with causedBy: the attempt ' +
+        '(or carrying the same `join_field`). Patterns are % patterns over EventIDs, which end in :N ("agent.code.generated:%"). ' +
+        `${local ? 'Cost: two or more scans of the event files in the range.' : 'Cost: two or more Loki log queries (at most 5,000 lines each).'} ${replyCost}`,
       inputSchema: {
         attempts: z.string().describe('% pattern of the attempt events, e.g. "agent.code.generated:%"'),
         success: z.string().describe('% pattern of successful outcomes, e.g. "agent.test.passed:%"'),

@@ -58,9 +58,10 @@ function idOf(head: string, tail: string): string | number | null {
  * The transport `factline mcp` serves on.
  *
  * @example
+ * const mcp = createFactlineMcpServer({ catalog, backend: createLocalBackend({ files: ['events.jsonl'] }) });
  * const transport = createStdioTransport({ maxMessageBytes: 4 * 1024 * 1024, onRefused: (r) => console.error(r) });
- * await server.connect(transport);
- * await transport.ended; await transport.drained(); await server.close();
+ * await mcp.connect(transport);
+ * await transport.ended; await transport.drained(); await mcp.close();
  */
 export function createStdioTransport(options: StdioTransportOptions = {}): FactlineStdioTransport {
   const stdin = options.stdin ?? process.stdin;

@@ -33,7 +33,10 @@ export function hostSdkInstead(options: HostSdkOptions): boolean {
   if (apiMismatch() !== undefined) return true;
   if (!globalLoggerProviderRegistered() && !globalTracerProviderRegistered()) return false;
   const ignored = (['serviceName', 'serviceVersion', 'resourceAttributes'] as const).filter((k) => options[k] !== undefined);
-  const message = `factline: an OpenTelemetry SDK is already registered; emitting through it instead of building a pipeline${ignored.length > 0 ? ` (${ignored.join(', ')} ignored: the service's SDK sets the resource)` : ''}. Pass logger: 'global' to say so, or registerGlobals: false to keep a separate pipeline.`;
+  const ignoredNote = ignored.length > 0 ? ` (${ignored.join(', ')} ignored: the service's SDK sets the resource)` : '';
+  const message =
+    `factline: an OpenTelemetry SDK is already registered; emitting through it instead of building a pipeline${ignoredNote}. ` +
+    "Pass logger: 'global' to say so, or registerGlobals: false to keep a separate pipeline.";
   if (ignored.length > 0) diag.warn(message);
   else diag.info(message);
   return true;

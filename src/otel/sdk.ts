@@ -78,7 +78,10 @@ export class OtelSdkMissingError extends Error {
     cause: unknown,
   ) {
     super(
-      `factline: ${packageName} is not installed. factline's own OpenTelemetry pipeline (setupFactline with no OpenTelemetry SDK started, createOtelPipeline, createLogExporter, createSpanExporter) uses the service's OpenTelemetry SDK packages: ${sdkInstallAdvice([packageName])}. A service whose own SDK is started emits through it instead: pass logger: 'global'.`,
+      `factline: ${packageName} is not installed. factline's own OpenTelemetry pipeline ` +
+        '(setupFactline with no OpenTelemetry SDK started, createOtelPipeline, createLogExporter, createSpanExporter) ' +
+        `uses the service's OpenTelemetry SDK packages: ${sdkInstallAdvice([packageName])}. ` +
+        "A service whose own SDK is started emits through it instead: pass logger: 'global'.",
       { cause },
     );
     this.name = 'OtelSdkMissingError';

@@ -93,28 +93,40 @@ export interface OtelPipeline {
   shutdown(): Promise<void>;
 }
 
+/** What a batch processor calls on its exporter: the shape `LogRecordExporter` and `SpanExporter` share. */
+interface ItemExporter<T> {
+  export(items: T[], done: (result: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+  forceFlush?(): Promise<void>;
+}
+
 /**
- * Wraps an exporter so that a failed export is reported as
+ * An exporter that reports a failed export of `exporter` as
  * `FACTLINE_EXPORT_FAILED` (once the emitter has started the sink) instead
- * of disappearing into the SDK's diagnostics.
+ * of letting it disappear into the SDK's diagnostics. It composes, as the
+ * SDK's processors do: `exporter` itself (possibly the service's own) is
+ * left as it was.
  */
-function reporting<E extends { export(items: never[], done: (r: ExportResult) => void): void }>(exporter: E, signal: 'logs' | 'traces', report: () => ProblemHandler | undefined): E {
-  const original = exporter.export.bind(exporter);
-  exporter.export = ((items: never[], done: (r: ExportResult) => void) =>
-    original(items, (result) => {
-      // ExportResultCode.SUCCESS is 0 on both SDK lines.
-      if (result.code !== 0) {
-        report()?.({
-          code: 'FACTLINE_EXPORT_FAILED',
-          message: `exporting ${items.length} ${signal === 'logs' ? 'log records' : 'spans'} failed: ${result.error?.message ?? 'unknown error'}`,
-          sink: 'otel',
-          details: { signal, items: items.length },
-          cause: result.error,
-        });
-      }
-      done(result);
-    })) as E['export'];
-  return exporter;
+function reporting<T>(exporter: ItemExporter<T>, signal: 'logs' | 'traces', report: () => ProblemHandler | undefined): Required<ItemExporter<T>> {
+  return {
+    export(items, done) {
+      exporter.export(items, (result) => {
+        // ExportResultCode.SUCCESS is 0 on both SDK lines.
+        if (result.code !== 0) {
+          report()?.({
+            code: 'FACTLINE_EXPORT_FAILED',
+            message: `exporting ${items.length} ${signal === 'logs' ? 'log records' : 'spans'} failed: ${result.error?.message ?? 'unknown error'}`,
+            sink: 'otel',
+            details: { signal, items: items.length },
+            cause: result.error,
+          });
+        }
+        done(result);
+      });
+    },
+    shutdown: () => exporter.shutdown(),
+    forceFlush: () => exporter.forceFlush?.() ?? Promise.resolve(),
+  };
 }
 
 /** `OTEL_SDK_DISABLED=true` turns every exporter off, as the specification requires. */

@@ -20,7 +20,7 @@ export function applyArithmetic(op: BinaryOp, l: number, r: number, returnBool: 
     case '%':
       return r === 0 ? NaN : goMod(l, r);
     case '^':
-      return Math.pow(l, r);
+      return l ** r;
     case '==':
     case '!=':
     case '>':

@@ -271,7 +271,7 @@ export interface EntryOptions {
  * The entry of one parsed line, or why there is none.
  *
  * @example
- * toEntry(JSON.parse(line), { serviceName: 'factline' });
+ * toEntry(JSON.parse(line), { serviceName: 'factline' }, 'events.jsonl');
  */
 export function toEntry(obj: unknown, options: EntryOptions, fileName: string): Entry | SkipReason {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return 'corrupt';

@@ -73,7 +73,7 @@ export async function resolveFiles(paths: readonly string[]): Promise<string[]> 
       continue;
     }
     for (const r of await rotated(p)) add(r);
-    let s;
+    let s: Awaited<ReturnType<typeof stat>>;
     try {
       s = await stat(p);
     } catch (e) {

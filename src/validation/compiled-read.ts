@@ -29,7 +29,7 @@ const internalsOf = (schema: z.ZodType): { values?: Set<unknown> } => (schema as
 
 /** Keys the general read flags (`forbidden_key`): objects with them are left to it. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+const wellFormed = (s: string): boolean => s.isWellFormed();
 const isProxy = types.isProxy;
 
 /** A string as the general read counts it; anything else is the general read's. */

@@ -365,7 +365,7 @@ function compileUnion(schema: z.ZodType, def: ZodInternals['def'], active: Set<z
       test: (v) => {
         if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
         const t = byValue.get((v as Record<string, unknown>)[key]);
-        return t !== undefined && t(v);
+        return t?.(v) ?? false;
       },
       viaZod: false,
     };

@@ -5,8 +5,13 @@ import { formatIssues, type ValidationIssue } from './issue.js';
  * field failed and why, as data.
  *
  * @example
- * try { emit('auth.user.login:1', { mfa: 'yes' }); }
- * catch (e) { if (e instanceof FactlineValidationError) console.log(e.issues[0].path); }
+ * const events = createEmitter(catalog, { validation: 'strict' });
+ * try {
+ *   // @ts-expect-error: TypeScript refuses the wrong type at compile time, strict validation at run time
+ *   events.emit('auth.user.login:1', { user_id: 'u-1', ip: '192.0.2.1', method: 'password', mfa: 'yes' });
+ * } catch (e) {
+ *   if (e instanceof FactlineValidationError) console.log(e.issues[0]?.path); // ['mfa']
+ * }
  */
 export class FactlineValidationError extends Error {
   override readonly name = 'FactlineValidationError';

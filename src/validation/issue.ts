@@ -1,50 +1,8 @@
-/**
- * Problems are data: a flat list of issues keyed by a stable `code` (the
- * model is zod 4's issue union), readable by the CLI, by `system.error`
- * events and by tests alike. `docs/errors.md` lists every code.
- */
-export type IssueCode =
-  // the EventID itself
-  | 'invalid_event_id'
-  | 'unknown_event'
-  // the payload as a JavaScript value (read once, before the schema)
-  | 'not_an_object'
-  | 'cyclic_reference'
-  | 'bigint'
-  | 'non_finite_number'
-  | 'function'
-  | 'symbol'
-  | 'forbidden_key'
-  | 'unsupported_value'
-  | 'unreadable_value'
-  | 'lone_surrogate'
-  | 'too_deep'
-  | 'payload_too_large'
-  // the payload against the catalog's zod schema
-  | 'schema'
-  | 'unknown_key'
-  // the envelope: `emit`'s `time` option
-  | 'invalid_time'
-  | 'implausible_time'
-  // the envelope: `emit`'s `causedBy` and `sessionId` options
-  | 'invalid_envelope_id';
+import type { ValidationIssue } from '../envelope/issue.js';
 
-export interface ValidationIssue {
-  /** Stable machine-readable code. */
-  code: IssueCode;
-  /** Path to the offending value inside the payload; `[]` for the payload itself and for envelope issues. */
-  path: (string | number)[];
-  /** Human-readable explanation that names the problem. */
-  message: string;
-  /** For `code: 'schema'`, zod's own issue code (`invalid_type`, `too_small`, ...). */
-  schemaCode?: string;
-  /**
-   * For the time codes: the value `emit` was given, as epoch milliseconds
-   * when it is a finite number, else as text (`"Invalid Date"`), so that
-   * the fact's own time is kept although the record carries another.
-   */
-  input?: number | string;
-}
+// The issue types belong to the envelope (an event carries its issues in
+// `invalid`); validation produces them and re-exports them for its callers.
+export type { IssueCode, ValidationIssue } from '../envelope/issue.js';
 
 /** `a.b[2].c` form of an issue path, for messages. */
 export function formatPath(path: readonly (string | number)[]): string {

@@ -18,7 +18,7 @@ export interface SafetyReport {
  * prototype, and nesting beyond `MAX_DEPTH`. Reads each value once.
  *
  * @example
- * checkJsonSafety({ n: NaN }).issues[0].code; // 'non_finite_number'
+ * checkJsonSafety({ n: NaN }).issues[0]?.code; // 'non_finite_number'
  */
 export function checkJsonSafety(payload: unknown): SafetyReport {
   const r = readJsonValue(payload);

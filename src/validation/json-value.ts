@@ -21,7 +21,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * −2^63 itself does, but JavaScript writes it as `-9223372036854776000`,
  * which a JSON decoder reads as beyond int64; so it counts too.
  */
-export const INT64_LIMIT = 9223372036854775808;
+export const INT64_LIMIT = 2 ** 63;
 
 /** The result of {@link readJsonValue}. */
 export interface JsonRead {
@@ -60,11 +60,6 @@ export interface ReadState {
   over: boolean;
 }
 
-interface WellFormedString {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-
 /** The message of whatever was thrown, without risking a second throw. */
 export function describeThrown(e: unknown): string {
   try {
@@ -82,19 +77,19 @@ function add(s: ReadState, code: ValidationIssue['code'], message: string): void
 function readString(v: string, s: ReadState): string {
   s.bytes += v.length * 6 + 2;
   s.min += v.length + 2;
-  if ((v as unknown as WellFormedString).isWellFormed()) return v;
+  if (v.isWellFormed()) return v;
   // A lone surrogate has no UTF-8 form: the OTLP exporters and the backends
   // write U+FFFD for it, so the file does too, and the event says so.
   add(s, 'lone_surrogate', 'a lone UTF-16 surrogate has no UTF-8 form; it was replaced by U+FFFD, as the OTLP exporters do');
-  return (v as unknown as WellFormedString).toWellFormed();
+  return v.toWellFormed();
 }
 
 function readKey(k: string, s: ReadState): string {
   s.bytes += k.length * 6 + 3;
   s.min += k.length + 3;
-  if ((k as unknown as WellFormedString).isWellFormed()) return k;
+  if (k.isWellFormed()) return k;
   add(s, 'lone_surrogate', 'this key holds a lone UTF-16 surrogate; it was replaced by U+FFFD, as the OTLP exporters do');
-  return (k as unknown as WellFormedString).toWellFormed();
+  return k.toWellFormed();
 }
 
 /** Reads any value into the state (the general read every compiled reader falls back to). */
@@ -105,7 +100,7 @@ export function read(v: unknown, s: ReadState): unknown {
     case 'number':
       s.bytes += 24;
       s.min += 1;
-      if (v !== v || v === Infinity || v === -Infinity) {
+      if (!Number.isFinite(v)) {
         add(s, 'non_finite_number', `${v} is not a finite number; JSON would turn it into null`);
         return `[factline: ${v}]`;
       }

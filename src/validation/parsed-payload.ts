@@ -40,8 +40,8 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
  */
 export const BOUND_PER_TEXT_BYTE = 24;
 
-/** `String.prototype.isWellFormed` (Node 20; the TypeScript lib in use predates it). */
-const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+/** `String.prototype.isWellFormed`: false when `s` holds a lone UTF-16 surrogate (no UTF-8 form). */
+const wellFormed = (s: string): boolean => s.isWellFormed();
 
 /** One event type's fast accept, compiled once. */
 export interface ParsedPayloadCheck {
@@ -284,8 +284,9 @@ export function compileParsedPayloadCheck(type: EventTypeInfo, envelopeKeys: rea
  * Then `emit` runs `checkJsonPayload`.
  *
  * @example
+ * const read = readJsonValue(JSON.parse(text));
  * const accept = compileReadPayloadCheck(type);
- * if (!(accept?.(read.value) ?? false)) issues = checkJsonPayload(type, read.value, maxBytes, read.maxBytes).issues;
+ * const issues = accept?.(read.value) ? [] : checkJsonPayload(type, read.value, maxBytes, read.maxBytes).issues;
  */
 export function compileReadPayloadCheck(type: EventTypeInfo): ((value: unknown) => boolean) | undefined {
   return compileAccept(type.schema);

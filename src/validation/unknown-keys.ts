@@ -56,7 +56,11 @@ function compile(schema: z.ZodType, seen: Set<z.ZodType>): KeyCheck | null {
     }
     case 'array': {
       const c = def.element ? compile(def.element, seen) : null;
-      if (c !== null) check = (v, path, out) => Array.isArray(v) && v.forEach((x, i) => c(x, [...path, i], out));
+      if (c !== null) {
+        check = (v, path, out) => {
+          if (Array.isArray(v)) for (const [i, x] of v.entries()) c(x, [...path, i], out);
+        };
+      }
       break;
     }
     case 'record': {

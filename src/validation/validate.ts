@@ -62,7 +62,7 @@ export function checkJsonPayload(type: EventTypeInfo, value: unknown, maxBytes: 
  * Returns the issues as data; throws nothing.
  *
  * @example
- * checkPayload(catalog.get('auth.user.login:1')!, { user_id: 1 }, 65536).issues[0].code; // 'schema'
+ * checkPayload(catalog.get('auth.user.login:1')!, { user_id: 1 }, 65536).issues[0]?.code; // 'schema'
  */
 export function checkPayload(type: EventTypeInfo, payload: unknown, maxBytes: number): PayloadCheck {
   const read = readJsonValue(payload);

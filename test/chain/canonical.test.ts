@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, CHAIN_FIELD, computeRecordHash, GENESIS_HASH } from '../../src/chain/index.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 describe('canonicalJson', () => {
   it('prints the same text whatever order the keys were inserted in', () => {
@@ -59,7 +60,7 @@ describe('canonicalJson', () => {
         expect(canonicalJson(JSON.parse(JSON.stringify(v)))).toBe(canonicalJson(v));
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('is JSON that parses back to a deep-equal value', () => {
     fc.assert(
@@ -67,7 +68,7 @@ describe('canonicalJson', () => {
         expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v)));
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('computeRecordHash', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHAIN_FIELD, computeRecordHash, GENESIS_HASH } from '../../src/chain/index.js';
 import { chainRecordLine } from '../../src/chain/record.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /**
  * Chain version 2, computed independently of the writer: the line is
@@ -33,7 +34,7 @@ describe('chainRecordLine', () => {
       ),
       { numRuns: 500 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('matches version 2 on envelope-shaped records with unsorted payload keys, undefined members, dates and boxed values', () => {
     const records: Record<string, unknown>[] = [
@@ -66,7 +67,7 @@ describe('computeRecordHash', () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('computeRecordHash on parsed lines', () => {

@@ -22,7 +22,7 @@ const text = readFileSync(CONFIG, 'utf8');
 /** The lines of a two-space-indented block `  <key>:` under a top-level section, up to the next key at that indent. */
 function block(section: string, key: string): string[] {
   const lines = text.split('\n');
-  const top = lines.findIndex((l) => l === `${section}:`);
+  const top = lines.indexOf(`${section}:`);
   expect(top, `no top-level ${section}: in otel-collector.yaml`).toBeGreaterThanOrEqual(0);
   const start = lines.findIndex((l, i) => i > top && l === `  ${key}:`);
   expect(start, `no ${section}.${key} in otel-collector.yaml`).toBeGreaterThan(top);

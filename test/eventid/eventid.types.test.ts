@@ -5,7 +5,7 @@
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
-  EVENT_ID_ERROR_CODES,
+  type EVENT_ID_ERROR_CODES,
   eventId,
   isEventId,
   parseEventId,

@@ -9,6 +9,7 @@ import {
 } from '../../src/eventid/index.js';
 import { BoundedCache } from '../../src/eventid/bounded-cache.js';
 import { cachedPattern } from '../../src/eventid/pattern.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 const login: EventId = { domain: 'auth', entity: 'user', action: 'login', version: 1 };
 
@@ -125,7 +126,7 @@ describe('compilePattern', () => {
     );
     // A budget, not a measurement: a hundred fresh patterns on a loaded
     // machine can outlast vitest's 5 s default.
-  }, 60_000);
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('reads prefix% as startsWith and %suffix as endsWith (property)', () => {
     const text = fc.string({ unit: fc.constantFrom('a', 'b', '.', ':', '1', '*', '_', '\\', '😀') });
@@ -136,7 +137,7 @@ describe('compilePattern', () => {
         expect(compilePattern(`%${affix}%`).test(subject)).toBe(subject.includes(affix));
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('matches a string in which any slice is replaced by % (property)', () => {
     fc.assert(
@@ -146,7 +147,7 @@ describe('compilePattern', () => {
         expect(compilePattern(`${source.slice(0, from)}%${source.slice(to)}`).test(source)).toBe(true);
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('matchesPattern', () => {

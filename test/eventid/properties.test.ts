@@ -19,6 +19,7 @@ import {
   uppercase,
   version,
 } from './arbitraries.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /** The scanner's verdict must equal the spec regex plus factline's 32-bit bound. */
 function regexVerdict(s: string): boolean {
@@ -40,7 +41,7 @@ describe('EventIDs generated from the grammar', () => {
         expect(formatEventId(parseEventId(s))).toBe(s);
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('parse into the parts they were built from', () => {
     fc.assert(
@@ -48,7 +49,7 @@ describe('EventIDs generated from the grammar', () => {
         expect(parseEventId(text)).toEqual({ domain, entity, action, version: Number(v) });
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('are accepted by isEventId and by the spec regex', () => {
     fc.assert(
@@ -57,7 +58,7 @@ describe('EventIDs generated from the grammar', () => {
         expect(EVENT_ID_PATTERN.test(s)).toBe(true);
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('EventIDs mutated to break one rule', () => {
@@ -71,7 +72,7 @@ describe('EventIDs mutated to break one rule', () => {
         expect(codeAndPosition(mutated)).toEqual({ code, position: at });
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('report invalid_character where a character outside the grammar is inserted', () => {
     fc.assert(
@@ -87,7 +88,7 @@ describe('EventIDs mutated to break one rule', () => {
         expect(codeAndPosition(mutated)).toEqual({ code, position: at });
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('report missing_part (rule 6) at the colon when an identifier is removed', () => {
     fc.assert(
@@ -96,7 +97,7 @@ describe('EventIDs mutated to break one rule', () => {
         expect(codeAndPosition(mutated)).toEqual({ code: 'missing_part', position: mutated.indexOf(':') });
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('report starts_with_digit or starts_with_underscore (rules 2 and 5) when a part is prefixed', () => {
     fc.assert(
@@ -113,7 +114,7 @@ describe('EventIDs mutated to break one rule', () => {
         },
       ),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('report version_zero (rule 3) and version_leading_zero (rule 4)', () => {
     fc.assert(
@@ -123,7 +124,7 @@ describe('EventIDs mutated to break one rule', () => {
         expect(codeAndPosition(`${name}:0${v}`)).toEqual({ code: 'version_leading_zero', position: name.length + 1 });
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('report version_too_large above 2147483647, which the spec regex alone would accept', () => {
     fc.assert(
@@ -134,7 +135,7 @@ describe('EventIDs mutated to break one rule', () => {
         expect(codeAndPosition(mutated)).toEqual({ code: 'version_too_large', position: name.length + 1 });
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('never parse when a dot or colon is inserted anywhere', () => {
     fc.assert(
@@ -145,7 +146,7 @@ describe('EventIDs mutated to break one rule', () => {
         expect(EVENT_ID_PATTERN.test(mutated)).toBe(false);
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('accept every version from 1 to 2147483647', () => {
     fc.assert(
@@ -153,7 +154,7 @@ describe('EventIDs mutated to break one rule', () => {
         expect(isEventId(`a.b.c:${v}`)).toBe(true);
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('the scanner and the spec regex', () => {
@@ -164,7 +165,7 @@ describe('the scanner and the spec regex', () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('agree on arbitrary strings', () => {
     fc.assert(
@@ -172,7 +173,7 @@ describe('the scanner and the spec regex', () => {
         expect(isEventId(s)).toBe(regexVerdict(s));
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('agree, and parseEventId only throws EventIdError with a position inside the input', () => {
     fc.assert(
@@ -192,5 +193,5 @@ describe('the scanner and the spec regex', () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });

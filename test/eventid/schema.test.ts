@@ -8,6 +8,7 @@ import {
 } from '../../src/eventid/index.js';
 import { eventIdString, nearEventId } from './arbitraries.js';
 import { ALL_INVALID, ALL_VALID } from './vectors.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /**
  * The published EventID JSON Schema (eventid-schema.json, whose `$id` it
@@ -188,7 +189,7 @@ describe('EVENT_ID_JSON_SCHEMA', () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('accepts every generated EventID in both forms', () => {
     fc.assert(
@@ -197,5 +198,5 @@ describe('EVENT_ID_JSON_SCHEMA', () => {
         expect(valid({ ...parseEventId(s) })).toBe(true);
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });

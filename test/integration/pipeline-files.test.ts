@@ -10,7 +10,7 @@ import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
 import { SKIP_NOTE, waitFor, type CollectorProcess } from './support/collector.js';
 import { usePipeline } from './support/pipeline.js';
 import { attributeMap, eventIdParts, fromAnyValue, fromJs, instanceId, SEVERITY_NUMBER, sdkAttributes, stringAttr, typeAttributes, unixNano, type EnvelopeLine } from './support/otlp.js';
-import { type ReceivedLog } from './support/recorder.js';
+import type { ReceivedLog } from './support/recorder.js';
 
 /*
  * The file path: lines appended by the real JSONL sinks, factline's chained

@@ -9,7 +9,7 @@ import { idsForTraceKey } from '../../src/otel/trace-key.js';
 import { SKIP_NOTE, waitFor, type CollectorProcess } from './support/collector.js';
 import { usePipeline } from './support/pipeline.js';
 import { attributeMap, eventIdParts, fromAnyValue, fromJs, instanceId, SEVERITY_NUMBER, sdkAttributes, unixNano, type EnvelopeLine } from './support/otlp.js';
-import { type ReceivedLog, type ReceivedSpan } from './support/recorder.js';
+import type { ReceivedLog, ReceivedSpan } from './support/recorder.js';
 
 /*
  * The SDK path end to end: the demo Intent loop (examples/intent-loop.ts)

@@ -8,6 +8,7 @@ import { checkEnvelopeRecord } from '../../src/cli/validate.js';
 import { intentCatalog } from '../../src/intent/catalog.js';
 import { checkIntentRecord, isIsoTimestamp, isValidIntentRecord, parseIntentLine, INTENT_EVENT_TYPES } from '../../src/intent/flat-read.js';
 import { Timestamp } from '../../src/intent/ids.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /*
  * `factline validate` accepts the common valid line on a fast path and sends
@@ -108,7 +109,7 @@ describe('the fast accept of flat Intent lines', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('isIsoTimestamp with its date cache', () => {
@@ -133,7 +134,7 @@ describe('isIsoTimestamp with its date cache', () => {
       }),
       { numRuns: 5000 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('factline validate prints the full check\'s issues on hostile lines', () => {

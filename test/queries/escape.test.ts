@@ -19,6 +19,7 @@ import {
   type TraceqlQuery,
 } from '../../src/queries/index.js';
 import { re2, shape, stringLiterals, syntaxErrors, unquote, type Language } from '../support/query-grammar.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /*
  * No user value may change a query's structure. For every query
@@ -135,7 +136,7 @@ describe.each(SUBJECTS)('$name', (subject) => {
     );
     // A budget, not a measurement: 150 parses with Grafana's grammar on a
     // loaded machine can outlast vitest's 5 s default.
-  }, 60_000);
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('refuses a lone surrogate, which no UTF-8 literal can carry', () => {
     expect(() => subject.build('a\uD800b')).toThrow(expect.objectContaining({ code: 'lone_surrogate' }));
@@ -176,7 +177,7 @@ describe('logqlString', () => {
         expect(unquote(logqlString(s))).toBe(s);
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('traceqlString', () => {
@@ -218,7 +219,7 @@ describe('escapeRegex', () => {
         expect(regex.test(s + extra)).toBe(false);
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('duration', () => {

@@ -5,6 +5,7 @@ import { patternRegex, patternStages, translatePattern, type PatternMatch, type 
 import { eventIdParts } from '../eventid/arbitraries.js';
 import { ALL_INVALID, ALL_VALID } from '../eventid/vectors.js';
 import { re2, stringLiterals, syntaxErrors, unquote } from '../support/query-grammar.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /*
  * The `%` → LogQL translation must agree with matchesPattern (the EventID
@@ -121,7 +122,7 @@ describe('translatePattern', () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('agrees with matchesPattern for arbitrary patterns over the EventID alphabet (property)', () => {
     const pattern = fc.string({ unit: fc.constantFrom('%', '%', '.', ':', 'a', 'b', '1', '_'), maxLength: 10 });
@@ -132,7 +133,7 @@ describe('translatePattern', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('patternRegex (the regex over factline_event_id, used by the fallback and the dashboard variable)', () => {
@@ -157,7 +158,7 @@ describe('patternRegex (the regex over factline_event_id, used by the fallback a
       }),
       { numRuns: 3000 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('patternStages in LogQL', () => {

@@ -107,7 +107,7 @@ describe.skipIf(LOKI === undefined)('record the parity fixtures from a real Loki
     const rangeEnd = BigInt(start + 15 * 60_000) * 1_000_000n;
     const results = [];
     for (const c of parityCases()) {
-      let r;
+      let r: { status: number; body: unknown };
       if (c.kind === 'instant') r = await loki('/loki/api/v1/query', { query: c.query, time: String(time) });
       else {
         const isLog = c.step === undefined;

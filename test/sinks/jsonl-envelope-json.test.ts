@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { FactlineEvent } from '../../src/envelope/event.js';
 import { envelopeJson, envelopeRecord } from '../../src/sinks/jsonl/record.js';
 import { makeEvent } from './fixtures.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /** What the line's object is by definition: JSON.stringify of the envelope record. */
 const reference = (e: FactlineEvent): string => JSON.stringify(envelopeRecord(e));
@@ -30,7 +31,7 @@ describe('envelopeJson', () => {
       ),
       { numRuns: 400 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('matches on the shapes that take the general path: toJSON on the payload or source, odd field types, lone surrogates, undefined payload', () => {
     const events: FactlineEvent[] = [

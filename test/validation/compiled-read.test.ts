@@ -5,6 +5,7 @@ import { compileRead } from '../../src/validation/compiled-read.js';
 import { readJsonValue } from '../../src/validation/json-value.js';
 import { hostilePayload } from '../support/hostile.js';
 import { build, descArb, valueArb } from '../support/zod-schemas.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /*
  * The compiled read against the general read (`readJsonValue`): the same
@@ -123,7 +124,7 @@ describe('compileRead against readJsonValue', () => {
       fc.property(hostilePayload, (v) => same(read, v, new Counter(), 1 << 20)),
       { numRuns: 500 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('copies a payload of the shape as the general read does, and the copy is not the caller\'s', () => {
     const schema = z.object({ id: z.string(), items: z.array(z.object({ sku: z.string(), qty: z.number() })), tags: z.array(z.string()), ok: z.boolean() });

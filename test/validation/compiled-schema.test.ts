@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { build, descArb, valueArb } from '../support/zod-schemas.js';
 import { compileAccept } from '../../src/validation/compiled-schema.js';
 import { unknownKeys } from '../../src/validation/unknown-keys.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /*
  * The compiled accept against zod itself, on generated schemas and payloads
@@ -84,7 +85,7 @@ describe('compileAccept against zod (generated schemas and payloads)', () => {
     // A key that a stripping object inside a union does not name: zod keeps the branch, unknownKeys does not look.
     const inUnion = { ...valid, payment: { method: 'invoice', po: 'x' } };
     expect(accept(inUnion)).toBe(reference(schema, inUnion));
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('asks zod for what it does not compile: refinements, transforms, defaults', () => {
     expect(compileAccept(z.string().refine((s) => s !== ''))).toBeUndefined();

@@ -50,7 +50,10 @@ describe('readJsonValue', () => {
 
   it('calls toJSON on plain objects too, as JSON does, once each, and marks one that returns its own object', () => {
     let calls = 0;
-    const inner = { toJSON: () => (calls++, { ok: 1 }) };
+    const inner = { toJSON: () => {
+      calls++;
+      return { ok: 1 };
+    } };
     expect(readJsonValue({ outer: { toJSON: () => ({ inner }) } }).value).toEqual({ outer: { inner: { ok: 1 } } });
     expect(calls).toBe(1);
     const self: { toJSON(): unknown } = { toJSON: () => self };
@@ -87,7 +90,7 @@ describe('unknownKeys', () => {
 describe('docs/errors.md', () => {
   it('lists every validation issue code', () => {
     const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
-    const source = readFileSync(new URL('../../src/validation/issue.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../src/envelope/issue.ts', import.meta.url), 'utf8');
     const codes = [...source.slice(0, source.indexOf('export interface')).matchAll(/\| '([a-z_]+)'/g)].map((m) => m[1]!);
     expect(codes.length).toBeGreaterThan(15);
     for (const code of codes.filter((c) => c !== 'invalid_event_id' && c !== 'not_an_object')) expect(doc, code).toContain(`\`${code}\``);

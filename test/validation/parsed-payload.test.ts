@@ -5,6 +5,7 @@ import { defineCatalog } from '../../src/catalog/index.js';
 import { BOUND_PER_TEXT_BYTE, compileParsedPayloadCheck, compileReadPayloadCheck, isCleanParsedJson } from '../../src/validation/parsed-payload.js';
 import { checkPayload } from '../../src/validation/validate.js';
 import { readJsonValue } from '../../src/validation/json-value.js';
+import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /*
  * The fast accept of parsed payloads answers "certainly valid" or "ask the
@@ -62,7 +63,7 @@ function compare(typeIndex: number, text: string): { fast: boolean; full: boolea
   const type = types[typeIndex % types.length]!;
   const payload: unknown = JSON.parse(text);
   const accept = compileParsedPayloadCheck(type);
-  const fast = accept !== undefined && accept.accepts(payload, text, Buffer.byteLength(text), MAX);
+  const fast = accept?.accepts(payload, text, Buffer.byteLength(text), MAX) === true;
   return { fast, full: checkPayload(type, payload, MAX).issues.length === 0 };
 }
 
@@ -136,7 +137,7 @@ describe('compileReadPayloadCheck (emit)', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });
 
 describe('compileParsedPayloadCheck', () => {
@@ -170,7 +171,7 @@ describe('compileParsedPayloadCheck', () => {
       }),
       { numRuns: 3000 },
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('bounds the size checkPayload works out by the text: at most BOUND_PER_TEXT_BYTE bytes per byte of JSON text', () => {
     const bounded = (text: string): void => {
@@ -182,7 +183,7 @@ describe('compileParsedPayloadCheck', () => {
         bounded(JSON.stringify(v));
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 
   it('sizes a large payload exactly, as checkPayload does', () => {
     const type = catalog.get('app.loose.seen:1')!;
@@ -206,5 +207,5 @@ describe('isCleanParsedJson', () => {
         expect(isCleanParsedJson(v, 0)).toBe(readJsonValue(v).issues.length === 0);
       }),
     );
-  });
+  }, PROPERTY_TEST_TIMEOUT_MS);
 });

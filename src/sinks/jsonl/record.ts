@@ -99,7 +99,24 @@ export function envelopeJson(e: FactlineEvent): string {
   const invalid: unknown = e.invalid;
   const generic = (): string =>
     JSON.stringify(
-      envelopeRecord({ schema_version: schemaVersion, id, event_id: eventId, time, observed_time: observed, service_name: service, catalog, source, severity, trace_id: traceId, span_id: spanId, trace_key: traceKey, causation_id: causationId, session_id: sessionId, payload, invalid } as FactlineEvent),
+      envelopeRecord({
+        schema_version: schemaVersion,
+        id,
+        event_id: eventId,
+        time,
+        observed_time: observed,
+        service_name: service,
+        catalog,
+        source,
+        severity,
+        trace_id: traceId,
+        span_id: spanId,
+        trace_key: traceKey,
+        causation_id: causationId,
+        session_id: sessionId,
+        payload,
+        invalid,
+      } as FactlineEvent),
     );
   if (
     typeof schemaVersion !== 'number' || !Number.isFinite(schemaVersion) ||
@@ -148,6 +165,6 @@ export function chainedHead(record: Record<string, unknown>, seq: number, prevHa
   // A `format` may return keys of these names: drop them so that the chain
   // fields come last, in this order, and a stale "hash" is not hashed.
   // (Checked first: a delete turns the object into a slow dictionary.)
-  for (const k of CHAIN_KEYS) if (Object.prototype.hasOwnProperty.call(record, k)) delete record[k];
+  for (const k of CHAIN_KEYS) if (Object.hasOwn(record, k)) delete record[k];
   return chainRecordHead(record, seq, prevHash);
 }

@@ -58,7 +58,7 @@ export interface JsonlSink extends Sink {
  * @example
  * const sink = createJsonlSink({ path: '.factline/events.jsonl', fsync: 'interval' });
  * const events = createEmitter(catalog, { sinks: [sink] });
- * events.emit('auth.user.login:1', { user_id: '550e8400-…' });
+ * events.emit('auth.user.login:1', { user_id: '550e8400-…', ip: '192.0.2.1', method: 'password', mfa: true });
  * await sink.shutdown();
  */
 export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {

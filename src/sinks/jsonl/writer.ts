@@ -221,7 +221,9 @@ export class JsonlFileWriter {
         fdatasyncSync(wfd);
         this.problem({
           code: 'FACTLINE_FILE_UNTERMINATED_LINE',
-          message: `${path} ended with a complete record${u.seq !== undefined ? ` (seq ${u.seq})` : ''} without its \\n, as an editor or a tool that strips the final newline leaves it; appended the \\n, so the record stays in the file${u.seq !== undefined ? ' and the chain continues from it' : ''}. A repair of the file, not an error: nothing was moved or lost`,
+          message:
+            `${path} ended with a complete record${u.seq !== undefined ? ` (seq ${u.seq})` : ''} without its \\n, as an editor or a tool that strips the final newline leaves it; ` +
+            `appended the \\n, so the record stays in the file${u.seq !== undefined ? ' and the chain continues from it' : ''}. A repair of the file, not an error: nothing was moved or lost`,
           details: { path, bytes: tail.tornBytes, ...(u.seq !== undefined ? { seq: u.seq } : {}), repair: 'line_end_appended' },
         });
         this.size = fileSize + LINE_END.length;

@@ -94,7 +94,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 export class RecordingServer {
   readonly requests: RecordedRequest[] = [];
   private server: Server | undefined;
-  private refuseUntil = 0;
+  private refusing = false;
 
   /** Starts listening on a free loopback port; resolves to the base URL (`http://127.0.0.1:PORT`). */
   async start(): Promise<string> {
@@ -102,7 +102,7 @@ export class RecordingServer {
       void readBody(req).then((raw) => {
         const path = (req.url ?? '').split('?')[0]!;
         const known = req.method === 'POST' && (path === LOGS_PATH || path === TRACES_PATH);
-        const status = !known ? 404 : Date.now() < this.refuseUntil ? 503 : 200;
+        const status = !known ? 404 : this.refusing ? 503 : 200;
         const recorded: RecordedRequest = { path, status, body: undefined };
         try {
           const encoding = req.headers['content-encoding'];
@@ -124,10 +124,23 @@ export class RecordingServer {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  /** Answers 503 to every export request for the next `ms` milliseconds. Returns the epoch ms at which it accepts again. */
-  refuseFor(ms: number): number {
-    this.refuseUntil = Date.now() + ms;
-    return this.refuseUntil;
+  /**
+   * Answers 503 to every export request until `accept()`. An outage the test
+   * ends itself, not one of a fixed length: the steps inside it take as long
+   * as the machine needs, so no test depends on its speed.
+   */
+  refuse(): void {
+    this.refusing = true;
+  }
+
+  /** Ends the outage begun by `refuse()`: export requests get 200 again. */
+  accept(): void {
+    this.refusing = false;
+  }
+
+  /** How many export requests were answered 503 so far. */
+  refusedCount(): number {
+    return this.requests.filter((r) => r.status === 503).length;
   }
 
   /** Requests that could not be read as OTLP/JSON (a test should fail on any). */
