@@ -55,7 +55,9 @@ const cases: { name: string; script: string }[] = [
   },
   {
     name: 'factline: import + createOtelPipeline() (loads the SDK)',
-    script: timed(`const f = await import(${JSON.stringify(pathToFileURL(built).href)}); f.createOtelPipeline({ serviceName: 'bench', registerGlobals: false });`),
+    script: timed(
+      `const f = await import(${JSON.stringify(pathToFileURL(built).href)}); f.createOtelPipeline({ serviceName: 'bench', registerGlobals: false });`,
+    ),
   },
 ];
 
@@ -63,9 +65,15 @@ let baselineDir: string | undefined;
 const baseline = process.env.BENCH_BASELINE;
 if (baseline) {
   baselineDir = mkdtempSync(join(tmpdir(), 'factline-bench-baseline-'));
-  execFileSync('sh', ['-c', `git -C ${JSON.stringify(root)} archive ${JSON.stringify(baseline)} src tsconfig.json tsconfig.build.json package.json | tar -x -C ${JSON.stringify(baselineDir)}`]);
+  execFileSync('sh', [
+    '-c',
+    `git -C ${JSON.stringify(root)} archive ${JSON.stringify(baseline)} src tsconfig.json tsconfig.build.json package.json | tar -x -C ${JSON.stringify(baselineDir)}`,
+  ]);
   symlinkSync(join(root, 'node_modules'), join(baselineDir, 'node_modules'), 'dir');
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(baselineDir, 'tsconfig.build.json')], { cwd: baselineDir, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(baselineDir, 'tsconfig.build.json')], {
+    cwd: baselineDir,
+    stdio: 'inherit',
+  });
   const entry = pathToFileURL(join(baselineDir, 'dist', 'src', 'index.js')).href;
   cases.splice(2, 0, { name: `factline at ${baseline}: import('factline')`, script: timed(`await import(${JSON.stringify(entry)});`) });
 }
@@ -73,7 +81,11 @@ if (baseline) {
 const samples = cases.map(() => [] as number[]);
 for (let round = 0; round < ROUNDS; round++) {
   cases.forEach((c, i) => {
-    const out = execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', c.script], { cwd: root, encoding: 'utf8', env: { ...process.env, OTEL_SDK_DISABLED: 'false' } });
+    const out = execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', c.script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, OTEL_SDK_DISABLED: 'false' },
+    });
     samples[i]!.push(Number(out) / 1000);
   });
 }

@@ -77,7 +77,11 @@ writeFileSync(
 );
 writeFileSync(
   join(mirror, 'tsconfig.sdk3.json'),
-  JSON.stringify({ extends: './tsconfig.json', include: ['src', 'test', 'examples', 'scripts/**/*.ts', 'vitest.config.ts', 'vitest.faults.config.ts'], exclude: ['test/sdk3'] }),
+  JSON.stringify({
+    extends: './tsconfig.json',
+    include: ['src', 'test', 'examples', 'scripts/**/*.ts', 'vitest.config.ts', 'vitest.faults.config.ts'],
+    exclude: ['test/sdk3'],
+  }),
 );
 
 const bins = { tsc: ['typescript/bin/tsc', '-p', 'tsconfig.sdk3.json', '--noEmit'], vitest: ['vitest/vitest.mjs'] };

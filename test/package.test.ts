@@ -45,7 +45,10 @@ describe('the package', () => {
     const peers = Object.entries(pkg.peerDependencies as Record<string, string>).filter(([n]) => n.startsWith('@opentelemetry/'));
     expect(peers.length).toBeGreaterThan(10);
     for (const [name, range] of peers) {
-      for (const [line, set] of [['SDK 2', lock], ['SDK 3', sdk3]] as const) {
+      for (const [line, set] of [
+        ['SDK 2', lock],
+        ['SDK 3', sdk3],
+      ] as const) {
         const installed = set.packages[`node_modules/${name}`]?.version as string | undefined;
         // @opentelemetry/api-logs is SDK 2 only: SDK 3 keeps the Logs API in @opentelemetry/api.
         if (name === '@opentelemetry/api-logs' && line === 'SDK 3') {
@@ -95,7 +98,15 @@ describe('the package', () => {
   });
 
   it('has an exports map and a bin whose sources exist', () => {
-    const toSource = (p: string) => new URL('../' + p.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts').replace(/\.d\.ts$/, '.ts'), import.meta.url);
+    const toSource = (p: string) =>
+      new URL(
+        '../' +
+          p
+            .replace(/^\.\/dist\//, '')
+            .replace(/\.js$/, '.ts')
+            .replace(/\.d\.ts$/, '.ts'),
+        import.meta.url,
+      );
     for (const [sub, target] of Object.entries(pkg.exports as Record<string, string | { import: string; types: string }>)) {
       if (typeof target === 'string') continue;
       expect(existsSync(toSource(target.import)), `${sub} → ${target.import}`).toBe(true);

@@ -19,7 +19,10 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * `parseArgs` with positionals, throwing {@link UsageError} with node's own
  * message (`Unknown option '--x'`) on bad input.
  */
-export function parse<O extends Options>(args: string[], options: O): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
+export function parse<O extends Options>(
+  args: string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (e) {
@@ -45,14 +48,22 @@ export const BACKEND_HELP = `  --file F          an events file (with its rotate
                     FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)`;
 
 /** The backend the options name: `--loki` (or `FACTLINE_LOKI_URL` when no `--file` is given), else the local files. */
-export function backendFrom(values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string }, onSkip?: (file: string, line: number, reason: string) => void): QueryBackend {
+export function backendFrom(
+  values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string },
+  onSkip?: (file: string, line: number, reason: string) => void,
+): QueryBackend {
   const files = values.file ?? [];
   if (values.loki !== undefined && files.length > 0) throw new UsageError('--file and --loki exclude each other: query the local files or Loki');
   const url = values.loki ?? (files.length === 0 ? process.env[LOKI_URL_ENV] : undefined);
   if (url !== undefined && url !== '') {
     const headers = lokiHeadersFromEnv();
     const ca = lokiCaFrom(values['loki-ca']);
-    return createLokiBackend({ url, headers, ...(ca !== undefined ? { ca } : {}), ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}) });
+    return createLokiBackend({
+      url,
+      headers,
+      ...(ca !== undefined ? { ca } : {}),
+      ...(values['loki-tenant'] !== undefined ? { tenant: values['loki-tenant'] } : {}),
+    });
   }
   if (files.length === 0) throw new UsageError(`no events to query: give --file F (e.g. --file .factline/events.jsonl) or --loki URL (or set ${LOKI_URL_ENV})`);
   return localBackend({ files, ...(onSkip ? { onSkip } : {}) });
@@ -89,12 +100,20 @@ export const TIME_OPTIONS = {
 export const TIME_HELP = `  --since D         the last D: 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
   --from T --to T   an absolute range: RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds`;
 
-const UNIT_NS: Record<string, bigint> = { ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n, d: 86_400_000_000_000n, w: 604_800_000_000_000n };
+const UNIT_NS: Record<string, bigint> = {
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
+  d: 86_400_000_000_000n,
+  w: 604_800_000_000_000n,
+};
 
 /** `1h30m` → nanoseconds. */
 export function parseDuration(text: string, what: string): bigint {
   const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text) throw new UsageError(`${what} needs a duration like 30s, 15m, 1h, 7d or 1h30m, got ${JSON.stringify(text)}`);
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
+    throw new UsageError(`${what} needs a duration like 30s, 15m, 1h, 7d or 1h30m, got ${JSON.stringify(text)}`);
   return parts.reduce((ns, p) => ns + BigInt(p[1]!) * UNIT_NS[p[2]!]!, 0n);
 }
 
@@ -105,12 +124,16 @@ export function parseTime(text: string, what: string): bigint {
     return BigInt(s!) * 1_000_000_000n + BigInt((f + '000000000').slice(0, 9));
   }
   const ms = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms)) throw new UsageError(`${what} needs a time like 2026-03-30T14:00:00Z or Unix seconds, got ${JSON.stringify(text)}`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms))
+    throw new UsageError(`${what} needs a time like 2026-03-30T14:00:00Z or Unix seconds, got ${JSON.stringify(text)}`);
   return BigInt(ms) * 1_000_000n;
 }
 
 /** The range the time options name, in Unix epoch ns: `--from`/`--to`, else the last `--since` (default 1h) up to now. */
-export function rangeFrom(values: { since?: string; from?: string; to?: string }, now: bigint = BigInt(Date.now()) * 1_000_000n): { start: bigint; end: bigint } {
+export function rangeFrom(
+  values: { since?: string; from?: string; to?: string },
+  now: bigint = BigInt(Date.now()) * 1_000_000n,
+): { start: bigint; end: bigint } {
   if (values.since !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('--since and --from/--to exclude each other');
   const end = values.to !== undefined ? parseTime(values.to, '--to') : now;
   const start = values.from !== undefined ? parseTime(values.from, '--from') : end - parseDuration(values.since ?? '1h', '--since');

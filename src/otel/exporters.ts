@@ -47,10 +47,19 @@ export function otlpProtocol(signal: Signal, env: Env = process.env, fallback: O
  */
 export function exporterNames(signal: Signal, env: Env): string[] {
   const variable = signal === 'logs' ? 'OTEL_LOGS_EXPORTER' : 'OTEL_TRACES_EXPORTER';
-  const names = [...new Set((env[variable] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))];
+  const names = [
+    ...new Set(
+      (env[variable] ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s !== ''),
+    ),
+  ];
   for (const n of names) {
     if (!(EXPORTER_NAMES as readonly string[]).includes(n)) {
-      throw new Error(`factline: ${variable}="${env[variable]}" names the exporter "${n}", which factline does not build; use one or more of ${EXPORTER_NAMES.join(', ')} (default otlp), or pass ${signal === 'logs' ? 'logExporter' : 'spanExporter'} yourself`);
+      throw new Error(
+        `factline: ${variable}="${env[variable]}" names the exporter "${n}", which factline does not build; use one or more of ${EXPORTER_NAMES.join(', ')} (default otlp), or pass ${signal === 'logs' ? 'logExporter' : 'spanExporter'} yourself`,
+      );
     }
   }
   if (names.length === 0) return ['otlp'];
@@ -97,7 +106,10 @@ function fanOut<E extends LogRecordExporter | SpanExporter>(exporters: E[]): E {
  * const exporter = createLogExporter({ OTEL_LOGS_EXPORTER: 'console' }); // a ConsoleLogRecordExporter
  */
 export function createLogExporter(env: Env = process.env): LogRecordExporter | null {
-  const exporters = exporterNames('logs', env).map((name): LogRecordExporter => (name === 'console' ? new (sdkPackage('@opentelemetry/sdk-logs').ConsoleLogRecordExporter)() : createOtlpLogExporter(otlpProtocol('logs', env))));
+  const exporters = exporterNames('logs', env).map(
+    (name): LogRecordExporter =>
+      name === 'console' ? new (sdkPackage('@opentelemetry/sdk-logs').ConsoleLogRecordExporter)() : createOtlpLogExporter(otlpProtocol('logs', env)),
+  );
   return exporters.length === 0 ? null : fanOut(exporters);
 }
 
@@ -124,7 +136,10 @@ export function createOtlpLogExporter(protocol: OtlpProtocol): LogRecordExporter
  * const exporter = createSpanExporter({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }); // OTLP/gRPC, localhost:4317 by default
  */
 export function createSpanExporter(env: Env = process.env): SpanExporter | null {
-  const exporters = exporterNames('traces', env).map((name): SpanExporter => (name === 'console' ? new (sdkPackage('@opentelemetry/sdk-trace').ConsoleSpanExporter)() : createOtlpSpanExporter(otlpProtocol('traces', env))));
+  const exporters = exporterNames('traces', env).map(
+    (name): SpanExporter =>
+      name === 'console' ? new (sdkPackage('@opentelemetry/sdk-trace').ConsoleSpanExporter)() : createOtlpSpanExporter(otlpProtocol('traces', env)),
+  );
   return exporters.length === 0 ? null : fanOut(exporters);
 }
 

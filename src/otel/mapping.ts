@@ -25,7 +25,13 @@ import { ATTR, SPAN_EVENT_ATTR } from '../wire.js';
  * `@opentelemetry/api` 1.9, spelled out because 1.10 widened that type to
  * any value (complex attributes); a value of this type fits both.
  */
-export type AttributeValue = string | number | boolean | Array<null | undefined | string> | Array<null | undefined | number> | Array<null | undefined | boolean>;
+export type AttributeValue =
+  | string
+  | number
+  | boolean
+  | Array<null | undefined | string>
+  | Array<null | undefined | number>
+  | Array<null | undefined | boolean>;
 /** Span event attributes (see {@link AttributeValue}). */
 export type Attributes = Record<string, AttributeValue | undefined>;
 

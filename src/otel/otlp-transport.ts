@@ -15,7 +15,12 @@ import type { LogTransport } from '../delivery/send-outcome.js';
  * const { transport, timeoutMillis } = createOtlpTransport('logs'); // transport.endpoint === 'http://localhost:4318/v1/logs'
  */
 export function createOtlpTransport(signal: 'logs' | 'traces'): { transport: LogTransport; timeoutMillis: number } {
-  const config = sdkPackage('@opentelemetry/otlp-exporter-base/node-http').convertLegacyHttpOptions({}, signal === 'logs' ? 'LOGS' : 'TRACES', signal === 'logs' ? 'v1/logs' : 'v1/traces', { 'Content-Type': 'application/json' });
+  const config = sdkPackage('@opentelemetry/otlp-exporter-base/node-http').convertLegacyHttpOptions(
+    {},
+    signal === 'logs' ? 'LOGS' : 'TRACES',
+    signal === 'logs' ? 'v1/logs' : 'v1/traces',
+    { 'Content-Type': 'application/json' },
+  );
   return {
     transport: createOtlpHttpTransport({
       url: config.url,

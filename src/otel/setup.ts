@@ -140,7 +140,10 @@ function sdkDisabled(env: NodeJS.ProcessEnv): boolean {
  * SDK 3 line's processors read no variables at all (nor does sdk-logs 0.2xx),
  * and on SDK 2's span processor options read from the same variables change nothing.
  */
-function batchFromEnv(env: NodeJS.ProcessEnv, prefix: 'OTEL_BLRP' | 'OTEL_BSP' = 'OTEL_BLRP'): { scheduledDelayMillis?: number; exportTimeoutMillis?: number; maxQueueSize?: number; maxExportBatchSize?: number } {
+function batchFromEnv(
+  env: NodeJS.ProcessEnv,
+  prefix: 'OTEL_BLRP' | 'OTEL_BSP' = 'OTEL_BLRP',
+): { scheduledDelayMillis?: number; exportTimeoutMillis?: number; maxQueueSize?: number; maxExportBatchSize?: number } {
   const out: Record<string, number> = {};
   const read = (name: string, key: string) => {
     const raw = env[name];
@@ -163,7 +166,12 @@ const blrpFromEnv = (env: NodeJS.ProcessEnv) => batchFromEnv(env, 'OTEL_BLRP');
  * `FACTLINE_SPOOL_DIR`. The processor throws at set-up when the spool
  * directory is held by another process.
  */
-function durableArgs(options: OtelPipelineOptions, env: NodeJS.ProcessEnv, signal: 'logs' | 'traces', report: ProblemHandler): [LogTransport, DurableDeliveryOptions, ProblemHandler] {
+function durableArgs(
+  options: OtelPipelineOptions,
+  env: NodeJS.ProcessEnv,
+  signal: 'logs' | 'traces',
+  report: ProblemHandler,
+): [LogTransport, DurableDeliveryOptions, ProblemHandler] {
   const spoolDir = env.FACTLINE_SPOOL_DIR?.trim();
   const spool = options.spool === false ? undefined : (options.spool ?? (spoolDir ? { dir: spoolDir } : undefined));
   const blrp = signal === 'logs' ? blrpFromEnv(env) : {};
@@ -197,7 +205,9 @@ function durableArgs(options: OtelPipelineOptions, env: NodeJS.ProcessEnv, signa
 function otlpProtocolOf(signal: 'logs' | 'traces', env: NodeJS.ProcessEnv) {
   const protocol = otlpProtocol(signal, env, 'http/json');
   if (protocol !== 'http/json') {
-    diag.warn(`factline: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} for ${signal}: exported by the OpenTelemetry SDK's ${protocol} exporter without factline's durable delivery (spool, dead letters); use http/json to keep it`);
+    diag.warn(
+      `factline: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} for ${signal}: exported by the OpenTelemetry SDK's ${protocol} exporter without factline's durable delivery (spool, dead letters); use http/json to keep it`,
+    );
   }
   return protocol;
 }
@@ -241,7 +251,8 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     if (options.logExporter !== undefined) {
       // A LogRecordExporter of the service's own choosing keeps the SDK's batch processor.
       const exporter = options.logExporter;
-      logProcessors = exporter && names.length > 0 ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
+      logProcessors =
+        exporter && names.length > 0 ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
     } else {
       logProcessors = names.map((name) => {
         const protocol = name === 'otlp' ? otlpProtocolOf('logs', env) : undefined;
@@ -261,7 +272,8 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     if (options.spanExporter !== undefined) {
       // A SpanExporter of the service's own choosing keeps the SDK's batch processor.
       const exporter = options.spanExporter;
-      spanProcessors = exporter && names.length > 0 ? [new BatchSpanProcessor({ exporter: reporting(exporter, 'traces', reporter), ...batchFromEnv(env, 'OTEL_BSP') })] : [];
+      spanProcessors =
+        exporter && names.length > 0 ? [new BatchSpanProcessor({ exporter: reporting(exporter, 'traces', reporter), ...batchFromEnv(env, 'OTEL_BSP') })] : [];
     } else {
       spanProcessors = names.map((name) => {
         const protocol = name === 'otlp' ? otlpProtocolOf('traces', env) : undefined;

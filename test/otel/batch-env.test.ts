@@ -25,7 +25,12 @@ describe('OTEL_BLRP_* and OTEL_BSP_*', () => {
     const spanExporter = new InMemorySpanExporter();
     const logBatches = batchSizes<ReadableLogRecord>(logExporter);
     const spanBatches = batchSizes<ReadableSpan>(spanExporter);
-    const env = { OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '2', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '3', OTEL_BLRP_SCHEDULE_DELAY: '600000', OTEL_BSP_SCHEDULE_DELAY: '600000' };
+    const env = {
+      OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '2',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '3',
+      OTEL_BLRP_SCHEDULE_DELAY: '600000',
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    };
     const pipeline = createOtelPipeline({ registerGlobals: false, logExporter, spanExporter }, env);
     const logger = pipeline.loggerProvider.getLogger('test');
     const tracer = pipeline.tracerProvider.getTracer('test');

