@@ -24,8 +24,8 @@
  *   floor process that reads and parses (and hashes, as verify does) every line.
  *
  * Cases are interleaved round by round, in a new random order each round,
- * with a full collection (untimed) before each, so that no case pays for
- * another's garbage; medians are taken by wall clock and by the process's
+ * with the young generation collected (untimed) before each, so that no
+ * case pays for another's short-lived garbage; medians are taken by wall clock and by the process's
  * CPU time (steadier on a shared machine), and each CPU ratio is the median
  * of the ratios taken round by round. Every case counts what it produced (log records
  * exported, span events recorded, lines read) and the run fails when a
@@ -40,6 +40,10 @@ import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@ope
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,13 +55,14 @@ import { z } from 'zod';
 import { defineCatalog } from '../src/catalog/index.js';
 import { createEmitter } from '../src/emitter/index.js';
 import { createOtelSink } from '../src/otel/sink.js';
+import { createOtelPipeline } from '../src/otel/setup.js';
 import { createJsonlSink } from '../src/sinks/jsonl/index.js';
 import { intentCatalog } from '../src/intent/catalog.js';
 import { createIntentFileSink } from '../src/intent/flat.js';
 
 /** The collector, callable (as `node --expose-gc` gives it): the bench collects between cases, untimed. */
 setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+const gc = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
 
 const CHUNK = 2000;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
@@ -97,8 +102,24 @@ const nestedSchema = z.object({
 
 const catalog = defineCatalog({
   'auth.user.login:1': z.object({ user_id: z.string(), ip: z.string(), method: z.enum(['password', 'oauth']), mfa: z.boolean() }),
-  'auth.user.debugged:1': { schema: z.object({ user_id: z.string(), ip: z.string(), method: z.enum(['password', 'oauth']), mfa: z.boolean() }), severity: 'DEBUG' },
+  'auth.user.debugged:1': {
+    schema: z.object({ user_id: z.string(), ip: z.string(), method: z.enum(['password', 'oauth']), mfa: z.boolean() }),
+    severity: 'DEBUG',
+  },
   'shop.order.placed:1': nestedSchema,
+});
+
+/** The nested event's attributes, as factline writes them, built by hand as a literal (the cheapest way). */
+const orderAttributesOf = (instanceId: string): Record<string, string | number | boolean | string[]> => ({
+  'factline.event.id': 'shop.order.placed:1',
+  'factline.event.domain': 'shop',
+  'factline.event.entity': 'order',
+  'factline.event.action': 'placed',
+  'factline.event.version': 1,
+  'factline.catalog': 'default',
+  'factline.event.instance_id': instanceId,
+  'factline.event.schema_version': 1,
+  'factline.source.type': 'runtime',
 });
 
 /** An exporter that does nothing but count what it was given. */
@@ -195,8 +216,8 @@ async function measureAll(cases: readonly Case[], rounds = ROUNDS): Promise<Medi
       const loop = (): void => {
         for (let i = 0; i < n; i++) c.run();
       };
-      // Untimed: a full collection, so that the case pays for its own garbage only, never for its predecessor's.
-      gc();
+      // Untimed: the young generation collected, so that the case pays for its own short-lived garbage, never for its predecessor's.
+      gc({ type: 'minor' });
       const c0 = process.cpuUsage();
       const t0 = process.hrtime.bigint();
       if (c.wrap) c.wrap(loop);
@@ -220,7 +241,9 @@ function printTable(title: string, rows: readonly [string, Median, Median | unde
   const width = Math.max(...rows.map(([n]) => n.length));
   process.stdout.write(`\n${title}\n`);
   process.stdout.write('(ratio: of the wall-clock medians; CPU ratio: the median over rounds of CPU time to the base case in the same round)\n');
-  process.stdout.write(`${'case'.padEnd(width)}  ${'ns/event'.padStart(9)}  ${'events/s'.padStart(10)}  ${'ratio'.padStart(7)}  ${'CPU ns'.padStart(8)}  ${'CPU ratio'.padStart(9)}  goal (CPU)\n`);
+  process.stdout.write(
+    `${'case'.padEnd(width)}  ${'ns/event'.padStart(9)}  ${'events/s'.padStart(10)}  ${'ratio'.padStart(7)}  ${'CPU ns'.padStart(8)}  ${'CPU ratio'.padStart(9)}  goal (CPU)\n`,
+  );
   for (const [name, m, base, goal] of rows) {
     const ratio = base ? `${(m.wall / base.wall).toFixed(2)}x` : '';
     const cpuRatio = base ? `${roundRatio(m, base).toFixed(2)}x` : '';
@@ -277,17 +300,7 @@ async function main(): Promise<void> {
     'factline.event.schema_version': 1,
     'factline.source.type': 'runtime',
   });
-  const orderAttributes = (instanceId: string): Record<string, string | number | boolean | string[]> => ({
-    'factline.event.id': 'shop.order.placed:1',
-    'factline.event.domain': 'shop',
-    'factline.event.entity': 'order',
-    'factline.event.action': 'placed',
-    'factline.event.version': 1,
-    'factline.catalog': 'default',
-    'factline.event.instance_id': instanceId,
-    'factline.event.schema_version': 1,
-    'factline.source.type': 'runtime',
-  });
+  const orderAttributes = orderAttributesOf;
 
   interface Pair {
     provider: LoggerProvider & { exported: () => number };
@@ -304,14 +317,32 @@ async function main(): Promise<void> {
 
   // Flat payload, burst.
   const rawFlat = raw();
-  const rawEmit = (clock: () => number = Date.now) => (): void => {
-    const now = clock();
-    rawFlat.logger.emit({ eventName: 'auth.user.login', timestamp: now, observedTimestamp: now, severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: payload, attributes: loginAttributes(randomUUID()) });
-  };
+  const rawEmit =
+    (clock: () => number = Date.now) =>
+    (): void => {
+      const now = clock();
+      rawFlat.logger.emit({
+        eventName: 'auth.user.login',
+        timestamp: now,
+        observedTimestamp: now,
+        severityNumber: SeverityNumber.INFO,
+        severityText: 'INFO',
+        body: payload,
+        attributes: loginAttributes(randomUUID()),
+      });
+    };
   const rawFlatMs = raw();
   const rawEmitMs = (): void => {
     const now = perMs();
-    rawFlatMs.logger.emit({ eventName: 'auth.user.login', timestamp: now, observedTimestamp: now, severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: payload, attributes: loginAttributes(randomUUID()) });
+    rawFlatMs.logger.emit({
+      eventName: 'auth.user.login',
+      timestamp: now,
+      observedTimestamp: now,
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'INFO',
+      body: payload,
+      attributes: loginAttributes(randomUUID()),
+    });
   };
   const rawFlatSpan = raw();
   // In a span: the log record in the span's context, and a span event with
@@ -319,7 +350,16 @@ async function main(): Promise<void> {
   const rawEmitInSpan = (): void => {
     const now = Date.now();
     const id = randomUUID();
-    rawFlatSpan.logger.emit({ eventName: 'auth.user.login', timestamp: now, observedTimestamp: now, severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: payload, attributes: loginAttributes(id), context: context.active() });
+    rawFlatSpan.logger.emit({
+      eventName: 'auth.user.login',
+      timestamp: now,
+      observedTimestamp: now,
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'INFO',
+      body: payload,
+      attributes: loginAttributes(id),
+      context: context.active(),
+    });
     const attributes = loginAttributes(id);
     attributes.user_id = payload.user_id;
     attributes.ip = payload.ip;
@@ -331,7 +371,15 @@ async function main(): Promise<void> {
   const rawNested = raw();
   const rawEmitNested = (): void => {
     const now = Date.now();
-    rawNested.logger.emit({ eventName: 'shop.order.placed', timestamp: now, observedTimestamp: now, severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: nested, attributes: orderAttributes(randomUUID()) });
+    rawNested.logger.emit({
+      eventName: 'shop.order.placed',
+      timestamp: now,
+      observedTimestamp: now,
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'INFO',
+      body: nested,
+      attributes: orderAttributes(randomUUID()),
+    });
   };
   const rawNestedSpan = raw();
   // The span event's attributes as factline flattens the payload: nested
@@ -339,7 +387,16 @@ async function main(): Promise<void> {
   const rawEmitNestedInSpan = (): void => {
     const now = Date.now();
     const id = randomUUID();
-    rawNestedSpan.logger.emit({ eventName: 'shop.order.placed', timestamp: now, observedTimestamp: now, severityNumber: SeverityNumber.INFO, severityText: 'INFO', body: nested, attributes: orderAttributes(id), context: context.active() });
+    rawNestedSpan.logger.emit({
+      eventName: 'shop.order.placed',
+      timestamp: now,
+      observedTimestamp: now,
+      severityNumber: SeverityNumber.INFO,
+      severityText: 'INFO',
+      body: nested,
+      attributes: orderAttributes(id),
+      context: context.active(),
+    });
     const attributes = orderAttributes(id);
     attributes.order_id = nested.order_id;
     attributes.status = nested.status;
@@ -372,26 +429,100 @@ async function main(): Promise<void> {
     spanEvents?: boolean;
   }
   const emitCases: (Case & Expect)[] = [
-    { name: '(a) OTel SDK logger.emit (same record), batch + no-op', run: rawEmit(), flush: () => rawFlat.provider.forceFlush(), records: rawFlat.provider.exported },
-    { name: '(b) factline emit, validation on (report)', run: () => flReport.emitter.emit('auth.user.login:1', payload), flush: () => flReport.provider.forceFlush(), records: flReport.provider.exported },
-    { name: '(c) factline emit, validation off', run: () => flOff.emitter.emit('auth.user.login:1', payload), flush: () => flOff.provider.forceFlush(), records: flOff.provider.exported },
+    {
+      name: '(a) OTel SDK logger.emit (same record), batch + no-op',
+      run: rawEmit(),
+      flush: () => rawFlat.provider.forceFlush(),
+      records: rawFlat.provider.exported,
+    },
+    {
+      name: '(b) factline emit, validation on (report)',
+      run: () => flReport.emitter.emit('auth.user.login:1', payload),
+      flush: () => flReport.provider.forceFlush(),
+      records: flReport.provider.exported,
+    },
+    {
+      name: '(c) factline emit, validation off',
+      run: () => flOff.emitter.emit('auth.user.login:1', payload),
+      flush: () => flOff.provider.forceFlush(),
+      records: flOff.provider.exported,
+    },
     { name: '(d) factline emit, filtered out before any sink', run: () => flFiltered.emitter.emit('auth.user.debugged:1', payload), flush: async () => {} },
-    { name: '(e) pino info() to /dev/null', run: () => logger.info(payload, 'auth.user.login'), flush: () => new Promise<void>((done) => dest.flush(() => done())) },
-    { name: '(f) OTel SDK logger.emit + span.addEvent, in an active span', run: rawEmitInSpan, wrap: inSpan, flush: spanFlush(rawFlatSpan.provider), records: rawFlatSpan.provider.exported, spanEvents: true },
-    { name: '(g) factline emit, validation on, in an active span', run: () => flSpan.emitter.emit('auth.user.login:1', payload), wrap: inSpan, flush: spanFlush(flSpan.provider), records: flSpan.provider.exported, spanEvents: true },
+    {
+      name: '(e) pino info() to /dev/null',
+      run: () => logger.info(payload, 'auth.user.login'),
+      flush: () => new Promise<void>((done) => dest.flush(() => done())),
+    },
+    {
+      name: '(f) OTel SDK logger.emit + span.addEvent, in an active span',
+      run: rawEmitInSpan,
+      wrap: inSpan,
+      flush: spanFlush(rawFlatSpan.provider),
+      records: rawFlatSpan.provider.exported,
+      spanEvents: true,
+    },
+    {
+      name: '(g) factline emit, validation on, in an active span',
+      run: () => flSpan.emitter.emit('auth.user.login:1', payload),
+      wrap: inSpan,
+      flush: spanFlush(flSpan.provider),
+      records: flSpan.provider.exported,
+      spanEvents: true,
+    },
     { name: '(h) OTel SDK logger.emit, one event per ms', run: rawEmitMs, flush: () => rawFlatMs.provider.forceFlush(), records: rawFlatMs.provider.exported },
-    { name: '(i) factline emit, report, one event per ms', run: () => flMs.emitter.emit('auth.user.login:1', payload), flush: () => flMs.provider.forceFlush(), records: flMs.provider.exported },
-    { name: '(j) OTel SDK logger.emit, nested payload', run: rawEmitNested, flush: () => rawNested.provider.forceFlush(), records: rawNested.provider.exported },
-    { name: '(k) factline emit, nested payload, report', run: () => flNested.emitter.emit('shop.order.placed:1', nested), flush: () => flNested.provider.forceFlush(), records: flNested.provider.exported },
-    { name: '(l) factline emit, nested payload, validation off', run: () => flNestedOff.emitter.emit('shop.order.placed:1', nested), flush: () => flNestedOff.provider.forceFlush(), records: flNestedOff.provider.exported },
-    { name: '(m) OTel SDK logger.emit + span.addEvent, nested, in a span', run: rawEmitNestedInSpan, wrap: inSpan, flush: spanFlush(rawNestedSpan.provider), records: rawNestedSpan.provider.exported, spanEvents: true },
-    { name: '(n) factline emit, nested, report, in a span', run: () => flNestedSpan.emitter.emit('shop.order.placed:1', nested), wrap: inSpan, flush: spanFlush(flNestedSpan.provider), records: flNestedSpan.provider.exported, spanEvents: true },
+    {
+      name: '(i) factline emit, report, one event per ms',
+      run: () => flMs.emitter.emit('auth.user.login:1', payload),
+      flush: () => flMs.provider.forceFlush(),
+      records: flMs.provider.exported,
+    },
+    {
+      name: '(j) OTel SDK logger.emit, nested payload',
+      run: rawEmitNested,
+      flush: () => rawNested.provider.forceFlush(),
+      records: rawNested.provider.exported,
+    },
+    {
+      name: '(k) factline emit, nested payload, report',
+      run: () => flNested.emitter.emit('shop.order.placed:1', nested),
+      flush: () => flNested.provider.forceFlush(),
+      records: flNested.provider.exported,
+    },
+    {
+      name: '(l) factline emit, nested payload, validation off',
+      run: () => flNestedOff.emitter.emit('shop.order.placed:1', nested),
+      flush: () => flNestedOff.provider.forceFlush(),
+      records: flNestedOff.provider.exported,
+    },
+    {
+      name: '(m) OTel SDK logger.emit + span.addEvent, nested, in a span',
+      run: rawEmitNestedInSpan,
+      wrap: inSpan,
+      flush: spanFlush(rawNestedSpan.provider),
+      records: rawNestedSpan.provider.exported,
+      spanEvents: true,
+    },
+    {
+      name: '(n) factline emit, nested, report, in a span',
+      run: () => flNestedSpan.emitter.emit('shop.order.placed:1', nested),
+      wrap: inSpan,
+      flush: spanFlush(flNestedSpan.provider),
+      records: flNestedSpan.provider.exported,
+      spanEvents: true,
+    },
   ];
 
-  process.stdout.write(`factline bench: node ${process.version}, cases interleaved in a random order per round, medians over ${ROUNDS} rounds (files: ${FILE_ROUNDS}); CPU = the process's user+system time\n`);
+  process.stdout.write(
+    `factline bench: node ${process.version}, cases interleaved in a random order per round, medians over ${ROUNDS} rounds (files: ${FILE_ROUNDS}); CPU = the process's user+system time\n`,
+  );
   const m = await measureAll(emitCases);
   const byName = (letter: string): number => emitCases.findIndex((c) => c.name.startsWith(`(${letter})`));
-  const row = (letter: string, base?: string, goal?: string): [string, Median, Median | undefined, string?] => [emitCases[byName(letter)]!.name, m[byName(letter)]!, base ? m[byName(base)]! : undefined, goal];
+  const row = (letter: string, base?: string, goal?: string): [string, Median, Median | undefined, string?] => [
+    emitCases[byName(letter)]!.name,
+    m[byName(letter)]!,
+    base ? m[byName(base)]! : undefined,
+    goal,
+  ];
   printTable(`emit: ${CHUNK} events per chunk; each ratio to the raw SDK doing the same work in the same run`, [
     row('a', 'a'),
     row('b', 'a'),
@@ -417,12 +548,22 @@ async function main(): Promise<void> {
     if (c.records && c.records() !== n) throw new Error(`${c.name}: ${c.records()} log records exported, ${n} emitted: the benchmark is wrong`);
     if (c.spanEvents) expectedSpanEvents += n;
   }
-  if (spanEvents.events !== expectedSpanEvents) throw new Error(`span events recorded: ${spanEvents.events}, expected ${expectedSpanEvents}: the benchmark is wrong`);
+  if (spanEvents.events !== expectedSpanEvents)
+    throw new Error(`span events recorded: ${spanEvents.events}, expected ${expectedSpanEvents}: the benchmark is wrong`);
   if (flFiltered.emitter.stats().emitted !== 0) throw new Error('the filtered case emitted events: the benchmark is wrong');
-  for (const e of [flReport, flMs, flSpan, flNested, flNestedSpan]) if (e.emitter.stats().invalid !== 0) throw new Error('a valid payload was flagged invalid: the benchmark is wrong');
-  process.stdout.write(`checked: ${emitCases.filter((c) => c.records).length} cases exported every record they emitted; ${spanEvents.events} span events recorded\n`);
-  await Promise.all([rawFlat, rawFlatMs, rawFlatSpan, rawNested, rawNestedSpan, flReport, flOff, flFiltered, flMs, flSpan, flNested, flNestedOff, flNestedSpan].map((x) => x.provider.shutdown()));
+  for (const e of [flReport, flMs, flSpan, flNested, flNestedSpan])
+    if (e.emitter.stats().invalid !== 0) throw new Error('a valid payload was flagged invalid: the benchmark is wrong');
+  process.stdout.write(
+    `checked: ${emitCases.filter((c) => c.records).length} cases exported every record they emitted; ${spanEvents.events} span events recorded\n`,
+  );
+  await Promise.all(
+    [rawFlat, rawFlatMs, rawFlatSpan, rawNested, rawNestedSpan, flReport, flOff, flFiltered, flMs, flSpan, flNested, flNestedOff, flNestedSpan].map((x) =>
+      x.provider.shutdown(),
+    ),
+  );
   span.end();
+
+  await pipelineBurst();
 
   const dir = mkdtempSync(join(tmpdir(), 'factline-bench-'));
   try {
@@ -430,6 +571,142 @@ async function main(): Promise<void> {
     await readers(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Events in the burst through the default pipeline. */
+const BURST = Number(process.env.BENCH_BURST ?? 200_000);
+
+/**
+ * A healthy OTLP/HTTP endpoint on 127.0.0.1: answers every request 200 at
+ * once and counts the log records it was sent (each has one `timeUnixNano`).
+ */
+async function otlpEndpoint(): Promise<{ url: string; records: () => number; close: () => Promise<void> }> {
+  let records = 0;
+  const server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (b: Buffer) => parts.push(b));
+    req.on('end', () => {
+      let body = Buffer.concat(parts);
+      if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      if (req.url === '/v1/logs') {
+        const text = body.toString('utf8');
+        for (let i = text.indexOf('"timeUnixNano"'); i !== -1; i = text.indexOf('"timeUnixNano"', i + 1)) records++;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, records: () => records, close: () => new Promise((done) => server.close(() => done())) };
+}
+
+/**
+ * The default pipeline (`createOtelPipeline`: durable delivery, 64 MiB
+ * buffer, no spool) against the raw SDK (BatchLogRecordProcessor + the OTLP
+ * HTTP/JSON exporter, its queue sized to hold the burst) taking a burst of
+ * the nested event in one synchronous loop, each to its own healthy
+ * endpoint: the emit rate (CPU), the memory each held record takes (heap
+ * and buffers after a full collection, per record), and what arrived.
+ */
+async function pipelineBurst(): Promise<void> {
+  const heldBytes = (): number => {
+    gc();
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  const rows: string[] = [];
+  // factline's default pipeline.
+  {
+    const endpoint = await otlpEndpoint();
+    // The transport reads its endpoint from process.env (the OTel exporter's own configuration code).
+    const saved = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint.url;
+    const pipeline = createOtelPipeline({ registerGlobals: false, serviceName: 'bench' }, { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint.url });
+    if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    else process.env.OTEL_EXPORTER_OTLP_ENDPOINT = saved;
+    const events = createEmitter(catalog, { sinks: [pipeline.sink], validation: 'report', onProblem: () => {} });
+    const before = heldBytes();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < BURST; i++) events.emit('shop.order.placed:1', nested);
+    const c1 = process.cpuUsage(c0);
+    const held = heldBytes() - before;
+    const d = pipeline.delivery!.stats();
+    await events.shutdown();
+    const c2 = process.cpuUsage(c0);
+    const after = pipeline.delivery!.stats();
+    await endpoint.close();
+    // The answers: nothing lost unseen (every record arrived or was counted dropped), every one counted delivered arrived.
+    // A batch still in flight at shutdown may arrive and be counted dropped too: arrived + dropped may pass the burst.
+    if (endpoint.records() + after.dropped < BURST || endpoint.records() < after.delivered)
+      throw new Error(`pipeline: ${endpoint.records()} arrived, ${after.dropped} dropped, ${after.delivered} delivered of ${BURST}: the benchmark is wrong`);
+    if (endpoint.records() + after.dropped > BURST)
+      process.stderr.write(`  pipeline: ${endpoint.records() + after.dropped - BURST} records arrived and were also counted dropped (in flight at shutdown)\n`);
+    rows.push(
+      row(
+        '(v) factline default pipeline (durable delivery, 64 MiB buffer)',
+        c1,
+        c2,
+        held,
+        d.pending > 0 ? d.bufferBytes / d.pending : 0,
+        endpoint.records(),
+        after.dropped,
+      ),
+    );
+  }
+  // The raw SDK with the OTLP HTTP/JSON exporter.
+  {
+    const endpoint = await otlpEndpoint();
+    const p = new LoggerProvider({
+      processors: [
+        new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${endpoint.url}/v1/logs` }), maxQueueSize: BURST, maxExportBatchSize: 512 }),
+      ],
+    });
+    const logger = p.getLogger('bench');
+    const before = heldBytes();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < BURST; i++) {
+      const now = Date.now();
+      logger.emit({
+        eventName: 'shop.order.placed',
+        timestamp: now,
+        observedTimestamp: now,
+        severityNumber: SeverityNumber.INFO,
+        severityText: 'INFO',
+        body: nested,
+        attributes: orderAttributesOf(randomUUID()),
+      });
+    }
+    const c1 = process.cpuUsage(c0);
+    const held = heldBytes() - before;
+    await p.shutdown();
+    const c2 = process.cpuUsage(c0);
+    await endpoint.close();
+    if (endpoint.records() !== BURST) throw new Error(`raw SDK: ${endpoint.records()} of ${BURST} arrived: the benchmark is wrong`);
+    rows.push(row('(w) OTel SDK, batch processor + OTLP HTTP/JSON exporter (queue = burst)', c1, c2, held, undefined, endpoint.records(), 0));
+  }
+  process.stdout.write(
+    `\npipeline: a burst of ${BURST} nested events in one loop, to a healthy endpoint on 127.0.0.1; held B/rec = (heap + buffers after a full collection, before any export) / burst; buffer B/rec = delivery buffer bytes / records in it\n`,
+  );
+  process.stdout.write("(emit: CPU of the loop; to delivered: CPU until shutdown() returned, the endpoint's parsing included, the same for both)\n");
+  process.stdout.write(
+    `${'case'.padEnd(72)}  ${'emit ns/ev'.padStart(10)}  ${'to delivered'.padStart(12)}  ${'held B/rec'.padStart(10)}  ${'buffer B/rec'.padStart(12)}  ${'arrived'.padStart(8)}  ${'dropped'.padStart(8)}\n`,
+  );
+  for (const r of rows) process.stdout.write(r);
+  process.stdout.write('goal: (v) drops 0 of the burst; (v) CPU per event vs (w) is the emit-rate ratio\n');
+
+  function row(
+    name: string,
+    cpu: NodeJS.CpuUsage,
+    total: NodeJS.CpuUsage,
+    held: number,
+    bufferBytes: number | undefined /* per buffered record */,
+    arrived: number,
+    dropped: number,
+  ): string {
+    const ns = ((cpu.user + cpu.system) * 1000) / BURST;
+    const all = ((total.user + total.system) * 1000) / BURST;
+    return `${name.padEnd(72)}  ${ns.toFixed(0).padStart(10)}  ${all.toFixed(0).padStart(12)}  ${(held / BURST).toFixed(0).padStart(10)}  ${(bufferBytes === undefined ? '' : bufferBytes.toFixed(0)).padStart(12)}  ${String(arrived).padStart(8)}  ${String(dropped).padStart(8)}\n`;
   }
 }
 
@@ -517,7 +794,8 @@ async function readers(dir: string): Promise<void> {
       return [byWire.get(event_type as string)!, payload] as const;
     });
   const types = new Set(examples.map(([id]) => id));
-  if (types.size !== intentCatalog.list().length) throw new Error(`the examples cover ${types.size} of ${intentCatalog.list().length} Intent event types: the benchmark is wrong`);
+  if (types.size !== intentCatalog.list().length)
+    throw new Error(`the examples cover ${types.size} of ${intentCatalog.list().length} Intent event types: the benchmark is wrong`);
   for (let i = 0; i < READ_LINES; i++) {
     const [id, p] = examples[i % examples.length]!;
     (events.emit as (id: string, p: unknown) => unknown)(id, p);
@@ -539,7 +817,8 @@ async function readers(dir: string): Promise<void> {
       const r = childCpu(kinds[k]!);
       // The answers: the floor read every line, the CLI found every line valid.
       if (r.code !== 0) throw new Error(`${k} exited ${r.code}: the benchmark is wrong`);
-      if (k.endsWith('floor') && Number(r.out.trim()) !== READ_LINES) throw new Error(`${k} read ${r.out.trim()} lines, not ${READ_LINES}: the benchmark is wrong`);
+      if (k.endsWith('floor') && Number(r.out.trim()) !== READ_LINES)
+        throw new Error(`${k} read ${r.out.trim()} lines, not ${READ_LINES}: the benchmark is wrong`);
       runs[k] ??= { cpu: [], wall: [] };
       runs[k].cpu.push(r.cpu);
       runs[k].wall.push(r.wall);
@@ -551,11 +830,13 @@ async function readers(dir: string): Promise<void> {
     const ratio = base ? `${(cpu / median(runs[base]!.cpu)).toFixed(2)}x` : '';
     return `${name.padEnd(66)}  ${cpu.toFixed(2).padStart(6)}  ${wall.toFixed(2).padStart(6)}  ${ratio.padStart(9)}  ${goal}\n`;
   };
-  process.stdout.write(`\nreaders: ${READ_LINES} lines, each run its own process (start-up included), median of ${READ_REPS} interleaved runs; ratios by CPU time\n`);
+  process.stdout.write(
+    `\nreaders: ${READ_LINES} lines, each run its own process (start-up included), median of ${READ_REPS} interleaved runs; ratios by CPU time\n`,
+  );
   process.stdout.write(`${'case'.padEnd(66)}  ${'CPU s'.padStart(6)}  ${'wall s'.padStart(6)}  ${'CPU ratio'.padStart(9)}  goal (CPU)\n`);
   process.stdout.write(row('(r) floor: read 1 MiB chunks + JSON.parse per line', 'validate floor'));
   process.stdout.write(row('(s) factline validate, mixed Intent file (15 event types)', 'validate', 'validate floor', '<= 1.5x'));
-  process.stdout.write(row('(t) floor: read + JSON.parse + SHA-256 per line (verify\'s hash)', 'verify floor'));
+  process.stdout.write(row("(t) floor: read + JSON.parse + SHA-256 per line (verify's hash)", 'verify floor'));
   process.stdout.write(row('(u) factline verify, chained records', 'verify', 'verify floor'));
 }
 

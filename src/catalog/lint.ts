@@ -44,7 +44,11 @@ const requiredOf = (s: JsonSchema): Set<string> => new Set(Array.isArray(s.requi
 
 /** A segment usable in an EventID (`snake_case`), or undefined. */
 function segment(v: string): string | undefined {
-  const x = v.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const x = v
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return /^[a-z][a-z0-9_]*$/.test(x) ? x : undefined;
 }
 
@@ -67,7 +71,15 @@ function kindSelectsFields(t: EventTypeInfo, schema: JsonSchema): LintWarning | 
     for (const k of Object.keys(p)) {
       const values = members(p[k]);
       if (KIND_FIELD.test(k) && values !== undefined && values.length >= 2 && optional.filter((o) => o !== k).length >= 2) {
-        return warnKind(t, k, values, `and the fields ${optional.filter((o) => o !== k).map((o) => `"${o}"`).join(', ')} are optional, so which are set depends on it`);
+        return warnKind(
+          t,
+          k,
+          values,
+          `and the fields ${optional
+            .filter((o) => o !== k)
+            .map((o) => `"${o}"`)
+            .join(', ')} are optional, so which are set depends on it`,
+        );
       }
     }
   }
@@ -75,7 +87,11 @@ function kindSelectsFields(t: EventTypeInfo, schema: JsonSchema): LintWarning | 
 }
 
 function warnKind(t: EventTypeInfo, field: string, values: string[], why: string): LintWarning {
-  const ids = values.map(segment).filter((v): v is string => v !== undefined).slice(0, 4).map((v) => `${t.domain}.${v}.${t.action}:1`);
+  const ids = values
+    .map(segment)
+    .filter((v): v is string => v !== undefined)
+    .slice(0, 4)
+    .map((v) => `${t.domain}.${v}.${t.action}:1`);
   return {
     code: 'kind_selects_fields',
     event_id: t.id,
@@ -90,8 +106,16 @@ function fieldValue(t: EventTypeInfo, schema: JsonSchema): LintWarning | undefin
   const disc = Object.keys(p).filter((k) => DISCRIMINATORS.has(k));
   if (disc.length === 0) return undefined;
   const value = Object.keys(p).find((k) => VALUE_FIELDS.has(k));
-  const named = members(p[disc[0]!])?.map(segment).filter((v): v is string => v !== undefined);
-  const examples = named !== undefined && named.length > 0 ? named.slice(0, 4).map((m) => `${t.domain}.${m}.<what happened, past tense>:1`).join(', ') + ` (e.g. ${t.domain}.${named[0]}.revised:1)` : `${t.domain}.title.revised:1, ${t.domain}.reward.increased:1`;
+  const named = members(p[disc[0]!])
+    ?.map(segment)
+    .filter((v): v is string => v !== undefined);
+  const examples =
+    named !== undefined && named.length > 0
+      ? named
+          .slice(0, 4)
+          .map((m) => `${t.domain}.${m}.<what happened, past tense>:1`)
+          .join(', ') + ` (e.g. ${t.domain}.${named[0]}.revised:1)`
+      : `${t.domain}.title.revised:1, ${t.domain}.reward.increased:1`;
   return {
     code: 'discriminator_topic',
     event_id: t.id,
@@ -107,16 +131,48 @@ function fieldValue(t: EventTypeInfo, schema: JsonSchema): LintWarning | undefin
  * `login`/`logout` are deliberately absent: `auth.user.login:1` is the
  * canonical example EventID and reads as an event, not a command.
  */
-const BASE_VERBS: ReadonlyMap<string, string> = new Map(Object.entries({
-  create: 'created', update: 'updated', delete: 'deleted', remove: 'removed', add: 'added',
-  start: 'started', stop: 'stopped', complete: 'completed', fail: 'failed', pass: 'passed',
-  approve: 'approved', reject: 'rejected', cancel: 'cancelled', ship: 'shipped', send: 'sent',
-  receive: 'received', open: 'opened', close: 'closed', accept: 'accepted', dismiss: 'dismissed',
-  promote: 'promoted', enrich: 'enriched', generate: 'generated', modify: 'modified',
-  review: 'reviewed', execute: 'executed', submit: 'submitted', request: 'requested',
-  charge: 'charged', refund: 'refunded', lock: 'locked', unlock: 'unlocked', assign: 'assigned',
-  publish: 'published', deploy: 'deployed', merge: 'merged', retry: 'retried', expire: 'expired',
-}));
+const BASE_VERBS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    create: 'created',
+    update: 'updated',
+    delete: 'deleted',
+    remove: 'removed',
+    add: 'added',
+    start: 'started',
+    stop: 'stopped',
+    complete: 'completed',
+    fail: 'failed',
+    pass: 'passed',
+    approve: 'approved',
+    reject: 'rejected',
+    cancel: 'cancelled',
+    ship: 'shipped',
+    send: 'sent',
+    receive: 'received',
+    open: 'opened',
+    close: 'closed',
+    accept: 'accepted',
+    dismiss: 'dismissed',
+    promote: 'promoted',
+    enrich: 'enriched',
+    generate: 'generated',
+    modify: 'modified',
+    review: 'reviewed',
+    execute: 'executed',
+    submit: 'submitted',
+    request: 'requested',
+    charge: 'charged',
+    refund: 'refunded',
+    lock: 'locked',
+    unlock: 'unlocked',
+    assign: 'assigned',
+    publish: 'published',
+    deploy: 'deployed',
+    merge: 'merged',
+    retry: 'retried',
+    expire: 'expired',
+  }),
+);
 
 /**
  * Runs every naming rule over the event types; returns warnings, never throws.

@@ -73,7 +73,15 @@ export type CatalogChangeKind =
   | 'pii_rule_strengthened'
   | 'tags_changed';
 
-const NOT_BREAKING: ReadonlySet<CatalogChangeKind> = new Set(['event_added', 'version_added', 'event_deprecated', 'event_undeprecated', 'pii_rule_added', 'pii_rule_strengthened', 'tags_changed']);
+const NOT_BREAKING: ReadonlySet<CatalogChangeKind> = new Set([
+  'event_added',
+  'version_added',
+  'event_deprecated',
+  'event_undeprecated',
+  'pii_rule_added',
+  'pii_rule_strengthened',
+  'tags_changed',
+]);
 
 /** One difference between a catalog and its lock. */
 export interface CatalogChange {
@@ -211,8 +219,21 @@ export function parseCatalogLock(text: string): CatalogLock {
   }
   for (const [id, e] of Object.entries(o.events)) {
     const x = e as Partial<LockedEvent> | null;
-    if (typeof x !== 'object' || x === null || typeof x.wire_name !== 'string' || typeof x.severity !== 'string' || typeof x.payload_schema !== 'object' || x.payload_schema === null || typeof x.pii !== 'object' || x.pii === null || !Array.isArray(x.tags) || typeof x.deprecated !== 'boolean') {
-      throw new CatalogLockError(`the lock's entry "${id}" lacks one of wire_name, severity, payload_schema, pii, tags, deprecated; write it again with factline catalog lock`);
+    if (
+      typeof x !== 'object' ||
+      x === null ||
+      typeof x.wire_name !== 'string' ||
+      typeof x.severity !== 'string' ||
+      typeof x.payload_schema !== 'object' ||
+      x.payload_schema === null ||
+      typeof x.pii !== 'object' ||
+      x.pii === null ||
+      !Array.isArray(x.tags) ||
+      typeof x.deprecated !== 'boolean'
+    ) {
+      throw new CatalogLockError(
+        `the lock's entry "${id}" lacks one of wire_name, severity, payload_schema, pii, tags, deprecated; write it again with factline catalog lock`,
+      );
     }
   }
   return o as CatalogLock;
@@ -256,7 +277,7 @@ function diffSchemas(a: unknown, b: unknown, path: string, out: PayloadDiff[]): 
   const ta = typeName(a);
   const tb = typeName(b);
   if (ta !== tb && !(ta.startsWith('literal') && tb.startsWith('literal'))) {
-    if (ta === 'enum' && tb.startsWith('literal') || tb === 'enum' && ta.startsWith('literal')) {
+    if ((ta === 'enum' && tb.startsWith('literal')) || (tb === 'enum' && ta.startsWith('literal'))) {
       // z.literal('a') and z.enum(['a', 'b']) are both a set of values.
     } else {
       out.push({ kind: 'payload_field_retyped', path: shown(path), what: `field "${shown(path)}" retyped from ${ta} to ${tb}` });
@@ -273,8 +294,14 @@ function diffSchemas(a: unknown, b: unknown, path: string, out: PayloadDiff[]): 
     const sb = new Set(vb.map((x) => JSON.stringify(x)));
     const added = [...sb].filter((x) => !sa.has(x));
     const removed = [...sa].filter((x) => !sb.has(x));
-    if (added.length > 0) out.push({ kind: 'payload_enum_value_added', path: shown(path), what: `field "${shown(path)}" accepts ${added.length === 1 ? 'a new value' : 'new values'} ${added.join(', ')}` });
-    if (removed.length > 0) out.push({ kind: 'payload_enum_value_removed', path: shown(path), what: `field "${shown(path)}" no longer accepts ${removed.join(', ')}` });
+    if (added.length > 0)
+      out.push({
+        kind: 'payload_enum_value_added',
+        path: shown(path),
+        what: `field "${shown(path)}" accepts ${added.length === 1 ? 'a new value' : 'new values'} ${added.join(', ')}`,
+      });
+    if (removed.length > 0)
+      out.push({ kind: 'payload_enum_value_removed', path: shown(path), what: `field "${shown(path)}" no longer accepts ${removed.join(', ')}` });
     keys.delete('enum');
     keys.delete('const');
   }
@@ -286,8 +313,10 @@ function diffSchemas(a: unknown, b: unknown, path: string, out: PayloadDiff[]): 
     const names = [...new Set([...Object.keys(pa), ...Object.keys(pb)])].sort(compareText);
     for (const n of names) {
       const p = join(path, n);
-      if (!Object.hasOwn(pa, n)) out.push({ kind: 'payload_field_added', path: p, what: `field "${p}" added (${rb.has(n) ? 'required' : 'optional'}, ${typeName(pb[n])})` });
-      else if (!Object.hasOwn(pb, n)) out.push({ kind: 'payload_field_removed', path: p, what: `field "${p}" removed (was ${ra.has(n) ? 'required' : 'optional'}, ${typeName(pa[n])})` });
+      if (!Object.hasOwn(pa, n))
+        out.push({ kind: 'payload_field_added', path: p, what: `field "${p}" added (${rb.has(n) ? 'required' : 'optional'}, ${typeName(pb[n])})` });
+      else if (!Object.hasOwn(pb, n))
+        out.push({ kind: 'payload_field_removed', path: p, what: `field "${p}" removed (was ${ra.has(n) ? 'required' : 'optional'}, ${typeName(pa[n])})` });
       else {
         if (ra.has(n) && !rb.has(n)) out.push({ kind: 'payload_field_optional', path: p, what: `field "${p}" became optional` });
         if (!ra.has(n) && rb.has(n)) out.push({ kind: 'payload_field_required', path: p, what: `field "${p}" became required` });
@@ -310,8 +339,8 @@ function diffSchemas(a: unknown, b: unknown, path: string, out: PayloadDiff[]): 
     const xb = b[k];
     if (Array.isArray(xa) && Array.isArray(xb) && xa.length === xb.length) {
       for (const [i, x] of xa.entries()) diffSchemas(x, xb[i], k === 'prefixItems' ? `${path}[${i}]` : path, out);
-    }
-    else if (!equalJson(xa, xb)) out.push({ kind: 'payload_schema_changed', path: shown(path), what: `field "${shown(path)}": its ${k} alternatives changed` });
+    } else if (!equalJson(xa, xb))
+      out.push({ kind: 'payload_schema_changed', path: shown(path), what: `field "${shown(path)}": its ${k} alternatives changed` });
   }
   keys.delete('type');
   for (const k of [...keys].sort(compareText)) {
@@ -380,26 +409,55 @@ export function checkCatalog(catalog: Catalog, lock: CatalogLock | string): Cata
     const was = locked.events[id]!;
     const is = Object.hasOwn(now.events, id) ? now.events[id]! : undefined;
     if (is === undefined) {
-      push('event_removed', id, `removed from the catalog${was.deprecated ? ' (it was deprecated)' : ''}; readers still expect it`, `put it back; to retire it, keep it in the catalog with deprecated: true (or remove it on purpose and run factline catalog check --update)`);
+      push(
+        'event_removed',
+        id,
+        `removed from the catalog${was.deprecated ? ' (it was deprecated)' : ''}; readers still expect it`,
+        `put it back; to retire it, keep it in the catalog with deprecated: true (or remove it on purpose and run factline catalog check --update)`,
+      );
       continue;
     }
     const diffs: PayloadDiff[] = [];
     diffSchemas(was.payload_schema, is.payload_schema, '', diffs);
-    for (const d of diffs) push(d.kind, id, `payload ${d.what}`, `a payload change is a new version: restore :${nameAndVersion(id).version}'s schema and ${nextVersion(id)}`, d.path);
+    for (const d of diffs)
+      push(
+        d.kind,
+        id,
+        `payload ${d.what}`,
+        `a payload change is a new version: restore :${nameAndVersion(id).version}'s schema and ${nextVersion(id)}`,
+        d.path,
+      );
     if (was.wire_name !== is.wire_name) {
-      push('wire_name_changed', id, `wire name changed from "${was.wire_name}" to "${is.wire_name}"`, `restore wireName "${was.wire_name}", or ${nextVersion(id)} with the new wire name`);
+      push(
+        'wire_name_changed',
+        id,
+        `wire name changed from "${was.wire_name}" to "${is.wire_name}"`,
+        `restore wireName "${was.wire_name}", or ${nextVersion(id)} with the new wire name`,
+      );
     }
     if (was.severity !== is.severity) {
-      push('severity_changed', id, `severity changed from ${was.severity} to ${is.severity}`, `restore severity: '${was.severity}' on the entry, or ${nextVersion(id)} with the new severity`);
+      push(
+        'severity_changed',
+        id,
+        `severity changed from ${was.severity} to ${is.severity}`,
+        `restore severity: '${was.severity}' on the entry, or ${nextVersion(id)} with the new severity`,
+      );
     }
     const paths = [...new Set([...Object.keys(was.pii), ...Object.keys(is.pii)])].sort(compareText);
     for (const p of paths) {
       const a = Object.hasOwn(was.pii, p) ? was.pii[p] : undefined;
       const b = Object.hasOwn(is.pii, p) ? is.pii[p] : undefined;
       if (a === b) continue;
-      const sa = a === undefined ? 0 : PII_STRENGTH[a] ?? 0;
-      const sb = b === undefined ? 0 : PII_STRENGTH[b] ?? 0;
-      if (b === undefined) push('pii_rule_removed', id, `personal-data rule "${p}": '${a}' removed: the field would leave the process in clear`, `restore pii: { '${p}': '${a}' }`, p);
+      const sa = a === undefined ? 0 : (PII_STRENGTH[a] ?? 0);
+      const sb = b === undefined ? 0 : (PII_STRENGTH[b] ?? 0);
+      if (b === undefined)
+        push(
+          'pii_rule_removed',
+          id,
+          `personal-data rule "${p}": '${a}' removed: the field would leave the process in clear`,
+          `restore pii: { '${p}': '${a}' }`,
+          p,
+        );
       else if (sb < sa) push('pii_rule_weakened', id, `personal-data rule "${p}" weakened from '${a}' to '${b}'`, `restore pii: { '${p}': '${a}' }`, p);
       else if (a === undefined) push('pii_rule_added', id, `personal-data rule "${p}": '${b}' added`, undefined, p);
       else push('pii_rule_strengthened', id, `personal-data rule "${p}" strengthened from '${a}' to '${b}'`, undefined, p);
@@ -440,10 +498,14 @@ export function assertCatalogLocked(catalog: Catalog, lockFile: string | URL): v
   try {
     text = readFileSync(lockFile, 'utf8');
   } catch (e) {
-    throw new Error(`no catalog lock at ${String(lockFile)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); write it with: npx factline catalog lock --catalog <module>#<export> --out ${String(lockFile)}`);
+    throw new Error(
+      `no catalog lock at ${String(lockFile)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); write it with: npx factline catalog lock --catalog <module>#<export> --out ${String(lockFile)}`,
+    );
   }
   const result = checkCatalog(catalog, text);
   if (!result.ok) {
-    throw new Error(`catalog "${catalog.name}" breaks its lock ${String(lockFile)}:\n${result.breaking.map((c) => `  - ${c.message}`).join('\n')}\n(a deliberate change: npx factline catalog check --update; rules: docs/catalog.md)`);
+    throw new Error(
+      `catalog "${catalog.name}" breaks its lock ${String(lockFile)}:\n${result.breaking.map((c) => `  - ${c.message}`).join('\n')}\n(a deliberate change: npx factline catalog check --update; rules: docs/catalog.md)`,
+    );
   }
 }

@@ -71,6 +71,12 @@ export interface WeaverRegistry {
 
 export interface WeaverExportOptions {
   /**
+   * More files of the registry, by file name: attribute groups for
+   * telemetry the catalog's set-up emits beside its events (the Intent
+   * loop's span attributes, for the built-in Intent catalog).
+   */
+  extraFiles?: Record<string, { groups: WeaverGroup[] }>;
+  /**
    * The registry's schema URL, `http[s]://host/path/<version>`, which Weaver
    * uses as its name and version. Default
    * `https://example.com/schemas/<catalog>/1.0.0`: set your own.
@@ -93,21 +99,99 @@ const ENVELOPE: readonly { id: string; type: string; brief: string; examples?: u
   { id: ATTR.EVENT_ENTITY, type: 'string', brief: "The EventID's entity.", examples: ['user'], level: 'required' },
   { id: ATTR.EVENT_ACTION, type: 'string', brief: "The EventID's action, past tense.", examples: ['login'], level: 'required' },
   { id: ATTR.EVENT_VERSION, type: 'int', brief: "The EventID's version.", examples: [1], level: 'required' },
-  { id: ATTR.EVENT_INSTANCE_ID, type: 'string', brief: "The event instance's id, a UUIDv7 (RFC 9562).", examples: ['01966c3e-7f1a-7c3b-9a57-1f0e5b6c2d41'], level: 'required' },
+  {
+    id: ATTR.EVENT_INSTANCE_ID,
+    type: 'string',
+    brief: "The event instance's id, a UUIDv7 (RFC 9562).",
+    examples: ['01966c3e-7f1a-7c3b-9a57-1f0e5b6c2d41'],
+    level: 'required',
+  },
   { id: ATTR.EVENT_SCHEMA_VERSION, type: 'int', brief: 'The version of the factline envelope.', examples: [1], level: 'required' },
   { id: ATTR.CATALOG, type: 'string', brief: 'The name of the catalog that defines the event.', examples: ['intent'], level: 'required' },
-  { id: ATTR.EVENT_WIRE_NAME, type: 'string', brief: "The event's wire name, when the catalog gives one other than `domain.entity.action`.", examples: ['signal.created'], level: { conditionally_required: 'when the catalog gives the event a wire name other than domain.entity.action' } },
-  { id: ATTR.SOURCE_TYPE, type: 'string', brief: 'Where the event came from: user, child_agent, tool, runtime, external_outcome, manual_correction.', examples: ['runtime'], level: 'required' },
-  { id: ATTR.SOURCE_MODEL, type: 'string', brief: "The model of a child_agent source.", examples: ['claude-sonnet-4'], level: { conditionally_required: 'child_agent sources' } },
-  { id: ATTR.SOURCE_NAME, type: 'string', brief: 'The name of a tool source (optional for runtime, external_outcome, child_agent).', examples: ['pytest'], level: { conditionally_required: 'tool sources; optional for runtime, external_outcome and child_agent sources' } },
-  { id: ATTR.SOURCE_ID, type: 'string', brief: 'The id of a user or manual_correction source.', examples: ['u-1'], level: { conditionally_required: 'when a user or manual_correction source has an id' } },
-  { id: ATTR.TRACE_KEY, type: 'string', brief: 'A domain trace key that is not a W3C trace id.', examples: ['TRACE-015'], level: { conditionally_required: 'when the event has a domain trace key' } },
-  { id: ATTR.CAUSATION_ID, type: 'string', brief: 'The instance id of the event that caused this one.', examples: ['01966c3e-7f1a-7c3b-9a57-1f0e5b6c2d40'], level: { conditionally_required: 'when emit was given causedBy' } },
-  { id: ATTR.SESSION_ID, type: 'string', brief: 'The session (the OpenTelemetry semantic convention attribute).', examples: ['sess-1'], level: { conditionally_required: 'when a session id is set' } },
-  { id: ATTR.VALID, type: 'boolean', brief: 'Only `false`: the event was delivered flagged invalid.', examples: [false], level: { conditionally_required: 'only on events delivered flagged invalid' } },
-  { id: ATTR.VALIDATION_ISSUES, type: 'string', brief: 'JSON array of the validation issues (at most 10).', examples: ['[{"code":"invalid_type","path":["amount"],"message":"expected number"}]'], level: { conditionally_required: 'with factline.valid' } },
-  { id: ATTR.VALIDATION_ISSUES_TOTAL, type: 'int', brief: 'How many validation issues there were, when more than factline.validation.issues carries.', examples: [12], level: { conditionally_required: 'when there were more issues than factline.validation.issues carries' } },
-  { id: SPAN_EVENT_ATTR.DROPPED_PAYLOAD_FIELDS, type: 'int', brief: 'Payload fields left out of the span event at its attribute count limit.', examples: [3], level: { conditionally_required: 'span events only, when payload fields were left out' } },
+  {
+    id: ATTR.EVENT_WIRE_NAME,
+    type: 'string',
+    brief: "The event's wire name, when the catalog gives one other than `domain.entity.action`.",
+    examples: ['signal.created'],
+    level: { conditionally_required: 'when the catalog gives the event a wire name other than domain.entity.action' },
+  },
+  {
+    id: ATTR.SOURCE_TYPE,
+    type: 'string',
+    brief: 'Where the event came from: user, child_agent, tool, runtime, external_outcome, manual_correction.',
+    examples: ['runtime'],
+    level: 'required',
+  },
+  {
+    id: ATTR.SOURCE_MODEL,
+    type: 'string',
+    brief: 'The model of a child_agent source.',
+    examples: ['claude-sonnet-4'],
+    level: { conditionally_required: 'child_agent sources' },
+  },
+  {
+    id: ATTR.SOURCE_NAME,
+    type: 'string',
+    brief: 'The name of a tool source (optional for runtime, external_outcome, child_agent).',
+    examples: ['pytest'],
+    level: { conditionally_required: 'tool sources; optional for runtime, external_outcome and child_agent sources' },
+  },
+  {
+    id: ATTR.SOURCE_ID,
+    type: 'string',
+    brief: 'The id of a user or manual_correction source.',
+    examples: ['u-1'],
+    level: { conditionally_required: 'when a user or manual_correction source has an id' },
+  },
+  {
+    id: ATTR.TRACE_KEY,
+    type: 'string',
+    brief: 'A domain trace key that is not a W3C trace id.',
+    examples: ['TRACE-015'],
+    level: { conditionally_required: 'when the event has a domain trace key' },
+  },
+  {
+    id: ATTR.CAUSATION_ID,
+    type: 'string',
+    brief: 'The instance id of the event that caused this one.',
+    examples: ['01966c3e-7f1a-7c3b-9a57-1f0e5b6c2d40'],
+    level: { conditionally_required: 'when emit was given causedBy' },
+  },
+  {
+    id: ATTR.SESSION_ID,
+    type: 'string',
+    brief: 'The session (the OpenTelemetry semantic convention attribute).',
+    examples: ['sess-1'],
+    level: { conditionally_required: 'when a session id is set' },
+  },
+  {
+    id: ATTR.VALID,
+    type: 'boolean',
+    brief: 'Only `false`: the event was delivered flagged invalid.',
+    examples: [false],
+    level: { conditionally_required: 'only on events delivered flagged invalid' },
+  },
+  {
+    id: ATTR.VALIDATION_ISSUES,
+    type: 'string',
+    brief: 'JSON array of the validation issues (at most 10).',
+    examples: ['[{"code":"invalid_type","path":["amount"],"message":"expected number"}]'],
+    level: { conditionally_required: 'with factline.valid' },
+  },
+  {
+    id: ATTR.VALIDATION_ISSUES_TOTAL,
+    type: 'int',
+    brief: 'How many validation issues there were, when more than factline.validation.issues carries.',
+    examples: [12],
+    level: { conditionally_required: 'when there were more issues than factline.validation.issues carries' },
+  },
+  {
+    id: SPAN_EVENT_ATTR.DROPPED_PAYLOAD_FIELDS,
+    type: 'int',
+    brief: 'Payload fields left out of the span event at its attribute count limit.',
+    examples: [3],
+    level: { conditionally_required: 'span events only, when payload fields were left out' },
+  },
 ];
 
 /** One payload field as a span-event attribute, for one event type. */
@@ -125,7 +209,10 @@ interface FieldUse {
 
 /** A Weaver enum member id from a value: lower snake case, `_` for anything else. */
 function memberId(v: string | number): string {
-  const s = String(v).toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const s = String(v)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return /^[a-z]/.test(s) ? s : `v_${s || 'empty'}`;
 }
 
@@ -205,7 +292,19 @@ function leafType(s: JsonSchema): WeaverType {
 /** Value constraints of a leaf, as a sentence for the attribute's note. */
 function constraints(s: JsonSchema): string | undefined {
   const parts: string[] = [];
-  for (const k of ['format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'default'] as const) {
+  for (const k of [
+    'format',
+    'pattern',
+    'minLength',
+    'maxLength',
+    'minimum',
+    'maximum',
+    'exclusiveMinimum',
+    'exclusiveMaximum',
+    'minItems',
+    'maxItems',
+    'default',
+  ] as const) {
     if (k in s) parts.push(`${k} ${JSON.stringify(s[k])}`);
   }
   return parts.length > 0 ? parts.join(', ') : undefined;
@@ -241,12 +340,28 @@ function fieldUses(schema: JsonSchema): FieldUse[] {
       const { schema: s, nullable } = nonNull(raw);
       const id = prefix === '' ? key : `${prefix}.${key}`;
       const isRequired = required && req.has(key) && !nullable && !('default' in s);
-      const pii = typeof raw['x-factline-pii'] === 'string' ? (raw['x-factline-pii'] as string) : typeof s['x-factline-pii'] === 'string' ? (s['x-factline-pii'] as string) : undefined;
+      const pii =
+        typeof raw['x-factline-pii'] === 'string'
+          ? (raw['x-factline-pii'] as string)
+          : typeof s['x-factline-pii'] === 'string'
+            ? (s['x-factline-pii'] as string)
+            : undefined;
       if (pii === 'drop') continue;
       const description = typeof s.description === 'string' ? s.description : typeof raw.description === 'string' ? raw.description : undefined;
-      const examples = Array.isArray(s.examples) ? (s.examples as unknown[]) : undefined;
+      // An array's example is an array of its items' examples.
+      const itemExamples = s.type === 'array' && isObj(s.items) && Array.isArray(s.items.examples) ? [s.items.examples as unknown[]] : undefined;
+      const examples = Array.isArray(s.examples) ? (s.examples as unknown[]) : itemExamples;
       if (pii === 'hash') {
-        out.push({ id, type: 'string', template: false, required: isRequired, note: "personal data: sent as 'hmac-sha256:<hex>' (the value hashed with the emitter's piiKey)", pii, description, examples: undefined });
+        out.push({
+          id,
+          type: 'string',
+          template: false,
+          required: isRequired,
+          note: "personal data: sent as 'hmac-sha256:<hex>' (the value hashed with the emitter's piiKey)",
+          pii,
+          description,
+          examples: undefined,
+        });
         continue;
       }
       const objectUnion = [s.anyOf, s.oneOf].some((alts) => Array.isArray(alts) && alts.length > 0 && alts.every((a) => isObj(a) && a.type === 'object'));
@@ -263,7 +378,16 @@ function fieldUses(schema: JsonSchema): FieldUse[] {
           // A record: its keys are only known at run time.
           const values = isObj(s.additionalProperties) ? nonNull(s.additionalProperties).schema : {};
           const t = values.type === 'object' ? 'any' : leafType(values);
-          out.push({ id, type: `template[${typeof t === 'string' ? t : 'string'}]`, template: true, required: false, note: 'a record: one attribute per key, named <field>.<key>', pii: undefined, description, examples: undefined });
+          out.push({
+            id,
+            type: `template[${typeof t === 'string' ? t : 'string'}]`,
+            template: true,
+            required: false,
+            note: 'a record: one attribute per key, named <field>.<key>',
+            pii: undefined,
+            description,
+            examples: undefined,
+          });
           continue;
         }
       }
@@ -387,10 +511,15 @@ export function weaverRegistry(catalog: Catalog, options: WeaverExportOptions = 
       name: eventName,
       brief: newest.description ?? `The ${eventName} event.`,
       note: versions
-        .map((v) => `${v.id}: severity ${v.severity}, wire name ${JSON.stringify(v.wireName)}${v.deprecated ? `, deprecated${v.deprecatedNote !== undefined ? ` (${v.deprecatedNote})` : ''}` : ''}${v.tags.length > 0 ? `, tags ${v.tags.join(', ')}` : ''}`)
+        .map(
+          (v) =>
+            `${v.id}: severity ${v.severity}, wire name ${JSON.stringify(v.wireName)}${v.deprecated ? `, deprecated${v.deprecatedNote !== undefined ? ` (${v.deprecatedNote})` : ''}` : ''}${v.tags.length > 0 ? `, tags ${v.tags.join(', ')}` : ''}`,
+        )
         .join('\n'),
       stability: 'development',
-      ...(deprecated.length === versions.length ? { deprecated: { reason: 'uncategorized' as const, note: deprecated.map((v) => `${v.id}: ${v.deprecatedNote ?? 'deprecated'}`).join('; ') } } : {}),
+      ...(deprecated.length === versions.length
+        ? { deprecated: { reason: 'uncategorized' as const, note: deprecated.map((v) => `${v.id}: ${v.deprecatedNote ?? 'deprecated'}`).join('; ') } }
+        : {}),
       attributes: refs,
       annotations: {
         factline: {
@@ -416,7 +545,13 @@ export function weaverRegistry(catalog: Catalog, options: WeaverExportOptions = 
             id: 'registry.factline',
             type: 'attribute_group',
             brief: "The attributes of factline's envelope, on every log record and span event of every catalog (docs/mapping.md).",
-            attributes: ENVELOPE.map((e) => ({ id: e.id, type: e.type, stability: 'development' as const, brief: e.brief, ...(e.examples ? { examples: e.examples } : {}) })),
+            attributes: ENVELOPE.map((e) => ({
+              id: e.id,
+              type: e.type,
+              stability: 'development' as const,
+              brief: e.brief,
+              ...(e.examples ? { examples: e.examples } : {}),
+            })),
           },
         ],
       },
@@ -431,6 +566,7 @@ export function weaverRegistry(catalog: Catalog, options: WeaverExportOptions = 
         ],
       },
       [`${name}.events.yaml`]: { groups: events },
+      ...options.extraFiles,
     },
   };
 }

@@ -67,7 +67,11 @@ function readLock(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'ENOENT' ? `no lock file ${file}; write it with factline catalog lock --out ${file} (or give --lock FILE)` : `cannot read the lock ${file}: ${(e as Error).message}`);
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `no lock file ${file}; write it with factline catalog lock --out ${file} (or give --lock FILE)`
+        : `cannot read the lock ${file}: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -89,7 +93,9 @@ function checkAction(catalog: Catalog, file: string, update: boolean, json: bool
       for (const c of changes) io.out(printable(`  ${c.message}`));
     };
     if (result.breaking.length > 0) {
-      io.out(`catalog "${catalog.name}" ${update ? 'changed' : 'breaks'} its lock ${file}: ${result.breaking.length} breaking change${result.breaking.length === 1 ? '' : 's'}${update ? ' (accepted by --update)' : ''}`);
+      io.out(
+        `catalog "${catalog.name}" ${update ? 'changed' : 'breaks'} its lock ${file}: ${result.breaking.length} breaking change${result.breaking.length === 1 ? '' : 's'}${update ? ' (accepted by --update)' : ''}`,
+      );
       list(result.breaking);
     }
     if (result.changes.length > 0) {
@@ -110,8 +116,17 @@ function lintAction(catalog: Catalog, json: boolean, io: CliIo): number {
   else if (warnings.length === 0) io.out(`catalog "${catalog.name}": no lint warnings`);
   else {
     io.out(`catalog "${catalog.name}": ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`);
-    for (const w of warnings) io.out(printable(`  ${w.code}: ${w.message}${w.suggestion !== undefined ? `
-    suggestion: ${w.suggestion}` : ''}`));
+    for (const w of warnings)
+      io.out(
+        printable(
+          `  ${w.code}: ${w.message}${
+            w.suggestion !== undefined
+              ? `
+    suggestion: ${w.suggestion}`
+              : ''
+          }`,
+        ),
+      );
   }
   return 0;
 }
@@ -160,12 +175,23 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     if (!Object.hasOwn(allowed, action)) throw new UsageError(`unknown action "${action}": list, describe ID, schema ID, lock, check, lint or export`);
     const stray = Object.keys(values).filter((k) => !allowed[action]!.includes(k));
     if (stray.length > 0) throw new UsageError(`${action} takes no --${stray[0]} (its options: ${allowed[action]!.map((o) => `--${o}`).join(', ')})`);
-    if ((action === 'lock' || action === 'check' || action === 'lint' || action === 'export') && id !== undefined) throw new UsageError(`${action} takes no argument (got ${JSON.stringify(id)})`);
+    if ((action === 'lock' || action === 'check' || action === 'lint' || action === 'export') && id !== undefined)
+      throw new UsageError(`${action} takes no argument (got ${JSON.stringify(id)})`);
     if (action === 'lock') return lockAction(await catalogFor(values.catalog, io, 'catalog lock'), values.out ?? DEFAULT_LOCK_FILE, io);
-    if (action === 'check') return checkAction(await catalogFor(values.catalog, io, 'catalog check'), values.lock ?? DEFAULT_LOCK_FILE, values.update === true, values.json === true, io);
+    if (action === 'check')
+      return checkAction(
+        await catalogFor(values.catalog, io, 'catalog check'),
+        values.lock ?? DEFAULT_LOCK_FILE,
+        values.update === true,
+        values.json === true,
+        io,
+      );
     if (action === 'lint') return lintAction(await catalogFor(values.catalog, io, 'catalog lint'), values.json === true, io);
     if (action === 'export') {
-      if (values.format !== 'weaver') throw new UsageError(values.format === undefined ? 'export needs --format weaver' : `unknown --format ${JSON.stringify(values.format)}: weaver is the one there is`);
+      if (values.format !== 'weaver')
+        throw new UsageError(
+          values.format === undefined ? 'export needs --format weaver' : `unknown --format ${JSON.stringify(values.format)}: weaver is the one there is`,
+        );
       if (values.out === undefined || values.out === '') throw new UsageError('export needs --out DIR, the directory to write the registry to');
       const catalog = await catalogFor(values.catalog, io, 'catalog export');
       // The YAML writer is loaded only by this action.
@@ -188,7 +214,9 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     const event = described.events.find((e) => e.id === id);
     if (event === undefined) {
       const near = catalog.find(`%${id!.split(':')[0]!.split('.').pop()}%`).map((t) => t.id);
-      io.err(`factline catalog: "${id}" is not in catalog "${described.name}"${near.length > 0 ? `; did you mean ${near.slice(0, 5).join(', ')}?` : `; it has ${described.events.map((e) => e.id).join(', ')}`}`);
+      io.err(
+        `factline catalog: "${id}" is not in catalog "${described.name}"${near.length > 0 ? `; did you mean ${near.slice(0, 5).join(', ')}?` : `; it has ${described.events.map((e) => e.id).join(', ')}`}`,
+      );
       return 1;
     }
     if (action === 'schema') {
@@ -201,7 +229,12 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     }
     io.out(`${event.id}  (${event.severity}${event.wire_name !== event.name ? `, wire name ${event.wire_name}` : ''})`);
     if (event.description) io.out(printable(event.description));
-    if (event.pii) io.out(`personal data: ${Object.entries(event.pii).map(([k, v]) => `${k} (${v})`).join(', ')}`);
+    if (event.pii)
+      io.out(
+        `personal data: ${Object.entries(event.pii)
+          .map(([k, v]) => `${k} (${v})`)
+          .join(', ')}`,
+      );
     if (event.tags && event.tags.length > 0) io.out(`tags: ${event.tags.join(', ')}`);
     io.out('payload JSON Schema:');
     io.out(JSON.stringify(event.json_schema, null, 2));

@@ -3,15 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
 import { processIo, type CliIo } from './io.js';
-import { VERIFY_HELP, verifyCommand } from './verify.js';
-import { VALIDATE_HELP, validateCommand } from './validate.js';
-import { QUERY_HELP, queryCommand } from './query.js';
-import { FEEDBACK_HELP, feedbackCommand } from './feedback.js';
-import { TAIL_HELP, tailCommand } from './tail.js';
-import { STATS_HELP, statsCommand } from './stats.js';
-import { CATALOG_COMMAND_HELP, catalogCommand } from './catalog.js';
 import { loadTool } from './tools.js';
-import { CHAIN_HELP, chainCommand } from './chain.js';
 
 const HELP = `factline ${VERSION}: typed events, OpenTelemetry, Loki and Tempo.
 
@@ -34,20 +26,35 @@ Commands:
 Run "factline help COMMAND" for a command's options.`;
 
 /*
- * `mcp` is loaded when it runs (its help too): the MCP SDK is an optional
- * package (`@factline/tools`), and loadTool says what to install when it is
- * missing.
+ * Each command's module is loaded when that command runs (its help too), so
+ * that a command pays at start-up only for what it uses: `validate` does not
+ * load the query commands, `verify` not the catalog. `mcp` comes through
+ * loadTool: the MCP SDK is an optional package (`@factline/tools`), and
+ * loadTool says what to install when it is missing.
  */
-const COMMANDS: Record<string, { help: string | (() => Promise<string>); run: (args: string[], io: CliIo) => Promise<number> }> = {
-  query: { help: QUERY_HELP, run: queryCommand },
-  feedback: { help: FEEDBACK_HELP, run: feedbackCommand },
-  chain: { help: CHAIN_HELP, run: chainCommand },
-  tail: { help: TAIL_HELP, run: (args, io) => tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}) },
-  stats: { help: STATS_HELP, run: statsCommand },
-  catalog: { help: CATALOG_COMMAND_HELP, run: catalogCommand },
+const COMMANDS: Record<string, { help: () => Promise<string>; run: (args: string[], io: CliIo) => Promise<number> }> = {
+  query: { help: async () => (await import('./query.js')).QUERY_HELP, run: async (args, io) => (await import('./query.js')).queryCommand(args, io) },
+  feedback: {
+    help: async () => (await import('./feedback.js')).FEEDBACK_HELP,
+    run: async (args, io) => (await import('./feedback.js')).feedbackCommand(args, io),
+  },
+  chain: { help: async () => (await import('./chain.js')).CHAIN_HELP, run: async (args, io) => (await import('./chain.js')).chainCommand(args, io) },
+  tail: {
+    help: async () => (await import('./tail.js')).TAIL_HELP,
+    run: async (args, io) =>
+      (await import('./tail.js')).tailCommand(args, io, args.includes('-f') || args.includes('--follow') ? { signal: stopSignal() } : {}),
+  },
+  stats: { help: async () => (await import('./stats.js')).STATS_HELP, run: async (args, io) => (await import('./stats.js')).statsCommand(args, io) },
+  catalog: {
+    help: async () => (await import('./catalog.js')).CATALOG_COMMAND_HELP,
+    run: async (args, io) => (await import('./catalog.js')).catalogCommand(args, io),
+  },
   mcp: { help: async () => (await loadTool('mcp-command')).MCP_HELP, run: async (args, io) => (await loadTool('mcp-command')).mcpCommand(args, io) },
-  verify: { help: VERIFY_HELP, run: verifyCommand },
-  validate: { help: VALIDATE_HELP, run: validateCommand },
+  verify: { help: async () => (await import('./verify.js')).VERIFY_HELP, run: async (args, io) => (await import('./verify.js')).verifyCommand(args, io) },
+  validate: {
+    help: async () => (await import('./validate.js')).VALIDATE_HELP,
+    run: async (args, io) => (await import('./validate.js')).validateCommand(args, io),
+  },
 };
 
 /** Aborts on SIGINT or SIGTERM, so `tail -f` prints its summary and exits 0. */
@@ -59,8 +66,8 @@ function stopSignal(): AbortSignal {
   return controller.signal;
 }
 
-async function helpOf(command: { help: string | (() => Promise<string>) }): Promise<string> {
-  return typeof command.help === 'string' ? command.help : command.help();
+async function helpOf(command: { help: () => Promise<string> }): Promise<string> {
+  return command.help();
 }
 
 /** Runs the CLI and returns its exit status. */

@@ -133,7 +133,12 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       counts.rejected++;
       // No catalog entry, so no personal-data rules to apply: the report names the payload's keys, never its values.
       const keys = payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? { payload_keys: Object.keys(payload).slice(0, 100) } : {};
-      report({ code: 'FACTLINE_EVENT_REJECTED', message: issue.message, event_id: String(id), details: { issues: [issue], payload_type: Array.isArray(payload) ? 'array' : payload === null ? 'null' : typeof payload, ...keys } });
+      report({
+        code: 'FACTLINE_EVENT_REJECTED',
+        message: issue.message,
+        event_id: String(id),
+        details: { issues: [issue], payload_type: Array.isArray(payload) ? 'array' : payload === null ? 'null' : typeof payload, ...keys },
+      });
       return undefined;
     }
     if (route.sinks.length === 0 && !strict) {
@@ -186,7 +191,12 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     }
     if (closed) {
       counts.rejected++;
-      report({ code: 'FACTLINE_EVENT_REJECTED', message: `"${id}" emitted after shutdown()`, event_id: id, details: { payload: read.stub ? read.full : body } });
+      report({
+        code: 'FACTLINE_EVENT_REJECTED',
+        message: `"${id}" emitted after shutdown()`,
+        event_id: id,
+        details: { payload: read.stub ? read.full : body },
+      });
       return undefined;
     }
     if (read.wideIntegers) noteWideIntegers(body);
@@ -261,7 +271,12 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
     const results = await Promise.allSettled(sinks.map((s) => s[what]?.()));
     results.forEach((r, i) => {
       if (r.status === 'rejected') {
-        report({ code: 'FACTLINE_SINK_FAILED', message: `sink "${sinks[i]!.name}" failed to ${what}: ${String(r.reason)}`, sink: sinks[i]!.name, cause: r.reason });
+        report({
+          code: 'FACTLINE_SINK_FAILED',
+          message: `sink "${sinks[i]!.name}" failed to ${what}: ${String(r.reason)}`,
+          sink: sinks[i]!.name,
+          cause: r.reason,
+        });
       }
     });
   };

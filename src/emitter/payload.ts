@@ -40,13 +40,19 @@ function preview(json: string): string {
  * the record within `maxBytes`. A payload whose JSON (markers included) is
  * larger becomes `{ $factline_truncated, bytes, sha256, preview }`. Never throws.
  */
-export function readPayload(payload: unknown, maxBytes: number, pii?: { rules: readonly PiiRule[]; apply: PiiApplier }, reader: (value: unknown, budgetBytes: number) => JsonRead = readJsonValue): ReadPayload {
+export function readPayload(
+  payload: unknown,
+  maxBytes: number,
+  pii?: { rules: readonly PiiRule[]; apply: PiiApplier },
+  reader: (value: unknown, budgetBytes: number) => JsonRead = readJsonValue,
+): ReadPayload {
   // Reading stops once the JSON is certainly past the limit (with room for
   // the stub's preview and digest to cover a good part of it): the work and
   // memory one emit spends stay bounded whatever the payload. `reader` is
   // the type's compiled read (`compileRead`), the same result, faster.
   const read = reader(payload, Math.max(READ_BUDGET_MIN_BYTES, 4 * maxBytes));
-  if (!read.partial && read.maxBytes <= maxBytes) return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: read.maxBytes };
+  if (!read.partial && read.maxBytes <= maxBytes)
+    return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: read.maxBytes };
   let json = JSON.stringify(read.value) ?? 'null';
   const bytes = read.partial ? read.minBytes : Buffer.byteLength(json, 'utf8');
   if (!read.partial && bytes <= maxBytes) return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: bytes };
@@ -69,7 +75,13 @@ export function readPayload(payload: unknown, maxBytes: number, pii?: { rules: r
   };
   return {
     // With `partial`, `bytes` is a lower bound and `sha256` digests the part that was read.
-    value: { $factline_truncated: true, bytes, sha256: createHash('sha256').update(json).digest('hex'), preview: preview(json), ...(read.partial ? { partial: true } : {}) },
+    value: {
+      $factline_truncated: true,
+      bytes,
+      sha256: createHash('sha256').update(json).digest('hex'),
+      preview: preview(json),
+      ...(read.partial ? { partial: true } : {}),
+    },
     issues: [issue, ...read.issues],
     wideIntegers: false,
     stub: true,

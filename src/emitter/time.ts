@@ -109,11 +109,17 @@ export function givenTime(given: unknown, observedMs: number): { ms: number } | 
     ms = NaN;
   }
   const issue = (code: 'invalid_time' | 'implausible_time', why: string): { issue: ValidationIssue } => ({
-    issue: { code, path: [], message: `time ${why}; the event carries its observed time instead, and this issue keeps the given value`, input: describeInput(given, ms) },
+    issue: {
+      code,
+      path: [],
+      message: `time ${why}; the event carries its observed time instead, and this issue keeps the given value`,
+      input: describeInput(given, ms),
+    },
   });
   if (!Number.isFinite(ms)) return issue('invalid_time', 'is not a valid time (pass a Date or epoch milliseconds)');
   if (ms < 0) return issue('invalid_time', 'is before 1970, which OTLP (unsigned nanoseconds since 1970) cannot carry');
-  if (ms > MAX_OTLP_TIME_MS) return issue('invalid_time', 'is past 2554-07-21, the last instant OTLP (uint64 nanoseconds) can carry; was it in microseconds or nanoseconds?');
+  if (ms > MAX_OTLP_TIME_MS)
+    return issue('invalid_time', 'is past 2554-07-21, the last instant OTLP (uint64 nanoseconds) can carry; was it in microseconds or nanoseconds?');
   if (ms > observedMs + MAX_FUTURE_MS) return issue('implausible_time', 'is more than a day ahead of now; was it in microseconds, or in the wrong time zone?');
   return { ms };
 }

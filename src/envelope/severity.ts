@@ -1,4 +1,4 @@
-import { SeverityNumber } from '../otel/logs-api.js';
+import { SeverityNumber } from '../otel/severity-number.js';
 
 /** Severity of an event, a subset of OpenTelemetry's severity text. */
 export type Severity = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';

@@ -162,7 +162,10 @@ function objectReader(def: Def, active: Set<z.ZodType>): Reader | undefined {
   keys.forEach((k, i) => {
     const key = q[i]!;
     body.push(
-      `if (s.min > s.budget) { s.over = true; s.ancestors.pop(); return partial(keys, [${keys.slice(0, i).map((_, j) => `v${j}`).join(', ')}]); }`,
+      `if (s.min > s.budget) { s.over = true; s.ancestors.pop(); return partial(keys, [${keys
+        .slice(0, i)
+        .map((_, j) => `v${j}`)
+        .join(', ')}]); }`,
       `s.path.push(${key});`,
       `let v${i};`,
       `try { x = o[${key}]; v${i} = f${i}(x, s); } catch (e) { v${i} = unreadable(s, e); }`,
@@ -174,7 +177,15 @@ function objectReader(def: Def, active: Set<z.ZodType>): Reader | undefined {
   body.push(`if (some) return partial(keys, [${keys.map((_, i) => `v${i}`).join(', ')}]);`);
   body.push(`return { ${keys.map((_, i) => `${q[i]}: v${i}`).join(', ')} };`);
   try {
-    const make = new Function('read', 'isProxy', 'MAX_DEPTH', 'unreadable', 'partial', ...fields.map((_, i) => `f${i}`), `return function compiledRead(o, s) {\n${body.join('\n')}\n};`) as (...args: unknown[]) => Reader;
+    const make = new Function(
+      'read',
+      'isProxy',
+      'MAX_DEPTH',
+      'unreadable',
+      'partial',
+      ...fields.map((_, i) => `f${i}`),
+      `return function compiledRead(o, s) {\n${body.join('\n')}\n};`,
+    ) as (...args: unknown[]) => Reader;
     return make(read, isProxy, MAX_DEPTH, unreadable, partial, ...fields);
   } catch {
     return undefined; // no code generation here: the general read

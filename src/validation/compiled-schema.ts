@@ -72,7 +72,19 @@ const internals = (s: z.ZodType): ZodInternals => (s as unknown as { _zod: ZodIn
  * the user's code on zod's output). Running their own `check` function is
  * running zod.
  */
-const PREDICATE_CHECKS: ReadonlySet<string> = new Set(['min_length', 'max_length', 'length_equals', 'string_format', 'greater_than', 'less_than', 'number_format', 'multiple_of', 'min_size', 'max_size', 'size_equals']);
+const PREDICATE_CHECKS: ReadonlySet<string> = new Set([
+  'min_length',
+  'max_length',
+  'length_equals',
+  'string_format',
+  'greater_than',
+  'less_than',
+  'number_format',
+  'multiple_of',
+  'min_size',
+  'max_size',
+  'size_equals',
+]);
 
 /** Schema types whose parse is one type test (before the checks). */
 const PRIMITIVE_TESTS: Readonly<Record<string, AcceptTest>> = {
@@ -335,7 +347,9 @@ function generatedObjectTest(fields: readonly Field[], known: ReadonlySet<string
   } else lines.push("for (const k in v) if (!known.has(k) && k !== '__proto__' && !extra(v[k])) return false; return true;");
   const params = fields.map((_, i) => `t${i}`);
   try {
-    const make = new Function('known', 'extra', ...params, `return function compiledObject(v) {\n${lines.join('\n')}\n};`) as (...args: unknown[]) => AcceptTest;
+    const make = new Function('known', 'extra', ...params, `return function compiledObject(v) {\n${lines.join('\n')}\n};`) as (
+      ...args: unknown[]
+    ) => AcceptTest;
     return make(known, extra, ...fields.map((f) => f.test));
   } catch {
     return undefined;
@@ -423,6 +437,16 @@ function compileRecord(def: ZodInternals['def'], flagUnknown: boolean, active: S
  * accept?.({ items: [{ qty: 2.5 }] }); // false: ask zod for the issue
  */
 export function compileAccept(schema: z.ZodType): AcceptTest | undefined {
+  // Compiled once per schema: every caller (emitters, the CLI, tests) shares it.
+  if (accepts.has(schema)) return accepts.get(schema) ?? undefined;
+  const accept = compileAcceptOnce(schema);
+  accepts.set(schema, accept ?? null);
+  return accept;
+}
+
+const accepts = new WeakMap<z.ZodType, AcceptTest | null>();
+
+function compileAcceptOnce(schema: z.ZodType): AcceptTest | undefined {
   try {
     const c = compile(schema, true, new Set());
     if (c.viaZod) return undefined;

@@ -205,7 +205,11 @@ function readObject(o: object, s: ReadState): unknown {
     } catch {
       // a throwing `constructor` getter: the kind stays "object"
     }
-    add(s, 'unsupported_value', `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind} cannot be written as JSON faithfully; convert it to a plain object, array or string`);
+    add(
+      s,
+      'unsupported_value',
+      `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind} cannot be written as JSON faithfully; convert it to a plain object, array or string`,
+    );
     return `[factline: ${kind}]`;
   }
   let keys: string[];

@@ -70,7 +70,16 @@ const internals = (s: z.ZodType): ZodInternals => (s as unknown as { _zod: ZodIn
  * fails (no `overwrite`, which changes the value, no `custom`, which runs
  * the user's code). Running their own `check` function is running zod.
  */
-const PREDICATE_CHECKS: ReadonlySet<string> = new Set(['min_length', 'max_length', 'length_equals', 'string_format', 'greater_than', 'less_than', 'number_format', 'multiple_of']);
+const PREDICATE_CHECKS: ReadonlySet<string> = new Set([
+  'min_length',
+  'max_length',
+  'length_equals',
+  'string_format',
+  'greater_than',
+  'less_than',
+  'number_format',
+  'multiple_of',
+]);
 
 /** A field's test, compiled from its zod schema: true only when zod accepts the value. */
 type FieldTest = (v: unknown, scratch: { value: unknown; issues: unknown[] }) => boolean;
@@ -210,7 +219,8 @@ export function isCleanParsedJson(v: unknown, depth: number): boolean {
 
 function withoutKeys(value: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) if (!keys.includes(k)) Object.defineProperty(out, k, { value: value[k], enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(value))
+    if (!keys.includes(k)) Object.defineProperty(out, k, { value: value[k], enumerable: true, writable: true, configurable: true });
   return out;
 }
 

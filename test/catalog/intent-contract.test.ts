@@ -24,13 +24,20 @@ describe('contracts/intent', () => {
   });
 
   it('catalog.lock.json is byte for byte what factline catalog lock writes', () => {
-    expect(readFileSync(new URL('catalog.lock.json', CONTRACTS), 'utf8')).toBe(formatCatalogLock(lockCatalog(catalog)));
+    expect(
+      readFileSync(new URL('catalog.lock.json', CONTRACTS), 'utf8'),
+      'regenerate: npx factline catalog check --catalog intent --lock contracts/intent/catalog.lock.json --update',
+    ).toBe(formatCatalogLock(lockCatalog(catalog)));
   });
 
   it('weaver/ is byte for byte what factline catalog export --format weaver writes, and nothing else', () => {
     const files = weaverRegistryFiles(catalog);
     const dir = new URL('weaver/', CONTRACTS);
     expect(readdirSync(dir).sort()).toEqual(Object.keys(files).sort());
-    for (const [name, text] of Object.entries(files)) expect(readFileSync(new URL(name, dir), 'utf8'), name).toBe(text);
+    for (const [name, text] of Object.entries(files))
+      expect(
+        readFileSync(new URL(name, dir), 'utf8'),
+        `${name} drifted; regenerate: npx factline catalog export --catalog intent --format weaver --out contracts/intent/weaver`,
+      ).toBe(text);
   });
 });

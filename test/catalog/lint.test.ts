@@ -28,7 +28,9 @@ describe('lint: { field, value } on a generic change', () => {
     expect(updated.suggestion).toContain('quest.title.<what happened, past tense>:1, quest.reward.<what happened, past tense>:1');
     expect(updated.suggestion).toContain('quest.title.revised:1');
     // Without an enum, the generic example.
-    expect(w.find((x) => x.event_id === 'quest.quest.changed:1')!.suggestion).toBe('one event per fact, named for what happened: quest.title.revised:1, quest.reward.increased:1');
+    expect(w.find((x) => x.event_id === 'quest.quest.changed:1')!.suggestion).toBe(
+      'one event per fact, named for what happened: quest.title.revised:1, quest.reward.increased:1',
+    );
   });
 
   it('leaves alone a specific fact, and a generic action without a field-name field', () => {
@@ -57,7 +59,12 @@ describe('lint: a type/kind enum that selects different fields', () => {
 
   it('flags an object whose type enum sits beside optional fields it selects', () => {
     const c = defineCatalog({
-      'shop.item.returned:1': z.object({ item_id: z.string(), return_type: z.enum(['refund', 'exchange']), refund_amount: z.number().optional(), new_item_id: z.string().optional() }),
+      'shop.item.returned:1': z.object({
+        item_id: z.string(),
+        return_type: z.enum(['refund', 'exchange']),
+        refund_amount: z.number().optional(),
+        new_item_id: z.string().optional(),
+      }),
     });
     const w = c.lint();
     expect(w.map((x) => x.code)).toEqual(['kind_selects_fields']);

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { assertCatalogLocked, CatalogLockError, checkCatalog, defineCatalog, formatCatalogLock, lockCatalog, parseCatalogLock, type CatalogEntry } from '../../src/index.js';
+import {
+  assertCatalogLocked,
+  CatalogLockError,
+  checkCatalog,
+  defineCatalog,
+  formatCatalogLock,
+  lockCatalog,
+  parseCatalogLock,
+  type CatalogEntry,
+} from '../../src/index.js';
 
 /*
  * The lock and its check, one test per kind of change: each edits the same
@@ -37,7 +46,14 @@ const placed = base['shop.order.placed:1'];
 const placedShape = placed.schema.shape;
 
 /** The base catalog with `shop.order.placed:1` replaced. */
-const withPlaced = (entry: { schema?: z.ZodType; severity?: 'WARN'; wireName?: string; pii?: Record<string, 'hash' | 'drop'>; tags?: string[]; deprecated?: boolean | string }): Entries => ({
+const withPlaced = (entry: {
+  schema?: z.ZodType;
+  severity?: 'WARN';
+  wireName?: string;
+  pii?: Record<string, 'hash' | 'drop'>;
+  tags?: string[];
+  deprecated?: boolean | string;
+}): Entries => ({
   ...base,
   'shop.order.placed:1': { ...placed, ...entry },
 });
@@ -55,7 +71,16 @@ describe('lockCatalog', () => {
     const reordered: Entries = {
       'shop.cart.abandoned:1': base['shop.cart.abandoned:1'],
       'shop.order.shipped:1': base['shop.order.shipped:1'],
-      'shop.order.placed:1': { ...placed, schema: z.object({ note: placedShape.note, email: placedShape.email, currency: placedShape.currency, amount: placedShape.amount, order_id: placedShape.order_id }) },
+      'shop.order.placed:1': {
+        ...placed,
+        schema: z.object({
+          note: placedShape.note,
+          email: placedShape.email,
+          currency: placedShape.currency,
+          amount: placedShape.amount,
+          order_id: placedShape.order_id,
+        }),
+      },
     };
     expect(formatCatalogLock(lockCatalog(catalogOf(reordered)))).toBe(lock);
   });
@@ -91,18 +116,70 @@ describe('lockCatalog', () => {
 
 describe('checkCatalog: breaking changes', () => {
   const cases: [string, Entries, { kind: string; path?: string; message: RegExp }][] = [
-    ['an optional payload field added', withPlaced(placedSchema({ ...placedShape, coupon: z.string().optional() })), { kind: 'payload_field_added', path: 'coupon', message: /field "coupon" added \(optional, string\).*add shop\.order\.placed:2 beside :1/ }],
-    ['a required payload field added', withPlaced(placedSchema({ ...placedShape, coupon: z.string() })), { kind: 'payload_field_added', path: 'coupon', message: /added \(required, string\)/ }],
-    ['a payload field removed', withPlaced({ schema: z.object({ order_id: z.string(), amount: z.number().min(0), currency: z.enum(['EUR', 'USD']), email: z.string() }) }), { kind: 'payload_field_removed', path: 'note', message: /field "note" removed \(was optional, string\)/ }],
-    ['a payload field retyped', withPlaced(placedSchema({ ...placedShape, amount: z.string() })), { kind: 'payload_field_retyped', path: 'amount', message: /field "amount" retyped from number to string/ }],
-    ['a constraint changed', withPlaced(placedSchema({ ...placedShape, amount: z.number().min(1) })), { kind: 'payload_constraint_changed', path: 'amount', message: /field "amount": minimum 0 → 1/ }],
-    ['an enum value added', withPlaced(placedSchema({ ...placedShape, currency: z.enum(['EUR', 'USD', 'GBP']) })), { kind: 'payload_enum_value_added', path: 'currency', message: /field "currency" accepts a new value "GBP"/ }],
-    ['an enum value removed', withPlaced(placedSchema({ ...placedShape, currency: z.enum(['EUR']) })), { kind: 'payload_enum_value_removed', path: 'currency', message: /no longer accepts "USD"/ }],
-    ['an optional field made required', withPlaced(placedSchema({ ...placedShape, note: z.string() })), { kind: 'payload_field_required', path: 'note', message: /field "note" became required/ }],
-    ['a required field made optional', withPlaced(placedSchema({ ...placedShape, order_id: z.string().optional() })), { kind: 'payload_field_optional', path: 'order_id', message: /field "order_id" became optional/ }],
-    ['the wire name changed', withPlaced({ wireName: 'order.placed' }), { kind: 'wire_name_changed', message: /wire name changed from "shop\.order\.placed" to "order\.placed"; restore wireName "shop\.order\.placed", or add shop\.order\.placed:2 beside :1/ }],
-    ['the severity changed', withPlaced({ severity: 'WARN' }), { kind: 'severity_changed', message: /severity changed from INFO to WARN; restore severity: 'INFO'/ }],
-    ['a personal-data rule removed', withPlaced({ pii: {} }), { kind: 'pii_rule_removed', path: 'email', message: /rule "email": 'hash' removed.*restore pii: \{ 'email': 'hash' \}/ }],
+    [
+      'an optional payload field added',
+      withPlaced(placedSchema({ ...placedShape, coupon: z.string().optional() })),
+      { kind: 'payload_field_added', path: 'coupon', message: /field "coupon" added \(optional, string\).*add shop\.order\.placed:2 beside :1/ },
+    ],
+    [
+      'a required payload field added',
+      withPlaced(placedSchema({ ...placedShape, coupon: z.string() })),
+      { kind: 'payload_field_added', path: 'coupon', message: /added \(required, string\)/ },
+    ],
+    [
+      'a payload field removed',
+      withPlaced({ schema: z.object({ order_id: z.string(), amount: z.number().min(0), currency: z.enum(['EUR', 'USD']), email: z.string() }) }),
+      { kind: 'payload_field_removed', path: 'note', message: /field "note" removed \(was optional, string\)/ },
+    ],
+    [
+      'a payload field retyped',
+      withPlaced(placedSchema({ ...placedShape, amount: z.string() })),
+      { kind: 'payload_field_retyped', path: 'amount', message: /field "amount" retyped from number to string/ },
+    ],
+    [
+      'a constraint changed',
+      withPlaced(placedSchema({ ...placedShape, amount: z.number().min(1) })),
+      { kind: 'payload_constraint_changed', path: 'amount', message: /field "amount": minimum 0 → 1/ },
+    ],
+    [
+      'an enum value added',
+      withPlaced(placedSchema({ ...placedShape, currency: z.enum(['EUR', 'USD', 'GBP']) })),
+      { kind: 'payload_enum_value_added', path: 'currency', message: /field "currency" accepts a new value "GBP"/ },
+    ],
+    [
+      'an enum value removed',
+      withPlaced(placedSchema({ ...placedShape, currency: z.enum(['EUR']) })),
+      { kind: 'payload_enum_value_removed', path: 'currency', message: /no longer accepts "USD"/ },
+    ],
+    [
+      'an optional field made required',
+      withPlaced(placedSchema({ ...placedShape, note: z.string() })),
+      { kind: 'payload_field_required', path: 'note', message: /field "note" became required/ },
+    ],
+    [
+      'a required field made optional',
+      withPlaced(placedSchema({ ...placedShape, order_id: z.string().optional() })),
+      { kind: 'payload_field_optional', path: 'order_id', message: /field "order_id" became optional/ },
+    ],
+    [
+      'the wire name changed',
+      withPlaced({ wireName: 'order.placed' }),
+      {
+        kind: 'wire_name_changed',
+        message:
+          /wire name changed from "shop\.order\.placed" to "order\.placed"; restore wireName "shop\.order\.placed", or add shop\.order\.placed:2 beside :1/,
+      },
+    ],
+    [
+      'the severity changed',
+      withPlaced({ severity: 'WARN' }),
+      { kind: 'severity_changed', message: /severity changed from INFO to WARN; restore severity: 'INFO'/ },
+    ],
+    [
+      'a personal-data rule removed',
+      withPlaced({ pii: {} }),
+      { kind: 'pii_rule_removed', path: 'email', message: /rule "email": 'hash' removed.*restore pii: \{ 'email': 'hash' \}/ },
+    ],
   ];
   for (const [what, entries, expected] of cases) {
     it(`fails on ${what}, naming the EventID, the change and its fix`, () => {
@@ -132,13 +209,28 @@ describe('checkCatalog: breaking changes', () => {
   });
 
   it('names the next free version in the fix when :2 exists already', () => {
-    const entries = { ...withPlaced(placedSchema({ ...placedShape, coupon: z.string().optional() })), 'shop.order.placed:2': z.object({ order_id: z.string() }) };
+    const entries = {
+      ...withPlaced(placedSchema({ ...placedShape, coupon: z.string().optional() })),
+      'shop.order.placed:2': z.object({ order_id: z.string() }),
+    };
     expect(only(entries).breaking[0]!.fix).toMatch(/add shop\.order\.placed:3 beside :1/);
   });
 
   it('lists every change at once, nested fields by their dotted path', () => {
-    const nestedLock = formatCatalogLock(lockCatalog(catalogOf({ 'a.b.created:1': z.object({ ctx: z.object({ ip: z.string(), port: z.int() }), items: z.array(z.object({ sku: z.string() })) }) })));
-    const r = checkCatalog(catalogOf({ 'a.b.created:1': z.object({ ctx: z.object({ ip: z.string(), port: z.string() }), items: z.array(z.object({ sku: z.string(), qty: z.int().optional() })) }) }), nestedLock);
+    const nestedLock = formatCatalogLock(
+      lockCatalog(
+        catalogOf({ 'a.b.created:1': z.object({ ctx: z.object({ ip: z.string(), port: z.int() }), items: z.array(z.object({ sku: z.string() })) }) }),
+      ),
+    );
+    const r = checkCatalog(
+      catalogOf({
+        'a.b.created:1': z.object({
+          ctx: z.object({ ip: z.string(), port: z.string() }),
+          items: z.array(z.object({ sku: z.string(), qty: z.int().optional() })),
+        }),
+      }),
+      nestedLock,
+    );
     expect(r.breaking.map((c) => [c.kind, c.path])).toEqual([
       ['payload_field_retyped', 'ctx.port'],
       ['payload_field_added', 'items[].qty'],
@@ -148,7 +240,11 @@ describe('checkCatalog: breaking changes', () => {
 
 describe('checkCatalog: changes that pass', () => {
   it('passes a new version beside the locked one and a new EventID, and lists both', () => {
-    const r = only({ ...base, 'shop.order.placed:2': z.object({ order_id: z.string(), coupon: z.string().optional() }), 'shop.refund.issued:1': z.object({ order_id: z.string() }) });
+    const r = only({
+      ...base,
+      'shop.order.placed:2': z.object({ order_id: z.string(), coupon: z.string().optional() }),
+      'shop.refund.issued:1': z.object({ order_id: z.string() }),
+    });
     expect(r.ok).toBe(true);
     expect(r.breaking).toEqual([]);
     expect(r.changes.map((c) => [c.kind, c.event_id])).toEqual([
@@ -194,8 +290,12 @@ describe('parseCatalogLock', () => {
   it('refuses text that is not a lock of this format version, naming the fix', () => {
     expect(() => parseCatalogLock('nope')).toThrow(CatalogLockError);
     expect(() => parseCatalogLock('{}')).toThrow(/not a factline catalog lock/);
-    expect(() => parseCatalogLock(JSON.stringify({ format: 'factline.catalog.lock', format_version: 2, catalog: 'x', events: {} }))).toThrow(/format_version is 2; this factline reads version 1/);
-    expect(() => parseCatalogLock(JSON.stringify({ format: 'factline.catalog.lock', format_version: 1, catalog: 'x', events: { 'a.b.c:1': { wire_name: 'a.b.c' } } }))).toThrow(/"a\.b\.c:1" lacks one of/);
+    expect(() => parseCatalogLock(JSON.stringify({ format: 'factline.catalog.lock', format_version: 2, catalog: 'x', events: {} }))).toThrow(
+      /format_version is 2; this factline reads version 1/,
+    );
+    expect(() =>
+      parseCatalogLock(JSON.stringify({ format: 'factline.catalog.lock', format_version: 1, catalog: 'x', events: { 'a.b.c:1': { wire_name: 'a.b.c' } } })),
+    ).toThrow(/"a\.b\.c:1" lacks one of/);
   });
 });
 
@@ -215,6 +315,8 @@ describe('assertCatalogLocked', () => {
   });
 
   it('throws naming the command that writes a missing lock', () => {
-    expect(() => assertCatalogLocked(catalogOf(base), join(dir, 'missing.json'))).toThrow(/no catalog lock at .*missing\.json \(ENOENT\); write it with: npx factline catalog lock/);
+    expect(() => assertCatalogLocked(catalogOf(base), join(dir, 'missing.json'))).toThrow(
+      /no catalog lock at .*missing\.json \(ENOENT\); write it with: npx factline catalog lock/,
+    );
   });
 });

@@ -24,8 +24,14 @@ describe('weaverRegistry', () => {
 
   it('names every attribute the span event of a valid payload carries, with its type', () => {
     const sample = {
-      order_id: 'o-1', amount: '12.00', currency: 'EUR', email: 'hmac-sha256:ab', coupon: 'X',
-      items: [{ sku: 'a', qty: 1 }], shipping: { country: 'DE', express: true }, note: 'n',
+      order_id: 'o-1',
+      amount: '12.00',
+      currency: 'EUR',
+      email: 'hmac-sha256:ab',
+      coupon: 'X',
+      items: [{ sku: 'a', qty: 1 }],
+      shipping: { country: 'DE', express: true },
+      note: 'n',
     };
     const onSpan = Object.keys(payloadAttributes(sample).attributes).sort();
     for (const k of onSpan) expect(attrs[k], k).toBeDefined();
@@ -35,7 +41,12 @@ describe('weaverRegistry', () => {
     expect(attrs.items!.type).toBe('string');
     expect(attrs.tracking!.type).toBe('string[]');
     expect(attrs.code!.type).toBe('int');
-    expect(attrs.currency!.type).toEqual({ members: [{ id: 'eur', value: 'EUR', stability: 'development' }, { id: 'usd', value: 'USD', stability: 'development' }] });
+    expect(attrs.currency!.type).toEqual({
+      members: [
+        { id: 'eur', value: 'EUR', stability: 'development' },
+        { id: 'usd', value: 'USD', stability: 'development' },
+      ],
+    });
     // A record: one attribute per key.
     expect(attrs.context!.type).toBe('template[string]');
   });
@@ -49,9 +60,18 @@ describe('weaverRegistry', () => {
   it('merges the types of one attribute name across events: number and decimal string become any; enums are joined', () => {
     // shop.order.placed:1 amount number, :2 amount string, shop.refund.issued:1 amount number.
     expect(attrs.amount!.type).toBe('any');
-    const c = defineCatalog({ 'a.b.created:1': z.object({ s: z.enum(['x']) }), 'a.b.deleted:1': z.object({ s: z.enum(['y']), n: z.int() }), 'a.c.created:1': z.object({ n: z.number() }) });
+    const c = defineCatalog({
+      'a.b.created:1': z.object({ s: z.enum(['x']) }),
+      'a.b.deleted:1': z.object({ s: z.enum(['y']), n: z.int() }),
+      'a.c.created:1': z.object({ n: z.number() }),
+    });
     const merged = payloadAttrs(weaverRegistry(c), 'default');
-    expect(merged.s!.type).toEqual({ members: [{ id: 'x', value: 'x', stability: 'development' }, { id: 'y', value: 'y', stability: 'development' }] });
+    expect(merged.s!.type).toEqual({
+      members: [
+        { id: 'x', value: 'x', stability: 'development' },
+        { id: 'y', value: 'y', stability: 'development' },
+      ],
+    });
     expect(merged.n!.type).toBe('double');
   });
 
@@ -91,14 +111,25 @@ describe('weaverRegistry', () => {
 });
 
 describe('weaverRegistry: unions of objects', () => {
-  it('gives each branch\'s fields, required only when every branch requires them, the kind literal joined into one enum', () => {
-    const c = defineCatalog({
-      'pay.method.added:1': z.discriminatedUnion('kind', [z.object({ kind: z.literal('card'), last4: z.string() }), z.object({ kind: z.literal('bank'), iban: z.string() })]),
-    }, { name: 'pay' });
+  it("gives each branch's fields, required only when every branch requires them, the kind literal joined into one enum", () => {
+    const c = defineCatalog(
+      {
+        'pay.method.added:1': z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('card'), last4: z.string() }),
+          z.object({ kind: z.literal('bank'), iban: z.string() }),
+        ]),
+      },
+      { name: 'pay' },
+    );
     const r = weaverRegistry(c);
     const attrs = payloadAttrs(r, 'pay');
     expect(Object.keys(attrs).sort()).toEqual(['iban', 'kind', 'last4']);
-    expect(attrs.kind!.type).toEqual({ members: [{ id: 'card', value: 'card', stability: 'development' }, { id: 'bank', value: 'bank', stability: 'development' }] });
+    expect(attrs.kind!.type).toEqual({
+      members: [
+        { id: 'card', value: 'card', stability: 'development' },
+        { id: 'bank', value: 'bank', stability: 'development' },
+      ],
+    });
     const refs = refsOf(eventOf(r, 'pay', 'pay.method.added'));
     expect(refs.kind).toEqual({ conditionally_required: expect.any(String) });
     expect(refs.last4).toBe('recommended');

@@ -59,7 +59,11 @@ describe('factline catalog lock', () => {
 describe('factline catalog check', () => {
   it('exits 0 when the catalog keeps its lock', async () => {
     const file = await lockReleased();
-    expect(await run(['catalog', 'check', '--catalog', `${MODULE}#released`, '--lock', file])).toEqual({ code: 0, stderr: [], stdout: [`catalog "shop" matches its lock ${file}`] });
+    expect(await run(['catalog', 'check', '--catalog', `${MODULE}#released`, '--lock', file])).toEqual({
+      code: 0,
+      stderr: [],
+      stdout: [`catalog "shop" matches its lock ${file}`],
+    });
   });
 
   it('exits 1 naming each EventID, each change and its fix', async () => {
@@ -68,8 +72,8 @@ describe('factline catalog check', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toEqual([
       `catalog "shop" breaks its lock ${file}: 6 breaking changes`,
-      "  shop.order.placed:1: payload field \"amount\" retyped from number to string; a payload change is a new version: restore :1's schema and add shop.order.placed:2 beside :1",
-      "  shop.order.placed:1: payload field \"coupon\" added (optional, string); a payload change is a new version: restore :1's schema and add shop.order.placed:2 beside :1",
+      '  shop.order.placed:1: payload field "amount" retyped from number to string; a payload change is a new version: restore :1\'s schema and add shop.order.placed:2 beside :1',
+      '  shop.order.placed:1: payload field "coupon" added (optional, string); a payload change is a new version: restore :1\'s schema and add shop.order.placed:2 beside :1',
       "  shop.order.placed:1: personal-data rule \"email\": 'hash' removed: the field would leave the process in clear; restore pii: { 'email': 'hash' }",
       '  shop.order.shipped:1: wire name changed from "shop.order.shipped" to "order.shipped"; restore wireName "shop.order.shipped", or add shop.order.shipped:2 beside :1 with the new wire name',
       "  shop.order.shipped:1: personal-data rule \"address\" weakened from 'drop' to 'hash'; restore pii: { 'address': 'drop' }",
@@ -160,7 +164,18 @@ describe('factline catalog lint', () => {
 describe('factline catalog export --format weaver', () => {
   it('writes a manifest and the YAML registry files', async () => {
     const out = join(dir, 'weaver');
-    const r = await run(['catalog', 'export', '--catalog', `${MODULE}#compatible`, '--format', 'weaver', '--out', out, '--schema-url', 'https://example.com/schemas/shop/2.0.0']);
+    const r = await run([
+      'catalog',
+      'export',
+      '--catalog',
+      `${MODULE}#compatible`,
+      '--format',
+      'weaver',
+      '--out',
+      out,
+      '--schema-url',
+      'https://example.com/schemas/shop/2.0.0',
+    ]);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['factline.yaml', 'manifest.yaml', 'shop.events.yaml', 'shop.payload.yaml']);
     expect(parseYaml(readFileSync(join(out, 'manifest.yaml'), 'utf8')).schema_url).toBe('https://example.com/schemas/shop/2.0.0');

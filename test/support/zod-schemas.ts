@@ -73,7 +73,14 @@ export function build(d: Desc): z.ZodType {
       return z.literal(d.value);
     case 'object': {
       const shape = Object.fromEntries(d.fields.map(([k, f]) => [k, build(f)]));
-      let o: z.ZodType = d.mode === 'strict' ? z.strictObject(shape) : d.mode === 'loose' ? z.looseObject(shape) : d.mode === 'catchall' ? z.object(shape).catchall(z.number()) : z.object(shape);
+      let o: z.ZodType =
+        d.mode === 'strict'
+          ? z.strictObject(shape)
+          : d.mode === 'loose'
+            ? z.looseObject(shape)
+            : d.mode === 'catchall'
+              ? z.object(shape).catchall(z.number())
+              : z.object(shape);
       if (d.refined) o = o.refine((v) => Object.keys(v as object).length < 4, 'fewer than 4 keys');
       return o;
     }
@@ -92,7 +99,9 @@ export function build(d: Desc): z.ZodType {
     case 'du':
       return z.discriminatedUnion(
         'kind',
-        d.options.map(([tag, fields]) => z.object({ kind: z.literal(tag), ...Object.fromEntries(fields.filter(([k]) => k !== 'kind').map(([k, f]) => [k, build(f)])) })) as unknown as [z.ZodObject, z.ZodObject],
+        d.options.map(([tag, fields]) =>
+          z.object({ kind: z.literal(tag), ...Object.fromEntries(fields.filter(([k]) => k !== 'kind').map(([k, f]) => [k, build(f)])) }),
+        ) as unknown as [z.ZodObject, z.ZodObject],
       );
     case 'record':
       return z.record(d.keyMin ? z.string().min(2) : z.string(), build(d.value));
@@ -105,9 +114,24 @@ export function build(d: Desc): z.ZodType {
 
 export const descArb: fc.Arbitrary<Desc> = fc.letrec<{ desc: Desc; leaf: Desc }>((tie) => ({
   leaf: fc.oneof(
-    fc.record({ k: fc.constant('string' as const), checks: fc.uniqueArray(fc.constantFrom('min', 'max', 'len', 'regex', 'email', 'uuid') as fc.Arbitrary<'min'>, { maxLength: 2 }) }),
-    fc.record({ k: fc.constant('number' as const), checks: fc.uniqueArray(fc.constantFrom('int', 'positive', 'min', 'max', 'multipleOf') as fc.Arbitrary<'int'>, { maxLength: 3 }) }),
-    fc.constantFrom<Desc>({ k: 'boolean' }, { k: 'null' }, { k: 'any' }, { k: 'unknown' }, { k: 'enum' }, { k: 'refined' }, { k: 'transformed' }, { k: 'defaulted' }),
+    fc.record({
+      k: fc.constant('string' as const),
+      checks: fc.uniqueArray(fc.constantFrom('min', 'max', 'len', 'regex', 'email', 'uuid') as fc.Arbitrary<'min'>, { maxLength: 2 }),
+    }),
+    fc.record({
+      k: fc.constant('number' as const),
+      checks: fc.uniqueArray(fc.constantFrom('int', 'positive', 'min', 'max', 'multipleOf') as fc.Arbitrary<'int'>, { maxLength: 3 }),
+    }),
+    fc.constantFrom<Desc>(
+      { k: 'boolean' },
+      { k: 'null' },
+      { k: 'any' },
+      { k: 'unknown' },
+      { k: 'enum' },
+      { k: 'refined' },
+      { k: 'transformed' },
+      { k: 'defaulted' },
+    ),
     fc.record({ k: fc.constant('literal' as const), value: fc.constantFrom<string | number | boolean>('x', 1, true) }),
   ),
   desc: fc.oneof(
@@ -119,12 +143,21 @@ export const descArb: fc.Arbitrary<Desc> = fc.letrec<{ desc: Desc; leaf: Desc }>
       fields: fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tie('desc')), { maxLength: 4, selector: ([k]) => k }),
       refined: fc.nat(4).map((n) => n === 0),
     }),
-    fc.record({ k: fc.constant('array' as const), el: tie('desc'), min: fc.option(fc.nat(2), { nil: undefined }), max: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }) }),
+    fc.record({
+      k: fc.constant('array' as const),
+      el: tie('desc'),
+      min: fc.option(fc.nat(2), { nil: undefined }),
+      max: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+    }),
     fc.record({ k: fc.constantFrom('optional', 'nullable') as fc.Arbitrary<'optional'>, inner: tie('desc') }),
     fc.record({ k: fc.constant('union' as const), options: fc.array(tie('desc'), { minLength: 2, maxLength: 3 }) }),
     fc.record({
       k: fc.constant('du' as const),
-      options: fc.uniqueArray(fc.tuple(fc.constantFrom('p', 'q', 'r'), fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('desc')), { maxLength: 2 })), { minLength: 1, maxLength: 3, selector: ([t]) => t }),
+      options: fc.uniqueArray(fc.tuple(fc.constantFrom('p', 'q', 'r'), fc.array(fc.tuple(fc.constantFrom(...KEYS), tie('desc')), { maxLength: 2 })), {
+        minLength: 1,
+        maxLength: 3,
+        selector: ([t]) => t,
+      }),
     }),
     fc.record({ k: fc.constant('record' as const), keyMin: fc.boolean(), value: tie('desc') }),
     fc.record({ k: fc.constant('tuple' as const), items: fc.array(tie('desc'), { minLength: 1, maxLength: 2 }) }),
@@ -149,7 +182,11 @@ function nearArb(d: Desc, depth: number): fc.Arbitrary<unknown> {
     case 'defaulted':
       return fc.oneof(fc.constantFrom('', 'ab', 'abc', 'abcabcab', 'zz', 'a@b.co', '550e8400-e29b-41d4-a716-446655440000'), fc.string({ maxLength: 8 }));
     case 'number':
-      return fc.oneof(fc.constantFrom(0, 1, 2, -6, 3.5, 100, 101, 1e21), fc.integer({ min: -10, max: 200 }), fc.double({ noNaN: true, noDefaultInfinity: true }));
+      return fc.oneof(
+        fc.constantFrom(0, 1, 2, -6, 3.5, 100, 101, 1e21),
+        fc.integer({ min: -10, max: 200 }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+      );
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -162,14 +199,26 @@ function nearArb(d: Desc, depth: number): fc.Arbitrary<unknown> {
     case 'literal':
       return fc.constantFrom(d.value, 'x', 1, true, 2);
     case 'object': {
-      const entries = d.fields.map(([k, f]) => fc.tuple(fc.constant(k), valueArb(f, depth + 1), fc.nat(4).map((n) => n > 0)));
+      const entries = d.fields.map(([k, f]) =>
+        fc.tuple(
+          fc.constant(k),
+          valueArb(f, depth + 1),
+          fc.nat(4).map((n) => n > 0),
+        ),
+      );
       const extras = fc.array(fc.tuple(fc.constantFrom('extra', 'a', 'z'), fc.oneof(fc.integer(), fc.string({ maxLength: 3 }))), { maxLength: 2 });
-      return fc.tuple(fc.tuple(...entries), fc.nat(3).map((n) => n === 0), extras).map(([fields, addExtra, extra]) => {
-        const o: Record<string, unknown> = {};
-        for (const [k, v, keep] of fields) if (keep) o[k] = v;
-        if (addExtra) for (const [k, v] of extra) o[k] = v;
-        return JSON.parse(JSON.stringify(o)) as unknown;
-      });
+      return fc
+        .tuple(
+          fc.tuple(...entries),
+          fc.nat(3).map((n) => n === 0),
+          extras,
+        )
+        .map(([fields, addExtra, extra]) => {
+          const o: Record<string, unknown> = {};
+          for (const [k, v, keep] of fields) if (keep) o[k] = v;
+          if (addExtra) for (const [k, v] of extra) o[k] = v;
+          return JSON.parse(JSON.stringify(o)) as unknown;
+        });
     }
     case 'array':
       return fc.array(valueArb(d.el, depth + 1), { maxLength: 5 }).map((a) => JSON.parse(JSON.stringify(a)) as unknown);
@@ -183,16 +232,20 @@ function nearArb(d: Desc, depth: number): fc.Arbitrary<unknown> {
       return fc.oneof(
         ...d.options.map(([tag, fields]) =>
           fc
-            .tuple(nearArb({ k: 'object', mode: 'strip', refined: false, fields: fields.filter(([k]) => k !== 'kind') }, depth + 1), fc.constantFrom(tag, tag, tag, 's'))
+            .tuple(
+              nearArb({ k: 'object', mode: 'strip', refined: false, fields: fields.filter(([k]) => k !== 'kind') }, depth + 1),
+              fc.constantFrom(tag, tag, tag, 's'),
+            )
             .map(([o, kind]) => (typeof o === 'object' && o !== null ? { kind, ...o } : o)),
         ),
       );
     case 'record':
-      return fc.dictionary(fc.constantFrom('k', 'kk', 'key', 'toString'), valueArb(d.value, depth + 1), { maxKeys: 3 }).map((o) => JSON.parse(JSON.stringify(o)) as unknown);
+      return fc
+        .dictionary(fc.constantFrom('k', 'kk', 'key', 'toString'), valueArb(d.value, depth + 1), { maxKeys: 3 })
+        .map((o) => JSON.parse(JSON.stringify(o)) as unknown);
     case 'tuple':
       return fc.tuple(...d.items.map((i) => valueArb(i, depth + 1))).map((a) => JSON.parse(JSON.stringify(a)) as unknown);
     case 'intersection':
       return fc.oneof(valueArb(d.left, depth + 1), valueArb(d.right, depth + 1));
   }
 }
-

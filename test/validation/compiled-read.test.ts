@@ -36,7 +36,11 @@ function hostilePart(counter: Counter): fc.Arbitrary<(v: unknown) => unknown> {
       (v) => ({ toJSON: () => v }),
       (v) => new Proxy({ v }, {}),
       (v) => (Array.isArray(v) ? new Proxy(v, {}) : v),
-      () => ({ get x(): never { throw new Error('boom'); } }),
+      () => ({
+        get x(): never {
+          throw new Error('boom');
+        },
+      }),
     ),
     fc.constant((v: unknown) => {
       // The same keys as the value, each read through a counting getter.
@@ -100,7 +104,12 @@ describe('compileRead against readJsonValue', () => {
         descArb.chain((d) => {
           const counter = new Counter();
           const edits = fc.array(fc.tuple(fc.nat(20), hostilePart(counter)), { maxLength: 3 });
-          return fc.tuple(fc.constant(d), fc.constant(counter), fc.array(fc.tuple(valueArb(d), edits), { minLength: 1, maxLength: 5 }), fc.constantFrom(Infinity, 1 << 20, 40, 0));
+          return fc.tuple(
+            fc.constant(d),
+            fc.constant(counter),
+            fc.array(fc.tuple(valueArb(d), edits), { minLength: 1, maxLength: 5 }),
+            fc.constantFrom(Infinity, 1 << 20, 40, 0),
+          );
         }),
         ([d, counter, values, budget]) => {
           const read = compileRead(build(d));
@@ -117,16 +126,20 @@ describe('compileRead against readJsonValue', () => {
     );
   }, 60_000 /* generated schemas, each value read twice: slow on a loaded machine */);
 
-  it('gives the same result on hostile payloads (property)', () => {
-    const schema = z.object({ a: z.string(), b: z.array(z.object({ c: z.number(), d: z.boolean() })), e: z.object({ f: z.string().optional() }) });
-    const read = compileRead(schema)!;
-    fc.assert(
-      fc.property(hostilePayload, (v) => same(read, v, new Counter(), 1 << 20)),
-      { numRuns: 500 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'gives the same result on hostile payloads (property)',
+    () => {
+      const schema = z.object({ a: z.string(), b: z.array(z.object({ c: z.number(), d: z.boolean() })), e: z.object({ f: z.string().optional() }) });
+      const read = compileRead(schema)!;
+      fc.assert(
+        fc.property(hostilePayload, (v) => same(read, v, new Counter(), 1 << 20)),
+        { numRuns: 500 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
-  it('copies a payload of the shape as the general read does, and the copy is not the caller\'s', () => {
+  it("copies a payload of the shape as the general read does, and the copy is not the caller's", () => {
     const schema = z.object({ id: z.string(), items: z.array(z.object({ sku: z.string(), qty: z.number() })), tags: z.array(z.string()), ok: z.boolean() });
     const read = compileRead(schema)!;
     const payload = { id: 'o-1', items: [{ sku: 'a', qty: 1 }], tags: ['x'], ok: true };

@@ -49,43 +49,50 @@ describe('compileAccept against zod (generated schemas and payloads)', () => {
     expect(rejected).toBeGreaterThan(500);
   }, 60_000 /* generated schemas, run by zod and by the compiled test: slow on a loaded machine */);
 
-  it('compiles nested objects, arrays, enums, unions and records without zod', () => {
-    const schema = z.object({
-      order_id: z.string().regex(/^ord_[a-z0-9]+$/),
-      status: z.enum(['paid', 'pending']),
-      customer: z.object({ id: z.uuid(), country: z.string().length(2), vip: z.boolean().optional() }),
-      items: z.array(z.object({ sku: z.string().min(1).max(32), qty: z.number().int().positive(), price: z.number().nonnegative() })).max(100),
-      tags: z.array(z.string()),
-      payment: z.discriminatedUnion('method', [z.object({ method: z.literal('card'), last4: z.string().length(4) }), z.object({ method: z.literal('invoice') })]),
-      meta: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
-    });
-    const accept = compileAccept(schema)!;
-    expect(accept).toBeDefined();
-    const valid = {
-      order_id: 'ord_9f2',
-      status: 'paid',
-      customer: { id: '550e8400-e29b-41d4-a716-446655440000', country: 'DE' },
-      items: [{ sku: 'A-1', qty: 2, price: 9.5 }],
-      tags: ['web'],
-      payment: { method: 'card', last4: '4242' },
-      meta: { channel: 'web', n: 2 },
-    };
-    expect(accept(valid)).toBe(true);
-    expect(reference(schema, valid)).toBe(true);
-    for (const bad of [
-      { ...valid, order_id: 'ORD' },
-      { ...valid, customer: { ...valid.customer, extra: 1 } }, // a stripped key: unknownKeys flags it
-      { ...valid, items: [{ sku: 'A-1', qty: 2.5, price: 1 }] },
-      { ...valid, payment: { method: 'cash' } },
-      { ...valid, meta: { a: true } },
-    ]) {
-      expect(accept(bad)).toBe(false);
-      expect(reference(schema, bad)).toBe(false);
-    }
-    // A key that a stripping object inside a union does not name: zod keeps the branch, unknownKeys does not look.
-    const inUnion = { ...valid, payment: { method: 'invoice', po: 'x' } };
-    expect(accept(inUnion)).toBe(reference(schema, inUnion));
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'compiles nested objects, arrays, enums, unions and records without zod',
+    () => {
+      const schema = z.object({
+        order_id: z.string().regex(/^ord_[a-z0-9]+$/),
+        status: z.enum(['paid', 'pending']),
+        customer: z.object({ id: z.uuid(), country: z.string().length(2), vip: z.boolean().optional() }),
+        items: z.array(z.object({ sku: z.string().min(1).max(32), qty: z.number().int().positive(), price: z.number().nonnegative() })).max(100),
+        tags: z.array(z.string()),
+        payment: z.discriminatedUnion('method', [
+          z.object({ method: z.literal('card'), last4: z.string().length(4) }),
+          z.object({ method: z.literal('invoice') }),
+        ]),
+        meta: z.record(z.string(), z.union([z.string(), z.number()])).nullable(),
+      });
+      const accept = compileAccept(schema)!;
+      expect(accept).toBeDefined();
+      const valid = {
+        order_id: 'ord_9f2',
+        status: 'paid',
+        customer: { id: '550e8400-e29b-41d4-a716-446655440000', country: 'DE' },
+        items: [{ sku: 'A-1', qty: 2, price: 9.5 }],
+        tags: ['web'],
+        payment: { method: 'card', last4: '4242' },
+        meta: { channel: 'web', n: 2 },
+      };
+      expect(accept(valid)).toBe(true);
+      expect(reference(schema, valid)).toBe(true);
+      for (const bad of [
+        { ...valid, order_id: 'ORD' },
+        { ...valid, customer: { ...valid.customer, extra: 1 } }, // a stripped key: unknownKeys flags it
+        { ...valid, items: [{ sku: 'A-1', qty: 2.5, price: 1 }] },
+        { ...valid, payment: { method: 'cash' } },
+        { ...valid, meta: { a: true } },
+      ]) {
+        expect(accept(bad)).toBe(false);
+        expect(reference(schema, bad)).toBe(false);
+      }
+      // A key that a stripping object inside a union does not name: zod keeps the branch, unknownKeys does not look.
+      const inUnion = { ...valid, payment: { method: 'invoice', po: 'x' } };
+      expect(accept(inUnion)).toBe(reference(schema, inUnion));
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
   it('asks zod for what it does not compile: refinements, transforms, defaults', () => {
     expect(compileAccept(z.string().refine((s) => s !== ''))).toBeUndefined();
