@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // Tempo. See test/e2e/README.md.
 export default defineConfig({
   test: {
-    include: ['test/e2e/**/*.test.ts', 'test/query/parity.record.test.ts'],
+    include: ['test/e2e/**/*.test.ts', 'test/query/parity.record.test.ts', 'test/query/conformance.record.test.ts'],
     testTimeout: 180_000,
     hookTimeout: 180_000,
     fileParallelism: false,

@@ -8,14 +8,17 @@
  * Each query's time is printed with its ratio to the faster floor, and the
  * peak RSS of the process. Not a test: nothing asserts a time.
  *
- * When /work/lgtm/bin/logcli exists (or LOGCLI names one), Loki's own
- * `logcli query --stdin` runs the two log queries on the same file too.
+ * Every row is a count the engine answers, checked against the same count
+ * by a plain loop over the payloads (the run fails on a difference or 0).
+ * When /work/ext/bin/logcli exists (or LOGCLI names one), Loki's own
+ * `logcli query --stdin` runs each row's log query on the same file, in
+ * 20 MB slices, and the lines it printed are counted against the engine.
  *
  * BENCH_EVENTS changes the number of events; BENCH_DIR keeps the generated
  * file between runs.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -48,12 +51,21 @@ const catalog = defineCatalog(
   { name: 'bench' },
 );
 
-const FILES = ['src/auth/login.ts', 'src/auth/session.ts', 'src/api/handler.ts', 'src/db/pool.ts', 'src/ui/form.tsx', 'src/auth/token.ts', 'src/billing/invoice.ts'];
+const FILES = [
+  'src/auth/login.ts',
+  'src/auth/session.ts',
+  'src/api/handler.ts',
+  'src/db/pool.ts',
+  'src/ui/form.tsx',
+  'src/auth/token.ts',
+  'src/billing/invoice.ts',
+];
 const MODELS = ['claude-sonnet-4', 'gpt-5', 'gemini-2.5-pro'];
 
 async function generate(path: string): Promise<void> {
   const sink = createJsonlSink({ path, fsync: 'never', maxBytes: 4 * 1024 ** 3 });
-  const emitter = createEmitter(catalog, { sinks: [sink], validation: 'off' });
+  // The service the queries select: without it every line would carry unknown_service:node and match nothing.
+  const emitter = createEmitter(catalog, { sinks: [sink], validation: 'off', serviceName: 'bench' });
   const t0 = Date.parse('2026-11-01T00:00:00.000Z');
   for (let i = 0; i < EVENTS; i++) {
     const file = FILES[i % FILES.length]!;
@@ -79,11 +91,21 @@ async function generate(path: string): Promise<void> {
     } else if (k < 8) {
       emitter.emit(
         'agent.code.generation_failed:1',
-        { file, language: 'typescript', confidence: ((i * 37) % 100) / 100, error: `TS2345: Argument of type 'string' is not assignable (attempt ${i % 3})`, attempt: i % 3 },
+        {
+          file,
+          language: 'typescript',
+          confidence: ((i * 37) % 100) / 100,
+          error: `TS2345: Argument of type 'string' is not assignable (attempt ${i % 3})`,
+          attempt: i % 3,
+        },
         { time, source, sessionId: `S-${i % 1000}` },
       );
     } else {
-      emitter.emit('agent.test.passed:1', { file: file.replace('src/', 'test/'), suite: 'unit', duration_ms: 20 + (i % 300), assertions: 1 + (i % 40) }, { time, source });
+      emitter.emit(
+        'agent.test.passed:1',
+        { file: file.replace('src/', 'test/'), suite: 'unit', duration_ms: 20 + (i % 300), assertions: 1 + (i % 40) },
+        { time, source },
+      );
     }
     if (i % 10_000 === 9_999) await sink.flush();
   }
@@ -110,22 +132,54 @@ async function time<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }
 }
 
 function logcliPath(): string | undefined {
-  const p = process.env.LOGCLI ?? '/work/lgtm/bin/logcli';
+  const p = process.env.LOGCLI ?? '/work/ext/bin/logcli';
   return existsSync(p) ? p : undefined;
+}
+
+/** Runs logcli on the file in slices of about 20 MB of whole lines; the lines it printed, summed. */
+async function logcliSlices(bin: string, query: string, file: string): Promise<{ ms: number; lines: number; error?: string }> {
+  const SLICE = 20 * 1024 * 1024;
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r');
+  let ms = 0;
+  let lines = 0;
+  try {
+    for (let at = 0; at < size; ) {
+      const buf = Buffer.alloc(Math.min(SLICE, size - at));
+      readSync(fd, buf, 0, buf.length, at);
+      const cut = at + buf.length >= size ? buf.length : buf.lastIndexOf(0x0a) + 1;
+      const slice = join(tmpdir(), `factline-bench-slice-${process.pid}.jsonl`);
+      writeFileSync(slice, buf.subarray(0, cut));
+      const r = await logcli(bin, query, slice);
+      rmSync(slice, { force: true });
+      if (r.error !== undefined) return { ms: ms + r.ms, lines, error: r.error };
+      ms += r.ms;
+      lines += r.lines;
+      at += cut;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { ms, lines };
 }
 
 async function logcli(bin: string, query: string, file: string): Promise<{ ms: number; lines: number; error?: string }> {
   const t = process.hrtime.bigint();
   return new Promise((resolve) => {
     // --stdin stamps each line with the time it reads it: the window is "now".
+    // --batch as large as --limit: logcli prints at most one batch (1,000) otherwise.
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
-    const child = spawn(bin, ['query', '--stdin', '--limit', '100', '--quiet', `--from=${from}`, `--to=${to}`, query], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, ['query', '--stdin', '--limit', '100000000', '--batch', '100000000', '--quiet', `--from=${from}`, `--to=${to}`, query], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = 0;
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString().split('\n').length - 1));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    createReadStream(file).pipe(child.stdin).on('error', () => {});
+    createReadStream(file)
+      .pipe(child.stdin)
+      .on('error', () => {});
     child.on('close', (code) => {
       resolve({ ms: Number(process.hrtime.bigint() - t) / 1e6, lines: out, ...(code !== 0 ? { error: err.trim().split('\n').pop() ?? `exit ${code}` } : {}) });
     });
@@ -144,26 +198,67 @@ async function main(): Promise<void> {
   console.log(`file: ${(size / 1e6).toFixed(0)} MB, ${EVENTS} events, ${(size / EVENTS).toFixed(0)} bytes per line`);
 
   const backend = createLocalBackend({ files: [path], serviceName: 'bench' });
-  const start = BigInt(Date.parse('2026-10-31T00:00:00.000Z')) * 1_000_000n;
   const end = BigInt(Date.parse('2026-12-31T00:00:00.000Z')) * 1_000_000n;
-  const queries: { name: string; query: string; run: () => Promise<unknown> }[] = [
-    // Each query is in `query` for the printout and for logcli.
+  // Each row: a count the engine answers, the same count by a plain loop over
+  // the payloads (the bench fails when they differ or are 0), and the log
+  // query logcli runs on the raw lines (whose payload fields are payload_*).
+  interface Payload {
+    error?: string;
+    summary?: string;
+    confidence?: number;
+    file?: string;
+  }
+  const rows: { name: string; selector: string; logcli: string; recount: (p: Payload) => boolean }[] = [
     {
-      name: 'line filter',
-      query: '{service_name="bench"} |= "TS2345"',
-      run: () => backend.queryRange({ query: '{service_name="bench"} |= "TS2345"', start, end, limit: 100 }),
+      name: '|= line filter',
+      selector: '{service_name="bench"} |= "TS2345"',
+      logcli: '{service_name="bench"} |= "TS2345"',
+      recount: (p) => p.error?.includes('TS2345') === true,
+    },
+    {
+      name: '|~ regex matching most lines',
+      selector: '{service_name="bench"} |~ "Refactored .* to validate"',
+      logcli: '{service_name="bench"} |~ "Refactored .* to validate"',
+      recount: (p) => /Refactored .* to validate/.test(p.summary ?? ''),
     },
     {
       name: '| json label filter',
-      query: '{service_name="bench"} | json | confidence < 0.05 and file="src/auth/login.ts"',
-      run: () => backend.queryRange({ query: '{service_name="bench"} | json | confidence < 0.05 and file="src/auth/login.ts"', start, end, limit: 100 }),
-    },
-    {
-      name: 'sum by (factline_event_id) (count_over_time)',
-      query: 'sum by (factline_event_id) (count_over_time({service_name="bench"}[60d]))',
-      run: () => backend.query({ query: 'sum by (factline_event_id) (count_over_time({service_name="bench"}[60d]))', time: end }),
+      selector: '{service_name="bench"} | json | confidence < 0.05 and file="src/auth/login.ts"',
+      logcli: '{service_name="bench"} | json | payload_confidence < 0.05 and payload_file="src/auth/login.ts"',
+      recount: (p) => (p.confidence ?? 1) < 0.05 && p.file === 'src/auth/login.ts',
     },
   ];
+  const expected = rows.map(() => 0);
+  for await (const batch of readLineBatches(path)) {
+    for (const l of batch) {
+      const p = (JSON.parse(l.text) as { payload: Payload }).payload;
+      for (let i = 0; i < rows.length; i++) if (rows[i]!.recount(p)) expected[i]!++;
+    }
+  }
+  const count = async (selector: string): Promise<number> => {
+    const res = await backend.query({ query: `sum(count_over_time(${selector} [61d]))`, time: end });
+    const v = (res.data.result as { value: [number, string] }[])[0]?.value[1];
+    return Number(v ?? 0);
+  };
+  const queries = rows.map((r, i) => ({
+    name: r.name,
+    query: r.selector,
+    run: async () => {
+      const n = await count(r.selector);
+      if (n === 0 || n !== expected[i]) throw new Error(`${r.name}: the engine counted ${n}, a plain loop ${expected[i]}`);
+      return n;
+    },
+  }));
+  queries.push({
+    name: 'sum by (factline_event_id) (count_over_time)',
+    query: 'sum by (factline_event_id) (count_over_time({service_name="bench"}[61d]))',
+    run: async () => {
+      const res = await backend.query({ query: 'sum by (factline_event_id) (count_over_time({service_name="bench"}[61d]))', time: end });
+      const total = (res.data.result as { value: [number, string] }[]).reduce((a, s) => a + Number(s.value[1]), 0);
+      if (total !== EVENTS) throw new Error(`count by event: ${total}, ${EVENTS} events written`);
+      return total;
+    },
+  });
 
   const floors: Record<string, number[]> = { 'floor: readLineBatches + JSON.parse': [], 'floor: node:readline + JSON.parse': [] };
   const times: number[][] = queries.map(() => []);
@@ -187,15 +282,16 @@ async function main(): Promise<void> {
 
   const bin = logcliPath();
   if (bin !== undefined) {
-    // logcli --stdin sees the raw file line (the whole envelope), not the
-    // body Loki stores: the payload's fields are payload_* after | json.
-    const raw: Record<string, string> = {
-      '| json label filter': '{service_name="bench"} | json | payload_confidence < 0.05 and payload_file="src/auth/login.ts"',
-    };
-    console.log(`\nlogcli (${bin}) query --stdin on the same file:`);
-    for (const q of queries) {
-      const res = await logcli(bin, raw[q.name] ?? q.query, path);
-      console.log(`  ${q.name.padEnd(48)} ${(res.ms / 1000).toFixed(2)} s${res.error !== undefined ? `  refused: ${res.error}` : `  ${res.lines} lines`}`);
+    // logcli --stdin reads at most about 20 MB at once: the file goes in
+    // 20 MB slices (whole lines), one logcli each, and what they print is
+    // counted against the engine's count.
+    console.log(`\nlogcli (${bin}) query --stdin, 20 MB slices of the same file:`);
+    for (let i = 0; i < rows.length; i++) {
+      const res = await logcliSlices(bin, rows[i]!.logcli, path);
+      const agree =
+        res.error === undefined ? (res.lines === expected[i] ? 'same count' : `count ${res.lines}, expected ${expected[i]}`) : `refused: ${res.error}`;
+      const m = median(times[i]!);
+      console.log(`  ${rows[i]!.name.padEnd(48)} ${(res.ms / 1000).toFixed(2)} s  local ${(m / res.ms).toFixed(2)}x logcli  ${agree}`);
     }
   } else console.log('\nlogcli: not found (set LOGCLI to compare with `logcli query --stdin`)');
   if (process.env.BENCH_DIR === undefined) rmSync(dir, { recursive: true, force: true });

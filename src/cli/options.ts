@@ -6,8 +6,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
 import type { LocalBackendOptions } from '../query/local-backend.js';
-import type { QueryBackend } from '../query/types.js';
+import { DEFAULT_MAX_QUERY_SERIES, QueryError, type QueryBackend, type QueryErrorCode } from '../query/types.js';
+import { DURATION_EXAMPLES, readRange, refusedTime } from '../history/range.js';
 import { loadTool } from './tools.js';
+import type { CliIo } from './io.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
 
 /** A usage error: the command prints it with its help and exits 2. */
@@ -30,12 +32,36 @@ export function parse<O extends Options>(
   }
 }
 
+/**
+ * How a querying command ends on an error: a {@link UsageError} prints
+ * `factline NAME: message`, a blank line and the command's help, exit 2; a
+ * `QueryError` prints `factline NAME: ` and `describe(error)` (default: its
+ * message), exit 2 when its code is one of `usageCodes` (default
+ * `bad_request`: the request was wrong) and 1 otherwise (the engine could not
+ * answer). Anything else is rethrown: a bug, not an answer.
+ *
+ * @example
+ * commandFailed('chain', 'Usage: factline chain ID ...', new UsageError('missing ID'), processIo); // 2, the message and the help on stderr
+ */
+export function commandFailed(name: string, help: string, e: unknown, io: CliIo, describe: (e: QueryError) => string = (q) => q.message, usageCodes: readonly QueryErrorCode[] = ['bad_request']): number {
+  if (e instanceof UsageError) {
+    io.err(`factline ${name}: ${e.message}\n\n${help}`);
+    return 2;
+  }
+  if (e instanceof QueryError) {
+    io.err(`factline ${name}: ${describe(e)}`);
+    return usageCodes.includes(e.code) ? 2 : 1;
+  }
+  throw e;
+}
+
 /** The backend options every querying command takes. */
 export const BACKEND_OPTIONS = {
   file: { type: 'string', multiple: true },
   loki: { type: 'string' },
   'loki-tenant': { type: 'string' },
   'loki-ca': { type: 'string' },
+  'max-query-series': { type: 'string' },
 } as const satisfies Options;
 
 export const BACKEND_HELP = `  --file F          an events file (with its rotated F.1, F.2, ...) or a glob such as
@@ -45,11 +71,14 @@ export const BACKEND_HELP = `  --file F          an events file (with its rotate
   --loki-ca FILE    PEM file of the CA an https Loki's certificate is checked against
                     Credentials come from the environment only: FACTLINE_LOKI_BEARER_TOKEN,
                     or FACTLINE_LOKI_USERNAME and FACTLINE_LOKI_PASSWORD (basic auth);
-                    FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)`;
+                    FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)
+  --max-query-series N  local engine: the most series a metric query returns before it
+                    fails as Loki fails it (Loki's max_query_series; default 500, as the
+                    shipped loki.yaml)`;
 
 /** The backend the options name: `--loki` (or `FACTLINE_LOKI_URL` when no `--file` is given), else the local files. */
 export function backendFrom(
-  values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string },
+  values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string; 'max-query-series'?: string },
   onSkip?: (file: string, line: number, reason: string) => void,
 ): QueryBackend {
   const files = values.file ?? [];
@@ -66,7 +95,8 @@ export function backendFrom(
     });
   }
   if (files.length === 0) throw new UsageError(`no events to query: give --file F (e.g. --file .factline/events.jsonl) or --loki URL (or set ${LOKI_URL_ENV})`);
-  return localBackend({ files, ...(onSkip ? { onSkip } : {}) });
+  const maxQuerySeries = positiveInt(values['max-query-series'], '--max-query-series', DEFAULT_MAX_QUERY_SERIES);
+  return localBackend({ files, maxQuerySeries, ...(onSkip ? { onSkip } : {}) });
 }
 
 /**
@@ -97,54 +127,45 @@ export const TIME_OPTIONS = {
   to: { type: 'string' },
 } as const satisfies Options;
 
-export const TIME_HELP = `  --since D         the last D: 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
-  --from T --to T   an absolute range: RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds`;
+export const TIME_HELP = `  --since D         the D before --to (or now): 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
+  --from T --to T   an absolute range: RFC 3339 with its offset (2026-03-30T14:00:00Z,
+                    2026-03-30T16:00:00+02:00) or Unix seconds (1774879200)`;
 
-const UNIT_NS: Record<string, bigint> = {
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-  d: 86_400_000_000_000n,
-  w: 604_800_000_000_000n,
-};
+const FLAG = { since: '--since', start: '--from', end: '--to' } as const;
 
-/** `1h30m` → nanoseconds. */
-export function parseDuration(text: string, what: string): bigint {
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
-    throw new UsageError(`${what} needs a duration like 30s, 15m, 1h, 7d or 1h30m, got ${JSON.stringify(text)}`);
-  return parts.reduce((ns, p) => ns + BigInt(p[1]!) * UNIT_NS[p[2]!]!, 0n);
-}
-
-/** RFC 3339 or Unix seconds (with a fraction) → nanoseconds. */
-export function parseTime(text: string, what: string): bigint {
-  if (/^\d+(\.\d+)?$/.test(text)) {
-    const [s, f = ''] = text.split('.');
-    return BigInt(s!) * 1_000_000_000n + BigInt((f + '000000000').slice(0, 9));
+/**
+ * The range the time options name, in Unix epoch ns: `--from` (or the
+ * `--since` before `--to`; default `defaultSince`) up to `--to` (default
+ * now). The rule is the MCP tools' too ({@link readRange}); a bad value is a
+ * {@link UsageError} naming the option.
+ */
+export function rangeFrom(values: { since?: string; from?: string; to?: string }, defaultSince = '1h', now: bigint = BigInt(Date.now()) * 1_000_000n): { start: bigint; end: bigint } {
+  const r = readRange({ since: values.since, start: values.from, end: values.to }, defaultSince, now);
+  if (!('problem' in r)) return r;
+  const p = r.problem;
+  switch (p.code) {
+    case 'since_with_start':
+      throw new UsageError('--since and --from exclude each other');
+    case 'bad_duration':
+      throw new UsageError(`${FLAG[p.field]} needs a duration like ${DURATION_EXAMPLES}, got ${JSON.stringify(p.text)}`);
+    case 'bad_time':
+      throw new UsageError(refusedTime(FLAG[p.field], p.text));
+    case 'end_before_start':
+      throw new UsageError(`--to (${values.to ?? 'now'}) is before --from (${values.from})`);
   }
-  const ms = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(ms))
-    throw new UsageError(`${what} needs a time like 2026-03-30T14:00:00Z or Unix seconds, got ${JSON.stringify(text)}`);
-  return BigInt(ms) * 1_000_000n;
-}
-
-/** The range the time options name, in Unix epoch ns: `--from`/`--to`, else the last `--since` (default 1h) up to now. */
-export function rangeFrom(
-  values: { since?: string; from?: string; to?: string },
-  now: bigint = BigInt(Date.now()) * 1_000_000n,
-): { start: bigint; end: bigint } {
-  if (values.since !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('--since and --from/--to exclude each other');
-  const end = values.to !== undefined ? parseTime(values.to, '--to') : now;
-  const start = values.from !== undefined ? parseTime(values.from, '--from') : end - parseDuration(values.since ?? '1h', '--since');
-  if (end < start) throw new UsageError(`--to (${values.to}) is before --from (${values.from})`);
-  return { start, end };
 }
 
 /** A whole number option. */
 export function positiveInt(text: string | undefined, what: string, fallback: number): number {
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} needs a whole number ≥ 1, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** A whole number option that may be 0. */
+export function nonNegativeInt(text: string | undefined, what: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${what} needs a whole number ≥ 0, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 /**
  * The one reader of line-delimited files (`events.jsonl`, Intent's flat file)
@@ -65,6 +65,12 @@ export interface ReadLinesOptions {
    * neither field and cost nothing more.
    */
   asWritten?: boolean;
+  /**
+   * Read from this open file instead of opening `path` (which then only
+   * names it); the handle is left open. A follower keeps reading the file
+   * it opened after the path was renamed to another file.
+   */
+  handle?: FileHandle;
 }
 
 /** Default longest line held in memory: 16 MiB. */
@@ -88,7 +94,17 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   const asWritten = options.asWritten === true;
-  const handle = await open(path, 'r');
+  const handle = options.handle ?? (await open(path, 'r'));
+  // A UTF-8 byte order mark opens the text of the file's first line, not its data.
+  let atStart = (options.start ?? 0) === 0 && !asWritten;
+  const withoutBom = (out: Line[]): Line[] => {
+    if (atStart && out.length > 0) {
+      atStart = false;
+      const l = out[0]!;
+      if (l.offset === 0 && l.text.charCodeAt(0) === 0xfeff) out[0] = { ...l, text: l.text.slice(1) };
+    }
+    return out;
+  };
   try {
     let position = options.start ?? 0;
     let lineNo = options.firstLine ?? 1;
@@ -108,9 +124,11 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
         const bytes = whole.length;
         const end = bytes > 0 && whole[bytes - 1] === CR ? bytes - 1 : bytes;
         const text = whole.toString('utf8', 0, end);
-        out.push(asWritten
-          ? { line: lineNo++, text, offset: lineStart, bytes, truncated: false, crDropped: end < bytes, validUtf8: isUtf8(whole.subarray(0, end)) }
-          : { line: lineNo++, text, offset: lineStart, bytes, truncated: false });
+        out.push(
+          asWritten
+            ? { line: lineNo++, text, offset: lineStart, bytes, truncated: false, crDropped: end < bytes, validUtf8: isUtf8(whole.subarray(0, end)) }
+            : { line: lineNo++, text, offset: lineStart, bytes, truncated: false },
+        );
       }
       carry = [];
       carryBytes = 0;
@@ -140,7 +158,15 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
           const bytes = nl - from;
           if (bytes <= maxLine) {
             if (asWritten) {
-              out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false, crDropped: end < nl, validUtf8: linesValid || isUtf8(buf.subarray(from, end)) });
+              out.push({
+                line: lineNo++,
+                text: buf.toString('utf8', from, end),
+                offset: lineStart,
+                bytes,
+                truncated: false,
+                crDropped: end < nl,
+                validUtf8: linesValid || isUtf8(buf.subarray(from, end)),
+              });
             } else out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false });
           } else {
             out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });
@@ -154,12 +180,12 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
       }
       if (from < bytesRead) appendPart(buf.subarray(from, bytesRead));
       position += bytesRead;
-      if (out.length > 0) yield out;
+      if (out.length > 0) yield withoutBom(out);
     }
     if (carryBytes > 0 || dropping) {
       const out: Line[] = [];
       finish(Buffer.alloc(0), out);
-      yield out;
+      yield withoutBom(out);
     }
 
     function appendPart(part: Buffer): void {
@@ -180,7 +206,7 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
       carryBytes += part.length;
     }
   } finally {
-    await handle.close();
+    if (options.handle === undefined) await handle.close();
   }
 }
 

@@ -10,8 +10,20 @@ import { decodeLogfmt } from './logfmt.js';
 
 /** Loki's `DefaultAllowedLevelFields`, in its order. */
 const LEVEL_FIELDS = [
-  'level', 'LEVEL', 'Level', 'log.level', 'severity', 'SEVERITY', 'Severity', 'SeverityText', 'lvl', 'LVL', 'Lvl',
-  'severity_text', 'Severity_Text', 'SEVERITY_TEXT',
+  'level',
+  'LEVEL',
+  'Level',
+  'log.level',
+  'severity',
+  'SEVERITY',
+  'Severity',
+  'SeverityText',
+  'lvl',
+  'LVL',
+  'Lvl',
+  'severity_text',
+  'Severity_Text',
+  'SEVERITY_TEXT',
 ];
 const LEVEL_FIELD_SET = new Set(LEVEL_FIELDS);
 /** `log_level_from_json_max_depth` default: the first two levels of a JSON object. */
@@ -60,8 +72,15 @@ function levelOfSeverityNumber(n: number): string {
 }
 
 const LEVEL_WORDS: [string, string][] = [
-  ['trace', 'trace'], ['debug', 'debug'], ['fatal', 'fatal'], ['critical', 'critical'], ['error', 'error'], ['err', 'error'],
-  ['warning', 'warn'], ['warn', 'warn'], ['info', 'info'],
+  ['trace', 'trace'],
+  ['debug', 'debug'],
+  ['fatal', 'fatal'],
+  ['critical', 'critical'],
+  ['error', 'error'],
+  ['err', 'error'],
+  ['warning', 'warn'],
+  ['warn', 'warn'],
+  ['info', 'info'],
 ];
 const LEFT_BOUNDARY = new Set([' ', '\t', '\n', '[', '(', '{', '"', "'", '=', '|']);
 const RIGHT_BOUNDARY = new Set([' ', '\t', '\n', '[', ']', '(', ')', '{', '}', ':', ',', '!', '"', "'", '=', '|']);
@@ -131,9 +150,10 @@ export function detectLevel(metadata: Record<string, string>, body: unknown, lin
   const text = line();
   if (typeof body === 'object' && body !== null && !Array.isArray(body)) v = levelFieldOf(body, 0);
   else if (text.includes('=')) {
-    const { pairs } = decodeLogfmt(text);
+    // Loki's getValueUsingLogfmtParser stops at the decoder's first error.
+    const { pairs, pairsBeforeError } = decodeLogfmt(text);
     let pos = LEVEL_FIELDS.length;
-    for (const p of pairs) {
+    for (const p of pairs.slice(0, pairsBeforeError)) {
       for (let x = 0; x < pos; x++) {
         if (p.key.toLowerCase() === LEVEL_FIELDS[x]!.toLowerCase()) {
           v = p.value;

@@ -1,6 +1,17 @@
-import type { BinaryExpr, Grouping, LabelMatcher, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
+import type { BinaryExpr, Grouping, LabelMatcher, LogSelector, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
 import { applyArithmetic, compare } from './arithmetic.js';
-import { compileLabelFilter, ERROR_DETAILS_LABEL, ERROR_LABEL, getLabel, parseGoFloat, rowLabels, rowLine, setLabel, deleteLabel, type Row } from './pipeline.js';
+import {
+  compileLabelFilter,
+  ERROR_DETAILS_LABEL,
+  ERROR_LABEL,
+  getLabel,
+  parseGoFloat,
+  rowLabels,
+  rowLine,
+  setLabel,
+  deleteLabel,
+  type Row,
+} from './pipeline.js';
 import { labelsKey, labelsString, ownLabel, putLabel } from './labels.js';
 import { before, scan, toInstant, type Instant, type ScanOptions } from './scan.js';
 import { parseBytes, parseGoDuration } from './units.js';
@@ -74,10 +85,11 @@ const encoder = new TextEncoder();
 function utf8Length(s: string): number {
   // Fast path for ASCII.
   let ascii = true;
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) {
-    ascii = false;
-    break;
-  }
+  for (let i = 0; i < s.length; i++)
+    if (s.charCodeAt(i) > 0x7f) {
+      ascii = false;
+      break;
+    }
   return ascii ? s.length : encoder.encode(s).length;
 }
 
@@ -95,6 +107,7 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
   const series = new Map<string, SeriesSamples>();
   const unwrap = expr.unwrap;
   const postFilters = unwrap?.filters.map(compileLabelFilter) ?? [];
+  const unwrapGrouping = expr.grouping ?? pushdown;
   const convert =
     unwrap?.conversion === 'duration' || unwrap?.conversion === 'duration_seconds'
       ? (s: string) => {
@@ -104,9 +117,8 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
       : unwrap?.conversion === 'bytes'
         ? parseBytes
         : parseGoFloat;
-  const valueOf =
-    expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
-  await scan(expr.selector, { ...ctx.scan, from, to, toInclusive: true }, (row) => {
+  const valueOf = expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
+  await scan(labelFreeSelector(expr, pushdown), { ...ctx.scan, from, to, toInclusive: true }, (row) => {
     let value: number;
     if (unwrap !== undefined) {
       const raw = getLabel(row, unwrap.label);
@@ -118,12 +130,16 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
           setLabel(
             row,
             ERROR_DETAILS_LABEL,
-            unwrap.conversion === undefined ? `strconv.ParseFloat: parsing ${JSON.stringify(raw)}: invalid syntax` : `invalid ${unwrap.conversion} ${JSON.stringify(raw)}`,
+            unwrap.conversion === undefined
+              ? `strconv.ParseFloat: parsing ${JSON.stringify(raw)}: invalid syntax`
+              : `invalid ${unwrap.conversion} ${JSON.stringify(raw)}`,
           );
         }
         value = 0;
       } else value = n;
-      deleteLabel(row, unwrap.label);
+      // Loki's LabelExtractorWithStages: the unwrapped label leaves the series
+      // unless the grouping (the range aggregation's, or the pushed-down sum's) names it.
+      if (unwrapGrouping === undefined || unwrapGrouping.without) deleteLabel(row, unwrap.label);
       for (const f of postFilters) if (!f(row)) return;
     } else value = valueOf(row);
     let labels: Record<string, string>;
@@ -146,7 +162,8 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
       }
     } else {
       labels = rowLabels(row);
-      if (expr.grouping !== undefined) labels = project(labels, expr.grouping);
+      // Loki's GroupedLabels: a sample with an error keeps all its labels, so that the error is not grouped away.
+      if (expr.grouping !== undefined && getLabel(row, ERROR_LABEL) === undefined) labels = project(labels, expr.grouping);
     }
     const key = labelsKey(labels);
     let s = series.get(key);
@@ -198,6 +215,25 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
   return out;
 }
 
+/** Stages whose Loki counterparts require no label (RequiredLabelNames is empty). */
+const NO_REQUIRED_LABELS = new Set(['line_filter', 'json', 'logfmt', 'decolorize', 'keep', 'drop']);
+
+/**
+ * The selector as Loki's sample extractor runs it when the result has no
+ * labels (pkg/logql/syntax/extractor.go): under `sum(…)` (a singleton
+ * grouping, pushed down), `by ()`, or for `absent_over_time`, and with no
+ * stage that needs a label, Loki's parser hints (`NoLabels`) skip every
+ * parser, so a line a parser cannot read counts without an `__error__`.
+ */
+function labelFreeSelector(expr: RangeAggregation, pushdown: Grouping | undefined): LogSelector {
+  const grouping = expr.grouping ?? pushdown;
+  const noLabels = expr.op === 'absent_over_time' || (grouping !== undefined && !grouping.without && grouping.labels.length === 0);
+  const stages = expr.selector.stages;
+  if (!noLabels || expr.unwrap !== undefined || !stages.some((s) => s.kind === 'json' || s.kind === 'logfmt')) return expr.selector;
+  if (!stages.every((s) => NO_REQUIRED_LABELS.has(s.kind))) return expr.selector;
+  return { ...expr.selector, stages: stages.filter((s) => s.kind !== 'json' && s.kind !== 'logfmt') };
+}
+
 /** True when sample i is after instant t. */
 function after(s: SeriesSamples, i: number, t: Instant): boolean {
   return before(t[0], t[1], [s.ms[i]!, s.ns[i]!]);
@@ -216,18 +252,16 @@ function sortedOrder(s: SeriesSamples): number[] {
   return order;
 }
 
+/** Loki's absentLabels (pkg/logql/evaluator.go): the `=` matchers, less every label that any other matcher (or a second `=`) names. */
 function absentLabels(matchers: readonly LabelMatcher[]): Record<string, string> {
   const out: Record<string, string> = {};
-  const seen = new Set<string>();
+  const empty: string[] = [];
   for (const m of matchers) {
-    if (m.op !== '=') continue;
-    if (seen.has(m.name)) {
-      delete out[m.name];
-      continue;
-    }
-    seen.add(m.name);
-    putLabel(out, m.name, m.value);
+    if (m.name === '__name__') continue;
+    if (m.op === '=' && !Object.prototype.hasOwnProperty.call(out, m.name)) putLabel(out, m.name, m.value);
+    else empty.push(m.name);
   }
+  for (const name of empty) delete out[name];
   return out;
 }
 
@@ -458,7 +492,10 @@ async function evalBinary(expr: BinaryExpr, ctx: EvalContext): Promise<StepVecto
     for (const s of rvec) {
       const sig = signature(s.labels, matching);
       if (bySig.has(sig)) {
-        throw new QueryError('bad_request', 'found duplicate series on the right hand-side;many-to-many matching not allowed: matching labels must be unique on one side');
+        throw new QueryError(
+          'bad_request',
+          'found duplicate series on the right hand-side;many-to-many matching not allowed: matching labels must be unique on one side',
+        );
       }
       bySig.set(sig, s);
     }

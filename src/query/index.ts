@@ -1,5 +1,6 @@
 /** The query side: one LogQL interface over local event files (and Loki). */
 export { createLocalBackend } from './local-backend.js';
+export { DEFAULT_MAX_QUERY_SERIES } from './types.js';
 export type { LocalBackendOptions, LocalQueryStats } from './local-backend.js';
 export { parseQuery } from './parse.js';
 export type { SkipReason } from './entry.js';

@@ -7,6 +7,8 @@ import { parseQuery } from './parse.js';
 import { rowLabels, rowLine, type Row } from './pipeline.js';
 import { emptyStats, scan, toInstant, type ScanStats } from './scan.js';
 import {
+  DEFAULT_MAX_QUERY_SERIES,
+  seriesLimitMessage,
   QueryError,
   type InstantQueryRequest,
   type LabelsRequest,
@@ -38,6 +40,14 @@ export interface LocalBackendOptions {
   onSkip?: (file: string, line: number, reason: SkipReason) => void;
   /** The clock for requests without a time (Unix epoch ns). Default: now. */
   now?: () => bigint;
+  /**
+   * The most series a metric query may return (Loki's `max_query_series`);
+   * more fail the query with Loki's message, as Loki does. Default 500: the
+   * shipped collector-config/loki.yaml leaves Loki's default. Set it to the
+   * value of the Loki that serves the same events, so that a query answered
+   * from the file is answered in Grafana too.
+   */
+  maxQuerySeries?: number;
 }
 
 /** What a local query reports in `data.stats` besides Loki's summary. */
@@ -73,6 +83,10 @@ const DEFAULT_LIMIT = 100;
 export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
   const now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
   const entry = { serviceName: options.serviceName ?? 'factline' };
+  const maxSeries = options.maxQuerySeries ?? DEFAULT_MAX_QUERY_SERIES;
+  if (!Number.isInteger(maxSeries) || maxSeries < 1) {
+    throw new RangeError(`maxQuerySeries must be a whole number >= 1 (Loki's max_query_series), got ${String(options.maxQuerySeries)}`);
+  }
 
   async function context(): Promise<{ files: string[]; stats: ScanStats }> {
     const files = await resolveFiles(options.files);
@@ -104,7 +118,14 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
     };
   }
 
-  async function logQuery(q: LogSelector, start: bigint, end: bigint, limit: number, direction: QueryDirection, signal?: AbortSignal): Promise<LokiQueryResponse> {
+  async function logQuery(
+    q: LogSelector,
+    start: bigint,
+    end: bigint,
+    limit: number,
+    direction: QueryDirection,
+    signal?: AbortSignal,
+  ): Promise<LokiQueryResponse> {
     const { files, stats } = await context();
     // The newest (backward) or oldest (forward) `limit` entries, kept in a
     // buffer of at most 2 x limit + 1000 rows: memory is bounded by the limit,
@@ -182,10 +203,16 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
     const value = await evaluate(expr, { steps, scan: scanOptions(files, stats, signal) });
     const seconds = (t: bigint): number => Number(t / 1_000_000n) / 1000;
     if (!Array.isArray(value)) {
-      if (instant) return { status: 'success', data: { resultType: 'scalar', result: [lokiScalarTime(steps[0]!), formatFloatF(value.scalar)], stats: statsOf(stats, files, 0) } };
+      if (instant)
+        return {
+          status: 'success',
+          data: { resultType: 'scalar', result: [lokiScalarTime(steps[0]!), formatFloatF(value.scalar)], stats: statsOf(stats, files, 0) },
+        };
       const series: LokiMatrixSeries = { metric: {}, values: steps.map((t) => [seconds(t), formatFloatF(value.scalar)]) };
       return { status: 'success', data: { resultType: 'matrix', result: [series], stats: statsOf(stats, files, 0) } };
     }
+    // Loki's JoinSampleVector: the first step's vector, then the series seen so far, against max_query_series.
+    if ((value[0]?.length ?? 0) > maxSeries) throw new QueryError('bad_request', seriesLimitMessage(maxSeries));
     if (instant) {
       const vec: Sample[] = value[0]!;
       if (!sortsByValue(expr)) vec.sort((a, b) => compareLabels(a.labels, b.labels));
@@ -203,6 +230,7 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
         }
         series.values.push([seconds(steps[k]!), formatFloatF(s.value)]);
       }
+      if (bySeries.size > maxSeries) throw new QueryError('bad_request', seriesLimitMessage(maxSeries));
     });
     const result: LokiMatrixSeries[] = [...bySeries.values()]
       .sort((a, b) => compareLabels(a.labels, b.labels))
@@ -252,9 +280,13 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
       const { files, stats } = await context();
       const names = new Set<string>();
       // Every line: a selector without matchers and without stages.
-      await scan({ kind: 'log', matchers: [], stages: [] }, { ...scanOptions(files, stats, request.signal), from: toInstant(request.start), to: toInstant(request.end), toInclusive: false }, (row) => {
-        for (const name of Object.keys(row.entry.stream)) names.add(name);
-      });
+      await scan(
+        { kind: 'log', matchers: [], stages: [] },
+        { ...scanOptions(files, stats, request.signal), from: toInstant(request.start), to: toInstant(request.end), toInclusive: false },
+        (row) => {
+          for (const name of Object.keys(row.entry.stream)) names.add(name);
+        },
+      );
       return [...names].sort();
     },
   };

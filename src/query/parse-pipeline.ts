@@ -1,16 +1,5 @@
 import type { SyntaxNode } from '@lezer/common';
-import type {
-  CompareOp,
-  Extraction,
-  LabelFilter,
-  LabelFormatItem,
-  LabelMatcher,
-  LabelSelectItem,
-  LineFilter,
-  LineFilterOp,
-  MatchOp,
-  Stage,
-} from './ast.js';
+import type { CompareOp, Extraction, LabelFilter, LabelFormatItem, LabelMatcher, LabelSelectItem, LineFilter, LineFilterOp, MatchOp, Stage } from './ast.js';
 import { compileRegex, type LogqlRegex } from './regex.js';
 import { QueryError } from './types.js';
 import { unquote } from './unquote.js';
@@ -36,7 +25,6 @@ export function syntaxError(text: string, position: number, what: string): Query
 export function unsupported(what: string): QueryError {
   return new QueryError('unsupported', `${what} is not supported by the local engine; run the query on Loki (--loki URL)`);
 }
-
 
 /** The pipeline half of the syntax-tree reader; `Builder` in parse.ts extends it with metric expressions. */
 export class PipelineBuilder {
@@ -134,6 +122,17 @@ export class PipelineBuilder {
           break;
         case 'LogfmtExpressionParser': {
           const flags = this.src(c);
+          for (const e of this.extractions(c)) {
+            // Loki's logfmt expression grammar (pkg/logql/log/logfmt): a key is an identifier.
+            const bad = /[^A-Za-z0-9_]/.exec(e.expr);
+            if (bad !== null || !/^[A-Za-z_]/.test(e.expr)) {
+              throw new QueryError(
+                'syntax',
+                `parse error : stage '${flags.replace(/\s+/g, ' ')}' : cannot parse expression [${e.expr}]: unexpected char ${bad?.[0] ?? e.expr[0] ?? ''}`,
+                c.from,
+              );
+            }
+          }
           out.push({
             kind: 'logfmt',
             params: this.extractions(c),
@@ -250,8 +249,7 @@ export class PipelineBuilder {
     const ops: ('and' | 'or')[] = [];
     const flat = (n: SyntaxNode): void => {
       const kids = this.children(n);
-      const isChain = kids.length >= 2 && kids.every((k) => k.name === 'LabelFilter' || k.name === 'And' || k.name === 'Or' || k.name === ',');
-      if (!isChain) {
+      if (!isChain(kids)) {
         operands.push(n);
         return;
       }
@@ -287,11 +285,8 @@ export class PipelineBuilder {
   protected labelFilterLeaf(node: SyntaxNode): LabelFilter {
     const kids = this.children(node);
     if (node.name === 'LabelFilter' && kids.length === 1) return this.labelFilterLeaf(kids[0]!);
-    // Parenthesised label filter: `( a="1" or b="2" )`.
-    if (node.name === 'LabelFilter') {
-      const inner = kids.find((k) => k.name === 'LabelFilter');
-      if (inner !== undefined) return this.labelFilter(inner);
-    }
+    // A chain inside parentheses (`( a="1" or b="2" )` is a LabelFilter around one LabelFilter chain): all of it.
+    if (node.name === 'LabelFilter' && isChain(kids)) return this.labelFilter(node);
     switch (node.name) {
       case 'Matcher':
         return { kind: 'string', matcher: this.matcher(node) };
@@ -314,6 +309,8 @@ export class PipelineBuilder {
           return { kind: 'duration', name, op, value: parseGoDurationOrFail(this.src(d), (m) => this.fail(d, m)) };
         }
         const b = this.child(node, 'Bytes')!;
+        // Loki's lexer (Go text/scanner) reads `0B` as a binary-literal prefix without digits.
+        if (/^0[bB]$/.test(this.src(b))) this.fail(b, 'decimal literal has no digits');
         const bytes = parseBytes(this.src(b));
         if (bytes === undefined) this.fail(b, `syntax error: invalid bytes ${JSON.stringify(this.src(b))}`);
         return { kind: 'bytes', name, op, value: bytes };
@@ -337,8 +334,21 @@ export class PipelineBuilder {
   }
 }
 
+/** True when the children of a LabelFilter node are a chain of label filters joined by `and`, `or`, `,` or a space. */
+function isChain(kids: readonly SyntaxNode[]): boolean {
+  return kids.length >= 2 && kids.every((k) => k.name === 'LabelFilter' || k.name === 'And' || k.name === 'Or' || k.name === ',');
+}
+
+/** Prometheus' model.ParseDuration (`1y2w3d4h5m6s7ms`, whole numbers), which Loki's lexer tries before Go's time.ParseDuration. */
+function parsePromDuration(s: string): number | undefined {
+  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(s);
+  if (m === null || s === '') return undefined;
+  const unit = [365 * 86400e9, 7 * 86400e9, 86400e9, 3600e9, 60e9, 1e9, 1e6];
+  return unit.reduce((ns, u, i) => ns + Number(m[i + 1] ?? 0) * u, 0);
+}
+
 function parseGoDurationOrFail(s: string, fail: (m: string) => never): number {
-  const ns = parseGoDuration(s);
+  const ns = parsePromDuration(s) ?? parseGoDuration(s);
   if (ns === undefined) fail(`syntax error: invalid duration ${JSON.stringify(s)}`);
   return ns;
 }

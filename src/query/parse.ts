@@ -1,5 +1,6 @@
 import { parser } from '@grafana/lezer-logql';
-import type { SyntaxNode } from '@lezer/common';
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { lowerKeywords, reorderUnwrapRanges } from './normalize.js';
 import type { Stack } from '@lezer/lr';
 import type { BinaryOp, Grouping, LabelFilter, LabelMatcher, LogSelector, MetricExpr, Query, RangeOp, Stage, Unwrap, VectorMatching, VectorOp } from './ast.js';
 import { applyArithmetic } from './arithmetic.js';
@@ -18,26 +19,80 @@ import { QueryError } from './types.js';
  */
 
 const RANGE_OPS = new Set<string>([
-  'count_over_time', 'rate', 'bytes_over_time', 'bytes_rate', 'absent_over_time', 'sum_over_time', 'avg_over_time',
-  'min_over_time', 'max_over_time', 'first_over_time', 'last_over_time', 'stddev_over_time', 'stdvar_over_time',
-  'quantile_over_time', 'rate_counter',
+  'count_over_time',
+  'rate',
+  'bytes_over_time',
+  'bytes_rate',
+  'absent_over_time',
+  'sum_over_time',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'first_over_time',
+  'last_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+  'rate_counter',
 ]);
 const UNWRAP_OPS = new Set<string>([
-  'sum_over_time', 'avg_over_time', 'min_over_time', 'max_over_time', 'first_over_time', 'last_over_time',
-  'stddev_over_time', 'stdvar_over_time', 'quantile_over_time', 'rate_counter',
+  'sum_over_time',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'first_over_time',
+  'last_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+  'rate_counter',
 ]);
 /** Range aggregations that accept `by` / `without` (Loki's RangeAggregationExpr.validate). */
 const GROUPABLE_OPS = new Set<string>([
-  'avg_over_time', 'stddev_over_time', 'stdvar_over_time', 'quantile_over_time', 'max_over_time', 'min_over_time', 'first_over_time', 'last_over_time',
+  'avg_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'quantile_over_time',
+  'max_over_time',
+  'min_over_time',
+  'first_over_time',
+  'last_over_time',
 ]);
 const VECTOR_OPS = new Set<string>(['sum', 'avg', 'min', 'max', 'count', 'stddev', 'stdvar', 'topk', 'bottomk', 'sort', 'sort_desc']);
 
 const PRECEDENCE: Record<BinaryOp, number> = {
-  or: 1, and: 2, unless: 2, '==': 3, '!=': 3, '>': 3, '>=': 3, '<': 3, '<=': 3, '+': 4, '-': 4, '*': 5, '/': 5, '%': 5, '^': 6,
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '>': 3,
+  '>=': 3,
+  '<': 3,
+  '<=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  '^': 6,
 };
 const BIN_OP_NODES: Record<string, BinaryOp> = {
-  Or: 'or', And: 'and', Unless: 'unless', Add: '+', Sub: '-', Mul: '*', Div: '/', Mod: '%', Pow: '^',
-  Eql: '==', Neq: '!=', Gtr: '>', Gte: '>=', Lss: '<', Lte: '<=',
+  Or: 'or',
+  And: 'and',
+  Unless: 'unless',
+  Add: '+',
+  Sub: '-',
+  Mul: '*',
+  Div: '/',
+  Mod: '%',
+  Pow: '^',
+  Eql: '==',
+  Neq: '!=',
+  Gtr: '>',
+  Gte: '>=',
+  Lss: '<',
+  Lte: '<=',
 };
 
 type Specializer = (value: string, stack: Stack) => number;
@@ -73,9 +128,34 @@ const logql = parser.configure({
  * @example
  * parseQuery('sum by (event_name) (count_over_time({service_name="api"}[5m]))');
  */
-export function parseQuery(text: string): Query {
-  if (text.trim() === '') throw syntaxError(text, 0, 'syntax error: empty query');
-  const tree = logql.parse(text);
+export function parseQuery(query: string): Query {
+  if (query.trim() === '') throw syntaxError(query, 0, 'syntax error: empty query');
+  let text = lowerKeywords(query);
+  let tree = logql.parse(text);
+  let errorAt = firstError(tree);
+  if (errorAt >= 0) {
+    // A log range Loki's grammar accepts in an order Grafana's does not.
+    const reordered = reorderUnwrapRanges(text);
+    if (reordered !== undefined) {
+      const again = logql.parse(reordered);
+      if (firstError(again) < 0) {
+        text = reordered;
+        tree = again;
+        errorAt = -1;
+      }
+    }
+  }
+  if (errorAt >= 0) {
+    const near = query.slice(errorAt, errorAt + 20);
+    throw syntaxError(query, errorAt, near === '' ? 'syntax error: unexpected end of query' : `syntax error: unexpected ${JSON.stringify(near)}`);
+  }
+  const builder = new Builder(text);
+  const top = tree.topNode.firstChild; // LogQL > Expr
+  if (top === null) throw syntaxError(text, 0, 'syntax error: empty query');
+  return builder.expr(top);
+}
+
+function firstError(tree: Tree): number {
   let errorAt = -1;
   tree.iterate({
     enter(node) {
@@ -87,14 +167,7 @@ export function parseQuery(text: string): Query {
       return undefined;
     },
   });
-  if (errorAt >= 0) {
-    const near = text.slice(errorAt, errorAt + 20);
-    throw syntaxError(text, errorAt, near === '' ? 'syntax error: unexpected end of query' : `syntax error: unexpected ${JSON.stringify(near)}`);
-  }
-  const builder = new Builder(text);
-  const top = tree.topNode.firstChild; // LogQL > Expr
-  if (top === null) throw syntaxError(text, 0, 'syntax error: empty query');
-  return builder.expr(top);
+  return errorAt;
 }
 
 /** Builds the AST from the syntax tree: metric expressions here, the pipeline in PipelineBuilder. */
@@ -257,10 +330,13 @@ class Builder extends PipelineBuilder {
       ...(grouping !== null ? { grouping: this.grouping(grouping) } : {}),
     };
     if (op === 'quantile_over_time' && out.param === undefined) this.fail(node, 'syntax error: quantile_over_time needs a parameter');
+    if (op !== 'quantile_over_time' && num !== null) {
+      throw new QueryError('syntax', `parse error : parameter ${this.src(num)} not supported for operation ${op}`, node.from);
+    }
     if (UNWRAP_OPS.has(op) && out.unwrap === undefined) {
       this.fail(node, `syntax error: invalid aggregation ${op} without unwrap`);
     }
-    if (!UNWRAP_OPS.has(op) && op !== 'rate' && out.unwrap !== undefined) {
+    if (!UNWRAP_OPS.has(op) && op !== 'rate' && op !== 'absent_over_time' && out.unwrap !== undefined) {
       this.fail(node, `syntax error: invalid aggregation ${op} with unwrap`);
     }
     if (out.grouping !== undefined && !GROUPABLE_OPS.has(op)) {
@@ -291,12 +367,25 @@ class Builder extends PipelineBuilder {
           break;
         case 'Range': {
           const d = this.child(c, 'Duration');
-          rangeNs = parseRangeDuration(this.src(d ?? c));
+          try {
+            rangeNs = parseRangeDuration(this.src(d ?? c));
+          } catch (e) {
+            this.fail(c, `syntax error: ${(e as Error).message}`);
+          }
           break;
         }
         case 'OffsetExpr': {
-          const d = this.child(c, 'Duration');
-          offsetNs = parseRangeDuration(this.src(d ?? c));
+          // `offset 10m`, or a negative offset (`offset -2s`) as Loki allows.
+          const text = this.src(c)
+            .replace(/^\s*offset\s*/i, '')
+            .replace(/\s+/g, '');
+          const negative = text.startsWith('-');
+          try {
+            offsetNs = parseRangeDuration(negative ? text.slice(1) : text);
+          } catch (e) {
+            this.fail(c, `syntax error: ${(e as Error).message}`);
+          }
+          if (negative) offsetNs = -offsetNs;
           break;
         }
         case 'LogRangeExpr': {
@@ -366,6 +455,13 @@ class Builder extends PipelineBuilder {
       }
     }
     if (inner === undefined) this.fail(node, `syntax error: ${op} needs an expression`);
+    // Loki's mustNewVectorAggregationExpr and parser.go validation, in Loki's words.
+    if (param !== undefined && op !== 'topk' && op !== 'bottomk') {
+      throw new QueryError('syntax', `parse error : unsupported parameter for operation ${op}(${this.src(this.child(node, 'Number')!)},`, node.from);
+    }
+    if ((op === 'sort' || op === 'sort_desc') && grouping !== undefined) {
+      throw new QueryError('syntax', "parse error : sort and sort_desc doesn't allow grouping by ", node.from);
+    }
     if ((op === 'topk' || op === 'bottomk') && param === undefined) this.fail(node, `syntax error: parameter required for operation ${op}`);
     if ((op === 'topk' || op === 'bottomk') && (!Number.isInteger(param) || param! <= 0)) {
       this.fail(node, `syntax error: invalid parameter (must be greater than 0) ${op}(${param},`);
@@ -385,7 +481,8 @@ class Builder extends PipelineBuilder {
         stages.unshift(...inner.stages);
       }
     }
-    if (matchers.length === 0) this.fail(node, 'syntax error: queries require at least one regexp or equality matcher that does not have an empty-compatible value');
+    if (matchers.length === 0)
+      this.fail(node, 'syntax error: queries require at least one regexp or equality matcher that does not have an empty-compatible value');
     if (matchers.every((m) => matchesEmpty(m))) {
       throw new QueryError(
         'syntax',

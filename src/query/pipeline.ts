@@ -2,7 +2,7 @@ import type { Extraction, LabelFilter, LabelMatcher, LabelSelectItem, LineFilter
 import { ENTRY_LABEL_NAMES, lineOf, type Entry } from './entry.js';
 import { putLabel } from './labels.js';
 import { goJson, goNumber } from './go-json.js';
-import { decodeLogfmt } from './logfmt.js';
+import { LogfmtDecoder } from './logfmt.js';
 import { compare } from './arithmetic.js';
 import { compileTemplate, type Template } from './template.js';
 import { parseBytes, parseGoDuration } from './units.js';
@@ -30,10 +30,16 @@ export interface Row {
   extra: Record<string, string> | undefined;
   /** Entry labels removed by stages (`keep`, `drop`, renames). */
   removed: Set<string> | undefined;
+  /**
+   * Labels a parser or formatter set on this entry (Loki's parser hints
+   * `RecordExtracted`): a later parser does not overwrite them, so the first
+   * parser to extract a label wins.
+   */
+  extracted: Set<string> | undefined;
 }
 
 export function newRow(entry: Entry): Row {
-  return { entry, line: undefined, extra: undefined, removed: undefined };
+  return { entry, line: undefined, extra: undefined, removed: undefined, extracted: undefined };
 }
 
 export function rowLine(r: Row): string {
@@ -51,6 +57,16 @@ export function getLabel(r: Row, name: string): string | undefined {
 export function setLabel(r: Row, name: string, value: string): void {
   // A plain object stays fast; a `__proto__` label must not become its prototype.
   putLabel((r.extra ??= {}), name, value);
+}
+
+/** Sets a parsed label (Loki's `Set(ParsedLabel, …)`), recording it as extracted. */
+export function setParsed(r: Row, name: string, value: string): void {
+  putLabel((r.extra ??= {}), name, value);
+  (r.extracted ??= new Set()).add(name);
+}
+
+function extracted(r: Row, name: string): boolean {
+  return r.extracted !== undefined && r.extracted.has(name);
 }
 
 export function deleteLabel(r: Row, name: string): void {
@@ -241,7 +257,8 @@ function jsonAll(r: Row): boolean {
         name = joinPrefix([...prefix, key]);
         if (baseHas(r, name)) name = joinPrefix([...prefix, key + '_extracted']);
       }
-      setLabel(r, name, text);
+      if (extracted(r, name)) continue;
+      setParsed(r, name, text);
     }
   };
   walk(v as Record<string, unknown>, []);
@@ -311,37 +328,71 @@ function jsonParams(params: readonly Extraction[]): Step {
       }
       const name = baseHas(r, label) ? label + '_extracted' : label;
       if (!found) {
-        if (getLabel(r, label) === undefined) setLabel(r, label, '');
+        if (getLabel(r, label) === undefined) setParsed(r, label, '');
         continue;
       }
-      if (cur === null) setLabel(r, name, '');
-      else if (typeof cur === 'object') setLabel(r, name, goJson(cur));
-      else setLabel(r, name, jsonScalar(cur) ?? '');
+      if (cur === null) setParsed(r, name, '');
+      else if (typeof cur === 'object') setParsed(r, name, goJson(cur));
+      else setParsed(r, name, jsonScalar(cur) ?? '');
     }
     return true;
   };
 }
 
+/** Loki's LogfmtParser (all pairs) and LogfmtExpressionParser (`| logfmt a, b="key"`), pkg/logql/log/parser.go. */
 function logfmtStage(params: readonly Extraction[] | undefined, strict: boolean, keepEmpty: boolean): Step {
-  return (r) => {
-    const { pairs, error } = decodeLogfmt(rowLine(r));
-    if (params === undefined) {
-      for (const { key, value } of pairs) {
-        let name = sanitizeKey(key, true);
+  const dec = new LogfmtDecoder();
+  if (params === undefined) {
+    return (r) => {
+      dec.reset(rowLine(r));
+      while (!dec.eol()) {
+        if (!dec.scanKeyval()) {
+          if (strict) break;
+          continue;
+        }
+        let name = sanitizeKey(dec.key!, true);
         if (name === '') continue;
         if (baseHas(r, name)) name += '_extracted';
-        if (value === '' && !keepEmpty) continue;
-        setLabel(r, name, value);
+        if (extracted(r, name)) continue;
+        let value = dec.value ?? '';
+        if (value.includes('\ufffd')) value = value.replace(/\ufffd/g, ' ');
+        if (!keepEmpty && value === '') continue;
+        setParsed(r, name, value);
       }
-    } else {
-      for (const p of params) {
-        const hit = pairs.filter((x) => x.key === p.expr).pop();
-        if (hit === undefined) continue;
-        const name = baseHas(r, p.label) ? p.label + '_extracted' : p.label;
-        setLabel(r, name, hit.value);
+      if (strict && dec.err !== undefined) setError(r, 'LogfmtParserErr', dec.err);
+      return true;
+    };
+  }
+  // Label name -> the key it reads (the last of a repeated label wins, as a Go map).
+  const keys = new Map<string, string>();
+  for (const p of params) keys.set(p.label, p.expr);
+  return (r) => {
+    for (const id of keys.keys()) if (!baseHas(r, id)) setParsed(r, id, '');
+    dec.reset(rowLine(r));
+    while (!dec.eol()) {
+      if (!dec.scanKeyval()) {
+        if (strict) break;
+        continue;
       }
+      let key = sanitizeKey(dec.key!, true);
+      if (key === '') continue;
+      if (!keys.has(key) && extracted(r, key)) continue;
+      let value = dec.value ?? '';
+      if (value.includes('\ufffd')) value = '';
+      for (const [id, orig] of keys) {
+        if (key === orig) {
+          key = id;
+          break;
+        }
+      }
+      if (!keys.has(key)) continue;
+      if (baseHas(r, key)) {
+        key += '_extracted';
+        if (extracted(r, key)) break;
+      }
+      setParsed(r, key, value);
     }
-    if (error !== undefined && strict) setError(r, 'LogfmtParserErr', error);
+    if (strict && dec.err !== undefined) setError(r, 'LogfmtParserErr', dec.err);
     return true;
   };
 }
@@ -441,8 +492,7 @@ export function compileLabelFilter(f: LabelFilter): Step {
     case 'number':
     case 'duration':
     case 'bytes': {
-      const convert =
-        f.kind === 'number' ? parseGoFloat : f.kind === 'duration' ? parseGoDuration : parseBytes;
+      const convert = f.kind === 'number' ? parseGoFloat : f.kind === 'duration' ? parseGoDuration : parseBytes;
       const errorMessage = (v: string): string =>
         f.kind === 'number'
           ? `strconv.ParseFloat: parsing ${goQuote(v)}: invalid syntax`

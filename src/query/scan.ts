@@ -4,6 +4,7 @@ import type { LabelMatcher, LineFilter, LogSelector } from './ast.js';
 import { tailedFileName, toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
 import { compilePipeline, matcherMatches, newRow, type Row } from './pipeline.js';
 import { abortedError, QueryError } from './types.js';
+import { goNumber } from './go-json.js';
 
 /*
  * Reads the files of a query once, in order, and hands every entry that
@@ -57,14 +58,26 @@ export interface ScanOptions {
 }
 
 /**
- * A raw-text prefilter for `|= "text"` as the first stage: a line of the file
- * that does not contain the text cannot render to a body that does, when the
- * text is plain (letters, digits, space, `_.-/:@`) and the raw line has no
- * `\u` escape and no exponent number (the two ways the rendering can create
- * characters the raw text lacks).
+ * A raw-text prefilter for `|= "text"` as the first stage. It only ever
+ * skips a line when the rendered line cannot contain the text either: the
+ * text is plain (letters, digits, space, `_.-/:@`), the raw JSON line does
+ * not contain it, and the rendering cannot create it, which holds when the
+ * raw line has no escape (`\/`, `\u00e9`, `\"` render as other characters),
+ * no U+2028 / U+2029 (rendered as `\u2028`), and, for a text with digits,
+ * every number is written as the rendering writes it (`1.0`, `1e2` or a
+ * 20-digit integer render with other digits).
  */
-/** A JSON number with an exponent (`1e21`, `2.5E-7`), which Go may render with other digits. */
-const EXPONENT = /[:,[]\s*-?[0-9]+(?:\.[0-9]+)?[eE]/;
+/** Every JSON number of a line (and perhaps some look-alikes inside strings, which only make the filter pass more). */
+const NUMBER = /[:,[]\s*(-?[0-9][0-9.eE+-]*)(?=\s*[,}\]])/g;
+
+function numbersAsRendered(raw: string): boolean {
+  NUMBER.lastIndex = 0;
+  for (let m = NUMBER.exec(raw); m !== null; m = NUMBER.exec(raw)) {
+    const token = m[1]!;
+    if (goNumber(Number(token)) !== token) return false;
+  }
+  return true;
+}
 
 function rawPrefilter(stages: LogSelector['stages']): ((raw: string) => boolean) | undefined {
   const first = stages[0];
@@ -75,8 +88,8 @@ function rawPrefilter(stages: LogSelector['stages']): ((raw: string) => boolean)
   const digits = values.some((v) => /[0-9]/.test(v));
   return (raw) => {
     for (const v of values) if (raw.includes(v)) return true;
-    if (raw.includes('\\u')) return true;
-    if (digits && EXPONENT.test(raw)) return true;
+    if (raw.includes('\\') || raw.includes('\u2028') || raw.includes('\u2029')) return true;
+    if (digits && !numbersAsRendered(raw)) return true;
     return false;
   };
 }

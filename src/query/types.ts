@@ -127,3 +127,11 @@ export class QueryError extends Error {
     this.name = 'QueryError';
   }
 }
+
+/** Loki's default `max_query_series` (pkg/validation/limits.go), which the shipped collector-config/loki.yaml keeps. */
+export const DEFAULT_MAX_QUERY_SERIES = 500;
+
+/** Loki's NewSeriesLimitError text (pkg/logqlmodel/error.go). */
+export function seriesLimitMessage(limit: number): string {
+  return `maximum number of series (${limit}) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()`;
+}
