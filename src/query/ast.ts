@@ -4,7 +4,7 @@
  * `parse.ts`; names follow Loki's `syntax` package.
  */
 
-import type { LogqlRegex } from './regex.js';
+import type { LogqlRegex, LogqlSubmatchRegex } from './regex.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -59,6 +59,10 @@ export type Stage =
   | { kind: 'line_filter'; filter: LineFilter }
   | { kind: 'json'; params?: Extraction[] }
   | { kind: 'logfmt'; params?: Extraction[]; strict: boolean; keepEmpty: boolean }
+  /** `| regexp "re"`: each named capture group of the first match becomes a label. */
+  | { kind: 'regexp'; re: LogqlSubmatchRegex }
+  /** `| unpack`: the string fields of a JSON line packed by Promtail's `pack` stage; `_entry` becomes the line. */
+  | { kind: 'unpack' }
   | { kind: 'label_filter'; filter: LabelFilter }
   | { kind: 'line_format'; template: string }
   | { kind: 'label_format'; items: LabelFormatItem[] }

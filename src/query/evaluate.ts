@@ -216,7 +216,10 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
 }
 
 /** Stages whose Loki counterparts require no label (RequiredLabelNames is empty). */
-const NO_REQUIRED_LABELS = new Set(['line_filter', 'json', 'logfmt', 'decolorize', 'keep', 'drop']);
+const NO_REQUIRED_LABELS = new Set(['line_filter', 'json', 'logfmt', 'regexp', 'unpack', 'decolorize', 'keep', 'drop']);
+
+/** Parser stages that Loki's `NoLabels` hint skips. */
+const PARSERS = new Set(['json', 'logfmt', 'regexp', 'unpack']);
 
 /**
  * The selector as Loki's sample extractor runs it when the result has no
@@ -229,9 +232,9 @@ function labelFreeSelector(expr: RangeAggregation, pushdown: Grouping | undefine
   const grouping = expr.grouping ?? pushdown;
   const noLabels = expr.op === 'absent_over_time' || (grouping !== undefined && !grouping.without && grouping.labels.length === 0);
   const stages = expr.selector.stages;
-  if (!noLabels || expr.unwrap !== undefined || !stages.some((s) => s.kind === 'json' || s.kind === 'logfmt')) return expr.selector;
+  if (!noLabels || expr.unwrap !== undefined || !stages.some((s) => PARSERS.has(s.kind))) return expr.selector;
   if (!stages.every((s) => NO_REQUIRED_LABELS.has(s.kind))) return expr.selector;
-  return { ...expr.selector, stages: stages.filter((s) => s.kind !== 'json' && s.kind !== 'logfmt') };
+  return { ...expr.selector, stages: stages.filter((s) => !PARSERS.has(s.kind)) };
 }
 
 /** True when sample i is after instant t. */

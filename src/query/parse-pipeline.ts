@@ -1,6 +1,6 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { CompareOp, Extraction, LabelFilter, LabelFormatItem, LabelMatcher, LabelSelectItem, LineFilter, LineFilterOp, MatchOp, Stage } from './ast.js';
-import { compileRegex, type LogqlRegex } from './regex.js';
+import { compileRegex, compileSubmatchRegex, type LogqlRegex, type LogqlSubmatchRegex } from './regex.js';
 import { QueryError } from './types.js';
 import { unquote } from './unquote.js';
 import { parseBytes, parseGoDuration } from './units.js';
@@ -82,6 +82,20 @@ export class PipelineBuilder {
     }
   }
 
+  /** The expression of `| regexp "re"`, checked as Loki's NewRegexpParser checks it (pkg/logql/log/parser.go). */
+  protected regexpParser(node: SyntaxNode): LogqlSubmatchRegex {
+    const source = this.string(node);
+    let re: LogqlSubmatchRegex;
+    try {
+      re = compileSubmatchRegex(source);
+    } catch (e) {
+      throw syntaxError(this.text, node.from, (e as Error).message);
+    }
+    // Loki checks the names with model.UTF8Validation: any non-empty name is valid; RE2 rejects duplicates.
+    if (re.names.size === 0) throw new QueryError('syntax', 'at least one named capture must be supplied', node.from);
+    return re;
+  }
+
   protected string(node: SyntaxNode): string {
     try {
       return unquote(this.src(node));
@@ -106,10 +120,12 @@ export class PipelineBuilder {
           this.lineFilters(c, out);
           break;
         case 'LabelParser': {
-          const kind = this.src(c).trim();
+          const kind = this.src(c.firstChild!).trim();
           if (kind === 'json') out.push({ kind: 'json' });
           else if (kind === 'logfmt') out.push({ kind: 'logfmt', strict: false, keepEmpty: false });
-          else throw unsupported(`| ${kind}`);
+          else if (kind === 'unpack') out.push({ kind: 'unpack' });
+          else if (kind === 'regexp') out.push({ kind: 'regexp', re: this.regexpParser(this.child(c, 'String')!) });
+          else throw unsupported(`| ${this.src(c).trim()}`);
           break;
         }
         case 'LogfmtParser': {

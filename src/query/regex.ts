@@ -57,3 +57,46 @@ export function compileRegex(source: string, anchored: boolean): LogqlRegex {
   cache.set(key, compiled);
   return compiled;
 }
+
+/** A compiled regular expression that reports its capture groups. */
+export interface LogqlSubmatchRegex {
+  readonly source: string;
+  /** Capture group index -> name, for the named groups only, in index order. */
+  readonly names: ReadonlyMap<number, string>;
+  /**
+   * The groups of the leftmost match in `input` (index 0: the whole match;
+   * `undefined`: a group that took no part), or `undefined` when nothing
+   * matches: Go's `FindStringSubmatch`.
+   */
+  exec(input: string): (string | undefined)[] | undefined;
+}
+
+/**
+ * Compiles a Go RE2 regular expression for its capture groups (unanchored),
+ * as `| regexp` and `label_replace` use it.
+ *
+ * @throws Error with Go's message when RE2 rejects the pattern.
+ */
+export function compileSubmatchRegex(source: string): LogqlSubmatchRegex {
+  let re: RE2JS;
+  try {
+    re = RE2JS.compile(source);
+  } catch (e) {
+    throw new Error((e as Error).message);
+  }
+  const names = new Map<number, string>();
+  const byName = re.namedGroups();
+  for (const name of Object.keys(byName).sort((a, b) => byName[a]! - byName[b]!)) names.set(byName[name]!, name);
+  const count = re.groupCount();
+  return {
+    source,
+    names,
+    exec(input) {
+      const m = re.matcher(input);
+      if (!m.find()) return undefined;
+      const out: (string | undefined)[] = [];
+      for (let i = 0; i <= count; i++) out.push(m.group(i) ?? undefined);
+      return out;
+    },
+  };
+}

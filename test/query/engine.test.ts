@@ -277,6 +277,44 @@ describe('metric queries', () => {
   });
 });
 
+describe('| regexp and | unpack, as Loki runs them (pkg/logql/log/parser.go)', () => {
+  it('| regexp: the named groups of the first match become labels; a group that took no part is "" (kept, as Loki keeps an empty parsed label); a line that does not match is kept', async () => {
+    const streams = await logs(String.raw`{service_name=~"api|worker"} | regexp "level=(?P<lvl>\\w+) msg=\"(?P<msg>[^\"]*)\"(?P<none>x)?" | keep lvl, msg, none, service_name`);
+    const byService = Object.fromEntries(streams.map((s) => [s.stream.service_name, s]));
+    expect(byService.worker!.stream).toEqual({ service_name: 'worker', lvl: 'warn', msg: 'slow query', none: '' });
+    expect(byService.api!.stream).toEqual({ service_name: 'api' });
+    expect(byService.api!.values).toHaveLength(3);
+  });
+
+  it('| regexp: a stream label of the same name gets the `_extracted` suffix; the first parser to extract a label wins', async () => {
+    const [s] = await logs('{service_name="worker"} | regexp "(?P<service_name>slow)" | regexp "(?P<service_name_extracted>query)" | keep service_name, service_name_extracted');
+    expect(s!.stream).toEqual({ service_name: 'worker', service_name_extracted: 'slow' });
+  });
+
+  it('| regexp without a named group is refused as Loki refuses it', async () => {
+    const e = await rejection(logs('{service_name="api"} | regexp "(a)"'));
+    expect(e.code).toBe('syntax');
+    expect(e.message).toBe('at least one named capture must be supplied');
+    expect((await rejection(logs('{service_name="api"} | regexp "(?P<a>x)(?P<a>y)"'))).message).toContain('duplicate capture group name');
+  });
+
+  it('| unpack: a packed line gives its string fields as labels and `_entry` as the line; other JSON is left alone; other text is an error', async () => {
+    const packedFile = writeLines(join(tempDir(), 'packed.jsonl'), [
+      envelope({ event_id: 'a.b.c:1', time: T(1), service_name: 'api', payload: '{"_entry":"the original line","pod":"p-1","n":3,"service_name":"x"}' }),
+      envelope({ event_id: 'a.b.c:1', time: T(2), service_name: 'api', payload: '{"pod":"p-2"}' }),
+      envelope({ event_id: 'a.b.c:1', time: T(3), service_name: 'api', payload: 'plain text' }),
+    ]);
+    const res = await createLocalBackend({ files: [packedFile] }).queryRange({ query: '{service_name="api"} | unpack | keep pod, service_name, service_name_extracted, n, __error__, __error_details__', start: START, end: END, direction: 'forward' });
+    const streams = res.data.result as { stream: Record<string, string>; values: [string, string][] }[];
+    const rows = streams.flatMap((s) => s.values.map((v) => ({ stream: s.stream, line: v[1] }))).sort((a, b) => a.line.localeCompare(b.line));
+    expect(rows).toEqual([
+      { stream: { service_name: 'api' }, line: '{"pod":"p-2"}' },
+      { stream: { service_name: 'api', __error__: 'JSONParserErr', __error_details__: 'expecting json object(6), but it is not' }, line: 'plain text' },
+      { stream: { service_name: 'api', pod: 'p-1', service_name_extracted: 'x' }, line: 'the original line' },
+    ]);
+  });
+});
+
 describe('bad input', () => {
   it('a syntax error names the position', async () => {
     const e = await rejection(instant('sum(count_over_time({service_name="api"}[5m])'));
