@@ -159,6 +159,18 @@ export interface VectorLiteral {
   value: number;
 }
 
-export type MetricExpr = RangeAggregation | VectorAggregation | BinaryExpr | Literal | VectorLiteral;
+/** `label_replace(inner, "dst", "replacement", "src", "regex")`. */
+export interface LabelReplace {
+  kind: 'label_replace';
+  inner: MetricExpr;
+  dst: string;
+  /** Go `Regexp.Expand` template: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
+  replacement: string;
+  src: string;
+  /** The regex, anchored (`^(?:regex)$`) as Loki compiles it. */
+  re: LogqlSubmatchRegex;
+}
+
+export type MetricExpr = RangeAggregation | VectorAggregation | BinaryExpr | Literal | VectorLiteral | LabelReplace;
 
 export type Query = LogSelector | MetricExpr;

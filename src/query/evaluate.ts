@@ -1,4 +1,4 @@
-import type { BinaryExpr, Grouping, LabelMatcher, LogSelector, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
+import type { BinaryExpr, Grouping, LabelMatcher, LabelReplace, LogSelector, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
 import { applyArithmetic, compare } from './arithmetic.js';
 import {
   compileLabelFilter,
@@ -16,6 +16,7 @@ import { labelsKey, labelsString, ownLabel, putLabel } from './labels.js';
 import { before, scan, toInstant, type Instant, type ScanOptions } from './scan.js';
 import { parseBytes, parseGoDuration } from './units.js';
 import { QueryError } from './types.js';
+import { goExpand } from './regex.js';
 
 /*
  * Metric queries, evaluated as Loki's engine does (pkg/logql/evaluator.go,
@@ -51,7 +52,39 @@ export async function evaluate(expr: MetricExpr, ctx: EvalContext): Promise<Step
       return evalVectorAgg(expr, ctx);
     case 'binary':
       return evalBinary(expr, ctx);
+    case 'label_replace':
+      return evalLabelReplace(expr, ctx);
   }
+}
+
+/**
+ * Loki's LabelReplaceEvaluator (pkg/logql/evaluator.go): where the regex
+ * matches all of the `src` label's value ("" when absent), `dst` becomes the
+ * expanded replacement, or is removed when that is ""; where it does not
+ * match, the series is unchanged.
+ */
+async function evalLabelReplace(expr: LabelReplace, ctx: EvalContext): Promise<StepVectors> {
+  const input = await evaluate(expr.inner, ctx);
+  if (!Array.isArray(input)) throw new QueryError('unsupported', 'label_replace() of a scalar is not supported by the local engine; run the query on Loki');
+  const cache = new Map<string, Record<string, string>>();
+  return input.map((vec) =>
+    vec.map((s) => {
+      const key = labelsKey(s.labels);
+      let labels = cache.get(key);
+      if (labels === undefined) {
+        labels = s.labels;
+        const groups = expr.re.exec(ownLabel(s.labels, expr.src) ?? '');
+        if (groups !== undefined) {
+          const res = goExpand(expr.replacement, expr.re, groups);
+          labels = { ...s.labels };
+          delete labels[expr.dst];
+          if (res !== '') putLabel(labels, expr.dst, res);
+        }
+        cache.set(key, labels);
+      }
+      return { labels, value: s.value };
+    }),
+  );
 }
 
 async function vectors(expr: MetricExpr, ctx: EvalContext): Promise<StepVectors | { scalar: number }> {

@@ -6,6 +6,7 @@ import type { BinaryOp, Grouping, LabelFilter, LabelMatcher, LogSelector, Metric
 import { applyArithmetic } from './arithmetic.js';
 import { collectNames, parseNumber, PipelineBuilder, syntaxError, unsupported } from './parse-pipeline.js';
 import { parseRangeDuration } from './units.js';
+import { compileSubmatchRegex, type LogqlSubmatchRegex } from './regex.js';
 import { QueryError } from './types.js';
 
 /*
@@ -213,10 +214,27 @@ class Builder extends PipelineBuilder {
         return { kind: 'vector', value: Number(this.src(num)) };
       }
       case 'LabelReplaceExpr':
-        throw unsupported('label_replace()');
+        return this.labelReplace(node);
       default:
         throw unsupported(`${JSON.stringify(this.src(node))} (${node.name})`);
     }
+  }
+
+  /** `label_replace(v, "dst", "replacement", "src", "regex")`, as Loki's mustNewLabelReplaceExpr builds it (pkg/logql/syntax/ast.go). */
+  private labelReplace(node: SyntaxNode): MetricExpr {
+    const inner = this.children(node).find((c) => c.name === 'MetricExpr' || c.name === 'Expr');
+    const strings = this.children(node).filter((c) => c.name === 'String');
+    if (inner === undefined || strings.length !== 4) this.fail(node, 'syntax error: label_replace(v, "dst", "replacement", "src", "regex") needs a vector and four strings');
+    const [dst, replacement, src, regex] = strings.map((s) => this.string(s)) as [string, string, string, string];
+    let re: LogqlSubmatchRegex;
+    try {
+      re = compileSubmatchRegex(`^(?:${regex})$`);
+    } catch (e) {
+      throw new QueryError('syntax', `parse error : invalid regex in label_replace: ${(e as Error).message}`, strings[3]!.from);
+    }
+    const metric = this.metric(inner);
+    if (metric.kind === 'literal') throw unsupported('label_replace() of a scalar');
+    return { kind: 'label_replace', inner: metric, dst, replacement, src, re };
   }
 
   /** True when `node` (a MetricExpr or Expr) is written in parentheses: its operands are not re-associated. */

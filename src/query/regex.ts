@@ -100,3 +100,44 @@ export function compileSubmatchRegex(source: string): LogqlSubmatchRegex {
     },
   };
 }
+
+/**
+ * Go's `Regexp.Expand` (regexp package): `template` with `$n` / `${n}` (a
+ * group number) and `$name` / `${name}` (a named group) replaced by that
+ * group of `groups` ("" for a group that does not exist or took no part),
+ * `$$` by `$`. A `$name` takes the longest run of letters, digits and `_`
+ * (so `$1x` names a group `1x`); a `$` not followed by a valid name is kept.
+ */
+export function goExpand(template: string, re: LogqlSubmatchRegex, groups: readonly (string | undefined)[]): string {
+  let out = '';
+  let rest = template;
+  for (;;) {
+    const i = rest.indexOf('$');
+    if (i < 0) break;
+    out += rest.slice(0, i);
+    rest = rest.slice(i);
+    if (rest.length > 1 && rest[1] === '$') {
+      out += '$';
+      rest = rest.slice(2);
+      continue;
+    }
+    const m = /^\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/.exec(rest);
+    if (m === null) {
+      // Malformed: Go keeps the `$` and goes on.
+      out += '$';
+      rest = rest.slice(1);
+      continue;
+    }
+    rest = rest.slice(m[0].length);
+    const name = m[1] ?? m[2]!;
+    let index = -1;
+    if (/^[0-9]+$/.test(name)) {
+      // Go's extract: a number too large for an int is not a number but a name (which no group has).
+      index = name.length > 9 ? -1 : Number(name);
+    } else {
+      for (const [k, v] of re.names) if (v === name) index = k;
+    }
+    if (index >= 0 && index < groups.length) out += groups[index] ?? '';
+  }
+  return out + rest;
+}

@@ -315,6 +315,43 @@ describe('| regexp and | unpack, as Loki runs them (pkg/logql/log/parser.go)', (
   });
 });
 
+describe('label_replace, as Loki evaluates it (pkg/logql/evaluator.go)', () => {
+  const BY = 'sum by (service_name) (count_over_time({service_name=~"api|worker"}[2h]))';
+  async function series(query: string) {
+    const data = await instant(query);
+    return (data.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => [s.metric, s.value[1]]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  }
+
+  it('sets dst to the expanded replacement where the anchored regex matches src, and leaves other series unchanged', async () => {
+    expect(await series(`label_replace(${BY}, "svc", "s-$1", "service_name", "(a.*)")`)).toEqual([
+      [{ service_name: 'api', svc: 's-api' }, '3'],
+      [{ service_name: 'worker' }, '1'],
+    ]);
+    // Anchored: "p" does not match all of "api".
+    expect(await series(`label_replace(${BY}, "svc", "x", "service_name", "p")`)).toEqual([
+      [{ service_name: 'api' }, '3'],
+      [{ service_name: 'worker' }, '1'],
+    ]);
+  });
+
+  it('removes dst when the replacement expands to ""; an absent src reads as ""', async () => {
+    expect(await series(`label_replace(${BY}, "service_name", "", "service_name", "api")`)).toEqual([
+      [{ service_name: 'worker' }, '1'],
+      [{}, '3'],
+    ]);
+    expect(await series(`label_replace(${BY}, "none", "was-empty", "nope", "")`)).toEqual([
+      [{ none: 'was-empty', service_name: 'api' }, '3'],
+      [{ none: 'was-empty', service_name: 'worker' }, '1'],
+    ]);
+  });
+
+  it('an invalid regex is refused with Loki\'s message', async () => {
+    const e = await rejection(instant(`label_replace(${BY}, "a", "b", "c", "(")`));
+    expect(e.code).toBe('syntax');
+    expect(e.message).toBe('parse error : invalid regex in label_replace: error parsing regexp: missing closing ): `^(?:()$`');
+  });
+});
+
 describe('bad input', () => {
   it('a syntax error names the position', async () => {
     const e = await rejection(instant('sum(count_over_time({service_name="api"}[5m])'));
@@ -330,7 +367,7 @@ describe('bad input', () => {
   });
 
   it('valid LogQL the engine does not evaluate says so and points to Loki', async () => {
-    for (const q of ['{service_name="api"} | pattern "<a> <b>"', 'label_replace(sum(rate({a="b"}[1m])), "x", "$1", "a", "(.*)")', '{service_name="api"} |> "<_> x"']) {
+    for (const q of ['{service_name="api"} | pattern "<a> <b>"', 'rate_counter({service_name="api"} | logfmt | unwrap took [1m])', '{service_name="api"} |> "<_> x"']) {
       const e = await rejection(backend().queryRange({ query: q, start: START, end: END }));
       expect(e.code, q).toBe('unsupported');
       expect(e.message).toMatch(/run .*on Loki/);
