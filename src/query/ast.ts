@@ -5,6 +5,7 @@
  */
 
 import type { LogqlRegex, LogqlSubmatchRegex } from './regex.js';
+import type { PatternParser } from './pattern.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -17,7 +18,7 @@ export interface LabelMatcher {
   re?: LogqlRegex;
 }
 
-export type LineFilterOp = '|=' | '!=' | '|~' | '!~';
+export type LineFilterOp = '|=' | '!=' | '|~' | '!~' | '|>' | '!>';
 
 /** One line filter; `values` are alternatives joined by `or`. */
 export interface LineFilter {
@@ -25,6 +26,8 @@ export interface LineFilter {
   values: string[];
   /** Compiled regular expressions of `|~` / `!~` (one per value). */
   res?: LogqlRegex[];
+  /** Compiled patterns of `|>` / `!>` (one per value): true when the line matches. */
+  patterns?: ((line: string) => boolean)[];
 }
 
 export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
@@ -63,6 +66,8 @@ export type Stage =
   | { kind: 'regexp'; re: LogqlSubmatchRegex }
   /** `| unpack`: the string fields of a JSON line packed by Promtail's `pack` stage; `_entry` becomes the line. */
   | { kind: 'unpack' }
+  /** `| pattern "<a> - <b>"`: each named capture becomes a label. */
+  | { kind: 'pattern'; parser: PatternParser }
   | { kind: 'label_filter'; filter: LabelFilter }
   | { kind: 'line_format'; template: string }
   | { kind: 'label_format'; items: LabelFormatItem[] }

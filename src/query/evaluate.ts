@@ -249,10 +249,10 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
 }
 
 /** Stages whose Loki counterparts require no label (RequiredLabelNames is empty). */
-const NO_REQUIRED_LABELS = new Set(['line_filter', 'json', 'logfmt', 'regexp', 'unpack', 'decolorize', 'keep', 'drop']);
+const NO_REQUIRED_LABELS = new Set(['line_filter', 'json', 'logfmt', 'regexp', 'unpack', 'pattern', 'decolorize', 'keep', 'drop']);
 
 /** Parser stages that Loki's `NoLabels` hint skips. */
-const PARSERS = new Set(['json', 'logfmt', 'regexp', 'unpack']);
+const PARSERS = new Set(['json', 'logfmt', 'regexp', 'unpack', 'pattern']);
 
 /**
  * The selector as Loki's sample extractor runs it when the result has no

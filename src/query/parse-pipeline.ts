@@ -2,6 +2,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { CompareOp, Extraction, LabelFilter, LabelFormatItem, LabelMatcher, LabelSelectItem, LineFilter, LineFilterOp, MatchOp, Stage } from './ast.js';
 import { compileRegex, compileSubmatchRegex, type LogqlRegex, type LogqlSubmatchRegex } from './regex.js';
 import { QueryError } from './types.js';
+import { compilePatternFilter, compilePatternParser } from './pattern.js';
 import { unquote } from './unquote.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
@@ -125,6 +126,15 @@ export class PipelineBuilder {
           else if (kind === 'logfmt') out.push({ kind: 'logfmt', strict: false, keepEmpty: false });
           else if (kind === 'unpack') out.push({ kind: 'unpack' });
           else if (kind === 'regexp') out.push({ kind: 'regexp', re: this.regexpParser(this.child(c, 'String')!) });
+          else if (kind === 'pattern') {
+            const str = this.child(c, 'String')!;
+            try {
+              out.push({ kind: 'pattern', parser: compilePatternParser(this.string(str)) });
+            } catch (e) {
+              if (e instanceof QueryError) throw e;
+              throw syntaxError(this.text, str.from, (e as Error).message);
+            }
+          }
           else throw unsupported(`| ${this.src(c).trim()}`);
           break;
         }
@@ -190,8 +200,7 @@ export class PipelineBuilder {
 
   protected lineFilter(node: SyntaxNode): LineFilter {
     const filter = this.child(node, 'Filter')!;
-    const op = this.src(filter) as LineFilterOp | '|>' | '!>';
-    if (op === '|>' || op === '!>') throw unsupported(`pattern line filter ${op}`);
+    const op = this.src(filter) as LineFilterOp;
     if (this.child(node, 'FilterOp') !== null) throw unsupported('ip() line filter');
     const strings: SyntaxNode[] = [];
     const walk = (n: SyntaxNode): void => {
@@ -205,6 +214,15 @@ export class PipelineBuilder {
     const values = strings.map((s) => this.string(s));
     const f: LineFilter = { op, values };
     if (op === '|~' || op === '!~') f.res = strings.map((s, i) => this.regex(s, values[i]!, false));
+    if (op === '|>' || op === '!>') {
+      f.patterns = strings.map((s, i) => {
+        try {
+          return compilePatternFilter(values[i]!);
+        } catch (e) {
+          throw syntaxError(this.text, s.from, (e as Error).message);
+        }
+      });
+    }
     return f;
   }
 

@@ -6,6 +6,7 @@ import { LogfmtDecoder } from './logfmt.js';
 import { compare } from './arithmetic.js';
 import { compileTemplate, type Template } from './template.js';
 import type { LogqlSubmatchRegex } from './regex.js';
+import type { PatternParser } from './pattern.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
 /*
@@ -116,6 +117,8 @@ function compileStage(stage: Stage): Step {
       return regexpStage(stage.re);
     case 'unpack':
       return unpack;
+    case 'pattern':
+      return patternStage(stage.parser);
     case 'label_filter': {
       const f = compileLabelFilter(stage.filter);
       return f;
@@ -178,6 +181,20 @@ export function compileLineFilter(f: LineFilter): Step {
       return (r) => {
         const line = rowLine(r);
         return !res.some((re) => re.test(line));
+      };
+    }
+    case '|>': {
+      const patterns = f.patterns!;
+      return (r) => {
+        const line = rowLine(r);
+        return patterns.some((p) => p(line));
+      };
+    }
+    case '!>': {
+      const patterns = f.patterns!;
+      return (r) => {
+        const line = rowLine(r);
+        return !patterns.some((p) => p(line));
       };
     }
   }
@@ -358,6 +375,24 @@ function regexpStage(re: LogqlSubmatchRegex): Step {
       const key = baseHas(r, name) ? name + '_extracted' : name;
       if (extracted(r, key)) continue;
       setParsed(r, key, groups[i] ?? '');
+    }
+    return true;
+  };
+}
+
+/**
+ * Loki's PatternParser (pkg/logql/log/parser.go): the named captures matched
+ * become labels (a line that ends early sets the ones matched so far); a
+ * line that does not match keeps its labels and is not dropped.
+ */
+function patternStage(parser: PatternParser): Step {
+  const names = parser.names;
+  return (r) => {
+    const values = parser.matches(rowLine(r));
+    for (let i = 0; i < values.length; i++) {
+      const name = baseHas(r, names[i]!) ? names[i]! + '_extracted' : names[i]!;
+      if (extracted(r, name)) continue;
+      setParsed(r, name, values[i]!);
     }
     return true;
   };

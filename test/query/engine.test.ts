@@ -315,6 +315,30 @@ describe('| regexp and | unpack, as Loki runs them (pkg/logql/log/parser.go)', (
   });
 });
 
+describe('| pattern and the |> / !> line filters, as Loki runs them', () => {
+  it('| pattern: the named captures become labels; a line that does not match keeps its labels', async () => {
+    const streams = await logs('{service_name=~"api|worker"} | pattern "level=<lvl> msg=\\"<msg>\\" <_>" | keep lvl, msg, service_name');
+    const byService = Object.fromEntries(streams.map((s) => [s.stream.service_name, s]));
+    expect(byService.worker!.stream).toEqual({ service_name: 'worker', lvl: 'warn', msg: 'slow query' });
+    expect(byService.api!.stream).toEqual({ service_name: 'api' });
+  });
+
+  it('|> keeps the lines that match the pattern; !> the others; `or` joins alternatives', async () => {
+    const count = async (q: string) => (await logs(q)).reduce((n, s) => n + s.values.length, 0);
+    expect(await count('{service_name="worker"} |> "level=<_> took=3s"')).toBe(1);
+    expect(await count('{service_name="worker"} |> "level=<_> took=3"')).toBe(0); // the line must end with the last literal
+    expect(await count('{service_name="worker"} !> "level=<_> took=3"')).toBe(1);
+    expect(await count('{service_name=~"api|worker"} |> "nothing <_>" or "level=<_>"')).toBe(1);
+    expect(await count('{service_name=~"api|worker"} !> "nothing <_>" or "level=<_>"')).toBe(3);
+  });
+
+  it('a named capture in |> is refused as Loki refuses it', async () => {
+    const e = await rejection(logs('{service_name="worker"} |> "level=<lvl>"'));
+    expect(e.code).toBe('syntax');
+    expect(e.message).toContain("named captures are not allowed: found '<lvl>'");
+  });
+});
+
 describe('label_replace, as Loki evaluates it (pkg/logql/evaluator.go)', () => {
   const BY = 'sum by (service_name) (count_over_time({service_name=~"api|worker"}[2h]))';
   async function series(query: string) {
@@ -367,7 +391,7 @@ describe('bad input', () => {
   });
 
   it('valid LogQL the engine does not evaluate says so and points to Loki', async () => {
-    for (const q of ['{service_name="api"} | pattern "<a> <b>"', 'rate_counter({service_name="api"} | logfmt | unwrap took [1m])', '{service_name="api"} |> "<_> x"']) {
+    for (const q of ['{service_name="api"} |= ip("10.0.0.0/8")', 'rate_counter({service_name="api"} | logfmt | unwrap took [1m])', '{service_name="api"} | logfmt | addr = ip("10.0.0.1")']) {
       const e = await rejection(backend().queryRange({ query: q, start: START, end: END }));
       expect(e.code, q).toBe('unsupported');
       expect(e.message).toMatch(/run .*on Loki/);
