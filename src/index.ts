@@ -6,7 +6,7 @@
  * The root exports what a service needs: the set-up, the catalog, the
  * EventID helpers, the types of events and problems, and the lower-level
  * pieces the README names (`createEmitter`, the sinks, the OTel pipeline and
- * sink, the chain verifier). Everything else is reached through its own
+ * sink, the durable processors for a service's own SDK, the chain verifier). Everything else is reached through its own
  * entry point: `factline/eventid`, `factline/otel`, `factline/intent`,
  * `factline/query-builders`. test/exports.test.ts pins every entry point's names.
  */
@@ -34,7 +34,8 @@ export type { ValidationMode } from './validation/index.js';
 export type { RuntimeProblem, RuntimeProblemCode, ProblemHandler } from './problems.js';
 
 export type { Sink, SinkContext, SinkStats } from './sinks/sink.js';
-export type { DeliveryStats, DurableDeliveryOptions, SpoolOptions, BackoffOptions } from './delivery/index.js';
+export { DurableLogRecordProcessor, DurableSpanProcessor, createOtlpHttpTransport } from './delivery/index.js';
+export type { DeliveryStats, DurableDeliveryOptions, SpoolOptions, BackoffOptions, LogTransport, SendOutcome, OtlpHttpTransportOptions } from './delivery/index.js';
 export { createJsonlSink, readEvents } from './sinks/jsonl/index.js';
 export type { JsonlSink, JsonlSinkOptions, FsyncPolicy } from './sinks/jsonl/index.js';
 export { createConsoleSink } from './sinks/console/index.js';

@@ -1,7 +1,6 @@
 import { chainText, eventChain, historySpan, spanSentence } from '../history/index.js';
-import { QueryError } from '../query/types.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, TIME_OPTIONS, UsageError, backendFrom, parse, progress, rangeFrom } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, TIME_OPTIONS, UsageError, backendFrom, commandFailed, parse, progress, rangeFrom } from './options.js';
 
 export const CHAIN_HELP = `Usage: factline chain ID [--file F ... | --loki URL] [--since D | --from T --to T] [--service S] [--json]
 
@@ -41,7 +40,7 @@ export async function chainCommand(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parse(args, { ...BACKEND_OPTIONS, ...TIME_OPTIONS, service: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing ID: the instance id of an event (factline_event_instance_id)' : `one ID at a time, got ${positionals.length}`);
     const id = positionals[0]!;
-    const { start, end } = rangeFrom({ ...values, since: values.since ?? (values.from !== undefined ? undefined : '1d') });
+    const { start, end } = rangeFrom(values, '1d');
     const backend = backendFrom(values);
     stop = progress(errIsTTY(io), io.err, 'following the causation chain');
     const chain = await eventChain(backend, { id, start, end, ...(values.service !== undefined ? { service: values.service } : {}) });
@@ -57,14 +56,6 @@ export async function chainCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (e) {
     stop();
-    if (e instanceof UsageError) {
-      io.err(`factline chain: ${e.message}\n\n${CHAIN_HELP}`);
-      return 2;
-    }
-    if (e instanceof QueryError) {
-      io.err(`factline chain: ${e.message}`);
-      return e.code === 'bad_request' ? 2 : 1;
-    }
-    throw e;
+    return commandFailed('chain', CHAIN_HELP, e, io);
   }
 }

@@ -1,7 +1,7 @@
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST, type FeedbackFigures } from '../feedback/index.js';
-import { QueryError } from '../query/types.js';
+import { feedbackRequest } from '../feedback/figures.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, parse, parseDuration, parseTime, positiveInt, progress } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, commandFailed, parse, positiveInt, progress, rangeFrom } from './options.js';
 
 export const FEEDBACK_HELP = `Usage: factline feedback [--file F ... | --loki URL] --attempts PATTERN --success PATTERN
                         [--failure PATTERN] [--service S] [--model M] [--source-type T] [--last N]
@@ -80,26 +80,28 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
     if (values.attempts === undefined) throw new UsageError("--attempts is required: the % pattern of the attempt events, e.g. 'agent.code.generated:%'");
     if (values.success === undefined) throw new UsageError("--success is required: the % pattern of the successful outcomes, e.g. 'agent.test.passed:%'");
     if (values.depth !== undefined && values['group-by'] === undefined) throw new UsageError('--depth cuts the --group-by field; give --group-by FIELD');
-    const end = values.to !== undefined ? parseTime(values.to, '--to') : BigInt(Date.now()) * 1_000_000n;
-    if (values.from !== undefined && values.since !== undefined) throw new UsageError('--since and --from exclude each other');
-    const start = values.from !== undefined ? parseTime(values.from, '--from') : end - parseDuration(values.since ?? '30d', '--since');
-    if (end < start) throw new UsageError(`--to (${values.to ?? 'now'}) is before --from (${values.from})`);
+    const { start, end } = rangeFrom(values, '30d');
     const backend = backendFrom(values);
     stop = progress(errIsTTY(io), io.err, 'reading attempts and outcomes');
-    const figures = await agentFeedback(backend, {
-      attempts: values.attempts,
-      success: values.success,
-      ...(values.failure !== undefined ? { failure: values.failure } : {}),
-      ...(values.service !== undefined ? { service: values.service } : {}),
-      ...(values.model !== undefined ? { model: values.model } : {}),
-      ...(values['source-type'] !== undefined ? { sourceType: values['source-type'] } : {}),
-      last: positiveInt(values.last, '--last', DEFAULT_LAST),
-      ...(values['group-by'] !== undefined ? { groupBy: { field: values['group-by'], ...(values.depth !== undefined ? { depth: positiveInt(values.depth, '--depth', 1) } : {}) } } : {}),
-      ...(values.group !== undefined ? { groupPrefix: values.group } : {}),
-      ...(values.join !== undefined ? { joinField: values.join } : {}),
-      start,
-      end,
-    });
+    const figures = await agentFeedback(
+      backend,
+      feedbackRequest(
+        {
+          attempts: values.attempts,
+          success: values.success,
+          failure: values.failure,
+          service: values.service,
+          model: values.model,
+          sourceType: values['source-type'],
+          last: positiveInt(values.last, '--last', DEFAULT_LAST),
+          groupBy: values['group-by'],
+          depth: values.depth !== undefined ? positiveInt(values.depth, '--depth', 1) : undefined,
+          groupPrefix: values.group,
+          joinField: values.join,
+        },
+        { start, end },
+      ),
+    );
     stop();
     if (values.json) io.out(JSON.stringify(figures, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
     else if (figures.attemptsConsidered === 0) io.out(`no attempts matching ${values.attempts}${values.model ? ` by ${values.model}` : ''} in the range`);
@@ -107,14 +109,6 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
     return 0;
   } catch (e) {
     stop();
-    if (e instanceof UsageError) {
-      io.err(`factline feedback: ${e.message}\n\n${FEEDBACK_HELP}`);
-      return 2;
-    }
-    if (e instanceof QueryError) {
-      io.err(`factline feedback: ${e.message}`);
-      return e.code === 'bad_request' ? 2 : 1;
-    }
-    throw e;
+    return commandFailed('feedback', FEEDBACK_HELP, e, io);
   }
 }

@@ -6,8 +6,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
 import type { LocalBackendOptions } from '../query/local-backend.js';
-import { DEFAULT_MAX_QUERY_SERIES, type QueryBackend } from '../query/types.js';
+import { DEFAULT_MAX_QUERY_SERIES, QueryError, type QueryBackend, type QueryErrorCode } from '../query/types.js';
+import { DURATION_EXAMPLES, readRange, refusedTime } from '../history/range.js';
 import { loadTool } from './tools.js';
+import type { CliIo } from './io.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
 
 /** A usage error: the command prints it with its help and exits 2. */
@@ -28,6 +30,29 @@ export function parse<O extends Options>(
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
+}
+
+/**
+ * How a querying command ends on an error: a {@link UsageError} prints
+ * `factline NAME: message`, a blank line and the command's help, exit 2; a
+ * `QueryError` prints `factline NAME: ` and `describe(error)` (default: its
+ * message), exit 2 when its code is one of `usageCodes` (default
+ * `bad_request`: the request was wrong) and 1 otherwise (the engine could not
+ * answer). Anything else is rethrown: a bug, not an answer.
+ *
+ * @example
+ * commandFailed('chain', 'Usage: factline chain ID ...', new UsageError('missing ID'), processIo); // 2, the message and the help on stderr
+ */
+export function commandFailed(name: string, help: string, e: unknown, io: CliIo, describe: (e: QueryError) => string = (q) => q.message, usageCodes: readonly QueryErrorCode[] = ['bad_request']): number {
+  if (e instanceof UsageError) {
+    io.err(`factline ${name}: ${e.message}\n\n${help}`);
+    return 2;
+  }
+  if (e instanceof QueryError) {
+    io.err(`factline ${name}: ${describe(e)}`);
+    return usageCodes.includes(e.code) ? 2 : 1;
+  }
+  throw e;
 }
 
 /** The backend options every querying command takes. */
@@ -102,73 +127,32 @@ export const TIME_OPTIONS = {
   to: { type: 'string' },
 } as const satisfies Options;
 
-export const TIME_HELP = `  --since D         the last D: 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
+export const TIME_HELP = `  --since D         the D before --to (or now): 30s, 15m, 1h, 7d, 1h30m (default 1h; metric queries: the range to step over)
   --from T --to T   an absolute range: RFC 3339 with its offset (2026-03-30T14:00:00Z,
                     2026-03-30T16:00:00+02:00) or Unix seconds (1774879200)`;
 
-const UNIT_NS: Record<string, bigint> = {
-  ms: 1_000_000n,
-  s: 1_000_000_000n,
-  m: 60_000_000_000n,
-  h: 3_600_000_000_000n,
-  d: 86_400_000_000_000n,
-  w: 604_800_000_000_000n,
-};
-
-/** `1h30m` → nanoseconds. */
-export function parseDuration(text: string, what: string): bigint {
-  const parts = [...text.matchAll(/(\d+)(ms|s|m|h|d|w)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== text)
-    throw new UsageError(`${what} needs a duration like 30s, 15m, 1h, 7d or 1h30m, got ${JSON.stringify(text)}`);
-  return parts.reduce((ns, p) => ns + BigInt(p[1]!) * UNIT_NS[p[2]!]!, 0n);
-}
-
-/** Unix seconds have 10 digits until the year 2286; 12 or more digits are milliseconds or nanoseconds. */
-const MAX_SECONDS_DIGITS = 11;
+const FLAG = { since: '--since', start: '--from', end: '--to' } as const;
 
 /**
- * RFC 3339 with its offset (`Z` or `+02:00`) or Unix seconds (with a
- * fraction) → nanoseconds. A time without an offset is refused rather than
- * read in the machine's zone, and a number too large for seconds (Unix
- * milliseconds, nanoseconds) rather than read as a date thousands of years
- * ahead.
+ * The range the time options name, in Unix epoch ns: `--from` (or the
+ * `--since` before `--to`; default `defaultSince`) up to `--to` (default
+ * now). The rule is the MCP tools' too ({@link readRange}); a bad value is a
+ * {@link UsageError} naming the option.
  */
-export function parseTime(text: string, what: string): bigint {
-  if (/^\d+(\.\d+)?$/.test(text)) {
-    const [s, f = ''] = text.split('.');
-    if (s!.length > MAX_SECONDS_DIGITS) {
-      const unit = s!.length >= 18 ? 'nanoseconds' : s!.length >= 15 ? 'microseconds' : 'milliseconds';
-      throw new UsageError(
-        `${what} takes Unix seconds or RFC 3339; ${JSON.stringify(text)} looks like Unix ${unit} (it would be a date after the year 5000): divide it, or write 2026-03-30T14:00:00Z`,
-      );
-    }
-    return BigInt(s!) * 1_000_000_000n + BigInt((f + '000000000').slice(0, 9));
+export function rangeFrom(values: { since?: string; from?: string; to?: string }, defaultSince = '1h', now: bigint = BigInt(Date.now()) * 1_000_000n): { start: bigint; end: bigint } {
+  const r = readRange({ since: values.since, start: values.from, end: values.to }, defaultSince, now);
+  if (!('problem' in r)) return r;
+  const p = r.problem;
+  switch (p.code) {
+    case 'since_with_start':
+      throw new UsageError('--since and --from exclude each other');
+    case 'bad_duration':
+      throw new UsageError(`${FLAG[p.field]} needs a duration like ${DURATION_EXAMPLES}, got ${JSON.stringify(p.text)}`);
+    case 'bad_time':
+      throw new UsageError(refusedTime(FLAG[p.field], p.text));
+    case 'end_before_start':
+      throw new UsageError(`--to (${values.to ?? 'now'}) is before --from (${values.from})`);
   }
-  const rfc3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;
-  const ms = Date.parse(text);
-  if (!rfc3339.test(text) || Number.isNaN(ms)) {
-    const noOffset = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(text);
-    throw new UsageError(
-      noOffset
-        ? `${what} needs a time with its offset, got ${JSON.stringify(text)}: add Z for UTC (${text.includes('T') || text.includes(' ') ? text : text + 'T00:00:00'}Z) or the offset (+02:00)`
-        : `${what} needs a time like 2026-03-30T14:00:00Z (RFC 3339 with its offset) or Unix seconds, got ${JSON.stringify(text)}`,
-    );
-  }
-  // Date.parse keeps milliseconds; the fraction's further digits are kept here.
-  const frac = /\.(\d+)/.exec(text.replace(/[Zz]|[+-]\d{2}:\d{2}$/, ''))?.[1] ?? '';
-  return BigInt(ms) * 1_000_000n + BigInt((frac + '000000000').slice(3, 9));
-}
-
-/** The range the time options name, in Unix epoch ns: `--from`/`--to`, else the last `--since` (default 1h) up to now. */
-export function rangeFrom(
-  values: { since?: string; from?: string; to?: string },
-  now: bigint = BigInt(Date.now()) * 1_000_000n,
-): { start: bigint; end: bigint } {
-  if (values.since !== undefined && (values.from !== undefined || values.to !== undefined)) throw new UsageError('--since and --from/--to exclude each other');
-  const end = values.to !== undefined ? parseTime(values.to, '--to') : now;
-  const start = values.from !== undefined ? parseTime(values.from, '--from') : end - parseDuration(values.since ?? '1h', '--since');
-  if (end < start) throw new UsageError(`--to (${values.to}) is before --from (${values.from})`);
-  return { start, end };
 }
 
 /** A whole number option. */

@@ -1,7 +1,8 @@
 import { historySpan, spanSentence } from '../history/index.js';
-import { QueryError, type LokiQueryResponse, type QueryDirection } from '../query/types.js';
+import { isLogQuery } from '../history/range.js';
+import type { LokiQueryResponse, QueryDirection, QueryError } from '../query/types.js';
 import { errIsTTY, useColor, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, TIME_HELP, TIME_OPTIONS, UsageError, backendFrom, parse, positiveInt, progress, rangeFrom, skippedSummary } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, TIME_HELP, TIME_OPTIONS, UsageError, backendFrom, commandFailed, parse, positiveInt, progress, rangeFrom, skippedSummary } from './options.js';
 import { renderResult } from './render.js';
 
 export const QUERY_HELP = `Usage: factline query [--file F ... | --loki URL] [--since D | --from T --to T]
@@ -32,9 +33,6 @@ Examples:
 Exit status: 0 on an answer, 1 when the engine cannot answer (unreadable file,
 Loki unavailable, unsupported by the local engine), 2 on usage and LogQL
 syntax errors (the position is shown).`;
-
-/** Whether a query is a metric query: it does not start with a stream selector. */
-const isLogQuery = (q: string) => q.trimStart().startsWith('{');
 
 /** The query with a caret under the 0-based `position`. */
 export function pointAt(query: string, position: number): string[] {
@@ -94,18 +92,10 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (e) {
     stop();
-    if (e instanceof UsageError) {
-      io.err(`factline query: ${e.message}\n\n${QUERY_HELP}`);
-      return 2;
-    }
-    if (e instanceof QueryError) {
-      if (e.code === 'syntax') {
-        io.err([`factline query: syntax error${e.position !== undefined ? ` at position ${e.position}` : ''}: ${e.message}`, ...(e.position !== undefined ? pointAt(query, e.position) : [])].join('\n'));
-        return 2;
-      }
-      io.err(`factline query: ${e.code === 'unsupported' ? 'not supported by the local engine' : e.code === 'bad_request' ? 'bad request' : 'unavailable'}: ${e.message}`);
-      return e.code === 'bad_request' ? 2 : 1;
-    }
-    throw e;
+    const describe = (q: QueryError): string =>
+      q.code === 'syntax'
+        ? [`syntax error${q.position !== undefined ? ` at position ${q.position}` : ''}: ${q.message}`, ...(q.position !== undefined ? pointAt(query, q.position) : [])].join('\n')
+        : `${q.code === 'unsupported' ? 'not supported by the local engine' : q.code === 'bad_request' ? 'bad request' : 'unavailable'}: ${q.message}`;
+    return commandFailed('query', QUERY_HELP, e, io, describe, ['bad_request', 'syntax']);
   }
 }

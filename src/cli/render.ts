@@ -1,10 +1,12 @@
 /**
- * Query results as text: log lines in the one-line text form, metric
- * results as a table, and a one-sentence summary (for the MCP tools).
+ * Query results as `factline query` prints them: log lines in the one-line
+ * text form, metric results as a table (the one-sentence summary the MCP tools
+ * give is `summarizeResult` in src/history/result-text.ts).
  */
 import type { FactlineEvent } from '../envelope/event.js';
 import { SEVERITY_NUMBER, type Severity } from '../envelope/severity.js';
 import { formatEventLine } from '../sinks/console/format.js';
+import { labelText } from '../history/result-text.js';
 import { printable } from './printable.js';
 import type { LabelSet, LokiQueryData } from '../query/types.js';
 
@@ -42,11 +44,6 @@ export function logEntries(data: LokiQueryData, direction: 'forward' | 'backward
   return all.sort((a, b) => (direction === 'forward' ? cmp(a, b) : cmp(b, a)));
 }
 
-const labelText = (m: LabelSet) => {
-  const keys = Object.keys(m).sort();
-  return keys.length === 0 ? '{}' : printable(`{${keys.map((k) => `${k}=${JSON.stringify(m[k])}`).join(', ')}}`);
-};
-
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
@@ -69,27 +66,5 @@ export function renderResult(data: LokiQueryData, options: { color: boolean; dir
       return table([['SERIES', 'TIME', 'VALUE'], ...data.result.flatMap((s) => s.values.map(([t, v]) => [labelText(s.metric), new Date(t * 1000).toISOString(), v]))]);
     case 'scalar':
       return [data.result[1]];
-  }
-}
-
-/** One sentence that says what a result holds: "3 log lines in 2 streams", "4 series; top: {…} = 12". */
-export function summarizeResult(data: LokiQueryData): string {
-  switch (data.resultType) {
-    case 'streams': {
-      const lines = data.result.reduce((a, s) => a + s.values.length, 0);
-      return `${lines} log line${lines === 1 ? '' : 's'} in ${data.result.length} stream${data.result.length === 1 ? '' : 's'}`;
-    }
-    case 'vector': {
-      if (data.result.length === 0) return 'no series (nothing matched in the range)';
-      const top = [...data.result].sort((a, b) => Number(b.value[1]) - Number(a.value[1])).slice(0, 5);
-      return `${data.result.length} series; ${top.map((s) => `${labelText(s.metric)} = ${s.value[1]}`).join('; ')}${data.result.length > 5 ? '; …' : ''}`;
-    }
-    case 'matrix': {
-      if (data.result.length === 0) return 'no series (nothing matched in the range)';
-      const points = data.result.reduce((a, s) => a + s.values.length, 0);
-      return `${data.result.length} series, ${points} points; last values: ${data.result.slice(0, 5).map((s) => `${labelText(s.metric)} = ${s.values[s.values.length - 1]?.[1] ?? 'none'}`).join('; ')}${data.result.length > 5 ? '; …' : ''}`;
-    }
-    case 'scalar':
-      return `scalar ${data.result[1]}`;
   }
 }

@@ -92,7 +92,18 @@ export interface DurableDeliveryOptions {
    * bits. Default `0o600` (owner only; directories `0o700`).
    */
   fileMode?: number;
-  /** How long `forceFlush` and `shutdown` wait for the endpoint, in ms. Default 5000: shorter than `shutdownOnSignals`' 10 s, so that what shutdown cannot deliver is still reported (`FACTLINE_UNDELIVERED_AT_SHUTDOWN`) before the process exits. */
+  /**
+   * How long `forceFlush` and `shutdown` wait for the endpoint, in ms.
+   * Default 5000. `shutdown` then sends nothing new and waits up to half
+   * this long again for the answers to requests already sent, since the endpoint
+   * may have taken them: their records are counted by the answer, never
+   * both delivered and dropped. A request with no answer even then is
+   * dropped and reported (`FACTLINE_UNDELIVERED_AT_SHUTDOWN`,
+   * `details.unanswered: true`: it may still have arrived). A shutdown
+   * thus takes at most 1.5 times this long (7.5 s by default, under
+   * `shutdownOnSignals`' 10 s, so that the report is made before the
+   * process exits).
+   */
   flushTimeoutMillis?: number;
 }
 

@@ -102,7 +102,10 @@ export class DurableExportQueue<T> {
   private lastAcceptedAt = 0;
   private probing = false;
   private healthy = true;
+  /** No new record or request: shutdown has begun. */
   private closed = false;
+  /** Shutdown has settled every batch: an answer arriving now changes nothing. */
+  private finished = false;
   private spoolWritable = true;
   private readonly s = { received: 0, delivered: 0, deadLettered: 0, rejected: 0, dropped: 0, replayed: 0, retries: 0, abandoned: 0, bufferBytes: 0, spooledRecords: 0 };
 
@@ -183,8 +186,15 @@ export class DurableExportQueue<T> {
   }
 
   /**
-   * Flushes; then spools what is still in memory (or, without a spool, drops
-   * it and reports `FACTLINE_UNDELIVERED_AT_SHUTDOWN`), and releases the spool.
+   * Flushes (up to `flushTimeoutMillis`); then sends nothing more and waits
+   * up to half of `flushTimeoutMillis` again for the answers to requests
+   * already sent: such a request may have reached the endpoint, so its records are
+   * counted by its answer (delivered, dead-lettered), never dropped while
+   * the answer is on its way. Then it spools what is still in memory (or,
+   * without a spool, drops it and reports `FACTLINE_UNDELIVERED_AT_SHUTDOWN`;
+   * a request that got no answer even then is reported with
+   * `details.unanswered: true`, as the endpoint may still have taken it),
+   * and releases the spool.
    */
   async shutdown(): Promise<void> {
     if (this.closed) return;
@@ -195,13 +205,22 @@ export class DurableExportQueue<T> {
     clearTimeout(this.parkTimer);
     clearInterval(this.probeTimer);
     clearInterval(this.spoolTimer);
+    // Batches on disk are safe whatever the answer; those only in memory wait for theirs.
+    const deadline = Date.now() + this.flushTimeoutMs / 2;
+    while ([...this.inFlight.keys()].some((b) => !b.entry) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    this.finished = true;
+    const unanswered = new Set(this.inFlight.keys());
     for (const [, f] of this.inFlight) f.abort.abort('shutdown');
-    for (const b of [...this.inFlight.keys(), ...this.queue, ...this.parked]) {
+    for (const b of [...unanswered, ...this.queue, ...this.parked]) {
       if (b.entry) continue;
       // A spool that failed earlier may take it now: one last try.
       if (this.spool && this.toDisk(b, true)) continue;
       this.release(b);
-      this.drop('FACTLINE_UNDELIVERED_AT_SHUTDOWN', b.count, `shutdown found ${b.count} ${this.codec.noun} neither acknowledged by ${this.transport.endpoint} nor spooled`);
+      if (unanswered.has(b)) {
+        this.drop('FACTLINE_UNDELIVERED_AT_SHUTDOWN', b.count, `shutdown found ${b.count} ${this.codec.noun} sent to ${this.transport.endpoint} but not answered by the end of shutdown, and not spooled; the endpoint may still have taken them`, { unanswered: true });
+      } else {
+        this.drop('FACTLINE_UNDELIVERED_AT_SHUTDOWN', b.count, `shutdown found ${b.count} ${this.codec.noun} neither acknowledged by ${this.transport.endpoint} nor spooled`);
+      }
     }
     this.queue.length = 0;
     this.parked.length = 0;
@@ -414,7 +433,7 @@ export class DurableExportQueue<T> {
     const outcome = await this.transport.send(body, timeout, abort.signal);
     this.inFlight.delete(b);
     this.adaptTimeout(outcome, timeout, Date.now() - sentAt);
-    if (this.closed) return; // shutdown has already settled it
+    if (this.finished) return; // shutdown has already settled it
     try {
       this.handle(b, body, outcome);
     } catch (e) {
@@ -675,9 +694,9 @@ export class DurableExportQueue<T> {
     return !this.healthy && this.spool !== undefined && this.queue.every(onDisk) && [...this.inFlight.keys()].every(onDisk);
   }
 
-  private drop(code: 'FACTLINE_BUFFER_FULL' | 'FACTLINE_SPOOL_FULL' | 'FACTLINE_SPOOL_NOT_WRITABLE' | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN', records: number, message: string): void {
+  private drop(code: 'FACTLINE_BUFFER_FULL' | 'FACTLINE_SPOOL_FULL' | 'FACTLINE_SPOOL_NOT_WRITABLE' | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN', records: number, message: string, extra: Record<string, unknown> = {}): void {
     this.s.dropped += records;
-    this.problem(code, message, { records, dropped_total: this.s.dropped });
+    this.problem(code, message, { records, dropped_total: this.s.dropped, ...extra });
   }
 
   private problem(code: RuntimeProblem['code'], message: string, details: Record<string, unknown>, cause?: unknown): void {

@@ -2,8 +2,8 @@ import type { Context } from '@opentelemetry/api';
 import type { LogRecordProcessor, ReadWriteLogRecord as SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { sdkPackage } from '../otel/sdk.js';
 import type { RuntimeProblem } from '../problems.js';
-import { DurableExportQueue } from './durable-export-queue.js';
-import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
+import { DurableProcessor } from './durable-processor.js';
+import type { DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
 import { instanceIdOf, LOGS_SHAPE } from './otlp-json.js';
 import type { LogTransport } from './send-outcome.js';
 
@@ -29,26 +29,12 @@ const LOGS: SignalCodec<SdkLogRecord> = {
  * const provider = new LoggerProvider({ processors: [processor] });
  * processor.stats(); // { received, delivered, pending, spooled, deadLettered, rejected, dropped, ... }
  */
-export class DurableLogRecordProcessor implements LogRecordProcessor {
-  private readonly queue: DurableExportQueue<SdkLogRecord>;
-
+export class DurableLogRecordProcessor extends DurableProcessor<SdkLogRecord> implements LogRecordProcessor {
   constructor(transport: LogTransport, options: DurableDeliveryOptions = {}, report?: (p: RuntimeProblem) => void) {
-    this.queue = new DurableExportQueue(LOGS, transport, options, report);
+    super(LOGS, transport, options, report);
   }
 
   onEmit(record: SdkLogRecord, _context?: Context): void {
     this.queue.add(record);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.queue.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.queue.shutdown();
-  }
-
-  stats(): DeliveryStats {
-    return this.queue.stats();
   }
 }

@@ -2,8 +2,8 @@ import { TraceFlags, type Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { sdkPackage } from '../otel/sdk.js';
 import type { RuntimeProblem } from '../problems.js';
-import { DurableExportQueue } from './durable-export-queue.js';
-import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
+import { DurableProcessor } from './durable-processor.js';
+import type { DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
 import { TRACES_SHAPE } from './otlp-json.js';
 import type { LogTransport } from './send-outcome.js';
 
@@ -25,11 +25,9 @@ const TRACES: SignalCodec<ReadableSpan> = {
  * const processor = new DurableSpanProcessor(createOtlpHttpTransport({ url: 'http://localhost:4318/v1/traces', rejectedField: 'rejectedSpans' }));
  * const provider = new TracerProvider({ spanProcessors: [processor] }); // @opentelemetry/sdk-trace
  */
-export class DurableSpanProcessor implements SpanProcessor {
-  private readonly queue: DurableExportQueue<ReadableSpan>;
-
+export class DurableSpanProcessor extends DurableProcessor<ReadableSpan> implements SpanProcessor {
   constructor(transport: LogTransport, options: DurableDeliveryOptions = {}, report?: (p: RuntimeProblem) => void) {
-    this.queue = new DurableExportQueue(TRACES, transport, options, report);
+    super(TRACES, transport, options, report);
   }
 
   onStart(_span: Span, _parentContext: Context): void {}
@@ -38,17 +36,5 @@ export class DurableSpanProcessor implements SpanProcessor {
     // As the SDK's batch processor: an unsampled span is not exported.
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
     this.queue.add(span);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.queue.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.queue.shutdown();
-  }
-
-  stats(): DeliveryStats {
-    return this.queue.stats();
   }
 }

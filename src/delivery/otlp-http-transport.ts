@@ -34,6 +34,7 @@ export const MAX_RETRY_AFTER_MS = 60_000;
  * delay is the larger of the backoff and the server's throttle). A delay
  * over {@link MAX_RETRY_AFTER_MS} (60 s) is cut to it.
  *
+ * @internal The transport's own reading; not part of the package's API.
  * @example
  * parseRetryAfter('3'); // 3000
  * parseRetryAfter('0'); // undefined: use the backoff

@@ -24,6 +24,49 @@ export interface FeedbackGroupBy {
   readonly separator?: string;
 }
 
+/**
+ * A request as a surface reads it, one flat value an option, any optional one
+ * possibly `undefined` (not given): `factline feedback`'s options and the
+ * `agent_feedback` tool's arguments. {@link feedbackRequest} makes it a
+ * {@link FeedbackRequest}.
+ */
+export interface FlatFeedbackArgs {
+  attempts: string;
+  success: string;
+  failure?: string | undefined;
+  service?: string | undefined;
+  model?: string | undefined;
+  sourceType?: string | undefined;
+  last?: number | undefined;
+  /** The payload field to group by (`FeedbackGroupBy.field`). */
+  groupBy?: string | undefined;
+  /** Its depth (`FeedbackGroupBy.depth`); only with `groupBy`. */
+  depth?: number | undefined;
+  groupPrefix?: string | undefined;
+  joinField?: string | undefined;
+}
+
+/**
+ * The {@link FeedbackRequest} flat arguments name, over `[start, end]`
+ * (Unix epoch ns): what was not given is left out, so that each default of
+ * {@link agentFeedback} applies.
+ *
+ * @internal For factline's own surfaces; not exported from `factline/feedback`.
+ * @example
+ * feedbackRequest({ attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', groupBy: 'file', depth: 2, model: undefined }, { start: 0n, end: 1n });
+ * // { attempts, success, groupBy: { field: 'file', depth: 2 }, start: 0n, end: 1n }
+ */
+export function feedbackRequest(args: FlatFeedbackArgs, range: { start: bigint; end: bigint }, signal?: AbortSignal): FeedbackRequest {
+  const { groupBy, depth, ...rest } = args;
+  const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Omit<FlatFeedbackArgs, 'groupBy' | 'depth'> & { attempts: string; success: string };
+  return {
+    ...(given as FeedbackRequest),
+    ...(groupBy !== undefined ? { groupBy: { field: groupBy, ...(depth !== undefined ? { depth } : {}) } } : {}),
+    ...range,
+    ...(signal !== undefined ? { signal } : {}),
+  };
+}
+
 /** What {@link agentFeedback} asks. */
 export interface FeedbackRequest {
   /** `%` pattern of the events that are attempts, one event per attempt: `agent.code.generated:%`. */

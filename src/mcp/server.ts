@@ -21,9 +21,11 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
 import { VERSION } from '../version.js';
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '../feedback/index.js';
+import { feedbackRequest } from '../feedback/figures.js';
 import { eventIdPatternHint } from '../feedback/pattern-hint.js';
 import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
-import { summarizeResult } from '../cli/render.js';
+import { DURATION_EXAMPLES, isLogQuery, readRange, refusedTime, type RangeArgs } from '../history/range.js';
+import { summarizeResult } from '../history/result-text.js';
 import { QueryError, type LokiQueryData, type LokiQueryResponse, type QueryBackend } from '../query/types.js';
 import {
   bigintSafe,
@@ -51,36 +53,12 @@ export interface FactlineMcpOptions {
   maxReplyBytes?: number;
 }
 
-const NS_PER_S = 1_000_000_000n;
-const DURATION = /^(\d+)(s|m|h|d)$/;
-const UNIT_S: Record<string, bigint> = { s: 1n, m: 60n, h: 3600n, d: 86400n };
-const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
-
-function durationNs(text: string): bigint {
-  const m = DURATION.exec(text);
-  if (!m) throw new QueryError('bad_request', `since must be a duration like 15m, 1h or 7d, got ${JSON.stringify(text)}`);
-  return BigInt(m[1]!) * UNIT_S[m[2]!]! * NS_PER_S;
-}
-
-/** RFC 3339 → Unix epoch ns, keeping a fraction's nanoseconds. */
-function timeNs(text: string, what: string): bigint {
-  const m = RFC3339.exec(text);
-  const ms = Date.parse(text.replace(/\.\d+/, ''));
-  if (!m || Number.isNaN(ms)) throw new QueryError('bad_request', `${what} must be an RFC 3339 time such as 2026-03-30T14:00:00Z, got ${JSON.stringify(text)}`);
-  const fraction = BigInt(((m[1] ?? '.').slice(1) + '000000000').slice(0, 9));
-  return BigInt(ms) * 1_000_000n + fraction;
-}
-
-interface TimeArgs {
-  since?: string | undefined;
-  start?: string | undefined;
-  end?: string | undefined;
-}
+type TimeArgs = RangeArgs;
 
 const timeArgs = (defaultSince: string) => ({
-  since: z.string().optional().describe(`How far back from end: 15m, 1h, 7d (default ${defaultSince}). Not with start.`),
-  start: z.string().optional().describe('Absolute start, RFC 3339 (2026-03-30T14:00:00Z). Not with since.'),
-  end: z.string().optional().describe('Absolute end, RFC 3339 (default now)'),
+  since: z.string().optional().describe(`How far back from end: ${DURATION_EXAMPLES} (default ${defaultSince}). Not with start.`),
+  start: z.string().optional().describe('Absolute start, RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds. Not with since.'),
+  end: z.string().optional().describe('Absolute end, RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds (default now)'),
 });
 
 const serviceArg = z.string().optional().describe('Only this service (service_name); default every service');
@@ -96,6 +74,17 @@ function asToolError(e: unknown): Reply {
     return failure(`${e.code}: ${e.message}${e.position !== undefined ? ` (at position ${e.position})` : ''}.${hint}`);
   }
   return failure(`error: ${(e as Error).message}`);
+}
+
+/** A tool's handler whose every error (a bad argument, a query the engine refused, an unreachable Loki) is answered as a tool error, never thrown to the SDK. */
+function guarded<Args extends unknown[]>(handler: (...args: Args) => Promise<Reply>): (...args: Args) => Promise<Reply> {
+  return async (...args) => {
+    try {
+      return await handler(...args);
+    } catch (e) {
+      return asToolError(e);
+    }
+  };
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -125,11 +114,19 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
   let lastAnswer: { key: string; response: LokiQueryResponse; paged: PagedAnswer } | undefined;
 
   const range = (a: TimeArgs, defaultSince: string): { start: bigint; end: bigint } => {
-    if (a.since !== undefined && a.start !== undefined) throw new QueryError('bad_request', 'give since or start, not both');
-    const end = a.end !== undefined ? timeNs(a.end, 'end') : now();
-    const start = a.start !== undefined ? timeNs(a.start, 'start') : end - durationNs(a.since ?? defaultSince);
-    if (end < start) throw new QueryError('bad_request', `end (${a.end ?? 'now'}) is before start (${a.start ?? a.since})`);
-    return { start, end };
+    const r = readRange(a, defaultSince, now());
+    if (!('problem' in r)) return r;
+    const p = r.problem;
+    switch (p.code) {
+      case 'since_with_start':
+        throw new QueryError('bad_request', 'give since or start, not both');
+      case 'bad_duration':
+        throw new QueryError('bad_request', `since must be a duration like ${DURATION_EXAMPLES}, got ${JSON.stringify(p.text)}`);
+      case 'bad_time':
+        throw new QueryError('bad_request', refusedTime(p.field, p.text, `${p.field} must be an RFC 3339 time such as 2026-03-30T14:00:00Z, got ${JSON.stringify(p.text)}`));
+      case 'end_before_start':
+        throw new QueryError('bad_request', `end (${a.end ?? 'now'}) is before start (${a.start ?? a.since})`);
+    }
   };
 
   /** The sentence for an empty answer: the range asked and the range the history covers. */
@@ -201,71 +198,67 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       },
       annotations: historyTool,
     },
-    async (a, extra) => {
-      try {
-        let c: QueryCursor;
-        if (a.cursor !== undefined) {
-          try {
-            c = decodeCursor(a.cursor);
-          } catch (e) {
-            throw new QueryError('bad_request', (e as Error).message);
-          }
-        } else {
-          if (a.query === undefined || a.query.trim() === '') throw new QueryError('bad_request', 'query is required: a LogQL query such as {service_name=~".+"} | event_name="agent.test.failed"');
-          const r = range(a, '1h');
-          c = { query: a.query, start: r.start.toString(), end: r.end.toString(), limit: a.limit ?? 100, direction: a.direction ?? 'backward', offset: 0 };
+    guarded(async (a, extra) => {
+      let c: QueryCursor;
+      if (a.cursor !== undefined) {
+        try {
+          c = decodeCursor(a.cursor);
+        } catch (e) {
+          throw new QueryError('bad_request', (e as Error).message);
         }
-        const start = BigInt(c.start);
-        const end = BigInt(c.end);
-        const isLog = c.query.trimStart().startsWith('{');
-        // A continuation is answered from the last answer when it is the same
-        // request (its range is fixed in the cursor); otherwise it is run again.
-        const key = JSON.stringify({ ...c, offset: 0 });
-        if (c.offset === 0 || lastAnswer?.key !== key) {
-          const response = isLog
-            ? await backend.queryRange({ query: c.query, start, end, limit: c.limit, direction: c.direction, signal: extra.signal })
-            : await backend.query({ query: c.query, time: end, limit: c.limit, signal: extra.signal });
-          lastAnswer = { key, response, paged: pageAnswer(response.data, c.direction) };
-        }
-        const { response, paged } = lastAnswer;
-        const data = response.data;
-        const total = paged.count;
-        const remaining = Math.max(total - c.offset, 0);
-        const units = data.resultType === 'streams' ? 'log lines' : 'series';
-        const stats = (data as { stats?: unknown }).stats;
-        const render = (k: number, page: LokiQueryData = paged.slice(c.offset, c.offset + k)): Reply => {
-          const more = c.offset + k < total;
-          const next = more ? encodeCursor({ ...c, offset: c.offset + k }) : undefined;
-          const summary = summarizeResult(page);
-          const position = c.offset > 0 || more ? ` (${units} ${c.offset + 1}–${c.offset + k} of ${total}${more ? `; cut to stay within the ${budget}-byte reply budget` : ''})` : '';
-          const lines = [`${summary}${position}.`, ...(next ? [`For the rest call query_events with {"cursor": "${next}"}.`] : []), 'The data is in structuredContent.data (Loki\'s JSON).'];
-          return text(lines.join('\n'), {
-            summary,
-            status: response.status,
-            data: { ...(bigintSafe(page) as Record<string, unknown>), ...(stats !== undefined ? { stats: bigintSafe(stats) } : {}) },
-            ...(next ? { next_cursor: next, cut: { shown: k, offset: c.offset, total } } : {}),
-          });
-        };
-        // No more items than their bytes alone allow.
-        let most = 0;
-        for (let bytes = 0; most < remaining && bytes <= budget; most++) bytes += paged.bytes(c.offset + most);
-        let { reply, shown } = fitPrefix(remaining, (k) => render(k), budget, most);
-        if (shown === 0 && remaining > 0) {
-          // Not even one item fits: one log line, cut to what the budget leaves.
-          const one = paged.slice(c.offset, c.offset + 1);
-          const room = budget - replyBytes(render(1, cutLongLine(one, 0))) - 64;
-          reply = render(1, cutLongLine(one, Math.max(room / 2, 0) | 0));
-          shown = 1;
-        }
-        if (total === 0 && c.offset === 0) {
-          const hint = await emptyHint({ start: isLog ? start : end, end }, undefined, extra.signal);
-          reply.content[0]!.text += `\n${hint}`;
-        }
-        return reply;
-      } catch (e) {
-        return asToolError(e);
+      } else {
+        if (a.query === undefined || a.query.trim() === '') throw new QueryError('bad_request', 'query is required: a LogQL query such as {service_name=~".+"} | event_name="agent.test.failed"');
+        const r = range(a, '1h');
+        c = { query: a.query, start: r.start.toString(), end: r.end.toString(), limit: a.limit ?? 100, direction: a.direction ?? 'backward', offset: 0 };
       }
-    },
+      const start = BigInt(c.start);
+      const end = BigInt(c.end);
+      const isLog = isLogQuery(c.query);
+      // A continuation is answered from the last answer when it is the same
+      // request (its range is fixed in the cursor); otherwise it is run again.
+      const key = JSON.stringify({ ...c, offset: 0 });
+      if (c.offset === 0 || lastAnswer?.key !== key) {
+        const response = isLog
+          ? await backend.queryRange({ query: c.query, start, end, limit: c.limit, direction: c.direction, signal: extra.signal })
+          : await backend.query({ query: c.query, time: end, limit: c.limit, signal: extra.signal });
+        lastAnswer = { key, response, paged: pageAnswer(response.data, c.direction) };
+      }
+      const { response, paged } = lastAnswer;
+      const data = response.data;
+      const total = paged.count;
+      const remaining = Math.max(total - c.offset, 0);
+      const units = data.resultType === 'streams' ? 'log lines' : 'series';
+      const stats = (data as { stats?: unknown }).stats;
+      const render = (k: number, page: LokiQueryData = paged.slice(c.offset, c.offset + k)): Reply => {
+        const more = c.offset + k < total;
+        const next = more ? encodeCursor({ ...c, offset: c.offset + k }) : undefined;
+        const summary = summarizeResult(page);
+        const position = c.offset > 0 || more ? ` (${units} ${c.offset + 1}–${c.offset + k} of ${total}${more ? `; cut to stay within the ${budget}-byte reply budget` : ''})` : '';
+        const lines = [`${summary}${position}.`, ...(next ? [`For the rest call query_events with {"cursor": "${next}"}.`] : []), 'The data is in structuredContent.data (Loki\'s JSON).'];
+        return text(lines.join('\n'), {
+          summary,
+          status: response.status,
+          data: { ...(bigintSafe(page) as Record<string, unknown>), ...(stats !== undefined ? { stats: bigintSafe(stats) } : {}) },
+          ...(next ? { next_cursor: next, cut: { shown: k, offset: c.offset, total } } : {}),
+        });
+      };
+      // No more items than their bytes alone allow.
+      let most = 0;
+      for (let bytes = 0; most < remaining && bytes <= budget; most++) bytes += paged.bytes(c.offset + most);
+      let { reply, shown } = fitPrefix(remaining, (k) => render(k), budget, most);
+      if (shown === 0 && remaining > 0) {
+        // Not even one item fits: one log line, cut to what the budget leaves.
+        const one = paged.slice(c.offset, c.offset + 1);
+        const room = budget - replyBytes(render(1, cutLongLine(one, 0))) - 64;
+        reply = render(1, cutLongLine(one, Math.max(room / 2, 0) | 0));
+        shown = 1;
+      }
+      if (total === 0 && c.offset === 0) {
+        const hint = await emptyHint({ start: isLog ? start : end, end }, undefined, extra.signal);
+        reply.content[0]!.text += `\n${hint}`;
+      }
+      return reply;
+    }),
   );
 
   server.registerTool(
@@ -279,17 +272,13 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       inputSchema: { ...timeArgs('1d'), service: serviceArg },
       annotations: historyTool,
     },
-    async (a, extra) => {
-      try {
-        const r = range(a, '1d');
-        const names = await listLabels(backend, { ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
-        let t = `Index labels: ${names.indexed.join(', ') || '(none)'}.\nOn lines (structured metadata, from the newest ${plural(names.sampledLines, 'line')}): ${names.onLines.join(', ') || '(none)'}.`;
-        if (names.sampledLines === 0 && names.indexed.length === 0) t += `\n${await emptyHint(r, a.service, extra.signal)}`;
-        return text(t, { ...names, range: { start: rfc3339(r.start), end: rfc3339(r.end) } });
-      } catch (e) {
-        return asToolError(e);
-      }
-    },
+    guarded(async (a, extra) => {
+      const r = range(a, '1d');
+      const names = await listLabels(backend, { ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
+      let t = `Index labels: ${names.indexed.join(', ') || '(none)'}.\nOn lines (structured metadata, from the newest ${plural(names.sampledLines, 'line')}): ${names.onLines.join(', ') || '(none)'}.`;
+      if (names.sampledLines === 0 && names.indexed.length === 0) t += `\n${await emptyHint(r, a.service, extra.signal)}`;
+      return text(t, { ...names, range: { start: rfc3339(r.start), end: rfc3339(r.end) } });
+    }),
   );
 
   server.registerTool(
@@ -300,26 +289,22 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       inputSchema: { name: z.string().describe('The label name, e.g. "event_name"'), ...timeArgs('1d'), service: serviceArg },
       annotations: historyTool,
     },
-    async (a, extra) => {
-      try {
-        const r = range(a, '1d');
-        const values = await labelValues(backend, a.name, { ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
-        const render = (k: number): Reply => {
-          const shown = values.slice(0, k);
-          const cut = k < values.length ? `\n(showing ${k} of ${values.length}, most lines first; narrow the range or the service for the rest)` : '';
-          return text(`${plural(values.length, 'value')} of ${a.name}:\n${shown.map((v) => `${v.value} (${plural(v.lines, 'line')})`).join('\n')}${cut}`, {
-            name: a.name,
-            values: shown,
-            ...(k < values.length ? { cut: { shown: k, total: values.length } } : {}),
-          });
-        };
-        const { reply } = fitPrefix(values.length, render, budget);
-        if (values.length === 0) reply.content[0]!.text = `No line carries ${a.name} in the range. ${await emptyHint(r, a.service, extra.signal)}`;
-        return reply;
-      } catch (e) {
-        return asToolError(e);
-      }
-    },
+    guarded(async (a, extra) => {
+      const r = range(a, '1d');
+      const values = await labelValues(backend, a.name, { ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
+      const render = (k: number): Reply => {
+        const shown = values.slice(0, k);
+        const cut = k < values.length ? `\n(showing ${k} of ${values.length}, most lines first; narrow the range or the service for the rest)` : '';
+        return text(`${plural(values.length, 'value')} of ${a.name}:\n${shown.map((v) => `${v.value} (${plural(v.lines, 'line')})`).join('\n')}${cut}`, {
+          name: a.name,
+          values: shown,
+          ...(k < values.length ? { cut: { shown: k, total: values.length } } : {}),
+        });
+      };
+      const { reply } = fitPrefix(values.length, render, budget);
+      if (values.length === 0) reply.content[0]!.text = `No line carries ${a.name} in the range. ${await emptyHint(r, a.service, extra.signal)}`;
+      return reply;
+    }),
   );
 
   server.registerTool(
@@ -333,24 +318,20 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       inputSchema: { id: z.string().describe('The event instance id (factline_event_instance_id), e.g. "01a22cdd-faa4-7000-bbb9-9371743abb45"'), ...timeArgs('1d'), service: serviceArg },
       annotations: historyTool,
     },
-    async (a, extra) => {
-      try {
-        const r = range(a, '1d');
-        const chain = await eventChain(backend, { id: a.id, ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
-        if (chain === undefined) {
-          const hint = /:\d+$|^[a-z0-9_]+(\.[a-z0-9_]+){2}$/.test(a.id) ? ` "${a.id}" looks like an EventID; event_chain takes an instance id (factline_event_instance_id), which query_events shows on every line.` : '';
-          return failure(`No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal, 'if the event is outside it, ask again with start/end covering it')}`);
-        }
-        const render = (k: number): Reply => {
-          const shown = { ...chain, effects: chain.effects.slice(0, k), effectsCut: chain.effectsCut || k < chain.effects.length };
-          const head = `${plural(chain.causes.length, 'cause')}, ${plural(chain.effects.length, 'direct effect')}${chain.effectsCut ? ' (or more)' : ''}${k < chain.effects.length ? `; showing ${k} effects to stay within the ${budget}-byte reply budget` : ''}:`;
-          return text(`${head}\n${chainText(shown)}`, bigintSafe(shown) as Record<string, unknown>);
-        };
-        return fitPrefix(chain.effects.length, render, budget).reply;
-      } catch (e) {
-        return asToolError(e);
+    guarded(async (a, extra) => {
+      const r = range(a, '1d');
+      const chain = await eventChain(backend, { id: a.id, ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
+      if (chain === undefined) {
+        const hint = /:\d+$|^[a-z0-9_]+(\.[a-z0-9_]+){2}$/.test(a.id) ? ` "${a.id}" looks like an EventID; event_chain takes an instance id (factline_event_instance_id), which query_events shows on every line.` : '';
+        return failure(`No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal, 'if the event is outside it, ask again with start/end covering it')}`);
       }
-    },
+      const render = (k: number): Reply => {
+        const shown = { ...chain, effects: chain.effects.slice(0, k), effectsCut: chain.effectsCut || k < chain.effects.length };
+        const head = `${plural(chain.causes.length, 'cause')}, ${plural(chain.effects.length, 'direct effect')}${chain.effectsCut ? ' (or more)' : ''}${k < chain.effects.length ? `; showing ${k} effects to stay within the ${budget}-byte reply budget` : ''}:`;
+        return text(`${head}\n${chainText(shown)}`, bigintSafe(shown) as Record<string, unknown>);
+      };
+      return fitPrefix(chain.effects.length, render, budget).reply;
+    }),
   );
 
   server.registerTool(
@@ -378,37 +359,39 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       },
       annotations: historyTool,
     },
-    async (a, extra) => {
-      try {
-        const r = range(a, '30d');
-        const figures = await agentFeedback(backend, {
-          attempts: a.attempts,
-          success: a.success,
-          ...(a.failure !== undefined ? { failure: a.failure } : {}),
-          ...(a.service !== undefined ? { service: a.service } : {}),
-          ...(a.model !== undefined ? { model: a.model } : {}),
-          ...(a.source_type !== undefined ? { sourceType: a.source_type } : {}),
-          ...(a.last !== undefined ? { last: a.last } : {}),
-          ...(a.group_by !== undefined ? { groupBy: { field: a.group_by, ...(a.depth !== undefined ? { depth: a.depth } : {}) } } : {}),
-          ...(a.group !== undefined ? { groupPrefix: a.group } : {}),
-          ...(a.join_field !== undefined ? { joinField: a.join_field } : {}),
-          ...r,
-          signal: extra.signal,
-        });
-        if (figures.attemptsConsidered === 0) {
-          return text(`No attempts matched ${a.attempts}${a.model ? ` by ${a.model}` : ''} in the range. ${await emptyHint(r, a.service, extra.signal)}`, bigintSafe(figures) as Record<string, unknown>);
-        }
-        const render = (k: number): Reply => {
-          const groups = figures.groups.slice(0, k);
-          const sentences = [...groups.map((g) => `${g.sentence}${g.pending > 0 ? `, ${g.pending} pending` : ''}.`), ...(figures.groups.length > 1 ? [`Overall: ${figures.total.sentence}.`] : [])];
-          if (k < figures.groups.length) sentences.push(`(showing ${k} of ${figures.groups.length} groups, most failures first; use depth or group to narrow)`);
-          return text(sentences.join('\n'), { ...(bigintSafe({ ...figures, groups }) as Record<string, unknown>), ...(k < figures.groups.length ? { cut: { shown: k, total: figures.groups.length } } : {}) });
-        };
-        return fitPrefix(figures.groups.length, render, budget).reply;
-      } catch (e) {
-        return asToolError(e);
+    guarded(async (a, extra) => {
+      const r = range(a, '30d');
+      const figures = await agentFeedback(
+        backend,
+        feedbackRequest(
+          {
+            attempts: a.attempts,
+            success: a.success,
+            failure: a.failure,
+            service: a.service,
+            model: a.model,
+            sourceType: a.source_type,
+            last: a.last,
+            groupBy: a.group_by,
+            depth: a.depth,
+            groupPrefix: a.group,
+            joinField: a.join_field,
+          },
+          r,
+          extra.signal,
+        ),
+      );
+      if (figures.attemptsConsidered === 0) {
+        return text(`No attempts matched ${a.attempts}${a.model ? ` by ${a.model}` : ''} in the range. ${await emptyHint(r, a.service, extra.signal)}`, bigintSafe(figures) as Record<string, unknown>);
       }
-    },
+      const render = (k: number): Reply => {
+        const groups = figures.groups.slice(0, k);
+        const sentences = [...groups.map((g) => `${g.sentence}${g.pending > 0 ? `, ${g.pending} pending` : ''}.`), ...(figures.groups.length > 1 ? [`Overall: ${figures.total.sentence}.`] : [])];
+        if (k < figures.groups.length) sentences.push(`(showing ${k} of ${figures.groups.length} groups, most failures first; use depth or group to narrow)`);
+        return text(sentences.join('\n'), { ...(bigintSafe({ ...figures, groups }) as Record<string, unknown>), ...(k < figures.groups.length ? { cut: { shown: k, total: figures.groups.length } } : {}) });
+      };
+      return fitPrefix(figures.groups.length, render, budget).reply;
+    }),
   );
 
   return server;

@@ -1,6 +1,7 @@
 import type { ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { withProcessEnv } from './env.js';
 import { sdkPackage } from './sdk.js';
 
 /** The values of `OTEL_LOGS_EXPORTER` / `OTEL_TRACES_EXPORTER` factline builds exporters for. */
@@ -47,10 +48,19 @@ export function otlpProtocol(signal: Signal, env: Env = process.env, fallback: O
  */
 export function exporterNames(signal: Signal, env: Env): string[] {
   const variable = signal === 'logs' ? 'OTEL_LOGS_EXPORTER' : 'OTEL_TRACES_EXPORTER';
-  const names = [...new Set((env[variable] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''))];
+  const names = [
+    ...new Set(
+      (env[variable] ?? '')
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter((s) => s !== ''),
+    ),
+  ];
   for (const n of names) {
     if (!(EXPORTER_NAMES as readonly string[]).includes(n)) {
-      throw new Error(`factline: ${variable}="${env[variable]}" names the exporter "${n}", which factline does not build; use one or more of ${EXPORTER_NAMES.join(', ')} (default otlp), or pass ${signal === 'logs' ? 'logExporter' : 'spanExporter'} yourself`);
+      throw new Error(
+        `factline: ${variable}="${env[variable]}" names the exporter "${n}", which factline does not build; use one or more of ${EXPORTER_NAMES.join(', ')} (default otlp), or pass ${signal === 'logs' ? 'logExporter' : 'spanExporter'} yourself`,
+      );
     }
   }
   if (names.length === 0) return ['otlp'];
@@ -88,8 +98,8 @@ function fanOut<E extends LogRecordExporter | SpanExporter>(exporters: E[]): E {
  * a comma-separated list exports to each) and, for `otlp`, the protocol
  * from `OTEL_EXPORTER_OTLP_LOGS_PROTOCOL` / `OTEL_EXPORTER_OTLP_PROTOCOL`
  * (`http/protobuf` default, `http/json`, `grpc`). Endpoint, headers,
- * timeout and compression are read by the OTLP exporter itself from
- * `process.env` (`OTEL_EXPORTER_OTLP_*`).
+ * timeout and compression are read by the OTLP exporter itself from the
+ * same `env` (`OTEL_EXPORTER_OTLP_*`).
  *
  * @returns the exporter, or `null` when the variable says `none`.
  * @throws Error at set-up for an exporter name or protocol outside those lists; the message lists the allowed values.
@@ -97,20 +107,25 @@ function fanOut<E extends LogRecordExporter | SpanExporter>(exporters: E[]): E {
  * const exporter = createLogExporter({ OTEL_LOGS_EXPORTER: 'console' }); // a ConsoleLogRecordExporter
  */
 export function createLogExporter(env: Env = process.env): LogRecordExporter | null {
-  const exporters = exporterNames('logs', env).map((name): LogRecordExporter => (name === 'console' ? new (sdkPackage('@opentelemetry/sdk-logs').ConsoleLogRecordExporter)() : createOtlpLogExporter(otlpProtocol('logs', env))));
+  const exporters = exporterNames('logs', env).map(
+    (name): LogRecordExporter =>
+      name === 'console' ? new (sdkPackage('@opentelemetry/sdk-logs').ConsoleLogRecordExporter)() : createOtlpLogExporter(otlpProtocol('logs', env), env),
+  );
   return exporters.length === 0 ? null : fanOut(exporters);
 }
 
-/** The OTel JS OTLP log exporter of one protocol; endpoint, headers and timeout from `OTEL_EXPORTER_OTLP_*`. */
-export function createOtlpLogExporter(protocol: OtlpProtocol): LogRecordExporter {
-  switch (protocol) {
-    case 'http/json':
-      return new (sdkPackage('@opentelemetry/exporter-logs-otlp-http').OTLPLogExporter)();
-    case 'grpc':
-      return new (sdkPackage('@opentelemetry/exporter-logs-otlp-grpc').OTLPLogExporter)();
-    case 'http/protobuf':
-      return new (sdkPackage('@opentelemetry/exporter-logs-otlp-proto').OTLPLogExporter)();
-  }
+/** The OTel JS OTLP log exporter of one protocol; endpoint, headers and timeout from `OTEL_EXPORTER_OTLP_*` in `env` (default `process.env`). */
+export function createOtlpLogExporter(protocol: OtlpProtocol, env: Env = process.env): LogRecordExporter {
+  return withProcessEnv(env, (): LogRecordExporter => {
+    switch (protocol) {
+      case 'http/json':
+        return new (sdkPackage('@opentelemetry/exporter-logs-otlp-http').OTLPLogExporter)();
+      case 'grpc':
+        return new (sdkPackage('@opentelemetry/exporter-logs-otlp-grpc').OTLPLogExporter)();
+      case 'http/protobuf':
+        return new (sdkPackage('@opentelemetry/exporter-logs-otlp-proto').OTLPLogExporter)();
+    }
+  });
 }
 
 /**
@@ -124,18 +139,23 @@ export function createOtlpLogExporter(protocol: OtlpProtocol): LogRecordExporter
  * const exporter = createSpanExporter({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }); // OTLP/gRPC, localhost:4317 by default
  */
 export function createSpanExporter(env: Env = process.env): SpanExporter | null {
-  const exporters = exporterNames('traces', env).map((name): SpanExporter => (name === 'console' ? new (sdkPackage('@opentelemetry/sdk-trace').ConsoleSpanExporter)() : createOtlpSpanExporter(otlpProtocol('traces', env))));
+  const exporters = exporterNames('traces', env).map(
+    (name): SpanExporter =>
+      name === 'console' ? new (sdkPackage('@opentelemetry/sdk-trace').ConsoleSpanExporter)() : createOtlpSpanExporter(otlpProtocol('traces', env), env),
+  );
   return exporters.length === 0 ? null : fanOut(exporters);
 }
 
-/** The OTel JS OTLP span exporter of one protocol; endpoint, headers and timeout from `OTEL_EXPORTER_OTLP_*`. */
-export function createOtlpSpanExporter(protocol: OtlpProtocol): SpanExporter {
-  switch (protocol) {
-    case 'http/json':
-      return new (sdkPackage('@opentelemetry/exporter-trace-otlp-http').OTLPTraceExporter)();
-    case 'grpc':
-      return new (sdkPackage('@opentelemetry/exporter-trace-otlp-grpc').OTLPTraceExporter)();
-    case 'http/protobuf':
-      return new (sdkPackage('@opentelemetry/exporter-trace-otlp-proto').OTLPTraceExporter)();
-  }
+/** The OTel JS OTLP span exporter of one protocol; endpoint, headers and timeout from `OTEL_EXPORTER_OTLP_*` in `env` (default `process.env`). */
+export function createOtlpSpanExporter(protocol: OtlpProtocol, env: Env = process.env): SpanExporter {
+  return withProcessEnv(env, (): SpanExporter => {
+    switch (protocol) {
+      case 'http/json':
+        return new (sdkPackage('@opentelemetry/exporter-trace-otlp-http').OTLPTraceExporter)();
+      case 'grpc':
+        return new (sdkPackage('@opentelemetry/exporter-trace-otlp-grpc').OTLPTraceExporter)();
+      case 'http/protobuf':
+        return new (sdkPackage('@opentelemetry/exporter-trace-otlp-proto').OTLPTraceExporter)();
+    }
+  });
 }

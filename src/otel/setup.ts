@@ -16,6 +16,7 @@ import { DurableSpanProcessor } from '../delivery/durable-span-processor.js';
 import type { DurableDeliveryOptions } from '../delivery/delivery-options.js';
 import type { LogTransport } from '../delivery/send-outcome.js';
 import type { SpoolOptions } from '../delivery/spool.js';
+import { withProcessEnv } from './env.js';
 import { createOtlpTransport } from './otlp-transport.js';
 
 export interface OtelPipelineOptions {
@@ -138,7 +139,12 @@ function sdkDisabled(env: NodeJS.ProcessEnv): boolean {
  * sdk-logs 0.223's BatchLogRecordProcessor takes its sizes as options only;
  * the specification's OTEL_BLRP_* variables are read here.
  */
-function blrpFromEnv(env: NodeJS.ProcessEnv): { scheduledDelayMillis?: number; exportTimeoutMillis?: number; maxQueueSize?: number; maxExportBatchSize?: number } {
+function blrpFromEnv(env: NodeJS.ProcessEnv): {
+  scheduledDelayMillis?: number;
+  exportTimeoutMillis?: number;
+  maxQueueSize?: number;
+  maxExportBatchSize?: number;
+} {
   const out: Record<string, number> = {};
   const read = (name: string, key: string) => {
     const raw = env[name];
@@ -160,11 +166,16 @@ function blrpFromEnv(env: NodeJS.ProcessEnv): { scheduledDelayMillis?: number; e
  * `FACTLINE_SPOOL_DIR`. The processor throws at set-up when the spool
  * directory is held by another process.
  */
-function durableArgs(options: OtelPipelineOptions, env: NodeJS.ProcessEnv, signal: 'logs' | 'traces', report: ProblemHandler): [LogTransport, DurableDeliveryOptions, ProblemHandler] {
+function durableArgs(
+  options: OtelPipelineOptions,
+  env: NodeJS.ProcessEnv,
+  signal: 'logs' | 'traces',
+  report: ProblemHandler,
+): [LogTransport, DurableDeliveryOptions, ProblemHandler] {
   const spoolDir = env.FACTLINE_SPOOL_DIR?.trim();
   const spool = options.spool === false ? undefined : (options.spool ?? (spoolDir ? { dir: spoolDir } : undefined));
   const blrp = signal === 'logs' ? blrpFromEnv(env) : {};
-  const { transport, timeoutMillis } = createOtlpTransport(signal);
+  const { transport, timeoutMillis } = createOtlpTransport(signal, env);
   const { deadLetterPath, ...delivery } = options.delivery ?? {};
   return [
     transport,
@@ -194,7 +205,9 @@ function durableArgs(options: OtelPipelineOptions, env: NodeJS.ProcessEnv, signa
 function otlpProtocolOf(signal: 'logs' | 'traces', env: NodeJS.ProcessEnv) {
   const protocol = otlpProtocol(signal, env, 'http/json');
   if (protocol !== 'http/json') {
-    diag.warn(`factline: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} for ${signal}: exported by the OpenTelemetry SDK's ${protocol} exporter without factline's durable delivery (spool, dead letters); use http/json to keep it`);
+    diag.warn(
+      `factline: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} for ${signal}: exported by the OpenTelemetry SDK's ${protocol} exporter without factline's durable delivery (spool, dead letters); use http/json to keep it`,
+    );
   }
   return protocol;
 }
@@ -205,8 +218,9 @@ function otlpProtocolOf(signal: 'logs' | 'traces', env: NodeJS.ProcessEnv) {
  * and traces over OTLP/HTTP (`src/delivery/`), and the standard `OTEL_*` variables honoured
  * (`OTEL_SERVICE_NAME`, `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_EXPORTER_OTLP_*`,
  * `OTEL_LOGS_EXPORTER`, `OTEL_TRACES_EXPORTER`, `OTEL_BLRP_*`, `OTEL_BSP_*`,
- * `OTEL_SDK_DISABLED`). A service that already has an SDK does not need
- * this: it passes its own logger to `createOtelSink`.
+ * `OTEL_SDK_DISABLED`), all read from `env` (default `process.env`),
+ * those the SDK reads itself included. A service that already has an SDK
+ * does not need this: it passes its own logger to `createOtelSink`.
  *
  * @example
  * const pipeline = createOtelPipeline({ serviceName: 'checkout' });
@@ -214,6 +228,11 @@ function otlpProtocolOf(signal: 'logs' | 'traces', env: NodeJS.ProcessEnv) {
  * process.on('SIGTERM', () => pipeline.shutdown());
  */
 export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJS.ProcessEnv = process.env): OtelPipeline {
+  // The SDK's own parts (resource detector, processors, exporters) read process.env as they are built.
+  return withProcessEnv(env, () => buildPipeline(options, env));
+}
+
+function buildPipeline(options: OtelPipelineOptions, env: NodeJS.ProcessEnv): OtelPipeline {
   // Every SDK package the pipeline may use, loaded now: a missing one fails set-up with the install command.
   for (const name of PIPELINE_PACKAGES) sdkPackage(name);
   const { defaultResource, detectResources, envDetector, resourceFromAttributes } = sdkPackage('@opentelemetry/resources');
@@ -238,7 +257,8 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
     if (options.logExporter !== undefined) {
       // A LogRecordExporter of the service's own choosing keeps the SDK's batch processor.
       const exporter = options.logExporter;
-      logProcessors = exporter && names.length > 0 ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
+      logProcessors =
+        exporter && names.length > 0 ? [new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) })] : [];
     } else {
       logProcessors = names.map((name) => {
         const protocol = name === 'otlp' ? otlpProtocolOf('logs', env) : undefined;
@@ -246,7 +266,7 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
           durable = new DurableLogRecordProcessor(...durableArgs(options, env, 'logs', (p) => reporter()?.(p)));
           return durable;
         }
-        const exporter = protocol === undefined ? new ConsoleLogRecordExporter() : createOtlpLogExporter(protocol);
+        const exporter = protocol === undefined ? new ConsoleLogRecordExporter() : createOtlpLogExporter(protocol, env);
         return new BatchLogRecordProcessor({ exporter: reporting(exporter, 'logs', reporter), ...blrpFromEnv(env) });
       });
     }
@@ -266,7 +286,7 @@ export function createOtelPipeline(options: OtelPipelineOptions = {}, env: NodeJ
           spanDelivery = new DurableSpanProcessor(...durableArgs(options, env, 'traces', (p) => reporter()?.(p)));
           return spanDelivery;
         }
-        const exporter = protocol === undefined ? new ConsoleSpanExporter() : createOtlpSpanExporter(protocol);
+        const exporter = protocol === undefined ? new ConsoleSpanExporter() : createOtlpSpanExporter(protocol, env);
         return new BatchSpanProcessor({ exporter: reporting(exporter, 'traces', reporter) });
       });
     }

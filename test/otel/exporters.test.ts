@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 describe('the OTLP protocol', () => {
-  it('defaults to http/protobuf, the specification\'s default', () => {
+  it("defaults to http/protobuf, the specification's default", () => {
     expect(otlpProtocol('logs', {})).toBe('http/protobuf');
     expect(log({})).toBeInstanceOf(ProtoLogs);
     expect(span({})).toBeInstanceOf(ProtoTraces);
@@ -52,8 +52,12 @@ describe('the OTLP protocol', () => {
   });
 
   it('refuses any other value at set-up, naming the variable and the allowed values', () => {
-    expect(() => createLogExporter({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http' })).toThrow('OTEL_EXPORTER_OTLP_PROTOCOL="http" is not an OTLP protocol; use one of http/protobuf, http/json, grpc');
-    expect(() => createSpanExporter({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'json' })).toThrow(/OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="json".*http\/protobuf, http\/json, grpc/);
+    expect(() => createLogExporter({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http' })).toThrow(
+      'OTEL_EXPORTER_OTLP_PROTOCOL="http" is not an OTLP protocol; use one of http/protobuf, http/json, grpc',
+    );
+    expect(() => createSpanExporter({ OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'json' })).toThrow(
+      /OTEL_EXPORTER_OTLP_TRACES_PROTOCOL="json".*http\/protobuf, http\/json, grpc/,
+    );
   });
 });
 
@@ -82,15 +86,27 @@ describe('the exporter names', () => {
     dir.mockClear();
     const receiver = await startOtlpJsonReceiver();
     try {
-      // The OTLP exporters read their endpoint from process.env themselves.
-      vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', receiver.url);
-      const env = { OTEL_LOGS_EXPORTER: 'console, otlp', OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' };
+      // The endpoint comes from the env given, not from process.env.
+      vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', 'http://127.0.0.1:9');
+      const env = {
+        OTEL_LOGS_EXPORTER: 'console, otlp',
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      };
       const fanned = createOtelPipeline({ registerGlobals: false }, env);
       const events2 = createEmitter(authCatalog, { sinks: [fanned.sink], validation: 'strict' });
       events2.emit('auth.user.logout:1', { user_id: 'u2', reason: 'user_initiated' });
       await events2.shutdown();
       expect(dir.mock.calls.map((c) => (c[0] as { eventName?: string }).eventName)).toEqual(['auth.user.logout']);
       expect(receiver.logRecords().map((r) => r.eventName)).toEqual(['auth.user.logout']);
+      // The OTel JS exporter built from an env reads its endpoint from that env too.
+      const sdkExporter = createLogExporter({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const viaSdk = createOtelPipeline({ registerGlobals: false, logExporter: sdkExporter }, { OTEL_TRACES_EXPORTER: 'none' });
+      const events3 = createEmitter(authCatalog, { sinks: [viaSdk.sink], validation: 'strict' });
+      events3.emit('auth.user.logout:1', { user_id: 'u3', reason: 'user_initiated' });
+      await events3.shutdown();
+      expect(receiver.logRecords().map((r) => r.eventName)).toEqual(['auth.user.logout', 'auth.user.logout']);
     } finally {
       vi.unstubAllEnvs();
       await receiver.close();

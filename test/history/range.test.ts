@@ -1,0 +1,152 @@
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineCatalog } from '../../src/catalog/index.js';
+import { rangeFrom, UsageError } from '../../src/cli/options.js';
+import { isLogQuery, parseDuration, parseTime } from '../../src/history/range.js';
+import { createFactlineMcpServer } from '../../src/mcp/index.js';
+import { createLocalBackend } from '../../src/query/index.js';
+import type { QueryBackend } from '../../src/query/types.js';
+import { envelope, tempDir, writeLines } from '../query/support.js';
+
+/*
+ * The command line (`--since`, `--from`, `--to`) and the MCP tools (`since`,
+ * `start`, `end`) read a range with one rule, and choose a range or an
+ * instant query with one rule: the same inputs are taken, with the same
+ * nanoseconds, or refused by both.
+ */
+const NOW = 1_774_879_200_000_000_000n; // 2026-03-30T14:00:00Z
+const H = 3_600_000_000_000n;
+
+const durations: [string, bigint | undefined][] = [
+  ['30s', 30_000_000_000n],
+  ['15m', 15n * 60_000_000_000n],
+  ['1h', H],
+  ['7d', 7n * 24n * H],
+  ['2w', 14n * 24n * H],
+  ['500ms', 500_000_000n],
+  ['1h30m', H + 30n * 60_000_000_000n],
+  ['1d12h', 36n * H],
+  ['1 hour', undefined],
+  ['1.5h', undefined],
+  ['-1h', undefined],
+  ['1H', undefined],
+  ['h', undefined],
+  ['', undefined],
+];
+
+const times: [string, bigint | undefined][] = [
+  ['2026-03-30T13:00:00Z', NOW - H],
+  ['2026-03-30T15:00:00+02:00', NOW - H],
+  ['2026-03-30t13:00:00z', NOW - H],
+  ['2026-03-30T13:00:00.123456789Z', NOW - H + 123_456_789n],
+  ['1774875600', NOW - H],
+  ['1774875600.5', NOW - H + 500_000_000n],
+  ['2026-03-30T13:00Z', NOW - H],
+  ['2026-03-30', undefined],
+  ['1774875600000', undefined],
+  ['2026-03-30T13:00:00', undefined],
+  ['yesterday', undefined],
+  ['2026-13-30T13:00:00Z', undefined],
+  ['', undefined],
+];
+
+/** The local engine over one line, with the requests it was asked. */
+let client: Client;
+const asked: { kind: 'range' | 'instant'; start?: bigint; end?: bigint; time?: bigint }[] = [];
+
+beforeAll(async () => {
+  const file = writeLines(join(tempDir(), 'events.jsonl'), [envelope({ event_id: 'agent.code.generated:1', time: '2026-03-30T13:30:00Z', payload: {} })]);
+  const local = createLocalBackend({ files: [file] });
+  const backend: QueryBackend = {
+    ...local,
+    kind: 'local',
+    query: (r) => {
+      asked.push({ kind: 'instant', ...(r.time !== undefined ? { time: r.time } : {}) });
+      return local.query(r);
+    },
+    queryRange: (r) => {
+      asked.push({ kind: 'range', start: r.start, end: r.end });
+      return local.queryRange(r);
+    },
+  };
+  const catalog = defineCatalog({ 'agent.code.generated:1': z.looseObject({}) }, { name: 'a' });
+  const server = createFactlineMcpServer({ catalog, backend, now: () => NOW });
+  const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
+  await server.connect(serverSide);
+  client = new Client({ name: 'factline-test', version: '1.0.0' });
+  await client.connect(clientSide);
+});
+
+afterAll(async () => {
+  await client?.close();
+});
+
+const cli = (values: { since?: string; from?: string; to?: string }) => {
+  try {
+    return rangeFrom(values, '1h', NOW);
+  } catch (e) {
+    if (e instanceof UsageError) return 'refused';
+    throw e;
+  }
+};
+
+/** The range query_events ran a log query over, or 'refused'. */
+async function mcp(args: { since?: string; start?: string; end?: string }): Promise<{ start: bigint; end: bigint } | 'refused'> {
+  asked.length = 0;
+  const r = await client.callTool({ name: 'query_events', arguments: { query: '{service_name=~".+"}', ...args } });
+  if (r.isError) return 'refused';
+  const first = asked[0]!;
+  return { start: first.start!, end: first.end! };
+}
+
+describe('one reading of a range for the command line and the MCP tools', () => {
+  it.each(durations)('since %j', async (since, ns) => {
+    expect(parseDuration(since)).toBe(ns);
+    const expected = ns === undefined ? 'refused' : { start: NOW - ns, end: NOW };
+    expect(cli({ since })).toEqual(expected);
+    expect(await mcp({ since })).toEqual(expected);
+  });
+
+  it.each(times)('start / --from %j', async (at, ns) => {
+    expect(parseTime(at)).toBe(ns);
+    const expected = ns === undefined ? 'refused' : { start: ns, end: NOW };
+    expect(cli({ from: at })).toEqual(expected);
+    expect(await mcp({ start: at })).toEqual(expected);
+    const ended = ns === undefined ? 'refused' : { start: ns - H, end: ns };
+    expect(cli({ to: at, since: '1h' })).toEqual(ended);
+    expect(await mcp({ end: at, since: '1h' })).toEqual(ended);
+  });
+
+  it('refuses since with start, and a start after the end, on both', async () => {
+    expect(cli({ since: '1h', from: '2026-03-30T13:00:00Z' })).toBe('refused');
+    expect(await mcp({ since: '1h', start: '2026-03-30T13:00:00Z' })).toBe('refused');
+    expect(cli({ from: '2026-03-30T15:00:00Z' })).toBe('refused');
+    expect(await mcp({ start: '2026-03-30T15:00:00Z' })).toBe('refused');
+    expect(cli({ from: '2026-03-30T12:00:00Z', to: '2026-03-30T13:00:00Z' })).toEqual({ start: NOW - 2n * H, end: NOW - H });
+    expect(await mcp({ start: '2026-03-30T12:00:00Z', end: '2026-03-30T13:00:00Z' })).toEqual({ start: NOW - 2n * H, end: NOW - H });
+  });
+});
+
+describe('one rule for "is this a log query"', () => {
+  const cases: [string, boolean][] = [
+    ['{service_name="api"}', true],
+    ['  \n{service_name="api"} |= "x"', true],
+    ['( {service_name="api"} | json )', true],
+    ['# the failures\n{service_name="api"}', true],
+    ['count_over_time({service_name="api"} [5m])', false],
+    ['(sum(count_over_time({service_name="api"} [5m])))', false],
+    ['vector(1)', false],
+    ['# only a comment', false],
+  ];
+
+  it.each(cases)('%j is a log query: %s', async (query, log) => {
+    expect(isLogQuery(query)).toBe(log);
+    asked.length = 0;
+    await client.callTool({ name: 'query_events', arguments: { query } });
+    // query_events runs a log query over the range and a metric query once, at end.
+    expect(asked[0]?.kind).toBe(log ? 'range' : 'instant');
+  });
+});
