@@ -141,6 +141,10 @@ export type BinaryOp = 'or' | 'and' | 'unless' | '+' | '-' | '*' | '/' | '%' | '
 export interface VectorMatching {
   on: boolean;
   labels: string[];
+  /** `group_left` (many-to-one) / `group_right` (one-to-many); absent: one-to-one. */
+  card?: 'many-to-one' | 'one-to-many';
+  /** The labels of `group_left (a, b)`, copied from the "one" side. */
+  include?: string[];
 }
 
 export interface BinaryExpr {

@@ -524,6 +524,7 @@ async function evalBinary(expr: BinaryExpr, ctx: EvalContext): Promise<StepVecto
       const leftSigs = new Set(lvec.map((s) => signature(s.labels, matching)));
       return [...lvec, ...rvec.filter((s) => !leftSigs.has(signature(s.labels, matching)))];
     }
+    if (matching?.card !== undefined) return groupBinop(expr, lvec, rvec, matching, isCompare);
     const bySig = new Map<string, Sample>();
     for (const s of rvec) {
       const sig = signature(s.labels, matching);
@@ -556,4 +557,57 @@ async function evalBinary(expr: BinaryExpr, ctx: EvalContext): Promise<StepVecto
     }
     return out;
   });
+}
+
+/**
+ * `group_left` / `group_right` matching, as Loki's vectorBinop does it
+ * (pkg/logql/evaluator.go): each series of the "many" side (left for
+ * `group_left`) meets the one series of the "one" side with its signature;
+ * the result keeps the many side's labels, with the `include` labels taken
+ * from the one side (removed where the one side has none).
+ */
+function groupBinop(expr: BinaryExpr, lvec: Sample[], rvec: Sample[], matching: NonNullable<BinaryExpr['matching']>, isCompare: boolean): Sample[] {
+  const swap = matching.card === 'one-to-many';
+  const many = swap ? rvec : lvec;
+  const one = swap ? lvec : rvec;
+  const bySig = new Map<string, Sample>();
+  for (const s of one) {
+    const sig = signature(s.labels, matching);
+    if (bySig.has(sig)) {
+      throw new QueryError(
+        'bad_request',
+        `found duplicate series on the ${swap ? 'left' : 'right'} hand-side;many-to-many matching not allowed: matching labels must be unique on one side`,
+      );
+    }
+    bySig.set(sig, s);
+  }
+  const matched = new Map<string, Set<string>>();
+  const out: Sample[] = [];
+  for (const m of many) {
+    const sig = signature(m.labels, matching);
+    const o = bySig.get(sig);
+    if (o === undefined) continue;
+    const labels: Record<string, string> = { ...m.labels };
+    for (const name of matching.include ?? []) {
+      const v = ownLabel(o.labels, name);
+      if (v !== undefined && v !== '') putLabel(labels, name, v);
+      else delete labels[name];
+    }
+    const key = labelsKey(labels);
+    let seen = matched.get(sig);
+    if (seen === undefined) matched.set(sig, (seen = new Set()));
+    else if (seen.has(key)) throw new QueryError('bad_request', 'multiple matches for labels: grouping labels must ensure unique matches');
+    seen.add(key);
+    const l = swap ? o : m;
+    const r = swap ? m : o;
+    if (isCompare) {
+      const t = compare(expr.op as '==', l.value, r.value);
+      if (expr.returnBool) out.push({ labels, value: t ? 1 : 0 });
+      else if (t) out.push({ labels, value: l.value });
+    } else {
+      const v = applyArithmetic(expr.op, l.value, r.value, false);
+      if (v !== undefined) out.push({ labels, value: v });
+    }
+  }
+  return out;
 }

@@ -310,9 +310,17 @@ class Builder extends PipelineBuilder {
           const grouping = this.child(m, 'GroupingLabels');
           if (grouping !== null) collectNames(grouping, this.text, labels);
           matching = { on, labels };
-        } else if (m.name === 'GroupLeft' || m.name === 'GroupRight') throw unsupported('group_left / group_right');
+        } else if (m.name === 'GroupLeft' || m.name === 'GroupRight') {
+          if (matching === undefined) this.fail(m, `syntax error: ${this.src(m)} needs on (…) or ignoring (…)`);
+          matching.card = m.name === 'GroupLeft' ? 'many-to-one' : 'one-to-many';
+          matching.include = [];
+          const next = m.nextSibling;
+          if (next !== null && next.name === 'GroupingLabels') collectNames(next, this.text, matching.include);
+        }
       }
     }
+    // Loki refuses a group modifier on a set operator ("no grouping allowed for and, or, unless operations"); not evaluated here.
+    if (matching?.card !== undefined && (op === 'or' || op === 'and' || op === 'unless')) throw unsupported(`group_left / group_right with ${op}`);
     const isSet = op === 'or' || op === 'and' || op === 'unless';
     const isCompare = op === '==' || op === '!=' || op === '>' || op === '>=' || op === '<' || op === '<=';
     if (returnBool && !isCompare) this.fail(at, 'syntax error: bool modifier can only be used on comparison operators');

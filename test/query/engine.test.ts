@@ -339,7 +339,7 @@ describe('| pattern and the |> / !> line filters, as Loki runs them', () => {
   });
 });
 
-describe('label_replace, as Loki evaluates it (pkg/logql/evaluator.go)', () => {
+describe('label_replace and group_left / group_right, as Loki evaluates them (pkg/logql/evaluator.go)', () => {
   const BY = 'sum by (service_name) (count_over_time({service_name=~"api|worker"}[2h]))';
   async function series(query: string) {
     const data = await instant(query);
@@ -367,6 +367,22 @@ describe('label_replace, as Loki evaluates it (pkg/logql/evaluator.go)', () => {
       [{ none: 'was-empty', service_name: 'api' }, '3'],
       [{ none: 'was-empty', service_name: 'worker' }, '1'],
     ]);
+  });
+
+  it('group_left / group_right: each series of the many side meets the one series it matches, keeping its own labels', async () => {
+    const many = 'sum by (service_name, factline_source_model) (count_over_time({service_name="api"}[2h]))';
+    const one = 'sum by (service_name) (count_over_time({service_name="api"}[2h]))';
+    expect(await series(`${many} / on (service_name) group_left ${one}`)).toEqual([
+      [{ factline_source_model: 'claude-sonnet-4', service_name: 'api' }, String(2 / 3)],
+      [{ factline_source_model: 'gpt-5', service_name: 'api' }, String(1 / 3)],
+    ]);
+    expect(await series(`${one} / on (service_name) group_right ${many}`)).toEqual([
+      [{ factline_source_model: 'claude-sonnet-4', service_name: 'api' }, '1.5'],
+      [{ factline_source_model: 'gpt-5', service_name: 'api' }, '3'],
+    ]);
+    // Without the group modifier, the many side is refused, as on Loki.
+    const e = await rejection(instant(`${many} / on (service_name) ${one}`));
+    expect(e.message).toBe('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
   });
 
   it('an invalid regex is refused with Loki\'s message', async () => {
