@@ -134,8 +134,7 @@ export class PipelineBuilder {
               if (e instanceof QueryError) throw e;
               throw syntaxError(this.text, str.from, (e as Error).message);
             }
-          }
-          else throw unsupported(`| ${this.src(c).trim()}`);
+          } else throw unsupported(`| ${this.src(c).trim()}`);
           break;
         }
         case 'LogfmtParser': {

@@ -224,7 +224,8 @@ class Builder extends PipelineBuilder {
   private labelReplace(node: SyntaxNode): MetricExpr {
     const inner = this.children(node).find((c) => c.name === 'MetricExpr' || c.name === 'Expr');
     const strings = this.children(node).filter((c) => c.name === 'String');
-    if (inner === undefined || strings.length !== 4) this.fail(node, 'syntax error: label_replace(v, "dst", "replacement", "src", "regex") needs a vector and four strings');
+    if (inner === undefined || strings.length !== 4)
+      this.fail(node, 'syntax error: label_replace(v, "dst", "replacement", "src", "regex") needs a vector and four strings');
     const [dst, replacement, src, regex] = strings.map((s) => this.string(s)) as [string, string, string, string];
     let re: LogqlSubmatchRegex;
     try {

@@ -60,7 +60,10 @@ export interface PatternParser {
 export function compilePatternParser(text: string): PatternParser {
   if (text === '') throw new Error('parse error at line 1, col 1: syntax error: unexpected $end, expecting IDENTIFIER or LITERAL');
   const nodes = parseNodes(text);
-  const names = nodes.filter(isCapture).map((n) => n.capture).filter((c) => c !== '_');
+  const names = nodes
+    .filter(isCapture)
+    .map((n) => n.capture)
+    .filter((c) => c !== '_');
   if (names.length === 0) throw new Error('at least one capture is required');
   checkNoConsecutiveCaptures(nodes);
   const seen = new Set<string>();

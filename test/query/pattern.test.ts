@@ -31,7 +31,12 @@ const FIXTURES: [string, string, string[], boolean][] = [
     ['35.191.8.106', 'GET', '/api/plugins/versioncheck?slugIn=snuids-trafficlights-panel,input,gel&grafanaVersion=7.0.0-beta1', '200', '107'],
     false,
   ],
-  ['<_> <id> [<level>] [<no>] [<component>] ', '2020-08-06T14:25:02.835618Z 0 [Note] [MY-012487] [InnoDB] DDL log recovery : begin', ['0', 'Note', 'MY-012487', 'InnoDB'], false],
+  [
+    '<_> <id> [<level>] [<no>] [<component>] ',
+    '2020-08-06T14:25:02.835618Z 0 [Note] [MY-012487] [InnoDB] DDL log recovery : begin',
+    ['0', 'Note', 'MY-012487', 'InnoDB'],
+    false,
+  ],
   [
     '<_> <id> [<level>] ',
     "2021-05-19T07:40:12.215792Z 42761518 [Note] Aborted connection 42761518 to db: 'hosted_grafana' user: 'hosted_grafana' host: '10.36.4.122' (Got an error reading communication packets)",

@@ -60,7 +60,7 @@ describe('LogQL regular expressions (RE2)', () => {
     expect(compileRegex('a+!|x', true).test(evil)).toBe(true);
   });
 
-  it('lookaround and backreferences are refused with Go\'s message, as Loki refuses them', async () => {
+  it("lookaround and backreferences are refused with Go's message, as Loki refuses them", async () => {
     for (const [q, what] of [
       ['{service_name=~".+"} |~ "(?=a)"', 'invalid or unsupported Perl syntax: `(?='],
       ['{service_name=~"(?!a)b"}', 'invalid or unsupported Perl syntax: `(?!'],
@@ -97,11 +97,16 @@ describe('long and short inputs match alike', () => {
 
 describe('files the local engine reads', () => {
   it('a directory or a device is unavailable, not read forever', async () => {
-    for (const [f, why] of [[tempDir(), 'is a directory'], ['/dev/zero', 'is not a regular file']] as const) {
-      const e = await createLocalBackend({ files: [f] }).queryRange({ query: '{a="b"}', start: START, end: END }).then(
-        () => undefined,
-        (x: unknown) => x as QueryError,
-      );
+    for (const [f, why] of [
+      [tempDir(), 'is a directory'],
+      ['/dev/zero', 'is not a regular file'],
+    ] as const) {
+      const e = await createLocalBackend({ files: [f] })
+        .queryRange({ query: '{a="b"}', start: START, end: END })
+        .then(
+          () => undefined,
+          (x: unknown) => x as QueryError,
+        );
       expect(e?.code, f).toBe('unavailable');
       expect(e?.message, f).toContain(why);
     }
