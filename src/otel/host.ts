@@ -102,7 +102,9 @@ export function hostLogger(name: string, version: string, options: { maxHeld?: n
   let held: LogRecord[] = [];
   let dropped = 0;
   const resolve = (): Logger | undefined => {
-    if (resolved === undefined && globalLoggerProviderRegistered()) {
+    // A provider registered through another copy of the API is out of reach: records stay held and
+    // the host sink reports FACTLINE_OTEL_API_MISMATCH, instead of going to a no-op logger.
+    if (resolved === undefined && globalLoggerProviderRegistered() && apiMismatch() === undefined) {
       resolved = logsApi().getLogger(name, version);
       const waiting = held;
       held = [];

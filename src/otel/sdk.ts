@@ -105,7 +105,10 @@ export function sdkPackage<K extends SdkPackageName>(name: K): SdkPackages[K] {
       mod = require(fileURLToPath(import.meta.resolve(name))) as SdkPackages[K];
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if ((code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') && String((e as Error).message).includes(packageOf(name))) {
+      if (
+        (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') &&
+        String((e as Error).message).includes(packageOf(name))
+      ) {
         throw new OtelSdkMissingError(packageOf(name), e);
       }
       throw e;

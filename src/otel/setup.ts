@@ -136,15 +136,15 @@ function sdkDisabled(env: NodeJS.ProcessEnv): boolean {
 }
 
 /*
- * sdk-logs 0.223's BatchLogRecordProcessor takes its sizes as options only;
- * the specification's OTEL_BLRP_* variables are read here.
+ * The batch processors' sizes from the specification's OTEL_BLRP_* (logs)
+ * and OTEL_BSP_* (spans) variables, read here and passed as options: the
+ * SDK 3 line's processors read no variables at all (nor does sdk-logs 0.2xx),
+ * and on SDK 2's span processor options read from the same variables change nothing.
  */
-function blrpFromEnv(env: NodeJS.ProcessEnv): {
-  scheduledDelayMillis?: number;
-  exportTimeoutMillis?: number;
-  maxQueueSize?: number;
-  maxExportBatchSize?: number;
-} {
+function batchFromEnv(
+  env: NodeJS.ProcessEnv,
+  prefix: 'OTEL_BLRP' | 'OTEL_BSP' = 'OTEL_BLRP',
+): { scheduledDelayMillis?: number; exportTimeoutMillis?: number; maxQueueSize?: number; maxExportBatchSize?: number } {
   const out: Record<string, number> = {};
   const read = (name: string, key: string) => {
     const raw = env[name];
@@ -153,12 +153,13 @@ function blrpFromEnv(env: NodeJS.ProcessEnv): {
     if (Number.isInteger(n) && n > 0) out[key] = n;
     else diag.warn(`factline: ${name}="${raw}" is not a positive integer; using the default`);
   };
-  read('OTEL_BLRP_SCHEDULE_DELAY', 'scheduledDelayMillis');
-  read('OTEL_BLRP_EXPORT_TIMEOUT', 'exportTimeoutMillis');
-  read('OTEL_BLRP_MAX_QUEUE_SIZE', 'maxQueueSize');
-  read('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 'maxExportBatchSize');
+  read(`${prefix}_SCHEDULE_DELAY`, 'scheduledDelayMillis');
+  read(`${prefix}_EXPORT_TIMEOUT`, 'exportTimeoutMillis');
+  read(`${prefix}_MAX_QUEUE_SIZE`, 'maxQueueSize');
+  read(`${prefix}_MAX_EXPORT_BATCH_SIZE`, 'maxExportBatchSize');
   return out;
 }
+const blrpFromEnv = (env: NodeJS.ProcessEnv) => batchFromEnv(env, 'OTEL_BLRP');
 
 /**
  * The arguments of a durable processor for factline's own OTLP export of a
@@ -278,7 +279,8 @@ function buildPipeline(options: OtelPipelineOptions, env: NodeJS.ProcessEnv): Ot
     if (options.spanExporter !== undefined) {
       // A SpanExporter of the service's own choosing keeps the SDK's batch processor.
       const exporter = options.spanExporter;
-      spanProcessors = exporter && names.length > 0 ? [new BatchSpanProcessor({ exporter: reporting(exporter, 'traces', reporter) })] : [];
+      spanProcessors =
+        exporter && names.length > 0 ? [new BatchSpanProcessor({ exporter: reporting(exporter, 'traces', reporter), ...batchFromEnv(env, 'OTEL_BSP') })] : [];
     } else {
       spanProcessors = names.map((name) => {
         const protocol = name === 'otlp' ? otlpProtocolOf('traces', env) : undefined;
@@ -287,7 +289,7 @@ function buildPipeline(options: OtelPipelineOptions, env: NodeJS.ProcessEnv): Ot
           return spanDelivery;
         }
         const exporter = protocol === undefined ? new ConsoleSpanExporter() : createOtlpSpanExporter(protocol, env);
-        return new BatchSpanProcessor({ exporter: reporting(exporter, 'traces', reporter) });
+        return new BatchSpanProcessor({ exporter: reporting(exporter, 'traces', reporter), ...batchFromEnv(env, 'OTEL_BSP') });
       });
     }
   }

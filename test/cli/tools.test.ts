@@ -25,7 +25,10 @@ function importing(specifier: string): () => Promise<never> {
   const file = join(dir, `${specifier.replace(/\W/g, '_')}.mjs`);
   writeFileSync(file, `import ${JSON.stringify(specifier)};\n`);
   const script = `import(${JSON.stringify(pathToFileURL(file).href)}).then(() => console.log('{}'), (e) => console.log(JSON.stringify({ code: e.code, message: e.message })))`;
-  const { code, message } = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' })) as { code?: string; message?: string };
+  const { code, message } = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' })) as {
+    code?: string;
+    message?: string;
+  };
   return () => Promise.reject(Object.assign(new Error(message), { code }));
 }
 
@@ -51,5 +54,6 @@ describe('loadTool', () => {
     expect(typeof createLocalBackend).toBe('function');
     const { createFactlineMcpServer } = await loadTool('mcp');
     expect(typeof createFactlineMcpServer).toBe('function');
-  });
+    // The query engine's and the MCP server's module graphs compile on first import: slow on a loaded machine.
+  }, 60_000);
 });

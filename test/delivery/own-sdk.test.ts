@@ -2,11 +2,14 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createOtlpHttpTransport, DurableLogRecordProcessor, DurableSpanProcessor, type RuntimeProblem } from '../../src/index.js';
+import { logsApi } from '../../src/otel/logs-api.js';
 import { startOtlpJsonReceiver } from '../package/otlp-receiver.js';
+
+// The Logs API of the installed SDK line (@opentelemetry/api 1.10 on SDK 3, api-logs on SDK 2).
+const logs = logsApi();
 
 /*
  * The README's "Durable delivery in your own SDK": the processors, imported

@@ -23,7 +23,11 @@ function hostSdk(options: { batch?: boolean } = {}) {
   const logExporter = new InMemoryLogRecordExporter();
   const spanExporter = new InMemorySpanExporter();
   const loggerProvider = new LoggerProvider({
-    processors: [options.batch ? new BatchLogRecordProcessor({ exporter: logExporter, scheduledDelayMillis: 3_600_000 }) : new SimpleLogRecordProcessor({ exporter: logExporter })],
+    processors: [
+      options.batch
+        ? new BatchLogRecordProcessor({ exporter: logExporter, scheduledDelayMillis: 3_600_000 })
+        : new SimpleLogRecordProcessor({ exporter: logExporter }),
+    ],
   });
   const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spanExporter })] });
   return {
@@ -169,7 +173,9 @@ describe("setupFactline with the service's SDK", () => {
 describe('a service SDK registered with another copy of @opentelemetry/api', () => {
   const KEY = Symbol.for('opentelemetry.js.api.1');
   const here = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
-  const otherNodeModules = here.endsWith(join('test', 'sdk3', 'node_modules')) ? join(here, '..', '..', '..', 'node_modules') : join(here, '..', 'test', 'sdk3', 'node_modules');
+  const otherNodeModules = here.endsWith(join('test', 'sdk3', 'node_modules'))
+    ? join(here, '..', '..', '..', 'node_modules')
+    : join(here, '..', 'test', 'sdk3', 'node_modules');
   const loaded = apiVersion()!;
 
   function registerWithOtherCopy(): string {

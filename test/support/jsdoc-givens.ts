@@ -13,7 +13,7 @@ import type { FactlineEvent, ValidationIssue } from '../../src/envelope/index.js
 import type { EventIdProblem } from '../../src/eventid/index.js';
 import type { IntentEntries } from '../../src/intent/catalog.js';
 import type { Factline } from '../../src/setup.js';
-import type { Logger } from '@opentelemetry/api-logs';
+import type { Logger } from '../../src/otel/logs-api.js';
 import type { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { Context } from '@opentelemetry/api';
 import type { Server } from 'node:http';
@@ -30,7 +30,6 @@ export { createLocalBackend } from '../../src/query/local-backend.js';
 export { checkJsonPayload } from '../../src/validation/validate.js';
 export { readJsonValue } from '../../src/validation/json-value.js';
 export { LoggerProvider } from '@opentelemetry/sdk-logs';
-export { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 export { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 export { TracerProvider } from '@opentelemetry/sdk-trace';
 export { createFactlineMcpServer } from '../../src/mcp/server.js';
