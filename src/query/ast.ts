@@ -4,7 +4,8 @@
  * `parse.ts`; names follow Loki's `syntax` package.
  */
 
-import type { LogqlRegex } from './regex.js';
+import type { LogqlRegex, LogqlSubmatchRegex } from './regex.js';
+import type { PatternParser } from './pattern.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -17,7 +18,7 @@ export interface LabelMatcher {
   re?: LogqlRegex;
 }
 
-export type LineFilterOp = '|=' | '!=' | '|~' | '!~';
+export type LineFilterOp = '|=' | '!=' | '|~' | '!~' | '|>' | '!>';
 
 /** One line filter; `values` are alternatives joined by `or`. */
 export interface LineFilter {
@@ -25,6 +26,8 @@ export interface LineFilter {
   values: string[];
   /** Compiled regular expressions of `|~` / `!~` (one per value). */
   res?: LogqlRegex[];
+  /** Compiled patterns of `|>` / `!>` (one per value): true when the line matches. */
+  patterns?: ((line: string) => boolean)[];
 }
 
 export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
@@ -59,6 +62,12 @@ export type Stage =
   | { kind: 'line_filter'; filter: LineFilter }
   | { kind: 'json'; params?: Extraction[] }
   | { kind: 'logfmt'; params?: Extraction[]; strict: boolean; keepEmpty: boolean }
+  /** `| regexp "re"`: each named capture group of the first match becomes a label. */
+  | { kind: 'regexp'; re: LogqlSubmatchRegex }
+  /** `| unpack`: the string fields of a JSON line packed by Promtail's `pack` stage; `_entry` becomes the line. */
+  | { kind: 'unpack' }
+  /** `| pattern "<a> - <b>"`: each named capture becomes a label. */
+  | { kind: 'pattern'; parser: PatternParser }
   | { kind: 'label_filter'; filter: LabelFilter }
   | { kind: 'line_format'; template: string }
   | { kind: 'label_format'; items: LabelFormatItem[] }
@@ -132,6 +141,10 @@ export type BinaryOp = 'or' | 'and' | 'unless' | '+' | '-' | '*' | '/' | '%' | '
 export interface VectorMatching {
   on: boolean;
   labels: string[];
+  /** `group_left` (many-to-one) / `group_right` (one-to-many); absent: one-to-one. */
+  card?: 'many-to-one' | 'one-to-many';
+  /** The labels of `group_left (a, b)`, copied from the "one" side. */
+  include?: string[];
 }
 
 export interface BinaryExpr {
@@ -155,6 +168,18 @@ export interface VectorLiteral {
   value: number;
 }
 
-export type MetricExpr = RangeAggregation | VectorAggregation | BinaryExpr | Literal | VectorLiteral;
+/** `label_replace(inner, "dst", "replacement", "src", "regex")`. */
+export interface LabelReplace {
+  kind: 'label_replace';
+  inner: MetricExpr;
+  dst: string;
+  /** Go `Regexp.Expand` template: `$1`, `${1}`, `$name`, `${name}`, `$$`. */
+  replacement: string;
+  src: string;
+  /** The regex, anchored (`^(?:regex)$`) as Loki compiles it. */
+  re: LogqlSubmatchRegex;
+}
+
+export type MetricExpr = RangeAggregation | VectorAggregation | BinaryExpr | Literal | VectorLiteral | LabelReplace;
 
 export type Query = LogSelector | MetricExpr;

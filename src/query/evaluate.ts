@@ -1,4 +1,4 @@
-import type { BinaryExpr, Grouping, LabelMatcher, LogSelector, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
+import type { BinaryExpr, Grouping, LabelMatcher, LabelReplace, LogSelector, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
 import { applyArithmetic, compare } from './arithmetic.js';
 import {
   compileLabelFilter,
@@ -16,6 +16,7 @@ import { labelsKey, labelsString, ownLabel, putLabel } from './labels.js';
 import { before, scan, toInstant, type Instant, type ScanOptions } from './scan.js';
 import { parseBytes, parseGoDuration } from './units.js';
 import { QueryError } from './types.js';
+import { goExpand } from './regex.js';
 
 /*
  * Metric queries, evaluated as Loki's engine does (pkg/logql/evaluator.go,
@@ -51,7 +52,39 @@ export async function evaluate(expr: MetricExpr, ctx: EvalContext): Promise<Step
       return evalVectorAgg(expr, ctx);
     case 'binary':
       return evalBinary(expr, ctx);
+    case 'label_replace':
+      return evalLabelReplace(expr, ctx);
   }
+}
+
+/**
+ * Loki's LabelReplaceEvaluator (pkg/logql/evaluator.go): where the regex
+ * matches all of the `src` label's value ("" when absent), `dst` becomes the
+ * expanded replacement, or is removed when that is ""; where it does not
+ * match, the series is unchanged.
+ */
+async function evalLabelReplace(expr: LabelReplace, ctx: EvalContext): Promise<StepVectors> {
+  const input = await evaluate(expr.inner, ctx);
+  if (!Array.isArray(input)) throw new QueryError('unsupported', 'label_replace() of a scalar is not supported by the local engine; run the query on Loki');
+  const cache = new Map<string, Record<string, string>>();
+  return input.map((vec) =>
+    vec.map((s) => {
+      const key = labelsKey(s.labels);
+      let labels = cache.get(key);
+      if (labels === undefined) {
+        labels = s.labels;
+        const groups = expr.re.exec(ownLabel(s.labels, expr.src) ?? '');
+        if (groups !== undefined) {
+          const res = goExpand(expr.replacement, expr.re, groups);
+          labels = { ...s.labels };
+          delete labels[expr.dst];
+          if (res !== '') putLabel(labels, expr.dst, res);
+        }
+        cache.set(key, labels);
+      }
+      return { labels, value: s.value };
+    }),
+  );
 }
 
 async function vectors(expr: MetricExpr, ctx: EvalContext): Promise<StepVectors | { scalar: number }> {
@@ -216,7 +249,10 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
 }
 
 /** Stages whose Loki counterparts require no label (RequiredLabelNames is empty). */
-const NO_REQUIRED_LABELS = new Set(['line_filter', 'json', 'logfmt', 'decolorize', 'keep', 'drop']);
+const NO_REQUIRED_LABELS = new Set(['line_filter', 'json', 'logfmt', 'regexp', 'unpack', 'pattern', 'decolorize', 'keep', 'drop']);
+
+/** Parser stages that Loki's `NoLabels` hint skips. */
+const PARSERS = new Set(['json', 'logfmt', 'regexp', 'unpack', 'pattern']);
 
 /**
  * The selector as Loki's sample extractor runs it when the result has no
@@ -229,9 +265,9 @@ function labelFreeSelector(expr: RangeAggregation, pushdown: Grouping | undefine
   const grouping = expr.grouping ?? pushdown;
   const noLabels = expr.op === 'absent_over_time' || (grouping !== undefined && !grouping.without && grouping.labels.length === 0);
   const stages = expr.selector.stages;
-  if (!noLabels || expr.unwrap !== undefined || !stages.some((s) => s.kind === 'json' || s.kind === 'logfmt')) return expr.selector;
+  if (!noLabels || expr.unwrap !== undefined || !stages.some((s) => PARSERS.has(s.kind))) return expr.selector;
   if (!stages.every((s) => NO_REQUIRED_LABELS.has(s.kind))) return expr.selector;
-  return { ...expr.selector, stages: stages.filter((s) => s.kind !== 'json' && s.kind !== 'logfmt') };
+  return { ...expr.selector, stages: stages.filter((s) => !PARSERS.has(s.kind)) };
 }
 
 /** True when sample i is after instant t. */
@@ -488,6 +524,7 @@ async function evalBinary(expr: BinaryExpr, ctx: EvalContext): Promise<StepVecto
       const leftSigs = new Set(lvec.map((s) => signature(s.labels, matching)));
       return [...lvec, ...rvec.filter((s) => !leftSigs.has(signature(s.labels, matching)))];
     }
+    if (matching?.card !== undefined) return groupBinop(expr, lvec, rvec, matching, isCompare);
     const bySig = new Map<string, Sample>();
     for (const s of rvec) {
       const sig = signature(s.labels, matching);
@@ -520,4 +557,57 @@ async function evalBinary(expr: BinaryExpr, ctx: EvalContext): Promise<StepVecto
     }
     return out;
   });
+}
+
+/**
+ * `group_left` / `group_right` matching, as Loki's vectorBinop does it
+ * (pkg/logql/evaluator.go): each series of the "many" side (left for
+ * `group_left`) meets the one series of the "one" side with its signature;
+ * the result keeps the many side's labels, with the `include` labels taken
+ * from the one side (removed where the one side has none).
+ */
+function groupBinop(expr: BinaryExpr, lvec: Sample[], rvec: Sample[], matching: NonNullable<BinaryExpr['matching']>, isCompare: boolean): Sample[] {
+  const swap = matching.card === 'one-to-many';
+  const many = swap ? rvec : lvec;
+  const one = swap ? lvec : rvec;
+  const bySig = new Map<string, Sample>();
+  for (const s of one) {
+    const sig = signature(s.labels, matching);
+    if (bySig.has(sig)) {
+      throw new QueryError(
+        'bad_request',
+        `found duplicate series on the ${swap ? 'left' : 'right'} hand-side;many-to-many matching not allowed: matching labels must be unique on one side`,
+      );
+    }
+    bySig.set(sig, s);
+  }
+  const matched = new Map<string, Set<string>>();
+  const out: Sample[] = [];
+  for (const m of many) {
+    const sig = signature(m.labels, matching);
+    const o = bySig.get(sig);
+    if (o === undefined) continue;
+    const labels: Record<string, string> = { ...m.labels };
+    for (const name of matching.include ?? []) {
+      const v = ownLabel(o.labels, name);
+      if (v !== undefined && v !== '') putLabel(labels, name, v);
+      else delete labels[name];
+    }
+    const key = labelsKey(labels);
+    let seen = matched.get(sig);
+    if (seen === undefined) matched.set(sig, (seen = new Set()));
+    else if (seen.has(key)) throw new QueryError('bad_request', 'multiple matches for labels: grouping labels must ensure unique matches');
+    seen.add(key);
+    const l = swap ? o : m;
+    const r = swap ? m : o;
+    if (isCompare) {
+      const t = compare(expr.op as '==', l.value, r.value);
+      if (expr.returnBool) out.push({ labels, value: t ? 1 : 0 });
+      else if (t) out.push({ labels, value: l.value });
+    } else {
+      const v = applyArithmetic(expr.op, l.value, r.value, false);
+      if (v !== undefined) out.push({ labels, value: v });
+    }
+  }
+  return out;
 }

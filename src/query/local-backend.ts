@@ -313,6 +313,8 @@ function sortsByValue(expr: MetricExpr): boolean {
       return expr.op === 'sort' || expr.op === 'sort_desc' || sortsByValue(expr.inner);
     case 'binary':
       return sortsByValue(expr.left) || sortsByValue(expr.right);
+    case 'label_replace':
+      return sortsByValue(expr.inner);
     default:
       return false;
   }

@@ -1,7 +1,8 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { CompareOp, Extraction, LabelFilter, LabelFormatItem, LabelMatcher, LabelSelectItem, LineFilter, LineFilterOp, MatchOp, Stage } from './ast.js';
-import { compileRegex, type LogqlRegex } from './regex.js';
+import { compileRegex, compileSubmatchRegex, type LogqlRegex, type LogqlSubmatchRegex } from './regex.js';
 import { QueryError } from './types.js';
+import { compilePatternFilter, compilePatternParser } from './pattern.js';
 import { unquote } from './unquote.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
@@ -82,6 +83,20 @@ export class PipelineBuilder {
     }
   }
 
+  /** The expression of `| regexp "re"`, checked as Loki's NewRegexpParser checks it (pkg/logql/log/parser.go). */
+  protected regexpParser(node: SyntaxNode): LogqlSubmatchRegex {
+    const source = this.string(node);
+    let re: LogqlSubmatchRegex;
+    try {
+      re = compileSubmatchRegex(source);
+    } catch (e) {
+      throw syntaxError(this.text, node.from, (e as Error).message);
+    }
+    // Loki checks the names with model.UTF8Validation: any non-empty name is valid; RE2 rejects duplicates.
+    if (re.names.size === 0) throw new QueryError('syntax', 'at least one named capture must be supplied', node.from);
+    return re;
+  }
+
   protected string(node: SyntaxNode): string {
     try {
       return unquote(this.src(node));
@@ -106,10 +121,20 @@ export class PipelineBuilder {
           this.lineFilters(c, out);
           break;
         case 'LabelParser': {
-          const kind = this.src(c).trim();
+          const kind = this.src(c.firstChild!).trim();
           if (kind === 'json') out.push({ kind: 'json' });
           else if (kind === 'logfmt') out.push({ kind: 'logfmt', strict: false, keepEmpty: false });
-          else throw unsupported(`| ${kind}`);
+          else if (kind === 'unpack') out.push({ kind: 'unpack' });
+          else if (kind === 'regexp') out.push({ kind: 'regexp', re: this.regexpParser(this.child(c, 'String')!) });
+          else if (kind === 'pattern') {
+            const str = this.child(c, 'String')!;
+            try {
+              out.push({ kind: 'pattern', parser: compilePatternParser(this.string(str)) });
+            } catch (e) {
+              if (e instanceof QueryError) throw e;
+              throw syntaxError(this.text, str.from, (e as Error).message);
+            }
+          } else throw unsupported(`| ${this.src(c).trim()}`);
           break;
         }
         case 'LogfmtParser': {
@@ -174,8 +199,7 @@ export class PipelineBuilder {
 
   protected lineFilter(node: SyntaxNode): LineFilter {
     const filter = this.child(node, 'Filter')!;
-    const op = this.src(filter) as LineFilterOp | '|>' | '!>';
-    if (op === '|>' || op === '!>') throw unsupported(`pattern line filter ${op}`);
+    const op = this.src(filter) as LineFilterOp;
     if (this.child(node, 'FilterOp') !== null) throw unsupported('ip() line filter');
     const strings: SyntaxNode[] = [];
     const walk = (n: SyntaxNode): void => {
@@ -189,6 +213,15 @@ export class PipelineBuilder {
     const values = strings.map((s) => this.string(s));
     const f: LineFilter = { op, values };
     if (op === '|~' || op === '!~') f.res = strings.map((s, i) => this.regex(s, values[i]!, false));
+    if (op === '|>' || op === '!>') {
+      f.patterns = strings.map((s, i) => {
+        try {
+          return compilePatternFilter(values[i]!);
+        } catch (e) {
+          throw syntaxError(this.text, s.from, (e as Error).message);
+        }
+      });
+    }
     return f;
   }
 

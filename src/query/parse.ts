@@ -6,6 +6,7 @@ import type { BinaryOp, Grouping, LabelFilter, LabelMatcher, LogSelector, Metric
 import { applyArithmetic } from './arithmetic.js';
 import { collectNames, parseNumber, PipelineBuilder, syntaxError, unsupported } from './parse-pipeline.js';
 import { parseRangeDuration } from './units.js';
+import { compileSubmatchRegex, type LogqlSubmatchRegex } from './regex.js';
 import { QueryError } from './types.js';
 
 /*
@@ -213,10 +214,28 @@ class Builder extends PipelineBuilder {
         return { kind: 'vector', value: Number(this.src(num)) };
       }
       case 'LabelReplaceExpr':
-        throw unsupported('label_replace()');
+        return this.labelReplace(node);
       default:
         throw unsupported(`${JSON.stringify(this.src(node))} (${node.name})`);
     }
+  }
+
+  /** `label_replace(v, "dst", "replacement", "src", "regex")`, as Loki's mustNewLabelReplaceExpr builds it (pkg/logql/syntax/ast.go). */
+  private labelReplace(node: SyntaxNode): MetricExpr {
+    const inner = this.children(node).find((c) => c.name === 'MetricExpr' || c.name === 'Expr');
+    const strings = this.children(node).filter((c) => c.name === 'String');
+    if (inner === undefined || strings.length !== 4)
+      this.fail(node, 'syntax error: label_replace(v, "dst", "replacement", "src", "regex") needs a vector and four strings');
+    const [dst, replacement, src, regex] = strings.map((s) => this.string(s)) as [string, string, string, string];
+    let re: LogqlSubmatchRegex;
+    try {
+      re = compileSubmatchRegex(`^(?:${regex})$`);
+    } catch (e) {
+      throw new QueryError('syntax', `parse error : invalid regex in label_replace: ${(e as Error).message}`, strings[3]!.from);
+    }
+    const metric = this.metric(inner);
+    if (metric.kind === 'literal') throw unsupported('label_replace() of a scalar');
+    return { kind: 'label_replace', inner: metric, dst, replacement, src, re };
   }
 
   /** True when `node` (a MetricExpr or Expr) is written in parentheses: its operands are not re-associated. */
@@ -292,9 +311,17 @@ class Builder extends PipelineBuilder {
           const grouping = this.child(m, 'GroupingLabels');
           if (grouping !== null) collectNames(grouping, this.text, labels);
           matching = { on, labels };
-        } else if (m.name === 'GroupLeft' || m.name === 'GroupRight') throw unsupported('group_left / group_right');
+        } else if (m.name === 'GroupLeft' || m.name === 'GroupRight') {
+          if (matching === undefined) this.fail(m, `syntax error: ${this.src(m)} needs on (…) or ignoring (…)`);
+          matching.card = m.name === 'GroupLeft' ? 'many-to-one' : 'one-to-many';
+          matching.include = [];
+          const next = m.nextSibling;
+          if (next !== null && next.name === 'GroupingLabels') collectNames(next, this.text, matching.include);
+        }
       }
     }
+    // Loki refuses a group modifier on a set operator ("no grouping allowed for and, or, unless operations"); not evaluated here.
+    if (matching?.card !== undefined && (op === 'or' || op === 'and' || op === 'unless')) throw unsupported(`group_left / group_right with ${op}`);
     const isSet = op === 'or' || op === 'and' || op === 'unless';
     const isCompare = op === '==' || op === '!=' || op === '>' || op === '>=' || op === '<' || op === '<=';
     if (returnBool && !isCompare) this.fail(at, 'syntax error: bool modifier can only be used on comparison operators');

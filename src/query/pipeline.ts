@@ -5,6 +5,8 @@ import { goJson, goNumber } from './go-json.js';
 import { LogfmtDecoder } from './logfmt.js';
 import { compare } from './arithmetic.js';
 import { compileTemplate, type Template } from './template.js';
+import type { LogqlSubmatchRegex } from './regex.js';
+import type { PatternParser } from './pattern.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
 /*
@@ -111,6 +113,12 @@ function compileStage(stage: Stage): Step {
       return stage.params === undefined ? jsonAll : jsonParams(stage.params);
     case 'logfmt':
       return logfmtStage(stage.params, stage.strict, stage.keepEmpty);
+    case 'regexp':
+      return regexpStage(stage.re);
+    case 'unpack':
+      return unpack;
+    case 'pattern':
+      return patternStage(stage.parser);
     case 'label_filter': {
       const f = compileLabelFilter(stage.filter);
       return f;
@@ -173,6 +181,20 @@ export function compileLineFilter(f: LineFilter): Step {
       return (r) => {
         const line = rowLine(r);
         return !res.some((re) => re.test(line));
+      };
+    }
+    case '|>': {
+      const patterns = f.patterns!;
+      return (r) => {
+        const line = rowLine(r);
+        return patterns.some((p) => p(line));
+      };
+    }
+    case '!>': {
+      const patterns = f.patterns!;
+      return (r) => {
+        const line = rowLine(r);
+        return !patterns.some((p) => p(line));
       };
     }
   }
@@ -337,6 +359,81 @@ function jsonParams(params: readonly Extraction[]): Step {
     }
     return true;
   };
+}
+
+/**
+ * Loki's RegexpParser (pkg/logql/log/parser.go): the named groups of the
+ * leftmost match become labels (a group that took no part: ""); a line that
+ * does not match keeps its labels and is not dropped.
+ */
+function regexpStage(re: LogqlSubmatchRegex): Step {
+  const names = [...re.names].map(([i, name]) => [i, sanitizeKey(name, true)] as const).filter(([, key]) => key !== '');
+  return (r) => {
+    const groups = re.exec(rowLine(r));
+    if (groups === undefined) return true;
+    for (const [i, name] of names) {
+      const key = baseHas(r, name) ? name + '_extracted' : name;
+      if (extracted(r, key)) continue;
+      setParsed(r, key, groups[i] ?? '');
+    }
+    return true;
+  };
+}
+
+/**
+ * Loki's PatternParser (pkg/logql/log/parser.go): the named captures matched
+ * become labels (a line that ends early sets the ones matched so far); a
+ * line that does not match keeps its labels and is not dropped.
+ */
+function patternStage(parser: PatternParser): Step {
+  const names = parser.names;
+  return (r) => {
+    const values = parser.matches(rowLine(r));
+    for (let i = 0; i < values.length; i++) {
+      const name = baseHas(r, names[i]!) ? names[i]! + '_extracted' : names[i]!;
+      if (extracted(r, name)) continue;
+      setParsed(r, name, values[i]!);
+    }
+    return true;
+  };
+}
+
+/** jsoniter's ObjectValue (6), in the error Loki's UnpackParser reports for a line that does not start with `{`. */
+const NOT_AN_OBJECT = 'expecting json object(6), but it is not';
+
+/**
+ * Loki's UnpackParser (pkg/logql/log/parser.go): on a JSON object line
+ * packed by Promtail's `pack` stage (it has a string `_entry`), each other
+ * string field becomes a label and `_entry` becomes the line; a JSON object
+ * without `_entry` is left as it is; a line that is not a JSON object gets
+ * `__error__="JSONParserErr"`.
+ */
+function unpack(r: Row): boolean {
+  const line = rowLine(r);
+  if (line.length === 0) return true;
+  if (line.charCodeAt(0) !== 0x7b) {
+    setError(r, 'JSONParserErr', NOT_AN_OBJECT);
+    return true;
+  }
+  const parsed = jsonValueOf(r);
+  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null || Array.isArray(parsed.value)) {
+    setError(r, 'JSONParserErr', parsed.ok ? MALFORMED_OBJECT : parsed.error);
+    return true;
+  }
+  const obj = parsed.value as Record<string, unknown>;
+  const packed = obj._entry;
+  if (typeof packed !== 'string') return true;
+  const pairs: [string, string][] = [];
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
+    if (key === '_entry' || typeof value !== 'string') continue;
+    const name = baseHas(r, key) ? key + '_extracted' : key;
+    if (extracted(r, name)) continue;
+    pairs.push([sanitizeKey(name, true), value.includes('\ufffd') ? value.replace(/\ufffd/g, ' ') : value]);
+  }
+  for (const [name, value] of pairs) setParsed(r, name, value);
+  r.line = packed;
+  return true;
 }
 
 /** Loki's LogfmtParser (all pairs) and LogfmtExpressionParser (`| logfmt a, b="key"`), pkg/logql/log/parser.go. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLocalBackend, QueryError } from '../../src/query/index.js';
-import { compileRegex } from '../../src/query/regex.js';
+import { compileRegex, compileSubmatchRegex, goExpand } from '../../src/query/regex.js';
 import { envelope, ns, tempDir, writeLines } from './support.js';
 
 /*
@@ -60,7 +60,7 @@ describe('LogQL regular expressions (RE2)', () => {
     expect(compileRegex('a+!|x', true).test(evil)).toBe(true);
   });
 
-  it('lookaround and backreferences are refused with Go\'s message, as Loki refuses them', async () => {
+  it("lookaround and backreferences are refused with Go's message, as Loki refuses them", async () => {
     for (const [q, what] of [
       ['{service_name=~".+"} |~ "(?=a)"', 'invalid or unsupported Perl syntax: `(?='],
       ['{service_name=~"(?!a)b"}', 'invalid or unsupported Perl syntax: `(?!'],
@@ -97,13 +97,39 @@ describe('long and short inputs match alike', () => {
 
 describe('files the local engine reads', () => {
   it('a directory or a device is unavailable, not read forever', async () => {
-    for (const [f, why] of [[tempDir(), 'is a directory'], ['/dev/zero', 'is not a regular file']] as const) {
-      const e = await createLocalBackend({ files: [f] }).queryRange({ query: '{a="b"}', start: START, end: END }).then(
-        () => undefined,
-        (x: unknown) => x as QueryError,
-      );
+    for (const [f, why] of [
+      [tempDir(), 'is a directory'],
+      ['/dev/zero', 'is not a regular file'],
+    ] as const) {
+      const e = await createLocalBackend({ files: [f] })
+        .queryRange({ query: '{a="b"}', start: START, end: END })
+        .then(
+          () => undefined,
+          (x: unknown) => x as QueryError,
+        );
       expect(e?.code, f).toBe('unavailable');
       expect(e?.message, f).toContain(why);
     }
+  });
+});
+
+describe("Go's Regexp.Expand, as label_replace uses it", () => {
+  const re = compileSubmatchRegex('^(?:(?P<first>[a-z]+)-([0-9]+)(x)?)$');
+  const groups = re.exec('web-42')!;
+  it.each([
+    ['$1', 'web'],
+    ['${1}', 'web'],
+    ['$first/$2', 'web/42'],
+    ['${first}_x', 'web_x'],
+    ['$first_x', ''], // `first_x` is the name: no such group
+    ['$1x', ''], // `1x` is a name, not group 1
+    ['$3', ''], // took no part
+    ['$9', ''], // no such group
+    ['$$1', '$1'],
+    ['a$', 'a$'],
+    ['${1', '${1'],
+    ['plain', 'plain'],
+  ])('%s -> %s', (template, want) => {
+    expect(goExpand(template, re, groups)).toBe(want);
   });
 });
