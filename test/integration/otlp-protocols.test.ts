@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmitter } from '../../src/emitter/index.js';
 import { createOtelPipeline } from '../../src/otel/setup.js';
 import { OTLP_PROTOCOLS } from '../../src/otel/exporters.js';
@@ -31,16 +31,18 @@ describe.skipIf(SKIP_NOTE !== undefined)('OTEL_EXPORTER_OTLP_PROTOCOL through th
     await collector.start();
   });
   afterAll(async () => {
-    vi.unstubAllEnvs();
     await collector?.stop();
     await recorder.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it.each(OTLP_PROTOCOLS.map((p) => [p]))('%s delivers log records and spans', async (protocol) => {
-    // The exporters read the endpoint from process.env themselves.
-    vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', `http://127.0.0.1:${protocol === 'grpc' ? ports.otlpGrpc : ports.otlpHttp}`);
-    const pipeline = createOtelPipeline({ registerGlobals: false, serviceName: `protocols-${protocol}` }, { OTEL_EXPORTER_OTLP_PROTOCOL: protocol });
+    // The pipeline is built from the environment it is given, the exporters' endpoint too.
+    const endpoint = `http://127.0.0.1:${protocol === 'grpc' ? ports.otlpGrpc : ports.otlpHttp}`;
+    const pipeline = createOtelPipeline(
+      { registerGlobals: false, serviceName: `protocols-${protocol}` },
+      { OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
+    );
     const events = createEmitter(authCatalog, { sinks: [pipeline.sink], validation: 'strict' });
     const sent = events.emit('auth.user.logout:1', { user_id: protocol, reason: 'protocol test' })!;
     const span = pipeline.tracerProvider.getTracer('protocols').startSpan(`span-${protocol}`);
