@@ -3,7 +3,8 @@
  * registry (src/catalog/weaver.ts) as YAML files. The only module that
  * loads the YAML writer (the `yaml` package), so other commands do not.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeDirectory } from '../delivery/make-directory.js';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Catalog } from '../catalog/define.js';
@@ -42,7 +43,7 @@ export function exportWeaverRegistry(catalog: Catalog, dir: string, schemaUrl: s
     );
   }
   const files = weaverRegistryFiles(catalog, schemaUrl);
-  mkdirSync(dir, { recursive: true });
+  makeDirectory(dir, 0o755, 'Weaver registry directory');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   io.out(`wrote the Weaver registry of catalog "${catalog.name}" to ${dir}: ${Object.keys(files).join(', ')}`);
   io.out(`check it with: weaver registry check -r ${dir}`);

@@ -1,7 +1,8 @@
-import { readFileSync, rmSync, writeFileSync, mkdirSync, rmdirSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync, rmdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { makeDirectory } from './make-directory.js';
 
 /** Who holds a lock, as written beside it by the holder. */
 export interface LockHolder {
@@ -129,7 +130,7 @@ function describe(holder: LockHolder | undefined, ownerPath: string): string {
 export function acquireFileLock(path: string, what: string, onCompromised: (e: Error) => void = () => undefined, staleMs = 10_000, dirMode = 0o700): FileLock {
   const lockPath = `${path}.lock`;
   const ownerPath = `${path}.lock-owner`;
-  mkdirSync(dirname(path), { recursive: true, mode: dirMode });
+  makeDirectory(dirname(path), dirMode, `directory of the ${what}`);
   const take = () => lockfile.lockSync(path, { realpath: false, lockfilePath: lockPath, stale: staleMs, update: Math.min(5_000, staleMs / 2), onCompromised });
   let unlock: () => void;
   try {

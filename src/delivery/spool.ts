@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { acquireFileLock, type FileLock } from './file-lock.js';
+import { makeDirectory } from './make-directory.js';
 
 /** Options of the on-disk spool. */
 export interface SpoolOptions {
@@ -30,31 +31,7 @@ export function dirModeOf(fileMode: number): number {
   return fileMode | ((fileMode & 0o444) >> 2);
 }
 
-/**
- * Creates `dir` and its missing parents with `mode`. When that fails, the
- * error names `what`, the directory that could not be created and the real
- * reason: Node's recursive mkdir reports a read-only file system as
- * `ENOENT` for the path, so the first missing ancestor is created alone to
- * learn the file system's own error (`EROFS`, `EACCES`, `ENOSPC`).
- */
-export function makeDirectory(dir: string, mode: number, what: string): void {
-  try {
-    mkdirSync(dir, { recursive: true, mode });
-    return;
-  } catch (e) {
-    let missing = dir;
-    while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
-    let cause = e as NodeJS.ErrnoException;
-    try {
-      mkdirSync(missing, { mode });
-      rmSync(missing, { recursive: true, force: true });
-    } catch (inner) {
-      cause = inner as NodeJS.ErrnoException;
-    }
-    const hint = cause.code === 'EROFS' ? 'the file system is read-only' : cause.code === 'EACCES' || cause.code === 'EPERM' ? 'permission denied' : cause.code === 'ENOSPC' ? 'the disk is full' : cause.message;
-    throw Object.assign(new Error(`factline: cannot create the ${what} ${dir}: ${cause.code ?? 'error'} at ${missing} (${hint}). Give it a writable directory.`, { cause }), { code: cause.code });
-  }
-}
+export { makeDirectory };
 
 /** One spooled request body. */
 export interface SpoolEntry {

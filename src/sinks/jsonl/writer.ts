@@ -1,8 +1,10 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GENESIS_HASH } from '../../chain/record.js';
 import type { RuntimeProblem } from '../../problems.js';
 import { acquireFileLock, type FileLock } from '../../delivery/file-lock.js';
+import { makeDirectory } from '../../delivery/make-directory.js';
+import { dirModeOf } from '../../delivery/spool.js';
 import { copyTornBytes, shiftRotated, syncDirectory, writeFully } from './file.js';
 import { chainStateOf, chainStateOfFile, readResumeTail } from './resume.js';
 import type { ResolvedJsonlOptions } from './options.js';
@@ -174,7 +176,7 @@ export class JsonlFileWriter {
     }
     let wfd: number | null = null;
     try {
-      mkdirSync(dirname(this.o.path), { recursive: true, mode: this.o.fileMode | ((this.o.fileMode & 0o444) >> 2) });
+      makeDirectory(dirname(this.o.path), dirModeOf(this.o.fileMode), 'events file directory');
       this.takeLock();
       wfd = openSync(this.o.path, 'a', this.o.fileMode);
       this.recover(wfd);
