@@ -184,6 +184,12 @@ function readObject(o: object, s: ReadState): unknown {
     // keys instead, so that whatever can be read is kept.
     if (!plain) return unreadable(s, e);
   }
+  // An invalid Date's toJSON gives null: the value would turn into null
+  // unflagged, so it is marked like NaN.
+  if (o instanceof Date && Number.isNaN(Date.prototype.getTime.call(o))) {
+    add(s, 'unsupported_value', 'an Invalid Date has no JSON form; JSON would turn it into null');
+    return '[factline: Invalid Date]';
+  }
   if (typeof toJSON === 'function') {
     let json: unknown;
     try {

@@ -17,6 +17,7 @@ describe('readJsonValue', () => {
     ['a lone surrogate', { a: 'x\uDC00' }, { a: 'x\uFFFD' }, 'lone_surrogate'],
     ['a lone surrogate in a key', { ['k\uD800']: 1 }, { ['k\uFFFD']: 1 }, 'lone_surrogate'],
     ['a Date', { a: new Date(0) }, { a: '1970-01-01T00:00:00.000Z' }, undefined],
+    ['an Invalid Date', { a: new Date('x') }, { a: '[factline: Invalid Date]' }, 'unsupported_value'],
     ['undefined in an object and an array', { a: undefined, b: [undefined, 1] }, { b: [null, 1] }, undefined],
     ['an integer beyond int64', { a: 1e19 }, { a: 1e19 }, undefined],
   ])('reads %s', (_, input, value, code) => {
