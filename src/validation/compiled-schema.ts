@@ -72,7 +72,7 @@ const internals = (s: z.ZodType): ZodInternals => (s as unknown as { _zod: ZodIn
  * the user's code on zod's output). Running their own `check` function is
  * running zod.
  */
-const PREDICATE_CHECKS: ReadonlySet<string> = new Set([
+export const PREDICATE_CHECKS: ReadonlySet<string> = new Set([
   'min_length',
   'max_length',
   'length_equals',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { EventTypeInfo } from '../catalog/types.js';
 import { defOf, type ZodDef } from '../catalog/zod-def.js';
 import { MAX_DEPTH } from './json-value.js';
-import { compileAccept } from './compiled-schema.js';
+import { compileAccept, PREDICATE_CHECKS } from './compiled-schema.js';
 import { unknownKeys } from './unknown-keys.js';
 
 /*
@@ -64,22 +64,6 @@ interface ZodInternals {
   def: ZodDef & { checks?: z.ZodType[]; check?: string; coerce?: boolean; entries?: Record<string, unknown> };
 }
 const internals = (s: z.ZodType): ZodInternals => (s as unknown as { _zod: ZodInternals })._zod;
-
-/**
- * zod check kinds that only look at the value and push an issue when it
- * fails (no `overwrite`, which changes the value, no `custom`, which runs
- * the user's code). Running their own `check` function is running zod.
- */
-const PREDICATE_CHECKS: ReadonlySet<string> = new Set([
-  'min_length',
-  'max_length',
-  'length_equals',
-  'string_format',
-  'greater_than',
-  'less_than',
-  'number_format',
-  'multiple_of',
-]);
 
 /** A field's test, compiled from its zod schema: true only when zod accepts the value. */
 type FieldTest = (v: unknown, scratch: { value: unknown; issues: unknown[] }) => boolean;
