@@ -15,7 +15,16 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The parity and conformance recorders need a real Loki: they run with the end-to-end suite (test/e2e/README.md).
-    exclude: ['test/integration/**', 'test/e2e/**', 'test/package/**', 'test/delivery/faults/**', 'test/query/parity.record.test.ts', 'test/query/conformance.record.test.ts', 'node_modules/**', 'test/sdk3/**'],
+    exclude: [
+      'test/integration/**',
+      'test/e2e/**',
+      'test/package/**',
+      'test/delivery/faults/**',
+      'test/query/parity.record.test.ts',
+      'test/query/conformance.record.test.ts',
+      'node_modules/**',
+      'test/sdk3/**',
+    ],
     // .ci/run names the report of each run (Node 20, 22, 24) with FACTLINE_CI_REPORT.
     reporters: process.env.CI ? ['default', ['json', { outputFile: process.env.FACTLINE_CI_REPORT ?? '.ci-results/unit.json' }]] : ['default'],
   },

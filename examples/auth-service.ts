@@ -14,9 +14,15 @@ export const catalog = defineCatalog(
       schema: z.object({ user_id: z.uuid(), ip: z.string(), method: z.enum(['password', 'oauth']), mfa: z.boolean() }),
       description: 'A user signed in.',
     },
-    'auth.user.locked:1': { schema: z.object({ user_id: z.uuid(), attempts: z.int().positive(), duration_mins: z.int().positive() }), description: 'Too many failed attempts locked the account.' },
+    'auth.user.locked:1': {
+      schema: z.object({ user_id: z.uuid(), attempts: z.int().positive(), duration_mins: z.int().positive() }),
+      description: 'Too many failed attempts locked the account.',
+    },
     'auth.user.logout:1': { schema: z.object({ user_id: z.uuid(), reason: z.string() }), description: 'A user signed out.' },
-    'agent.code.generated:1': { schema: z.object({ file: z.string(), lines: z.int().nonnegative(), model: z.string(), confidence: z.number().min(0).max(1) }), description: 'An agent wrote code.' },
+    'agent.code.generated:1': {
+      schema: z.object({ file: z.string(), lines: z.int().nonnegative(), model: z.string(), confidence: z.number().min(0).max(1) }),
+      description: 'An agent wrote code.',
+    },
     'agent.test.passed:1': { schema: z.object({ test: z.string() }), description: 'A test run passed.' },
     'agent.test.failed:1': { schema: z.object({ test: z.string(), reason: z.string() }), description: 'A test run failed.' },
   },
@@ -35,9 +41,17 @@ export async function runAuthService(file = '.factline/auth-events.jsonl'): Prom
   factline.emit('auth.user.login:1', { user_id: '7c9e6679-7425-40de-944b-e07fc1f90ae7', ip: '10.0.0.55', method: 'oauth', mfa: false });
   factline.emit('auth.user.locked:1', { user_id: 'a1b2c3d4-0000-4000-8000-000000000001', attempts: 5, duration_mins: 30 });
   factline.emit('auth.user.logout:1', { user_id: '550e8400-e29b-41d4-a716-446655440000', reason: 'user_initiated' });
-  const gen = factline.emit('agent.code.generated:1', { file: 'src/auth/login.rs', lines: 47, model: 'claude-3.5-sonnet', confidence: 0.94 }, { source: agent });
+  const gen = factline.emit(
+    'agent.code.generated:1',
+    { file: 'src/auth/login.rs', lines: 47, model: 'claude-3.5-sonnet', confidence: 0.94 },
+    { source: agent },
+  );
   factline.emit('agent.test.failed:1', { test: 'generated_code_tests', reason: 'assertion failed at line 34' }, { source: agent, causedBy: gen });
-  const regen = factline.emit('agent.code.generated:1', { file: 'src/auth/login.rs', lines: 52, model: 'claude-3.5-sonnet', confidence: 0.91 }, { source: agent, causedBy: gen });
+  const regen = factline.emit(
+    'agent.code.generated:1',
+    { file: 'src/auth/login.rs', lines: 52, model: 'claude-3.5-sonnet', confidence: 0.91 },
+    { source: agent, causedBy: gen },
+  );
   factline.emit('agent.test.passed:1', { test: 'generated_code_tests' }, { source: agent, causedBy: regen });
   await factline.shutdown();
 }

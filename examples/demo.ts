@@ -68,7 +68,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const logExporter = otlp ? createLogExporter(env) : null;
   const spanExporter = otlp ? createSpanExporter(env) : null;
 
-  say(`one Intent loop (${traceKey}) → console, ${file}, ${intentFile}${otlp ? `, OTLP ${env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT}` : ' (no OTLP: set OTEL_EXPORTER_OTLP_ENDPOINT to ship to a Collector)'}`);
+  say(
+    `one Intent loop (${traceKey}) → console, ${file}, ${intentFile}${otlp ? `, OTLP ${env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT}` : ' (no OTLP: set OTEL_EXPORTER_OTLP_ENDPOINT to ship to a Collector)'}`,
+  );
   const intent = await runIntentLoop({
     traceKey,
     otlp,
@@ -83,17 +85,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const stats = intent.stats();
   await intent.shutdown();
   const chain = await verifyChain(file);
-  say(`${stats.emitted} events emitted, ${stats.invalid} invalid; ${file}: ${chain.ok ? `${chain.records} records in total, hash chain intact` : `chain broken at line ${chain.line}: ${chain.message}`}`);
+  say(
+    `${stats.emitted} events emitted, ${stats.invalid} invalid; ${file}: ${chain.ok ? `${chain.records} records in total, hash chain intact` : `chain broken at line ${chain.line}: ${chain.message}`}`,
+  );
   say(`the loop's trace: ${traceKey} → W3C trace id in every event's trace_id`);
   if (otlp) {
     const line = (what: string, a: Acks) => `${a.acknowledged} of ${a.sent} ${what} acknowledged`;
     say(`OTLP: ${line('log records', acks.logs)}, ${line('spans', acks.traces)}`);
   }
-  return { traceKey, emitted: stats.emitted, ...(otlp ? { otlp: acks } : {}), files: { events: chain.ok ? chain.records : chain.records_checked, chainOk: chain.ok } };
+  return {
+    traceKey,
+    emitted: stats.emitted,
+    ...(otlp ? { otlp: acks } : {}),
+    files: { events: chain.ok ? chain.records : chain.records_checked, chainOk: chain.ok },
+  };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await runDemo();
-  const unacknowledged = result.otlp !== undefined && (result.otlp.logs.acknowledged < result.otlp.logs.sent || result.otlp.traces.acknowledged < result.otlp.traces.sent);
+  const unacknowledged =
+    result.otlp !== undefined && (result.otlp.logs.acknowledged < result.otlp.logs.sent || result.otlp.traces.acknowledged < result.otlp.traces.sent);
   if (!result.files.chainOk || unacknowledged) process.exitCode = 1;
 }

@@ -47,9 +47,7 @@ function readManifest() {
   const text = readFileSync(MANIFEST, 'utf8');
   const builder = /go\.opentelemetry\.io\/collector\/cmd\/builder@(v\d+\.\d+\.\d+)/.exec(text);
   if (!builder) {
-    throw new SetupError(
-      `${MANIFEST} must name the builder version in a comment, e.g. "# builder: go.opentelemetry.io/collector/cmd/builder@v0.159.0"`,
-    );
+    throw new SetupError(`${MANIFEST} must name the builder version in a comment, e.g. "# builder: go.opentelemetry.io/collector/cmd/builder@v0.159.0"`);
   }
   const name = /^\s+name:\s*(\S+)\s*$/m.exec(text.slice(text.search(/^dist:/m)));
   if (!/^dist:\s*$/m.test(text) || !name) throw new SetupError(`${MANIFEST} has no dist.name`);
@@ -59,13 +57,9 @@ function readManifest() {
   // Core v0.x modules are released in lockstep with the builder; a mismatch
   // usually means a half-done version bump.
   const version = builder[1];
-  const strays = [...text.matchAll(/go\.opentelemetry\.io\/collector\/\S+ (v0\.\d+\.\d+)/g)].filter(
-    (m) => m[1] !== version,
-  );
+  const strays = [...text.matchAll(/go\.opentelemetry\.io\/collector\/\S+ (v0\.\d+\.\d+)/g)].filter((m) => m[1] !== version);
   if (strays.length > 0) {
-    throw new SetupError(
-      `builder is ${version} but the manifest pins ${strays.map((m) => m[0]).join(', ')}; bump them together`,
-    );
+    throw new SetupError(`builder is ${version} but the manifest pins ${strays.map((m) => m[0]).join(', ')}; bump them together`);
   }
   const key = createHash('sha256').update(text).digest('hex').slice(0, 16);
   return { text, builderVersion: version, distName: name[1], key };
@@ -74,17 +68,13 @@ function readManifest() {
 function checkGo() {
   const res = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env: goEnv() });
   if (res.error?.code === 'ENOENT') {
-    throw new SetupError(
-      `Go was not found on PATH. Install Go >= ${MIN_GO.join('.')} (https://go.dev/dl/) to build the factline Collector.`,
-    );
+    throw new SetupError(`Go was not found on PATH. Install Go >= ${MIN_GO.join('.')} (https://go.dev/dl/) to build the factline Collector.`);
   }
   if (res.status !== 0) throw new SetupError(`\`go env GOVERSION\` failed: ${res.stderr.trim()}`);
   const goVersion = res.stdout.trim();
   const m = /^go(\d+)\.(\d+)/.exec(goVersion);
   if (!m || Number(m[1]) < MIN_GO[0] || (Number(m[1]) === MIN_GO[0] && Number(m[2]) < MIN_GO[1])) {
-    throw new SetupError(
-      `found ${goVersion}; the Collector modules need Go >= ${MIN_GO.join('.')}. Install Go >= ${MIN_GO.join('.')} (https://go.dev/dl/).`,
-    );
+    throw new SetupError(`found ${goVersion}; the Collector modules need Go >= ${MIN_GO.join('.')}. Install Go >= ${MIN_GO.join('.')} (https://go.dev/dl/).`);
   }
   return goVersion;
 }
@@ -176,9 +166,7 @@ async function main(argv) {
   log('running the builder (first build compiles ~1000 Go packages; expect several minutes)');
   const code = await run(builder, ['--config', derived], { env: goEnv(), cwd: workDir, prefix: '[builder]' });
   if (code !== 0 || !existsSync(join(workDir, manifest.distName))) {
-    throw new SetupError(
-      `the Collector builder failed (exit ${code}); see the [builder] lines above. Sources kept in ${workDir}.`,
-    );
+    throw new SetupError(`the Collector builder failed (exit ${code}); see the [builder] lines above. Sources kept in ${workDir}.`);
   }
 
   if (argv.includes('--force')) rmSync(finalDir, { recursive: true, force: true });

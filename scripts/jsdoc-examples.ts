@@ -124,7 +124,11 @@ function declaredNames(code: string): Set<string> {
   };
   for (const s of sf.statements) {
     if (ts.isVariableStatement(s)) for (const d of s.declarationList.declarations) addBinding(d.name);
-    else if ((ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) && s.name) names.add(s.name.text);
+    else if (
+      (ts.isFunctionDeclaration(s) || ts.isClassDeclaration(s) || ts.isInterfaceDeclaration(s) || ts.isTypeAliasDeclaration(s) || ts.isEnumDeclaration(s)) &&
+      s.name
+    )
+      names.add(s.name.text);
     else if (ts.isImportDeclaration(s) && s.importClause) {
       if (s.importClause.name) names.add(s.importClause.name.text);
       const nb = s.importClause.namedBindings;
@@ -169,7 +173,12 @@ export function checkExamples(root: string, examples: JsdocExample[] = extractEx
   const exportsOf = (path: string): string[] => {
     const sf = base.getSourceFile(path);
     const sym = sf && checker.getSymbolAtLocation(sf);
-    return sym ? checker.getExportsOfModule(sym).map((s) => s.name).filter((n) => n !== 'default') : [];
+    return sym
+      ? checker
+          .getExportsOfModule(sym)
+          .map((s) => s.name)
+          .filter((n) => n !== 'default')
+      : [];
   };
   const givens = exportsOf(givensPath);
 

@@ -16,7 +16,16 @@ export { EXIT_UNDELIVERED, stopOnSignals } from './signals.js';
 export type { SignalShutdownOptions } from './signals.js';
 
 export { defineCatalog, combineCatalogs, CatalogError, lintCatalog } from './catalog/index.js';
-export type { Catalog, CatalogDescription, CatalogEntry, EventDefinition, EventTypeAttributes, EventTypeInfo, LintWarning, PiiAction } from './catalog/index.js';
+export type {
+  Catalog,
+  CatalogDescription,
+  CatalogEntry,
+  EventDefinition,
+  EventTypeAttributes,
+  EventTypeInfo,
+  LintWarning,
+  PiiAction,
+} from './catalog/index.js';
 export { lockCatalog, checkCatalog, formatCatalogLock, parseCatalogLock, assertCatalogLocked, CatalogLockError, weaverRegistry } from './catalog/index.js';
 export type { CatalogLock, LockedEvent, CatalogCheck, CatalogChange, CatalogChangeKind, WeaverRegistry, WeaverExportOptions } from './catalog/index.js';
 
@@ -35,7 +44,15 @@ export type { RuntimeProblem, RuntimeProblemCode, ProblemHandler } from './probl
 
 export type { Sink, SinkContext, SinkStats } from './sinks/sink.js';
 export { DurableLogRecordProcessor, DurableSpanProcessor, createOtlpHttpTransport } from './delivery/index.js';
-export type { DeliveryStats, DurableDeliveryOptions, SpoolOptions, BackoffOptions, LogTransport, SendOutcome, OtlpHttpTransportOptions } from './delivery/index.js';
+export type {
+  DeliveryStats,
+  DurableDeliveryOptions,
+  SpoolOptions,
+  BackoffOptions,
+  LogTransport,
+  SendOutcome,
+  OtlpHttpTransportOptions,
+} from './delivery/index.js';
 export { createJsonlSink, readEvents } from './sinks/jsonl/index.js';
 export type { JsonlSink, JsonlSinkOptions, FsyncPolicy } from './sinks/jsonl/index.js';
 export { createConsoleSink } from './sinks/console/index.js';

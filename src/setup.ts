@@ -94,7 +94,10 @@ export function setupFactline<D extends Record<string, CatalogEntry>>(catalog: C
  * Records a shutdown leaves undelivered: still pending or spooled after it,
  * plus those it dropped, over the sinks and the span delivery.
  */
-function undeliveredCounter(emitter: { stats(): { sinks: Record<string, { pending: number; spooled: number; dropped: number } | undefined> } }, pipeline: OtelPipeline | undefined) {
+function undeliveredCounter(
+  emitter: { stats(): { sinks: Record<string, { pending: number; spooled: number; dropped: number } | undefined> } },
+  pipeline: OtelPipeline | undefined,
+) {
   const all = () => [...Object.values(emitter.stats().sinks), pipeline?.spanDelivery?.stats()].filter((s) => s !== undefined);
   let droppedBefore = 0;
   return {
@@ -109,7 +112,11 @@ function undeliveredCounter(emitter: { stats(): { sinks: Record<string, { pendin
 }
 
 /** `setupFactline` with a built-in catalog's trace hooks; internal to the package. */
-export function setupWithTraceHooks<D extends Record<string, CatalogEntry>>(catalog: Catalog<D>, options: FactlineOptions, traceHooks: TraceHooks): Factline<D> {
+export function setupWithTraceHooks<D extends Record<string, CatalogEntry>>(
+  catalog: Catalog<D>,
+  options: FactlineOptions,
+  traceHooks: TraceHooks,
+): Factline<D> {
   // Options that fail set-up fail before a pipeline (and its spool lock) exists.
   checkEmitterOptions(options);
   piiKeyFor(catalog as Catalog, options);

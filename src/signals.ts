@@ -48,7 +48,11 @@ export const EXIT_UNDELIVERED = 75;
  * @example
  * stopOnSignals(() => factline.shutdown(), { beforeShutdown: () => new Promise((r) => server.close(r)), afterShutdown: () => sdk.shutdown() });
  */
-export function stopOnSignals(shutdown: () => Promise<void>, options: SignalShutdownOptions = {}, undelivered?: { before(): void; after(): number }): () => void {
+export function stopOnSignals(
+  shutdown: () => Promise<void>,
+  options: SignalShutdownOptions = {},
+  undelivered?: { before(): void; after(): number },
+): () => void {
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const timeoutMs = options.timeoutMs ?? 10_000;
   let stopping = false;
@@ -79,7 +83,9 @@ export function stopOnSignals(shutdown: () => Promise<void>, options: SignalShut
       const left = undelivered?.after() ?? 0;
       if (left > 0 && code === (options.exitCode ?? 0)) {
         code = EXIT_UNDELIVERED;
-        process.stderr.write(`factline: ${left} records left undelivered at shutdown after ${signal} (spooled for the next start, or dropped and reported); exiting with ${EXIT_UNDELIVERED}\n`);
+        process.stderr.write(
+          `factline: ${left} records left undelivered at shutdown after ${signal} (spooled for the next start, or dropped and reported); exiting with ${EXIT_UNDELIVERED}\n`,
+        );
       }
       await step('afterShutdown', options.afterShutdown);
       clearTimeout(timer);

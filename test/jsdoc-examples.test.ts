@@ -7,7 +7,9 @@ import { checkExamples, describeProblem, examplesIn, extractExamples, type Jsdoc
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('the @example blocks of the doc comments under src/', () => {
@@ -20,7 +22,20 @@ describe('the @example blocks of the doc comments under src/', () => {
   });
 
   it('reads a block up to the next tag or the end of the comment, without a ```ts fence', () => {
-    const text = ['/**', ' * Doc.', ' *', ' * @example', ' * ```ts', ' * f(1); // 2', ' * ```', ' * @returns x', ' */', '/** @see y', ' * @example g()', ' */'].join('\n');
+    const text = [
+      '/**',
+      ' * Doc.',
+      ' *',
+      ' * @example',
+      ' * ```ts',
+      ' * f(1); // 2',
+      ' * ```',
+      ' * @returns x',
+      ' */',
+      '/** @see y',
+      ' * @example g()',
+      ' */',
+    ].join('\n');
     expect(examplesIn('src/a.ts', text)).toEqual([
       { file: 'src/a.ts', line: 4, code: 'f(1); // 2' },
       { file: 'src/a.ts', line: 11, code: 'g()' },

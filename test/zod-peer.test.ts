@@ -20,7 +20,9 @@ describe('schemas from the zod the service installed', () => {
     // At run time a zod 3.25 `zod/v4` schema is a zod 4 schema. Its type lacks
     // methods later zod 4 releases added (toJSONSchema, with, ...), so beside
     // this repository's zod 4.6 it needs a cast to compile.
-    const catalog = defineCatalog({ 'auth.user.login:1': z3v4.object({ user_id: z3v4.string(), mfa: z3v4.boolean() }) as never as z.ZodObject<{ user_id: z.ZodString; mfa: z.ZodBoolean }> });
+    const catalog = defineCatalog({
+      'auth.user.login:1': z3v4.object({ user_id: z3v4.string(), mfa: z3v4.boolean() }) as never as z.ZodObject<{ user_id: z.ZodString; mfa: z.ZodBoolean }>,
+    });
     const seen: FactlineEvent[] = [];
     const events = createEmitter(catalog, { sinks: [{ name: 'memory', write: (e) => void seen.push(e) }], validation: 'report', onProblem: () => undefined });
     events.emit('auth.user.login:1', { user_id: 'u1', mfa: true });

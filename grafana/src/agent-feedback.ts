@@ -7,7 +7,18 @@ import { AUTO, RANGE, agentEventCount, agentFailures, failureShare } from '../..
 import { dashboardLinks } from './links.js';
 import { failureShareBars, failureShareLines, logLines, seriesTable } from './panels.js';
 import { DashboardPlan, type BuiltDashboard } from './dashboard-plan.js';
-import { AGENT, ATTEMPTS, ATTEMPT_CHOICES, FAILURES, FAILURE_CHOICES, SAMPLES, SERVICE, agentVariable, eventIdChoiceVariable, serviceVariable } from './variables.js';
+import {
+  AGENT,
+  ATTEMPTS,
+  ATTEMPT_CHOICES,
+  FAILURES,
+  FAILURE_CHOICES,
+  SAMPLES,
+  SERVICE,
+  agentVariable,
+  eventIdChoiceVariable,
+  serviceVariable,
+} from './variables.js';
 
 export const AGENT_FEEDBACK_UID = 'factline-agent-feedback';
 
@@ -34,7 +45,9 @@ export function agentFeedbackDashboard(): BuiltDashboard {
       .withVariable(serviceVariable(undefined))
       .withVariable(agentVariable())
       .withVariable(eventIdChoiceVariable(ATTEMPTS.name, 'Attempts', ATTEMPT_CHOICES, 'the events that are attempts, one per attempt'))
-      .withVariable(eventIdChoiceVariable(FAILURES.name, 'Failures of those attempts', FAILURE_CHOICES, 'the outcomes that mark the attempt they name as cause failed'))
+      .withVariable(
+        eventIdChoiceVariable(FAILURES.name, 'Failures of those attempts', FAILURE_CHOICES, 'the outcomes that mark the attempt they name as cause failed'),
+      )
       .links(dashboardLinks()),
     SAMPLES,
     { minInterval: '1m' },
@@ -67,7 +80,8 @@ export function agentFeedbackDashboard(): BuiltDashboard {
   });
   plan.panel(failureShareBars(), {
     title: 'Failure share per domain, every source',
-    description: 'Failed events (action failed or *_failed) / all events per domain, whatever their source (agents, tools, users, runtime). Green below 10 %, orange from 10 %, red from 25 %.',
+    description:
+      'Failed events (action failed or *_failed) / all events per domain, whatever their source (agents, tools, users, runtime). Green below 10 %, orange from 10 %, red from 25 %.',
     width: 12,
     height: 8,
     queries: [{ query: failureShare({ service, by: 'domain', window: RANGE }), instant: true, legend: '{{factline_event_domain}}' }],
@@ -76,7 +90,8 @@ export function agentFeedbackDashboard(): BuiltDashboard {
   plan.row('What failed');
   plan.panel(logLines(), {
     title: 'Failed events of the agents',
-    description: 'Every failed event (action failed or *_failed) whose source model matches the Agent variable, whatever it was an outcome of: the failure shares above count only the failures that name one of the Attempts as their cause.',
+    description:
+      'Every failed event (action failed or *_failed) whose source model matches the Agent variable, whatever it was an outcome of: the failure shares above count only the failures that name one of the Attempts as their cause.',
     width: 24,
     height: 8,
     queries: [{ query: agentFailures({ service, agent }) }],

@@ -155,7 +155,12 @@ export class DashboardPlan {
       if (displayName !== undefined) panel.overrideByQuery(refId, [{ id: 'displayName', value: displayName }]);
       this.recorded.push({
         raw: q.query.expr,
-        rest: { name: `dashboard/${this.uid}/${spec.title}/${refId}`, kind: q.query.language, shape: queryShape(q.query), about: `${spec.title}: ${spec.description}` },
+        rest: {
+          name: `dashboard/${this.uid}/${spec.title}/${refId}`,
+          kind: q.query.language,
+          shape: queryShape(q.query),
+          about: `${spec.title}: ${spec.description}`,
+        },
       });
     });
     this.builder.withPanel(panel);

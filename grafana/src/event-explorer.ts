@@ -18,7 +18,7 @@ export function eventExplorerDashboard(): BuiltDashboard {
   const plan = new DashboardPlan(
     EVENT_EXPLORER_UID,
     new dashboard.DashboardBuilder('Event explorer')
-      .description('Any catalog\'s events: per domain, entity and action; by % pattern; versions in use; events flagged invalid. See docs/grafana.md.')
+      .description("Any catalog's events: per domain, entity and action; by % pattern; versions in use; events flagged invalid. See docs/grafana.md.")
       .tags(['factline', 'events'])
       .time({ from: 'now-15m', to: 'now' })
       .refresh('30s')

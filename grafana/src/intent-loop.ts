@@ -36,7 +36,9 @@ export function intentLoopDashboard(): BuiltDashboard {
   const plan = new DashboardPlan(
     INTENT_LOOP_UID,
     new dashboard.DashboardBuilder('Intent loop')
-      .description('One Intent loop from its events: signals noticed, intents and specs, contracts executed, assertions observed. Built from factline/intent; see docs/grafana.md.')
+      .description(
+        'One Intent loop from its events: signals noticed, intents and specs, contracts executed, assertions observed. Built from factline/intent; see docs/grafana.md.',
+      )
       .tags(['factline', 'intent'])
       .time({ from: 'now-15m', to: 'now' })
       .refresh('30s')
@@ -76,7 +78,13 @@ export function intentLoopDashboard(): BuiltDashboard {
     description: 'Mean trust score of the signals enriched in the range, per service.',
     width: 6,
     height: 6,
-    queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.SIGNAL_ENRICHED, field: 'trust_score', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}' }],
+    queries: [
+      {
+        query: payloadFigure({ service, window: RANGE, event: INTENT.SIGNAL_ENRICHED, field: 'trust_score', fn: 'avg_over_time' }),
+        instant: true,
+        legend: '{{service_name}}',
+      },
+    ],
   });
   plan.panel(pie({ A: 'green', B: 'orange' }), {
     title: 'Promoted vs dismissed',
@@ -102,28 +110,44 @@ export function intentLoopDashboard(): BuiltDashboard {
     description: 'intent.proposed and intent.accepted in the range, one number per event.',
     width: 6,
     height: 5,
-    queries: [{ query: countByEvent({ service, window: RANGE, events: [INTENT.INTENT_PROPOSED, INTENT.INTENT_ACCEPTED] }), instant: true, legend: '{{event_name}}' }],
+    queries: [
+      { query: countByEvent({ service, window: RANGE, events: [INTENT.INTENT_PROPOSED, INTENT.INTENT_ACCEPTED] }), instant: true, legend: '{{event_name}}' },
+    ],
   });
   plan.panel(bigNumbers('percentunit', 0), {
     title: 'Acceptance confidence',
     description: 'Mean confidence of the acceptances in the range, per service.',
     width: 6,
     height: 5,
-    queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.INTENT_ACCEPTED, field: 'confidence', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}' }],
+    queries: [
+      {
+        query: payloadFigure({ service, window: RANGE, event: INTENT.INTENT_ACCEPTED, field: 'confidence', fn: 'avg_over_time' }),
+        instant: true,
+        legend: '{{service_name}}',
+      },
+    ],
   });
   plan.panel(bigNumbers(), {
     title: 'Specs created and approved',
     description: 'spec.created and spec.approved in the range, one number per event.',
     width: 6,
     height: 5,
-    queries: [{ query: countByEvent({ service, window: RANGE, events: [INTENT.SPEC_CREATED, INTENT.SPEC_APPROVED] }), instant: true, legend: '{{event_name}}' }],
+    queries: [
+      { query: countByEvent({ service, window: RANGE, events: [INTENT.SPEC_CREATED, INTENT.SPEC_APPROVED] }), instant: true, legend: '{{event_name}}' },
+    ],
   });
   plan.panel(bigNumbers('percentunit', 0), {
     title: 'Spec completeness',
     description: 'Mean completeness score of the specs approved in the range, per service.',
     width: 6,
     height: 5,
-    queries: [{ query: payloadFigure({ service, window: RANGE, event: INTENT.SPEC_APPROVED, field: 'completeness_score', fn: 'avg_over_time' }), instant: true, legend: '{{service_name}}' }],
+    queries: [
+      {
+        query: payloadFigure({ service, window: RANGE, event: INTENT.SPEC_APPROVED, field: 'completeness_score', fn: 'avg_over_time' }),
+        instant: true,
+        legend: '{{service_name}}',
+      },
+    ],
   });
 
   plan.row('Execute: contracts');
@@ -132,7 +156,9 @@ export function intentLoopDashboard(): BuiltDashboard {
     description: 'contract.started and contract.completed emitted by the agents the Agent variable matches (factline_source_model), per window.',
     width: 10,
     height: 8,
-    queries: [{ query: countByEvent({ service, window: AUTO, agent: AGENT, events: [INTENT.CONTRACT_STARTED, INTENT.CONTRACT_COMPLETED] }), legend: '{{event_name}}' }],
+    queries: [
+      { query: countByEvent({ service, window: AUTO, agent: AGENT, events: [INTENT.CONTRACT_STARTED, INTENT.CONTRACT_COMPLETED] }), legend: '{{event_name}}' },
+    ],
   });
   plan.panel(bigNumbers('s', 2), {
     title: 'Contract duration p50 / p95',
@@ -146,7 +172,8 @@ export function intentLoopDashboard(): BuiltDashboard {
   });
   plan.panel(bars(), {
     title: 'Contracts by executing agent',
-    description: "contract.started per the payload's agent (the executor's name, e.g. claude-code), one bar per agent, of the models the Agent variable matches.",
+    description:
+      "contract.started per the payload's agent (the executor's name, e.g. claude-code), one bar per agent, of the models the Agent variable matches.",
     width: 7,
     height: 8,
     queries: [{ query: contractsByAgent({ service, window: RANGE, agent: AGENT }), instant: true, legend: '{{agent}}' }],
@@ -162,21 +189,24 @@ export function intentLoopDashboard(): BuiltDashboard {
   });
   plan.panel(passRateBars(), {
     title: 'Pass rate per assertion',
-    description: 'Share of passes per assertion_name over the range, one bar per assertion: red below 100 %, so an assertion that never passed shows red at 0 %.',
+    description:
+      'Share of passes per assertion_name over the range, one bar per assertion: red below 100 %, so an assertion that never passed shows red at 0 %.',
     width: 12,
     height: 8,
     queries: [{ query: assertionPassRateByName({ service, window: RANGE }), instant: true, legend: '{{assertion_name}}' }],
   });
   plan.panel(logTable(['trace_id', 'contract_id', 'assertion_name', 'error', 'assertion_id']), {
     title: 'Failing assertions',
-    description: "Every contract.assertion.failed: its trace, contract, assertion, error. Click the trace_id (first column) and choose \"Open trace in Tempo\" to open the loop's trace (the contract span is red).",
+    description:
+      'Every contract.assertion.failed: its trace, contract, assertion, error. Click the trace_id (first column) and choose "Open trace in Tempo" to open the loop\'s trace (the contract span is red).',
     width: 14,
     height: 8,
     queries: [{ query: failingAssertions({ service }) }],
   });
   plan.panel(traceTable(), {
     title: 'Spans with a failed assertion (Tempo)',
-    description: 'TraceQL: contract spans holding a contract.assertion.failed span event, one row per trace. Click the trace id (first column) to open the trace; unfold a row for its spans.',
+    description:
+      'TraceQL: contract spans holding a contract.assertion.failed span event, one row per trace. Click the trace id (first column) to open the trace; unfold a row for its spans.',
     width: 10,
     height: 8,
     queries: [{ query: failingAssertionSpans({ service }) }],

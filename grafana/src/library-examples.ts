@@ -245,5 +245,11 @@ function examples(sample: RunSample): Record<string, Example> {
  */
 export function libraryExamples(sample: Partial<RunSample> = {}): NamedQuery[] {
   const run = { service: sample.service ?? DEMO_SAMPLE.service, traceKey: sample.traceKey ?? DEMO_SAMPLE.traceKey };
-  return Object.entries(examples(run)).map(([name, e]) => ({ name: `library/${name}`, kind: e.query.language, shape: queryShape(e.query), expr: e.query.expr, about: e.about }));
+  return Object.entries(examples(run)).map(([name, e]) => ({
+    name: `library/${name}`,
+    kind: e.query.language,
+    shape: queryShape(e.query),
+    expr: e.query.expr,
+    about: e.about,
+  }));
 }

@@ -44,7 +44,13 @@ export function countsOverTime(unit = 'short'): timeseries.PanelBuilder {
 
 /** A time series of ratios or figures, drawn as lines with every point shown. */
 export function lines(unit: string, min?: number, max?: number): timeseries.PanelBuilder {
-  const panel = new timeseries.PanelBuilder().unit(unit).legend(legend()).drawStyle(common.GraphDrawStyle.Line).showPoints(common.VisibilityMode.Always).pointSize(6).spanNulls(true);
+  const panel = new timeseries.PanelBuilder()
+    .unit(unit)
+    .legend(legend())
+    .drawStyle(common.GraphDrawStyle.Line)
+    .showPoints(common.VisibilityMode.Always)
+    .pointSize(6)
+    .spanNulls(true);
   if (min !== undefined) panel.min(min);
   if (max !== undefined) panel.max(max);
   return panel;

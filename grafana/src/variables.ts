@@ -73,7 +73,9 @@ export function serviceVariable(current: string | undefined): dashboard.QueryVar
 export function agentVariable(): dashboard.TextBoxVariableBuilder {
   return new dashboard.TextBoxVariableBuilder(AGENT.name)
     .label('Agent (regex)')
-    .description('An RE2 regex over factline_source_model, the model of a child_agent source (e.g. claude-sonnet-4). .+ matches every agent; events from other sources have no model and never match.')
+    .description(
+      'An RE2 regex over factline_source_model, the model of a child_agent source (e.g. claude-sonnet-4). .+ matches every agent; events from other sources have no model and never match.',
+    )
     .defaultValue(ANY_AGENT)
     .current({ text: ANY_AGENT, value: ANY_AGENT });
 }

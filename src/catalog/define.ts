@@ -62,11 +62,17 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
   if (!parsed.ok) return { code: 'invalid_event_id', message: parsed.error.message };
   const def: EventDefinition = isDefinition(entry) ? entry : { schema: entry };
   if (!(def.schema instanceof z.ZodType)) {
-    return { code: 'invalid_schema', message: `"${key}": the schema is not a zod schema of zod 4, which factline requires; write z.object({...}) with zod 4 (import { z } from 'zod'), or with zod 3.25 import { z } from 'zod/v4'` };
+    return {
+      code: 'invalid_schema',
+      message: `"${key}": the schema is not a zod schema of zod 4, which factline requires; write z.object({...}) with zod 4 (import { z } from 'zod'), or with zod 3.25 import { z } from 'zod/v4'`,
+    };
   }
   // hasOwn: a severity named `constructor` would find Object's, and every later lookup by severity with it.
   if (def.severity !== undefined && !Object.hasOwn(SEVERITY_RANK, def.severity)) {
-    return { code: 'invalid_severity', message: `"${key}": severity ${JSON.stringify(def.severity)} is not one of ${Object.keys(SEVERITY_RANK).join(', ')}; write one of them, in capitals, or leave it out to derive it from the action` };
+    return {
+      code: 'invalid_severity',
+      message: `"${key}": severity ${JSON.stringify(def.severity)} is not one of ${Object.keys(SEVERITY_RANK).join(', ')}; write one of them, in capitals, or leave it out to derive it from the action`,
+    };
   }
   const unrepresentable = jsonFormProblems(def.schema);
   if (unrepresentable.length > 0) {
@@ -76,7 +82,10 @@ function buildInfo(key: string, entry: CatalogEntry, catalog: string): EventType
     };
   }
   if (def.deprecated !== undefined && typeof def.deprecated !== 'boolean' && (typeof def.deprecated !== 'string' || def.deprecated.trim() === '')) {
-    return { code: 'invalid_deprecated', message: `"${key}": deprecated must be true, false or a sentence naming what to emit instead, got ${JSON.stringify(def.deprecated)}` };
+    return {
+      code: 'invalid_deprecated',
+      message: `"${key}": deprecated must be true, false or a sentence naming what to emit instead, got ${JSON.stringify(def.deprecated)}`,
+    };
   }
   let piiRules: readonly PiiRule[] | undefined;
   if (def.pii !== undefined) {
@@ -146,7 +155,10 @@ class CatalogImpl<D extends Record<string, CatalogEntry>> implements Catalog<D> 
     return this.sorted.filter((i) => p.test(i.id));
   }
   versions(name: string): number[] {
-    return this.sorted.filter((i) => i.name === name).map((i) => i.version).sort((a, b) => a - b);
+    return this.sorted
+      .filter((i) => i.name === name)
+      .map((i) => i.version)
+      .sort((a, b) => a - b);
   }
   jsonSchema(id: string): Record<string, unknown> | undefined {
     const info = this.byId.get(id);
@@ -184,12 +196,21 @@ class CatalogImpl<D extends Record<string, CatalogEntry>> implements Catalog<D> 
   }
 }
 
-function assemble<D extends Record<string, CatalogEntry>>(name: string, entries: D, infos: EventTypeInfo[], problems: { code: string; key: string; message: string }[]): Catalog<D> {
+function assemble<D extends Record<string, CatalogEntry>>(
+  name: string,
+  entries: D,
+  infos: EventTypeInfo[],
+  problems: { code: string; key: string; message: string }[],
+): Catalog<D> {
   const wire = new Map<string, string>();
   for (const info of infos) {
     const other = wire.get(`${info.wireName}:${info.version}`);
     if (other !== undefined && other !== info.id) {
-      problems.push({ code: 'duplicate_wire_name', key: info.id, message: `"${info.id}" and "${other}" share the wire name "${info.wireName}" at version ${info.version}; give one of them another wireName` });
+      problems.push({
+        code: 'duplicate_wire_name',
+        key: info.id,
+        message: `"${info.id}" and "${other}" share the wire name "${info.wireName}" at version ${info.version}; give one of them another wireName`,
+      });
     }
     wire.set(`${info.wireName}:${info.version}`, info.id);
   }
@@ -211,10 +232,7 @@ function assemble<D extends Record<string, CatalogEntry>>(name: string, entries:
  * }, { name: 'auth' });
  * catalog.find('auth.user.%').map((t) => t.id); // ['auth.user.locked:1', 'auth.user.login:1']
  */
-export function defineCatalog<const D extends Record<string, CatalogEntry>>(
-  entries: D & CheckedEntries<D>,
-  options: { name?: string } = {},
-): Catalog<D> {
+export function defineCatalog<const D extends Record<string, CatalogEntry>>(entries: D & CheckedEntries<D>, options: { name?: string } = {}): Catalog<D> {
   const name = options.name ?? 'default';
   if (typeof entries !== 'object' || entries === null) {
     throw new CatalogError('defineCatalog expects an object that maps EventIDs to zod schemas', []);

@@ -24,7 +24,6 @@ const NO_JSON_FORM: Readonly<Record<string, string>> = {
   file: 'a File has no JSON form; declare its name, size or content as strings and numbers',
 };
 
-
 /** One schema part with no JSON form: where it is, and the fix. */
 export interface JsonFormProblem {
   /** `a.b[]` form of where the type sits in the schema; `(payload)` for the schema itself. */
@@ -82,7 +81,11 @@ export function jsonFormProblems(schema: z.ZodType): JsonFormProblem[] {
         return;
       case 'literal':
         if ((def.values ?? []).some((v) => typeof v === 'bigint' || typeof v === 'symbol' || v === undefined)) {
-          out.push({ path: path || '(payload)', type: 'literal', message: 'this literal (a BigInt, symbol or undefined) has no JSON form; use a string, number, boolean or null literal' });
+          out.push({
+            path: path || '(payload)',
+            type: 'literal',
+            message: 'this literal (a BigInt, symbol or undefined) has no JSON form; use a string, number, boolean or null literal',
+          });
         }
         return;
       default:

@@ -90,7 +90,6 @@ export function parsePiiPath(path: string): string[] | string {
   return steps;
 }
 
-
 /** Types whose value may hold anything: a path below them cannot be checked, nor ruled out. */
 const OPEN = new Set(['any', 'unknown', 'custom']);
 
@@ -174,7 +173,11 @@ function offered(schemas: readonly z.ZodType[]): string {
     if (def.type === 'object') for (const k of Object.keys(def.shape ?? {})) keys.add(k);
     if (def.type === 'array' || def.type === 'tuple') elements = true;
   }
-  if (keys.size > 0) return `it has ${[...keys].sort().map((k) => JSON.stringify(k)).join(', ')}`;
+  if (keys.size > 0)
+    return `it has ${[...keys]
+      .sort()
+      .map((k) => JSON.stringify(k))
+      .join(', ')}`;
   if (elements) return 'it is an array: write [] to reach its elements';
   const types = [...new Set(schemas.map((s) => defOf(s).type))];
   return `it is ${types.length ? types.join(' | ') : 'nothing'}, which has no fields`;
@@ -259,7 +262,10 @@ export function compilePiiRules(
   if (traceKeyField !== undefined) {
     const covering = rules.find((r) => r.steps[0] === traceKeyField);
     if (covering !== undefined) {
-      fail(covering.path, `covers the traceKeyField "${traceKeyField}", whose value travels in clear as the event's trace key; use a key that is not personal data as traceKeyField`);
+      fail(
+        covering.path,
+        `covers the traceKeyField "${traceKeyField}", whose value travels in clear as the event's trace key; use a key that is not personal data as traceKeyField`,
+      );
     }
   }
   return { rules: problems.length > 0 ? [] : rules, problems };

@@ -131,7 +131,10 @@ class ChainCheck {
     // escapes lone surrogates). Invalid bytes decode to U+FFFD, so a hash of
     // the decoded text would prove the wrong bytes: the line changed.
     if (!validUtf8) {
-      return this.fail('hash_mismatch', 'the line\'s bytes are not valid UTF-8 (a decoder shows U+FFFD for them), and every writer writes valid UTF-8: the line was altered');
+      return this.fail(
+        'hash_mismatch',
+        "the line's bytes are not valid UTF-8 (a decoder shows U+FFFD for them), and every writer writes valid UTF-8: the line was altered",
+      );
     }
     // Version 2 (the bytes as written), else version 1 (the canonical JSON
     // value) for lines written before it: either proves the record unchanged.
@@ -141,7 +144,10 @@ class ChainCheck {
       // the text cannot see. (Version 1 covers the JSON value, in which a
       // `\r` between lines is whitespace: a version-1 line keeps verifying.)
       if (crDropped) {
-        return this.fail('hash_mismatch', 'the line ends in \\r\\n, and a version-2 line as written ends in \\n alone (its hash covers its bytes): the line was altered, e.g. by a conversion to CRLF line ends');
+        return this.fail(
+          'hash_mismatch',
+          'the line ends in \\r\\n, and a version-2 line as written ends in \\n alone (its hash covers its bytes): the line was altered, e.g. by a conversion to CRLF line ends',
+        );
       }
     } else {
       const v1 = computeRecordHash(r);
@@ -151,7 +157,10 @@ class ChainCheck {
     }
     const expectSeq = this.expectSeq;
     if (expectSeq !== undefined && seq !== expectSeq) {
-      return this.fail('seq_gap', `expected seq ${expectSeq}, found ${seq}: ${seq > expectSeq ? 'records are missing' : 'a record is repeated or out of order'}`);
+      return this.fail(
+        'seq_gap',
+        `expected seq ${expectSeq}, found ${seq}: ${seq > expectSeq ? 'records are missing' : 'a record is repeated or out of order'}`,
+      );
     }
     if (this.expectPrev === undefined && seq === 1) this.expectPrev = GENESIS_HASH;
     if (this.expectPrev !== undefined && prev !== this.expectPrev) {
@@ -170,9 +179,8 @@ class ChainCheck {
   result(): ChainVerifyResult {
     if (this.broken) return this.broken;
     const o = this.options;
-    const anchor = o.expectSeq !== undefined || o.expectPrevHash !== undefined
-      ? { seq: (o.expectSeq ?? 1) - 1, hash: o.expectPrevHash ?? GENESIS_HASH }
-      : ZERO_ANCHOR;
+    const anchor =
+      o.expectSeq !== undefined || o.expectPrevHash !== undefined ? { seq: (o.expectSeq ?? 1) - 1, hash: o.expectPrevHash ?? GENESIS_HASH } : ZERO_ANCHOR;
     return {
       ok: true,
       records: this.records,

@@ -19,7 +19,14 @@ export const CATALOG_HELP = `  --catalog C       the catalog: a module exporting
 
 function isCatalog(v: unknown): v is Catalog {
   const c = v as Partial<Catalog> | null;
-  return typeof c === 'object' && c !== null && typeof c.name === 'string' && typeof c.get === 'function' && typeof c.list === 'function' && typeof c.describe === 'function';
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.name === 'string' &&
+    typeof c.get === 'function' &&
+    typeof c.list === 'function' &&
+    typeof c.describe === 'function'
+  );
 }
 
 /**
@@ -38,7 +45,8 @@ export async function loadCatalog(spec: string): Promise<Catalog> {
   const hash = spec.lastIndexOf('#');
   const path = hash >= 0 ? spec.slice(0, hash) : spec;
   const name = hash >= 0 ? spec.slice(hash + 1) : undefined;
-  if (path === '') throw new UsageError(`--catalog needs a module path or a built-in name (${Object.keys(BUILT_IN_CATALOGS).join(', ')}), got ${JSON.stringify(spec)}`);
+  if (path === '')
+    throw new UsageError(`--catalog needs a module path or a built-in name (${Object.keys(BUILT_IN_CATALOGS).join(', ')}), got ${JSON.stringify(spec)}`);
   const file = resolve(path);
   if (!existsSync(file)) {
     const looksLikeName = !/[/\\.]/.test(path);
@@ -54,7 +62,9 @@ export async function loadCatalog(spec: string): Promise<Catalog> {
   } catch (e) {
     const m = (e as Error).message;
     const ts = /\.[cm]?ts$/.test(file) && /Unknown file extension|ERR_UNKNOWN_FILE_EXTENSION/.test(m + String((e as { code?: string }).code));
-    throw new UsageError(`--catalog ${JSON.stringify(spec)}: cannot load ${file}: ${ts ? 'this Node cannot load TypeScript; build the module to .js, or run with Node 22.6+ (type stripping) or tsx' : m}`);
+    throw new UsageError(
+      `--catalog ${JSON.stringify(spec)}: cannot load ${file}: ${ts ? 'this Node cannot load TypeScript; build the module to .js, or run with Node 22.6+ (type stripping) or tsx' : m}`,
+    );
   }
   const candidates = name !== undefined ? [name] : ['catalog', 'default'];
   for (const c of candidates) {
@@ -68,7 +78,9 @@ export async function loadCatalog(spec: string): Promise<Catalog> {
       );
     }
   }
-  const found = Object.entries(mod).filter(([, v]) => isCatalog(v)).map(([k]) => k);
+  const found = Object.entries(mod)
+    .filter(([, v]) => isCatalog(v))
+    .map(([k]) => k);
   throw new UsageError(
     `--catalog ${JSON.stringify(spec)}: ${file} exports no "catalog" or default catalog${found.length > 0 ? `; name one: ${found.map((k) => `${path}#${k}`).join(', ')}` : '; export the result of defineCatalog(...)'}`,
   );

@@ -38,7 +38,10 @@ export async function chainCommand(args: string[], io: CliIo): Promise<number> {
   let stop = () => {};
   try {
     const { values, positionals } = parse(args, { ...BACKEND_OPTIONS, ...TIME_OPTIONS, service: { type: 'string' }, json: { type: 'boolean' } });
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing ID: the instance id of an event (factline_event_instance_id)' : `one ID at a time, got ${positionals.length}`);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length === 0 ? 'missing ID: the instance id of an event (factline_event_instance_id)' : `one ID at a time, got ${positionals.length}`,
+      );
     const id = positionals[0]!;
     const { start, end } = rangeFrom(values, '1d');
     const backend = backendFrom(values);
@@ -48,7 +51,9 @@ export async function chainCommand(args: string[], io: CliIo): Promise<number> {
       const span = await historySpan(backend, { end, ...(values.service !== undefined ? { service: values.service } : {}) });
       stop();
       const looksLikeEventId = /:\d+$/.test(id) ? ` ${JSON.stringify(id)} is an EventID; chain takes an instance id (factline_event_instance_id).` : '';
-      io.err(`factline chain: no event with instance id ${JSON.stringify(id)} in the range.${looksLikeEventId} ${spanSentence(span, { start, end }, 'run again with --from/--to in that range', 'if the event is outside it, run again with --from/--to covering it')}`);
+      io.err(
+        `factline chain: no event with instance id ${JSON.stringify(id)} in the range.${looksLikeEventId} ${spanSentence(span, { start, end }, 'run again with --from/--to in that range', 'if the event is outside it, run again with --from/--to covering it')}`,
+      );
       return 1;
     }
     stop();

@@ -34,8 +34,14 @@ export function lineEvent(text: string): FactlineEvent | LineSkip {
     // Counted per domain, entity and action only when it parses: a forged id
     // (`a.b.c:1` plus control characters) is an invalid line, not an action.
     if (!safeParseEventId(r.event_id).ok) return 'invalid_event_id';
-    const severity = typeof r.severity === 'string' && Object.hasOwn(SEVERITY_NUMBER, r.severity) ? (r.severity as Severity) : severityForAction(actionOf(r.event_id));
-    return { ...(r as unknown as FactlineEvent), time: typeof r.time === 'string' ? r.time : '', severity, source: (r.source as FactlineEvent['source']) ?? { type: 'runtime' } };
+    const severity =
+      typeof r.severity === 'string' && Object.hasOwn(SEVERITY_NUMBER, r.severity) ? (r.severity as Severity) : severityForAction(actionOf(r.event_id));
+    return {
+      ...(r as unknown as FactlineEvent),
+      time: typeof r.time === 'string' ? r.time : '',
+      severity,
+      source: (r.source as FactlineEvent['source']) ?? { type: 'runtime' },
+    };
   }
   if (typeof r.event_type === 'string') {
     const id = INTENT_EVENT_ID_BY_WIRE_NAME.get(r.event_type);
@@ -43,7 +49,18 @@ export function lineEvent(text: string): FactlineEvent | LineSkip {
     const { event_type: _wire, timestamp, ...payload } = r;
     const time = typeof timestamp === 'string' ? timestamp : '';
     // An Intent line names no service; the text form does not print one.
-    return { schema_version: 1, id: '', event_id: id, time, observed_time: time, service_name: '', catalog: intentCatalog.name, source: { type: 'runtime' }, severity: intentCatalog.get(id)!.severity, payload };
+    return {
+      schema_version: 1,
+      id: '',
+      event_id: id,
+      time,
+      observed_time: time,
+      service_name: '',
+      catalog: intentCatalog.name,
+      source: { type: 'runtime' },
+      severity: intentCatalog.get(id)!.severity,
+      payload,
+    };
   }
   return 'unrecognised';
 }

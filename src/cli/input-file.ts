@@ -19,7 +19,15 @@ export function inputFileProblem(file: string): string | undefined {
     const s = statSync(file);
     if (s.isDirectory()) return 'is a directory';
     if (!s.isFile()) {
-      const kind = s.isCharacterDevice() ? 'a character device' : s.isBlockDevice() ? 'a block device' : s.isFIFO() ? 'a FIFO' : s.isSocket() ? 'a socket' : 'not a file';
+      const kind = s.isCharacterDevice()
+        ? 'a character device'
+        : s.isBlockDevice()
+          ? 'a block device'
+          : s.isFIFO()
+            ? 'a FIFO'
+            : s.isSocket()
+              ? 'a socket'
+              : 'not a file';
       return `is not a regular file (${kind}); events files are read as regular files only`;
     }
     closeSync(openSync(file, 'r'));

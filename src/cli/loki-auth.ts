@@ -36,7 +36,10 @@ export function lokiHeadersFromEnv(env: NodeJS.ProcessEnv = process.env): Record
       if (item.trim() === '') continue;
       const eq = item.indexOf('=');
       const name = eq === -1 ? '' : item.slice(0, eq).trim();
-      if (!HEADER_NAME.test(name)) throw new UsageError(`${LOKI_AUTH_ENV.HEADERS} must be name=value pairs separated by commas (X-Team=core,X-Env=prod); ${JSON.stringify(item.trim().slice(0, 40))} is not one`);
+      if (!HEADER_NAME.test(name))
+        throw new UsageError(
+          `${LOKI_AUTH_ENV.HEADERS} must be name=value pairs separated by commas (X-Team=core,X-Env=prod); ${JSON.stringify(item.trim().slice(0, 40))} is not one`,
+        );
       let value: string;
       try {
         value = decodeURIComponent(item.slice(eq + 1).trim());

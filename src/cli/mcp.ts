@@ -44,7 +44,12 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<number> {
   let what: string;
   let maxRequestBytes: number;
   try {
-    const { values, positionals } = parse(args, { ...BACKEND_OPTIONS, catalog: { type: 'string' }, 'max-reply-bytes': { type: 'string' }, 'max-request-bytes': { type: 'string' } });
+    const { values, positionals } = parse(args, {
+      ...BACKEND_OPTIONS,
+      catalog: { type: 'string' },
+      'max-reply-bytes': { type: 'string' },
+      'max-request-bytes': { type: 'string' },
+    });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const maxReplyBytes = positiveInt(values['max-reply-bytes'], '--max-reply-bytes', DEFAULT_MAX_REPLY_BYTES);
     if (maxReplyBytes < MIN_MAX_REPLY_BYTES) throw new UsageError(`--max-reply-bytes must be at least ${MIN_MAX_REPLY_BYTES}, got ${maxReplyBytes}`);

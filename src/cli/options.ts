@@ -43,7 +43,14 @@ export function parse<O extends Options>(
  * @example
  * commandFailed('chain', 'Usage: factline chain ID ...', new UsageError('missing ID'), processIo); // 2, the message and the help on stderr
  */
-export function commandFailed(name: string, help: string, e: unknown, io: CliIo, describe: (e: QueryError) => string = (q) => q.message, usageCodes: readonly QueryErrorCode[] = ['bad_request']): number {
+export function commandFailed(
+  name: string,
+  help: string,
+  e: unknown,
+  io: CliIo,
+  describe: (e: QueryError) => string = (q) => q.message,
+  usageCodes: readonly QueryErrorCode[] = ['bad_request'],
+): number {
   if (e instanceof UsageError) {
     io.err(`factline ${name}: ${e.message}\n\n${help}`);
     return 2;
@@ -139,7 +146,11 @@ const FLAG = { since: '--since', start: '--from', end: '--to' } as const;
  * now). The rule is the MCP tools' too ({@link readRange}); a bad value is a
  * {@link UsageError} naming the option.
  */
-export function rangeFrom(values: { since?: string; from?: string; to?: string }, defaultSince = '1h', now: bigint = BigInt(Date.now()) * 1_000_000n): { start: bigint; end: bigint } {
+export function rangeFrom(
+  values: { since?: string; from?: string; to?: string },
+  defaultSince = '1h',
+  now: bigint = BigInt(Date.now()) * 1_000_000n,
+): { start: bigint; end: bigint } {
   const r = readRange({ since: values.since, start: values.from, end: values.to }, defaultSince, now);
   if (!('problem' in r)) return r;
   const p = r.problem;

@@ -2,7 +2,20 @@ import { historySpan, spanSentence } from '../history/index.js';
 import { isLogQuery } from '../history/range.js';
 import type { LokiQueryResponse, QueryDirection, QueryError } from '../query/types.js';
 import { errIsTTY, useColor, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, TIME_HELP, TIME_OPTIONS, UsageError, backendFrom, commandFailed, parse, positiveInt, progress, rangeFrom, skippedSummary } from './options.js';
+import {
+  BACKEND_HELP,
+  BACKEND_OPTIONS,
+  TIME_HELP,
+  TIME_OPTIONS,
+  UsageError,
+  backendFrom,
+  commandFailed,
+  parse,
+  positiveInt,
+  progress,
+  rangeFrom,
+  skippedSummary,
+} from './options.js';
 import { renderResult } from './render.js';
 
 export const QUERY_HELP = `Usage: factline query [--file F ... | --loki URL] [--since D | --from T --to T]
@@ -56,12 +69,25 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
   let stop = () => {};
   let query = '';
   try {
-    const { values, positionals } = parse(args, { ...BACKEND_OPTIONS, ...TIME_OPTIONS, limit: { type: 'string' }, step: { type: 'string' }, direction: { type: 'string' }, json: { type: 'boolean' } });
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "missing the LogQL query, e.g. '{service_name=\"api\"}'" : `one query at a time, got ${positionals.length} arguments (quote the query)`);
+    const { values, positionals } = parse(args, {
+      ...BACKEND_OPTIONS,
+      ...TIME_OPTIONS,
+      limit: { type: 'string' },
+      step: { type: 'string' },
+      direction: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length === 0
+          ? 'missing the LogQL query, e.g. \'{service_name="api"}\''
+          : `one query at a time, got ${positionals.length} arguments (quote the query)`,
+      );
     query = positionals[0]!;
     const limit = positiveInt(values.limit, '--limit', 100);
     const direction = (values.direction ?? 'backward') as QueryDirection;
-    if (direction !== 'backward' && direction !== 'forward') throw new UsageError(`--direction is backward or forward, got ${JSON.stringify(values.direction)}`);
+    if (direction !== 'backward' && direction !== 'forward')
+      throw new UsageError(`--direction is backward or forward, got ${JSON.stringify(values.direction)}`);
     let step: number | undefined;
     if (values.step !== undefined) {
       step = Number(values.step);
@@ -83,7 +109,11 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
       if (lines.length === 0) {
         // A history outside the range is the usual cause: say where it is.
         const span = await historySpan(backend, { end }).catch(() => undefined);
-        io.err(span ? `no results. ${spanSentence(span, { start: isLogQuery(query) || step !== undefined ? start : end, end }, 'run again with --from/--to in that range', 'check the labels and filters, or widen the range')}` : 'no results');
+        io.err(
+          span
+            ? `no results. ${spanSentence(span, { start: isLogQuery(query) || step !== undefined ? start : end, end }, 'run again with --from/--to in that range', 'check the labels and filters, or widen the range')}`
+            : 'no results',
+        );
       }
     }
     const skippedLine = skippedSummary(response.data.stats);
@@ -94,7 +124,10 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
     stop();
     const describe = (q: QueryError): string =>
       q.code === 'syntax'
-        ? [`syntax error${q.position !== undefined ? ` at position ${q.position}` : ''}: ${q.message}`, ...(q.position !== undefined ? pointAt(query, q.position) : [])].join('\n')
+        ? [
+            `syntax error${q.position !== undefined ? ` at position ${q.position}` : ''}: ${q.message}`,
+            ...(q.position !== undefined ? pointAt(query, q.position) : []),
+          ].join('\n')
         : `${q.code === 'unsupported' ? 'not supported by the local engine' : q.code === 'bad_request' ? 'bad request' : 'unavailable'}: ${q.message}`;
     return commandFailed('query', QUERY_HELP, e, io, describe, ['bad_request', 'syntax']);
   }

@@ -46,7 +46,12 @@ export function logEntries(data: LokiQueryData, direction: 'forward' | 'backward
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /**
@@ -63,7 +68,10 @@ export function renderResult(data: LokiQueryData, options: { color: boolean; dir
       return table([['SERIES', 'VALUE'], ...data.result.map((s) => [labelText(s.metric), s.value[1]])]);
     case 'matrix':
       if (data.result.length === 0) return [];
-      return table([['SERIES', 'TIME', 'VALUE'], ...data.result.flatMap((s) => s.values.map(([t, v]) => [labelText(s.metric), new Date(t * 1000).toISOString(), v]))]);
+      return table([
+        ['SERIES', 'TIME', 'VALUE'],
+        ...data.result.flatMap((s) => s.values.map(([t, v]) => [labelText(s.metric), new Date(t * 1000).toISOString(), v])),
+      ]);
     case 'scalar':
       return [data.result[1]];
   }

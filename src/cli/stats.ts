@@ -52,7 +52,11 @@ const bump = (m: Map<string, Count>, k: string, failed: boolean) => {
 };
 
 const withRate = (m: Map<string, Count>) =>
-  Object.fromEntries([...m.entries()].sort((a, b) => b[1].events - a[1].events || (a[0] < b[0] ? -1 : 1)).map(([k, c]) => [k, { ...c, failure_rate: c.events === 0 ? 0 : c.failures / c.events }]));
+  Object.fromEntries(
+    [...m.entries()]
+      .sort((a, b) => b[1].events - a[1].events || (a[0] < b[0] ? -1 : 1))
+      .map(([k, c]) => [k, { ...c, failure_rate: c.events === 0 ? 0 : c.failures / c.events }]),
+  );
 
 const pct = (r: number) => `${Math.round(r * 1000) / 10}%`;
 
@@ -125,19 +129,51 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
     }
   }
 
-  const stats: EventStats = { files, events, failures, ...(first ? { first, last } : {}), domains: withRate(domains), entities: withRate(entities), actions: withRate(actions), skipped };
+  const stats: EventStats = {
+    files,
+    events,
+    failures,
+    ...(first ? { first, last } : {}),
+    domains: withRate(domains),
+    entities: withRate(entities),
+    actions: withRate(actions),
+    skipped,
+  };
   const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
   if (json) {
     io.out(JSON.stringify(stats));
   } else {
-    io.out(`${events} event${events === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}, ${failures} failed (${pct(events === 0 ? 0 : failures / events)})${first ? `, first ${first}, last ${last}` : ''}`);
-    for (const [title, m] of [['domain', stats.domains], ['entity', stats.entities], ['action', stats.actions]] as const) {
+    io.out(
+      `${events} event${events === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}, ${failures} failed (${pct(events === 0 ? 0 : failures / events)})${first ? `, first ${first}, last ${last}` : ''}`,
+    );
+    for (const [title, m] of [
+      ['domain', stats.domains],
+      ['entity', stats.entities],
+      ['action', stats.actions],
+    ] as const) {
       io.out('');
-      const rows = [[title.toUpperCase(), 'EVENTS', 'FAILED', 'RATE'], ...Object.entries(m).map(([k, c]) => [k, String(c.events), String(c.failures), pct(c.failure_rate)])];
+      const rows = [
+        [title.toUpperCase(), 'EVENTS', 'FAILED', 'RATE'],
+        ...Object.entries(m).map(([k, c]) => [k, String(c.events), String(c.failures), pct(c.failure_rate)]),
+      ];
       const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-      for (const r of rows) io.out(r.map(printable).map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
+      for (const r of rows)
+        io.out(
+          r
+            .map(printable)
+            .map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!)))
+            .join('  '),
+        );
     }
   }
-  if (skippedTotal > 0) io.err(`factline stats: skipped ${skippedTotal} line${skippedTotal === 1 ? '' : 's'} that ${skippedTotal === 1 ? 'is' : 'are'} not events (${Object.entries(skipped).filter(([, n]) => n > 0).map(([r, n]) => `${r} ${n}`).join(', ')})`);
+  if (skippedTotal > 0)
+    io.err(
+      `factline stats: skipped ${skippedTotal} line${skippedTotal === 1 ? '' : 's'} that ${skippedTotal === 1 ? 'is' : 'are'} not events (${Object.entries(
+        skipped,
+      )
+        .filter(([, n]) => n > 0)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ')})`,
+    );
   return 0;
 }

@@ -146,10 +146,7 @@ async function openChain(file: string, withFile: boolean): Promise<{ files: Chai
     }
     const again = paths();
     const stable =
-      opened.length === listed.length &&
-      again.join() === listed.join() &&
-      inodes(again) === before &&
-      opened.map((r) => `${r.dev}:${r.ino}`).join() === before;
+      opened.length === listed.length && again.join() === listed.join() && inodes(again) === before && opened.map((r) => `${r.dev}:${r.ino}`).join() === before;
     if (stable || attempt >= CHAIN_ATTEMPTS) return { files: opened, stable };
     await closeAll(opened);
     await sleep(Math.min(attempt, 20));
@@ -440,7 +437,8 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
         await readHeld(file, f, Number.POSITIVE_INFINITY, p);
         let newer: ChainFile[];
         if (at > 0) newer = chain.slice(0, at);
-        else if (at === 0) newer = []; // the name was given back to the held file meanwhile
+        else if (at === 0)
+          newer = []; // the name was given back to the held file meanwhile
         else {
           // The held file is no longer in the chain: deleted (more rotations
           // than the writer keeps before this look) or moved elsewhere. The

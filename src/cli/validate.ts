@@ -120,7 +120,13 @@ function parseValidateArgs(args: string[]): ValidateArgs | string {
     return e.message;
   }
   if (positionals.length !== 1) return positionals.length === 0 ? 'missing FILE' : `one FILE at a time, got ${positionals.length}`;
-  return { file: positionals[0]!, catalog, maxErrors: maxErrors === undefined ? DEFAULT_MAX_ERRORS : Number(maxErrors), maxPayloadBytes, json: values.json === true };
+  return {
+    file: positionals[0]!,
+    catalog,
+    maxErrors: maxErrors === undefined ? DEFAULT_MAX_ERRORS : Number(maxErrors),
+    maxPayloadBytes,
+    json: values.json === true,
+  };
 }
 
 /**
@@ -135,19 +141,38 @@ function parseValidateArgs(args: string[]): ValidateArgs | string {
  * checkEnvelopeRecord({ event_id: 'a.b.c:1', time: '2026-03-30T14:30:00.000Z', payload: { s: '\uFFFD' }, invalid: { issues: [{ code: 'lone_surrogate', path: ['s'], message: '…' }] } }, catalog, 7);
  * // [{ line: 7, field: 'invalid', code: 'flagged_invalid', message: 'its writer delivered this event flagged invalid: lone_surrogate at s' }]
  */
-export function checkEnvelopeRecord(record: Record<string, unknown>, catalog: CatalogView, line: number, hint = '', maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES): IntentLineIssue[] {
+export function checkEnvelopeRecord(
+  record: Record<string, unknown>,
+  catalog: CatalogView,
+  line: number,
+  hint = '',
+  maxPayloadBytes = DEFAULT_MAX_PAYLOAD_BYTES,
+): IntentLineIssue[] {
   const issues: IntentLineIssue[] = [];
   const id = record.event_id;
   const type = typeof id === 'string' ? catalog.get(id) : undefined;
   if (typeof id !== 'string') {
     issues.push({ line, field: 'event_id', code: 'invalid_event_id', message: `event_id must be a string, found ${JSON.stringify(id) ?? 'nothing'}` });
   } else if (type === undefined) {
-    issues.push({ line, field: 'event_id', code: 'unknown_event', message: `unknown event id ${JSON.stringify(id)}; catalog "${catalog.name}" has ${catalog.list().map((t) => t.id).join(', ')}${hint}` });
+    issues.push({
+      line,
+      field: 'event_id',
+      code: 'unknown_event',
+      message: `unknown event id ${JSON.stringify(id)}; catalog "${catalog.name}" has ${catalog
+        .list()
+        .map((t) => t.id)
+        .join(', ')}${hint}`,
+    });
   } else {
     for (const i of checkPayload(type, record.payload, maxPayloadBytes).issues) issues.push(lineIssue(i, line, record.payload, 'payload'));
   }
   if (!isIsoTimestamp(record.time)) {
-    issues.push({ line, field: 'time', code: 'invalid_timestamp', message: `${JSON.stringify(record.time) ?? 'missing'}: expected an ISO 8601 date-time like 2026-03-30T14:23:45.000Z` });
+    issues.push({
+      line,
+      field: 'time',
+      code: 'invalid_timestamp',
+      message: `${JSON.stringify(record.time) ?? 'missing'}: expected an ISO 8601 date-time like 2026-03-30T14:23:45.000Z`,
+    });
   }
   // The writer's own verdict: its markers (U+FFFD, "[factline: String]") pass the schema, so only this member tells.
   if (Object.hasOwn(record, 'invalid')) issues.push(flaggedIssue(record.invalid, line));
@@ -169,14 +194,24 @@ const FLAGGED = 'its writer delivered this event flagged invalid';
 function flaggedIssue(invalid: unknown, line: number): IntentLineIssue {
   const issues = typeof invalid === 'object' && invalid !== null ? (invalid as Record<string, unknown>).issues : undefined;
   if (!Array.isArray(issues)) {
-    const found = invalid === null ? 'null' : Array.isArray(invalid) ? 'an array' : typeof invalid === 'object' ? 'an object' : `${typeof invalid} ${JSON.stringify(invalid)}`;
+    const found =
+      invalid === null
+        ? 'null'
+        : Array.isArray(invalid)
+          ? 'an array'
+          : typeof invalid === 'object'
+            ? 'an object'
+            : `${typeof invalid} ${JSON.stringify(invalid)}`;
     return { line, field: 'invalid', code: 'flagged_invalid', message: `${FLAGGED}; its "invalid" member should be {"issues":[...]}, found ${found}` };
   }
   const named = issues.slice(0, FLAGGED_SHOWN).map((i: unknown) => {
     const r = typeof i === 'object' && i !== null ? (i as Record<string, unknown>) : {};
     const code = typeof r.code === 'string' ? r.code : 'no code';
     const detail = typeof r.schemaCode === 'string' ? ` (${r.schemaCode})` : '';
-    const path = Array.isArray(r.path) && r.path.length > 0 && r.path.every((p) => typeof p === 'string' || typeof p === 'number') ? ` at ${formatPath(r.path as (string | number)[])}` : '';
+    const path =
+      Array.isArray(r.path) && r.path.length > 0 && r.path.every((p) => typeof p === 'string' || typeof p === 'number')
+        ? ` at ${formatPath(r.path as (string | number)[])}`
+        : '';
     return code + detail + path;
   });
   const total = (invalid as Record<string, unknown>).issues_total;
@@ -237,7 +272,14 @@ function checkLine(text: string, bytes: number, line: number, choice: CatalogCho
     const r = checkIntentRecord(record, line, choice.maxPayloadBytes);
     return r.ok ? NO_ISSUES : r.issues;
   }
-  return [{ line, field: 'event_id', code: 'invalid_event_id', message: `missing event_id; catalog "${choice.catalog.name}" has no flat form, so every line must be an envelope` }];
+  return [
+    {
+      line,
+      field: 'event_id',
+      code: 'invalid_event_id',
+      message: `missing event_id; catalog "${choice.catalog.name}" has no flat form, so every line must be an envelope`,
+    },
+  ];
 }
 
 /**
@@ -288,7 +330,14 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
         if (text.charCodeAt(0) !== 0x7b && text.trim() === '') continue;
         events++;
         const issues: IntentLineIssue[] = read.truncated
-          ? [{ line: lineNo, field: '(line)', code: 'line_too_long', message: `the line is ${read.bytes} bytes, longer than the reader holds; it was not parsed` }]
+          ? [
+              {
+                line: lineNo,
+                field: '(line)',
+                code: 'line_too_long',
+                message: `the line is ${read.bytes} bytes, longer than the reader holds; it was not parsed`,
+              },
+            ]
           : checkLine(text, read.bytes, lineNo, choice);
         if (issues.length === 0) continue;
         badLines++;
@@ -298,7 +347,11 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
             continue;
           }
           printed++;
-          io.out(json ? JSON.stringify({ line: i.line, field: i.field, code: i.code, reason: i.message }) : `${printable(file)}:${i.line}: ${printable(i.field)}: ${printable(i.message)}`);
+          io.out(
+            json
+              ? JSON.stringify({ line: i.line, field: i.field, code: i.code, reason: i.message })
+              : `${printable(file)}:${i.line}: ${printable(i.field)}: ${printable(i.message)}`,
+          );
         }
       }
     }

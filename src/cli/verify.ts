@@ -63,7 +63,8 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
     file = positionals[0]!;
     only = values.only === true;
     maxLineBytes = positiveInt(values['max-line-bytes'], '--max-line-bytes', DEFAULT_MAX_LINE_BYTES);
-    if (maxLineBytes > MAX_LINE_BYTES_LIMIT) throw new UsageError(`--max-line-bytes is at most ${MAX_LINE_BYTES_LIMIT} (the longest string Node makes), got ${values['max-line-bytes']}`);
+    if (maxLineBytes > MAX_LINE_BYTES_LIMIT)
+      throw new UsageError(`--max-line-bytes is at most ${MAX_LINE_BYTES_LIMIT} (the longest string Node makes), got ${values['max-line-bytes']}`);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`factline verify: ${printable(e.message)}\n\n${VERIFY_HELP}`);
@@ -83,9 +84,10 @@ export async function verifyCommand(args: string[], io: CliIo): Promise<number> 
     // A file (or set) that starts mid-chain is normal after rotation, or for
     // --only on a rotated file; it is said, not an error. A chain starting
     // at seq 1 was checked to start from the genesis hash.
-    const start = r.firstSeq !== undefined && r.firstSeq !== 1
-      ? `; starts at seq ${r.firstSeq}, continuing a chain whose earlier records are not in ${set.length === 1 ? 'this file' : 'these files'}`
-      : '';
+    const start =
+      r.firstSeq !== undefined && r.firstSeq !== 1
+        ? `; starts at seq ${r.firstSeq}, continuing a chain whose earlier records are not in ${set.length === 1 ? 'this file' : 'these files'}`
+        : '';
     io.out(`ok: ${r.records} records in ${files}, chain intact (last seq ${r.lastSeq}, last hash ${r.lastHash.slice(0, 16)}…${start})`);
     return 0;
   }

@@ -107,7 +107,18 @@ export class DurableExportQueue<T> {
   /** Shutdown has settled every batch: an answer arriving now changes nothing. */
   private finished = false;
   private spoolWritable = true;
-  private readonly s = { received: 0, delivered: 0, deadLettered: 0, rejected: 0, dropped: 0, replayed: 0, retries: 0, abandoned: 0, bufferBytes: 0, spooledRecords: 0 };
+  private readonly s = {
+    received: 0,
+    delivered: 0,
+    deadLettered: 0,
+    rejected: 0,
+    dropped: 0,
+    replayed: 0,
+    retries: 0,
+    abandoned: 0,
+    bufferBytes: 0,
+    spooledRecords: 0,
+  };
 
   /**
    * Throws at set-up when the spool directory cannot be created (the error
@@ -135,7 +146,11 @@ export class DurableExportQueue<T> {
     this.deadLetterPath = options.deadLetterPath ?? (options.spool ? join(options.spool.dir, `dead-letters-${codec.signal}.jsonl`) : undefined);
     if (options.spool) {
       const dir = options.spool.dir;
-      this.spool = new Spool({ ...options.spool, dir: join(dir, codec.signal) }, (e) => this.spoolFailed(`the lock of spool ${dir} was lost: ${e.message}`, e), this.fileMode);
+      this.spool = new Spool(
+        { ...options.spool, dir: join(dir, codec.signal) },
+        (e) => this.spoolFailed(`the lock of spool ${dir} was lost: ${e.message}`, e),
+        this.fileMode,
+      );
       const { entries, damaged } = this.spool.load();
       for (const entry of entries) {
         this.queue.push({ key: entry.key, count: entry.count, bytes: entry.bytes, entry, attempts: 0 });
@@ -143,9 +158,10 @@ export class DurableExportQueue<T> {
         this.s.replayed += entry.count;
       }
       // After set-up returns, so that the handlers the host subscribes at once hear of them.
-      if (damaged.length > 0) setImmediate(() => {
-        for (const d of damaged) this.damaged(d);
-      });
+      if (damaged.length > 0)
+        setImmediate(() => {
+          for (const d of damaged) this.damaged(d);
+        });
       for (const k of [...entries, ...damaged]) this.seq = Math.max(this.seq, Number(k.key.slice(0, 12)) + 1);
     }
     if (this.queue.length > 0) setImmediate(() => this.pump());
@@ -217,9 +233,18 @@ export class DurableExportQueue<T> {
       if (this.spool && this.toDisk(b, true)) continue;
       this.release(b);
       if (unanswered.has(b)) {
-        this.drop('FACTLINE_UNDELIVERED_AT_SHUTDOWN', b.count, `shutdown found ${b.count} ${this.codec.noun} sent to ${this.transport.endpoint} but not answered by the end of shutdown, and not spooled; the endpoint may still have taken them`, { unanswered: true });
+        this.drop(
+          'FACTLINE_UNDELIVERED_AT_SHUTDOWN',
+          b.count,
+          `shutdown found ${b.count} ${this.codec.noun} sent to ${this.transport.endpoint} but not answered by the end of shutdown, and not spooled; the endpoint may still have taken them`,
+          { unanswered: true },
+        );
       } else {
-        this.drop('FACTLINE_UNDELIVERED_AT_SHUTDOWN', b.count, `shutdown found ${b.count} ${this.codec.noun} neither acknowledged by ${this.transport.endpoint} nor spooled`);
+        this.drop(
+          'FACTLINE_UNDELIVERED_AT_SHUTDOWN',
+          b.count,
+          `shutdown found ${b.count} ${this.codec.noun} neither acknowledged by ${this.transport.endpoint} nor spooled`,
+        );
       }
     }
     this.queue.length = 0;
@@ -270,7 +295,12 @@ export class DurableExportQueue<T> {
     }
     if (body === undefined) {
       this.s.dropped += records.length;
-      this.problem('FACTLINE_EVENT_UNSERIALISABLE', `cannot serialise ${records.length} ${this.codec.noun} for OTLP: ${(e as Error).message}; dropped`, { records: records.length, reason: 'unserialisable' }, e);
+      this.problem(
+        'FACTLINE_EVENT_UNSERIALISABLE',
+        `cannot serialise ${records.length} ${this.codec.noun} for OTLP: ${(e as Error).message}; dropped`,
+        { records: records.length, reason: 'unserialisable' },
+        e,
+      );
       return;
     }
     this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, body, attempts: 0 });
@@ -284,7 +314,11 @@ export class DurableExportQueue<T> {
   private place(b: Batch): void {
     if (this.spool && this.spoolWritable) {
       if (!this.spool.fits(b.bytes)) {
-        this.drop('FACTLINE_SPOOL_FULL', b.count, `spool ${this.spool.dir} is full (${this.spool.bytes} of ${this.spool.maxBytes} bytes); dropped the newest batch of ${b.count} ${this.codec.noun}`);
+        this.drop(
+          'FACTLINE_SPOOL_FULL',
+          b.count,
+          `spool ${this.spool.dir} is full (${this.spool.bytes} of ${this.spool.maxBytes} bytes); dropped the newest batch of ${b.count} ${this.codec.noun}`,
+        );
         return;
       }
       if (this.toDisk(b)) {
@@ -294,7 +328,11 @@ export class DurableExportQueue<T> {
       }
     }
     if (this.s.bufferBytes + b.bytes > this.maxBufferBytes) {
-      this.drop('FACTLINE_BUFFER_FULL', b.count, `delivery buffer full (${this.s.bufferBytes} bytes in memory, ${this.spool ? 'spool not writable' : 'no spool configured'}); dropped the newest batch of ${b.count} ${this.codec.noun}`);
+      this.drop(
+        'FACTLINE_BUFFER_FULL',
+        b.count,
+        `delivery buffer full (${this.s.bufferBytes} bytes in memory, ${this.spool ? 'spool not writable' : 'no spool configured'}); dropped the newest batch of ${b.count} ${this.codec.noun}`,
+      );
       return;
     }
     this.count(b);
@@ -338,7 +376,13 @@ export class DurableExportQueue<T> {
     if (!this.spool || this.closed) return;
     const first = this.spoolWritable;
     this.spoolWritable = false;
-    if (first) this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `${message}; keeping new batches in memory (up to maxBufferBytes) and trying the spool again every ${SPOOL_RETRY_MILLIS / 1000} s`, { dir: this.spool.dir }, cause);
+    if (first)
+      this.problem(
+        'FACTLINE_SPOOL_NOT_WRITABLE',
+        `${message}; keeping new batches in memory (up to maxBufferBytes) and trying the spool again every ${SPOOL_RETRY_MILLIS / 1000} s`,
+        { dir: this.spool.dir },
+        cause,
+      );
     if (this.spoolTimer === undefined) {
       this.spoolTimer = setInterval(() => this.retrySpool(), SPOOL_RETRY_MILLIS);
       this.spoolTimer.unref();
@@ -362,7 +406,10 @@ export class DurableExportQueue<T> {
       clearInterval(this.spoolTimer);
       this.spoolTimer = undefined;
       this.spoolWritable = true;
-      this.problem('FACTLINE_SPOOL_RECOVERED', `spool ${spool.dir} is writable again; ${moved} ${this.codec.noun} kept in memory meanwhile are now spooled`, { dir: spool.dir, records: moved });
+      this.problem('FACTLINE_SPOOL_RECOVERED', `spool ${spool.dir} is writable again; ${moved} ${this.codec.noun} kept in memory meanwhile are now spooled`, {
+        dir: spool.dir,
+        records: moved,
+      });
     } catch {
       // still failing: the next tick tries again
     }
@@ -422,7 +469,11 @@ export class DurableExportQueue<T> {
         } else {
           this.s.spooledRecords -= b.count;
           delete b.entry;
-          this.drop('FACTLINE_SPOOL_NOT_WRITABLE', b.count, `cannot read spooled batch ${b.key}: ${(e as Error).message}; its ${b.count} ${this.codec.noun} are lost`);
+          this.drop(
+            'FACTLINE_SPOOL_NOT_WRITABLE',
+            b.count,
+            `cannot read spooled batch ${b.key}: ${(e as Error).message}; its ${b.count} ${this.codec.noun} are lost`,
+          );
         }
         return this.pump();
       }
@@ -440,7 +491,12 @@ export class DurableExportQueue<T> {
       // Never an unhandled rejection in the host: a bug here costs this batch, counted.
       this.release(b);
       this.s.dropped += b.count;
-      this.problem('FACTLINE_SINK_FAILED', `internal error handling the answer for ${b.count} ${this.codec.noun}: ${(e as Error).message}; dropped`, { records: b.count, reason: 'internal' }, e);
+      this.problem(
+        'FACTLINE_SINK_FAILED',
+        `internal error handling the answer for ${b.count} ${this.codec.noun}: ${(e as Error).message}; dropped`,
+        { records: b.count, reason: 'internal' },
+        e,
+      );
     }
     this.pump();
   }
@@ -458,7 +514,11 @@ export class DurableExportQueue<T> {
           this.s.rejected += Math.min(b.count, outcome.rejected);
           const reason = outcome.message ?? 'partial success without a message';
           this.deadLetter(body, { reason, status: 200, partial: outcome.rejected });
-          this.problem('FACTLINE_EXPORT_PARTIAL', `${this.transport.endpoint} rejected ${outcome.rejected} of ${b.count} ${this.codec.noun}: ${reason}`, { rejected: outcome.rejected, records: b.count, reason });
+          this.problem('FACTLINE_EXPORT_PARTIAL', `${this.transport.endpoint} rejected ${outcome.rejected} of ${b.count} ${this.codec.noun}: ${reason}`, {
+            rejected: outcome.rejected,
+            records: b.count,
+            reason,
+          });
         }
         // Batches parked while the endpoint failed everything go again now that it answers.
         if (wasFailing) this.unpark((p) => !p.refusedAlone);
@@ -516,12 +576,16 @@ export class DurableExportQueue<T> {
         else this.insert(b);
         const next = parking ? `parked, retrying in ${Math.round((b.retryAt ?? now) - now)} ms` : `retrying in ${Math.round(delay)} ms`;
         const kept = b.entry ? 'in the spool' : 'in memory';
-        this.problem('FACTLINE_EXPORT_FAILED', `exporting ${b.count} ${this.codec.noun} to ${this.transport.endpoint} failed (${outcome.reason}); kept ${kept}, ${next}`, {
-          signal: this.codec.signal,
-          items: b.count,
-          ...(outcome.status !== undefined ? { status: outcome.status } : {}),
-          retry_in_ms: Math.round(delay),
-        });
+        this.problem(
+          'FACTLINE_EXPORT_FAILED',
+          `exporting ${b.count} ${this.codec.noun} to ${this.transport.endpoint} failed (${outcome.reason}); kept ${kept}, ${next}`,
+          {
+            signal: this.codec.signal,
+            items: b.count,
+            ...(outcome.status !== undefined ? { status: outcome.status } : {}),
+            retry_in_ms: Math.round(delay),
+          },
+        );
         return;
       }
     }
@@ -540,12 +604,16 @@ export class DurableExportQueue<T> {
     this.scheduleParked();
     if (b.reportedParked) return;
     b.reportedParked = true;
-    this.problem('FACTLINE_BATCH_PARKED', `a batch of ${b.count} ${this.codec.noun} failed ${b.attempts} times in a row (${reason}); parked ${b.entry ? 'in the spool' : 'in memory'} and retried every ${Math.round(this.parkedRetryMs / 1000)} s while later batches go out`, {
-      records: b.count,
-      attempts: b.attempts,
-      reason,
-      ...(b.entry ? { file: b.entry.file } : {}),
-    });
+    this.problem(
+      'FACTLINE_BATCH_PARKED',
+      `a batch of ${b.count} ${this.codec.noun} failed ${b.attempts} times in a row (${reason}); parked ${b.entry ? 'in the spool' : 'in memory'} and retried every ${Math.round(this.parkedRetryMs / 1000)} s while later batches go out`,
+      {
+        records: b.count,
+        attempts: b.attempts,
+        reason,
+        ...(b.entry ? { file: b.entry.file } : {}),
+      },
+    );
   }
 
   private unpark(which: (b: Batch) => boolean): void {
@@ -562,13 +630,16 @@ export class DurableExportQueue<T> {
     clearTimeout(this.parkTimer);
     if (this.parked.length === 0 || this.closed) return;
     const next = Math.min(...this.parked.map((b) => b.retryAt ?? 0));
-    this.parkTimer = setTimeout(() => {
-      this.parkTimer = undefined;
-      const now = Date.now();
-      this.unpark((b) => (b.retryAt ?? 0) <= now);
-      this.scheduleParked();
-      this.pump();
-    }, Math.max(0, next - Date.now()));
+    this.parkTimer = setTimeout(
+      () => {
+        this.parkTimer = undefined;
+        const now = Date.now();
+        this.unpark((b) => (b.retryAt ?? 0) <= now);
+        this.scheduleParked();
+        this.pump();
+      },
+      Math.max(0, next - Date.now()),
+    );
     this.parkTimer.unref();
   }
 
@@ -600,12 +671,16 @@ export class DurableExportQueue<T> {
     if (waiting.length === 0) return;
     this.probing = true;
     try {
-      const outcome = this.transport.probe ? await this.transport.probe(EMPTY_REQUEST, this.probeTimeoutMs) : await this.transport.send(EMPTY_REQUEST, this.probeTimeoutMs);
+      const outcome = this.transport.probe
+        ? await this.transport.probe(EMPTY_REQUEST, this.probeTimeoutMs)
+        : await this.transport.send(EMPTY_REQUEST, this.probeTimeoutMs);
       const answered = outcome.kind !== 'retryable' || outcome.status !== undefined;
       if (!answered || this.closed) return;
       this.currentTimeoutMs = this.timeoutMs;
       this.backoffUntil = 0;
-      for (const [b, f] of waiting) if (this.inFlight.get(b) === f) f.abort.abort(`the endpoint answered a probe in under ${this.probeTimeoutMs} ms while this request had waited ${Date.now() - f.sentAt} ms`);
+      for (const [b, f] of waiting)
+        if (this.inFlight.get(b) === f)
+          f.abort.abort(`the endpoint answered a probe in under ${this.probeTimeoutMs} ms while this request had waited ${Date.now() - f.sentAt} ms`);
     } finally {
       this.probing = false;
     }
@@ -653,13 +728,17 @@ export class DurableExportQueue<T> {
       delete b.body;
     }
     this.s.deadLettered += records;
-    this.problem('FACTLINE_SPOOL_FILE_DAMAGED', `spool file ${d.file} is damaged (${d.problem}): its ${d.count !== undefined ? d.count : 'unknown number of'} ${this.codec.noun} were set aside${keptAt ? ` in ${keptAt}` : ''} with reason "spool file damaged"; delivery goes on`, {
-      file: d.file,
-      problem: d.problem,
-      records,
-      candidate_instance_ids: ids,
-      ...(keptAt ? { path: keptAt } : {}),
-    });
+    this.problem(
+      'FACTLINE_SPOOL_FILE_DAMAGED',
+      `spool file ${d.file} is damaged (${d.problem}): its ${d.count !== undefined ? d.count : 'unknown number of'} ${this.codec.noun} were set aside${keptAt ? ` in ${keptAt}` : ''} with reason "spool file damaged"; delivery goes on`,
+      {
+        file: d.file,
+        problem: d.problem,
+        records,
+        candidate_instance_ids: ids,
+        ...(keptAt ? { path: keptAt } : {}),
+      },
+    );
   }
 
   private deadLetterLimits() {
@@ -670,7 +749,12 @@ export class DurableExportQueue<T> {
   private deadLetter(body: Uint8Array, why: DeadLetterReason): string[] {
     const { ids, error, discarded } = writeDeadLetters(this.deadLetterPath, this.transport.endpoint, this.codec, body, why, this.deadLetterLimits());
     if (error !== undefined) {
-      this.problem('FACTLINE_SPOOL_NOT_WRITABLE', `cannot write the dead-letter file ${this.deadLetterPath}: ${(error as Error).message}; the refused records' ids are in details`, { path: this.deadLetterPath, instance_ids: ids }, error);
+      this.problem(
+        'FACTLINE_SPOOL_NOT_WRITABLE',
+        `cannot write the dead-letter file ${this.deadLetterPath}: ${(error as Error).message}; the refused records' ids are in details`,
+        { path: this.deadLetterPath, instance_ids: ids },
+        error,
+      );
     }
     if (discarded !== undefined) {
       this.problem(
@@ -694,7 +778,12 @@ export class DurableExportQueue<T> {
     return !this.healthy && this.spool !== undefined && this.queue.every(onDisk) && [...this.inFlight.keys()].every(onDisk);
   }
 
-  private drop(code: 'FACTLINE_BUFFER_FULL' | 'FACTLINE_SPOOL_FULL' | 'FACTLINE_SPOOL_NOT_WRITABLE' | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN', records: number, message: string, extra: Record<string, unknown> = {}): void {
+  private drop(
+    code: 'FACTLINE_BUFFER_FULL' | 'FACTLINE_SPOOL_FULL' | 'FACTLINE_SPOOL_NOT_WRITABLE' | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN',
+    records: number,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ): void {
     this.s.dropped += records;
     this.problem(code, message, { records, dropped_total: this.s.dropped, ...extra });
   }

@@ -159,7 +159,13 @@ export function acquireFileLock(path: string, what: string, onCompromised: (e: E
   }
   const start = startTimeOf(process.pid);
   const boot = bootId();
-  const holder: LockHolder = { pid: process.pid, hostname: hostname(), since: new Date().toISOString(), ...(start !== undefined ? { start } : {}), ...(boot !== undefined ? { boot } : {}) };
+  const holder: LockHolder = {
+    pid: process.pid,
+    hostname: hostname(),
+    since: new Date().toISOString(),
+    ...(start !== undefined ? { start } : {}),
+    ...(boot !== undefined ? { boot } : {}),
+  };
   heldHere.add(ownerPath);
   writeFileSync(ownerPath, JSON.stringify(holder) + '\n');
   removeOwnerFilesAtExit(ownerPath);

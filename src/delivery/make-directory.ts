@@ -36,9 +36,12 @@ export function makeDirectory(dir: string, mode: number, what: string): void {
               : cause.code === 'ENOTDIR'
                 ? 'a parent is not a directory'
                 : cause.message;
-      throw Object.assign(new Error(`factline: cannot create the ${what} ${dir}: ${cause.code ?? 'error'} at ${d} (${hint}). Give it a writable directory.`, { cause }), {
-        code: cause.code,
-      });
+      throw Object.assign(
+        new Error(`factline: cannot create the ${what} ${dir}: ${cause.code ?? 'error'} at ${d} (${hint}). Give it a writable directory.`, { cause }),
+        {
+          code: cause.code,
+        },
+      );
     }
   }
 }

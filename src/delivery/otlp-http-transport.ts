@@ -44,7 +44,11 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   if (v === undefined || v === '') return undefined;
   let ms: number;
   if (/^\d+$/.test(v)) ms = Number(v) * 1000;
-  else if (/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v) || /^[A-Za-z]+, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/.test(v) || /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.test(v)) {
+  else if (
+    /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v) ||
+    /^[A-Za-z]+, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/.test(v) ||
+    /^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.test(v)
+  ) {
     const at = Date.parse(v);
     if (Number.isNaN(at)) return undefined;
     ms = at - now;
@@ -97,52 +101,52 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
   const rejectedField = options.rejectedField ?? 'rejectedLogRecords';
 
   const post = async (body: Uint8Array, timeoutMs: number, signal: AbortSignal | undefined, pooled: boolean): Promise<SendOutcome> => {
-      const headers: Record<string, string> = { ...(await headersOf().catch(() => ({}))), 'Content-Type': 'application/json' };
-      const payload = gzip ? gzipSync(body) : body;
-      if (gzip) headers['Content-Encoding'] = 'gzip';
-      return new Promise<SendOutcome>((resolve) => {
-        let settled = false;
-        const done = (o: SendOutcome) => {
-          if (!settled) {
-            settled = true;
-            resolve(o);
-          }
-        };
-        const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(payload.length) }, agent: pooled ? agent : false }, (res) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          res.on('data', (c: Buffer) => {
-            size += c.length;
-            if (size <= MAX_RESPONSE_BYTES) chunks.push(c);
-          });
-          res.on('error', (e) => done({ kind: 'retryable', reason: `reading the response failed: ${e.message}` }));
-          res.on('end', () => {
-            const status = res.statusCode ?? 0;
-            const data = Buffer.concat(chunks);
-            if (status >= 200 && status < 300) return done({ kind: 'accepted', ...partialSuccess(data, rejectedField) });
-            const reason = reasonOf(res, data);
-            if (REFUSED.has(status)) return done({ kind: 'refused', status, reason });
-            // 429/502/503/504 by OTLP's rules; anything else is not about the records (see SendOutcome).
-            const retryAfterMs = RETRYABLE.has(status) ? parseRetryAfter(res.headers['retry-after']) : undefined;
-            done({ kind: 'retryable', status, reason, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
-          });
-        });
-        // A timeout is a retry decision, not a failure: the endpoint may still take the request.
-        req.setTimeout(timeoutMs, () => {
-          done({ kind: 'retryable', reason: `no response within ${timeoutMs} ms`, timedOut: true });
-          req.destroy();
-        });
-        req.on('error', (e) => done({ kind: 'retryable', reason: `${(e as NodeJS.ErrnoException).code ?? 'error'}: ${e.message}` }));
-        if (signal) {
-          const abandon = () => {
-            done({ kind: 'retryable', reason: `abandoned: ${String(signal.reason ?? 'aborted')}`, abandoned: true });
-            req.destroy();
-          };
-          if (signal.aborted) abandon();
-          else signal.addEventListener('abort', abandon, { once: true });
+    const headers: Record<string, string> = { ...(await headersOf().catch(() => ({}))), 'Content-Type': 'application/json' };
+    const payload = gzip ? gzipSync(body) : body;
+    if (gzip) headers['Content-Encoding'] = 'gzip';
+    return new Promise<SendOutcome>((resolve) => {
+      let settled = false;
+      const done = (o: SendOutcome) => {
+        if (!settled) {
+          settled = true;
+          resolve(o);
         }
-        req.end(payload);
+      };
+      const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(payload.length) }, agent: pooled ? agent : false }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_RESPONSE_BYTES) chunks.push(c);
+        });
+        res.on('error', (e) => done({ kind: 'retryable', reason: `reading the response failed: ${e.message}` }));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const data = Buffer.concat(chunks);
+          if (status >= 200 && status < 300) return done({ kind: 'accepted', ...partialSuccess(data, rejectedField) });
+          const reason = reasonOf(res, data);
+          if (REFUSED.has(status)) return done({ kind: 'refused', status, reason });
+          // 429/502/503/504 by OTLP's rules; anything else is not about the records (see SendOutcome).
+          const retryAfterMs = RETRYABLE.has(status) ? parseRetryAfter(res.headers['retry-after']) : undefined;
+          done({ kind: 'retryable', status, reason, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+        });
       });
+      // A timeout is a retry decision, not a failure: the endpoint may still take the request.
+      req.setTimeout(timeoutMs, () => {
+        done({ kind: 'retryable', reason: `no response within ${timeoutMs} ms`, timedOut: true });
+        req.destroy();
+      });
+      req.on('error', (e) => done({ kind: 'retryable', reason: `${(e as NodeJS.ErrnoException).code ?? 'error'}: ${e.message}` }));
+      if (signal) {
+        const abandon = () => {
+          done({ kind: 'retryable', reason: `abandoned: ${String(signal.reason ?? 'aborted')}`, abandoned: true });
+          req.destroy();
+        };
+        if (signal.aborted) abandon();
+        else signal.addEventListener('abort', abandon, { once: true });
+      }
+      req.end(payload);
+    });
   };
 
   return {

@@ -66,7 +66,11 @@ export function recordsOf(request: ExportRequestJson | ExportLogsRequestJson, sh
  * Splits a request into two with the first `at` records and the rest,
  * keeping each record under its own resource and scope.
  */
-export function splitRequest(request: ExportRequestJson | ExportLogsRequestJson, at: number, shape: RequestShape = LOGS_SHAPE): [ExportRequestJson, ExportRequestJson] {
+export function splitRequest(
+  request: ExportRequestJson | ExportLogsRequestJson,
+  at: number,
+  shape: RequestShape = LOGS_SHAPE,
+): [ExportRequestJson, ExportRequestJson] {
   const head: Level[] = [];
   const tail: Level[] = [];
   let seen = 0;

@@ -86,7 +86,8 @@ function parseHeader(head: Buffer): { header: Header; length: number } | string 
   try {
     const h = JSON.parse(head.subarray(0, nl).toString('utf8')) as Header;
     if (h.format !== 'factline-spool' || h.version !== 1) return `not a factline spool file (format ${String(h.format)} version ${String(h.version)})`;
-    if (!Number.isSafeInteger(h.records) || h.records < 0 || !Number.isSafeInteger(h.bytes) || h.bytes < 0 || !/^[0-9a-f]{64}$/.test(h.sha256)) return 'header fields out of range';
+    if (!Number.isSafeInteger(h.records) || h.records < 0 || !Number.isSafeInteger(h.bytes) || h.bytes < 0 || !/^[0-9a-f]{64}$/.test(h.sha256))
+      return 'header fields out of range';
     return { header: h, length: nl + 1 };
   } catch {
     return 'header is not JSON';
@@ -167,7 +168,12 @@ export class Spool {
         closeSync(fd);
       }
       const parsed = parseHeader(head);
-      const problem = typeof parsed === 'string' ? parsed : size !== parsed.length + parsed.header.bytes ? `${size - parsed.length} body bytes where the header says ${parsed.header.bytes}` : undefined;
+      const problem =
+        typeof parsed === 'string'
+          ? parsed
+          : size !== parsed.length + parsed.header.bytes
+            ? `${size - parsed.length} body bytes where the header says ${parsed.header.bytes}`
+            : undefined;
       if (problem !== undefined) {
         damaged.push({ key, file, problem, ...(typeof parsed !== 'string' ? { count: parsed.header.records } : {}), content: readFileSync(file) });
         continue;
@@ -218,7 +224,8 @@ export class Spool {
     const fail = (problem: string) => new SpoolFileDamaged({ key: entry.key, file: entry.file, problem, count: entry.count, content });
     if (typeof parsed === 'string') throw fail(parsed);
     const body = content.subarray(parsed.length);
-    if (body.byteLength !== entry.bytes || parsed.header.bytes !== entry.bytes) throw fail(`${body.byteLength} body bytes where the header says ${entry.bytes}`);
+    if (body.byteLength !== entry.bytes || parsed.header.bytes !== entry.bytes)
+      throw fail(`${body.byteLength} body bytes where the header says ${entry.bytes}`);
     if (sha256(body) !== entry.sha256 || parsed.header.sha256 !== entry.sha256) throw fail('SHA-256 of the body does not match its header');
     return body;
   }

@@ -19,8 +19,10 @@ export function envelopeId(option: 'causedBy' | 'sessionId', given: unknown): { 
   } catch (e) {
     return { issue: bad(option, `reading causedBy.id threw: ${describeThrown(e)}`) };
   }
-  if (typeof value !== 'string') return { issue: bad(option, `${option === 'causedBy' ? 'causedBy (or its id)' : option} is ${value === null ? 'null' : typeof value}, not a string`) };
-  if (value === '' || value.length > MAX_ENVELOPE_ID_LENGTH) return { issue: bad(option, `${option} must be 1 to ${MAX_ENVELOPE_ID_LENGTH} characters long; it is ${value.length}`) };
+  if (typeof value !== 'string')
+    return { issue: bad(option, `${option === 'causedBy' ? 'causedBy (or its id)' : option} is ${value === null ? 'null' : typeof value}, not a string`) };
+  if (value === '' || value.length > MAX_ENVELOPE_ID_LENGTH)
+    return { issue: bad(option, `${option} must be 1 to ${MAX_ENVELOPE_ID_LENGTH} characters long; it is ${value.length}`) };
   if (!value.isWellFormed()) return { issue: bad(option, `${option} holds a lone UTF-16 surrogate`) };
   return { id: value };
 }

@@ -9,7 +9,14 @@ import { describeThrown } from '../validation/json-value.js';
  * once each, in order. A sink that throws is reported as
  * `FACTLINE_SINK_FAILED`; the others still get the event.
  */
-export function fanOut(sinks: readonly Sink[], event: FactlineEvent, info: EventTypeInfo, timeMs: number, observedMs: number, report: (p: RuntimeProblem) => void): void {
+export function fanOut(
+  sinks: readonly Sink[],
+  event: FactlineEvent,
+  info: EventTypeInfo,
+  timeMs: number,
+  observedMs: number,
+  report: (p: RuntimeProblem) => void,
+): void {
   for (let i = 0; i < sinks.length; i++) {
     const sink = sinks[i]!;
     try {

@@ -205,7 +205,8 @@ export function checkEmitterOptions(o: EmitterOptions): void {
     if (f.minSeverity !== undefined && !SEVERITIES.includes(f.minSeverity)) fail('filter.minSeverity', f.minSeverity, `use one of ${SEVERITIES.join(', ')}`);
     for (const name of ['include', 'exclude'] as const) {
       const list = f[name];
-      if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string'))) fail(`filter.${name}`, list, 'pass an array of % patterns such as "auth.%"');
+      if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string')))
+        fail(`filter.${name}`, list, 'pass an array of % patterns such as "auth.%"');
     }
   }
 }
@@ -231,7 +232,9 @@ export function resolvePiiKey(o: Pick<EmitterOptions, 'piiKey' | 'piiSalt'>, has
   const envKey = env.FACTLINE_PII_KEY;
   const envSalt = env.FACTLINE_PII_SALT;
   if (o.piiKey === undefined && o.piiSalt === undefined && envKey && envSalt && envKey !== envSalt) {
-    throw new Error('FACTLINE_PII_KEY and FACTLINE_PII_SALT are both set, with different values; FACTLINE_PII_SALT is the former name: set FACTLINE_PII_KEY alone');
+    throw new Error(
+      'FACTLINE_PII_KEY and FACTLINE_PII_SALT are both set, with different values; FACTLINE_PII_SALT is the former name: set FACTLINE_PII_KEY alone',
+    );
   }
   const key = o.piiKey ?? o.piiSalt ?? (envKey || envSalt || '');
   if (key === '' && hasHashRule && env.NODE_ENV !== 'development' && env.NODE_ENV !== 'test') {

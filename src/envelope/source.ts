@@ -15,11 +15,4 @@ export type EventSource =
 
 export type EventSourceType = EventSource['type'];
 
-export const EVENT_SOURCE_TYPES: readonly EventSourceType[] = [
-  'user',
-  'child_agent',
-  'tool',
-  'runtime',
-  'external_outcome',
-  'manual_correction',
-];
+export const EVENT_SOURCE_TYPES: readonly EventSourceType[] = ['user', 'child_agent', 'tool', 'runtime', 'external_outcome', 'manual_correction'];

@@ -43,14 +43,7 @@ export function uuidv7(now: number = Date.now()): string {
   poolOffset += 8;
   const hi = Math.floor(ms / 0x10000);
   const lo = ms % 0x10000;
-  const t =
-    HEX[(hi >>> 24) & 0xff]! +
-    HEX[(hi >>> 16) & 0xff]! +
-    HEX[(hi >>> 8) & 0xff]! +
-    HEX[hi & 0xff]! +
-    '-' +
-    HEX[(lo >>> 8) & 0xff]! +
-    HEX[lo & 0xff]!;
+  const t = HEX[(hi >>> 24) & 0xff]! + HEX[(hi >>> 16) & 0xff]! + HEX[(hi >>> 8) & 0xff]! + HEX[hi & 0xff]! + '-' + HEX[(lo >>> 8) & 0xff]! + HEX[lo & 0xff]!;
   const verA = 0x70 | ((counter >>> 8) & 0x0f);
   const variant = 0x80 | (b[o]! & 0x3f);
   return (

@@ -112,12 +112,7 @@ export function scanEventId(input: string): ScanResult {
  * scanIdentifier('auth.user.login:1', 5, 'entity', 'separated'); // 9
  * scanIdentifier('auth._user.login:1', 5, 'entity', 'separated'); // { code: 'starts_with_underscore', position: 5, part: 'entity' }
  */
-export function scanIdentifier(
-  input: string,
-  start: number,
-  part: EventIdIdentifierPart,
-  context: 'separated' | 'alone',
-): number | EventIdIssue {
+export function scanIdentifier(input: string, start: number, part: EventIdIdentifierPart, context: 'separated' | 'alone'): number | EventIdIssue {
   const first = input.charCodeAt(start);
   if (!isLowercase(first)) {
     // Rule 6: no empty parts.

@@ -8,9 +8,7 @@ import { scanEventId } from './grammar.js';
 import { notAStringProblem, toProblem } from './messages.js';
 
 /** The result of {@link safeParseEventId}: the id, or the problem as data. */
-export type SafeParseEventIdResult =
-  | { readonly ok: true; readonly value: EventId }
-  | { readonly ok: false; readonly error: EventIdProblem };
+export type SafeParseEventIdResult = { readonly ok: true; readonly value: EventId } | { readonly ok: false; readonly error: EventIdProblem };
 
 /**
  * Parses an EventID per the grammar of docs/eventid.md, or throws.

@@ -11,8 +11,60 @@
  */
 import type { EventIdErrorCode } from './errors.js';
 
-type Lowercase = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h' | 'i' | 'j' | 'k' | 'l' | 'm' | 'n' | 'o' | 'p' | 'q' | 'r' | 's' | 't' | 'u' | 'v' | 'w' | 'x' | 'y' | 'z';
-type Uppercase = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H' | 'I' | 'J' | 'K' | 'L' | 'M' | 'N' | 'O' | 'P' | 'Q' | 'R' | 'S' | 'T' | 'U' | 'V' | 'W' | 'X' | 'Y' | 'Z';
+type Lowercase =
+  | 'a'
+  | 'b'
+  | 'c'
+  | 'd'
+  | 'e'
+  | 'f'
+  | 'g'
+  | 'h'
+  | 'i'
+  | 'j'
+  | 'k'
+  | 'l'
+  | 'm'
+  | 'n'
+  | 'o'
+  | 'p'
+  | 'q'
+  | 'r'
+  | 's'
+  | 't'
+  | 'u'
+  | 'v'
+  | 'w'
+  | 'x'
+  | 'y'
+  | 'z';
+type Uppercase =
+  | 'A'
+  | 'B'
+  | 'C'
+  | 'D'
+  | 'E'
+  | 'F'
+  | 'G'
+  | 'H'
+  | 'I'
+  | 'J'
+  | 'K'
+  | 'L'
+  | 'M'
+  | 'N'
+  | 'O'
+  | 'P'
+  | 'Q'
+  | 'R'
+  | 'S'
+  | 'T'
+  | 'U'
+  | 'V'
+  | 'W'
+  | 'X'
+  | 'Y'
+  | 'Z';
 type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
 // identifier = lowercase , { lowercase | digit | "_" } ;
 type IdentifierChar = Lowercase | Digit | '_';
@@ -27,60 +79,76 @@ type MaxVersionDigits = '2147483647';
  * separators. Returns `true` or the error code of the first offending character,
  * exactly as `scanEventId` does.
  */
-type ScanIds<S extends string, P extends PartIndex, AtStart extends boolean> =
-  S extends `${infer C}${infer Rest}`
-    ? AtStart extends true
-      ? C extends Lowercase ? ScanIds<Rest, P, false>
-        : C extends '.' | ':' ? 'empty_part'
-        : C extends Uppercase ? 'uppercase'
-        : C extends Digit ? 'starts_with_digit'
-        : C extends '_' ? 'starts_with_underscore'
-        : 'invalid_character'
-      : C extends IdentifierChar ? ScanIds<Rest, P, false>
-        : C extends Uppercase ? 'uppercase'
-        : C extends '.' ? (P extends 2 ? 'too_many_parts' : ScanIds<Rest, NextPart[P], true>)
-        : C extends ':' ? (P extends 2 ? ScanVersion<Rest> : 'missing_part')
-        : 'invalid_character'
-    : AtStart extends true
-      ? 'empty_part'
-      : P extends 2 ? 'missing_version' : 'missing_part';
+type ScanIds<S extends string, P extends PartIndex, AtStart extends boolean> = S extends `${infer C}${infer Rest}`
+  ? AtStart extends true
+    ? C extends Lowercase
+      ? ScanIds<Rest, P, false>
+      : C extends '.' | ':'
+        ? 'empty_part'
+        : C extends Uppercase
+          ? 'uppercase'
+          : C extends Digit
+            ? 'starts_with_digit'
+            : C extends '_'
+              ? 'starts_with_underscore'
+              : 'invalid_character'
+    : C extends IdentifierChar
+      ? ScanIds<Rest, P, false>
+      : C extends Uppercase
+        ? 'uppercase'
+        : C extends '.'
+          ? P extends 2
+            ? 'too_many_parts'
+            : ScanIds<Rest, NextPart[P], true>
+          : C extends ':'
+            ? P extends 2
+              ? ScanVersion<Rest>
+              : 'missing_part'
+            : 'invalid_character'
+  : AtStart extends true
+    ? 'empty_part'
+    : P extends 2
+      ? 'missing_version'
+      : 'missing_part';
 
 // version = positive_integer ; positive_integer = nonzero_digit , { digit } ;
-type ScanVersion<V extends string> =
-  V extends `${infer C}${infer Rest}`
-    ? C extends '0'
-      ? Rest extends '' ? 'version_zero'
-        : Rest extends `${Digit}${string}` ? 'version_leading_zero'
+type ScanVersion<V extends string> = V extends `${infer C}${infer Rest}`
+  ? C extends '0'
+    ? Rest extends ''
+      ? 'version_zero'
+      : Rest extends `${Digit}${string}`
+        ? 'version_leading_zero'
         : 'version_not_integer'
-      : C extends '-' ? 'version_negative'
-      : C extends Digit ? ScanDigits<Rest, V>
-      : 'version_not_integer'
-    : 'missing_version';
+    : C extends '-'
+      ? 'version_negative'
+      : C extends Digit
+        ? ScanDigits<Rest, V>
+        : 'version_not_integer'
+  : 'missing_version';
 
-type ScanDigits<S extends string, V extends string> =
-  S extends `${infer C}${infer Rest}`
-    ? C extends Digit ? ScanDigits<Rest, V> : 'version_not_integer'
-    : WithinVersionLimit<V> extends true ? true : 'version_too_large';
+type ScanDigits<S extends string, V extends string> = S extends `${infer C}${infer Rest}`
+  ? C extends Digit
+    ? ScanDigits<Rest, V>
+    : 'version_not_integer'
+  : WithinVersionLimit<V> extends true
+    ? true
+    : 'version_too_large';
 
 /** Digits counted into a tuple, tail-recursively. */
-type DigitCount<S extends string, N extends unknown[] = []> =
-  S extends `${string}${infer Rest}` ? DigitCount<Rest, [...N, unknown]> : N['length'];
+type DigitCount<S extends string, N extends unknown[] = []> = S extends `${string}${infer Rest}` ? DigitCount<Rest, [...N, unknown]> : N['length'];
 
 /** `V` (digits without a leading zero) ≤ 2147483647: fewer than ten digits, or ten that compare ≤. */
 type WithinVersionLimit<V extends string> =
-  DigitCount<V> extends infer L extends number
-    ? L extends 10 ? DigitsAtMost<V, MaxVersionDigits>
-      : `${L}` extends Digit ? true
-      : false
-    : never;
+  DigitCount<V> extends infer L extends number ? (L extends 10 ? DigitsAtMost<V, MaxVersionDigits> : `${L}` extends Digit ? true : false) : never;
 
 /** Compares two digit strings of equal length, most significant digit first. */
-type DigitsAtMost<A extends string, B extends string> =
-  A extends `${infer a}${infer RestA}`
-    ? B extends `${infer b}${infer RestB}`
-      ? a extends b ? DigitsAtMost<RestA, RestB> : DigitLess<a, b>
-      : false
-    : true;
+type DigitsAtMost<A extends string, B extends string> = A extends `${infer a}${infer RestA}`
+  ? B extends `${infer b}${infer RestB}`
+    ? a extends b
+      ? DigitsAtMost<RestA, RestB>
+      : DigitLess<a, b>
+    : false
+  : true;
 
 type DigitLess<A extends string, B extends string> = '0123456789' extends `${string}${A}${string}${B}${string}` ? true : false;
 
@@ -120,8 +188,7 @@ interface TypeLevelReasons {
  * type M = EventIdTypeError<'auth.user:1', 'missing_part'>;
  * // 'Invalid EventID "auth.user:1" [missing_part]: an EventID has three identifiers ...'
  */
-export type EventIdTypeError<S extends string, Code extends EventIdErrorCode> =
-  `Invalid EventID "${S}" [${Code}]: ${TypeLevelReasons[Code]}`;
+export type EventIdTypeError<S extends string, Code extends EventIdErrorCode> = `Invalid EventID "${S}" [${Code}]: ${TypeLevelReasons[Code]}`;
 
 /**
  * Resolves to `S` when the literal `S` matches the EventID grammar exactly
@@ -146,9 +213,11 @@ export type ValidEventId<S extends string> = S extends unknown
   ? string extends S
     ? 'EventID must be a string literal here; check runtime strings with parseEventId'
     : EventIdCheck<S> extends infer R
-      ? R extends true ? S
-        : R extends EventIdErrorCode ? EventIdTypeError<S, R>
-        : never
+      ? R extends true
+        ? S
+        : R extends EventIdErrorCode
+          ? EventIdTypeError<S, R>
+          : never
       : never
   : never;
 
@@ -159,8 +228,7 @@ export type ValidEventId<S extends string> = S extends unknown
  * @example
  * type N = EventName<'auth.user.login:2'>; // 'auth.user.login'
  */
-export type EventName<S extends string> =
-  EventIdCheck<S> extends true ? (S extends `${infer Name}:${string}` ? Name : never) : never;
+export type EventName<S extends string> = EventIdCheck<S> extends true ? (S extends `${infer Name}:${string}` ? Name : never) : never;
 
 /**
  * The version of a valid EventID literal, as a number literal type; `never`
@@ -169,5 +237,4 @@ export type EventName<S extends string> =
  * @example
  * type V = EventVersion<'auth.user.login:42'>; // 42
  */
-export type EventVersion<S extends string> =
-  EventIdCheck<S> extends true ? (S extends `${string}:${infer V extends number}` ? V : never) : never;
+export type EventVersion<S extends string> = EventIdCheck<S> extends true ? (S extends `${string}:${infer V extends number}` ? V : never) : never;

@@ -58,7 +58,10 @@ export interface FlatFeedbackArgs {
  */
 export function feedbackRequest(args: FlatFeedbackArgs, range: { start: bigint; end: bigint }, signal?: AbortSignal): FeedbackRequest {
   const { groupBy, depth, ...rest } = args;
-  const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Omit<FlatFeedbackArgs, 'groupBy' | 'depth'> & { attempts: string; success: string };
+  const given = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Omit<FlatFeedbackArgs, 'groupBy' | 'depth'> & {
+    attempts: string;
+    success: string;
+  };
   return {
     ...(given as FeedbackRequest),
     ...(groupBy !== undefined ? { groupBy: { field: groupBy, ...(depth !== undefined ? { depth } : {}) } } : {}),
@@ -157,7 +160,10 @@ function groupName(value: string | undefined, by: FeedbackGroupBy | undefined): 
   if (by === undefined) return 'all';
   if (value === undefined || value === '') return '(none)';
   if (by.depth === undefined) return value;
-  return value.split(by.separator ?? '/').slice(0, by.depth).join(by.separator ?? '/');
+  return value
+    .split(by.separator ?? '/')
+    .slice(0, by.depth)
+    .join(by.separator ?? '/');
 }
 
 /** `23 of 50 src/auth attempts failed (46%)`. */
@@ -168,22 +174,39 @@ export function feedbackSentence(group: string, attempts: number, failures: numb
 }
 
 function figure(group: string, attempts: number, successes: number, failures: number): FeedbackGroup {
-  return { group, attempts, successes, failures, pending: attempts - successes - failures, share: attempts === 0 ? 0 : failures / attempts, sentence: feedbackSentence(group, attempts, failures) };
+  return {
+    group,
+    attempts,
+    successes,
+    failures,
+    pending: attempts - successes - failures,
+    share: attempts === 0 ? 0 : failures / attempts,
+    sentence: feedbackSentence(group, attempts, failures),
+  };
 }
 
 function check(request: FeedbackRequest): void {
   const last = request.last ?? DEFAULT_LAST;
-  if (!Number.isInteger(last) || last < 1 || last > MAX_LAST) throw new QueryError('bad_request', `last must be a whole number from 1 to ${MAX_LAST}, got ${last}`);
-  for (const [name, p] of [['attempts', request.attempts], ['success', request.success], ['failure', request.failure ?? DEFAULT_FAILURE_PATTERN]] as const) {
-    if (typeof p !== 'string' || p === '') throw new QueryError('bad_request', `${name} must be a % pattern such as agent.code.generated:%, got ${JSON.stringify(p)}`);
+  if (!Number.isInteger(last) || last < 1 || last > MAX_LAST)
+    throw new QueryError('bad_request', `last must be a whole number from 1 to ${MAX_LAST}, got ${last}`);
+  for (const [name, p] of [
+    ['attempts', request.attempts],
+    ['success', request.success],
+    ['failure', request.failure ?? DEFAULT_FAILURE_PATTERN],
+  ] as const) {
+    if (typeof p !== 'string' || p === '')
+      throw new QueryError('bad_request', `${name} must be a % pattern such as agent.code.generated:%, got ${JSON.stringify(p)}`);
     const hint = eventIdPatternHint(p);
     if (hint !== undefined) throw new QueryError('bad_request', `${name}: ${hint}`);
   }
-  if (request.joinField !== undefined && !isFieldPath(request.joinField)) throw new QueryError('bad_request', `joinField must be a payload field path such as contract_id, got ${JSON.stringify(request.joinField)}`);
+  if (request.joinField !== undefined && !isFieldPath(request.joinField))
+    throw new QueryError('bad_request', `joinField must be a payload field path such as contract_id, got ${JSON.stringify(request.joinField)}`);
   const by = request.groupBy;
   if (by !== undefined) {
-    if (!isFieldPath(by.field)) throw new QueryError('bad_request', `groupBy.field must be a payload field path such as file or context.path, got ${JSON.stringify(by.field)}`);
-    if (by.depth !== undefined && (!Number.isInteger(by.depth) || by.depth < 1)) throw new QueryError('bad_request', `groupBy.depth must be a whole number ≥ 1, got ${by.depth}`);
+    if (!isFieldPath(by.field))
+      throw new QueryError('bad_request', `groupBy.field must be a payload field path such as file or context.path, got ${JSON.stringify(by.field)}`);
+    if (by.depth !== undefined && (!Number.isInteger(by.depth) || by.depth < 1))
+      throw new QueryError('bad_request', `groupBy.depth must be a whole number ≥ 1, got ${by.depth}`);
   }
 }
 
@@ -220,11 +243,29 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
   const start = request.start ?? end - DEFAULT_RANGE_NS;
   if (end < start) throw new QueryError('bad_request', `end (${end}) is before start (${start})`);
   const queries = {
-    attempts: attemptsQuery({ service: request.service, attempts: request.attempts, model: request.model, sourceType: request.sourceType, field: request.groupBy?.field, joinField: request.joinField }),
+    attempts: attemptsQuery({
+      service: request.service,
+      attempts: request.attempts,
+      model: request.model,
+      sourceType: request.sourceType,
+      field: request.groupBy?.field,
+      joinField: request.joinField,
+    }),
     outcomes: outcomesQuery({ service: request.service, success: request.success, failure, joinField: request.joinField }),
   };
 
-  const attempts = entries((await backend.queryRange({ query: queries.attempts, start, end, limit: last, direction: 'backward', ...(request.signal ? { signal: request.signal } : {}) })).data)
+  const attempts = entries(
+    (
+      await backend.queryRange({
+        query: queries.attempts,
+        start,
+        end,
+        limit: last,
+        direction: 'backward',
+        ...(request.signal ? { signal: request.signal } : {}),
+      })
+    ).data,
+  )
     .sort((a, b) => (a.ns < b.ns ? 1 : a.ns > b.ns ? -1 : 0))
     .slice(0, last);
   const isFailure = compilePattern(failure);
@@ -250,7 +291,18 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
     const seen = new Set<string>();
     let from = oldest;
     for (;;) {
-      const page = entries((await backend.queryRange({ query: queries.outcomes, start: from, end, limit: PAGE, direction: 'forward', ...(request.signal ? { signal: request.signal } : {}) })).data);
+      const page = entries(
+        (
+          await backend.queryRange({
+            query: queries.outcomes,
+            start: from,
+            end,
+            limit: PAGE,
+            direction: 'forward',
+            ...(request.signal ? { signal: request.signal } : {}),
+          })
+        ).data,
+      );
       let newest = from;
       for (const o of page) {
         if (o.ns > newest) newest = o.ns;

@@ -42,11 +42,18 @@ export function isFieldPath(field: string): boolean {
  * attemptsQuery({ attempts: 'agent.code.generated:%', model: 'claude-sonnet-4', field: 'file' });
  * // '{service_name=~".+"} | event_name="agent.code.generated" | factline_event_version=~".+" | factline_source_model="claude-sonnet-4" | json factline_feedback_group="file"'
  */
-export function attemptsQuery(args: FeedbackSource & { readonly service?: Text; readonly attempts: string; readonly field?: string; readonly joinField?: string }): string {
+export function attemptsQuery(
+  args: FeedbackSource & { readonly service?: Text; readonly attempts: string; readonly field?: string; readonly joinField?: string },
+): string {
   const stages = [patternStages(args.attempts)];
   if (args.model !== undefined) stages.push(where(LOKI.SOURCE_MODEL, '=', args.model));
   if (args.sourceType !== undefined) stages.push(where(LOKI.SOURCE_TYPE, '=', args.sourceType));
-  stages.push(...extract([[GROUP_LABEL, args.field], [JOIN_LABEL, args.joinField]]));
+  stages.push(
+    ...extract([
+      [GROUP_LABEL, args.field],
+      [JOIN_LABEL, args.joinField],
+    ]),
+  );
   return pipeline(args.service, ...stages);
 }
 
@@ -64,4 +71,3 @@ export function outcomesQuery(args: { readonly service?: Text; readonly success:
   if (args.joinField === undefined) return pipeline(args.service, where(LOKI.CAUSATION_ID, '!=', ''), either);
   return pipeline(args.service, either, ...extract([[JOIN_LABEL, args.joinField]]), `| ${JOIN_LABEL}!=""`);
 }
-

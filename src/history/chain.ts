@@ -81,7 +81,14 @@ function chainEvent(ns: string, labels: Record<string, string>, line: string): C
 /** The events whose `name` label is `value`, oldest first. */
 async function find(backend: QueryBackend, request: ChainRequest, name: string, value: string, limit: number): Promise<ChainEvent[]> {
   const query = `${selector(request.service)} | ${name}=${logqlString(value)}`;
-  const r = await backend.queryRange({ query, start: request.start, end: request.end, limit, direction: 'forward', ...(request.signal ? { signal: request.signal } : {}) });
+  const r = await backend.queryRange({
+    query,
+    start: request.start,
+    end: request.end,
+    limit,
+    direction: 'forward',
+    ...(request.signal ? { signal: request.signal } : {}),
+  });
   if (r.data.resultType !== 'streams') throw new QueryError('unavailable', `expected log lines for ${query}, got a ${r.data.resultType}`);
   return r.data.result
     .flatMap((s) => s.values.map(([ns, line]) => chainEvent(ns, s.stream, line)))
@@ -101,7 +108,8 @@ async function find(backend: QueryBackend, request: ChainRequest, name: string, 
  * chain?.causes.map((e) => e.eventId); // ['agent.task.started:1', 'agent.code.generated:1']
  */
 export async function eventChain(backend: QueryBackend, request: ChainRequest): Promise<EventChain | undefined> {
-  if (request.id.trim() === '') throw new QueryError('bad_request', 'id must be an event instance id (factline_event_instance_id), e.g. 01a22cdd-faa4-7000-bbb9-9371743abb45');
+  if (request.id.trim() === '')
+    throw new QueryError('bad_request', 'id must be an event instance id (factline_event_instance_id), e.g. 01a22cdd-faa4-7000-bbb9-9371743abb45');
   const maxDepth = request.maxDepth ?? 50;
   const maxEffects = request.maxEffects ?? 100;
   const [event] = await find(backend, request, LOKI.EVENT_INSTANCE_ID, request.id, 1);
@@ -120,7 +128,13 @@ export async function eventChain(backend: QueryBackend, request: ChainRequest): 
     cause = found.causationId;
   }
   const effects = await find(backend, request, LOKI.CAUSATION_ID, request.id, maxEffects + 1);
-  return { event, causes, ...(missingCause !== undefined ? { missingCause } : {}), effects: effects.slice(0, maxEffects), effectsCut: effects.length > maxEffects };
+  return {
+    event,
+    causes,
+    ...(missingCause !== undefined ? { missingCause } : {}),
+    effects: effects.slice(0, maxEffects),
+    effectsCut: effects.length > maxEffects,
+  };
 }
 
 /** The chain as text, one event a line: causes, the event (marked `>`), effects (indented). */
@@ -134,6 +148,7 @@ export function chainText(chain: EventChain): string {
   for (const c of chain.causes) out.push(line(c, '  '));
   out.push(line(chain.event, '> '));
   for (const e of chain.effects) out.push(line(e, '    -> '));
-  if (chain.effectsCut) out.push(`    (more effects than ${chain.effects.length}; query {service_name=~".+"} | ${LOKI.CAUSATION_ID}="${chain.event.id}" for all)`);
+  if (chain.effectsCut)
+    out.push(`    (more effects than ${chain.effects.length}; query {service_name=~".+"} | ${LOKI.CAUSATION_ID}="${chain.event.id}" for all)`);
   return out.join('\n');
 }

@@ -34,7 +34,14 @@ interface Range {
 export async function listLabels(backend: QueryBackend, range: Range): Promise<LabelNames> {
   const signal = range.signal ? { signal: range.signal } : {};
   const indexed = backend.labels ? await backend.labels({ start: range.start, end: range.end, ...signal }) : [];
-  const r = await backend.queryRange({ query: selector(range.service), start: range.start, end: range.end, limit: SAMPLE_LINES, direction: 'backward', ...signal });
+  const r = await backend.queryRange({
+    query: selector(range.service),
+    start: range.start,
+    end: range.end,
+    limit: SAMPLE_LINES,
+    direction: 'backward',
+    ...signal,
+  });
   const names = new Set<string>();
   let sampledLines = 0;
   if (r.data.resultType === 'streams') {

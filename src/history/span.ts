@@ -42,7 +42,18 @@ export async function historySpan(backend: QueryBackend, options: { end: bigint;
   const searched = backend.kind === 'loki' ? { start: until - LOKI_SEARCH_NS, end: until } : { start: 0n, end: LOCAL_SEARCH_END };
   const query = selector(options.service);
   const ask = async (direction: 'forward' | 'backward') =>
-    entryTimes((await backend.queryRange({ query, start: searched.start, end: searched.end, limit: 1, direction, ...(options.signal ? { signal: options.signal } : {}) })).data)[0];
+    entryTimes(
+      (
+        await backend.queryRange({
+          query,
+          start: searched.start,
+          end: searched.end,
+          limit: 1,
+          direction,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+      ).data,
+    )[0];
   const first = await ask('forward');
   if (first === undefined) return { searched };
   const last = await ask('backward');

@@ -201,9 +201,7 @@ export const INTENT_FIELD_ORDER: Readonly<Record<string, readonly string[]>> = O
 );
 
 /** EventID for each of Intent's `event_type` strings. */
-export const INTENT_EVENT_ID_BY_WIRE_NAME: ReadonlyMap<string, IntentEventId> = new Map(
-  intentCatalog.list().map((t) => [t.wireName, t.id as IntentEventId]),
-);
+export const INTENT_EVENT_ID_BY_WIRE_NAME: ReadonlyMap<string, IntentEventId> = new Map(intentCatalog.list().map((t) => [t.wireName, t.id as IntentEventId]));
 
 /**
  * Whether an event type is the built-in Intent catalog's own (also inside

@@ -152,7 +152,13 @@ export function lineIssue(i: ValidationIssue, line: number, payload: unknown, pr
   const path = prefix === undefined ? i.path : [prefix, ...i.path];
   const field = path.length === 0 ? '(line)' : formatPath(path);
   const absent = i.code === 'schema' && i.path.length > 0 && !hasPath(payload, i.path);
-  return { line, field, code: i.code, message: absent ? `missing required field; ${i.message}` : i.message, ...(i.schemaCode !== undefined ? { schemaCode: i.schemaCode } : {}) };
+  return {
+    line,
+    field,
+    code: i.code,
+    message: absent ? `missing required field; ${i.message}` : i.message,
+    ...(i.schemaCode !== undefined ? { schemaCode: i.schemaCode } : {}),
+  };
 }
 
 function hasPath(value: unknown, path: readonly (string | number)[]): boolean {
@@ -193,7 +199,12 @@ export function checkIntentRecord(record: Record<string, unknown>, line = 1, max
   if (timestamp === undefined) {
     issues.push({ line, field: 'timestamp', code: 'invalid_timestamp', message: `missing; expected an ISO 8601 date-time like ${TIMESTAMP_EXAMPLE}` });
   } else if (!isIsoTimestamp(timestamp)) {
-    issues.push({ line, field: 'timestamp', code: 'invalid_timestamp', message: `${describeValue(timestamp)} is not an ISO 8601 date-time with Z or an offset, like ${TIMESTAMP_EXAMPLE}` });
+    issues.push({
+      line,
+      field: 'timestamp',
+      code: 'invalid_timestamp',
+      message: `${describeValue(timestamp)} is not an ISO 8601 date-time with Z or an offset, like ${TIMESTAMP_EXAMPLE}`,
+    });
   }
 
   if (issues.length > 0 || type === undefined) return { ok: false, line, issues };
@@ -256,7 +267,11 @@ export function parseIntentLine(line: string, lineNumber = 1): IntentLineResult 
 export async function* readIntentFile(path: string): AsyncGenerator<IntentLineResult, void, undefined> {
   for await (const { line: n, text: raw, truncated, bytes } of readLines(path)) {
     if (truncated) {
-      yield { ok: false, line: n, issues: [{ line: n, field: '(line)', code: 'line_too_long', message: `the line is ${bytes} bytes, longer than the reader holds; it was not parsed` }] };
+      yield {
+        ok: false,
+        line: n,
+        issues: [{ line: n, field: '(line)', code: 'line_too_long', message: `the line is ${bytes} bytes, longer than the reader holds; it was not parsed` }],
+      };
       continue;
     }
     const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;

@@ -8,7 +8,10 @@ import { z } from 'zod';
  */
 function prefixed(prefix: string, what: string) {
   // The example reaches the JSON Schema (`examples`) and the Weaver registry (docs/catalog.md).
-  return z.string().regex(new RegExp(`^${prefix}-[A-Za-z0-9][A-Za-z0-9_-]*$`), { message: `expected ${what} id like ${prefix}-042` }).meta({ examples: [`${prefix}-042`] });
+  return z
+    .string()
+    .regex(new RegExp(`^${prefix}-[A-Za-z0-9][A-Za-z0-9_-]*$`), { message: `expected ${what} id like ${prefix}-042` })
+    .meta({ examples: [`${prefix}-042`] });
 }
 
 export const SignalId = prefixed('SIG', 'a signal');

@@ -159,7 +159,9 @@ export function assertionPassRate(args: ServiceScope & Windowed): LogqlQuery {
  */
 export function assertionPassRateByName(args: ServiceScope & Windowed): LogqlQuery {
   const name = json(['assertion_name']);
-  return metric(shareOf(['assertion_name'], pipeline(args.service, eventIs(INTENT.ASSERTION_PASSED), name), pipeline(args.service, eventIn(ASSERTIONS), name), args.window));
+  return metric(
+    shareOf(['assertion_name'], pipeline(args.service, eventIs(INTENT.ASSERTION_PASSED), name), pipeline(args.service, eventIn(ASSERTIONS), name), args.window),
+  );
 }
 
 /** Fields of a failing assertion shown in tables. */
@@ -202,4 +204,3 @@ export type HealthFigure = 'servers_active' | 'event_count' | 'memory_usage_perc
 export function healthFigure(args: ServiceScope & Windowed & { readonly figure: HealthFigure }): LogqlQuery {
   return payloadFigure({ ...args, event: INTENT.SYSTEM_HEALTH, field: args.figure, fn: 'last_over_time' });
 }
-

@@ -158,7 +158,10 @@ export function createIntentTracing(options: IntentTracingOptions): IntentTracin
         case 'contract.started': {
           const id = String(p.contract_id);
           if (!loop.contracts.has(id)) {
-            loop.contracts.set(id, child(loop, INTENT_SPANS.CONTRACT, timeMs, { [INTENT_SPAN_ATTR.CONTRACT_ID]: id, [INTENT_SPAN_ATTR.AGENT]: String(p.agent ?? '') }));
+            loop.contracts.set(
+              id,
+              child(loop, INTENT_SPANS.CONTRACT, timeMs, { [INTENT_SPAN_ATTR.CONTRACT_ID]: id, [INTENT_SPAN_ATTR.AGENT]: String(p.agent ?? '') }),
+            );
             if (!loop.planned) loop.pending.add(id);
           }
           span = loop.contracts.get(id);

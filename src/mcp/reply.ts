@@ -101,9 +101,17 @@ export function pageAnswer(data: LokiQueryData, direction: 'forward' | 'backward
       };
     }
     case 'vector':
-      return { count: data.result.length, bytes: () => 0, slice: (from, to) => ({ resultType: 'vector', result: data.result.slice(from, to) as LokiVectorSample[] }) };
+      return {
+        count: data.result.length,
+        bytes: () => 0,
+        slice: (from, to) => ({ resultType: 'vector', result: data.result.slice(from, to) as LokiVectorSample[] }),
+      };
     case 'matrix':
-      return { count: data.result.length, bytes: () => 0, slice: (from, to) => ({ resultType: 'matrix', result: data.result.slice(from, to) as LokiMatrixSeries[] }) };
+      return {
+        count: data.result.length,
+        bytes: () => 0,
+        slice: (from, to) => ({ resultType: 'matrix', result: data.result.slice(from, to) as LokiMatrixSeries[] }),
+      };
     case 'scalar':
       return { count: 1, bytes: () => 0, slice: () => ({ resultType: 'scalar', result: data.result }) };
   }
@@ -116,7 +124,10 @@ export function cutLongLine(data: LokiQueryData, chars: number): LokiQueryData {
     resultType: 'streams',
     result: data.result.map((s) => ({
       stream: s.stream,
-      values: s.values.map(([t, line]) => [t, line.length > chars ? `${line.slice(0, chars)}… [cut: ${Buffer.byteLength(line.slice(chars), 'utf8')} more bytes]` : line] as LokiLogEntry),
+      values: s.values.map(
+        ([t, line]) =>
+          [t, line.length > chars ? `${line.slice(0, chars)}… [cut: ${Buffer.byteLength(line.slice(chars), 'utf8')} more bytes]` : line] as LokiLogEntry,
+      ),
     })),
   };
 }

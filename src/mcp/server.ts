@@ -63,14 +63,21 @@ const timeArgs = (defaultSince: string) => ({
 
 const serviceArg = z.string().optional().describe('Only this service (service_name); default every service');
 
-const text = (t: string, structured?: Record<string, unknown>): Reply => ({ content: [{ type: 'text', text: t }], ...(structured ? { structuredContent: structured } : {}) });
+const text = (t: string, structured?: Record<string, unknown>): Reply => ({
+  content: [{ type: 'text', text: t }],
+  ...(structured ? { structuredContent: structured } : {}),
+});
 const failure = (t: string): Reply => ({ content: [{ type: 'text', text: t }], isError: true });
 
 /** A tool's error as the agent should read it: what went wrong and what to change. */
 function asToolError(e: unknown): Reply {
   if (e instanceof QueryError) {
     const hint =
-      e.code === 'syntax' ? ' Fix the LogQL and call again.' : e.code === 'unsupported' ? ' The local engine does not evaluate this; run the server with --loki URL.' : '';
+      e.code === 'syntax'
+        ? ' Fix the LogQL and call again.'
+        : e.code === 'unsupported'
+          ? ' The local engine does not evaluate this; run the server with --loki URL.'
+          : '';
     return failure(`${e.code}: ${e.message}${e.position !== undefined ? ` (at position ${e.position})` : ''}.${hint}`);
   }
   return failure(`error: ${(e as Error).message}`);
@@ -101,13 +108,16 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
   const { catalog, backend } = options;
   const now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
   const budget = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
-  if (!Number.isInteger(budget) || budget < MIN_MAX_REPLY_BYTES) throw new QueryError('bad_request', `maxReplyBytes must be a whole number ≥ ${MIN_MAX_REPLY_BYTES}, got ${budget}`);
+  if (!Number.isInteger(budget) || budget < MIN_MAX_REPLY_BYTES)
+    throw new QueryError('bad_request', `maxReplyBytes must be a whole number ≥ ${MIN_MAX_REPLY_BYTES}, got ${budget}`);
   const server = new McpServer({ name: 'factline', version: VERSION });
   const local = backend.kind === 'local';
   const where = local ? 'the local event files' : 'Loki';
   const catalogTool: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
   const historyTool: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: !local };
-  const scanCost = local ? 'Cost: reads every line of the event files in the range (about 1 s of CPU per 300,000 lines).' : 'Cost: one or more Loki queries over the range.';
+  const scanCost = local
+    ? 'Cost: reads every line of the event files in the range (about 1 s of CPU per 300,000 lines).'
+    : 'Cost: one or more Loki queries over the range.';
   const replyCost = `The reply is at most ${budget} bytes.`;
 
   /** The last query_events answer, so that paging through it does not run the query once per page. */
@@ -123,7 +133,10 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       case 'bad_duration':
         throw new QueryError('bad_request', `since must be a duration like ${DURATION_EXAMPLES}, got ${JSON.stringify(p.text)}`);
       case 'bad_time':
-        throw new QueryError('bad_request', refusedTime(p.field, p.text, `${p.field} must be an RFC 3339 time such as 2026-03-30T14:00:00Z, got ${JSON.stringify(p.text)}`));
+        throw new QueryError(
+          'bad_request',
+          refusedTime(p.field, p.text, `${p.field} must be an RFC 3339 time such as 2026-03-30T14:00:00Z, got ${JSON.stringify(p.text)}`),
+        );
       case 'end_before_start':
         throw new QueryError('bad_request', `end (${a.end ?? 'now'}) is before start (${a.start ?? a.since})`);
     }
@@ -145,7 +158,11 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       annotations: catalogTool,
     },
     ({ pattern }) => {
-      const events = (pattern ? catalog.find(pattern) : catalog.list()).map((t) => ({ id: t.id, severity: t.severity, ...(t.description ? { description: t.description } : {}) }));
+      const events = (pattern ? catalog.find(pattern) : catalog.list()).map((t) => ({
+        id: t.id,
+        severity: t.severity,
+        ...(t.description ? { description: t.description } : {}),
+      }));
       const hint = pattern !== undefined && events.length === 0 ? eventIdPatternHint(pattern) : undefined;
       const render = (k: number): Reply => {
         const shown = events.slice(0, k);
@@ -165,7 +182,8 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     'describe_event',
     {
       title: 'Describe one event',
-      description: 'One event of the catalog: its description, severity, wire name, personal-data fields and the JSON Schema its payload must satisfy. Cost: none (the catalog is in memory); the reply is the size of one schema.',
+      description:
+        'One event of the catalog: its description, severity, wire name, personal-data fields and the JSON Schema its payload must satisfy. Cost: none (the catalog is in memory); the reply is the size of one schema.',
       inputSchema: { id: z.string().describe('The EventID, e.g. "auth.user.login:1"') },
       annotations: catalogTool,
     },
@@ -173,9 +191,17 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       const event = catalog.describe().events.find((e) => e.id === id);
       if (event === undefined) {
         const hint = /:\d+$/.test(id) ? '' : ' An EventID ends in :N, its version.';
-        return failure(`"${id}" is not in catalog "${catalog.name}".${hint} Its events: ${catalog.list().map((t) => t.id).join(', ')}.`);
+        return failure(
+          `"${id}" is not in catalog "${catalog.name}".${hint} Its events: ${catalog
+            .list()
+            .map((t) => t.id)
+            .join(', ')}.`,
+        );
       }
-      return text(`${event.id} (${event.severity})${event.description ? `: ${event.description}` : ''}. Its payload JSON Schema is in structuredContent.json_schema.`, event as unknown as Record<string, unknown>);
+      return text(
+        `${event.id} (${event.severity})${event.description ? `: ${event.description}` : ''}. Its payload JSON Schema is in structuredContent.json_schema.`,
+        event as unknown as Record<string, unknown>,
+      );
     },
   );
 
@@ -207,7 +233,8 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
           throw new QueryError('bad_request', (e as Error).message);
         }
       } else {
-        if (a.query === undefined || a.query.trim() === '') throw new QueryError('bad_request', 'query is required: a LogQL query such as {service_name=~".+"} | event_name="agent.test.failed"');
+        if (a.query === undefined || a.query.trim() === '')
+          throw new QueryError('bad_request', 'query is required: a LogQL query such as {service_name=~".+"} | event_name="agent.test.failed"');
         const r = range(a, '1h');
         c = { query: a.query, start: r.start.toString(), end: r.end.toString(), limit: a.limit ?? 100, direction: a.direction ?? 'backward', offset: 0 };
       }
@@ -233,8 +260,15 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
         const more = c.offset + k < total;
         const next = more ? encodeCursor({ ...c, offset: c.offset + k }) : undefined;
         const summary = summarizeResult(page);
-        const position = c.offset > 0 || more ? ` (${units} ${c.offset + 1}–${c.offset + k} of ${total}${more ? `; cut to stay within the ${budget}-byte reply budget` : ''})` : '';
-        const lines = [`${summary}${position}.`, ...(next ? [`For the rest call query_events with {"cursor": "${next}"}.`] : []), 'The data is in structuredContent.data (Loki\'s JSON).'];
+        const position =
+          c.offset > 0 || more
+            ? ` (${units} ${c.offset + 1}–${c.offset + k} of ${total}${more ? `; cut to stay within the ${budget}-byte reply budget` : ''})`
+            : '';
+        const lines = [
+          `${summary}${position}.`,
+          ...(next ? [`For the rest call query_events with {"cursor": "${next}"}.`] : []),
+          "The data is in structuredContent.data (Loki's JSON).",
+        ];
         return text(lines.join('\n'), {
           summary,
           status: response.status,
@@ -315,15 +349,23 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
         'Walks factline_causation_id from one event (by its instance id, factline_event_instance_id): its causes, oldest first, back to the first cause, ' +
         'and the events it caused directly, each with EventID, time, service, source and payload (cut to 300 characters). ' +
         `${local ? 'Cost: one scan of the event files in the range per step of the chain, plus one for the effects.' : 'Cost: one Loki query per step of the chain, plus one for the effects.'} ${replyCost}`,
-      inputSchema: { id: z.string().describe('The event instance id (factline_event_instance_id), e.g. "01a22cdd-faa4-7000-bbb9-9371743abb45"'), ...timeArgs('1d'), service: serviceArg },
+      inputSchema: {
+        id: z.string().describe('The event instance id (factline_event_instance_id), e.g. "01a22cdd-faa4-7000-bbb9-9371743abb45"'),
+        ...timeArgs('1d'),
+        service: serviceArg,
+      },
       annotations: historyTool,
     },
     guarded(async (a, extra) => {
       const r = range(a, '1d');
       const chain = await eventChain(backend, { id: a.id, ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
       if (chain === undefined) {
-        const hint = /:\d+$|^[a-z0-9_]+(\.[a-z0-9_]+){2}$/.test(a.id) ? ` "${a.id}" looks like an EventID; event_chain takes an instance id (factline_event_instance_id), which query_events shows on every line.` : '';
-        return failure(`No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal, 'if the event is outside it, ask again with start/end covering it')}`);
+        const hint = /:\d+$|^[a-z0-9_]+(\.[a-z0-9_]+){2}$/.test(a.id)
+          ? ` "${a.id}" looks like an EventID; event_chain takes an instance id (factline_event_instance_id), which query_events shows on every line.`
+          : '';
+        return failure(
+          `No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal, 'if the event is outside it, ask again with start/end covering it')}`,
+        );
       }
       const render = (k: number): Reply => {
         const shown = { ...chain, effects: chain.effects.slice(0, k), effectsCut: chain.effectsCut || k < chain.effects.length };
@@ -382,13 +424,22 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
         ),
       );
       if (figures.attemptsConsidered === 0) {
-        return text(`No attempts matched ${a.attempts}${a.model ? ` by ${a.model}` : ''} in the range. ${await emptyHint(r, a.service, extra.signal)}`, bigintSafe(figures) as Record<string, unknown>);
+        return text(
+          `No attempts matched ${a.attempts}${a.model ? ` by ${a.model}` : ''} in the range. ${await emptyHint(r, a.service, extra.signal)}`,
+          bigintSafe(figures) as Record<string, unknown>,
+        );
       }
       const render = (k: number): Reply => {
         const groups = figures.groups.slice(0, k);
-        const sentences = [...groups.map((g) => `${g.sentence}${g.pending > 0 ? `, ${g.pending} pending` : ''}.`), ...(figures.groups.length > 1 ? [`Overall: ${figures.total.sentence}.`] : [])];
+        const sentences = [
+          ...groups.map((g) => `${g.sentence}${g.pending > 0 ? `, ${g.pending} pending` : ''}.`),
+          ...(figures.groups.length > 1 ? [`Overall: ${figures.total.sentence}.`] : []),
+        ];
         if (k < figures.groups.length) sentences.push(`(showing ${k} of ${figures.groups.length} groups, most failures first; use depth or group to narrow)`);
-        return text(sentences.join('\n'), { ...(bigintSafe({ ...figures, groups }) as Record<string, unknown>), ...(k < figures.groups.length ? { cut: { shown: k, total: figures.groups.length } } : {}) });
+        return text(sentences.join('\n'), {
+          ...(bigintSafe({ ...figures, groups }) as Record<string, unknown>),
+          ...(k < figures.groups.length ? { cut: { shown: k, total: figures.groups.length } } : {}),
+        });
       };
       return fitPrefix(figures.groups.length, render, budget).reply;
     }),

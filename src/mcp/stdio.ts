@@ -166,7 +166,9 @@ export function createStdioTransport(options: StdioTransportOptions = {}): Factl
     if (part.length === 0) return;
     if (!oversized && size + part.length > max) {
       oversized = true;
-      head = Buffer.concat([...chunks, part]).subarray(0, EDGE).toString('utf8');
+      head = Buffer.concat([...chunks, part])
+        .subarray(0, EDGE)
+        .toString('utf8');
       chunks = [];
     }
     size += part.length;

@@ -137,7 +137,10 @@ const DURATION = /^[1-9][0-9]*(ms|s|m|h|d|w|y)$/;
  */
 export function duration(value: string): string {
   if (!DURATION.test(value)) {
-    throw new QueryInputError('invalid_duration', `window ${JSON.stringify(value)} is not a LogQL duration; write a positive integer and one unit, e.g. 5m, 1h, 7d`);
+    throw new QueryInputError(
+      'invalid_duration',
+      `window ${JSON.stringify(value)} is not a LogQL duration; write a positive integer and one unit, e.g. 5m, 1h, 7d`,
+    );
   }
   return value;
 }

@@ -101,7 +101,5 @@ const stage = (name: string, m: ValueMatch) => `| ${name}${m.op}${logqlString(m.
  */
 export function patternStages(pattern: string): string {
   const m = translatePattern(pattern);
-  return m.kind === 'name-and-version'
-    ? `${stage(LOKI.EVENT_NAME, m.eventName)} ${stage(LOKI.EVENT_VERSION, m.version)}`
-    : stage(LOKI.EVENT_ID, m.eventId);
+  return m.kind === 'name-and-version' ? `${stage(LOKI.EVENT_NAME, m.eventName)} ${stage(LOKI.EVENT_VERSION, m.version)}` : stage(LOKI.EVENT_ID, m.eventId);
 }

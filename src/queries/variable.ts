@@ -34,7 +34,10 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function grafanaVariable(name: string, options: { quote?: 'double' | 'backtick' } = {}): GrafanaVariable {
   if (!NAME.test(name) || name.startsWith('__')) {
-    throw new QueryInputError('invalid_variable_name', `Grafana variable name ${JSON.stringify(name)} must match [A-Za-z_][A-Za-z0-9_]* and not start with __ (reserved for built-ins)`);
+    throw new QueryInputError(
+      'invalid_variable_name',
+      `Grafana variable name ${JSON.stringify(name)} must match [A-Za-z_][A-Za-z0-9_]* and not start with __ (reserved for built-ins)`,
+    );
   }
   return Object.freeze({ kind: 'grafana-variable', name, quote: options.quote ?? 'double', builtin: false });
 }

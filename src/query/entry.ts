@@ -86,11 +86,33 @@ export function formatFloatF(n: number): string {
  * to be one without building the entry's labels.
  */
 export const ENTRY_LABEL_NAMES: ReadonlySet<string> = new Set([
-  'service_name', 'log_file_name', 'factline_event_id', 'event_name', 'factline_event_domain', 'factline_event_entity',
-  'factline_event_action', 'factline_event_version', 'factline_event_instance_id', 'factline_event_schema_version',
-  'factline_catalog', 'factline_source_type', 'factline_source_model', 'factline_source_name', 'factline_source_id',
-  'factline_trace_key', 'factline_causation_id', 'session_id', 'factline_valid', 'factline_validation_issues',
-  'factline_event_wire_name', 'observed_timestamp', 'severity_number', 'severity_text', 'trace_id', 'span_id', 'detected_level',
+  'service_name',
+  'log_file_name',
+  'factline_event_id',
+  'event_name',
+  'factline_event_domain',
+  'factline_event_entity',
+  'factline_event_action',
+  'factline_event_version',
+  'factline_event_instance_id',
+  'factline_event_schema_version',
+  'factline_catalog',
+  'factline_source_type',
+  'factline_source_model',
+  'factline_source_name',
+  'factline_source_id',
+  'factline_trace_key',
+  'factline_causation_id',
+  'session_id',
+  'factline_valid',
+  'factline_validation_issues',
+  'factline_event_wire_name',
+  'observed_timestamp',
+  'severity_number',
+  'severity_text',
+  'trace_id',
+  'span_id',
+  'detected_level',
 ]);
 
 class LazyEntry implements Entry {
@@ -254,9 +276,19 @@ function digitsAt(s: string, from: number, to: number): boolean {
 }
 
 /** A Map, not an object: a severity named `constructor` has no number. */
-const SEVERITY_NUMBER: ReadonlyMap<string, number> = new Map(Object.entries({
-  trace: 1, debug: 5, info: 9, info2: 10, warn: 13, warning: 13, error: 17, fatal: 21, critical: 21,
-}));
+const SEVERITY_NUMBER: ReadonlyMap<string, number> = new Map(
+  Object.entries({
+    trace: 1,
+    debug: 5,
+    info: 9,
+    info2: 10,
+    warn: 13,
+    warning: 13,
+    error: 17,
+    fatal: 21,
+    critical: 21,
+  }),
+);
 
 const HEX32 = /^[0-9a-fA-F]{32}$/;
 const HEX16 = /^[0-9a-fA-F]{16}$/;

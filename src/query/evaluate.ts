@@ -150,7 +150,7 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
       : unwrap?.conversion === 'bytes'
         ? parseBytes
         : parseGoFloat;
-  const valueOf = expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
+  const sampleValue = expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
   await scan(labelFreeSelector(expr, pushdown), { ...ctx.scan, from, to, toInclusive: true }, (row) => {
     let value: number;
     if (unwrap !== undefined) {
@@ -174,7 +174,7 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
       // unless the grouping (the range aggregation's, or the pushed-down sum's) names it.
       if (unwrapGrouping === undefined || unwrapGrouping.without) deleteLabel(row, unwrap.label);
       for (const f of postFilters) if (!f(row)) return;
-    } else value = valueOf(row);
+    } else value = sampleValue(row);
     let labels: Record<string, string>;
     if (pushdown !== undefined && expr.grouping === undefined) {
       labels = {};
@@ -294,7 +294,7 @@ function absentLabels(matchers: readonly LabelMatcher[]): Record<string, string>
   const empty: string[] = [];
   for (const m of matchers) {
     if (m.name === '__name__') continue;
-    if (m.op === '=' && !Object.prototype.hasOwnProperty.call(out, m.name)) putLabel(out, m.name, m.value);
+    if (m.op === '=' && !Object.hasOwn(out, m.name)) putLabel(out, m.name, m.value);
     else empty.push(m.name);
   }
   for (const name of empty) delete out[name];

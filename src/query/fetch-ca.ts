@@ -25,7 +25,14 @@ export function fetchWithCa(ca: string): typeof fetch {
           resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 502, statusText: res.statusMessage ?? '', headers: h }));
         });
       });
-      req.on('error', (e) => reject(Object.assign(new TypeError('fetch failed'), { cause: e, ...(signal?.aborted ? { name: (signal.reason as Error | undefined)?.name ?? 'AbortError' } : {}) })));
+      req.on('error', (e) =>
+        reject(
+          Object.assign(new TypeError('fetch failed'), {
+            cause: e,
+            ...(signal?.aborted ? { name: (signal.reason as Error | undefined)?.name ?? 'AbortError' } : {}),
+          }),
+        ),
+      );
       req.end();
     });
 }

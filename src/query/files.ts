@@ -63,7 +63,11 @@ export async function resolveFiles(paths: readonly string[]): Promise<string[]> 
       }
       const re = globToRegExp(basename(p));
       const matched = names.filter((n) => re.test(n)).sort();
-      if (matched.length === 0) throw new QueryError('unavailable', `no file in ${dir} matches ${basename(p)}; check the pattern (quote it so the shell does not expand it) or the directory`);
+      if (matched.length === 0)
+        throw new QueryError(
+          'unavailable',
+          `no file in ${dir} matches ${basename(p)}; check the pattern (quote it so the shell does not expand it) or the directory`,
+        );
       // Group rotated files with their base file, oldest first.
       const bases = matched.filter((n) => !/\.[0-9]+$/.test(n) || !matched.includes(n.replace(/\.[0-9]+$/, '')));
       for (const b of bases) {

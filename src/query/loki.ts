@@ -158,8 +158,13 @@ export function createLokiBackend(options: LokiBackendOptions): QueryBackend {
       });
     },
     async labels(request: LabelsRequest): Promise<string[]> {
-      const body = (await getJson('/loki/api/v1/labels', new URLSearchParams({ start: request.start.toString(), end: request.end.toString() }), request.signal)) as { status?: unknown; data?: unknown };
-      if (body.status !== 'success' || !Array.isArray(body.data)) throw new QueryError('unavailable', `${where} answered JSON that is not a label list: ${JSON.stringify(body).slice(0, 200)}`);
+      const body = (await getJson(
+        '/loki/api/v1/labels',
+        new URLSearchParams({ start: request.start.toString(), end: request.end.toString() }),
+        request.signal,
+      )) as { status?: unknown; data?: unknown };
+      if (body.status !== 'success' || !Array.isArray(body.data))
+        throw new QueryError('unavailable', `${where} answered JSON that is not a label list: ${JSON.stringify(body).slice(0, 200)}`);
       return (body.data as unknown[]).filter((x): x is string => typeof x === 'string').sort();
     },
   };

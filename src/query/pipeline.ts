@@ -50,7 +50,7 @@ export function rowLine(r: Row): string {
 
 /** A label's current value. */
 export function getLabel(r: Row, name: string): string | undefined {
-  const v = r.extra !== undefined && Object.prototype.hasOwnProperty.call(r.extra, name) ? r.extra[name] : undefined;
+  const v = r.extra !== undefined && Object.hasOwn(r.extra, name) ? r.extra[name] : undefined;
   if (v !== undefined) return v;
   if (r.removed?.has(name) === true) return undefined;
   return ENTRY_LABEL_NAMES.has(name) ? r.entry.label(name) : undefined;
@@ -68,7 +68,7 @@ export function setParsed(r: Row, name: string, value: string): void {
 }
 
 function extracted(r: Row, name: string): boolean {
-  return r.extracted !== undefined && r.extracted.has(name);
+  return r.extracted?.has(name) === true;
 }
 
 export function deleteLabel(r: Row, name: string): void {
@@ -341,7 +341,7 @@ function jsonParams(params: readonly Extraction[]): Step {
           }
           cur = cur[step];
         } else {
-          if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, step)) {
+          if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.hasOwn(cur, step)) {
             found = false;
             break;
           }

@@ -97,7 +97,7 @@ function rawPrefilter(stages: LogSelector['stages']): ((raw: string) => boolean)
 function streamMatches(matchers: readonly LabelMatcher[], e: Entry): boolean {
   for (const m of matchers) {
     // Only stream labels are in the index; a matcher on anything else sees "".
-    const v = Object.prototype.hasOwnProperty.call(e.stream, m.name) ? e.stream[m.name]! : '';
+    const v = Object.hasOwn(e.stream, m.name) ? e.stream[m.name]! : '';
     if (!matcherMatches(m, v)) return false;
   }
   return true;
@@ -107,7 +107,7 @@ function streamMatches(matchers: readonly LabelMatcher[], e: Entry): boolean {
  * Scans the files for a log selector, calling `onRow` for each entry that
  * passes; `onRow` returning false stops the scan.
  */
-export async function scan(selector: LogSelector, options: ScanOptions, onRow: (row: Row) => boolean | void): Promise<void> {
+export async function scan(selector: LogSelector, options: ScanOptions, onRow: (row: Row) => unknown): Promise<void> {
   const pipeline = compilePipeline(selector.stages);
   const prefilter = rawPrefilter(selector.stages);
   const { from, to, toInclusive, stats, signal } = options;

@@ -73,7 +73,10 @@ export function compileTemplate(source: string): Template {
 
 function action(inner: string, source: string): Part {
   const refuse = (): never => {
-    throw new QueryError('unsupported', `the template ${JSON.stringify(source)} uses {{${inner}}}, which the local engine does not render; run the query on Loki`);
+    throw new QueryError(
+      'unsupported',
+      `the template ${JSON.stringify(source)} uses {{${inner}}}, which the local engine does not render; run the query on Loki`,
+    );
   };
   const segments = inner.split('|').map((s) => s.trim());
   const head = segments[0]!.split(/\s+/);

@@ -14,7 +14,7 @@ const RANGE_UNITS: Record<string, bigint> = {
   y: 31_536_000_000_000_000n,
   ns: 1n,
   us: 1_000n,
-  'µs': 1_000n,
+  µs: 1_000n,
 };
 
 /** A range or offset (`5m`, `1h30m`, `1d`, `250ms`, `1.5h`) in nanoseconds. */
@@ -34,7 +34,7 @@ export function parseRangeDuration(s: string): bigint {
   return total;
 }
 
-const GO_UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const GO_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /**
  * Go's `time.ParseDuration`: `[-+]?(\d*\.?\d+unit)+` or `0`, in nanoseconds;
@@ -63,10 +63,32 @@ export function parseGoDuration(s: string): number | undefined {
 }
 
 const BYTE_UNITS: Record<string, number> = {
-  b: 1, '': 1,
-  k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12, p: 1e15, pb: 1e15, e: 1e18, eb: 1e18,
-  ki: 1024, kib: 1024, mi: 1024 ** 2, mib: 1024 ** 2, gi: 1024 ** 3, gib: 1024 ** 3, ti: 1024 ** 4, tib: 1024 ** 4,
-  pi: 1024 ** 5, pib: 1024 ** 5, ei: 1024 ** 6, eib: 1024 ** 6,
+  b: 1,
+  '': 1,
+  k: 1e3,
+  kb: 1e3,
+  m: 1e6,
+  mb: 1e6,
+  g: 1e9,
+  gb: 1e9,
+  t: 1e12,
+  tb: 1e12,
+  p: 1e15,
+  pb: 1e15,
+  e: 1e18,
+  eb: 1e18,
+  ki: 1024,
+  kib: 1024,
+  mi: 1024 ** 2,
+  mib: 1024 ** 2,
+  gi: 1024 ** 3,
+  gib: 1024 ** 3,
+  ti: 1024 ** 4,
+  tib: 1024 ** 4,
+  pi: 1024 ** 5,
+  pib: 1024 ** 5,
+  ei: 1024 ** 6,
+  eib: 1024 ** 6,
 };
 
 /** go-humanize's `ParseBytes`: `42`, `10KB`, `1.5 MiB`, `5 kb`; undefined when it does not parse. */

@@ -15,16 +15,35 @@ export function unquote(s: string): string {
     }
     const e = body[++i];
     switch (e) {
-      case 'a': out += '\x07'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'v': out += '\v'; break;
-      case '\\': out += '\\'; break;
-      case '"': out += '"'; break;
-      case "'": throw new Error(`invalid escape \\' in ${s}`);
+      case 'a':
+        out += '\x07';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case "'":
+        throw new Error(`invalid escape \\' in ${s}`);
       case 'x': {
         const hex = body.slice(i + 1, i + 3);
         if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new Error(`invalid escape \\x${hex} in ${s}`);

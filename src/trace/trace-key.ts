@@ -30,10 +30,21 @@ function nonZero(hex: string): string {
 export function idsForTraceKey(key: string): { traceId: string; spanId: string } {
   let ids = cache.get(key);
   if (ids) return ids;
-  const spanId = nonZero(createHash('sha256').update(SPAN_PREFIX + key).digest('hex').slice(0, 16));
-  const traceId = W3C_TRACE_ID.test(key) && !/^0+$/.test(key)
-    ? key
-    : nonZero(createHash('sha256').update(TRACE_PREFIX + key).digest('hex').slice(0, 32));
+  const spanId = nonZero(
+    createHash('sha256')
+      .update(SPAN_PREFIX + key)
+      .digest('hex')
+      .slice(0, 16),
+  );
+  const traceId =
+    W3C_TRACE_ID.test(key) && !/^0+$/.test(key)
+      ? key
+      : nonZero(
+          createHash('sha256')
+            .update(TRACE_PREFIX + key)
+            .digest('hex')
+            .slice(0, 32),
+        );
   ids = { traceId, spanId };
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
   cache.set(key, ids);

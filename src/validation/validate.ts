@@ -34,13 +34,21 @@ export interface PayloadCheck {
  * is an upper bound of its JSON size, when known, to skip serialising it.
  * Returns the issues as data; throws nothing.
  */
-export function checkJsonPayload(type: EventTypeInfo, value: unknown, maxBytes: number, maxBytesBound = Infinity): { issues: ValidationIssue[]; json: string | undefined } {
+export function checkJsonPayload(
+  type: EventTypeInfo,
+  value: unknown,
+  maxBytes: number,
+  maxBytesBound = Infinity,
+): { issues: ValidationIssue[]; json: string | undefined } {
   let json: string | undefined;
   if (maxBytesBound > maxBytes) {
     json = JSON.stringify(value) ?? 'null';
     const bytes = Buffer.byteLength(json, 'utf8');
     if (bytes > maxBytes) {
-      return { issues: [{ code: 'payload_too_large', path: [], message: `payload is ${bytes} bytes of JSON; the limit is ${maxBytes} (maxPayloadBytes)` }], json };
+      return {
+        issues: [{ code: 'payload_too_large', path: [], message: `payload is ${bytes} bytes of JSON; the limit is ${maxBytes} (maxPayloadBytes)` }],
+        json,
+      };
     }
   }
   const result = type.schema.safeParse(value);

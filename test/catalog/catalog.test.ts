@@ -6,7 +6,17 @@ import { authCatalog } from '../fixtures-catalog.js';
 describe('defineCatalog', () => {
   it('computes name, parts, version, severity and constant attributes once per event type', () => {
     const t = authCatalog.get('auth.login.failed:1')!;
-    expect(t).toMatchObject({ id: 'auth.login.failed:1', name: 'auth.login.failed', domain: 'auth', entity: 'login', action: 'failed', version: 1, severity: 'ERROR', wireName: 'auth.login.failed', catalog: 'auth' });
+    expect(t).toMatchObject({
+      id: 'auth.login.failed:1',
+      name: 'auth.login.failed',
+      domain: 'auth',
+      entity: 'login',
+      action: 'failed',
+      version: 1,
+      severity: 'ERROR',
+      wireName: 'auth.login.failed',
+      catalog: 'auth',
+    });
     expect(t.attributes).toEqual({
       'factline.event.id': 'auth.login.failed:1',
       'factline.event.domain': 'auth',
@@ -71,9 +81,9 @@ describe('defineCatalog', () => {
   });
 
   it('rejects two events that share a wire name and version', () => {
-    expect(() =>
-      defineCatalog({ 'a.b.c:1': { schema: z.object({}), wireName: 'x' }, 'a.b.d:1': { schema: z.object({}), wireName: 'x' } }),
-    ).toThrow(/share the wire name "x"/);
+    expect(() => defineCatalog({ 'a.b.c:1': { schema: z.object({}), wireName: 'x' }, 'a.b.d:1': { schema: z.object({}), wireName: 'x' } })).toThrow(
+      /share the wire name "x"/,
+    );
   });
 
   it('answers which events exist, which versions, and their JSON Schema at run time', () => {
@@ -86,7 +96,11 @@ describe('defineCatalog', () => {
     expect(c.has('auth.user.login:3')).toBe(false);
     expect(c.versions('auth.user.login')).toEqual([1, 2]);
     expect(c.find('%.failed:%').map((t) => t.id)).toEqual(['auth.user.failed:1']);
-    expect(c.jsonSchema('auth.user.login:2')).toMatchObject({ type: 'object', properties: { user_id: { type: 'string' }, ip: { type: 'string' } }, required: ['user_id', 'ip'] });
+    expect(c.jsonSchema('auth.user.login:2')).toMatchObject({
+      type: 'object',
+      properties: { user_id: { type: 'string' }, ip: { type: 'string' } },
+      required: ['user_id', 'ip'],
+    });
     expect(c.jsonSchema('nope.nope.nope:1')).toBeUndefined();
     const d = c.describe();
     expect(d.events.map((e) => e.id)).toEqual(['auth.user.failed:1', 'auth.user.login:1', 'auth.user.login:2']);

@@ -54,21 +54,29 @@ describe('canonicalJson', () => {
     expect(canonicalJson([shared, shared])).toBe('[{"a":2,"b":1},{"a":2,"b":1}]');
   });
 
-  it('gives the same text for a value and for that value after a JSON round trip', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (v) => {
-        expect(canonicalJson(JSON.parse(JSON.stringify(v)))).toBe(canonicalJson(v));
-      }),
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'gives the same text for a value and for that value after a JSON round trip',
+    () => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (v) => {
+          expect(canonicalJson(JSON.parse(JSON.stringify(v)))).toBe(canonicalJson(v));
+        }),
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
-  it('is JSON that parses back to a deep-equal value', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (v) => {
-        expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v)));
-      }),
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'is JSON that parses back to a deep-equal value',
+    () => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (v) => {
+          expect(JSON.parse(canonicalJson(v))).toEqual(JSON.parse(JSON.stringify(v)));
+        }),
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('computeRecordHash', () => {

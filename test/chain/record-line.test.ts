@@ -23,18 +23,25 @@ function v2Reference(record: Record<string, unknown>, seq: number, prevHash: str
 const chainKeys = new Set<string>([CHAIN_FIELD.SEQ, CHAIN_FIELD.PREV_HASH, CHAIN_FIELD.HASH]);
 
 describe('chainRecordLine', () => {
-  it('writes the line and hash of chain version 2, computed independently, for any JSON record', () => {
-    fc.assert(
-      fc.property(
-        fc.dictionary(fc.string().filter((k) => !chainKeys.has(k)), fc.jsonValue()),
-        fc.integer({ min: 1, max: 2 ** 40 }),
-        (record, seq) => {
-          expect(chainRecordLine(record, seq, GENESIS_HASH)).toEqual(v2Reference(record, seq, GENESIS_HASH));
-        },
-      ),
-      { numRuns: 500 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'writes the line and hash of chain version 2, computed independently, for any JSON record',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.dictionary(
+            fc.string().filter((k) => !chainKeys.has(k)),
+            fc.jsonValue(),
+          ),
+          fc.integer({ min: 1, max: 2 ** 40 }),
+          (record, seq) => {
+            expect(chainRecordLine(record, seq, GENESIS_HASH)).toEqual(v2Reference(record, seq, GENESIS_HASH));
+          },
+        ),
+        { numRuns: 500 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
   it('matches version 2 on envelope-shaped records with unsorted payload keys, undefined members, dates and boxed values', () => {
     const records: Record<string, unknown>[] = [
@@ -55,19 +62,23 @@ describe('chainRecordLine', () => {
 });
 
 describe('computeRecordHash', () => {
-  it('hashes the canonical form of the record without its "hash" member, for any JSON record', async () => {
-    const { canonicalJson } = await import('../../src/chain/index.js');
-    const { createHash } = await import('node:crypto');
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.string(), (record, hash) => {
-        const { [CHAIN_FIELD.HASH]: _omit, ...rest } = record;
-        const expected = createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
-        expect(computeRecordHash({ ...record, [CHAIN_FIELD.HASH]: hash })).toBe(expected);
-        expect(computeRecordHash(rest)).toBe(expected);
-      }),
-      { numRuns: 300 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'hashes the canonical form of the record without its "hash" member, for any JSON record',
+    async () => {
+      const { canonicalJson } = await import('../../src/chain/index.js');
+      const { createHash } = await import('node:crypto');
+      fc.assert(
+        fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.string(), (record, hash) => {
+          const { [CHAIN_FIELD.HASH]: _omit, ...rest } = record;
+          const expected = createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex');
+          expect(computeRecordHash({ ...record, [CHAIN_FIELD.HASH]: hash })).toBe(expected);
+          expect(computeRecordHash(rest)).toBe(expected);
+        }),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('computeRecordHash on parsed lines', () => {

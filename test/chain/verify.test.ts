@@ -296,7 +296,12 @@ describe('chain version 2 and version 1 side by side', () => {
 
   it('verifies a file of version-1 lines continued by the sink in version 2, as after an upgrade', async () => {
     const path = join(dir, 'events.jsonl');
-    writeFileSync(path, chainLines(3).map((l) => l + '\n').join(''));
+    writeFileSync(
+      path,
+      chainLines(3)
+        .map((l) => l + '\n')
+        .join(''),
+    );
     const sink = createJsonlSink({ path, fsync: 'never', maxBytes: 0 });
     sink.start!(collectProblems().ctx);
     for (let i = 0; i < 3; i++) sink.write(makeEvent({ n: i }), type);
@@ -430,7 +435,13 @@ describe('maxLineBytes', () => {
     long.hash = computeRecordHash(long);
     const a = join(dir, 'events.jsonl.1');
     const b = join(dir, 'events.jsonl');
-    writeFileSync(a, whole.slice(0, 2).map((l) => l + '\n').join(''));
+    writeFileSync(
+      a,
+      whole
+        .slice(0, 2)
+        .map((l) => l + '\n')
+        .join(''),
+    );
     writeFileSync(b, [...whole.slice(2), JSON.stringify(long)].map((l) => l + '\n').join(''));
     const short = await verifyChainFiles([a, b], { maxLineBytes: 200 });
     expect(short).toMatchObject({ ok: false, file: b, line: 3, reason: 'line_too_long', records_checked: 4 });

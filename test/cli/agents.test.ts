@@ -58,7 +58,9 @@ describe('factline chain', () => {
   it('an id not in the range exits 1 and says which range the history covers; an EventID is named as one', async () => {
     const r = await run(['chain', ids.reviewFailed, '--file', join(dir, 'chain.jsonl'), '--since', '5m']);
     expect(r.code).toBe(1);
-    expect(r.stderr.join('\n')).toMatch(/^factline chain: no event with instance id "[^"]+" in the range\. Nothing in .*; the history covers .*: run again with --from\/--to in that range\.$/);
+    expect(r.stderr.join('\n')).toMatch(
+      /^factline chain: no event with instance id "[^"]+" in the range\. Nothing in .*; the history covers .*: run again with --from\/--to in that range\.$/,
+    );
     const e = await run(['chain', 'agent.test.failed:1', '--file', join(dir, 'chain.jsonl')]);
     expect(e.code).toBe(1);
     expect(e.stderr.join('\n')).toContain('"agent.test.failed:1" is an EventID; chain takes an instance id (factline_event_instance_id).');
@@ -69,7 +71,19 @@ describe('factline chain', () => {
 });
 
 describe('factline feedback', () => {
-  const ask = ['feedback', '--file', join(tmpdir(), 'unused'), '--model', MODEL, '--attempts', 'agent.code.generated:%', '--success', 'agent.test.passed:%', '--failure', 'agent.test.failed:%'];
+  const ask = [
+    'feedback',
+    '--file',
+    join(tmpdir(), 'unused'),
+    '--model',
+    MODEL,
+    '--attempts',
+    'agent.code.generated:%',
+    '--success',
+    'agent.test.passed:%',
+    '--failure',
+    'agent.test.failed:%',
+  ];
   const withFiles = () => ask.map((a) => (a.endsWith('unused') ? join(dir, '*.jsonl') : a));
 
   it('--service keeps two services where the same model ran apart', async () => {
@@ -84,7 +98,9 @@ describe('factline feedback', () => {
   it('an EventID pattern without :N is refused with the fix (exit 2)', async () => {
     const r = await run(withFiles().map((a) => (a === 'agent.code.generated:%' ? 'agent.code.generated' : a)));
     expect(r.code).toBe(2);
-    expect(r.stderr).toEqual(['factline feedback: attempts: "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1"']);
+    expect(r.stderr).toEqual([
+      'factline feedback: attempts: "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1"',
+    ]);
   });
 
   it('a --group-by field no attempt carries is refused, naming the fields they have (exit 2)', async () => {
@@ -98,7 +114,9 @@ describe('factline feedback', () => {
     mkdirSync(empty, { recursive: true });
     const r = await run(ask.map((a) => (a.endsWith('unused') ? join(empty, '*.jsonl') : a)));
     expect(r.code).toBe(1);
-    expect(r.stderr).toEqual([`factline feedback: no file in ${empty} matches *.jsonl; check the pattern (quote it so the shell does not expand it) or the directory`]);
+    expect(r.stderr).toEqual([
+      `factline feedback: no file in ${empty} matches *.jsonl; check the pattern (quote it so the shell does not expand it) or the directory`,
+    ]);
   });
 
   it('--from takes an absolute start', async () => {
@@ -111,26 +129,45 @@ describe('factline tail and query', () => {
   it('tail --pattern without :N is refused with the fix (exit 2)', async () => {
     const r = await run(['tail', '--pattern', 'agent.code.generated', join(dir, 'chain.jsonl')]);
     expect(r.code).toBe(2);
-    expect(r.stderr[0]!.split('\n')[0]).toBe('factline tail: --pattern "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1"');
+    expect(r.stderr[0]!.split('\n')[0]).toBe(
+      'factline tail: --pattern "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1"',
+    );
   });
 
   it('query: an empty answer says which range the history covers', async () => {
-    const r = await run(['query', '--file', join(dir, 'chain.jsonl'), '--from', '2020-01-01T00:00:00Z', '--to', '2020-01-02T00:00:00Z', '{service_name=~".+"}']);
+    const r = await run([
+      'query',
+      '--file',
+      join(dir, 'chain.jsonl'),
+      '--from',
+      '2020-01-01T00:00:00Z',
+      '--to',
+      '2020-01-02T00:00:00Z',
+      '{service_name=~".+"}',
+    ]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toEqual([expect.stringMatching(/^no results\. Nothing in 2020-01-01T00:00:00\.000Z to 2020-01-02T00:00:00\.000Z; the history covers \S+ to \S+: run again with --from\/--to in that range\.$/)]);
+    expect(r.stderr).toEqual([
+      expect.stringMatching(
+        /^no results\. Nothing in 2020-01-01T00:00:00\.000Z to 2020-01-02T00:00:00\.000Z; the history covers \S+ to \S+: run again with --from\/--to in that range\.$/,
+      ),
+    ]);
   });
 });
 
 describe('Loki credentials from the environment', () => {
   it('a bearer token, basic auth, and extra headers in the OTEL_EXPORTER_OTLP_HEADERS form', () => {
     expect(lokiHeadersFromEnv({ FACTLINE_LOKI_BEARER_TOKEN: 'tok' })).toEqual({ Authorization: 'Bearer tok' });
-    expect(lokiHeadersFromEnv({ FACTLINE_LOKI_USERNAME: '12345', FACTLINE_LOKI_PASSWORD: 'glc_x' })).toEqual({ Authorization: `Basic ${Buffer.from('12345:glc_x').toString('base64')}` });
+    expect(lokiHeadersFromEnv({ FACTLINE_LOKI_USERNAME: '12345', FACTLINE_LOKI_PASSWORD: 'glc_x' })).toEqual({
+      Authorization: `Basic ${Buffer.from('12345:glc_x').toString('base64')}`,
+    });
     expect(lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: 'X-Team=core, X-Note=a%2Cb' })).toEqual({ 'X-Team': 'core', 'X-Note': 'a,b' });
     expect(lokiHeadersFromEnv({})).toEqual({});
   });
 
   it('refuses a contradiction or a malformed header, naming the variable', () => {
-    expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_BEARER_TOKEN: 't', FACTLINE_LOKI_USERNAME: 'u', FACTLINE_LOKI_PASSWORD: 'p' })).toThrow(/FACTLINE_LOKI_BEARER_TOKEN and FACTLINE_LOKI_USERNAME exclude each other/);
+    expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_BEARER_TOKEN: 't', FACTLINE_LOKI_USERNAME: 'u', FACTLINE_LOKI_PASSWORD: 'p' })).toThrow(
+      /FACTLINE_LOKI_BEARER_TOKEN and FACTLINE_LOKI_USERNAME exclude each other/,
+    );
     expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_USERNAME: 'u' })).toThrow('FACTLINE_LOKI_USERNAME is set without FACTLINE_LOKI_PASSWORD');
     expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: 'no equals sign' })).toThrow(UsageError);
   });

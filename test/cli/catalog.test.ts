@@ -24,7 +24,7 @@ async function run(args: string[], io = capture()) {
 }
 
 describe('factline catalog', () => {
-  it('lists a user catalog module\'s events with severity and description', async () => {
+  it("lists a user catalog module's events with severity and description", async () => {
     const r = await run(['catalog', 'list', '--catalog', `${MODULE}#catalog`]);
     expect(r).toEqual({
       code: 0,
@@ -52,7 +52,11 @@ describe('factline catalog', () => {
 
   it('prints the JSON Schema alone with schema ID, and JSON with --json', async () => {
     const schema = await run(['catalog', 'schema', 'auth.user.login:1', '--catalog', MODULE]);
-    expect(JSON.parse(schema.stdout.join('\n'))).toMatchObject({ type: 'object', properties: { user_id: { type: 'string' }, mfa: { type: 'boolean' } }, required: ['user_id', 'ip', 'mfa'] });
+    expect(JSON.parse(schema.stdout.join('\n'))).toMatchObject({
+      type: 'object',
+      properties: { user_id: { type: 'string' }, mfa: { type: 'boolean' } },
+      required: ['user_id', 'ip', 'mfa'],
+    });
     const list = await run(['catalog', '--json', '--catalog', MODULE]);
     expect(JSON.parse(list.stdout[0]!)).toEqual(userCatalog.describe());
   });
@@ -89,7 +93,7 @@ describe('factline catalog', () => {
 });
 
 describe('factline validate --catalog MODULE#EXPORT', () => {
-  it('checks a user\'s own events file against the user\'s catalog', async () => {
+  it("checks a user's own events file against the user's catalog", async () => {
     const file = join(dir, 'events.jsonl');
     const events = createEmitter(userCatalog, { sinks: [createJsonlSink({ path: file, fsync: 'never' })], validation: 'report', onProblem: () => {} });
     events.emit('auth.user.login:1', { user_id: 'u1', ip: '10.0.0.1', mfa: true });
@@ -98,21 +102,36 @@ describe('factline validate --catalog MODULE#EXPORT', () => {
     expect(await run(['validate', '--catalog', `${MODULE}#catalog`, file])).toEqual({ code: 0, stdout: ['ok: 2 events valid'], stderr: [] });
   });
 
-  it('without --catalog, says that the built-in intent catalog was used and how to name the user\'s', async () => {
+  it("without --catalog, says that the built-in intent catalog was used and how to name the user's", async () => {
     const file = join(dir, 'events.jsonl');
     const events = createEmitter(userCatalog, { sinks: [createJsonlSink({ path: file, fsync: 'never' })] });
     events.emit('auth.user.login:1', { user_id: 'u1', ip: '10.0.0.1', mfa: true });
     await events.shutdown();
     const r = await run(['validate', file]);
     expect(r.code).toBe(1);
-    expect(r.stdout[0]).toMatch(/1: event_id: unknown event id "auth\.user\.login:1"; catalog "intent" has .*; no --catalog was given, so the built-in intent catalog was used: give --catalog \.\/catalog\.js#catalog to check against yours$/);
+    expect(r.stdout[0]).toMatch(
+      /1: event_id: unknown event id "auth\.user\.login:1"; catalog "intent" has .*; no --catalog was given, so the built-in intent catalog was used: give --catalog \.\/catalog\.js#catalog to check against yours$/,
+    );
   });
 
-  it('reports payload problems against the user\'s schemas', async () => {
+  it("reports payload problems against the user's schemas", async () => {
     const file = join(dir, 'events.jsonl');
-    writeFileSync(file, JSON.stringify({ schema_version: 1, id: 'x', event_id: 'agent.code.generated:1', time: '2026-03-30T14:30:00.000Z', payload: { file: 'a', lines: 1.5, confidence: 2 } }) + '\n');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schema_version: 1,
+        id: 'x',
+        event_id: 'agent.code.generated:1',
+        time: '2026-03-30T14:30:00.000Z',
+        payload: { file: 'a', lines: 1.5, confidence: 2 },
+      }) + '\n',
+    );
     const r = await run(['validate', '--catalog', MODULE, file]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toEqual([`${file}:1: payload.lines: Invalid input: expected int, received number`, `${file}:1: payload.confidence: Too big: expected number to be <=1`, '1 of 1 lines invalid']);
+    expect(r.stdout).toEqual([
+      `${file}:1: payload.lines: Invalid input: expected int, received number`,
+      `${file}:1: payload.confidence: Too big: expected number to be <=1`,
+      '1 of 1 lines invalid',
+    ]);
   });
 });

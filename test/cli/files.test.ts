@@ -11,7 +11,9 @@ import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
 import { agentCatalog, writeAgentHistory } from '../feedback/history.js';
 import { capture } from './capture.js';
 
-const SEED = readFileSync(new URL('../fixtures/intent/seed-examples.jsonl', import.meta.url), 'utf8').split('\n').filter(Boolean);
+const SEED = readFileSync(new URL('../fixtures/intent/seed-examples.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter(Boolean);
 
 let dir: string;
 beforeEach(() => {
@@ -49,7 +51,11 @@ describe('factline tail', () => {
     const file = join(dir, 'intent.jsonl');
     writeFileSync(file, SEED.join('\n') + '\n');
     const r = await run(['tail', '--pattern', '%.failed:%', file]);
-    expect(r.stdout).toEqual([expect.stringMatching(/^contract\.assertion\.failed:1 @ 2026-03-30T15:03:45Z contract_id="CON-092" assertion_id="assert-2" assertion_name="lint_passes" /)]);
+    expect(r.stdout).toEqual([
+      expect.stringMatching(
+        /^contract\.assertion\.failed:1 @ 2026-03-30T15:03:45Z contract_id="CON-092" assertion_id="assert-2" assertion_name="lint_passes" /,
+      ),
+    ]);
   });
 
   it('skips a corrupted line and a huge line with a message each, and counts them', async () => {
@@ -92,7 +98,10 @@ describe('factline tail', () => {
 
   it('-f loses nothing when several rotations happen between two looks', async () => {
     const file = join(dir, 'events.jsonl');
-    const events = createEmitter(agentCatalog, { sinks: [createJsonlSink({ path: file, fsync: 'never', maxBytes: 1500, maxFiles: 20 })], validation: 'strict' });
+    const events = createEmitter(agentCatalog, {
+      sinks: [createJsonlSink({ path: file, fsync: 'never', maxBytes: 1500, maxFiles: 20 })],
+      validation: 'strict',
+    });
     events.emit('agent.test.passed:1', { test: 't0' });
     await events.flush();
     const io = capture();
@@ -148,7 +157,13 @@ describe('factline stats', () => {
       events: 15,
       failures: 1,
       first: '2026-03-30T14:23:45.000Z',
-      domains: { signal: { events: 5, failures: 0, failure_rate: 0 }, contract: { events: 4, failures: 1, failure_rate: 0.25 }, intent: { events: 2 }, spec: { events: 2 }, system: { events: 2 } },
+      domains: {
+        signal: { events: 5, failures: 0, failure_rate: 0 },
+        contract: { events: 4, failures: 1, failure_rate: 0.25 },
+        intent: { events: 2 },
+        spec: { events: 2 },
+        system: { events: 2 },
+      },
       entities: { 'contract.assertion': { events: 2, failures: 1, failure_rate: 0.5 } },
       actions: { failed: { events: 1, failures: 1, failure_rate: 1 } },
       skipped: { corrupt: 0, unrecognised: 0, huge: 0 },
@@ -163,7 +178,12 @@ describe('factline stats', () => {
     await writeAgentHistory(file);
     writeFileSync(`${file}.1`, SEED.slice(0, 3).join('\n') + '\n{broken\n');
     const r = await run(['stats', '--json', file]);
-    const s = JSON.parse(r.stdout[0]!) as { files: string[]; events: number; skipped: Record<string, number>; domains: Record<string, { events: number; failures: number }> };
+    const s = JSON.parse(r.stdout[0]!) as {
+      files: string[];
+      events: number;
+      skipped: Record<string, number>;
+      domains: Record<string, { events: number; failures: number }>;
+    };
     expect(s.files).toEqual([`${file}.1`, file]);
     expect(s.events).toBe(3 + 130 * 2 + 53);
     expect(s.domains.agent).toEqual({ events: 313, failures: 106, failure_rate: 106 / 313 });

@@ -59,7 +59,10 @@ describe('file content in messages', () => {
   it('control and bidi characters of a bad line are escaped in verify, validate, tail and stats', async () => {
     const file = join(dir, 'controls.jsonl');
     const good = JSON.stringify({ schema_version: 1, id: 'x', event_id: 'intent.intent.accepted:1', time: '2026-11-30T10:00:00Z', payload: {} });
-    writeFileSync(file, `\u001b[2J\u0007 not json \u202e\n${JSON.stringify({ event_id: 'a.b.c:1\u001b[2J\u202e', time: '2026-11-30T10:00:00Z', payload: {} })}\n${good}\n`);
+    writeFileSync(
+      file,
+      `\u001b[2J\u0007 not json \u202e\n${JSON.stringify({ event_id: 'a.b.c:1\u001b[2J\u202e', time: '2026-11-30T10:00:00Z', payload: {} })}\n${good}\n`,
+    );
     for (const cmd of ['verify', 'validate', 'tail', 'stats']) {
       const r = await run(cmd, file);
       const all = [...r.stdout, ...r.stderr];

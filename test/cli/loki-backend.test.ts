@@ -17,7 +17,10 @@ let url: string;
 let requests: { path: string; params: Record<string, string>; headers: IncomingMessage['headers'] }[] = [];
 let reply: { status: number; body: string } = { status: 200, body: '' };
 
-const VECTOR = { status: 'success', data: { resultType: 'vector', result: [{ metric: { event_name: 'contract.assertion.failed' }, value: [1764500000, '1'] }], stats: {} } };
+const VECTOR = {
+  status: 'success',
+  data: { resultType: 'vector', result: [{ metric: { event_name: 'contract.assertion.failed' }, value: [1764500000, '1'] }], stats: {} },
+};
 
 /** A port nothing listens on: one the OS just handed out and took back. */
 async function closedPort(): Promise<number> {
@@ -53,7 +56,10 @@ describe('createLokiBackend', () => {
     const r = await loki.query({ query: 'sum(count_over_time({a="b"}[1h]))', time: 1764500000123456789n, limit: 5, direction: 'forward' });
     expect(r).toEqual(VECTOR);
     expect(requests).toEqual([
-      expect.objectContaining({ path: '/loki/api/v1/query', params: { query: 'sum(count_over_time({a="b"}[1h]))', time: '1764500000123456789', limit: '5', direction: 'forward' } }),
+      expect.objectContaining({
+        path: '/loki/api/v1/query',
+        params: { query: 'sum(count_over_time({a="b"}[1h]))', time: '1764500000123456789', limit: '5', direction: 'forward' },
+      }),
     ]);
     expect(requests[0]!.headers).toMatchObject({ 'x-scope-orgid': 'team-a', authorization: 'Bearer t', accept: 'application/json' });
   });
@@ -65,24 +71,38 @@ describe('createLokiBackend', () => {
     expect(requests[0]!.headers['x-scope-orgid']).toBeUndefined();
   });
 
-  it('maps Loki\'s parse errors to syntax, with the position', async () => {
+  it("maps Loki's parse errors to syntax, with the position", async () => {
     reply = { status: 400, body: 'parse error at line 1, col 18: syntax error: unexpected $end, expecting } or ,' };
-    const e = await createLokiBackend({ url }).query({ query: '{service_name="x"' }).catch((x: unknown) => x);
+    const e = await createLokiBackend({ url })
+      .query({ query: '{service_name="x"' })
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(QueryError);
     expect(e).toMatchObject({ code: 'syntax', position: 17, message: 'Loki: parse error at line 1, col 18: syntax error: unexpected $end, expecting } or ,' });
   });
 
-  it('maps other 4xx to bad_request and 5xx to unavailable, with Loki\'s own text', async () => {
+  it("maps other 4xx to bad_request and 5xx to unavailable, with Loki's own text", async () => {
     reply = { status: 400, body: 'max entries limit per query exceeded, limit > max_entries_limit_per_query (10000 > 5000)' };
-    await expect(createLokiBackend({ url }).queryRange({ query: '{a="b"}', start: 0n, end: 1n, limit: 10000 })).rejects.toMatchObject({ code: 'bad_request', message: 'Loki (400): max entries limit per query exceeded, limit > max_entries_limit_per_query (10000 > 5000)' });
+    await expect(createLokiBackend({ url }).queryRange({ query: '{a="b"}', start: 0n, end: 1n, limit: 10000 })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: 'Loki (400): max entries limit per query exceeded, limit > max_entries_limit_per_query (10000 > 5000)',
+    });
     reply = { status: 503, body: 'Ingester not ready' };
-    await expect(createLokiBackend({ url }).query({ query: '{a="b"}' })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining('answered 503: Ingester not ready') });
+    await expect(createLokiBackend({ url }).query({ query: '{a="b"}' })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('answered 503: Ingester not ready'),
+    });
     reply = { status: 200, body: '<html>proxy</html>' };
-    await expect(createLokiBackend({ url }).query({ query: '{a="b"}' })).rejects.toMatchObject({ code: 'unavailable', message: expect.stringContaining('not JSON') });
+    await expect(createLokiBackend({ url }).query({ query: '{a="b"}' })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('not JSON'),
+    });
   });
 
   it('says when Loki cannot be reached, and refuses bad arguments before sending', async () => {
-    await expect(createLokiBackend({ url: down }).query({ query: '{a="b"}' })).rejects.toMatchObject({ code: 'unavailable', message: `Loki at ${down} cannot be reached: ECONNREFUSED` });
+    await expect(createLokiBackend({ url: down }).query({ query: '{a="b"}' })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: `Loki at ${down} cannot be reached: ECONNREFUSED`,
+    });
     expect(() => createLokiBackend({ url: 'localhost:3100' })).toThrow(/must start with http:\/\/ or https:\/\//);
     expect(() => createLokiBackend({ url: 'not a url' })).toThrow(/is not a URL; write e\.g\. http:\/\/localhost:3100/);
     await expect(createLokiBackend({ url }).queryRange({ query: '{a="b"}', start: 2n, end: 1n })).rejects.toMatchObject({ code: 'bad_request' });
@@ -109,7 +129,7 @@ describe('factline query --loki', () => {
     }
   });
 
-  it('exits 2 with Loki\'s syntax error and 1 when Loki is down', async () => {
+  it("exits 2 with Loki's syntax error and 1 when Loki is down", async () => {
     reply = { status: 400, body: 'parse error at line 1, col 5: syntax error: unexpected IDENTIFIER' };
     const io = capture();
     expect(await main(['query', '--loki', url, '{a="b"} | x'], io)).toBe(2);

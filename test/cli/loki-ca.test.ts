@@ -29,7 +29,12 @@ describe.skipIf(!openssl)('an https Loki behind a private CA', () => {
     run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
     server = createServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (req, res) => {
       seen.push({ auth: req.headers.authorization, tenant: req.headers['x-scope-orgid'] as string | undefined });
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'streams', result: [{ stream: { service_name: 'api' }, values: [['1764500000000000000', '{"a":1}']] }] } }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          status: 'success',
+          data: { resultType: 'streams', result: [{ stream: { service_name: 'api' }, values: [['1764500000000000000', '{"a":1}']] }] },
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     url = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -42,7 +47,10 @@ describe.skipIf(!openssl)('an https Loki behind a private CA', () => {
   const ask = { query: '{service_name="api"}', start: 1764400000000000000n, end: 1764600000000000000n };
 
   it('is refused with the bundled roots, naming why', async () => {
-    await expect(createLokiBackend({ url }).queryRange(ask)).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/cannot be reached: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)/) });
+    await expect(createLokiBackend({ url }).queryRange(ask)).rejects.toMatchObject({
+      code: 'unavailable',
+      message: expect.stringMatching(/cannot be reached: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO_SELF_SIGNED_CERT)/),
+    });
   });
 
   it('answers with the CA from --loki-ca, with the headers and the tenant sent', async () => {

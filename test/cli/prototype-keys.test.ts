@@ -28,10 +28,17 @@ const line = (eventId: string, payload: unknown) => envelope({ event_id: eventId
 describe('stats and tail with names that are Object.prototype members', () => {
   it('stats counts a domain, entity and action named constructor under that name', async () => {
     const file = join(dir, 'events.jsonl');
-    writeFileSync(file, [line('constructor.constructor.constructor:1', {}), line('constructor.constructor.failed:1', {}), line('app.constructor.done:1', {})].join('\n') + '\n');
+    writeFileSync(
+      file,
+      [line('constructor.constructor.constructor:1', {}), line('constructor.constructor.failed:1', {}), line('app.constructor.done:1', {})].join('\n') + '\n',
+    );
     const r = await run(['stats', '--only', '--json', file]);
     expect(r.code).toBe(0);
-    const stats = JSON.parse(r.stdout.join('\n')) as { domains: Record<string, { events: number; failures: number }>; entities: Record<string, { events: number }>; actions: Record<string, { events: number }> };
+    const stats = JSON.parse(r.stdout.join('\n')) as {
+      domains: Record<string, { events: number; failures: number }>;
+      entities: Record<string, { events: number }>;
+      actions: Record<string, { events: number }>;
+    };
     // Through Maps: TypeScript types `x.constructor` as Object's member.
     const domains = new Map(Object.entries(stats.domains));
     const entities = new Map(Object.entries(stats.entities));

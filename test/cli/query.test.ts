@@ -36,7 +36,7 @@ describe('factline query', () => {
     expect(r.stdout[0]).toContain('\x1b[31m');
   });
 
-  it('prints a metric result as a table, and Loki\'s JSON with --json', async () => {
+  it("prints a metric result as a table, and Loki's JSON with --json", async () => {
     const q = `sum by (factline_source_model) (count_over_time({service_name=~".+"} | event_name="agent.test.failed" | factline_source_model="${MODEL}" [1d]))`;
     const table = await run(['query', '--file', file, q]);
     expect(table).toMatchObject({ code: 0, stdout: ['SERIES                                     VALUE', `{factline_source_model="${MODEL}"}  23`] });
@@ -49,7 +49,17 @@ describe('factline query', () => {
 
   it('evaluates a metric query over a range with --step', async () => {
     // A 2 h window at a step of 60 s: the evaluation nearest the end covers all 110 generations, whatever the wall clock's alignment to the step.
-    const r = await run(['query', '--file', file, '--json', '--since', '2h', '--step', '60', `sum(count_over_time({service_name=~".+"} | event_name="agent.code.generated" [2h]))`]);
+    const r = await run([
+      'query',
+      '--file',
+      file,
+      '--json',
+      '--since',
+      '2h',
+      '--step',
+      '60',
+      `sum(count_over_time({service_name=~".+"} | event_name="agent.code.generated" [2h]))`,
+    ]);
     const body = JSON.parse(r.stdout[0]!) as { data: { resultType: string; result: { values: [number, string][] }[] } };
     expect(body.data.resultType).toBe('matrix');
     expect(body.data.result[0]!.values.length).toBeGreaterThanOrEqual(1);
@@ -75,7 +85,11 @@ describe('factline query', () => {
     const r = await run(['query', '--file', file, '{no_such_label="x"}']);
     expect(r).toMatchObject({ code: 0, stdout: [] });
     // The answer is empty, and says where the history is, to retry there.
-    expect(r.stderr).toEqual([expect.stringMatching(/^no results\. Nothing matched in \S+ to \S+; the history covers \S+ to \S+, which overlaps it: check the labels and filters, or widen the range\.$/)]);
+    expect(r.stderr).toEqual([
+      expect.stringMatching(
+        /^no results\. Nothing matched in \S+ to \S+; the history covers \S+ to \S+, which overlaps it: check the labels and filters, or widen the range\.$/,
+      ),
+    ]);
   });
 
   it('skips a corrupted line mid-file and a huge line, and reports the counts', async () => {
@@ -113,14 +127,47 @@ describe('factline query', () => {
 });
 
 describe('factline feedback', () => {
-
   it('answers "23 of 50 src/auth attempts failed (46%)"', async () => {
-    const r = await run(['feedback', '--file', file, '--model', MODEL, '--attempts', 'agent.code.generated:%', '--success', 'agent.test.passed:%', '--group-by', 'file', '--depth', '2']);
-    expect(r).toMatchObject({ code: 0, stdout: ['src/auth: 23 of 50 src/auth attempts failed (46%)', 'src/api: 0 of 50 src/api attempts failed (0%)', 'all: 23 of 100 attempts failed (23%)'] });
+    const r = await run([
+      'feedback',
+      '--file',
+      file,
+      '--model',
+      MODEL,
+      '--attempts',
+      'agent.code.generated:%',
+      '--success',
+      'agent.test.passed:%',
+      '--group-by',
+      'file',
+      '--depth',
+      '2',
+    ]);
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: ['src/auth: 23 of 50 src/auth attempts failed (46%)', 'src/api: 0 of 50 src/api attempts failed (0%)', 'all: 23 of 100 attempts failed (23%)'],
+    });
   });
 
   it('prints the figures as JSON', async () => {
-    const r = await run(['feedback', '--file', file, '--model', MODEL, '--attempts', 'agent.code.generated:%', '--success', 'agent.test.passed:%', '--group-by', 'file', '--depth', '2', '--group', 'src/auth', '--json']);
+    const r = await run([
+      'feedback',
+      '--file',
+      file,
+      '--model',
+      MODEL,
+      '--attempts',
+      'agent.code.generated:%',
+      '--success',
+      'agent.test.passed:%',
+      '--group-by',
+      'file',
+      '--depth',
+      '2',
+      '--group',
+      'src/auth',
+      '--json',
+    ]);
     const f = JSON.parse(r.stdout[0]!) as { groups: unknown[]; queries: { attempts: string } };
     expect(f.groups).toEqual([expect.objectContaining({ group: 'src/auth', attempts: 50, failures: 23, share: 0.46 })]);
     expect(f.queries.attempts).toContain('factline_source_model="claude-sonnet-4"');

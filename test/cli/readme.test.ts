@@ -46,12 +46,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the README quick start', () => {
   const quick = factlineBlocks().filter((b) => b.command.includes('.factline/events.jsonl'));
 
-  it('shows an agent-style question answered from the demo\'s own file', () => {
+  it("shows an agent-style question answered from the demo's own file", () => {
     expect(quick.some((b) => b.command.startsWith('npx factline feedback') && b.output.length > 0)).toBe(true);
   });
 
   it.each(quick.filter((b) => !b.command.includes(' -f ')).map((b) => [b.command, b] as const))('%s', async (_c, b) => {
-    const args = words(b.command).slice(2).map((w) => w.replace('.factline/', `${dir}/`));
+    const args = words(b.command)
+      .slice(2)
+      .map((w) => w.replace('.factline/', `${dir}/`));
     const io = capture();
     const code = await main(args, io);
     expect(io.stderr.filter((l) => !l.startsWith('factline query: skipped'))).toEqual([]);

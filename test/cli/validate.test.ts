@@ -11,7 +11,9 @@ import { intentCatalog } from '../../src/intent/catalog.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
 
 const FIXTURE = new URL('../fixtures/intent/seed-examples.jsonl', import.meta.url);
-const seedLines = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l !== '');
+const seedLines = readFileSync(FIXTURE, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 
 /** An io that keeps what the command prints. */
 function capture(errIsTTY = false): ValidateIo & { stdout: string[]; stderr: string[] } {
@@ -113,7 +115,14 @@ describe('factline validate: results', () => {
 
   it('checks an envelope line: event_id known, payload against its schema, time ISO 8601', async () => {
     const envelope = (over: Record<string, unknown>) =>
-      JSON.stringify({ schema_version: 1, id: 'x', event_id: 'intent.intent.accepted:1', time: '2026-03-30T14:30:00.000Z', payload: { intent_id: 'INT-015', accepted_by: '@brien', confidence: 0.92 }, ...over });
+      JSON.stringify({
+        schema_version: 1,
+        id: 'x',
+        event_id: 'intent.intent.accepted:1',
+        time: '2026-03-30T14:30:00.000Z',
+        payload: { intent_id: 'INT-015', accepted_by: '@brien', confidence: 0.92 },
+        ...over,
+      });
     const path = file('events.jsonl', [
       envelope({}),
       envelope({ event_id: 'intent.intent.exploded:1' }),
@@ -156,7 +165,10 @@ describe('factline validate: options', () => {
   });
 
   it('--max-errors stops printing after N messages but keeps counting', async () => {
-    const path = file('events.jsonl', Array.from({ length: 10 }, () => bad));
+    const path = file(
+      'events.jsonl',
+      Array.from({ length: 10 }, () => bad),
+    );
     const { code, stdout } = await run(['--max-errors', '3', path]);
     expect(code).toBe(1);
     expect(stdout).toEqual([
@@ -169,7 +181,10 @@ describe('factline validate: options', () => {
   });
 
   it('--max-errors defaults to 100, and 0 means no limit', async () => {
-    const path = file('events.jsonl', Array.from({ length: 150 }, () => bad));
+    const path = file(
+      'events.jsonl',
+      Array.from({ length: 150 }, () => bad),
+    );
     const dflt = await run([path]);
     expect(dflt.stdout).toHaveLength(102);
     expect(dflt.stdout.slice(-2)).toEqual(['... 50 more problems not shown (--max-errors 100)', '150 of 150 lines invalid']);
@@ -216,7 +231,11 @@ describe('factline validate: usage errors exit 2', () => {
   it('for an unknown catalog, naming the built-in ones and the module path it looked for', async () => {
     // --catalog takes a module path too, so the message names both readings of the word.
     const path = file('events.jsonl', seedLines);
-    expect(await run(['--catalog', 'payments', path])).toEqual({ code: 2, stdout: [], stderr: [`factline validate: --catalog "payments": no built-in catalog of that name (built in: intent) and no file ${join(process.cwd(), 'payments')}`] });
+    expect(await run(['--catalog', 'payments', path])).toEqual({
+      code: 2,
+      stdout: [],
+      stderr: [`factline validate: --catalog "payments": no built-in catalog of that name (built in: intent) and no file ${join(process.cwd(), 'payments')}`],
+    });
     expect(await run(['--catalog', 'toString', path])).toMatchObject({ code: 2 });
   });
 
@@ -328,7 +347,9 @@ describe('factline validate: lines the writer flagged invalid', () => {
     const path = file('events.jsonl', [JSON.stringify({ ...line, invalid: { issues: [] } })]);
     const { code, stdout } = await run(['--json', path]);
     expect(code).toBe(1);
-    expect(stdout.map((l) => JSON.parse(l) as { code: string; reason: string })).toEqual([expect.objectContaining({ code: 'schema', reason: expect.stringContaining('"invalid"') })]);
+    expect(stdout.map((l) => JSON.parse(l) as { code: string; reason: string })).toEqual([
+      expect.objectContaining({ code: 'schema', reason: expect.stringContaining('"invalid"') }),
+    ]);
   });
 });
 
@@ -342,17 +363,33 @@ describe('factline validate: --max-payload-bytes', () => {
     await events.shutdown();
     // The same payload as a flat line, and as an envelope line the fast path cannot accept (its time is wrong).
     const envelope = readFileSync(path, 'utf8').split('\n')[1]!;
-    writeFileSync(path, readFileSync(path, 'utf8') + JSON.stringify({ event_type: 'signal.created', ...payload, timestamp: '2026-03-30T14:23:45Z' }) + '\n' + JSON.stringify({ ...(JSON.parse(envelope) as object), time: 'yesterday' }) + '\n');
+    writeFileSync(
+      path,
+      readFileSync(path, 'utf8') +
+        JSON.stringify({ event_type: 'signal.created', ...payload, timestamp: '2026-03-30T14:23:45Z' }) +
+        '\n' +
+        JSON.stringify({ ...(JSON.parse(envelope) as object), time: 'yesterday' }) +
+        '\n',
+    );
 
     const dflt = await run(['--json', path]);
     expect(dflt.code).toBe(1);
-    expect(dflt.stdout.map((l) => (JSON.parse(l) as { line: number; code: string })).map((i) => `${i.line} ${i.code}`)).toEqual(['2 payload_too_large', '3 payload_too_large', '4 payload_too_large', '4 invalid_timestamp']);
+    expect(dflt.stdout.map((l) => JSON.parse(l) as { line: number; code: string }).map((i) => `${i.line} ${i.code}`)).toEqual([
+      '2 payload_too_large',
+      '3 payload_too_large',
+      '4 payload_too_large',
+      '4 invalid_timestamp',
+    ]);
     expect(await run(['--max-payload-bytes', '65536', '--json', path])).toMatchObject({ code: 1, stdout: dflt.stdout });
 
     const raised = await run(['--max-payload-bytes', '200000', '--json', path]);
-    expect(raised.stdout.map((l) => (JSON.parse(l) as { line: number; code: string })).map((i) => `${i.line} ${i.code}`)).toEqual(['4 invalid_timestamp']);
+    expect(raised.stdout.map((l) => JSON.parse(l) as { line: number; code: string }).map((i) => `${i.line} ${i.code}`)).toEqual(['4 invalid_timestamp']);
     expect(raised.code).toBe(1);
-    expect(await run(['--max-payload-bytes=200000', file('big.jsonl', readFileSync(path, 'utf8').split('\n').slice(0, 3))])).toEqual({ code: 0, stdout: ['ok: 3 events valid'], stderr: [] });
+    expect(await run(['--max-payload-bytes=200000', file('big.jsonl', readFileSync(path, 'utf8').split('\n').slice(0, 3))])).toEqual({
+      code: 0,
+      stdout: ['ok: 3 events valid'],
+      stderr: [],
+    });
   });
 
   it('a lower limit reaches the fast path: a small valid line over it is reported', async () => {

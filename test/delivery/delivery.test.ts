@@ -48,7 +48,13 @@ describe('splitting an OTLP JSON request', () => {
     const rec = (n: number) => ({ body: { stringValue: `r${n}` } });
     const request: ExportLogsRequestJson = {
       resourceLogs: [
-        { resource: { attributes: [] }, scopeLogs: [{ scope: { name: 'a' }, logRecords: [rec(1), rec(2)] }, { scope: { name: 'b' }, logRecords: [rec(3)] }] },
+        {
+          resource: { attributes: [] },
+          scopeLogs: [
+            { scope: { name: 'a' }, logRecords: [rec(1), rec(2)] },
+            { scope: { name: 'b' }, logRecords: [rec(3)] },
+          ],
+        },
         { resource: { droppedAttributesCount: 0 }, scopeLogs: [{ scope: { name: 'c' }, logRecords: [rec(4)] }] },
       ],
     };
@@ -84,7 +90,9 @@ describe('the spool directory', () => {
     const dir = tempDir('spool-lock');
     const transport = createOtlpHttpTransport({ url: endpoint.url });
     const first = new DurableLogRecordProcessor(transport, { spool: { dir } });
-    expect(() => new DurableLogRecordProcessor(transport, { spool: { dir } })).toThrow(new RegExp(`spool directory ${dir}/logs/spool is locked by this process ${process.pid}`));
+    expect(() => new DurableLogRecordProcessor(transport, { spool: { dir } })).toThrow(
+      new RegExp(`spool directory ${dir}/logs/spool is locked by this process ${process.pid}`),
+    );
     await first.shutdown();
     const again = new DurableLogRecordProcessor(createOtlpHttpTransport({ url: endpoint.url }), { spool: { dir } });
     await again.shutdown();
@@ -125,7 +133,12 @@ describe('a spool file that fails its own check (cut short by a crash or a full 
     expect(problems.map((p) => p.code)).toEqual(['FACTLINE_SPOOL_FILE_DAMAGED']);
     expect(problems[0]!.details).toMatchObject({ records: 3, problem: '27 body bytes where the header says 60' });
     const line = JSON.parse(readFileSync(join(dir, 'dead-letters-logs.jsonl'), 'utf8')) as Record<string, unknown>;
-    expect(line).toMatchObject({ reason: 'spool file damaged', records: 3, problem: '27 body bytes where the header says 60', body_base64: Buffer.concat([Buffer.from(header), body]).toString('base64') });
+    expect(line).toMatchObject({
+      reason: 'spool file damaged',
+      records: 3,
+      problem: '27 body bytes where the header says 60',
+      body_base64: Buffer.concat([Buffer.from(header), body]).toString('base64'),
+    });
     expect(line.status).toBeUndefined();
   });
 });
@@ -157,7 +170,9 @@ describe('the events file', () => {
   it('has one writer: a second sink on the same file is refused at set-up, naming the file and the holder', async () => {
     const path = join(tempDir('jsonl-lock'), 'events.jsonl');
     const first = createJsonlSink({ path });
-    expect(() => createJsonlSink({ path })).toThrow(new RegExp(`events file ${path} is locked by this process ${process.pid} on .* since .*: one writer per events file`));
+    expect(() => createJsonlSink({ path })).toThrow(
+      new RegExp(`events file ${path} is locked by this process ${process.pid} on .* since .*: one writer per events file`),
+    );
     await first.shutdown();
     await createJsonlSink({ path }).shutdown(); // released at shutdown
   });
@@ -180,11 +195,24 @@ describe('a drop in the Intent catalog', () => {
     process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT = endpoint.url;
     const file = join(tempDir('intent-drop'), 'events.jsonl');
     // A buffer smaller than one batch: the first batch is dropped and reported.
-    const intent = setupIntent({ serviceName: 'intent-drop', spanExporter: null, registerGlobals: false, shutdownOnExit: false, heartbeat: false, spool: false, delivery: { maxBufferBytes: 1, flushTimeoutMillis: 1000 }, sinks: [jsonl({ path: file })], onProblem: () => undefined });
+    const intent = setupIntent({
+      serviceName: 'intent-drop',
+      spanExporter: null,
+      registerGlobals: false,
+      shutdownOnExit: false,
+      heartbeat: false,
+      spool: false,
+      delivery: { maxBufferBytes: 1, flushTimeoutMillis: 1000 },
+      sinks: [jsonl({ path: file })],
+      onProblem: () => undefined,
+    });
     intent.emit('signal.signal.created:1', { signal_id: 'SIG-1', source: 'cli', content: 'dropped', confidence: 0.5 });
     await intent.flush();
     await intent.shutdown();
-    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event_id: string; payload: Record<string, unknown> });
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event_id: string; payload: Record<string, unknown> });
     expect(lines.map((l) => l.event_id)).toEqual(['signal.signal.created:1', 'system.error.raised:1']);
     expect(lines[1]!.payload).toMatchObject({ error_type: 'EXPORT_FAILURE', error_code: 'FACTLINE_BUFFER_FULL', context: { sink: 'otel', records: 1 } });
     expect(intent.stats().sinks.otel).toMatchObject({ dropped: 2 });

@@ -13,7 +13,9 @@ interface Streams {
 
 describe('the saved Loki answer for the Intent examples of 2026-03-30', () => {
   const answer = JSON.parse(readFileSync(new URL('../fixtures/loki/backfill-seed-examples.json', import.meta.url), 'utf8')) as Streams;
-  const seed = readFileSync(new URL('../fixtures/intent/seed-examples.jsonl', import.meta.url), 'utf8').trim().split('\n');
+  const seed = readFileSync(new URL('../fixtures/intent/seed-examples.jsonl', import.meta.url), 'utf8')
+    .trim()
+    .split('\n');
 
   it('holds each of the 15 examples exactly once, at its own timestamp', () => {
     const got = answer.data.result.flatMap((s) => s.values.map(([ns]) => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString()));

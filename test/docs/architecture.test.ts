@@ -18,9 +18,13 @@ describe('docs/architecture.md', () => {
 
   it('lists every folder of src/ and every entry point of the package', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-    const entries = Object.keys(pkg.exports).filter((k) => k !== './package.json').map((k) => (k === '.' ? 'factline' : `factline/${k.slice(2)}`));
+    const entries = Object.keys(pkg.exports)
+      .filter((k) => k !== './package.json')
+      .map((k) => (k === '.' ? 'factline' : `factline/${k.slice(2)}`));
     for (const e of entries) expect(doc, e).toContain(`\`${e}\``);
-    const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `src/${d.name}/`);
+    const folders = readdirSync(join(root, 'src'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `src/${d.name}/`);
     for (const f of folders) expect(doc, f).toContain(`\`${f}\``);
   });
 });

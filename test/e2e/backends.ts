@@ -18,7 +18,11 @@ export function e2eEnv(env = process.env): E2eEnv | string {
   if (!lokiUrl || !tempoUrl) {
     return 'FACTLINE_LOKI_URL and FACTLINE_TEMPO_URL are not set: start the stack (docker compose up -d) and set FACTLINE_LOKI_URL=http://localhost:3100 FACTLINE_TEMPO_URL=http://localhost:3200';
   }
-  return { lokiUrl: lokiUrl.replace(/\/$/, ''), tempoUrl: tempoUrl.replace(/\/$/, ''), otlpEndpoint: (env.FACTLINE_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/$/, '') };
+  return {
+    lokiUrl: lokiUrl.replace(/\/$/, ''),
+    tempoUrl: tempoUrl.replace(/\/$/, ''),
+    otlpEndpoint: (env.FACTLINE_OTLP_ENDPOINT ?? 'http://localhost:4318').replace(/\/$/, ''),
+  };
 }
 
 async function getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {

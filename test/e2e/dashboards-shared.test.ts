@@ -8,7 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalBackend } from '../../src/query/index.js';
 import { setupFactline } from '../../src/setup.js';
 import { agentCatalog, writeAgentHistory, type HistoryEmitter } from '../feedback/history.js';
-import { BULK_ATTEMPTS, BULK_MODEL, RAW_RECORDS, UNCAUSED_FAILURES, checkSharedAnswers, sharedQueries, sharedServices, type RecordedAnswer } from '../support/shared-loki.js';
+import {
+  BULK_ATTEMPTS,
+  BULK_MODEL,
+  RAW_RECORDS,
+  UNCAUSED_FAILURES,
+  checkSharedAnswers,
+  sharedQueries,
+  sharedServices,
+  type RecordedAnswer,
+} from '../support/shared-loki.js';
 import { e2eEnv, eventually, lokiQuery, lokiQueryRange, runDemoInto, tempoSearch, type E2eEnv } from './backends.js';
 
 /*
@@ -50,10 +59,20 @@ describe.skipIf(reason !== undefined)('end to end: the dashboards on a Loki shar
     const emitter: HistoryEmitter = {
       emit: events.emit.bind(events) as HistoryEmitter['emit'],
       shutdown: async () => {
-        for (let i = 0; i < UNCAUSED_FAILURES; i++) events.emit('agent.test.failed:1', { test: 'nightly', reason: 'flaky network' }, { source: agent('claude-sonnet-4'), time: now - 30_000 + i });
+        for (let i = 0; i < UNCAUSED_FAILURES; i++)
+          events.emit('agent.test.failed:1', { test: 'nightly', reason: 'flaky network' }, { source: agent('claude-sonnet-4'), time: now - 30_000 + i });
         for (let i = 0; i < BULK_ATTEMPTS; i++) {
-          const gen = events.emit('agent.code.generated:1', { file: `src/bulk/f${i}.ts`, lines: 10, confidence: 0.9 }, { source: agent(BULK_MODEL), time: now - 1_200_000 + i * 1000 });
-          if (i % 3 === 0) events.emit('agent.test.failed:1', { test: 'unit', reason: 'red' }, { source: agent(BULK_MODEL), time: now - 1_200_000 + i * 1000 + 10, causedBy: gen });
+          const gen = events.emit(
+            'agent.code.generated:1',
+            { file: `src/bulk/f${i}.ts`, lines: 10, confidence: 0.9 },
+            { source: agent(BULK_MODEL), time: now - 1_200_000 + i * 1000 },
+          );
+          if (i % 3 === 0)
+            events.emit(
+              'agent.test.failed:1',
+              { test: 'unit', reason: 'red' },
+              { source: agent(BULK_MODEL), time: now - 1_200_000 + i * 1000 + 10, causedBy: gen },
+            );
         }
         await events.shutdown();
       },
@@ -64,19 +83,29 @@ describe.skipIf(reason !== undefined)('end to end: the dashboards on a Loki shar
       resource: resourceFromAttributes({ 'service.name': agents }),
       processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${e.otlpEndpoint}/v1/logs` }) })],
     });
-    for (let i = 0; i < RAW_RECORDS; i++) raw.getLogger('raw').emit({ body: 'raw record', attributes: { 'factline.event.id': 'raw.thing.done:1' }, timestamp: now - 10_000 + i });
+    for (let i = 0; i < RAW_RECORDS; i++)
+      raw.getLogger('raw').emit({ body: 'raw record', attributes: { 'factline.event.id': 'raw.thing.done:1' }, timestamp: now - 10_000 + i });
     await raw.shutdown();
     const expected = 34 + 20 * 3 + 100 * 2 + 23 + 10 * 3 + UNCAUSED_FAILURES + BULK_ATTEMPTS + BULK_ATTEMPTS / 3 + RAW_RECORDS;
     process.stderr.write(`factline e2e shared: services ${demo} and ${agents}, ${queries.size} queries\n`);
-    await eventually('both services in Loki', async () => {
-      const r = await lokiQuery(e, `sum(count_over_time({service_name=~"${all}"}[30d]))`, at);
-      const n = Number(r.data.result[0]?.value[1] ?? 0);
-      return n >= expected ? n : undefined;
-    }, 180_000);
-    await eventually('the demo in Tempo search', async () => {
-      const r = await tempoSearch(e, `{ resource.service.name = "${demo}" }`, start - 60_000, Date.now() + 60_000);
-      return r.traces.length > 0 ? true : undefined;
-    }, 180_000, 5000);
+    await eventually(
+      'both services in Loki',
+      async () => {
+        const r = await lokiQuery(e, `sum(count_over_time({service_name=~"${all}"}[30d]))`, at);
+        const n = Number(r.data.result[0]?.value[1] ?? 0);
+        return n >= expected ? n : undefined;
+      },
+      180_000,
+    );
+    await eventually(
+      'the demo in Tempo search',
+      async () => {
+        const r = await tempoSearch(e, `{ resource.service.name = "${demo}" }`, start - 60_000, Date.now() + 60_000);
+        return r.traces.length > 0 ? true : undefined;
+      },
+      180_000,
+      5000,
+    );
     for (const [key, q] of queries) {
       if (q.kind === 'traceql') answers[key] = { expr: q.expr, response: await tempoSearch(e, q.expr, start - 60_000, at + 30_000) };
       else if (q.shape === 'logs') answers[key] = { expr: q.expr, response: await lokiQueryRange(e, q.expr, start - 60_000, at, 5000) };
@@ -100,7 +129,7 @@ describe.skipIf(reason !== undefined)('end to end: the dashboards on a Loki shar
     checkSharedAnswers(answers);
   });
 
-  it('gives the same Agent feedback figures on the local engine over the agent history\'s events.jsonl (factline query)', async () => {
+  it("gives the same Agent feedback figures on the local engine over the agent history's events.jsonl (factline query)", async () => {
     // The demo's events are not in the file; with code generations as attempts none of them counts.
     const local = createLocalBackend({ files: [join(dir, 'agents.jsonl')], serviceName: agents });
     const keys = [...queries.keys()].filter((k) => k.startsWith('codeGenerations/') && k.includes('per agent') && queries.get(k)!.shape === 'metric');
@@ -112,7 +141,10 @@ describe.skipIf(reason !== undefined)('end to end: the dashboards on a Loki shar
       const loki = answers[k]!.response.data!.result as { metric: Record<string, string>; value: [number, string] }[];
       const a = sorted(loki);
       const b = sorted(mine.data.result as { metric: Record<string, string>; value: [number, string] }[]);
-      expect(b.map(([l]) => l), k).toEqual(a.map(([l]) => l));
+      expect(
+        b.map(([l]) => l),
+        k,
+      ).toEqual(a.map(([l]) => l));
       for (const [i, [, v]] of b.entries()) expect(v, k).toBeCloseTo(a[i]![1], 12);
     }
   });

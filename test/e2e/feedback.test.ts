@@ -26,7 +26,15 @@ describe.skipIf(lokiUrl === undefined)('feedback figures: real Loki and the loca
   const file = join(dir, 'events.jsonl');
   const loki = createLokiBackend({ url: lokiUrl ?? 'http://localhost:3100' });
   const local = createLocalBackend({ files: [file], serviceName: service });
-  const question: FeedbackRequest = { service, model: MODEL, attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', failure: 'agent.test.failed:%', last: 100, groupBy: { field: 'file', depth: 2 } };
+  const question: FeedbackRequest = {
+    service,
+    model: MODEL,
+    attempts: 'agent.code.generated:%',
+    success: 'agent.test.passed:%',
+    failure: 'agent.test.failed:%',
+    last: 100,
+    groupBy: { field: 'file', depth: 2 },
+  };
 
   beforeAll(async () => {
     await writeAgentHistory(file, Date.now(), () =>
@@ -40,27 +48,57 @@ describe.skipIf(lokiUrl === undefined)('feedback figures: real Loki and the loca
         shutdownOnExit: false,
       }),
     );
-    await eventually('every event in Loki', async () => {
-      const r = await loki.query({ query: `sum(count_over_time({service_name="${service}"}[30d]))` });
-      const n = r.data.resultType === 'vector' ? Number(r.data.result[0]?.value[1] ?? 0) : 0;
-      return n >= 313 ? n : undefined;
-    }, 180_000);
+    await eventually(
+      'every event in Loki',
+      async () => {
+        const r = await loki.query({ query: `sum(count_over_time({service_name="${service}"}[30d]))` });
+        const n = r.data.resultType === 'vector' ? Number(r.data.result[0]?.value[1] ?? 0) : 0;
+        return n >= 313 ? n : undefined;
+      },
+      180_000,
+    );
   }, 240_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('agentFeedback answers 23 of 50 src/auth attempts failed on both', async () => {
     const [onLoki, onFiles] = await Promise.all([agentFeedback(loki, question), agentFeedback(local, question)]);
-    expect(onLoki.groups[0]).toEqual({ group: 'src/auth', attempts: 50, successes: 27, failures: 23, pending: 0, share: 0.46, sentence: '23 of 50 src/auth attempts failed (46%)' });
+    expect(onLoki.groups[0]).toEqual({
+      group: 'src/auth',
+      attempts: 50,
+      successes: 27,
+      failures: 23,
+      pending: 0,
+      share: 0.46,
+      sentence: '23 of 50 src/auth attempts failed (46%)',
+    });
     expect(onFiles.groups).toEqual(onLoki.groups);
     expect(onFiles.total).toEqual(onLoki.total);
   });
 
   it('failureShare is 0.46 on src/auth on both, and Loki renders the depth template the local engine refuses', async () => {
-    const share = failureShare({ by: 'agent', service, agent: MODEL, attempts: 'agent.code.generated:%', failures: 'agent.review.failed:%', field: 'file', prefix: 'src/auth', window: '1d' });
+    const share = failureShare({
+      by: 'agent',
+      service,
+      agent: MODEL,
+      attempts: 'agent.code.generated:%',
+      failures: 'agent.review.failed:%',
+      field: 'file',
+      prefix: 'src/auth',
+      window: '1d',
+    });
     const [a, b] = await Promise.all([loki.query({ query: share.expr }), local.query({ query: share.expr })]);
     expect(a.data.result).toEqual([{ metric: { factline_source_model: MODEL }, value: [expect.any(Number), '0.46'] }]);
     expect(b.data.result).toEqual([{ metric: { factline_source_model: MODEL }, value: [expect.any(Number), '0.46'] }]);
-    const byDepth = failureShare({ by: 'agent', service, agent: MODEL, attempts: 'agent.code.generated:%', failures: 'agent.review.failed:%', field: 'file', depth: 2, window: '1d' });
+    const byDepth = failureShare({
+      by: 'agent',
+      service,
+      agent: MODEL,
+      attempts: 'agent.code.generated:%',
+      failures: 'agent.review.failed:%',
+      field: 'file',
+      depth: 2,
+      window: '1d',
+    });
     const c = await loki.query({ query: byDepth.expr });
     const values = Object.fromEntries((c.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => [s.metric.file, s.value[1]]));
     expect(values).toEqual({ 'src/auth': '0.46', 'src/api': '0' });

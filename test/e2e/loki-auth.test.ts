@@ -95,14 +95,37 @@ describe.skipIf(runnable !== undefined)('a real Loki with auth_enabled: true, be
     expect(config).toMatch(/^auth_enabled: true$/m);
     writeFileSync(join(dir, 'loki.yaml'), config);
     mkdirSync(join(dir, 'loki'));
-    loki = spawn(lokiBin!, [`-config.file=${join(dir, 'loki.yaml')}`, '-config.expand-env=true', '-server.http-listen-address=127.0.0.1', '-server.grpc-listen-address=127.0.0.1', `-server.http-listen-port=${http}`, `-server.grpc-listen-port=${grpc}`], {
-      env: { ...process.env, LOKI_DATA_DIR: join(dir, 'loki') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    loki = spawn(
+      lokiBin!,
+      [
+        `-config.file=${join(dir, 'loki.yaml')}`,
+        '-config.expand-env=true',
+        '-server.http-listen-address=127.0.0.1',
+        '-server.grpc-listen-address=127.0.0.1',
+        `-server.http-listen-port=${http}`,
+        `-server.grpc-listen-port=${grpc}`,
+      ],
+      {
+        env: { ...process.env, LOKI_DATA_DIR: join(dir, 'loki') },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let lokiLog = '';
     loki.stderr?.on('data', (d: Buffer) => (lokiLog = (lokiLog + d.toString()).slice(-4000)));
     lokiUrl = `http://127.0.0.1:${http}`;
-    await eventually('Loki ready', async () => ((await fetch(`${lokiUrl}/ready`).then((r) => r.text()).catch(() => '')).trim() === 'ready' ? true : undefined), 150_000, 1000).catch((e: Error) => {
+    await eventually(
+      'Loki ready',
+      async () =>
+        (
+          await fetch(`${lokiUrl}/ready`)
+            .then((r) => r.text())
+            .catch(() => '')
+        ).trim() === 'ready'
+          ? true
+          : undefined,
+      150_000,
+      1000,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}\n${lokiLog}`);
     });
 
@@ -148,22 +171,36 @@ describe.skipIf(runnable !== undefined)('a real Loki with auth_enabled: true, be
     const [health, otlpGrpc, otlpHttp, tempo] = [await freePort(), await freePort(), await freePort(), await freePort()];
     mkdirSync(join(dir, 'collector-storage'));
     // Its own metrics would listen on localhost:8888, which another Collector may hold.
-    collector = spawn(await buildCollector(), [`--config=${join(ROOT, 'collector-config', 'otel-collector.yaml')}`, '--config=yaml:service::telemetry::metrics::level: none'], {
-      env: {
-        ...process.env,
-        FACTLINE_HEALTH_ENDPOINT: `127.0.0.1:${health}`,
-        FACTLINE_COLLECTOR_STORAGE: join(dir, 'collector-storage'),
-        FACTLINE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${otlpGrpc}`,
-        FACTLINE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${otlpHttp}`,
-        FACTLINE_EVENTS_FILE: join(dir, 'no-file-log', 'events.jsonl'),
-        LOKI_OTLP_ENDPOINT: `http://127.0.0.1:${(writeGate.address() as { port: number }).port}/otlp`,
-        TEMPO_OTLP_ENDPOINT: `127.0.0.1:${tempo}`,
+    collector = spawn(
+      await buildCollector(),
+      [`--config=${join(ROOT, 'collector-config', 'otel-collector.yaml')}`, '--config=yaml:service::telemetry::metrics::level: none'],
+      {
+        env: {
+          ...process.env,
+          FACTLINE_HEALTH_ENDPOINT: `127.0.0.1:${health}`,
+          FACTLINE_COLLECTOR_STORAGE: join(dir, 'collector-storage'),
+          FACTLINE_OTLP_GRPC_ENDPOINT: `127.0.0.1:${otlpGrpc}`,
+          FACTLINE_OTLP_HTTP_ENDPOINT: `127.0.0.1:${otlpHttp}`,
+          FACTLINE_EVENTS_FILE: join(dir, 'no-file-log', 'events.jsonl'),
+          LOKI_OTLP_ENDPOINT: `http://127.0.0.1:${(writeGate.address() as { port: number }).port}/otlp`,
+          TEMPO_OTLP_ENDPOINT: `127.0.0.1:${tempo}`,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
     let collectorLog = '';
     collector.stderr?.on('data', (d: Buffer) => (collectorLog = (collectorLog + d.toString()).slice(-4000)));
-    await eventually('Collector healthy', async () => ((await fetch(`http://127.0.0.1:${health}`).then((r) => r.ok).catch(() => false)) ? true : undefined), 60_000, 500).catch((e: Error) => {
+    await eventually(
+      'Collector healthy',
+      async () =>
+        (await fetch(`http://127.0.0.1:${health}`)
+          .then((r) => r.ok)
+          .catch(() => false))
+          ? true
+          : undefined,
+      60_000,
+      500,
+    ).catch((e: Error) => {
       throw new Error(`${e.message}\n${collectorLog}`);
     });
 
@@ -182,11 +219,16 @@ describe.skipIf(runnable !== undefined)('a real Loki with auth_enabled: true, be
     ids = await writeChainHistory(join(dir, 'chain-demo.jsonl'), now, make);
     await writeTwoServices(dir, now, make);
     const loose = createLokiBackend({ url: lokiUrl, tenant: TENANT });
-    await eventually('every event in Loki', async () => {
-      const r = await loose.query({ query: 'sum(count_over_time({service_name=~".+"}[2h]))', time: BigInt(now) * 1_000_000n });
-      const n = r.data.resultType === 'vector' ? Number(r.data.result[0]?.value[1] ?? 0) : 0;
-      return n >= 85 ? n : undefined;
-    }, 120_000, 1000);
+    await eventually(
+      'every event in Loki',
+      async () => {
+        const r = await loose.query({ query: 'sum(count_over_time({service_name=~".+"}[2h]))', time: BigInt(now) * 1_000_000n });
+        const n = r.data.resultType === 'vector' ? Number(r.data.result[0]?.value[1] ?? 0) : 0;
+        return n >= 85 ? n : undefined;
+      },
+      120_000,
+      1000,
+    );
     out = buildCli();
   }, 300_000);
 
@@ -204,8 +246,16 @@ describe.skipIf(runnable !== undefined)('a real Loki with auth_enabled: true, be
   const authed = () => createLokiBackend({ url: proxyUrl, tenant: TENANT, headers: lokiHeadersFromEnv({ FACTLINE_LOKI_BEARER_TOKEN: TOKEN }) });
 
   it('refuses without the token (401 from the gateway) and without a tenant (401 from Loki), naming the status', async () => {
-    await expect(createLokiBackend({ url: proxyUrl, tenant: TENANT }).queryRange({ query: '{service_name="alpha"}', ...range() })).rejects.toMatchObject({ code: 'bad_request', message: 'Loki (401): missing or wrong bearer token' });
-    await expect(createLokiBackend({ url: proxyUrl, headers: lokiHeadersFromEnv({ FACTLINE_LOKI_BEARER_TOKEN: TOKEN }) }).queryRange({ query: '{service_name="alpha"}', ...range() })).rejects.toMatchObject({ code: 'bad_request', message: 'Loki (401): no org id' });
+    await expect(createLokiBackend({ url: proxyUrl, tenant: TENANT }).queryRange({ query: '{service_name="alpha"}', ...range() })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: 'Loki (401): missing or wrong bearer token',
+    });
+    await expect(
+      createLokiBackend({ url: proxyUrl, headers: lokiHeadersFromEnv({ FACTLINE_LOKI_BEARER_TOKEN: TOKEN }) }).queryRange({
+        query: '{service_name="alpha"}',
+        ...range(),
+      }),
+    ).rejects.toMatchObject({ code: 'bad_request', message: 'Loki (401): no org id' });
     expect(refused.length).toBeGreaterThan(0);
   });
 
@@ -239,7 +289,8 @@ describe.skipIf(runnable !== undefined)('a real Loki with auth_enabled: true, be
       const chainValues = await labelValues(loki, 'factline_event_id', { ...r, service: 'chain-demo' });
       const alpha = await agentFeedback(loki, { ...ask, service: 'alpha' });
       const fixture: RecordedLokiAuth = {
-        about: 'Answers of a real Loki 3.7.6 (auth_enabled: true) behind a bearer-token proxy, fed by the real Collector; recorded by test/e2e/loki-auth.test.ts with FACTLINE_E2E_SAVE=1, replayed by test/mcp/loki-auth-replay.test.ts.',
+        about:
+          'Answers of a real Loki 3.7.6 (auth_enabled: true) behind a bearer-token proxy, fed by the real Collector; recorded by test/e2e/loki-auth.test.ts with FACTLINE_E2E_SAVE=1, replayed by test/mcp/loki-auth-replay.test.ts.',
         tenant: TENANT,
         token: TOKEN,
         range: { start: r.start.toString(), end: r.end.toString() },
@@ -253,7 +304,12 @@ describe.skipIf(runnable !== undefined)('a real Loki with auth_enabled: true, be
 
   it('factline mcp and factline chain reach it with the token from the environment', async () => {
     const env = { ...process.env, FACTLINE_LOKI_BEARER_TOKEN: TOKEN } as Record<string, string>;
-    const transport = new StdioClientTransport({ command: process.execPath, args: [join(out, 'src', 'cli', 'main.js'), 'mcp', '--loki', proxyUrl, '--loki-tenant', TENANT], env, stderr: 'pipe' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [join(out, 'src', 'cli', 'main.js'), 'mcp', '--loki', proxyUrl, '--loki-tenant', TENANT],
+      env,
+      stderr: 'pipe',
+    });
     const client = new Client({ name: 'loki-auth-e2e', version: '1' });
     await client.connect(transport);
     try {
@@ -262,10 +318,18 @@ describe.skipIf(runnable !== undefined)('a real Loki with auth_enabled: true, be
       const c = await client.callTool({ name: 'event_chain', arguments: { id: ids.testFailed, since: '3h' } });
       expect(c.isError).toBeFalsy();
       expect((c.structuredContent as { effects: { id: string }[] }).effects.map((e) => e.id)).toEqual([ids.reviewFailed, ids.testRerun]);
-      const f = await client.callTool({ name: 'agent_feedback', arguments: { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', failure: 'agent.test.failed:%', service: 'beta', since: '3h' } });
+      const f = await client.callTool({
+        name: 'agent_feedback',
+        arguments: { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', failure: 'agent.test.failed:%', service: 'beta', since: '3h' },
+      });
       expect((f.content as { text: string }[])[0]!.text).toBe('6 of 20 attempts failed (30%).');
-      const empty = await client.callTool({ name: 'query_events', arguments: { query: '{service_name="alpha"}', start: '2026-01-01T00:00:00Z', end: '2026-01-01T01:00:00Z' } });
-      expect((empty.content as { text: string }[])[0]!.text).toMatch(/the history covers .* \(within the last 30 days\): ask again with start\/end in that range\./);
+      const empty = await client.callTool({
+        name: 'query_events',
+        arguments: { query: '{service_name="alpha"}', start: '2026-01-01T00:00:00Z', end: '2026-01-01T01:00:00Z' },
+      });
+      expect((empty.content as { text: string }[])[0]!.text).toMatch(
+        /the history covers .* \(within the last 30 days\): ask again with start\/end in that range\./,
+      );
     } finally {
       await client.close();
     }
@@ -280,7 +344,10 @@ describe.skipIf(runnable !== undefined)('a real Loki with auth_enabled: true, be
       `    -> agent.code.generated:1 ${ids.regenerated}`,
       '',
     ]);
-    const noToken = await run([join(out, 'src', 'cli', 'main.js'), 'chain', ids.reviewFailed, '--loki', proxyUrl, '--loki-tenant', TENANT], { ...env, FACTLINE_LOKI_BEARER_TOKEN: '' });
+    const noToken = await run([join(out, 'src', 'cli', 'main.js'), 'chain', ids.reviewFailed, '--loki', proxyUrl, '--loki-tenant', TENANT], {
+      ...env,
+      FACTLINE_LOKI_BEARER_TOKEN: '',
+    });
     expect(noToken.status).toBe(2);
     expect(noToken.stderr).toBe('factline chain: Loki (401): missing or wrong bearer token\n');
   }, 240_000);

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BASE_CONFIG, buildCollector, CollectorProcess, collectorEnv, collectorPorts, SKIP_NOTE, TEST_OVERLAY, waitFor } from '../integration/support/collector.js';
+import {
+  BASE_CONFIG,
+  buildCollector,
+  CollectorProcess,
+  collectorEnv,
+  collectorPorts,
+  SKIP_NOTE,
+  TEST_OVERLAY,
+  waitFor,
+} from '../integration/support/collector.js';
 
 /*
  * The backfill window, end to end: the Intent examples dated 2026-03-30 (15
@@ -47,7 +56,13 @@ describe.skipIf(SKIP_NOTE !== undefined || LOKI === undefined)('Intent examples 
     await collector.start();
     copyFileSync(SEED, join(tailed, 'intent-events.jsonl'));
 
-    const query = new URLSearchParams({ query: `{service_name="${service}"}`, start: String(DAY_START * 1e6), end: String(DAY_END * 1e6), limit: '1000', direction: 'forward' });
+    const query = new URLSearchParams({
+      query: `{service_name="${service}"}`,
+      start: String(DAY_START * 1e6),
+      end: String(DAY_END * 1e6),
+      limit: '1000',
+      direction: 'forward',
+    });
     let answer: Streams | undefined;
     const count = () => (answer?.data.result ?? []).reduce((n, s) => n + s.values.length, 0);
     await waitFor(

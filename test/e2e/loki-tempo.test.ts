@@ -1,7 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { idsForTraceKey } from '../../src/otel/trace-key.js';
-import { b64ToHex, e2eEnv, eventually, lokiLabels, lokiQuery, lokiQueryRange, normaliseTraceId, runDemoInto, tempoSearch, tempoTrace, type E2eEnv } from './backends.js';
+import {
+  b64ToHex,
+  e2eEnv,
+  eventually,
+  lokiLabels,
+  lokiQuery,
+  lokiQueryRange,
+  normaliseTraceId,
+  runDemoInto,
+  tempoSearch,
+  tempoTrace,
+  type E2eEnv,
+} from './backends.js';
 
 /*
  * The demo loop through a real Collector into a real Loki and Tempo, checked
@@ -94,15 +106,25 @@ describe.skipIf(reason !== undefined)('end to end: demo loop → Collector → L
     const [only] = lines;
     expect(only!.labels.trace_id).toBe(traceId);
     expect(only!.labels.factline_trace_key).toBe(traceKey);
-    expect(JSON.parse(only!.line)).toEqual({ contract_id: 'CON-092', assertion_id: 'assert-2', assertion_name: 'lint_passes', error: 'eslint: 3 errors in src/api/handler.ts' });
+    expect(JSON.parse(only!.line)).toEqual({
+      contract_id: 'CON-092',
+      assertion_id: 'assert-2',
+      assertion_name: 'lint_passes',
+      error: 'eslint: 3 errors in src/api/handler.ts',
+    });
   });
 
   it('finds the failing assertion on its contract span with TraceQL, in the same trace as the log line', async () => {
     const q = `{ resource.service.name = "${service}" && event:name = "contract.assertion.failed" }`;
-    const r = await eventually('the TraceQL search to find the trace (Tempo indexes recent traces after a short delay)', async () => {
-      const res = await tempoSearch(e, q, start - 60_000, end);
-      return res.traces.length > 0 ? res : undefined;
-    }, 180_000, 5000);
+    const r = await eventually(
+      'the TraceQL search to find the trace (Tempo indexes recent traces after a short delay)',
+      async () => {
+        const res = await tempoSearch(e, q, start - 60_000, end);
+        return res.traces.length > 0 ? res : undefined;
+      },
+      180_000,
+      5000,
+    );
     save('tempo-search-failed-assertion', r);
     expect(r.traces.map((t) => normaliseTraceId(t.traceID))).toEqual([traceId]);
     const matched = r.traces[0]!.spanSets?.[0]?.spans.map((s) => s.spanID) ?? [];

@@ -30,10 +30,15 @@ describe.skipIf(reason !== undefined)('end to end: every library and panel query
       const r = await lokiQueryRange(e, `{service_name="${service}"}`, start - 60_000, Date.now() + 60_000);
       return r.data.result.reduce((a, s) => a + s.values.length, 0) >= 34 ? true : undefined;
     });
-    await eventually('the demo in Tempo search', async () => {
-      const r = await tempoSearch(e, `{ resource.service.name = "${service}" }`, start - 60_000, Date.now() + 60_000);
-      return r.traces.length > 0 ? true : undefined;
-    }, 180_000, 5000);
+    await eventually(
+      'the demo in Tempo search',
+      async () => {
+        const r = await tempoSearch(e, `{ resource.service.name = "${service}" }`, start - 60_000, Date.now() + 60_000);
+        return r.traces.length > 0 ? true : undefined;
+      },
+      180_000,
+      5000,
+    );
   });
 
   afterAll(() => {
@@ -58,17 +63,27 @@ describe.skipIf(reason !== undefined)('end to end: every library and panel query
     const to = Date.now() + 30_000;
     const x = c.expected;
     if (c.kind === 'traceql') {
-      const r = await eventually(`${c.name} in Tempo`, async () => {
-        const res = await tempoSearch(e, c.expr, from, to);
-        return x.kind === 'traces' && res.traces.length >= x.traces ? res : undefined;
-      }, 60_000, 3000).catch(async () => tempoSearch(e, c.expr, from, to));
+      const r = await eventually(
+        `${c.name} in Tempo`,
+        async () => {
+          const res = await tempoSearch(e, c.expr, from, to);
+          return x.kind === 'traces' && res.traces.length >= x.traces ? res : undefined;
+        },
+        60_000,
+        3000,
+      ).catch(async () => tempoSearch(e, c.expr, from, to));
       saved[c.name] = { expr: c.expr, response: r };
       expectTraces(c, r);
       if (x.kind === 'traces' && x.spanNames) {
         // Search results carry span ids, not names: look the names up in the traces.
         const byId = new Map<string, string>();
         for (const t of r.traces) for (const s of await tempoTrace(e, normaliseTraceId(t.traceID))) byId.set(b64ToHex(s.spanId), s.name);
-        expect(spansOf(r).map((s) => byId.get(s.spanID.padStart(16, '0'))).sort(), c.expr).toEqual([...x.spanNames].sort());
+        expect(
+          spansOf(r)
+            .map((s) => byId.get(s.spanID.padStart(16, '0')))
+            .sort(),
+          c.expr,
+        ).toEqual([...x.spanNames].sort());
       }
       return;
     }

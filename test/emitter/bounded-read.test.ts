@@ -10,7 +10,11 @@ const catalog = defineCatalog({ 'misc.blob.stored:1': z.object({ data: z.array(z
 function setup() {
   const delivered: FactlineEvent[] = [];
   const problems: RuntimeProblem[] = [];
-  const ev = createEmitter(catalog, { sinks: [{ name: 'mem', write: (e) => void delivered.push(e) }], validation: 'report', onProblem: (p) => void problems.push(p) });
+  const ev = createEmitter(catalog, {
+    sinks: [{ name: 'mem', write: (e) => void delivered.push(e) }],
+    validation: 'report',
+    onProblem: (p) => void problems.push(p),
+  });
   return { ev, delivered, problems };
 }
 

@@ -21,7 +21,14 @@ const T0 = Date.parse('2026-01-23T14:32:01.000Z');
 describe('the envelope', () => {
   it('carries a sortable instance id, the EventID, times, source, severity and the payload unchanged', () => {
     const sink = recorder();
-    const ev = createEmitter(authCatalog, { sinks: [sink], validation: 'strict', now: () => T0, source: { type: 'child_agent', model: 'claude-3.5-sonnet' }, sessionId: 's-1', serviceName: 'auth-svc' });
+    const ev = createEmitter(authCatalog, {
+      sinks: [sink],
+      validation: 'strict',
+      now: () => T0,
+      source: { type: 'child_agent', model: 'claude-3.5-sonnet' },
+      sessionId: 's-1',
+      serviceName: 'auth-svc',
+    });
     const e = ev.emit('auth.user.login:1', login, { time: new Date(T0 - 5000) })!;
     expect(e).toEqual({
       schema_version: 1,
@@ -56,7 +63,11 @@ describe('the envelope', () => {
     const sink = recorder();
     const ev = createEmitter(authCatalog, { sinks: [sink], validation: 'strict' });
     const first = ev.emit('auth.user.login:1', login)!;
-    const second = ev.emit('auth.user.logout:1', { user_id: 'u-1', reason: 'user_initiated' }, { causedBy: first, source: { type: 'manual_correction', id: '@ops' } })!;
+    const second = ev.emit(
+      'auth.user.logout:1',
+      { user_id: 'u-1', reason: 'user_initiated' },
+      { causedBy: first, source: { type: 'manual_correction', id: '@ops' } },
+    )!;
     expect(second.causation_id).toBe(first.id);
     expect(second.source).toEqual({ type: 'manual_correction', id: '@ops' });
   });
@@ -85,7 +96,10 @@ describe('validation modes', () => {
     const bad = { ...login, mfa: 'yes', extra: 1 };
     const e = ev.emit('auth.user.login:1', bad as never)!;
     expect(e.payload).toEqual(bad);
-    expect(e.invalid!.issues.map((i) => [i.code, i.path])).toEqual([['schema', ['mfa']], ['unknown_key', ['extra']]]);
+    expect(e.invalid!.issues.map((i) => [i.code, i.path])).toEqual([
+      ['schema', ['mfa']],
+      ['unknown_key', ['extra']],
+    ]);
     expect(sink.events).toHaveLength(1);
     expect(problems.map((p) => p.code)).toEqual(['FACTLINE_VALIDATION_FAILED']);
     expect(ev.stats()).toMatchObject({ emitted: 1, invalid: 1, problems: { FACTLINE_VALIDATION_FAILED: 1 } });
@@ -105,7 +119,13 @@ describe('validation modes', () => {
     const sink = recorder();
     const report = createEmitter(authCatalog, { sinks: [sink], validation: 'report', onProblem: (p) => problems.push(p) });
     expect(report.emit('auth.user.nope:1' as never, { a: 1 } as never)).toBeUndefined();
-    expect(problems).toEqual([expect.objectContaining({ code: 'FACTLINE_EVENT_REJECTED', event_id: 'auth.user.nope:1', details: expect.objectContaining({ payload_type: 'object', payload_keys: ['a'] }) })]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        code: 'FACTLINE_EVENT_REJECTED',
+        event_id: 'auth.user.nope:1',
+        details: expect.objectContaining({ payload_type: 'object', payload_keys: ['a'] }),
+      }),
+    ]);
     expect(report.stats().rejected).toBe(1);
   });
 
@@ -122,7 +142,16 @@ describe('validation modes', () => {
 describe('bad input loses nothing and never throws in report mode', () => {
   const any = defineCatalog({ 'x.thing.happened:1': z.object({}).loose() });
   const cases: [string, () => unknown, string, string][] = [
-    ['a cyclic object', () => { const o: Record<string, unknown> = { a: 1 }; o.self = o; return o; }, 'cyclic_reference', '"[factline: cyclic reference]"'],
+    [
+      'a cyclic object',
+      () => {
+        const o: Record<string, unknown> = { a: 1 };
+        o.self = o;
+        return o;
+      },
+      'cyclic_reference',
+      '"[factline: cyclic reference]"',
+    ],
     ['a BigInt', () => ({ n: 12n }), 'bigint', '"[factline: BigInt 12n]"'],
     ['NaN', () => ({ n: NaN }), 'non_finite_number', '"[factline: NaN]"'],
     ['Infinity', () => ({ n: -Infinity }), 'non_finite_number', '"[factline: -Infinity]"'],
@@ -143,7 +172,7 @@ describe('bad input loses nothing and never throws in report mode', () => {
       expect(JSON.stringify(e.payload)).toContain(marker);
       expect(Object.keys(payload as object).length).toBe(before);
       expect(problems[0]!.code).toBe('FACTLINE_VALIDATION_FAILED');
-      expect(({}) as Record<string, unknown>).not.toHaveProperty('polluted');
+      expect({} as Record<string, unknown>).not.toHaveProperty('polluted');
     });
     it(`throws for ${what} in strict mode`, () => {
       const ev = createEmitter(any, { sinks: [recorder()], validation: 'strict' });
@@ -155,7 +184,9 @@ describe('bad input loses nothing and never throws in report mode', () => {
     const sink = recorder();
     const ev = createEmitter(any, { sinks: [sink], validation: 'report', onProblem: () => {} });
     class Order {}
-    const messages = [{ m: new Map() }, { o: new Order() }, { e: Object.create({ inherited: 1 }) }].map((p) => ev.emit('x.thing.happened:1', p as never)!.invalid!.issues[0]!.message);
+    const messages = [{ m: new Map() }, { o: new Order() }, { e: Object.create({ inherited: 1 }) }].map(
+      (p) => ev.emit('x.thing.happened:1', p as never)!.invalid!.issues[0]!.message,
+    );
     expect(messages.map((m) => m.split(' cannot')[0])).toEqual(['a Map', 'an Order', 'an Object']);
   });
 
@@ -182,7 +213,15 @@ describe('bad input loses nothing and never throws in report mode', () => {
     const good = recorder('good');
     const problems: RuntimeProblem[] = [];
     const ev = createEmitter(authCatalog, {
-      sinks: [{ name: 'bad', write: () => { throw new Error('disk on fire'); } }, good],
+      sinks: [
+        {
+          name: 'bad',
+          write: () => {
+            throw new Error('disk on fire');
+          },
+        },
+        good,
+      ],
       validation: 'report',
       onProblem: (p) => problems.push(p),
     });
@@ -192,13 +231,23 @@ describe('bad input loses nothing and never throws in report mode', () => {
   });
 
   it('survives a problem handler that throws', () => {
-    const ev = createEmitter(authCatalog, { sinks: [recorder()], validation: 'report', onProblem: () => { throw new Error('handler bug'); } });
+    const ev = createEmitter(authCatalog, {
+      sinks: [recorder()],
+      validation: 'report',
+      onProblem: () => {
+        throw new Error('handler bug');
+      },
+    });
     expect(() => ev.emit('auth.user.login:1', { bad: 1 } as never)).not.toThrow();
     expect(ev.stats().problems.FACTLINE_HANDLER_FAILED).toBe(1);
   });
 
   it('keeps the counters of sinks named __proto__ and constructor under their names in stats()', () => {
-    const counted = (name: string): Sink => ({ name, write: () => {}, stats: () => ({ emitted: name.length, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 }) });
+    const counted = (name: string): Sink => ({
+      name,
+      write: () => {},
+      stats: () => ({ emitted: name.length, delivered: 0, pending: 0, spooled: 0, deadLettered: 0, dropped: 0 }),
+    });
     const ev = createEmitter(authCatalog, { sinks: [counted('__proto__'), counted('constructor')], validation: 'report' });
     const sinks = ev.stats().sinks;
     expect(Object.getPrototypeOf(sinks)).toBe(Object.prototype);
@@ -332,7 +381,12 @@ describe('shutdown', () => {
   it('flushes and shuts every sink down once, and reports events emitted afterwards', async () => {
     const calls: string[] = [];
     const problems: RuntimeProblem[] = [];
-    const sink: Sink = { name: 's', write: () => calls.push('write'), flush: async () => void calls.push('flush'), shutdown: async () => void calls.push('shutdown') };
+    const sink: Sink = {
+      name: 's',
+      write: () => calls.push('write'),
+      flush: async () => void calls.push('flush'),
+      shutdown: async () => void calls.push('shutdown'),
+    };
     const ev = createEmitter(authCatalog, { sinks: [sink], validation: 'strict', onProblem: (p) => problems.push(p) });
     await ev.flush();
     await ev.shutdown();

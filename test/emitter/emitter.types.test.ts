@@ -69,15 +69,22 @@ describe('what compiles', () => {
   });
 
   it('types the payload from the schema and the returned event', () => {
-    expectTypeOf<PayloadOf<typeof authCatalog.entries, 'auth.user.login:1'>>().toEqualTypeOf<{ user_id: string; ip: string; method: 'password' | 'oauth'; mfa: boolean }>();
+    expectTypeOf<PayloadOf<typeof authCatalog.entries, 'auth.user.login:1'>>().toEqualTypeOf<{
+      user_id: string;
+      ip: string;
+      method: 'password' | 'oauth';
+      mfa: boolean;
+    }>();
     const never = () => {
       const e = ev.emit('auth.user.login:1', login);
-      expectTypeOf(e).toEqualTypeOf<import('../../src/envelope/event.js').FactlineEvent<PayloadOf<typeof authCatalog.entries, 'auth.user.login:1'>> | undefined>();
+      expectTypeOf(e).toEqualTypeOf<
+        import('../../src/envelope/event.js').FactlineEvent<PayloadOf<typeof authCatalog.entries, 'auth.user.login:1'>> | undefined
+      >();
     };
     void never;
   });
 
-  it('accepts the spec\'s valid EventIDs as catalog keys', () => {
+  it("accepts the spec's valid EventIDs as catalog keys", () => {
     const c = defineCatalog({
       'auth.user.login:1': z.object({}),
       'payments.order.charged:2': z.object({}),

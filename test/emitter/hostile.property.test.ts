@@ -19,13 +19,24 @@ describe('hostile payloads and odd times (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('report' as const, 'off' as const),
-        fc.array(fc.record({ id: fc.constantFrom('app.any.seen:1' as const, 'app.job.ran:1' as const), payload: hostilePayload, time: oddTime, inSpan: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+        fc.array(
+          fc.record({ id: fc.constantFrom('app.any.seen:1' as const, 'app.job.ran:1' as const), payload: hostilePayload, time: oddTime, inSpan: fc.boolean() }),
+          { minLength: 1, maxLength: 6 },
+        ),
         async (validation, emits) => {
           const h = everySink(catalog, { validation });
           try {
             for (const e of emits) {
               const run = () => h.emitter.emit(e.id, e.payload as never, e.time === undefined ? undefined : { time: e.time });
-              const delivered = e.inSpan ? h.tracer.startActiveSpan('op', (span) => { try { return run(); } finally { span.end(); } }) : run();
+              const delivered = e.inSpan
+                ? h.tracer.startActiveSpan('op', (span) => {
+                    try {
+                      return run();
+                    } finally {
+                      span.end();
+                    }
+                  })
+                : run();
               expect(delivered).toBeDefined();
             }
             const n = emits.length;

@@ -5,7 +5,9 @@ import { authCatalog } from '../fixtures-catalog.js';
 
 describe('emitter options are checked at set-up', () => {
   it('refuses validation "lenient", naming strict, report and off', () => {
-    expect(() => createEmitter(authCatalog, { validation: 'lenient' as never })).toThrow('validation: "lenient" is not a validation mode; use strict, report or off');
+    expect(() => createEmitter(authCatalog, { validation: 'lenient' as never })).toThrow(
+      'validation: "lenient" is not a validation mode; use strict, report or off',
+    );
   });
 
   it.each<[string, EmitterOptions, RegExp]>([
@@ -17,7 +19,11 @@ describe('emitter options are checked at set-up', () => {
     ['a fractional maxPayloadBytes', { maxPayloadBytes: 1.5 }, /maxPayloadBytes must be a positive whole number of bytes, got 1.5/],
     ['a zero maxPayloadBytes', { maxPayloadBytes: 0 }, /maxPayloadBytes must be a positive whole number/],
     ['an onProblem that is not a function', { onProblem: 'log' as never }, /onProblem: "log" is not allowed; pass a function/],
-    ['an unknown minSeverity', { filter: { minSeverity: 'NOTICE' as never } }, /filter.minSeverity: "NOTICE" is not allowed; use one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL/],
+    [
+      'an unknown minSeverity',
+      { filter: { minSeverity: 'NOTICE' as never } },
+      /filter.minSeverity: "NOTICE" is not allowed; use one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL/,
+    ],
     ['include that is a string', { filter: { include: 'auth.%' as never } }, /filter.include: "auth.%" is not allowed; pass an array of % patterns/],
   ])('refuses %s with the allowed values in the message', (_, options, message) => {
     expect(() => createEmitter(authCatalog, options)).toThrow(message);

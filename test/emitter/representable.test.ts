@@ -58,7 +58,9 @@ describe('times', () => {
     expect(() => t.emitter.emit('app.job.ran:1', { n: 1 }, { time: value })).not.toThrow();
     const e = t.recorded[0]!;
     expect(e.time).toBe(e.observed_time);
-    expect(e.invalid!.issues).toEqual([expect.objectContaining({ code, input: Number.isFinite(+value) ? +value : value instanceof Date ? 'Invalid Date' : expect.any(String) })]);
+    expect(e.invalid!.issues).toEqual([
+      expect.objectContaining({ code, input: Number.isFinite(+value) ? +value : value instanceof Date ? 'Invalid Date' : expect.any(String) }),
+    ]);
     expect(t.problems.map((p) => p.code)).toEqual(['FACTLINE_VALIDATION_FAILED']);
     expect(t.logRecords()[0]!.attributes['factline.valid']).toBe(false);
     expect(otlpJsonProblems(t.otlpLogsJson())).toEqual([]);
@@ -141,10 +143,53 @@ describe('limits', () => {
 
 describe('hostile payloads in report mode', () => {
   it.each([
-    ['a throwing getter', (): unknown => ({ n: 1, get x(): number { throw new Error('boom'); } }), { n: 1, x: '[factline: unreadable: boom]' }],
-    ['a proxy whose get trap throws', (): unknown => new Proxy({ n: 1 }, { get() { throw new Error('trap'); } }), { n: '[factline: unreadable: trap]' }],
-    ['a revoked proxy', (): unknown => ({ n: 1, p: (() => { const r = Proxy.revocable({}, {}); r.revoke(); return r.proxy; })() }), { n: 1, p: expect.stringMatching(/^\[factline: unreadable: .*revoked/) }],
-    ['a toJSON that throws', (): unknown => ({ n: 1, m: new (class { toJSON(): never { throw new Error('x'); } })() }), { n: 1, m: '[factline: unreadable: x]' }],
+    [
+      'a throwing getter',
+      (): unknown => ({
+        n: 1,
+        get x(): number {
+          throw new Error('boom');
+        },
+      }),
+      { n: 1, x: '[factline: unreadable: boom]' },
+    ],
+    [
+      'a proxy whose get trap throws',
+      (): unknown =>
+        new Proxy(
+          { n: 1 },
+          {
+            get() {
+              throw new Error('trap');
+            },
+          },
+        ),
+      { n: '[factline: unreadable: trap]' },
+    ],
+    [
+      'a revoked proxy',
+      (): unknown => ({
+        n: 1,
+        p: (() => {
+          const r = Proxy.revocable({}, {});
+          r.revoke();
+          return r.proxy;
+        })(),
+      }),
+      { n: 1, p: expect.stringMatching(/^\[factline: unreadable: .*revoked/) },
+    ],
+    [
+      'a toJSON that throws',
+      (): unknown => ({
+        n: 1,
+        m: new (class {
+          toJSON(): never {
+            throw new Error('x');
+          }
+        })(),
+      }),
+      { n: 1, m: '[factline: unreadable: x]' },
+    ],
   ])('delivers %s flagged, with what could be read, to every sink, and reports it', async (_, make, expected) => {
     const t = open();
     expect(() => t.emitter.emit('app.job.ran:1', make() as never)).not.toThrow();
@@ -159,7 +204,11 @@ describe('hostile payloads in report mode', () => {
   it('reads a getter once, so the file verifies and every sink has the same value', async () => {
     const t = open();
     let k = 0;
-    t.emitter.emit('app.job.ran:1', { get n() { return k++; } });
+    t.emitter.emit('app.job.ran:1', {
+      get n() {
+        return k++;
+      },
+    });
     expect(k).toBe(1);
     expect(await verifyChain(t.file)).toMatchObject({ ok: true, records: 1 });
     expect(JSON.parse((await t.fileLines())[0]!).payload).toEqual({ n: 0 });
@@ -173,7 +222,9 @@ describe('hostile payloads in report mode', () => {
     items.push('pear');
     expect(JSON.parse((await t.fileLines())[0]!).payload).toEqual({ items: ['apple'] });
     expect(t.logRecords()[0]!.body).toEqual({ items: ['apple'] });
-    expect(JSON.parse(t.otlpLogsJson()).resourceLogs[0].scopeLogs[0].logRecords[0].body.kvlistValue.values[0].value.arrayValue.values).toEqual([{ stringValue: 'apple' }]);
+    expect(JSON.parse(t.otlpLogsJson()).resourceLogs[0].scopeLogs[0].logRecords[0].body.kvlistValue.values[0].value.arrayValue.values).toEqual([
+      { stringValue: 'apple' },
+    ]);
   });
 });
 
@@ -251,7 +302,9 @@ describe('span-event flattening', () => {
 describe('catalog types JSON cannot carry', () => {
   it('refuses z.bigint() at definition, naming the field and the fix', () => {
     expect(() => defineCatalog({ 'ledger.entry.posted:1': z.object({ amount: z.bigint() }) })).toThrow(CatalogError);
-    expect(() => defineCatalog({ 'ledger.entry.posted:1': z.object({ amount: z.bigint() }) })).toThrow(/"ledger\.entry\.posted:1" at amount: z\.bigint\(\): .*use z\.int\(\)/);
+    expect(() => defineCatalog({ 'ledger.entry.posted:1': z.object({ amount: z.bigint() }) })).toThrow(
+      /"ledger\.entry\.posted:1" at amount: z\.bigint\(\): .*use z\.int\(\)/,
+    );
   });
 
   it.each([
@@ -273,10 +326,24 @@ describe('catalog types JSON cannot carry', () => {
     expect(() =>
       defineCatalog({
         'x.thing.happened:1': z.object({
-          s: z.string(), n: z.number(), i: z.int(), b: z.boolean(), nul: z.null(), e: z.enum(['a']), l: z.literal('x'),
-          at: z.iso.datetime(), arr: z.array(z.string()), t: z.tuple([z.string(), z.number()]), r: z.record(z.string(), z.number()),
-          u: z.union([z.string(), z.number()]), o: z.string().optional(), d: z.number().default(1), p: z.string().transform((x) => x.length),
-          any: z.any(), unk: z.unknown(), lazy: z.lazy(() => z.string()),
+          s: z.string(),
+          n: z.number(),
+          i: z.int(),
+          b: z.boolean(),
+          nul: z.null(),
+          e: z.enum(['a']),
+          l: z.literal('x'),
+          at: z.iso.datetime(),
+          arr: z.array(z.string()),
+          t: z.tuple([z.string(), z.number()]),
+          r: z.record(z.string(), z.number()),
+          u: z.union([z.string(), z.number()]),
+          o: z.string().optional(),
+          d: z.number().default(1),
+          p: z.string().transform((x) => x.length),
+          any: z.any(),
+          unk: z.unknown(),
+          lazy: z.lazy(() => z.string()),
         }),
       }),
     ).not.toThrow();
@@ -298,7 +365,10 @@ describe('unknown keys follow the schema', () => {
     const { events, ev } = recorded();
     ev.emit('k.strip.seen:1', { a: 1, extra: 1, nested: { b: 2, more: 3 } } as never);
     expect(events[0]!.payload).toEqual({ a: 1, extra: 1, nested: { b: 2, more: 3 } });
-    expect(events[0]!.invalid!.issues.map((i) => [i.code, i.path])).toEqual([['unknown_key', ['extra']], ['unknown_key', ['nested', 'more']]]);
+    expect(events[0]!.invalid!.issues.map((i) => [i.code, i.path])).toEqual([
+      ['unknown_key', ['extra']],
+      ['unknown_key', ['nested', 'more']],
+    ]);
   });
 
   it('z.looseObject: passes the key unflagged', () => {

@@ -37,13 +37,13 @@ export interface GeneratedEventId {
 }
 
 // event_id = domain , "." , entity , "." , action , ":" , version ;
-export const eventIdParts = fc
-  .tuple(identifier, identifier, identifier, version)
-  .map(([domain, entity, action, v]): GeneratedEventId => ({
+export const eventIdParts = fc.tuple(identifier, identifier, identifier, version).map(
+  ([domain, entity, action, v]): GeneratedEventId => ({
     text: `${domain}.${entity}.${action}:${v}`,
     parts: [domain, entity, action],
     version: v,
-  }));
+  }),
+);
 
 export const eventIdString = eventIdParts.map((g) => g.text);
 
@@ -56,10 +56,10 @@ export const illegalChar = fc.oneof(
 /** Strings over the grammar's alphabet plus a few traps, so that some are valid. */
 export const nearEventId = fc.oneof(
   fc.string({ unit: fc.constantFrom('a', 'b', 'z', '0', '1', '9', '_', '.', ':', 'A', '-', ' ', 'é', '\n'), maxLength: 24 }),
-  eventIdString.chain((s) => fc.tuple(fc.constant(s), fc.nat(), fc.constantFrom('', '.', ':', '0', 'A', '_', '-')).map(
-    ([text, i, c]) => {
+  eventIdString.chain((s) =>
+    fc.tuple(fc.constant(s), fc.nat(), fc.constantFrom('', '.', ':', '0', 'A', '_', '-')).map(([text, i, c]) => {
       const at = i % (text.length + 1);
       return text.slice(0, at) + c + text.slice(at + 1);
-    },
-  )),
+    }),
+  ),
 );

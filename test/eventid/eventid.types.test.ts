@@ -81,9 +81,9 @@ describe('eventId() at compile time', () => {
   });
 
   it('names the rule in the compile error', () => {
-    expectTypeOf<Parameters<typeof eventId<'auth.user.login:01'>>[0]>().toEqualTypeOf<
-      'Invalid EventID "auth.user.login:01" [version_leading_zero]: no leading zeros in the version (docs/eventid.md, rule 4)'
-    >();
+    expectTypeOf<
+      Parameters<typeof eventId<'auth.user.login:01'>>[0]
+    >().toEqualTypeOf<'Invalid EventID "auth.user.login:01" [version_leading_zero]: no leading zeros in the version (docs/eventid.md, rule 4)'>();
   });
 });
 
@@ -123,9 +123,9 @@ describe('ValidEventId<S>', () => {
 
   it('resolves to an error message literal for an invalid id', () => {
     expectTypeOf<ValidEventId<'auth.user:1'>>().toEqualTypeOf<EventIdTypeError<'auth.user:1', 'missing_part'>>();
-    expectTypeOf<ValidEventId<'Auth.user.login:1'>>().toEqualTypeOf<
-      'Invalid EventID "Auth.user.login:1" [uppercase]: identifiers are lowercase (docs/eventid.md, rule 1)'
-    >();
+    expectTypeOf<
+      ValidEventId<'Auth.user.login:1'>
+    >().toEqualTypeOf<'Invalid EventID "Auth.user.login:1" [uppercase]: identifiers are lowercase (docs/eventid.md, rule 1)'>();
   });
 
   it('asks for a literal when given string', () => {
@@ -133,9 +133,7 @@ describe('ValidEventId<S>', () => {
   });
 
   it('distributes over a union', () => {
-    expectTypeOf<ValidEventId<'a.b.c:1' | 'a.b.c:0'>>().toEqualTypeOf<
-      'a.b.c:1' | EventIdTypeError<'a.b.c:0', 'version_zero'>
-    >();
+    expectTypeOf<ValidEventId<'a.b.c:1' | 'a.b.c:0'>>().toEqualTypeOf<'a.b.c:1' | EventIdTypeError<'a.b.c:0', 'version_zero'>>();
   });
 
   it('handles three 64-character identifiers within the recursion limit', () => {

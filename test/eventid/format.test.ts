@@ -65,9 +65,7 @@ describe('formatEventId', () => {
 
   it('rejects a part that is not a string with not_a_string', () => {
     expect(formatProblem({ ...base, entity: 42 })).toMatchObject({ code: 'not_a_string', position: 2 });
-    expect(formatProblem({ ...base, domain: undefined }).message).toContain(
-      'the domain at position 0 must be a string, received undefined',
-    );
+    expect(formatProblem({ ...base, domain: undefined }).message).toContain('the domain at position 0 must be a string, received undefined');
   });
 
   it('rejects null with an EventIdError rather than a TypeError', () => {

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  EventIdError,
-  PATTERN_CACHE_SIZE,
-  compilePattern,
-  matchesPattern,
-  type EventId,
-} from '../../src/eventid/index.js';
+import { EventIdError, PATTERN_CACHE_SIZE, compilePattern, matchesPattern, type EventId } from '../../src/eventid/index.js';
 import { BoundedCache } from '../../src/eventid/bounded-cache.js';
 import { cachedPattern } from '../../src/eventid/pattern.js';
 import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
@@ -115,39 +109,51 @@ describe('compilePattern', () => {
     expect(compilePattern('%.failed:%').source).toBe('%.failed:%');
   });
 
-  it('matches any string without % only against itself (property)', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (p, other) => {
-        const pattern = p.replaceAll('%', '');
-        const compiled = compilePattern(pattern);
-        expect(compiled.test(pattern)).toBe(true);
-        expect(compiled.test(other)).toBe(other === pattern);
-      }),
-    );
-    // A budget, not a measurement: a hundred fresh patterns on a loaded
-    // machine can outlast vitest's 5 s default.
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'matches any string without % only against itself (property)',
+    () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (p, other) => {
+          const pattern = p.replaceAll('%', '');
+          const compiled = compilePattern(pattern);
+          expect(compiled.test(pattern)).toBe(true);
+          expect(compiled.test(other)).toBe(other === pattern);
+        }),
+      );
+      // A budget, not a measurement: a hundred fresh patterns on a loaded
+      // machine can outlast vitest's 5 s default.
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
-  it('reads prefix% as startsWith and %suffix as endsWith (property)', () => {
-    const text = fc.string({ unit: fc.constantFrom('a', 'b', '.', ':', '1', '*', '_', '\\', '😀') });
-    fc.assert(
-      fc.property(text, text, (affix, subject) => {
-        expect(compilePattern(`${affix}%`).test(subject)).toBe(subject.startsWith(affix));
-        expect(compilePattern(`%${affix}`).test(subject)).toBe(subject.endsWith(affix));
-        expect(compilePattern(`%${affix}%`).test(subject)).toBe(subject.includes(affix));
-      }),
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'reads prefix% as startsWith and %suffix as endsWith (property)',
+    () => {
+      const text = fc.string({ unit: fc.constantFrom('a', 'b', '.', ':', '1', '*', '_', '\\', '😀') });
+      fc.assert(
+        fc.property(text, text, (affix, subject) => {
+          expect(compilePattern(`${affix}%`).test(subject)).toBe(subject.startsWith(affix));
+          expect(compilePattern(`%${affix}`).test(subject)).toBe(subject.endsWith(affix));
+          expect(compilePattern(`%${affix}%`).test(subject)).toBe(subject.includes(affix));
+        }),
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
-  it('matches a string in which any slice is replaced by % (property)', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.nat(), fc.nat(), (s, i, j) => {
-        const source = s.replaceAll('%', '');
-        const [from, to] = [i % (source.length + 1), j % (source.length + 1)].sort((x, y) => x - y) as [number, number];
-        expect(compilePattern(`${source.slice(0, from)}%${source.slice(to)}`).test(source)).toBe(true);
-      }),
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'matches a string in which any slice is replaced by % (property)',
+    () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary' }), fc.nat(), fc.nat(), (s, i, j) => {
+          const source = s.replaceAll('%', '');
+          const [from, to] = [i % (source.length + 1), j % (source.length + 1)].sort((x, y) => x - y) as [number, number];
+          expect(compilePattern(`${source.slice(0, from)}%${source.slice(to)}`).test(source)).toBe(true);
+        }),
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('matchesPattern', () => {

@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  EVENT_ID_JSON_SCHEMA,
-  EVENT_ID_PATTERN,
-  formatEventId,
-  parseEventId,
-} from '../../src/eventid/index.js';
+import { EVENT_ID_JSON_SCHEMA, EVENT_ID_PATTERN, formatEventId, parseEventId } from '../../src/eventid/index.js';
 import { eventIdString, nearEventId } from './arbitraries.js';
 import { ALL_INVALID, ALL_VALID } from './vectors.js';
 import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
@@ -80,9 +75,7 @@ function validate(schema: Schema, value: unknown, root: Schema = schema): boolea
       case 'properties':
         ok =
           !isObject(value) ||
-          Object.entries(arg as Record<string, Schema>).every(
-            ([key, sub]) => !Object.hasOwn(value, key) || validate(sub, value[key], root),
-          );
+          Object.entries(arg as Record<string, Schema>).every(([key, sub]) => !Object.hasOwn(value, key) || validate(sub, value[key], root));
         break;
       case 'required':
         ok = !isObject(value) || (arg as string[]).every((key) => Object.hasOwn(value, key));
@@ -182,21 +175,29 @@ describe('EVENT_ID_JSON_SCHEMA', () => {
     expect(valid(value)).toBe(false);
   });
 
-  it('agrees with the spec regex on generated strings', () => {
-    fc.assert(
-      fc.property(fc.oneof(eventIdString, nearEventId, fc.string({ unit: 'binary' })), (s) => {
-        expect(valid(s)).toBe(EVENT_ID_PATTERN.test(s));
-      }),
-      { numRuns: 1000 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'agrees with the spec regex on generated strings',
+    () => {
+      fc.assert(
+        fc.property(fc.oneof(eventIdString, nearEventId, fc.string({ unit: 'binary' })), (s) => {
+          expect(valid(s)).toBe(EVENT_ID_PATTERN.test(s));
+        }),
+        { numRuns: 1000 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
-  it('accepts every generated EventID in both forms', () => {
-    fc.assert(
-      fc.property(eventIdString, (s) => {
-        expect(valid(s)).toBe(true);
-        expect(valid({ ...parseEventId(s) })).toBe(true);
-      }),
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'accepts every generated EventID in both forms',
+    () => {
+      fc.assert(
+        fc.property(eventIdString, (s) => {
+          expect(valid(s)).toBe(true);
+          expect(valid({ ...parseEventId(s) })).toBe(true);
+        }),
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });

@@ -48,8 +48,16 @@ const A64 = 'a'.repeat(64);
 
 /** Valid edge cases of our own, including the spec's "Edge Cases & Guidelines". */
 export const EDGE_VALID: readonly ValidVector[] = [
-  { name: 'compound entity (spec edge case, option B)', input: 'account.billing_payment.processed:1', expected: id('account', 'billing_payment', 'processed', 1) },
-  { name: 'compound action (spec edge case, option C)', input: 'account.billing.payment_processed:1', expected: id('account', 'billing', 'payment_processed', 1) },
+  {
+    name: 'compound entity (spec edge case, option B)',
+    input: 'account.billing_payment.processed:1',
+    expected: id('account', 'billing_payment', 'processed', 1),
+  },
+  {
+    name: 'compound action (spec edge case, option C)',
+    input: 'account.billing.payment_processed:1',
+    expected: id('account', 'billing', 'payment_processed', 1),
+  },
   { name: 'trailing and doubled underscores', input: 'a_.b__c.d_9_:7', expected: id('a_', 'b__c', 'd_9_', 7) },
   { name: 'digits after the first letter', input: 'a1.b2.c3:10', expected: id('a1', 'b2', 'c3', 10) },
   { name: 'the largest version, 2147483647', input: 'auth.user.login:2147483647', expected: id('auth', 'user', 'login', 2147483647) },
@@ -70,8 +78,8 @@ export const EDGE_INVALID: readonly InvalidVector[] = [
   { name: "accented letter 'é' in the entity", input: 'auth.usér.login:1', code: 'invalid_character', position: 7 },
   { name: "uppercase accented 'É' (not ASCII, so not 'uppercase')", input: 'Éauth.user.login:1', code: 'invalid_character', position: 0 },
   { name: 'emoji as an entity', input: 'auth.😀.login:1', code: 'invalid_character', position: 5 },
-  { name: "hyphen in the action", input: 'auth.user.log-in:1', code: 'invalid_character', position: 13 },
-  { name: "hyphen in the entity", input: 'auth.user-x.login:1', code: 'invalid_character', position: 9 },
+  { name: 'hyphen in the action', input: 'auth.user.log-in:1', code: 'invalid_character', position: 13 },
+  { name: 'hyphen in the entity', input: 'auth.user-x.login:1', code: 'invalid_character', position: 9 },
   { name: "'/' as separator", input: 'auth/user/login:1', code: 'invalid_character', position: 4 },
   { name: 'uppercase inside the entity', input: 'auth.usEr.login:1', code: 'uppercase', position: 7 },
   { name: 'uppercase start of the action', input: 'auth.user.Login:1', code: 'uppercase', position: 10 },

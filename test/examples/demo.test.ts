@@ -39,7 +39,12 @@ describe('the demo', () => {
     expect(a).not.toBe(b);
     for (const key of [a, b]) expect(TraceKey.safeParse(key).success, key).toBe(true);
     expect(newTraceKey(new Date('2026-03-30T14:20:00.123Z'))).toMatch(/^TRACE-20260330T142000Z-[0-9a-f]{4}$/);
-    const traces = new Set(receiver.logRecords().filter((r) => attr(r, 'factline.trace_key') !== undefined).map((r) => r.traceId));
+    const traces = new Set(
+      receiver
+        .logRecords()
+        .filter((r) => attr(r, 'factline.trace_key') !== undefined)
+        .map((r) => r.traceId),
+    );
     expect(traces).toEqual(new Set(runs.map((r) => idsForTraceKey(r.result.traceKey).traceId)));
   });
 
@@ -52,7 +57,9 @@ describe('the demo', () => {
     for (const { result, lines } of runs) {
       expect(result.otlp!.logs).toEqual({ sent: result.emitted, acknowledged: result.emitted });
       expect(result.otlp!.traces.acknowledged).toBeGreaterThan(0);
-      expect(lines.at(-1)).toBe(`OTLP: ${result.emitted} of ${result.emitted} log records acknowledged, ${result.otlp!.traces.acknowledged} of ${result.otlp!.traces.sent} spans acknowledged`);
+      expect(lines.at(-1)).toBe(
+        `OTLP: ${result.emitted} of ${result.emitted} log records acknowledged, ${result.otlp!.traces.acknowledged} of ${result.otlp!.traces.sent} spans acknowledged`,
+      );
     }
   });
 });

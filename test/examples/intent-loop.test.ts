@@ -103,16 +103,23 @@ describe('the demo Intent loop', () => {
       'contract.contract.completed',
     ]);
     const failed = con092.events[2]!;
-    expect(failed.attributes).toMatchObject({ assertion_name: LOOP.failingAssertion, contract_id: 'CON-092', 'factline.event.id': 'contract.assertion.failed:1' });
+    expect(failed.attributes).toMatchObject({
+      assertion_name: LOOP.failingAssertion,
+      contract_id: 'CON-092',
+      'factline.event.id': 'contract.assertion.failed:1',
+    });
     expect(con092.status.code).toBe(SpanStatusCode.ERROR);
     const failedLog = logs.getFinishedLogRecords().find((r) => r.eventName === 'contract.assertion.failed')!;
     expect(failedLog.spanContext?.spanId).toBe(con092.spanContext().spanId);
   });
 
-  it('writes the hash-chained file and Intent\'s flat file with every event', async () => {
+  it("writes the hash-chained file and Intent's flat file with every event", async () => {
     const chain = await verifyChain(join(dir, 'events.jsonl'));
     expect(chain).toMatchObject({ ok: true, records: 34 });
-    const flat = readFileSync(join(dir, 'intent-events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const flat = readFileSync(join(dir, 'intent-events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(flat).toHaveLength(34);
     expect(flat.find((l) => l.event_type === 'contract.assertion.failed')).toMatchObject({ contract_id: 'CON-092', assertion_name: 'lint_passes' });
     expect(Object.keys(flat.find((l) => l.event_type === 'system.health')!).slice(0, 2)).toEqual(['event_type', 'timestamp']);

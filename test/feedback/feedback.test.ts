@@ -58,7 +58,13 @@ describe('agentFeedback: the last N attempts of one agent, per file prefix', () 
 
   it('links outcomes by a payload field instead of causation id (--join)', async () => {
     // agent.review.failed carries the file; linking by file finds the 23 failed auth attempts.
-    const f = await agentFeedback(backend, { ...question, failure: 'agent.review.failed:%', success: 'agent.review.passed:%', joinField: 'file', groupBy: { field: 'file', depth: 2 } });
+    const f = await agentFeedback(backend, {
+      ...question,
+      failure: 'agent.review.failed:%',
+      success: 'agent.review.passed:%',
+      joinField: 'file',
+      groupBy: { field: 'file', depth: 2 },
+    });
     expect(f.groups.find((g) => g.group === 'src/auth')).toMatchObject({ attempts: 50, failures: 23, successes: 0, pending: 27 });
   });
 
@@ -78,17 +84,37 @@ describe('agentFeedback: the last N attempts of one agent, per file prefix', () 
     expect(attemptsQuery({ attempts: 'agent.code.generated:%', model: 'a"b', field: 'file' })).toBe(
       '{service_name=~".+"} | event_name="agent.code.generated" | factline_event_version=~".+" | factline_source_model="a\\"b" | json factline_feedback_group="file"',
     );
-    expect(outcomesQuery({ success: 'agent.test.passed:%', failure: '%.failed:%' })).toBe('{service_name=~".+"} | factline_causation_id!="" | factline_event_id=~"agent\\\\.test\\\\.passed:.*|.*\\\\.failed:.*"');
+    expect(outcomesQuery({ success: 'agent.test.passed:%', failure: '%.failed:%' })).toBe(
+      '{service_name=~".+"} | factline_causation_id!="" | factline_event_id=~"agent\\\\.test\\\\.passed:.*|.*\\\\.failed:.*"',
+    );
   });
 });
 
 describe('failureShare: failed attempts over attempts, per agent and file prefix (LogQL, local engine)', () => {
   it('is 23/50 = 0.46 on src/auth for the agent: failed attempts over its attempts there, not over every agent.* event', async () => {
-    const q = failureShare({ by: 'agent', agent: MODEL, attempts: 'agent.code.generated:%', failures: 'agent.review.failed:%', field: 'file', prefix: 'src/auth', window: '1d' });
+    const q = failureShare({
+      by: 'agent',
+      agent: MODEL,
+      attempts: 'agent.code.generated:%',
+      failures: 'agent.review.failed:%',
+      field: 'file',
+      prefix: 'src/auth',
+      window: '1d',
+    });
     const r = await backend.query({ query: q.expr });
     expect(r.data.resultType).toBe('vector');
     expect(r.data.result).toEqual([{ metric: { factline_source_model: MODEL }, value: [expect.any(Number), '0.46'] }]);
-    const api = await backend.query({ query: failureShare({ by: 'agent', agent: MODEL, attempts: 'agent.code.generated:%', failures: 'agent.review.failed:%', field: 'file', prefix: 'src/api', window: '1d' }).expr });
+    const api = await backend.query({
+      query: failureShare({
+        by: 'agent',
+        agent: MODEL,
+        attempts: 'agent.code.generated:%',
+        failures: 'agent.review.failed:%',
+        field: 'file',
+        prefix: 'src/api',
+        window: '1d',
+      }).expr,
+    });
     expect(api.data.result).toEqual([{ metric: { factline_source_model: MODEL }, value: [expect.any(Number), '0'] }]);
   });
 
@@ -97,13 +123,20 @@ describe('failureShare: failed attempts over attempts, per agent and file prefix
     const r = await backend.query({ query: q.expr });
     const series = r.data.result as { metric: Record<string, string>; value: [number, string] }[];
     expect(series).toHaveLength(100);
-    expect(series.filter((s) => s.value[1] === '1').map((s) => s.metric.file).sort()).toEqual(Array.from({ length: 23 }, (_, n) => `src/auth/login${n}.ts`).sort());
+    expect(
+      series
+        .filter((s) => s.value[1] === '1')
+        .map((s) => s.metric.file)
+        .sort(),
+    ).toEqual(Array.from({ length: 23 }, (_, n) => `src/auth/login${n}.ts`).sort());
   });
 
   it('per agent without a field: 23 of 100 in the last day', async () => {
     const q = failureShare({ by: 'agent', attempts: 'agent.code.generated:%', failures: 'agent.review.failed:%', window: '1d' });
     const r = await backend.query({ query: q.expr });
-    const byModel = Object.fromEntries((r.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => [s.metric.factline_source_model, Number(s.value[1])]));
+    const byModel = Object.fromEntries(
+      (r.data.result as { metric: Record<string, string>; value: [number, string] }[]).map((s) => [s.metric.factline_source_model, Number(s.value[1])]),
+    );
     expect(byModel).toEqual({ [MODEL]: 0.23, [OTHER_MODEL]: 1 });
   });
 });

@@ -6,7 +6,10 @@ import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
 /** An agent's catalog: code generations (attempts) and the test runs they cause (outcomes). */
 export const agentCatalog = defineCatalog(
   {
-    'agent.code.generated:1': { schema: z.object({ file: z.string(), lines: z.int(), confidence: z.number().min(0).max(1) }), description: 'An agent wrote code.' },
+    'agent.code.generated:1': {
+      schema: z.object({ file: z.string(), lines: z.int(), confidence: z.number().min(0).max(1) }),
+      description: 'An agent wrote code.',
+    },
     'agent.test.passed:1': { schema: z.object({ test: z.string() }), description: 'A test run passed.' },
     'agent.test.failed:1': { schema: z.object({ test: z.string(), reason: z.string() }), description: 'A test run failed.' },
     'agent.review.failed:1': { schema: z.object({ file: z.string(), reason: z.string() }), description: 'A generation was rejected in review, with its file.' },
@@ -40,7 +43,11 @@ export async function writeAgentHistory(path: string, now = Date.now(), setup?: 
   const generation = (model: string, at: number, file: string, failed: boolean) => {
     const gen = events.emit('agent.code.generated:1', { file, lines: 40, confidence: failed ? 0.82 : 0.95 }, { source: agent(model), time: at });
     if (failed) {
-      events.emit('agent.test.failed:1', { test: 'generated_code_tests', reason: 'assertion failed at line 34' }, { source: agent(model), time: at + 500, causedBy: gen });
+      events.emit(
+        'agent.test.failed:1',
+        { test: 'generated_code_tests', reason: 'assertion failed at line 34' },
+        { source: agent(model), time: at + 500, causedBy: gen },
+      );
       events.emit('agent.review.failed:1', { file, reason: 'tests failed' }, { source: agent(model), time: at + 600, causedBy: gen });
     } else {
       events.emit('agent.test.passed:1', { test: 'generated_code_tests' }, { source: agent(model), time: at + 500, causedBy: gen });

@@ -17,9 +17,12 @@ const isRow = (p: Panel | RowPanel): p is RowPanel => p.type === 'row';
 const panelsOf = (d: Dashboard) => (d.panels ?? []).filter((p): p is Panel => !isRow(p));
 
 describe('the generated files', () => {
-  it.each([...generatedFiles()].map(([path, text]) => [path, text] as const))('%s is committed as the sources produce it (run npm run dashboards)', (path, text) => {
-    expect(read(path)).toBe(text);
-  });
+  it.each([...generatedFiles()].map(([path, text]) => [path, text] as const))(
+    '%s is committed as the sources produce it (run npm run dashboards)',
+    (path, text) => {
+      expect(read(path)).toBe(text);
+    },
+  );
 
   it('are all there is in grafana/dashboards', () => {
     expect(readdirSync(new URL('grafana/dashboards/', root)).sort()).toEqual(built.map((d) => d.file).sort());

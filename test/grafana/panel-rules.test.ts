@@ -33,9 +33,22 @@ interface PanelJson {
   interval?: string;
   targets?: Target[];
   datasource?: { type?: string };
-  options?: { reduceOptions?: { values?: boolean }; namePlacement?: string; text?: unknown; displayLabels?: string[]; legend?: { placement?: string; values?: string[] } };
+  options?: {
+    reduceOptions?: { values?: boolean };
+    namePlacement?: string;
+    text?: unknown;
+    displayLabels?: string[];
+    legend?: { placement?: string; values?: string[] };
+  };
   fieldConfig?: {
-    defaults?: { displayName?: string; unit?: string; min?: number; max?: number; thresholds?: { steps: { value: number | null; color: string }[] }; color?: { mode?: string } };
+    defaults?: {
+      displayName?: string;
+      unit?: string;
+      min?: number;
+      max?: number;
+      thresholds?: { steps: { value: number | null; color: string }[] };
+      color?: { mode?: string };
+    };
     overrides?: Override[];
   };
   transformations?: { id: string; options: Record<string, unknown> }[];
@@ -55,7 +68,10 @@ const isMetric = (t: Target) => t.expr !== undefined && /(_over_time|sum|count|a
 const isInstant = (t: Target) => t.queryType === 'instant';
 const REDUCING = new Set(['stat', 'bargauge', 'piechart', 'gauge']);
 const queryProperty = (p: PanelJson, refId: string, id: string) =>
-  (p.fieldConfig?.overrides ?? []).filter((o) => o.matcher.id === 'byFrameRefID' && o.matcher.options === refId).flatMap((o) => o.properties).find((x) => x.id === id)?.value;
+  (p.fieldConfig?.overrides ?? [])
+    .filter((o) => o.matcher.id === 'byFrameRefID' && o.matcher.options === refId)
+    .flatMap((o) => o.properties)
+    .find((x) => x.id === id)?.value;
 const displayNameOf = (p: PanelJson, refId: string) => queryProperty(p, refId, 'displayName') ?? p.fieldConfig?.defaults?.displayName;
 
 describe.each(dashboards.map((d) => [d.uid, d] as const))('dashboard %s as Grafana loads it', (_, d) => {
@@ -81,13 +97,18 @@ describe.each(dashboards.map((d) => [d.uid, d] as const))('dashboard %s as Grafa
     for (const p of panels.filter((p) => REDUCING.has(p.type))) {
       for (const t of (p.targets ?? []).filter(isInstant)) {
         const name = String(displayNameOf(p, t.refId));
-        const grouped = /\bby \(([^)]*)\)/.exec(t.expr!)?.[1]?.split(',').map((l) => l.trim()) ?? [];
-        for (const [, label] of name.matchAll(/\$\{__data\.fields\.([A-Za-z_][A-Za-z0-9_]*)\}/g)) expect(grouped, `${p.title} ${t.refId}: ${name}`).toContain(label);
+        const grouped =
+          /\bby \(([^)]*)\)/
+            .exec(t.expr!)?.[1]
+            ?.split(',')
+            .map((l) => l.trim()) ?? [];
+        for (const [, label] of name.matchAll(/\$\{__data\.fields\.([A-Za-z_][A-Za-z0-9_]*)\}/g))
+          expect(grouped, `${p.title} ${t.refId}: ${name}`).toContain(label);
       }
     }
   });
 
-  it('puts each bar\'s name on top of it, where it has the panel\'s whole width, in a fixed size', () => {
+  it("puts each bar's name on top of it, where it has the panel's whole width, in a fixed size", () => {
     for (const p of panels.filter((p) => p.type === 'bargauge')) {
       expect(p.options?.namePlacement, p.title).toBe('top');
       // Fixed text sizes: scaled with a single tall bar, the name grows until it is cut.
@@ -123,7 +144,10 @@ describe.each(dashboards.map((d) => [d.uid, d] as const))('dashboard %s as Grafa
         // Tempo's trace table: the trace id (its link) is the first column; the span rows' hidden id stays hidden.
         for (const t of targets) expect(t.tableType, p.title).toBe('traces');
         const hidden = (p.fieldConfig?.overrides ?? []).find((o) => o.matcher.id === 'byName' && o.matcher.options === 'traceIdHidden');
-        expect(hidden?.properties.map((x) => x.id), p.title).toEqual(expect.arrayContaining(['custom.hidden', 'custom.hideFrom']));
+        expect(
+          hidden?.properties.map((x) => x.id),
+          p.title,
+        ).toEqual(expect.arrayContaining(['custom.hidden', 'custom.hideFrom']));
         continue;
       }
       if (!targets.some((t) => t.expr !== undefined && !isMetric(t))) continue;
@@ -148,7 +172,10 @@ describe.each(dashboards.map((d) => [d.uid, d] as const))('dashboard %s as Grafa
       const ts = p.transformations ?? [];
       for (const x of ts.filter((x) => x.id === 'extractFields')) expect(x.options.keepTime === true && x.options.replace === false, p.title).toBe(false);
       // `reduce` collapses the rows of an instant query into one.
-      expect(ts.map((x) => x.id), p.title).not.toContain('reduce');
+      expect(
+        ts.map((x) => x.id),
+        p.title,
+      ).not.toContain('reduce');
       const instant = (p.targets ?? []).filter(isInstant);
       if (instant.length === 0) continue;
       const organize = ts.find((x) => x.id === 'organize')!;
@@ -156,7 +183,11 @@ describe.each(dashboards.map((d) => [d.uid, d] as const))('dashboard %s as Grafa
       expect((organize.options.excludeByName as Record<string, boolean>).Time, p.title).toBe(true);
       const renamed = organize.options.renameByName as Record<string, string>;
       for (const t of instant) expect(renamed[`Value #${t.refId}`], `${p.title} ${t.refId}`).toBeTruthy();
-      if (instant.length > 1) expect(ts.map((x) => x.id), p.title).toContain('merge');
+      if (instant.length > 1)
+        expect(
+          ts.map((x) => x.id),
+          p.title,
+        ).toContain('merge');
     }
   });
 
@@ -216,8 +247,19 @@ describe('the Intent loop dashboard as Grafana loads it', () => {
 });
 
 it('finds share panels to check: the pass rates and the failure shares', () => {
-  const titles = dashboards.flatMap((d) => panelsOf(d)).filter((p) => /share|pass rate/i.test(p.title)).map((p) => p.title);
-  expect(titles).toEqual(expect.arrayContaining(['Assertion pass rate over time', 'Pass rate per assertion', 'Failure share per agent', 'Failure share per agent over time', 'Failure share per domain, every source']));
+  const titles = dashboards
+    .flatMap((d) => panelsOf(d))
+    .filter((p) => /share|pass rate/i.test(p.title))
+    .map((p) => p.title);
+  expect(titles).toEqual(
+    expect.arrayContaining([
+      'Assertion pass rate over time',
+      'Pass rate per assertion',
+      'Failure share per agent',
+      'Failure share per agent over time',
+      'Failure share per domain, every source',
+    ]),
+  );
 });
 
 describe('the Agent feedback dashboard as Grafana loads it', () => {
@@ -236,7 +278,11 @@ describe('the Agent feedback dashboard as Grafana loads it', () => {
   });
 
   it('offers the attempts and their failures as pattern choices, defaults first', () => {
-    const vars = (JSON.parse(readFileSync(new URL('grafana/dashboards/factline-agent-feedback.json', root), 'utf8')) as { templating: { list: { name: string; type: string; current: { text: string } }[] } }).templating.list;
+    const vars = (
+      JSON.parse(readFileSync(new URL('grafana/dashboards/factline-agent-feedback.json', root), 'utf8')) as {
+        templating: { list: { name: string; type: string; current: { text: string } }[] };
+      }
+    ).templating.list;
     const byName = Object.fromEntries(vars.map((v) => [v.name, v]));
     expect(byName.attempts).toMatchObject({ type: 'custom', current: { text: 'contract.contract.started:%' } });
     expect(byName.failures).toMatchObject({ type: 'custom', current: { text: '%.failed:%' } });

@@ -24,7 +24,11 @@ const list = (v: YamlValue | undefined): YamlValue[] => {
 };
 
 /** Grafana expands $VAR / ${VAR} in provisioning files and reads $$ as $. */
-const afterGrafanaExpansion = (s: string) => s.replace(/\$\$/g, '\u0000').replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, '').replace(/\u0000/g, '$');
+const afterGrafanaExpansion = (s: string) =>
+  s
+    .replace(/\$\$/g, '\u0000')
+    .replace(/\$\{?[A-Za-z_][A-Za-z0-9_]*\}?/g, '')
+    .replace(/\u0000/g, '$');
 
 describe('grafana/provisioning/datasources/factline.yaml', () => {
   const text = read('grafana/provisioning/datasources/factline.yaml');
@@ -53,20 +57,20 @@ describe('grafana/provisioning/datasources/factline.yaml', () => {
     }
   });
 
-  it('keeps only files with a suffix Grafana\'s alerting reader accepts in alerting/, so it logs no warning', () => {
+  it("keeps only files with a suffix Grafana's alerting reader accepts in alerting/, so it logs no warning", () => {
     const files = readdirSync(new URL('grafana/provisioning/alerting/', root));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) expect(f, f).toMatch(/\.(ya?ml|json)$/);
     expect(read('grafana/provisioning/alerting/factline.yaml')).toMatch(/^apiVersion: 1$/m);
   });
 
-  it('links a log line\'s trace_id structured metadata to its trace in Tempo', () => {
+  it("links a log line's trace_id structured metadata to its trace in Tempo", () => {
     const [field] = list(obj(loki.jsonData).derivedFields).map(obj);
     expect(field).toMatchObject({ matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: TEMPO_DATASOURCE.uid });
     expect(afterGrafanaExpansion(String(field!.url))).toBe('${__value.raw}');
   });
 
-  it('links a span to its trace\'s log lines with a LogQL query Grafana can parse', () => {
+  it("links a span to its trace's log lines with a LogQL query Grafana can parse", () => {
     const t2l = obj(obj(tempo.jsonData).tracesToLogsV2);
     expect(t2l).toMatchObject({ datasourceUid: LOKI_DATASOURCE.uid, customQuery: true });
     const query = afterGrafanaExpansion(String(t2l.query));
@@ -103,7 +107,11 @@ describe('grafana/provisioning/dashboards/factline.yaml', () => {
 
 describe('the YAML subset reader', () => {
   it('reads mappings, sequences of mappings and the three scalar styles', () => {
-    expect(parseYamlSubset("a: 1\nb:\n  - c: 'x''y' # note\n    d: \"q\\\"\"\n  - plain text\ne: true\n")).toEqual({ a: 1, b: [{ c: "x'y", d: 'q"' }, 'plain text'], e: true });
+    expect(parseYamlSubset("a: 1\nb:\n  - c: 'x''y' # note\n    d: \"q\\\"\"\n  - plain text\ne: true\n")).toEqual({
+      a: 1,
+      b: [{ c: "x'y", d: 'q"' }, 'plain text'],
+      e: true,
+    });
   });
 
   it.each([

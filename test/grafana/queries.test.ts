@@ -18,7 +18,10 @@ describe.each([
 ])('every query of %s', (_, queries) => {
   it.each(queries.map((q) => [q.name, q] as const))('%s parses with no error node', (_name, q) => {
     const errors = syntaxErrors(q.kind, q.expr);
-    expect(errors.map((e) => e.where), `${q.kind}: ${q.expr}`).toEqual([]);
+    expect(
+      errors.map((e) => e.where),
+      `${q.kind}: ${q.expr}`,
+    ).toEqual([]);
   });
 });
 
@@ -31,7 +34,11 @@ describe('the end-to-end list (demoCases)', () => {
   });
 
   it('has an answer for every query and no answer for a query that does not exist', () => {
-    expect(Object.keys(demoAnswers({ service: DEMO.service, traceKey: DEMO.traceKey })).sort()).toEqual(allQueries().map((q) => q.name).sort());
+    expect(Object.keys(demoAnswers({ service: DEMO.service, traceKey: DEMO.traceKey })).sort()).toEqual(
+      allQueries()
+        .map((q) => q.name)
+        .sort(),
+    );
   });
 
   it('has no dashboard variable left in any expression', () => {
@@ -60,7 +67,18 @@ describe('the end-to-end list (demoCases)', () => {
 
   it('covers the queries the library is for', () => {
     const names = library.map((c) => c.name.replace('library/', ''));
-    for (const n of ['failures', 'countByDomain', 'failureShareByAgent', 'eventsByPattern', 'eventsOfTrace', 'invalidEvents', 'failingAssertions', 'contractDurationP95', 'failingAssertionSpans', 'traceSpansByKey']) {
+    for (const n of [
+      'failures',
+      'countByDomain',
+      'failureShareByAgent',
+      'eventsByPattern',
+      'eventsOfTrace',
+      'invalidEvents',
+      'failingAssertions',
+      'contractDurationP95',
+      'failingAssertionSpans',
+      'traceSpansByKey',
+    ]) {
       expect(names).toContain(n);
     }
   });

@@ -10,9 +10,18 @@ import { describe, expect, it } from 'vitest';
  * (grafana/tsconfig.json, strict) and fails on any diagnostic.
  */
 describe('the dashboard sources', () => {
-  it('type-check against Grafana\'s schema types with the project\'s strict options', () => {
+  it("type-check against Grafana's schema types with the project's strict options", () => {
     const configPath = fileURLToPath(new URL('../../grafana/tsconfig.json', import.meta.url));
-    const parsed = ts.getParsedCommandLineOfConfigFile(configPath, { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n')); } })!;
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      configPath,
+      { noEmit: true },
+      {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => {
+          throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+        },
+      },
+    )!;
     expect(parsed.errors).toEqual([]);
     expect(parsed.fileNames.some((f) => f.endsWith('grafana/src/intent-loop.ts'))).toBe(true);
     const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });

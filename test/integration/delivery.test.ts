@@ -30,7 +30,8 @@ function factline(receiver: string, spoolDir: string) {
     spool: { dir: spoolDir },
     onProblem: (p) => problems.push(p.code),
   });
-  const emitOne = (i: number) => sdk.emit('signal.signal.created:1', { signal_id: `SIG-${i}`, source: 'cli', content: `delivery event ${i}`, confidence: 0.5 })!.id;
+  const emitOne = (i: number) =>
+    sdk.emit('signal.signal.created:1', { signal_id: `SIG-${i}`, source: 'cli', content: `delivery event ${i}`, confidence: 0.5 })!.id;
   return { sdk, emitOne, problems };
 }
 
@@ -44,14 +45,24 @@ describe.skipIf(SKIP_NOTE !== undefined)('durable delivery through the real Coll
     const started = Date.now();
     const ids: string[] = [];
     for (let i = 0; i < BURST; i++) ids.push(emitOne(i));
-    await waitFor(() => sdk.stats().sinks.otel!.delivered === BURST, { timeoutMs: 600_000, intervalMs: 1000, describe: () => JSON.stringify(sdk.stats().sinks.otel) });
+    await waitFor(() => sdk.stats().sinks.otel!.delivered === BURST, {
+      timeoutMs: 600_000,
+      intervalMs: 1000,
+      describe: () => JSON.stringify(sdk.stats().sinks.otel),
+    });
     const acknowledgedMs = Date.now() - started;
-    await waitFor(() => received().size >= BURST, { timeoutMs: 600_000, intervalMs: 2000, describe: () => `${received().size} of ${BURST} at the far end\n${pipeline.collector.tail()}` });
+    await waitFor(() => received().size >= BURST, {
+      timeoutMs: 600_000,
+      intervalMs: 2000,
+      describe: () => `${received().size} of ${BURST} at the far end\n${pipeline.collector.tail()}`,
+    });
     await sdk.shutdown();
     const got = received();
     expect(ids.filter((id) => !got.has(id))).toEqual([]);
     expect(sdk.stats().sinks.otel).toMatchObject({ emitted: BURST, delivered: BURST, dropped: 0, deadLettered: 0, pending: 0, spooled: 0 });
-    console.log(`[integration] burst: ${BURST} events acknowledged by the Collector after ${acknowledgedMs} ms, all at the far end after ${Date.now() - started} ms; problems: ${[...new Set(problems)].join(', ') || 'none'}`);
+    console.log(
+      `[integration] burst: ${BURST} events acknowledged by the Collector after ${acknowledgedMs} ms, all at the far end after ${Date.now() - started} ms; problems: ${[...new Set(problems)].join(', ') || 'none'}`,
+    );
   });
 
   it('delivers every event emitted while the Collector is down (killed), once it is back', async () => {
@@ -71,8 +82,16 @@ describe.skipIf(SKIP_NOTE !== undefined)('durable delivery through the real Coll
     expect(sdk.stats().sinks.otel!.spooled).toBeGreaterThan(0);
     await pipeline.collector.start();
     await emitFor(3000);
-    await waitFor(() => sdk.stats().sinks.otel!.delivered === ids.length, { timeoutMs: 300_000, intervalMs: 1000, describe: () => JSON.stringify(sdk.stats().sinks.otel) });
-    await waitFor(() => received().size >= ids.length, { timeoutMs: 300_000, intervalMs: 2000, describe: () => `${received().size} of ${ids.length}\n${pipeline.collector.tail()}` });
+    await waitFor(() => sdk.stats().sinks.otel!.delivered === ids.length, {
+      timeoutMs: 300_000,
+      intervalMs: 1000,
+      describe: () => JSON.stringify(sdk.stats().sinks.otel),
+    });
+    await waitFor(() => received().size >= ids.length, {
+      timeoutMs: 300_000,
+      intervalMs: 2000,
+      describe: () => `${received().size} of ${ids.length}\n${pipeline.collector.tail()}`,
+    });
     await sdk.shutdown();
     const got = received();
     expect(ids.filter((id) => !got.has(id))).toEqual([]);

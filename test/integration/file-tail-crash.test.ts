@@ -35,13 +35,19 @@ describe.skipIf(SKIP_NOTE !== undefined)('the Collector SIGKILLed while it tails
 
   it(`delivers every one of ${LINES} lines across ${KILLS} SIGKILLs (by instance id)`, async () => {
     expect(FEATURE_GATES).toContain('stanza.synchronousLogEmitter');
-    const file = createEmitter(intentCatalog, { validation: 'strict', sinks: [createJsonlSink({ path: join(tailed, 'events.jsonl'), fsync: 'never', maxBytes: 0 })] });
+    const file = createEmitter(intentCatalog, {
+      validation: 'strict',
+      sinks: [createJsonlSink({ path: join(tailed, 'events.jsonl'), fsync: 'never', maxBytes: 0 })],
+    });
     const sent: string[] = [];
     const perRun = LINES / KILLS;
     for (let k = 0; k < KILLS; k++) {
       // Write a fifth of the lines at about 20,000 a second, and kill the Collector in the middle of it.
       for (let i = 0; i < perRun; i++) {
-        sent.push(file.emit('signal.signal.created:1', { signal_id: `SIG-T${sent.length}`, source: 'agent', content: `tailed line ${sent.length}`, confidence: 0.5 })!.id);
+        sent.push(
+          file.emit('signal.signal.created:1', { signal_id: `SIG-T${sent.length}`, source: 'agent', content: `tailed line ${sent.length}`, confidence: 0.5 })!
+            .id,
+        );
         if (i % 200 === 199) {
           await file.flush();
           await new Promise((r) => setTimeout(r, 10));
@@ -63,7 +69,9 @@ describe.skipIf(SKIP_NOTE !== undefined)('the Collector SIGKILLed while it tails
     const delivered = recorder.logs('delivered').length;
     const got = unique();
     const missing = sent.filter((id) => !got.has(id));
-    process.stderr.write(`[file-tail-crash] ${LINES} lines, ${KILLS} SIGKILLs: ${got.size} unique delivered, ${missing.length} missing, ${delivered - got.size} duplicates\n`);
+    process.stderr.write(
+      `[file-tail-crash] ${LINES} lines, ${KILLS} SIGKILLs: ${got.size} unique delivered, ${missing.length} missing, ${delivered - got.size} duplicates\n`,
+    );
     expect(missing).toEqual([]);
   }, 400_000);
 });
@@ -73,11 +81,18 @@ describe.skipIf(SKIP_NOTE !== undefined)('the Collector SIGKILLed just after it 
   const { recorder, tailed } = pipeline;
 
   it(`delivers every line of ${CYCLES} bursts of ${BURST}, each followed by a SIGKILL a poll after it was written`, async () => {
-    const file = createEmitter(intentCatalog, { validation: 'strict', sinks: [createJsonlSink({ path: join(tailed, 'events.jsonl'), fsync: 'never', maxBytes: 0 })] });
+    const file = createEmitter(intentCatalog, {
+      validation: 'strict',
+      sinks: [createJsonlSink({ path: join(tailed, 'events.jsonl'), fsync: 'never', maxBytes: 0 })],
+    });
     const sent: string[] = [];
     for (let c = 0; c < CYCLES; c++) {
       // Not a multiple of the emitter's 100-line batch: the last lines of a burst wait for its 100 ms flush.
-      for (let i = 0; i < BURST; i++) sent.push(file.emit('signal.signal.created:1', { signal_id: `SIG-W${sent.length}`, source: 'agent', content: `burst line ${sent.length}`, confidence: 0.5 })!.id);
+      for (let i = 0; i < BURST; i++)
+        sent.push(
+          file.emit('signal.signal.created:1', { signal_id: `SIG-W${sent.length}`, source: 'agent', content: `burst line ${sent.length}`, confidence: 0.5 })!
+            .id,
+        );
       await file.flush();
       // file_log polls every 200 ms and saves its offsets after each poll: kill after a poll has read the burst.
       await new Promise((r) => setTimeout(r, 200 + ((c * 37) % 120)));
@@ -86,10 +101,16 @@ describe.skipIf(SKIP_NOTE !== undefined)('the Collector SIGKILLed just after it 
     }
     await file.shutdown();
     const unique = () => new Set(recorder.logs('delivered').map((l) => instanceId(l.record)));
-    await waitFor(() => unique().size >= sent.length, { timeoutMs: 60_000, intervalMs: 500, describe: () => `${unique().size} of ${sent.length} lines delivered\n${pipeline.collector.tail()}` });
+    await waitFor(() => unique().size >= sent.length, {
+      timeoutMs: 60_000,
+      intervalMs: 500,
+      describe: () => `${unique().size} of ${sent.length} lines delivered\n${pipeline.collector.tail()}`,
+    });
     const got = unique();
     const missing = sent.filter((id) => !got.has(id));
-    process.stderr.write(`[file-tail-window] ${CYCLES} bursts of ${BURST} lines, a SIGKILL after each: ${got.size} of ${sent.length} delivered, ${missing.length} missing\n`);
+    process.stderr.write(
+      `[file-tail-window] ${CYCLES} bursts of ${BURST} lines, a SIGKILL after each: ${got.size} of ${sent.length} delivered, ${missing.length} missing\n`,
+    );
     expect(missing).toEqual([]);
   }, 400_000);
 });

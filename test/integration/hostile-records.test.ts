@@ -35,7 +35,11 @@ const catalog = defineCatalog(
 /** An exporter that remembers every export result. */
 function recordingResults<E extends { export(items: never[], done: (r: ExportResult) => void): void }>(exporter: E, results: ExportResult[]): E {
   const original = exporter.export.bind(exporter);
-  exporter.export = ((items: never[], done: (r: ExportResult) => void) => original(items, (r) => { results.push(r); done(r); })) as E['export'];
+  exporter.export = ((items: never[], done: (r: ExportResult) => void) =>
+    original(items, (r) => {
+      results.push(r);
+      done(r);
+    })) as E['export'];
   return exporter;
 }
 
@@ -49,7 +53,9 @@ describe.skipIf(SKIP_NOTE !== undefined)('hostile records through the real Colle
 
   it('control: the Collector rejects a raw SDK batch holding an integer beyond int64', async () => {
     const results: ExportResult[] = [];
-    const provider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: recordingResults(new OTLPLogExporter({ url: `${receiver}/v1/logs` }), results) })] });
+    const provider = new LoggerProvider({
+      processors: [new SimpleLogRecordProcessor({ exporter: recordingResults(new OTLPLogExporter({ url: `${receiver}/v1/logs` }), results) })],
+    });
     provider.getLogger('control').emit({ body: { amount_wei: 1e19 } });
     await provider.forceFlush();
     await provider.shutdown();
@@ -68,9 +74,16 @@ describe.skipIf(SKIP_NOTE !== undefined)('hostile records through the real Colle
     });
     const file = join(dir, 'events.jsonl');
     const problems: RuntimeProblem[] = [];
-    const ev = createEmitter(catalog, { sinks: [otel.sink, createJsonlSink({ path: file, fsync: 'never' })], validation: 'report', onProblem: (p) => problems.push(p) });
+    const ev = createEmitter(catalog, {
+      sinks: [otel.sink, createJsonlSink({ path: file, fsync: 'never' })],
+      validation: 'report',
+      onProblem: (p) => problems.push(p),
+    });
     const tracer = otel.tracerProvider.getTracer('hostile');
-    const cases = fc.sample(fc.record({ id: fc.constantFrom('app.any.seen:1' as const, 'app.job.ran:1' as const), payload: hostilePayload, time: oddTime, inSpan: fc.boolean() }), { numRuns: 300, seed: 8 });
+    const cases = fc.sample(
+      fc.record({ id: fc.constantFrom('app.any.seen:1' as const, 'app.job.ran:1' as const), payload: hostilePayload, time: oddTime, inSpan: fc.boolean() }),
+      { numRuns: 300, seed: 8 },
+    );
     // The classic inputs, for certain.
     cases.push(
       { id: 'app.any.seen:1', payload: { amount_wei: 1e19 }, time: undefined, inSpan: true },
@@ -80,7 +93,15 @@ describe.skipIf(SKIP_NOTE !== undefined)('hostile records through the real Colle
     const ids: string[] = [];
     for (const c of cases) {
       const run = () => ev.emit(c.id, c.payload as never, c.time === undefined ? undefined : { time: c.time });
-      const e = c.inSpan ? tracer.startActiveSpan('op', (span) => { try { return run(); } finally { span.end(); } }) : run();
+      const e = c.inSpan
+        ? tracer.startActiveSpan('op', (span) => {
+            try {
+              return run();
+            } finally {
+              span.end();
+            }
+          })
+        : run();
       expect(e).toBeDefined();
       ids.push(e!.id);
     }

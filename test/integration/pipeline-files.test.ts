@@ -9,7 +9,19 @@ import { createIntentFileSink, parseIntentLine, type IntentLine } from '../../sr
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
 import { SKIP_NOTE, waitFor, type CollectorProcess } from './support/collector.js';
 import { usePipeline } from './support/pipeline.js';
-import { attributeMap, eventIdParts, fromAnyValue, fromJs, instanceId, SEVERITY_NUMBER, sdkAttributes, stringAttr, typeAttributes, unixNano, type EnvelopeLine } from './support/otlp.js';
+import {
+  attributeMap,
+  eventIdParts,
+  fromAnyValue,
+  fromJs,
+  instanceId,
+  SEVERITY_NUMBER,
+  sdkAttributes,
+  stringAttr,
+  typeAttributes,
+  unixNano,
+  type EnvelopeLine,
+} from './support/otlp.js';
 import type { ReceivedLog } from './support/recorder.js';
 
 /*
@@ -44,7 +56,11 @@ const SOURCES: EventSource[] = [
 describe.skipIf(SKIP_NOTE !== undefined)('the file path through the shipped Collector config, across a restart', () => {
   const pipeline = usePipeline('pipeline-files');
   const { recorder, tailed: files } = pipeline;
-  const seed = readFileSync(SEED, 'utf8').trim().split('\n').map((l, i) => parseIntentLine(l, i + 1)).filter((r): r is IntentLine => r.ok);
+  const seed = readFileSync(SEED, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l, i) => parseIntentLine(l, i + 1))
+    .filter((r): r is IntentLine => r.ok);
   let collector: CollectorProcess;
   let emitter: Emitter<IntentEntries>;
   let n = 0;
@@ -89,8 +105,14 @@ describe.skipIf(SKIP_NOTE !== undefined)('the file path through the shipped Coll
     await collector.stop('SIGTERM');
     await emitter.shutdown();
 
-    events = readFileSync(join(files, CHAINED), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EnvelopeLine);
-    flat = readFileSync(join(files, FLAT), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    events = readFileSync(join(files, CHAINED), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as EnvelopeLine);
+    flat = readFileSync(join(files, FLAT), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     logs = recorder.logs();
   });
 
@@ -113,7 +135,7 @@ describe.skipIf(SKIP_NOTE !== undefined)('the file path through the shipped Coll
     expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(flat.map((line) => [unixNano(String(line.timestamp)), 1])));
   });
 
-  it('gives a chained line the SDK\'s service, event name, time, severity, trace context, body and attributes, less the wire name', () => {
+  it("gives a chained line the SDK's service, event name, time, severity, trace context, body and attributes, less the wire name", () => {
     const byId = new Map(chainedOf(logs).map((l) => [instanceId(l.record), l]));
     for (const e of events) {
       const { resource, record: r } = byId.get(e.id)!;
@@ -147,7 +169,7 @@ describe.skipIf(SKIP_NOTE !== undefined)('the file path through the shipped Coll
     expect(events.filter((e) => e.trace_id !== undefined).length).toBeGreaterThan(0);
   });
 
-  it('gives a flat line the SDK\'s event name (the EventID\'s, not event_type), the type\'s attributes, its own timestamp and the payload as body', () => {
+  it("gives a flat line the SDK's event name (the EventID's, not event_type), the type's attributes, its own timestamp and the payload as body", () => {
     const byTime = new Map(flatOf(logs).map((l) => [l.record.timeUnixNano, l]));
     for (const e of events) {
       const line = flat.find((f) => Date.parse(String(f.timestamp)) === Date.parse(e.time))!;

@@ -47,7 +47,10 @@ describe.skipIf(SKIP_NOTE !== undefined)('the SDK path through the shipped Colle
       intentFile: join(dir, 'intent-events.jsonl'),
     });
     await intent.shutdown(); // flushes both SDK processors to the Collector
-    events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EnvelopeLine);
+    events = readFileSync(join(dir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as EnvelopeLine);
 
     const ids = new Set(events.map((e) => e.id));
     await waitFor(() => new Set(recorder.logs().map((l) => instanceId(l.record))).size >= ids.size && recorder.spans().length >= 6, {
@@ -105,7 +108,7 @@ describe.skipIf(SKIP_NOTE !== undefined)('the SDK path through the shipped Colle
     }
   });
 
-  it('delivers the loop\'s events in one trace, derived from TRACE-015, with hex ids', () => {
+  it("delivers the loop's events in one trace, derived from TRACE-015, with hex ids", () => {
     const loopTrace = idsForTraceKey(LOOP.traceKey).traceId;
     const traced = logs.filter((l) => l.record.traceId);
     // From signal.promoted on, every loop event but the heartbeat (examples/intent-loop.ts).
@@ -114,9 +117,16 @@ describe.skipIf(SKIP_NOTE !== undefined)('the SDK path through the shipped Colle
     for (const l of traced) expect(l.record.spanId).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('delivers the loop, intent, spec and contract spans, all in the loop\'s trace', () => {
+  it("delivers the loop, intent, spec and contract spans, all in the loop's trace", () => {
     const loopTrace = idsForTraceKey(LOOP.traceKey).traceId;
-    expect(spans.map((s) => s.span.name).sort()).toEqual(['intent.contract', 'intent.contract', 'intent.contract', 'intent.intent', 'intent.loop', 'intent.spec']);
+    expect(spans.map((s) => s.span.name).sort()).toEqual([
+      'intent.contract',
+      'intent.contract',
+      'intent.contract',
+      'intent.intent',
+      'intent.loop',
+      'intent.spec',
+    ]);
     expect(new Set(spans.map((s) => s.span.traceId))).toEqual(new Set([loopTrace]));
     const root = spans.find((s) => s.span.name === 'intent.loop')!.span;
     expect(root.spanId).toBe(idsForTraceKey(LOOP.traceKey).spanId);
@@ -126,10 +136,12 @@ describe.skipIf(SKIP_NOTE !== undefined)('the SDK path through the shipped Colle
 
   it('carries every traced event as a span event on the span it names, with the envelope attributes and the payload fields', () => {
     const received = new Map(
-      spans.flatMap((s) => (s.span.events ?? []).map((ev) => {
-        const attributes = attributeMap(ev.attributes ?? []);
-        return [attributes['factline.event.instance_id'], { spanId: s.span.spanId, name: ev.name, time: ev.timeUnixNano, attributes }] as const;
-      })),
+      spans.flatMap((s) =>
+        (s.span.events ?? []).map((ev) => {
+          const attributes = attributeMap(ev.attributes ?? []);
+          return [attributes['factline.event.instance_id'], { spanId: s.span.spanId, name: ev.name, time: ev.timeUnixNano, attributes }] as const;
+        }),
+      ),
     );
     const traced = events.filter((e) => e.span_id !== undefined);
     expect(received.size).toBe(traced.length);
@@ -138,7 +150,12 @@ describe.skipIf(SKIP_NOTE !== undefined)('the SDK path through the shipped Colle
       // flat), then every envelope attribute; event_name is the Collector's, on logs only.
       const { event_name: _logsOnly, ...envelope } = sdkAttributes(e, 'intent', intentCatalog.get(e.event_id)!.wireName);
       const payload = fromJs(e.payload) as { kv: Record<string, unknown> };
-      expect(received.get(e.id)).toEqual({ spanId: e.span_id, name: eventIdParts(e.event_id).name, time: unixNano(e.time), attributes: { ...payload.kv, ...envelope } });
+      expect(received.get(e.id)).toEqual({
+        spanId: e.span_id,
+        name: eventIdParts(e.event_id).name,
+        time: unixNano(e.time),
+        attributes: { ...payload.kv, ...envelope },
+      });
     }
   });
 
@@ -146,7 +163,11 @@ describe.skipIf(SKIP_NOTE !== undefined)('the SDK path through the shipped Colle
     const con092 = spans.find((s) => attributeMap(s.span.attributes ?? [])['intent.contract_id'] === 'CON-092')!.span;
     const failed = (con092.events ?? []).filter((ev) => ev.name === 'contract.assertion.failed');
     expect(failed).toHaveLength(1);
-    expect(attributeMap(failed[0]!.attributes ?? [])).toMatchObject({ assertion_name: LOOP.failingAssertion, contract_id: 'CON-092', 'factline.event.id': 'contract.assertion.failed:1' });
+    expect(attributeMap(failed[0]!.attributes ?? [])).toMatchObject({
+      assertion_name: LOOP.failingAssertion,
+      contract_id: 'CON-092',
+      'factline.event.id': 'contract.assertion.failed:1',
+    });
     expect(con092.status?.code).toBe(2); // STATUS_CODE_ERROR
   });
 });

@@ -75,7 +75,8 @@ describe.skipIf(SKIP_NOTE !== undefined)('delivery through a backend outage and 
     // Half the file lines before the crash, half while the Collector is dead.
     const file = createEmitter(intentCatalog, { validation: 'strict', sinks: [createJsonlSink({ path: join(files, 'events.jsonl') })] });
     const appendLines = (from: number, to: number) => {
-      for (let i = from; i < to; i++) sent.add(file.emit('signal.signal.created:1', { signal_id: `SIG-F${i}`, source: 'agent', content: `file line ${i}`, confidence: 0.25 })!.id);
+      for (let i = from; i < to; i++)
+        sent.add(file.emit('signal.signal.created:1', { signal_id: `SIG-F${i}`, source: 'agent', content: `file line ${i}`, confidence: 0.25 })!.id);
     };
     appendLines(0, FILE_LINES / 2);
 

@@ -55,7 +55,10 @@ describe.skipIf(SKIP_NOTE !== undefined)('personal data through the shipped Coll
   });
 
   afterAll(() => {
-    for (const [k, v] of [['OTEL_EXPORTER_OTLP_ENDPOINT', saved.endpoint], ['OTEL_EXPORTER_OTLP_PROTOCOL', saved.protocol]] as const) {
+    for (const [k, v] of [
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', saved.endpoint],
+      ['OTEL_EXPORTER_OTLP_PROTOCOL', saved.protocol],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

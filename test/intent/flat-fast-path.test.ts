@@ -17,7 +17,9 @@ import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
  */
 
 const FIXTURE = new URL('../fixtures/intent/seed-examples.jsonl', import.meta.url);
-const seedLines = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l !== '');
+const seedLines = readFileSync(FIXTURE, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 const seeds = seedLines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** The full check's verdict on a timestamp, without the fast path. */
@@ -43,17 +45,67 @@ const pairsOf = (o: Record<string, unknown>): [string, string][] => Object.entri
 
 /** Raw JSON values that once broke a reader, or that only the full check catches. */
 const HOSTILE_RAW = [
-  '1e400', '-1e999', '"\\ud800"', '"a\\uDC00b"', '"\\u005f"', '""', 'null', 'true', '[]', '{}', '0', '-0', '1.5', '2', '-1',
-  '"x"', '"SIG-1"', '"SIG-"', '"cli"', '"CLI"', `"${'x'.repeat(70_000)}"`, `${'{"d":'.repeat(70)}1${'}'.repeat(70)}`, `${'['.repeat(70)}${']'.repeat(70)}`,
-  '{"__proto__":1}', '{"constructor":{}}', '["\\udbff"]', '9007199254740993', '1e21', '0.75', '"2026-03-30T14:23:45Z"',
+  '1e400',
+  '-1e999',
+  '"\\ud800"',
+  '"a\\uDC00b"',
+  '"\\u005f"',
+  '""',
+  'null',
+  'true',
+  '[]',
+  '{}',
+  '0',
+  '-0',
+  '1.5',
+  '2',
+  '-1',
+  '"x"',
+  '"SIG-1"',
+  '"SIG-"',
+  '"cli"',
+  '"CLI"',
+  `"${'x'.repeat(70_000)}"`,
+  `${'{"d":'.repeat(70)}1${'}'.repeat(70)}`,
+  `${'['.repeat(70)}${']'.repeat(70)}`,
+  '{"__proto__":1}',
+  '{"constructor":{}}',
+  '["\\udbff"]',
+  '9007199254740993',
+  '1e21',
+  '0.75',
+  '"2026-03-30T14:23:45Z"',
 ];
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'event_id', 'extra', '\ud800', 'timestamp', 'event_type', 'signal_id', 'confidence'];
 const HOSTILE_TIMES = [
-  '2026-03-30T14:23:45Z', '2026-03-30T14:23:45.1Z', '2026-03-30T14:23:45.123456789Z', '2026-03-30T14:23:45.1234567890Z', '2026-03-30T14:23:45.Z',
-  '2026-03-30T24:00:00Z', '2026-03-30T23:60:00Z', '2026-03-30T23:59:60Z', '2026-03-30T23:59:59z', '2026-03-30t23:59:59Z', '2026-03-30T23:59:59',
-  '2026-03-30T23:59:59+02:00', '2026-03-30T23:59:59+24:00', '2026-03-30 23:59:59Z', '2026-02-29T00:00:00Z', '2024-02-29T00:00:00Z', '2026-02-30T00:00:00Z',
-  '2026-13-01T00:00:00Z', '2026-03-30T1:23:45Z', '2026-03-30T14:23:4Z', '2026-03-30T14:23:45.12a4Z', '+02026-03-30T14:23:45Z', '0000-01-01T00:00:00Z',
-  '2026-03-30T14:23:45\u0000Z', '２026-03-30T14:23:45Z', '2026-03-30T14:23:45.000Z ', ' 2026-03-30T14:23:45.000Z', '',
+  '2026-03-30T14:23:45Z',
+  '2026-03-30T14:23:45.1Z',
+  '2026-03-30T14:23:45.123456789Z',
+  '2026-03-30T14:23:45.1234567890Z',
+  '2026-03-30T14:23:45.Z',
+  '2026-03-30T24:00:00Z',
+  '2026-03-30T23:60:00Z',
+  '2026-03-30T23:59:60Z',
+  '2026-03-30T23:59:59z',
+  '2026-03-30t23:59:59Z',
+  '2026-03-30T23:59:59',
+  '2026-03-30T23:59:59+02:00',
+  '2026-03-30T23:59:59+24:00',
+  '2026-03-30 23:59:59Z',
+  '2026-02-29T00:00:00Z',
+  '2024-02-29T00:00:00Z',
+  '2026-02-30T00:00:00Z',
+  '2026-13-01T00:00:00Z',
+  '2026-03-30T1:23:45Z',
+  '2026-03-30T14:23:4Z',
+  '2026-03-30T14:23:45.12a4Z',
+  '+02026-03-30T14:23:45Z',
+  '0000-01-01T00:00:00Z',
+  '2026-03-30T14:23:45\u0000Z',
+  '２026-03-30T14:23:45Z',
+  '2026-03-30T14:23:45.000Z ',
+  ' 2026-03-30T14:23:45.000Z',
+  '',
 ];
 
 describe('the fast accept of flat Intent lines', () => {
@@ -74,10 +126,11 @@ describe('the fast accept of flat Intent lines', () => {
           if (!r.full) rejected++;
         }
       }
-      for (const key of HOSTILE_KEYS) for (const raw of HOSTILE_RAW.slice(0, 12)) {
-        const r = compare(lineOf([...pairs, [key, raw]]));
-        if (r.fast) expect(r.full).toBe(true);
-      }
+      for (const key of HOSTILE_KEYS)
+        for (const raw of HOSTILE_RAW.slice(0, 12)) {
+          const r = compare(lineOf([...pairs, [key, raw]]));
+          if (r.fast) expect(r.full).toBe(true);
+        }
       for (const t of HOSTILE_TIMES) {
         const r = compare(lineOf(pairs.map(([k, v]): [string, string] => [k, k === 'timestamp' ? JSON.stringify(t) : v])));
         if (r.fast) expect(r.full).toBe(true);
@@ -86,30 +139,44 @@ describe('the fast accept of flat Intent lines', () => {
     expect(rejected).toBeGreaterThan(500); // the table does reach the full check's rejections
   });
 
-  it('accepts no line that the full check rejects (property)', () => {
-    const seedArb = fc.constantFrom(...seeds.map(pairsOf));
-    const raw = fc.oneof(fc.constantFrom(...HOSTILE_RAW), fc.jsonValue().map((v) => JSON.stringify(v)), fc.string({ unit: 'binary', maxLength: 6 }).map((s) => JSON.stringify(s)));
-    const edit = fc.oneof(
-      fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), raw }),
-      fc.record({ kind: fc.constant('add' as const), key: fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 8 })), raw }),
-      fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
-      fc.record({ kind: fc.constant('time' as const), t: fc.oneof(fc.constantFrom(...HOSTILE_TIMES), fc.date({ noInvalidDate: true }).map((d) => d.toISOString())) }),
-    );
-    fc.assert(
-      fc.property(seedArb, fc.array(edit, { maxLength: 4 }), (start, edits) => {
-        let pairs = start;
-        for (const e of edits) {
-          if (e.kind === 'replace') pairs = pairs.map((p, j): [string, string] => (j === e.at % pairs.length ? [p[0], e.raw] : p));
-          else if (e.kind === 'add') pairs = [...pairs, [e.key, e.raw]];
-          else if (e.kind === 'drop') pairs = pairs.filter((_, j) => j !== e.at % Math.max(1, pairs.length));
-          else pairs = pairs.map(([k, v]): [string, string] => [k, k === 'timestamp' ? JSON.stringify(e.t) : v]);
-        }
-        const r = compare(lineOf(pairs));
-        if (r.fast) expect(r.full).toBe(true);
-      }),
-      { numRuns: 3000 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'accepts no line that the full check rejects (property)',
+    () => {
+      const seedArb = fc.constantFrom(...seeds.map(pairsOf));
+      const raw = fc.oneof(
+        fc.constantFrom(...HOSTILE_RAW),
+        fc.jsonValue().map((v) => JSON.stringify(v)),
+        fc.string({ unit: 'binary', maxLength: 6 }).map((s) => JSON.stringify(s)),
+      );
+      const edit = fc.oneof(
+        fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), raw }),
+        fc.record({ kind: fc.constant('add' as const), key: fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 8 })), raw }),
+        fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
+        fc.record({
+          kind: fc.constant('time' as const),
+          t: fc.oneof(
+            fc.constantFrom(...HOSTILE_TIMES),
+            fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          ),
+        }),
+      );
+      fc.assert(
+        fc.property(seedArb, fc.array(edit, { maxLength: 4 }), (start, edits) => {
+          let pairs = start;
+          for (const e of edits) {
+            if (e.kind === 'replace') pairs = pairs.map((p, j): [string, string] => (j === e.at % pairs.length ? [p[0], e.raw] : p));
+            else if (e.kind === 'add') pairs = [...pairs, [e.key, e.raw]];
+            else if (e.kind === 'drop') pairs = pairs.filter((_, j) => j !== e.at % Math.max(1, pairs.length));
+            else pairs = pairs.map(([k, v]): [string, string] => [k, k === 'timestamp' ? JSON.stringify(e.t) : v]);
+          }
+          const r = compare(lineOf(pairs));
+          if (r.fast) expect(r.full).toBe(true);
+        }),
+        { numRuns: 3000 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('isIsoTimestamp with its date cache', () => {
@@ -122,22 +189,32 @@ describe('isIsoTimestamp with its date cache', () => {
     }
   });
 
-  it('agrees with the full check on timestamps with one character changed (property)', () => {
-    const chars = fc.constantFrom(...'0123456789:-.TZz+ \u0000Ａ');
-    fc.assert(
-      fc.property(fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }), fc.nat(), chars, fc.boolean(), (d, at, c, cut) => {
-        const base = d.toISOString();
-        isIsoTimestamp(base); // primes the cache with this date
-        const i = at % base.length;
-        const t = cut ? base.slice(0, i) + base.slice(i + 1) : base.slice(0, i) + c + base.slice(i + 1);
-        expect([t, isIsoTimestamp(t)]).toEqual([t, fullIsoCheck(t)]);
-      }),
-      { numRuns: 5000 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'agrees with the full check on timestamps with one character changed (property)',
+    () => {
+      const chars = fc.constantFrom(...'0123456789:-.TZz+ \u0000Ａ');
+      fc.assert(
+        fc.property(
+          fc.date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+          fc.nat(),
+          chars,
+          fc.boolean(),
+          (d, at, c, cut) => {
+            const base = d.toISOString();
+            isIsoTimestamp(base); // primes the cache with this date
+            const i = at % base.length;
+            const t = cut ? base.slice(0, i) + base.slice(i + 1) : base.slice(0, i) + c + base.slice(i + 1);
+            expect([t, isIsoTimestamp(t)]).toEqual([t, fullIsoCheck(t)]);
+          },
+        ),
+        { numRuns: 5000 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });
 
-describe('factline validate prints the full check\'s issues on hostile lines', () => {
+describe("factline validate prints the full check's issues on hostile lines", () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'factline-fast-'));
@@ -173,7 +250,8 @@ describe('factline validate prints the full check\'s issues on hostile lines', (
     for (const seed of seeds) {
       const { event_type: wire, timestamp, ...payload } = seed;
       const id = intentCatalog.list().find((t) => t.wireName === wire)!.id;
-      const envelope = (payloadRaw: string, time = JSON.stringify(timestamp)): string => `{"event_id":${JSON.stringify(id)},"time":${time},"payload":${payloadRaw}}`;
+      const envelope = (payloadRaw: string, time = JSON.stringify(timestamp)): string =>
+        `{"event_id":${JSON.stringify(id)},"time":${time},"payload":${payloadRaw}}`;
       const pairs = pairsOf(payload);
       lines.push(envelope(lineOf(pairs)));
       for (const raw of ['1e400', '"\\ud800"', '{"__proto__":1}', `${'{"d":'.repeat(70)}1${'}'.repeat(70)}`, '"x"', 'null']) {
@@ -190,7 +268,9 @@ describe('factline validate prints the full check\'s issues on hostile lines', (
     const stdout: string[] = [];
     const code = await main(['validate', '--json', '--max-errors', '0', file], { out: (l) => void stdout.push(l), err: () => {} });
     const expected = lines.flatMap((l, i) =>
-      checkEnvelopeRecord(JSON.parse(l) as Record<string, unknown>, intentCatalog, i + 1, '').map((x) => JSON.stringify({ line: x.line, field: x.field, code: x.code, reason: x.message })),
+      checkEnvelopeRecord(JSON.parse(l) as Record<string, unknown>, intentCatalog, i + 1, '').map((x) =>
+        JSON.stringify({ line: x.line, field: x.field, code: x.code, reason: x.message }),
+      ),
     );
     expect(code).toBe(1);
     expect(expected.length).toBeGreaterThan(seeds.length * 8);

@@ -20,7 +20,9 @@ import {
 import type { Sink } from '../../src/sinks/sink.js';
 
 const FIXTURE = new URL('../fixtures/intent/seed-examples.jsonl', import.meta.url);
-const seedLines = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l !== '');
+const seedLines = readFileSync(FIXTURE, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 
 /** A sink that keeps what it is given. */
 function recordingSink(): Sink & { got: [FactlineEvent, EventTypeInfo][] } {
@@ -59,7 +61,7 @@ const issuesOf = (r: IntentLineResult) => {
 };
 
 describe('the seed examples fixture', () => {
-  it('holds all 15 JSON examples of Intent\'s reference, one type each', () => {
+  it("holds all 15 JSON examples of Intent's reference, one type each", () => {
     const types = seedLines.map((l) => (JSON.parse(l) as { event_type: string }).event_type);
     expect(types).toHaveLength(15);
     expect(new Set(types)).toEqual(new Set(intentCatalog.list().map((t) => t.wireName)));
@@ -111,7 +113,10 @@ describe('toIntentFlat', () => {
   });
 
   it('puts timestamp right after event_type for system.health, as the seed example does', () => {
-    const flat = toIntentFlat(event({ servers_active: 3, event_count: 1, uptime_seconds: 1, memory_usage_percent: 1 }), intentCatalog.get('system.health.reported:1')!);
+    const flat = toIntentFlat(
+      event({ servers_active: 3, event_count: 1, uptime_seconds: 1, memory_usage_percent: 1 }),
+      intentCatalog.get('system.health.reported:1')!,
+    );
     expect(Object.keys(flat).slice(0, 2)).toEqual(['event_type', 'timestamp']);
   });
 
@@ -145,12 +150,17 @@ describe('toIntentFlat', () => {
     expect(Object.keys(toIntentFlat(event({ b: 1, a: 2 }), other))).toEqual(['event_type', 'b', 'a', 'timestamp']);
   });
 
-  it.each(['constructor', 'toString', '__proto__'])('writes a type whose wireName is %s with its payload order, not the field order of an Object.prototype member', (wireName) => {
-    const other = defineCatalog({ 'app.order.placed:1': { schema: z.object({ b: z.number(), a: z.number() }), wireName } }, { name: 'app' }).get('app.order.placed:1')!;
-    const flat = toIntentFlat(event({ b: 1, a: 2 }), other);
-    expect(Object.keys(flat)).toEqual(['event_type', 'b', 'a', 'timestamp']);
-    expect(flat.event_type).toBe(wireName);
-  });
+  it.each(['constructor', 'toString', '__proto__'])(
+    'writes a type whose wireName is %s with its payload order, not the field order of an Object.prototype member',
+    (wireName) => {
+      const other = defineCatalog({ 'app.order.placed:1': { schema: z.object({ b: z.number(), a: z.number() }), wireName } }, { name: 'app' }).get(
+        'app.order.placed:1',
+      )!;
+      const flat = toIntentFlat(event({ b: 1, a: 2 }), other);
+      expect(Object.keys(flat)).toEqual(['event_type', 'b', 'a', 'timestamp']);
+      expect(flat.event_type).toBe(wireName);
+    },
+  );
 });
 
 describe('parseIntentLine', () => {
@@ -193,8 +203,16 @@ describe('parseIntentLine', () => {
   });
 
   it('reports a missing or non-string event_type the same way', () => {
-    expect(issuesOf(parseIntentLine('{"timestamp":"2026-03-30T14:23:45Z"}'))[0]).toMatchObject({ field: 'event_type', code: 'unknown_event_type', message: expect.stringMatching(/^missing event_type; known: signal\.created/) });
-    expect(issuesOf(parseIntentLine('{"event_type":3,"timestamp":"2026-03-30T14:23:45Z"}'))[0]).toMatchObject({ field: 'event_type', code: 'unknown_event_type', message: expect.stringMatching(/^event_type must be a string, found number 3; known:/) });
+    expect(issuesOf(parseIntentLine('{"timestamp":"2026-03-30T14:23:45Z"}'))[0]).toMatchObject({
+      field: 'event_type',
+      code: 'unknown_event_type',
+      message: expect.stringMatching(/^missing event_type; known: signal\.created/),
+    });
+    expect(issuesOf(parseIntentLine('{"event_type":3,"timestamp":"2026-03-30T14:23:45Z"}'))[0]).toMatchObject({
+      field: 'event_type',
+      code: 'unknown_event_type',
+      message: expect.stringMatching(/^event_type must be a string, found number 3; known:/),
+    });
   });
 
   it('reports a missing timestamp, and one that is not ISO 8601 with Z or an offset', () => {
@@ -204,7 +222,9 @@ describe('parseIntentLine', () => {
       else r.timestamp = ts;
       return JSON.stringify(r);
     };
-    expect(issuesOf(parseIntentLine(line(undefined)))).toMatchObject([{ field: 'timestamp', code: 'invalid_timestamp', message: 'missing; expected an ISO 8601 date-time like 2026-03-30T14:23:45Z' }]);
+    expect(issuesOf(parseIntentLine(line(undefined)))).toMatchObject([
+      { field: 'timestamp', code: 'invalid_timestamp', message: 'missing; expected an ISO 8601 date-time like 2026-03-30T14:23:45Z' },
+    ]);
     for (const bad of ['2026-03-30 14:23:45Z', '2026-03-30T14:23:45', '30/03/2026', 1774880625000, '2026-02-30T14:23:45Z']) {
       expect(issuesOf(parseIntentLine(line(bad))), String(bad)).toMatchObject([{ field: 'timestamp', code: 'invalid_timestamp' }]);
     }
@@ -212,7 +232,12 @@ describe('parseIntentLine', () => {
   });
 
   it('reports one issue per payload problem, with the field path and zod reason', () => {
-    const issues = issuesOf(parseIntentLine('{"event_type":"signal.enriched","signal_id":"SIG42","trust_score":1.5,"tags":["a",""],"references":["SIG-1"],"timestamp":"2026-03-30T14:24:12Z"}', 3));
+    const issues = issuesOf(
+      parseIntentLine(
+        '{"event_type":"signal.enriched","signal_id":"SIG42","trust_score":1.5,"tags":["a",""],"references":["SIG-1"],"timestamp":"2026-03-30T14:24:12Z"}',
+        3,
+      ),
+    );
     expect(issues).toEqual([
       { line: 3, field: 'signal_id', code: 'schema', schemaCode: 'invalid_format', message: 'expected a signal id like SIG-042' },
       { line: 3, field: 'trust_score', code: 'schema', schemaCode: 'too_big', message: 'Too big: expected number to be <=1' },
@@ -222,16 +247,32 @@ describe('parseIntentLine', () => {
 
   it('says plainly that a required field is missing', () => {
     const issues = issuesOf(parseIntentLine('{"event_type":"intent.accepted","intent_id":"INT-015","confidence":0.9,"timestamp":"2026-03-30T14:30:00Z"}'));
-    expect(issues).toEqual([{ line: 1, field: 'accepted_by', code: 'schema', schemaCode: 'invalid_type', message: 'missing required field; Invalid input: expected string, received undefined' }]);
+    expect(issues).toEqual([
+      {
+        line: 1,
+        field: 'accepted_by',
+        code: 'schema',
+        schemaCode: 'invalid_type',
+        message: 'missing required field; Invalid input: expected string, received undefined',
+      },
+    ]);
   });
 
   it('reports an unknown extra key at (line): the schemas are strict', () => {
-    const issues = issuesOf(parseIntentLine('{"event_type":"intent.accepted","intent_id":"INT-015","accepted_by":"auto","confidence":0.9,"priority":"high","timestamp":"2026-03-30T14:30:00Z"}'));
+    const issues = issuesOf(
+      parseIntentLine(
+        '{"event_type":"intent.accepted","intent_id":"INT-015","accepted_by":"auto","confidence":0.9,"priority":"high","timestamp":"2026-03-30T14:30:00Z"}',
+      ),
+    );
     expect(issues).toEqual([{ line: 1, field: '(line)', code: 'schema', schemaCode: 'unrecognized_keys', message: 'Unrecognized key: "priority"' }]);
   });
 
   it('reports a prototype-polluting key rather than following it', () => {
-    const issues = issuesOf(parseIntentLine('{"event_type":"system.error","error_type":"X","error_code":"E","message":"m","context":{"__proto__":{"admin":true}},"timestamp":"2026-03-30T14:30:00Z"}'));
+    const issues = issuesOf(
+      parseIntentLine(
+        '{"event_type":"system.error","error_type":"X","error_code":"E","message":"m","context":{"__proto__":{"admin":true}},"timestamp":"2026-03-30T14:30:00Z"}',
+      ),
+    );
     expect(issues).toMatchObject([{ field: 'context.__proto__', code: 'forbidden_key' }]);
   });
 
@@ -240,7 +281,15 @@ describe('parseIntentLine', () => {
   });
 
   it('never throws, whatever the input', () => {
-    for (const text of ['', ' ', '\u0000', '{', '{"event_type":{}}', '{"event_type":"system.health","timestamp":"2026-03-30T14:30:00Z","servers_active":1e999}', 'x'.repeat(10_000)]) {
+    for (const text of [
+      '',
+      ' ',
+      '\u0000',
+      '{',
+      '{"event_type":{}}',
+      '{"event_type":"system.health","timestamp":"2026-03-30T14:30:00Z","servers_active":1e999}',
+      'x'.repeat(10_000),
+    ]) {
       expect(() => parseIntentLine(text)).not.toThrow();
       expect(parseIntentLine(text).ok).toBe(false);
     }

@@ -14,7 +14,7 @@ function recorder(): Sink & { events: FactlineEvent[] } {
 describe('the system.health heartbeat', () => {
   afterEach(() => vi.useRealTimers());
 
-  it('emits every interval with the host\'s server count, events emitted so far, uptime and memory', () => {
+  it("emits every interval with the host's server count, events emitted so far, uptime and memory", () => {
     vi.useFakeTimers();
     const sink = recorder();
     const ev = createEmitter(intentCatalog, { sinks: [sink], validation: 'strict' });
@@ -43,9 +43,13 @@ describe('the system.health heartbeat', () => {
     spy.mockRestore();
   });
 
-  it('reports 0 servers when the host\'s counter throws, instead of throwing from a timer', () => {
+  it("reports 0 servers when the host's counter throws, instead of throwing from a timer", () => {
     const sink = recorder();
-    const hb = startHeartbeat(createEmitter(intentCatalog, { sinks: [sink], validation: 'strict' }), { serversActive: () => { throw new Error('mcp registry down'); } });
+    const hb = startHeartbeat(createEmitter(intentCatalog, { sinks: [sink], validation: 'strict' }), {
+      serversActive: () => {
+        throw new Error('mcp registry down');
+      },
+    });
     hb.beat();
     hb.stop();
     expect((sink.events[0]!.payload as { servers_active: number }).servers_active).toBe(0);
@@ -62,7 +66,7 @@ describe('the system.health heartbeat', () => {
   });
 });
 
-describe('system.error for factline\'s own failures', () => {
+describe("system.error for factline's own failures", () => {
   it('turns a validation problem in report mode into a system.error with a stable code, at most once per interval', () => {
     const sink = recorder();
     let now = 0;
@@ -85,7 +89,13 @@ describe('system.error for factline\'s own failures', () => {
 
   it('reports a sink failure and does not recurse when the system.error itself fails', () => {
     const seen: string[] = [];
-    const flaky: Sink = { name: 'flaky', write: (e) => { seen.push(e.event_id); throw new Error('disk full'); } };
+    const flaky: Sink = {
+      name: 'flaky',
+      write: (e) => {
+        seen.push(e.event_id);
+        throw new Error('disk full');
+      },
+    };
     const ev = createEmitter(intentCatalog, { sinks: [flaky], validation: 'report', onProblem: () => {} });
     emitSystemErrors(ev);
     ev.emit('intent.intent.accepted:1', { intent_id: 'INT-1', accepted_by: 'auto', confidence: 1 });

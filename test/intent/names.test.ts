@@ -68,7 +68,12 @@ describe('the Intent catalog names', () => {
       expect(t.attributes[ATTR.EVENT_WIRE_NAME] ?? t.name).toBe(t.wireName);
     }
     // Only the three-part names need no separate wire name.
-    expect(intentCatalog.list().filter((t) => t.wireName === t.name).map((t) => t.id)).toEqual(['contract.assertion.failed:1', 'contract.assertion.passed:1']);
+    expect(
+      intentCatalog
+        .list()
+        .filter((t) => t.wireName === t.name)
+        .map((t) => t.id),
+    ).toEqual(['contract.assertion.failed:1', 'contract.assertion.passed:1']);
   });
 
   it('pins the flat field order, timestamp last except system.health where it comes second', () => {

@@ -10,7 +10,9 @@ import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../../src/validation/va
  */
 
 const FIXTURE = new URL('../fixtures/intent/seed-examples.jsonl', import.meta.url);
-const seedLines = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l !== '');
+const seedLines = readFileSync(FIXTURE, 'utf8')
+  .split('\n')
+  .filter((l) => l !== '');
 
 /** Intent's example payloads (the JSON examples minus event_type and timestamp), by EventID. */
 const VALID: Record<string, Record<string, unknown>> = Object.fromEntries(
@@ -21,9 +23,24 @@ const VALID: Record<string, Record<string, unknown>> = Object.fromEntries(
 );
 
 type Kind =
-  | 'SIG' | 'CL' | 'INT' | 'TRACE' | 'SPEC' | 'CON'
-  | 'SIG[]' | 'CON[]'
-  | 'unit' | 'count' | 'seconds' | 'percent' | 'text' | 'string' | 'text[]' | 'timestamp' | 'source' | 'object';
+  | 'SIG'
+  | 'CL'
+  | 'INT'
+  | 'TRACE'
+  | 'SPEC'
+  | 'CON'
+  | 'SIG[]'
+  | 'CON[]'
+  | 'unit'
+  | 'count'
+  | 'seconds'
+  | 'percent'
+  | 'text'
+  | 'string'
+  | 'text[]'
+  | 'timestamp'
+  | 'source'
+  | 'object';
 
 /** What each field is, as the catalog types it (docs/intent.md, "Field choices"). */
 const FIELDS: Record<string, Record<string, Kind>> = {
@@ -47,10 +64,24 @@ const OPTIONAL = new Set(['system.error.raised:1 stack', 'system.error.raised:1 
 
 /** A value of the wrong JSON type for each kind. */
 const WRONG_TYPE: Record<Kind, unknown> = {
-  SIG: 42, CL: 42, INT: 42, TRACE: 42, SPEC: 42, CON: 42,
-  'SIG[]': 'SIG-001', 'CON[]': 'CON-001', 'text[]': 'performance',
-  unit: '0.5', count: '3', seconds: '18.45', percent: '34.2',
-  text: 7, string: 7, timestamp: 1774880670000, source: 1, object: 'server=notice',
+  SIG: 42,
+  CL: 42,
+  INT: 42,
+  TRACE: 42,
+  SPEC: 42,
+  CON: 42,
+  'SIG[]': 'SIG-001',
+  'CON[]': 'CON-001',
+  'text[]': 'performance',
+  unit: '0.5',
+  count: '3',
+  seconds: '18.45',
+  percent: '34.2',
+  text: 7,
+  string: 7,
+  timestamp: 1774880670000,
+  source: 1,
+  object: 'server=notice',
 };
 
 /** Malformed ids of each family: no dash, nothing after it, lower case, another family's prefix. */
@@ -87,10 +118,17 @@ function violations(): Case[] {
       if (!OPTIONAL.has(`${id} ${field}`)) cases.push({ id, what: `missing ${field}`, payload: without(id, field), path: [field], code: typeCode });
       cases.push({ id, what: `${field} of the wrong type`, payload: withField(id, field, WRONG_TYPE[kind]), path: [field], code: typeCode });
       switch (kind) {
-        case 'SIG': case 'CL': case 'INT': case 'TRACE': case 'SPEC': case 'CON':
-          for (const bad of BAD_IDS[kind]!) cases.push({ id, what: `${field} = ${JSON.stringify(bad)}`, payload: withField(id, field, bad), path: [field], code: 'invalid_format' });
+        case 'SIG':
+        case 'CL':
+        case 'INT':
+        case 'TRACE':
+        case 'SPEC':
+        case 'CON':
+          for (const bad of BAD_IDS[kind]!)
+            cases.push({ id, what: `${field} = ${JSON.stringify(bad)}`, payload: withField(id, field, bad), path: [field], code: 'invalid_format' });
           break;
-        case 'SIG[]': case 'CON[]': {
+        case 'SIG[]':
+        case 'CON[]': {
           const list = [...(VALID[id]![field] as string[])];
           list[1] = kind === 'SIG[]' ? 'SIG42' : 'CON91';
           cases.push({ id, what: `a malformed id in ${field}`, payload: withField(id, field, list), path: [field, 1], code: 'invalid_format' });
@@ -166,7 +204,9 @@ describe('Intent schemas: valid payloads', () => {
   });
 
   it('accepts ids with longer alphanumeric tails, dashes and underscores', () => {
-    expect(check('signal.signal.promoted:1', { ...VALID['signal.signal.promoted:1'], signal_id: 'SIG-2026-03-30-a', trace_id: 'TRACE-x_1' }).issues).toEqual([]);
+    expect(check('signal.signal.promoted:1', { ...VALID['signal.signal.promoted:1'], signal_id: 'SIG-2026-03-30-a', trace_id: 'TRACE-x_1' }).issues).toEqual(
+      [],
+    );
   });
 
   it('accepts timestamps with an offset and with fractions of a second', () => {
@@ -180,12 +220,16 @@ describe('Intent schemas: valid payloads', () => {
     expect(check('signal.signal.enriched:1', { ...VALID['signal.signal.enriched:1'], tags: [], references: [] }).issues).toEqual([]);
     expect(check('spec.spec.created:1', withField('spec.spec.created:1', 'contracts', [])).issues).toEqual([]);
     expect(check('spec.spec.approved:1', withField('spec.spec.approved:1', 'checks_passed', [])).issues).toEqual([]);
-    expect(check('intent.intent.proposed:1', withField('intent.intent.proposed:1', 'signals', [])).issues).toMatchObject([{ path: ['signals'], schemaCode: 'too_small' }]);
+    expect(check('intent.intent.proposed:1', withField('intent.intent.proposed:1', 'signals', [])).issues).toMatchObject([
+      { path: ['signals'], schemaCode: 'too_small' },
+    ]);
   });
 
   it('accepts empty evidence (a silent command that passed) but not an empty error', () => {
     expect(check('contract.assertion.passed:1', withField('contract.assertion.passed:1', 'evidence', '')).issues).toEqual([]);
-    expect(check('contract.assertion.failed:1', withField('contract.assertion.failed:1', 'error', '')).issues).toMatchObject([{ path: ['error'], schemaCode: 'too_small' }]);
+    expect(check('contract.assertion.failed:1', withField('contract.assertion.failed:1', 'error', '')).issues).toMatchObject([
+      { path: ['error'], schemaCode: 'too_small' },
+    ]);
   });
 
   it('accepts system.error with and without the optional stack and context', () => {
@@ -197,7 +241,9 @@ describe('Intent schemas: valid payloads', () => {
   });
 
   it('rejects a context that JSON cannot carry faithfully, before the schema', () => {
-    expect(check('system.error.raised:1', { ...VALID['system.error.raised:1'], context: { n: Number.NaN } }).issues).toMatchObject([{ code: 'non_finite_number', path: ['context', 'n'] }]);
+    expect(check('system.error.raised:1', { ...VALID['system.error.raised:1'], context: { n: Number.NaN } }).issues).toMatchObject([
+      { code: 'non_finite_number', path: ['context', 'n'] },
+    ]);
   });
 });
 
@@ -210,7 +256,10 @@ describe('Intent schemas: violations', () => {
     expect([...perType.keys()].sort()).toEqual(intentCatalog.list().map((t) => t.id));
     // The six id families each get four malformed ids somewhere.
     for (const family of ['SIG42', 'CL12', 'INT15', 'TRACE15', 'SPEC42', 'CON91']) {
-      expect(cases.some((c) => JSON.stringify(c.payload).includes(`"${family}"`)), family).toBe(true);
+      expect(
+        cases.some((c) => JSON.stringify(c.payload).includes(`"${family}"`)),
+        family,
+      ).toBe(true);
     }
   });
 
@@ -222,8 +271,12 @@ describe('Intent schemas: violations', () => {
   });
 
   it('names malformed ids after their family', () => {
-    expect(check('signal.signal.created:1', withField('signal.signal.created:1', 'signal_id', 'SIG42')).issues[0]!.message).toBe('expected a signal id like SIG-042');
-    expect(check('signal.signal.promoted:1', withField('signal.signal.promoted:1', 'trace_id', 'TRACE15')).issues[0]!.message).toBe('expected a trace id like TRACE-042');
+    expect(check('signal.signal.created:1', withField('signal.signal.created:1', 'signal_id', 'SIG42')).issues[0]!.message).toBe(
+      'expected a signal id like SIG-042',
+    );
+    expect(check('signal.signal.promoted:1', withField('signal.signal.promoted:1', 'trace_id', 'TRACE15')).issues[0]!.message).toBe(
+      'expected a trace id like TRACE-042',
+    );
   });
 
   it('reports every problem of a payload, not only the first', () => {

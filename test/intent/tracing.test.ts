@@ -7,13 +7,19 @@ import { createIntentTracing } from '../../src/intent/tracing.js';
 import { idsForTraceKey } from '../../src/otel/trace-key.js';
 import type { Sink } from '../../src/sinks/sink.js';
 
-describe('Intent tracing with a service\'s own SDK', () => {
+describe("Intent tracing with a service's own SDK", () => {
   it('keeps the derived trace id and hangs the loop under the derived root when it cannot choose span ids', async () => {
     const spans = new InMemorySpanExporter();
     const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
     const tracing = createIntentTracing({ tracer: provider.getTracer('svc') });
     const events: FactlineEvent[] = [];
-    const sink: Sink = { name: 'rec', write: (e, t) => { events.push(e); tracing.afterEmit(e, t); } };
+    const sink: Sink = {
+      name: 'rec',
+      write: (e, t) => {
+        events.push(e);
+        tracing.afterEmit(e, t);
+      },
+    };
     const ev = createEmitter(intentCatalog, { sinks: [sink], validation: 'strict', resolveTrace: tracing.resolveTrace });
     ev.emit('contract.contract.started:1', { contract_id: 'CON-1', spec_id: 'SPEC-1', trace_id: 'TRACE-9', agent: 'a', started_at: '2026-01-01T00:00:00Z' });
     ev.emit('contract.contract.completed:1', { contract_id: 'CON-1', spec_id: 'SPEC-1', duration: 1, assertions_passed: 0, assertions_failed: 0 });

@@ -48,7 +48,17 @@ describe('U+2028, U+2029 and U+0085 inside a JSON string are not line ends', () 
 
   it('factline validate: an Intent flat line holding them is one valid line', async () => {
     const path = join(dir, 'intent.jsonl');
-    writeFileSync(path, JSON.stringify({ event_type: 'signal.created', signal_id: 'SIG-1', source: 'cli', content: SEPARATORS, confidence: 0.5, timestamp: '2026-03-30T14:23:45Z' }) + '\n');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        event_type: 'signal.created',
+        signal_id: 'SIG-1',
+        source: 'cli',
+        content: SEPARATORS,
+        confidence: 0.5,
+        timestamp: '2026-03-30T14:23:45Z',
+      }) + '\n',
+    );
     const { out, io: cliIo } = io();
     expect(await validateCommand([path], cliIo)).toBe(0);
     expect(out).toEqual(['ok: 1 event valid']);

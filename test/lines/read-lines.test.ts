@@ -64,12 +64,18 @@ describe('readLines', () => {
 
   it('starts at a byte offset with the line number it is given', async () => {
     const lines = await all(file('aa\nbb\ncc\n'), { start: 3, firstLine: 2 });
-    expect(lines.map((l) => [l.line, l.text, l.offset])).toEqual([[2, 'bb', 3], [3, 'cc', 6]]);
+    expect(lines.map((l) => [l.line, l.text, l.offset])).toEqual([
+      [2, 'bb', 3],
+      [3, 'cc', 6],
+    ]);
   });
 
   it('adds nothing to a line unless asked for its bytes (asWritten)', async () => {
     const lines = await all(file('ab\r\n\xff\n'));
-    expect(lines.map((l) => Object.keys(l).sort())).toEqual([['bytes', 'line', 'offset', 'text', 'truncated'], ['bytes', 'line', 'offset', 'text', 'truncated']]);
+    expect(lines.map((l) => Object.keys(l).sort())).toEqual([
+      ['bytes', 'line', 'offset', 'text', 'truncated'],
+      ['bytes', 'line', 'offset', 'text', 'truncated'],
+    ]);
   });
 
   it('with asWritten, says of each line whether a \r was dropped and whether its bytes are valid UTF-8, in one read or across reads', async () => {
@@ -84,7 +90,10 @@ describe('readLines', () => {
     const path = file(content);
     for (const chunkBytes of [1, 2, 3, 5, 1024]) {
       const lines = await all(path, { chunkBytes, asWritten: true });
-      expect(lines.map((l) => [l.text, l.crDropped, l.validUtf8]), `chunkBytes ${chunkBytes}`).toEqual([
+      expect(
+        lines.map((l) => [l.text, l.crDropped, l.validUtf8]),
+        `chunkBytes ${chunkBytes}`,
+      ).toEqual([
         ['ok \ufffd', false, true],
         ['crlf', true, true],
         ['b\ufffd', false, false],

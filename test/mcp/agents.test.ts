@@ -84,7 +84,11 @@ describe('replies within the byte budget', () => {
     const s = first.structuredContent as { next_cursor?: string; cut?: { shown: number; total: number } };
     expect(s.cut?.total).toBe(5000);
     expect(s.next_cursor).toEqual(expect.any(String));
-    expect(text(first)).toMatch(new RegExp(`^${s.cut!.shown} log lines in \\d+ streams \\(log lines 1–${s.cut!.shown} of 5000; cut to stay within the 65536-byte reply budget\\)\\.\\nFor the rest call query_events with \\{"cursor": "${s.next_cursor}"\\}\\.`));
+    expect(text(first)).toMatch(
+      new RegExp(
+        `^${s.cut!.shown} log lines in \\d+ streams \\(log lines 1–${s.cut!.shown} of 5000; cut to stay within the 65536-byte reply budget\\)\\.\\nFor the rest call query_events with \\{"cursor": "${s.next_cursor}"\\}\\.`,
+      ),
+    );
     // The data is put once: the text is a summary, not the JSON again.
     expect(text(first).length).toBeLessThan(1000);
 
@@ -132,7 +136,9 @@ describe('--max-reply-bytes and --max-request-bytes', () => {
     const r = await s.client.callTool({ name: 'query_events', arguments: { query: '{service_name="busy"}' } });
     expect(JSON.stringify(r).length).toBeLessThanOrEqual(8192);
     expect(text(r)).toMatch(/^\d log lines in \d streams \(log lines 1–\d of 100; cut to stay within the 8192-byte reply budget\)\./);
-    await expect(s.client.callTool({ name: 'query_events', arguments: { query: `{service_name="${'x'.repeat(3000)}"}` } })).rejects.toMatchObject({ code: -32600 });
+    await expect(s.client.callTool({ name: 'query_events', arguments: { query: `{service_name="${'x'.repeat(3000)}"}` } })).rejects.toMatchObject({
+      code: -32600,
+    });
     expect((await s.client.listTools()).tools).toHaveLength(7);
   }, 60_000);
 });
@@ -143,7 +149,9 @@ describe('list_labels, label_values, event_chain', () => {
     expect(r.isError).toBeFalsy();
     const s = r.structuredContent as { indexed: string[]; onLines: string[]; sampledLines: number };
     expect(s.indexed).toEqual(['service_name']);
-    expect(s.onLines).toEqual(expect.arrayContaining(['event_name', 'factline_event_id', 'factline_event_instance_id', 'factline_causation_id', 'factline_source_model']));
+    expect(s.onLines).toEqual(
+      expect.arrayContaining(['event_name', 'factline_event_id', 'factline_event_instance_id', 'factline_causation_id', 'factline_source_model']),
+    );
     expect(s.sampledLines).toBe(5);
     expect(text(r)).toMatch(/^Index labels: service_name\.\nOn lines \(structured metadata, from the newest 5 lines\): .*factline_causation_id/);
   });
@@ -157,7 +165,9 @@ describe('list_labels, label_values, event_chain', () => {
       { value: 'chain-demo', lines: 5 },
     ]);
     const names = await main.client.callTool({ name: 'label_values', arguments: { name: 'event_name', service: 'chain-demo' } });
-    expect(text(names)).toBe('4 values of event_name:\nagent.code.generated (2 lines)\nagent.review.failed (1 line)\nagent.test.failed (1 line)\nagent.test.passed (1 line)');
+    expect(text(names)).toBe(
+      '4 values of event_name:\nagent.code.generated (2 lines)\nagent.review.failed (1 line)\nagent.test.failed (1 line)\nagent.test.passed (1 line)',
+    );
     const bad = await main.client.callTool({ name: 'label_values', arguments: { name: 'event name' } });
     expect(bad.isError).toBe(true);
   });
@@ -165,13 +175,22 @@ describe('list_labels, label_values, event_chain', () => {
   it('event_chain: the causes oldest first and the direct effects, each with EventID, time, source and payload', async () => {
     const r = await main.client.callTool({ name: 'event_chain', arguments: { id: chain.reviewFailed } });
     expect(r.isError).toBeFalsy();
-    const c = r.structuredContent as { event: { id: string; eventId: string }; causes: { id: string; eventId: string; time: string; source: unknown; payload: string; service: string }[]; effects: { id: string; eventId: string }[] };
+    const c = r.structuredContent as {
+      event: { id: string; eventId: string };
+      causes: { id: string; eventId: string; time: string; source: unknown; payload: string; service: string }[];
+      effects: { id: string; eventId: string }[];
+    };
     expect(c.event).toMatchObject({ id: chain.reviewFailed, eventId: 'agent.review.failed:1' });
     expect(c.causes.map((e) => [e.id, e.eventId])).toEqual([
       [chain.generated, 'agent.code.generated:1'],
       [chain.testFailed, 'agent.test.failed:1'],
     ]);
-    expect(c.causes[0]).toMatchObject({ time: rfc3339(BigInt(now - 3_600_000) * 1_000_000n), service: 'chain-demo', source: { type: 'child_agent', model: MODEL, name: 'coder' }, payload: '{"confidence":0.8,"file":"src/auth/login.ts","lines":40}' });
+    expect(c.causes[0]).toMatchObject({
+      time: rfc3339(BigInt(now - 3_600_000) * 1_000_000n),
+      service: 'chain-demo',
+      source: { type: 'child_agent', model: MODEL, name: 'coder' },
+      payload: '{"confidence":0.8,"file":"src/auth/login.ts","lines":40}',
+    });
     expect(c.effects.map((e) => [e.id, e.eventId])).toEqual([[chain.regenerated, 'agent.code.generated:1']]);
     const t = text(r).split('\n');
     expect(t[0]).toBe('2 causes, 1 direct effect:');
@@ -191,28 +210,42 @@ describe('list_labels, label_values, event_chain', () => {
     expect(text(r)).toContain('looks like an EventID; event_chain takes an instance id (factline_event_instance_id)');
     const out = await main.client.callTool({ name: 'event_chain', arguments: { id: chain.testFailed, since: '10m' } });
     expect(out.isError).toBe(true);
-    expect(text(out)).toContain(`the history covers ${rfc3339(BigInt(now - 3_600_000) * 1_000_000n)} to ${rfc3339(BigInt(large.last) * 1_000_000n)}, which overlaps it: if the event is outside it, ask again with start/end covering it.`);
+    expect(text(out)).toContain(
+      `the history covers ${rfc3339(BigInt(now - 3_600_000) * 1_000_000n)} to ${rfc3339(BigInt(large.last) * 1_000_000n)}, which overlaps it: if the event is outside it, ask again with start/end covering it.`,
+    );
   });
 });
 
 describe('absolute ranges and empty answers', () => {
   it('query_events takes start and end (RFC 3339)', async () => {
     const at = now - 3_600_000;
-    const r = await main.client.callTool({ name: 'query_events', arguments: { query: '{service_name="chain-demo"}', start: new Date(at).toISOString(), end: new Date(at + 1000).toISOString(), direction: 'forward' } });
+    const r = await main.client.callTool({
+      name: 'query_events',
+      arguments: { query: '{service_name="chain-demo"}', start: new Date(at).toISOString(), end: new Date(at + 1000).toISOString(), direction: 'forward' },
+    });
     expect(lines(r, 'forward').map(([, id]) => id)).toEqual([chain.generated, chain.testFailed, chain.reviewFailed]);
-    const both = await main.client.callTool({ name: 'query_events', arguments: { query: '{service_name="chain-demo"}', since: '1h', start: new Date(at).toISOString() } });
+    const both = await main.client.callTool({
+      name: 'query_events',
+      arguments: { query: '{service_name="chain-demo"}', since: '1h', start: new Date(at).toISOString() },
+    });
     expect(text(both)).toBe('bad_request: give since or start, not both.');
     const bad = await main.client.callTool({ name: 'query_events', arguments: { query: '{service_name="chain-demo"}', start: 'yesterday' } });
     expect(text(bad)).toBe('bad_request: start must be an RFC 3339 time such as 2026-03-30T14:00:00Z, got "yesterday".');
   });
 
   it('an empty answer says which range the history covers', async () => {
-    const r = await main.client.callTool({ name: 'query_events', arguments: { query: '{service_name=~".+"}', start: '2020-01-01T00:00:00Z', end: '2020-01-02T00:00:00Z' } });
+    const r = await main.client.callTool({
+      name: 'query_events',
+      arguments: { query: '{service_name=~".+"}', start: '2020-01-01T00:00:00Z', end: '2020-01-02T00:00:00Z' },
+    });
     expect(r.isError).toBeFalsy();
     expect(text(r)).toContain(
       `Nothing in 2020-01-01T00:00:00.000Z to 2020-01-02T00:00:00.000Z; the history covers ${rfc3339(BigInt(now - 3_600_000) * 1_000_000n)} to ${rfc3339(BigInt(large.last) * 1_000_000n)}: ask again with start/end in that range.`,
     );
-    const fb = await main.client.callTool({ name: 'agent_feedback', arguments: { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', end: '2020-01-02T00:00:00Z' } });
+    const fb = await main.client.callTool({
+      name: 'agent_feedback',
+      arguments: { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', end: '2020-01-02T00:00:00Z' },
+    });
     expect(text(fb)).toMatch(/^No attempts matched agent\.code\.generated:% in the range\. Nothing in .* the history covers /);
   });
 });
@@ -233,7 +266,9 @@ describe('agent_feedback: service, and mistakes answered helpfully', () => {
   it('an EventID pattern without :N, and a group_by field no attempt has, are tool errors naming the fix', async () => {
     const r = await main.client.callTool({ name: 'agent_feedback', arguments: { ...ask, attempts: 'agent.code.generated' } });
     expect(r.isError).toBe(true);
-    expect(text(r)).toBe('bad_request: attempts: "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1".');
+    expect(text(r)).toBe(
+      'bad_request: attempts: "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1".',
+    );
     const g = await main.client.callTool({ name: 'agent_feedback', arguments: { ...ask, group_by: 'path' } });
     expect(g.isError).toBe(true);
     expect(text(g)).toBe('bad_request: no attempt carries the payload field "path" to group by; their payloads have confidence, file, lines.');
@@ -243,7 +278,15 @@ describe('agent_feedback: service, and mistakes answered helpfully', () => {
 describe('every tool', () => {
   it('is annotated read-only, closed-world on local files, and its description says what it costs', async () => {
     const { tools } = await main.client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['agent_feedback', 'describe_event', 'event_chain', 'label_values', 'list_events', 'list_labels', 'query_events']);
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'agent_feedback',
+      'describe_event',
+      'event_chain',
+      'label_values',
+      'list_events',
+      'list_labels',
+      'query_events',
+    ]);
     for (const t of tools) {
       expect(t.annotations, t.name).toMatchObject({ readOnlyHint: true, destructiveHint: false, openWorldHint: false });
       expect(t.description, t.name).toMatch(/Cost: /);

@@ -7,7 +7,8 @@ import { agentCatalog, MODEL, type HistoryEmitter } from '../feedback/history.js
 /** What writes a history for a service: by default an emitter with only a JSONL sink at the given path. */
 export type MakeEmitter = (service: string, path: string) => HistoryEmitter;
 
-const jsonlOnly: MakeEmitter = (service, path) => createEmitter(agentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], serviceName: service, validation: 'strict' });
+const jsonlOnly: MakeEmitter = (service, path) =>
+  createEmitter(agentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], serviceName: service, validation: 'strict' });
 
 /*
  * Event histories the agent-facing tools are checked on, written by
@@ -19,7 +20,11 @@ export async function writeLargeHistory(path: string, count: number, now = Date.
   const events = createEmitter(agentCatalog, { sinks: [createJsonlSink({ path, fsync: 'never' })], serviceName: 'busy', validation: 'strict' });
   const first = now - 60_000 - (count - 1) * 100;
   for (let i = 0; i < count; i++) {
-    events.emit('agent.review.failed:1', { file: `src/module${i}.ts`, reason: `review ${i}: ${'the generated code does not handle the empty input case; '.repeat(9)}` }, { source: { type: 'child_agent', model: MODEL, name: 'coder' }, time: first + i * 100 });
+    events.emit(
+      'agent.review.failed:1',
+      { file: `src/module${i}.ts`, reason: `review ${i}: ${'the generated code does not handle the empty input case; '.repeat(9)}` },
+      { source: { type: 'child_agent', model: MODEL, name: 'coder' }, time: first + i * 100 },
+    );
   }
   await events.shutdown();
   return { first, last: first + (count - 1) * 100 };
@@ -52,10 +57,22 @@ export async function writeChainHistory(path: string, now = Date.now(), make: Ma
   const source = { type: 'child_agent' as const, model: MODEL, name: 'coder' };
   const at = now - 3_600_000;
   const generated = events.emit('agent.code.generated:1', { file: 'src/auth/login.ts', lines: 40, confidence: 0.8 }, { source, time: at })!;
-  const testFailed = events.emit('agent.test.failed:1', { test: 'login_tests', reason: 'assertion failed at line 34' }, { source, time: at + 500, causedBy: generated })!;
-  const reviewFailed = events.emit('agent.review.failed:1', { file: 'src/auth/login.ts', reason: 'tests failed' }, { source, time: at + 900, causedBy: testFailed })!;
+  const testFailed = events.emit(
+    'agent.test.failed:1',
+    { test: 'login_tests', reason: 'assertion failed at line 34' },
+    { source, time: at + 500, causedBy: generated },
+  )!;
+  const reviewFailed = events.emit(
+    'agent.review.failed:1',
+    { file: 'src/auth/login.ts', reason: 'tests failed' },
+    { source, time: at + 900, causedBy: testFailed },
+  )!;
   const testRerun = events.emit('agent.test.passed:1', { test: 'login_tests_rerun' }, { source, time: at + 1200, causedBy: testFailed })!;
-  const regenerated = events.emit('agent.code.generated:1', { file: 'src/auth/login.ts', lines: 44, confidence: 0.9 }, { source, time: at + 2000, causedBy: reviewFailed })!;
+  const regenerated = events.emit(
+    'agent.code.generated:1',
+    { file: 'src/auth/login.ts', lines: 44, confidence: 0.9 },
+    { source, time: at + 2000, causedBy: reviewFailed },
+  )!;
   await events.shutdown();
   return { generated: generated.id, testFailed: testFailed.id, reviewFailed: reviewFailed.id, regenerated: regenerated.id, testRerun: testRerun.id };
 }
@@ -64,7 +81,12 @@ export async function writeChainHistory(path: string, now = Date.now(), make: Ma
  * Two services where the same model ran: in each, 20 generations in the last
  * hour, 6 of them failed (6 of 20 each, 12 of 40 pooled).
  */
-export async function writeTwoServices(dir: string, now = Date.now(), make: MakeEmitter = jsonlOnly, services: readonly [string, string] = ['alpha', 'beta']): Promise<string[]> {
+export async function writeTwoServices(
+  dir: string,
+  now = Date.now(),
+  make: MakeEmitter = jsonlOnly,
+  services: readonly [string, string] = ['alpha', 'beta'],
+): Promise<string[]> {
   const files: string[] = [];
   for (const [k, service] of services.entries()) {
     const path = join(dir, `${service}.jsonl`);

@@ -33,7 +33,13 @@ function replay(): { fetch: typeof fetch; asked: string[] } {
 
 describe('recorded answers of a real Loki behind auth', () => {
   const range = { start: BigInt(recorded.range.start), end: BigInt(recorded.range.end) };
-  const backend = (r: ReturnType<typeof replay>) => createLokiBackend({ url: 'http://loki.test', tenant: recorded.tenant, headers: lokiHeadersFromEnv({ FACTLINE_LOKI_BEARER_TOKEN: recorded.token }), fetch: r.fetch });
+  const backend = (r: ReturnType<typeof replay>) =>
+    createLokiBackend({
+      url: 'http://loki.test',
+      tenant: recorded.tenant,
+      headers: lokiHeadersFromEnv({ FACTLINE_LOKI_BEARER_TOKEN: recorded.token }),
+      fetch: r.fetch,
+    });
 
   it('event_chain walks the recorded causation chain: two causes, one effect', async () => {
     const r = replay();
@@ -47,7 +53,14 @@ describe('recorded answers of a real Loki behind auth', () => {
   it('label values and feedback per service read the same from the recorded answers', async () => {
     const r = replay();
     expect(await labelValues(backend(r), 'factline_event_id', { ...range, service: 'chain-demo' })).toEqual(recorded.expected.values);
-    const f = await agentFeedback(backend(r), { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', failure: 'agent.test.failed:%', model: MODEL, service: 'alpha', ...range });
+    const f = await agentFeedback(backend(r), {
+      attempts: 'agent.code.generated:%',
+      success: 'agent.test.passed:%',
+      failure: 'agent.test.failed:%',
+      model: MODEL,
+      service: 'alpha',
+      ...range,
+    });
     expect(f.total.sentence).toBe('6 of 20 attempts failed (30%)');
     expect(f.total.sentence).toBe(recorded.expected.alpha);
     expect(f.queries).toEqual(recorded.expected.alphaQueries);
@@ -56,6 +69,9 @@ describe('recorded answers of a real Loki behind auth', () => {
   it('without the token the gateway refuses, and factline says so with the status', async () => {
     const r = replay();
     const bare = createLokiBackend({ url: 'http://loki.test', tenant: recorded.tenant, fetch: r.fetch });
-    await expect(eventChain(bare, { id: recorded.ids.reviewFailed, ...range })).rejects.toMatchObject({ code: 'bad_request', message: 'Loki (401): missing or wrong bearer token' });
+    await expect(eventChain(bare, { id: recorded.ids.reviewFailed, ...range })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: 'Loki (401): missing or wrong bearer token',
+    });
   });
 });

@@ -42,36 +42,63 @@ afterAll(async () => {
   if (out) rmSync(join(out, '..'), { recursive: true, force: true });
 });
 
-describe('factline mcp over stdio, with the SDK\'s client', () => {
+describe("factline mcp over stdio, with the SDK's client", () => {
   it('offers the seven tools', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name).sort()).toEqual(['agent_feedback', 'describe_event', 'event_chain', 'label_values', 'list_events', 'list_labels', 'query_events']);
-    expect(tools.find((t) => t.name === 'query_events')!.inputSchema).toMatchObject({ type: 'object', properties: { query: { type: 'string' }, cursor: { type: 'string' } } });
+    expect(tools.map((t) => t.name).sort()).toEqual([
+      'agent_feedback',
+      'describe_event',
+      'event_chain',
+      'label_values',
+      'list_events',
+      'list_labels',
+      'query_events',
+    ]);
+    expect(tools.find((t) => t.name === 'query_events')!.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { query: { type: 'string' }, cursor: { type: 'string' } },
+    });
     expect(stderr).toContain('factline mcp: serving catalog "shop", local files on stdio');
   });
 
-  it('list_events: the user catalog\'s events, filtered by a % pattern', async () => {
+  it("list_events: the user catalog's events, filtered by a % pattern", async () => {
     const all = await client.callTool({ name: 'list_events', arguments: {} });
-    expect(text(all)).toBe('3 events in catalog "shop":\nagent.code.generated:1 (DEBUG): An agent wrote code.\nauth.login.failed:1 (ERROR): A sign-in was refused.\nauth.user.login:1 (INFO): A user signed in.');
+    expect(text(all)).toBe(
+      '3 events in catalog "shop":\nagent.code.generated:1 (DEBUG): An agent wrote code.\nauth.login.failed:1 (ERROR): A sign-in was refused.\nauth.user.login:1 (INFO): A user signed in.',
+    );
     const auth = await client.callTool({ name: 'list_events', arguments: { pattern: 'auth.%' } });
     expect((auth.structuredContent as { events: { id: string }[] }).events.map((e) => e.id)).toEqual(['auth.login.failed:1', 'auth.user.login:1']);
     const noVersion = await client.callTool({ name: 'list_events', arguments: { pattern: 'auth.user.login' } });
-    expect(text(noVersion)).toBe('0 events in catalog "shop" matching auth.user.login ("auth.user.login" matches no EventID: an EventID ends in :N, its version; write "auth.user.login:%" (any version) or "auth.user.login:1"):\n');
+    expect(text(noVersion)).toBe(
+      '0 events in catalog "shop" matching auth.user.login ("auth.user.login" matches no EventID: an EventID ends in :N, its version; write "auth.user.login:%" (any version) or "auth.user.login:1"):\n',
+    );
   });
 
   it('describe_event: description, severity and the payload JSON Schema; an unknown id is a tool error', async () => {
     const r = await client.callTool({ name: 'describe_event', arguments: { id: 'auth.login.failed:1' } });
     expect(r.isError).toBeFalsy();
-    expect(r.structuredContent).toMatchObject({ id: 'auth.login.failed:1', severity: 'ERROR', description: 'A sign-in was refused.', json_schema: userCatalog.jsonSchema('auth.login.failed:1') });
+    expect(r.structuredContent).toMatchObject({
+      id: 'auth.login.failed:1',
+      severity: 'ERROR',
+      description: 'A sign-in was refused.',
+      json_schema: userCatalog.jsonSchema('auth.login.failed:1'),
+    });
     const bad = await client.callTool({ name: 'describe_event', arguments: { id: 'auth.user.logout:1' } });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toMatch(/^"auth\.user\.logout:1" is not in catalog "shop"\. Its events: /);
   });
 
-  it('query_events: Loki\'s JSON and a summary, for metric and log queries', async () => {
-    const r = await client.callTool({ name: 'query_events', arguments: { query: `sum by (factline_source_model) (count_over_time({service_name=~".+"} | event_name="agent.test.failed" [1d]))`, since: '1d' } });
+  it("query_events: Loki's JSON and a summary, for metric and log queries", async () => {
+    const r = await client.callTool({
+      name: 'query_events',
+      arguments: { query: `sum by (factline_source_model) (count_over_time({service_name=~".+"} | event_name="agent.test.failed" [1d]))`, since: '1d' },
+    });
     expect(r.isError).toBeFalsy();
-    const s = r.structuredContent as { summary: string; status: string; data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const s = r.structuredContent as {
+      summary: string;
+      status: string;
+      data: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     expect(s.status).toBe('success');
     expect(Object.fromEntries(s.data.result.map((x) => [x.metric.factline_source_model, x.value[1]]))).toEqual({ [MODEL]: '23', 'gpt-5': '10' });
     expect(s.summary).toBe(`2 series; {factline_source_model="${MODEL}"} = 23; {factline_source_model="gpt-5"} = 10`);
@@ -96,11 +123,22 @@ describe('factline mcp over stdio, with the SDK\'s client', () => {
     });
     expect(r.isError).toBeFalsy();
     expect(text(r)).toBe('23 of 50 src/auth attempts failed (46%).\n0 of 50 src/api attempts failed (0%).\nOverall: 23 of 100 attempts failed (23%).');
-    expect((r.structuredContent as { groups: unknown[] }).groups[0]).toEqual({ group: 'src/auth', attempts: 50, successes: 27, failures: 23, pending: 0, share: 0.46, sentence: '23 of 50 src/auth attempts failed (46%)' });
+    expect((r.structuredContent as { groups: unknown[] }).groups[0]).toEqual({
+      group: 'src/auth',
+      attempts: 50,
+      successes: 27,
+      failures: 23,
+      pending: 0,
+      share: 0.46,
+      sentence: '23 of 50 src/auth attempts failed (46%)',
+    });
   });
 
   it('agent_feedback: a bad argument is a tool error naming the fix', async () => {
-    const r = await client.callTool({ name: 'agent_feedback', arguments: { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', group_by: 'a b' } });
+    const r = await client.callTool({
+      name: 'agent_feedback',
+      arguments: { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', group_by: 'a b' },
+    });
     expect(r.isError).toBe(true);
     expect(text(r)).toMatch(/groupBy\.field must be a payload field path/);
   });
@@ -118,7 +156,11 @@ describe('the built CLI as a process', () => {
     const help = spawnSync(process.execPath, [join(out, 'src', 'cli', 'main.js'), 'mcp', '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: factline mcp');
-    const none = spawnSync(process.execPath, [join(out, 'src', 'cli', 'main.js'), 'mcp', '--catalog', 'intent'], { encoding: 'utf8', input: '', env: { ...process.env, FACTLINE_LOKI_URL: '' } });
+    const none = spawnSync(process.execPath, [join(out, 'src', 'cli', 'main.js'), 'mcp', '--catalog', 'intent'], {
+      encoding: 'utf8',
+      input: '',
+      env: { ...process.env, FACTLINE_LOKI_URL: '' },
+    });
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/no events to query: give --file F/);
   });
@@ -131,14 +173,31 @@ describe('factline mcp with every request piped in, then stdin closed', () => {
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       'this is not JSON',
       { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'query_events', arguments: { query: '{service_name=~".+"} |~ "(a+)+$"' } } },
-      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'agent_feedback', arguments: { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', model: MODEL, last: 100 } } },
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'agent_feedback', arguments: { attempts: 'agent.code.generated:%', success: 'agent.test.passed:%', model: MODEL, last: 100 } },
+      },
       { jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'query_events', arguments: { query: '{service_name=~".+"} |~ "(?=a)"' } } },
     ].map((l) => (typeof l === 'string' ? l : JSON.stringify(l)));
-    const r = spawnSync(process.execPath, [join(out, 'src', 'cli', 'main.js'), 'mcp', '--file', file], { input: lines.join('\n') + '\n', encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [join(out, 'src', 'cli', 'main.js'), 'mcp', '--file', file], {
+      input: lines.join('\n') + '\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.status).toBe(0);
-    const answers = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number | null; result?: { isError?: boolean; content: { text: string }[] }; error?: { code: number } });
+    const answers = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: number | null; result?: { isError?: boolean; content: { text: string }[] }; error?: { code: number } });
     expect(answers.find((a) => a.id === null)?.error?.code).toBe(-32700);
-    expect(answers.map((a) => a.id).filter((id) => id !== null).sort()).toEqual([1, 2, 3, 4]);
+    expect(
+      answers
+        .map((a) => a.id)
+        .filter((id) => id !== null)
+        .sort(),
+    ).toEqual([1, 2, 3, 4]);
     expect(answers.find((a) => a.id === 2)!.result!.isError ?? false).toBe(false);
     expect(answers.find((a) => a.id === 3)!.result!.isError ?? false).toBe(false);
     const lookahead = answers.find((a) => a.id === 4)!.result!;

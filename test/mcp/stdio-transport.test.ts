@@ -48,7 +48,13 @@ describe('createStdioTransport', () => {
     for (let i = 0; i < huge.length; i += 300) h.stdin.write(huge.slice(i, i + 300));
     h.stdin.write('\n' + JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'ping' }) + '\n');
     await tick();
-    expect(h.written).toEqual([{ jsonrpc: '2.0', id: 7, error: { code: -32600, message: `Invalid Request: the message is ${huge.length} bytes, over this server's limit of 1000 bytes (--max-request-bytes)` } }]);
+    expect(h.written).toEqual([
+      {
+        jsonrpc: '2.0',
+        id: 7,
+        error: { code: -32600, message: `Invalid Request: the message is ${huge.length} bytes, over this server's limit of 1000 bytes (--max-request-bytes)` },
+      },
+    ]);
     expect(h.received).toEqual([{ jsonrpc: '2.0', id: 8, method: 'ping' }]);
     expect(h.refused).toHaveLength(1);
   });

@@ -16,7 +16,10 @@ const rows = [...section.matchAll(/^\| `([^`]+)` \| `([^`]+)` \| (\w+) \|/gm)].m
 
 describe('docs/mapping.md', () => {
   it('lists every attribute the code defines, and no other', () => {
-    const documented = rows.map((r) => r.attr).filter((a) => a !== LOKI_EVENT_NAME_ATTR).sort();
+    const documented = rows
+      .map((r) => r.attr)
+      .filter((a) => a !== LOKI_EVENT_NAME_ATTR)
+      .sort();
     expect(documented).toEqual(Object.values(ATTR).sort());
   });
 

@@ -58,7 +58,19 @@ describe('the pure mapping', () => {
     const type = authCatalog.get('auth.user.logout:1')!;
     const issues = [{ code: 'schema' as const, schemaCode: 'invalid_type', path: ['reason'], message: 'expected string' }];
     const record = toLogRecord(
-      { schema_version: 1, id: 'x', event_id: type.id, time: '2026-01-01T00:00:00.000Z', observed_time: '2026-01-01T00:00:00.000Z', service_name: 'svc', catalog: 'auth', source: { type: 'runtime' }, severity: 'INFO', payload: { user_id: 'u', reason: 3 }, invalid: { issues } },
+      {
+        schema_version: 1,
+        id: 'x',
+        event_id: type.id,
+        time: '2026-01-01T00:00:00.000Z',
+        observed_time: '2026-01-01T00:00:00.000Z',
+        service_name: 'svc',
+        catalog: 'auth',
+        source: { type: 'runtime' },
+        severity: 'INFO',
+        payload: { user_id: 'u', reason: 3 },
+        invalid: { issues },
+      },
       type,
     );
     expect(record.attributes!['factline.valid']).toBe(false);
@@ -68,11 +80,29 @@ describe('the pure mapping', () => {
   it('puts payload fields on the span event, flattened, with the envelope attributes', () => {
     const type = authCatalog.get('auth.user.login:1')!;
     const se = toSpanEvent(
-      { schema_version: 1, id: 'i', event_id: type.id, time: '2026-01-01T00:00:00.000Z', observed_time: '2026-01-01T00:00:00.000Z', service_name: 'svc', catalog: 'auth', source: { type: 'tool', name: 'grep' }, severity: 'INFO', payload: { a: 1, nested: { b: 'x', c: [1, 2] }, mixed: [1, 'a'], gone: null } },
+      {
+        schema_version: 1,
+        id: 'i',
+        event_id: type.id,
+        time: '2026-01-01T00:00:00.000Z',
+        observed_time: '2026-01-01T00:00:00.000Z',
+        service_name: 'svc',
+        catalog: 'auth',
+        source: { type: 'tool', name: 'grep' },
+        severity: 'INFO',
+        payload: { a: 1, nested: { b: 'x', c: [1, 2] }, mixed: [1, 'a'], gone: null },
+      },
       type,
     );
     expect(se.name).toBe('auth.user.login');
-    expect(se.attributes).toMatchObject({ a: 1, 'nested.b': 'x', 'nested.c': [1, 2], mixed: '[1,"a"]', 'factline.source.name': 'grep', 'factline.event.id': 'auth.user.login:1' });
+    expect(se.attributes).toMatchObject({
+      a: 1,
+      'nested.b': 'x',
+      'nested.c': [1, 2],
+      mixed: '[1,"a"]',
+      'factline.source.name': 'grep',
+      'factline.event.id': 'auth.user.login:1',
+    });
     expect(se.attributes).not.toHaveProperty('gone');
   });
 });

@@ -57,7 +57,10 @@ describe('a NodeSDK service using factline as the README says', () => {
     child.kill('SIGTERM');
     // The old README handler left the server listening: without an exit this
     // hook fails at its deadline instead of the test passing.
-    exit = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running 30 s after SIGTERM:\n${output}`)), 30_000))]);
+    exit = await Promise.race([
+      exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running 30 s after SIGTERM:\n${output}`)), 30_000)),
+    ]);
     process.stdout.write(`node-sdk-service: exited ${exit.afterMs} ms after SIGTERM\n`);
   });
   afterAll(async () => {
@@ -71,7 +74,7 @@ describe('a NodeSDK service using factline as the README says', () => {
     expect(output.replace(/listening on \d+\n/, '')).toBe('');
   });
 
-  it('delivers every event once, as a log record in the request\'s trace', () => {
+  it("delivers every event once, as a log record in the request's trace", () => {
     const records = receiver.logRecords().filter((r) => attr(r, 'factline.event.id') !== undefined);
     expect(records.map((r) => r.eventName).sort()).toEqual(requests.map((r) => r.event).sort());
     expect(new Set(records.map((r) => attr(r, 'factline.event.instance_id'))).size).toBe(requests.length);
@@ -81,7 +84,7 @@ describe('a NodeSDK service using factline as the README says', () => {
     }
   });
 
-  it('adds each event to the request\'s server span, once', () => {
+  it("adds each event to the request's server span, once", () => {
     const servers = receiver.spans().filter((s) => s.kind === 2);
     expect(servers).toHaveLength(requests.length);
     for (const r of requests) {

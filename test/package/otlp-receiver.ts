@@ -53,7 +53,8 @@ export async function startOtlpJsonReceiver(): Promise<OtlpReceiver> {
     requests,
     logRecords: () =>
       bodies.filter((b) => b.path === '/v1/logs').flatMap((b) => b.body.resourceLogs.flatMap((r: any) => r.scopeLogs.flatMap((s: any) => s.logRecords))),
-    spans: () => bodies.filter((b) => b.path === '/v1/traces').flatMap((b) => b.body.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans))),
+    spans: () =>
+      bodies.filter((b) => b.path === '/v1/traces').flatMap((b) => b.body.resourceSpans.flatMap((r: any) => r.scopeSpans.flatMap((s: any) => s.spans))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -76,25 +76,50 @@ describe('no personal value leaves the process in clear', () => {
 
     // The data is there, protected: hashed under the key, or gone.
     const hashed = hashPiiValue('alice@example.com', KEY);
-    for (const what of ['the OTLP/JSON log request', 'the OTLP/JSON trace request (span events)', 'the events file', 'the Intent flat file', 'the console lines']) expect(outputs[what], what).toContain(hashed);
+    for (const what of [
+      'the OTLP/JSON log request',
+      'the OTLP/JSON trace request (span events)',
+      'the events file',
+      'the Intent flat file',
+      'the console lines',
+    ])
+      expect(outputs[what], what).toContain(hashed);
     expect(recorded[0]!.payload).toEqual({
       contact_id: 'C-valid',
       email: hashed,
       contact: { phone: hashPiiValue('+1-555-0100', KEY) },
-      items: [{ sku: 'S1', buyer_email: hashPiiValue('bob@example.com', KEY) }, { sku: 'S2', buyer_email: hashPiiValue('carol@example.com', KEY) }],
+      items: [
+        { sku: 'S1', buyer_email: hashPiiValue('bob@example.com', KEY) },
+        { sku: 'S2', buyer_email: hashPiiValue('carol@example.com', KEY) },
+      ],
       aliases: [hashPiiValue('ally-nick', KEY), hashPiiValue('al-handle', KEY)],
     });
     // The issue that quoted the email keeps its path and code; the oversized payload's preview shows the hash.
-    expect(recorded[1]!.invalid!.issues).toContainEqual({ code: 'schema', schemaCode: 'custom', path: ['email'], message: 'the message quoted a personal-data value and is withheld' });
+    expect(recorded[1]!.invalid!.issues).toContainEqual({
+      code: 'schema',
+      schemaCode: 'custom',
+      path: ['email'],
+      message: 'the message quoted a personal-data value and is withheld',
+    });
     expect((recorded[3]!.payload as { preview: string }).preview).toContain(hashPiiValue('hank@example.com', KEY));
-    expect(problems.map((p) => p.code)).toEqual(['FACTLINE_VALIDATION_FAILED', 'FACTLINE_VALIDATION_FAILED', 'FACTLINE_VALIDATION_FAILED', 'FACTLINE_EVENT_REJECTED']);
+    expect(problems.map((p) => p.code)).toEqual([
+      'FACTLINE_VALIDATION_FAILED',
+      'FACTLINE_VALIDATION_FAILED',
+      'FACTLINE_VALIDATION_FAILED',
+      'FACTLINE_EVENT_REJECTED',
+    ]);
     expect(problems[2]!.details!.payload).toMatchObject({ email: hashPiiValue('hank@example.com', KEY) });
     expect(problems[3]!.details!.payload).toMatchObject({ email: hashed });
   });
 
   it('through the problem report of an EventID the catalog lacks (no rules to apply: keys only, no values)', () => {
     const problems: RuntimeProblem[] = [];
-    const emitter = createEmitter(crmCatalog, { validation: 'report', piiKey: KEY, onProblem: (p) => problems.push(p), sinks: [{ name: 'none', write: () => undefined }] });
+    const emitter = createEmitter(crmCatalog, {
+      validation: 'report',
+      piiKey: KEY,
+      onProblem: (p) => problems.push(p),
+      sinks: [{ name: 'none', write: () => undefined }],
+    });
     // A version the catalog does not have yet: the payload has personal data, in every shape.
     for (const payload of PAYLOADS) emitter.emit('crm.contact.created:99' as never, payload as never);
     expect(problems.map((p) => p.code)).toEqual(PAYLOADS.map(() => 'FACTLINE_EVENT_REJECTED'));
@@ -158,7 +183,8 @@ describe('durable OTLP delivery keeps no personal value in clear', () => {
     endpoint.mode = { kind: 'refuse', marker: 'C-shape' };
     const next = setupFactline(crmCatalog, options);
     const deadline = Date.now() + 20_000;
-    while (next.stats().sinks.otel!.delivered + next.stats().sinks.otel!.deadLettered < PAYLOADS.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (next.stats().sinks.otel!.delivered + next.stats().sinks.otel!.deadLettered < PAYLOADS.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect(next.stats().sinks.otel).toMatchObject({ replayed: PAYLOADS.length, delivered: PAYLOADS.length - 1, deadLettered: 1 });
     await next.shutdown();
 

@@ -55,7 +55,11 @@ describe('defineCatalog checks every rule against the schema', () => {
   it('refuses a nested path the schema does not have, naming the path, the event and what is there', () => {
     const e = definitionError(() => defineCatalog({ 'auth.user.login:1': { schema, pii: { email: 'hash', 'contact.phon': 'hash' } } }));
     expect(e.problems).toEqual([
-      { code: 'invalid_pii_rule', key: 'auth.user.login:1', message: expect.stringContaining('"auth.user.login:1": pii rule "contact.phon": the schema has no field "phon" in "contact": it has "phone"') },
+      {
+        code: 'invalid_pii_rule',
+        key: 'auth.user.login:1',
+        message: expect.stringContaining('"auth.user.login:1": pii rule "contact.phon": the schema has no field "phon" in "contact": it has "phone"'),
+      },
     ]);
     expect(e.message).toContain('contact.phon');
   });
@@ -107,7 +111,18 @@ describe('defineCatalog checks every rule against the schema', () => {
           extra: z.unknown(),
           n: z.number().default(1),
         }),
-        pii: { 'contact.phone': 'hash', 'who.email': 'hash', 'who.lead_email': 'hash', 'both.mail': 'hash', 'pair[]': 'hash', 'prefs.home.email': 'hash', 'tree.children[].owner_email': 'hash', trimmed: 'hash', 'extra.anything': 'drop', n: 'drop' },
+        pii: {
+          'contact.phone': 'hash',
+          'who.email': 'hash',
+          'who.lead_email': 'hash',
+          'both.mail': 'hash',
+          'pair[]': 'hash',
+          'prefs.home.email': 'hash',
+          'tree.children[].owner_email': 'hash',
+          trimmed: 'hash',
+          'extra.anything': 'drop',
+          n: 'drop',
+        },
       },
     });
     expect(c.get('a.b.created:1')!.piiRules!.map((r) => r.path)).toHaveLength(10);
@@ -116,7 +131,9 @@ describe('defineCatalog checks every rule against the schema', () => {
 
 describe('the key', () => {
   it('is required outside development and test when the catalog hashes, and the message says how to set it', () => {
-    expect(() => resolvePiiKey({}, true, { NODE_ENV: 'production' })).toThrow(/no key is set.*Set FACTLINE_PII_KEY \(or the piiKey option\).*openssl rand -hex 32/);
+    expect(() => resolvePiiKey({}, true, { NODE_ENV: 'production' })).toThrow(
+      /no key is set.*Set FACTLINE_PII_KEY \(or the piiKey option\).*openssl rand -hex 32/,
+    );
     expect(() => resolvePiiKey({ piiKey: '' }, true, {})).toThrow(/no key is set/);
     expect(() => resolvePiiKey({}, true, { FACTLINE_PII_SALT: '' })).toThrow(/no key is set/);
     expect(resolvePiiKey({}, true, { NODE_ENV: 'test' })).toBe('');
@@ -147,7 +164,7 @@ describe('the key', () => {
 });
 
 describe('the hash', () => {
-  it('is HMAC-SHA-256 under the key, of a string\'s text and of anything else\'s canonical JSON', () => {
+  it("is HMAC-SHA-256 under the key, of a string's text and of anything else's canonical JSON", () => {
     const hmac = (text: string, key: string) => 'hmac-sha256:' + createHmac('sha256', key).update(text).digest('hex');
     expect(hashPiiValue('alice@example.com', 'k1')).toBe(hmac('alice@example.com', 'k1'));
     expect(hashPiiValue('alice@example.com', 'k2')).not.toBe(hashPiiValue('alice@example.com', 'k1'));
@@ -155,20 +172,32 @@ describe('the hash', () => {
     expect(hashPiiValue(42, 'k1')).toBe(hmac('42', 'k1'));
   });
 
-  it('treats a value that does not have the shape a rule expects as the rule\'s field, so an invalid payload cannot carry it past', () => {
+  it("treats a value that does not have the shape a rule expects as the rule's field, so an invalid payload cannot carry it past", () => {
     const rules = crmCatalog.get('crm.contact.created:1')!.piiRules!;
     const apply = createPiiApplier('k');
     const out = apply(rules, { contact: '+1-555-0100', items: { buyer_email: 'carol@example.com' }, aliases: 'al', email: null }) as Record<string, unknown>;
-    expect(out).toEqual({ contact: hashPiiValue('+1-555-0100', 'k'), items: hashPiiValue({ buyer_email: 'carol@example.com' }, 'k'), aliases: hashPiiValue('al', 'k'), email: null });
+    expect(out).toEqual({
+      contact: hashPiiValue('+1-555-0100', 'k'),
+      items: hashPiiValue({ buyer_email: 'carol@example.com' }, 'k'),
+      aliases: hashPiiValue('al', 'k'),
+      email: null,
+    });
     expect(apply(rules, 'alice@example.com')).toBe(hashPiiValue('alice@example.com', 'k'));
   });
 
   it('applies rules to fields named constructor, toString and __proto__, and refuses one naming a field the schema lacks', () => {
     const schema = z.looseObject({ constructor: z.string(), toString: z.string(), ['__proto__']: z.string().optional(), keep: z.string() });
-    const c = defineCatalog({ 'a.b.created:1': { schema, pii: JSON.parse('{"constructor":"hash","toString":"drop","__proto__":"hash"}') as Record<string, 'hash' | 'drop'> } });
+    const c = defineCatalog({
+      'a.b.created:1': { schema, pii: JSON.parse('{"constructor":"hash","toString":"drop","__proto__":"hash"}') as Record<string, 'hash' | 'drop'> },
+    });
     const seen: FactlineEvent[] = [];
     const problems: string[] = [];
-    createEmitter(c, { sinks: [{ name: 'r', write: (e) => void seen.push(e) }], validation: 'report', piiKey: 'k', onProblem: (p) => problems.push(p.code) }).emit('a.b.created:1', JSON.parse('{"constructor":"alice","toString":"bob","__proto__":"carol","keep":"k"}'));
+    createEmitter(c, {
+      sinks: [{ name: 'r', write: (e) => void seen.push(e) }],
+      validation: 'report',
+      piiKey: 'k',
+      onProblem: (p) => problems.push(p.code),
+    }).emit('a.b.created:1', JSON.parse('{"constructor":"alice","toString":"bob","__proto__":"carol","keep":"k"}'));
     // Delivered flagged invalid (forbidden_key), with the rules applied all the same.
     expect(problems).toEqual(['FACTLINE_VALIDATION_FAILED']);
     expect(seen[0]!.invalid!.issues.map((i) => i.code)).toContain('forbidden_key');
@@ -181,8 +210,13 @@ describe('the hash', () => {
     expect(refused.message).toContain('hasOwnProperty');
   });
 
-  it('removes dropped array elements and leaves the caller\'s object as it was', () => {
-    const c = defineCatalog({ 'a.b.created:1': { schema: z.object({ phones: z.array(z.string()), people: z.array(z.object({ id: z.string(), ssn: z.string() })) }), pii: { 'phones[]': 'drop', 'people[].ssn': 'drop' } } });
+  it("removes dropped array elements and leaves the caller's object as it was", () => {
+    const c = defineCatalog({
+      'a.b.created:1': {
+        schema: z.object({ phones: z.array(z.string()), people: z.array(z.object({ id: z.string(), ssn: z.string() })) }),
+        pii: { 'phones[]': 'drop', 'people[].ssn': 'drop' },
+      },
+    });
     const seen: FactlineEvent[] = [];
     const sink: Sink = { name: 'r', write: (e) => void seen.push(e) };
     const payload = { phones: ['+1', '+2'], people: [{ id: 'p1', ssn: '078-05-1120' }] };
@@ -216,7 +250,15 @@ describe('the hash', () => {
 
 describe('what the catalog tells tools', () => {
   it('marks each personal-data field in the JSON Schema with x-factline-pii', () => {
-    const s = crmCatalog.jsonSchema('crm.contact.created:1') as { properties: Record<string, Record<string, unknown> & { properties?: Record<string, Record<string, unknown>>; items?: Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> } }> };
+    const s = crmCatalog.jsonSchema('crm.contact.created:1') as {
+      properties: Record<
+        string,
+        Record<string, unknown> & {
+          properties?: Record<string, Record<string, unknown>>;
+          items?: Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
+        }
+      >;
+    };
     expect(s.properties.email!['x-factline-pii']).toBe('hash');
     expect(s.properties.contact!.properties!.phone!['x-factline-pii']).toBe('hash');
     expect(s.properties.contact!.properties!.address!['x-factline-pii']).toBe('drop');
@@ -231,11 +273,16 @@ describe('what the catalog tells tools', () => {
     const io = capture();
     expect(await main(['catalog', 'describe', 'crm.contact.created:1', '--catalog', `${CRM_MODULE}#crmCatalog`], io)).toBe(0);
     const text = io.stdout.join('\n');
-    expect(text).toContain('personal data: email (hash), contact.phone (hash), contact.address (drop), items[].buyer_email (hash), aliases[] (hash), ssn (drop)');
+    expect(text).toContain(
+      'personal data: email (hash), contact.phone (hash), contact.address (drop), items[].buyer_email (hash), aliases[] (hash), ssn (drop)',
+    );
     expect(text).toContain('"x-factline-pii": "hash"');
     const json = capture();
     expect(await main(['catalog', 'describe', 'crm.contact.created:1', '--catalog', `${CRM_MODULE}#crmCatalog`, '--json'], json)).toBe(0);
-    const described = JSON.parse(json.stdout.join('\n')) as { pii: Record<string, string>; json_schema: { properties: { contact: { properties: { phone: Record<string, unknown> } } } } };
+    const described = JSON.parse(json.stdout.join('\n')) as {
+      pii: Record<string, string>;
+      json_schema: { properties: { contact: { properties: { phone: Record<string, unknown> } } } };
+    };
     expect(described.pii['items[].buyer_email']).toBe('hash');
     expect(described.json_schema.properties.contact.properties.phone['x-factline-pii']).toBe('hash');
   });

@@ -85,8 +85,16 @@ const SUBJECTS: Subject[] = [
   { name: 'LogQL trace key', language: 'logql', build: (v) => eventsOfTraceKey({ traceKey: v }) },
   { name: 'LogQL assertion name', language: 'logql', build: (v) => failingAssertions({ service: 'intent-demo', assertionName: v }) },
   { name: 'LogQL contract id', language: 'logql', build: (v) => failingAssertions({ contractId: v }) },
-  { name: 'LogQL agent in a metric query', language: 'logql', build: (v) => failureShare({ service: 'intent-demo', by: 'agent', agent: v, attempts: 'agent.code.generated:%', window: '1h' }) },
-  { name: 'LogQL agent in countByEvent', language: 'logql', build: (v) => countByEvent({ service: v, agent: v, window: '5m', events: [INTENT.CONTRACT_STARTED] }) },
+  {
+    name: 'LogQL agent in a metric query',
+    language: 'logql',
+    build: (v) => failureShare({ service: 'intent-demo', by: 'agent', agent: v, attempts: 'agent.code.generated:%', window: '1h' }),
+  },
+  {
+    name: 'LogQL agent in countByEvent',
+    language: 'logql',
+    build: (v) => countByEvent({ service: v, agent: v, window: '5m', events: [INTENT.CONTRACT_STARTED] }),
+  },
   { name: 'TraceQL service', language: 'traceql', build: (v) => failingAssertionSpans({ service: v }) },
   { name: 'TraceQL assertion name', language: 'traceql', build: (v) => failingAssertionSpans({ service: 'intent-demo', assertionName: v }) },
   { name: 'TraceQL contract id', language: 'traceql', build: (v) => contractSpans({ contractId: v }) },
@@ -95,7 +103,8 @@ const SUBJECTS: Subject[] = [
 ];
 
 /** TraceQL cannot carry a line feed together with a backtick or a carriage return (escape.ts). */
-const unrepresentable = (language: Language, value: string) => language === 'traceql' && !value.includes('\u0000') && value.includes('\n') && (value.includes('`') || value.includes('\r'));
+const unrepresentable = (language: Language, value: string) =>
+  language === 'traceql' && !value.includes('\u0000') && value.includes('\n') && (value.includes('`') || value.includes('\r'));
 
 /** Tempo's lexer (Go's text/scanner) refuses a raw NUL anywhere; such values go Go-escaped (escape.ts). */
 const holdsNul = (language: Language, value: string) => language === 'traceql' && value.includes('\u0000');
@@ -126,17 +135,29 @@ describe.each(SUBJECTS)('$name', (subject) => {
     checkContained(subject, value);
   });
 
-  it('keeps any well-formed Unicode string inside one literal (property)', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '`', '\n', '\r', '{', '}', '|', '$', '%', ' '), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })) }), (value) => {
-        if (unrepresentable(subject.language, value)) return;
-        checkContained(subject, value);
-      }),
-      { numRuns: 150 },
-    );
-    // A budget, not a measurement: 150 parses with Grafana's grammar on a
-    // loaded machine can outlast vitest's 5 s default.
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'keeps any well-formed Unicode string inside one literal (property)',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.string({
+            unit: fc.oneof(
+              fc.constantFrom('"', '\\', '`', '\n', '\r', '{', '}', '|', '$', '%', ' '),
+              fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+            ),
+          }),
+          (value) => {
+            if (unrepresentable(subject.language, value)) return;
+            checkContained(subject, value);
+          },
+        ),
+        { numRuns: 150 },
+      );
+      // A budget, not a measurement: 150 parses with Grafana's grammar on a
+      // loaded machine can outlast vitest's 5 s default.
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
   it('refuses a lone surrogate, which no UTF-8 literal can carry', () => {
     expect(() => subject.build('a\uD800b')).toThrow(expect.objectContaining({ code: 'lone_surrogate' }));
@@ -171,24 +192,28 @@ describe('logqlString', () => {
     expect(logqlString('a"b\\c\nd\te\u0000\u00e9\u{1F600}')).toBe('"a\\"b\\\\c\\nd\\u0009e\\u0000\u00e9\u{1F600}"');
   });
 
-  it('round-trips through Go unquoting (property)', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (s) => {
-        expect(unquote(logqlString(s))).toBe(s);
-      }),
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'round-trips through Go unquoting (property)',
+    () => {
+      fc.assert(
+        fc.property(fc.string({ unit: 'binary' }), (s) => {
+          expect(unquote(logqlString(s))).toBe(s);
+        }),
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('traceqlString', () => {
-  it('writes a NUL as \\u0000 in a Go-escaped literal, since Tempo\'s lexer refuses a raw NUL anywhere', () => {
+  it("writes a NUL as \\u0000 in a Go-escaped literal, since Tempo's lexer refuses a raw NUL anywhere", () => {
     expect(traceqlString('TRACE-015\u0000')).toBe('"TRACE-015\\u0000"');
     expect(traceSpansByKey({ traceKey: 'TRACE-015\u0000' }).expr).toBe('{ span.factline.trace_key = "TRACE-015\\u0000" }');
     expect(traceqlString('a"\\\n\u0000`\r')).toBe('"a\\"\\\\\\n\\u0000`\r"');
     expect(unquote(traceqlString('a"\\\n\u0000`'))).toBe('a"\\\n\u0000`');
   });
 
-  it('escapes backslash and quote only, as Grafana\'s TraceQL grammar reads no other escape', () => {
+  it("escapes backslash and quote only, as Grafana's TraceQL grammar reads no other escape", () => {
     expect(traceqlString('a"b\\c\td')).toBe('"a\\"b\\\\c\td"');
   });
 
@@ -206,28 +231,39 @@ describe('traceqlString', () => {
 });
 
 describe('escapeRegex', () => {
-  it('escapes every RE2 metacharacter (Go\'s regexp.QuoteMeta set)', () => {
+  it("escapes every RE2 metacharacter (Go's regexp.QuoteMeta set)", () => {
     expect(escapeRegex('\\.+*?()|[]{}^$')).toBe('\\\\\\.\\+\\*\\?\\(\\)\\|\\[\\]\\{\\}\\^\\$');
     expect(escapeRegex('a-b_c%d:e/f')).toBe('a-b_c%d:e/f');
   });
 
-  it('gives a regex that matches exactly its input (property)', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }).filter((s) => !s.includes('\n')), fc.string({ unit: 'binary', minLength: 1 }), (s, extra) => {
-        const regex = re2(escapeRegex(s));
-        expect(regex.test(s)).toBe(true);
-        expect(regex.test(s + extra)).toBe(false);
-      }),
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'gives a regex that matches exactly its input (property)',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.string({ unit: 'binary' }).filter((s) => !s.includes('\n')),
+          fc.string({ unit: 'binary', minLength: 1 }),
+          (s, extra) => {
+            const regex = re2(escapeRegex(s));
+            expect(regex.test(s)).toBe(true);
+            expect(regex.test(s + extra)).toBe(false);
+          },
+        ),
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('duration', () => {
   it.each(['250ms', '30s', '5m', '1h', '7d', '2w', '1y'])('accepts %s', (d) => expect(duration(d)).toBe(d));
 
-  it.each(['', '5', 'm', '0s', '05m', '1.5h', '5M', '1h30m', ' 5m', '5m ', '5m]) or vector(1) #', '$__range', '-1h'])('refuses %j with invalid_duration', (d) => {
-    expect(() => duration(d)).toThrow(expect.objectContaining({ code: 'invalid_duration' }));
-  });
+  it.each(['', '5', 'm', '0s', '05m', '1.5h', '5M', '1h30m', ' 5m', '5m ', '5m]) or vector(1) #', '$__range', '-1h'])(
+    'refuses %j with invalid_duration',
+    (d) => {
+      expect(() => duration(d)).toThrow(expect.objectContaining({ code: 'invalid_duration' }));
+    },
+  );
 
   it('is checked by every windowed query', () => {
     expect(() => failureShare({ by: 'domain', window: '1h] or vector(1)' })).toThrow(QueryInputError);

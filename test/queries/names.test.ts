@@ -11,7 +11,7 @@ import { ATTR } from '../../src/wire.js';
  */
 const mapping = readFileSync(new URL('../../docs/mapping.md', import.meta.url), 'utf8');
 
-describe('the query library\'s names', () => {
+describe("the query library's names", () => {
   it('spell every factline attribute the way Loki stores it, as docs/mapping.md lists it', () => {
     const factline = Object.entries(LOKI).filter(([k]) => k in ATTR);
     expect(factline.length).toBeGreaterThan(10);

@@ -28,7 +28,17 @@ function lokiAccepts(match: PatternMatch, id: string): boolean {
   return match.kind === 'name-and-version' ? accepts(match.eventName, md.eventName) && accepts(match.version, md.version) : accepts(match.eventId, md.eventId);
 }
 
-const VALID_IDS = [...ALL_VALID.map((v) => v.input), 'contract.assertion.failed:1', 'agent.test.failed:12', 'agent.test.failed_twice:1', 'account.billing_payment.processed:1', 'auth.user.login:2', 'authz.user.login:1', 'signal.signal.created:1', 'system.health.reported:1'];
+const VALID_IDS = [
+  ...ALL_VALID.map((v) => v.input),
+  'contract.assertion.failed:1',
+  'agent.test.failed:12',
+  'agent.test.failed_twice:1',
+  'account.billing_payment.processed:1',
+  'auth.user.login:2',
+  'authz.user.login:1',
+  'signal.signal.created:1',
+  'system.health.reported:1',
+];
 
 const PATTERNS = [
   '%.failed:%',
@@ -70,12 +80,20 @@ const PATTERNS = [
 
 describe('translatePattern', () => {
   it('splits %.failed:% into an event_name and a version matcher, as the issue asks', () => {
-    expect(translatePattern('%.failed:%')).toEqual({ kind: 'name-and-version', eventName: { op: '=~', value: '.*\\.failed' }, version: { op: '=~', value: '.+' } });
+    expect(translatePattern('%.failed:%')).toEqual({
+      kind: 'name-and-version',
+      eventName: { op: '=~', value: '.*\\.failed' },
+      version: { op: '=~', value: '.+' },
+    });
     expect(patternStages('%.failed:%')).toBe('| event_name=~".*\\\\.failed" | factline_event_version=~".+"');
   });
 
   it('uses equality for a part without %', () => {
-    expect(translatePattern('contract.assertion.failed:1')).toEqual({ kind: 'name-and-version', eventName: { op: '=', value: 'contract.assertion.failed' }, version: { op: '=', value: '1' } });
+    expect(translatePattern('contract.assertion.failed:1')).toEqual({
+      kind: 'name-and-version',
+      eventName: { op: '=', value: 'contract.assertion.failed' },
+      version: { op: '=', value: '1' },
+    });
   });
 
   it('splits a pattern with no colon and one % at the %: auth.% is "name starts with auth."', () => {
@@ -87,7 +105,7 @@ describe('translatePattern', () => {
     expect(translatePattern(pattern).kind).toBe('event-id');
   });
 
-  it('treats _ and * literally, unlike SQL LIKE and the spec\'s reference TypeScript', () => {
+  it("treats _ and * literally, unlike SQL LIKE and the spec's reference TypeScript", () => {
     expect(patternRegex('a_c.%')).toBe('a_c\\..*');
     expect(patternRegex('auth.user*.login:1')).toBe('auth\\.user\\*\\.login:1');
   });
@@ -104,36 +122,46 @@ describe('translatePattern', () => {
     expect(pairs).toBeGreaterThan(700);
   });
 
-  it('agrees with matchesPattern for patterns cut from generated EventIDs (property)', () => {
-    // A pattern is an id with some slices replaced by %: it matches its own
-    // id, and the other generated id only sometimes.
-    const patternFrom = fc.tuple(eventIdParts, fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 })).map(([g, cuts]) => {
-      let p = g.text;
-      for (const [i, j] of cuts) {
-        const [a, b] = [i % (p.length + 1), j % (p.length + 1)].sort((x, y) => x - y) as [number, number];
-        p = `${p.slice(0, a)}%${p.slice(b)}`;
-      }
-      return p;
-    });
-    fc.assert(
-      fc.property(patternFrom, eventIdParts, eventIdParts, (pattern, other, third) => {
-        const match = translatePattern(pattern);
-        for (const id of [other.text, third.text]) expect(lokiAccepts(match, id)).toBe(matchesPattern(id, pattern));
-      }),
-      { numRuns: 500 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'agrees with matchesPattern for patterns cut from generated EventIDs (property)',
+    () => {
+      // A pattern is an id with some slices replaced by %: it matches its own
+      // id, and the other generated id only sometimes.
+      const patternFrom = fc.tuple(eventIdParts, fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 })).map(([g, cuts]) => {
+        let p = g.text;
+        for (const [i, j] of cuts) {
+          const [a, b] = [i % (p.length + 1), j % (p.length + 1)].sort((x, y) => x - y) as [number, number];
+          p = `${p.slice(0, a)}%${p.slice(b)}`;
+        }
+        return p;
+      });
+      fc.assert(
+        fc.property(patternFrom, eventIdParts, eventIdParts, (pattern, other, third) => {
+          const match = translatePattern(pattern);
+          for (const id of [other.text, third.text]) expect(lokiAccepts(match, id)).toBe(matchesPattern(id, pattern));
+        }),
+        { numRuns: 500 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
-  it('agrees with matchesPattern for arbitrary patterns over the EventID alphabet (property)', () => {
-    const pattern = fc.string({ unit: fc.constantFrom('%', '%', '.', ':', 'a', 'b', '1', '_'), maxLength: 10 });
-    const id = fc.tuple(fc.constantFrom('a', 'b', 'ab', 'a_b'), fc.constantFrom('a', 'b', 'ba'), fc.constantFrom('a', 'b', 'b1'), fc.constantFrom('1', '11', '21')).map(([d, e, a, v]) => `${d}.${e}.${a}:${v}`);
-    fc.assert(
-      fc.property(pattern, id, (p, i) => {
-        expect(lokiAccepts(translatePattern(p), i)).toBe(matchesPattern(i, p));
-      }),
-      { numRuns: 3000 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'agrees with matchesPattern for arbitrary patterns over the EventID alphabet (property)',
+    () => {
+      const pattern = fc.string({ unit: fc.constantFrom('%', '%', '.', ':', 'a', 'b', '1', '_'), maxLength: 10 });
+      const id = fc
+        .tuple(fc.constantFrom('a', 'b', 'ab', 'a_b'), fc.constantFrom('a', 'b', 'ba'), fc.constantFrom('a', 'b', 'b1'), fc.constantFrom('1', '11', '21'))
+        .map(([d, e, a, v]) => `${d}.${e}.${a}:${v}`);
+      fc.assert(
+        fc.property(pattern, id, (p, i) => {
+          expect(lokiAccepts(translatePattern(p), i)).toBe(matchesPattern(i, p));
+        }),
+        { numRuns: 3000 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('patternRegex (the regex over factline_event_id, used by the fallback and the dashboard variable)', () => {
@@ -145,20 +173,26 @@ describe('patternRegex (the regex over factline_event_id, used by the fallback a
     }
   });
 
-  it('differs only on a line feed, which no EventID can hold: % becomes .*, and RE2\'s . stops at \\n', () => {
+  it("differs only on a line feed, which no EventID can hold: % becomes .*, and RE2's . stops at \\n", () => {
     expect(matchesPattern('auth.user.login:1\n', 'auth.%')).toBe(true);
     expect(re2(patternRegex('auth.%')).test('auth.user.login:1\n')).toBe(false);
   });
 
-  it('agrees with matchesPattern on arbitrary text without line feeds (property)', () => {
-    const text = fc.string({ unit: fc.constantFrom('a', '.', ':', '%', '*', '_', '\\', '(', '[', '$', '^', '|', '+', '?', '{', '}', '\u00e9', '\u{1F600}', '\r', '\u2028') });
-    fc.assert(
-      fc.property(text, text, (pattern, input) => {
-        expect(re2(patternRegex(pattern)).test(input)).toBe(matchesPattern(input, pattern));
-      }),
-      { numRuns: 3000 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'agrees with matchesPattern on arbitrary text without line feeds (property)',
+    () => {
+      const text = fc.string({
+        unit: fc.constantFrom('a', '.', ':', '%', '*', '_', '\\', '(', '[', '$', '^', '|', '+', '?', '{', '}', '\u00e9', '\u{1F600}', '\r', '\u2028'),
+      });
+      fc.assert(
+        fc.property(text, text, (pattern, input) => {
+          expect(re2(patternRegex(pattern)).test(input)).toBe(matchesPattern(input, pattern));
+        }),
+        { numRuns: 3000 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('patternStages in LogQL', () => {

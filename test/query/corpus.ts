@@ -26,7 +26,15 @@ export const corpusCatalog = defineCatalog(
       tags: z.array(z.string()),
       summary: z.string(),
     }),
-    'agent.code.generation_failed:1': z.object({ file: z.string(), language: z.string(), confidence: z.number(), took: z.string(), size: z.string(), error: z.string(), attempt: z.int() }),
+    'agent.code.generation_failed:1': z.object({
+      file: z.string(),
+      language: z.string(),
+      confidence: z.number(),
+      took: z.string(),
+      size: z.string(),
+      error: z.string(),
+      attempt: z.int(),
+    }),
     'agent.test.passed:1': z.object({ file: z.string(), took: z.string(), assertions: z.int() }),
     'agent.test.failed:1': z.object({ file: z.string(), took: z.string(), error: z.string() }),
   },
@@ -61,8 +69,7 @@ export async function writeCorpus(dir: string, start: number): Promise<number> {
   for (let i = 0; i < 120; i++) {
     const time = start + 5_000 + i * 6_000;
     const file = FILES[i % FILES.length]!;
-    const source =
-      i % 7 === 6 ? ({ type: 'tool', name: 'verify' } as const) : ({ type: 'child_agent', model: MODELS[i % 2]!, name: 'coder' } as const);
+    const source = i % 7 === 6 ? ({ type: 'tool', name: 'verify' } as const) : ({ type: 'child_agent', model: MODELS[i % 2]!, name: 'coder' } as const);
     const opts = { time, source, ...(i % 5 === 0 ? { sessionId: `S-${i % 3}` } : {}), ...(i % 4 === 0 ? { traceKey: `TRACE-A${i % 3}` } : {}) };
     const confidence = Math.round(((i * 37) % 100) + (i % 3) * 0.5) / 100;
     const k = i % 6;
@@ -84,13 +91,25 @@ export async function writeCorpus(dir: string, start: number): Promise<number> {
     } else if (k === 3) {
       emitter.emit(
         'agent.code.generation_failed:1',
-        { file, language: 'typescript', confidence, took: TOOK[(i + 1) % TOOK.length]!, size: SIZE[(i + 2) % SIZE.length]!, error: `TS2345 in ${file}: "string" is not assignable`, attempt: i % 3 },
+        {
+          file,
+          language: 'typescript',
+          confidence,
+          took: TOOK[(i + 1) % TOOK.length]!,
+          size: SIZE[(i + 2) % SIZE.length]!,
+          error: `TS2345 in ${file}: "string" is not assignable`,
+          attempt: i % 3,
+        },
         opts,
       );
     } else if (k === 4) {
       emitter.emit('agent.test.passed:1', { file: file.replace('src/', 'test/'), took: TOOK[(i + 2) % TOOK.length]!, assertions: 1 + (i % 17) }, opts);
     } else {
-      emitter.emit('agent.test.failed:1', { file: file.replace('src/', 'test/'), took: TOOK[(i + 3) % TOOK.length]!, error: i % 2 === 0 ? 'Timeout after 5000ms' : 'expected 2 to be 3' }, opts);
+      emitter.emit(
+        'agent.test.failed:1',
+        { file: file.replace('src/', 'test/'), took: TOOK[(i + 3) % TOOK.length]!, error: i % 2 === 0 ? 'Timeout after 5000ms' : 'expected 2 to be 3' },
+        opts,
+      );
     }
     n++;
   }
@@ -100,7 +119,9 @@ export async function writeCorpus(dir: string, start: number): Promise<number> {
   // Keys that are Object.prototype members, which Loki takes as ordinary label names: delivered flagged invalid (forbidden_key).
   emitter.emit(
     'agent.test.passed:1',
-    JSON.parse('{"file":"test/proto.ts","took":"1s","assertions":1,"__proto__":"x","constructor":"y","toString":"z","hasOwnProperty":"h","a":{"__proto__":"n"}}') as never,
+    JSON.parse(
+      '{"file":"test/proto.ts","took":"1s","assertions":1,"__proto__":"x","constructor":"y","toString":"z","hasOwnProperty":"h","a":{"__proto__":"n"}}',
+    ) as never,
     { time: start + 5_000 + 121 * 6_000 },
   );
   n++;

@@ -27,7 +27,14 @@ const S = `{service_name="${SERVICE}"}`;
 const AGENT = `${S} | factline_catalog!="intent" | event_name=~"agent\\\\..*"`;
 
 function feature(): ParityCase[] {
-  const log = (name: string, query: string, extra: Partial<ParityCase> = {}): ParityCase => ({ name: `feature/${name}`, query, kind: 'range', limit: 1000, direction: 'forward', ...extra });
+  const log = (name: string, query: string, extra: Partial<ParityCase> = {}): ParityCase => ({
+    name: `feature/${name}`,
+    query,
+    kind: 'range',
+    limit: 1000,
+    direction: 'forward',
+    ...extra,
+  });
   const inst = (name: string, query: string): ParityCase => ({ name: `feature/${name}`, query, kind: 'instant' });
   const range = (name: string, query: string, step = 60): ParityCase => ({ name: `feature/${name}`, query, kind: 'range', step });
   return [
@@ -69,7 +76,10 @@ function feature(): ParityCase[] {
     log('prototype names drop', `${S} |= "hasOwnProperty" | json | drop __proto__, constructor`),
     log('prototype names line_format', `${S} |= "hasOwnProperty" | json | line_format "[{{.constructor}}|{{.toString}}|{{.__proto__}}|{{.valueOf}}]"`),
     log('prototype names missing', `${AGENT} |= "expected 2 to be 3" | line_format "[{{.constructor}}|{{.toString}}|{{.__proto__}}]" | keep event_name`),
-    log('prototype names label_format', `${S} |= "hasOwnProperty" | json | label_format p=__proto__, constructor="{{.toString}}" | keep p, constructor, __proto__`),
+    log(
+      'prototype names label_format',
+      `${S} |= "hasOwnProperty" | json | label_format p=__proto__, constructor="{{.toString}}" | keep p, constructor, __proto__`,
+    ),
     inst('prototype names by', `sum by (__proto__, constructor, toString) (count_over_time(${S} | json | __error__="" [1h]))`),
     inst('prototype names absent', `absent_over_time({service_name="nothing", __proto__="x"}[1h])`),
     log('logfmt', `${AGENT} | json | line_format "file={{.file}} attempt={{.attempt}}" | logfmt | keep file, attempt`),
@@ -98,7 +108,10 @@ function feature(): ParityCase[] {
     inst('count_over_time', `count_over_time(${S} | keep event_name [1h])`),
     inst('sum by count', `sum by (event_name) (count_over_time(${S} [1h]))`),
     inst('sum count', `sum(count_over_time(${S}[1h]))`),
-    inst('sum without', `sum without (factline_event_instance_id, observed_timestamp, span_id, trace_id, factline_trace_key, session_id, factline_causation_id, factline_source_name, factline_source_id, factline_source_model, factline_source_type, factline_valid, factline_validation_issues) (count_over_time(${S}[1h]))`),
+    inst(
+      'sum without',
+      `sum without (factline_event_instance_id, observed_timestamp, span_id, trace_id, factline_trace_key, session_id, factline_causation_id, factline_source_name, factline_source_id, factline_source_model, factline_source_type, factline_valid, factline_validation_issues) (count_over_time(${S}[1h]))`,
+    ),
     inst('rate', `sum by (factline_source_model) (rate(${AGENT}[1h]))`),
     inst('bytes_over_time', `sum by (event_name) (bytes_over_time(${S}[1h]))`),
     inst('bytes_rate', `sum(bytes_rate(${S}[1h]))`),
@@ -130,7 +143,10 @@ function feature(): ParityCase[] {
     inst('sort', `sort(sum by (event_name) (count_over_time(${S}[1h])))`),
     inst('sort_desc', `sort_desc(sum by (event_name) (count_over_time(${S}[1h])))`),
     // binary operators
-    inst('vector / vector', `sum by (factline_source_model) (count_over_time(${AGENT} | severity_text="ERROR" [1h])) / sum by (factline_source_model) (count_over_time(${AGENT}[1h]))`),
+    inst(
+      'vector / vector',
+      `sum by (factline_source_model) (count_over_time(${AGENT} | severity_text="ERROR" [1h])) / sum by (factline_source_model) (count_over_time(${AGENT}[1h]))`,
+    ),
     inst('vector * scalar', `sum by (event_name) (count_over_time(${S}[1h])) * 2 + 1`),
     inst('precedence', `1 + sum(count_over_time(${S}[1h])) * 2 ^ 2`),
     inst('scalar - vector', `100 - sum by (event_name) (count_over_time(${S}[1h]))`),
@@ -138,10 +154,19 @@ function feature(): ParityCase[] {
     inst('comparison bool', `sum by (event_name) (count_over_time(${S}[1h])) >= bool 5`),
     inst('comparison scalar left', `3 < sum by (event_name) (count_over_time(${S}[1h]))`),
     inst('and', `sum by (event_name) (count_over_time(${S}[1h])) and sum by (event_name) (count_over_time(${S} | severity_text="ERROR" [1h]))`),
-    inst('or', `sum by (event_name) (count_over_time(${S} | severity_text="ERROR" [1h])) or sum by (event_name) (count_over_time(${S} | detected_level="warn" [1h]))`),
+    inst(
+      'or',
+      `sum by (event_name) (count_over_time(${S} | severity_text="ERROR" [1h])) or sum by (event_name) (count_over_time(${S} | detected_level="warn" [1h]))`,
+    ),
     inst('unless', `sum by (event_name) (count_over_time(${S}[1h])) unless sum by (event_name) (count_over_time(${S} | severity_text="INFO" [1h]))`),
-    inst('on', `sum by (event_name, factline_source_model) (count_over_time(${AGENT}[1h])) / on (event_name, factline_source_model) sum by (event_name, factline_source_model) (count_over_time(${AGENT}[1h]))`),
-    inst('ignoring', `sum by (event_name, severity_text) (count_over_time(${AGENT}[1h])) - ignoring (severity_text) sum by (event_name) (count_over_time(${AGENT}[1h]))`),
+    inst(
+      'on',
+      `sum by (event_name, factline_source_model) (count_over_time(${AGENT}[1h])) / on (event_name, factline_source_model) sum by (event_name, factline_source_model) (count_over_time(${AGENT}[1h]))`,
+    ),
+    inst(
+      'ignoring',
+      `sum by (event_name, severity_text) (count_over_time(${AGENT}[1h])) - ignoring (severity_text) sum by (event_name) (count_over_time(${AGENT}[1h]))`,
+    ),
     inst('literal', `2 * 3 + 1`),
     inst('vector literal', `vector(5)`),
     // range (step) evaluation

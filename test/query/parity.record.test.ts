@@ -63,8 +63,17 @@ describe.skipIf(LOKI === undefined)('record the parity fixtures from a real Loki
     const data = join(work, 'data');
     mkdirSync(data);
     await writeCorpus(data, start);
-    const files = readdirSync(data).filter((f) => f.endsWith('.jsonl')).sort();
-    const lines = files.reduce((n, f) => n + readFileSync(join(data, f), 'utf8').split('\n').filter((l) => l.trim() !== '').length, 0);
+    const files = readdirSync(data)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort();
+    const lines = files.reduce(
+      (n, f) =>
+        n +
+        readFileSync(join(data, f), 'utf8')
+          .split('\n')
+          .filter((l) => l.trim() !== '').length,
+      0,
+    );
 
     const binary = collectorBinary();
     expect(existsSync(binary), `the Collector binary (${binary}); build it with npm run collector:build`).toBe(true);
@@ -126,12 +135,15 @@ describe.skipIf(LOKI === undefined)('record the parity fixtures from a real Loki
     rmSync(join(FIXTURES, 'events'), { recursive: true, force: true });
     mkdirSync(join(FIXTURES, 'events'), { recursive: true });
     for (const f of files) copyFileSync(join(data, f), join(FIXTURES, 'events', f));
-    const lokiVersion = await fetch(`${LOKI}/loki/api/v1/status/buildinfo`).then((r) => r.json()).catch(() => undefined);
+    const lokiVersion = await fetch(`${LOKI}/loki/api/v1/status/buildinfo`)
+      .then((r) => r.json())
+      .catch(() => undefined);
     writeFileSync(
       join(FIXTURES, 'parity.json'),
       JSON.stringify(
         {
-          about: 'Answers of a real Loki to the parity cases (test/query/parity-cases.ts) over the events in events/, shipped by the real Collector with the shipped config. Recorded by test/query/parity.record.test.ts.',
+          about:
+            'Answers of a real Loki to the parity cases (test/query/parity-cases.ts) over the events in events/, shipped by the real Collector with the shipped config. Recorded by test/query/parity.record.test.ts.',
           loki: lokiVersion,
           files,
           logRange: { start: String(from), end: String(to) },

@@ -80,7 +80,10 @@ describe('label names that are Object.prototype members', () => {
   it('groups by them: a series without the label groups under {}, never under an inherited member', async () => {
     for (const name of ['__proto__', 'constructor', 'toString']) {
       const none = await matrix(`sum by (${name}) (count_over_time({service_name="odd"}[1h]))`);
-      expect(none.map((s) => ({ ...s.metric })), name).toEqual([{}]);
+      expect(
+        none.map((s) => ({ ...s.metric })),
+        name,
+      ).toEqual([{}]);
       const found = await matrix(`sum by (${name}) (count_over_time({service_name="json"} | json [1h]))`);
       expect(found.length, name).toBe(1);
       const metric = found[0]!.metric;

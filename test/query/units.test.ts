@@ -46,7 +46,7 @@ describe('Go renderings', () => {
   });
 });
 
-describe('parsing with Grafana\'s grammar and Loki\'s precedence', () => {
+describe("parsing with Grafana's grammar and Loki's precedence", () => {
   it('re-associates binary operators: ^ > * / % > + - > comparisons > and unless > or', () => {
     expect(parseQuery('1 + 2 * 3')).toEqual({ kind: 'literal', value: 7 });
     expect(parseQuery('2 ^ 3 ^ 2')).toEqual({ kind: 'literal', value: 512 });
@@ -70,7 +70,11 @@ describe('parsing with Grafana\'s grammar and Loki\'s precedence', () => {
   });
 
   it('a syntax error is a QueryError with the position', () => {
-    for (const [q, at] of [['{a="b"} |= ', 11], ['sum by (x (count_over_time({a="b"}[1m]))', 9], ['count_over_time({a="b"})', 23]] as const) {
+    for (const [q, at] of [
+      ['{a="b"} |= ', 11],
+      ['sum by (x (count_over_time({a="b"}[1m]))', 9],
+      ['count_over_time({a="b"})', 23],
+    ] as const) {
       try {
         parseQuery(q);
         expect.fail(q);

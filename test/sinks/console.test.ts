@@ -21,7 +21,12 @@ describe('formatEventLine reproduces seed 000', () => {
 
   it('prints the auth example lines exactly', () => {
     const events = [
-      ev('auth.user.login:1', '2026-01-23T14:32:01.000Z', { user_id: '550e8400-e29b-41d4-a716-446655440000', ip: '192.168.1.42', method: 'password', mfa: true }),
+      ev('auth.user.login:1', '2026-01-23T14:32:01.000Z', {
+        user_id: '550e8400-e29b-41d4-a716-446655440000',
+        ip: '192.168.1.42',
+        method: 'password',
+        mfa: true,
+      }),
       ev('auth.user.login:1', '2026-01-23T14:32:15.000Z', { user_id: '7c9e6679-7425-40de-944b-e07fc1f90ae7', ip: '10.0.0.55', method: 'oauth', mfa: false }),
       ev('auth.user.locked:1', '2026-01-23T14:32:47.000Z', { user_id: 'a1b2c3d4-e5f6-4789-abcd-ef0123456789', attempts: 5, duration_mins: 30 }, 'WARN'),
       ev('auth.user.logout:1', '2026-01-23T14:33:02.000Z', { user_id: '550e8400-e29b-41d4-a716-446655440000', reason: 'user_initiated' }),
@@ -51,7 +56,12 @@ describe('formatEventLine reproduces seed 000', () => {
   });
 
   it('prints values in full by default', () => {
-    const e = ev('auth.user.login:1', '2026-01-23T14:32:01.000Z', { user_id: '550e8400-e29b-41d4-a716-446655440000', ip: '192.168.1.42', method: 'password', mfa: true });
+    const e = ev('auth.user.login:1', '2026-01-23T14:32:01.000Z', {
+      user_id: '550e8400-e29b-41d4-a716-446655440000',
+      ip: '192.168.1.42',
+      method: 'password',
+      mfa: true,
+    });
     expect(formatEventLine(e)).toBe(
       'auth.user.login:1 @ 2026-01-23T14:32:01Z user_id=550e8400-e29b-41d4-a716-446655440000 ip=192.168.1.42 method="password" mfa=true',
     );
@@ -59,7 +69,8 @@ describe('formatEventLine reproduces seed 000', () => {
 });
 
 describe('formatEventLine values', () => {
-  const line = (payload: unknown, options = {}) => formatEventLine(ev('a.b.c:1', '2026-01-01T00:00:00.000Z', payload), options).replace('a.b.c:1 @ 2026-01-01T00:00:00Z', '');
+  const line = (payload: unknown, options = {}) =>
+    formatEventLine(ev('a.b.c:1', '2026-01-01T00:00:00.000Z', payload), options).replace('a.b.c:1 @ 2026-01-01T00:00:00Z', '');
 
   it('keeps non-zero milliseconds and drops zero ones', () => {
     expect(displayTime('2026-01-23T14:32:01.000Z')).toBe('2026-01-23T14:32:01Z');
@@ -167,7 +178,9 @@ describe('createConsoleSink', () => {
 
   it('refuses at set-up a minSeverity that is not one of the six, constructor included', () => {
     for (const minSeverity of ['constructor', 'warn']) {
-      expect(() => createConsoleSink({ stream: fakeStream(), minSeverity: minSeverity as never })).toThrow('createConsoleSink: minSeverity must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, got "' + minSeverity + '"');
+      expect(() => createConsoleSink({ stream: fakeStream(), minSeverity: minSeverity as never })).toThrow(
+        'createConsoleSink: minSeverity must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL, got "' + minSeverity + '"',
+      );
     }
   });
 

@@ -54,7 +54,11 @@ export function tempDir(): { dir: string; cleanup: () => void } {
  * a JSONL sink on that file started with a problem collector (`fsync:
  * 'never'` unless given).
  */
-export function jsonlTestFile(): { readonly dir: string; path: string; started(options?: JsonlSinkOptions): { sink: ReturnType<typeof createJsonlSink>; problems: RuntimeProblem[] } } {
+export function jsonlTestFile(): {
+  readonly dir: string;
+  path: string;
+  started(options?: JsonlSinkOptions): { sink: ReturnType<typeof createJsonlSink>; problems: RuntimeProblem[] };
+} {
   let dir = '';
   let path = '';
   let cleanup: () => void = () => {};

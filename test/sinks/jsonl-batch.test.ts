@@ -33,7 +33,11 @@ describe('the JSONL sink: lines of one tick written together', () => {
       sink.write(makeEvent({ a: 1 }), type);
       sink.write(makeEvent({ a: 2 }), type);
       await sink.flush();
-      expect(text().split('\n').filter((l) => l !== '')).toHaveLength(2);
+      expect(
+        text()
+          .split('\n')
+          .filter((l) => l !== ''),
+      ).toHaveLength(2);
       await sink.shutdown();
     }
   });

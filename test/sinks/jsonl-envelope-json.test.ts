@@ -11,27 +11,31 @@ const reference = (e: FactlineEvent): string => JSON.stringify(envelopeRecord(e)
 const optionalValue = fc.oneof(fc.constant(undefined), fc.string(), fc.integer(), fc.constant(null));
 
 describe('envelopeJson', () => {
-  it('prints JSON.stringify(envelopeRecord(event)) byte for byte, for any payload and optional fields', () => {
-    fc.assert(
-      fc.property(
-        fc.jsonValue(),
-        fc.record({ trace_id: optionalValue, span_id: optionalValue, trace_key: optionalValue, causation_id: optionalValue, session_id: optionalValue }),
-        fc.string(),
-        fc.string(),
-        fc.oneof(fc.constant(undefined), fc.jsonValue()),
-        (payload, optional, service, time, invalid) => {
-          const e = makeEvent(payload, { service_name: service, time, observed_time: time }) as unknown as Record<string, unknown>;
-          for (const [k, v] of Object.entries(optional)) if (v !== undefined) e[k] = v;
-          if (invalid !== undefined) e.invalid = invalid;
-          const ev = e as unknown as FactlineEvent;
-          expect(envelopeJson(ev)).toBe(reference(ev));
-          // Twice: the remembered quoted strings give the same text.
-          expect(envelopeJson(ev)).toBe(reference(ev));
-        },
-      ),
-      { numRuns: 400 },
-    );
-  }, PROPERTY_TEST_TIMEOUT_MS);
+  it(
+    'prints JSON.stringify(envelopeRecord(event)) byte for byte, for any payload and optional fields',
+    () => {
+      fc.assert(
+        fc.property(
+          fc.jsonValue(),
+          fc.record({ trace_id: optionalValue, span_id: optionalValue, trace_key: optionalValue, causation_id: optionalValue, session_id: optionalValue }),
+          fc.string(),
+          fc.string(),
+          fc.oneof(fc.constant(undefined), fc.jsonValue()),
+          (payload, optional, service, time, invalid) => {
+            const e = makeEvent(payload, { service_name: service, time, observed_time: time }) as unknown as Record<string, unknown>;
+            for (const [k, v] of Object.entries(optional)) if (v !== undefined) e[k] = v;
+            if (invalid !== undefined) e.invalid = invalid;
+            const ev = e as unknown as FactlineEvent;
+            expect(envelopeJson(ev)).toBe(reference(ev));
+            // Twice: the remembered quoted strings give the same text.
+            expect(envelopeJson(ev)).toBe(reference(ev));
+          },
+        ),
+        { numRuns: 400 },
+      );
+    },
+    PROPERTY_TEST_TIMEOUT_MS,
+  );
 
   it('matches on the shapes that take the general path: toJSON on the payload or source, odd field types, lone surrogates, undefined payload', () => {
     const events: FactlineEvent[] = [

@@ -45,9 +45,7 @@ describe('the JSONL sink: a last line without its \\n', () => {
     expect(await verifyChain(file.path)).toMatchObject({ ok: true, records });
 
     const { sink, problems } = started();
-    expect(problems).toMatchObject([
-      { code: 'FACTLINE_FILE_UNTERMINATED_LINE', details: { path: file.path, seq: records } },
-    ]);
+    expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_UNTERMINATED_LINE', details: { path: file.path, seq: records } }]);
     expect(readFileSync(file.path, 'utf8')).toBe(before); // the \n is back, nothing else changed
     expect(problems[0]!.message).toMatch(/complete record \(seq \d+\) without its \\n.*not an error/);
     expect(problems[0]!.message).not.toContain('\n'); // one line on stderr
@@ -100,7 +98,13 @@ describe('the JSONL sink: a last line without its \\n', () => {
     await written(5);
     const lines = linesOf(file.path);
     const cut = lines[4]!.slice(0, lines[4]!.length - 20); // inside the hash
-    writeFileSync(file.path, lines.slice(0, 4).map((l) => l + '\n').join('') + cut);
+    writeFileSync(
+      file.path,
+      lines
+        .slice(0, 4)
+        .map((l) => l + '\n')
+        .join('') + cut,
+    );
     const { sink, problems } = started();
     expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { path: file.path, bytes: Buffer.byteLength(cut), reason: 'bad_json' } }]);
     expect(readFileSync(problems[0]!.details!.torn_path as string, 'utf8')).toBe(cut);
@@ -124,7 +128,10 @@ describe('the JSONL sink: a last line without its \\n', () => {
   /** A file of `lines` whose last one has no `\n`; the sink reopens it, writes one record, and the chain verifies. */
   async function staysTorn(lines: string[], reason: string): Promise<void> {
     const last = lines.at(-1)!;
-    const kept = lines.slice(0, -1).map((l) => l + '\n').join('');
+    const kept = lines
+      .slice(0, -1)
+      .map((l) => l + '\n')
+      .join('');
     writeFileSync(file.path, kept + last);
     const { sink, problems } = started();
     expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { path: file.path, bytes: Buffer.byteLength(last), reason } }]);
@@ -195,7 +202,10 @@ describe('the JSONL sink: a last line without its \\n', () => {
     expect(problems.map((p) => p.code)).toEqual(['FACTLINE_FILE_UNTERMINATED_LINE']);
     for (let i = 0; i < 4; i++) sink.write(makeEvent({ i, text: 'x'.repeat(200) }), type);
     await sink.shutdown();
-    const files = [2, 1].map((n) => `${file.path}.${n}`).filter((f) => existsSync(f)).concat(file.path);
+    const files = [2, 1]
+      .map((n) => `${file.path}.${n}`)
+      .filter((f) => existsSync(f))
+      .concat(file.path);
     expect(files.length).toBeGreaterThan(1);
     for (const f of files) expect(readFileSync(f, 'utf8').endsWith('\n')).toBe(true);
     expect(await verifyChainFiles(files)).toMatchObject({ ok: true, records: 7, lastSeq: 7, firstSeq: 1 });
@@ -218,7 +228,11 @@ describe('the JSONL sink: a last line without its \\n', () => {
     const c = started({ chain: false });
     expect(c.problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { reason: 'bad_json' } }]);
     await c.sink.shutdown();
-    expect(readFileSync(file.path, 'utf8')).toBe(linesOf(file.path).map((l) => l + '\n').join(''));
+    expect(readFileSync(file.path, 'utf8')).toBe(
+      linesOf(file.path)
+        .map((l) => l + '\n')
+        .join(''),
+    );
     expect(linesOf(file.path)).toHaveLength(2);
   });
 });

@@ -31,9 +31,25 @@ describe('the JSONL sink: line format', () => {
     await sink.shutdown();
     const [line] = linesOf(file.path);
     expect(Object.keys(JSON.parse(line!) as object)).toEqual([
-      'schema_version', 'id', 'event_id', 'time', 'observed_time', 'service_name', 'catalog', 'source', 'severity',
-      'trace_id', 'span_id', 'trace_key', 'causation_id', 'session_id', 'payload', 'invalid',
-      'seq', 'prev_hash', 'hash',
+      'schema_version',
+      'id',
+      'event_id',
+      'time',
+      'observed_time',
+      'service_name',
+      'catalog',
+      'source',
+      'severity',
+      'trace_id',
+      'span_id',
+      'trace_key',
+      'causation_id',
+      'session_id',
+      'payload',
+      'invalid',
+      'seq',
+      'prev_hash',
+      'hash',
     ]);
   });
 
@@ -42,7 +58,21 @@ describe('the JSONL sink: line format', () => {
     sink.write(makeEvent({ a: 1 }), type);
     await sink.shutdown();
     const rec = JSON.parse(linesOf(file.path)[0]!) as Record<string, unknown>;
-    expect(Object.keys(rec)).toEqual(['schema_version', 'id', 'event_id', 'time', 'observed_time', 'service_name', 'catalog', 'source', 'severity', 'payload', 'seq', 'prev_hash', 'hash']);
+    expect(Object.keys(rec)).toEqual([
+      'schema_version',
+      'id',
+      'event_id',
+      'time',
+      'observed_time',
+      'service_name',
+      'catalog',
+      'source',
+      'severity',
+      'payload',
+      'seq',
+      'prev_hash',
+      'hash',
+    ]);
     expect(rec).toMatchObject({ seq: 1, prev_hash: GENESIS_HASH, payload: { a: 1 } });
   });
 
@@ -164,7 +194,10 @@ describe('the JSONL sink: opening and resuming', () => {
     for (let i = 0; i < 6; i++) sink.write(makeEvent({ i, text: 'x'.repeat(200) }), type);
     await sink.shutdown();
     expect(problems).toEqual([]);
-    const files = [3, 2, 1].map((n) => `${file.path}.${n}`).filter((f) => existsSync(f)).concat(file.path);
+    const files = [3, 2, 1]
+      .map((n) => `${file.path}.${n}`)
+      .filter((f) => existsSync(f))
+      .concat(file.path);
     expect(files.length).toBeGreaterThan(1);
     const all = files.flatMap(linesOf);
     expect(all.slice(0, 3)).toEqual(v1);
@@ -206,7 +239,13 @@ describe('the JSONL sink: rotation', () => {
 
     const rotated = readdirSync(file.dir).filter((f) => /^events\.jsonl\.\d+$/.test(f));
     expect(rotated.length).toBeGreaterThan(5);
-    const set = [...rotated.map((f) => Number(f.split('.').pop())).sort((a, b) => b - a).map((n) => `${file.path}.${n}`), file.path];
+    const set = [
+      ...rotated
+        .map((f) => Number(f.split('.').pop()))
+        .sort((a, b) => b - a)
+        .map((n) => `${file.path}.${n}`),
+      file.path,
+    ];
 
     let total = 0;
     for (const f of set) {

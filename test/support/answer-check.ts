@@ -52,11 +52,17 @@ export function expectVector(c: QueryCase, r: LokiVector): void {
   const series = r.data.result.map((s) => ({ labels: s.metric, value: Number(s.value[1]) }));
   if (x.kind === 'vector') {
     expect(series, c.expr).toHaveLength(x.series);
-    if (x.sum !== undefined) expect(series.reduce((a, s) => a + s.value, 0), c.expr).toBeCloseTo(x.sum, 6);
+    if (x.sum !== undefined)
+      expect(
+        series.reduce((a, s) => a + s.value, 0),
+        c.expr,
+      ).toBeCloseTo(x.sum, 6);
     for (const want of x.samples ?? []) {
       const got = series.find((s) => hasLabels(s.labels, want.labels));
       expect(got, `${c.expr}: no series with ${JSON.stringify(want.labels)} in ${JSON.stringify(series)}`).toBeDefined();
-      expect(Math.abs(got!.value - want.value), `${c.expr}: ${JSON.stringify(want.labels)} = ${got!.value}, expected ${want.value}`).toBeLessThanOrEqual(x.tolerance ?? 0);
+      expect(Math.abs(got!.value - want.value), `${c.expr}: ${JSON.stringify(want.labels)} = ${got!.value}, expected ${want.value}`).toBeLessThanOrEqual(
+        x.tolerance ?? 0,
+      );
     }
   } else if (x.kind === 'vector-between') {
     expect(series, c.expr).toHaveLength(x.series);

@@ -88,7 +88,12 @@ export function demoAnswers(sample: RunSample): Record<string, Answer> {
       note: 'claude-sonnet-4 started 3 contracts and failed none: the failed assertion came from the verify tool',
     },
     'library/failureShareByDomain': {
-      expected: figures(Object.entries(DEMO_FIGURES.byDomain).map(([d, n]) => ({ labels: { factline_event_domain: d }, value: ((DEMO_FIGURES.failedByDomain as Record<string, number>)[d] ?? 0) / n }))),
+      expected: figures(
+        Object.entries(DEMO_FIGURES.byDomain).map(([d, n]) => ({
+          labels: { factline_event_domain: d },
+          value: ((DEMO_FIGURES.failedByDomain as Record<string, number>)[d] ?? 0) / n,
+        })),
+      ),
       note: '1 failure in 14 contract events; 0 elsewhere',
     },
     'library/agentFailures': {
@@ -156,12 +161,15 @@ export function demoAnswers(sample: RunSample): Record<string, Answer> {
       note: '7 of 8 assertions passed: 0.875',
     },
     'library/assertionPassRateByName': {
-      expected: figures([...DEMO_FIGURES.passedAssertions.map((n) => ({ labels: { assertion_name: n }, value: 1 })), { labels: { assertion_name: DEMO.failingAssertion }, value: 0 }]),
+      expected: figures([
+        ...DEMO_FIGURES.passedAssertions.map((n) => ({ labels: { assertion_name: n }, value: 1 })),
+        { labels: { assertion_name: DEMO.failingAssertion }, value: 0 },
+      ]),
       note: '8 assertions: lint_passes 0, the other seven 1',
     },
     'library/failingAssertions': {
       expected: lines(1, { assertion_name: DEMO.failingAssertion, contract_id: DEMO.failingContract, trace_id: traceId }),
-      note: 'exactly one line: lint_passes on CON-092, in the loop\'s trace',
+      note: "exactly one line: lint_passes on CON-092, in the loop's trace",
     },
     'library/systemErrorsByCode': {
       expected: empty,
@@ -192,17 +200,42 @@ export function demoAnswers(sample: RunSample): Record<string, Answer> {
       note: 'the CON-092 span',
     },
     'library/traceSpansByKey': {
-      expected: traces(1, DEMO_FIGURES.spans, [INTENT_SPANS.LOOP, INTENT_SPANS.INTENT, INTENT_SPANS.SPEC, INTENT_SPANS.CONTRACT, INTENT_SPANS.CONTRACT, INTENT_SPANS.CONTRACT]),
+      expected: traces(1, DEMO_FIGURES.spans, [
+        INTENT_SPANS.LOOP,
+        INTENT_SPANS.INTENT,
+        INTENT_SPANS.SPEC,
+        INTENT_SPANS.CONTRACT,
+        INTENT_SPANS.CONTRACT,
+        INTENT_SPANS.CONTRACT,
+      ]),
       note: 'one trace, 6 spans: intent.loop, intent.intent, intent.spec, 3 × intent.contract',
     },
     // factline-intent-loop
     'dashboard/factline-intent-loop/Signals created by source/A': { expected: counts(5, 5), note: 'one signal from each of the five sources' },
-    'dashboard/factline-intent-loop/Trust score by signal/A': { expected: figures(byName(DEMO_FIGURES.trustScores, 'signal_id')), note: 'four signals: 0.61, 0.9, 0.92, 0.84' },
-    'dashboard/factline-intent-loop/Clusters and their size/A': { expected: figures([{ labels: { cluster_id: 'CL-012' }, value: 4 }]), note: 'CL-012 API Latency Spike: 4 signals' },
-    'dashboard/factline-intent-loop/Average trust score/A': { expected: figures(atService(sum(values(DEMO_FIGURES.trustScores)) / Object.keys(DEMO_FIGURES.trustScores).length)), note: 'average 0.8175' },
-    'dashboard/factline-intent-loop/Promoted vs dismissed/A': { expected: counts(1, 1, byName({ 'signal.signal.promoted': 1 }, 'event_name')), note: '1 promoted (SIG-042)' },
-    'dashboard/factline-intent-loop/Promoted vs dismissed/B': { expected: counts(1, 1, byName({ 'signal.signal.dismissed': 1 }, 'event_name')), note: '1 dismissed (SIG-043)' },
-    'dashboard/factline-intent-loop/Promotion and dismissal reasons/A': { expected: lines(2), note: 'SIG-042 promoted (4 correlated signals), SIG-043 dismissed (duplicate of SIG-042)' },
+    'dashboard/factline-intent-loop/Trust score by signal/A': {
+      expected: figures(byName(DEMO_FIGURES.trustScores, 'signal_id')),
+      note: 'four signals: 0.61, 0.9, 0.92, 0.84',
+    },
+    'dashboard/factline-intent-loop/Clusters and their size/A': {
+      expected: figures([{ labels: { cluster_id: 'CL-012' }, value: 4 }]),
+      note: 'CL-012 API Latency Spike: 4 signals',
+    },
+    'dashboard/factline-intent-loop/Average trust score/A': {
+      expected: figures(atService(sum(values(DEMO_FIGURES.trustScores)) / Object.keys(DEMO_FIGURES.trustScores).length)),
+      note: 'average 0.8175',
+    },
+    'dashboard/factline-intent-loop/Promoted vs dismissed/A': {
+      expected: counts(1, 1, byName({ 'signal.signal.promoted': 1 }, 'event_name')),
+      note: '1 promoted (SIG-042)',
+    },
+    'dashboard/factline-intent-loop/Promoted vs dismissed/B': {
+      expected: counts(1, 1, byName({ 'signal.signal.dismissed': 1 }, 'event_name')),
+      note: '1 dismissed (SIG-043)',
+    },
+    'dashboard/factline-intent-loop/Promotion and dismissal reasons/A': {
+      expected: lines(2),
+      note: 'SIG-042 promoted (4 correlated signals), SIG-043 dismissed (duplicate of SIG-042)',
+    },
     'dashboard/factline-intent-loop/Intents proposed and accepted/A': { expected: counts(2, 2), note: 'INT-015 proposed and accepted' },
     'dashboard/factline-intent-loop/Acceptance confidence/A': { expected: figures(atService(DEMO_FIGURES.acceptanceConfidence)), note: '0.92' },
     'dashboard/factline-intent-loop/Specs created and approved/A': { expected: counts(2, 2), note: 'SPEC-042 created and approved' },
@@ -212,9 +245,18 @@ export function demoAnswers(sample: RunSample): Record<string, Answer> {
     'dashboard/factline-intent-loop/Contract duration p50 / p95/B': { expected: figures(atService(prometheusQuantile(0.95, durations))), note: 'p95 2.814 s' },
     'dashboard/factline-intent-loop/Contracts by executing agent/A': { expected: counts(1, 3), note: 'claude-code: 3' },
     'dashboard/factline-intent-loop/Assertion pass rate over time/A': { expected: figures([{ labels: {}, value: 0.875 }]), note: '7 of 8 passed' },
-    'dashboard/factline-intent-loop/Pass rate per assertion/A': { expected: { kind: 'vector', series: 8, perRun: false, samples: [{ labels: { assertion_name: DEMO.failingAssertion }, value: 0 }] }, note: 'lint_passes 0, seven others 1' },
-    'dashboard/factline-intent-loop/Failing assertions/A': { expected: lines(1, { assertion_name: DEMO.failingAssertion, contract_id: DEMO.failingContract }), note: 'one row: CON-092, lint_passes, "eslint: 3 errors in src/api/handler.ts"' },
-    'dashboard/factline-intent-loop/Spans with a failed assertion (Tempo)/A': { expected: traces(1, 1, [INTENT_SPANS.CONTRACT]), note: 'one trace, the CON-092 contract span' },
+    'dashboard/factline-intent-loop/Pass rate per assertion/A': {
+      expected: { kind: 'vector', series: 8, perRun: false, samples: [{ labels: { assertion_name: DEMO.failingAssertion }, value: 0 }] },
+      note: 'lint_passes 0, seven others 1',
+    },
+    'dashboard/factline-intent-loop/Failing assertions/A': {
+      expected: lines(1, { assertion_name: DEMO.failingAssertion, contract_id: DEMO.failingContract }),
+      note: 'one row: CON-092, lint_passes, "eslint: 3 errors in src/api/handler.ts"',
+    },
+    'dashboard/factline-intent-loop/Spans with a failed assertion (Tempo)/A': {
+      expected: traces(1, 1, [INTENT_SPANS.CONTRACT]),
+      note: 'one trace, the CON-092 contract span',
+    },
     'dashboard/factline-intent-loop/Active servers/A': { expected: figures(atService(DEMO_FIGURES.heartbeat.servers_active)), note: '3' },
     'dashboard/factline-intent-loop/Events processed/A': { expected: figures(atService(DEMO_FIGURES.heartbeat.event_count)), note: '33' },
     'dashboard/factline-intent-loop/Memory use/A': { expected: { kind: 'vector-between', series: 1, above: 0, atMost: 100 }, note: 'in (0, 100] %' },
@@ -225,16 +267,37 @@ export function demoAnswers(sample: RunSample): Record<string, Answer> {
     'dashboard/factline-event-explorer/Events per action/A': { expected: counts(13, DEMO_FIGURES.total), note: '13 actions, 34 events' },
     'dashboard/factline-event-explorer/Matching events per window/A': { expected: counts(1, 1), note: '%.failed:%: contract.assertion.failed:1 once' },
     'dashboard/factline-event-explorer/Matching events in the range/A': { expected: counts(1, 1), note: '%.failed:%: 1' },
-    'dashboard/factline-event-explorer/Matching lines/A': { expected: lines(1, { factline_event_id: 'contract.assertion.failed:1' }), note: '%.failed:%: the lint_passes failure' },
+    'dashboard/factline-event-explorer/Matching lines/A': {
+      expected: lines(1, { factline_event_id: 'contract.assertion.failed:1' }),
+      note: '%.failed:%: the lint_passes failure',
+    },
     'dashboard/factline-event-explorer/Versions in use per event/A': { expected: counts(14, DEMO_FIGURES.total), note: '14 event types, all at version 1' },
     'dashboard/factline-event-explorer/Events flagged invalid/A': { expected: empty, note: 'none: the demo validates strictly' },
     'dashboard/factline-event-explorer/Invalid events/A': { expected: lines(0), note: 'none' },
     // factline-agent-feedback
-    'dashboard/factline-agent-feedback/Failure share per agent/A': { expected: zeroFailuresPerAgent, note: 'claude-sonnet-4: 0 of 3 contracts started failed (no failure names one as its cause)' },
+    'dashboard/factline-agent-feedback/Failure share per agent/A': {
+      expected: zeroFailuresPerAgent,
+      note: 'claude-sonnet-4: 0 of 3 contracts started failed (no failure names one as its cause)',
+    },
     'dashboard/factline-agent-feedback/Failure share per agent over time/A': { expected: zeroFailuresPerAgent, note: '0 throughout' },
-    'dashboard/factline-agent-feedback/Failed attempts and attempts per agent/A': { expected: zeroFailuresPerAgent, note: 'claude-sonnet-4: 0 failed attempts (no failure names a contract start as its cause), shown as 0' },
-    'dashboard/factline-agent-feedback/Failed attempts and attempts per agent/B': { expected: counts(1, DEMO_FIGURES.agentAttempts), note: 'claude-sonnet-4: 3 contracts started' },
-    'dashboard/factline-agent-feedback/Failure share per domain, every source/A': { expected: { kind: 'vector', series: 5, perRun: false, samples: [{ labels: { factline_event_domain: 'contract' }, value: DEMO_FIGURES.failedByDomain.contract! / DEMO_FIGURES.byDomain.contract! }], tolerance: 1e-9 }, note: 'contract 1/14 (the verify tool\'s lint_passes failure), others 0' },
+    'dashboard/factline-agent-feedback/Failed attempts and attempts per agent/A': {
+      expected: zeroFailuresPerAgent,
+      note: 'claude-sonnet-4: 0 failed attempts (no failure names a contract start as its cause), shown as 0',
+    },
+    'dashboard/factline-agent-feedback/Failed attempts and attempts per agent/B': {
+      expected: counts(1, DEMO_FIGURES.agentAttempts),
+      note: 'claude-sonnet-4: 3 contracts started',
+    },
+    'dashboard/factline-agent-feedback/Failure share per domain, every source/A': {
+      expected: {
+        kind: 'vector',
+        series: 5,
+        perRun: false,
+        samples: [{ labels: { factline_event_domain: 'contract' }, value: DEMO_FIGURES.failedByDomain.contract! / DEMO_FIGURES.byDomain.contract! }],
+        tolerance: 1e-9,
+      },
+      note: "contract 1/14 (the verify tool's lint_passes failure), others 0",
+    },
     'dashboard/factline-agent-feedback/Failed events of the agents/A': { expected: lines(0), note: 'none in the demo' },
   };
 }

@@ -45,7 +45,21 @@ describe('one in-memory run of the demo loop', () => {
     });
     expect(DEMO_FIGURES.total).toBe(34);
     expect(DEMO_FIGURES.byDomain).toEqual({ signal: 15, intent: 2, spec: 2, contract: 14, system: 1 });
-    expect(DEMO_FIGURES.byAction).toEqual({ created: 6, enriched: 4, clustered: 4, dismissed: 1, promoted: 1, proposed: 1, accepted: 1, approved: 1, started: 3, passed: 7, failed: 1, completed: 3, reported: 1 });
+    expect(DEMO_FIGURES.byAction).toEqual({
+      created: 6,
+      enriched: 4,
+      clustered: 4,
+      dismissed: 1,
+      promoted: 1,
+      proposed: 1,
+      accepted: 1,
+      approved: 1,
+      started: 3,
+      passed: 7,
+      failed: 1,
+      completed: 3,
+      reported: 1,
+    });
   });
 
   it('knows which events the agent emitted, and which failed', () => {
@@ -63,7 +77,15 @@ describe('one in-memory run of the demo loop', () => {
     expect(DEMO_FIGURES.completeness).toBe(1);
     expect(DEMO_FIGURES.contractDurations).toEqual({ 'CON-091': 2.814, 'CON-092': 2.814, 'CON-093': 1.891 });
     expect(DEMO_FIGURES.contractsByAgent).toEqual({ 'claude-code': 3 });
-    expect(DEMO_FIGURES.passedAssertions).toEqual(['api_profile_generated', 'hot_path_identified', 'report_written', 'index_migration_applied', 'unit_tests_pass', 'p99_below_500ms', 'no_error_rate_regression']);
+    expect(DEMO_FIGURES.passedAssertions).toEqual([
+      'api_profile_generated',
+      'hot_path_identified',
+      'report_written',
+      'index_migration_applied',
+      'unit_tests_pass',
+      'p99_below_500ms',
+      'no_error_rate_regression',
+    ]);
     expect([DEMO.failingContract, DEMO.failingAssertion]).toEqual(['CON-092', 'lint_passes']);
     expect(DEMO_FIGURES.heartbeat).toMatchObject({ servers_active: 3, event_count: 33 });
   });
@@ -71,7 +93,14 @@ describe('one in-memory run of the demo loop', () => {
   it("puts the loop's events and spans in the trace TRACE-015 names", () => {
     expect(DEMO_FIGURES.eventsInTrace).toBe(19);
     expect(DEMO_FIGURES.spans).toBe(6);
-    expect(DEMO_FIGURES.spanNames).toEqual([INTENT_SPANS.CONTRACT, INTENT_SPANS.CONTRACT, INTENT_SPANS.CONTRACT, INTENT_SPANS.INTENT, INTENT_SPANS.LOOP, INTENT_SPANS.SPEC]);
+    expect(DEMO_FIGURES.spanNames).toEqual([
+      INTENT_SPANS.CONTRACT,
+      INTENT_SPANS.CONTRACT,
+      INTENT_SPANS.CONTRACT,
+      INTENT_SPANS.INTENT,
+      INTENT_SPANS.LOOP,
+      INTENT_SPANS.SPEC,
+    ]);
   });
 
   it('computes quantiles as Loki does: rank q·(n−1), linear in between', () => {

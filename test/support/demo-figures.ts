@@ -87,7 +87,10 @@ export function figuresOf(run: DemoRun) {
     eventsInTrace: records.filter((r) => r.spanContext?.traceId === traceId).length,
     /** Spans of the loop. */
     spans: run.spans.filter((s) => s.attributes[ATTR.TRACE_KEY] === LOOP.traceKey).length,
-    spanNames: run.spans.filter((s) => s.attributes[ATTR.TRACE_KEY] === LOOP.traceKey).map((s) => s.name).sort(),
+    spanNames: run.spans
+      .filter((s) => s.attributes[ATTR.TRACE_KEY] === LOOP.traceKey)
+      .map((s) => s.name)
+      .sort(),
     heartbeat: payloadOf(only(of(INTENT.SYSTEM_HEALTH), 'heartbeat')) as { servers_active: number; event_count: number },
   };
   return { demo, counts: tally(records, (r) => attrOf(r, ATTR.EVENT_ID)), figures };

@@ -52,7 +52,9 @@ export function everySink<D extends Record<string, CatalogEntry>>(catalog: Catal
     /** Every line of the events file, flushed. */
     async fileLines(): Promise<string[]> {
       await jsonl.flush?.();
-      return readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+      return readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
     },
     async close(): Promise<void> {
       await emitter.shutdown();

@@ -49,7 +49,25 @@ export type Expectation =
     };
 
 export const lines = (count: number, every?: Record<string, string>): Expectation => ({ kind: 'log-lines', count, perRun: true, ...(every ? { every } : {}) });
-export const counts = (series: number, sum: number, samples?: VectorSample[]): Expectation => ({ kind: 'vector', series, perRun: true, sum, ...(samples ? { samples } : {}) });
-export const figures = (samples: VectorSample[], tolerance = 1e-9): Expectation => ({ kind: 'vector', series: samples.length, perRun: false, samples, tolerance });
+export const counts = (series: number, sum: number, samples?: VectorSample[]): Expectation => ({
+  kind: 'vector',
+  series,
+  perRun: true,
+  sum,
+  ...(samples ? { samples } : {}),
+});
+export const figures = (samples: VectorSample[], tolerance = 1e-9): Expectation => ({
+  kind: 'vector',
+  series: samples.length,
+  perRun: false,
+  samples,
+  tolerance,
+});
 export const empty: Expectation = { kind: 'vector', series: 0, perRun: false };
-export const traces = (count: number, spans: number, spanNames?: string[]): Expectation => ({ kind: 'traces', traces: count, spans, perRun: true, ...(spanNames ? { spanNames } : {}) });
+export const traces = (count: number, spans: number, spanNames?: string[]): Expectation => ({
+  kind: 'traces',
+  traces: count,
+  spans,
+  perRun: true,
+  ...(spanNames ? { spanNames } : {}),
+});

@@ -30,11 +30,42 @@ const leaf = fc.oneof(
 /** Values that throw when read, or that JSON writes as something else. */
 function specials(value: fc.Arbitrary<unknown>, object: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<unknown> {
   return fc.oneof(
-    value.map((v) => ({ v, get x(): never { throw new Error('boom'); } })),
-    value.map((v) => new Proxy({ v }, { get() { throw new Error('trap'); } })),
-    value.map((v) => new Proxy({ v }, { ownKeys() { throw new Error('keys trap'); } })),
+    value.map((v) => ({
+      v,
+      get x(): never {
+        throw new Error('boom');
+      },
+    })),
+    value.map(
+      (v) =>
+        new Proxy(
+          { v },
+          {
+            get() {
+              throw new Error('trap');
+            },
+          },
+        ),
+    ),
+    value.map(
+      (v) =>
+        new Proxy(
+          { v },
+          {
+            ownKeys() {
+              throw new Error('keys trap');
+            },
+          },
+        ),
+    ),
     // A revoked proxy is in the example tests only: fast-check itself inspects generated values.
-    fc.constant(null).map(() => ({ m: new (class { toJSON(): never { throw new Error('x'); } })() })),
+    fc.constant(null).map(() => ({
+      m: new (class {
+        toJSON(): never {
+          throw new Error('x');
+        }
+      })(),
+    })),
     fc.constant(null).map(() => ({ toJSON: () => ({ fine: 1 }) })),
     object.map((o) => {
       const c: Record<string, unknown> = { ...o };

@@ -115,9 +115,15 @@ export function checkSharedAnswers(answers: Readonly<Record<string, RecordedAnsw
 
   // The Agent variable narrows Contracts by executing agent: gpt-5 executed none.
   expect(vector('agentGpt5/dashboard/factline-intent-loop/Contracts by executing agent/A')).toEqual([]);
-  expect(vector('defaults/dashboard/factline-intent-loop/Contracts by executing agent/A').map((s) => [s.metric.agent, s.value[1]])).toEqual([['claude-code', '3']]);
+  expect(vector('defaults/dashboard/factline-intent-loop/Contracts by executing agent/A').map((s) => [s.metric.agent, s.value[1]])).toEqual([
+    ['claude-code', '3'],
+  ]);
 
   // The demo's figures under All: its one cluster, its p50 named by service.
-  expect(vector('defaults/dashboard/factline-intent-loop/Clusters and their size/A').map((s) => [s.metric.cluster_id, s.metric.cluster_name, s.value[1]])).toEqual([['CL-012', 'API Latency Spike', '4']]);
-  expect(vector('defaults/dashboard/factline-intent-loop/Contract duration p50 / p95/A').map((s) => s.metric.service_name)).toEqual([expect.stringMatching(/^intent-sh-/)]);
+  expect(
+    vector('defaults/dashboard/factline-intent-loop/Clusters and their size/A').map((s) => [s.metric.cluster_id, s.metric.cluster_name, s.value[1]]),
+  ).toEqual([['CL-012', 'API Latency Spike', '4']]);
+  expect(vector('defaults/dashboard/factline-intent-loop/Contract duration p50 / p95/A').map((s) => s.metric.service_name)).toEqual([
+    expect.stringMatching(/^intent-sh-/),
+  ]);
 }

@@ -13,7 +13,16 @@ describe('readJsonValue', () => {
     ['a function', { a: function named() {} }, { a: '[factline: function named]' }, 'function'],
     ['a symbol', { a: Symbol('x') }, { a: '[factline: Symbol(x)]' }, 'symbol'],
     ['a Map', { a: new Map() }, { a: '[factline: Map]' }, 'unsupported_value'],
-    ['a throwing getter', { get a(): never { throw new Error('boom'); } }, { a: '[factline: unreadable: boom]' }, 'unreadable_value'],
+    [
+      'a throwing getter',
+      {
+        get a(): never {
+          throw new Error('boom');
+        },
+      },
+      { a: '[factline: unreadable: boom]' },
+      'unreadable_value',
+    ],
     ['a lone surrogate', { a: 'x\uDC00' }, { a: 'x\uFFFD' }, 'lone_surrogate'],
     ['a lone surrogate in a key', { ['k\uD800']: 1 }, { ['k\uFFFD']: 1 }, 'lone_surrogate'],
     ['a Date', { a: new Date(0) }, { a: '1970-01-01T00:00:00.000Z' }, undefined],
@@ -51,10 +60,12 @@ describe('readJsonValue', () => {
 
   it('calls toJSON on plain objects too, as JSON does, once each, and marks one that returns its own object', () => {
     let calls = 0;
-    const inner = { toJSON: () => {
-      calls++;
-      return { ok: 1 };
-    } };
+    const inner = {
+      toJSON: () => {
+        calls++;
+        return { ok: 1 };
+      },
+    };
     expect(readJsonValue({ outer: { toJSON: () => ({ inner }) } }).value).toEqual({ outer: { inner: { ok: 1 } } });
     expect(calls).toBe(1);
     const self: { toJSON(): unknown } = { toJSON: () => self };
@@ -62,7 +73,17 @@ describe('readJsonValue', () => {
   });
 
   it('reads the keys of a proxy whose toJSON lookup throws, keeping what can be read', () => {
-    const p = new Proxy({ n: 1, m: 2 }, { get: (t, k) => (k === 'toJSON' ? (() => { throw new Error('no'); })() : t[k as 'n']) });
+    const p = new Proxy(
+      { n: 1, m: 2 },
+      {
+        get: (t, k) =>
+          k === 'toJSON'
+            ? (() => {
+                throw new Error('no');
+              })()
+            : t[k as 'n'],
+      },
+    );
     expect(readJsonValue(p)).toMatchObject({ value: { n: 1, m: 2 }, issues: [] });
   });
 });
@@ -70,7 +91,12 @@ describe('readJsonValue', () => {
 describe('capIssues', () => {
   it('keeps the first 10 issues, cut to a fixed size, and counts them all', () => {
     const long = 'k'.repeat(500);
-    const issues: ValidationIssue[] = Array.from({ length: 5000 }, (_, i) => ({ code: 'schema', path: Array.from({ length: 40 }, () => long), message: 'm'.repeat(1000), schemaCode: String(i) }));
+    const issues: ValidationIssue[] = Array.from({ length: 5000 }, (_, i) => ({
+      code: 'schema',
+      path: Array.from({ length: 40 }, () => long),
+      message: 'm'.repeat(1000),
+      schemaCode: String(i),
+    }));
     const capped = capIssues(issues);
     expect(capped.total).toBe(5000);
     expect(capped.issues).toHaveLength(10);

@@ -31,8 +31,7 @@ const SEVERITY_COLOR: Readonly<Record<Severity, keyof typeof ANSI>> = {
   FATAL: 'red',
 };
 
-const paint = (on: boolean, style: keyof typeof ANSI, s: string): string =>
-  on ? ANSI[style][0] + s + ANSI[style][1] : s;
+const paint = (on: boolean, style: keyof typeof ANSI, s: string): string => (on ? ANSI[style][0] + s + ANSI[style][1] : s);
 
 /** A key printed without quotes. Anything else (`a b`, `x=y`, `é`) is JSON-quoted. */
 const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;

@@ -1,7 +1,6 @@
 import type { FactlineEvent } from '../../envelope/event.js';
 import { CHAIN_FIELD, chainRecordHead } from '../../chain/record.js';
 
-
 /**
  * The envelope as the object written on a line, its fields in the wire order
  * of `FactlineEvent` (the order `docs/mapping.md` lists). Absent
@@ -119,9 +118,15 @@ export function envelopeJson(e: FactlineEvent): string {
       } as FactlineEvent),
     );
   if (
-    typeof schemaVersion !== 'number' || !Number.isFinite(schemaVersion) ||
-    typeof id !== 'string' || typeof eventId !== 'string' || typeof time !== 'string' || typeof observed !== 'string' ||
-    typeof service !== 'string' || typeof catalog !== 'string' || typeof severity !== 'string'
+    typeof schemaVersion !== 'number' ||
+    !Number.isFinite(schemaVersion) ||
+    typeof id !== 'string' ||
+    typeof eventId !== 'string' ||
+    typeof time !== 'string' ||
+    typeof observed !== 'string' ||
+    typeof service !== 'string' ||
+    typeof catalog !== 'string' ||
+    typeof severity !== 'string'
   ) {
     return generic();
   }
@@ -132,20 +137,36 @@ export function envelopeJson(e: FactlineEvent): string {
   const trace =
     traceId === undefined && spanId === undefined && traceKey === undefined && causationId === undefined && sessionId === undefined
       ? ''
-      : [optionalString('trace_id', traceId), optionalString('span_id', spanId), optionalString('trace_key', traceKey), optionalString('causation_id', causationId), optionalString('session_id', sessionId)];
+      : [
+          optionalString('trace_id', traceId),
+          optionalString('span_id', spanId),
+          optionalString('trace_key', traceKey),
+          optionalString('causation_id', causationId),
+          optionalString('session_id', sessionId),
+        ];
   if (typeof trace !== 'string' && trace.includes(undefined)) return generic();
   return (
-    '{"schema_version":' + schemaVersion +
-    ',"id":' + JSON.stringify(id) +
-    ',"event_id":' + quoteEventId(eventId) +
-    ',"time":' + quoteTime(time) +
-    ',"observed_time":' + quoteObserved(observed) +
-    ',"service_name":' + quoteService(service) +
-    ',"catalog":' + quoteCatalog(catalog) +
-    ',"source":' + sourceJson +
-    ',"severity":' + quoteSeverity(severity) +
+    '{"schema_version":' +
+    schemaVersion +
+    ',"id":' +
+    JSON.stringify(id) +
+    ',"event_id":' +
+    quoteEventId(eventId) +
+    ',"time":' +
+    quoteTime(time) +
+    ',"observed_time":' +
+    quoteObserved(observed) +
+    ',"service_name":' +
+    quoteService(service) +
+    ',"catalog":' +
+    quoteCatalog(catalog) +
+    ',"source":' +
+    sourceJson +
+    ',"severity":' +
+    quoteSeverity(severity) +
     (typeof trace === 'string' ? trace : trace.join('')) +
-    ',"payload":' + payloadJson +
+    ',"payload":' +
+    payloadJson +
     (invalid === undefined ? '' : ',"invalid":' + invalidJson) +
     '}'
   );

@@ -78,9 +78,7 @@ export function judgeUnterminatedLine(bytes: Uint8Array, before: string | undefi
   const after = chainStateOf(before);
   const checked = verifyChainLine(
     text,
-    after !== undefined ? { expectSeq: after.seq + 1, expectPrevHash: after.hash }
-    : before !== undefined ? { expectSeq: 1, expectPrevHash: GENESIS_HASH }
-    : {}, // the file's only line: seq 1 from genesis, or continuing a rotated predecessor
+    after !== undefined ? { expectSeq: after.seq + 1, expectPrevHash: after.hash } : before !== undefined ? { expectSeq: 1, expectPrevHash: GENESIS_HASH } : {}, // the file's only line: seq 1 from genesis, or continuing a rotated predecessor
   );
   return checked.ok ? { complete: true, seq: checked.lastSeq, hash: checked.lastHash } : torn(checked.reason, checked.message);
 }

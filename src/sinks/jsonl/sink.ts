@@ -241,7 +241,19 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
     stats(): JsonlSinkStats {
       const { written, dropped } = counts;
       const pending = lines.lines;
-      return { path, written, dropped, seq: chain.seq, bytes: file.size, open: file.isOpen, emitted: written + dropped + pending, delivered: written, pending, spooled: 0, deadLettered: 0 };
+      return {
+        path,
+        written,
+        dropped,
+        seq: chain.seq,
+        bytes: file.size,
+        open: file.isOpen,
+        emitted: written + dropped + pending,
+        delivered: written,
+        pending,
+        spooled: 0,
+        deadLettered: 0,
+      };
     },
   };
 }

@@ -67,8 +67,16 @@ export class JsonlFileWriter {
   }
 
   private takeLock(): void {
-    this.lock ??= acquireFileLock(this.o.path, 'events file', (e) =>
-      this.problem({ code: 'FACTLINE_FILE_NOT_WRITABLE', message: `the lock of ${this.o.path} was lost (${e.message}); another writer may append to it`, details: { path: this.o.path, op: 'lock' }, cause: e }),
+    this.lock ??= acquireFileLock(
+      this.o.path,
+      'events file',
+      (e) =>
+        this.problem({
+          code: 'FACTLINE_FILE_NOT_WRITABLE',
+          message: `the lock of ${this.o.path} was lost (${e.message}); another writer may append to it`,
+          details: { path: this.o.path, op: 'lock' },
+          cause: e,
+        }),
       undefined,
       this.o.fileMode | ((this.o.fileMode & 0o444) >> 2),
     );

@@ -26,7 +26,9 @@ describe('a burst of 200,000 events in one synchronous loop', () => {
     const verdict = expectNothingLostUnreported(ids, endpoint, [], problems, stats);
     expect(verdict.lost).toBe(0);
     expect(peak).toBeLessThan(RSS_BOUND);
-    console.log(`[faults] burst+spool: ${BURST} events emitted in ${emitMs} ms (${Math.round(BURST / (emitMs / 1000))}/s), all delivered after ${drainMs} ms, peak RSS ${Math.round(peak / 2 ** 20)} MiB`);
+    console.log(
+      `[faults] burst+spool: ${BURST} events emitted in ${emitMs} ms (${Math.round(BURST / (emitMs / 1000))}/s), all delivered after ${drainMs} ms, peak RSS ${Math.round(peak / 2 ** 20)} MiB`,
+    );
   });
 
   it('without a spool: what does not fit the memory buffer is dropped, counted and reported, never silently', async () => {
@@ -43,6 +45,8 @@ describe('a burst of 200,000 events in one synchronous loop', () => {
     expect(verdict.lost).toBeGreaterThan(0);
     expect(sdk.stats().problems.FACTLINE_BUFFER_FULL).toBeGreaterThan(0);
     expect(peak).toBeLessThan(RSS_BOUND);
-    console.log(`[faults] burst, memory only (16 MiB): ${stats.delivered} delivered, ${stats.dropped} dropped and reported, peak RSS ${Math.round(peak / 2 ** 20)} MiB`);
+    console.log(
+      `[faults] burst, memory only (16 MiB): ${stats.delivered} delivered, ${stats.dropped} dropped and reported, peak RSS ${Math.round(peak / 2 ** 20)} MiB`,
+    );
   });
 });

@@ -31,6 +31,8 @@ describe('an endpoint that refuses every record (400), with a bounded dead-lette
     expect(statSync(deadLetterPath).size).toBeLessThanOrEqual(MAX_BYTES);
     expect(existsSync(`${deadLetterPath}.1`) && statSync(`${deadLetterPath}.1`).size <= MAX_BYTES).toBe(true);
     expect(readFileSync(deadLetterPath, 'utf8').split('\n').filter(Boolean).length).toBeGreaterThan(0);
-    console.log(`[faults] dead-letter bound ${MAX_BYTES / 1024} KiB: ${ids.length} refused records, ${kept.length} kept in the file and its .1, ${discarded} discarded and reported`);
+    console.log(
+      `[faults] dead-letter bound ${MAX_BYTES / 1024} KiB: ${ids.length} refused records, ${kept.length} kept in the file and its .1, ${discarded} discarded and reported`,
+    );
   });
 });

@@ -33,6 +33,8 @@ describe('an endpoint that hangs (takes connections, never answers) for 20 s, th
     // The stuck request was abandoned after an empty probe was answered: counted, not waited out.
     expect(abandoned).toBeGreaterThan(0);
     expect(endpoint.emptyRequests).toBeGreaterThan(0);
-    console.log(`[faults] hung endpoint for ${HUNG_MS / 1000} s: ${ids.length} events, ${during.spooled} spooled meanwhile, all delivered ${recoveredMs} ms after it answered again, ${endpoint.emptyRequests} empty probe requests answered, ${abandoned} stuck requests abandoned and resent, ${endpoint.abandonedByClient} hung requests closed by the client, ${verdict.duplicates} duplicates`);
+    console.log(
+      `[faults] hung endpoint for ${HUNG_MS / 1000} s: ${ids.length} events, ${during.spooled} spooled meanwhile, all delivered ${recoveredMs} ms after it answered again, ${endpoint.emptyRequests} empty probe requests answered, ${abandoned} stuck requests abandoned and resent, ${endpoint.abandonedByClient} hung requests closed by the client, ${verdict.duplicates} duplicates`,
+    );
   });
 });

@@ -35,7 +35,9 @@ describe('two processes on one events file', () => {
     // The other way round: this process holds it, the other is refused.
     const mine = createJsonlSink({ path });
     const refused = writer(path);
-    expect(await refused.firstLine).toMatch(new RegExp(`^refused factline: the events file ${path} is locked by process ${process.pid} on .*: one writer per events file`));
+    expect(await refused.firstLine).toMatch(
+      new RegExp(`^refused factline: the events file ${path} is locked by process ${process.pid} on .*: one writer per events file`),
+    );
     expect(await refused.exited).toBe(3);
     await mine.shutdown();
   });
@@ -62,7 +64,10 @@ describe('a container restarted in place (same hostname, same pid, a new process
   const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
 
   it('takes over its own events file and spool at once when the holder had another start time or boot', async () => {
-    for (const holder of [{ start: String(Number(ownStart) - 1), boot: bootId }, { start: ownStart, boot: '00000000-0000-0000-0000-000000000000' }]) {
+    for (const holder of [
+      { start: String(Number(ownStart) - 1), boot: bootId },
+      { start: ownStart, boot: '00000000-0000-0000-0000-000000000000' },
+    ]) {
       const path = join(tempDir('restarted'), 'events.jsonl');
       leftBehind(path, holder);
       const sink = createJsonlSink({ path });

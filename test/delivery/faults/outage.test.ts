@@ -28,6 +28,8 @@ describe('the endpoint down (connection refused) for 60 s at 5,000 events/s', ()
     expect(verdict.lost).toBe(0);
     expect(problems.some((p) => p.code === 'FACTLINE_EXPORT_FAILED')).toBe(true);
     expect(peak).toBeLessThan(RSS_BOUND);
-    console.log(`[faults] outage 60 s: ${ids.length} events, ${during.spooled} spooled at the end of the outage, drained in ${drainMs} ms after the endpoint came back, ${verdict.duplicates} duplicates, peak RSS ${Math.round(peak / 2 ** 20)} MiB`);
+    console.log(
+      `[faults] outage 60 s: ${ids.length} events, ${during.spooled} spooled at the end of the outage, drained in ${drainMs} ms after the endpoint came back, ${verdict.duplicates} duplicates, peak RSS ${Math.round(peak / 2 ** 20)} MiB`,
+    );
   });
 });

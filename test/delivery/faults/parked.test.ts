@@ -36,7 +36,9 @@ describe('one batch the endpoint keeps refusing with 500 while it takes every ot
       const verdict = expectNothingLostUnreported(ids, endpoint, [], problems, stats);
       expect(verdict.lost).toBe(0);
       expect(stats.delivered).toBe(ids.length);
-      console.log(`[faults] one batch refused with 500 (${spool ? 'spool' : 'memory'}): parked after ${PARK_AFTER} attempts while ${meanwhile.delivered} later records went out; all ${stats.delivered} delivered once accepted, ${endpoint.requests} requests so far`);
+      console.log(
+        `[faults] one batch refused with 500 (${spool ? 'spool' : 'memory'}): parked after ${PARK_AFTER} attempts while ${meanwhile.delivered} later records went out; all ${stats.delivered} delivered once accepted, ${endpoint.requests} requests so far`,
+      );
     });
   }
 });

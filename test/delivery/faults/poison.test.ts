@@ -26,13 +26,18 @@ describe('one poisoned record per batch (400 naming the record)', () => {
     expect(verdict.lost).toBe(0);
     // Up to four requests are in flight, so the file's order is the order of the answers.
     expect([...dead].sort()).toEqual([500, 1524, 2548, 3572, 4596].map((i) => ids[i]!).sort());
-    const lines = readFileSync(deadLetterPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { status: number; reason: string; instance_id: string; record: unknown });
+    const lines = readFileSync(deadLetterPath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { status: number; reason: string; instance_id: string; record: unknown });
     const first = lines.find((l) => l.instance_id === ids[500])!;
     expect(first).toMatchObject({ status: 400, reason: `400 log record ${ids[500]} is poisoned`, instance_id: ids[500] });
     expect(JSON.stringify(first.record)).toContain('POISON 500');
     expect(problems.filter((p) => p.code === 'FACTLINE_DEAD_LETTERED')).toHaveLength(5);
     const peak = rss.stop();
     expect(peak).toBeLessThan(600 * 1024 * 1024);
-    console.log(`[faults] poison: ${ids.length} events, ${dead.length} dead-lettered, ${endpoint.requests} requests, drained in ${drainMs} ms, peak RSS ${Math.round(peak / 2 ** 20)} MiB`);
+    console.log(
+      `[faults] poison: ${ids.length} events, ${dead.length} dead-lettered, ${endpoint.requests} requests, drained in ${drainMs} ms, peak RSS ${Math.round(peak / 2 ** 20)} MiB`,
+    );
   });
 });

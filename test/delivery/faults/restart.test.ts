@@ -28,7 +28,10 @@ function run(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; lin
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const lines: AsyncIterator<string> = {
-    next: () => (queue.length > 0 ? Promise.resolve({ value: queue.shift()!, done: false }) : new Promise((resolve) => waiters.push((value) => resolve({ value, done: false })))),
+    next: () =>
+      queue.length > 0
+        ? Promise.resolve({ value: queue.shift()!, done: false })
+        : new Promise((resolve) => waiters.push((value) => resolve({ value, done: false }))),
   };
   return { child, lines, exited };
 }
@@ -51,12 +54,25 @@ describe('the process killed (SIGKILL) mid-outage and started again on its spool
 
     await endpoint.up();
     const second = run(['drain'], env);
-    const stats = JSON.parse((await second.lines.next()).value as string) as { replayed: number; delivered: number; spooled: number; pending: number; dropped: number; drainMs: number; rss: number };
+    const stats = JSON.parse((await second.lines.next()).value as string) as {
+      replayed: number;
+      delivered: number;
+      spooled: number;
+      pending: number;
+      dropped: number;
+      drainMs: number;
+      rss: number;
+    };
     await second.exited;
 
     const ids = readFileSync(idsFile, 'utf8').split('\n').filter(Boolean);
     const missing = ids.filter((id) => !endpoint.received.has(id));
-    expect({ missing: missing.length, spooled: stats.spooled, pending: stats.pending, dropped: stats.dropped }).toEqual({ missing: 0, spooled: 0, pending: 0, dropped: 0 });
+    expect({ missing: missing.length, spooled: stats.spooled, pending: stats.pending, dropped: stats.dropped }).toEqual({
+      missing: 0,
+      spooled: 0,
+      pending: 0,
+      dropped: 0,
+    });
     expect(stats.replayed).toBeGreaterThanOrEqual(ids.length);
     expect(stats.rss).toBeLessThan(300 * 1024 * 1024);
     console.log(
@@ -81,12 +97,28 @@ describe('the process killed (SIGKILL) while the endpoint takes requests and nev
 
     endpoint.mode = { kind: 'accept' };
     const second = run(['drain'], env);
-    const stats = JSON.parse((await second.lines.next()).value as string) as { replayed: number; delivered: number; spooled: number; pending: number; dropped: number; drainMs: number };
+    const stats = JSON.parse((await second.lines.next()).value as string) as {
+      replayed: number;
+      delivered: number;
+      spooled: number;
+      pending: number;
+      dropped: number;
+      drainMs: number;
+    };
     await second.exited;
     const ids = readFileSync(idsFile, 'utf8').split('\n').filter(Boolean);
     const missing = ids.filter((id) => !endpoint.received.has(id));
-    expect({ emitted: ids.length, missing: missing.length, replayed: stats.replayed, spooled: stats.spooled, pending: stats.pending, dropped: stats.dropped }).toEqual({ emitted: 30000, missing: 0, replayed: 30000, spooled: 0, pending: 0, dropped: 0 });
-    console.log(`[faults] SIGKILL with the endpoint hung: ${ids.length} events emitted more than scheduledDelayMillis before the kill, all ${stats.replayed} replayed from the spool and delivered in ${stats.drainMs} ms`);
+    expect({
+      emitted: ids.length,
+      missing: missing.length,
+      replayed: stats.replayed,
+      spooled: stats.spooled,
+      pending: stats.pending,
+      dropped: stats.dropped,
+    }).toEqual({ emitted: 30000, missing: 0, replayed: 30000, spooled: 0, pending: 0, dropped: 0 });
+    console.log(
+      `[faults] SIGKILL with the endpoint hung: ${ids.length} events emitted more than scheduledDelayMillis before the kill, all ${stats.replayed} replayed from the spool and delivered in ${stats.drainMs} ms`,
+    );
   });
 });
 

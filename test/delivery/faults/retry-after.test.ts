@@ -38,6 +38,8 @@ describe('503 with a Retry-After that is not a usable delay (0, a past date, 1.5
     expect(verdict.lost).toBe(0);
     expect(stats.delivered).toBe(10_000);
     for (const [retryAfter, n] of Object.entries(perWindow)) expect(n, `Retry-After: ${retryAfter}`).toBeLessThanOrEqual(MOST_PER_WINDOW);
-    console.log(`[faults] unusable Retry-After: requests per ${WINDOW_MS / 1000} s window ${JSON.stringify(perWindow)}; ${stats.delivered} of ${ids.length} delivered after, ${verdict.duplicates} duplicates`);
+    console.log(
+      `[faults] unusable Retry-After: requests per ${WINDOW_MS / 1000} s window ${JSON.stringify(perWindow)}; ${stats.delivered} of ${ids.length} delivered after, ${verdict.duplicates} duplicates`,
+    );
   });
 });

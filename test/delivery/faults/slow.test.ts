@@ -22,6 +22,8 @@ describe('an endpoint that takes 10 s to answer (the default request timeout)', 
     const verdict = expectNothingLostUnreported(ids, endpoint, [], problems, stats);
     expect(verdict.lost).toBe(0);
     expect(peak).toBeLessThan(RSS_BOUND);
-    console.log(`[faults] 10 s answers: ${ids.length} events delivered in ${drainMs} ms, ${verdict.duplicates} duplicates from timed-out requests, ${stats.dropped} dropped, peak RSS ${Math.round(peak / 2 ** 20)} MiB`);
+    console.log(
+      `[faults] 10 s answers: ${ids.length} events delivered in ${drainMs} ms, ${verdict.duplicates} duplicates from timed-out requests, ${stats.dropped} dropped, peak RSS ${Math.round(peak / 2 ** 20)} MiB`,
+    );
   });
 });

@@ -24,7 +24,9 @@ describe('spool files damaged while the process was down (cut inside a UTF-8 cha
     const earlier = await emitAtRate((i) => first.emitOne(i, `spooled é ${i}`), 5 * 1024, 20_000);
     await first.sdk.shutdown();
     expect(first.sdk.stats().sinks.otel).toMatchObject({ spooled: 5 * 1024, delivered: 0, dropped: 0 });
-    const files = readdirSync(logs).filter((f) => f.endsWith('.otlp.spool')).sort();
+    const files = readdirSync(logs)
+      .filter((f) => f.endsWith('.otlp.spool'))
+      .sort();
     expect(files).toHaveLength(5);
 
     // 2. The crash: the second file cut inside a two-byte character (caught by its length when
@@ -51,14 +53,24 @@ describe('spool files damaged while the process was down (cut inside a UTF-8 cha
 
     const missing = [...earlier, ...later].filter((id) => !endpoint.received.has(id));
     expect(missing.sort()).toEqual([...damagedIds].sort());
-    expect(stats).toMatchObject({ delivered: intact + later.length, deadLettered: damagedIds.size, replayed: intact + 1024, dropped: 0, pending: 0, spooled: 0 });
+    expect(stats).toMatchObject({
+      delivered: intact + later.length,
+      deadLettered: damagedIds.size,
+      replayed: intact + 1024,
+      dropped: 0,
+      pending: 0,
+      spooled: 0,
+    });
     const reports = next.problems.filter((p) => p.code === 'FACTLINE_SPOOL_FILE_DAMAGED');
     expect(reports.map((p) => [p.details!.file, p.details!.records])).toEqual([
       [join(logs, files[1]!), cutIds.length],
       [join(logs, files[3]!), alteredIds.length],
     ]);
     expect(reports.reduce((n, p) => n + Number(p.details!.records), 0)).toBe(missing.length);
-    const dead = readFileSync(join(dir, 'dead-letters-logs.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { reason: string; records: number; file: string; body_base64: string; candidate_instance_ids: string[] });
+    const dead = readFileSync(join(dir, 'dead-letters-logs.jsonl'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { reason: string; records: number; file: string; body_base64: string; candidate_instance_ids: string[] });
     expect(dead.map((d) => [d.reason, d.records, d.file])).toEqual([
       ['spool file damaged', cutIds.length, join(logs, files[1]!)],
       ['spool file damaged', alteredIds.length, join(logs, files[3]!)],
@@ -68,6 +80,8 @@ describe('spool files damaged while the process was down (cut inside a UTF-8 cha
     expect(dead[0]!.candidate_instance_ids.every((id) => cutIds.includes(id))).toBe(true);
     expect(dead[1]!.candidate_instance_ids).toEqual(alteredIds);
     expect(readdirSync(logs).filter((f) => f.includes('.otlp.spool'))).toEqual([]);
-    console.log(`[faults] damaged spool files: 2 of 5 files damaged (${damagedIds.size} records set aside as dead letters and reported), ${intact} intact spooled and ${later.length} later events all delivered, ${endpoint.requests} requests`);
+    console.log(
+      `[faults] damaged spool files: 2 of 5 files damaged (${damagedIds.size} records set aside as dead letters and reported), ${intact} intact spooled and ${later.length} later events all delivered, ${endpoint.requests} requests`,
+    );
   });
 });

@@ -72,13 +72,17 @@ describe.skipIf(!root)('a spool on a file system that fills up, then goes read-o
     const verdict = expectNothingLostUnreported(ids, endpoint, [], problems, stats);
     expect(verdict.lost).toBe(0);
     expect(stats).toMatchObject({ delivered: 15 * 1024, dropped: 0 });
-    console.log(`[faults] spool disk full (ENOSPC), freed, read-only (EROFS), writable: ${ids.length} events, ${problemCount(problems, 'FACTLINE_SPOOL_RECOVERED')} recoveries reported, 0 dropped, all delivered`);
+    console.log(
+      `[faults] spool disk full (ENOSPC), freed, read-only (EROFS), writable: ${ids.length} events, ${problemCount(problems, 'FACTLINE_SPOOL_RECOVERED')} recoveries reported, 0 dropped, all delivered`,
+    );
   });
 
   it('at set-up on a read-only file system, fails naming the spool directory and EROFS', () => {
     const mnt = tmpfs(1024 * 1024, true);
     const dir = join(mnt, 'app', 'spool');
-    expect(() => factlineTo(endpoint, { spool: { dir } })).toThrow(new RegExp(`cannot create the spool directory ${dir}/logs: EROFS at ${mnt}/app \\(the file system is read-only\\)`));
+    expect(() => factlineTo(endpoint, { spool: { dir } })).toThrow(
+      new RegExp(`cannot create the spool directory ${dir}/logs: EROFS at ${mnt}/app \\(the file system is read-only\\)`),
+    );
   });
 });
 
@@ -86,12 +90,22 @@ describe('file permissions', () => {
   it('spool files, the dead-letter file and the events file are owner-only by default, and fileMode widens them', async () => {
     const dir = tempDir('modes');
     await endpoint.down();
-    const { sdk, emitOne } = factlineTo(endpoint, { spool: { dir: join(dir, 'spool') }, file: { path: join(dir, 'events', 'events.jsonl') }, delivery: { flushTimeoutMillis: 500 } });
+    const { sdk, emitOne } = factlineTo(endpoint, {
+      spool: { dir: join(dir, 'spool') },
+      file: { path: join(dir, 'events', 'events.jsonl') },
+      delivery: { flushTimeoutMillis: 500 },
+    });
     emitOne(1);
     await sdk.shutdown();
     const mode = (p: string) => statSync(p).mode & 0o777;
     const spoolFile = readdirSync(join(dir, 'spool', 'logs')).find((f) => f.endsWith('.otlp.spool'))!;
-    expect({ dir: mode(join(dir, 'spool')), logs: mode(join(dir, 'spool', 'logs')), file: mode(join(dir, 'spool', 'logs', spoolFile)), events: mode(join(dir, 'events', 'events.jsonl')), eventsDir: mode(join(dir, 'events')) }).toEqual({ dir: 0o700, logs: 0o700, file: 0o600, events: 0o600, eventsDir: 0o700 });
+    expect({
+      dir: mode(join(dir, 'spool')),
+      logs: mode(join(dir, 'spool', 'logs')),
+      file: mode(join(dir, 'spool', 'logs', spoolFile)),
+      events: mode(join(dir, 'events', 'events.jsonl')),
+      eventsDir: mode(join(dir, 'events')),
+    }).toEqual({ dir: 0o700, logs: 0o700, file: 0o600, events: 0o600, eventsDir: 0o700 });
     // The dead-letter file, as a refused record creates it.
     await endpoint.up();
     endpoint.mode = { kind: 'poison', marker: 'POISON' };

@@ -28,6 +28,8 @@ describe('503 with Retry-After for 30 s, then 200', () => {
     // Retry-After: 2 paces the probes: one request at a time, about every 2 s, not a flood.
     expect(requestsDuring).toBeLessThan(40);
     expect(peak).toBeLessThan(RSS_BOUND);
-    console.log(`[faults] 503 for 30 s: ${ids.length} events, ${requestsDuring} requests during the outage, drained in ${drainMs} ms, peak RSS ${Math.round(peak / 2 ** 20)} MiB`);
+    console.log(
+      `[faults] 503 for 30 s: ${ids.length} events, ${requestsDuring} requests during the outage, drained in ${drainMs} ms, peak RSS ${Math.round(peak / 2 ** 20)} MiB`,
+    );
   });
 });

@@ -8,7 +8,15 @@ import { setupFactline, type FactlineOptions } from '../../../src/setup.js';
 import type { OtlpEndpoint } from './otlp-endpoint.js';
 
 /** Problem codes whose `details.records` are records dropped. */
-const DROP_CODES = new Set(['FACTLINE_SINK_FAILED', 'FACTLINE_EVENT_UNSERIALISABLE', 'FACTLINE_SINK_CLOSED', 'FACTLINE_BUFFER_FULL', 'FACTLINE_SPOOL_FULL', 'FACTLINE_SPOOL_NOT_WRITABLE', 'FACTLINE_UNDELIVERED_AT_SHUTDOWN']);
+const DROP_CODES = new Set([
+  'FACTLINE_SINK_FAILED',
+  'FACTLINE_EVENT_UNSERIALISABLE',
+  'FACTLINE_SINK_CLOSED',
+  'FACTLINE_BUFFER_FULL',
+  'FACTLINE_SPOOL_FULL',
+  'FACTLINE_SPOOL_NOT_WRITABLE',
+  'FACTLINE_UNDELIVERED_AT_SHUTDOWN',
+]);
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `factline-${prefix}-`));
@@ -82,7 +90,13 @@ export function deadLetterIds(path: string): string[] {
  * endpoint, dead-lettered, or dropped with a report, and the sink's own
  * counters say the same.
  */
-export function expectNothingLostUnreported(emitted: readonly string[], endpoint: OtlpEndpoint, deadLettered: readonly string[], problems: readonly RuntimeProblem[], sinkStats: { emitted: number; delivered: number; deadLettered: number; dropped: number; pending: number; spooled: number }) {
+export function expectNothingLostUnreported(
+  emitted: readonly string[],
+  endpoint: OtlpEndpoint,
+  deadLettered: readonly string[],
+  problems: readonly RuntimeProblem[],
+  sinkStats: { emitted: number; delivered: number; deadLettered: number; dropped: number; pending: number; spooled: number },
+) {
   const dead = new Set(deadLettered);
   const missing = emitted.filter((id) => !endpoint.received.has(id) && !dead.has(id));
   const reportedDrops = problems.filter((p) => DROP_CODES.has(p.code)).reduce((n, p) => n + Number(p.details?.records ?? 0), 0);

@@ -23,7 +23,9 @@ const INSTANCE_ID = 'factline.event.instance_id';
 
 function idsOf(body: { resourceLogs?: { scopeLogs?: { logRecords?: JsonRecord[] }[] }[] }): { id: string; record: JsonRecord }[] {
   const out: { id: string; record: JsonRecord }[] = [];
-  for (const rl of body.resourceLogs ?? []) for (const sl of rl.scopeLogs ?? []) for (const r of sl.logRecords ?? []) out.push({ id: r.attributes?.find((a) => a.key === INSTANCE_ID)?.value?.stringValue ?? '', record: r });
+  for (const rl of body.resourceLogs ?? [])
+    for (const sl of rl.scopeLogs ?? [])
+      for (const r of sl.logRecords ?? []) out.push({ id: r.attributes?.find((a) => a.key === INSTANCE_ID)?.value?.stringValue ?? '', record: r });
   return out;
 }
 

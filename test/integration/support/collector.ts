@@ -68,7 +68,10 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * Polls `check` until it returns true. The deadline only bounds the wait: on
  * expiry it throws with `describe()`, it never asserts on how long anything took.
  */
-export async function waitFor(check: () => boolean | Promise<boolean>, options: { timeoutMs: number; describe: () => string; intervalMs?: number }): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  options: { timeoutMs: number; describe: () => string; intervalMs?: number },
+): Promise<void> {
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     if (await check()) return;
@@ -115,7 +118,9 @@ export function collectorEnv(ports: CollectorPorts, opts: { storageDir: string; 
  * The feature gates the shipped docker-compose.yml starts the Collector
  * with (its `--feature-gates=` flags), so that the tests run what ships.
  */
-export const FEATURE_GATES: readonly string[] = [...readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').matchAll(/"--feature-gates=([^"]+)"/g)].flatMap((m) => m[1]!.split(','));
+export const FEATURE_GATES: readonly string[] = [...readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').matchAll(/"--feature-gates=([^"]+)"/g)].flatMap(
+  (m) => m[1]!.split(','),
+);
 
 /**
  * One Collector process, restartable with the same config and env (so the
@@ -144,7 +149,10 @@ export class CollectorProcess {
     if (this.child) throw new Error('the Collector is already running');
     this.starts++;
     this.output += `\n----- start #${this.starts} -----\n`;
-    const child = spawn(this.binary, [...this.configs.flatMap((c) => ['--config', c]), ...FEATURE_GATES.map((g) => `--feature-gates=${g}`)], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.binary, [...this.configs.flatMap((c) => ['--config', c]), ...FEATURE_GATES.map((g) => `--feature-gates=${g}`)], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     let exit: string | undefined;
     this.exited = new Promise((done) => {

@@ -14,17 +14,36 @@ export const MAX_BYTES = 4096;
 
 /** Every personal value the payloads below hold, in clear. */
 export const CLEAR = [
-  'alice@example.com', '+1-555-0100', '12 Secret Street', 'Springfield-Hidden', 'bob@example.com', 'carol@example.com', 'ally-nick', 'al-handle', '078-05-1120',
-  'dave-at-example.com', '555-0199-noplus', 'judy@example.com',
-  'gina@example.com', '+1-555-0123-shape', 'erin@example.com', 'frank-alias',
-  'hank@example.com', '+1-555-0177', 'ivy@example.com', '219-09-9999',
+  'alice@example.com',
+  '+1-555-0100',
+  '12 Secret Street',
+  'Springfield-Hidden',
+  'bob@example.com',
+  'carol@example.com',
+  'ally-nick',
+  'al-handle',
+  '078-05-1120',
+  'dave-at-example.com',
+  '555-0199-noplus',
+  'judy@example.com',
+  'gina@example.com',
+  '+1-555-0123-shape',
+  'erin@example.com',
+  'frank-alias',
+  'hank@example.com',
+  '+1-555-0177',
+  'ivy@example.com',
+  '219-09-9999',
 ];
 
 export const valid = {
   contact_id: 'C-valid',
   email: 'alice@example.com',
   contact: { phone: '+1-555-0100', address: { street: '12 Secret Street', city: 'Springfield-Hidden' } },
-  items: [{ sku: 'S1', buyer_email: 'bob@example.com' }, { sku: 'S2', buyer_email: 'carol@example.com' }],
+  items: [
+    { sku: 'S1', buyer_email: 'bob@example.com' },
+    { sku: 'S2', buyer_email: 'carol@example.com' },
+  ],
   aliases: ['ally-nick', 'al-handle'],
   ssn: '078-05-1120',
 };
@@ -37,7 +56,13 @@ export const wrongValues = {
   note: 42,
 };
 /** Wrong shapes: the rules' paths do not exist in the payload as given. */
-export const wrongShapes = { contact_id: 'C-shape', email: 'gina@example.com', contact: '+1-555-0123-shape', items: { buyer_email: 'erin@example.com' }, aliases: 'frank-alias' };
+export const wrongShapes = {
+  contact_id: 'C-shape',
+  email: 'gina@example.com',
+  contact: '+1-555-0123-shape',
+  items: { buyer_email: 'erin@example.com' },
+  aliases: 'frank-alias',
+};
 /** Larger than maxPayloadBytes: becomes the stub with a preview. */
 export const tooLarge = {
   contact_id: 'C-large',
@@ -69,4 +94,3 @@ export function allFiles(dir: string): string {
 export const emitAll = (emit: (id: 'crm.contact.created:1', payload: never) => unknown): void => {
   for (const p of PAYLOADS) emit('crm.contact.created:1', p as never);
 };
-
