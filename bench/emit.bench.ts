@@ -265,6 +265,15 @@ class SpanEventCounter implements SpanProcessor {
 }
 
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'readers') {
+    const only = mkdtempSync(join(tmpdir(), 'factline-bench-'));
+    try {
+      await readers(only);
+    } finally {
+      rmSync(only, { recursive: true, force: true });
+    }
+    return;
+  }
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const spanEvents = new SpanEventCounter();
   // Room for a whole chunk's events on one span (the SDK's default keeps 128 and drops the rest, which would time dropping).

@@ -1,19 +1,27 @@
 import { DEFAULT_MAX_LINE_BYTES, readLineBatches, type Line } from '../lines/read-lines.js';
+import { invalidUtf8, isLineProblem, lineTooLong, parseJsonLine, type LineProblemCode } from '../lines/json-line.js';
 import { CHAIN_FIELD, GENESIS_HASH, V2_HASH_MEMBER, V2_UNHASHED_LENGTH, computeRecordHash, sha256hex, verifiesV2 } from './record.js';
 
-/** Why a chain is broken at a line. Stable codes, listed in `docs/errors.md`. */
+/**
+ * Why a chain is broken at a line. Stable codes, listed in `docs/errors.md`:
+ * the line problems every reader shares (`not_json`, `not_an_object`,
+ * `invalid_utf8`, `line_too_long`; src/lines/json-line.ts), then the chain's own.
+ */
 export type ChainBreakCode =
-  /** The line is not a JSON object (a blank line, a torn line, garbage). */
-  | 'bad_json'
-  /** The line is longer than the reader holds in memory (`maxLineBytes`, 16 MiB by default): it is not parsed. */
-  | 'line_too_long'
+  /**
+   * The line is not JSON (`not_json`: a blank line, a torn line, garbage, a
+   * UTF-8 byte order mark) or not a JSON object (`not_an_object`); its bytes
+   * are not valid UTF-8 (`invalid_utf8`: every writer writes valid UTF-8, so
+   * the line was altered); it is longer than the reader holds in memory
+   * (`line_too_long`: `maxLineBytes`, 16 MiB by default): it is not parsed.
+   */
+  | Exclude<LineProblemCode, 'not_an_event'>
   /** `seq`, `prev_hash` or `hash` is absent or has the wrong type. */
   | 'missing_field'
   /**
    * The line hashes to its `hash` under neither chain version (its bytes,
-   * version 2; its canonical JSON, version 1), or its bytes are not as any
-   * writer wrote them (not valid UTF-8; a version-2 line ending in `\r\n`):
-   * it was edited.
+   * version 2; its canonical JSON, version 1), or a version-2 line ends in
+   * `\r\n` (its writer ends it with `\n` alone): it was edited.
    */
   | 'hash_mismatch'
   /** `seq` is not the previous `seq` + 1: a record is missing, repeated or moved. */
@@ -97,8 +105,7 @@ class ChainCheck {
   /** A line longer than the reader holds (`limit` bytes, when known): never parsed. */
   tooLong(lineNo: number, bytes: number, limit?: number): false {
     this.lineNo = lineNo;
-    const holds = limit === undefined ? 'the reader holds' : `the ${limit} bytes the reader holds (maxLineBytes)`;
-    return this.fail('line_too_long', `the line is ${bytes} bytes, longer than ${holds}; it was not parsed`);
+    return this.fail('line_too_long', lineTooLong(bytes, limit).message);
   }
 
   /**
@@ -108,16 +115,8 @@ class ChainCheck {
    */
   line(lineNo: number, text: string, crDropped = false, validUtf8 = true): boolean {
     this.lineNo = lineNo;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(text);
-    } catch (e) {
-      return this.fail('bad_json', `not JSON: ${(e as Error).message}`);
-    }
-    if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
-      return this.fail('bad_json', 'not a JSON object');
-    }
-    const r = rec as Record<string, unknown>;
+    const r = parseJsonLine(text);
+    if (isLineProblem(r)) return this.fail(r.code as ChainBreakCode, r.message);
     const seq = r[CHAIN_FIELD.SEQ];
     const prev = r[CHAIN_FIELD.PREV_HASH];
     const hash = r[CHAIN_FIELD.HASH];
@@ -130,12 +129,7 @@ class ChainCheck {
     // Every writer of either version wrote valid UTF-8 (JSON.stringify
     // escapes lone surrogates). Invalid bytes decode to U+FFFD, so a hash of
     // the decoded text would prove the wrong bytes: the line changed.
-    if (!validUtf8) {
-      return this.fail(
-        'hash_mismatch',
-        "the line's bytes are not valid UTF-8 (a decoder shows U+FFFD for them), and every writer writes valid UTF-8: the line was altered",
-      );
-    }
+    if (!validUtf8) return this.fail('invalid_utf8', invalidUtf8().message);
     // Version 2 (the bytes as written), else version 1 (the canonical JSON
     // value) for lines written before it: either proves the record unchanged.
     if (verifiesV2(text, hash)) {
@@ -226,9 +220,10 @@ function v2HashOf(text: string): string | undefined {
  * bytes checked (valid UTF-8, no `\r` before the `\n` of a version-2 line);
  * a string, or a `Line` read without it, is checked as its text alone.
  *
- * Checks, in order, for each line: it parses as a JSON object (`bad_json`);
+ * Checks, in order, for each line: it parses as a JSON object (`not_json`,
+ * `not_an_object`, naming a UTF-8 byte order mark when there is one);
  * it has an integer `seq` ≥ 1 and string `prev_hash` and `hash`
- * (`missing_field`); its bytes are valid UTF-8 and it hashes to its `hash`
+ * (`missing_field`); its bytes are valid UTF-8 (`invalid_utf8`); it hashes to its `hash`
  * under chain version 2 (the bytes before its final `,"hash":` member, the
  * line ending in `\n` alone) or, failing that, version 1 (the canonical JSON
  * of the record without `hash`), else `hash_mismatch`;

@@ -6,34 +6,67 @@ import type { FactlineEvent } from '../envelope/event.js';
 import { SEVERITY_NUMBER, severityForAction, type Severity } from '../envelope/severity.js';
 import { safeParseEventId } from '../eventid/index.js';
 import { INTENT_EVENT_ID_BY_WIRE_NAME, intentCatalog } from '../intent/catalog.js';
+import { isLineProblem, notAnEvent, readJsonLine, type LineProblem, type LineProblemCode } from '../lines/json-line.js';
+import type { Line } from '../lines/read-lines.js';
+import { printable } from './printable.js';
 
-/** Why a line is not shown as an event. */
-/** `invalid_event_id`: an `event_id` that is not a valid EventID (`domain.entity.action:version`). */
-export type LineSkip = 'corrupt' | 'unrecognised' | 'huge' | 'invalid_event_id';
+/**
+ * Why a line is not shown as an event: a line problem every reader shares
+ * (docs/errors.md, "Line problems"), or `invalid_event_id`: an `event_id`
+ * that is not a valid EventID (`domain.entity.action:version`).
+ */
+export type LineSkip = LineProblemCode | 'invalid_event_id';
+
+/** A line that is not shown as an event, and why. */
+export class SkippedLine {
+  constructor(
+    readonly code: LineSkip,
+    readonly message: string,
+  ) {}
+}
+
+/** A count of 0 for every {@link LineSkip}. */
+export const noSkips = (): Record<LineSkip, number> => ({
+  invalid_utf8: 0,
+  not_json: 0,
+  not_an_object: 0,
+  line_too_long: 0,
+  not_an_event: 0,
+  invalid_event_id: 0,
+});
+
+/** `skipped N lines that are not events (not_json 2, …); first: FILE:LINE: CODE: MESSAGE`, or undefined when none was. */
+export function skipSummary(skipped: Record<LineSkip, number>, first: { file: string; line: number; skip: SkippedLine } | undefined): string | undefined {
+  const parts = Object.entries(skipped).filter(([, n]) => n > 0);
+  const total = parts.reduce((a, [, n]) => a + n, 0);
+  if (total === 0) return undefined;
+  const at = first === undefined ? '' : `; first: ${printable(first.file)}:${first.line}: ${first.skip.code}: ${printable(first.skip.message)}`;
+  return `skipped ${total} line${total === 1 ? '' : 's'} that ${total === 1 ? 'is' : 'are'} not events (${parts.map(([r, n]) => `${r} ${n}`).join(', ')})${at}`;
+}
 
 const actionOf = (id: string) => id.slice(id.lastIndexOf('.', id.indexOf(':')) + 1, id.indexOf(':'));
 
+const skipOf = (p: LineProblem): SkippedLine => new SkippedLine(p.code, p.message);
+
 /**
- * The event a line holds, or why it holds none. Never throws.
+ * The event a line holds (a string, or a `Line` as `readLines` read it: a
+ * truncated one is `line_too_long`), or why it holds none. Never throws.
  *
  * @example
  * lineEvent('{"event_type":"intent.accepted","intent_id":"INT-015","accepted_by":"@brien","confidence":0.92,"timestamp":"2026-03-30T14:30:00Z"}');
  * // { event_id: 'intent.intent.accepted:1', time: '2026-03-30T14:30:00Z', severity: 'INFO', payload: { intent_id: 'INT-015', … }, … }
+ * lineEvent('[1]'); // SkippedLine { code: 'not_an_object', message: 'not a JSON object (found an array)' }
  */
-export function lineEvent(text: string): FactlineEvent | LineSkip {
-  if (text.trim() === '') return 'unrecognised';
-  let record: unknown;
-  try {
-    record = JSON.parse(text);
-  } catch {
-    return 'corrupt';
-  }
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'unrecognised';
-  const r = record as Record<string, unknown>;
+export function lineEvent(line: string | Line): FactlineEvent | SkippedLine {
+  const parsed = readJsonLine(typeof line === 'string' ? { line: 1, text: line, offset: 0, bytes: 0, truncated: false } : line);
+  if (isLineProblem(parsed)) return skipOf(parsed);
+  const r = parsed;
   if (typeof r.event_id === 'string' && r.event_id.includes(':')) {
     // Counted per domain, entity and action only when it parses: a forged id
     // (`a.b.c:1` plus control characters) is an invalid line, not an action.
-    if (!safeParseEventId(r.event_id).ok) return 'invalid_event_id';
+    const id = safeParseEventId(r.event_id);
+    if (!id.ok)
+      return new SkippedLine('invalid_event_id', `event_id ${printable(JSON.stringify(r.event_id))} is not a valid EventID (domain.entity.action:version)`);
     const severity =
       typeof r.severity === 'string' && Object.hasOwn(SEVERITY_NUMBER, r.severity) ? (r.severity as Severity) : severityForAction(actionOf(r.event_id));
     return {
@@ -45,7 +78,9 @@ export function lineEvent(text: string): FactlineEvent | LineSkip {
   }
   if (typeof r.event_type === 'string') {
     const id = INTENT_EVENT_ID_BY_WIRE_NAME.get(r.event_type);
-    if (id === undefined) return 'unrecognised';
+    if (id === undefined) {
+      return new SkippedLine('not_an_event', `not an event: unknown Intent event_type ${printable(JSON.stringify(r.event_type))}`);
+    }
     const { event_type: _wire, timestamp, ...payload } = r;
     const time = typeof timestamp === 'string' ? timestamp : '';
     // An Intent line names no service; the text form does not print one.
@@ -62,5 +97,5 @@ export function lineEvent(text: string): FactlineEvent | LineSkip {
       payload,
     };
   }
-  return 'unrecognised';
+  return skipOf(notAnEvent(r));
 }

@@ -11,6 +11,7 @@ import { DURATION_EXAMPLES, readRange, refusedTime } from '../history/range.js';
 import { loadTool } from './tools.js';
 import type { CliIo } from './io.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
+import { printable } from './printable.js';
 
 /** A usage error: the command prints it with its help and exits 2. */
 export class UsageError extends Error {}
@@ -188,7 +189,7 @@ export function skippedSummary(stats: unknown): string | undefined {
   if (parts.length === 0) return undefined;
   const total = parts.reduce((a, [, n]) => a + n, 0);
   const first = s.skippedSamples?.[0];
-  return `skipped ${total} line${total === 1 ? '' : 's'} that ${total === 1 ? 'is' : 'are'} not events (${parts.map(([r, n]) => `${r} ${n}`).join(', ')})${first ? `; first: ${first.file}:${first.line} (${first.reason})` : ''}`;
+  return `skipped ${total} line${total === 1 ? '' : 's'} that ${total === 1 ? 'is' : 'are'} not events (${parts.map(([r, n]) => `${r} ${n}`).join(', ')})${first ? `; first: ${printable(first.file)}:${first.line}: ${first.reason}` : ''}`;
 }
 
 /** Shows a "scanning…" counter on a terminal's stderr while a long query runs; returns the stop function. */

@@ -17,6 +17,9 @@ import {
   skippedSummary,
 } from './options.js';
 import { renderResult } from './render.js';
+import { readLines } from '../lines/read-lines.js';
+import { lineEvent, SkippedLine } from './event-lines.js';
+import { printable } from './printable.js';
 
 export const QUERY_HELP = `Usage: factline query [--file F ... | --loki URL] [--since D | --from T --to T]
                      [--limit N] [--step S] [--direction backward|forward] [--json] 'LOGQL'
@@ -35,8 +38,9 @@ ${TIME_HELP}
   --json            print Loki's HTTP API JSON ({"status":"success","data":{...}})
 
 Output: log lines in the one-line text form (coloured on a terminal), metric
-results as a table. Lines of a local file that are not events (corrupt, too
-long) are skipped and counted on stderr.
+results as a table. Lines of a local file that are not events are skipped and
+counted on stderr by code (not_json, not_an_object, line_too_long, not_an_event,
+no_time; docs/errors.md), with the first one's FILE:LINE.
 
 Examples:
   factline query --file .factline/events.jsonl '{service_name="intent-demo"} |= "CON-092"'
@@ -44,8 +48,26 @@ Examples:
     'sum by (event_name) (count_over_time({service_name="intent-demo"} | event_name=~".*failed" [1d]))'
 
 Exit status: 0 on an answer, 1 when the engine cannot answer (unreadable file,
-Loki unavailable, unsupported by the local engine), 2 on usage and LogQL
-syntax errors (the position is shown).`;
+no line of the files is an event, Loki unavailable, unsupported by the local
+engine), 2 on usage and LogQL syntax errors (the position is shown).`;
+
+/**
+ * When a local query skipped lines and matched none: whether any line of
+ * `files` is an event at all. Reads only up to the first event line. The
+ * first line's problem when none is, else undefined.
+ */
+async function noEventIn(files: readonly string[]): Promise<{ file: string; line: number; skip: SkippedLine } | undefined> {
+  let first: { file: string; line: number; skip: SkippedLine } | undefined;
+  for (const file of files) {
+    for await (const l of readLines(file)) {
+      if (!l.truncated && l.text.trim() === '') continue;
+      const ev = lineEvent(l);
+      if (!(ev instanceof SkippedLine)) return undefined;
+      first ??= { file, line: l.line, skip: ev };
+    }
+  }
+  return first;
+}
 
 /** The query with a caret under the 0-based `position`. */
 export function pointAt(query: string, position: number): string[] {
@@ -119,6 +141,17 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
     const skippedLine = skippedSummary(response.data.stats);
     if (skippedLine !== undefined) io.err(`factline query: ${skippedLine}`);
     else if (skipped > 0) io.err(`factline query: skipped ${skipped} lines that are not events`);
+    const local = response.data.stats as { files?: string[]; summary?: { totalPostFilterLines?: number } } | undefined;
+    if (skipped > 0 && local?.files !== undefined && local.summary?.totalPostFilterLines === 0) {
+      // Every line skipped is the wrong file or a damaged one, not an empty answer.
+      const none = await noEventIn(local.files);
+      if (none !== undefined) {
+        io.err(
+          `factline query: no line of ${local.files.map(printable).join(', ')} is an event (first: ${printable(none.file)}:${none.line}: ${none.skip.code}: ${printable(none.skip.message)}): is it an events file (factline envelopes or Intent's flat lines)?`,
+        );
+        return 1;
+      }
+    }
     return 0;
   } catch (e) {
     stop();

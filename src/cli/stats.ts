@@ -3,7 +3,7 @@ import { inputFileProblem } from './input-file.js';
 import { readLines } from '../lines/read-lines.js';
 import { errIsTTY, type CliIo } from './io.js';
 import { UsageError, parse } from './options.js';
-import { lineEvent, type LineSkip } from './event-lines.js';
+import { lineEvent, noSkips, SkippedLine, skipSummary, type LineSkip } from './event-lines.js';
 import { rotatedSet } from './verify.js';
 
 export const STATS_HELP = `Usage: factline stats [--only] [--json] FILE
@@ -17,10 +17,14 @@ Options:
   --only    FILE alone, without its rotated files
   --json    print the figures as one JSON object
 
-Lines that are not events (corrupt, unknown shape, longer than 16 MiB) are
-counted and reported, never fatal.
+Lines that are not events are counted by code (not_json, not_an_object,
+line_too_long, not_an_event, invalid_event_id; docs/errors.md) and the first
+is named on stderr (FILE:LINE: CODE: REASON); they are not fatal while some
+line is an event.
 
-Exit status: 0, or 2 on usage errors (missing or unreadable FILE).`;
+Exit status: 0; 1 when the files have lines but none of them is an event
+(the wrong file, or a damaged one); 2 on usage errors (missing or unreadable
+FILE).`;
 
 /** Lines between two progress messages on a terminal. */
 const PROGRESS_EVERY = 100_000;
@@ -89,7 +93,8 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
   const domains = new Map<string, Count>();
   const entities = new Map<string, Count>();
   const actions = new Map<string, Count>();
-  const skipped: Record<LineSkip, number> = { corrupt: 0, unrecognised: 0, huge: 0, invalid_event_id: 0 };
+  const skipped: Record<LineSkip, number> = noSkips();
+  let firstSkip: { file: string; line: number; skip: SkippedLine } | undefined;
   let events = 0;
   let failures = 0;
   let first: string | undefined;
@@ -103,9 +108,10 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
       for await (const l of readLines(f)) {
         if (progress && ++read % PROGRESS_EVERY === 0) io.err(`read ${read} lines...`);
         if (l.text.trim() === '' && !l.truncated) continue;
-        const ev = l.truncated ? 'huge' : lineEvent(l.text);
-        if (typeof ev === 'string') {
-          skipped[ev]++;
+        const ev = lineEvent(l);
+        if (ev instanceof SkippedLine) {
+          skipped[ev.code]++;
+          firstSkip ??= { file: f, line: l.line, skip: ev };
           continue;
         }
         const [name] = ev.event_id.split(':') as [string];
@@ -166,14 +172,11 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
         );
     }
   }
-  if (skippedTotal > 0)
-    io.err(
-      `factline stats: skipped ${skippedTotal} line${skippedTotal === 1 ? '' : 's'} that ${skippedTotal === 1 ? 'is' : 'are'} not events (${Object.entries(
-        skipped,
-      )
-        .filter(([, n]) => n > 0)
-        .map(([r, n]) => `${r} ${n}`)
-        .join(', ')})`,
-    );
+  const skippedLine = skipSummary(skipped, firstSkip);
+  if (skippedLine !== undefined) io.err(`factline stats: ${skippedLine}`);
+  if (events === 0 && skippedTotal > 0) {
+    io.err(`factline stats: no line of ${files.map(printable).join(', ')} is an event: is it an events file (factline envelopes or Intent's flat lines)?`);
+    return 1;
+  }
   return 0;
 }

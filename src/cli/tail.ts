@@ -10,7 +10,7 @@ import { DEFAULT_MAX_LINE_BYTES, readLines, type Line } from '../lines/read-line
 import { formatEventLine } from '../sinks/console/format.js';
 import { useColor, type CliIo } from './io.js';
 import { UsageError, nonNegativeInt, parse, positiveInt } from './options.js';
-import { lineEvent, type LineSkip } from './event-lines.js';
+import { lineEvent, noSkips, SkippedLine, type LineSkip } from './event-lines.js';
 
 export const TAIL_HELP = `Usage: factline tail [-f] [-n N] [--pattern P] FILE
 
@@ -33,8 +33,9 @@ Options:
   --poll-ms MS      how often -f looks for new lines when the file system does not report
                     changes (fs.watch); default 250
 
-Lines that are not events (corrupt JSON, unknown shape, longer than 16 MiB) are
-skipped with one message each on stderr and counted at the end.
+Lines that are not events are skipped with one message each on stderr,
+FILE:LINE: CODE: REASON (codes: not_json, not_an_object, line_too_long,
+not_an_event, invalid_event_id; docs/errors.md), and counted at the end.
 
 Exit status: 0, or 2 on usage errors (missing or unreadable FILE).`;
 
@@ -53,24 +54,16 @@ interface Printer {
 /** Prints each event line, or (with `buffer`) keeps the last `keep` of them. */
 function printer(io: CliIo, pattern: EventPattern | undefined, buffer?: string[], keep = 0): Printer {
   const color = useColor(io);
-  const skipped: Record<LineSkip, number> = { corrupt: 0, unrecognised: 0, huge: 0, invalid_event_id: 0 };
+  const skipped = noSkips();
   return {
     skipped,
     lastSeq: undefined,
     handle(file, l) {
       if (l.text.trim() === '' && !l.truncated) return;
-      const ev = l.truncated ? 'huge' : lineEvent(l.text);
-      if (typeof ev === 'string') {
-        skipped[ev]++;
-        const why =
-          ev === 'huge'
-            ? `a line of ${l.bytes} bytes, over ${DEFAULT_MAX_LINE_BYTES}`
-            : ev === 'corrupt'
-              ? 'not JSON'
-              : ev === 'invalid_event_id'
-                ? 'event_id is not a valid EventID (domain.entity.action:version)'
-                : 'not an event (no event_id or Intent event_type)';
-        io.err(`factline tail: ${printable(file)}:${l.line}: skipped: ${why}`);
+      const ev = lineEvent(l);
+      if (ev instanceof SkippedLine) {
+        skipped[ev.code]++;
+        io.err(`factline tail: ${printable(file)}:${l.line}: skipped: ${ev.code}: ${printable(ev.message)}`);
         return;
       }
       const seq = (ev as { seq?: unknown }).seq;
@@ -163,7 +156,7 @@ async function firstSeq(f: Followed): Promise<number | undefined> {
   const head = await bytesAt(f.handle, 0, Math.min((await f.handle.stat()).size, 1024 * 1024));
   const nl = head.indexOf(0x0a);
   const ev = lineEvent(head.toString('utf8', 0, nl < 0 ? head.length : nl).replace(/^\uFEFF/, ''));
-  const seq = typeof ev === 'string' ? undefined : (ev as { seq?: unknown }).seq;
+  const seq = ev instanceof SkippedLine ? undefined : (ev as { seq?: unknown }).seq;
   return typeof seq === 'number' ? seq : undefined;
 }
 

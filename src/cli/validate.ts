@@ -3,8 +3,9 @@ import { printable } from './printable.js';
 import { inputFileProblem } from './input-file.js';
 import type { Catalog } from '../catalog/define.js';
 import { readLineBatches } from '../lines/read-lines.js';
+import { isLineProblem, lineTooLong, parseJsonLine } from '../lines/json-line.js';
 import { intentCatalog } from '../intent/catalog.js';
-import { checkIntentRecord, isIsoTimestamp, isValidIntentRecord, lineIssue, parseJsonObjectLine, type IntentLineIssue } from '../intent/flat-read.js';
+import { checkIntentRecord, isIsoTimestamp, isValidIntentRecord, lineIssue, type IntentLineIssue, type IntentLineIssueCode } from '../intent/flat-read.js';
 import type { EventTypeInfo } from '../catalog/types.js';
 import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
 import { formatPath } from '../validation/issue.js';
@@ -251,17 +252,8 @@ function isValidEnvelope(record: Record<string, unknown>, text: string, bytes: n
  * fast path changes no issue, code or message.
  */
 function checkLine(text: string, bytes: number, line: number, choice: CatalogChoice): IntentLineIssue[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    const parsed = parseJsonObjectLine(text, line); // parses again, for the message
-    return parsed.ok ? NO_ISSUES : [parsed.issue];
-  }
-  const record = value as Record<string, unknown>;
+  const record = parseJsonLine(text);
+  if (isLineProblem(record)) return [{ line, field: '(line)', code: record.code as IntentLineIssueCode, message: record.message }];
   if (Object.hasOwn(record, 'event_id')) {
     if (isValidEnvelope(record, text, bytes, choice)) return NO_ISSUES;
     return checkEnvelopeRecord(record, choice.catalog, line, choice.given ? '' : NO_CATALOG_HINT, choice.maxPayloadBytes);
@@ -324,20 +316,12 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
       for (const read of batch) {
         lineNo = read.line;
         if (progress && lineNo % PROGRESS_EVERY === 0) io.err(`validated ${lineNo} lines...`);
-        const raw = read.text;
-        const text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+        const text = read.text; // readLineBatches drops a byte order mark before the first line
         // A line that starts with `{` is not blank; only others need the trim.
         if (text.charCodeAt(0) !== 0x7b && text.trim() === '') continue;
         events++;
         const issues: IntentLineIssue[] = read.truncated
-          ? [
-              {
-                line: lineNo,
-                field: '(line)',
-                code: 'line_too_long',
-                message: `the line is ${read.bytes} bytes, longer than the reader holds; it was not parsed`,
-              },
-            ]
+          ? [{ line: lineNo, field: '(line)', code: 'line_too_long', message: lineTooLong(read.bytes).message }]
           : checkLine(text, read.bytes, lineNo, choice);
         if (issues.length === 0) continue;
         badLines++;

@@ -9,6 +9,7 @@
  * failed (46%)`.
  */
 import { compilePattern } from '../eventid/pattern.js';
+import { isLineProblem, parseJsonLine } from '../lines/json-line.js';
 import { eventIdPatternHint } from './pattern-hint.js';
 import { LOKI } from '../queries/names.js';
 import { QueryError, type LabelSet, type QueryBackend } from '../query/types.js';
@@ -335,12 +336,9 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
   if (request.groupBy !== undefined && attempts.length > 0 && [...tally.keys()].every((g) => g === '(none)')) {
     const fields = new Set<string>();
     for (const a of attempts.slice(0, 20)) {
-      try {
-        const body = JSON.parse(a.line) as unknown;
-        if (body !== null && typeof body === 'object' && !Array.isArray(body)) for (const k of Object.keys(body)) fields.add(k);
-      } catch {
-        // a body that is not JSON names no fields
-      }
+      // A body that is not a JSON object names no fields.
+      const body = parseJsonLine(a.line);
+      if (!isLineProblem(body)) for (const k of Object.keys(body)) fields.add(k);
     }
     throw new QueryError(
       'bad_request',

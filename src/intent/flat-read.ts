@@ -1,5 +1,6 @@
 import type { EventTypeInfo } from '../catalog/types.js';
 import { readLines } from '../lines/read-lines.js';
+import { isLineProblem, lineTooLong, parseJsonLine, type LineProblemCode } from '../lines/json-line.js';
 import type { EmitOptions } from '../emitter/options.js';
 import { formatPath, type IssueCode, type ValidationIssue } from '../validation/issue.js';
 import { FactlineValidationError } from '../validation/error.js';
@@ -15,10 +16,12 @@ import { Timestamp } from './ids.js';
 
 /** Why a line is not a valid Intent event. Stable codes. */
 export type IntentLineIssueCode =
-  /** The line is not JSON. */
-  | 'bad_json'
-  /** The line is longer than the reader holds in memory (16 MiB): it was not parsed. */
-  | 'line_too_long'
+  /**
+   * The line as a line, as every reader says it (docs/errors.md, "Line
+   * problems"): `not_json`, `not_an_object`, `line_too_long` (longer than
+   * the reader holds in memory, 16 MiB: not parsed).
+   */
+  | Exclude<LineProblemCode, 'invalid_utf8' | 'not_an_event'>
   /** `event_type` is missing, not a string, or not one of Intent's 15. */
   | 'unknown_event_type'
   /** `timestamp` (or an envelope's `time`) is missing or not ISO 8601 with `Z` or an offset. */
@@ -121,23 +124,17 @@ export function isIsoTimestamp(v: unknown): v is string {
 }
 
 /**
- * Parses one line as a JSON object; a line that is not one becomes a
- * `(line)` issue (`bad_json` with the parser's message, or `not_an_object`).
+ * Parses one line as a JSON object (`parseJsonLine`, the one line parser);
+ * a line that is not one becomes a `(line)` issue (`not_json` with the
+ * parser's message, or `not_an_object`).
  *
  * @example
- * parseJsonObjectLine('{"a":1', 5); // { ok: false, issue: { line: 5, field: '(line)', code: 'bad_json', message: 'not JSON: …' } }
+ * parseJsonObjectLine('{"a":1', 5); // { ok: false, issue: { line: 5, field: '(line)', code: 'not_json', message: 'not JSON: …' } }
  */
 export function parseJsonObjectLine(text: string, line = 1): { ok: true; record: Record<string, unknown> } | { ok: false; issue: IntentLineIssue } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, issue: { line, field: '(line)', code: 'bad_json', message: `not JSON: ${(e as Error).message}` } };
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { ok: false, issue: { line, field: '(line)', code: 'not_an_object', message: `not a JSON object (found ${describeValue(value)})` } };
-  }
-  return { ok: true, record: value as Record<string, unknown> };
+  const value = parseJsonLine(text);
+  if (isLineProblem(value)) return { ok: false, issue: { line, field: '(line)', code: value.code as IntentLineIssueCode, message: value.message } };
+  return { ok: true, record: value };
 }
 
 /**
@@ -265,16 +262,12 @@ export function parseIntentLine(line: string, lineNumber = 1): IntentLineResult 
  * for await (const r of readIntentFile('events.jsonl')) if (!r.ok) console.error(r.issues);
  */
 export async function* readIntentFile(path: string): AsyncGenerator<IntentLineResult, void, undefined> {
-  for await (const { line: n, text: raw, truncated, bytes } of readLines(path)) {
+  // readLines drops a byte order mark before the first line.
+  for await (const { line: n, text, truncated, bytes } of readLines(path)) {
     if (truncated) {
-      yield {
-        ok: false,
-        line: n,
-        issues: [{ line: n, field: '(line)', code: 'line_too_long', message: `the line is ${bytes} bytes, longer than the reader holds; it was not parsed` }],
-      };
+      yield { ok: false, line: n, issues: [{ line: n, field: '(line)', code: 'line_too_long', message: lineTooLong(bytes).message }] };
       continue;
     }
-    const text = n === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (text.trim() === '') continue;
     yield parseIntentLine(text, n);
   }

@@ -1,6 +1,7 @@
 import { INTENT_EVENT_ID_BY_WIRE_NAME } from '../intent/catalog.js';
 import { detectLevel, normalizeLevel } from './detected-level.js';
 import { goJson } from './go-json.js';
+import type { LineProblemCode } from '../lines/json-line.js';
 
 /*
  * One line of an events file, presented as Loki stores it after the shipped
@@ -19,12 +20,14 @@ import { goJson } from './go-json.js';
 
 /** Why a line of a file is not an entry. */
 export type SkipReason =
-  /** Not JSON, or JSON that is not an object. */
-  | 'corrupt'
-  /** Longer than the reader's line limit. */
-  | 'huge'
-  /** A JSON object with neither `event_id` (factline) nor `event_type` (Intent): the Collector ships it, but with no time of its own. */
-  | 'unrecognised'
+  /**
+   * A line problem every reader shares (docs/errors.md, "Line problems"):
+   * `not_json`, `not_an_object`, `line_too_long` (longer than the reader's
+   * line limit), `not_an_event` (a JSON object with neither `event_id`
+   * (factline) nor `event_type` (Intent): the Collector ships it, but with
+   * no time of its own).
+   */
+  | Exclude<LineProblemCode, 'invalid_utf8'>
   /** No parseable `time` / `timestamp`: Loki would stamp it with the time the Collector read it, which a file does not know. */
   | 'no_time';
 
@@ -303,14 +306,14 @@ export interface EntryOptions {
  * The entry of one parsed line, or why there is none.
  *
  * @example
- * toEntry(JSON.parse(line), { serviceName: 'factline' }, 'events.jsonl');
+ * toEntry(parseJsonLine(line), { serviceName: 'factline' }, 'events.jsonl');
  */
 export function toEntry(obj: unknown, options: EntryOptions, fileName: string): Entry | SkipReason {
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return 'corrupt';
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return 'not_an_object';
   const rec = obj as Record<string, unknown>;
   if (rec.event_type !== undefined && rec.event_type !== null) return intentEntry(rec, options, fileName);
   if (rec.event_id !== undefined && rec.event_id !== null) return factlineEntry(rec, options, fileName);
-  return 'unrecognised';
+  return 'not_an_event';
 }
 
 /**

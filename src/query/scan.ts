@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { readLineBatches } from '../lines/read-lines.js';
+import { isLineProblem, parseJsonLine } from '../lines/json-line.js';
 import type { LabelMatcher, LineFilter, LogSelector } from './ast.js';
 import { tailedFileName, toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
 import { compilePipeline, matcherMatches, newRow, type Row } from './pipeline.js';
@@ -23,7 +24,13 @@ export interface ScanStats {
 }
 
 export function emptyStats(): ScanStats {
-  return { linesRead: 0, bytesRead: 0, entriesMatched: 0, skipped: { corrupt: 0, huge: 0, unrecognised: 0, no_time: 0 }, skippedSamples: [] };
+  return {
+    linesRead: 0,
+    bytesRead: 0,
+    entriesMatched: 0,
+    skipped: { not_json: 0, not_an_object: 0, line_too_long: 0, not_an_event: 0, no_time: 0 },
+    skippedSamples: [],
+  };
 }
 
 /** A time as [Unix ms, ns within the ms]. */
@@ -132,20 +139,14 @@ export async function scan(selector: LogSelector, options: ScanOptions, onRow: (
             options.onSkip?.(file, l.line, reason);
           };
           if (l.truncated) {
-            skip('huge');
+            skip('line_too_long');
             continue;
           }
           const text = l.text;
           if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) continue;
           if (prefilter !== undefined && !prefilter(text)) continue;
-          let obj: unknown;
-          try {
-            obj = JSON.parse(text);
-          } catch {
-            skip('corrupt');
-            continue;
-          }
-          const e = toEntry(obj, options.entry, fileName);
+          const obj = parseJsonLine(text);
+          const e = isLineProblem(obj) ? (obj.code as SkipReason) : toEntry(obj, options.entry, fileName);
           if (typeof e === 'string') {
             skip(e);
             continue;

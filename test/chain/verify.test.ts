@@ -84,11 +84,11 @@ describe('verifyChain over a file written by the JSONL sink', () => {
     expect(await verifyChain(path)).toMatchObject({ ok: false, line: 100, reason: 'prev_hash_mismatch' });
   });
 
-  it('reports bad_json at a line that is not JSON, and missing_field at a record without a hash', async () => {
+  it('reports not_json at a line that is not JSON, and missing_field at a record without a hash', async () => {
     const ls = lines();
     ls[19] = ls[19]!.slice(0, 30);
     rewrite(ls);
-    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 20, reason: 'bad_json' });
+    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 20, reason: 'not_json' });
 
     const again = lines();
     again[19] = JSON.stringify({ n: 1, seq: 20, prev_hash: GENESIS_HASH });
@@ -159,14 +159,14 @@ describe('verifyChainLines', () => {
       }
       throw new Error('read past the first broken line');
     }
-    expect(await verifyChainLines(source())).toMatchObject({ ok: false, line: 3, reason: 'bad_json', records_checked: 2 });
+    expect(await verifyChainLines(source())).toMatchObject({ ok: false, line: 3, reason: 'not_json', records_checked: 2 });
     expect(pulled).toBe(3);
   });
 
-  it('treats a blank line and a JSON array as bad_json', async () => {
+  it('treats a blank line as not_json and a JSON array as not_an_object', async () => {
     const ls = chainLines(3);
-    expect(await verifyChainLines([ls[0]!, '', ls[1]!])).toMatchObject({ ok: false, line: 2, reason: 'bad_json' });
-    expect(await verifyChainLines(['[1,2]'])).toMatchObject({ ok: false, line: 1, reason: 'bad_json' });
+    expect(await verifyChainLines([ls[0]!, '', ls[1]!])).toMatchObject({ ok: false, line: 2, reason: 'not_json' });
+    expect(await verifyChainLines(['[1,2]'])).toMatchObject({ ok: false, line: 1, reason: 'not_an_object', message: 'not a JSON object (found an array)' });
   });
 
   it('treats a non-integer or missing seq as missing_field', async () => {
@@ -394,7 +394,7 @@ describe('verifyChain sees the bytes of each line, not only their decoded text',
     const tampered = Buffer.concat([b.subarray(0, at), Buffer.from([0xff]), b.subarray(at + 3)]);
     expect(await verifyChain(put('v2.jsonl', b))).toMatchObject({ ok: true, records: 3 });
     const r = await verifyChain(put('v2.tampered', tampered));
-    expect(r).toMatchObject({ ok: false, line: 2, reason: 'hash_mismatch', records_checked: 1 });
+    expect(r).toMatchObject({ ok: false, line: 2, reason: 'invalid_utf8', records_checked: 1 });
     expect(r.ok === false && r.message).toMatch(/UTF-8/);
 
     const v1: string[] = [];
@@ -408,7 +408,7 @@ describe('verifyChain sees the bytes of each line, not only their decoded text',
     const v1at = v1b.indexOf(fffd);
     expect(await verifyChain(put('v1.jsonl', v1b))).toMatchObject({ ok: true, records: 3 });
     const v1t = Buffer.concat([v1b.subarray(0, v1at), Buffer.from([0xff]), v1b.subarray(v1at + 3)]);
-    expect(await verifyChain(put('v1.tampered', v1t))).toMatchObject({ ok: false, line: 2, reason: 'hash_mismatch', records_checked: 1 });
+    expect(await verifyChain(put('v1.tampered', v1t))).toMatchObject({ ok: false, line: 2, reason: 'invalid_utf8', records_checked: 1 });
   });
 
   it('accepts version-1 lines ending in \\r\\n: the \\r is JSON whitespace, which version 1 does not cover', async () => {

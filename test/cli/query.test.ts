@@ -23,6 +23,17 @@ async function run(args: string[], io = capture()) {
 }
 
 describe('factline query', () => {
+  it('exits 1 when no line of the file is an event, naming the file and the first line problem', async () => {
+    const log = join(dir, 'app.log');
+    writeFileSync(log, ['plain text', '{"level":"info","msg":"started"}'].join('\n') + '\n');
+    const r = await run(['query', '--file', log, '--since', '1h', '{service_name=~".+"}']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.join('\n')).toContain(`factline query: no line of ${log} is an event (first: ${log}:1: not_json: not JSON: `);
+    // A file of events answers (exit 0) even when nothing matches.
+    const none = await run(['query', '--file', file, '--since', '2h', '{service_name="no-such-service"}']);
+    expect(none.code).toBe(0);
+  });
+
   it('prints log lines in the one-line text form, newest first', async () => {
     const r = await run(['query', '--file', file, '--limit', '2', '--since', '2h', '{service_name=~".+"} | event_name="agent.review.failed"']);
     expect(r.code).toBe(0);
@@ -101,7 +112,7 @@ describe('factline query', () => {
     const r = await run(['query', '--file', bad, 'sum(count_over_time({service_name=~".+"} | event_name="agent.code.generated" [30d]))']);
     expect(r.code).toBe(0);
     expect(r.stdout[1]).toMatch(/ 130$/); // 20 old + 100 + 10 generations; the corrupted one is not an event
-    expect(r.stderr.join('\n')).toMatch(/skipped 2 lines that are not events \(.*corrupt 1.*huge 1.*\); first: .*corrupt\.jsonl:\d+ \(corrupt\)/);
+    expect(r.stderr.join('\n')).toMatch(/skipped 2 lines that are not events \(.*not_json 1.*line_too_long 1.*\); first: .*corrupt\.jsonl:\d+: not_json/);
   }, 60_000);
 
   it('exits 1 when a file cannot be read, 2 on usage errors', async () => {

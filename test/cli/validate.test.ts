@@ -154,7 +154,7 @@ describe('factline validate: options', () => {
     expect(code).toBe(1);
     expect(stdout.map((l) => JSON.parse(l) as unknown)).toEqual([
       { line: 2, field: 'confidence', code: 'schema', reason: 'Too big: expected number to be <=1' },
-      { line: 3, field: '(line)', code: 'bad_json', reason: `not JSON: ${parserMessage('{')}` },
+      { line: 3, field: '(line)', code: 'not_json', reason: `not JSON: ${parserMessage('{')}` },
     ]);
     expect(Object.keys(JSON.parse(stdout[0]!) as object)).toEqual(['line', 'field', 'code', 'reason']);
     expect(stderr).toEqual(['2 of 3 lines invalid']);

@@ -130,3 +130,15 @@ describe('factline verify: where the chain starts', () => {
     expect(r.stdout).toContain('starts at seq 2, continuing a chain whose earlier records are not in these files');
   });
 });
+
+describe('factline verify: a UTF-8 byte order mark', () => {
+  it('names a byte order mark at the start of the file, and one at the start of a later line (files joined), at its line', async () => {
+    const lines = await chain([{ n: 1 }, { n: 2 }]);
+    const atStart = await run('verify', '--only', put('bom-start.jsonl', [`\ufeff${lines[0]!}`, lines[1]!]));
+    expect(atStart.code).toBe(1);
+    expect(atStart.stdout + atStart.stderr).toMatch(/:1\b.*not_json.*byte order mark \(U\+FEFF, bytes EF BB BF\)/s);
+    const inside = await run('verify', '--only', put('bom-joined.jsonl', [lines[0]!, `\ufeff${lines[1]!}`]));
+    expect(inside.code).toBe(1);
+    expect(inside.stdout + inside.stderr).toMatch(/:2\b.*not_json.*starts with a UTF-8 byte order mark/s);
+  });
+});

@@ -178,7 +178,7 @@ describe('parseIntentLine', () => {
   it('reports a line that is not JSON with the parser message, at (line)', () => {
     const [issue, ...rest] = issuesOf(parseIntentLine('{"event_type": "signal.created",', 5));
     expect(rest).toEqual([]);
-    expect(issue).toMatchObject({ line: 5, field: '(line)', code: 'bad_json' });
+    expect(issue).toMatchObject({ line: 5, field: '(line)', code: 'not_json' });
     expect(issue!.message).toMatch(/^not JSON: /);
     let parserMessage = '';
     try {
@@ -336,7 +336,7 @@ describe('importIntentEvents', () => {
     expect(r).toMatchObject({ imported: 3, invalid: 3, notEmitted: 0 });
     expect(r.issues.map((i) => [i.line, i.field, i.code])).toEqual([
       [2, 'confidence', 'schema'],
-      [5, '(line)', 'bad_json'],
+      [5, '(line)', 'not_json'],
       [6, 'event_type', 'unknown_event_type'],
     ]);
     expect(sink.got.map(([e]) => [e.event_id, e.time])).toEqual([

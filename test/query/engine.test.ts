@@ -133,11 +133,11 @@ describe('events as Loki stores them', () => {
     const res = await b.queryRange({ query: '{service_name=~".+"}', start: START, end: END });
     expect(res.data.resultType).toBe('streams');
     expect(res.data.result).toHaveLength(5);
-    expect(skipped).toEqual(['3:corrupt']);
-    expect(res.data.stats).toMatchObject({ skipped: { corrupt: 1, huge: 0 } });
+    expect(skipped).toEqual(['3:not_json']);
+    expect(res.data.stats).toMatchObject({ skipped: { not_json: 1, line_too_long: 0 } });
   });
 
-  it('skips a line longer than the limit as huge without holding it', async () => {
+  it('skips a line longer than the limit as line_too_long without holding it', async () => {
     const d = tempDir();
     const f = writeLines(join(d, 'events.jsonl'), [
       envelope({ event_id: 'a.b.c:1', time: T(1), payload: { big: 'x'.repeat(5000) } }),
@@ -145,7 +145,7 @@ describe('events as Loki stores them', () => {
     ]);
     const res = await createLocalBackend({ files: [f], maxLineBytes: 1000 }).queryRange({ query: '{service_name="factline"}', start: START, end: END });
     expect(res.data.result).toHaveLength(1);
-    expect(res.data.stats).toMatchObject({ skipped: { huge: 1 } });
+    expect(res.data.stats).toMatchObject({ skipped: { line_too_long: 1 } });
   });
 
   it('reads rotated files oldest first', async () => {

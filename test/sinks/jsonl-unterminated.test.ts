@@ -106,9 +106,9 @@ describe('the JSONL sink: a last line without its \\n', () => {
         .join('') + cut,
     );
     const { sink, problems } = started();
-    expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { path: file.path, bytes: Buffer.byteLength(cut), reason: 'bad_json' } }]);
+    expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { path: file.path, bytes: Buffer.byteLength(cut), reason: 'not_json' } }]);
     expect(readFileSync(problems[0]!.details!.torn_path as string, 'utf8')).toBe(cut);
-    expect(problems[0]!.message).toMatch(/after the last \\n that are not a complete record \(bad_json: not JSON/);
+    expect(problems[0]!.message).toMatch(/after the last \\n that are not a complete record \(not_json: not JSON/);
     expect(problems[0]!.message).not.toContain('\n');
     sink.write(makeEvent({}), type);
     await sink.shutdown();
@@ -120,7 +120,7 @@ describe('the JSONL sink: a last line without its \\n', () => {
     await written(2);
     writeFileSync(file.path, readFileSync(file.path, 'utf8') + '\0'.repeat(50));
     const { problems } = started();
-    expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { bytes: 50, reason: 'bad_json' } }]);
+    expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { bytes: 50, reason: 'not_json' } }]);
     expect(problems[0]!.message).toContain('\\u0000');
     expect(problems[0]!.message).not.toMatch(/[\u0000-\u001f]/);
   });
@@ -226,7 +226,7 @@ describe('the JSONL sink: a last line without its \\n', () => {
 
     truncateSync(file.path, statSync(file.path).size - 2); // cut inside the last object
     const c = started({ chain: false });
-    expect(c.problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { reason: 'bad_json' } }]);
+    expect(c.problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { reason: 'not_json' } }]);
     await c.sink.shutdown();
     expect(readFileSync(file.path, 'utf8')).toBe(
       linesOf(file.path)

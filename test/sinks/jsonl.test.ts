@@ -420,8 +420,8 @@ describe('readEvents', () => {
     expect(got).toHaveLength(4);
     expect(got[0]).toMatchObject({ line: 1, ok: true, record: { payload: { a: 1 }, seq: 1 } });
     expect(got[1]).toMatchObject({ line: 2, ok: true, record: { payload: { a: 2 }, seq: 2 } });
-    expect(got[2]).toMatchObject({ line: 3, ok: false, raw: 'oops' });
-    expect(got[3]).toMatchObject({ line: 4, ok: false, error: 'not a JSON object' });
+    expect(got[2]).toMatchObject({ line: 3, ok: false, code: 'not_json', error: expect.stringMatching(/^not JSON: /), raw: 'oops' });
+    expect(got[3]).toMatchObject({ line: 4, ok: false, code: 'not_an_object', error: 'not a JSON object (found an array)' });
   });
 
   it('rejects when the file is missing', async () => {

@@ -1,4 +1,5 @@
 import { readLines } from '../../lines/read-lines.js';
+import { isLineProblem, readJsonLine, type LineProblemCode } from '../../lines/json-line.js';
 
 /** One line of an events file, as {@link readEvents} yields it. */
 export type EventLine =
@@ -12,7 +13,9 @@ export type EventLine =
   | {
       line: number;
       ok: false;
-      /** Why the line is not a record: the JSON parser's message, `not a JSON object`, or `line too long`. */
+      /** Why the line is not a record: `not_json`, `not_an_object` or `line_too_long` (docs/errors.md, "Line problems"). */
+      code: LineProblemCode;
+      /** The problem in words (the JSON parser's message, what was found instead of an object, the line's length). */
       error: string;
       /** The line as read (only its first bytes when it was too long). */
       raw: string;
@@ -33,22 +36,9 @@ export type EventLine =
  * }
  */
 export async function* readEvents(path: string): AsyncGenerator<EventLine, void, undefined> {
-  for await (const { line, text: raw, truncated, bytes } of readLines(path)) {
-    if (truncated) {
-      yield { line, ok: false, error: `line too long: ${bytes} bytes, more than the reader holds; not parsed`, raw };
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (e) {
-      yield { line, ok: false, error: (e as Error).message, raw };
-      continue;
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      yield { line, ok: false, error: 'not a JSON object', raw };
-    } else {
-      yield { line, ok: true, record: value as Record<string, unknown> };
-    }
+  for await (const l of readLines(path)) {
+    const value = readJsonLine(l);
+    if (isLineProblem(value)) yield { line: l.line, ok: false, code: value.code, error: value.message, raw: l.text };
+    else yield { line: l.line, ok: true, record: value };
   }
 }

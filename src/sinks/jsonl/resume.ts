@@ -10,21 +10,18 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { CHAIN_FIELD, GENESIS_HASH } from '../../chain/record.js';
 import { verifyChainLine, type ChainBreakCode } from '../../chain/verify.js';
-import { printable } from '../console/format.js';
+import { invalidUtf8, isLineProblem, lineTooLong, parseJsonLine } from '../../lines/json-line.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../../lines/read-lines.js';
 import { readRange, readTail, type FileTail } from './file.js';
 
 /** `seq` and `hash` of a chain record line, or undefined when the line is not one. */
 export function chainStateOf(line: string | undefined): { seq: number; hash: string } | undefined {
   if (line === undefined) return undefined;
-  try {
-    const r = JSON.parse(line) as Record<string, unknown> | null;
-    const seq = r?.[CHAIN_FIELD.SEQ];
-    const hash = r?.[CHAIN_FIELD.HASH];
-    if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 && typeof hash === 'string') return { seq, hash };
-  } catch {
-    // not JSON: not resumable
-  }
+  const r = parseJsonLine(line);
+  if (isLineProblem(r)) return undefined; // not a record: not resumable
+  const seq = r[CHAIN_FIELD.SEQ];
+  const hash = r[CHAIN_FIELD.HASH];
+  if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 && typeof hash === 'string') return { seq, hash };
   return undefined;
 }
 
@@ -55,24 +52,20 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  *
  * @example
  * judgeUnterminatedLine(Buffer.from('{"seq":1,"prev'), undefined, true);
- * // { complete: false, reason: 'bad_json', message: 'not JSON: …' }
+ * // { complete: false, reason: 'not_json', message: 'not JSON: …' }
  */
 export function judgeUnterminatedLine(bytes: Uint8Array, before: string | undefined, chain: boolean): UnterminatedLine {
   const torn = (reason: ChainBreakCode, message: string): UnterminatedLine => ({ complete: false, reason, message });
   let text: string;
-  let value: unknown;
   try {
     text = strictUtf8.decode(bytes);
   } catch {
-    return torn('bad_json', 'not valid UTF-8');
+    const p = invalidUtf8();
+    return torn('invalid_utf8', p.message);
   }
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    // The parser's message quotes the line: escape its control characters (a crash can leave NULs).
-    return torn('bad_json', `not JSON: ${printable((e as Error).message)}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return torn('bad_json', 'not a JSON object');
+  // The shared parser; its message escapes control characters the parser quotes (a crash can leave NULs).
+  const value = parseJsonLine(text);
+  if (isLineProblem(value)) return torn(value.code as ChainBreakCode, value.message);
   if (!chain) return { complete: true };
   // The verifier's rules, as if this line came right after `before`.
   const after = chainStateOf(before);
@@ -98,7 +91,7 @@ export function readResumeTail(fd: number, size: number, chain: boolean): Resume
   const tail = readTail(fd, size);
   if (tail.tornBytes === 0) return tail;
   if (tail.tornBytes > DEFAULT_MAX_LINE_BYTES) {
-    return { ...tail, unterminated: { complete: false, reason: 'line_too_long', message: `${tail.tornBytes} bytes, more than a reader holds` } };
+    return { ...tail, unterminated: { complete: false, reason: 'line_too_long', message: lineTooLong(tail.tornBytes, DEFAULT_MAX_LINE_BYTES).message } };
   }
   const bytes = readRange(fd, tail.completeEnd, size);
   return { ...tail, unterminated: judgeUnterminatedLine(bytes, tail.lastLine, chain) };
