@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 
 /**
@@ -148,6 +148,44 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
       if (asWritten) {
         const lastNl = buf.lastIndexOf(LF, bytesRead - 1);
         if (lastNl >= 0) linesValid = isUtf8(buf.subarray(carry.length === 0 && !dropping ? 0 : buf.indexOf(LF) + 1, lastNl));
+      }
+      if (!asWritten) {
+        // One decode of all the whole lines of this chunk, sliced per line:
+        // a `\n` byte is never part of a UTF-8 sequence (nor of the U+FFFD
+        // a bad one decodes to), so the n-th `\n` of the bytes is the n-th of
+        // the text, and each slice is what decoding the line alone gives.
+        if (carry.length > 0 || dropping) {
+          const nl = buf.indexOf(LF, 0);
+          if (nl >= 0 && nl < bytesRead) {
+            appendPart(buf.subarray(0, nl));
+            finish(Buffer.alloc(0), out);
+            from = nl + 1;
+            lineStart = position + from;
+          }
+        }
+        const lastNl = carry.length > 0 || dropping ? -1 : buf.lastIndexOf(LF, bytesRead - 1);
+        if (lastNl >= from) {
+          const text = buf.toString('utf8', from, lastNl + 1);
+          // ASCII text: a character is a byte, so no second search in the bytes.
+          const ascii = isAscii(buf.subarray(from, lastNl + 1));
+          const base = from;
+          let c = 0;
+          for (;;) {
+            const cnl = text.indexOf('\n', c);
+            if (cnl < 0) break;
+            const nl = ascii ? base + cnl : buf.indexOf(LF, from);
+            const bytes = nl - from;
+            if (bytes <= maxLine) {
+              const cend = cnl > c && text.charCodeAt(cnl - 1) === 0x0d ? cnl - 1 : cnl;
+              out.push({ line: lineNo++, text: text.slice(c, cend), offset: lineStart, bytes, truncated: false });
+            } else {
+              out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });
+            }
+            c = cnl + 1;
+            from = nl + 1;
+            lineStart = position + from;
+          }
+        }
       }
       for (;;) {
         const nl = buf.indexOf(LF, from);

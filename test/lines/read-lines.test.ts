@@ -104,6 +104,37 @@ describe('readLines', () => {
     }
   });
 
+  it('reads every mix of ASCII, multi-byte, invalid bytes, \\r\\n and long lines as decoding each line alone does, for every read size', async () => {
+    // Each line decoded alone is the reference: the reader decodes a read's whole lines at once and slices them.
+    const parts = [
+      Buffer.from('{"a":1}'),
+      Buffer.from('é😀ü'),
+      Buffer.from([0x7b, 0xff, 0xc3, 0x7d]),
+      Buffer.from('x\r'),
+      Buffer.from(''),
+      Buffer.from('y'.repeat(40)),
+    ];
+    let seed = 7;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 30; round++) {
+      const lines: Buffer[] = [];
+      for (let i = 0; i < 12; i++) lines.push(Buffer.concat(Array.from({ length: 1 + next(3) }, () => parts[next(parts.length)]!)));
+      const bytes = Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')]));
+      const path = join(dir, `mix-${round}.jsonl`);
+      writeFileSync(path, bytes);
+      const maxLineBytes = 30;
+      const want = lines.map((l, i) => {
+        const end = l.length > 0 && l[l.length - 1] === 0x0d ? l.length - 1 : l.length;
+        const truncated = l.length > maxLineBytes;
+        return { line: i + 1, text: truncated ? l.toString('utf8', 0, maxLineBytes) : l.toString('utf8', 0, end), bytes: l.length, truncated };
+      });
+      for (const chunkBytes of [1, 2, 3, 5, 7, 16, 64, 4096]) {
+        const got = (await all(path, { chunkBytes, maxLineBytes })).map(({ line, text, bytes: b, truncated }) => ({ line, text, bytes: b, truncated }));
+        expect(got, `round ${round}, chunkBytes ${chunkBytes}`).toEqual(want);
+      }
+    }
+  });
+
   it('rejects when the file cannot be opened', async () => {
     await expect(all(join(dir, 'missing.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
