@@ -40,7 +40,7 @@ export type { FactlineEvent, EventSource, EventSourceType, Severity, ValidationI
 export { FactlineValidationError } from './validation/index.js';
 export type { ValidationMode } from './validation/index.js';
 
-export type { RuntimeProblem, RuntimeProblemCode, ProblemHandler } from './problems.js';
+export type { ProblemDetails, ProblemHandler, RuntimeProblem, RuntimeProblemCode, RuntimeProblemOf } from './problems.js';
 
 export type { Sink, SinkContext, SinkStats } from './sinks/sink.js';
 export { DurableLogRecordProcessor, DurableSpanProcessor, createOtlpHttpTransport } from './delivery/index.js';

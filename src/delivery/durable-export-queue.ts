@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { RuntimeProblem } from '../problems.js';
+import type { ProblemDetails, RuntimeProblem, RuntimeProblemCode } from '../problems.js';
 import { nextBackoffMs } from './backoff.js';
 import { tryParse, writeDeadLetters, type DeadLetterReason } from './dead-letter-file.js';
 import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
@@ -580,7 +580,6 @@ export class DurableExportQueue<T> {
           'FACTLINE_EXPORT_FAILED',
           `exporting ${b.count} ${this.codec.noun} to ${this.transport.endpoint} failed (${outcome.reason}); kept ${kept}, ${next}`,
           {
-            signal: this.codec.signal,
             items: b.count,
             ...(outcome.status !== undefined ? { status: outcome.status } : {}),
             retry_in_ms: Math.round(delay),
@@ -782,17 +781,23 @@ export class DurableExportQueue<T> {
     code: 'FACTLINE_BUFFER_FULL' | 'FACTLINE_SPOOL_FULL' | 'FACTLINE_SPOOL_NOT_WRITABLE' | 'FACTLINE_UNDELIVERED_AT_SHUTDOWN',
     records: number,
     message: string,
-    extra: Record<string, unknown> = {},
+    extra: { unanswered?: true } = {},
   ): void {
     this.s.dropped += records;
     this.problem(code, message, { records, dropped_total: this.s.dropped, ...extra });
   }
 
-  private problem(code: RuntimeProblem['code'], message: string, details: Record<string, unknown>, cause?: unknown): void {
+  /** Reports a problem of code `C` with its details ({@link ProblemDetails}), `signal` added. */
+  private problem<C extends RuntimeProblemCode>(code: C, message: string, details: WithoutSignal<ProblemDetails[C]>, cause?: unknown): void {
     try {
-      this.report({ code, message, sink: 'otel', details: { signal: this.codec.signal, ...details }, ...(cause !== undefined ? { cause } : {}) });
+      // `signal` added to details typed without it: the one cast that puts them together.
+      const problem = { code, message, sink: 'otel', details: { signal: this.codec.signal, ...details }, ...(cause !== undefined ? { cause } : {}) };
+      this.report(problem as unknown as RuntimeProblem);
     } catch {
       // the emitter's reporter never throws; a bare handler might
     }
   }
 }
+
+/** Details as a caller of `problem` gives them: without `signal`, which it adds. */
+type WithoutSignal<D> = D extends unknown ? Omit<D, 'signal'> : never;

@@ -306,7 +306,7 @@ export interface EntryOptions {
  * The entry of one parsed line, or why there is none.
  *
  * @example
- * toEntry(parseJsonLine(line), { serviceName: 'factline' }, 'events.jsonl');
+ * toEntry(JSON.parse(line), { serviceName: 'factline' }, 'events.jsonl');
  */
 export function toEntry(obj: unknown, options: EntryOptions, fileName: string): Entry | SkipReason {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return 'not_an_object';

@@ -9,6 +9,7 @@ import type { RuntimeProblem } from '../../src/problems.js';
 import type { Sink } from '../../src/sinks/sink.js';
 import { FactlineValidationError } from '../../src/validation/index.js';
 import { authCatalog } from '../fixtures-catalog.js';
+import type { RuntimeProblemOf } from '../../src/problems.js';
 
 function recorder(name = 'rec'): Sink & { events: FactlineEvent[] } {
   const events: FactlineEvent[] = [];
@@ -198,7 +199,7 @@ describe('bad input loses nothing and never throws in report mode', () => {
     const e = ev.emit('x.thing.happened:1', big as never)!;
     expect(e.invalid!.issues).toEqual([{ code: 'payload_too_large', path: [], message: 'payload is 1211 bytes of JSON; the limit is 1000 (maxPayloadBytes)' }]);
     expect(e.payload).toMatchObject({ $factline_truncated: true, bytes: 1211, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(problems[0]!.details!.payload).toBe(big);
+    expect((problems[0] as RuntimeProblemOf<'FACTLINE_VALIDATION_FAILED'>).details.payload).toBe(big);
   });
 
   it('serialises a Date through toJSON so every sink sees the same value', () => {

@@ -17,6 +17,7 @@ import { memoryPipeline } from '../helpers.js';
 import { crmCatalog } from './crm-catalog.js';
 import { allFiles, emitAll, expectNoClear, KEY, MAX_BYTES, PAYLOADS, valid, wrongValues } from './support/clear-values.js';
 import { RecordingEndpoint } from './support/recording-endpoint.js';
+import type { RuntimeProblemOf } from '../../src/problems.js';
 
 /*
  * Every output of factline, with every sink and exporter attached, is read
@@ -108,8 +109,8 @@ describe('no personal value leaves the process in clear', () => {
       'FACTLINE_VALIDATION_FAILED',
       'FACTLINE_EVENT_REJECTED',
     ]);
-    expect(problems[2]!.details!.payload).toMatchObject({ email: hashPiiValue('hank@example.com', KEY) });
-    expect(problems[3]!.details!.payload).toMatchObject({ email: hashed });
+    expect((problems[2] as RuntimeProblemOf<'FACTLINE_VALIDATION_FAILED'>).details.payload).toMatchObject({ email: hashPiiValue('hank@example.com', KEY) });
+    expect(((problems[3] as RuntimeProblemOf<'FACTLINE_EVENT_REJECTED'>).details as { payload: unknown }).payload).toMatchObject({ email: hashed });
   });
 
   it('through the problem report of an EventID the catalog lacks (no rules to apply: keys only, no values)', () => {

@@ -5,6 +5,7 @@ import { runDemo } from '../../examples/demo.js';
 import { verifyChain, verifyChainFiles } from '../../src/chain/index.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
 import { collectProblems, jsonlTestFile, makeEvent, typeInfo, version1Lines } from './fixtures.js';
+import type { RuntimeProblemOf } from '../../src/problems.js';
 
 /*
  * A file whose last line lacks its `\n`. When that line is a complete chain
@@ -107,7 +108,7 @@ describe('the JSONL sink: a last line without its \\n', () => {
     );
     const { sink, problems } = started();
     expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { path: file.path, bytes: Buffer.byteLength(cut), reason: 'not_json' } }]);
-    expect(readFileSync(problems[0]!.details!.torn_path as string, 'utf8')).toBe(cut);
+    expect(readFileSync((problems[0] as RuntimeProblemOf<'FACTLINE_FILE_TORN_LINE'>).details.torn_path, 'utf8')).toBe(cut);
     expect(problems[0]!.message).toMatch(/after the last \\n that are not a complete record \(not_json: not JSON/);
     expect(problems[0]!.message).not.toContain('\n');
     sink.write(makeEvent({}), type);
@@ -135,7 +136,7 @@ describe('the JSONL sink: a last line without its \\n', () => {
     writeFileSync(file.path, kept + last);
     const { sink, problems } = started();
     expect(problems).toMatchObject([{ code: 'FACTLINE_FILE_TORN_LINE', details: { path: file.path, bytes: Buffer.byteLength(last), reason } }]);
-    expect(readFileSync(problems[0]!.details!.torn_path as string, 'utf8')).toBe(last);
+    expect(readFileSync((problems[0] as RuntimeProblemOf<'FACTLINE_FILE_TORN_LINE'>).details.torn_path, 'utf8')).toBe(last);
     expect(readFileSync(file.path, 'utf8')).toBe(kept);
     sink.write(makeEvent({}), type);
     await sink.shutdown();
@@ -175,7 +176,7 @@ describe('the JSONL sink: a last line without its \\n', () => {
     const lines = linesOf(file.path);
     writeFileSync(file.path, '{"hello":"world"}\n' + lines[1]);
     const { problems } = started();
-    expect(problems.map((p) => [p.code, p.details?.reason])).toEqual([
+    expect(problems.map((p) => [p.code, (p.details as { reason?: unknown } | undefined)?.reason])).toEqual([
       ['FACTLINE_FILE_TORN_LINE', 'seq_gap'],
       ['FACTLINE_CHAIN_RESTARTED', 'chain_not_resumable'],
     ]);

@@ -5,6 +5,7 @@ import { GENESIS_HASH, verifyChain, verifyChainFiles } from '../../src/chain/ind
 import { createJsonlSink, readEvents } from '../../src/sinks/jsonl/index.js';
 import { resolveJsonlOptions } from '../../src/sinks/jsonl/options.js';
 import { jsonlTestFile, makeEvent, typeInfo, version1Lines } from './fixtures.js';
+import type { RuntimeProblemOf } from '../../src/problems.js';
 
 const type = typeInfo('auth.user.login:1');
 
@@ -150,7 +151,7 @@ describe('the JSONL sink: opening and resuming', () => {
     expect(second.problems).toHaveLength(1);
     const p = second.problems[0]!;
     expect(p.code).toBe('FACTLINE_FILE_TORN_LINE');
-    const tornPath = p.details!.torn_path as string;
+    const tornPath = (p as RuntimeProblemOf<'FACTLINE_FILE_TORN_LINE'>).details.torn_path;
     expect(p.details).toMatchObject({ path: file.path, bytes: torn.length });
     expect(tornPath.startsWith(`${file.path}.torn-`)).toBe(true);
     expect(readFileSync(tornPath, 'utf8')).toBe(torn);
@@ -310,7 +311,7 @@ describe('the JSONL sink: failures', () => {
     const { sink, problems } = started({ reopenIntervalMs: 60_000 });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ code: 'FACTLINE_FILE_NOT_WRITABLE', sink: 'jsonl', details: { path: file.path } });
-    expect(['ENOTDIR', 'EEXIST']).toContain(problems[0]!.details!.errno);
+    expect(['ENOTDIR', 'EEXIST']).toContain((problems[0] as RuntimeProblemOf<'FACTLINE_FILE_NOT_WRITABLE'>).details.errno);
 
     for (let i = 0; i < 3; i++) expect(() => sink.write(makeEvent({ i }), type)).not.toThrow();
     expect(sink.stats()).toMatchObject({ written: 0, dropped: 3, open: false });

@@ -1,6 +1,6 @@
 import type { EventTypeInfo } from '../../catalog/types.js';
 import type { FactlineEvent } from '../../envelope/event.js';
-import { createWarnOnceHandler, type RuntimeProblem } from '../../problems.js';
+import { createWarnOnceHandler, type RuntimeProblem, type RuntimeProblemWithout } from '../../problems.js';
 import type { Sink, SinkContext, SinkStats } from '../sink.js';
 import { resolveJsonlOptions, type FsyncPolicy, type JsonlSinkOptions } from './options.js';
 import { chainedHead, envelopeJson } from './record.js';
@@ -65,7 +65,7 @@ export function createJsonlSink(options: JsonlSinkOptions = {}): JsonlSink {
   const o = resolveJsonlOptions(options);
   const path = o.path;
   let report: (p: RuntimeProblem) => void = createWarnOnceHandler();
-  const problem = (p: Omit<RuntimeProblem, 'sink'>): void => {
+  const problem = (p: RuntimeProblemWithout<'sink'>): void => {
     try {
       report({ ...p, sink: o.name });
     } catch {

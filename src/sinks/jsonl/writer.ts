@@ -1,7 +1,7 @@
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GENESIS_HASH } from '../../chain/record.js';
-import type { RuntimeProblem } from '../../problems.js';
+import type { RuntimeProblemWithout } from '../../problems.js';
 import { acquireFileLock, type FileLock } from '../../delivery/file-lock.js';
 import { makeDirectory } from '../../delivery/make-directory.js';
 import { dirModeOf } from '../../delivery/spool.js';
@@ -28,7 +28,7 @@ export interface ChainPosition {
 /** The line end the sink writes, appended to a last record that lost it. */
 const LINE_END = Buffer.from('\n');
 
-type Report = (p: Omit<RuntimeProblem, 'sink'>) => void;
+type Report = (p: RuntimeProblemWithout<'sink'>) => void;
 
 /**
  * The events file as the JSONL sink writes it: one locked, O_APPEND

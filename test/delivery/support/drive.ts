@@ -99,7 +99,9 @@ export function expectNothingLostUnreported(
 ) {
   const dead = new Set(deadLettered);
   const missing = emitted.filter((id) => !endpoint.received.has(id) && !dead.has(id));
-  const reportedDrops = problems.filter((p) => DROP_CODES.has(p.code)).reduce((n, p) => n + Number(p.details?.records ?? 0), 0);
+  const reportedDrops = problems
+    .filter((p) => DROP_CODES.has(p.code))
+    .reduce((n, p) => n + Number((p.details as { records?: number } | undefined)?.records ?? 0), 0);
   const unreported = missing.length - reportedDrops;
   expect({ unreported, pending: sinkStats.pending, spooled: sinkStats.spooled }).toEqual({ unreported: 0, pending: 0, spooled: 0 });
   expect(sinkStats.delivered + sinkStats.deadLettered + sinkStats.dropped).toBe(sinkStats.emitted);
