@@ -8,14 +8,12 @@ import { pathToFileURL } from 'node:url';
 import type { Catalog } from '../catalog/define.js';
 import { intentCatalog } from '../intent/catalog.js';
 import { UsageError } from './options.js';
+import type { BUILT_IN_CATALOG_NAMES } from './catalog-help.js';
 
 /** The built-in catalogs, by name. */
-export const BUILT_IN_CATALOGS: Readonly<Record<string, Catalog>> = { intent: intentCatalog as unknown as Catalog };
+export const BUILT_IN_CATALOGS: Readonly<Record<(typeof BUILT_IN_CATALOG_NAMES)[number], Catalog>> = { intent: intentCatalog as unknown as Catalog };
 
-export const CATALOG_HELP = `  --catalog C       the catalog: a module exporting one, as PATH[#EXPORT]
-                    (./catalog.js#catalog; without #EXPORT the module's "catalog"
-                    export, else its default export), or a built-in name: ${Object.keys(BUILT_IN_CATALOGS).join(', ')}.
-                    A .ts module needs a Node that strips types (22.6+) or tsx.`;
+export { CATALOG_HELP } from './catalog-help.js';
 
 function isCatalog(v: unknown): v is Catalog {
   const c = v as Partial<Catalog> | null;
@@ -41,7 +39,7 @@ function isCatalog(v: unknown): v is Catalog {
  * await loadCatalog('intent');
  */
 export async function loadCatalog(spec: string): Promise<Catalog> {
-  if (Object.hasOwn(BUILT_IN_CATALOGS, spec)) return BUILT_IN_CATALOGS[spec]!;
+  if (Object.hasOwn(BUILT_IN_CATALOGS, spec)) return BUILT_IN_CATALOGS[spec as keyof typeof BUILT_IN_CATALOGS];
   const hash = spec.lastIndexOf('#');
   const path = hash >= 0 ? spec.slice(0, hash) : spec;
   const name = hash >= 0 ? spec.slice(hash + 1) : undefined;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { checkEnvelopeRecord } from '../../src/cli/validate.js';
+import { checkEnvelopeRecord } from '../../src/cli/validate-check.js';
 import { intentCatalog } from '../../src/intent/catalog.js';
 import { checkIntentRecord, isIsoTimestamp, isValidIntentRecord, parseIntentLine, INTENT_EVENT_TYPES } from '../../src/intent/flat-read.js';
 import { Timestamp } from '../../src/intent/ids.js';

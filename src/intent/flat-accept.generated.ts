@@ -1,0 +1,606 @@
+// Generated from the Intent catalog's zod schemas by src/intent/flat-accept-source.ts
+// (npm run generate:intent-accept); test/intent/flat-accept.test.ts fails when it drifts. Do not edit.
+import { BOUND_PER_TEXT_BYTE, isCleanParsedJson, wellFormed } from '../validation/clean-json.js';
+
+const RE_0 = /^CON-[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const RE_1 = /^SPEC-[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const RE_2 = /^TRACE-[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const RE_3 =
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/;
+const RE_4 = /^INT-[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const RE_5 = /^SIG-[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const RE_6 = /^CL-[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const SET_7: ReadonlySet<unknown> = new Set(['cli', 'mcp', 'email', 'slack', 'agent']);
+
+function isPlainObject(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function accept_contract_assertion_failed(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.contract_id;
+  if (x === undefined && !('contract_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_0.test(x))) return false;
+  }
+  x = v.assertion_id;
+  if (x === undefined && !('assertion_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.assertion_name;
+  if (x === undefined && !('assertion_name' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.error;
+  if (x === undefined && !('error' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_contract_assertion_passed(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.contract_id;
+  if (x === undefined && !('contract_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_0.test(x))) return false;
+  }
+  x = v.assertion_id;
+  if (x === undefined && !('assertion_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.assertion_name;
+  if (x === undefined && !('assertion_name' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.evidence;
+  if (x === undefined && !('evidence' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string')) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_contract_completed(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.contract_id;
+  if (x === undefined && !('contract_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_0.test(x))) return false;
+  }
+  x = v.spec_id;
+  if (x === undefined && !('spec_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_1.test(x))) return false;
+  }
+  x = v.duration;
+  if (x === undefined && !('duration' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && x >= 0)) return false;
+  }
+  x = v.assertions_passed;
+  if (x === undefined && !('assertions_passed' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && Number.isSafeInteger(x) && x >= 0)) return false;
+  }
+  x = v.assertions_failed;
+  if (x === undefined && !('assertions_failed' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && Number.isSafeInteger(x) && x >= 0)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_contract_started(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.contract_id;
+  if (x === undefined && !('contract_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_0.test(x))) return false;
+  }
+  x = v.spec_id;
+  if (x === undefined && !('spec_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_1.test(x))) return false;
+  }
+  x = v.trace_id;
+  if (x === undefined && !('trace_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_2.test(x))) return false;
+  }
+  x = v.agent;
+  if (x === undefined && !('agent' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.started_at;
+  if (x === undefined && !('started_at' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_3.test(x))) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_intent_accepted(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.intent_id;
+  if (x === undefined && !('intent_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_4.test(x))) return false;
+  }
+  x = v.accepted_by;
+  if (x === undefined && !('accepted_by' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.confidence;
+  if (x === undefined && !('confidence' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && x >= 0 && x <= 1)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_intent_proposed(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.intent_id;
+  if (x === undefined && !('intent_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_4.test(x))) return false;
+  }
+  x = v.trace_id;
+  if (x === undefined && !('trace_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_2.test(x))) return false;
+  }
+  x = v.signals;
+  if (x === undefined && !('signals' in v)) return false;
+  else {
+    present++;
+    if (!(Array.isArray(x) && x.every((e0: unknown) => typeof e0 === 'string' && RE_5.test(e0)) && x.length >= 1)) return false;
+  }
+  x = v.title;
+  if (x === undefined && !('title' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_signal_clustered(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.signal_id;
+  if (x === undefined && !('signal_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_5.test(x))) return false;
+  }
+  x = v.cluster_id;
+  if (x === undefined && !('cluster_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_6.test(x))) return false;
+  }
+  x = v.cluster_name;
+  if (x === undefined && !('cluster_name' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.similarity_score;
+  if (x === undefined && !('similarity_score' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && x >= 0 && x <= 1)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_signal_created(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.signal_id;
+  if (x === undefined && !('signal_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_5.test(x))) return false;
+  }
+  x = v.source;
+  if (x === undefined && !('source' in v)) return false;
+  else {
+    present++;
+    if (!SET_7.has(x)) return false;
+  }
+  x = v.content;
+  if (x === undefined && !('content' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.confidence;
+  if (x === undefined && !('confidence' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && x >= 0 && x <= 1)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_signal_dismissed(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.signal_id;
+  if (x === undefined && !('signal_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_5.test(x))) return false;
+  }
+  x = v.reason;
+  if (x === undefined && !('reason' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.dismissed_by;
+  if (x === undefined && !('dismissed_by' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.dismissed_at;
+  if (x === undefined && !('dismissed_at' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_3.test(x))) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_signal_enriched(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.signal_id;
+  if (x === undefined && !('signal_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_5.test(x))) return false;
+  }
+  x = v.trust_score;
+  if (x === undefined && !('trust_score' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && x >= 0 && x <= 1)) return false;
+  }
+  x = v.tags;
+  if (x === undefined && !('tags' in v)) return false;
+  else {
+    present++;
+    if (!(Array.isArray(x) && x.every((e0: unknown) => typeof e0 === 'string' && e0.length >= 1))) return false;
+  }
+  x = v.references;
+  if (x === undefined && !('references' in v)) return false;
+  else {
+    present++;
+    if (!(Array.isArray(x) && x.every((e0: unknown) => typeof e0 === 'string' && RE_5.test(e0)))) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_signal_promoted(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.signal_id;
+  if (x === undefined && !('signal_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_5.test(x))) return false;
+  }
+  x = v.cluster_id;
+  if (x === undefined && !('cluster_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_6.test(x))) return false;
+  }
+  x = v.intent_id;
+  if (x === undefined && !('intent_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_4.test(x))) return false;
+  }
+  x = v.trace_id;
+  if (x === undefined && !('trace_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_2.test(x))) return false;
+  }
+  x = v.reason;
+  if (x === undefined && !('reason' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_spec_approved(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.spec_id;
+  if (x === undefined && !('spec_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_1.test(x))) return false;
+  }
+  x = v.completeness_score;
+  if (x === undefined && !('completeness_score' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && x >= 0 && x <= 1)) return false;
+  }
+  x = v.checks_passed;
+  if (x === undefined && !('checks_passed' in v)) return false;
+  else {
+    present++;
+    if (!(Array.isArray(x) && x.every((e0: unknown) => typeof e0 === 'string' && e0.length >= 1))) return false;
+  }
+  x = v.approved_by;
+  if (x === undefined && !('approved_by' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_spec_created(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.spec_id;
+  if (x === undefined && !('spec_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_1.test(x))) return false;
+  }
+  x = v.intent_id;
+  if (x === undefined && !('intent_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_4.test(x))) return false;
+  }
+  x = v.trace_id;
+  if (x === undefined && !('trace_id' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && RE_2.test(x))) return false;
+  }
+  x = v.title;
+  if (x === undefined && !('title' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.contracts;
+  if (x === undefined && !('contracts' in v)) return false;
+  else {
+    present++;
+    if (!(Array.isArray(x) && x.every((e0: unknown) => typeof e0 === 'string' && RE_0.test(e0)))) return false;
+  }
+  x = v.author;
+  if (x === undefined && !('author' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_system_error(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.error_type;
+  if (x === undefined && !('error_type' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.error_code;
+  if (x === undefined && !('error_code' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.message;
+  if (x === undefined && !('message' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'string' && x.length >= 1)) return false;
+  }
+  x = v.stack;
+  if (x === undefined && !('stack' in v)) {
+    // optional: absent is valid
+  } else {
+    present++;
+    if (!(x === undefined || typeof x === 'string')) return false;
+  }
+  x = v.context;
+  if (x === undefined && !('context' in v)) {
+    // optional: absent is valid
+  } else {
+    present++;
+    if (!(x === undefined || isPlainObject(x))) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+function accept_system_health(v: Record<string, unknown>): boolean {
+  let x: unknown;
+  // event_type and timestamp, checked by the caller
+  let present = 2;
+  x = v.servers_active;
+  if (x === undefined && !('servers_active' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && Number.isSafeInteger(x) && x >= 0)) return false;
+  }
+  x = v.event_count;
+  if (x === undefined && !('event_count' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && Number.isSafeInteger(x) && x >= 0)) return false;
+  }
+  x = v.uptime_seconds;
+  if (x === undefined && !('uptime_seconds' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && x >= 0)) return false;
+  }
+  x = v.memory_usage_percent;
+  if (x === undefined && !('memory_usage_percent' in v)) return false;
+  else {
+    present++;
+    if (!(typeof x === 'number' && x - x === 0 && x >= 0 && x <= 100)) return false;
+  }
+  // A strict object: any key beyond these is an unknown key.
+  let keys = 0;
+  for (const _ in v) keys++;
+  return keys === present;
+}
+
+/** Each Intent `event_type`'s accept of its parsed flat line. */
+const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = new Map([
+  ['contract.assertion.failed', accept_contract_assertion_failed],
+  ['contract.assertion.passed', accept_contract_assertion_passed],
+  ['contract.completed', accept_contract_completed],
+  ['contract.started', accept_contract_started],
+  ['intent.accepted', accept_intent_accepted],
+  ['intent.proposed', accept_intent_proposed],
+  ['signal.clustered', accept_signal_clustered],
+  ['signal.created', accept_signal_created],
+  ['signal.dismissed', accept_signal_dismissed],
+  ['signal.enriched', accept_signal_enriched],
+  ['signal.promoted', accept_signal_promoted],
+  ['spec.approved', accept_spec_approved],
+  ['spec.created', accept_spec_created],
+  ['system.error', accept_system_error],
+  ['system.health', accept_system_health],
+]);
+
+/** Types whose schema holds values of any kind (records, `unknown`): their lines are walked for what no type test covers. */
+const OPEN: ReadonlySet<string> = new Set(['system.error']);
+
+/**
+ * Whether a parsed Intent flat line (`record`, parsed from `text` of
+ * `textBytes` UTF-8 bytes or a bound) is certainly valid: true only when
+ * `checkIntentRecord(record, line, maxPayloadBytes)` finds no issue. False
+ * means "not proven": run that check for the issues. Loads no zod.
+ */
+export function acceptsIntentFlatLine(record: Record<string, unknown>, text: string, textBytes: number, maxPayloadBytes: number): boolean {
+  const wire = record.event_type;
+  if (typeof wire !== 'string') return false;
+  const accept = ACCEPTS.get(wire);
+  const timestamp = record.timestamp;
+  if (accept === undefined || typeof timestamp !== 'string' || !RE_3.test(timestamp) || Number.isNaN(Date.parse(timestamp))) return false;
+  if (!accept(record)) return false;
+  // What no schema proves: no lone surrogate, forbidden key, non-finite number or depth past the limit. A closed
+  // schema's keys are its fields and its values are typed, so only a \\u escape can make a lone surrogate.
+  const clean = !OPEN.has(wire) && text.indexOf('\\u') === -1 && wellFormed(text);
+  if (!clean && !isCleanParsedJson(record, 0)) return false;
+  if (textBytes * BOUND_PER_TEXT_BYTE <= maxPayloadBytes) return true;
+  // Large: size the payload (the line without event_type and timestamp) exactly, as the full check does.
+  const { event_type: _type, timestamp: _time, ...payload } = record;
+  return Buffer.byteLength(JSON.stringify(payload), 'utf8') <= maxPayloadBytes;
+}
