@@ -228,6 +228,7 @@ export function intentFlatAcceptSource(): string {
   return `// Generated from the Intent catalog's zod schemas by src/intent/flat-accept-source.ts
 // (npm run generate:intent-accept); test/intent/flat-accept.test.ts fails when it drifts. Do not edit.
 import { BOUND_PER_TEXT_BYTE, isCleanParsedJson, wellFormed } from '../validation/clean-json.js';
+import { isCommonUtcTime } from './utc-time.js';
 
 ${w.consts.join('\n')}
 
@@ -238,6 +239,18 @@ function isPlainObject(v: unknown): boolean {
 }
 
 ${fns.join('\n\n')}
+
+/** The date part (\`YYYY-MM-DD\`) of the last timestamp of the common UTC form found valid: later ones with it are checked by their time part. */
+let lastAcceptedDate = '';
+
+/** Intent's \`Timestamp\` (its pattern) that \`Date\` can read, as \`isIsoTimestamp\` checks it. */
+function isTimestamp(t: string): boolean {
+  const common = isCommonUtcTime(t);
+  if (common && lastAcceptedDate !== '' && t.startsWith(lastAcceptedDate)) return true;
+  const ok = ${timestamp}.test(t) && !Number.isNaN(Date.parse(t));
+  if (ok && common) lastAcceptedDate = t.slice(0, 10);
+  return ok;
+}
 
 /** Each Intent \`event_type\`'s accept of its parsed flat line. */
 const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = new Map([
@@ -258,7 +271,7 @@ export function acceptsIntentFlatLine(record: Record<string, unknown>, text: str
   if (typeof wire !== 'string') return false;
   const accept = ACCEPTS.get(wire);
   const timestamp = record.timestamp;
-  if (accept === undefined || typeof timestamp !== 'string' || !${timestamp}.test(timestamp) || Number.isNaN(Date.parse(timestamp))) return false;
+  if (accept === undefined || typeof timestamp !== 'string' || !isTimestamp(timestamp)) return false;
   if (!accept(record)) return false;
   // What no schema proves: no lone surrogate, forbidden key, non-finite number or depth past the limit. A closed
   // schema's keys are its fields and its values are typed, so only a \\\\u escape can make a lone surrogate.

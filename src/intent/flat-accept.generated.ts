@@ -1,6 +1,7 @@
 // Generated from the Intent catalog's zod schemas by src/intent/flat-accept-source.ts
 // (npm run generate:intent-accept); test/intent/flat-accept.test.ts fails when it drifts. Do not edit.
 import { BOUND_PER_TEXT_BYTE, isCleanParsedJson, wellFormed } from '../validation/clean-json.js';
+import { isCommonUtcTime } from './utc-time.js';
 
 const RE_0 = /^CON-[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const RE_1 = /^SPEC-[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -560,6 +561,18 @@ function accept_system_health(v: Record<string, unknown>): boolean {
   return keys === present;
 }
 
+/** The date part (`YYYY-MM-DD`) of the last timestamp of the common UTC form found valid: later ones with it are checked by their time part. */
+let lastAcceptedDate = '';
+
+/** Intent's `Timestamp` (its pattern) that `Date` can read, as `isIsoTimestamp` checks it. */
+function isTimestamp(t: string): boolean {
+  const common = isCommonUtcTime(t);
+  if (common && lastAcceptedDate !== '' && t.startsWith(lastAcceptedDate)) return true;
+  const ok = RE_3.test(t) && !Number.isNaN(Date.parse(t));
+  if (ok && common) lastAcceptedDate = t.slice(0, 10);
+  return ok;
+}
+
 /** Each Intent `event_type`'s accept of its parsed flat line. */
 const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = new Map([
   ['contract.assertion.failed', accept_contract_assertion_failed],
@@ -593,7 +606,7 @@ export function acceptsIntentFlatLine(record: Record<string, unknown>, text: str
   if (typeof wire !== 'string') return false;
   const accept = ACCEPTS.get(wire);
   const timestamp = record.timestamp;
-  if (accept === undefined || typeof timestamp !== 'string' || !RE_3.test(timestamp) || Number.isNaN(Date.parse(timestamp))) return false;
+  if (accept === undefined || typeof timestamp !== 'string' || !isTimestamp(timestamp)) return false;
   if (!accept(record)) return false;
   // What no schema proves: no lone surrogate, forbidden key, non-finite number or depth past the limit. A closed
   // schema's keys are its fields and its values are typed, so only a \\u escape can make a lone surrogate.
