@@ -1,5 +1,5 @@
 import type { LogSelector, MetricExpr } from './ast.js';
-import { nanos, formatFloatF, type SkipReason } from './entry.js';
+import { factlineEnvelopeFormat, formatFloatF, nanos, type LineFormat, type SkipReason } from './entry.js';
 import { evaluate, type Sample } from './evaluate.js';
 import { resolveFiles } from './files.js';
 import { compareLabels, labelsKey, labelsString, sortedLabels } from './labels.js';
@@ -25,10 +25,18 @@ import {
 export interface LocalBackendOptions {
   /**
    * Event files: paths (each with its rotated `path.N` files, oldest first)
-   * or globs in the last segment (`logs/*.jsonl`). factline envelope lines
-   * and Intent flat lines may be mixed.
+   * or globs in the last segment (`logs/*.jsonl`). Lines of several
+   * `formats` may be mixed.
    */
   files: readonly string[];
+  /**
+   * The line formats of the files, tried in order for each line; a line
+   * none of them reads is skipped as `unrecognised`. Default: factline's
+   * envelope alone (`[factlineEnvelopeFormat]`). With Intent's flat lines:
+   * `[intentFlatFormat, factlineEnvelopeFormat]` (`intentFlatFormat` from
+   * `factline/intent`).
+   */
+  formats?: readonly LineFormat[];
   /**
    * `service_name` of lines that carry none (Intent lines, older envelopes):
    * what the Collector's `FACTLINE_FILE_SERVICE_NAME` sets. Default `factline`.
@@ -82,7 +90,8 @@ const DEFAULT_LIMIT = 100;
  */
 export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
   const now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
-  const entry = { serviceName: options.serviceName ?? 'factline' };
+  const entry = { serviceName: options.serviceName ?? 'factline', formats: options.formats ?? [factlineEnvelopeFormat] };
+  if (entry.formats.length === 0) throw new RangeError('formats must name at least one line format (the default is [factlineEnvelopeFormat])');
   const maxSeries = options.maxQuerySeries ?? DEFAULT_MAX_QUERY_SERIES;
   if (!Number.isInteger(maxSeries) || maxSeries < 1) {
     throw new RangeError(`maxQuerySeries must be a whole number >= 1 (Loki's max_query_series), got ${String(options.maxQuerySeries)}`);
