@@ -52,6 +52,8 @@ export interface VectorFunction {
   grouping: boolean;
   /** Whether a number parameter comes first (`topk(3, …)`), required then. */
   param: boolean;
+  /** Whether the order of its result is the answer's (an instant query's vector is otherwise sorted by labels). */
+  ordersResult: boolean;
   /**
    * `reduce`: one sample per group, with the group's labels, from the
    * members' values in input order; `select`: members of the group, keeping
@@ -224,6 +226,7 @@ const reduce = (doc: string, f: (values: readonly number[]) => number, grouping 
   doc,
   grouping,
   param: false,
+  ordersResult: false,
   evaluate: { reduce: f },
 });
 
@@ -261,6 +264,7 @@ export const VECTOR_FUNCTIONS = {
     doc: 'the k largest series (`topk(3, …)`)',
     grouping: true,
     param: true,
+    ordersResult: false,
     evaluate: { select: (members, k) => [...members].sort(byValue(true)).slice(0, k) },
   },
   bottomk: {
@@ -268,6 +272,7 @@ export const VECTOR_FUNCTIONS = {
     doc: 'the k smallest series (`bottomk(3, …)`)',
     grouping: true,
     param: true,
+    ordersResult: false,
     evaluate: { select: (members, k) => [...members].sort(byValue(false)).slice(0, k) },
   },
   sort: {
@@ -275,6 +280,7 @@ export const VECTOR_FUNCTIONS = {
     doc: 'the series by ascending value',
     grouping: false,
     param: false,
+    ordersResult: true,
     evaluate: { select: (members) => [...members].sort(byValue(false)) },
   },
   sort_desc: {
@@ -282,6 +288,7 @@ export const VECTOR_FUNCTIONS = {
     doc: 'the series by descending value',
     grouping: false,
     param: false,
+    ordersResult: true,
     evaluate: { select: (members) => [...members].sort(byValue(true)) },
   },
 } as const satisfies Record<string, VectorFunction>;

@@ -1,6 +1,7 @@
 import type { LogSelector, MetricExpr } from './ast.js';
 import { factlineEnvelopeFormat, formatFloatF, nanos, type LineFormat, type SkipReason } from './entry.js';
 import { evaluate, type Sample } from './evaluate.js';
+import { VECTOR_FUNCTIONS } from './functions.js';
 import { resolveFiles } from './files.js';
 import { compareLabels, labelsKey, labelsString, sortedLabels } from './labels.js';
 import { parseQuery } from './parse.js';
@@ -319,7 +320,7 @@ function lokiScalarTime(t: bigint): number {
 function sortsByValue(expr: MetricExpr): boolean {
   switch (expr.kind) {
     case 'vector_agg':
-      return expr.op === 'sort' || expr.op === 'sort_desc' || sortsByValue(expr.inner);
+      return VECTOR_FUNCTIONS[expr.op].ordersResult || sortsByValue(expr.inner);
     case 'binary':
       return sortsByValue(expr.left) || sortsByValue(expr.right);
     case 'label_replace':
