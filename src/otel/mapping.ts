@@ -286,9 +286,10 @@ class AttributeWriter {
       if (av !== undefined) this.put(prefix || 'value', av);
       return;
     }
-    const keys = Object.keys(v);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
+    // for-in with the own-key test visits Object.keys(v)'s keys, in its
+    // order, from V8's enum cache: no array of keys per object per event.
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
       const x = (v as Record<string, unknown>)[k];
       const key = prefix ? dottedKey(prefix, k) : k;
       if (typeof x === 'object' && x !== null && !Array.isArray(x) && depth < FLATTEN_DEPTH) this.walk(x, key, depth + 1);
