@@ -349,8 +349,8 @@ export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: u
   }
   const out: JsonRead = { value: v === undefined ? null : v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes, partial: s.over, minBytes: s.min };
   // A stack overflow can leave the stacks unbalanced.
-  s.ancestors.length = 0;
-  s.path.length = 0;
+  if (s.ancestors.length !== 0) s.ancestors.length = 0;
+  if (s.path.length !== 0) s.path.length = 0;
   spare = s;
   return out;
 }
