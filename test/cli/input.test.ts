@@ -79,9 +79,12 @@ describe('file content in messages', () => {
     expect(stats.events).toBe(0);
     expect(stats.domains).toEqual({});
     expect(stats.skipped.invalid_event_id).toBe(1);
+    // Its only line is no event: exit 1, naming the line and its problem, the forged id escaped.
+    expect(r.code).toBe(1);
+    expect(r.stderr.join('\n')).toContain(`${file}:1: invalid_event_id: event_id "a.b.c:1\\u001b[2J\\u202e" is not a valid EventID`);
     const t = await run('tail', file);
     expect(t.stdout).toEqual([]);
-    expect(t.stderr.join('\n')).toContain('skipped: event_id is not a valid EventID');
+    expect(t.stderr.join('\n')).toContain('skipped: invalid_event_id: event_id "a.b.c:1\\u001b[2J\\u202e" is not a valid EventID');
   });
 });
 

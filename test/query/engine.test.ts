@@ -127,7 +127,7 @@ describe('events as Loki stores them', () => {
     expect(s!.values[0]![1]).toBe('{"confidence":0.75,"content":"hello","signal_id":"SIG-1","source":"cli"}');
   });
 
-  it('reads factline envelopes alone by default: an Intent line is unrecognised until its format is plugged in', async () => {
+  it('reads factline envelopes alone by default: an Intent line is not_an_event until its format is plugged in', async () => {
     const skipped: string[] = [];
     const res = await createLocalBackend({ files: [file], onSkip: (_f, line, reason) => skipped.push(`${line}:${reason}`) }).queryRange({
       query: '{service_name=~".+"}',
@@ -135,7 +135,7 @@ describe('events as Loki stores them', () => {
       end: END,
     });
     expect(res.data.result).toHaveLength(4);
-    expect(skipped).toEqual(['3:corrupt', '6:unrecognised']);
+    expect(skipped).toEqual(['3:not_json', '6:not_an_event']);
     expect(() => createLocalBackend({ files: [file], formats: [] })).toThrow(/at least one line format/);
   });
 
