@@ -32,7 +32,7 @@ export interface LocalBackendOptions {
   files: readonly string[];
   /**
    * The line formats of the files, tried in order for each line; a line
-   * none of them reads is skipped as `unrecognised`. Default: factline's
+   * none of them reads is skipped as `not_an_event`. Default: factline's
    * envelope alone (`[factlineEnvelopeFormat]`). With Intent's flat lines:
    * `[intentFlatFormat, factlineEnvelopeFormat]` (`intentFlatFormat` from
    * `factline/intent`).
@@ -45,7 +45,7 @@ export interface LocalBackendOptions {
   serviceName?: string;
   /** Longest line read, in bytes; a longer line is skipped and counted. Default 16 MiB. */
   maxLineBytes?: number;
-  /** Called for every line skipped (corrupt, huge, unrecognised, without time). */
+  /** Called for every line skipped, with its code: `not_json`, `not_an_object`, `line_too_long`, `not_an_event`, `no_time` (docs/errors.md). */
   onSkip?: (file: string, line: number, reason: SkipReason) => void;
   /** The clock for requests without a time (Unix epoch ns). Default: now. */
   now?: () => bigint;
