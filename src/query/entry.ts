@@ -1,3 +1,4 @@
+import { ENVELOPE_FIELDS, lokiName } from '../envelope/fields.js';
 import { INTENT_EVENT_ID_BY_WIRE_NAME } from '../intent/catalog.js';
 import { detectLevel, normalizeLevel } from './detected-level.js';
 import { goJson } from './go-json.js';
@@ -83,36 +84,14 @@ export function formatFloatF(n: number): string {
 /**
  * Every label name an entry can have before a pipeline adds any: a parsed
  * label of one of these names gets `_extracted`; any other name is known not
- * to be one without building the entry's labels.
+ * to be one without building the entry's labels. The envelope's come from
+ * `ENVELOPE_FIELDS` (its attributes' Loki names and its other Loki names),
+ * plus the two this reader adds.
  */
 export const ENTRY_LABEL_NAMES: ReadonlySet<string> = new Set([
-  'service_name',
   'log_file_name',
-  'factline_event_id',
-  'event_name',
-  'factline_event_domain',
-  'factline_event_entity',
-  'factline_event_action',
-  'factline_event_version',
-  'factline_event_instance_id',
-  'factline_event_schema_version',
-  'factline_catalog',
-  'factline_source_type',
-  'factline_source_model',
-  'factline_source_name',
-  'factline_source_id',
-  'factline_trace_key',
-  'factline_causation_id',
-  'session_id',
-  'factline_valid',
-  'factline_validation_issues',
-  'factline_event_wire_name',
-  'observed_timestamp',
-  'severity_number',
-  'severity_text',
-  'trace_id',
-  'span_id',
   'detected_level',
+  ...ENVELOPE_FIELDS.flatMap((f) => [...f.loki, ...f.attributes.map((a) => lokiName(a.name))]),
 ]);
 
 class LazyEntry implements Entry {

@@ -1,33 +1,25 @@
 import type { FactlineEvent } from '../../envelope/event.js';
+import { ENVELOPE_FIELDS, type EnvelopeFieldName } from '../../envelope/fields.js';
 import { CHAIN_FIELD, chainRecordHead } from '../../chain/record.js';
 
+/** Each field's name and whether it is required, in line order (`ENVELOPE_FIELDS`), read once when the module loads. */
+const RECORD_FIELDS: readonly (readonly [EnvelopeFieldName, boolean])[] = ENVELOPE_FIELDS.map((f) => [f.name, f.required]);
+
 /**
- * The envelope as the object written on a line, its fields in the wire order
- * of `FactlineEvent` (the order `docs/mapping.md` lists). Absent
- * optional fields are left out rather than written as `null`.
+ * The envelope as the object written on a line, its fields in the order of
+ * `ENVELOPE_FIELDS` (src/envelope/fields.ts; the order `FactlineEvent` and
+ * docs/mapping.md list). Absent optional fields are left out rather than
+ * written as `null`; a required field's key is always set.
  *
  * @example
  * JSON.stringify(envelopeRecord(event)); // '{"schema_version":1,"id":"…","event_id":"auth.user.login:1",…}'
  */
 export function envelopeRecord(e: FactlineEvent): Record<string, unknown> {
-  const r: Record<string, unknown> = {
-    schema_version: e.schema_version,
-    id: e.id,
-    event_id: e.event_id,
-    time: e.time,
-    observed_time: e.observed_time,
-    service_name: e.service_name,
-    catalog: e.catalog,
-    source: e.source,
-    severity: e.severity,
-  };
-  if (e.trace_id !== undefined) r.trace_id = e.trace_id;
-  if (e.span_id !== undefined) r.span_id = e.span_id;
-  if (e.trace_key !== undefined) r.trace_key = e.trace_key;
-  if (e.causation_id !== undefined) r.causation_id = e.causation_id;
-  if (e.session_id !== undefined) r.session_id = e.session_id;
-  r.payload = e.payload;
-  if (e.invalid !== undefined) r.invalid = e.invalid;
+  const r: Record<string, unknown> = {};
+  for (const [name, required] of RECORD_FIELDS) {
+    const v = e[name];
+    if (required || v !== undefined) r[name] = v;
+  }
   return r;
 }
 
@@ -71,7 +63,9 @@ function optionalString(name: string, v: unknown): string | undefined {
  * `JSON.stringify(envelopeRecord(e))`, byte for byte, built from the fields
  * without the intermediate object, with the strings that repeat from one
  * event to the next (EventID, times, service, catalog, severity) quoted
- * once. Each field is read once. An event of another shape (a field of the
+ * once. It is on every event's path, so it is written out field by field
+ * rather than looped over `ENVELOPE_FIELDS`; test/envelope/fields.test.ts
+ * holds it to that table. Each field is read once. An event of another shape (a field of the
  * wrong type, a `toJSON` on the payload) goes through `envelopeRecord`.
  *
  * @throws TypeError for a BigInt or a cycle in the payload, as JSON.stringify does.
