@@ -253,7 +253,7 @@ export const ENVELOPE_FIELDS = [
         type: 'int',
         from: 'member:issues_total',
         present: 'how many issues there were, only when more than `factline.validation.issues` carries',
-        fromFile: false,
+        fromFile: true,
       },
     ],
     loki: [],
