@@ -2,9 +2,10 @@ import { ATTR } from '../wire.js';
 
 /*
  * The envelope's fields, once. Each writer and reader of the envelope either
- * builds its list from this table when its module loads (`envelopeRecord`,
- * the local engine's label names) or keeps straight-line code on a hot path
- * (`envelopeJson`, `envelopeAttributes`, the local engine's labels) that
+ * builds its list from this table when its module loads (the local engine's
+ * label names and what it leaves of a line without a payload) or keeps
+ * straight-line code on a hot path (`envelopeJson`, `envelopeRecord`,
+ * `envelopeAttributes`, the local engine's labels) that
  * test/envelope/fields.test.ts holds to this table, as it holds the Collector
  * config (collector-config/otel-collector.yaml), `FactlineEvent`
  * (test/envelope/fields.types.test.ts) and the docs (docs/mapping.md,

@@ -19,7 +19,7 @@ import { memoryPipeline } from '../helpers.js';
  * fields. The writers and readers on an event's hot path keep their
  * straight-line code; this test holds each of them to the table with an
  * event that has every field set, and one with only the required ones:
- * the events.jsonl line (envelopeJson, both its paths), the log record and
+ * the events.jsonl line (envelopeJson, both its paths, and envelopeRecord), the log record and
  * span event (src/otel/mapping.ts, and through the SDK for the trace
  * context and resource), and the local engine's labels (src/query/entry.ts).
  * The Collector config is held to the same table by
@@ -122,10 +122,14 @@ describe('the events.jsonl line (envelopeJson, envelopeRecord)', () => {
     expect(line).toBe(JSON.stringify(envelopeRecord(full)));
     expect(keysOf(line)).toEqual(ENVELOPE_FIELD_NAMES);
     expect(JSON.parse(line)).toEqual(full);
+    expect(Object.keys(envelopeRecord(full))).toEqual(ENVELOPE_FIELD_NAMES);
   });
 
   it('writes only the required fields when the optional ones are absent, and each optional one in its place', () => {
     expect(keysOf(envelopeJson(minimal))).toEqual(required);
+    // A required field's key is set even when its value is missing (JSON then leaves it out).
+    const holes = Object.fromEntries(ENVELOPE_FIELD_NAMES.map((n) => [n, undefined])) as unknown as FactlineEvent;
+    expect(Object.keys(envelopeRecord(holes))).toEqual(required);
     for (const f of fields.filter((x) => !x.required)) {
       const one = { ...minimal, [f.name]: full[f.name as keyof FactlineEvent] } as FactlineEvent;
       expect(keysOf(envelopeJson(one)), f.name).toEqual(ENVELOPE_FIELD_NAMES.filter((n) => required.includes(n) || n === f.name));
