@@ -150,6 +150,11 @@ function compileStage(stage: Stage): Step {
 /** Line filters; exported for the engine's raw-line prefilter. */
 export function compileLineFilter(f: LineFilter): Step {
   const values = f.values;
+  const ip = f.ip;
+  if (ip !== undefined) {
+    const want = f.op === '|=';
+    return (r) => ip.test(rowLine(r)) === want;
+  }
   switch (f.op) {
     case '|=': {
       if (values.some((v) => v === '')) return () => true;
@@ -585,6 +590,17 @@ export function compileLabelFilter(f: LabelFilter): Step {
       // Loki turns a matcher every value passes (`=~".*"`) into a no-op.
       if ((m.op === '=~' && (m.value === '.*' || m.value === '(.*)')) || (m.op === '!~' && m.value === '')) return () => true;
       return (r) => matcherMatches(m, getLabel(r, m.name) ?? '');
+    }
+    case 'ip': {
+      // Loki's IPLabelFilter: an entry with an error passes; one without the label does not, for `=` and `!=` alike.
+      const { name, ip } = f;
+      const want = f.op === '=';
+      return (r) => {
+        if (getLabel(r, ERROR_LABEL) !== undefined) return true;
+        const v = getLabel(r, name);
+        if (v === undefined) return false;
+        return ip.test(v) === want;
+      };
     }
     case 'number':
     case 'duration':

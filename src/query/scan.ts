@@ -124,6 +124,7 @@ function plainPiece(run: string): RawLiteral | undefined {
  * no such literals.
  */
 function filterLiterals(f: LineFilter): RawLiteral[][] | undefined {
+  if (f.ip !== undefined) return undefined;
   if (f.op === '|=') {
     const out: RawLiteral[][] = [];
     for (const v of f.values) {
