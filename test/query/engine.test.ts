@@ -460,9 +460,7 @@ describe('bad input', () => {
   });
 
   it('valid LogQL the engine does not evaluate says so and points to Loki', async () => {
-    for (const q of [
-      'rate_counter({service_name="api"} | logfmt | unwrap took [1m])',
-    ]) {
+    for (const q of ['rate_counter({service_name="api"} | logfmt | unwrap took [1m])']) {
       const e = await rejection(backend().queryRange({ query: q, start: START, end: END }));
       expect(e.code, q).toBe('unsupported');
       expect(e.message).toMatch(/run .*on Loki/);
