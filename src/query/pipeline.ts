@@ -4,7 +4,7 @@ import { putLabel } from './labels.js';
 import { goJson, goNumber } from './go-json.js';
 import { LogfmtDecoder } from './logfmt.js';
 import { compare } from './arithmetic.js';
-import { compileTemplate, type Template } from './template.js';
+import { compileTemplate, TemplateExecError, type Template } from './template.js';
 import type { LogqlSubmatchRegex } from './regex.js';
 import type { PatternParser } from './pattern.js';
 import { parseBytes, parseGoDuration } from './units.js';
@@ -124,9 +124,15 @@ function compileStage(stage: Stage): Step {
       return f;
     }
     case 'line_format': {
-      const t = compileTemplate(stage.template);
+      const t = compileTemplate(stage.template, 'line');
       return (r) => {
-        r.line = t(rowLabels(r), rowLine(r));
+        try {
+          r.line = t(rowLabels(r), rowLine(r));
+        } catch (e) {
+          // Loki's LineFormatter: the entry keeps its line and gets the error.
+          if (!(e instanceof TemplateExecError)) throw e;
+          setError(r, 'TemplateFormatErr', e.message);
+        }
         return true;
       };
     }
@@ -501,7 +507,7 @@ function logfmtStage(params: readonly Extraction[] | undefined, strict: boolean,
 
 function labelFormat(items: readonly { dst: string; src?: string; template?: string }[]): Step {
   const compiled: { dst: string; src?: string; template?: Template }[] = items.map((i) =>
-    i.template !== undefined ? { dst: i.dst, template: compileTemplate(i.template) } : { dst: i.dst, src: i.src! },
+    i.template !== undefined ? { dst: i.dst, template: compileTemplate(i.template, 'label') } : { dst: i.dst, src: i.src! },
   );
   return (r) => {
     const line = rowLine(r);
@@ -518,7 +524,13 @@ function labelFormat(items: readonly { dst: string; src?: string; template?: str
         continue;
       }
       snapshot ??= rowLabels(r);
-      setLabel(r, c.dst, c.template(snapshot, line));
+      try {
+        setLabel(r, c.dst, c.template(snapshot, line));
+      } catch (e) {
+        // Loki's LabelsFormatter: the label is not set; the entry gets the error.
+        if (!(e instanceof TemplateExecError)) throw e;
+        setError(r, 'TemplateFormatErr', e.message);
+      }
     }
     return true;
   };
