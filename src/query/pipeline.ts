@@ -5,7 +5,7 @@ import { goJson, goNumber } from './go-json.js';
 import { LogfmtDecoder } from './logfmt.js';
 import { compare } from './arithmetic.js';
 import { compileTemplate, TemplateExecError, type Template } from './template.js';
-import type { LogqlSubmatchRegex } from './regex.js';
+import type { LogqlRegex, LogqlSubmatchRegex } from './regex.js';
 import type { PatternParser } from './pattern.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
@@ -182,14 +182,18 @@ export function compileLineFilter(f: LineFilter): Step {
     }
     case '|~': {
       const res = f.res!;
+      const shortcut = jsonStringShortcut(res);
       return (r) => {
+        if (shortcut !== undefined && shortcut(r)) return true;
         const line = rowLine(r);
         return res.some((re) => re.test(line));
       };
     }
     case '!~': {
       const res = f.res!;
+      const shortcut = jsonStringShortcut(res);
       return (r) => {
+        if (shortcut !== undefined && shortcut(r)) return false;
         const line = rowLine(r);
         return !res.some((re) => re.test(line));
       };
@@ -209,6 +213,33 @@ export function compileLineFilter(f: LineFilter): Step {
       };
     }
   }
+}
+
+/**
+ * A match found without rendering the line: while the line is the entry's
+ * own, not yet rendered, and its body is an object (rendered as JSON), a
+ * `lit.*lit` pattern that matches within one string of the body matches the
+ * rendering too (go-json.ts writes the string with its newlines escaped and
+ * the literals as they are). Only ever says "matches"; otherwise the line is
+ * rendered and matched.
+ */
+function jsonStringShortcut(res: readonly LogqlRegex[]): ((r: Row) => boolean) | undefined {
+  const tests = res.map((re) => re.inJsonString);
+  if (tests.some((t) => t === undefined)) return undefined;
+  const found = (v: unknown): boolean => {
+    if (typeof v === 'string') {
+      for (const t of tests) if (t!(v)) return true;
+      return false;
+    }
+    if (typeof v !== 'object' || v === null) return false;
+    if (Array.isArray(v)) {
+      for (const x of v) if (found(x)) return true;
+      return false;
+    }
+    for (const k in v as Record<string, unknown>) if (Object.hasOwn(v, k) && found((v as Record<string, unknown>)[k])) return true;
+    return false;
+  };
+  return (r) => r.line === undefined && r.entry.line === undefined && typeof r.entry.body === 'object' && r.entry.body !== null && found(r.entry.body);
 }
 
 /** Loki's sanitizeLabelKey: trimmed, a leading digit prefixed with `_`, other characters than [A-Za-z0-9_] as `_`. */

@@ -15,6 +15,13 @@ export interface LogqlRegex {
   test(input: string): boolean;
   /** The pattern as written in the query. */
   readonly source: string;
+  /**
+   * For a pattern `lit(.*lit)*` whose literals hold no character JSON
+   * escapes (no `"`, `\\`, control character, U+2028 / U+2029): a test that
+   * is true only when the pattern matches a JSON rendering that holds
+   * `input` as a string (the rendering escapes newlines, so `.` spans them).
+   */
+  readonly inJsonString?: (input: string) => boolean;
 }
 
 const cache = new Map<string, LogqlRegex>();
@@ -54,7 +61,11 @@ export function compileRegex(source: string, anchored: boolean): LogqlRegex {
   // matches UTF-8 too. Short values (labels) are not worth the encoding.
   const slow = (input: string): boolean => (input.length > 128 ? re.test(utf8.encode(input)) : re.test(input));
   const fast = anchored ? undefined : literalChain(source);
-  const compiled: LogqlRegex = { source, test: fast === undefined ? slow : (input) => (input.includes('\n') ? slow(input) : fast(input)) };
+  const compiled: LogqlRegex = {
+    source,
+    test: fast === undefined ? slow : (input) => (input.includes('\n') ? slow(input) : fast(input)),
+    ...(fast !== undefined && !/["\\\u0000-\u001f\u2028\u2029]/.test(literalText(source)) ? { inJsonString: fast } : {}),
+  };
   if (cache.size > 1000) cache.clear();
   cache.set(key, compiled);
   return compiled;
@@ -329,4 +340,11 @@ function literalChain(source: string): ((input: string) => boolean) | undefined 
     }
     return input.length - at >= tail;
   };
+}
+
+/** The literal characters of a pattern read by `readPattern` (for the `lit(.*lit)*` shape). */
+function literalText(source: string): string {
+  let out = '';
+  for (const alt of readPattern(source) ?? []) for (const it of alt) if (it.kind === 'char') out += it.c;
+  return out;
 }

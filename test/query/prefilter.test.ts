@@ -5,7 +5,8 @@ import { envelope, ns, tempDir, writeLines } from './support.js';
 
 /*
  * The scan skips a line on its raw JSON text when a leading `|=` / `|~`
- * filter cannot match the rendered line (scan.ts). Every line here is one a
+ * filter cannot match the rendered line (scan.ts), and `|~` finds a match
+ * within one string of the body without rendering (pipeline.ts). Every line here is one a
  * JSON writer may write with other bytes than the rendering (escapes, number
  * forms, whitespace, a missing payload), and every query must find the same
  * lines with the prefilter as without it (a `| decolorize` first turns it off
@@ -36,6 +37,9 @@ beforeAll(() => {
     e('TS2345: plain string body'),
     e({ summary: 'Refactored src/a.ts to validate input', code: 'TS2345' }),
     e({ summary: 'Refactored\nsrc to validate' }),
+    e({ summary: 'Refactored x\ny to validate' }),
+    e({ a: 'Refactored x', b: 'y to validate' }),
+    e({ a: 'y to validate', b: 'Refactored x' }),
   ];
   file = writeLines(join(tempDir(), 'events.jsonl'), lines);
 });
@@ -71,6 +75,8 @@ const FILTERS = [
   '|~ "e-7|nothing"',
   '|~ "Refactored .* to validate"',
   '|~ "Refactored .+ to"',
+  '!~ "Refactored .* to validate"',
+  '|~ "x.*y to"',
   '|~ "parsed_event.d"',
   '|~ "(?i)ts2345"',
   '|= "a/b" |~ "b.c"',
