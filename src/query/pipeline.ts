@@ -184,7 +184,7 @@ export function compileLineFilter(f: LineFilter): Step {
       const res = f.res!;
       const shortcut = jsonStringShortcut(res);
       return (r) => {
-        if (shortcut !== undefined && shortcut(r)) return true;
+        if (shortcut?.(r) === true) return true;
         const line = rowLine(r);
         return res.some((re) => re.test(line));
       };
@@ -193,7 +193,7 @@ export function compileLineFilter(f: LineFilter): Step {
       const res = f.res!;
       const shortcut = jsonStringShortcut(res);
       return (r) => {
-        if (shortcut !== undefined && shortcut(r)) return false;
+        if (shortcut?.(r) === true) return false;
         const line = rowLine(r);
         return !res.some((re) => re.test(line));
       };
