@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { readLineBatches } from '../lines/read-lines.js';
 import type { LabelMatcher, LineFilter, LogSelector } from './ast.js';
-import { tailedFileName, toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
+import { factlineEnvelopeFormat, tailedFileName, toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
 import { compilePipeline, matcherMatches, newRow, type Row } from './pipeline.js';
 import { abortedError, QueryError } from './types.js';
 import { goNumber } from './go-json.js';
@@ -196,7 +196,9 @@ function streamMatches(matchers: readonly LabelMatcher[], e: Entry): boolean {
  */
 export async function scan(selector: LogSelector, options: ScanOptions, onRow: (row: Row) => unknown): Promise<void> {
   const pipeline = compilePipeline(selector.stages);
-  const prefilter = rawPrefilter(selector.stages);
+  // The prefilter's reasoning holds for the envelope format's bodies (the line's own values, plus the
+  // leftover body's parsed_event_id); a plugged-in format may build its body otherwise.
+  const prefilter = options.entry.formats.every((f) => f === factlineEnvelopeFormat) ? rawPrefilter(selector.stages) : undefined;
   const { from, to, toInclusive, stats, signal } = options;
   if (signal?.aborted) throw abortedError();
   for (const file of options.files) {
