@@ -16,6 +16,10 @@
  *              as built in another checkout (`<dir>/dist`), e.g. the
  *              commit before a change, to compare in the same run
  *
+ * Each process runs on after its loop as a service would, and shuts down
+ * once its pipeline has exported the whole burst (factline: nothing
+ * pending; the raw SDK: its exporter reported every record exported).
+ *
  * "Last arrival" is the first poll (every POLL_MS, default 500) at which
  * `sum(count_over_time({service_name="<run>"}[1h]))` reaches the burst; a
  * case that stops gaining for STALL_MS (default 60000) is reported with
@@ -90,7 +94,7 @@ async function child(kind, service, burst, endpoint, root) {
     const held = pipeline.delivery.stats();
     say({ t0, t1, bufferBytes: held.bufferBytes, dropped: held.dropped });
     // A running service goes on delivering: wait for the buffer to drain before shutdown (its flush budget is 5 s).
-    while (pipeline.delivery.stats().pending > 0) await new Promise((r) => setTimeout(r, 50));
+    for (const until = Date.now() + 600_000; pipeline.delivery.stats().pending > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
     await events.shutdown();
     say({ done: Date.now(), stats: pipeline.delivery.stats(), problems });
     return;
@@ -99,9 +103,21 @@ async function child(kind, service, burst, endpoint, root) {
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
   const { SeverityNumber } = await import('@opentelemetry/api-logs');
   const { OTLPLogExporter } = await import(kind === 'raw-proto' ? '@opentelemetry/exporter-logs-otlp-proto' : '@opentelemetry/exporter-logs-otlp-http');
+  // Counts what the exporter got through, so that the process waits for it as a running service would.
+  const otlp = new OTLPLogExporter({ url: `${endpoint}/v1/logs` });
+  let exported = 0;
+  const exporter = {
+    export: (records, done) =>
+      otlp.export(records, (result) => {
+        if (result.code === 0) exported += records.length;
+        done(result);
+      }),
+    shutdown: () => otlp.shutdown(),
+    forceFlush: () => otlp.forceFlush(),
+  };
   const provider = new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
-    processors: [new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${endpoint}/v1/logs` }), maxQueueSize: burst })],
+    processors: [new BatchLogRecordProcessor({ exporter, maxQueueSize: burst })],
   });
   const logger = provider.getLogger('bench');
   const t0 = Date.now();
@@ -128,6 +144,8 @@ async function child(kind, service, burst, endpoint, root) {
     });
   }
   say({ t0, t1: Date.now() });
+  // Its batch processor exports one batch at a time (shutdown would flush the whole queue at once): wait, then shut down.
+  for (const until = Date.now() + 600_000; exported < burst && Date.now() < until; ) await new Promise((r) => setTimeout(r, 50));
   await provider.shutdown();
   say({ done: Date.now() });
 }

@@ -385,14 +385,17 @@ export class DurableExportQueue<T> {
   }
 
   /**
-   * Holds a batch that must wait gzip-compressed (a batch that goes out at
-   * once is left as it is: compressing it would only cost CPU). Keeps
+   * Holds a batch that must wait, or that would not fit `maxBufferBytes` as
+   * it is, gzip-compressed (a batch that goes out at once and fits is left
+   * as it is: compressing it would only cost CPU). Keeps
    * `maxBufferBytes` accounting right for a batch already counted. When
    * compression fails (it does not, short of memory), the batch stays as
    * it was.
    */
   private compact(b: Batch): void {
-    if (!b.body || b.gzipped || !this.mustWait()) return;
+    if (!b.body || b.gzipped) return;
+    const fits = this.s.bufferBytes - (b.counted ? (b.held ?? 0) : 0) + b.body.byteLength <= this.maxBufferBytes;
+    if (fits && !this.mustWait()) return;
     let packed: Uint8Array;
     try {
       packed = gzipBody(b.body);

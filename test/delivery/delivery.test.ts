@@ -116,6 +116,22 @@ describe('a burst held compressed', () => {
     });
   }
 
+  it('compresses a batch that would go out at once when it does not fit the buffer as serialised, instead of dropping it', async () => {
+    endpoint.mode = { kind: 'accept' };
+    // One batch of 64 records is ~100 KB of OTLP JSON and a few KB compressed.
+    const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: false, delivery: { maxExportBatchSize: 64, maxBufferBytes: 50_000 } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 64; i++) ids.push(emitOne(i));
+      await waitUntil(() => sdk.stats().sinks.otel!.delivered === ids.length, 30_000);
+      expect(sdk.stats().sinks.otel).toMatchObject({ delivered: 64, dropped: 0 });
+      expect(problems).toEqual([]);
+      expect(ids.filter((id) => !endpoint.received.has(id))).toEqual([]);
+    } finally {
+      await sdk.shutdown();
+    }
+  });
+
   it('splits a compressed batch the endpoint refuses, dead-letters only the refused record and spools the others as OTLP JSON', async () => {
     const dir = tempDir('burst-poison');
     endpoint.mode = { kind: 'poison', marker: 'POISON' };
