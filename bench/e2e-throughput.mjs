@@ -245,12 +245,14 @@ if (values.child) {
       process.stdout.write(`run ${run + 1} ${JSON.stringify(r)}\n`);
     }
   }
-  const med = Object.fromEntries(cases.map((k) => [k, median(results.filter((r) => r.kind === k).map((r) => r.perSecond))]));
+  // Over the runs in which the whole burst arrived; a run that stalled short of it is listed above and left out.
+  const complete = (k) => results.filter((r) => r.kind === k && Number.isFinite(r.perSecond)).map((r) => r.perSecond);
+  const med = Object.fromEntries(cases.map((k) => [k, complete(k).length > 0 ? median(complete(k)) : Number.NaN]));
   for (const k of cases) {
     const ratios = ['raw-json', 'raw-proto']
       .filter((b) => b in med && b !== k)
       .map((b) => `${(med[k] / med[b]).toFixed(2)}x ${b}`)
       .join(', ');
-    process.stdout.write(`${k.padEnd(10)} median ${Math.round(med[k])} events/s${ratios ? ` (${ratios})` : ''}\n`);
+    process.stdout.write(`${k.padEnd(10)} median ${Math.round(med[k])} events/s of ${complete(k).length} complete runs${ratios ? ` (${ratios})` : ''}\n`);
   }
 }
