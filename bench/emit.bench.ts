@@ -556,6 +556,9 @@ async function pipelineBurst(): Promise<void> {
     const c1 = process.cpuUsage(c0);
     const held = heldBytes() - before;
     const d = pipeline.delivery!.stats();
+    // A running service goes on delivering after a burst: let it drain (at most 2 min) before shutdown, whose
+    // flush budget (flushTimeoutMillis, 5 s) is for a process on its way out, then count what arrived.
+    for (const until = Date.now() + 120_000; pipeline.delivery!.stats().pending > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     await events.shutdown();
     const c2 = process.cpuUsage(c0);
     const after = pipeline.delivery!.stats();

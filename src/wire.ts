@@ -4,6 +4,9 @@
  * These names are part of the public contract: the Collector config, the Loki
  * queries and the Grafana dashboards all depend on them. `test/wire.test.ts`
  * pins every value with a snapshot so a rename cannot leak out unnoticed.
+ * Each `ATTR` belongs to one envelope field of `ENVELOPE_FIELDS`
+ * (src/envelope/fields.ts), which says where its value comes from and
+ * whether the Collector carries it from an events.jsonl line.
  *
  * Loki turns dots into underscores when it stores OTLP attributes as
  * structured metadata: `factline.event.version` is queried as

@@ -30,9 +30,14 @@ export interface DurableDeliveryOptions {
    */
   scheduledDelayMillis?: number;
   /**
-   * Most bytes of serialised batches held in memory. Past it, batches wait
-   * in the spool only (read back to be sent), or, without one, the newest
-   * batch is dropped and reported (`FACTLINE_BUFFER_FULL`). Default 64 MiB.
+   * Most bytes of serialised batches held in memory, counted as they are
+   * held: a batch that cannot be sent at once (every request slot busy, a
+   * burst, an endpoint that fails) is held gzip-compressed, at about a
+   * tenth of its OTLP JSON size or less (~80 B per record for a typical
+   * nested event, so a burst of 200,000 such records fits the default).
+   * Past it, batches wait in the spool only (read back to be sent), or,
+   * without one, the newest batch is dropped and reported
+   * (`FACTLINE_BUFFER_FULL`). Default 64 MiB.
    */
   maxBufferBytes?: number;
   /** Requests in flight while the endpoint answers. Default 4 (one probe at a time while it fails). */

@@ -3,6 +3,7 @@ import type { ProblemDetails, RuntimeProblem, RuntimeProblemCode } from '../prob
 import { nextBackoffMs } from './backoff.js';
 import { tryParse, writeDeadLetters, type DeadLetterReason } from './dead-letter-file.js';
 import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
+import { gunzipBody, gzipBody } from './gzip.js';
 import { encodeRequest, splitRequest } from './otlp-json.js';
 import type { LogTransport, SendOutcome } from './send-outcome.js';
 import { DEFAULT_FILE_MODE, Spool, SpoolFileDamaged, type DamagedSpoolFile, type SpoolEntry } from './spool.js';
@@ -11,9 +12,18 @@ interface Batch {
   /** Delivery order: a zero-padded sequence, then `a`/`b` per split. */
   key: string;
   count: number;
+  /** Bytes of the request body as serialised (what the spool holds). */
   bytes: number;
-  /** The request body while in memory (with a spool: a copy of the spool file's, while the memory budget allows). */
+  /**
+   * The request body while in memory (with a spool: a copy of the spool
+   * file's, while the memory budget allows): as serialised, or
+   * gzip-compressed when `gzipped` (see `compact`).
+   */
   body?: Uint8Array;
+  /** Whether `body` is the gzip (RFC 1952) of the request body. */
+  gzipped?: boolean;
+  /** Bytes `body` takes in memory while it counts against `maxBufferBytes` (its real size, compressed or not). */
+  held?: number;
   /** The spool file once on disk. */
   entry?: SpoolEntry;
   /** Whether its body counts against `maxBufferBytes`. */
@@ -43,7 +53,12 @@ export const SPOOL_RETRY_MILLIS = 5_000;
  * drop what does not fit their queue and a batch that failed its retries).
  *
  * - Records are batched (`maxExportBatchSize`, `scheduledDelayMillis`) and
- *   serialised at once with the OTLP JSON serializer. With a spool, every
+ *   serialised once with the OTLP JSON serializer. A batch that cannot be
+ *   sent at once (every request slot busy, a burst, an endpoint that
+ *   fails) is held gzip-compressed, and `maxBufferBytes` counts the bytes
+ *   it really takes: a burst of a few hundred thousand records fits the
+ *   default 64 MiB. It goes out as is (`Content-Encoding: gzip`) when the
+ *   transport compresses, else decompressed at send. With a spool, every
  *   batch is written to it when sealed (a self-checking file, see `Spool`),
  *   so a crash loses at most the records of batches not yet sealed; its
  *   body stays in memory too while `maxBufferBytes` allows. Without one,
@@ -322,12 +337,14 @@ export class DurableExportQueue<T> {
         return;
       }
       if (this.toDisk(b)) {
-        if (this.s.bufferBytes + b.bytes <= this.maxBufferBytes) this.count(b);
+        this.compact(b);
+        if (this.s.bufferBytes + this.heldOf(b) <= this.maxBufferBytes) this.count(b);
         else delete b.body;
         return this.insert(b);
       }
     }
-    if (this.s.bufferBytes + b.bytes > this.maxBufferBytes) {
+    this.compact(b);
+    if (this.s.bufferBytes + this.heldOf(b) > this.maxBufferBytes) {
       this.drop(
         'FACTLINE_BUFFER_FULL',
         b.count,
@@ -339,16 +356,63 @@ export class DurableExportQueue<T> {
     this.insert(b);
   }
 
+  /** Bytes the batch's body takes in memory as it is held now. */
+  private heldOf(b: Batch): number {
+    return b.body?.byteLength ?? 0;
+  }
+
   private count(b: Batch): void {
-    if (b.counted) return;
+    if (b.counted || !b.body) return;
     b.counted = true;
-    this.s.bufferBytes += b.bytes;
+    b.held = this.heldOf(b);
+    this.s.bufferBytes += b.held;
   }
 
   private uncount(b: Batch): void {
     if (!b.counted) return;
     b.counted = false;
-    this.s.bufferBytes -= b.bytes;
+    this.s.bufferBytes -= b.held ?? 0;
+    delete b.held;
+  }
+
+  /**
+   * Whether a new batch would wait rather than go out at once: every
+   * request slot is taken, batches are queued before it, or the endpoint
+   * is failing (backoff, one request at a time).
+   */
+  private mustWait(): boolean {
+    return !this.healthy || this.queue.length > 0 || this.inFlight.size >= this.concurrency || this.backoffUntil > Date.now();
+  }
+
+  /**
+   * Holds a batch that must wait, or that would not fit `maxBufferBytes` as
+   * it is, gzip-compressed (a batch that goes out at once and fits is left
+   * as it is: compressing it would only cost CPU). Keeps
+   * `maxBufferBytes` accounting right for a batch already counted. When
+   * compression fails (it does not, short of memory), the batch stays as
+   * it was.
+   */
+  private compact(b: Batch): void {
+    if (!b.body || b.gzipped) return;
+    const fits = this.s.bufferBytes - (b.counted ? (b.held ?? 0) : 0) + b.body.byteLength <= this.maxBufferBytes;
+    if (fits && !this.mustWait()) return;
+    let packed: Uint8Array;
+    try {
+      packed = gzipBody(b.body);
+    } catch {
+      return;
+    }
+    if (packed.byteLength >= b.body.byteLength) return;
+    const counted = b.counted === true;
+    this.uncount(b);
+    b.body = packed;
+    b.gzipped = true;
+    if (counted) this.count(b);
+  }
+
+  /** The request body as serialised (decompressed when held compressed). */
+  private plain(body: Uint8Array, gzipped: boolean | undefined): Uint8Array {
+    return gzipped ? gunzipBody(body) : body;
   }
 
   /**
@@ -362,7 +426,7 @@ export class DurableExportQueue<T> {
     if (!this.spool.fits(b.bytes)) return false;
     try {
       if (!this.spool.locked) this.spool.relock();
-      b.entry = this.spool.write(b.key, b.count, b.body, this.options.spoolFsync === true);
+      b.entry = this.spool.write(b.key, b.count, this.plain(b.body, b.gzipped), this.options.spoolFsync === true);
     } catch (e) {
       if (!force) this.spoolFailed(`cannot write to spool ${this.spool.dir}: ${(e as Error).message}`, e);
       return false;
@@ -398,7 +462,7 @@ export class DurableExportQueue<T> {
       let moved = 0;
       for (const b of waiting) {
         if (!spool.fits(b.bytes)) break;
-        b.entry = spool.write(b.key, b.count, b.body!, this.options.spoolFsync === true);
+        b.entry = spool.write(b.key, b.count, this.plain(b.body!, b.gzipped), this.options.spoolFsync === true);
         this.s.spooledRecords += b.count;
         moved += b.count;
       }
@@ -424,6 +488,7 @@ export class DurableExportQueue<T> {
     }
     this.uncount(b);
     delete b.body;
+    delete b.gzipped;
   }
 
   private insert(b: Batch): void {
@@ -459,9 +524,11 @@ export class DurableExportQueue<T> {
     const abort = new AbortController();
     this.inFlight.set(b, { sentAt: Date.now(), abort });
     let body = b.body;
+    let gzipped = body !== undefined && b.gzipped === true;
     if (!body) {
       try {
         body = this.spool!.read(b.entry!);
+        gzipped = false;
       } catch (e) {
         this.inFlight.delete(b);
         if (e instanceof SpoolFileDamaged) {
@@ -481,12 +548,22 @@ export class DurableExportQueue<T> {
     this.watchHung();
     const timeout = this.currentTimeoutMs;
     const sentAt = Date.now();
-    const outcome = await this.transport.send(body, timeout, abort.signal);
+    let outcome: SendOutcome;
+    try {
+      outcome = gzipped
+        ? this.transport.acceptsGzip
+          ? await this.transport.send(body, timeout, abort.signal, 'gzip')
+          : await this.transport.send(gunzipBody(body), timeout, abort.signal)
+        : await this.transport.send(body, timeout, abort.signal);
+    } catch (e) {
+      // A transport breaks its promise never to reject: a failed attempt like any other.
+      outcome = { kind: 'retryable', reason: `the transport failed: ${(e as Error).message}` };
+    }
     this.inFlight.delete(b);
     this.adaptTimeout(outcome, timeout, Date.now() - sentAt);
     if (this.finished) return; // shutdown has already settled it
     try {
-      this.handle(b, body, outcome);
+      this.handle(b, body, gzipped, outcome);
     } catch (e) {
       // Never an unhandled rejection in the host: a bug here costs this batch, counted.
       this.release(b);
@@ -501,7 +578,9 @@ export class DurableExportQueue<T> {
     this.pump();
   }
 
-  private handle(b: Batch, body: Uint8Array, outcome: SendOutcome): void {
+  private handle(b: Batch, sent: Uint8Array, gzipped: boolean, outcome: SendOutcome): void {
+    // The request as serialised, for splitting and dead letters: decompressed only when one needs it.
+    const bodyOf = () => this.plain(sent, gzipped);
     switch (outcome.kind) {
       case 'accepted': {
         const wasFailing = !this.healthy;
@@ -513,7 +592,7 @@ export class DurableExportQueue<T> {
         if (outcome.rejected > 0) {
           this.s.rejected += Math.min(b.count, outcome.rejected);
           const reason = outcome.message ?? 'partial success without a message';
-          this.deadLetter(body, { reason, status: 200, partial: outcome.rejected });
+          this.deadLetter(bodyOf(), { reason, status: 200, partial: outcome.rejected });
           this.problem('FACTLINE_EXPORT_PARTIAL', `${this.transport.endpoint} rejected ${outcome.rejected} of ${b.count} ${this.codec.noun}: ${reason}`, {
             rejected: outcome.rejected,
             records: b.count,
@@ -525,6 +604,7 @@ export class DurableExportQueue<T> {
         return;
       }
       case 'refused': {
+        const body = bodyOf();
         const request = tryParse(body);
         if (b.count > 1 && request !== undefined) {
           // Halve until the refused records are alone; the others go through.
@@ -559,6 +639,7 @@ export class DurableExportQueue<T> {
         if (outcome.abandoned) {
           // The endpoint answers again (a probe got through): send it again at once.
           this.s.abandoned++;
+          this.compact(b);
           this.insert(b);
           return;
         }
@@ -572,6 +653,8 @@ export class DurableExportQueue<T> {
         const delay = outcome.retryAfterMs ?? nextBackoffMs(this.failures, this.options.backoff);
         this.backoffUntil = Math.max(this.backoffUntil, now + delay);
         const parking = b.attempts >= this.parkAfter;
+        // It waits now: held compressed like every waiting batch.
+        this.compact(b);
         if (parking) this.park(b, outcome.reason);
         else this.insert(b);
         const next = parking ? `parked, retrying in ${Math.round((b.retryAt ?? now) - now)} ms` : `retrying in ${Math.round(delay)} ms`;

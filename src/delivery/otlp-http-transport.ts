@@ -1,6 +1,6 @@
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
-import { gzipSync } from 'node:zlib';
+import { gunzipBody, gzipBody } from './gzip.js';
 import type { LogTransport, SendOutcome } from './send-outcome.js';
 
 /** Status codes OTLP/HTTP names retryable (as the OTel JS exporters and the Collector's exporterhelper do). */
@@ -100,9 +100,16 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
   const gzip = options.compression === 'gzip';
   const rejectedField = options.rejectedField ?? 'rejectedLogRecords';
 
-  const post = async (body: Uint8Array, timeoutMs: number, signal: AbortSignal | undefined, pooled: boolean): Promise<SendOutcome> => {
+  const post = async (
+    body: Uint8Array,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    pooled: boolean,
+    encoding: 'gzip' | undefined,
+  ): Promise<SendOutcome> => {
     const headers: Record<string, string> = { ...(await headersOf().catch(() => ({}))), 'Content-Type': 'application/json' };
-    const payload = gzip ? gzipSync(body) : body;
+    // A body held gzip-compressed goes out as it is when the endpoint is sent gzip; else it is decompressed once here.
+    const payload = gzip ? (encoding === 'gzip' ? body : gzipBody(body)) : encoding === 'gzip' ? gunzipBody(body) : body;
     if (gzip) headers['Content-Encoding'] = 'gzip';
     return new Promise<SendOutcome>((resolve) => {
       let settled = false;
@@ -151,9 +158,10 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
 
   return {
     endpoint: options.url,
-    send: (body, timeoutMs, signal) => post(body, timeoutMs, signal, true),
+    acceptsGzip: true,
+    send: (body, timeoutMs, signal, encoding) => post(body, timeoutMs, signal, true, encoding),
     // A connection of its own: the pooled sockets may all be stuck on an endpoint that hung.
-    probe: (body, timeoutMs) => post(body, timeoutMs, AbortSignal.timeout(timeoutMs), false),
+    probe: (body, timeoutMs) => post(body, timeoutMs, AbortSignal.timeout(timeoutMs), false, undefined),
     shutdown() {
       agent.destroy();
     },

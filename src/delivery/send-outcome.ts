@@ -33,8 +33,17 @@ export type SendOutcome =
 export interface LogTransport {
   /** Where requests go (for messages and the dead-letter file). */
   readonly endpoint: string;
-  /** `signal` abandons the request: it then resolves `retryable` with `abandoned: true`. */
-  send(body: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<SendOutcome>;
+  /**
+   * `signal` abandons the request: it then resolves `retryable` with
+   * `abandoned: true`. `contentEncoding: 'gzip'` says `body` is already
+   * gzip-compressed (RFC 1952); only passed when `acceptsGzip` is true.
+   */
+  send(body: Uint8Array, timeoutMs: number, signal?: AbortSignal, contentEncoding?: 'gzip'): Promise<SendOutcome>;
+  /**
+   * Whether `send` takes a gzip-compressed body (`contentEncoding: 'gzip'`).
+   * Without it, a batch held compressed is decompressed before `send`.
+   */
+  readonly acceptsGzip?: boolean;
   /**
    * Sends `body` (an empty request) on a connection of its own, so that it
    * is not queued behind requests stuck on an endpoint that hung. Optional:

@@ -62,7 +62,10 @@ let envelopeCount = 0;
  * V8 builds a literal with a fixed set of keys from a template, several
  * times faster than copying the type's attributes and adding to the copy,
  * which matters because every event builds this object once per log record
- * and once per span event. The keys are {@link EventTypeAttributes}'.
+ * and once per span event. The keys are {@link EventTypeAttributes}' and
+ * the attributes `ENVELOPE_FIELDS` (src/envelope/fields.ts) gives each field,
+ * written out rather than looped over the table; test/envelope/fields.test.ts
+ * holds the two to each other.
  */
 function envelopeAttributes(event: FactlineEvent, type: EventTypeInfo): Record<string, AttributeValue> {
   const ta = type.attributes;

@@ -6,6 +6,7 @@
 
 import type { LogqlRegex, LogqlSubmatchRegex } from './regex.js';
 import type { PatternParser } from './pattern.js';
+import type { IpFilter } from './ip.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -28,6 +29,8 @@ export interface LineFilter {
   res?: LogqlRegex[];
   /** Compiled patterns of `|>` / `!>` (one per value): true when the line matches. */
   patterns?: ((line: string) => boolean)[];
+  /** `|= ip("…")` / `!= ip("…")` (`values` holds the pattern alone): an address in the line is (not) in it. */
+  ip?: IpFilter;
 }
 
 export type CompareOp = '==' | '!=' | '>' | '>=' | '<' | '<=';
@@ -39,7 +42,9 @@ export type LabelFilter =
   /** `value` in nanoseconds. */
   | { kind: 'duration'; name: string; op: CompareOp; value: number }
   /** `value` in bytes. */
-  | { kind: 'bytes'; name: string; op: CompareOp; value: number };
+  | { kind: 'bytes'; name: string; op: CompareOp; value: number }
+  /** `name = ip("…")` / `name != ip("…")`. */
+  | { kind: 'ip'; name: string; op: '=' | '!='; ip: IpFilter };
 
 /** `label="json.path"` of `| json` / `| logfmt` with parameters. */
 export interface Extraction {

@@ -1,3 +1,4 @@
+import { ENVELOPE_FIELDS, lokiName, type EnvelopeField } from '../envelope/fields.js';
 import { detectLevel, normalizeLevel } from './detected-level.js';
 import { goJson } from './go-json.js';
 import type { LineProblemCode } from '../lines/json-line.js';
@@ -84,37 +85,16 @@ export function formatFloatF(n: number): string {
 }
 
 /**
- * Every label name an envelope line's entry can have before a pipeline adds
- * any: a parsed label of one of these names gets `_extracted`; any other name
- * is known not to be one without building the entry's labels.
+ * Every label name an envelope line's entry can have before a pipeline adds any: a parsed
+ * label of one of these names gets `_extracted`; any other name is known not
+ * to be one without building the entry's labels. The envelope's come from
+ * `ENVELOPE_FIELDS` (its attributes' Loki names and its other Loki names),
+ * plus the two this reader adds.
  */
 export const ENTRY_LABEL_NAMES: ReadonlySet<string> = new Set([
-  'service_name',
   'log_file_name',
-  'factline_event_id',
-  'event_name',
-  'factline_event_domain',
-  'factline_event_entity',
-  'factline_event_action',
-  'factline_event_version',
-  'factline_event_instance_id',
-  'factline_event_schema_version',
-  'factline_catalog',
-  'factline_source_type',
-  'factline_source_model',
-  'factline_source_name',
-  'factline_source_id',
-  'factline_trace_key',
-  'factline_causation_id',
-  'session_id',
-  'factline_valid',
-  'factline_validation_issues',
-  'observed_timestamp',
-  'severity_number',
-  'severity_text',
-  'trace_id',
-  'span_id',
   'detected_level',
+  ...ENVELOPE_FIELDS.flatMap((f) => [...f.loki, ...f.attributes.map((a) => lokiName(a.name))]),
 ]);
 
 /**
@@ -436,7 +416,10 @@ function factlineLabels(ev: Record<string, unknown>, service: string, fileName: 
   const invalid = ev.invalid;
   if (invalid !== undefined && invalid !== null) {
     labels.factline_valid = 'false';
-    if (typeof invalid === 'object') set(labels, 'factline_validation_issues', (invalid as Record<string, unknown>).issues);
+    if (typeof invalid === 'object') {
+      set(labels, 'factline_validation_issues', (invalid as Record<string, unknown>).issues);
+      set(labels, 'factline_validation_issues_total', (invalid as Record<string, unknown>).issues_total);
+    }
   }
   // Record fields Loki turns into structured metadata.
   const obs = parseTime(ev.observed_time, 1);
@@ -455,23 +438,34 @@ function factlineLabels(ev: Record<string, unknown>, service: string, fileName: 
   return labels;
 }
 
+/** The fields the Collector's file_log route moves out of a line's body whole (`ENVELOPE_FIELDS`: to an attribute, or to `service.name`). */
+const MOVED_FIELDS: readonly string[] = (ENVELOPE_FIELDS as readonly EnvelopeField[])
+  .filter((f) => f.record === 'service.name' || f.attributes.some((a) => a.fromFile && a.from === ''))
+  .map((f) => f.name);
+
+/** The members it moves out of the others (`source.type`, `invalid.issues`, …). */
+const MOVED_MEMBERS: readonly (readonly [string, readonly string[]])[] = ENVELOPE_FIELDS.flatMap((f) => {
+  const members = f.attributes
+    .filter((a) => a.fromFile && (a.from.startsWith('member:') || a.from.startsWith('json:')))
+    .map((a) => a.from.slice(a.from.indexOf(':') + 1));
+  return members.length > 0 ? [[f.name, members] as const] : [];
+});
+
 /**
  * The body when the envelope has no payload: the Collector keeps the line
  * minus the fields its operators moved (parsers keep their source field).
  */
 function leftover(ev: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...ev };
-  for (const k of ['event_id', 'id', 'schema_version', 'trace_key', 'causation_id', 'session_id']) delete out[k];
+  for (const k of MOVED_FIELDS) delete out[k];
   if (typeof ev.event_id === 'string' && EVENT_ID_RE.test(ev.event_id)) out.parsed_event_id = {};
-  if (typeof ev.source === 'object' && ev.source !== null) {
-    const s = { ...(ev.source as Record<string, unknown>) };
-    for (const k of ['type', 'model', 'name', 'id']) delete s[k];
-    out.source = s;
-  }
-  if (typeof ev.invalid === 'object' && ev.invalid !== null) {
-    const inv = { ...(ev.invalid as Record<string, unknown>) };
-    delete inv.issues;
-    out.invalid = inv;
+  for (const [field, members] of MOVED_MEMBERS) {
+    const v = ev[field];
+    if (typeof v === 'object' && v !== null) {
+      const rest = { ...(v as Record<string, unknown>) };
+      for (const k of members) delete rest[k];
+      out[field] = rest;
+    }
   }
   return out;
 }

@@ -4,6 +4,7 @@ import { compileRegex, compileSubmatchRegex, type LogqlRegex, type LogqlSubmatch
 import { QueryError } from './types.js';
 import { compilePatternFilter, compilePatternParser } from './pattern.js';
 import { unquote } from './unquote.js';
+import { compileIpFilter, IpPatternError, type IpFilter } from './ip.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
 /*
@@ -191,26 +192,72 @@ export class PipelineBuilder {
   }
 
   protected lineFilters(node: SyntaxNode, out: Stage[]): void {
-    for (const c of this.children(node)) {
+    // Grafana's grammar reads `|= ip("a") or "b"` as the filter `|= ip("a")`
+    // followed by `or "b"` beside it: such an `or` belongs to the filter before.
+    const kids = this.children(node);
+    for (let i = 0; i < kids.length; i++) {
+      const c = kids[i]!;
       if (c.name === 'LineFilters') this.lineFilters(c, out);
-      else if (c.name === 'LineFilter') out.push({ kind: 'line_filter', filter: this.lineFilter(c) });
+      else if (c.name === 'LineFilter') {
+        const ors: SyntaxNode[] = [];
+        while (kids[i + 1]?.name === 'Or' && kids[i + 2]?.name === 'OrFilter') {
+          ors.push(kids[i + 2]!);
+          i += 2;
+        }
+        for (const filter of this.lineFilter(c, ors)) out.push({ kind: 'line_filter', filter });
+      }
     }
   }
 
-  protected lineFilter(node: SyntaxNode): LineFilter {
+  /**
+   * One line filter with its `or` alternatives. As Loki's parser
+   * (syntax/ast.go, newOrLineFilterExpr and LineFilterExpr.Filter): in an
+   * `or` chain of `|=`, `|~`, `|>` an `ip("…")` value is a plain value of the
+   * filter; alone, `|= ip("…")` is an IP filter; a negative chain
+   * (`!= a or b`) is `!= a != b`, each `ip("…")` in it an IP filter. An IP
+   * filter other than `|=` / `!=` is Loki's `ip: invalid operation`.
+   */
+  protected lineFilter(node: SyntaxNode, ors: readonly SyntaxNode[]): LineFilter[] {
     const filter = this.child(node, 'Filter')!;
     const op = this.src(filter) as LineFilterOp;
-    if (this.child(node, 'FilterOp') !== null) throw unsupported('ip() line filter');
     const strings: SyntaxNode[] = [];
+    const isIp: boolean[] = [];
     const walk = (n: SyntaxNode): void => {
+      let ip = false;
       for (const c of this.children(n)) {
-        if (c.name === 'String') strings.push(c);
-        else if (c.name === 'OrFilter') walk(c);
-        else if (c.name === 'FilterOp') throw unsupported('ip() line filter');
+        if (c.name === 'String') {
+          strings.push(c);
+          isIp.push(ip);
+          ip = false;
+        } else if (c.name === 'OrFilter') walk(c);
+        else if (c.name === 'FilterOp') ip = true;
       }
     };
     walk(node);
+    for (const o of ors) walk(o);
     const values = strings.map((s) => this.string(s));
+    const negative = op === '!=' || op === '!~' || op === '!>';
+    if (isIp.some((x) => x) && (negative || values.length === 1)) {
+      // Each value its own filter, joined by `and`.
+      return values.map((v, i) => {
+        if (!isIp[i]) return this.lineFilterOf(op, [strings[i]!], [v]);
+        if (op !== '|=' && op !== '!=') this.fail(strings[i]!, 'ip: invalid operation');
+        return { op, values: [v], ip: this.ipFilter(strings[i]!, v) };
+      });
+    }
+    return [this.lineFilterOf(op, strings, values)];
+  }
+
+  protected ipFilter(node: SyntaxNode, pattern: string): IpFilter {
+    try {
+      return compileIpFilter(pattern);
+    } catch (e) {
+      if (e instanceof IpPatternError && e.unsupported) throw unsupported(e.message);
+      return this.fail(node, (e as Error).message);
+    }
+  }
+
+  protected lineFilterOf(op: LineFilterOp, strings: SyntaxNode[], values: string[]): LineFilter {
     const f: LineFilter = { op, values };
     if (op === '|~' || op === '!~') f.res = strings.map((s, i) => this.regex(s, values[i]!, false));
     if (op === '|>' || op === '!>') {
@@ -348,8 +395,11 @@ export class PipelineBuilder {
         if (bytes === undefined) this.fail(b, `syntax error: invalid bytes ${JSON.stringify(this.src(b))}`);
         return { kind: 'bytes', name, op, value: bytes };
       }
-      case 'IpLabelFilter':
-        throw unsupported('ip() label filter');
+      case 'IpLabelFilter': {
+        const name = this.src(this.child(node, 'Identifier')!);
+        const str = this.child(node, 'String')!;
+        return { kind: 'ip', name, op: this.child(node, 'Neq') !== null ? '!=' : '=', ip: this.ipFilter(str, this.string(str)) };
+      }
       default:
         throw unsupported(`label filter ${JSON.stringify(this.src(node))}`);
     }

@@ -4,8 +4,8 @@ import { putLabel } from './labels.js';
 import { goJson, goNumber } from './go-json.js';
 import { LogfmtDecoder } from './logfmt.js';
 import { compare } from './arithmetic.js';
-import { compileTemplate, type Template } from './template.js';
-import type { LogqlSubmatchRegex } from './regex.js';
+import { compileTemplate, TemplateExecError, type Template } from './template.js';
+import type { LogqlRegex, LogqlSubmatchRegex } from './regex.js';
 import type { PatternParser } from './pattern.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
@@ -124,9 +124,15 @@ function compileStage(stage: Stage): Step {
       return f;
     }
     case 'line_format': {
-      const t = compileTemplate(stage.template);
+      const t = compileTemplate(stage.template, 'line');
       return (r) => {
-        r.line = t(rowLabels(r), rowLine(r));
+        try {
+          r.line = t(rowLabels(r), rowLine(r));
+        } catch (e) {
+          // Loki's LineFormatter: the entry keeps its line and gets the error.
+          if (!(e instanceof TemplateExecError)) throw e;
+          setError(r, 'TemplateFormatErr', e.message);
+        }
         return true;
       };
     }
@@ -150,6 +156,11 @@ function compileStage(stage: Stage): Step {
 /** Line filters; exported for the engine's raw-line prefilter. */
 export function compileLineFilter(f: LineFilter): Step {
   const values = f.values;
+  const ip = f.ip;
+  if (ip !== undefined) {
+    const want = f.op === '|=';
+    return (r) => ip.test(rowLine(r)) === want;
+  }
   switch (f.op) {
     case '|=': {
       if (values.some((v) => v === '')) return () => true;
@@ -171,14 +182,18 @@ export function compileLineFilter(f: LineFilter): Step {
     }
     case '|~': {
       const res = f.res!;
+      const shortcut = jsonStringShortcut(res);
       return (r) => {
+        if (shortcut?.(r) === true) return true;
         const line = rowLine(r);
         return res.some((re) => re.test(line));
       };
     }
     case '!~': {
       const res = f.res!;
+      const shortcut = jsonStringShortcut(res);
       return (r) => {
+        if (shortcut?.(r) === true) return false;
         const line = rowLine(r);
         return !res.some((re) => re.test(line));
       };
@@ -198,6 +213,33 @@ export function compileLineFilter(f: LineFilter): Step {
       };
     }
   }
+}
+
+/**
+ * A match found without rendering the line: while the line is the entry's
+ * own, not yet rendered, and its body is an object (rendered as JSON), a
+ * `lit.*lit` pattern that matches within one string of the body matches the
+ * rendering too (go-json.ts writes the string with its newlines escaped and
+ * the literals as they are). Only ever says "matches"; otherwise the line is
+ * rendered and matched.
+ */
+function jsonStringShortcut(res: readonly LogqlRegex[]): ((r: Row) => boolean) | undefined {
+  const tests = res.map((re) => re.inJsonString);
+  if (tests.some((t) => t === undefined)) return undefined;
+  const found = (v: unknown): boolean => {
+    if (typeof v === 'string') {
+      for (const t of tests) if (t!(v)) return true;
+      return false;
+    }
+    if (typeof v !== 'object' || v === null) return false;
+    if (Array.isArray(v)) {
+      for (const x of v) if (found(x)) return true;
+      return false;
+    }
+    for (const k in v as Record<string, unknown>) if (Object.hasOwn(v, k) && found((v as Record<string, unknown>)[k])) return true;
+    return false;
+  };
+  return (r) => r.line === undefined && r.entry.line === undefined && typeof r.entry.body === 'object' && r.entry.body !== null && found(r.entry.body);
 }
 
 /** Loki's sanitizeLabelKey: trimmed, a leading digit prefixed with `_`, other characters than [A-Za-z0-9_] as `_`. */
@@ -496,7 +538,7 @@ function logfmtStage(params: readonly Extraction[] | undefined, strict: boolean,
 
 function labelFormat(items: readonly { dst: string; src?: string; template?: string }[]): Step {
   const compiled: { dst: string; src?: string; template?: Template }[] = items.map((i) =>
-    i.template !== undefined ? { dst: i.dst, template: compileTemplate(i.template) } : { dst: i.dst, src: i.src! },
+    i.template !== undefined ? { dst: i.dst, template: compileTemplate(i.template, 'label') } : { dst: i.dst, src: i.src! },
   );
   return (r) => {
     const line = rowLine(r);
@@ -513,7 +555,13 @@ function labelFormat(items: readonly { dst: string; src?: string; template?: str
         continue;
       }
       snapshot ??= rowLabels(r);
-      setLabel(r, c.dst, c.template(snapshot, line));
+      try {
+        setLabel(r, c.dst, c.template(snapshot, line));
+      } catch (e) {
+        // Loki's LabelsFormatter: the label is not set; the entry gets the error.
+        if (!(e instanceof TemplateExecError)) throw e;
+        setError(r, 'TemplateFormatErr', e.message);
+      }
     }
     return true;
   };
@@ -585,6 +633,17 @@ export function compileLabelFilter(f: LabelFilter): Step {
       // Loki turns a matcher every value passes (`=~".*"`) into a no-op.
       if ((m.op === '=~' && (m.value === '.*' || m.value === '(.*)')) || (m.op === '!~' && m.value === '')) return () => true;
       return (r) => matcherMatches(m, getLabel(r, m.name) ?? '');
+    }
+    case 'ip': {
+      // Loki's IPLabelFilter: an entry with an error passes; one without the label does not, for `=` and `!=` alike.
+      const { name, ip } = f;
+      const want = f.op === '=';
+      return (r) => {
+        if (getLabel(r, ERROR_LABEL) !== undefined) return true;
+        const v = getLabel(r, name);
+        if (v === undefined) return false;
+        return ip.test(v) === want;
+      };
     }
     case 'number':
     case 'duration':

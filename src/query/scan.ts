@@ -2,10 +2,11 @@ import { stat } from 'node:fs/promises';
 import { readLineBatches } from '../lines/read-lines.js';
 import { isLineProblem, parseJsonLine } from '../lines/json-line.js';
 import type { LabelMatcher, LineFilter, LogSelector } from './ast.js';
-import { tailedFileName, toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
+import { factlineEnvelopeFormat, tailedFileName, toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
 import { compilePipeline, matcherMatches, newRow, type Row } from './pipeline.js';
 import { abortedError, QueryError } from './types.js';
 import { goNumber } from './go-json.js';
+import { requiredLiterals } from './regex.js';
 
 /*
  * Reads the files of a query once, in order, and hands every entry that
@@ -64,16 +65,28 @@ export interface ScanOptions {
   signal?: AbortSignal;
 }
 
-/**
- * A raw-text prefilter for `|= "text"` as the first stage. It only ever
- * skips a line when the rendered line cannot contain the text either: the
- * text is plain (letters, digits, space, `_.-/:@`), the raw JSON line does
- * not contain it, and the rendering cannot create it, which holds when the
- * raw line has no escape (`\/`, `\u00e9`, `\"` render as other characters),
- * no U+2028 / U+2029 (rendered as `\u2028`), and, for a text with digits,
- * every number is written as the rendering writes it (`1.0`, `1e2` or a
- * 20-digit integer render with other digits).
+/*
+ * A raw-text prefilter for the line filters that open a pipeline (`|= "text"`,
+ * and `|~ "re"` through the literals every match of the regex contains). It
+ * only ever skips a line when the rendered line cannot pass either: a
+ * literal the line must contain is absent from the raw JSON text and the
+ * rendering cannot create it.
+ *
+ * The rendered line (go-json.ts) is made of the raw line's own tokens: keys,
+ * strings, numbers, `true` / `false` / `null`, joined by `{}[],:`. A literal of
+ * plain characters (letters, digits, space, `_.-/:@`, no quote or comma) lies
+ * within one token, after at most a leading `:`, so the raw text holds it too
+ * unless the token is written differently in the raw line: a string with an
+ * escape (`\/`, `\u00e9`, `\"` render as other characters), a U+2028 /
+ * U+2029 (rendered as `\u2028`), or a number the rendering writes with other
+ * characters (`1.0` as `1`, `1e2` as `100`, a 20-digit integer rounded, an
+ * overflow as `null`). The number check runs only for a literal made of the
+ * characters of a rendered number (`0-9 . e + -`) or part of `null`; any other
+ * literal cannot lie within a number. A literal within `parsed_event_id` is
+ * not used: an envelope without a payload renders with that key added.
  */
+const PLAIN = /^[A-Za-z0-9 _.\-/:@]+$/;
+
 /** Every JSON number of a line (and perhaps some look-alikes inside strings, which only make the filter pass more). */
 const NUMBER = /[:,[]\s*(-?[0-9][0-9.eE+-]*)(?=\s*[,}\]])/g;
 
@@ -81,23 +94,97 @@ function numbersAsRendered(raw: string): boolean {
   NUMBER.lastIndex = 0;
   for (let m = NUMBER.exec(raw); m !== null; m = NUMBER.exec(raw)) {
     const token = m[1]!;
-    if (goNumber(Number(token)) !== token) return false;
+    // An exponent: a number body renders with strconv 'f' formatting (no exponent).
+    if (goNumber(Number(token)) !== token || token.includes('e') || token.includes('E')) return false;
   }
   return true;
 }
 
-function rawPrefilter(stages: LogSelector['stages']): ((raw: string) => boolean) | undefined {
-  const first = stages[0];
-  if (first === undefined || first.kind !== 'line_filter') return undefined;
-  const f: LineFilter = first.filter;
-  if (f.op !== '|=' || f.values.some((v) => !/^[A-Za-z0-9 _.\-/:@]+$/.test(v))) return undefined;
-  const values = f.values;
-  const digits = values.some((v) => /[0-9]/.test(v));
-  return (raw) => {
-    for (const v of values) if (raw.includes(v)) return true;
-    if (raw.includes('\\') || raw.includes('\u2028') || raw.includes('\u2029')) return true;
-    if (digits && !numbersAsRendered(raw)) return true;
+/** A literal the raw text must hold, as searched there (a leading `:` may be followed by whitespace in the raw line). */
+interface RawLiteral {
+  text: string;
+  /** The rendering of a number may create it. */
+  numeric: boolean;
+}
+
+function rawLiteral(literal: string): RawLiteral | undefined {
+  if (!PLAIN.test(literal)) return undefined;
+  const text = literal.startsWith(':') ? literal.slice(1) : literal;
+  // An envelope without a payload renders with a key of its own (entry.ts, leftover).
+  if (text === '' || 'parsed_event_id'.includes(text)) return undefined;
+  return { text, numeric: /^[0-9.e+-]+$/.test(text) || 'null'.includes(text) };
+}
+
+/**
+ * The literals of a plain-character run: the run itself when it is plain,
+ * else its longest plain piece (any piece of a required literal is required).
+ */
+function plainPiece(run: string): RawLiteral | undefined {
+  let best = '';
+  for (const piece of run.split(/[^A-Za-z0-9 _.\-/:@]+/)) if (piece.length > best.length) best = piece;
+  return best.length >= 2 || best === run ? rawLiteral(best) : undefined;
+}
+
+/**
+ * For one line filter: the alternatives that let a line pass, each a set of
+ * literals all of which the line must hold; undefined when the filter gives
+ * no such literals.
+ */
+function filterLiterals(f: LineFilter): RawLiteral[][] | undefined {
+  if (f.ip !== undefined) return undefined;
+  if (f.op === '|=') {
+    const out: RawLiteral[][] = [];
+    for (const v of f.values) {
+      const lit = rawLiteral(v);
+      if (lit === undefined) return undefined;
+      out.push([lit]);
+    }
+    return out;
+  }
+  if (f.op === '|~') {
+    const out: RawLiteral[][] = [];
+    for (const re of f.res!) {
+      const alternatives = requiredLiterals(re.source);
+      if (alternatives === undefined) return undefined;
+      for (const runs of alternatives) {
+        const lits = runs.map(plainPiece).filter((l) => l !== undefined);
+        if (lits.length === 0) return undefined;
+        out.push(lits);
+      }
+    }
+    return out;
+  }
+  return undefined;
+}
+
+export function rawPrefilter(stages: LogSelector['stages']): ((raw: string) => boolean) | undefined {
+  // Every line filter before the first other stage sees the entry's own line.
+  const filters: RawLiteral[][][] = [];
+  for (const stage of stages) {
+    if (stage.kind !== 'line_filter') break;
+    const lits = filterLiterals(stage.filter);
+    if (lits !== undefined) filters.push(lits);
+  }
+  if (filters.length === 0) return undefined;
+  const numeric = filters.map((f) => f.some((alt) => alt.some((l) => l.numeric)));
+  const holds = (raw: string, alternatives: RawLiteral[][]): boolean => {
+    outer: for (const alt of alternatives) {
+      for (const l of alt) if (!raw.includes(l.text)) continue outer;
+      return true;
+    }
     return false;
+  };
+  return (raw) => {
+    let checkNumbers = false;
+    let missing = false;
+    for (let i = 0; i < filters.length; i++) {
+      if (holds(raw, filters[i]!)) continue;
+      missing = true;
+      checkNumbers ||= numeric[i]!;
+    }
+    if (!missing) return true;
+    if (raw.includes('\\') || raw.includes('\u2028') || raw.includes('\u2029')) return true;
+    return checkNumbers && !numbersAsRendered(raw);
   };
 }
 
@@ -116,7 +203,9 @@ function streamMatches(matchers: readonly LabelMatcher[], e: Entry): boolean {
  */
 export async function scan(selector: LogSelector, options: ScanOptions, onRow: (row: Row) => unknown): Promise<void> {
   const pipeline = compilePipeline(selector.stages);
-  const prefilter = rawPrefilter(selector.stages);
+  // The prefilter's reasoning holds for the envelope format's bodies (the line's own values, plus the
+  // leftover body's parsed_event_id); a plugged-in format may build its body otherwise.
+  const prefilter = options.entry.formats.every((f) => f === factlineEnvelopeFormat) ? rawPrefilter(selector.stages) : undefined;
   const { from, to, toInclusive, stats, signal } = options;
   if (signal?.aborted) throw abortedError();
   for (const file of options.files) {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nextBackoffMs } from '../../src/delivery/backoff.js';
@@ -82,6 +82,80 @@ describe('partial success', () => {
     expect(problems).toMatchObject([{ code: 'FACTLINE_EXPORT_PARTIAL', sink: 'otel', details: { rejected: 1, records: 3, reason: 'one record too large' } }]);
     const line = JSON.parse(readFileSync(deadLetterPath, 'utf8')) as Record<string, unknown>;
     expect(line).toMatchObject({ status: 200, reason: 'one record too large', rejected: 1, candidate_instance_ids: ids });
+  });
+});
+
+describe('a burst held compressed', () => {
+  // Emitted in one synchronous loop: nothing is sent until it ends, so every batch past the first few waits in memory.
+  const BATCH = 64;
+  const BATCHES = 40;
+  for (const compression of ['none', 'gzip'] as const) {
+    it(`keeps batches that must wait gzip-compressed and counts their real size, and delivers every record (OTLP compression ${compression})`, async () => {
+      endpoint.mode = { kind: 'accept' };
+      process.env.OTEL_EXPORTER_OTLP_COMPRESSION = compression;
+      const gzipBefore = endpoint.gzipRequests;
+      // 1 MB holds about 10 of these batches as serialised (64 records of ~1.6 KB of OTLP JSON), all 40 compressed.
+      const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: false, delivery: { maxExportBatchSize: BATCH, maxBufferBytes: 1_000_000 } });
+      try {
+        const ids: string[] = [];
+        for (let i = 0; i < BATCH * BATCHES; i++) ids.push(emitOne(i));
+        const held = sdk.stats().sinks.otel!;
+        expect(held).toMatchObject({ pending: BATCH * BATCHES, dropped: 0 });
+        // The bytes it counts are the compressed ones: well under the serialised size of even the 36 waiting batches.
+        expect(sdk.pipeline!.delivery!.stats().bufferBytes).toBeLessThan(1_000_000);
+        await waitUntil(() => sdk.stats().sinks.otel!.delivered === ids.length, 60_000);
+        expect(sdk.stats().sinks.otel).toMatchObject({ delivered: ids.length, dropped: 0, pending: 0, bufferBytes: 0 });
+        expect(ids.filter((id) => !endpoint.received.has(id))).toEqual([]);
+        expect(problems).toEqual([]);
+        // With gzip every request goes out compressed (the held ones as they are); without it none does.
+        expect(endpoint.gzipRequests - gzipBefore).toBe(compression === 'gzip' ? BATCHES : 0);
+      } finally {
+        await sdk.shutdown();
+        delete process.env.OTEL_EXPORTER_OTLP_COMPRESSION;
+      }
+    });
+  }
+
+  it('compresses a batch that would go out at once when it does not fit the buffer as serialised, instead of dropping it', async () => {
+    endpoint.mode = { kind: 'accept' };
+    // One batch of 64 records is ~100 KB of OTLP JSON and a few KB compressed.
+    const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: false, delivery: { maxExportBatchSize: 64, maxBufferBytes: 50_000 } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 64; i++) ids.push(emitOne(i));
+      await waitUntil(() => sdk.stats().sinks.otel!.delivered === ids.length, 30_000);
+      expect(sdk.stats().sinks.otel).toMatchObject({ delivered: 64, dropped: 0 });
+      expect(problems).toEqual([]);
+      expect(ids.filter((id) => !endpoint.received.has(id))).toEqual([]);
+    } finally {
+      await sdk.shutdown();
+    }
+  });
+
+  it('splits a compressed batch the endpoint refuses, dead-letters only the refused record and spools the others as OTLP JSON', async () => {
+    const dir = tempDir('burst-poison');
+    endpoint.mode = { kind: 'poison', marker: 'POISON' };
+    const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: { dir }, delivery: { maxExportBatchSize: 64 } });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 64 * 10; i++) ids.push(emitOne(i, i === 64 * 9 + 5 ? 'POISON' : `fine ${i}`));
+      // The spool holds each batch as the serialiser made it (the memory copy is the compressed one).
+      const spooled = readdirSync(join(dir, 'logs')).filter((f) => f.endsWith('.otlp.spool'));
+      expect(spooled.length).toBeGreaterThan(0);
+      const file = readFileSync(join(dir, 'logs', spooled.sort().at(-1)!));
+      const body = file.subarray(file.indexOf(0x0a) + 1);
+      expect(recordsOf(JSON.parse(body.toString('utf8')) as ExportLogsRequestJson)).toHaveLength(64);
+      await waitUntil(() => sdk.stats().sinks.otel!.delivered + sdk.stats().sinks.otel!.deadLettered === ids.length, 60_000);
+      expect(sdk.stats().sinks.otel).toMatchObject({ delivered: ids.length - 1, deadLettered: 1, dropped: 0 });
+      expect(ids.filter((id, i) => i !== 64 * 9 + 5 && !endpoint.received.has(id))).toEqual([]);
+      expect(problems.map((p) => p.code)).toEqual(['FACTLINE_DEAD_LETTERED']);
+      const line = JSON.parse(readFileSync(join(dir, 'dead-letters-logs.jsonl'), 'utf8')) as { instance_id: string; record: unknown };
+      expect(line.instance_id).toBe(ids[64 * 9 + 5]);
+      expect(JSON.stringify(line.record)).toContain('POISON');
+    } finally {
+      endpoint.mode = { kind: 'accept' };
+      await sdk.shutdown();
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createEmitter } from '../../src/emitter/index.js';
 import { intentCatalog } from '../../src/intent/catalog.js';
+import { ENVELOPE_FIELDS } from '../../src/envelope/fields.js';
 import { ATTR, LOKI_EVENT_NAME_ATTR } from '../../src/wire.js';
 import { memoryPipeline } from '../helpers.js';
 
@@ -12,7 +13,10 @@ import { memoryPipeline } from '../helpers.js';
  */
 const doc = readFileSync(new URL('../../docs/mapping.md', import.meta.url), 'utf8');
 const section = doc.slice(doc.indexOf('### Attributes'), doc.indexOf('### Severity'));
-const rows = [...section.matchAll(/^\| `([^`]+)` \| `([^`]+)` \| (\w+) \|/gm)].map((m) => ({ attr: m[1]!, loki: m[2]!, type: m[3]! }));
+const rows = [...section.matchAll(/^\| `([^`]+)` \| `([^`]+)` \| (\w+) \| (.*) \|$/gm)].map((m) => ({ attr: m[1]!, loki: m[2]!, type: m[3]!, present: m[4]! }));
+/** The rows of the envelope table ("The event (envelope)"). */
+const envelopeSection = doc.slice(doc.indexOf('## The event (envelope)'), doc.indexOf('## The log record'));
+const envelopeRows = envelopeSection.split('\n').filter((l) => l.startsWith('| `'));
 
 describe('docs/mapping.md', () => {
   it('lists every attribute the code defines, and no other', () => {
@@ -21,6 +25,19 @@ describe('docs/mapping.md', () => {
       .filter((a) => a !== LOKI_EVENT_NAME_ATTR)
       .sort();
     expect(documented).toEqual(Object.values(ATTR).sort());
+  });
+
+  it('lists the envelope fields as ENVELOPE_FIELDS (src/envelope/fields.ts) gives them: name, type and meaning, in its order', () => {
+    const expected = ENVELOPE_FIELDS.map((f) => `| \`${f.name}\` | ${f.type}${f.required ? '' : '?'} | ${f.doc} |`);
+    expect(envelopeRows).toEqual(expected);
+  });
+
+  it('gives each attribute the type and presence ENVELOPE_FIELDS gives it', () => {
+    const table = new Map<string, { type: string; present: string }>(ENVELOPE_FIELDS.flatMap((f) => f.attributes.map((a) => [a.name, a] as const)));
+    for (const r of rows) {
+      if (r.attr === LOKI_EVENT_NAME_ATTR) continue;
+      expect({ attr: r.attr, type: r.type, present: r.present }).toEqual({ attr: r.attr, type: table.get(r.attr)?.type, present: table.get(r.attr)?.present });
+    }
   });
 
   it('spells each attribute the way Loki stores it: dots become underscores', () => {

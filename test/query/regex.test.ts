@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLocalBackend, QueryError } from '../../src/query/index.js';
-import { compileRegex, compileSubmatchRegex, goExpand } from '../../src/query/regex.js';
+import { RE2JS } from 're2js';
+import { compileRegex, compileSubmatchRegex, goExpand, requiredLiterals } from '../../src/query/regex.js';
 import { envelope, ns, tempDir, writeLines } from './support.js';
 
 /*
@@ -131,5 +132,52 @@ describe("Go's Regexp.Expand, as label_replace uses it", () => {
     ['plain', 'plain'],
   ])('%s -> %s', (template, want) => {
     expect(goExpand(template, re, groups)).toBe(want);
+  });
+});
+
+describe('speed-ups that never change an answer', () => {
+  it('the literals every match contains, per alternative; none outside the subset read', () => {
+    expect(requiredLiterals('Refactored .* to validate')).toEqual([['Refactored ', ' to validate']]);
+    expect(requiredLiterals('ab+c*d?e')).toEqual([['ab', 'e']]);
+    expect(requiredLiterals('a|b(c)d')).toEqual([['a'], ['b', 'd']]);
+    expect(requiredLiterals('a\\.b\\d[x\\]y]z')).toEqual([['a.b', 'z']]);
+    expect(requiredLiterals('(?i:x)abc')).toEqual([['abc']]);
+    expect(requiredLiterals('(?i)abc')).toBeUndefined();
+    expect(requiredLiterals('x|.*')).toBeUndefined();
+    expect(requiredLiterals('a{2}')).toBeUndefined();
+    expect(requiredLiterals('\\Qa.b\\E')).toBeUndefined();
+  });
+
+  it('`lit.*lit` patterns answer as RE2 on every input', () => {
+    const patterns = ['a.*b', 'a.+b', '.+a', 'a.+', 'ab.*.+cd', '.*', '.+', 'a.*b.*c', 'é.*ü', 'x\\.y.*z', 'a.*?b', '.*a.*'];
+    const inputs = [
+      '',
+      'a',
+      'ab',
+      'a b',
+      'ba',
+      'xab',
+      'abc',
+      'a\nb',
+      'aé',
+      'éü',
+      'é😀ü',
+      'ab cd',
+      'abcd',
+      'ab xcd',
+      'acb',
+      'x.y z',
+      'xzy z',
+      'a😀',
+      '😀a',
+      '\ud800a',
+      '\n',
+    ];
+    const utf8 = new TextEncoder();
+    for (const p of patterns) {
+      const re = RE2JS.compile(p);
+      const compiled = compileRegex(p, false);
+      for (const s of inputs) expect([p, s, compiled.test(s)]).toEqual([p, s, re.test(utf8.encode(s))]);
+    }
   });
 });

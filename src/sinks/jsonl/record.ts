@@ -2,9 +2,13 @@ import type { FactlineEvent } from '../../envelope/event.js';
 import { CHAIN_FIELD, chainRecordHead } from '../../chain/record.js';
 
 /**
- * The envelope as the object written on a line, its fields in the wire order
- * of `FactlineEvent` (the order `docs/mapping.md` lists). Absent
- * optional fields are left out rather than written as `null`.
+ * The envelope as the object written on a line, its fields in the order of
+ * `ENVELOPE_FIELDS` (src/envelope/fields.ts; the order `FactlineEvent` and
+ * docs/mapping.md list). Absent optional fields are left out rather than
+ * written as `null`; a required field's key is always set. Written out field
+ * by field: an object literal is several times faster than a loop over the
+ * table (`envelopeJson` falls back to it); test/envelope/fields.test.ts holds
+ * it to the table.
  *
  * @example
  * JSON.stringify(envelopeRecord(event)); // '{"schema_version":1,"id":"…","event_id":"auth.user.login:1",…}'
@@ -71,7 +75,9 @@ function optionalString(name: string, v: unknown): string | undefined {
  * `JSON.stringify(envelopeRecord(e))`, byte for byte, built from the fields
  * without the intermediate object, with the strings that repeat from one
  * event to the next (EventID, times, service, catalog, severity) quoted
- * once. Each field is read once. An event of another shape (a field of the
+ * once. It is on every event's path, so it is written out field by field
+ * rather than looped over `ENVELOPE_FIELDS`; test/envelope/fields.test.ts
+ * holds it to that table. Each field is read once. An event of another shape (a field of the
  * wrong type, a `toJSON` on the payload) goes through `envelopeRecord`.
  *
  * @throws TypeError for a BigInt or a cycle in the payload, as JSON.stringify does.

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 
 /** How the endpoint answers right now. */
 export type EndpointMode =
@@ -42,6 +43,8 @@ export class OtlpEndpoint {
   /** Records acknowledged, duplicates included. */
   acknowledged = 0;
   requests = 0;
+  /** Requests sent with `Content-Encoding: gzip` (decompressed before they are read). */
+  gzipRequests = 0;
   /** Requests with no records (probes). */
   emptyRequests = 0;
   /** Requests held unanswered in `hang` mode that the client has since abandoned (closed). */
@@ -103,10 +106,14 @@ export class OtlpEndpoint {
       res.end(JSON.stringify({ code: 14, message: 'unavailable' }));
       return;
     }
-    const text = Buffer.concat(chunks).toString('utf8');
+    let bytes = Buffer.concat(chunks);
     let records: { id: string; record: JsonRecord }[];
     try {
-      const parsed = JSON.parse(text) as { resourceSpans?: { scopeSpans?: { spans?: { spanId: string }[] }[] }[] };
+      if (req.headers['content-encoding'] === 'gzip') {
+        this.gzipRequests++;
+        bytes = gunzipSync(bytes);
+      }
+      const parsed = JSON.parse(bytes.toString('utf8')) as { resourceSpans?: { scopeSpans?: { spans?: { spanId: string }[] }[] }[] };
       if (req.url === '/v1/traces') {
         for (const rs of parsed.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const sp of ss.spans ?? []) this.spans.add(sp.spanId);
         res.writeHead(200, { 'Content-Type': 'application/json' });

@@ -83,7 +83,7 @@ export interface EnvelopeLine {
   causation_id?: string;
   session_id?: string;
   payload: unknown;
-  invalid?: { issues: unknown[] };
+  invalid?: { issues: unknown[]; issues_total?: number };
 }
 
 /** `domain.entity.action` of an EventID, and its parts. */
@@ -132,6 +132,7 @@ export function sdkAttributes(e: EnvelopeLine, catalog: string, wireName: string
   if (e.invalid !== undefined) {
     out['factline.valid'] = false;
     out['factline.validation.issues'] = JSON.stringify(e.invalid.issues);
+    if (e.invalid.issues_total !== undefined) out['factline.validation.issues_total'] = int(e.invalid.issues_total);
   }
   out.event_name = eventIdParts(e.event_id).name;
   return out;
