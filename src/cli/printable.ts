@@ -1,2 +1,2 @@
-/** The CLI's name for the console sink's escaping of file content (`printable` in `src/sinks/console/format.ts`). */
-export { printable } from '../sinks/console/format.js';
+/** The CLI's name for the console sink's escaping of file content (`printable` in `src/lines/printable.ts`). */
+export { printable } from '../lines/printable.js';

@@ -18,7 +18,7 @@ import {
 } from './options.js';
 import { renderResult } from './render.js';
 import { readLines } from '../lines/read-lines.js';
-import { lineEvent, SkippedLine } from './event-lines.js';
+import type { SkippedLine } from './event-lines.js';
 import { printable } from './printable.js';
 
 export const QUERY_HELP = `Usage: factline query [--file F ... | --loki URL] [--since D | --from T --to T]
@@ -57,6 +57,8 @@ engine), 2 on usage and LogQL syntax errors (the position is shown).`;
  * first line's problem when none is, else undefined.
  */
 async function noEventIn(files: readonly string[]): Promise<{ file: string; line: number; skip: SkippedLine } | undefined> {
+  // Loaded here: the classifier reads the Intent catalog, which a query never needs otherwise.
+  const { lineEvent, SkippedLine } = await import('./event-lines.js');
   let first: { file: string; line: number; skip: SkippedLine } | undefined;
   for (const file of files) {
     for await (const l of readLines(file)) {

@@ -1,4 +1,4 @@
-import { printable } from '../sinks/console/format.js';
+import { printable } from './printable.js';
 import type { Line } from './read-lines.js';
 
 /*

@@ -1,5 +1,8 @@
 import type { FactlineEvent } from '../../envelope/event.js';
 import type { Severity } from '../../envelope/severity.js';
+import { escapeLineBreakers } from '../../lines/printable.js';
+
+export { escapeLineBreakers, printable } from '../../lines/printable.js';
 
 export interface FormatEventLineOptions {
   /** Wrap parts in ANSI colour codes. Default `false` (the sink decides from the stream). */
@@ -93,26 +96,6 @@ function renderValue(v: unknown, max: number): string | undefined {
   }
 }
 
-/*
- * Characters that end a line or reorder text for some reader although JSON
- * leaves them raw: DEL, the C1 controls (U+0085 NEL among them), U+2028 and
- * U+2029 (line ends for Node 24's readline and for JavaScript), and the bidi
- * controls (U+202E can make a value read backwards). Written as `\uXXXX` so
- * that one event is one line that reads as it is.
- */
-const UNSAFE_IN_LINE = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * `text` with every line terminator and bidi control that JSON leaves raw
- * written as a `\uXXXX` escape.
- *
- * @example
- * escapeLineBreakers('a\u2028b'); // 'a\\u2028b'
- */
-export function escapeLineBreakers(text: string): string {
-  return text.replace(UNSAFE_IN_LINE, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
-}
-
 /** `2026-01-23T14:32:01.000Z` → `2026-01-23T14:32:01Z`; non-zero milliseconds are kept. */
 export function displayTime(t: string): string {
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?Z$/.exec(t);
@@ -160,20 +143,4 @@ export function formatEventLine(event: FactlineEvent, options: FormatEventLineOp
     out += ' ' + paint(color, 'red', `!invalid(${codes.join(',')})`);
   }
   return escapeLineBreakers(out);
-}
-
-// C0 controls (ESC, BEL, CR, NUL…) JSON would have escaped, but file content
-// reaches the CLI's messages raw (a parser's quote of a bad line, an id, a key).
-const C0 = /[\u0000-\u0008\u000a-\u001f]/g;
-
-/**
- * `text` from a file, safe to print on a terminal: C0 controls (tab kept),
- * DEL, C1 controls, U+2028/U+2029 and bidi controls written as `\uXXXX`, the
- * console sink's escaping. Every piece of file content a command prints goes
- * through it, so a line cannot move the cursor, ring the bell or reverse text.
- *
- * @example printable('a\u001b[2Jb\u202e') // 'a\\u001b[2Jb\\u202e'
- */
-export function printable(text: string): string {
-  return escapeLineBreakers(text.replace(C0, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')));
 }
