@@ -27,6 +27,51 @@ export function parseDuration(text: string): bigint | undefined {
   return /^(\d+(ms|s|m|h|d|w))+$/.test(text) ? parseRangeDuration(text) : undefined;
 }
 
+/** The steps {@link parseStep} takes, for error messages and help. */
+export const STEP_EXAMPLES = '30s, 5m, 1h or 1m30s, or a number of seconds (60, 0.5)';
+
+/** Prometheus' duration (`model.ParseDuration`): units largest first, each at most once. */
+const PROMETHEUS_DURATION = /^(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/;
+/** A decimal number, as Go's `strconv.ParseFloat` reads one (sign, fraction, exponent). */
+const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A metric query's step → seconds (a float, as `RangeQueryRequest.step`
+ * and Loki's `step` parameter take it), read as Loki reads
+ * `query_range`'s `step` (`parseSecondsOrDuration`): a number of seconds
+ * (`60`, `0.5`), else a Prometheus duration (`30s`, `5m`, `1h`, `1m30s`,
+ * `500ms`, `1d`; units `ms`, `s`, `m`, `h`, `d`, `w`, `y`, largest first).
+ * `undefined` for anything else (`1 min`, `1.5m`, `30s1m`, ``); a step of
+ * 0 or less is returned as read, for the caller to refuse as Loki does
+ * ("zero or negative query resolution step widths are not accepted").
+ *
+ * @example
+ * parseStep('1m30s'); // 90
+ * parseStep('60'); // 60
+ * parseStep('500ms'); // 0.5
+ * parseStep('1.5m'); // undefined
+ */
+export function parseStep(text: string): number | undefined {
+  if (FLOAT.test(text)) return Number(text);
+  if (text === '0') return 0;
+  if (text === '' || !PROMETHEUS_DURATION.test(text)) return undefined;
+  return Number(parseRangeDuration(text)) / 1e9;
+}
+
+/**
+ * Why `--step` (or another step argument, `what`) is refused, or `undefined`
+ * when {@link parseStep} reads it as more than 0 seconds.
+ *
+ * @example
+ * refusedStep('--step', '1 min'); // '--step needs a duration like 30s, 5m, 1h or 1m30s, or a number of seconds (60, 0.5), got "1 min"'
+ */
+export function refusedStep(what: string, text: string): string | undefined {
+  const step = parseStep(text);
+  if (step === undefined) return `${what} needs a duration like ${STEP_EXAMPLES}, got ${JSON.stringify(text)}`;
+  if (!(step > 0)) return `${what} must be more than 0 (Loki refuses a zero or negative step), got ${JSON.stringify(text)}`;
+  return undefined;
+}
+
 /** Unix seconds have 10 digits until the year 2286; 12 or more digits are milliseconds or nanoseconds. */
 const MAX_SECONDS_DIGITS = 11;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/;

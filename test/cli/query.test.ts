@@ -66,6 +66,34 @@ describe('factline query', () => {
     expect(Math.max(...body.data.result[0]!.values.map(([, v]) => Number(v)))).toBe(110);
   });
 
+  it('takes --step as Loki takes step: a duration (1m, 1m30s) or seconds, with the same points', async () => {
+    const q = `sum(count_over_time({service_name=~".+"} | event_name="agent.code.generated" [2h]))`;
+    // One fixed range over the history (written up to now), so that the runs' steps fall on the same times.
+    const to = Math.floor(Date.now() / 1000) + 60;
+    const points = async (step: string) => {
+      const r = await run(['query', '--file', file, '--json', '--from', String(to - 7200), '--to', String(to), '--step', step, q]);
+      expect(r.code, r.stderr.join('\n')).toBe(0);
+      return (JSON.parse(r.stdout[0]!) as { data: { result: { values: [number, string][] }[] } }).data.result[0]!.values;
+    };
+    const everyMinute = await points('60');
+    expect(everyMinute.length).toBeGreaterThan(1);
+    expect(everyMinute[1]![0] - everyMinute[0]![0]).toBe(60);
+    expect(await points('1m')).toEqual(everyMinute);
+    const every90 = await points('90');
+    expect(every90[1]![0] - every90[0]![0]).toBe(90);
+    expect(await points('1m30s')).toEqual(every90);
+    expect(await points('90000ms')).toEqual(every90);
+    for (const [step, message] of [
+      ['1 min', '--step needs a duration like 30s, 5m, 1h or 1m30s, or a number of seconds (60, 0.5), got "1 min"'],
+      ['30s1m', '--step needs a duration like 30s, 5m, 1h or 1m30s, or a number of seconds (60, 0.5), got "30s1m"'],
+      ['0s', '--step must be more than 0 (Loki refuses a zero or negative step), got "0s"'],
+    ]) {
+      const r = await run(['query', '--file', file, '--step', step!, q]);
+      expect(r.code).toBe(2);
+      expect(r.stderr[0]).toBe(`factline query: ${message}\n\n${QUERY_HELP}`);
+    }
+  });
+
   it('exits 2 on a LogQL syntax error and shows the position', async () => {
     const q = 'sum(count_over_time({service_name="x"} [1h]';
     const r = await run(['query', '--file', file, q]);

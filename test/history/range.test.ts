@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCatalog } from '../../src/catalog/index.js';
 import { rangeFrom, UsageError } from '../../src/cli/options.js';
-import { isLogQuery, parseDuration, parseTime } from '../../src/history/range.js';
+import { isLogQuery, parseDuration, parseStep, parseTime, refusedStep } from '../../src/history/range.js';
 import { createFactlineMcpServer } from '../../src/mcp/index.js';
 import { createLocalBackend } from '../../src/query/index.js';
 import type { QueryBackend } from '../../src/query/types.js';
@@ -185,6 +186,59 @@ describe('a date or time that does not exist', () => {
     ] as const) {
       expect(parseTime(`${year}-02-29T12:00:00Z`) !== undefined).toBe(leap);
     }
+  });
+});
+
+describe("a metric query's step, read as Loki reads query_range's step", () => {
+  // Loki's parseSecondsOrDuration: strconv.ParseFloat seconds, else Prometheus' model.ParseDuration.
+  const steps: [string, number | undefined][] = [
+    ['60', 60],
+    ['0.5', 0.5],
+    ['1e2', 100],
+    ['30s', 30],
+    ['5m', 300],
+    ['1h', 3600],
+    ['1m30s', 90],
+    ['1h30m15s', 5415],
+    ['500ms', 0.5],
+    ['1d', 86_400],
+    ['1w', 604_800],
+    ['1y', 31_536_000],
+    ['0', 0],
+    ['0s', 0],
+    ['-5', -5],
+    ['30s1m', undefined], // Prometheus: units largest first
+    ['1m1m', undefined],
+    ['1.5m', undefined],
+    ['1 min', undefined],
+    ['5M', undefined],
+    ['1us', undefined],
+    ['-1m', undefined],
+    ['', undefined],
+  ];
+
+  it.each(steps)('%j is %s s', (text, seconds) => {
+    expect(parseStep(text)).toBe(seconds);
+  });
+
+  it('takes and refuses the steps real Loki 3.7.6 takes and refuses (its answers, saved in test/fixtures/loki)', () => {
+    const saved = JSON.parse(readFileSync(new URL('../fixtures/loki/query-range-step.json', import.meta.url), 'utf8')) as {
+      answers: { step: string; status: number; error: string | null }[];
+    };
+    expect(saved.answers.length).toBeGreaterThan(20);
+    for (const a of saved.answers) {
+      const loki = a.error?.startsWith('cannot parse') ? 'no duration' : a.error?.startsWith('zero or negative') ? 'not positive' : 'taken';
+      const step = parseStep(a.step);
+      const ours = step === undefined ? 'no duration' : step > 0 ? 'taken' : 'not positive';
+      expect(ours, a.step).toBe(loki);
+    }
+  });
+
+  it('refuses a step that does not parse, and one of 0 or less, naming the value', () => {
+    expect(refusedStep('--step', '1m30s')).toBeUndefined();
+    expect(refusedStep('--step', '1 min')).toBe('--step needs a duration like 30s, 5m, 1h or 1m30s, or a number of seconds (60, 0.5), got "1 min"');
+    expect(refusedStep('--step', '0s')).toBe('--step must be more than 0 (Loki refuses a zero or negative step), got "0s"');
+    expect(refusedStep('--step', '-5')).toBe('--step must be more than 0 (Loki refuses a zero or negative step), got "-5"');
   });
 });
 
