@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { printable } from './printable.js';
 import type { Catalog } from '../catalog/define.js';
+import { missingEvent } from '../catalog/missing-event.js';
 import { CatalogLockError, checkCatalog, formatCatalogLock, lockCatalog, type CatalogChange } from '../catalog/lock.js';
 import type { CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
@@ -213,6 +214,11 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     }
     const event = described.events.find((e) => e.id === id);
     if (event === undefined) {
+      const missing = missingEvent(id, described.name);
+      if (missing.code === 'invalid_event_id') {
+        io.err(printable(`factline catalog: ${missing.message}`));
+        return 1;
+      }
       const near = catalog.find(`%${id!.split(':')[0]!.split('.').pop()}%`).map((t) => t.id);
       io.err(
         `factline catalog: "${id}" is not in catalog "${described.name}"${near.length > 0 ? `; did you mean ${near.slice(0, 5).join(', ')}?` : `; it has ${described.events.map((e) => e.id).join(', ')}`}`,
