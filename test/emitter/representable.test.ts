@@ -228,6 +228,33 @@ describe('hostile payloads in report mode', () => {
   });
 });
 
+describe('a payload that is not a JSON value at all', () => {
+  it.each([
+    ['undefined', (): unknown => undefined, '[factline: undefined]', 'unsupported_value', 'the payload is undefined, which JSON cannot carry'],
+    [
+      'a toJSON that returns undefined',
+      (): unknown => ({ toJSON: () => undefined }),
+      '[factline: undefined]',
+      'unsupported_value',
+      "the payload's toJSON returned undefined",
+    ],
+    ['a function', (): unknown => function named() {}, '[factline: function named]', 'function', 'a function cannot be written as JSON'],
+    ['a symbol', (): unknown => Symbol('s'), '[factline: Symbol(s)]', 'symbol', 'a symbol cannot be written as JSON'],
+    ['a BigInt', (): unknown => 10n, '[factline: BigInt 10n]', 'bigint', 'BigInt 10n cannot be written as JSON'],
+  ])('names %s by what it is (not "received null"), marked alike in every sink', async (_, make, marker, code, named) => {
+    const t = open();
+    expect(() => t.emitter.emit('app.job.ran:1', make() as never)).not.toThrow();
+    const issues = t.recorded[0]!.invalid!.issues;
+    expect(issues).toEqual([{ code, path: [], message: expect.stringContaining(named) }]);
+    expect(JSON.stringify(issues)).not.toContain('received null');
+    expect(t.recorded[0]!.payload).toBe(marker);
+    expect(t.logRecords()[0]!.body).toBe(marker);
+    expect(JSON.parse((await t.fileLines())[0]!).payload).toBe(marker);
+    expect(t.problems).toEqual([expect.objectContaining({ code: 'FACTLINE_VALIDATION_FAILED', message: expect.stringContaining(named) })]);
+    expect(() => createEmitter(catalog, { validation: 'strict' }).emit('app.job.ran:1', make() as never)).toThrow(named);
+  });
+});
+
 describe('strings', () => {
   it('writes a lone surrogate as U+FFFD in the file and the OTLP body alike, flagged', async () => {
     const t = open();
