@@ -85,7 +85,7 @@ function installed(dir: string, prefix = ''): Installed[] {
 const work = mkdtempSync(join(tmpdir(), 'factline-pack-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Both tarballs, packed once: `npm pack` runs `prepare` (the build) first, as `npm publish` does. */
+/** Both tarballs, packed once: `npm pack` runs `prepack` (the build) first, as `npm publish` does. */
 let packed: { factline: string; tools: string; files: string[] } | undefined;
 function pack() {
   if (packed) return packed;
