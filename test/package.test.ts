@@ -129,6 +129,7 @@ describe('the package', () => {
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'preprepare', 'prepare', 'postprepare'];
 
 describe('the packed manifests', () => {
+  // Two `npm pack` runs (no build): seconds, but minutes on a loaded machine.
   it('carry no install-time script, and factline builds on prepack', () => {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const work = mkdtempSync(join(tmpdir(), 'factline-manifest-'));
@@ -152,6 +153,5 @@ describe('the packed manifests', () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
-  }, // Two `npm pack` runs (no build); minutes only on a loaded machine.
-  180_000);
+  }, 180_000);
 });
