@@ -316,6 +316,32 @@ describe('span-event flattening', () => {
     expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
   });
 
+  it('keeps a payload key "" (which the SDK drops: no attribute key is empty) under #2, and the fields of an object under "" as .field', async () => {
+    const t = open();
+    const payloads = [
+      JSON.parse('{"": "top", "b": 1}'),
+      // An object under "" would flatten to its fields' own names and overwrite "b"; a literal "#2" key would overwrite the renamed "".
+      JSON.parse('{"b": 1, "": {"b": 2, "": 3}, "c": {"": 4}}'),
+      JSON.parse('{"#2": "literal", "": "empty"}'),
+      JSON.parse('{"": "empty", "#2": "literal"}'),
+    ];
+    await t.tracer.startActiveSpan('op', async (span) => {
+      for (const p of payloads) t.emitter.emit('app.any.seen:1', p);
+      span.end();
+    });
+    const events = t.pipeline.spans.getFinishedSpans()[0]!.events;
+    const payloadPart = (i: number) => Object.fromEntries(Object.entries(events[i]!.attributes!).filter(([k]) => !k.startsWith('factline.')));
+    expect(payloadPart(0)).toEqual({ '#2': 'top', b: 1 });
+    expect(payloadPart(1)).toEqual({ b: 1, '.b': 2, '.': 3, 'c.': 4 });
+    expect(payloadPart(2)).toEqual({ '#2': 'literal', '#3': 'empty' });
+    expect(payloadPart(3)).toEqual({ '#2': 'empty', '#2#2': 'literal' });
+    // The span events as the OTLP exporter sends them carry the same keys; the body and the file keep "" as it was.
+    expect(t.otlpTracesJson()).toContain('{"key":"#2","value":{"stringValue":"top"}}');
+    expect(t.logRecords().map((r) => r.body)).toEqual(payloads);
+    expect((await t.fileLines()).map((l) => JSON.parse(l).payload)).toEqual(payloads);
+    expect(t.problems).toEqual([]);
+  });
+
   it('builds span-event attributes only when a span is recording', () => {
     const t = open();
     context.with(trace.setSpan(context.active(), trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 })), () => {
