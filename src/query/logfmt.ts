@@ -66,14 +66,7 @@ export class LogfmtDecoder {
       const c = line[i]!;
       if (c === EQ) {
         this.pos = i;
-        if (this.pos > start) {
-          const key = this.text(start, this.pos);
-          if (multibyte && key.includes('\ufffd')) {
-            this.syntaxError('invalid key');
-            return this.skipValue();
-          }
-          this.key = key;
-        }
+        if (!this.takeKey(start, multibyte)) return this.skipValue();
         if (this.key === undefined) {
           this.unexpectedByte(c);
           return this.skipValue();
@@ -87,19 +80,19 @@ export class LogfmtDecoder {
       }
       if (c <= SPACE) {
         this.pos = i;
-        if (this.pos > start) {
-          const key = this.text(start, this.pos);
-          if (multibyte && key.includes('\ufffd')) {
-            this.syntaxError('invalid key');
-            return false;
-          }
-          this.key = key;
-        }
-        return true;
+        return this.takeKey(start, multibyte);
       }
       if (c >= 0x80) multibyte = true;
     }
     this.pos = n;
+    return this.takeKey(start, multibyte);
+  }
+
+  /**
+   * Takes the bytes from `start` to `this.pos` as the key, when there are
+   * any; false after a syntax error (a multi-byte key that is not UTF-8).
+   */
+  private takeKey(start: number, multibyte: boolean): boolean {
     if (this.pos > start) {
       const key = this.text(start, this.pos);
       if (multibyte && key.includes('\ufffd')) {
