@@ -260,8 +260,8 @@ class AttributeWriter {
     readonly out: Attributes,
     /** Attributes `out` may still take. */
     private room: number,
-    /** Whether `out` may already hold a key without a dot (not only envelope attributes). */
-    private readonly anyKeyTaken: boolean,
+    /** Whether `out` may already hold a key without a dot (not only envelope attributes; set once a key is renamed). */
+    private anyKeyTaken: boolean,
     /** Whether the payload may hold an integer outside int64 (see {@link toAttributeValue}). */
     private readonly wide = true,
   ) {}
@@ -274,9 +274,10 @@ class AttributeWriter {
     // A key already taken (by the envelope, or by a dotted key and a nested
     // object that flatten alike) keeps its value; this one gets `#2`, `#3`.
     // `__proto__` and `` (which the SDK drops: no attribute key is empty) are never free: they take `#2`.
-    // A `#` key may be one of those (`#2`, `__proto__#2`) written in the payload itself.
-    if (this.anyKeyTaken || k.indexOf('.') !== -1 || k.indexOf('#') !== -1 || k === '__proto__' || k === '') {
+    if (this.anyKeyTaken || k.indexOf('.') !== -1 || k === '__proto__' || k === '') {
       for (let n = 2; k === '__proto__' || k === '' || Object.hasOwn(this.out, k); n++) k = `${key}#${n}`;
+      // A renamed key may have no dot (`#2`): a later payload key written the same way is checked too.
+      if (k !== key) this.anyKeyTaken = true;
     }
     this.out[k] = value;
     this.lastKey = k;
