@@ -23,6 +23,9 @@
  *   `factline verify`, each its own process as the CLI runs, against a
  *   floor process that reads and parses (and hashes, as verify does) every line.
  *
+ * BENCH_GROUPS (comma-separated: pipeline, files, readers; default all)
+ * chooses the groups that run after emit; empty runs emit alone.
+ *
  * Cases are interleaved round by round, in a new random order each round,
  * with the young generation collected (untimed) before each, so that no
  * case pays for another's short-lived garbage; medians are taken by wall clock and by the process's
@@ -34,7 +37,7 @@
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ExportResultCode } from '@opentelemetry/core';
-import { SeverityNumber } from '@opentelemetry/api-logs';
+import { type AnyValue, SeverityNumber } from '@opentelemetry/api-logs';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { randomUUID } from 'node:crypto';
@@ -74,6 +77,8 @@ const FSYNC_CHUNK = 100;
 /** Lines of the files that validate and verify read, and runs of each. */
 const READ_LINES = Number(process.env.BENCH_READ_LINES ?? 200_000);
 const READ_REPS = Number(process.env.BENCH_READ_REPS ?? 3);
+/** The groups to run after emit, from BENCH_GROUPS (comma-separated: pipeline, files, readers); default all. */
+const GROUPS = new Set((process.env.BENCH_GROUPS ?? 'pipeline,files,readers').split(',').map((g) => g.trim()));
 
 const payload = { user_id: '550e8400-e29b-41d4-a716-446655440000', ip: '192.168.1.42', method: 'password' as const, mfa: true };
 /** The nested payload: an object, an array of 3 objects, a string array; enum, regex and length checks. */
@@ -300,104 +305,16 @@ async function main(): Promise<void> {
     'factline.event.schema_version': 1,
     'factline.source.type': 'runtime',
   });
-  const orderAttributes = orderAttributesOf;
-
-  interface Pair {
-    provider: LoggerProvider & { exported: () => number };
-  }
-  const raw = (): Pair & { logger: ReturnType<LoggerProvider['getLogger']> } => {
-    const p = provider();
-    return { provider: p, logger: p.getLogger('bench') };
-  };
-  const fl = (options: { validation: 'report' | 'off'; now?: () => number; filter?: { minSeverity: 'INFO' } }) => {
-    const p = provider();
-    const sink = createOtelSink({ logger: p.getLogger('factline') });
-    return { provider: p, emitter: createEmitter(catalog, { sinks: [sink], onProblem: quiet, ...options }) };
-  };
-
-  // Flat payload, burst.
-  const rawFlat = raw();
-  const rawEmit =
-    (clock: () => number = Date.now) =>
-    (): void => {
-      const now = clock();
-      rawFlat.logger.emit({
-        eventName: 'auth.user.login',
-        timestamp: now,
-        observedTimestamp: now,
-        severityNumber: SeverityNumber.INFO,
-        severityText: 'INFO',
-        body: payload,
-        attributes: loginAttributes(randomUUID()),
-      });
-    };
-  const rawFlatMs = raw();
-  const rawEmitMs = (): void => {
-    const now = perMs();
-    rawFlatMs.logger.emit({
-      eventName: 'auth.user.login',
-      timestamp: now,
-      observedTimestamp: now,
-      severityNumber: SeverityNumber.INFO,
-      severityText: 'INFO',
-      body: payload,
-      attributes: loginAttributes(randomUUID()),
-    });
-  };
-  const rawFlatSpan = raw();
-  // In a span: the log record in the span's context, and a span event with
-  // the same attributes plus the payload's fields, as factline writes it.
-  const rawEmitInSpan = (): void => {
-    const now = Date.now();
-    const id = randomUUID();
-    rawFlatSpan.logger.emit({
-      eventName: 'auth.user.login',
-      timestamp: now,
-      observedTimestamp: now,
-      severityNumber: SeverityNumber.INFO,
-      severityText: 'INFO',
-      body: payload,
-      attributes: loginAttributes(id),
-      context: context.active(),
-    });
-    const attributes = loginAttributes(id);
+  type Attrs = Record<string, string | number | boolean | string[]>;
+  /** The span event's attributes of the flat payload: the log record's plus the payload's fields. */
+  const loginSpanFields = (attributes: Attrs): void => {
     attributes.user_id = payload.user_id;
     attributes.ip = payload.ip;
     attributes.method = payload.method;
     attributes.mfa = payload.mfa;
-    span.addEvent('auth.user.login', attributes, now);
   };
-  // Nested payload.
-  const rawNested = raw();
-  const rawEmitNested = (): void => {
-    const now = Date.now();
-    rawNested.logger.emit({
-      eventName: 'shop.order.placed',
-      timestamp: now,
-      observedTimestamp: now,
-      severityNumber: SeverityNumber.INFO,
-      severityText: 'INFO',
-      body: nested,
-      attributes: orderAttributes(randomUUID()),
-    });
-  };
-  const rawNestedSpan = raw();
-  // The span event's attributes as factline flattens the payload: nested
-  // object keys dotted, an array of strings as an array, an array of objects as JSON text.
-  const rawEmitNestedInSpan = (): void => {
-    const now = Date.now();
-    const id = randomUUID();
-    rawNestedSpan.logger.emit({
-      eventName: 'shop.order.placed',
-      timestamp: now,
-      observedTimestamp: now,
-      severityNumber: SeverityNumber.INFO,
-      severityText: 'INFO',
-      body: nested,
-      attributes: orderAttributes(id),
-      context: context.active(),
-    });
-    const attributes = orderAttributes(id);
+  /** The same for the nested payload, as factline flattens it: nested object keys dotted, an array of strings as an array, an array of objects as JSON text. */
+  const orderSpanFields = (attributes: Attrs): void => {
     attributes.order_id = nested.order_id;
     attributes.status = nested.status;
     attributes['customer.id'] = nested.customer.id;
@@ -407,8 +324,59 @@ async function main(): Promise<void> {
     attributes.tags = nested.tags;
     attributes.total_cents = nested.total_cents;
     attributes.channel = nested.channel;
-    span.addEvent('shop.order.placed', attributes, now);
   };
+
+  type Provider = LoggerProvider & { exported: () => number };
+  /**
+   * A raw SDK case: `logger.emit` of the record factline builds, with a new
+   * instance id per event; with `spanFields`, in the active span's context
+   * and followed by `span.addEvent` with the same attributes plus the
+   * payload's fields, as factline writes its span event.
+   */
+  const raw = (
+    eventName: string,
+    body: AnyValue,
+    attributesOf: (instanceId: string) => Attrs,
+    options: { clock?: () => number; spanFields?: (attributes: Attrs) => void } = {},
+  ): { provider: Provider; run: () => void } => {
+    const p = provider();
+    const log = p.getLogger('bench');
+    const clock = options.clock ?? Date.now;
+    const spanFields = options.spanFields;
+    const run = (): void => {
+      const now = clock();
+      const id = randomUUID();
+      log.emit({
+        eventName,
+        timestamp: now,
+        observedTimestamp: now,
+        severityNumber: SeverityNumber.INFO,
+        severityText: 'INFO',
+        body,
+        attributes: attributesOf(id),
+        // Without a context the SDK takes the active one itself.
+        context: spanFields ? context.active() : undefined,
+      });
+      if (spanFields) {
+        const attributes = attributesOf(id);
+        spanFields(attributes);
+        span.addEvent(eventName, attributes, now);
+      }
+    };
+    return { provider: p, run };
+  };
+  /** A factline case: an emitter with the OTel sink on a logger provider of its own. */
+  const fl = (options: { validation: 'report' | 'off'; now?: () => number; filter?: { minSeverity: 'INFO' } }) => {
+    const p = provider();
+    const sink = createOtelSink({ logger: p.getLogger('factline') });
+    return { provider: p, emitter: createEmitter(catalog, { sinks: [sink], onProblem: quiet, ...options }) };
+  };
+
+  const rawFlat = raw('auth.user.login', payload, loginAttributes);
+  const rawFlatMs = raw('auth.user.login', payload, loginAttributes, { clock: perMs });
+  const rawFlatSpan = raw('auth.user.login', payload, loginAttributes, { spanFields: loginSpanFields });
+  const rawNested = raw('shop.order.placed', nested, orderAttributesOf);
+  const rawNestedSpan = raw('shop.order.placed', nested, orderAttributesOf, { spanFields: orderSpanFields });
 
   const flReport = fl({ validation: 'report' });
   const flOff = fl({ validation: 'off' });
@@ -418,98 +386,44 @@ async function main(): Promise<void> {
   const flNested = fl({ validation: 'report' });
   const flNestedOff = fl({ validation: 'off' });
   const flNestedSpan = fl({ validation: 'report' });
-  const spanFlush = (p: Pair['provider']) => async (): Promise<void> => {
-    await p.forceFlush();
-    nextSpan();
-  };
 
   /** What each case must have produced, checked after the run. */
   interface Expect {
     records?: () => number;
     spanEvents?: boolean;
   }
+  /** A case that emits to a provider of its own: its queue flushed between chunks, its records counted; in a span, a new span per chunk. */
+  const exporting = (name: string, run: () => void, p: Provider, inASpan = false): Case & Expect => ({
+    name,
+    run,
+    flush: inASpan
+      ? async () => {
+          await p.forceFlush();
+          nextSpan();
+        }
+      : () => p.forceFlush(),
+    records: p.exported,
+    ...(inASpan ? { wrap: inSpan, spanEvents: true } : {}),
+  });
   const emitCases: (Case & Expect)[] = [
-    {
-      name: '(a) OTel SDK logger.emit (same record), batch + no-op',
-      run: rawEmit(),
-      flush: () => rawFlat.provider.forceFlush(),
-      records: rawFlat.provider.exported,
-    },
-    {
-      name: '(b) factline emit, validation on (report)',
-      run: () => flReport.emitter.emit('auth.user.login:1', payload),
-      flush: () => flReport.provider.forceFlush(),
-      records: flReport.provider.exported,
-    },
-    {
-      name: '(c) factline emit, validation off',
-      run: () => flOff.emitter.emit('auth.user.login:1', payload),
-      flush: () => flOff.provider.forceFlush(),
-      records: flOff.provider.exported,
-    },
+    exporting('(a) OTel SDK logger.emit (same record), batch + no-op', rawFlat.run, rawFlat.provider),
+    exporting('(b) factline emit, validation on (report)', () => flReport.emitter.emit('auth.user.login:1', payload), flReport.provider),
+    exporting('(c) factline emit, validation off', () => flOff.emitter.emit('auth.user.login:1', payload), flOff.provider),
     { name: '(d) factline emit, filtered out before any sink', run: () => flFiltered.emitter.emit('auth.user.debugged:1', payload), flush: async () => {} },
     {
       name: '(e) pino info() to /dev/null',
       run: () => logger.info(payload, 'auth.user.login'),
       flush: () => new Promise<void>((done) => dest.flush(() => done())),
     },
-    {
-      name: '(f) OTel SDK logger.emit + span.addEvent, in an active span',
-      run: rawEmitInSpan,
-      wrap: inSpan,
-      flush: spanFlush(rawFlatSpan.provider),
-      records: rawFlatSpan.provider.exported,
-      spanEvents: true,
-    },
-    {
-      name: '(g) factline emit, validation on, in an active span',
-      run: () => flSpan.emitter.emit('auth.user.login:1', payload),
-      wrap: inSpan,
-      flush: spanFlush(flSpan.provider),
-      records: flSpan.provider.exported,
-      spanEvents: true,
-    },
-    { name: '(h) OTel SDK logger.emit, one event per ms', run: rawEmitMs, flush: () => rawFlatMs.provider.forceFlush(), records: rawFlatMs.provider.exported },
-    {
-      name: '(i) factline emit, report, one event per ms',
-      run: () => flMs.emitter.emit('auth.user.login:1', payload),
-      flush: () => flMs.provider.forceFlush(),
-      records: flMs.provider.exported,
-    },
-    {
-      name: '(j) OTel SDK logger.emit, nested payload',
-      run: rawEmitNested,
-      flush: () => rawNested.provider.forceFlush(),
-      records: rawNested.provider.exported,
-    },
-    {
-      name: '(k) factline emit, nested payload, report',
-      run: () => flNested.emitter.emit('shop.order.placed:1', nested),
-      flush: () => flNested.provider.forceFlush(),
-      records: flNested.provider.exported,
-    },
-    {
-      name: '(l) factline emit, nested payload, validation off',
-      run: () => flNestedOff.emitter.emit('shop.order.placed:1', nested),
-      flush: () => flNestedOff.provider.forceFlush(),
-      records: flNestedOff.provider.exported,
-    },
-    {
-      name: '(m) OTel SDK logger.emit + span.addEvent, nested, in a span',
-      run: rawEmitNestedInSpan,
-      wrap: inSpan,
-      flush: spanFlush(rawNestedSpan.provider),
-      records: rawNestedSpan.provider.exported,
-      spanEvents: true,
-    },
-    {
-      name: '(n) factline emit, nested, report, in a span',
-      run: () => flNestedSpan.emitter.emit('shop.order.placed:1', nested),
-      wrap: inSpan,
-      flush: spanFlush(flNestedSpan.provider),
-      records: flNestedSpan.provider.exported,
-      spanEvents: true,
-    },
+    exporting('(f) OTel SDK logger.emit + span.addEvent, in an active span', rawFlatSpan.run, rawFlatSpan.provider, true),
+    exporting('(g) factline emit, validation on, in an active span', () => flSpan.emitter.emit('auth.user.login:1', payload), flSpan.provider, true),
+    exporting('(h) OTel SDK logger.emit, one event per ms', rawFlatMs.run, rawFlatMs.provider),
+    exporting('(i) factline emit, report, one event per ms', () => flMs.emitter.emit('auth.user.login:1', payload), flMs.provider),
+    exporting('(j) OTel SDK logger.emit, nested payload', rawNested.run, rawNested.provider),
+    exporting('(k) factline emit, nested payload, report', () => flNested.emitter.emit('shop.order.placed:1', nested), flNested.provider),
+    exporting('(l) factline emit, nested payload, validation off', () => flNestedOff.emitter.emit('shop.order.placed:1', nested), flNestedOff.provider),
+    exporting('(m) OTel SDK logger.emit + span.addEvent, nested, in a span', rawNestedSpan.run, rawNestedSpan.provider, true),
+    exporting('(n) factline emit, nested, report, in a span', () => flNestedSpan.emitter.emit('shop.order.placed:1', nested), flNestedSpan.provider, true),
   ];
 
   process.stdout.write(
@@ -563,12 +477,12 @@ async function main(): Promise<void> {
   );
   span.end();
 
-  await pipelineBurst();
+  if (GROUPS.has('pipeline')) await pipelineBurst();
 
   const dir = mkdtempSync(join(tmpdir(), 'factline-bench-'));
   try {
-    await files(dir);
-    await readers(dir);
+    if (GROUPS.has('files')) await files(dir);
+    if (GROUPS.has('readers')) await readers(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import { types } from 'node:util';
 import type { z } from 'zod';
 import type { ZodDef } from '../catalog/zod-def.js';
-import { INT64_LIMIT, MAX_DEPTH, read, readWith, unreadable, type JsonRead, type ReadState } from './json-value.js';
+import { INT64_LIMIT, MAX_DEPTH, read, readElements, readWith, unreadable, type JsonRead, type ReadState } from './json-value.js';
 
 /*
  * The read of a payload (`readJsonValue`), compiled per event type from its
@@ -99,41 +99,13 @@ function compileNode(schema: z.ZodType, active: Set<z.ZodType>): Reader | undefi
   }
 }
 
-/** The general read of an array (`readArray`), with a compiled reader of its elements. */
+/** The general read of an array (`readElements`), with a compiled reader of its elements. */
 function arrayReader(element: Reader): Reader {
   return (a, s) => {
     if (!Array.isArray(a) || isProxy(a) || s.ancestors.length >= MAX_DEPTH || s.ancestors.includes(a)) return read(a, s);
     s.bytes += 2;
     s.min += 2;
-    let n = a.length;
-    s.ancestors.push(a);
-    const fit = Math.max(0, Math.floor((s.budget - s.min) / 2) + 1);
-    if (n > fit) {
-      n = fit;
-      s.over = true;
-    }
-    s.bytes += n;
-    const out: unknown[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      if (s.min > s.budget) {
-        s.over = true;
-        out.length = i;
-        break;
-      }
-      s.min += 1;
-      s.path.push(i);
-      let v: unknown;
-      try {
-        v = element(a[i], s);
-      } catch (e) {
-        v = unreadable(s, e);
-      }
-      if (v === undefined) s.min += 4;
-      out[i] = v === undefined ? null : v;
-      s.path.pop();
-    }
-    s.ancestors.pop();
-    return out;
+    return readElements(a, a.length, s, element);
   };
 }
 
@@ -153,8 +125,12 @@ function objectReader(def: Def, active: Set<z.ZodType>): Reader | undefined {
     "if (typeof o !== 'object' || o === null || isProxy(o) || Array.isArray(o) || s.ancestors.length >= MAX_DEPTH) return read(o, s);",
     'const proto = Object.getPrototypeOf(o);',
     "if ((proto !== Object.prototype && proto !== null) || 'toJSON' in o || s.ancestors.includes(o)) return read(o, s);",
-    'const keys = Object.keys(o);',
-    `if (keys.length !== ${keys.length}${q.map((k, i) => ` || keys[${i}] !== ${k}`).join('')}) return read(o, s);`,
+    // Its own keys, in order, exactly the shape's: for-in reads them from V8's enum cache without
+    // building an array (Object.keys would, per object per event); with the prototype checked
+    // above it yields only own keys unless Object.prototype has enumerable ones, which fail the test.
+    'let n = 0;',
+    'for (const k in o) if (k !== keys[n++]) return read(o, s);',
+    `if (n !== ${keys.length}) return read(o, s);`,
     's.bytes += 2; s.min += 2;',
     's.ancestors.push(o);',
     'let x; let some = false;',
@@ -179,6 +155,7 @@ function objectReader(def: Def, active: Set<z.ZodType>): Reader | undefined {
   try {
     const make = new Function(
       'read',
+      'keys',
       'isProxy',
       'MAX_DEPTH',
       'unreadable',
@@ -186,7 +163,7 @@ function objectReader(def: Def, active: Set<z.ZodType>): Reader | undefined {
       ...fields.map((_, i) => `f${i}`),
       `return function compiledRead(o, s) {\n${body.join('\n')}\n};`,
     ) as (...args: unknown[]) => Reader;
-    return make(read, isProxy, MAX_DEPTH, unreadable, partial, ...fields);
+    return make(read, keys, isProxy, MAX_DEPTH, unreadable, partial, ...fields);
   } catch {
     return undefined; // no code generation here: the general read
   }

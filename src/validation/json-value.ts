@@ -263,9 +263,18 @@ function readArray(a: unknown[], s: ReadState): unknown {
   } catch (e) {
     return unreadable(s, e);
   }
+  return readElements(a, n, s, read);
+}
+
+/**
+ * The elements of an array (its `[` already counted), each by `element`: the
+ * general read, or a compiled one (`compiled-read.ts`). Every element takes
+ * at least one byte and a comma: past the budget, only the elements that fit
+ * are read (a sparse array of 1e9 holes stays cheap).
+ */
+export function readElements(a: unknown[], length: number, s: ReadState, element: (v: unknown, s: ReadState) => unknown): unknown[] {
+  let n = length;
   s.ancestors.push(a);
-  // Every element takes at least one byte and a comma: past the budget, only
-  // the elements that fit are read (a sparse array of 1e9 holes stays cheap).
   const fit = Math.max(0, Math.floor((s.budget - s.min) / 2) + 1);
   if (n > fit) {
     n = fit;
@@ -283,7 +292,7 @@ function readArray(a: unknown[], s: ReadState): unknown {
     s.path.push(i);
     let v: unknown;
     try {
-      v = read(a[i], s);
+      v = element(a[i], s);
     } catch (e) {
       v = unreadable(s, e);
     }
@@ -319,7 +328,18 @@ export function readJsonValue(value: unknown, budgetBytes = Infinity): JsonRead 
 
 /** {@link readJsonValue} with another reader of the top value (a compiled one, `compiled-read.ts`). */
 export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: unknown, budgetBytes: number): JsonRead {
-  const s: ReadState = { issues: [], wide: false, bytes: 0, ancestors: [], path: [], min: 0, budget: budgetBytes, over: false };
+  // One state serves every read, its stacks empty between reads: a read costs
+  // no allocation but its copy and its issues. A read started while another
+  // is under way (a getter or toJSON that emits) gets a state of its own.
+  let s = spare;
+  if (s === undefined) s = newState();
+  else spare = undefined;
+  s.issues = [];
+  s.wide = false;
+  s.bytes = 0;
+  s.min = 0;
+  s.budget = budgetBytes;
+  s.over = false;
   let v: unknown;
   try {
     v = reader(value, s);
@@ -328,7 +348,12 @@ export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: u
     v = unreadable(s, e);
   }
   if (v === undefined) v = undefinedPayload(value, s);
-  return { value: v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes, partial: s.over, minBytes: s.min };
+  const out: JsonRead = { value: v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes, partial: s.over, minBytes: s.min };
+  // A stack overflow can leave the stacks unbalanced.
+  if (s.ancestors.length !== 0) s.ancestors.length = 0;
+  if (s.path.length !== 0) s.path.length = 0;
+  spare = s;
+  return out;
 }
 
 /**
@@ -350,6 +375,10 @@ function undefinedPayload(given: unknown, s: ReadState): string {
   s.min += 23;
   return '[factline: undefined]';
 }
+
+const newState = (): ReadState => ({ issues: [], wide: false, bytes: 0, ancestors: [], path: [], min: 0, budget: 0, over: false });
+/** The state no read is using (see {@link readWith}). */
+let spare: ReadState | undefined = newState();
 
 /** Whether a number is an integer outside int64, which OTLP's `intValue` cannot carry. */
 export function isWideInteger(n: number): boolean {

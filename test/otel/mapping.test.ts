@@ -3,7 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEmitter } from '../../src/emitter/index.js';
 import { idsForTraceKey } from '../../src/otel/trace-key.js';
-import { toLogRecord, toSpanEvent } from '../../src/otel/mapping.js';
+import { payloadAttributes, toLogRecord, toSpanEvent } from '../../src/otel/mapping.js';
 import { authCatalog } from '../fixtures-catalog.js';
 import { memoryPipeline } from '../helpers.js';
 import { createOtelSink } from '../../src/otel/sink.js';
@@ -104,6 +104,17 @@ describe('the pure mapping', () => {
       'factline.event.id': 'auth.user.login:1',
     });
     expect(se.attributes).not.toHaveProperty('gone');
+  });
+
+  it("flattens only a payload's own keys, in order, when Object.prototype has an enumerable key", () => {
+    const payload = { a: 1, nested: { b: 'x' }, z: true };
+    (Object.prototype as Record<string, unknown>).polluted = 'x';
+    try {
+      const { attributes } = payloadAttributes(payload);
+      expect(Object.keys(attributes)).toEqual(['a', 'nested.b', 'z']);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
   });
 });
 

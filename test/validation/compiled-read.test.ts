@@ -157,4 +157,40 @@ describe('compileRead against readJsonValue', () => {
     expect(c).toEqual(readJsonValue(cyclic, 1 << 20));
     expect(c.issues.map((i) => [i.code, i.path])).toEqual([['cyclic_reference', ['items', 0]]]);
   });
+
+  it('gives the same result when Object.prototype has an enumerable key (the key test sees it and leaves the object to the general read)', () => {
+    const schema = z.object({ id: z.string(), n: z.number() });
+    const read = compileRead(schema)!;
+    const payload = { id: 'o-1', n: 1 };
+    (Object.prototype as Record<string, unknown>).polluted = 'x';
+    try {
+      const r = read(payload, 1 << 20);
+      expect(r).toEqual(readJsonValue(payload, 1 << 20));
+      expect(Object.keys(r.value as object)).toEqual(['id', 'n']);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+  });
+
+  it('gives each read its own state when a getter starts another read while one is under way', () => {
+    const schema = z.object({ a: z.string(), b: z.number() });
+    const read = compileRead(schema)!;
+    let inner: ReturnType<typeof readJsonValue> | undefined;
+    const payload = {
+      a: 'x',
+      get b(): number {
+        inner = readJsonValue({ c: NaN, d: [1, 2] });
+        return 2;
+      },
+    };
+    const r = read(payload, 1 << 20);
+    expect(r.value).toEqual({ a: 'x', b: 2 });
+    expect(r.issues).toEqual([]);
+    expect(inner!.value).toEqual({ c: '[factline: NaN]', d: [1, 2] });
+    expect(inner!.issues.map((i) => [i.code, i.path])).toEqual([['non_finite_number', ['c']]]);
+    // The next read starts clean: no path or ancestor left over, no issue shared with an earlier result.
+    const next = readJsonValue({ e: NaN });
+    expect(next.issues.map((i) => [i.code, i.path])).toEqual([['non_finite_number', ['e']]]);
+    expect(inner!.issues).toHaveLength(1);
+  });
 });
