@@ -5,7 +5,7 @@ import { missingEvent } from '../catalog/missing-event.js';
 import { CatalogLockError, checkCatalog, formatCatalogLock, lockCatalog, type CatalogChange } from '../catalog/lock.js';
 import type { CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
-import { UsageError, parse } from './options.js';
+import { jsonError, UsageError, parse, wantsJson } from './options.js';
 import { loadTool } from './tools.js';
 
 export const CATALOG_COMMAND_HELP = `Usage: factline catalog [list | describe ID | schema ID] --catalog C [--json]
@@ -76,9 +76,6 @@ class CatalogUsageError extends UsageError {
     super(message);
   }
 }
-
-/** The `--json` form of an error: one line on stdout. */
-const jsonError = (code: CatalogErrorCode, message: string): string => JSON.stringify({ ok: false, error: { code, message } });
 
 /** Default lock file of `lock` and `check`. */
 export const DEFAULT_LOCK_FILE = 'catalog.lock.json';
@@ -181,9 +178,7 @@ async function catalogFor(spec: string | undefined, io: CliIo, command: string):
  * await catalogCommand(['check', '--catalog', './dist/catalog.js#catalog', '--lock', 'catalog.lock.json'], processIo); // 0, 1 or 2
  */
 export async function catalogCommand(args: string[], io: CliIo): Promise<number> {
-  // Known before the arguments are parsed, so that a parse error is JSON too.
-  const end = args.indexOf('--');
-  const jsonMode = (end < 0 ? args : args.slice(0, end)).includes('--json');
+  const jsonMode = wantsJson(args);
   try {
     const { values, positionals } = parse(args, {
       catalog: { type: 'string' },

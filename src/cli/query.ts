@@ -15,6 +15,7 @@ import {
   progress,
   rangeFrom,
   skippedSummary,
+  wantsJson,
 } from './options.js';
 import { renderResult } from './render.js';
 
@@ -131,6 +132,6 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
             ...(q.position !== undefined ? pointAt(query, q.position) : []),
           ].join('\n')
         : `${q.code === 'unsupported' ? 'not supported by the local engine' : q.code === 'bad_request' ? 'bad request' : 'unavailable'}: ${q.message}`;
-    return commandFailed('query', QUERY_HELP, e, io, describe, ['bad_request', 'syntax']);
+    return commandFailed('query', QUERY_HELP, e, io, describe, ['bad_request', 'syntax'], wantsJson(args));
   }
 }

@@ -2,7 +2,7 @@ import { printable } from './printable.js';
 import { inputFileProblem } from './input-file.js';
 import { readLines } from '../lines/read-lines.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { UsageError, parse } from './options.js';
+import { jsonError, UsageError, parse, wantsJson } from './options.js';
 import { lineEvent, type LineSkip } from './event-lines.js';
 import { rotatedSet } from './verify.js';
 import { parseTime } from '../query/entry.js';
@@ -81,7 +81,8 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
     json = values.json;
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`factline stats: ${e.message}\n\n${STATS_HELP}`);
+      if (wantsJson(args)) io.out(jsonError('usage', e.message));
+      else io.err(`factline stats: ${e.message}\n\n${STATS_HELP}`);
       return 2;
     }
     throw e;

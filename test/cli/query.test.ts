@@ -104,7 +104,7 @@ describe('factline query', () => {
     expect(shown).toBe(`  ${q}`);
     expect(caret).toMatch(/^ {2} *\^$/);
     // The query may come before the options.
-    const after = await run(['query', q, '--file', file, '--json']);
+    const after = await run(['query', q, '--file', file]);
     expect(after.code).toBe(2);
     expect(after.stderr[0]!.split('\n')[1]).toBe(`  ${q}`);
   });
@@ -147,6 +147,38 @@ describe('factline query', () => {
       expect(r.stderr[0]).toMatch(message);
       expect(r.stderr[0]).toContain('Usage: factline query');
     }
+  });
+
+  it('with --json, prints every error as one JSON line on stdout, with its code and the same exit status', async () => {
+    const json = async (args: string[]) => {
+      const r = await run(args);
+      expect(r.stderr, args.join(' ')).toEqual([]);
+      expect(r.stdout).toHaveLength(1);
+      return { exit: r.code, ...(JSON.parse(r.stdout[0]!) as object) };
+    };
+    expect(await json(['query', '--json', '--file', file, '--since', '1 hour', '{a="b"}'])).toEqual({
+      exit: 2,
+      ok: false,
+      error: { code: 'usage', message: '--since needs a duration like 30s, 15m, 1h, 7d or 1h30m, got "1 hour"' },
+    });
+    expect(await json(['query', '--json', '--bogus'])).toEqual({ exit: 2, ok: false, error: { code: 'usage', message: "Unknown option '--bogus'" } });
+    expect(await json(['query', '--json', '--file', file, 'sum(count_over_time({a="b"} [1h]'])).toMatchObject({
+      exit: 2,
+      ok: false,
+      error: { code: 'syntax', position: expect.any(Number) },
+    });
+    expect(await json(['query', '--json', '--file', join(dir, 'missing.jsonl'), '{a="b"}'])).toMatchObject({
+      exit: 1,
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+    expect(await json(['feedback', '--json', '--file', file])).toMatchObject({ exit: 2, ok: false, error: { code: 'usage' } });
+    expect(await json(['chain', '--json', '--file', file])).toMatchObject({
+      exit: 2,
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('missing ID') },
+    });
+    expect(await json(['stats', '--json'])).toEqual({ exit: 2, ok: false, error: { code: 'usage', message: 'missing FILE' } });
   });
 
   it('has --help', async () => {
