@@ -137,10 +137,16 @@ export function backendFrom(
  * its LogQL parser and RE2 are optional packages (`@factline/tools`), and
  * a command that never queries (verify, validate, stats, tail, catalog) must
  * not need them. A missing one rejects the query with `ToolMissingError`.
+ * The files may hold factline's envelope lines and Intent's flat lines: the
+ * engine reads both formats (Intent's format loads its wire-name table only,
+ * not the Intent catalog).
  */
-function localBackend(options: LocalBackendOptions): QueryBackend {
+function localBackend(options: Omit<LocalBackendOptions, 'formats'>): QueryBackend {
   let backend: Promise<QueryBackend> | undefined;
-  const get = () => (backend ??= loadTool('query-runner').then((m) => m.createLocalBackend(options)));
+  const get = () =>
+    (backend ??= Promise.all([loadTool('query-runner'), import('../intent/flat-format.js')]).then(([m, intent]) =>
+      m.createLocalBackend({ ...options, formats: [intent.intentFlatFormat, m.factlineEnvelopeFormat] }),
+    ));
   return {
     kind: 'local',
     query: async (request) => (await get()).query(request),

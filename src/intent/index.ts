@@ -16,6 +16,7 @@ export { startHeartbeat, memoryUsagePercent } from './heartbeat.js';
 export type { Heartbeat, HeartbeatOptions } from './heartbeat.js';
 export { emitSystemErrors, SYSTEM_ERROR_TYPES } from './system-errors.js';
 export { toIntentFlat, createIntentFileSink, INTENT_EVENTS_FILE } from './flat.js';
+export { intentFlatFormat } from './flat-format.js';
 export { parseIntentLine, readIntentFile, importIntentEvents, INTENT_EVENT_TYPES } from './flat-read.js';
 export type { IntentEmitTarget, IntentImportResult, IntentLine, IntentLineError, IntentLineIssue, IntentLineIssueCode, IntentLineResult } from './flat-read.js';
 export {

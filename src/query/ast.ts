@@ -82,22 +82,10 @@ export interface LogSelector {
   stages: Stage[];
 }
 
-export type RangeOp =
-  | 'count_over_time'
-  | 'rate'
-  | 'bytes_over_time'
-  | 'bytes_rate'
-  | 'absent_over_time'
-  | 'sum_over_time'
-  | 'avg_over_time'
-  | 'min_over_time'
-  | 'max_over_time'
-  | 'first_over_time'
-  | 'last_over_time'
-  | 'stddev_over_time'
-  | 'stdvar_over_time'
-  | 'quantile_over_time'
-  | 'rate_counter';
+import type { RangeOp, VectorOp } from './functions.js';
+
+/** The range and vector aggregations: the names of functions.ts's table. */
+export type { RangeOp, VectorOp };
 
 export interface Grouping {
   without: boolean;
@@ -124,8 +112,6 @@ export interface RangeAggregation {
   offsetNs: bigint;
   grouping?: Grouping;
 }
-
-export type VectorOp = 'sum' | 'avg' | 'min' | 'max' | 'count' | 'stddev' | 'stdvar' | 'topk' | 'bottomk' | 'sort' | 'sort_desc';
 
 export interface VectorAggregation {
   kind: 'vector_agg';

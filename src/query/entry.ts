@@ -1,10 +1,10 @@
-import { INTENT_EVENT_ID_BY_WIRE_NAME } from '../intent/catalog.js';
 import { impossibleTime } from './calendar.js';
 import { detectLevel, normalizeLevel } from './detected-level.js';
 import { goJson } from './go-json.js';
 
 /*
- * One line of an events file, presented as Loki stores it after the shipped
+ * An entry as Loki stores it, and factline's own line format: one envelope
+ * line of an events file, presented as Loki stores it after the shipped
  * Collector config (collector-config/otel-collector.yaml, pipeline logs/file)
  * and Loki's OTLP ingestion (docs/mapping.md):
  *
@@ -24,7 +24,7 @@ export type SkipReason =
   | 'corrupt'
   /** Longer than the reader's line limit. */
   | 'huge'
-  /** A JSON object with neither `event_id` (factline) nor `event_type` (Intent): the Collector ships it, but with no time of its own. */
+  /** A JSON object no line format of the engine recognises (for factline's envelope: no `event_id`): the Collector ships it, but with no time of its own. */
   | 'unrecognised'
   /** No parseable `time` / `timestamp`: Loki would stamp it with the time the Collector read it, which a file does not know. */
   | 'no_time';
@@ -39,7 +39,7 @@ export interface Entry {
   readonly labels: Record<string, string>;
   /** The stream labels alone (what a stream selector matches). */
   readonly stream: Readonly<Record<string, string>>;
-  /** One label's value, without building the others where that is cheap. */
+  /** One label's value, without building the others where that is cheap; undefined for a name the entry does not have (`constructor` included). */
   label(name: string): string | undefined;
   /** The body value the line renders (for `| json` without re-parsing). */
   body: unknown;
@@ -82,9 +82,9 @@ export function formatFloatF(n: number): string {
 }
 
 /**
- * Every label name an entry can have before a pipeline adds any: a parsed
- * label of one of these names gets `_extracted`; any other name is known not
- * to be one without building the entry's labels.
+ * Every label name an envelope line's entry can have before a pipeline adds
+ * any: a parsed label of one of these names gets `_extracted`; any other name
+ * is known not to be one without building the entry's labels.
  */
 export const ENTRY_LABEL_NAMES: ReadonlySet<string> = new Set([
   'service_name',
@@ -107,7 +107,6 @@ export const ENTRY_LABEL_NAMES: ReadonlySet<string> = new Set([
   'session_id',
   'factline_valid',
   'factline_validation_issues',
-  'factline_event_wire_name',
   'observed_timestamp',
   'severity_number',
   'severity_text',
@@ -115,6 +114,26 @@ export const ENTRY_LABEL_NAMES: ReadonlySet<string> = new Set([
   'span_id',
   'detected_level',
 ]);
+
+/**
+ * What a line format gives for one entry ({@link createEntry}): the labels
+ * are built on first use, so a query that filters on parsed labels never
+ * builds most of them.
+ */
+export interface EntryInit {
+  /** Unix epoch milliseconds (integer part of the time). */
+  ms: number;
+  /** Nanoseconds within the millisecond, 0-999999. */
+  ns: number;
+  /** The body value (the line is its rendering: a string as it is, anything else as Loki's JSON of an OTLP kvlist). */
+  body: unknown;
+  /** The stream labels (what a stream selector matches). */
+  stream: Readonly<Record<string, string>>;
+  /** Every label name the entry can have: `label(name)` answers undefined for any other without building the labels. */
+  labelNames: ReadonlySet<string>;
+  /** Builds all labels: stream labels, structured metadata and `detected_level` (see {@link detectLevel}). */
+  labels: (entry: Entry) => Record<string, string>;
+}
 
 class LazyEntry implements Entry {
   line: string | undefined = undefined;
@@ -124,7 +143,8 @@ class LazyEntry implements Entry {
     readonly ns: number,
     readonly body: unknown,
     readonly stream: Readonly<Record<string, string>>,
-    private readonly build: (e: LazyEntry) => Record<string, string>,
+    private readonly names: ReadonlySet<string>,
+    private readonly build: (e: Entry) => Record<string, string>,
   ) {}
 
   get labels(): Record<string, string> {
@@ -132,6 +152,7 @@ class LazyEntry implements Entry {
   }
 
   label(name: string): string | undefined {
+    if (!this.names.has(name)) return undefined;
     if (this.built === undefined) {
       const v = this.peek(name);
       if (v !== null) return v;
@@ -145,8 +166,20 @@ class LazyEntry implements Entry {
   }
 }
 
+/**
+ * An entry whose labels are built on first use: what a {@link LineFormat}
+ * returns for a line it reads.
+ *
+ * @example
+ * createEntry({ ms: 1764500000000, ns: 0, body: { a: 1 }, stream: { service_name: 'api' },
+ *   labelNames: new Set(['service_name']), labels: () => ({ service_name: 'api' }) });
+ */
+export function createEntry(init: EntryInit): Entry {
+  return new LazyEntry(init.ms, init.ns, init.body, init.stream, init.labelNames, init.labels);
+}
+
 function nonEmpty(v: unknown): string | undefined {
-  const s = attr(v);
+  const s = attributeString(v);
   return s === '' ? undefined : s;
 }
 
@@ -160,7 +193,7 @@ class EnvelopeEntry extends LazyEntry {
     private readonly service: string,
     private readonly fileName: string,
   ) {
-    super(ms, ns, body, { service_name: service }, (entry) => factlineLabels(ev, service, fileName, entry));
+    super(ms, ns, body, { service_name: service }, ENTRY_LABEL_NAMES, (entry) => factlineLabels(ev, service, fileName, entry));
   }
 
   protected override peek(name: string): string | undefined | null {
@@ -205,8 +238,8 @@ class EnvelopeEntry extends LazyEntry {
   }
 }
 
-/** An attribute value as Loki's `AttributeToLabels` writes it (`pcommon.Value.AsString()`). */
-function attr(v: unknown): string | undefined {
+/** An attribute value as Loki's `AttributeToLabels` writes it (`pcommon.Value.AsString()`); undefined for null or undefined. */
+export function attributeString(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return formatFloatF(v);
@@ -215,7 +248,7 @@ function attr(v: unknown): string | undefined {
 }
 
 function set(labels: Record<string, string>, name: string, v: unknown): void {
-  const s = attr(v);
+  const s = attributeString(v);
   if (s !== undefined && s !== '') labels[name] = s;
 }
 
@@ -302,24 +335,59 @@ const HEX32 = /^[0-9a-fA-F]{32}$/;
 const HEX16 = /^[0-9a-fA-F]{16}$/;
 const EVENT_ID_RE = /^(([^.:]+)\.([^.:]+)\.([^.:]+)):(\d+)$/;
 
+/**
+ * One line format of events files: turns a line parsed as JSON into the
+ * entry Loki stores for it after the Collector ships it, or says why it is
+ * skipped. The engine tries its formats in order; the first that does not
+ * answer undefined decides. factline's envelope ({@link factlineEnvelopeFormat})
+ * is the default; another product's format is plugged in with
+ * `createLocalBackend({ formats })` (Intent's flat lines: `intentFlatFormat`
+ * of `factline/intent`).
+ */
+export interface LineFormat {
+  /** A name for messages and docs, e.g. `factline-envelope`. */
+  readonly name: string;
+  /**
+   * The entry of `line`, why the line is skipped (`no_time`, ...), or
+   * undefined when the line is not of this format (the next format is tried).
+   * `serviceName` is `service_name` for lines that carry none (the
+   * Collector's `FACTLINE_FILE_SERVICE_NAME`); `fileName` is file_log's
+   * `log.file.name` ({@link tailedFileName}).
+   */
+  read(line: Record<string, unknown>, serviceName: string, fileName: string): Entry | SkipReason | undefined;
+}
+
 export interface EntryOptions {
   /** `service_name` of lines without one: the Collector's `FACTLINE_FILE_SERVICE_NAME` (default `factline`). */
   serviceName: string;
+  /** The line formats, tried in order. */
+  formats: readonly LineFormat[];
 }
 
 /**
  * The entry of one parsed line, or why there is none.
  *
  * @example
- * toEntry(JSON.parse(line), { serviceName: 'factline' }, 'events.jsonl');
+ * toEntry(JSON.parse(line), { serviceName: 'factline', formats: [factlineEnvelopeFormat] }, 'events.jsonl');
  */
 export function toEntry(obj: unknown, options: EntryOptions, fileName: string): Entry | SkipReason {
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return 'corrupt';
   const rec = obj as Record<string, unknown>;
-  if (rec.event_type !== undefined && rec.event_type !== null) return intentEntry(rec, options, fileName);
-  if (rec.event_id !== undefined && rec.event_id !== null) return factlineEntry(rec, options, fileName);
+  for (const format of options.formats) {
+    const e = format.read(rec, options.serviceName, fileName);
+    if (e !== undefined) return e;
+  }
   return 'unrecognised';
 }
+
+/**
+ * factline's envelope line (an object with `event_id`), as the shipped
+ * Collector config and Loki store it: the default line format of the engine.
+ */
+export const factlineEnvelopeFormat: LineFormat = {
+  name: 'factline-envelope',
+  read: (line, serviceName, fileName) => (line.event_id !== undefined && line.event_id !== null ? factlineEntry(line, serviceName, fileName) : undefined),
+};
 
 /**
  * file_log's `log.file.name` attribute: the name of the file as the Collector
@@ -331,10 +399,10 @@ export function tailedFileName(path: string): string {
   return base.replace(/\.[0-9]+$/, '');
 }
 
-function factlineEntry(ev: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
+function factlineEntry(ev: Record<string, unknown>, serviceName: string, fileName: string): Entry | SkipReason {
   const time = parseTime(ev.time);
   if (time === undefined) return 'no_time';
-  const service = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : options.serviceName;
+  const service = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : serviceName;
   const body = ev.payload !== undefined && ev.payload !== null ? ev.payload : leftover(ev);
   return new EnvelopeEntry(time[0], time[1], body, ev, service, fileName);
 }
@@ -411,36 +479,6 @@ function leftover(ev: Record<string, unknown>): Record<string, unknown> {
     out.invalid = inv;
   }
   return out;
-}
-
-function intentEntry(rec: Record<string, unknown>, options: EntryOptions, fileName: string): Entry | SkipReason {
-  const time = parseTime(rec.timestamp);
-  if (time === undefined) return 'no_time';
-  // Rest properties copy own keys as own keys: a field named `__proto__` stays a field.
-  const { event_type: _type, timestamp: _time, ...body } = rec;
-  return new LazyEntry(time[0], time[1], body, { service_name: options.serviceName }, (entry) => intentLabels(rec, options.serviceName, fileName, entry));
-}
-
-function intentLabels(rec: Record<string, unknown>, service: string, fileName: string, entry: Entry): Record<string, string> {
-  const labels: Record<string, string> = { service_name: service, log_file_name: fileName };
-  const wire = attr(rec.event_type);
-  const eventId = wire === undefined ? undefined : INTENT_EVENT_ID_BY_WIRE_NAME.get(wire);
-  if (eventId !== undefined) {
-    const m = EVENT_ID_RE.exec(eventId)!;
-    labels.factline_event_id = eventId;
-    labels.factline_event_domain = m[2]!;
-    labels.factline_event_entity = m[3]!;
-    labels.factline_event_action = m[4]!;
-    labels.factline_event_version = String(Number.parseInt(m[5]!, 10));
-    labels.factline_catalog = 'intent';
-    labels.event_name = m[1]!;
-    if (wire !== m[1]) labels.factline_event_wire_name = wire!;
-  } else if (wire !== undefined && wire !== '') {
-    labels.factline_event_wire_name = wire;
-    labels.event_name = wire;
-  }
-  labels.detected_level = detectLevel(labels, entry.body, () => lineOf(entry));
-  return labels;
 }
 
 /** Unix epoch nanoseconds as a decimal string. */

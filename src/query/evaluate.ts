@@ -17,6 +17,7 @@ import { before, scan, toInstant, type Instant, type ScanOptions } from './scan.
 import { parseBytes, parseGoDuration } from './units.js';
 import { QueryError } from './types.js';
 import { goExpand } from './regex.js';
+import { RANGE_FUNCTIONS, VECTOR_FUNCTIONS, type RangeWindow } from './functions.js';
 
 /*
  * Metric queries, evaluated as Loki's engine does (pkg/logql/evaluator.go,
@@ -91,8 +92,6 @@ async function vectors(expr: MetricExpr, ctx: EvalContext): Promise<StepVectors 
   return evaluate(expr, ctx);
 }
 
-const ADDITIVE = new Set(['count_over_time', 'rate', 'bytes_over_time', 'bytes_rate', 'sum_over_time']);
-
 interface SeriesSamples {
   labels: Record<string, string>;
   ms: number[];
@@ -150,7 +149,8 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
       : unwrap?.conversion === 'bytes'
         ? parseBytes
         : parseGoFloat;
-  const sampleValue = expr.op === 'bytes_over_time' || expr.op === 'bytes_rate' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
+  const fn = RANGE_FUNCTIONS[expr.op];
+  const sampleValue = fn.sample === 'bytes' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
   await scan(labelFreeSelector(expr, pushdown), { ...ctx.scan, from, to, toInclusive: true }, (row) => {
     let value: number;
     if (unwrap !== undefined) {
@@ -225,6 +225,14 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
       if (hi === lo) continue;
       const values: number[] = [];
       for (let i = lo; i < hi; i++) values.push(s.v[order[i]!]!);
+      const ms: number[] = [];
+      const ns: number[] = [];
+      if (fn.times) {
+        for (let i = lo; i < hi; i++) {
+          ms.push(s.ms[order[i]!]!);
+          ns.push(s.ns[order[i]!]!);
+        }
+      }
       if (s.labels[ERROR_LABEL] !== undefined && s.labels.__preserve_error__ !== 'true') {
         throw new QueryError(
           'bad_request',
@@ -238,7 +246,8 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
         out[k]!.push({ labels: s.labels, value: 1 });
         continue;
       }
-      out[k]!.push({ labels: s.labels, value: rangeValue(expr, values, rangeSeconds) });
+      const window: RangeWindow = { values, ms, ns, rangeSeconds, rangeNs: expr.rangeNs, unwrapped: expr.unwrap !== undefined, param: expr.param };
+      out[k]!.push({ labels: s.labels, value: fn.evaluate(window) });
     }
   }
   if (expr.op === 'absent_over_time') {
@@ -301,179 +310,36 @@ function absentLabels(matchers: readonly LabelMatcher[]): Record<string, string>
   return out;
 }
 
-function rangeValue(expr: RangeAggregation, values: number[], rangeSeconds: number): number {
-  switch (expr.op) {
-    case 'count_over_time':
-      return values.length;
-    case 'rate':
-      if (expr.unwrap === undefined) return values.length / rangeSeconds;
-      return sum(values) / rangeSeconds;
-    case 'bytes_over_time':
-      return sum(values);
-    case 'bytes_rate':
-      return sum(values) / rangeSeconds;
-    case 'sum_over_time':
-      return sum(values);
-    case 'avg_over_time': {
-      let mean = 0;
-      let count = 0;
-      for (const v of values) {
-        count++;
-        if (!Number.isFinite(mean) && !Number.isNaN(mean)) {
-          if (!Number.isFinite(v) && !Number.isNaN(v) && mean > 0 === v > 0) continue;
-          if (Number.isFinite(v)) continue;
-        }
-        mean += v / count - mean / count;
-      }
-      return mean;
-    }
-    case 'max_over_time': {
-      let m = values[0]!;
-      for (const v of values) if (v > m || Number.isNaN(m)) m = v;
-      return m;
-    }
-    case 'min_over_time': {
-      let m = values[0]!;
-      for (const v of values) if (v < m || Number.isNaN(m)) m = v;
-      return m;
-    }
-    case 'first_over_time':
-      return values[0]!;
-    case 'last_over_time':
-      return values[values.length - 1]!;
-    case 'stddev_over_time':
-    case 'stdvar_over_time': {
-      let aux = 0;
-      let count = 0;
-      let mean = 0;
-      for (const v of values) {
-        count++;
-        const delta = v - mean;
-        mean += delta / count;
-        aux += delta * (v - mean);
-      }
-      return expr.op === 'stddev_over_time' ? Math.sqrt(aux / count) : aux / count;
-    }
-    case 'quantile_over_time':
-      return quantile(expr.param!, values);
-    default:
-      throw new QueryError('unsupported', `${expr.op}() is not supported by the local engine; run the query on Loki`);
-  }
-}
-
-function sum(values: number[]): number {
-  let s = 0;
-  for (const v of values) s += v;
-  return s;
-}
-
-/** Prometheus' quantile: φ < 0 is -Inf, φ > 1 is +Inf, linear interpolation between ranks. */
-export function quantile(q: number, input: number[]): number {
-  if (input.length === 0) return NaN;
-  if (q < 0) return -Infinity;
-  if (q > 1) return Infinity;
-  const values = [...input].sort((a, b) => (Number.isNaN(a) ? -1 : Number.isNaN(b) ? 1 : a - b));
-  const n = values.length;
-  const rank = q * (n - 1);
-  const lower = Math.max(0, Math.floor(rank));
-  const upper = Math.min(n - 1, lower + 1);
-  const weight = rank - Math.floor(rank);
-  return values[lower]! * (1 - weight) + values[upper]! * weight;
-}
-
 async function evalVectorAgg(expr: VectorAggregation, ctx: EvalContext): Promise<StepVectors> {
   const grouping: Grouping = expr.grouping ?? { without: false, labels: [] };
   let input: StepVectors | { scalar: number };
   const inner = expr.inner;
-  if (expr.op === 'sum' && !grouping.without && inner.kind === 'range' && ADDITIVE.has(inner.op) && inner.grouping === undefined) {
+  if (expr.op === 'sum' && !grouping.without && inner.kind === 'range' && RANGE_FUNCTIONS[inner.op].additive && inner.grouping === undefined) {
     input = await evalRange(inner, ctx, grouping);
   } else input = await vectors(inner, ctx);
   if (!Array.isArray(input)) throw new QueryError('bad_request', `${expr.op}() needs a vector, not a scalar`);
   return input.map((vec) => aggregate(expr, grouping, vec));
 }
 
-interface Group {
-  labels: Record<string, string>;
-  value: number;
-  mean: number;
-  count: number;
-  members: Sample[];
-}
-
+/** Groups the vector's samples by the grouping labels (groups in order of first appearance) and applies the function to each group. */
 function aggregate(expr: VectorAggregation, grouping: Grouping, vec: Sample[]): Sample[] {
-  const groups = new Map<string, Group>();
+  const groups = new Map<string, { labels: Record<string, string>; members: Sample[] }>();
   for (const s of vec) {
     const g = project(s.labels, grouping);
     const key = labelsKey(g);
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = { labels: g, value: s.value, mean: s.value, count: 1, members: [s] };
-      if (expr.op === 'stddev' || expr.op === 'stdvar') group.value = 0;
-      groups.set(key, group);
-      continue;
-    }
-    group.members.push(s);
-    switch (expr.op) {
-      case 'sum':
-        group.value += s.value;
-        break;
-      case 'avg':
-        group.count++;
-        group.mean += (s.value - group.mean) / group.count;
-        break;
-      case 'max':
-        if (group.value < s.value || Number.isNaN(group.value)) group.value = s.value;
-        break;
-      case 'min':
-        if (group.value > s.value || Number.isNaN(group.value)) group.value = s.value;
-        break;
-      case 'count':
-        group.count++;
-        break;
-      case 'stddev':
-      case 'stdvar': {
-        group.count++;
-        const delta = s.value - group.mean;
-        group.mean += delta / group.count;
-        group.value += delta * (s.value - group.mean);
-        break;
-      }
-      default:
-        break;
-    }
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { labels: g, members: [s] });
+    else group.members.push(s);
   }
+  const fn = VECTOR_FUNCTIONS[expr.op].evaluate;
   const out: Sample[] = [];
   for (const g of groups.values()) {
-    switch (expr.op) {
-      case 'avg':
-        out.push({ labels: g.labels, value: g.mean });
-        break;
-      case 'count':
-        out.push({ labels: g.labels, value: g.count });
-        break;
-      case 'stddev':
-        out.push({ labels: g.labels, value: Math.sqrt(g.value / g.count) });
-        break;
-      case 'stdvar':
-        out.push({ labels: g.labels, value: g.value / g.count });
-        break;
-      case 'topk':
-      case 'bottomk': {
-        const k = expr.param!;
-        const desc = expr.op === 'topk';
-        const sorted = [...g.members].sort((a, b) => (desc ? b.value - a.value : a.value - b.value));
-        out.push(...sorted.slice(0, k));
-        break;
-      }
-      case 'sort':
-      case 'sort_desc': {
-        const desc = expr.op === 'sort_desc';
-        out.push(...[...g.members].sort((a, b) => (desc ? b.value - a.value : a.value - b.value)));
-        break;
-      }
-      default:
-        out.push({ labels: g.labels, value: g.value });
-    }
+    if ('reduce' in fn)
+      out.push({
+        labels: g.labels,
+        value: fn.reduce(g.members.map((m) => m.value)),
+      });
+    else out.push(...fn.select(g.members, expr.param));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { LogSelector, MetricExpr } from './ast.js';
-import { nanos, formatFloatF, type SkipReason } from './entry.js';
+import { factlineEnvelopeFormat, formatFloatF, nanos, type LineFormat, type SkipReason } from './entry.js';
 import { evaluate, type Sample } from './evaluate.js';
+import { VECTOR_FUNCTIONS } from './functions.js';
 import { resolveFiles } from './files.js';
 import { compareLabels, labelsKey, labelsString, sortedLabels } from './labels.js';
 import { parseQuery } from './parse.js';
@@ -25,10 +26,18 @@ import {
 export interface LocalBackendOptions {
   /**
    * Event files: paths (each with its rotated `path.N` files, oldest first)
-   * or globs in the last segment (`logs/*.jsonl`). factline envelope lines
-   * and Intent flat lines may be mixed.
+   * or globs in the last segment (`logs/*.jsonl`). Lines of several
+   * `formats` may be mixed.
    */
   files: readonly string[];
+  /**
+   * The line formats of the files, tried in order for each line; a line
+   * none of them reads is skipped as `unrecognised`. Default: factline's
+   * envelope alone (`[factlineEnvelopeFormat]`). With Intent's flat lines:
+   * `[intentFlatFormat, factlineEnvelopeFormat]` (`intentFlatFormat` from
+   * `factline/intent`).
+   */
+  formats?: readonly LineFormat[];
   /**
    * `service_name` of lines that carry none (Intent lines, older envelopes):
    * what the Collector's `FACTLINE_FILE_SERVICE_NAME` sets. Default `factline`.
@@ -82,7 +91,8 @@ const DEFAULT_LIMIT = 100;
  */
 export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
   const now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
-  const entry = { serviceName: options.serviceName ?? 'factline' };
+  const entry = { serviceName: options.serviceName ?? 'factline', formats: options.formats ?? [factlineEnvelopeFormat] };
+  if (entry.formats.length === 0) throw new RangeError('formats must name at least one line format (the default is [factlineEnvelopeFormat])');
   const maxSeries = options.maxQuerySeries ?? DEFAULT_MAX_QUERY_SERIES;
   if (!Number.isInteger(maxSeries) || maxSeries < 1) {
     throw new RangeError(`maxQuerySeries must be a whole number >= 1 (Loki's max_query_series), got ${String(options.maxQuerySeries)}`);
@@ -310,7 +320,7 @@ function lokiScalarTime(t: bigint): number {
 function sortsByValue(expr: MetricExpr): boolean {
   switch (expr.kind) {
     case 'vector_agg':
-      return expr.op === 'sort' || expr.op === 'sort_desc' || sortsByValue(expr.inner);
+      return VECTOR_FUNCTIONS[expr.op].ordersResult || sortsByValue(expr.inner);
     case 'binary':
       return sortsByValue(expr.left) || sortsByValue(expr.right);
     case 'label_replace':

@@ -13,6 +13,8 @@
  *   equivalent `{…}[5m] offset 10m | json | unwrap x`.
  */
 
+import { LOGQL_FUNCTIONS } from './functions.js';
+
 const KEYWORDS = new Set([
   'by',
   'without',
@@ -40,41 +42,8 @@ const KEYWORDS = new Set([
   'of',
 ]);
 
-const FUNCTIONS = new Set([
-  'rate',
-  'rate_counter',
-  'count_over_time',
-  'bytes_rate',
-  'bytes_over_time',
-  'avg_over_time',
-  'sum_over_time',
-  'min_over_time',
-  'max_over_time',
-  'stdvar_over_time',
-  'stddev_over_time',
-  'quantile_over_time',
-  'first_over_time',
-  'last_over_time',
-  'absent_over_time',
-  'vector',
-  'sum',
-  'avg',
-  'max',
-  'min',
-  'count',
-  'stddev',
-  'stdvar',
-  'bottomk',
-  'topk',
-  'sort',
-  'sort_desc',
-  'label_replace',
-  'approx_topk',
-  'bytes',
-  'duration',
-  'duration_seconds',
-  'ip',
-]);
+/** Function names Loki's lexer knows: the engine's table, and those it refuses or that are not aggregations (unwrap conversions, `ip()`). */
+const FUNCTIONS = new Set([...Object.keys(LOGQL_FUNCTIONS), 'approx_topk', 'bytes', 'duration', 'duration_seconds', 'ip']);
 
 interface Token {
   kind: 'str' | 'word' | 'num' | 'punct';

@@ -8,6 +8,7 @@ import { collectNames, parseNumber, PipelineBuilder, syntaxError, unsupported } 
 import { parseRangeDuration } from './units.js';
 import { compileSubmatchRegex, type LogqlSubmatchRegex } from './regex.js';
 import { QueryError } from './types.js';
+import { rangeFunction, unsupportedFunctionMessage, vectorFunction } from './functions.js';
 
 /*
  * LogQL text -> the engine's AST. The grammar is Grafana's own
@@ -18,48 +19,6 @@ import { QueryError } from './types.js';
  * so chains of binary operators are flattened and rebuilt with those
  * precedences; parentheses stay as written.
  */
-
-const RANGE_OPS = new Set<string>([
-  'count_over_time',
-  'rate',
-  'bytes_over_time',
-  'bytes_rate',
-  'absent_over_time',
-  'sum_over_time',
-  'avg_over_time',
-  'min_over_time',
-  'max_over_time',
-  'first_over_time',
-  'last_over_time',
-  'stddev_over_time',
-  'stdvar_over_time',
-  'quantile_over_time',
-  'rate_counter',
-]);
-const UNWRAP_OPS = new Set<string>([
-  'sum_over_time',
-  'avg_over_time',
-  'min_over_time',
-  'max_over_time',
-  'first_over_time',
-  'last_over_time',
-  'stddev_over_time',
-  'stdvar_over_time',
-  'quantile_over_time',
-  'rate_counter',
-]);
-/** Range aggregations that accept `by` / `without` (Loki's RangeAggregationExpr.validate). */
-const GROUPABLE_OPS = new Set<string>([
-  'avg_over_time',
-  'stddev_over_time',
-  'stdvar_over_time',
-  'quantile_over_time',
-  'max_over_time',
-  'min_over_time',
-  'first_over_time',
-  'last_over_time',
-]);
-const VECTOR_OPS = new Set<string>(['sum', 'avg', 'min', 'max', 'count', 'stddev', 'stdvar', 'topk', 'bottomk', 'sort', 'sort_desc']);
 
 const PRECEDENCE: Record<BinaryOp, number> = {
   or: 1,
@@ -340,7 +299,8 @@ class Builder extends PipelineBuilder {
   private rangeAggregation(node: SyntaxNode): MetricExpr {
     const opNode = this.child(node, 'RangeOp')!;
     const op = this.src(opNode) as RangeOp;
-    if (!RANGE_OPS.has(op)) throw unsupported(`${op}()`);
+    const fn = rangeFunction(op);
+    if (fn === undefined) throw new QueryError('unsupported', unsupportedFunctionMessage(op));
     const logRange = this.child(node, 'LogRangeExpr');
     if (logRange === null) this.fail(node, `syntax error: ${op} needs a log range ({...}[range])`);
     const num = this.child(node, 'Number');
@@ -356,21 +316,16 @@ class Builder extends PipelineBuilder {
       ...(num !== null ? { param: parseNumber(this.src(num)) } : {}),
       ...(grouping !== null ? { grouping: this.grouping(grouping) } : {}),
     };
-    if (op === 'quantile_over_time' && out.param === undefined) this.fail(node, 'syntax error: quantile_over_time needs a parameter');
-    if (op !== 'quantile_over_time' && num !== null) {
+    if (fn.param && out.param === undefined) this.fail(node, `syntax error: ${op} needs a parameter`);
+    if (!fn.param && num !== null) {
       throw new QueryError('syntax', `parse error : parameter ${this.src(num)} not supported for operation ${op}`, node.from);
     }
-    if (UNWRAP_OPS.has(op) && out.unwrap === undefined) {
-      this.fail(node, `syntax error: invalid aggregation ${op} without unwrap`);
-    }
-    if (!UNWRAP_OPS.has(op) && op !== 'rate' && op !== 'absent_over_time' && out.unwrap !== undefined) {
-      this.fail(node, `syntax error: invalid aggregation ${op} with unwrap`);
-    }
-    if (out.grouping !== undefined && !GROUPABLE_OPS.has(op)) {
-      // Loki's RangeAggregationExpr.validate: a parse error, as Loki words it.
+    // Loki's RangeAggregationExpr.validate, in its order and words.
+    if (out.grouping !== undefined && !fn.grouping) {
       throw new QueryError('syntax', `parse error : grouping not allowed for ${op} aggregation`, grouping!.from);
     }
-    if (op === 'rate_counter') throw unsupported('rate_counter()');
+    if (fn.unwrap === 'required' && out.unwrap === undefined) this.fail(node, `syntax error: invalid aggregation ${op} without unwrap`);
+    if (fn.unwrap === 'never' && out.unwrap !== undefined) this.fail(node, `syntax error: invalid aggregation ${op} with unwrap`);
     return out;
   }
 
@@ -469,7 +424,8 @@ class Builder extends PipelineBuilder {
   private vectorAggregation(node: SyntaxNode): MetricExpr {
     const opNode = this.child(node, 'VectorOp')!;
     const op = this.src(opNode) as VectorOp;
-    if (!VECTOR_OPS.has(op)) throw unsupported(`${op}()`);
+    const fn = vectorFunction(op);
+    if (fn === undefined) throw new QueryError('unsupported', unsupportedFunctionMessage(op));
     let grouping: Grouping | undefined;
     let param: number | undefined;
     let inner: MetricExpr | undefined;
@@ -483,14 +439,14 @@ class Builder extends PipelineBuilder {
     }
     if (inner === undefined) this.fail(node, `syntax error: ${op} needs an expression`);
     // Loki's mustNewVectorAggregationExpr and parser.go validation, in Loki's words.
-    if (param !== undefined && op !== 'topk' && op !== 'bottomk') {
+    if (param !== undefined && !fn.param) {
       throw new QueryError('syntax', `parse error : unsupported parameter for operation ${op}(${this.src(this.child(node, 'Number')!)},`, node.from);
     }
-    if ((op === 'sort' || op === 'sort_desc') && grouping !== undefined) {
+    if (!fn.grouping && grouping !== undefined) {
       throw new QueryError('syntax', "parse error : sort and sort_desc doesn't allow grouping by ", node.from);
     }
-    if ((op === 'topk' || op === 'bottomk') && param === undefined) this.fail(node, `syntax error: parameter required for operation ${op}`);
-    if ((op === 'topk' || op === 'bottomk') && (!Number.isInteger(param) || param! <= 0)) {
+    if (fn.param && param === undefined) this.fail(node, `syntax error: parameter required for operation ${op}`);
+    if (fn.param && (!Number.isInteger(param) || param! <= 0)) {
       this.fail(node, `syntax error: invalid parameter (must be greater than 0) ${op}(${param},`);
     }
     return { kind: 'vector_agg', op, inner, ...(grouping !== undefined ? { grouping } : {}), ...(param !== undefined ? { param } : {}) };

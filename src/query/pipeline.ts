@@ -1,5 +1,5 @@
 import type { Extraction, LabelFilter, LabelMatcher, LabelSelectItem, LineFilter, Stage } from './ast.js';
-import { ENTRY_LABEL_NAMES, lineOf, type Entry } from './entry.js';
+import { lineOf, type Entry } from './entry.js';
 import { putLabel } from './labels.js';
 import { goJson, goNumber } from './go-json.js';
 import { LogfmtDecoder } from './logfmt.js';
@@ -53,7 +53,7 @@ export function getLabel(r: Row, name: string): string | undefined {
   const v = r.extra !== undefined && Object.hasOwn(r.extra, name) ? r.extra[name] : undefined;
   if (v !== undefined) return v;
   if (r.removed?.has(name) === true) return undefined;
-  return ENTRY_LABEL_NAMES.has(name) ? r.entry.label(name) : undefined;
+  return r.entry.label(name);
 }
 
 export function setLabel(r: Row, name: string, value: string): void {
@@ -73,7 +73,7 @@ function extracted(r: Row, name: string): boolean {
 
 export function deleteLabel(r: Row, name: string): void {
   if (r.extra !== undefined) delete r.extra[name];
-  if (ENTRY_LABEL_NAMES.has(name) && r.entry.label(name) !== undefined) (r.removed ??= new Set()).add(name);
+  if (r.entry.label(name) !== undefined) (r.removed ??= new Set()).add(name);
 }
 
 /** All current labels, as a new object (or the entry's own when no stage touched them: do not mutate). */
@@ -223,7 +223,7 @@ function sanitizeKeyUncached(key: string, isPrefix: boolean): string {
 
 /** True when `name` is a stream label or structured metadata of the entry (a parsed label of that name gets `_extracted`). */
 function baseHas(r: Row, name: string): boolean {
-  return ENTRY_LABEL_NAMES.has(name) && r.entry.label(name) !== undefined;
+  return r.entry.label(name) !== undefined;
 }
 
 /** The value of a parsed JSON scalar as Loki's `readValue` gives it. */

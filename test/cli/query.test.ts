@@ -120,6 +120,24 @@ describe('factline query', () => {
     ]);
   });
 
+  it("reads Intent's flat lines beside factline's envelopes, with the EventID labels the Collector gives them", async () => {
+    const mixed = join(dir, 'mixed.jsonl');
+    const at = new Date(Date.now() - 10 * 60_000).toISOString();
+    const intentLine = JSON.stringify({ event_type: 'signal.created', signal_id: 'SIG-1', source: 'cli', content: 'hi', confidence: 0.5, timestamp: at });
+    writeFileSync(mixed, readFileSync(file, 'utf8') + intentLine + '\n');
+    const r = await run(['query', '--file', mixed, '--json', '{service_name=~".+"} | factline_catalog="intent"']);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(r.stdout.join('\n')) as { data: { result: { stream: Record<string, string> }[] } };
+    expect(res.data.result.map((s) => s.stream)).toEqual([
+      expect.objectContaining({
+        factline_event_id: 'signal.signal.created:1',
+        factline_event_wire_name: 'signal.created',
+        event_name: 'signal.signal.created',
+      }),
+    ]);
+    expect(r.stderr.join('\n')).not.toMatch(/unrecognised/);
+  });
+
   it('skips a corrupted line mid-file and a huge line, and reports the counts', async () => {
     const bad = join(dir, 'corrupt.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INTENT_EVENT_ID_BY_WIRE_NAME, INTENT_FIELD_ORDER, intentCatalog } from '../../src/intent/catalog.js';
 import { INTENT_EVENT_TYPES } from '../../src/intent/flat.js';
+import { INTENT_WIRE_NAMES } from '../../src/intent/wire-names.js';
 import { ATTR } from '../../src/wire.js';
 
 /*
@@ -57,6 +58,8 @@ describe('the Intent catalog names', () => {
     const actual = Object.fromEntries(intentCatalog.list().map((t) => [t.wireName, [t.id, t.severity]]));
     expect(actual).toEqual(NAMES);
     expect(Object.fromEntries(INTENT_EVENT_ID_BY_WIRE_NAME)).toEqual(Object.fromEntries(Object.entries(NAMES).map(([w, [id]]) => [w, id])));
+    // The query engine's Intent line format reads the catalog-free copy: the same table.
+    expect(INTENT_WIRE_NAMES).toEqual(Object.fromEntries(INTENT_EVENT_ID_BY_WIRE_NAME));
   });
 
   it('lists the known event types in the seed order, for error messages', () => {

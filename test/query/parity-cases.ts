@@ -131,6 +131,10 @@ function feature(): ParityCase[] {
     inst('rate unwrap', `sum(rate(${AGENT} | json | unwrap tokens_prompt | __error__="" [1h]))`),
     inst('unwrap error', `sum(sum_over_time(${AGENT} | json | unwrap file [1h]))`),
     inst('offset', `sum(count_over_time(${S}[5m] offset 15m))`),
+    // rate_counter: series made of many lines (keep drops the per-line labels), values that go up and down (counter resets)
+    inst('rate_counter', `rate_counter(${AGENT} | json | keep factline_source_model, tokens_prompt | unwrap tokens_prompt | __error__="" [1h])`),
+    inst('rate_counter one series', `rate_counter(${AGENT} | json | keep tokens_completion | unwrap tokens_completion | __error__="" [30m])`),
+    inst('sum rate_counter', `sum(rate_counter(${AGENT} | json | keep event_name, confidence | unwrap confidence | __error__="" [1h]))`),
     // metric: vector aggregations
     inst('avg by', `avg by (factline_source_model) (count_over_time(${AGENT} | keep factline_source_model, event_name [1h]))`),
     inst('min max', `max by (event_name) (sum by (event_name, factline_source_model) (count_over_time(${AGENT}[1h])))`),
@@ -176,6 +180,8 @@ function feature(): ParityCase[] {
     range('range binary', `sum(count_over_time(${S} | severity_text="ERROR" [5m])) / sum(count_over_time(${S}[5m]))`, 90),
     range('range absent', `absent_over_time(${S} | event_name="agent.test.failed" [1m])`, 60),
     range('range topk', `topk(2, sum by (event_name) (count_over_time(${S}[3m])))`, 60),
+    range('range rate_counter', `rate_counter(${AGENT} | json | keep factline_source_model, tokens_prompt | unwrap tokens_prompt | __error__="" [5m])`, 60),
+    range('range rate_counter small window', `rate_counter(${AGENT} | json | keep tokens_prompt | unwrap tokens_prompt | __error__="" [30s])`, 60),
   ];
 }
 

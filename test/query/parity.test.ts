@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createLocalBackend, QueryError, type LokiQueryResponse } from '../../src/query/index.js';
 import type { ParityCase } from './parity-cases.js';
 import { difference } from './compare.js';
+import { BOTH_FORMATS } from './support.js';
 
 /*
  * Parity with real Loki: every case of parity-cases.ts, answered by Loki 3.7.6
@@ -49,7 +50,7 @@ describe('parity with real Loki on the recorded corpus', () => {
     expect(fixture!.cases.length).toBeGreaterThanOrEqual(100);
   });
   if (fixture === undefined) return;
-  const backend = createLocalBackend({ files: fixture.files.map((f) => join(FIXTURES, 'events', f)) });
+  const backend = createLocalBackend({ files: fixture.files.map((f) => join(FIXTURES, 'events', f)), formats: BOTH_FORMATS });
 
   async function local(c: Recorded): Promise<LokiQueryResponse | QueryError> {
     try {

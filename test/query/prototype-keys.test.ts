@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalBackend, QueryError } from '../../src/query/index.js';
-import { envelope, ns, tempDir, writeLines } from './support.js';
+import { BOTH_FORMATS, envelope, ns, tempDir, writeLines } from './support.js';
 
 /*
  * Keys and label names that are also members of Object.prototype
@@ -29,13 +29,13 @@ beforeAll(() => {
 });
 
 async function streams(query: string) {
-  const res = await createLocalBackend({ files: [file] }).queryRange({ query, start: START, end: END });
+  const res = await createLocalBackend({ files: [file], formats: BOTH_FORMATS }).queryRange({ query, start: START, end: END });
   if (res.data.resultType !== 'streams') throw new Error(`expected streams, got ${res.data.resultType}`);
   return res.data.result;
 }
 
 async function matrix(query: string): Promise<{ metric: Record<string, string> }[]> {
-  const res = await createLocalBackend({ files: [file] }).queryRange({ query, start: START, end: END, step: 3600 });
+  const res = await createLocalBackend({ files: [file], formats: BOTH_FORMATS }).queryRange({ query, start: START, end: END, step: 3600 });
   if (res.data.resultType !== 'matrix') throw new Error(`expected a matrix, got ${res.data.resultType}`);
   return res.data.result;
 }

@@ -1,6 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { intentFlatFormat } from '../../src/intent/flat-format.js';
+import { factlineEnvelopeFormat } from '../../src/query/index.js';
+
+/** The line formats of files that mix Intent's flat lines with factline's envelopes (what the factline command reads). */
+export const BOTH_FORMATS = [intentFlatFormat, factlineEnvelopeFormat];
 
 /** A temporary directory for one test file's event files. */
 export function tempDir(prefix = 'factline-query-'): string {
