@@ -1,4 +1,8 @@
-import { readFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
 import { TOOL_PACKAGES } from '../src/cli/tools.js';
@@ -114,4 +118,40 @@ describe('the package', () => {
     }
     expect(existsSync(toSource(pkg.bin.factline))).toBe(true);
   });
+});
+
+/*
+ * npm runs these scripts of a package when it installs it (npm 11 warns about
+ * every package that has one and is not allowed to), so the packed manifests
+ * carry none: the build runs on `prepack`, before `npm pack` and `npm publish`
+ * (docs.npmjs.com, "Life Cycle Scripts").
+ */
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'preprepare', 'prepare', 'postprepare'];
+
+describe('the packed manifests', () => {
+  // Two `npm pack` runs (no build): seconds, but minutes on a loaded machine.
+  it('carry no install-time script, and factline builds on prepack', () => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const work = mkdtempSync(join(tmpdir(), 'factline-manifest-'));
+    try {
+      for (const dir of ['../', '../packages/tools/']) {
+        const cwd = fileURLToPath(new URL(dir, import.meta.url));
+        // --ignore-scripts: the manifest is the question here, not the build (the package suite packs with it).
+        const [packed] = JSON.parse(
+          execFileSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+        ) as { filename: string }[];
+        const manifest = JSON.parse(execFileSync('tar', ['-xzOf', join(work, packed!.filename), 'package/package.json'], { encoding: 'utf8' })) as {
+          name: string;
+          scripts?: Record<string, string>;
+        };
+        expect(
+          Object.keys(manifest.scripts ?? {}).filter((k) => INSTALL_SCRIPTS.includes(k)),
+          manifest.name,
+        ).toEqual([]);
+        if (manifest.name === 'factline') expect(manifest.scripts?.prepack).toBe('npm run build');
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

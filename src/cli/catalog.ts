@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { printable } from './printable.js';
 import type { Catalog } from '../catalog/define.js';
+import { missingEvent } from '../catalog/missing-event.js';
 import { CatalogLockError, checkCatalog, formatCatalogLock, lockCatalog, type CatalogChange } from '../catalog/lock.js';
 import type { CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
-import { UsageError, parse } from './options.js';
+import { jsonError, UsageError, parse, wantsJson } from './options.js';
 import { loadTool } from './tools.js';
 
 export const CATALOG_COMMAND_HELP = `Usage: factline catalog [list | describe ID | schema ID] --catalog C [--json]
@@ -40,7 +41,10 @@ Options:
 ${CATALOG_HELP}
                     Without --catalog the built-in "intent" catalog is used, and
                     the command says so on stderr.
-  --json         list, describe, check and lint print JSON
+  --json         list, describe, check and lint print JSON, errors too: one line
+                 {"ok":false,"error":{"code":"lock_missing","message":"..."}} on
+                 stdout (codes: usage, catalog_not_loaded, lock_missing,
+                 lock_unreadable, lock_invalid, invalid_event_id, unknown_event)
   --out F        lock: the lock file (default catalog.lock.json); export: the directory
   --lock F       check: the lock file (default catalog.lock.json)
   --update       check: after reporting, rewrite the lock from the catalog (a
@@ -50,7 +54,28 @@ ${CATALOG_HELP}
                     (default https://example.com/schemas/<catalog>/1.0.0)
 
 Exit status: 0; 1 for an EventID the catalog does not define (describe, schema)
-or a breaking change (check); 2 on usage errors, a missing or unreadable lock.`;
+or a breaking change (check); 2 on usage errors, a catalog that cannot be
+loaded, a missing, unreadable or invalid lock.`;
+
+/**
+ * The stable codes of `factline catalog` errors, printed with `--json` as
+ * `{"ok":false,"error":{"code","message"}}` on stdout: `usage` (arguments
+ * and options), `catalog_not_loaded` (`--catalog` names no catalog),
+ * `lock_missing`, `lock_unreadable`, `lock_invalid` (the lock of `check`),
+ * all exit 2; `invalid_event_id` and `unknown_event` (`describe`/`schema` of
+ * an id that breaks the EventID grammar or that the catalog lacks), exit 1.
+ */
+export type CatalogErrorCode = 'usage' | 'catalog_not_loaded' | 'lock_missing' | 'lock_unreadable' | 'lock_invalid' | 'invalid_event_id' | 'unknown_event';
+
+/** A usage error of `factline catalog` with its {@link CatalogErrorCode}: exit 2. */
+class CatalogUsageError extends UsageError {
+  constructor(
+    readonly code: CatalogErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Default lock file of `lock` and `check`. */
 export const DEFAULT_LOCK_FILE = 'catalog.lock.json';
@@ -67,11 +92,9 @@ function readLock(file: string): string {
     return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `no lock file ${file}; write it with factline catalog lock --out ${file} (or give --lock FILE)`
-        : `cannot read the lock ${file}: ${(e as Error).message}`,
-    );
+    throw code === 'ENOENT'
+      ? new CatalogUsageError('lock_missing', `no lock file ${file}; write it with factline catalog lock --out ${file} (or give --lock FILE)`)
+      : new CatalogUsageError('lock_unreadable', `cannot read the lock ${file}: ${(e as Error).message}`);
   }
 }
 
@@ -81,7 +104,7 @@ function checkAction(catalog: Catalog, file: string, update: boolean, json: bool
   try {
     result = checkCatalog(catalog, text);
   } catch (e) {
-    if (e instanceof CatalogLockError) throw new UsageError(`${file}: ${e.message}`);
+    if (e instanceof CatalogLockError) throw new CatalogUsageError('lock_invalid', `${file}: ${e.message}`);
     throw e;
   }
   const updated = update && result.stale;
@@ -137,7 +160,11 @@ async function catalogFor(spec: string | undefined, io: CliIo, command: string):
     io.err(`factline ${command}: no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)`);
     return loadCatalog('intent');
   }
-  return loadCatalog(spec);
+  try {
+    return await loadCatalog(spec);
+  } catch (e) {
+    throw e instanceof UsageError ? new CatalogUsageError('catalog_not_loaded', e.message) : e;
+  }
 }
 
 /**
@@ -151,6 +178,7 @@ async function catalogFor(spec: string | undefined, io: CliIo, command: string):
  * await catalogCommand(['check', '--catalog', './dist/catalog.js#catalog', '--lock', 'catalog.lock.json'], processIo); // 0, 1 or 2
  */
 export async function catalogCommand(args: string[], io: CliIo): Promise<number> {
+  const jsonMode = wantsJson(args);
   try {
     const { values, positionals } = parse(args, {
       catalog: { type: 'string' },
@@ -213,10 +241,14 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     }
     const event = described.events.find((e) => e.id === id);
     if (event === undefined) {
-      const near = catalog.find(`%${id!.split(':')[0]!.split('.').pop()}%`).map((t) => t.id);
-      io.err(
-        `factline catalog: "${id}" is not in catalog "${described.name}"${near.length > 0 ? `; did you mean ${near.slice(0, 5).join(', ')}?` : `; it has ${described.events.map((e) => e.id).join(', ')}`}`,
-      );
+      const missing = missingEvent(id, described.name);
+      let message = missing.message;
+      if (missing.code === 'unknown_event') {
+        const near = catalog.find(`%${id!.split(':')[0]!.split('.').pop()}%`).map((t) => t.id);
+        message += near.length > 0 ? `; did you mean ${near.slice(0, 5).join(', ')}?` : `; it has ${described.events.map((e) => e.id).join(', ')}`;
+      }
+      if (jsonMode) io.out(jsonError(missing.code, message));
+      else io.err(printable(`factline catalog: ${message}`));
       return 1;
     }
     if (action === 'schema') {
@@ -241,7 +273,8 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`factline catalog: ${e.message}\n\n${CATALOG_COMMAND_HELP}`);
+      if (jsonMode) io.out(jsonError(e instanceof CatalogUsageError ? e.code : 'usage', e.message));
+      else io.err(`factline catalog: ${e.message}\n\n${CATALOG_COMMAND_HELP}`);
       return 2;
     }
     throw e;

@@ -1,6 +1,6 @@
 import { chainText, eventChain, historySpan, spanSentence } from '../history/index.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, TIME_OPTIONS, UsageError, backendFrom, commandFailed, parse, progress, rangeFrom } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, TIME_OPTIONS, UsageError, backendFrom, commandFailed, parse, progress, rangeFrom, wantsJson } from './options.js';
 
 export const CHAIN_HELP = `Usage: factline chain ID [--file F ... | --loki URL] [--since D | --from T --to T] [--service S] [--json]
 
@@ -61,6 +61,6 @@ export async function chainCommand(args: string[], io: CliIo): Promise<number> {
     return 0;
   } catch (e) {
     stop();
-    return commandFailed('chain', CHAIN_HELP, e, io);
+    return commandFailed('chain', CHAIN_HELP, e, io, undefined, undefined, wantsJson(args));
   }
 }

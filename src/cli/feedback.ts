@@ -1,7 +1,7 @@
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST, type FeedbackFigures } from '../feedback/index.js';
 import { feedbackRequest } from '../feedback/figures.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, commandFailed, parse, positiveInt, progress, rangeFrom } from './options.js';
+import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, commandFailed, parse, positiveInt, progress, rangeFrom, wantsJson } from './options.js';
 
 export const FEEDBACK_HELP = `Usage: factline feedback [--file F ... | --loki URL] --attempts PATTERN --success PATTERN
                         [--failure PATTERN] [--service S] [--model M] [--source-type T] [--last N]
@@ -109,6 +109,6 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
     return 0;
   } catch (e) {
     stop();
-    return commandFailed('feedback', FEEDBACK_HELP, e, io);
+    return commandFailed('feedback', FEEDBACK_HELP, e, io, undefined, undefined, wantsJson(args));
   }
 }

@@ -34,12 +34,35 @@ export function parse<O extends Options>(
 }
 
 /**
+ * Whether `--json` is among `args` (before a `--`), known before they are
+ * parsed, so that a parse error is printed as JSON too.
+ */
+export function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
+}
+
+/**
+ * An error as `--json` prints it: one line on stdout,
+ * `{"ok":false,"error":{"code","message"}}` (and `position` for a LogQL
+ * syntax error), the form every command with `--json` uses.
+ *
+ * @example
+ * jsonError('usage', 'missing FILE'); // '{"ok":false,"error":{"code":"usage","message":"missing FILE"}}'
+ */
+export function jsonError(code: string, message: string, position?: number): string {
+  return JSON.stringify({ ok: false, error: { code, message, ...(position !== undefined ? { position } : {}) } });
+}
+
+/**
  * How a querying command ends on an error: a {@link UsageError} prints
  * `factline NAME: message`, a blank line and the command's help, exit 2; a
  * `QueryError` prints `factline NAME: ` and `describe(error)` (default: its
  * message), exit 2 when its code is one of `usageCodes` (default
  * `bad_request`: the request was wrong) and 1 otherwise (the engine could not
- * answer). Anything else is rethrown: a bug, not an answer.
+ * answer). With `json`, the error is {@link jsonError}'s line on stdout
+ * instead (code `usage`, or the QueryError's code), with the same exit
+ * status. Anything else is rethrown: a bug, not an answer.
  *
  * @example
  * commandFailed('chain', 'Usage: factline chain ID ...', new UsageError('missing ID'), processIo); // 2, the message and the help on stderr
@@ -51,13 +74,16 @@ export function commandFailed(
   io: CliIo,
   describe: (e: QueryError) => string = (q) => q.message,
   usageCodes: readonly QueryErrorCode[] = ['bad_request'],
+  json = false,
 ): number {
   if (e instanceof UsageError) {
-    io.err(`factline ${name}: ${e.message}\n\n${help}`);
+    if (json) io.out(jsonError('usage', e.message));
+    else io.err(`factline ${name}: ${e.message}\n\n${help}`);
     return 2;
   }
   if (e instanceof QueryError) {
-    io.err(`factline ${name}: ${describe(e)}`);
+    if (json) io.out(jsonError(e.code, e.message, e.position));
+    else io.err(`factline ${name}: ${describe(e)}`);
     return usageCodes.includes(e.code) ? 2 : 1;
   }
   throw e;

@@ -1,5 +1,5 @@
 import { historySpan, spanSentence } from '../history/index.js';
-import { isLogQuery } from '../history/range.js';
+import { isLogQuery, parseStep, refusedStep } from '../history/range.js';
 import type { LokiQueryResponse, QueryDirection, QueryError } from '../query/types.js';
 import { errIsTTY, useColor, type CliIo } from './io.js';
 import {
@@ -15,6 +15,7 @@ import {
   progress,
   rangeFrom,
   skippedSummary,
+  wantsJson,
 } from './options.js';
 import { renderResult } from './render.js';
 import { readLines } from '../lines/read-lines.js';
@@ -32,8 +33,9 @@ Options:
 ${BACKEND_HELP}
 ${TIME_HELP}
   --limit N         most log lines returned (default 100)
-  --step S          seconds between points of a metric query over a range; without it a
-                    metric query is evaluated once, at the end of the range (an instant query)
+  --step S          the time between points of a metric query over a range, as Loki's
+                    step: a duration (30s, 5m, 1h, 1m30s) or seconds (60, 0.5); without it
+                    a metric query is evaluated once, at the end of the range (an instant query)
   --direction D     backward (newest first, the default) or forward
   --json            print Loki's HTTP API JSON ({"status":"success","data":{...}})
 
@@ -114,8 +116,9 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
       throw new UsageError(`--direction is backward or forward, got ${JSON.stringify(values.direction)}`);
     let step: number | undefined;
     if (values.step !== undefined) {
-      step = Number(values.step);
-      if (!/^\d+(\.\d+)?$/.test(values.step) || step <= 0) throw new UsageError(`--step needs a number of seconds > 0, got ${JSON.stringify(values.step)}`);
+      const refused = refusedStep('--step', values.step);
+      if (refused !== undefined) throw new UsageError(refused);
+      step = parseStep(values.step);
     }
     const { start, end } = rangeFrom(values);
     let skipped = 0;
@@ -164,6 +167,6 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
             ...(q.position !== undefined ? pointAt(query, q.position) : []),
           ].join('\n')
         : `${q.code === 'unsupported' ? 'not supported by the local engine' : q.code === 'bad_request' ? 'bad request' : 'unavailable'}: ${q.message}`;
-    return commandFailed('query', QUERY_HELP, e, io, describe, ['bad_request', 'syntax']);
+    return commandFailed('query', QUERY_HELP, e, io, describe, ['bad_request', 'syntax'], wantsJson(args));
   }
 }

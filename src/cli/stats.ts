@@ -2,9 +2,10 @@ import { printable } from './printable.js';
 import { inputFileProblem } from './input-file.js';
 import { readLines } from '../lines/read-lines.js';
 import { errIsTTY, type CliIo } from './io.js';
-import { UsageError, parse } from './options.js';
+import { jsonError, UsageError, parse, wantsJson } from './options.js';
 import { lineEvent, noSkips, SkippedLine, skipSummary, type LineSkip } from './event-lines.js';
 import { rotatedSet } from './verify.js';
+import { parseTime } from '../query/entry.js';
 
 export const STATS_HELP = `Usage: factline stats [--only] [--json] FILE
 
@@ -84,7 +85,8 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
     json = values.json;
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`factline stats: ${e.message}\n\n${STATS_HELP}`);
+      if (wantsJson(args)) io.out(jsonError('usage', e.message));
+      else io.err(`factline stats: ${e.message}\n\n${STATS_HELP}`);
       return 2;
     }
     throw e;
@@ -123,8 +125,9 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
         bump(domains, parts[0]!, failed);
         bump(entities, parts.slice(0, -1).join('.'), failed);
         bump(actions, action, failed);
-        const ms = Date.parse(ev.time);
-        if (!Number.isNaN(ms)) {
+        // The engine's reading of a time: Date.parse would read 2026-02-30 as 2 March.
+        const ms = parseTime(ev.time)?.[0];
+        if (ms !== undefined) {
           if (ms < firstMs) [firstMs, first] = [ms, new Date(ms).toISOString()];
           if (ms > lastMs) [lastMs, last] = [ms, new Date(ms).toISOString()];
         }

@@ -408,7 +408,13 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
         const k = await copyOf(copies, f);
         if (k !== undefined) {
           await readHeld(`${file}.${k + 1}`, { ...copies[k]!, position: f.position, line: f.line, fingerprint: f.fingerprint }, Number.POSITIVE_INFINITY, p);
-          for (let j = k - 1; j >= 0; j--) await readHeld(`${file}.${j + 1}`, copies[j]!, Number.POSITIVE_INFINITY, p);
+          // When the held file itself was renamed into the set since (a
+          // rename rotation after the copy), the copies newer than the one
+          // read stop at it: it is read from its start below, and the files
+          // newer than it by the rotation's own step, each once.
+          const held = copies.findIndex((c) => c.ino === f.ino && c.dev === f.dev);
+          const newest = held >= 0 && held < k ? held + 1 : 0;
+          for (let j = k - 1; j >= newest; j--) await readHeld(`${file}.${j + 1}`, copies[j]!, Number.POSITIVE_INFINITY, p);
         } else io.err(`factline tail: ${file} was truncated and no ${file}.N holds its copy; lines written to it after the last look are not shown`);
         await closeAll(copies);
         io.err(`factline tail: ${file} was truncated; reading from its start`);

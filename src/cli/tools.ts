@@ -1,20 +1,54 @@
 /*
  * factline's tools: the local LogQL engine (the LogQL parser
  * `@grafana/lezer-logql` with `@lezer/common` and `@lezer/lr`, and RE2 as
- * `re2js`) and the MCP server (`@modelcontextprotocol/sdk`). A service that
- * only emits events runs none of them, so they are optional peer
- * dependencies of `factline`, installed by `@factline/tools` (which also
- * gives the `factline` command): `npm install -D @factline/tools`, or
- * `npx @factline/tools query ...` without installing. Everything that uses
- * them is loaded through `loadTool`, which turns a missing package into a
- * `ToolMissingError` that says what to install.
+ * `re2js`), the MCP server (`@modelcontextprotocol/sdk`) and the Weaver
+ * export (`yaml`). A service that only emits events runs none of them, so
+ * they are optional peer dependencies of `factline`. `packages/tools/` packs
+ * them with the `factline` command as `@factline/tools`, which is not on the
+ * npm registry yet: so the messages name the packages themselves, with
+ * versions inside factline's peer ranges (`npm install -D
+ * @grafana/lezer-logql@0.3.0 @lezer/common@1 ...`), a command that works
+ * today. Everything that uses them is loaded through `loadTool`, which turns
+ * a missing package into a `ToolMissingError` that says what to install.
  */
 
 /** The optional packages behind the tools. */
 export const TOOL_PACKAGES = ['@grafana/lezer-logql', '@lezer/common', '@lezer/lr', 're2js', '@modelcontextprotocol/sdk', 'yaml'] as const;
 
-/** The install command the messages give. */
-export const TOOLS_INSTALL = 'npm install -D @factline/tools';
+/**
+ * Each tool package as `npm install` is told to take it: the major of its
+ * peer range (`^1.5.5` → `@1`, so no shell reads a `^`), or the exact
+ * version a range pins. A test holds these to package.json's peer ranges.
+ */
+export const TOOL_PACKAGE_SPECS: Readonly<Record<(typeof TOOL_PACKAGES)[number], string>> = {
+  '@grafana/lezer-logql': '@grafana/lezer-logql@0.3.0',
+  '@lezer/common': '@lezer/common@1',
+  '@lezer/lr': '@lezer/lr@1',
+  re2js: 're2js@2',
+  '@modelcontextprotocol/sdk': '@modelcontextprotocol/sdk@1',
+  yaml: 'yaml@2',
+};
+
+const ENGINE_PACKAGES = ['@grafana/lezer-logql', '@lezer/common', '@lezer/lr', 're2js'] as const;
+
+/** The packages each tool needs (the MCP server queries with the local engine). */
+export const TOOL_NEEDS: Readonly<Record<ToolName, readonly (typeof TOOL_PACKAGES)[number][]>> = {
+  'query-runner': ENGINE_PACKAGES,
+  mcp: ['@modelcontextprotocol/sdk', ...ENGINE_PACKAGES],
+  'mcp-command': ['@modelcontextprotocol/sdk', ...ENGINE_PACKAGES],
+  'catalog-export': ['yaml'],
+};
+
+/**
+ * The command that installs what `tool` needs, e.g.
+ * `npm install -D @grafana/lezer-logql@0.3.0 @lezer/common@1 @lezer/lr@1 re2js@2`.
+ *
+ * @example
+ * toolsInstallCommand('catalog-export'); // 'npm install -D yaml@2'
+ */
+export function toolsInstallCommand(tool: ToolName): string {
+  return `npm install -D ${TOOL_NEEDS[tool].map((p) => TOOL_PACKAGE_SPECS[p]).join(' ')}`;
+}
 
 /*
  * The modules behind the tools, by name. Each import is written out so that
@@ -50,8 +84,11 @@ export class ToolMissingError extends Error {
     readonly tool: string,
     cause?: unknown,
   ) {
+    const known = Object.hasOwn(TOOL_NEEDS, tool);
     super(
-      `${TOOL_TITLES[tool as ToolName] ?? tool} needs ${packageName}, which is not installed: ${TOOLS_INSTALL} (it installs every tool and the factline command), or npm install ${packageName}. To run a command once without installing: npx @factline/tools <command>.`,
+      `${TOOL_TITLES[tool as ToolName] ?? tool} needs ${packageName}, which is not installed: ${
+        known ? toolsInstallCommand(tool as ToolName) : `npm install -D ${TOOL_PACKAGE_SPECS[packageName as (typeof TOOL_PACKAGES)[number]] ?? packageName}`
+      }`,
       cause === undefined ? undefined : { cause },
     );
     this.name = 'ToolMissingError';

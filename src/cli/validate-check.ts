@@ -8,6 +8,8 @@ import { isLineProblem, type JsonLine } from '../lines/json-line.js';
 import { intentCatalog } from '../intent/catalog.js';
 import { checkIntentRecord, isIsoTimestamp, isValidIntentRecord, lineIssue, type IntentLineIssue, type IntentLineIssueCode } from '../intent/flat-read.js';
 import type { EventTypeInfo } from '../catalog/types.js';
+import { missingEvent } from '../catalog/missing-event.js';
+import { isEventId } from '../eventid/parse.js';
 import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
 import { formatPath } from '../validation/issue.js';
 import { compileParsedPayloadCheck, type ParsedPayloadCheck } from '../validation/parsed-payload.js';
@@ -59,6 +61,9 @@ export function checkEnvelopeRecord(
   const type = typeof id === 'string' ? catalog.get(id) : undefined;
   if (typeof id !== 'string') {
     issues.push({ line, field: 'event_id', code: 'invalid_event_id', message: `event_id must be a string, found ${JSON.stringify(id) ?? 'nothing'}` });
+  } else if (type === undefined && !isEventId(id)) {
+    // An id that breaks the EventID grammar is in no catalog: the issue names the rule it breaks.
+    issues.push({ line, field: 'event_id', code: 'invalid_event_id', message: missingEvent(id, catalog.name).message });
   } else if (type === undefined) {
     issues.push({
       line,

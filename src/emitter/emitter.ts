@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
+import { missingEvent } from '../catalog/missing-event.js';
 import type { CatalogEntry, SchemaOf } from '../catalog/types.js';
 import { compilePattern } from '../eventid/index.js';
 import type { FactlineEvent } from '../envelope/event.js';
@@ -124,11 +125,18 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
   for (const s of sinks) s.start?.({ report });
   const routes = buildRoutes(catalog as Catalog, sinks, options.filter);
 
-  function emitEvent(id: string, payload: unknown, opts: EmitOptions | undefined): FactlineEvent | undefined {
+  function emitEvent(id: string, payload: unknown, opts: EmitOptions | undefined, givenId: unknown): FactlineEvent | undefined {
     // 1. Look the type up; a type no sink wants costs only this (unless strict).
     const route = routes.get(id);
     if (route === undefined) {
-      const issue: ValidationIssue = { code: 'unknown_event', path: [], message: `"${String(id)}" is not in catalog "${catalog.name}"` };
+      // An id that breaks the EventID grammar is in no catalog: the issue names the rule it breaks.
+      const missing = missingEvent(givenId, catalog.name);
+      const issue: ValidationIssue = {
+        code: missing.code,
+        path: [],
+        message: missing.message,
+        ...(missing.code === 'invalid_event_id' ? { eventIdCode: missing.eventIdCode } : {}),
+      };
       if (strict) throw new FactlineValidationError(String(id), [issue]);
       counts.rejected++;
       // No catalog entry, so no personal-data rules to apply: the report names the payload's keys, never its values.
@@ -254,9 +262,10 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
   function emit(id: string, payload: unknown, opts?: EmitOptions): FactlineEvent | undefined {
     // Plain JavaScript can pass anything as the EventID; its text form is
     // taken once here, where a throwing toString cannot escape.
+    const given: unknown = id;
     if (typeof id !== 'string') id = idText(id);
     try {
-      return emitEvent(id, payload, opts);
+      return emitEvent(id, payload, opts, given);
     } catch (e) {
       if (strict && e instanceof FactlineValidationError) throw e;
       // A safety net: every step above is written not to throw, but an

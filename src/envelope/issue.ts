@@ -3,6 +3,8 @@
  * model is zod 4's issue union), readable by the CLI, by `system.error`
  * events and by tests alike. `docs/errors.md` lists every code.
  */
+import type { EventIdErrorCode } from '../eventid/errors.js';
+
 export type IssueCode =
   // the EventID itself
   | 'invalid_event_id'
@@ -38,6 +40,12 @@ export interface ValidationIssue {
   message: string;
   /** For `code: 'schema'`, zod's own issue code (`invalid_type`, `too_small`, ...). */
   schemaCode?: string;
+  /**
+   * For `code: 'invalid_event_id'`, the EventID grammar's code for the rule
+   * the id breaks (`uppercase`, `missing_part`, `version_zero`, ...; the
+   * list is `EVENT_ID_ERROR_CODES`, docs/eventid.md has the rules).
+   */
+  eventIdCode?: EventIdErrorCode;
   /**
    * For the time codes: the value `emit` was given, as epoch milliseconds
    * when it is a finite number, else as text (`"Invalid Date"`), so that

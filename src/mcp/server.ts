@@ -19,6 +19,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/define.js';
+import { missingEvent } from '../catalog/missing-event.js';
 import { VERSION } from '../version.js';
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '../feedback/index.js';
 import { feedbackRequest } from '../feedback/figures.js';
@@ -190,6 +191,9 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     ({ id }) => {
       const event = catalog.describe().events.find((e) => e.id === id);
       if (event === undefined) {
+        const missing = missingEvent(id, catalog.name);
+        if (missing.code === 'invalid_event_id')
+          return failure(`${missing.message}. An EventID is domain.entity.action:version, e.g. auth.user.login:1; list_events lists this catalog's.`);
         const hint = /:\d+$/.test(id) ? '' : ' An EventID ends in :N, its version.';
         return failure(
           `"${id}" is not in catalog "${catalog.name}".${hint} Its events: ${catalog

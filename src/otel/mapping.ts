@@ -267,8 +267,8 @@ class AttributeWriter {
     readonly out: Attributes,
     /** Attributes `out` may still take. */
     private room: number,
-    /** Whether `out` may already hold a key without a dot (not only envelope attributes). */
-    private readonly anyKeyTaken: boolean,
+    /** Whether `out` may already hold a key without a dot (not only envelope attributes; set once a key is renamed). */
+    private anyKeyTaken: boolean,
     /** Whether the payload may hold an integer outside int64 (see {@link toAttributeValue}). */
     private readonly wide = true,
   ) {}
@@ -280,8 +280,11 @@ class AttributeWriter {
     let k = key;
     // A key already taken (by the envelope, or by a dotted key and a nested
     // object that flatten alike) keeps its value; this one gets `#2`, `#3`.
-    if (this.anyKeyTaken || k.indexOf('.') !== -1 || k === '__proto__') {
-      for (let n = 2; k === '__proto__' || Object.hasOwn(this.out, k); n++) k = `${key}#${n}`;
+    // `__proto__` and `` (which the SDK drops: no attribute key is empty) are never free: they take `#2`.
+    if (this.anyKeyTaken || k.indexOf('.') !== -1 || k === '__proto__' || k === '') {
+      for (let n = 2; k === '__proto__' || k === '' || Object.hasOwn(this.out, k); n++) k = `${key}#${n}`;
+      // A renamed key may have no dot (`#2`): a later payload key written the same way is checked too.
+      if (k !== key) this.anyKeyTaken = true;
     }
     this.out[k] = value;
     this.lastKey = k;
@@ -298,7 +301,8 @@ class AttributeWriter {
     for (const k in v) {
       if (!Object.hasOwn(v, k)) continue;
       const x = (v as Record<string, unknown>)[k];
-      const key = prefix ? dottedKey(prefix, k) : k;
+      // By depth, not by prefix: the fields of a key `` are `.field`, not top-level fields.
+      const key = depth > 0 ? dottedKey(prefix, k) : k;
       if (typeof x === 'object' && x !== null && !Array.isArray(x) && depth < FLATTEN_DEPTH) this.walk(x, key, depth + 1);
       else {
         const av = toAttributeValue(x, this.wide);
@@ -315,7 +319,9 @@ class AttributeWriter {
  * left out; an integer outside int64 as its decimal string. A key already
  * in `out` is never overwritten: the later value gets `#2` (`#3`, …).
  * A payload key `__proto__`, which no attribute map can hold as an own
- * key, is taken the same way (`__proto__#2`). At most `limit` attributes in
+ * key, is taken the same way (`__proto__#2`), and so is the key `` (`#2`),
+ * which OpenTelemetry's attribute rules drop; a nested object under `` is
+ * flattened as `.field`. At most `limit` attributes in
  * all (those already in `out` included); the rest are counted, not kept.
  *
  * @example

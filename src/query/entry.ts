@@ -1,4 +1,5 @@
 import { ENVELOPE_FIELDS, lokiName, type EnvelopeField } from '../envelope/fields.js';
+import { impossibleTime } from './calendar.js';
 import { detectLevel, normalizeLevel } from './detected-level.js';
 import { goJson } from './go-json.js';
 import type { LineProblemCode } from '../lines/json-line.js';
@@ -253,7 +254,7 @@ export function parseTime(s: unknown, slot = 0): [number, number] | undefined {
     if (!hit) {
       const prefix = s.slice(0, 16);
       const m = Date.parse(prefix + ':00.000Z');
-      if (!Number.isNaN(m) && TIME_RE.test(s)) {
+      if (!Number.isNaN(m) && TIME_RE.test(s) && !rollsOver(TIME_RE.exec(s)!)) {
         cache.prefix = prefix;
         cache.ms = m;
         hit = true;
@@ -266,7 +267,7 @@ export function parseTime(s: unknown, slot = 0): [number, number] | undefined {
     }
   }
   const m = TIME_RE.exec(s);
-  if (m === null) return undefined;
+  if (m === null || rollsOver(m)) return undefined;
   let ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
   if (Number.isNaN(ms)) return undefined;
   let ns = 0;
@@ -281,6 +282,13 @@ export function parseTime(s: unknown, slot = 0): [number, number] | undefined {
     ms -= sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6))) * 60_000;
   }
   return [ms, ns];
+}
+
+/** Whether a {@link TIME_RE} match names no time (`2026-02-30`, `24:00`), which `Date.UTC` and `Date.parse` would roll over to another. */
+function rollsOver(m: RegExpExecArray): boolean {
+  const zone = m[8]!;
+  const offset = zone === 'Z' ? {} : { offsetHour: Number(zone.slice(1, 3)), offsetMinute: Number(zone.slice(4, 6)) };
+  return impossibleTime({ year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +m[4]!, minute: +m[5]!, second: +m[6]!, ...offset }) !== undefined;
 }
 
 function digitsAt(s: string, from: number, to: number): boolean {

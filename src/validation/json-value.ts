@@ -347,12 +347,33 @@ export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: u
     // Only a stack overflow can get here (every read is guarded).
     v = unreadable(s, e);
   }
-  const out: JsonRead = { value: v === undefined ? null : v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes, partial: s.over, minBytes: s.min };
+  if (v === undefined) v = undefinedPayload(value, s);
+  const out: JsonRead = { value: v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes, partial: s.over, minBytes: s.min };
   // A stack overflow can leave the stacks unbalanced.
   if (s.ancestors.length !== 0) s.ancestors.length = 0;
   if (s.path.length !== 0) s.path.length = 0;
   spare = s;
   return out;
+}
+
+/**
+ * The top value read as `undefined` (the payload itself, or what its
+ * `toJSON` returned): JSON has no form for it (`JSON.stringify` gives no
+ * text, an exporter writes null), so it is marked and flagged like a
+ * function, by its own name, not checked against the schema as the null it
+ * would become.
+ */
+function undefinedPayload(given: unknown, s: ReadState): string {
+  add(
+    s,
+    'unsupported_value',
+    given === undefined
+      ? 'the payload is undefined, which JSON cannot carry (it would be written as null); pass an object, {} for an event without fields'
+      : "the payload's toJSON returned undefined, which JSON cannot carry (it would be written as null); pass an object",
+  );
+  s.bytes += 23;
+  s.min += 23;
+  return '[factline: undefined]';
 }
 
 const newState = (): ReadState => ({ issues: [], wide: false, bytes: 0, ancestors: [], path: [], min: 0, budget: 0, over: false });

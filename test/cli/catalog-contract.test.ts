@@ -147,6 +147,72 @@ describe('factline catalog check', () => {
   });
 });
 
+describe('factline catalog --json: errors are JSON on stdout, with a stable code and the documented exit status', () => {
+  const error = (r: { code: number; stdout: string[]; stderr: string[] }) => {
+    expect(r.stderr).toEqual([]);
+    expect(r.stdout).toHaveLength(1);
+    return { exit: r.code, ...(JSON.parse(r.stdout[0]!) as { ok: boolean; error: { code: string; message: string } }) };
+  };
+
+  it('for check: a missing lock, an unreadable one, one that is not a lock, a bad option, a bad --catalog', async () => {
+    const missing = join(dir, 'nope.json');
+    expect(error(await run(['catalog', 'check', '--json', '--catalog', `${MODULE}#released`, '--lock', missing]))).toEqual({
+      exit: 2,
+      ok: false,
+      error: { code: 'lock_missing', message: `no lock file ${missing}; write it with factline catalog lock --out ${missing} (or give --lock FILE)` },
+    });
+    expect(error(await run(['catalog', 'check', '--json', '--catalog', `${MODULE}#released`, '--lock', dir]))).toMatchObject({
+      exit: 2,
+      error: { code: 'lock_unreadable', message: expect.stringContaining(`cannot read the lock ${dir}: `) },
+    });
+    const junk = join(dir, 'junk.json');
+    writeFileSync(junk, '{"a":1}');
+    expect(error(await run(['catalog', 'check', '--json', '--catalog', `${MODULE}#released`, '--lock', junk]))).toMatchObject({
+      exit: 2,
+      error: { code: 'lock_invalid', message: expect.stringContaining('is not a factline catalog lock') },
+    });
+    writeFileSync(junk, 'not json');
+    expect(error(await run(['catalog', 'check', '--json', '--catalog', `${MODULE}#released`, '--lock', junk]))).toMatchObject({
+      exit: 2,
+      error: { code: 'lock_invalid', message: expect.stringContaining('the lock is not JSON') },
+    });
+    expect(error(await run(['catalog', 'check', '--json', '--catalog', `${MODULE}#released`, '--out', 'x']))).toEqual({
+      exit: 2,
+      ok: false,
+      error: { code: 'usage', message: 'check takes no --out (its options: --catalog, --lock, --update, --json)' },
+    });
+    expect(error(await run(['catalog', 'check', '--json', '--nope']))).toMatchObject({ exit: 2, error: { code: 'usage', message: "Unknown option '--nope'" } });
+    expect(error(await run(['catalog', 'check', '--json', '--catalog', join(dir, 'no-such.js')]))).toMatchObject({
+      exit: 2,
+      error: { code: 'catalog_not_loaded', message: expect.stringContaining('no such file') },
+    });
+  });
+
+  it('for the other actions: an unknown action, an id that is no EventID, an EventID the catalog lacks', async () => {
+    expect(error(await run(['catalog', 'frob', '--json']))).toMatchObject({ exit: 2, error: { code: 'usage' } });
+    expect(error(await run(['catalog', 'describe', 'a.b.c:0', '--json', '--catalog', `${MODULE}#released`]))).toEqual({
+      exit: 1,
+      ok: false,
+      error: { code: 'invalid_event_id', message: 'Invalid EventID "a.b.c:0": version 0 at position 6; versions start at 1 (docs/eventid.md, rule 3)' },
+    });
+    expect(error(await run(['catalog', 'schema', 'shop.order.nope:1', '--json', '--catalog', `${MODULE}#released`]))).toMatchObject({
+      exit: 1,
+      error: { code: 'unknown_event', message: expect.stringMatching(/^"shop\.order\.nope:1" is not in catalog "shop"; /) },
+    });
+    expect(error(await run(['catalog', 'lint', '--json', '--catalog', join(dir, 'no-such.js')]))).toMatchObject({
+      exit: 2,
+      error: { code: 'catalog_not_loaded' },
+    });
+  });
+
+  it('without --json, the same errors stay text on stderr with the help', async () => {
+    const r = await run(['catalog', 'check', '--catalog', `${MODULE}#released`, '--lock', join(dir, 'nope.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toEqual([]);
+    expect(r.stderr[0]).toMatch(/^factline catalog: no lock file .*\n\nUsage: factline catalog/);
+  });
+});
+
 describe('factline catalog lint', () => {
   it('prints each warning with its suggestion, and exits 0 (lint warns; it never blocks)', async () => {
     const r = await run(['catalog', 'lint', '--catalog', `${MODULE}#topics`]);

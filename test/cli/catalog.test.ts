@@ -74,6 +74,17 @@ describe('factline catalog', () => {
     expect(r.stderr[0]).toMatch(/"auth\.user\.logout:1" is not in catalog "shop"/);
   });
 
+  it('exits 1 for an id that is no EventID, naming the grammar rule it breaks', async () => {
+    for (const [id, why] of [
+      ['Signal.Foo.bar:1', "uppercase letter 'S' at position 0; identifiers are lowercase (docs/eventid.md, rule 1)"],
+      ['a.b.c:0', 'version 0 at position 6; versions start at 1 (docs/eventid.md, rule 3)'],
+    ]) {
+      const r = await run(['catalog', 'describe', id!, '--catalog', MODULE]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toEqual([`factline catalog: Invalid EventID ${JSON.stringify(id)}: ${why}`]);
+    }
+  });
+
   it('exits 2 with a message naming the fix for a module that cannot serve', async () => {
     const notJs = join(dir, 'broken.mjs');
     writeFileSync(notJs, 'export const = 1;\n');

@@ -209,6 +209,14 @@ describe('factline stats', () => {
     expect(only.events).toBe(313);
   });
 
+  it('takes no first or last time from a time that does not exist (not rolled over to another day)', async () => {
+    const file = join(dir, 'events.jsonl');
+    const line = (time: string) => JSON.stringify({ event_id: 'agent.code.generated:1', time, payload: {} });
+    writeFileSync(file, [line('2026-02-27T10:00:00.000Z'), line('2026-02-30T10:00:00.000Z'), line('2026-02-28T24:00:00Z')].join('\n') + '\n');
+    const s = JSON.parse((await run(['stats', '--json', file])).stdout[0]!) as Record<string, unknown>;
+    expect(s).toMatchObject({ events: 3, first: '2026-02-27T10:00:00.000Z', last: '2026-02-27T10:00:00.000Z' });
+  });
+
   it('exits 2 on a missing file, with --help on request', async () => {
     expect((await run(['stats', join(dir, 'x.jsonl')])).code).toBe(2);
     expect(await run(['stats', '--help'])).toMatchObject({ code: 0, stdout: [STATS_HELP] });

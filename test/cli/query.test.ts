@@ -77,6 +77,34 @@ describe('factline query', () => {
     expect(Math.max(...body.data.result[0]!.values.map(([, v]) => Number(v)))).toBe(110);
   });
 
+  it('takes --step as Loki takes step: a duration (1m, 1m30s) or seconds, with the same points', async () => {
+    const q = `sum(count_over_time({service_name=~".+"} | event_name="agent.code.generated" [2h]))`;
+    // One fixed range over the history (written up to now), so that the runs' steps fall on the same times.
+    const to = Math.floor(Date.now() / 1000) + 60;
+    const points = async (step: string) => {
+      const r = await run(['query', '--file', file, '--json', '--from', String(to - 7200), '--to', String(to), '--step', step, q]);
+      expect(r.code, r.stderr.join('\n')).toBe(0);
+      return (JSON.parse(r.stdout[0]!) as { data: { result: { values: [number, string][] }[] } }).data.result[0]!.values;
+    };
+    const everyMinute = await points('60');
+    expect(everyMinute.length).toBeGreaterThan(1);
+    expect(everyMinute[1]![0] - everyMinute[0]![0]).toBe(60);
+    expect(await points('1m')).toEqual(everyMinute);
+    const every90 = await points('90');
+    expect(every90[1]![0] - every90[0]![0]).toBe(90);
+    expect(await points('1m30s')).toEqual(every90);
+    expect(await points('90000ms')).toEqual(every90);
+    for (const [step, message] of [
+      ['1 min', '--step needs a duration like 30s, 5m, 1h or 1m30s, or a number of seconds (60, 0.5), got "1 min"'],
+      ['30s1m', '--step needs a duration like 30s, 5m, 1h or 1m30s, or a number of seconds (60, 0.5), got "30s1m"'],
+      ['0s', '--step must be more than 0 (Loki refuses a zero or negative step), got "0s"'],
+    ]) {
+      const r = await run(['query', '--file', file, '--step', step!, q]);
+      expect(r.code).toBe(2);
+      expect(r.stderr[0]).toBe(`factline query: ${message}\n\n${QUERY_HELP}`);
+    }
+  });
+
   it('exits 2 on a LogQL syntax error and shows the position', async () => {
     const q = 'sum(count_over_time({service_name="x"} [1h]';
     const r = await run(['query', '--file', file, q]);
@@ -87,7 +115,7 @@ describe('factline query', () => {
     expect(shown).toBe(`  ${q}`);
     expect(caret).toMatch(/^ {2} *\^$/);
     // The query may come before the options.
-    const after = await run(['query', q, '--file', file, '--json']);
+    const after = await run(['query', q, '--file', file]);
     expect(after.code).toBe(2);
     expect(after.stderr[0]!.split('\n')[1]).toBe(`  ${q}`);
   });
@@ -148,6 +176,38 @@ describe('factline query', () => {
       expect(r.stderr[0]).toMatch(message);
       expect(r.stderr[0]).toContain('Usage: factline query');
     }
+  });
+
+  it('with --json, prints every error as one JSON line on stdout, with its code and the same exit status', async () => {
+    const json = async (args: string[]) => {
+      const r = await run(args);
+      expect(r.stderr, args.join(' ')).toEqual([]);
+      expect(r.stdout).toHaveLength(1);
+      return { exit: r.code, ...(JSON.parse(r.stdout[0]!) as object) };
+    };
+    expect(await json(['query', '--json', '--file', file, '--since', '1 hour', '{a="b"}'])).toEqual({
+      exit: 2,
+      ok: false,
+      error: { code: 'usage', message: '--since needs a duration like 30s, 15m, 1h, 7d or 1h30m, got "1 hour"' },
+    });
+    expect(await json(['query', '--json', '--bogus'])).toEqual({ exit: 2, ok: false, error: { code: 'usage', message: "Unknown option '--bogus'" } });
+    expect(await json(['query', '--json', '--file', file, 'sum(count_over_time({a="b"} [1h]'])).toMatchObject({
+      exit: 2,
+      ok: false,
+      error: { code: 'syntax', position: expect.any(Number) },
+    });
+    expect(await json(['query', '--json', '--file', join(dir, 'missing.jsonl'), '{a="b"}'])).toMatchObject({
+      exit: 1,
+      ok: false,
+      error: { code: 'unavailable' },
+    });
+    expect(await json(['feedback', '--json', '--file', file])).toMatchObject({ exit: 2, ok: false, error: { code: 'usage' } });
+    expect(await json(['chain', '--json', '--file', file])).toMatchObject({
+      exit: 2,
+      ok: false,
+      error: { code: 'usage', message: expect.stringContaining('missing ID') },
+    });
+    expect(await json(['stats', '--json'])).toEqual({ exit: 2, ok: false, error: { code: 'usage', message: 'missing FILE' } });
   });
 
   it('has --help', async () => {

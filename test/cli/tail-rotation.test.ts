@@ -215,6 +215,44 @@ describe('tail -f across several rotations between two of its reads', () => {
     expect(r.stderr.filter((l) => l.includes('skipped') || l.includes('not shown'))).toEqual([]);
   });
 
+  it('copy-truncate and a rename rotation between two reads, in both orders (the copy at .2, or the held file at .2): each event once, in order', {
+    timeout: 120_000,
+  }, async () => {
+    const r = await run(async (file, write, printed) => {
+      for (let round = 0; round < 5; round++) {
+        write(50);
+        await until('the tail to catch up', () => printed() >= round * 150 + 50);
+        // One synchronous block, so the tail sees it all at its next look:
+        // lines it has not read, then copy-truncate (FILE copied to FILE.1,
+        // emptied, written again), then a rename rotation: the held file is
+        // FILE.1 now and its copy FILE.2.
+        write(20);
+        copyFileSync(file, `${file}.1`);
+        truncateSync(file, 0);
+        write(10);
+        shiftRotated(file, 1000);
+        write(20);
+        await until('the tail to catch up', () => printed() >= round * 150 + 100);
+        // And the other order: a rename rotation, then copy-truncate of the new
+        // file, which moves the held file to FILE.2 and puts the copy at FILE.1.
+        write(10);
+        shiftRotated(file, 1000);
+        write(20);
+        let last = 1;
+        while (existsSync(`${file}.${last + 1}`)) last++;
+        for (let k = last; k >= 1; k--) renameSync(`${file}.${k}`, `${file}.${k + 1}`);
+        copyFileSync(file, `${file}.1`);
+        truncateSync(file, 0);
+        write(20);
+        await until('the tail to catch up', () => printed() >= (round + 1) * 150);
+        // The next round starts on a fresh file set.
+        for (let k = 1; existsSync(`${file}.${k}`); k++) rmSync(`${file}.${k}`);
+      }
+    });
+    expect(r.printed).toEqual(Array.from({ length: r.total }, (_, n) => n));
+    expect(r.stderr.filter((l) => l.includes('skipped') || l.includes('not shown'))).toEqual([]);
+  });
+
   it('rotated files deleted before the tail reads them: the rest once, in order, and the missing seq range named', { timeout: 120_000 }, async () => {
     const r = await run(async (file, write, printed) => {
       write(50);

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadTool, missingToolPackage, TOOL_PACKAGES, ToolMissingError } from '../../src/cli/tools.js';
+import { loadTool, missingToolPackage, TOOL_NEEDS, TOOL_PACKAGE_SPECS, TOOL_PACKAGES, ToolMissingError, toolsInstallCommand } from '../../src/cli/tools.js';
 
 /*
  * The tools' packages are optional peers: a module that imports one where
@@ -33,13 +33,37 @@ function importing(specifier: string): () => Promise<never> {
 }
 
 describe('loadTool', () => {
-  it.each(TOOL_PACKAGES.map((p) => [p]))('says to install @factline/tools when %s is missing', async (name) => {
+  it.each(TOOL_PACKAGES.filter((p) => p !== 'yaml').map((p) => [p]))("says to install the engine's packages when %s is missing", async (name) => {
     const specifier = name === '@modelcontextprotocol/sdk' ? '@modelcontextprotocol/sdk/server/mcp.js' : name;
-    const error = await loadTool('query-runner', importing(specifier)).catch((e: unknown) => e);
+    const tool = name === '@modelcontextprotocol/sdk' ? 'mcp-command' : 'query-runner';
+    const error = await loadTool(tool, importing(specifier)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolMissingError);
     expect((error as ToolMissingError).packageName).toBe(name);
-    expect((error as Error).message).toContain('npm install -D @factline/tools');
-    expect((error as Error).message).toContain(`npm install ${name}`);
+    expect((error as Error).message).toBe(
+      tool === 'query-runner'
+        ? `factline's local LogQL engine needs ${name}, which is not installed: npm install -D @grafana/lezer-logql@0.3.0 @lezer/common@1 @lezer/lr@1 re2js@2`
+        : `the MCP server needs ${name}, which is not installed: npm install -D @modelcontextprotocol/sdk@1 @grafana/lezer-logql@0.3.0 @lezer/common@1 @lezer/lr@1 re2js@2`,
+    );
+    // @factline/tools is not on the npm registry: no message may send a user there.
+    expect((error as Error).message).not.toContain('@factline/tools');
+  });
+
+  it('says to install yaml for the Weaver export', async () => {
+    const error = await loadTool('catalog-export', importing('yaml')).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('the Weaver registry export needs yaml, which is not installed: npm install -D yaml@2');
+  });
+
+  it("names each package with a version inside factline's peer range: its major, or the version the range pins", () => {
+    const peers = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { peerDependencies: Record<string, string> })
+      .peerDependencies;
+    for (const name of TOOL_PACKAGES) {
+      const range = peers[name]!;
+      const caret = /^\^(\d+)\.\d+\.\d+$/.exec(range);
+      expect(TOOL_PACKAGE_SPECS[name], `${name} ${range}`).toBe(caret ? `${name}@${caret[1]}` : `${name}@${range}`);
+    }
+    // Every tool package is installed by the command of some tool.
+    expect(new Set(Object.values(TOOL_NEEDS).flat())).toEqual(new Set(TOOL_PACKAGES));
+    expect(toolsInstallCommand('query-runner')).toBe('npm install -D @grafana/lezer-logql@0.3.0 @lezer/common@1 @lezer/lr@1 re2js@2');
   });
 
   it('passes any other failure through unchanged', async () => {

@@ -130,6 +130,7 @@ describe('factline validate: results', () => {
       envelope({ time: 'yesterday' }),
       envelope({ payload: 'nope' }),
       envelope({ event_id: 7 }),
+      envelope({ event_id: 'intent.intent.accepted:01' }),
     ]);
     const { code, stdout } = await run([path]);
     expect(code).toBe(1);
@@ -140,7 +141,8 @@ describe('factline validate: results', () => {
       '4: time: "yesterday": expected an ISO 8601 date-time like 2026-03-30T14:23:45.000Z',
       '5: payload: Invalid input: expected object, received string',
       '6: event_id: event_id must be a string, found 7',
-      '5 of 6 lines invalid',
+      '7: event_id: Invalid EventID "intent.intent.accepted:01": leading zero at position 23 in the version; write 1, not 01 (docs/eventid.md, rule 4)',
+      '6 of 7 lines invalid',
     ]);
   });
 });

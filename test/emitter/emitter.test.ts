@@ -130,6 +130,34 @@ describe('validation modes', () => {
     expect(report.stats().rejected).toBe(1);
   });
 
+  it.each([
+    ['Signal.Foo.bar:1', 'uppercase', "uppercase letter 'S' at position 0; identifiers are lowercase (docs/eventid.md, rule 1)"],
+    ['a.b.c', 'missing_version', 'the version is missing at position 5;'],
+    ['a.b.c:0', 'version_zero', 'version 0 at position 6; versions start at 1 (docs/eventid.md, rule 3)'],
+    ['a.b.c:01', 'version_leading_zero', 'leading zero at position 6 in the version; write 1, not 01 (docs/eventid.md, rule 4)'],
+    ['a.b', 'missing_part', 'the action is missing at position 3'],
+    ['a.b.c.d:1', 'too_many_parts', 'unexpected fourth part at position 5'],
+  ])('an EventID that breaks the grammar (%j) is reported with the rule it breaks, not as missing from the catalog', (id, rule, why) => {
+    const problems: RuntimeProblem[] = [];
+    const report = createEmitter(authCatalog, { sinks: [recorder()], validation: 'report', onProblem: (p) => problems.push(p) });
+    expect(report.emit(id as never, { a: 1 } as never)).toBeUndefined();
+    const message = `Invalid EventID ${JSON.stringify(id)}: ${why}`;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'FACTLINE_EVENT_REJECTED', event_id: id, message: expect.stringContaining(message) });
+    expect(problems[0]!.message).not.toContain('not in catalog');
+    expect(problems[0]!.details).toMatchObject({ issues: [{ code: 'invalid_event_id', eventIdCode: rule, path: [] }], payload_keys: ['a'] });
+    const strict = createEmitter(authCatalog, { sinks: [recorder()], validation: 'strict' });
+    expect(() => strict.emit(id as never, {} as never)).toThrow(message);
+  });
+
+  it('an EventID that is not a string is reported as one, naming what was given', () => {
+    const problems: RuntimeProblem[] = [];
+    const report = createEmitter(authCatalog, { sinks: [recorder()], validation: 'report', onProblem: (p) => problems.push(p) });
+    report.emit(42 as never, {} as never);
+    expect(problems[0]).toMatchObject({ event_id: '42', details: { issues: [{ code: 'invalid_event_id', eventIdCode: 'not_a_string' }] } });
+    expect(problems[0]!.message).toContain('must be a string, received 42 (number)');
+  });
+
   it('defaults to strict in development and test, report otherwise, and honours FACTLINE_VALIDATION', () => {
     expect(resolveValidationMode(undefined, { NODE_ENV: 'test' })).toBe('strict');
     expect(resolveValidationMode(undefined, { NODE_ENV: 'development' })).toBe('strict');

@@ -228,6 +228,33 @@ describe('hostile payloads in report mode', () => {
   });
 });
 
+describe('a payload that is not a JSON value at all', () => {
+  it.each([
+    ['undefined', (): unknown => undefined, '[factline: undefined]', 'unsupported_value', 'the payload is undefined, which JSON cannot carry'],
+    [
+      'a toJSON that returns undefined',
+      (): unknown => ({ toJSON: () => undefined }),
+      '[factline: undefined]',
+      'unsupported_value',
+      "the payload's toJSON returned undefined",
+    ],
+    ['a function', (): unknown => function named() {}, '[factline: function named]', 'function', 'a function cannot be written as JSON'],
+    ['a symbol', (): unknown => Symbol('s'), '[factline: Symbol(s)]', 'symbol', 'a symbol cannot be written as JSON'],
+    ['a BigInt', (): unknown => 10n, '[factline: BigInt 10n]', 'bigint', 'BigInt 10n cannot be written as JSON'],
+  ])('names %s by what it is (not "received null"), marked alike in every sink', async (_, make, marker, code, named) => {
+    const t = open();
+    expect(() => t.emitter.emit('app.job.ran:1', make() as never)).not.toThrow();
+    const issues = t.recorded[0]!.invalid!.issues;
+    expect(issues).toEqual([{ code, path: [], message: expect.stringContaining(named) }]);
+    expect(JSON.stringify(issues)).not.toContain('received null');
+    expect(t.recorded[0]!.payload).toBe(marker);
+    expect(t.logRecords()[0]!.body).toBe(marker);
+    expect(JSON.parse((await t.fileLines())[0]!).payload).toBe(marker);
+    expect(t.problems).toEqual([expect.objectContaining({ code: 'FACTLINE_VALIDATION_FAILED', message: expect.stringContaining(named) })]);
+    expect(() => createEmitter(catalog, { validation: 'strict' }).emit('app.job.ran:1', make() as never)).toThrow(named);
+  });
+});
+
 describe('strings', () => {
   it('writes a lone surrogate as U+FFFD in the file and the OTLP body alike, flagged', async () => {
     const t = open();
@@ -287,6 +314,32 @@ describe('span-event flattening', () => {
     expect(attrs['constructor']).toBe(1);
     expect(attrs['a.__proto__']).toBe(5);
     expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
+  });
+
+  it('keeps a payload key "" (which the SDK drops: no attribute key is empty) under #2, and the fields of an object under "" as .field', async () => {
+    const t = open();
+    const payloads = [
+      JSON.parse('{"": "top", "b": 1}'),
+      // An object under "" would flatten to its fields' own names and overwrite "b"; a literal "#2" key would overwrite the renamed "".
+      JSON.parse('{"b": 1, "": {"b": 2, "": 3}, "c": {"": 4}}'),
+      JSON.parse('{"#2": "literal", "": "empty"}'),
+      JSON.parse('{"": "empty", "#2": "literal"}'),
+    ];
+    await t.tracer.startActiveSpan('op', async (span) => {
+      for (const p of payloads) t.emitter.emit('app.any.seen:1', p);
+      span.end();
+    });
+    const events = t.pipeline.spans.getFinishedSpans()[0]!.events;
+    const payloadPart = (i: number) => Object.fromEntries(Object.entries(events[i]!.attributes!).filter(([k]) => !k.startsWith('factline.')));
+    expect(payloadPart(0)).toEqual({ '#2': 'top', b: 1 });
+    expect(payloadPart(1)).toEqual({ b: 1, '.b': 2, '.': 3, 'c.': 4 });
+    expect(payloadPart(2)).toEqual({ '#2': 'literal', '#3': 'empty' });
+    expect(payloadPart(3)).toEqual({ '#2': 'empty', '#2#2': 'literal' });
+    // The span events as the OTLP exporter sends them carry the same keys; the body and the file keep "" as it was.
+    expect(t.otlpTracesJson()).toContain('{"key":"#2","value":{"stringValue":"top"}}');
+    expect(t.logRecords().map((r) => r.body)).toEqual(payloads);
+    expect((await t.fileLines()).map((l) => JSON.parse(l).payload)).toEqual(payloads);
+    expect(t.problems).toEqual([]);
   });
 
   it('builds span-event attributes only when a span is recording', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
@@ -5,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCatalog } from '../../src/catalog/index.js';
 import { rangeFrom, UsageError } from '../../src/cli/options.js';
-import { isLogQuery, parseDuration, parseTime } from '../../src/history/range.js';
+import { isLogQuery, parseDuration, parseStep, parseTime, refusedStep } from '../../src/history/range.js';
 import { createFactlineMcpServer } from '../../src/mcp/index.js';
 import { createLocalBackend } from '../../src/query/index.js';
 import type { QueryBackend } from '../../src/query/types.js';
@@ -51,6 +52,23 @@ const times: [string, bigint | undefined][] = [
   ['yesterday', undefined],
   ['2026-13-30T13:00:00Z', undefined],
   ['', undefined],
+  // Dates and times that do not exist are refused, not rolled over (Date.parse reads 2026-02-30 as 2 March).
+  ['2024-02-29T00:00:00Z', 1_709_164_800_000_000_000n],
+  ['2000-02-29T00:00:00Z', 951_782_400_000_000_000n],
+  ['2026-02-28T23:59:59Z', 1_772_323_199_000_000_000n],
+  ['2026-02-29T00:00:00Z', undefined],
+  ['2100-02-29T00:00:00Z', undefined],
+  ['2026-02-30T00:00:00Z', undefined],
+  ['2026-04-31T00:00:00Z', undefined],
+  ['2026-06-31T00:00:00+02:00', undefined],
+  ['2026-01-00T00:00:00Z', undefined],
+  ['2026-00-10T00:00:00Z', undefined],
+  ['2026-03-30T24:00:00Z', undefined],
+  ['2026-03-30T24:61:00Z', undefined],
+  ['2026-03-30T23:60:00Z', undefined],
+  ['2026-03-30T23:59:60Z', undefined],
+  ['2026-03-30T13:00:00+24:00', undefined],
+  ['2026-03-30T13:00:00+02:60', undefined],
 ];
 
 /** The local engine over one line, with the requests it was asked. */
@@ -127,6 +145,100 @@ describe('one reading of a range for the command line and the MCP tools', () => 
     expect(await mcp({ start: '2026-03-30T15:00:00Z' })).toBe('refused');
     expect(cli({ from: '2026-03-30T12:00:00Z', to: '2026-03-30T13:00:00Z' })).toEqual({ start: NOW - 2n * H, end: NOW - H });
     expect(await mcp({ start: '2026-03-30T12:00:00Z', end: '2026-03-30T13:00:00Z' })).toEqual({ start: NOW - 2n * H, end: NOW - H });
+  });
+});
+
+describe('a date or time that does not exist', () => {
+  const refusal = (values: { from?: string; to?: string }) => {
+    try {
+      rangeFrom(values, '1h', NOW);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it.each([
+    ['2026-02-30T00:00:00Z', 'February 2026 has 28 days, not 30'],
+    ['2026-02-29T00:00:00Z', 'February 2026 has 28 days, not 29'],
+    ['2100-02-29T00:00:00Z', 'February 2100 has 28 days, not 29'],
+    ['2026-04-31T00:00:00Z', 'April 2026 has 30 days, not 31'],
+    ['2026-03-30T24:61:00Z', 'hour 24 is past 23'],
+    ['2026-03-30T23:61:00Z', 'minute 61 is past 59'],
+    ['2026-03-30T23:59:60Z', 'second 60 is past 59'],
+    ['2026-13-01T00:00:00Z', 'month 13 is not 01-12'],
+    ['2026-02-30', 'February 2026 has 28 days, not 30'],
+  ])('--from %j is refused naming the value and the field: %s', async (at, why) => {
+    expect(refusal({ from: at })).toBe(`--from names a time that does not exist, got ${JSON.stringify(at)}: ${why}`);
+    expect(refusal({ to: at })).toBe(`--to names a time that does not exist, got ${JSON.stringify(at)}: ${why}`);
+    const r = await client.callTool({ name: 'query_events', arguments: { query: '{service_name=~".+"}', start: at } });
+    expect(r.isError).toBe(true);
+    expect(JSON.stringify(r.content)).toContain(`start names a time that does not exist, got ${JSON.stringify(JSON.stringify(at)).slice(1, -1)}: ${why}`);
+  });
+
+  it('February 29 exists in leap years only (every 4th year, not every 100th, but every 400th)', () => {
+    for (const [year, leap] of [
+      [2024, true],
+      [2025, false],
+      [2000, true],
+      [1900, false],
+      [2400, true],
+    ] as const) {
+      expect(parseTime(`${year}-02-29T12:00:00Z`) !== undefined).toBe(leap);
+    }
+  });
+});
+
+describe("a metric query's step, read as Loki reads query_range's step", () => {
+  // Loki's parseSecondsOrDuration: strconv.ParseFloat seconds, else Prometheus' model.ParseDuration.
+  const steps: [string, number | undefined][] = [
+    ['60', 60],
+    ['0.5', 0.5],
+    ['1e2', 100],
+    ['30s', 30],
+    ['5m', 300],
+    ['1h', 3600],
+    ['1m30s', 90],
+    ['1h30m15s', 5415],
+    ['500ms', 0.5],
+    ['1d', 86_400],
+    ['1w', 604_800],
+    ['1y', 31_536_000],
+    ['0', 0],
+    ['0s', 0],
+    ['-5', -5],
+    ['30s1m', undefined], // Prometheus: units largest first
+    ['1m1m', undefined],
+    ['1.5m', undefined],
+    ['1 min', undefined],
+    ['5M', undefined],
+    ['1us', undefined],
+    ['-1m', undefined],
+    ['', undefined],
+  ];
+
+  it.each(steps)('%j is %s s', (text, seconds) => {
+    expect(parseStep(text)).toBe(seconds);
+  });
+
+  it('takes and refuses the steps real Loki 3.7.6 takes and refuses (its answers, saved in test/fixtures/loki)', () => {
+    const saved = JSON.parse(readFileSync(new URL('../fixtures/loki/query-range-step.json', import.meta.url), 'utf8')) as {
+      answers: { step: string; status: number; error: string | null }[];
+    };
+    expect(saved.answers.length).toBeGreaterThan(20);
+    for (const a of saved.answers) {
+      const loki = a.error?.startsWith('cannot parse') ? 'no duration' : a.error?.startsWith('zero or negative') ? 'not positive' : 'taken';
+      const step = parseStep(a.step);
+      const ours = step === undefined ? 'no duration' : step > 0 ? 'taken' : 'not positive';
+      expect(ours, a.step).toBe(loki);
+    }
+  });
+
+  it('refuses a step that does not parse, and one of 0 or less, naming the value', () => {
+    expect(refusedStep('--step', '1m30s')).toBeUndefined();
+    expect(refusedStep('--step', '1 min')).toBe('--step needs a duration like 30s, 5m, 1h or 1m30s, or a number of seconds (60, 0.5), got "1 min"');
+    expect(refusedStep('--step', '0s')).toBe('--step must be more than 0 (Loki refuses a zero or negative step), got "0s"');
+    expect(refusedStep('--step', '-5')).toBe('--step must be more than 0 (Loki refuses a zero or negative step), got "-5"');
   });
 });
 

@@ -86,6 +86,11 @@ describe("factline mcp over stdio, with the SDK's client", () => {
     const bad = await client.callTool({ name: 'describe_event', arguments: { id: 'auth.user.logout:1' } });
     expect(bad.isError).toBe(true);
     expect(text(bad)).toMatch(/^"auth\.user\.logout:1" is not in catalog "shop"\. Its events: /);
+    const malformed = await client.callTool({ name: 'describe_event', arguments: { id: 'a.b.c:01' } });
+    expect(malformed.isError).toBe(true);
+    expect(text(malformed)).toBe(
+      'Invalid EventID "a.b.c:01": leading zero at position 6 in the version; write 1, not 01 (docs/eventid.md, rule 4). An EventID is domain.entity.action:version, e.g. auth.user.login:1; list_events lists this catalog\'s.',
+    );
   });
 
   it("query_events: Loki's JSON and a summary, for metric and log queries", async () => {

@@ -32,6 +32,23 @@ describe('Go renderings', () => {
     expect(parseTime(17)).toBeUndefined();
   });
 
+  it('times that do not exist are not read as another time (Date.UTC would roll 2026-02-30 over to 2 March)', () => {
+    expect(parseTime('2024-02-29T00:00:00.000Z')).toEqual([Date.parse('2024-02-29T00:00:00Z'), 0]);
+    // Both the cached-minute path (24 characters, Z) and the general one.
+    for (const t of [
+      '2026-02-30T00:00:00.000Z',
+      '2026-02-30T00:00:00Z',
+      '2026-04-31T10:00:00.000Z',
+      '2100-02-29T00:00:00.000Z',
+      '2026-03-30T24:00:00.000Z',
+      '2026-03-30T23:60:00Z',
+      '2026-03-30T23:59:60Z',
+      '2026-03-30T10:00:00+24:00',
+    ]) {
+      expect(parseTime(t), t).toBeUndefined();
+    }
+  });
+
   it('durations and byte sizes as Prometheus, Go and go-humanize read them', () => {
     expect(parseRangeDuration('1h30m')).toBe(5_400_000_000_000n);
     expect(parseRangeDuration('1d')).toBe(86_400_000_000_000n);
