@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import type { EventTypeInfo } from '../../src/catalog/types.js';
+import { weaverRegistry, type WeaverAttribute, type WeaverAttributeRef } from '../../src/catalog/weaver.js';
 import type { FactlineEvent } from '../../src/envelope/event.js';
 import { ENVELOPE_FIELD_NAMES, ENVELOPE_FIELDS, lokiName, type EnvelopeAttribute, type EnvelopeField } from '../../src/envelope/fields.js';
 import { SEVERITY_NUMBER } from '../../src/envelope/severity.js';
@@ -11,7 +12,7 @@ import { msToHrTime, toLogRecord, toSpanEvent } from '../../src/otel/mapping.js'
 import { createOtelSink } from '../../src/otel/sink.js';
 import { ENTRY_LABEL_NAMES, factlineEnvelopeFormat, toEntry, type Entry } from '../../src/query/entry.js';
 import { envelopeJson, envelopeRecord } from '../../src/sinks/jsonl/record.js';
-import { ATTR } from '../../src/wire.js';
+import { ATTR, SPAN_EVENT_ATTR } from '../../src/wire.js';
 import { memoryPipeline } from '../helpers.js';
 
 /*
@@ -224,6 +225,30 @@ describe("the local engine's labels (src/query/entry.ts)", () => {
       const all = entryOf(event).labels;
       for (const name of Object.keys(all)) expect(ENTRY_LABEL_NAMES.has(name), name).toBe(true);
       for (const name of ENTRY_LABEL_NAMES) expect(entryOf(event).label(name), name).toBe(all[name]);
+    }
+  });
+});
+
+describe('the Weaver registry (src/catalog/weaver.ts, `registry.factline`)', () => {
+  const registry = weaverRegistry(intentCatalog);
+  const group = registry.files['factline.yaml']!.groups.find((g) => g.id === 'registry.factline')!;
+  const defined = new Map((group.attributes as WeaverAttribute[]).map((a) => [a.id, a]));
+  const WEAVER_TYPE: Record<EnvelopeAttribute['type'], string> = { string: 'string', int: 'int', bool: 'boolean' };
+  // The one attribute of the group that no envelope field makes: the span event's count of payload fields left out.
+  const SPAN_EVENT_ONLY = [SPAN_EVENT_ATTR.DROPPED_PAYLOAD_FIELDS];
+
+  it('defines every attribute the table names, with its type, and no other', () => {
+    const table = fields.flatMap((f) => f.attributes);
+    expect([...defined.keys()].filter((id) => !SPAN_EVENT_ONLY.includes(id as never)).sort()).toEqual(table.map((a) => a.name).sort());
+    for (const a of table) expect(defined.get(a.name)!.type, a.name).toBe(WEAVER_TYPE[a.type]);
+  });
+
+  it('requires on every event exactly the attributes the table says are always present', () => {
+    const anyEvent = registry.files['intent.events.yaml']!.groups.find((g) => g.type === 'event')!;
+    const levels = new Map((anyEvent.attributes as WeaverAttributeRef[]).map((r) => [r.ref, r.requirement_level]));
+    for (const a of fields.flatMap((f) => f.attributes)) {
+      if (a.from === 'eventType') continue; // the wire name's level depends on the event (its own test in test/catalog/weaver.test.ts)
+      expect(levels.get(a.name) === 'required', a.name).toBe(a.present.startsWith('always'));
     }
   });
 });
