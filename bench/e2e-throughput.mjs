@@ -29,9 +29,9 @@
  * what arrived. Not part of `npm test` (it needs running backends and takes
  * minutes).
  *
- * Usage (after `npm run build`), with a Loki and a Collector running, e.g.
- * /work/ext/bin/start-backends.sh and start-collector.sh or the project's
- * docker-compose:
+ * Usage (after `npm run build`), with a Loki and a Collector running (the
+ * project's docker-compose.yml, or Loki and the Collector started with the
+ * configs under collector-config/):
  *
  *   FACTLINE_OTLP_ENDPOINT=http://127.0.0.1:4318 FACTLINE_LOKI_URL=http://127.0.0.1:3100 \
  *     node bench/e2e-throughput.mjs [--burst 200000] [--runs 3] [--cases factline,raw-json,raw-proto] [--before ../other-checkout]

@@ -10,7 +10,7 @@
  *
  * Every row is a count the engine answers, checked against the same count
  * by a plain loop over the payloads (the run fails on a difference or 0).
- * When /work/ext/bin/logcli exists (or LOGCLI names one), Loki's own
+ * When LOGCLI names a logcli binary (or `logcli` is on the PATH), Loki's own
  * `logcli query --stdin` runs each row's log query on the same file, in
  * 20 MB slices, and the lines it printed are counted against the engine.
  *
@@ -20,7 +20,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { defineCatalog } from '../src/catalog/index.js';
@@ -132,8 +132,11 @@ async function time<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }
 }
 
 function logcliPath(): string | undefined {
-  const p = process.env.LOGCLI ?? '/work/ext/bin/logcli';
-  return existsSync(p) ? p : undefined;
+  if (process.env.LOGCLI !== undefined) return existsSync(process.env.LOGCLI) ? process.env.LOGCLI : undefined;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir !== '' && existsSync(join(dir, 'logcli'))) return join(dir, 'logcli');
+  }
+  return undefined;
 }
 
 /** Runs logcli on the file in slices of about 20 MB of whole lines; the lines it printed, summed. */
