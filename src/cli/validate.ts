@@ -8,7 +8,7 @@ import { acceptsIntentFlatLine } from '../intent/flat-accept.generated.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
 import { processIo, type CliIo } from './io.js';
 import { CATALOG_HELP } from './catalog-help.js';
-import { UsageError, positiveInt } from './options.js';
+import { jsonError, UsageError, positiveInt, wantsJson } from './options.js';
 import type { CatalogChoice } from './validate-check.js';
 
 const DEFAULT_MAX_ERRORS = 100;
@@ -37,7 +37,9 @@ ${CATALOG_HELP}
                     emit's default)
   --json            one JSON object per problem on stdout,
                     {"line":3,"field":"confidence","code":"schema","reason":"..."};
-                    the summary goes to stderr
+                    the summary goes to stderr. An error that ends the command
+                    (exit 2) is one line on stdout instead:
+                    {"ok":false,"error":{"code":"usage"|"catalog_not_loaded"|"unreadable_file","message":"..."}}
 
 Output: one "FILE:LINE: FIELD: REASON" per problem, then "N of M lines invalid",
 or "ok: N events valid".
@@ -116,10 +118,13 @@ function parseValidateArgs(args: string[]): ValidateArgs | string {
  */
 export async function validateCommand(args: string[], io: ValidateIo): Promise<number> {
   const parsed = parseValidateArgs(args);
-  if (typeof parsed === 'string') {
-    io.err(`factline validate: ${parsed}\n\n${VALIDATE_HELP}`);
+  // With --json, an error that ends the command is one line on stdout too (jsonError's form, as every command's --json).
+  const fail = (code: 'usage' | 'catalog_not_loaded' | 'unreadable_file', message: string, help = false): 2 => {
+    if (wantsJson(args)) io.out(jsonError(code, message));
+    else io.err(`factline validate: ${message}${help ? `\n\n${VALIDATE_HELP}` : ''}`);
     return 2;
-  }
+  };
+  if (typeof parsed === 'string') return fail('usage', parsed, true);
   const { file, maxErrors, json } = parsed;
   // Without --catalog, Intent's valid flat lines are proven valid by the
   // generated accept, without zod; the catalog and its checks are loaded at
@@ -135,17 +140,13 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
       await loadFull();
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      io.err(`factline validate: ${e.message}`);
-      return 2;
+      return fail('catalog_not_loaded', e.message);
     }
   }
   const intentOnly = parsed.catalog === undefined;
   const maxPayloadBytes = parsed.maxPayloadBytes;
   const why = inputFileProblem(file);
-  if (why !== undefined) {
-    io.err(`factline validate: ${printable(file)}: ${why}`);
-    return 2;
-  }
+  if (why !== undefined) return fail('unreadable_file', `${printable(file)}: ${why}`);
   const progress = io.errIsTTY ?? (io.err === processIo.err && process.stderr.isTTY === true);
 
   let lineNo = 0;
@@ -190,8 +191,7 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
       }
     }
   } catch (e) {
-    io.err(`factline validate: ${file}: cannot read line ${lineNo + 1}: ${printable((e as Error).message)}`);
-    return 2;
+    return fail('unreadable_file', `${printable(file)}: cannot read line ${lineNo + 1}: ${printable((e as Error).message)}`);
   }
 
   const summary = json ? io.err : io.out;

@@ -251,6 +251,27 @@ describe('factline validate: usage errors exit 2', () => {
     mkdirSync(sub);
     expect(await run([sub])).toEqual({ code: 2, stdout: [], stderr: [`factline validate: ${sub}: is a directory`] });
   });
+
+  it('with --json, as one {"ok":false,"error"} line on stdout, exit 2, for each kind of error that ends the command', async () => {
+    const path = file('events.jsonl', seedLines);
+    const missing = join(dir, 'missing-json.jsonl');
+    const cases: [string[], string, string][] = [
+      [['--json'], 'usage', 'missing FILE'],
+      [['--json', '--max-errors', 'ten', path], 'usage', '--max-errors needs a whole number ≥ 0 (0 = no limit), got "ten"'],
+      [['--json', '--catalog', 'payments', path], 'catalog_not_loaded', '--catalog "payments": no built-in catalog of that name'],
+      [['--json', missing], 'unreadable_file', `${missing}: no such file`],
+    ];
+    for (const [args, errorCode, message] of cases) {
+      const { code, stdout, stderr } = await run(args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr, args.join(' ')).toEqual([]);
+      expect(stdout).toHaveLength(1);
+      const parsed = JSON.parse(stdout[0]!) as { ok: boolean; error: { code: string; message: string } };
+      expect(parsed.ok).toBe(false);
+      expect(parsed.error.code).toBe(errorCode);
+      expect(parsed.error.message).toContain(message);
+    }
+  });
 });
 
 describe('factline validate: memory', () => {
