@@ -37,7 +37,8 @@ Lines that are not events are skipped with one message each on stderr,
 FILE:LINE: CODE: REASON (codes: not_json, not_an_object, line_too_long,
 not_an_event, invalid_event_id; docs/errors.md), and counted at the end.
 
-Exit status: 0, or 2 on usage errors (missing or unreadable FILE).`;
+Exit status: 0; 1 without -f when the file has lines but none is an event;
+2 on usage errors (missing or unreadable FILE).`;
 
 /** What stops `tail -f` (tests; the CLI stops on a signal). */
 export interface TailControl {
@@ -48,6 +49,8 @@ interface Printer {
   skipped: Record<LineSkip, number>;
   /** The hash-chain `seq` of the last event line read (factline envelopes; Intent lines have none). */
   lastSeq: number | undefined;
+  /** How many lines were events (printed or not by --pattern). */
+  events: number;
   handle(file: string, l: Line): void;
 }
 
@@ -58,6 +61,7 @@ function printer(io: CliIo, pattern: EventPattern | undefined, buffer?: string[]
   return {
     skipped,
     lastSeq: undefined,
+    events: 0,
     handle(file, l) {
       if (l.text.trim() === '' && !l.truncated) return;
       const ev = lineEvent(l);
@@ -66,6 +70,7 @@ function printer(io: CliIo, pattern: EventPattern | undefined, buffer?: string[]
         io.err(`factline tail: ${printable(file)}:${l.line}: skipped: ${ev.code}: ${printable(ev.message)}`);
         return;
       }
+      this.events++;
       const seq = (ev as { seq?: unknown }).seq;
       if (typeof seq === 'number') this.lastSeq = seq;
       if (pattern && !pattern.test(ev.event_id)) return;
@@ -380,6 +385,11 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
     await readWhole(file, 0, 1, first);
     for (const l of ring) io.out(l);
     summary(io, first.skipped);
+    // As query and stats: lines, but none an event, is not an events file (an empty file is fine).
+    if (first.events === 0 && Object.values(first.skipped).some((n) => n > 0)) {
+      io.err(`factline tail: no line of ${printable(file)} is an event: is it an events file (factline envelopes or Intent's flat lines)?`);
+      return 1;
+    }
     return 0;
   }
   let current = await follow(file);

@@ -71,6 +71,18 @@ describe('factline tail', () => {
     ]);
   }, 60_000);
 
+  it('exits 1 when the file has lines but none is an event, as query and stats do; 0 for an empty file', async () => {
+    const file = join(dir, 'garbage.jsonl');
+    writeFileSync(file, 'not json\n[1,2]\n');
+    const r = await run(['tail', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toEqual([]);
+    expect(r.stderr.at(-1)).toBe(`factline tail: no line of ${file} is an event: is it an events file (factline envelopes or Intent's flat lines)?`);
+    const empty = join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    expect(await run(['tail', empty])).toMatchObject({ code: 0, stdout: [], stderr: [] });
+  });
+
   it('-f follows the file across rotation: every event once, in order', async () => {
     const file = join(dir, 'events.jsonl');
     const events = createEmitter(agentCatalog, { sinks: [createJsonlSink({ path: file, fsync: 'never', maxBytes: 3000, maxFiles: 3 })], validation: 'strict' });
