@@ -5,8 +5,12 @@
  *
  * The floor is a plain Node loop over the same file: every line read (with the
  * shared line reader, and with node:readline) and JSON.parse'd, nothing else.
- * Each query's time is printed with its ratio to the faster floor, and the
- * peak RSS of the process. Not a test: nothing asserts a time.
+ * Each query's CPU time (user + system of this process, which runs the
+ * engine on one thread) is printed with its ratio to the faster floor's,
+ * then its wall time, and the peak RSS of the process; the cases run in a
+ * rotated order each round, so none always follows the same one. CPU time,
+ * not wall time, makes the ratio hold on a loaded machine. Not a test:
+ * nothing asserts a time.
  *
  * Every row is a count the engine answers, checked against the same count
  * by a plain loop over the payloads (the run fails on a difference or 0).
@@ -125,10 +129,13 @@ async function floorReadline(path: string): Promise<number> {
   return n;
 }
 
-async function time<T>(run: () => Promise<T>): Promise<{ ms: number; result: T }> {
+/** Wall time and this process's CPU time (user + system), in ms. */
+async function time<T>(run: () => Promise<T>): Promise<{ ms: number; cpuMs: number; result: T }> {
   const t = process.hrtime.bigint();
+  const c = process.cpuUsage();
   const result = await run();
-  return { ms: Number(process.hrtime.bigint() - t) / 1e6, result };
+  const used = process.cpuUsage(c);
+  return { ms: Number(process.hrtime.bigint() - t) / 1e6, cpuMs: (used.user + used.system) / 1000, result };
 }
 
 function logcliPath(): string | undefined {
@@ -263,23 +270,36 @@ async function main(): Promise<void> {
     },
   });
 
-  const floors: Record<string, number[]> = { 'floor: readLineBatches + JSON.parse': [], 'floor: node:readline + JSON.parse': [] };
-  const times: number[][] = queries.map(() => []);
+  const floorNames = ['floor: readLineBatches + JSON.parse', 'floor: node:readline + JSON.parse'];
+  const cases: { name: string; run: () => Promise<unknown> }[] = [
+    { name: floorNames[0]!, run: () => floorReader(path) },
+    { name: floorNames[1]!, run: () => floorReadline(path) },
+    ...queries,
+  ];
+  const wall: number[][] = cases.map(() => []);
+  const cpu: number[][] = cases.map(() => []);
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   for (let r = 0; r < ROUNDS; r++) {
-    floors['floor: readLineBatches + JSON.parse']!.push((await time(() => floorReader(path))).ms);
-    floors['floor: node:readline + JSON.parse']!.push((await time(() => floorReadline(path))).ms);
-    for (let q = 0; q < queries.length; q++) times[q]!.push((await time(queries[q]!.run)).ms);
+    for (let k = 0; k < cases.length; k++) {
+      const i = (k + r) % cases.length;
+      const t = await time(cases[i]!.run);
+      wall[i]!.push(t.ms);
+      cpu[i]!.push(t.cpuMs);
+    }
   }
   clearInterval(sampler);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const floorMs = Math.min(...Object.values(floors).map(median));
-  console.log(`\nmedian of ${ROUNDS} rounds, interleaved:`);
-  for (const [name, xs] of Object.entries(floors)) console.log(`  ${name.padEnd(48)} ${(median(xs) / 1000).toFixed(2)} s`);
-  for (let q = 0; q < queries.length; q++) {
-    const m = median(times[q]!);
-    console.log(`  ${queries[q]!.name.padEnd(48)} ${(m / 1000).toFixed(2)} s  ${(m / floorMs).toFixed(2)}x floor   ${queries[q]!.query}`);
+  const floorCpu = Math.min(median(cpu[0]!), median(cpu[1]!));
+  const times = wall.slice(2);
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  console.log(`\nmedian of ${ROUNDS} rounds, order rotated each round; CPU time (ratio to the faster floor's), then wall time:`);
+  for (let i = 0; i < cases.length; i++) {
+    const ratio = i < 2 ? '' : `${(median(cpu[i]!) / floorCpu).toFixed(2)}x floor`;
+    const query = i < 2 ? '' : queries[i - 2]!.query;
+    console.log(
+      `  ${cases[i]!.name.padEnd(48)} cpu ${s(median(cpu[i]!)).padStart(8)}  ${ratio.padEnd(11)}  wall ${s(median(wall[i]!)).padStart(8)}   ${query}`,
+    );
   }
   console.log(`  peak RSS ${(peak / 1e6).toFixed(0)} MB`);
 
@@ -294,7 +314,7 @@ async function main(): Promise<void> {
       const agree =
         res.error === undefined ? (res.lines === expected[i] ? 'same count' : `count ${res.lines}, expected ${expected[i]}`) : `refused: ${res.error}`;
       const m = median(times[i]!);
-      console.log(`  ${rows[i]!.name.padEnd(48)} ${(res.ms / 1000).toFixed(2)} s  local ${(m / res.ms).toFixed(2)}x logcli  ${agree}`);
+      console.log(`  ${rows[i]!.name.padEnd(48)} wall ${(res.ms / 1000).toFixed(2)} s  local ${(m / res.ms).toFixed(2)}x logcli (wall)  ${agree}`);
     }
   } else console.log('\nlogcli: not found (set LOGCLI to compare with `logcli query --stdin`)');
   if (process.env.BENCH_DIR === undefined) rmSync(dir, { recursive: true, force: true });
