@@ -189,10 +189,13 @@ export function checkEmitterOptions(o: EmitterOptions): void {
   if (o.source !== undefined && (typeof o.source !== 'object' || o.source === null || !EVENT_SOURCE_TYPES.includes(o.source.type))) {
     fail('source', o.source, `a source is an object whose type is one of ${EVENT_SOURCE_TYPES.join(', ')}`);
   }
-  for (const name of ['sessionId', 'piiKey', 'piiSalt'] as const) {
+  for (const name of ['piiKey', 'piiSalt'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'string') fail(name, o[name], 'pass a string');
   }
-  if (o.serviceName !== undefined && (typeof o.serviceName !== 'string' || o.serviceName === '')) fail('serviceName', o.serviceName, 'pass a non-empty string');
+  for (const name of ['sessionId', 'serviceName'] as const) {
+    const v = o[name];
+    if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) fail(name, v, 'pass a non-empty string');
+  }
   if (o.maxPayloadBytes !== undefined && !(Number.isSafeInteger(o.maxPayloadBytes) && o.maxPayloadBytes > 0)) {
     throw new Error(`maxPayloadBytes must be a positive whole number of bytes, got ${describe(o.maxPayloadBytes)}`);
   }
@@ -205,7 +208,7 @@ export function checkEmitterOptions(o: EmitterOptions): void {
     if (f.minSeverity !== undefined && !SEVERITIES.includes(f.minSeverity)) fail('filter.minSeverity', f.minSeverity, `use one of ${SEVERITIES.join(', ')}`);
     for (const name of ['include', 'exclude'] as const) {
       const list = f[name];
-      if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string')))
+      if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || p.trim() === '')))
         fail(`filter.${name}`, list, 'pass an array of % patterns such as "auth.%"');
     }
   }
