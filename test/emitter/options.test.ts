@@ -16,7 +16,35 @@ describe('emitter options are checked at set-up', () => {
   it.each<[string, EmitterOptions, RegExp]>([
     ['sinks that is not an array', { sinks: {} as never }, /sinks: an object is not allowed; pass an array of sinks/],
     ['a sink without write', { sinks: [{ name: 'x' } as never] }, /sinks\[0\].*write\(event, type\)/],
-    ['a source of an unknown type', { source: { type: 'robot' } as never }, /source:.*user, child_agent, tool, runtime, external_outcome, manual_correction/],
+    [
+      'a source of an unknown type',
+      { source: { type: 'alien' } as never },
+      /^source.type: "alien" is not one of the source types user, child_agent, tool, runtime, external_outcome, manual_correction$/,
+    ],
+    [
+      'a source that is a string',
+      { source: 'user' as never },
+      /^source: "user" is not a source; pass an object \{ type, \.\.\. \} whose type is one of user, child_agent/,
+    ],
+    ['a source without a type', { source: { name: 'x' } as never }, /^source.type is missing; a source's type is one of user, child_agent, tool/],
+    ['a source whose type is a number', { source: { type: 1 } as never }, /^source.type: 1 is not one of the source types user/],
+    [
+      'a child_agent source without its model',
+      { source: { type: 'child_agent' } as never },
+      /^source.model is missing; a child_agent source needs model, a non-empty string$/,
+    ],
+    ['a tool source whose name is a number', { source: { type: 'tool', name: 7 } as never }, /^source.name: 7 is not allowed; pass a non-empty string$/],
+    ['a user source with an empty id', { source: { type: 'user', id: '' } }, /^source.id: "" is not allowed; pass a non-empty string$/],
+    [
+      'a tool source with a model',
+      { source: { type: 'tool', name: 'git', model: 'm' } as never },
+      /^source.model is not a member of a tool source; its other members are name$/,
+    ],
+    [
+      'a runtime source with an id',
+      { source: { type: 'runtime', id: 'x' } as never },
+      /^source.id is not a member of a runtime source; its other members are name$/,
+    ],
     ['a numeric sessionId', { sessionId: 1 as never }, /sessionId: 1 is not allowed; pass a non-empty string/],
     ['an empty serviceName', { serviceName: '' }, /serviceName: "" is not allowed; pass a non-empty string/],
     ['a whitespace serviceName', { serviceName: '  ' }, /serviceName: " {2}" is not allowed; pass a non-empty string/],
@@ -35,6 +63,19 @@ describe('emitter options are checked at set-up', () => {
     ['include that is a string', { filter: { include: 'auth.%' as never } }, /filter.include: "auth.%" is not allowed; pass an array of % patterns/],
   ])('refuses %s with the allowed values in the message', (_, options, message) => {
     expect(() => createEmitter(authCatalog, options)).toThrow(message);
+  });
+
+  it('accepts every source type with its members', () => {
+    for (const source of [
+      { type: 'user', id: 'u1' },
+      { type: 'child_agent', model: 'claude-sonnet-4', name: 'coder' },
+      { type: 'tool', name: 'git' },
+      { type: 'runtime' },
+      { type: 'external_outcome', name: 'ci' },
+      { type: 'manual_correction' },
+    ] as const) {
+      expect(() => createEmitter(authCatalog, { source })).not.toThrow();
+    }
   });
 
   it('leaves options it does not know to the caller (setupFactline passes its own through)', () => {
