@@ -18,9 +18,7 @@ import {
   wantsJson,
 } from './options.js';
 import { renderResult } from './render.js';
-import { readLines } from '../lines/read-lines.js';
-import type { SkippedLine } from './event-lines.js';
-import { printable } from './printable.js';
+import { noEventIn, noEventSentence } from './skips.js';
 
 export const QUERY_HELP = `Usage: factline query [--file F ... | --loki URL] [--since D | --from T --to T]
                      [--limit N] [--step S] [--direction backward|forward] [--json] 'LOGQL'
@@ -52,26 +50,6 @@ Examples:
 Exit status: 0 on an answer, 1 when the engine cannot answer (unreadable file,
 no line of the files is an event, Loki unavailable, unsupported by the local
 engine), 2 on usage and LogQL syntax errors (the position is shown).`;
-
-/**
- * When a local query skipped lines and matched none: whether any line of
- * `files` is an event at all. Reads only up to the first event line. The
- * first line's problem when none is, else undefined.
- */
-async function noEventIn(files: readonly string[]): Promise<{ file: string; line: number; skip: SkippedLine } | undefined> {
-  // Loaded here: the classifier reads the Intent catalog, which a query never needs otherwise.
-  const { lineEvent, SkippedLine } = await import('./event-lines.js');
-  let first: { file: string; line: number; skip: SkippedLine } | undefined;
-  for (const file of files) {
-    for await (const l of readLines(file)) {
-      if (!l.truncated && l.text.trim() === '') continue;
-      const ev = lineEvent(l);
-      if (!(ev instanceof SkippedLine)) return undefined;
-      first ??= { file, line: l.line, skip: ev };
-    }
-  }
-  return first;
-}
 
 /** The query with a caret under the 0-based `position`. */
 export function pointAt(query: string, position: number): string[] {
@@ -151,9 +129,7 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
       // Every line skipped is the wrong file or a damaged one, not an empty answer.
       const none = await noEventIn(local.files);
       if (none !== undefined) {
-        io.err(
-          `factline query: no line of ${local.files.map(printable).join(', ')} is an event (first: ${printable(none.file)}:${none.line}: ${none.skip.code}: ${printable(none.skip.message)}): is it an events file (factline envelopes or Intent's flat lines)?`,
-        );
+        io.err(`factline query: ${noEventSentence(local.files, none)}`);
         return 1;
       }
     }

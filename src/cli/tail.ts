@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { inputFileProblem } from './input-file.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compilePattern, type EventPattern } from '../eventid/pattern.js';
-import { eventIdPatternHint } from '../feedback/pattern-hint.js';
+import { eventIdPatternHint } from '../eventid/pattern-hint.js';
 import { DEFAULT_MAX_LINE_BYTES, readLines, type Line } from '../lines/read-lines.js';
 import { formatEventLine } from '../sinks/console/format.js';
 import { useColor, type CliIo } from './io.js';
