@@ -27,3 +27,24 @@ export function errIsTTY(io: CliIo): boolean {
 export function useColor(io: CliIo): boolean {
   return outIsTTY(io) && !process.env.NO_COLOR;
 }
+
+/**
+ * Whether `--json` is among `args` (before a `--`), known before they are
+ * parsed, so that a parse error is printed as JSON too.
+ */
+export function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
+}
+
+/**
+ * An error as `--json` prints it: one line on stdout,
+ * `{"ok":false,"error":{"code","message"}}` (and `position` for a LogQL
+ * syntax error), the form every command with `--json` uses.
+ *
+ * @example
+ * jsonError('usage', 'missing FILE'); // '{"ok":false,"error":{"code":"usage","message":"missing FILE"}}'
+ */
+export function jsonError(code: string, message: string, position?: number): string {
+  return JSON.stringify({ ok: false, error: { code, message, ...(position !== undefined ? { position } : {}) } });
+}

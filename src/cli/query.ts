@@ -107,7 +107,16 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
         ? await backend.queryRange({ query, start, end, limit, direction, ...(step !== undefined ? { step } : {}) })
         : await backend.query({ query, time: end, limit, direction });
     stop();
-    if (values.json) io.out(JSON.stringify(response));
+    const notes: string[] = [];
+    const skippedLine = skippedSummary(response.data.stats);
+    if (skippedLine !== undefined) notes.push(skippedLine);
+    else if (skipped > 0) notes.push(`skipped ${skipped} lines that are not events`);
+    const local = response.data.stats as { files?: string[]; summary?: { totalPostFilterLines?: number } } | undefined;
+    // Every line skipped is the wrong file or a damaged one, not an empty answer.
+    const none = skipped > 0 && local?.files !== undefined && local.summary?.totalPostFilterLines === 0 ? await noEventIn(local.files) : undefined;
+    if (none !== undefined && local?.files !== undefined) notes.push(noEventSentence(local.files, none));
+    // --json: the notes are the answer's `warnings` (Loki's member for them), nothing on stderr.
+    if (values.json) io.out(JSON.stringify(notes.length > 0 ? { ...response, warnings: notes } : response));
     else {
       const lines = renderResult(response.data, { color: useColor(io), direction });
       for (const l of lines) io.out(l);
@@ -120,19 +129,9 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
             : 'no results',
         );
       }
+      for (const n of notes) io.err(`factline query: ${n}`);
     }
-    const skippedLine = skippedSummary(response.data.stats);
-    if (skippedLine !== undefined) io.err(`factline query: ${skippedLine}`);
-    else if (skipped > 0) io.err(`factline query: skipped ${skipped} lines that are not events`);
-    const local = response.data.stats as { files?: string[]; summary?: { totalPostFilterLines?: number } } | undefined;
-    if (skipped > 0 && local?.files !== undefined && local.summary?.totalPostFilterLines === 0) {
-      // Every line skipped is the wrong file or a damaged one, not an empty answer.
-      const none = await noEventIn(local.files);
-      if (none !== undefined) {
-        io.err(`factline query: ${noEventSentence(local.files, none)}`);
-        return 1;
-      }
-    }
+    if (none !== undefined) return 1;
     return 0;
   } catch (e) {
     stop();

@@ -119,6 +119,23 @@ describe('factline catalog check', () => {
     expect(JSON.parse(ok.stdout[0]!)).toEqual({ ok: true, catalog: 'shop', breaking: [], changes: [], stale: false, lock: file });
   });
 
+  it("check --json without --catalog: the built-in catalog's note is in the JSON (notes), nothing on stderr", async () => {
+    const file = join(dir, 'intent.lock.json');
+    expect((await run(['catalog', 'lock', '--out', file])).code).toBe(0);
+    const r = await run(['catalog', 'check', '--lock', file, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toEqual([]);
+    expect(JSON.parse(r.stdout[0]!)).toEqual({
+      ok: true,
+      catalog: 'intent',
+      breaking: [],
+      changes: [],
+      stale: false,
+      lock: file,
+      notes: ['no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)'],
+    });
+  });
+
   it('--update rewrites the lock after a deliberate change and exits 0; the next check passes', async () => {
     const file = await lockReleased();
     const r = await run(['catalog', 'check', '--catalog', `${MODULE}#breaking`, '--lock', file, '--update']);
