@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { printable } from './printable.js';
 import type { Catalog } from '../catalog/define.js';
 import { missingEvent } from '../catalog/missing-event.js';
 import { CatalogLockError, checkCatalog, formatCatalogLock, lockCatalog, type CatalogChange } from '../catalog/lock.js';
-import type { CliIo } from './io.js';
+import { OutputFileError, writeOutputFile, type CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
 import { jsonError, UsageError, parse, wantsJson } from './options.js';
 import { loadTool } from './tools.js';
@@ -62,10 +62,19 @@ loaded, a missing, unreadable or invalid lock.`;
  * `{"ok":false,"error":{"code","message"}}` on stdout: `usage` (arguments
  * and options), `catalog_not_loaded` (`--catalog` names no catalog),
  * `lock_missing`, `lock_unreadable`, `lock_invalid` (the lock of `check`),
- * all exit 2; `invalid_event_id` and `unknown_event` (`describe`/`schema` of
+ * `unwritable_file` (the lock of `lock` or `check --update`, the registry of
+ * `export`, cannot be written), all exit 2; `invalid_event_id` and `unknown_event` (`describe`/`schema` of
  * an id that breaks the EventID grammar or that the catalog lacks), exit 1.
  */
-export type CatalogErrorCode = 'usage' | 'catalog_not_loaded' | 'lock_missing' | 'lock_unreadable' | 'lock_invalid' | 'invalid_event_id' | 'unknown_event';
+export type CatalogErrorCode =
+  | 'usage'
+  | 'catalog_not_loaded'
+  | 'lock_missing'
+  | 'lock_unreadable'
+  | 'lock_invalid'
+  | 'unwritable_file'
+  | 'invalid_event_id'
+  | 'unknown_event';
 
 /** A usage error of `factline catalog` with its {@link CatalogErrorCode}: exit 2. */
 class CatalogUsageError extends UsageError {
@@ -82,7 +91,7 @@ export const DEFAULT_LOCK_FILE = 'catalog.lock.json';
 
 function lockAction(catalog: Catalog, out: string, io: CliIo): number {
   const lock = lockCatalog(catalog);
-  writeFileSync(out, formatCatalogLock(lock));
+  writeOutputFile(out, formatCatalogLock(lock));
   io.out(`wrote ${out}: ${Object.keys(lock.events).length} EventIDs of catalog "${catalog.name}"`);
   return 0;
 }
@@ -108,7 +117,7 @@ function checkAction(catalog: Catalog, file: string, update: boolean, json: bool
     throw e;
   }
   const updated = update && result.stale;
-  if (updated) writeFileSync(file, formatCatalogLock(lockCatalog(catalog)));
+  if (updated) writeOutputFile(file, formatCatalogLock(lockCatalog(catalog)));
   if (json) {
     io.out(JSON.stringify(withNotes({ ...result, lock: file, ...(update ? { updated } : {}) })));
   } else {
@@ -185,6 +194,8 @@ async function catalogFor(spec: string | undefined, io: CliIo, command: string, 
  */
 export async function catalogCommand(args: string[], io: CliIo): Promise<number> {
   const jsonMode = wantsJson(args);
+  /** `catalog lock`, … once the action is known: what an error message names. */
+  let command = 'catalog';
   try {
     const { values, positionals } = parse(args, {
       catalog: { type: 'string' },
@@ -196,6 +207,7 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
       'schema-url': { type: 'string' },
     });
     const [action = 'list', id, ...extra] = positionals;
+    command = `catalog ${action}`;
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const allowed: Record<string, readonly string[]> = {
       list: ['catalog', 'json'],
@@ -286,6 +298,12 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     if (e instanceof UsageError) {
       if (jsonMode) io.out(jsonError(e instanceof CatalogUsageError ? e.code : 'usage', e.message));
       else io.err(`factline catalog: ${e.message}\n\n${CATALOG_COMMAND_HELP}`);
+      return 2;
+    }
+    if (e instanceof OutputFileError) {
+      // The lock (lock, check --update) or the registry (export) could not be written: exit 2, as for a lock that cannot be read.
+      if (jsonMode) io.out(jsonError('unwritable_file', e.message));
+      else io.err(`factline ${command}: ${e.message}`);
       return 2;
     }
     throw e;
