@@ -1,6 +1,7 @@
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST, type FeedbackFigures } from '../feedback/index.js';
 import { eventIdPatternHint } from '../eventid/pattern-hint.js';
 import { feedbackRequest } from '../feedback/figures.js';
+import { isFieldPath } from '../feedback/queries.js';
 import { QueryError } from '../query/types.js';
 import { errIsTTY, type CliIo } from './io.js';
 import { skipNotes, watchSkips } from './skips.js';
@@ -94,6 +95,16 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
       const hint = pattern !== undefined ? eventIdPatternHint(pattern) : undefined;
       if (hint !== undefined) throw new QueryError('bad_request', `--${name} ${hint}`);
     }
+    // Checked here to name the options as typed; agentFeedback names its request fields (last, joinField, groupBy.field).
+    const last = positiveInt(values.last, '--last', DEFAULT_LAST);
+    if (last > MAX_LAST) throw new UsageError(`--last must be a whole number from 1 to ${MAX_LAST}, got ${last}`);
+    for (const [option, field, example] of [
+      ['--join', values.join, 'contract_id'],
+      ['--group-by', values['group-by'], 'file or context.path'],
+    ] as const) {
+      if (field !== undefined && !isFieldPath(field))
+        throw new UsageError(`${option} must be a payload field path such as ${example}, got ${JSON.stringify(field)}`);
+    }
     if (values.depth !== undefined && values['group-by'] === undefined) throw new UsageError('--depth cuts the --group-by field; give --group-by FIELD');
     const { start, end } = rangeFrom(values, '30d');
     const watch = watchSkips(backendFrom(values));
@@ -108,7 +119,7 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
           service: values.service,
           model: values.model,
           sourceType: values['source-type'],
-          last: positiveInt(values.last, '--last', DEFAULT_LAST),
+          last,
           groupBy: values['group-by'],
           depth: values.depth !== undefined ? positiveInt(values.depth, '--depth', 1) : undefined,
           groupPrefix: values.group,

@@ -70,6 +70,24 @@ export function commandFailed(
   throw e;
 }
 
+/**
+ * How the user typed option `long` (or its one-letter `short`) in `args`, as
+ * a message should name it: `-n` for `-n 5` or `-n5`, else `--lines`. The
+ * last occurrence wins, as it does for the value.
+ *
+ * @example
+ * typedOption(['-n', 'x', 'events.jsonl'], 'lines', 'n'); // '-n'
+ */
+export function typedOption(args: readonly string[], long: string, short?: string): string {
+  let typed = `--${long}`;
+  for (const a of args) {
+    if (a === '--') break;
+    if (a === `--${long}` || a.startsWith(`--${long}=`)) typed = `--${long}`;
+    else if (short !== undefined && /^-[^-]/.test(a) && a.slice(1).includes(short)) typed = `-${short}`;
+  }
+  return typed;
+}
+
 /** The backend options every querying command takes. */
 export const BACKEND_OPTIONS = {
   file: { type: 'string', multiple: true },

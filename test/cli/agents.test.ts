@@ -125,6 +125,17 @@ describe('factline feedback', () => {
     expect(r.stdout).toEqual([]);
   });
 
+  it.each([
+    [['--last', '6000'], '--last must be a whole number from 1 to 5000, got 6000'],
+    [['--last', '0'], '--last needs a whole number ≥ 1, got "0"'],
+    [['--join', 'a..b'], '--join must be a payload field path such as contract_id, got "a..b"'],
+    [['--group-by', 'a..b'], '--group-by must be a payload field path such as file or context.path, got "a..b"'],
+  ])('%j: the message names the option as typed (exit 2)', async (extra, message) => {
+    const r = await run([...withFiles(), ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr[0]!.split('\n')[0]).toBe(`factline feedback: ${message}`);
+  });
+
   it('a --group-by field no attempt carries is refused, naming the fields they have (exit 2)', async () => {
     const r = await run([...withFiles(), '--group-by', 'path']);
     expect(r.code).toBe(2);
@@ -154,6 +165,20 @@ describe('factline tail and query', () => {
     expect(r.stderr[0]!.split('\n')[0]).toBe(
       'factline tail: --pattern "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1"',
     );
+  });
+
+  it('tail names -n or --lines as typed in a bad value', async () => {
+    const file = join(dir, 'chain.jsonl');
+    for (const [args, option] of [
+      [['-n', 'x'], '-n'],
+      [['-nx'], '-n'],
+      [['--lines', 'x'], '--lines'],
+      [['--lines=x'], '--lines'],
+    ] as const) {
+      const r = await run(['tail', ...args, file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr[0]!.split('\n')[0]).toBe(`factline tail: ${option} needs a whole number ≥ 0, got "x"`);
+    }
   });
 
   it('tail --pattern that breaks another grammar rule is refused naming it (exit 2)', async () => {
