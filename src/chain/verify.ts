@@ -24,7 +24,11 @@ export type ChainBreakCode =
    * `\r\n` (its writer ends it with `\n` alone): it was edited.
    */
   | 'hash_mismatch'
-  /** `seq` is not the previous `seq` + 1: a record is missing, repeated or moved. */
+  /**
+   * `seq` is not the previous `seq` + 1: a record is missing (the `seq` due
+   * is on no later line), out of order (it is, later: the message says
+   * where), or repeated.
+   */
   | 'seq_gap'
   /** `prev_hash` is not the previous record's `hash`. */
   | 'prev_hash_mismatch';
@@ -91,6 +95,12 @@ class ChainCheck {
   private firstSeq: number | undefined;
   private firstPrevHash: string | undefined;
   private broken: ChainVerifyResult | undefined;
+  /**
+   * After a `seq_gap` forward (found `found` where `seq` was due): the record
+   * the lines after the break are searched for. Found later, the records are
+   * out of order, not missing, and the message says where it is.
+   */
+  private wanted: { seq: number; found: number } | undefined;
 
   constructor(private readonly options: ChainVerifyOptions) {
     this.expectSeq = options.expectSeq;
@@ -151,10 +161,10 @@ class ChainCheck {
     }
     const expectSeq = this.expectSeq;
     if (expectSeq !== undefined && seq !== expectSeq) {
-      return this.fail(
-        'seq_gap',
-        `expected seq ${expectSeq}, found ${seq}: ${seq > expectSeq ? 'records are missing' : 'a record is repeated or out of order'}`,
-      );
+      if (seq < expectSeq) return this.fail('seq_gap', `expected seq ${expectSeq}, found ${seq}: a record is repeated or out of order`);
+      // Missing, or moved after this line: look for it in the lines that follow (see look).
+      this.wanted = { seq: expectSeq, found: seq };
+      return this.fail('seq_gap', `expected seq ${expectSeq}, found ${seq}: records are missing (no line after it has seq ${expectSeq})`);
     }
     if (this.expectPrev === undefined && seq === 1) this.expectPrev = GENESIS_HASH;
     if (this.expectPrev !== undefined && prev !== this.expectPrev) {
@@ -168,6 +178,29 @@ class ChainCheck {
     this.expectSeq = seq + 1;
     this.expectPrev = hash;
     return true;
+  }
+
+  /** True while the lines after a forward `seq_gap` are searched for the record due there. */
+  get searching(): boolean {
+    return this.wanted !== undefined;
+  }
+
+  /**
+   * Reads line `lineNo` after a forward `seq_gap`, for the record that was
+   * due: when this line has its `seq`, the break is records out of order and
+   * the search ends (false). A line that does not parse is passed over.
+   */
+  look(lineNo: number, text: string): boolean {
+    const w = this.wanted;
+    if (w === undefined || this.broken === undefined || this.broken.ok) return false;
+    const r = parseJsonLine(text);
+    if (isLineProblem(r) || r[CHAIN_FIELD.SEQ] !== w.seq) return true;
+    this.wanted = undefined;
+    this.broken = {
+      ...this.broken,
+      message: `expected seq ${w.seq}, found ${w.found}: records are out of order: seq ${w.seq} comes later, at line ${lineNo} (moved, not missing)`,
+    };
+    return false;
   }
 
   result(): ChainVerifyResult {
@@ -242,12 +275,21 @@ export async function verifyChainLines(
   const check = new ChainCheck(options);
   let lineNo = 0;
   for await (const item of lines) {
-    if (typeof item === 'string') {
-      if (!check.line(++lineNo, item)) break;
+    if (typeof item === 'string') lineNo++;
+    else lineNo = item.line;
+    const text = typeof item === 'string' ? item : item.text;
+    // After a forward seq_gap: is the record due there further on (out of order) or not (missing)?
+    if (check.searching) {
+      if ((typeof item === 'string' || !item.truncated) && !check.look(lineNo, text)) break;
       continue;
     }
-    lineNo = item.line;
-    if (item.truncated ? !check.tooLong(lineNo, item.bytes) : !check.line(lineNo, item.text, item.crDropped, item.validUtf8)) break;
+    const ok =
+      typeof item === 'string'
+        ? check.line(lineNo, item)
+        : item.truncated
+          ? check.tooLong(lineNo, item.bytes)
+          : check.line(lineNo, item.text, item.crDropped, item.validUtf8);
+    if (!ok && !check.searching) break;
   }
   return check.result();
 }
@@ -276,7 +318,14 @@ export async function verifyChain(path: string, options: ChainVerifyOptions = {}
   outer: for await (const batch of readLineBatches(path, { maxLineBytes, asWritten: true })) {
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
-      if (l.truncated ? !check.tooLong(l.line, l.bytes, maxLineBytes) : !check.line(l.line, l.text, l.crDropped, l.validUtf8)) break outer;
+      if (check.searching) {
+        // After a forward seq_gap: is the record due there further on (out of order) or not (missing)?
+        if (!l.truncated && !check.look(l.line, l.text)) break outer;
+        continue;
+      }
+      if (l.truncated ? !check.tooLong(l.line, l.bytes, maxLineBytes) : !check.line(l.line, l.text, l.crDropped, l.validUtf8)) {
+        if (!check.searching) break outer;
+      }
     }
   }
   const r = check.result();

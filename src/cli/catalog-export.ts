@@ -3,7 +3,6 @@
  * registry (src/catalog/weaver.ts) as YAML files. The only module that
  * loads the YAML writer (the `yaml` package), so other commands do not.
  */
-import { writeFileSync } from 'node:fs';
 import { makeDirectory } from '../delivery/make-directory.js';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -11,7 +10,7 @@ import type { Catalog } from '../catalog/define.js';
 import { weaverRegistry, type WeaverExportOptions } from '../catalog/weaver.js';
 import { intentCatalog } from '../intent/catalog.js';
 import { INTENT_WEAVER_FILES } from '../intent/weaver.js';
-import type { CliIo } from './io.js';
+import { OutputFileError, writeOutputFile, type CliIo } from './io.js';
 import { UsageError } from './options.js';
 
 /** The header of every file written: what made it and how to remake it. */
@@ -43,8 +42,12 @@ export function exportWeaverRegistry(catalog: Catalog, dir: string, schemaUrl: s
     );
   }
   const files = weaverRegistryFiles(catalog, schemaUrl);
-  makeDirectory(dir, 0o755, 'Weaver registry directory');
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  try {
+    makeDirectory(dir, 0o755, 'Weaver registry directory');
+  } catch (e) {
+    throw new OutputFileError(dir, (e as Error).cause ?? e, 'create the directory');
+  }
+  for (const [name, text] of Object.entries(files)) writeOutputFile(join(dir, name), text);
   io.out(`wrote the Weaver registry of catalog "${catalog.name}" to ${dir}: ${Object.keys(files).join(', ')}`);
   io.out(`check it with: weaver registry check -r ${dir}`);
   return 0;

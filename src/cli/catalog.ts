@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { printable } from './printable.js';
 import type { Catalog } from '../catalog/define.js';
 import { missingEvent } from '../catalog/missing-event.js';
 import { CatalogLockError, checkCatalog, formatCatalogLock, lockCatalog, type CatalogChange } from '../catalog/lock.js';
-import type { CliIo } from './io.js';
+import { OutputFileError, writeOutputFile, type CliIo } from './io.js';
 import { CATALOG_HELP, loadCatalog } from './catalog-option.js';
 import { jsonError, UsageError, parse, wantsJson } from './options.js';
 import { loadTool } from './tools.js';
@@ -62,10 +62,19 @@ loaded, a missing, unreadable or invalid lock.`;
  * `{"ok":false,"error":{"code","message"}}` on stdout: `usage` (arguments
  * and options), `catalog_not_loaded` (`--catalog` names no catalog),
  * `lock_missing`, `lock_unreadable`, `lock_invalid` (the lock of `check`),
- * all exit 2; `invalid_event_id` and `unknown_event` (`describe`/`schema` of
+ * `unwritable_file` (the lock of `lock` or `check --update`, the registry of
+ * `export`, cannot be written), all exit 2; `invalid_event_id` and `unknown_event` (`describe`/`schema` of
  * an id that breaks the EventID grammar or that the catalog lacks), exit 1.
  */
-export type CatalogErrorCode = 'usage' | 'catalog_not_loaded' | 'lock_missing' | 'lock_unreadable' | 'lock_invalid' | 'invalid_event_id' | 'unknown_event';
+export type CatalogErrorCode =
+  | 'usage'
+  | 'catalog_not_loaded'
+  | 'lock_missing'
+  | 'lock_unreadable'
+  | 'lock_invalid'
+  | 'unwritable_file'
+  | 'invalid_event_id'
+  | 'unknown_event';
 
 /** A usage error of `factline catalog` with its {@link CatalogErrorCode}: exit 2. */
 class CatalogUsageError extends UsageError {
@@ -82,7 +91,7 @@ export const DEFAULT_LOCK_FILE = 'catalog.lock.json';
 
 function lockAction(catalog: Catalog, out: string, io: CliIo): number {
   const lock = lockCatalog(catalog);
-  writeFileSync(out, formatCatalogLock(lock));
+  writeOutputFile(out, formatCatalogLock(lock));
   io.out(`wrote ${out}: ${Object.keys(lock.events).length} EventIDs of catalog "${catalog.name}"`);
   return 0;
 }
@@ -98,7 +107,7 @@ function readLock(file: string): string {
   }
 }
 
-function checkAction(catalog: Catalog, file: string, update: boolean, json: boolean, io: CliIo): number {
+function checkAction(catalog: Catalog, file: string, update: boolean, json: boolean, io: CliIo, withNotes: <T extends object>(answer: T) => T): number {
   const text = readLock(file);
   let result: ReturnType<typeof checkCatalog>;
   try {
@@ -108,9 +117,9 @@ function checkAction(catalog: Catalog, file: string, update: boolean, json: bool
     throw e;
   }
   const updated = update && result.stale;
-  if (updated) writeFileSync(file, formatCatalogLock(lockCatalog(catalog)));
+  if (updated) writeOutputFile(file, formatCatalogLock(lockCatalog(catalog)));
   if (json) {
-    io.out(JSON.stringify({ ...result, lock: file, ...(update ? { updated } : {}) }));
+    io.out(JSON.stringify(withNotes({ ...result, lock: file, ...(update ? { updated } : {}) })));
   } else {
     const list = (changes: CatalogChange[]): void => {
       for (const c of changes) io.out(printable(`  ${c.message}`));
@@ -133,9 +142,9 @@ function checkAction(catalog: Catalog, file: string, update: boolean, json: bool
   return result.ok || update ? 0 : 1;
 }
 
-function lintAction(catalog: Catalog, json: boolean, io: CliIo): number {
+function lintAction(catalog: Catalog, json: boolean, io: CliIo, withNotes: <T extends object>(answer: T) => T): number {
   const warnings = catalog.lint();
-  if (json) io.out(JSON.stringify({ catalog: catalog.name, warnings }));
+  if (json) io.out(JSON.stringify(withNotes({ catalog: catalog.name, warnings })));
   else if (warnings.length === 0) io.out(`catalog "${catalog.name}": no lint warnings`);
   else {
     io.out(`catalog "${catalog.name}": ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`);
@@ -154,10 +163,16 @@ function lintAction(catalog: Catalog, json: boolean, io: CliIo): number {
   return 0;
 }
 
-/** The catalog of `--catalog`, or intent with a note on stderr. */
-async function catalogFor(spec: string | undefined, io: CliIo, command: string): Promise<Catalog> {
+/**
+ * The catalog of `--catalog`, or intent with a note: on stderr, or with
+ * `--json` pushed onto `notes`, which the JSON answer carries as its `notes`
+ * member (JSON on stdout and nothing on stderr, docs/catalog.md).
+ */
+async function catalogFor(spec: string | undefined, io: CliIo, command: string, notes?: string[]): Promise<Catalog> {
   if (spec === undefined) {
-    io.err(`factline ${command}: no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)`);
+    const note = 'no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)';
+    if (notes !== undefined) notes.push(note);
+    else io.err(`factline ${command}: ${note}`);
     return loadCatalog('intent');
   }
   try {
@@ -179,6 +194,8 @@ async function catalogFor(spec: string | undefined, io: CliIo, command: string):
  */
 export async function catalogCommand(args: string[], io: CliIo): Promise<number> {
   const jsonMode = wantsJson(args);
+  /** `catalog lock`, … once the action is known: what an error message names. */
+  let command = 'catalog';
   try {
     const { values, positionals } = parse(args, {
       catalog: { type: 'string' },
@@ -190,6 +207,7 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
       'schema-url': { type: 'string' },
     });
     const [action = 'list', id, ...extra] = positionals;
+    command = `catalog ${action}`;
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
     const allowed: Record<string, readonly string[]> = {
       list: ['catalog', 'json'],
@@ -205,16 +223,20 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     if (stray.length > 0) throw new UsageError(`${action} takes no --${stray[0]} (its options: ${allowed[action]!.map((o) => `--${o}`).join(', ')})`);
     if ((action === 'lock' || action === 'check' || action === 'lint' || action === 'export') && id !== undefined)
       throw new UsageError(`${action} takes no argument (got ${JSON.stringify(id)})`);
+    // With --json the default-catalog note goes into the answer (`notes`), not on stderr.
+    const notes: string[] | undefined = jsonMode ? [] : undefined;
+    const withNotes = <T extends object>(answer: T): T | (T & { notes: string[] }) => (notes !== undefined && notes.length > 0 ? { ...answer, notes } : answer);
     if (action === 'lock') return lockAction(await catalogFor(values.catalog, io, 'catalog lock'), values.out ?? DEFAULT_LOCK_FILE, io);
     if (action === 'check')
       return checkAction(
-        await catalogFor(values.catalog, io, 'catalog check'),
+        await catalogFor(values.catalog, io, 'catalog check', notes),
         values.lock ?? DEFAULT_LOCK_FILE,
         values.update === true,
         values.json === true,
         io,
+        withNotes,
       );
-    if (action === 'lint') return lintAction(await catalogFor(values.catalog, io, 'catalog lint'), values.json === true, io);
+    if (action === 'lint') return lintAction(await catalogFor(values.catalog, io, 'catalog lint', notes), values.json === true, io, withNotes);
     if (action === 'export') {
       if (values.format !== 'weaver')
         throw new UsageError(
@@ -228,10 +250,11 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     }
     if (action === 'list' && id !== undefined) throw new UsageError(`list takes no ID (got ${JSON.stringify(id)}); did you mean describe ${id}?`);
     if (action !== 'list' && id === undefined) throw new UsageError(`${action} needs an EventID, e.g. ${action} auth.user.login:1`);
-    const catalog = await catalogFor(values.catalog, io, 'catalog');
+    // schema prints the JSON Schema alone, so with --json the note is left out.
+    const catalog = await catalogFor(values.catalog, io, 'catalog', action === 'schema' ? notes && [] : notes);
     const described = catalog.describe();
     if (action === 'list') {
-      if (values.json) io.out(JSON.stringify(described));
+      if (values.json) io.out(JSON.stringify(withNotes(described)));
       else {
         const w = Math.max(...described.events.map((e) => e.id.length), 7);
         io.out(`catalog "${described.name}": ${described.events.length} event${described.events.length === 1 ? '' : 's'}`);
@@ -247,7 +270,7 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
         const near = catalog.find(`%${id!.split(':')[0]!.split('.').pop()}%`).map((t) => t.id);
         message += near.length > 0 ? `; did you mean ${near.slice(0, 5).join(', ')}?` : `; it has ${described.events.map((e) => e.id).join(', ')}`;
       }
-      if (jsonMode) io.out(jsonError(missing.code, message));
+      if (jsonMode) io.out(JSON.stringify(withNotes(JSON.parse(jsonError(missing.code, message)) as object)));
       else io.err(printable(`factline catalog: ${message}`));
       return 1;
     }
@@ -256,7 +279,7 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
       return 0;
     }
     if (values.json) {
-      io.out(JSON.stringify(event));
+      io.out(JSON.stringify(withNotes(event)));
       return 0;
     }
     io.out(`${event.id}  (${event.severity}${event.wire_name !== event.name ? `, wire name ${event.wire_name}` : ''})`);
@@ -275,6 +298,12 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     if (e instanceof UsageError) {
       if (jsonMode) io.out(jsonError(e instanceof CatalogUsageError ? e.code : 'usage', e.message));
       else io.err(`factline catalog: ${e.message}\n\n${CATALOG_COMMAND_HELP}`);
+      return 2;
+    }
+    if (e instanceof OutputFileError) {
+      // The lock (lock, check --update) or the registry (export) could not be written: exit 2, as for a lock that cannot be read.
+      if (jsonMode) io.out(jsonError('unwritable_file', e.message));
+      else io.err(`factline ${command}: ${e.message}`);
       return 2;
     }
     throw e;

@@ -1,5 +1,6 @@
 import { chainText, eventChain, historySpan, spanSentence } from '../history/index.js';
 import { errIsTTY, type CliIo } from './io.js';
+import { skipNotes, watchSkips } from './skips.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, TIME_OPTIONS, UsageError, backendFrom, commandFailed, parse, progress, rangeFrom, wantsJson } from './options.js';
 
 export const CHAIN_HELP = `Usage: factline chain ID [--file F ... | --loki URL] [--since D | --from T --to T] [--service S] [--json]
@@ -22,7 +23,12 @@ ${BACKEND_HELP}
   --since D         look this far back for the event and its causes and effects (default 1d)
   --from T --to T   an absolute range: RFC 3339 (2026-03-30T14:00:00Z) or Unix seconds
   --service S       only events of this service (service_name)
-  --json            print the chain as JSON: { event, causes, effects, effectsCut, missingCause? }
+  --json            print the chain as JSON: { event, causes, effects, effectsCut, missingCause?,
+                    warnings? }; an id not found as {"ok":false,"error":{"code":"not_found",...}}
+
+Lines of the files that are not events are skipped and counted on stderr, as
+factline query does (with --json, in "warnings"); when no line is an event,
+that is said too.
 
 Exit status: 0 with the chain; 1 when no event has that instance id in the
 range (stderr says which range the history covers) or the engine cannot
@@ -44,20 +50,25 @@ export async function chainCommand(args: string[], io: CliIo): Promise<number> {
       );
     const id = positionals[0]!;
     const { start, end } = rangeFrom(values, '1d');
-    const backend = backendFrom(values);
+    const watch = watchSkips(backendFrom(values));
+    const backend = watch.backend;
     stop = progress(errIsTTY(io), io.err, 'following the causation chain');
     const chain = await eventChain(backend, { id, start, end, ...(values.service !== undefined ? { service: values.service } : {}) });
     if (chain === undefined) {
       const span = await historySpan(backend, { end, ...(values.service !== undefined ? { service: values.service } : {}) });
+      const { notes } = await skipNotes(watch, true);
       stop();
       const looksLikeEventId = /:\d+$/.test(id) ? ` ${JSON.stringify(id)} is an EventID; chain takes an instance id (factline_event_instance_id).` : '';
-      io.err(
-        `factline chain: no event with instance id ${JSON.stringify(id)} in the range.${looksLikeEventId} ${spanSentence(span, { start, end }, 'run again with --from/--to in that range', 'if the event is outside it, run again with --from/--to covering it')}`,
-      );
+      const message = `no event with instance id ${JSON.stringify(id)} in the range.${looksLikeEventId} ${spanSentence(span, { start, end }, 'run again with --from/--to in that range', 'if the event is outside it, run again with --from/--to covering it')}`;
+      // --json: JSON on stdout and nothing on stderr (docs/query.md, "Errors with --json").
+      if (values.json) io.out(JSON.stringify({ ok: false, error: { code: 'not_found', message }, ...(notes.length > 0 ? { warnings: notes } : {}) }));
+      else for (const line of [message, ...notes]) io.err(`factline chain: ${line}`);
       return 1;
     }
+    const { notes } = await skipNotes(watch, false);
     stop();
-    io.out(values.json ? JSON.stringify(chain) : chainText(chain));
+    io.out(values.json ? JSON.stringify(notes.length > 0 ? { ...chain, warnings: notes } : chain) : chainText(chain));
+    if (!values.json) for (const n of notes) io.err(`factline chain: ${n}`);
     return 0;
   } catch (e) {
     stop();

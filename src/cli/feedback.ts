@@ -1,6 +1,10 @@
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST, type FeedbackFigures } from '../feedback/index.js';
+import { eventIdPatternHint } from '../eventid/pattern-hint.js';
 import { feedbackRequest } from '../feedback/figures.js';
+import { isFieldPath } from '../feedback/queries.js';
+import { QueryError } from '../query/types.js';
 import { errIsTTY, type CliIo } from './io.js';
+import { skipNotes, watchSkips } from './skips.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, commandFailed, parse, positiveInt, progress, rangeFrom, wantsJson } from './options.js';
 
 export const FEEDBACK_HELP = `Usage: factline feedback [--file F ... | --loki URL] --attempts PATTERN --success PATTERN
@@ -38,11 +42,17 @@ ${BACKEND_HELP}
   --join FIELD      link outcomes to attempts by this payload field instead of causation id
   --json            print the figures as JSON
 
-A pattern without ":" and without a trailing "%" matches no EventID (they end in
-:N) and is refused with the fix; so is a --group-by field no attempt carries.
+A pattern no EventID can match is refused, naming the rule of docs/eventid.md
+it breaks: one without ":" and without a trailing "%" (EventIDs end in :N),
+with an uppercase letter (A.b.c:1), version 0 (a.b.c:0) or a character outside
+a-z 0-9 _ . :; so is a --group-by field no attempt carries.
 
-Exit status: 0 with figures, 1 when the engine cannot answer, 2 on usage errors
-and bad requests (a pattern or field that cannot match).`;
+Lines of the files that are not events are skipped and counted on stderr, as
+factline query does (with --json, in the answer's "warnings").
+
+Exit status: 0 with figures, 1 when the engine cannot answer or the files have
+lines but none is an event, 2 on usage errors and bad requests (a pattern or
+field that cannot match).`;
 
 function print(f: FeedbackFigures, io: CliIo): void {
   for (const g of f.groups) io.out(`${g.group}: ${g.sentence}${g.pending > 0 ? `, ${g.pending} pending` : ''}`);
@@ -79,12 +89,28 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     if (values.attempts === undefined) throw new UsageError("--attempts is required: the % pattern of the attempt events, e.g. 'agent.code.generated:%'");
     if (values.success === undefined) throw new UsageError("--success is required: the % pattern of the successful outcomes, e.g. 'agent.test.passed:%'");
+    for (const name of ['attempts', 'success', 'failure'] as const) {
+      // Named as typed; agentFeedback refuses the same patterns by their request field names.
+      const pattern = values[name];
+      const hint = pattern !== undefined ? eventIdPatternHint(pattern) : undefined;
+      if (hint !== undefined) throw new QueryError('bad_request', `--${name} ${hint}`);
+    }
+    // Checked here to name the options as typed; agentFeedback names its request fields (last, joinField, groupBy.field).
+    const last = positiveInt(values.last, '--last', DEFAULT_LAST);
+    if (last > MAX_LAST) throw new UsageError(`--last must be a whole number from 1 to ${MAX_LAST}, got ${last}`);
+    for (const [option, field, example] of [
+      ['--join', values.join, 'contract_id'],
+      ['--group-by', values['group-by'], 'file or context.path'],
+    ] as const) {
+      if (field !== undefined && !isFieldPath(field))
+        throw new UsageError(`${option} must be a payload field path such as ${example}, got ${JSON.stringify(field)}`);
+    }
     if (values.depth !== undefined && values['group-by'] === undefined) throw new UsageError('--depth cuts the --group-by field; give --group-by FIELD');
     const { start, end } = rangeFrom(values, '30d');
-    const backend = backendFrom(values);
+    const watch = watchSkips(backendFrom(values));
     stop = progress(errIsTTY(io), io.err, 'reading attempts and outcomes');
     const figures = await agentFeedback(
-      backend,
+      watch.backend,
       feedbackRequest(
         {
           attempts: values.attempts,
@@ -93,7 +119,7 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
           service: values.service,
           model: values.model,
           sourceType: values['source-type'],
-          last: positiveInt(values.last, '--last', DEFAULT_LAST),
+          last,
           groupBy: values['group-by'],
           depth: values.depth !== undefined ? positiveInt(values.depth, '--depth', 1) : undefined,
           groupPrefix: values.group,
@@ -102,11 +128,14 @@ export async function feedbackCommand(args: string[], io: CliIo): Promise<number
         { start, end },
       ),
     );
+    const { notes, noEvent } = await skipNotes(watch, figures.attemptsConsidered === 0);
     stop();
-    if (values.json) io.out(JSON.stringify(figures, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    if (values.json)
+      io.out(JSON.stringify(notes.length > 0 ? { ...figures, warnings: notes } : figures, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
     else if (figures.attemptsConsidered === 0) io.out(`no attempts matching ${values.attempts}${values.model ? ` by ${values.model}` : ''} in the range`);
     else print(figures, io);
-    return 0;
+    if (!values.json) for (const n of notes) io.err(`factline feedback: ${n}`);
+    return noEvent ? 1 : 0;
   } catch (e) {
     stop();
     return commandFailed('feedback', FEEDBACK_HELP, e, io, undefined, undefined, wantsJson(args));

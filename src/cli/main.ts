@@ -2,8 +2,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
-import { processIo, type CliIo } from './io.js';
-import { loadTool } from './tools.js';
+import { jsonError, processIo, wantsJson, type CliIo } from './io.js';
+import { loadTool, ToolMissingError } from './tools.js';
 
 const HELP = `factline ${VERSION}: typed events, OpenTelemetry, Loki and Tempo.
 
@@ -91,7 +91,16 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.out(await helpOf(command));
     return 0;
   }
-  return command.run(rest, io);
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    // An optional package missing (docs/query.md, "Errors with --json"): named with the
+    // command, and with --json as JSON on stdout, nothing on stderr.
+    if (!(e instanceof ToolMissingError)) throw e;
+    if (wantsJson(rest)) io.out(jsonError('tool_missing', e.message));
+    else io.err(`factline ${cmd}: ${e.message}`);
+    return 1;
+  }
 }
 
 /**

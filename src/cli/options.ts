@@ -9,7 +9,9 @@ import type { LocalBackendOptions } from '../query/local-backend.js';
 import { DEFAULT_MAX_QUERY_SERIES, QueryError, type QueryBackend, type QueryErrorCode } from '../query/types.js';
 import { DURATION_EXAMPLES, readRange, refusedTime } from '../history/range.js';
 import { loadTool } from './tools.js';
-import type { CliIo } from './io.js';
+import { jsonError, type CliIo } from './io.js';
+
+export { jsonError, wantsJson } from './io.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
 import { printable } from './printable.js';
 
@@ -31,27 +33,6 @@ export function parse<O extends Options>(
   } catch (e) {
     throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
-}
-
-/**
- * Whether `--json` is among `args` (before a `--`), known before they are
- * parsed, so that a parse error is printed as JSON too.
- */
-export function wantsJson(args: readonly string[]): boolean {
-  const end = args.indexOf('--');
-  return (end < 0 ? args : args.slice(0, end)).includes('--json');
-}
-
-/**
- * An error as `--json` prints it: one line on stdout,
- * `{"ok":false,"error":{"code","message"}}` (and `position` for a LogQL
- * syntax error), the form every command with `--json` uses.
- *
- * @example
- * jsonError('usage', 'missing FILE'); // '{"ok":false,"error":{"code":"usage","message":"missing FILE"}}'
- */
-export function jsonError(code: string, message: string, position?: number): string {
-  return JSON.stringify({ ok: false, error: { code, message, ...(position !== undefined ? { position } : {}) } });
 }
 
 /**
@@ -87,6 +68,24 @@ export function commandFailed(
     return usageCodes.includes(e.code) ? 2 : 1;
   }
   throw e;
+}
+
+/**
+ * How the user typed option `long` (or its one-letter `short`) in `args`, as
+ * a message should name it: `-n` for `-n 5` or `-n5`, else `--lines`. The
+ * last occurrence wins, as it does for the value.
+ *
+ * @example
+ * typedOption(['-n', 'x', 'events.jsonl'], 'lines', 'n'); // '-n'
+ */
+export function typedOption(args: readonly string[], long: string, short?: string): string {
+  let typed = `--${long}`;
+  for (const a of args) {
+    if (a === '--') break;
+    if (a === `--${long}` || a.startsWith(`--${long}=`)) typed = `--${long}`;
+    else if (short !== undefined && /^-[^-]/.test(a) && a.slice(1).includes(short)) typed = `-${short}`;
+  }
+  return typed;
 }
 
 /** The backend options every querying command takes. */

@@ -18,9 +18,7 @@ import {
   wantsJson,
 } from './options.js';
 import { renderResult } from './render.js';
-import { readLines } from '../lines/read-lines.js';
-import type { SkippedLine } from './event-lines.js';
-import { printable } from './printable.js';
+import { noEventIn, noEventSentence } from './skips.js';
 
 export const QUERY_HELP = `Usage: factline query [--file F ... | --loki URL] [--since D | --from T --to T]
                      [--limit N] [--step S] [--direction backward|forward] [--json] 'LOGQL'
@@ -52,26 +50,6 @@ Examples:
 Exit status: 0 on an answer, 1 when the engine cannot answer (unreadable file,
 no line of the files is an event, Loki unavailable, unsupported by the local
 engine), 2 on usage and LogQL syntax errors (the position is shown).`;
-
-/**
- * When a local query skipped lines and matched none: whether any line of
- * `files` is an event at all. Reads only up to the first event line. The
- * first line's problem when none is, else undefined.
- */
-async function noEventIn(files: readonly string[]): Promise<{ file: string; line: number; skip: SkippedLine } | undefined> {
-  // Loaded here: the classifier reads the Intent catalog, which a query never needs otherwise.
-  const { lineEvent, SkippedLine } = await import('./event-lines.js');
-  let first: { file: string; line: number; skip: SkippedLine } | undefined;
-  for (const file of files) {
-    for await (const l of readLines(file)) {
-      if (!l.truncated && l.text.trim() === '') continue;
-      const ev = lineEvent(l);
-      if (!(ev instanceof SkippedLine)) return undefined;
-      first ??= { file, line: l.line, skip: ev };
-    }
-  }
-  return first;
-}
 
 /** The query with a caret under the 0-based `position`. */
 export function pointAt(query: string, position: number): string[] {
@@ -129,7 +107,16 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
         ? await backend.queryRange({ query, start, end, limit, direction, ...(step !== undefined ? { step } : {}) })
         : await backend.query({ query, time: end, limit, direction });
     stop();
-    if (values.json) io.out(JSON.stringify(response));
+    const notes: string[] = [];
+    const skippedLine = skippedSummary(response.data.stats);
+    if (skippedLine !== undefined) notes.push(skippedLine);
+    else if (skipped > 0) notes.push(`skipped ${skipped} lines that are not events`);
+    const local = response.data.stats as { files?: string[]; summary?: { totalPostFilterLines?: number } } | undefined;
+    // Every line skipped is the wrong file or a damaged one, not an empty answer.
+    const none = skipped > 0 && local?.files !== undefined && local.summary?.totalPostFilterLines === 0 ? await noEventIn(local.files) : undefined;
+    if (none !== undefined && local?.files !== undefined) notes.push(noEventSentence(local.files, none));
+    // --json: the notes are the answer's `warnings` (Loki's member for them), nothing on stderr.
+    if (values.json) io.out(JSON.stringify(notes.length > 0 ? { ...response, warnings: notes } : response));
     else {
       const lines = renderResult(response.data, { color: useColor(io), direction });
       for (const l of lines) io.out(l);
@@ -142,21 +129,9 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
             : 'no results',
         );
       }
+      for (const n of notes) io.err(`factline query: ${n}`);
     }
-    const skippedLine = skippedSummary(response.data.stats);
-    if (skippedLine !== undefined) io.err(`factline query: ${skippedLine}`);
-    else if (skipped > 0) io.err(`factline query: skipped ${skipped} lines that are not events`);
-    const local = response.data.stats as { files?: string[]; summary?: { totalPostFilterLines?: number } } | undefined;
-    if (skipped > 0 && local?.files !== undefined && local.summary?.totalPostFilterLines === 0) {
-      // Every line skipped is the wrong file or a damaged one, not an empty answer.
-      const none = await noEventIn(local.files);
-      if (none !== undefined) {
-        io.err(
-          `factline query: no line of ${local.files.map(printable).join(', ')} is an event (first: ${printable(none.file)}:${none.line}: ${none.skip.code}: ${printable(none.skip.message)}): is it an events file (factline envelopes or Intent's flat lines)?`,
-        );
-        return 1;
-      }
-    }
+    if (none !== undefined) return 1;
     return 0;
   } catch (e) {
     stop();

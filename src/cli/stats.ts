@@ -149,8 +149,14 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
     skipped,
   };
   const skippedTotal = Object.values(skipped).reduce((a, b) => a + b, 0);
+  const notes: string[] = [];
+  const skippedLine = skipSummary(skipped, firstSkip);
+  if (skippedLine !== undefined) notes.push(skippedLine);
+  if (events === 0 && skippedTotal > 0)
+    notes.push(`no line of ${files.map(printable).join(', ')} is an event: is it an events file (factline envelopes or Intent's flat lines)?`);
   if (json) {
-    io.out(JSON.stringify(stats));
+    // --json: JSON on stdout and nothing on stderr; the notes are the answer's `warnings`.
+    io.out(JSON.stringify(notes.length > 0 ? { ...stats, warnings: notes } : stats));
   } else {
     io.out(
       `${events} event${events === 1 ? '' : 's'} in ${files.length} file${files.length === 1 ? '' : 's'}, ${failures} failed (${pct(events === 0 ? 0 : failures / events)})${first ? `, first ${first}, last ${last}` : ''}`,
@@ -175,11 +181,6 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
         );
     }
   }
-  const skippedLine = skipSummary(skipped, firstSkip);
-  if (skippedLine !== undefined) io.err(`factline stats: ${skippedLine}`);
-  if (events === 0 && skippedTotal > 0) {
-    io.err(`factline stats: no line of ${files.map(printable).join(', ')} is an event: is it an events file (factline envelopes or Intent's flat lines)?`);
-    return 1;
-  }
-  return 0;
+  if (!json) for (const n of notes) io.err(`factline stats: ${n}`);
+  return events === 0 && skippedTotal > 0 ? 1 : 0;
 }

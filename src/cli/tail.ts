@@ -5,11 +5,11 @@ import { dirname } from 'node:path';
 import { inputFileProblem } from './input-file.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { compilePattern, type EventPattern } from '../eventid/pattern.js';
-import { eventIdPatternHint } from '../feedback/pattern-hint.js';
+import { eventIdPatternHint } from '../eventid/pattern-hint.js';
 import { DEFAULT_MAX_LINE_BYTES, readLines, type Line } from '../lines/read-lines.js';
 import { formatEventLine } from '../sinks/console/format.js';
 import { useColor, type CliIo } from './io.js';
-import { UsageError, nonNegativeInt, parse, positiveInt } from './options.js';
+import { UsageError, nonNegativeInt, parse, positiveInt, typedOption } from './options.js';
 import { lineEvent, noSkips, SkippedLine, type LineSkip } from './event-lines.js';
 
 export const TAIL_HELP = `Usage: factline tail [-f] [-n N] [--pattern P] FILE
@@ -365,7 +365,8 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
     const hint = values.pattern !== undefined ? eventIdPatternHint(values.pattern) : undefined;
     if (hint !== undefined) throw new UsageError(`--pattern ${hint}`);
     pattern = values.pattern !== undefined ? compilePattern(values.pattern) : undefined;
-    count = nonNegativeInt(values.lines, '--lines', 10);
+    // Named as typed: `-n x` says -n, `--lines x` says --lines.
+    count = nonNegativeInt(values.lines, typedOption(args, 'lines', 'n'), 10);
     pollMs = positiveInt(values['poll-ms'], '--poll-ms', 250);
     const why = inputFileProblem(file);
     if (why !== undefined) throw new UsageError(`${file}: ${why}`);

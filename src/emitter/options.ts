@@ -5,6 +5,7 @@ import type { Sink } from '../sinks/sink.js';
 import { VALIDATION_MODES, type ValidationMode } from '../validation/validate.js';
 import type { EventTypeInfo } from '../catalog/types.js';
 import type { Catalog } from '../catalog/define.js';
+import { eventIdPatternHint } from '../eventid/pattern-hint.js';
 
 /** Which events reach the sinks at all; decided once per event type. */
 export interface EventFilter {
@@ -261,6 +262,11 @@ export function checkEmitterOptions(o: EmitterOptions): void {
       const list = f[name];
       if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || p.trim() === '')))
         fail(`filter.${name}`, list, 'pass an array of % patterns such as "auth.%"');
+      for (const [i, p] of (list ?? []).entries()) {
+        // A pattern no EventID can match would filter silently (docs/eventid.md, "Patterns").
+        const hint = eventIdPatternHint(p);
+        if (hint !== undefined) throw new Error(`filter.${name}[${i}]: ${hint}`);
+      }
     }
   }
 }

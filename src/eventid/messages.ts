@@ -51,6 +51,18 @@ export function notAStringProblem(value: unknown, what: string, position = 0): E
   };
 }
 
+/**
+ * The rule `issue` breaks in `input`, in words, naming the rule of
+ * docs/eventid.md (the part of {@link toProblem}'s message after the input).
+ *
+ * @example
+ * explainIssue({ code: 'version_zero', position: 6, part: 'version' }, 'a.b.c:0');
+ * // 'version 0 at position 6; versions start at 1 (docs/eventid.md, rule 3)'
+ */
+export function explainIssue(issue: EventIdIssue, input: string): string {
+  return issue.detail ?? explain(issue, input);
+}
+
 function explain({ code, position, part }: EventIdIssue, input: string): string {
   const at = `at position ${position}`;
   const ch = charAt(input, position);

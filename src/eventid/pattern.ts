@@ -18,6 +18,8 @@
 import { BoundedCache } from './bounded-cache.js';
 import type { EventId } from './event-id.js';
 import { formatEventId } from './format.js';
+import { scanEventId } from './grammar.js';
+import type { EventIdIssue } from './messages.js';
 
 /** A compiled `%` pattern. */
 export interface EventPattern {
@@ -89,4 +91,117 @@ export function cachedPattern(pattern: string): EventPattern {
  */
 export function matchesPattern(id: string | EventId, pattern: string): boolean {
   return cachedPattern(pattern).test(id);
+}
+
+// The grammar of docs/eventid.md as a left-to-right automaton, its states in
+// reading order: each state can reach only itself and the states after it.
+const At = {
+  DomainStart: 0,
+  Domain: 1,
+  EntityStart: 2,
+  Entity: 3,
+  ActionStart: 4,
+  Action: 5,
+  VersionStart: 6,
+  Version: 7,
+} as const;
+type At = (typeof At)[keyof typeof At];
+const PART_AT: readonly EventIdIssue['part'][] = ['domain', 'domain', 'entity', 'entity', 'action', 'action', 'version', 'version'];
+
+function step(state: At, c: string): At | undefined {
+  const lower = c >= 'a' && c <= 'z';
+  const idChar = lower || (c >= '0' && c <= '9') || c === '_';
+  switch (state) {
+    case At.DomainStart:
+      return lower ? At.Domain : undefined;
+    case At.Domain:
+      return idChar ? At.Domain : c === '.' ? At.EntityStart : undefined;
+    case At.EntityStart:
+      return lower ? At.Entity : undefined;
+    case At.Entity:
+      return idChar ? At.Entity : c === '.' ? At.ActionStart : undefined;
+    case At.ActionStart:
+      return lower ? At.Action : undefined;
+    case At.Action:
+      return idChar ? At.Action : c === ':' ? At.VersionStart : undefined;
+    case At.VersionStart:
+      return c >= '1' && c <= '9' ? At.Version : undefined;
+    case At.Version:
+      return c >= '0' && c <= '9' ? At.Version : undefined;
+  }
+}
+
+/** What the grammar says about character `c` at `position` read in `state` (as scanEventId words it). */
+function issueAt(state: At, c: string | undefined, position: number, next: string | undefined): EventIdIssue {
+  const part = PART_AT[state];
+  const upper = c !== undefined && c >= 'A' && c <= 'Z';
+  const digit = c !== undefined && c >= '0' && c <= '9';
+  const code = ((): EventIdIssue['code'] => {
+    if (c === undefined) {
+      if (state === At.DomainStart) return 'empty';
+      if (state === At.Domain || state === At.Entity) return 'missing_part';
+      if (state === At.Action || state === At.VersionStart) return 'missing_version';
+      return 'empty_part';
+    }
+    if (upper) return 'uppercase';
+    if (state === At.DomainStart || state === At.EntityStart || state === At.ActionStart) {
+      if (c === '.' || c === ':') return 'empty_part';
+      if (digit) return 'starts_with_digit';
+      if (c === '_') return 'starts_with_underscore';
+      return 'invalid_character';
+    }
+    if ((state === At.Domain || state === At.Entity) && c === ':') return 'missing_part';
+    if (state === At.Action && c === '.') return 'too_many_parts';
+    if (state === At.VersionStart) {
+      if (c === '0') return next === undefined ? 'version_zero' : next >= '0' && next <= '9' ? 'version_leading_zero' : 'version_zero';
+      if (c === '-') return 'version_negative';
+      return 'version_not_integer';
+    }
+    if (state === At.Version) return 'version_not_integer';
+    return 'invalid_character';
+  })();
+  const named = code === 'missing_part' ? PART_AT[Math.min(state + 2, At.Version)] : part;
+  return { code, position, part: named };
+}
+
+/**
+ * Why the `%` pattern can match no EventID at all, as the grammar rule it
+ * breaks (docs/eventid.md), or undefined when some EventID matches it.
+ * `A.b.c:1` (rule 1), `a.b.c:0` (rule 3), `%.x-y:%` (character set) and
+ * `a.b.c` (no version) match nothing; `%:2`, `auth.%`, `%0` can match.
+ *
+ * It reads the pattern through the grammar's automaton, a `%` standing for
+ * any run of characters; the first character no reading can accept is the
+ * one named. A pattern without `%` gets exactly `safeParseEventId`'s issue.
+ *
+ * @example
+ * patternIssue('a.b.c:0'); // { code: 'version_zero', position: 6, part: 'version' }
+ * patternIssue('%.failed:%'); // undefined
+ */
+export function patternIssue(pattern: string): EventIdIssue | undefined {
+  if (!pattern.includes(WILDCARD)) {
+    const scanned = scanEventId(pattern);
+    return scanned.ok ? undefined : scanned.issue;
+  }
+  // The states some reading of the pattern so far can be in.
+  let states = new Set<At>([At.DomainStart]);
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === WILDCARD) {
+      // Any run of characters: every state from the earliest one on.
+      const from = Math.min(...states);
+      states = new Set<At>();
+      for (let s = from; s <= At.Version; s++) states.add(s as At);
+      continue;
+    }
+    const next = new Set<At>();
+    for (const s of states) {
+      const t = step(s, c);
+      if (t !== undefined) next.add(t);
+    }
+    // The reading that got furthest names the rule.
+    if (next.size === 0) return issueAt(Math.max(...states) as At, c, i, pattern[i + 1]);
+    states = next;
+  }
+  return states.has(At.Version) ? undefined : issueAt(Math.max(...states) as At, undefined, pattern.length, undefined);
 }

@@ -10,7 +10,7 @@
  */
 import { compilePattern } from '../eventid/pattern.js';
 import { isLineProblem, parseJsonLine } from '../lines/json-line.js';
-import { eventIdPatternHint } from './pattern-hint.js';
+import { eventIdPatternHint } from '../eventid/pattern-hint.js';
 import { LOKI } from '../queries/names.js';
 import { QueryError, type LabelSet, type QueryBackend } from '../query/types.js';
 import { attemptsQuery, GROUP_LABEL, isFieldPath, JOIN_LABEL, outcomesQuery } from './queries.js';

@@ -23,7 +23,7 @@ import { missingEvent } from '../catalog/missing-event.js';
 import { VERSION } from '../version.js';
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '../feedback/index.js';
 import { feedbackRequest } from '../feedback/figures.js';
-import { eventIdPatternHint } from '../feedback/pattern-hint.js';
+import { eventIdPatternHint } from '../eventid/pattern-hint.js';
 import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
 import { DURATION_EXAMPLES, isLogQuery, readRange, refusedTime, type RangeArgs } from '../history/range.js';
 import { summarizeResult } from '../history/result-text.js';
@@ -159,15 +159,17 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       annotations: catalogTool,
     },
     ({ pattern }) => {
+      // A pattern no EventID can match is a mistake to name, not an empty list (docs/eventid.md, "Patterns").
+      const hint = pattern ? eventIdPatternHint(pattern) : undefined;
+      if (hint !== undefined) return failure(`pattern: ${hint}. Fix the pattern and call again.`);
       const events = (pattern ? catalog.find(pattern) : catalog.list()).map((t) => ({
         id: t.id,
         severity: t.severity,
         ...(t.description ? { description: t.description } : {}),
       }));
-      const hint = pattern !== undefined && events.length === 0 ? eventIdPatternHint(pattern) : undefined;
       const render = (k: number): Reply => {
         const shown = events.slice(0, k);
-        const head = `${plural(events.length, 'event')} in catalog "${catalog.name}"${pattern ? ` matching ${pattern}` : ''}${hint ? ` (${hint})` : ''}`;
+        const head = `${plural(events.length, 'event')} in catalog "${catalog.name}"${pattern ? ` matching ${pattern}` : ''}`;
         const cut = k < events.length ? `\n(showing ${k}; narrow with a pattern such as "auth.%" for the rest)` : '';
         return text(`${head}:\n${shown.map((e) => `${e.id} (${e.severity})${e.description ? `: ${e.description}` : ''}`).join('\n')}${cut}`, {
           catalog: catalog.name,

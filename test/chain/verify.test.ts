@@ -60,14 +60,55 @@ describe('verifyChain over a file written by the JSONL sink', () => {
     const ls = lines();
     ls.splice(499, 1); // line 500 removed; old line 501 is now line 500
     rewrite(ls);
-    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 500, reason: 'seq_gap', records_checked: 499 });
+    expect(await verifyChain(path)).toMatchObject({
+      ok: false,
+      line: 500,
+      reason: 'seq_gap',
+      records_checked: 499,
+      message: 'expected seq 500, found 501: records are missing (no line after it has seq 500)',
+    });
   });
 
   it('reports seq_gap where two lines were swapped', async () => {
     const ls = lines();
     [ls[9], ls[10]] = [ls[10]!, ls[9]!];
     rewrite(ls);
-    expect(await verifyChain(path)).toMatchObject({ ok: false, line: 10, reason: 'seq_gap' });
+    // Nothing is missing: seq 10 is on the next line. The message says so, not "records are missing".
+    expect(await verifyChain(path)).toMatchObject({
+      ok: false,
+      line: 10,
+      reason: 'seq_gap',
+      message: 'expected seq 10, found 11: records are out of order: seq 10 comes later, at line 11 (moved, not missing)',
+    });
+  });
+
+  it('names a record moved far ahead as out of order, wherever it is; a repeated line as repeated or out of order', async () => {
+    const ls = lines();
+    const [moved] = ls.splice(99, 1); // seq 100 moved to the end
+    ls.push(moved!);
+    rewrite(ls);
+    expect(await verifyChain(path)).toMatchObject({
+      line: 100,
+      reason: 'seq_gap',
+      message: 'expected seq 100, found 101: records are out of order: seq 100 comes later, at line 1000 (moved, not missing)',
+    });
+    const again = lines().slice(0, 5);
+    rewrite([...again, again[4]!, ...again.slice(5)]);
+    expect(await verifyChain(path)).toMatchObject({ line: 6, reason: 'seq_gap', message: 'expected seq 6, found 5: a record is repeated or out of order' });
+  });
+
+  it('verifyChainLines tells out of order from missing the same way', async () => {
+    const ls = chainLines(8);
+    expect(await verifyChainLines([ls[0]!, ls[1]!, ls[3]!, ls[2]!, ...ls.slice(4)])).toMatchObject({
+      line: 3,
+      reason: 'seq_gap',
+      message: 'expected seq 3, found 4: records are out of order: seq 3 comes later, at line 4 (moved, not missing)',
+    });
+    expect(await verifyChainLines([ls[0]!, ls[1]!, ...ls.slice(3)])).toMatchObject({
+      line: 3,
+      reason: 'seq_gap',
+      message: 'expected seq 3, found 4: records are missing (no line after it has seq 3)',
+    });
   });
 
   it('reports prev_hash_mismatch when a line was deleted and the rest renumbered with valid hashes but old links', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,8 +99,41 @@ describe('factline feedback', () => {
     const r = await run(withFiles().map((a) => (a === 'agent.code.generated:%' ? 'agent.code.generated' : a)));
     expect(r.code).toBe(2);
     expect(r.stderr).toEqual([
-      'factline feedback: attempts: "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1"',
+      'factline feedback: --attempts "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1"',
     ]);
+  });
+
+  it.each([
+    ['--attempts', 'A.b.c:1', `"A.b.c:1" matches no EventID: uppercase letter 'A' at position 0; identifiers are lowercase (docs/eventid.md, rule 1)`],
+    ['--success', 'a.b.c:0', '"a.b.c:0" matches no EventID: version 0 at position 6; versions start at 1 (docs/eventid.md, rule 3)'],
+    [
+      '--failure',
+      '%.fail-ed:%',
+      `"%.fail-ed:%" matches no EventID: character '-' at position 6 is not allowed in the action; identifiers use only a-z, 0-9 and _ (docs/eventid.md, character set)`,
+    ],
+    [
+      '--attempts',
+      'a.b.c:v%',
+      `"a.b.c:v%" matches no EventID: character 'v' at position 6 is not a digit; the version is a positive integer written with 0-9 only (docs/eventid.md, grammar: positive_integer)`,
+    ],
+  ])('%s %s, a pattern no EventID can match, is refused naming the rule (exit 2)', async (option, pattern, why) => {
+    const args = withFiles();
+    const at = args.indexOf(option);
+    const r = await run(at >= 0 ? args.map((a, i) => (i === at + 1 ? pattern : a)) : [...args, option, pattern]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([`factline feedback: ${option} ${why}`]);
+    expect(r.stdout).toEqual([]);
+  });
+
+  it.each([
+    [['--last', '6000'], '--last must be a whole number from 1 to 5000, got 6000'],
+    [['--last', '0'], '--last needs a whole number ≥ 1, got "0"'],
+    [['--join', 'a..b'], '--join must be a payload field path such as contract_id, got "a..b"'],
+    [['--group-by', 'a..b'], '--group-by must be a payload field path such as file or context.path, got "a..b"'],
+  ])('%j: the message names the option as typed (exit 2)', async (extra, message) => {
+    const r = await run([...withFiles(), ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stderr[0]!.split('\n')[0]).toBe(`factline feedback: ${message}`);
   });
 
   it('a --group-by field no attempt carries is refused, naming the fields they have (exit 2)', async () => {
@@ -131,6 +164,28 @@ describe('factline tail and query', () => {
     expect(r.code).toBe(2);
     expect(r.stderr[0]!.split('\n')[0]).toBe(
       'factline tail: --pattern "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1"',
+    );
+  });
+
+  it('tail names -n or --lines as typed in a bad value', async () => {
+    const file = join(dir, 'chain.jsonl');
+    for (const [args, option] of [
+      [['-n', 'x'], '-n'],
+      [['-nx'], '-n'],
+      [['--lines', 'x'], '--lines'],
+      [['--lines=x'], '--lines'],
+    ] as const) {
+      const r = await run(['tail', ...args, file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr[0]!.split('\n')[0]).toBe(`factline tail: ${option} needs a whole number ≥ 0, got "x"`);
+    }
+  });
+
+  it('tail --pattern that breaks another grammar rule is refused naming it (exit 2)', async () => {
+    const r = await run(['tail', '--pattern', 'A.b.c:1', join(dir, 'chain.jsonl')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr[0]!.split('\n')[0]).toBe(
+      `factline tail: --pattern "A.b.c:1" matches no EventID: uppercase letter 'A' at position 0; identifiers are lowercase (docs/eventid.md, rule 1)`,
     );
   });
 
@@ -180,5 +235,58 @@ describe('Loki credentials from the environment', () => {
     expect(lokiCaFrom(undefined, {})).toBeUndefined();
     writeFileSync(join(dir, 'not.pem'), 'hello');
     expect(() => lokiCaFrom(join(dir, 'not.pem'), {})).toThrow(/no PEM certificate in it/);
+  });
+});
+
+describe('feedback and chain: lines that are not events are reported as query reports them', () => {
+  const garbage = 'garbage\n[1,2]\n{not json\n"a string"\n';
+  const feedbackArgs = (file: string) => ['feedback', '--file', file, '--attempts', 'agent.code.generated:%', '--success', 'agent.test.passed:%'];
+  const skipped = (file: string) => `skipped 4 lines that are not events (not_json 2, not_an_object 2); first: ${file}:1: not_json`;
+  const noEvent = (file: string) =>
+    `no line of ${file} is an event (first: ${file}:1: not_json: not JSON: Unexpected token 'g', "garbage" is not valid JSON): is it an events file (factline envelopes or Intent's flat lines)?`;
+
+  it('feedback on a file with no event line: the skipped lines and exit 1 (text and --json)', async () => {
+    const file = join(dir, 'garbage.jsonl');
+    writeFileSync(file, garbage);
+    const r = await run(feedbackArgs(file));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toEqual(['no attempts matching agent.code.generated:% in the range']);
+    expect(r.stderr).toEqual([`factline feedback: ${skipped(file)}`, `factline feedback: ${noEvent(file)}`]);
+    const j = await run([...feedbackArgs(file), '--json']);
+    expect(j.code).toBe(1);
+    expect(j.stderr).toEqual([]);
+    expect((JSON.parse(j.stdout[0]!) as { warnings: string[] }).warnings).toEqual([skipped(file), noEvent(file)]);
+  });
+
+  it('feedback on events and garbage: the answer, the skipped lines, exit 0', async () => {
+    const file = join(dir, 'mixed.jsonl');
+    writeFileSync(file, garbage + readFileSync(join(dir, 'chain.jsonl'), 'utf8'));
+    const r = await run([...feedbackArgs(file), '--failure', 'agent.%.failed:%']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toEqual(['all: 1 of 2 attempts failed (50%), 1 pending']);
+    expect(r.stderr).toEqual([`factline feedback: ${skipped(file)}`]);
+  });
+
+  it('chain: the skipped lines beside the answer; no event line at all is said too', async () => {
+    const mixed = join(dir, 'mixed.jsonl');
+    writeFileSync(mixed, garbage + readFileSync(join(dir, 'chain.jsonl'), 'utf8'));
+    const found = await run(['chain', ids.testFailed, '--file', mixed]);
+    expect(found.code).toBe(0);
+    expect(found.stderr).toEqual([`factline chain: ${skipped(mixed)}`]);
+    const file = join(dir, 'garbage.jsonl');
+    writeFileSync(file, garbage);
+    const r = await run(['chain', 'nope', '--file', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.slice(1)).toEqual([`factline chain: ${skipped(file)}`, `factline chain: ${noEvent(file)}`]);
+  });
+
+  it('chain --json: an id not found is a JSON error on stdout, nothing on stderr', async () => {
+    const r = await run(['chain', 'nope', '--file', join(dir, 'chain.jsonl'), '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toEqual([]);
+    const answer = JSON.parse(r.stdout[0]!) as { ok: boolean; error: { code: string; message: string } };
+    expect(answer.ok).toBe(false);
+    expect(answer.error.code).toBe('not_found');
+    expect(answer.error.message).toMatch(/^no event with instance id "nope" in the range\. /);
   });
 });

@@ -119,6 +119,43 @@ describe('factline catalog check', () => {
     expect(JSON.parse(ok.stdout[0]!)).toEqual({ ok: true, catalog: 'shop', breaking: [], changes: [], stale: false, lock: file });
   });
 
+  it("check --json without --catalog: the built-in catalog's note is in the JSON (notes), nothing on stderr", async () => {
+    const file = join(dir, 'intent.lock.json');
+    expect((await run(['catalog', 'lock', '--out', file])).code).toBe(0);
+    const r = await run(['catalog', 'check', '--lock', file, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toEqual([]);
+    expect(JSON.parse(r.stdout[0]!)).toEqual({
+      ok: true,
+      catalog: 'intent',
+      breaking: [],
+      changes: [],
+      stale: false,
+      lock: file,
+      notes: ['no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)'],
+    });
+  });
+
+  it('a file it cannot write names the command, the file and the cause in plain words (exit 2)', async () => {
+    const missingDir = join(dir, 'no-such-dir', 'x.json');
+    const lock = await run(['catalog', 'lock', '--catalog', `${MODULE}#released`, '--out', missingDir]);
+    expect(lock).toEqual({
+      code: 2,
+      stdout: [],
+      stderr: [`factline catalog lock: cannot write ${missingDir}: the directory ${join(dir, 'no-such-dir')} does not exist (ENOENT)`],
+    });
+    const onDir = await run(['catalog', 'lock', '--catalog', `${MODULE}#released`, '--out', dir]);
+    expect(onDir.code).toBe(2);
+    expect(onDir.stderr).toEqual([`factline catalog lock: cannot write ${dir}: ${dir} is a directory (EISDIR)`]);
+    const aFile = join(dir, 'a-file');
+    writeFileSync(aFile, '');
+    const exported = await run(['catalog', 'export', '--catalog', `${MODULE}#released`, '--format', 'weaver', '--out', join(aFile, 'registry')]);
+    expect(exported.code).toBe(2);
+    expect(exported.stderr).toEqual([
+      `factline catalog export: cannot create the directory ${join(aFile, 'registry')}: a part of the path ${aFile} is not a directory (ENOTDIR)`,
+    ]);
+  });
+
   it('--update rewrites the lock after a deliberate change and exits 0; the next check passes', async () => {
     const file = await lockReleased();
     const r = await run(['catalog', 'check', '--catalog', `${MODULE}#breaking`, '--lock', file, '--update']);

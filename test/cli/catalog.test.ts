@@ -68,6 +68,18 @@ describe('factline catalog', () => {
     expect(r.stderr).toEqual(['factline catalog: no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)']);
   });
 
+  it.each([[['catalog', 'list', '--json']], [['catalog', 'describe', 'intent.intent.accepted:1', '--json']], [['catalog', 'lint', '--json']]])(
+    '%j with no --catalog: the note is in the JSON (notes), nothing on stderr',
+    async (args) => {
+      const r = await run(args);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toEqual([]);
+      expect((JSON.parse(r.stdout[0]!) as { notes: string[] }).notes).toEqual([
+        'no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)',
+      ]);
+    },
+  );
+
   it('exits 1 for an EventID the catalog lacks, naming near ones', async () => {
     const r = await run(['catalog', 'describe', 'auth.user.logout:1', '--catalog', MODULE]);
     expect(r.code).toBe(1);

@@ -174,6 +174,18 @@ describe('factline stats', () => {
     expect((await run(['stats', '--only', empty])).code).toBe(0);
   });
 
+  it("--json: the skipped lines are the answer's warnings, nothing on stderr, the same exit 1", async () => {
+    const file = join(dir, 'app-json.log');
+    writeFileSync(file, ['plain text', '[1,2]'].join('\n') + '\n');
+    const r = await run(['stats', '--json', '--only', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toEqual([]);
+    expect((JSON.parse(r.stdout[0]!) as { warnings: string[] }).warnings).toEqual([
+      `skipped 2 lines that are not events (not_json 1, not_an_object 1); first: ${file}:1: not_json: not JSON: Unexpected token 'p', "plain text" is not valid JSON`,
+      `no line of ${file} is an event: is it an events file (factline envelopes or Intent's flat lines)?`,
+    ]);
+  });
+
   it('counts per domain, entity and action, with failure rates and first and last time', async () => {
     const file = join(dir, 'intent.jsonl');
     writeFileSync(file, SEED.join('\n') + '\n');
@@ -214,8 +226,10 @@ describe('factline stats', () => {
     expect(s.files).toEqual([`${file}.1`, file]);
     expect(s.events).toBe(3 + 130 * 2 + 53);
     expect(s.domains.agent).toEqual({ events: 313, failures: 106, failure_rate: 106 / 313 });
-    expect(r.stderr).toEqual([
-      expect.stringMatching(new RegExp(`^factline stats: skipped 1 line that is not events \\(not_json 1\\); first: ${file}\\.1:4: not_json: not JSON: `)),
+    // --json: the skipped line is in the answer's warnings; nothing on stderr.
+    expect(r.stderr).toEqual([]);
+    expect((s as unknown as { warnings: string[] }).warnings).toEqual([
+      expect.stringMatching(new RegExp(`^skipped 1 line that is not events \\(not_json 1\\); first: ${file}\\.1:4: not_json: not JSON: `)),
     ]);
     const only = JSON.parse((await run(['stats', '--only', '--json', file])).stdout[0]!) as { events: number };
     expect(only.events).toBe(313);

@@ -81,7 +81,11 @@ describe('file content in messages', () => {
     expect(stats.skipped.invalid_event_id).toBe(1);
     // Its only line is no event: exit 1, naming the line and its problem, the forged id escaped.
     expect(r.code).toBe(1);
-    expect(r.stderr.join('\n')).toContain(`${file}:1: invalid_event_id: event_id "a.b.c:1\\u001b[2J\\u202e" is not a valid EventID`);
+    // --json: the note is in the answer's warnings, nothing on stderr.
+    expect(r.stderr).toEqual([]);
+    expect((stats as unknown as { warnings: string[] }).warnings.join('\n')).toContain(
+      `${file}:1: invalid_event_id: event_id "a.b.c:1\\u001b[2J\\u202e" is not a valid EventID`,
+    );
     const t = await run('tail', file);
     expect(t.stdout).toEqual([]);
     expect(t.stderr.join('\n')).toContain('skipped: invalid_event_id: event_id "a.b.c:1\\u001b[2J\\u202e" is not a valid EventID');

@@ -34,6 +34,25 @@ describe('factline query', () => {
     expect(none.code).toBe(0);
   });
 
+  it('--json: the skipped lines and "no line is an event" are the answer\'s warnings, nothing on stderr, same exit 1', async () => {
+    const log = join(dir, 'app-json.log');
+    writeFileSync(log, ['plain text', '{"level":"info","msg":"started"}'].join('\n') + '\n');
+    const r = await run(['query', '--json', '--file', log, '--since', '1h', '{service_name=~".+"}']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toEqual([]);
+    expect(r.stdout).toHaveLength(1);
+    const answer = JSON.parse(r.stdout[0]!) as { status: string; warnings: string[] };
+    expect(answer.status).toBe('success');
+    expect(answer.warnings).toHaveLength(2);
+    expect(answer.warnings[0]).toMatch(/^skipped 2 lines that are not events \(not_json 1, not_an_event 1\); first: /);
+    expect(answer.warnings[1]).toContain(`no line of ${log} is an event (first: ${log}:1: not_json: not JSON: `);
+    // Without skipped lines there is no warnings member: Loki's answer as it is.
+    const clean = await run(['query', '--json', '--file', file, '--since', '2h', '{service_name="no-such-service"}']);
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toEqual([]);
+    expect(JSON.parse(clean.stdout[0]!)).not.toHaveProperty('warnings');
+  });
+
   it('prints log lines in the one-line text form, newest first', async () => {
     const r = await run(['query', '--file', file, '--limit', '2', '--since', '2h', '{service_name=~".+"} | event_name="agent.review.failed"']);
     expect(r.code).toBe(0);

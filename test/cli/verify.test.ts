@@ -142,3 +142,21 @@ describe('factline verify: a UTF-8 byte order mark', () => {
     expect(inside.stdout + inside.stderr).toMatch(/:2\b.*not_json.*starts with a UTF-8 byte order mark/s);
   });
 });
+
+describe('factline verify on lines out of order', () => {
+  it('two swapped lines are out of order, not missing; a deleted line is missing', async () => {
+    const ls = await chain(Array.from({ length: 8 }, (_, n) => ({ n })));
+    const swapped = put('swap.jsonl', [...ls.slice(0, 4), ls[5]!, ls[4]!, ...ls.slice(6)]);
+    const s = await run('verify', swapped);
+    expect(s.code).toBe(1);
+    expect(s.stdout).toBe(
+      `broken: ${swapped}:5: seq_gap: expected seq 5, found 6: records are out of order: seq 5 comes later, at line 6 (moved, not missing) (4 records checked before it)`,
+    );
+    const deleted = put('delete.jsonl', [...ls.slice(0, 4), ...ls.slice(5)]);
+    const d = await run('verify', deleted);
+    expect(d.code).toBe(1);
+    expect(d.stdout).toBe(
+      `broken: ${deleted}:5: seq_gap: expected seq 5, found 6: records are missing (no line after it has seq 5) (4 records checked before it)`,
+    );
+  });
+});

@@ -61,6 +61,12 @@ describe('emitter options are checked at set-up', () => {
       /filter.minSeverity: "NOTICE" is not allowed; use one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL/,
     ],
     ['include that is a string', { filter: { include: 'auth.%' as never } }, /filter.include: "auth.%" is not allowed; pass an array of % patterns/],
+    [
+      'an include pattern no EventID can match',
+      { filter: { include: ['auth.%', 'Auth.%'] } },
+      /filter.include\[1\]: "Auth.%" matches no EventID: uppercase letter 'A' at position 0; identifiers are lowercase \(docs\/eventid.md, rule 1\)/,
+    ],
+    ['an exclude pattern with version 0', { filter: { exclude: ['%:0'] } }, /filter.exclude\[0\]: "%:0" matches no EventID: version 0 at position 2/],
   ])('refuses %s with the allowed values in the message', (_, options, message) => {
     expect(() => createEmitter(authCatalog, options)).toThrow(message);
   });

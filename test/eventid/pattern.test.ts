@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventIdError, PATTERN_CACHE_SIZE, compilePattern, matchesPattern, type EventId } from '../../src/eventid/index.js';
+import { EventIdError, PATTERN_CACHE_SIZE, compilePattern, matchesPattern, safeParseEventId, type EventId } from '../../src/eventid/index.js';
 import { BoundedCache } from '../../src/eventid/bounded-cache.js';
-import { cachedPattern } from '../../src/eventid/pattern.js';
+import { cachedPattern, patternIssue } from '../../src/eventid/pattern.js';
+import { eventIdPatternHint } from '../../src/eventid/pattern-hint.js';
+import { eventIdString } from './arbitraries.js';
 import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 const login: EventId = { domain: 'auth', entity: 'user', action: 'login', version: 1 };
@@ -215,5 +217,63 @@ describe('BoundedCache', () => {
   it('rejects a capacity below one', () => {
     expect(() => new BoundedCache(0)).toThrow(RangeError);
     expect(() => new BoundedCache(1.5)).toThrow(/positive integer/);
+  });
+});
+
+describe('patternIssue: a % pattern that can match no EventID names the rule it breaks', () => {
+  it.each([
+    ['A.b.c:1', 'uppercase', 0],
+    ['a.b.c:0', 'version_zero', 6],
+    ['a.b.c:01', 'version_leading_zero', 6],
+    ['a.b.c:x', 'version_not_integer', 6],
+    ['a.b.c:-1', 'version_negative', 6],
+    ['a.b-c.d:1', 'invalid_character', 3],
+    ['a.b.c', 'missing_version', 5],
+    ['a.b', 'missing_part', 3],
+    ['', 'empty', 0],
+    ['%A%', 'uppercase', 1],
+    ['%.x-y:%', 'invalid_character', 3],
+    ['a.b.c:0%', 'version_zero', 6],
+    ['%:0', 'version_zero', 2],
+    ['a.b.c.d:%', 'too_many_parts', 5],
+    ['a._b.c:%', 'starts_with_underscore', 2],
+    ['a.1b.%', 'starts_with_digit', 2],
+    ['a.b.c:%x', 'version_not_integer', 7],
+    ['a.b.c:1%.', 'version_not_integer', 8],
+  ])('%s: %s at %d', (pattern, code, position) => {
+    expect(patternIssue(pattern)).toMatchObject({ code, position });
+  });
+
+  it.each(['%', '%.failed:%', 'auth.%', '%:2', '%0', '%_%', 'a%:1', 'contract.assertion.%:1', 'a.b.c:1', '%.%.%:%', '%9'])('%s can match', (pattern) => {
+    expect(patternIssue(pattern)).toBeUndefined();
+  });
+
+  it('agrees with parseEventId on a pattern without %', () => {
+    fc.assert(
+      fc.property(fc.oneof(eventIdString, fc.string()), (text) => {
+        const p = text.replaceAll('%', '');
+        expect(patternIssue(p) === undefined).toBe(safeParseEventId(p).ok);
+      }),
+    );
+  });
+
+  it('accepts every pattern cut from a valid EventID, refuses every pattern none of many EventIDs match', () => {
+    fc.assert(
+      fc.property(eventIdString, fc.nat(), fc.nat(), (id, a, b) => {
+        const [from, to] = [Math.min(a, b) % (id.length + 1), Math.max(a, b) % (id.length + 1)];
+        const pattern = `${id.slice(0, Math.min(from, to))}%${id.slice(Math.max(from, to))}`;
+        expect(compilePattern(pattern).test(id)).toBe(true);
+        expect(patternIssue(pattern)).toBeUndefined();
+      }),
+    );
+  });
+
+  it('names the rule in the hint', () => {
+    expect(eventIdPatternHint('A.b.c:1')).toBe(
+      `"A.b.c:1" matches no EventID: uppercase letter 'A' at position 0; identifiers are lowercase (docs/eventid.md, rule 1)`,
+    );
+    expect(eventIdPatternHint('a.b.c:0')).toBe('"a.b.c:0" matches no EventID: version 0 at position 6; versions start at 1 (docs/eventid.md, rule 3)');
+    expect(eventIdPatternHint('agent.code.generated')).toContain('write "agent.code.generated:%" (any version)');
+    expect(eventIdPatternHint('%.failed:%')).toBeUndefined();
   });
 });

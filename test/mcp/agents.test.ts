@@ -269,6 +269,14 @@ describe('agent_feedback: service, and mistakes answered helpfully', () => {
     expect(text(r)).toBe(
       'bad_request: attempts: "agent.code.generated" matches no EventID: an EventID ends in :N, its version; write "agent.code.generated:%" (any version) or "agent.code.generated:1".',
     );
+    const upper = await main.client.callTool({ name: 'agent_feedback', arguments: { ...ask, attempts: 'A.b.c:1' } });
+    expect(upper.isError).toBe(true);
+    expect(text(upper)).toBe(
+      `bad_request: attempts: "A.b.c:1" matches no EventID: uppercase letter 'A' at position 0; identifiers are lowercase (docs/eventid.md, rule 1).`,
+    );
+    const zero = await main.client.callTool({ name: 'agent_feedback', arguments: { ...ask, success: 'a.b.c:0' } });
+    expect(zero.isError).toBe(true);
+    expect(text(zero)).toContain('"a.b.c:0" matches no EventID: version 0 at position 6; versions start at 1 (docs/eventid.md, rule 3)');
     const g = await main.client.callTool({ name: 'agent_feedback', arguments: { ...ask, group_by: 'path' } });
     expect(g.isError).toBe(true);
     expect(text(g)).toBe('bad_request: no attempt carries the payload field "path" to group by; their payloads have confidence, file, lines.');

@@ -69,8 +69,15 @@ describe("factline mcp over stdio, with the SDK's client", () => {
     const auth = await client.callTool({ name: 'list_events', arguments: { pattern: 'auth.%' } });
     expect((auth.structuredContent as { events: { id: string }[] }).events.map((e) => e.id)).toEqual(['auth.login.failed:1', 'auth.user.login:1']);
     const noVersion = await client.callTool({ name: 'list_events', arguments: { pattern: 'auth.user.login' } });
+    expect(noVersion.isError).toBe(true);
     expect(text(noVersion)).toBe(
-      '0 events in catalog "shop" matching auth.user.login ("auth.user.login" matches no EventID: an EventID ends in :N, its version; write "auth.user.login:%" (any version) or "auth.user.login:1"):\n',
+      'pattern: "auth.user.login" matches no EventID: an EventID ends in :N, its version; write "auth.user.login:%" (any version) or "auth.user.login:1". Fix the pattern and call again.',
+    );
+    // A pattern breaking another grammar rule is refused naming the rule, not answered with an empty list.
+    const upper = await client.callTool({ name: 'list_events', arguments: { pattern: 'Auth.%' } });
+    expect(upper.isError).toBe(true);
+    expect(text(upper)).toBe(
+      `pattern: "Auth.%" matches no EventID: uppercase letter 'A' at position 0; identifiers are lowercase (docs/eventid.md, rule 1). Fix the pattern and call again.`,
     );
   });
 
