@@ -162,6 +162,11 @@ describe('Loki credentials from the environment', () => {
     });
     expect(lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: 'X-Team=core, X-Note=a%2Cb' })).toEqual({ 'X-Team': 'core', 'X-Note': 'a,b' });
     expect(lokiHeadersFromEnv({})).toEqual({});
+    // A header name like an Object.prototype member is a header like any other.
+    expect(Object.entries(lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: 'constructor=c,toString=t' }))).toEqual([
+      ['constructor', 'c'],
+      ['toString', 't'],
+    ]);
   });
 
   it('refuses a contradiction or a malformed header, naming the variable', () => {
@@ -170,6 +175,9 @@ describe('Loki credentials from the environment', () => {
     );
     expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_USERNAME: 'u' })).toThrow('FACTLINE_LOKI_USERNAME is set without FACTLINE_LOKI_PASSWORD');
     expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: 'no equals sign' })).toThrow(UsageError);
+    expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: '__proto__=x' })).toThrow(
+      "FACTLINE_LOKI_HEADERS: Node's fetch cannot send a header named __proto__; rename it",
+    );
   });
 
   it('--loki-ca reads a PEM file and refuses one without a certificate', () => {
