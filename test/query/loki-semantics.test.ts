@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLocalBackend, QueryError, type LokiQueryResponse } from '../../src/query/index.js';
+import { parse } from 'yaml';
+import { createLocalBackend, DEFAULT_MAX_QUERY_SERIES, QueryError, type LokiQueryResponse } from '../../src/query/index.js';
 import { envelope, ns, tempDir, writeLines } from './support.js';
 
 /*
@@ -156,21 +159,35 @@ describe('valid LogQL that Grafana’s grammar reads otherwise', () => {
   });
 });
 
-describe('max_query_series as the shipped loki.yaml (Loki default 500)', () => {
-  it('refuses more series with Loki’s message; the limit is an option', async () => {
-    const many = join(dir, 'many.jsonl');
+describe('max_query_series', () => {
+  const many = () => {
+    const file = join(dir, 'many.jsonl');
     writeLines(
-      many,
+      file,
       Array.from({ length: 600 }, (_, i) => envelope({ event_id: 'test.line.written:1', time: T(i % 60), service_name: 'many', payload: { n: i } })),
     );
-    const q = { query: 'count_over_time({service_name="many"} | json [2h])', time: END };
-    const err = await rejection(createLocalBackend({ files: [many] }).query(q));
+    return file;
+  };
+  const q = { query: 'count_over_time({service_name="many"} | json [2h])', time: END };
+
+  it('defaults to the shipped collector-config/loki.yaml’s limits_config.max_query_series', async () => {
+    const lokiYaml = fileURLToPath(new URL('../../collector-config/loki.yaml', import.meta.url));
+    const shipped = (parse(readFileSync(lokiYaml, 'utf8')) as { limits_config: { max_query_series: number } }).limits_config.max_query_series;
+    expect(DEFAULT_MAX_QUERY_SERIES).toBe(shipped);
+    // 600 series: more than Loki's built-in default (500), within the shipped config's limit.
+    const res = await createLocalBackend({ files: [many()] }).query(q);
+    expect(res.data.result).toHaveLength(600);
+  });
+
+  it('refuses more series than the limit with Loki’s message; the limit is an option', async () => {
+    const file = many();
+    const err = await rejection(createLocalBackend({ files: [file], maxQuerySeries: 500 }).query(q));
     expect(err.code).toBe('bad_request');
     expect(err.message).toBe(
       'maximum number of series (500) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()',
     );
-    const res = await createLocalBackend({ files: [many], maxQuerySeries: 600 }).query(q);
+    const res = await createLocalBackend({ files: [file], maxQuerySeries: 600 }).query(q);
     expect(res.data.result).toHaveLength(600);
-    expect(() => createLocalBackend({ files: [many], maxQuerySeries: 0 })).toThrow(/maxQuerySeries/);
+    expect(() => createLocalBackend({ files: [file], maxQuerySeries: 0 })).toThrow(/maxQuerySeries/);
   });
 });
