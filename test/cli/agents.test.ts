@@ -6,6 +6,7 @@ import { lokiCaFrom, lokiHeadersFromEnv } from '../../src/cli/loki-auth.js';
 import { main } from '../../src/cli/main.js';
 import { UsageError } from '../../src/cli/options.js';
 import { MODEL } from '../feedback/history.js';
+import { envelope, writeLines } from '../query/support.js';
 import { writeChainHistory, writeTwoServices, type ChainIds } from '../mcp/histories.js';
 import { capture } from './capture.js';
 
@@ -150,6 +151,31 @@ describe('factline tail and query', () => {
       expect.stringMatching(
         /^no results\. Nothing in 2020-01-01T00:00:00\.000Z to 2020-01-02T00:00:00\.000Z; the history covers \S+ to \S+: run again with --from\/--to in that range\.$/,
       ),
+    ]);
+  });
+  it('query: a range whose start is its end is said to be empty, not to lie outside the history', async () => {
+    const file = writeLines(join(dir, 'point.jsonl'), [
+      envelope({ event_id: 'test.line.written:1', time: '2026-12-07T16:14:13.000Z', service_name: 'p', payload: {} }),
+      envelope({ event_id: 'test.line.written:1', time: '2026-12-07T16:15:51.000Z', service_name: 'p', payload: {} }),
+    ]);
+    const r = await run(['query', '--file', file, '--from', '2026-12-07T16:15:00Z', '--to', '2026-12-07T16:15:00Z', '{service_name=~".+"}']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toEqual([
+      'no results. Nothing in 2026-12-07T16:15:00.000Z to 2026-12-07T16:15:00.000Z: that range is empty (its start is its end), so nothing can be in it; ' +
+        'the history covers 2026-12-07T16:14:13.000Z to 2026-12-07T16:15:51.000Z: give an end after the start.',
+    ]);
+  });
+
+  it('query: a history whose service name holds a newline is found and described as holding events', async () => {
+    const file = writeLines(join(dir, 'newline.jsonl'), [
+      envelope({ event_id: 'test.line.written:1', time: '2026-12-07T16:14:13.000Z', service_name: 'a\nb', payload: {} }),
+    ]);
+    const found = await run(['query', '--file', file, '--from', '2026-12-07T16:00:00Z', '--to', '2026-12-07T17:00:00Z', '{service_name=~".+"}']);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toHaveLength(1);
+    const outside = await run(['query', '--file', file, '--from', '2020-01-01T00:00:00Z', '--to', '2020-01-02T00:00:00Z', '{service_name=~".+"}']);
+    expect(outside.stderr).toEqual([
+      'no results. Nothing in 2020-01-01T00:00:00.000Z to 2020-01-02T00:00:00.000Z; the history covers 2026-12-07T16:14:13.000Z to 2026-12-07T16:14:13.000Z: run again with --from/--to in that range.',
     ]);
   });
 });

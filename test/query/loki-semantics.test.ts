@@ -159,6 +159,36 @@ describe('valid LogQL that Grafana’s grammar reads otherwise', () => {
   });
 });
 
+describe('regular expressions of label matchers', () => {
+  it("a stream selector's . matches a newline, as Prometheus' labels.Matcher compiles it (^(?s:re)$); a label filter stage's does not", async () => {
+    const nl = writeLines(join(dir, 'newline-service.jsonl'), [
+      envelope({ event_id: 'test.line.written:1', time: T(0), service_name: 'a\nb', payload: { n: 1 } }),
+      envelope({ event_id: 'test.line.written:1', time: T(1), service_name: 'ab', payload: { n: 2 } }),
+    ]);
+    const names = async (query: string) => {
+      const res = await createLocalBackend({ files: [nl] }).queryRange({ query, start: START, end: END, limit: 10, direction: 'forward' });
+      if (res.data.resultType !== 'streams') throw new Error(res.data.resultType);
+      return res.data.result.flatMap((x) => x.values.map(() => x.stream.service_name)).sort();
+    };
+    expect(await names('{service_name=~".+"}')).toEqual(['a\nb', 'ab']);
+    expect(await names('{service_name=~"a.b"}')).toEqual(['a\nb']);
+    expect(await names('{service_name=~".+", service_name!~"a.b"}')).toEqual(['ab']);
+    expect(await names('{service_name=~"(?s).+"}')).toEqual(['a\nb', 'ab']);
+    // keep / drop take Prometheus matchers too.
+    const kept = await createLocalBackend({ files: [nl] }).queryRange({
+      query: '{service_name=~".+"} | keep service_name=~"a.b"',
+      start: START,
+      end: END,
+      limit: 10,
+      direction: 'forward',
+    });
+    if (kept.data.resultType !== 'streams') throw new Error(kept.data.resultType);
+    expect(kept.data.result.map((x) => x.stream).sort((a, b) => Object.keys(a).length - Object.keys(b).length)).toEqual([{}, { service_name: 'a\nb' }]);
+    // A label filter stage is Loki's own filter, ^(?:re)$ (pkg/logql/log/filter.go).
+    expect(await names('{service_name=~".+"} | service_name=~"a.b"')).toEqual([]);
+  });
+});
+
 describe('max_query_series', () => {
   const many = () => {
     const file = join(dir, 'many.jsonl');
