@@ -35,7 +35,7 @@ export type { EmitOptions, Emitter, EmitterOptions, EmitterStats, EventFilter, P
 export { parseEventId, safeParseEventId, formatEventId, isEventId, eventId, matchesPattern, EventIdError, EVENT_ID_JSON_SCHEMA } from './eventid/index.js';
 export type { EventId, EventIdString, EventIdErrorCode, EventIdProblem, EventPattern, ValidEventId } from './eventid/index.js';
 
-export type { FactlineEvent, EventSource, EventSourceType, Severity, ValidationIssue, IssueCode } from './envelope/index.js';
+export type { FactlineEvent, EventSource, EventSourceType, Severity, ValidationIssue, IssueCode, EmitOptionName } from './envelope/index.js';
 
 export { FactlineValidationError } from './validation/index.js';
 export type { ValidationMode } from './validation/index.js';

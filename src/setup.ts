@@ -11,6 +11,46 @@ import type { Sink } from './sinks/sink.js';
 import { markFactlineProvider } from './otel/host.js';
 import { hostSdkInstead, hostSdkSink } from './otel/host-sink.js';
 import { stopOnSignals, type SignalShutdownOptions } from './signals.js';
+import { checkDeliveryOptions, checkSpoolOption, describeValue } from './delivery/delivery-options.js';
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks the options `setupFactline` adds to the emitter's, at set-up, so
+ * that a typo or an empty value fails at once with a message naming the
+ * option and what it accepts, instead of behaving like a default (an empty
+ * `file` path used to write no events file at all).
+ *
+ * @throws Error naming the option, the value and the accepted values.
+ * @example
+ * checkSetupOptions({ file: '' });
+ * // Error: file: "" is not allowed; pass true, false, a non-empty path or { path, fsync, ... }
+ */
+export function checkSetupOptions(o: FactlineOptions): void {
+  const fail = (name: string, v: unknown, want: string): never => {
+    throw new Error(`${name}: ${describeValue(v)} is not allowed; ${want}`);
+  };
+  for (const name of ['otlp', 'shutdownOnExit', 'registerGlobals'] as const) {
+    if (o[name] !== undefined && typeof o[name] !== 'boolean') fail(name, o[name], 'pass true or false');
+  }
+  if (o.logger !== undefined && o.logger !== 'global' && !(isObject(o.logger) && typeof (o.logger as { emit?: unknown }).emit === 'function')) {
+    fail('logger', o.logger, 'pass "global" or a Logger of your OpenTelemetry SDK (an object with emit)');
+  }
+  if (o.spanEvents !== undefined && o.spanEvents !== 'payload' && o.spanEvents !== 'envelope' && o.spanEvents !== false) {
+    fail('spanEvents', o.spanEvents, 'use "payload", "envelope" or false');
+  }
+  if (o.file !== undefined && typeof o.file !== 'boolean' && !isObject(o.file) && !(typeof o.file === 'string' && o.file.trim() !== '')) {
+    fail('file', o.file, 'pass true, false, a non-empty path or { path, fsync, ... }');
+  }
+  if (o.console !== undefined && typeof o.console !== 'boolean' && !isObject(o.console))
+    fail('console', o.console, 'pass true, false or { stream, color, ... }');
+  if (o.serviceVersion !== undefined && (typeof o.serviceVersion !== 'string' || o.serviceVersion.trim() === '')) {
+    fail('serviceVersion', o.serviceVersion, 'pass a non-empty string');
+  }
+  if (o.resourceAttributes !== undefined && !isObject(o.resourceAttributes)) fail('resourceAttributes', o.resourceAttributes, 'pass an object of attributes');
+  if (o.spool !== undefined && o.spool !== false) checkSpoolOption(o.spool, 'spool');
+  if (o.delivery !== undefined) checkDeliveryOptions(o.delivery, 'delivery.');
+}
 
 export interface FactlineOptions extends Omit<EmitterOptions, 'sinks' | 'resolveTrace'>, Omit<OtelPipelineOptions, 'spanEvents' | 'spanFor' | 'afterEmit'> {
   /**
@@ -119,6 +159,7 @@ export function setupWithTraceHooks<D extends Record<string, CatalogEntry>>(
 ): Factline<D> {
   // Options that fail set-up fail before a pipeline (and its spool lock) exists.
   checkEmitterOptions(options);
+  checkSetupOptions(options);
   piiKeyFor(catalog as Catalog, options);
   const sinks: Sink[] = [];
   let pipeline: OtelPipeline | undefined;

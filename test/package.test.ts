@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
 import { TOOL_PACKAGES } from '../src/cli/tools.js';
+import { SDK_INSTALL_COMMANDS, sdkInstallAdvice } from '../src/otel/sdk.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const lock = JSON.parse(readFileSync(new URL('../package-lock.json', import.meta.url), 'utf8'));
@@ -154,4 +155,32 @@ describe('the packed manifests', () => {
       rmSync(work, { recursive: true, force: true });
     }
   }, 180_000);
+});
+
+describe("the README's install commands", () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Use it in a service'), readme.indexOf('\n## ', readme.indexOf('## Use it in a service') + 1));
+  const installs = [...section.matchAll(/^npm install \/path\/to\/factline\/factline-<version>\.tgz zod@4(.*)$/gm)].map((m) => m[1]!.trim());
+
+  it('install the OpenTelemetry SDK the service.ts snippet needs, with the commands OtelSdkMissingError gives, one per SDK line', () => {
+    // service.ts builds factline's own pipeline: without the SDK packages it throws OtelSdkMissingError.
+    expect(installs).toEqual([SDK_INSTALL_COMMANDS.sdk3, SDK_INSTALL_COMMANDS.sdk2].map((c) => c.replace(/^npm install /, '')));
+  });
+
+  it("pin an API inside factline's peer range for the SDK 2 line", () => {
+    const api = /"@opentelemetry\/api@~(\d+\.\d+)"/.exec(SDK_INSTALL_COMMANDS.sdk2)![1]!;
+    expect(satisfiesRange(`${api}.0`, pkg.peerDependencies['@opentelemetry/api'])).toBe(true);
+  });
+
+  it('OtelSdkMissingError advice gives the command of the line the API and the running Node allow', () => {
+    const missing = ['@opentelemetry/sdk-logs'];
+    expect(sdkInstallAdvice(missing, { apiLogs: true, node: '24.1.0' }).startsWith(`${SDK_INSTALL_COMMANDS.sdk3} `)).toBe(true);
+    expect(sdkInstallAdvice(missing, { apiLogs: true, node: '22.15.0' }).startsWith(`${SDK_INSTALL_COMMANDS.sdk3} `)).toBe(true);
+    // API 1.10 on Node 20: the SDK 3 line would not run, so the SDK 2 line with API 1.9.
+    const onNode20 = sdkInstallAdvice(missing, { apiLogs: true, node: '20.19.0' });
+    expect(onNode20.startsWith(`${SDK_INSTALL_COMMANDS.sdk2} `)).toBe(true);
+    expect(onNode20).toContain('needs Node 22.15 or later, this is Node 20.19.0');
+    expect(onNode20).toContain('or only npm install "@opentelemetry/api@~1.9" "@opentelemetry/sdk-logs@<0.300"');
+    expect(sdkInstallAdvice(missing, { apiLogs: false, node: '24.1.0' }).startsWith(`${SDK_INSTALL_COMMANDS.sdk2} `)).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@ import { inputFileProblem } from './input-file.js';
 import { readLineBatches } from '../lines/read-lines.js';
 import { isLineProblem, lineTooLong, parseJsonLine } from '../lines/json-line.js';
 import type { IntentLineIssue } from '../intent/flat-read.js';
-import { acceptsIntentFlatLine } from '../intent/flat-accept.generated.js';
+import { acceptsIntentFlatLine } from '../intent/flat-accept.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
 import { processIo, type CliIo } from './io.js';
 import { CATALOG_HELP } from './catalog-help.js';

@@ -144,3 +144,103 @@ export interface DeliveryStats {
   /** False from a failed spool write until a retry (every 5 s) writes again. */
   spoolWritable: boolean;
 }
+
+/** How a value reads in a set-up error: strings quoted, objects named by kind. */
+export function describeValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return 'an array';
+  return v === null ? 'null' : typeof v === 'object' ? 'an object' : String(v);
+}
+
+/**
+ * A path or name option: a string that is not empty and not only
+ * whitespace. An empty path would write nowhere without a word.
+ *
+ * @throws Error naming the option and the value.
+ */
+export function checkPathOption(name: string, v: unknown): void {
+  if (typeof v !== 'string' || v.trim() === '') {
+    throw new Error(`${name}: ${describeValue(v)} is not allowed; pass a non-empty path`);
+  }
+}
+
+const DELIVERY_COUNTS = ['maxExportBatchSize', 'maxConcurrentExports'] as const;
+const DELIVERY_AMOUNTS = [
+  'scheduledDelayMillis',
+  'maxBufferBytes',
+  'timeoutMillis',
+  'maxTimeoutMillis',
+  'probeTimeoutMillis',
+  'parkAfterAttempts',
+  'parkedRetryMillis',
+  'deadLetterMaxBytes',
+  'flushTimeoutMillis',
+] as const;
+const BACKOFF_AMOUNTS = ['initialMillis', 'multiplier', 'maxMillis', 'randomizationFactor'] as const;
+
+/**
+ * Checks the durable delivery options at set-up, so that a typo fails at
+ * once instead of behaving like a default or writing nowhere. `prefix`
+ * names where they were given (`delivery.` under `setupFactline`).
+ *
+ * @throws Error naming the option (with `prefix`), the value and what is allowed.
+ * @example
+ * checkDeliveryOptions({ deadLetterPath: '' }, 'delivery.');
+ * // Error: delivery.deadLetterPath: "" is not allowed; pass a non-empty path
+ */
+export function checkDeliveryOptions(o: DurableDeliveryOptions | undefined, prefix = ''): void {
+  if (o === undefined) return;
+  const fail = (name: string, v: unknown, want: string): never => {
+    throw new Error(`${prefix}${name}: ${describeValue(v)} is not allowed; ${want}`);
+  };
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) fail(prefix === '' ? 'options' : prefix.slice(0, -1), o, 'pass an object');
+  for (const name of DELIVERY_COUNTS) {
+    const v = o[name];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1)) fail(name, v, 'pass a whole number ≥ 1');
+  }
+  for (const name of DELIVERY_AMOUNTS) {
+    const v = o[name];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) fail(name, v, 'pass a finite number ≥ 0');
+  }
+  if (o.deadLetterPath !== undefined) checkPathOption(`${prefix}deadLetterPath`, o.deadLetterPath);
+  if (o.spoolFsync !== undefined && typeof o.spoolFsync !== 'boolean') fail('spoolFsync', o.spoolFsync, 'pass true or false');
+  if (o.fileMode !== undefined) checkFileMode(`${prefix}fileMode`, o.fileMode);
+  if (o.backoff !== undefined) {
+    if (typeof o.backoff !== 'object' || o.backoff === null || Array.isArray(o.backoff))
+      fail('backoff', o.backoff, 'pass { initialMillis?, multiplier?, maxMillis?, randomizationFactor? }');
+    for (const name of BACKOFF_AMOUNTS) {
+      const v = o.backoff[name];
+      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) fail(`backoff.${name}`, v, 'pass a finite number ≥ 0');
+    }
+  }
+  if (o.spool !== undefined) checkSpoolOption(o.spool, `${prefix}spool`);
+}
+
+/**
+ * The `spool` option: `{ dir, maxBytes? }` with a non-empty `dir` (or
+ * `false` where the caller allows it).
+ *
+ * @throws Error naming the option and the value.
+ */
+export function checkSpoolOption(spool: unknown, name = 'spool'): void {
+  if (typeof spool !== 'object' || spool === null || Array.isArray(spool)) {
+    throw new Error(`${name}: ${describeValue(spool)} is not allowed; pass { dir, maxBytes? }`);
+  }
+  const s = spool as { dir?: unknown; maxBytes?: unknown };
+  checkPathOption(`${name}.dir`, s.dir);
+  if (s.maxBytes !== undefined && !(typeof s.maxBytes === 'number' && Number.isFinite(s.maxBytes) && s.maxBytes > 0)) {
+    throw new Error(`${name}.maxBytes: ${describeValue(s.maxBytes)} is not allowed; pass a number of bytes > 0`);
+  }
+}
+
+/**
+ * A file permission option: a whole number from `0` to `0o777`.
+ *
+ * @throws Error naming the option and the value.
+ */
+export function checkFileMode(name: string, v: unknown): void {
+  if (!(Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 0o777)) {
+    throw new Error(`${name}: ${describeValue(v)} is not allowed; pass permission bits from 0o000 to 0o777, e.g. 0o600`);
+  }
+}

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ProblemDetails, RuntimeProblem, RuntimeProblemCode } from '../problems.js';
 import { nextBackoffMs } from './backoff.js';
 import { tryParse, writeDeadLetters, type DeadLetterReason } from './dead-letter-file.js';
-import type { DeliveryStats, DurableDeliveryOptions, SignalCodec } from './delivery-options.js';
+import { checkDeliveryOptions, type DeliveryStats, type DurableDeliveryOptions, type SignalCodec } from './delivery-options.js';
 import { gunzipBody, gzipBody } from './gzip.js';
 import { encodeRequest, splitRequest } from './otlp-json.js';
 import type { LogTransport, SendOutcome } from './send-outcome.js';
@@ -138,7 +138,8 @@ export class DurableExportQueue<T> {
   /**
    * Throws at set-up when the spool directory cannot be created (the error
    * names the directory and the file system's reason, e.g. `EROFS`) or is
-   * held by another process (one process per spool).
+   * held by another process (one process per spool), or when an option
+   * has a value it cannot use (`checkDeliveryOptions`).
    */
   constructor(
     private readonly codec: SignalCodec<T>,
@@ -146,6 +147,7 @@ export class DurableExportQueue<T> {
     private readonly options: DurableDeliveryOptions = {},
     private readonly report: (p: RuntimeProblem) => void = () => undefined,
   ) {
+    checkDeliveryOptions(options);
     this.batchSize = options.maxExportBatchSize ?? 1024;
     this.delayMs = options.scheduledDelayMillis ?? 1000;
     this.maxBufferBytes = options.maxBufferBytes ?? 64 * 1024 * 1024;

@@ -27,6 +27,6 @@ export function envelopeId(option: 'causedBy' | 'sessionId', given: unknown): { 
   return { id: value };
 }
 
-function bad(option: string, message: string): ValidationIssue {
-  return { code: 'invalid_envelope_id', path: [], message: `${message}; left out of the envelope (${option})` };
+function bad(option: 'causedBy' | 'sessionId', message: string): ValidationIssue {
+  return { code: 'invalid_envelope_id', path: [], option, message: `${message}; left out of the envelope (${option})` };
 }

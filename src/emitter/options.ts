@@ -161,6 +161,59 @@ function describe(v: unknown): string {
 
 const SEVERITIES = Object.keys(SEVERITY_RANK) as Severity[];
 
+/** The members each source type has, required first (`docs/mapping.md`, the `source` field of the envelope). */
+const SOURCE_MEMBERS: Record<EventSource['type'], { required: readonly string[]; optional: readonly string[] }> = {
+  user: { required: [], optional: ['id'] },
+  child_agent: { required: ['model'], optional: ['name'] },
+  tool: { required: ['name'], optional: [] },
+  runtime: { required: [], optional: ['name'] },
+  external_outcome: { required: [], optional: ['name'] },
+  manual_correction: { required: [], optional: ['id'] },
+};
+
+const SOURCE_TYPES_TEXT = EVENT_SOURCE_TYPES.join(', ');
+
+/**
+ * Checks a source: an object whose `type` is one of the source types, with
+ * that type's members (`child_agent` needs `model`, `tool` needs `name`),
+ * each a non-empty string, and no others.
+ *
+ * @throws Error naming the member at fault and what is allowed.
+ * @example
+ * checkSource({ type: 'alien' }, 'source');
+ * // Error: source.type: "alien" is not one of the source types user, child_agent, tool, runtime, external_outcome, manual_correction
+ */
+export function checkSource(v: unknown, name: string): void {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new Error(`${name}: ${describe(v)} is not a source; pass an object { type, ... } whose type is one of ${SOURCE_TYPES_TEXT}`);
+  }
+  const source = v as Record<string, unknown>;
+  if (!('type' in source) || source.type === undefined) {
+    throw new Error(`${name}.type is missing; a source's type is one of ${SOURCE_TYPES_TEXT}`);
+  }
+  const type = source.type;
+  if (typeof type !== 'string' || !Object.hasOwn(SOURCE_MEMBERS, type)) {
+    throw new Error(`${name}.type: ${describe(type)} is not one of the source types ${SOURCE_TYPES_TEXT}`);
+  }
+  const members = SOURCE_MEMBERS[type as EventSource['type']];
+  const allowed = [...members.required, ...members.optional];
+  const membersText = allowed.length === 0 ? 'it has no other member' : `its other members are ${allowed.join(', ')}`;
+  for (const key of Object.keys(source)) {
+    if (key !== 'type' && !allowed.includes(key)) {
+      throw new Error(`${name}.${key} is not a member of a ${type} source; ${membersText}`);
+    }
+  }
+  for (const key of members.required) {
+    if (source[key] === undefined) throw new Error(`${name}.${key} is missing; a ${type} source needs ${key}, a non-empty string`);
+  }
+  for (const key of allowed) {
+    const m = source[key];
+    if (m !== undefined && (typeof m !== 'string' || m.trim() === '')) {
+      throw new Error(`${name}.${key}: ${describe(m)} is not allowed; pass a non-empty string`);
+    }
+  }
+}
+
 /**
  * Checks every emitter option at set-up, so that a typo fails at once with a
  * message listing what is allowed, instead of behaving like a default.
@@ -186,13 +239,14 @@ export function checkEmitterOptions(o: EmitterOptions): void {
       }
     });
   }
-  if (o.source !== undefined && (typeof o.source !== 'object' || o.source === null || !EVENT_SOURCE_TYPES.includes(o.source.type))) {
-    fail('source', o.source, `a source is an object whose type is one of ${EVENT_SOURCE_TYPES.join(', ')}`);
-  }
-  for (const name of ['sessionId', 'piiKey', 'piiSalt'] as const) {
+  if (o.source !== undefined) checkSource(o.source, 'source');
+  for (const name of ['piiKey', 'piiSalt'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'string') fail(name, o[name], 'pass a string');
   }
-  if (o.serviceName !== undefined && (typeof o.serviceName !== 'string' || o.serviceName === '')) fail('serviceName', o.serviceName, 'pass a non-empty string');
+  for (const name of ['sessionId', 'serviceName'] as const) {
+    const v = o[name];
+    if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) fail(name, v, 'pass a non-empty string');
+  }
   if (o.maxPayloadBytes !== undefined && !(Number.isSafeInteger(o.maxPayloadBytes) && o.maxPayloadBytes > 0)) {
     throw new Error(`maxPayloadBytes must be a positive whole number of bytes, got ${describe(o.maxPayloadBytes)}`);
   }
@@ -205,7 +259,7 @@ export function checkEmitterOptions(o: EmitterOptions): void {
     if (f.minSeverity !== undefined && !SEVERITIES.includes(f.minSeverity)) fail('filter.minSeverity', f.minSeverity, `use one of ${SEVERITIES.join(', ')}`);
     for (const name of ['include', 'exclude'] as const) {
       const list = f[name];
-      if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string')))
+      if (list !== undefined && (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || p.trim() === '')))
         fail(`filter.${name}`, list, 'pass an array of % patterns such as "auth.%"');
     }
   }

@@ -112,6 +112,7 @@ export function givenTime(given: unknown, observedMs: number): { ms: number } | 
     issue: {
       code,
       path: [],
+      option: 'time',
       message: `time ${why}; the event carries its observed time instead, and this issue keeps the given value`,
       input: describeInput(given, ms),
     },

@@ -34,7 +34,11 @@ export type IssueCode =
 export interface ValidationIssue {
   /** Stable machine-readable code. */
   code: IssueCode;
-  /** Path to the offending value inside the payload; `[]` for the payload itself and for envelope issues. */
+  /**
+   * Path to the offending value inside the payload; `[]` for the payload
+   * itself and for issues that are not about the payload (the EventID,
+   * `emit`'s options: see `option`).
+   */
   path: (string | number)[];
   /** Human-readable explanation that names the problem. */
   message: string;
@@ -52,4 +56,13 @@ export interface ValidationIssue {
    * the fact's own time is kept although the record carries another.
    */
   input?: number | string;
+  /**
+   * For the issues of `emit`'s options (`invalid_time`, `implausible_time`,
+   * `invalid_envelope_id`): the option at fault, `time`, `causedBy` or
+   * `sessionId`. Messages locate such an issue at `(options.<option>)`.
+   */
+  option?: EmitOptionName;
 }
+
+/** The `emit` options an issue can be about. */
+export type EmitOptionName = 'time' | 'causedBy' | 'sessionId';

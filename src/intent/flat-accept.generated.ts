@@ -1,6 +1,5 @@
 // Generated from the Intent catalog's zod schemas by src/intent/flat-accept-source.ts
 // (npm run generate:intent-accept); test/intent/flat-accept.test.ts fails when it drifts. Do not edit.
-import { BOUND_PER_TEXT_BYTE, isCleanParsedJson, wellFormed } from '../validation/clean-json.js';
 import { isCommonUtcTime } from './utc-time.js';
 
 const RE_0 = /^CON-[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -565,7 +564,7 @@ function accept_system_health(v: Record<string, unknown>): boolean {
 let lastAcceptedDate = '';
 
 /** Intent's `Timestamp` (its pattern) that `Date` can read, as `isIsoTimestamp` checks it. */
-function isTimestamp(t: string): boolean {
+export function isTimestamp(t: string): boolean {
   const common = isCommonUtcTime(t);
   if (common && lastAcceptedDate !== '' && t.startsWith(lastAcceptedDate)) return true;
   const ok = RE_3.test(t) && !Number.isNaN(Date.parse(t));
@@ -574,7 +573,7 @@ function isTimestamp(t: string): boolean {
 }
 
 /** Each Intent `event_type`'s accept of its parsed flat line. */
-const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = new Map([
+export const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = new Map([
   ['contract.assertion.failed', accept_contract_assertion_failed],
   ['contract.assertion.passed', accept_contract_assertion_passed],
   ['contract.completed', accept_contract_completed],
@@ -593,27 +592,4 @@ const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = ne
 ]);
 
 /** Types whose schema holds values of any kind (records, `unknown`): their lines are walked for what no type test covers. */
-const OPEN: ReadonlySet<string> = new Set(['system.error']);
-
-/**
- * Whether a parsed Intent flat line (`record`, parsed from `text` of
- * `textBytes` UTF-8 bytes or a bound) is certainly valid: true only when
- * `checkIntentRecord(record, line, maxPayloadBytes)` finds no issue. False
- * means "not proven": run that check for the issues. Loads no zod.
- */
-export function acceptsIntentFlatLine(record: Record<string, unknown>, text: string, textBytes: number, maxPayloadBytes: number): boolean {
-  const wire = record.event_type;
-  if (typeof wire !== 'string') return false;
-  const accept = ACCEPTS.get(wire);
-  const timestamp = record.timestamp;
-  if (accept === undefined || typeof timestamp !== 'string' || !isTimestamp(timestamp)) return false;
-  if (!accept(record)) return false;
-  // What no schema proves: no lone surrogate, forbidden key, non-finite number or depth past the limit. A closed
-  // schema's keys are its fields and its values are typed, so only a \\u escape can make a lone surrogate.
-  const clean = !OPEN.has(wire) && text.indexOf('\\u') === -1 && wellFormed(text);
-  if (!clean && !isCleanParsedJson(record, 0)) return false;
-  if (textBytes * BOUND_PER_TEXT_BYTE <= maxPayloadBytes) return true;
-  // Large: size the payload (the line without event_type and timestamp) exactly, as the full check does.
-  const { event_type: _type, timestamp: _time, ...payload } = record;
-  return Buffer.byteLength(JSON.stringify(payload), 'utf8') <= maxPayloadBytes;
-}
+export const OPEN: ReadonlySet<string> = new Set(['system.error']);

@@ -58,17 +58,49 @@ function packageOf(specifier: string): string {
 }
 
 /**
+ * The commands that install the OpenTelemetry Node SDK beside factline, the
+ * same as README.md's "Use it in a service": `sdk3` for Node 22.15 or later
+ * (`@opentelemetry/sdk-node` 0.30x, API 1.10), `sdk2` for Node 20.6 or
+ * later (`@opentelemetry/sdk-node` 0.2xx with API 1.9). Either brings every
+ * SDK package factline's own pipeline loads (`PIPELINE_PACKAGES`).
+ */
+export const SDK_INSTALL_COMMANDS = {
+  sdk3: 'npm install @opentelemetry/sdk-node',
+  sdk2: 'npm install "@opentelemetry/api@~1.9" "@opentelemetry/sdk-node@<0.300"',
+} as const;
+
+/** The oldest Node the SDK 3 line runs on (`engines` of `@opentelemetry/sdk-node` 0.30x). */
+const SDK3_MIN_NODE = [22, 15] as const;
+
+function nodeRunsSdk3(node: string): boolean {
+  const [major = 0, minor = 0] = node.split('.').map(Number);
+  return major > SDK3_MIN_NODE[0] || (major === SDK3_MIN_NODE[0] && minor >= SDK3_MIN_NODE[1]);
+}
+
+/**
  * The install command to give: the Node SDK of the line that matches the
  * installed `@opentelemetry/api` (1.10 and later: SDK 3; before: SDK 2,
- * whose packages are the 0.2xx and 2.x versions).
+ * whose packages are the 0.2xx and 2.x versions) and the running Node (the
+ * SDK 3 line needs 22.15: on an older Node the SDK 2 line, with API 1.9).
+ *
+ * @example
+ * sdkInstallAdvice(['@opentelemetry/sdk-logs'], { apiLogs: true, node: '20.19.0' });
+ * // 'npm install "@opentelemetry/api@~1.9" "@opentelemetry/sdk-node@<0.300" (it brings every SDK package factline uses; …'
  */
-export function sdkInstallAdvice(missing: readonly string[]): string {
+export function sdkInstallAdvice(
+  missing: readonly string[],
+  runtime: { apiLogs: boolean; node: string } = { apiLogs: logsInApi(), node: process.versions.node },
+): string {
   const packages = [...new Set(missing.map(packageOf))];
-  if (logsInApi()) {
-    return `npm install @opentelemetry/sdk-node (it brings every SDK package factline uses), or only npm install ${packages.join(' ')} (the SDK 3 line, as @opentelemetry/api ${apiVersion() ?? '>= 1.10'} asks)`;
+  if (runtime.apiLogs && nodeRunsSdk3(runtime.node)) {
+    return `${SDK_INSTALL_COMMANDS.sdk3} (it brings every SDK package factline uses), or only npm install ${packages.join(' ')} (the SDK 3 line, as @opentelemetry/api ${apiVersion() ?? '>= 1.10'} asks)`;
   }
   const sdk2 = packages.map((p) => (/\/(sdk-logs|otlp-|exporter-)/.test(p) ? `"${p}@<0.300"` : `"${p}@^2"`));
-  return `npm install "@opentelemetry/sdk-node@<0.300" (it brings every SDK package factline uses), or only npm install ${sdk2.join(' ')} (the SDK 2 line, as @opentelemetry/api ${apiVersion() ?? '< 1.10'} asks)`;
+  const why = runtime.apiLogs
+    ? `the SDK 2 line: the SDK 3 line that @opentelemetry/api ${apiVersion() ?? '1.10'} belongs to needs Node ${SDK3_MIN_NODE.join('.')} or later, this is Node ${runtime.node}`
+    : `the SDK 2 line, as @opentelemetry/api ${apiVersion() ?? '< 1.10'} asks`;
+  if (runtime.apiLogs) sdk2.unshift('"@opentelemetry/api@~1.9"');
+  return `${SDK_INSTALL_COMMANDS.sdk2} (it brings every SDK package factline uses; ${why}), or only npm install ${sdk2.join(' ')}`;
 }
 
 /** An SDK package factline's own pipeline needs is not installed. */

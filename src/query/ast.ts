@@ -65,7 +65,11 @@ export type LabelSelectItem = { name: string; matcher?: LabelMatcher };
 
 export type Stage =
   | { kind: 'line_filter'; filter: LineFilter }
-  | { kind: 'json'; params?: Extraction[] }
+  /**
+   * `| json` (with `params`, only those). `only` is set by the evaluator, never by the parser: the labels the
+   * rest of the query reads (Loki's parser hints), so the parser sets no other.
+   */
+  | { kind: 'json'; params?: Extraction[]; only?: ReadonlySet<string> }
   | { kind: 'logfmt'; params?: Extraction[]; strict: boolean; keepEmpty: boolean }
   /** `| regexp "re"`: each named capture group of the first match becomes a label. */
   | { kind: 'regexp'; re: LogqlSubmatchRegex }

@@ -1,4 +1,4 @@
-import type { BinaryExpr, Grouping, LabelMatcher, LabelReplace, LogSelector, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
+import type { BinaryExpr, Grouping, LabelFilter, LabelMatcher, LabelReplace, LogSelector, MetricExpr, RangeAggregation, VectorAggregation } from './ast.js';
 import { applyArithmetic, compare } from './arithmetic.js';
 import {
   compileLabelFilter,
@@ -151,7 +151,7 @@ async function evalRange(expr: RangeAggregation, ctx: EvalContext, pushdown: Gro
         : parseGoFloat;
   const fn = RANGE_FUNCTIONS[expr.op];
   const sampleValue = fn.sample === 'bytes' ? (r: Row) => utf8Length(rowLine(r)) : () => 1;
-  await scan(labelFreeSelector(expr, pushdown), { ...ctx.scan, from, to, toInclusive: true }, (row) => {
+  await scan(hintedSelector(labelFreeSelector(expr, pushdown), expr, pushdown), { ...ctx.scan, from, to, toInclusive: true }, (row) => {
     let value: number;
     if (unwrap !== undefined) {
       const raw = getLabel(row, unwrap.label);
@@ -277,6 +277,33 @@ function labelFreeSelector(expr: RangeAggregation, pushdown: Grouping | undefine
   if (!noLabels || expr.unwrap !== undefined || !stages.some((s) => PARSERS.has(s.kind))) return expr.selector;
   if (!stages.every((s) => NO_REQUIRED_LABELS.has(s.kind))) return expr.selector;
   return { ...expr.selector, stages: stages.filter((s) => !PARSERS.has(s.kind)) };
+}
+
+/**
+ * The selector with its one `| json` told which labels the rest of the query
+ * reads (Loki's parser hints, `RequiredLabelNames`,
+ * pkg/logql/log/parser_hints.go): grouped `by (…)` (or under `sum by (…)`,
+ * pushed down), with no unwrap and only line and label filters beside the
+ * parser, the answer depends on the grouping labels and the label filters'
+ * labels alone, so the parser sets no other label. Same answer, less work.
+ */
+function hintedSelector(selector: LogSelector, expr: RangeAggregation, pushdown: Grouping | undefined): LogSelector {
+  const grouping = expr.grouping ?? pushdown;
+  if (grouping === undefined || grouping.without || expr.unwrap !== undefined) return selector;
+  const stages = selector.stages;
+  const parsers = stages.filter((s) => PARSERS.has(s.kind));
+  const only = parsers[0];
+  if (parsers.length !== 1 || only?.kind !== 'json' || only.params !== undefined) return selector;
+  if (!stages.every((s) => s.kind === 'line_filter' || s.kind === 'label_filter' || s.kind === 'json')) return selector;
+  const required = new Set(grouping.labels);
+  const collect = (f: LabelFilter): void => {
+    if ('left' in f) {
+      collect(f.left);
+      collect(f.right);
+    } else required.add('matcher' in f ? f.matcher.name : f.name);
+  };
+  for (const s of stages) if (s.kind === 'label_filter') collect(s.filter);
+  return { ...selector, stages: stages.map((s) => (s.kind === 'json' ? { ...s, only: required } : s)) };
 }
 
 /** True when sample i is after instant t. */

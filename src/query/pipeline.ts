@@ -110,7 +110,7 @@ function compileStage(stage: Stage): Step {
     case 'line_filter':
       return compileLineFilter(stage.filter);
     case 'json':
-      return stage.params === undefined ? jsonAll : jsonParams(stage.params);
+      return stage.params !== undefined ? jsonParams(stage.params) : stage.only !== undefined ? jsonOnly(stage.only) : jsonAll;
     case 'logfmt':
       return logfmtStage(stage.params, stage.strict, stage.keepEmpty);
     case 'regexp':
@@ -291,6 +291,15 @@ function jsonValueOf(r: Row): { ok: true; value: unknown } | { ok: false; error:
 const MALFORMED_OBJECT = "Value looks like object, but can't find closing '}' symbol";
 
 function jsonAll(r: Row): boolean {
+  return jsonExtract(r, undefined);
+}
+
+/** `| json` setting only the labels in `only` (what the rest of the query reads): the same answer as {@link jsonAll}, less work. */
+function jsonOnly(only: ReadonlySet<string>): Step {
+  return (r) => jsonExtract(r, only);
+}
+
+function jsonExtract(r: Row, only: ReadonlySet<string> | undefined): boolean {
   const parsed = jsonValueOf(r);
   if (!parsed.ok) {
     const starts = rowLine(r).trimStart().startsWith('{');
@@ -310,8 +319,6 @@ function jsonAll(r: Row): boolean {
         walk(value as Record<string, unknown>, [...prefix, key]);
         continue;
       }
-      const text = jsonScalar(value);
-      if (text === undefined) continue; // null
       let name: string;
       if (prefix.length === 0) {
         name = sanitizeKey(key, true);
@@ -321,6 +328,9 @@ function jsonAll(r: Row): boolean {
         name = joinPrefix([...prefix, key]);
         if (baseHas(r, name)) name = joinPrefix([...prefix, key + '_extracted']);
       }
+      if (only !== undefined && !only.has(name)) continue;
+      const text = jsonScalar(value);
+      if (text === undefined) continue; // null
       if (extracted(r, name)) continue;
       setParsed(r, name, text);
     }

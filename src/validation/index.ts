@@ -4,6 +4,6 @@ export type { JsonRead } from './json-value.js';
 export { checkPayload, checkJsonPayload, DEFAULT_MAX_PAYLOAD_BYTES, VALIDATION_MODES } from './validate.js';
 export type { ValidationMode, PayloadCheck } from './validate.js';
 export { FactlineValidationError } from './error.js';
-export { capIssues, formatIssues, formatPath, MAX_CARRIED_ISSUES } from './issue.js';
-export type { IssueCode, ValidationIssue } from './issue.js';
+export { capIssues, formatIssues, formatPath, issueLocation, MAX_CARRIED_ISSUES } from './issue.js';
+export type { EmitOptionName, IssueCode, ValidationIssue } from './issue.js';
 export { unknownKeys } from './unknown-keys.js';

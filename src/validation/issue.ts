@@ -2,7 +2,7 @@ import type { ValidationIssue } from '../envelope/issue.js';
 
 // The issue types belong to the envelope (an event carries its issues in
 // `invalid`); validation produces them and re-exports them for its callers.
-export type { IssueCode, ValidationIssue } from '../envelope/issue.js';
+export type { EmitOptionName, IssueCode, ValidationIssue } from '../envelope/issue.js';
 
 /** `a.b[2].c` form of an issue path, for messages. */
 export function formatPath(path: readonly (string | number)[]): string {
@@ -16,9 +16,25 @@ export function formatPath(path: readonly (string | number)[]): string {
   return out;
 }
 
-/** One line per issue: `path: message (code)`. */
+/**
+ * Where an issue is, for messages: `(event_id)` for the EventID's codes,
+ * `(options.time)`, `(options.causedBy)` or `(options.sessionId)` for an
+ * issue of an `emit` option, else the path inside the payload
+ * ({@link formatPath}: `(payload)` for the payload itself).
+ *
+ * @example
+ * issueLocation({ code: 'invalid_time', path: [], option: 'time' }); // '(options.time)'
+ * issueLocation({ code: 'schema', path: ['user', 'id'] }); // 'user.id'
+ */
+export function issueLocation(issue: Pick<ValidationIssue, 'code' | 'path' | 'option'>): string {
+  if (issue.option !== undefined) return `(options.${issue.option})`;
+  if (issue.code === 'invalid_event_id' || issue.code === 'unknown_event') return '(event_id)';
+  return formatPath(issue.path);
+}
+
+/** One line per issue: `location: message (code)`, the location as {@link issueLocation} gives it. */
 export function formatIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => `${formatPath(i.path)}: ${i.message} (${i.schemaCode ?? i.code})`).join('; ');
+  return issues.map((i) => `${issueLocation(i)}: ${i.message} (${i.schemaCode ?? i.code})`).join('; ');
 }
 
 /** Most issues an event carries; the rest are counted in `issues_total`. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { intentFlatAcceptSource } from '../../src/intent/flat-accept-source.js';
-import { acceptsIntentFlatLine } from '../../src/intent/flat-accept.generated.js';
+import { acceptsIntentFlatLine } from '../../src/intent/flat-accept.js';
 import { checkIntentRecord } from '../../src/intent/flat-read.js';
 
 /*

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SKIP_NOTE, waitFor } from '../integration/support/collector.js';
 import { usePipeline } from '../integration/support/pipeline.js';
 import { TOOL_PACKAGES } from '../../src/cli/tools.js';
+import { SDK_INSTALL_COMMANDS } from '../../src/otel/sdk.js';
 
 /*
  * The packed tarballs (factline and @factline/tools), installed with a
@@ -204,7 +205,11 @@ describe('the packed tarball', () => {
       "import { z } from 'zod'; import { defineCatalog, setupFactline } from 'factline'; try { setupFactline(defineCatalog({ 'a.b.created:1': z.object({}) })); } catch (e) { console.log(e.message); }";
     const message = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: bare, encoding: 'utf8' });
     expect(message).toMatch(/@opentelemetry\/sdk-logs is not installed/);
-    expect(message).toContain('npm install');
+    // The README's command for this Node: the SDK 3 line needs API 1.10 and Node 22.15, else the SDK 2 line.
+    const api = installed(bare).find((p) => p.name === '@opentelemetry/api')!.version;
+    const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+    const sdk3 = /^1\.(1\d|[2-9]\d)\./.test(api) && (major > 22 || (major === 22 && minor >= 15));
+    expect(message).toContain(sdk3 ? SDK_INSTALL_COMMANDS.sdk3 : SDK_INSTALL_COMMANDS.sdk2);
     expect(message).toContain("logger: 'global'");
   });
 });

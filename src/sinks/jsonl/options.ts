@@ -1,5 +1,6 @@
 import type { FactlineEvent } from '../../envelope/event.js';
 import type { EventTypeInfo } from '../../catalog/types.js';
+import { checkFileMode, checkPathOption, describeValue } from '../../delivery/delivery-options.js';
 
 /**
  * When the file sink asks the kernel to put written lines on disk.
@@ -102,7 +103,7 @@ export interface ResolvedJsonlOptions {
 
 function nonNegative(name: string, v: number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v < 0) {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
     throw new RangeError(`createJsonlSink: ${name} must be a finite number ≥ 0, got ${String(v)}`);
   }
   return v;
@@ -110,21 +111,38 @@ function nonNegative(name: string, v: number | undefined, dflt: number): number 
 
 function positive(name: string, v: number | undefined, dflt: number): number {
   if (v === undefined) return dflt;
-  if (!Number.isFinite(v) || v <= 0) {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
     throw new RangeError(`createJsonlSink: ${name} must be a finite number > 0, got ${String(v)}`);
   }
   return v;
 }
 
-/** Fills in defaults. Throws at set-up, with the option's name, on a bad value. */
+/**
+ * Fills in defaults. Throws at set-up, with the option's name, on a bad
+ * value: a `path` or `name` that is empty or only whitespace, a number out
+ * of range or not a number, an unknown `fsync`, a `fileMode` past `0o777`.
+ */
 export function resolveJsonlOptions(o: JsonlSinkOptions, env: NodeJS.ProcessEnv = process.env): ResolvedJsonlOptions {
   const fsync = o.fsync ?? 'interval';
   if (fsync !== 'always' && fsync !== 'interval' && fsync !== 'never') {
     throw new RangeError(`createJsonlSink: fsync must be 'always', 'interval' or 'never', got ${JSON.stringify(fsync)}`);
   }
+  if (o.path !== undefined) checkPathOption('createJsonlSink: path', o.path);
+  if (o.name !== undefined && (typeof o.name !== 'string' || o.name.trim() === '')) {
+    throw new TypeError(`createJsonlSink: name: ${describeValue(o.name)} is not allowed; pass a non-empty string`);
+  }
+  if (o.chain !== undefined && typeof o.chain !== 'boolean') {
+    throw new TypeError(`createJsonlSink: chain: ${describeValue(o.chain)} is not allowed; pass true or false`);
+  }
+  for (const key of ['format', 'now'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'function') {
+      throw new TypeError(`createJsonlSink: ${key}: ${describeValue(o[key])} is not allowed; pass a function`);
+    }
+  }
+  if (o.fileMode !== undefined) checkFileMode('createJsonlSink: fileMode', o.fileMode);
   const fromEnv = env[EVENTS_FILE_ENV];
   return {
-    path: o.path ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_EVENTS_FILE),
+    path: o.path ?? (fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv : DEFAULT_EVENTS_FILE),
     fsync,
     fsyncIntervalMs: positive('fsyncIntervalMs', o.fsyncIntervalMs, DEFAULT_FSYNC_INTERVAL_MS),
     maxBytes: nonNegative('maxBytes', o.maxBytes, DEFAULT_MAX_BYTES),
