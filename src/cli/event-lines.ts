@@ -8,14 +8,17 @@ import { safeParseEventId } from '../eventid/index.js';
 import { INTENT_EVENT_ID_BY_WIRE_NAME, intentCatalog } from '../intent/catalog.js';
 import { isLineProblem, notAnEvent, readJsonLine, type LineProblem, type LineProblemCode } from '../lines/json-line.js';
 import type { Line } from '../lines/read-lines.js';
+import { parseTime } from '../query/entry.js';
 import { printable } from './printable.js';
 
 /**
  * Why a line is not shown as an event: a line problem every reader shares
- * (docs/errors.md, "Line problems"), or `invalid_event_id`: an `event_id`
- * that is not a valid EventID (`domain.entity.action:version`).
+ * (docs/errors.md, "Line problems"), `invalid_event_id`: an `event_id`
+ * that is not a valid EventID (`domain.entity.action:version`), or
+ * `no_time`: no `time` (`timestamp` for an Intent line) that parses, the
+ * code `query` skips such a line with (the engine's `parseTime`).
  */
-export type LineSkip = LineProblemCode | 'invalid_event_id';
+export type LineSkip = LineProblemCode | 'invalid_event_id' | 'no_time';
 
 /** A line that is not shown as an event, and why. */
 export class SkippedLine {
@@ -33,6 +36,7 @@ export const noSkips = (): Record<LineSkip, number> => ({
   line_too_long: 0,
   not_an_event: 0,
   invalid_event_id: 0,
+  no_time: 0,
 });
 
 /** `skipped N lines that are not events (not_json 2, …); first: FILE:LINE: CODE: MESSAGE`, or undefined when none was. */
@@ -47,6 +51,19 @@ export function skipSummary(skipped: Record<LineSkip, number>, first: { file: st
 const actionOf = (id: string) => id.slice(id.lastIndexOf('.', id.indexOf(':')) + 1, id.indexOf(':'));
 
 const skipOf = (p: LineProblem): SkippedLine => new SkippedLine(p.code, p.message);
+
+/**
+ * `no_time` when `value` (the line's `time`, an Intent line's `timestamp`) is
+ * not a time the query engine reads, as `query` skips the line: Loki would
+ * stamp it with the time the Collector read it, which a file does not know.
+ */
+function noTime(field: 'time' | 'timestamp', value: unknown): SkippedLine | undefined {
+  if (parseTime(value) !== undefined) return undefined;
+  return new SkippedLine(
+    'no_time',
+    value === undefined ? `no ${field}` : `${field} ${printable(JSON.stringify(value) ?? String(value))} is not an RFC 3339 time that exists`,
+  );
+}
 
 /**
  * The event a line holds (a string, or a `Line` as `readLines` read it: a
@@ -67,6 +84,8 @@ export function lineEvent(line: string | Line): FactlineEvent | SkippedLine {
     const id = safeParseEventId(r.event_id);
     if (!id.ok)
       return new SkippedLine('invalid_event_id', `event_id ${printable(JSON.stringify(r.event_id))} is not a valid EventID (domain.entity.action:version)`);
+    const late = noTime('time', r.time);
+    if (late !== undefined) return late;
     const severity =
       typeof r.severity === 'string' && Object.hasOwn(SEVERITY_NUMBER, r.severity) ? (r.severity as Severity) : severityForAction(actionOf(r.event_id));
     return {
@@ -81,6 +100,8 @@ export function lineEvent(line: string | Line): FactlineEvent | SkippedLine {
     if (id === undefined) {
       return new SkippedLine('not_an_event', `not an event: unknown Intent event_type ${printable(JSON.stringify(r.event_type))}`);
     }
+    const missing = noTime('timestamp', r.timestamp);
+    if (missing !== undefined) return missing;
     const { event_type: _wire, timestamp, ...payload } = r;
     const time = typeof timestamp === 'string' ? timestamp : '';
     // An Intent line names no service; the text form does not print one.

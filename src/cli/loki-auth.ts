@@ -40,6 +40,8 @@ export function lokiHeadersFromEnv(env: NodeJS.ProcessEnv = process.env): Record
         throw new UsageError(
           `${LOKI_AUTH_ENV.HEADERS} must be name=value pairs separated by commas (X-Team=core,X-Env=prod); ${JSON.stringify(item.trim().slice(0, 40))} is not one`,
         );
+      // Node's fetch drops a header of this name without a word (it lands on an object's prototype); say so rather than send a request without it.
+      if (name === '__proto__') throw new UsageError(`${LOKI_AUTH_ENV.HEADERS}: Node's fetch cannot send a header named __proto__; rename it`);
       let value: string;
       try {
         value = decodeURIComponent(item.slice(eq + 1).trim());

@@ -106,8 +106,8 @@ export const BACKEND_HELP = `  --file F          an events file (with its rotate
                     or FACTLINE_LOKI_USERNAME and FACTLINE_LOKI_PASSWORD (basic auth);
                     FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)
   --max-query-series N  local engine: the most series a metric query returns before it
-                    fails as Loki fails it (Loki's max_query_series; default 500, as the
-                    shipped loki.yaml)`;
+                    fails as Loki fails it (Loki's max_query_series; default 10000, as the
+                    shipped collector-config/loki.yaml sets)`;
 
 /** The backend the options name: `--loki` (or `FACTLINE_LOKI_URL` when no `--file` is given), else the local files. */
 export function backendFrom(

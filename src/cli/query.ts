@@ -125,7 +125,7 @@ export async function queryCommand(args: string[], io: CliIo): Promise<number> {
         const span = await historySpan(backend, { end }).catch(() => undefined);
         io.err(
           span
-            ? `no results. ${spanSentence(span, { start: isLogQuery(query) || step !== undefined ? start : end, end }, 'run again with --from/--to in that range', 'check the labels and filters, or widen the range')}`
+            ? `no results. ${spanSentence(span, isLogQuery(query) || step !== undefined ? { start, end } : { start: end, end, instant: true }, 'run again with --from/--to in that range', 'check the labels and filters, or widen the range')}`
             : 'no results',
         );
       }

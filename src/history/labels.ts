@@ -4,6 +4,7 @@
  * backends).
  */
 import { selector } from '../queries/logql.js';
+import { ownLabel } from '../query/labels.js';
 import { QueryError, type QueryBackend } from '../query/types.js';
 
 const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -73,8 +74,11 @@ export async function labelValues(backend: QueryBackend, name: string, range: Ra
   const query = `sum by (${name}) (count_over_time(${selector(range.service)} [${seconds < 1n ? 1n : seconds}s]))`;
   const r = await backend.query({ query, time: range.end, ...(range.signal ? { signal: range.signal } : {}) });
   if (r.data.resultType !== 'vector') throw new QueryError('unavailable', `expected a vector for ${query}, got a ${r.data.resultType}`);
+  // Own properties only: a label named `constructor` or `__proto__` is a label like any other, not Object.prototype's member.
   return r.data.result
-    .filter((s) => s.metric[name] !== undefined && s.metric[name] !== '')
-    .map((s) => ({ value: s.metric[name]!, lines: Number(s.value[1]) }))
+    .flatMap((s) => {
+      const value = ownLabel(s.metric, name);
+      return value === undefined || value === '' ? [] : [{ value, lines: Number(s.value[1]) }];
+    })
     .sort((a, b) => b.lines - a.lines || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 }

@@ -19,6 +19,8 @@ export interface HistorySpan {
   readonly last?: bigint;
   /** Where it was looked for: all time on local files, the last 30 days up to `end` on Loki. */
   readonly searched: { readonly start: bigint; readonly end: bigint };
+  /** The service it was looked for in; absent: every service. */
+  readonly service?: string;
 }
 
 /** The entry times of a streams answer. */
@@ -54,10 +56,11 @@ export async function historySpan(backend: QueryBackend, options: { end: bigint;
         })
       ).data,
     )[0];
+  const of = options.service !== undefined ? { service: options.service } : {};
   const first = await ask('forward');
-  if (first === undefined) return { searched };
+  if (first === undefined) return { searched, ...of };
   const last = await ask('backward');
-  return { first, ...(last !== undefined ? { last } : {}), searched };
+  return { first, ...(last !== undefined ? { last } : {}), searched, ...of };
 }
 
 /** RFC 3339 with nanoseconds when they are not zero: `2026-03-30T14:00:00.123456789Z`. */
@@ -69,19 +72,34 @@ export function rfc3339(ns: bigint): string {
   return `${iso.slice(0, 19)}.${sub.toString().padStart(9, '0')}Z`;
 }
 
-/** One sentence for an empty answer: what the history covers, so the caller can retry with that range. */
+/**
+ * One sentence for an empty answer: what the history covers, so the caller can retry with that range.
+ *
+ * `asked` is the range the answer was asked for; `instant: true` marks an
+ * instant query at `end` (its `start` equals its `end` and names a moment,
+ * not an empty range). A range whose start is its end, otherwise, holds
+ * nothing whatever the history, and the sentence says so.
+ */
 export function spanSentence(
   span: HistorySpan,
-  asked: { start: bigint; end: bigint },
+  asked: { start: bigint; end: bigint; instant?: boolean },
   retry = 'ask again with start/end in that range',
   inRange = 'check the labels and filters (list_labels and label_values show what exists), or widen the range',
 ): string {
-  const range = asked.start === asked.end ? `the range ending ${rfc3339(asked.end)}` : `${rfc3339(asked.start)} to ${rfc3339(asked.end)}`;
-  if (span.first === undefined) {
-    return `Nothing in ${range}, and the history holds no events${span.searched.start > 0n ? ` in the 30 days up to ${rfc3339(span.searched.end)}` : ''}.`;
+  const point = asked.start === asked.end;
+  const range = point && asked.instant === true ? `the range ending ${rfc3339(asked.end)}` : `${rfc3339(asked.start)} to ${rfc3339(asked.end)}`;
+  const history = span.service !== undefined ? `the history of service ${JSON.stringify(span.service)}` : 'the history';
+  const within = span.searched.start > 0n ? ` in the 30 days up to ${rfc3339(span.searched.end)}` : '';
+  if (point && asked.instant !== true) {
+    const holds =
+      span.first === undefined
+        ? `${history} holds no events${within}`
+        : `${history} covers ${rfc3339(span.first)} to ${rfc3339(span.last ?? span.first)}${within}`;
+    return `Nothing in ${range}: that range is empty (its start is its end), so nothing can be in it; ${holds}: give an end after the start.`;
   }
+  if (span.first === undefined) return `Nothing in ${range}, and ${history} holds no events${within}.`;
   const last = span.last ?? span.first;
-  const covers = `the history covers ${rfc3339(span.first)} to ${rfc3339(last)}${span.searched.start > 0n ? ' (within the last 30 days)' : ''}`;
-  const overlaps = asked.start !== asked.end && span.first <= asked.end && last >= asked.start;
+  const covers = `${history} covers ${rfc3339(span.first)} to ${rfc3339(last)}${span.searched.start > 0n ? ' (within the last 30 days)' : ''}`;
+  const overlaps = !point && span.first <= asked.end && last >= asked.start;
   return overlaps ? `Nothing matched in ${range}; ${covers}, which overlaps it: ${inRange}.` : `Nothing in ${range}; ${covers}: ${retry}.`;
 }

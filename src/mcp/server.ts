@@ -144,7 +144,12 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
   };
 
   /** The sentence for an empty answer: the range asked and the range the history covers. */
-  const emptyHint = async (asked: { start: bigint; end: bigint }, service: string | undefined, signal: AbortSignal, inRange?: string): Promise<string> =>
+  const emptyHint = async (
+    asked: { start: bigint; end: bigint; instant?: boolean },
+    service: string | undefined,
+    signal: AbortSignal,
+    inRange?: string,
+  ): Promise<string> =>
     spanSentence(await historySpan(backend, { end: asked.end, ...(service !== undefined ? { service } : {}), signal }), asked, undefined, inRange);
 
   server.registerTool(
@@ -294,7 +299,7 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
         shown = 1;
       }
       if (total === 0 && c.offset === 0) {
-        const hint = await emptyHint({ start: isLog ? start : end, end }, undefined, extra.signal);
+        const hint = await emptyHint(isLog ? { start, end } : { start: end, end, instant: true }, undefined, extra.signal);
         reply.content[0]!.text += `\n${hint}`;
       }
       return reply;

@@ -15,7 +15,7 @@ export interface LabelMatcher {
   name: string;
   op: MatchOp;
   value: string;
-  /** The compiled, fully anchored regular expression of `=~` / `!~`. */
+  /** The compiled, fully anchored regular expression of `=~` / `!~` (`.` matches a newline in a stream selector, as in Prometheus' matchers). */
   re?: LogqlRegex;
 }
 

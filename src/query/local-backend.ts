@@ -51,10 +51,10 @@ export interface LocalBackendOptions {
   now?: () => bigint;
   /**
    * The most series a metric query may return (Loki's `max_query_series`);
-   * more fail the query with Loki's message, as Loki does. Default 500: the
-   * shipped collector-config/loki.yaml leaves Loki's default. Set it to the
-   * value of the Loki that serves the same events, so that a query answered
-   * from the file is answered in Grafana too.
+   * more fail the query with Loki's message, as Loki does. Default 10000,
+   * the value the shipped collector-config/loki.yaml sets (Loki's own default
+   * is 500). Set it to the value of the Loki that serves the same events, so
+   * that a query answered from the file is answered in Grafana too.
    */
   maxQuerySeries?: number;
 }

@@ -64,20 +64,27 @@ export class PipelineBuilder {
     return out;
   }
 
-  protected matcher(node: SyntaxNode): LabelMatcher {
+  /**
+   * A label matcher. `=~` / `!~` are compiled as Prometheus' labels.Matcher
+   * compiles them (Loki's stream selectors, `keep` / `drop`): anchored, with
+   * `.` matching a newline (`^(?s:re)$`). A label filter stage
+   * (`| name=~"re"`) passes `dotAll` false: Loki runs it as its own filter,
+   * `^(?:re)$` (pkg/logql/log/filter.go, parseRegexpFilter).
+   */
+  protected matcher(node: SyntaxNode, dotAll = true): LabelMatcher {
     const name = this.src(this.child(node, 'Identifier')!);
     const opNode = this.children(node).find((c) => c.name === 'Eq' || c.name === 'Neq' || c.name === 'Re' || c.name === 'Nre');
     const op = this.src(opNode!) as MatchOp;
     const strNode = this.child(node, 'String')!;
     const value = this.string(strNode);
     const m: LabelMatcher = { name, op, value };
-    if (op === '=~' || op === '!~') m.re = this.regex(strNode, value, true);
+    if (op === '=~' || op === '!~') m.re = this.regex(strNode, value, true, dotAll);
     return m;
   }
 
-  protected regex(node: SyntaxNode, source: string, anchored: boolean): LogqlRegex {
+  protected regex(node: SyntaxNode, source: string, anchored: boolean, dotAll = false): LogqlRegex {
     try {
-      return compileRegex(source, anchored);
+      return compileRegex(source, anchored, dotAll);
     } catch (e) {
       // Loki reports the Go regexp error as a parse error at the string.
       throw syntaxError(this.text, node.from, (e as Error).message);
@@ -369,7 +376,7 @@ export class PipelineBuilder {
     if (node.name === 'LabelFilter' && isChain(kids)) return this.labelFilter(node);
     switch (node.name) {
       case 'Matcher':
-        return { kind: 'string', matcher: this.matcher(node) };
+        return { kind: 'string', matcher: this.matcher(node, false) };
       case 'UnitFilter':
         return this.labelFilterLeaf(kids[0]!);
       case 'NumberFilter':

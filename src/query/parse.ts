@@ -91,7 +91,11 @@ const logql = parser.configure({
 export function parseQuery(query: string): Query {
   if (query.trim() === '') throw syntaxError(query, 0, 'syntax error: empty query');
   let text = lowerKeywords(query);
-  let tree = logql.parse(text);
+  const watched = parseWatched(text);
+  let tree = watched.tree;
+  // Past one of lezer's limits the parser forces the parse out of the expression; when that breaks it
+  // (an error where there is none, or a tree the builder refuses), say which limit rather than where.
+  const limit = watched.limit !== undefined ? PARSER_LIMITS[watched.limit] : undefined;
   let errorAt = firstError(tree);
   if (errorAt >= 0) {
     // A log range Loki's grammar accepts in an order Grafana's does not.
@@ -106,13 +110,61 @@ export function parseQuery(query: string): Query {
     }
   }
   if (errorAt >= 0) {
+    if (limit !== undefined) throw limit;
     const near = query.slice(errorAt, errorAt + 20);
     throw syntaxError(query, errorAt, near === '' ? 'syntax error: unexpected end of query' : `syntax error: unexpected ${JSON.stringify(near)}`);
   }
   const builder = new Builder(text);
   const top = tree.topNode.firstChild; // LogQL > Expr
   if (top === null) throw syntaxError(text, 0, 'syntax error: empty query');
-  return builder.expr(top);
+  try {
+    return builder.expr(top);
+  } catch (e) {
+    throw limit !== undefined && e instanceof QueryError && e.code === 'syntax' ? limit : e;
+  }
+}
+
+/**
+ * The limits @lezer/lr puts on a parse to keep its trees shallow enough to
+ * walk (`Rec.MaxLeftAssociativeReductionCount`, `Rec.CutDepth` in its
+ * parse.ts). Past one, it forces the parse out of the expression, and the
+ * valid query after that point reads as a syntax error.
+ */
+const PARSER_LIMITS = {
+  chain: new QueryError(
+    'unsupported',
+    'query too long for the local parser: one chain of terms (`+ vector(1)`, `|= "a"` stages, matchers, `and` filters) runs on for more than 300 further terms after its first 2,000 characters, past the LogQL parser\'s limit (lezer); split it into shorter queries, or run it on Loki (--loki URL)',
+  ),
+  depth: new QueryError(
+    'unsupported',
+    "query too deep for the local parser: more than about 2,800 nested expressions (parentheses, function calls), past the LogQL parser's limit (lezer); nest less, or run it on Loki (--loki URL)",
+  ),
+} as const;
+
+/** The internals of @lezer/lr's Parse that its two limits read (dist/index.js: `bigReductionCount`, `stacks[i].stack`). */
+interface LezerParse {
+  advance(): Tree | null;
+  bigReductionCount: number;
+  stacks: { stack: number[] }[];
+}
+
+/**
+ * `logql.parse(text)`, noting when the parse reaches one of lezer's limits:
+ * the same tests the parser makes before each step (a stack of 8,400
+ * entries, 2,800 frames, is cut; 300 reductions of 2,000 characters or more
+ * from one start are forced out when one stack is left).
+ */
+function parseWatched(text: string): { tree: Tree; limit?: keyof typeof PARSER_LIMITS } {
+  const parse = logql.startParse(text) as unknown as LezerParse;
+  let limit: keyof typeof PARSER_LIMITS | undefined;
+  for (;;) {
+    if (limit === undefined) {
+      if (parse.bigReductionCount > 300 && parse.stacks.length === 1) limit = 'chain';
+      else if (text.length > 2000 && parse.stacks.some((st) => st.stack.length >= 8000)) limit = 'depth';
+    }
+    const tree = parse.advance();
+    if (tree !== null) return limit === undefined ? { tree } : { tree, limit };
+  }
 }
 
 function firstError(tree: Tree): number {

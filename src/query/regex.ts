@@ -31,19 +31,23 @@ const utf8 = new TextEncoder();
  * Compiles a LogQL (Go RE2) regular expression with RE2 semantics.
  * `anchored` wraps it in `^(?:...)$`, as Loki does for label matchers
  * (`=~` / `!~` match the whole value); line filters match anywhere.
+ * `dotAll` (with `anchored`) wraps it in `^(?s:...)$` instead, as
+ * Prometheus' labels.Matcher does for Loki's stream selectors and
+ * `keep` / `drop` (model/labels/regexp.go): `.` matches a newline there, so
+ * `{service_name=~".+"}` selects a service whose name holds one.
  *
  * @throws Error whose message is Go's, e.g.
  *   "error parsing regexp: invalid or unsupported Perl syntax: `(?=`", when
  *   RE2 rejects the pattern; the parser turns it into a `syntax` QueryError.
  * @example compileRegex('err(or)?', false).test('an error') // true
  */
-export function compileRegex(source: string, anchored: boolean): LogqlRegex {
-  const key = `${anchored ? 'a' : 'u'}:${source}`;
+export function compileRegex(source: string, anchored: boolean, dotAll = false): LogqlRegex {
+  const key = `${anchored ? (dotAll ? 's' : 'a') : 'u'}:${source}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let re: RE2JS;
   try {
-    re = RE2JS.compile(anchored ? `^(?:${source})$` : source);
+    re = RE2JS.compile(anchored ? `^(?${dotAll ? 's' : ''}:${source})$` : source);
   } catch (e) {
     // Go's messages quote the pattern as written; with the anchor added re2js
     // would quote the wrapped text, so compile unwrapped to report it.

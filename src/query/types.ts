@@ -128,8 +128,13 @@ export class QueryError extends Error {
   }
 }
 
-/** Loki's default `max_query_series` (pkg/validation/limits.go), which the shipped collector-config/loki.yaml keeps. */
-export const DEFAULT_MAX_QUERY_SERIES = 500;
+/**
+ * The local engine's default `max_query_series`: the value the shipped
+ * collector-config/loki.yaml sets (`limits_config.max_query_series`, 10000;
+ * Loki's own default is 500), so that a query answered from the file is
+ * answered by the shipped stack too. A test holds the two equal.
+ */
+export const DEFAULT_MAX_QUERY_SERIES = 10_000;
 
 /** Loki's NewSeriesLimitError text (pkg/logqlmodel/error.go). */
 export function seriesLimitMessage(limit: number): string {

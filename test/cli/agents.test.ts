@@ -6,6 +6,7 @@ import { lokiCaFrom, lokiHeadersFromEnv } from '../../src/cli/loki-auth.js';
 import { main } from '../../src/cli/main.js';
 import { UsageError } from '../../src/cli/options.js';
 import { MODEL } from '../feedback/history.js';
+import { envelope, writeLines } from '../query/support.js';
 import { writeChainHistory, writeTwoServices, type ChainIds } from '../mcp/histories.js';
 import { capture } from './capture.js';
 
@@ -207,6 +208,31 @@ describe('factline tail and query', () => {
       ),
     ]);
   });
+  it('query: a range whose start is its end is said to be empty, not to lie outside the history', async () => {
+    const file = writeLines(join(dir, 'point.jsonl'), [
+      envelope({ event_id: 'test.line.written:1', time: '2026-12-07T16:14:13.000Z', service_name: 'p', payload: {} }),
+      envelope({ event_id: 'test.line.written:1', time: '2026-12-07T16:15:51.000Z', service_name: 'p', payload: {} }),
+    ]);
+    const r = await run(['query', '--file', file, '--from', '2026-12-07T16:15:00Z', '--to', '2026-12-07T16:15:00Z', '{service_name=~".+"}']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toEqual([
+      'no results. Nothing in 2026-12-07T16:15:00.000Z to 2026-12-07T16:15:00.000Z: that range is empty (its start is its end), so nothing can be in it; ' +
+        'the history covers 2026-12-07T16:14:13.000Z to 2026-12-07T16:15:51.000Z: give an end after the start.',
+    ]);
+  });
+
+  it('query: a history whose service name holds a newline is found and described as holding events', async () => {
+    const file = writeLines(join(dir, 'newline.jsonl'), [
+      envelope({ event_id: 'test.line.written:1', time: '2026-12-07T16:14:13.000Z', service_name: 'a\nb', payload: {} }),
+    ]);
+    const found = await run(['query', '--file', file, '--from', '2026-12-07T16:00:00Z', '--to', '2026-12-07T17:00:00Z', '{service_name=~".+"}']);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toHaveLength(1);
+    const outside = await run(['query', '--file', file, '--from', '2020-01-01T00:00:00Z', '--to', '2020-01-02T00:00:00Z', '{service_name=~".+"}']);
+    expect(outside.stderr).toEqual([
+      'no results. Nothing in 2020-01-01T00:00:00.000Z to 2020-01-02T00:00:00.000Z; the history covers 2026-12-07T16:14:13.000Z to 2026-12-07T16:14:13.000Z: run again with --from/--to in that range.',
+    ]);
+  });
 });
 
 describe('Loki credentials from the environment', () => {
@@ -217,6 +243,11 @@ describe('Loki credentials from the environment', () => {
     });
     expect(lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: 'X-Team=core, X-Note=a%2Cb' })).toEqual({ 'X-Team': 'core', 'X-Note': 'a,b' });
     expect(lokiHeadersFromEnv({})).toEqual({});
+    // A header name like an Object.prototype member is a header like any other.
+    expect(Object.entries(lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: 'constructor=c,toString=t' }))).toEqual([
+      ['constructor', 'c'],
+      ['toString', 't'],
+    ]);
   });
 
   it('refuses a contradiction or a malformed header, naming the variable', () => {
@@ -225,6 +256,9 @@ describe('Loki credentials from the environment', () => {
     );
     expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_USERNAME: 'u' })).toThrow('FACTLINE_LOKI_USERNAME is set without FACTLINE_LOKI_PASSWORD');
     expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: 'no equals sign' })).toThrow(UsageError);
+    expect(() => lokiHeadersFromEnv({ FACTLINE_LOKI_HEADERS: '__proto__=x' })).toThrow(
+      "FACTLINE_LOKI_HEADERS: Node's fetch cannot send a header named __proto__; rename it",
+    );
   });
 
   it('--loki-ca reads a PEM file and refuses one without a certificate', () => {

@@ -205,7 +205,7 @@ describe('factline stats', () => {
       },
       entities: { 'contract.assertion': { events: 2, failures: 1, failure_rate: 0.5 } },
       actions: { failed: { events: 1, failures: 1, failure_rate: 1 } },
-      skipped: { invalid_utf8: 0, not_json: 0, not_an_object: 0, line_too_long: 0, not_an_event: 0, invalid_event_id: 0 },
+      skipped: { invalid_utf8: 0, not_json: 0, not_an_object: 0, line_too_long: 0, not_an_event: 0, invalid_event_id: 0, no_time: 0 },
     });
     const text = await run(['stats', file]);
     expect(text.stdout[0]).toBe('15 events in 1 file, 1 failed (6.7%), first 2026-03-30T14:23:45.000Z, last ' + (s.last as string));
@@ -235,12 +235,12 @@ describe('factline stats', () => {
     expect(only.events).toBe(313);
   });
 
-  it('takes no first or last time from a time that does not exist (not rolled over to another day)', async () => {
+  it('skips a line whose time does not exist as no_time, as query does (not rolled over to another day)', async () => {
     const file = join(dir, 'events.jsonl');
     const line = (time: string) => JSON.stringify({ event_id: 'agent.code.generated:1', time, payload: {} });
     writeFileSync(file, [line('2026-02-27T10:00:00.000Z'), line('2026-02-30T10:00:00.000Z'), line('2026-02-28T24:00:00Z')].join('\n') + '\n');
     const s = JSON.parse((await run(['stats', '--json', file])).stdout[0]!) as Record<string, unknown>;
-    expect(s).toMatchObject({ events: 3, first: '2026-02-27T10:00:00.000Z', last: '2026-02-27T10:00:00.000Z' });
+    expect(s).toMatchObject({ events: 1, first: '2026-02-27T10:00:00.000Z', last: '2026-02-27T10:00:00.000Z', skipped: { no_time: 2 } });
   });
 
   it('exits 2 on a missing file, with --help on request', async () => {
@@ -257,5 +257,53 @@ describe('factline stats: progress', () => {
     expect(tty.stderr).toEqual(['read 100000 lines...', 'read 200000 lines...']);
     const pipe = await run(['stats', '--only', file]);
     expect(pipe.stderr).toEqual([]);
+  });
+});
+
+describe('a line whose time is missing or names no time', () => {
+  it('is skipped as no_time by stats, tail and query alike, with a note; a file of only such lines exits 1', async () => {
+    const file = join(dir, 'badtimes.jsonl');
+    const good = '{"event_id":"a.b.c:1","time":"2026-11-30T10:00:00Z","service_name":"x","payload":{}}';
+    writeFileSync(
+      file,
+      [
+        '{"event_id":"a.b.c:1","time":"not a time","service_name":"x","payload":{}}',
+        '{"event_id":"a.b.c:1","time":"2026-02-30T00:00:00Z","service_name":"x","payload":{}}',
+        '{"event_id":"a.b.c:1","service_name":"x","payload":"str"}',
+        '{"event_type":"intent.accepted","intent_id":"INT-1","accepted_by":"@a","confidence":0.9,"timestamp":7}',
+      ].join('\n') + '\n',
+    );
+    const why = [
+      'no_time: time "not a time" is not an RFC 3339 time that exists',
+      'no_time: time "2026-02-30T00:00:00Z" is not an RFC 3339 time that exists',
+      'no_time: no time',
+      'no_time: timestamp 7 is not an RFC 3339 time that exists',
+    ];
+
+    const stats = await run(['stats', '--json', file]);
+    expect(stats.code).toBe(1);
+    expect(JSON.parse(stats.stdout[0]!)).toMatchObject({ events: 0, skipped: { no_time: 4 } });
+    expect(stats.stderr[0]).toBe(`factline stats: skipped 4 lines that are not events (no_time 4); first: ${file}:1: ${why[0]}`);
+
+    const tail = await run(['tail', file]);
+    expect(tail.code).toBe(1);
+    expect(tail.stdout).toEqual([]);
+    expect(tail.stderr.slice(0, 5)).toEqual([
+      ...why.map((w, i) => `factline tail: ${file}:${i + 1}: skipped: ${w}`),
+      'factline tail: skipped 4 lines (no_time 4)',
+    ]);
+
+    const query = await run(['query', '--file', file, '--since', '3000d', '{service_name=~".+"}']);
+    expect(query.code).toBe(1);
+    expect(query.stderr).toContainEqual(expect.stringContaining('skipped 4 lines that are not events (no_time 4)'));
+
+    // With one good line the others are skipped and counted, and the good one is read.
+    appendFileSync(file, `${good}\n`);
+    const some = await run(['stats', '--json', file]);
+    expect(some.code).toBe(0);
+    expect(JSON.parse(some.stdout[0]!)).toMatchObject({ events: 1, first: '2026-11-30T10:00:00.000Z', skipped: { no_time: 4 } });
+    const tailed = await run(['tail', file]);
+    expect(tailed.code).toBe(0);
+    expect(tailed.stdout).toEqual([expect.stringMatching(/^a\.b\.c:1 @ 2026-11-30T10:00:00(\.000)?Z/)]);
   });
 });

@@ -80,4 +80,15 @@ describe('MCP tools with keys named like Object.prototype members', () => {
       ['z', 1],
     ]);
   });
+
+  it('label_values: a name like an Object.prototype member is a label like any other, carried by no line here', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf']) {
+      const r = await client.callTool({ name: 'label_values', arguments: { name } });
+      expect(r.isError ?? false).toBe(false);
+      expect((r.content as { text: string }[])[0]!.text).toMatch(new RegExp(`^No line carries ${name} in the range\\.`));
+      expect((r.structuredContent as { values: unknown[] }).values).toEqual([]);
+    }
+    const models = await client.callTool({ name: 'label_values', arguments: { name: 'factline_source_model' } });
+    expect((models.structuredContent as { values: unknown[] }).values).toEqual([{ value: 'm', lines: 2 }]);
+  });
 });

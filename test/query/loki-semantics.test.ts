@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createLocalBackend, QueryError, type LokiQueryResponse } from '../../src/query/index.js';
+import { parse } from 'yaml';
+import { createLocalBackend, DEFAULT_MAX_QUERY_SERIES, QueryError, type LokiQueryResponse } from '../../src/query/index.js';
 import { envelope, ns, tempDir, writeLines } from './support.js';
 
 /*
@@ -156,21 +159,65 @@ describe('valid LogQL that Grafana’s grammar reads otherwise', () => {
   });
 });
 
-describe('max_query_series as the shipped loki.yaml (Loki default 500)', () => {
-  it('refuses more series with Loki’s message; the limit is an option', async () => {
-    const many = join(dir, 'many.jsonl');
+describe('regular expressions of label matchers', () => {
+  it("a stream selector's . matches a newline, as Prometheus' labels.Matcher compiles it (^(?s:re)$); a label filter stage's does not", async () => {
+    const nl = writeLines(join(dir, 'newline-service.jsonl'), [
+      envelope({ event_id: 'test.line.written:1', time: T(0), service_name: 'a\nb', payload: { n: 1 } }),
+      envelope({ event_id: 'test.line.written:1', time: T(1), service_name: 'ab', payload: { n: 2 } }),
+    ]);
+    const names = async (query: string) => {
+      const res = await createLocalBackend({ files: [nl] }).queryRange({ query, start: START, end: END, limit: 10, direction: 'forward' });
+      if (res.data.resultType !== 'streams') throw new Error(res.data.resultType);
+      return res.data.result.flatMap((x) => x.values.map(() => x.stream.service_name)).sort();
+    };
+    expect(await names('{service_name=~".+"}')).toEqual(['a\nb', 'ab']);
+    expect(await names('{service_name=~"a.b"}')).toEqual(['a\nb']);
+    expect(await names('{service_name=~".+", service_name!~"a.b"}')).toEqual(['ab']);
+    expect(await names('{service_name=~"(?s).+"}')).toEqual(['a\nb', 'ab']);
+    // keep / drop take Prometheus matchers too.
+    const kept = await createLocalBackend({ files: [nl] }).queryRange({
+      query: '{service_name=~".+"} | keep service_name=~"a.b"',
+      start: START,
+      end: END,
+      limit: 10,
+      direction: 'forward',
+    });
+    if (kept.data.resultType !== 'streams') throw new Error(kept.data.resultType);
+    expect(kept.data.result.map((x) => x.stream).sort((a, b) => Object.keys(a).length - Object.keys(b).length)).toEqual([{}, { service_name: 'a\nb' }]);
+    // A label filter stage is Loki's own filter, ^(?:re)$ (pkg/logql/log/filter.go).
+    expect(await names('{service_name=~".+"} | service_name=~"a.b"')).toEqual([]);
+  });
+});
+
+describe('max_query_series', () => {
+  const many = () => {
+    const file = join(dir, 'many.jsonl');
     writeLines(
-      many,
+      file,
       Array.from({ length: 600 }, (_, i) => envelope({ event_id: 'test.line.written:1', time: T(i % 60), service_name: 'many', payload: { n: i } })),
     );
-    const q = { query: 'count_over_time({service_name="many"} | json [2h])', time: END };
-    const err = await rejection(createLocalBackend({ files: [many] }).query(q));
+    return file;
+  };
+  const q = { query: 'count_over_time({service_name="many"} | json [2h])', time: END };
+
+  it('defaults to the shipped collector-config/loki.yaml’s limits_config.max_query_series', async () => {
+    const lokiYaml = fileURLToPath(new URL('../../collector-config/loki.yaml', import.meta.url));
+    const shipped = (parse(readFileSync(lokiYaml, 'utf8')) as { limits_config: { max_query_series: number } }).limits_config.max_query_series;
+    expect(DEFAULT_MAX_QUERY_SERIES).toBe(shipped);
+    // 600 series: more than Loki's built-in default (500), within the shipped config's limit.
+    const res = await createLocalBackend({ files: [many()] }).query(q);
+    expect(res.data.result).toHaveLength(600);
+  });
+
+  it('refuses more series than the limit with Loki’s message; the limit is an option', async () => {
+    const file = many();
+    const err = await rejection(createLocalBackend({ files: [file], maxQuerySeries: 500 }).query(q));
     expect(err.code).toBe('bad_request');
     expect(err.message).toBe(
       'maximum number of series (500) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()',
     );
-    const res = await createLocalBackend({ files: [many], maxQuerySeries: 600 }).query(q);
+    const res = await createLocalBackend({ files: [file], maxQuerySeries: 600 }).query(q);
     expect(res.data.result).toHaveLength(600);
-    expect(() => createLocalBackend({ files: [many], maxQuerySeries: 0 })).toThrow(/maxQuerySeries/);
+    expect(() => createLocalBackend({ files: [file], maxQuerySeries: 0 })).toThrow(/maxQuerySeries/);
   });
 });
