@@ -82,7 +82,9 @@ describe('conformance with real Loki on queries from Loki’s docs and tests', (
     expect(fixture!.answers.length).toBeGreaterThanOrEqual(250);
   });
   if (fixture === undefined) return;
-  const backend = createLocalBackend({ files: [join(FIXTURES, 'events.jsonl')] });
+  // The answers were recorded on a Loki whose max_query_series was 500 (its refusals say "maximum number of
+  // series (500)"); the shipped loki.yaml now sets 10000, the engine's default. Compare under the recorded limit.
+  const backend = createLocalBackend({ files: [join(FIXTURES, 'events.jsonl')], maxQuerySeries: 500 });
 
   async function local(query: string): Promise<LokiQueryResponse | QueryError> {
     const req = conformanceRequests(query, fixture!.window);
