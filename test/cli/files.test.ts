@@ -282,8 +282,12 @@ describe('a line whose time is missing or names no time', () => {
 
     const stats = await run(['stats', '--json', file]);
     expect(stats.code).toBe(1);
+    // --json: the note is in the answer's `warnings`, nothing on stderr.
     expect(JSON.parse(stats.stdout[0]!)).toMatchObject({ events: 0, skipped: { no_time: 4 } });
-    expect(stats.stderr[0]).toBe(`factline stats: skipped 4 lines that are not events (no_time 4); first: ${file}:1: ${why[0]}`);
+    expect((JSON.parse(stats.stdout[0]!) as { warnings: string[] }).warnings[0]).toBe(
+      `skipped 4 lines that are not events (no_time 4); first: ${file}:1: ${why[0]}`,
+    );
+    expect(stats.stderr).toEqual([]);
 
     const tail = await run(['tail', file]);
     expect(tail.code).toBe(1);
