@@ -220,7 +220,10 @@ describe('factline validate: usage errors exit 2', () => {
     [['a.jsonl', 'b.jsonl'], /one FILE at a time, got 2/],
     [['--catalog'], /--catalog needs a catalog name or module path/],
     // The option took the events file meant as FILE.
-    [['--catalog', 'events.jsonl'], /^factline validate: missing FILE: --catalog "events\.jsonl" names a data file, not a catalog: give a module exporting one/],
+    [
+      ['--catalog', 'events.jsonl'],
+      /^factline validate: missing FILE: --catalog "events\.jsonl" names a data file, not a catalog: give a module exporting one/,
+    ],
     [['--max-errors', 'ten', 'x.jsonl'], /--max-errors needs a whole number ≥ 0 \(0 = no limit\), got "ten"/],
     [['--max-errors', '-1', 'x.jsonl'], /--max-errors needs a whole number/],
     [['--strict', 'x.jsonl'], /unknown option "--strict"/],
