@@ -1,4 +1,4 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { QueryError } from './types.js';
 
@@ -9,7 +9,7 @@ import { QueryError } from './types.js';
  * in the last path segment matches names in that directory, and each name it
  * matches is an event set too: 'logs/*.jsonl' reads events.jsonl.2, .1 and
  * events.jsonl. A file is read once however it is reached (two paths, a glob
- * and a path, a symlink): files are told apart by their real path.
+ * and a path, a symbolic or hard link): files are told apart by device and inode.
  */
 
 function globToRegExp(pattern: string): RegExp {
@@ -42,8 +42,8 @@ async function rotated(path: string): Promise<string[]> {
 }
 
 /**
- * The files of the given paths and globs, oldest first, each once (by real
- * path; the first path that reached a file is the one reported).
+ * The files of the given paths and globs, oldest first, each once (by device
+ * and inode; the first path that reached a file is the one reported).
  *
  * @throws QueryError `unavailable` when a plain path does not exist, or a glob matches no file.
  */
@@ -51,8 +51,11 @@ export async function resolveFiles(paths: readonly string[]): Promise<string[]> 
   const out: string[] = [];
   const seen = new Set<string>();
   const add = async (p: string): Promise<void> => {
-    // The same file through a symlink, `./f` or `dir/../f` is one file: read twice it would count every event twice.
-    const key = await realpath(p).catch(() => resolve(p));
+    // The same file through a symlink, a hard link, `./f` or `dir/../f` is one file: read twice it would count every event twice.
+    const key = await stat(p).then(
+      (s) => `${s.dev}:${s.ino}`,
+      () => resolve(p),
+    );
     if (!seen.has(key)) {
       seen.add(key);
       out.push(p);

@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { linkSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalBackend, QueryError, type LokiQueryResponse } from '../../src/query/index.js';
@@ -192,12 +192,13 @@ describe('events as Loki stores them', () => {
     expect(await files(join(d, 'events.jsonl.?'))).toEqual(['events.jsonl.2', 'events.jsonl.1']);
   });
 
-  it('reads a file once however it is reached: a symlink, ./ or dir/..', async () => {
+  it('reads a file once however it is reached: a symbolic or hard link, ./ or dir/..', async () => {
     const d = tempDir();
     const f = writeLines(join(d, 'good.jsonl'), [envelope({ event_id: 'a.b.c:1', time: T(1), payload: { n: 1 } })]);
     symlinkSync(f, join(d, 'link.jsonl'));
+    linkSync(f, join(d, 'hard.jsonl'));
     mkdirSync(join(d, 'sub'));
-    const b = createLocalBackend({ files: [f, join(d, 'link.jsonl'), join(d, 'sub', '..', 'good.jsonl'), join(d, '*.jsonl')] });
+    const b = createLocalBackend({ files: [f, join(d, 'link.jsonl'), join(d, 'hard.jsonl'), join(d, 'sub', '..', 'good.jsonl'), join(d, '*.jsonl')] });
     const res = await b.queryRange({ query: 'sum(count_over_time({service_name="factline"}[2h]))', start: ns(T(3)), end: ns(T(3)), step: 1 });
     expect(res.data.result).toEqual([{ metric: {}, values: [[Number(ns(T(3)) / 1_000_000n) / 1000, '1']] }]);
     // The first path that reached the file is the one reported.
