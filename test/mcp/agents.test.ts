@@ -280,6 +280,11 @@ describe('agent_feedback: service, and mistakes answered helpfully', () => {
     const g = await main.client.callTool({ name: 'agent_feedback', arguments: { ...ask, group_by: 'path' } });
     expect(g.isError).toBe(true);
     expect(text(g)).toBe('bad_request: no attempt carries the payload field "path" to group by; their payloads have confidence, file, lines.');
+    for (const field of ['nope', '__proto__', 'constructor', 'toString']) {
+      const j = await main.client.callTool({ name: 'agent_feedback', arguments: { ...ask, join_field: field } });
+      expect(j.isError, field).toBe(true);
+      expect(text(j)).toBe(`bad_request: no attempt carries the payload field "${field}" to join on; their payloads have confidence, file, lines.`);
+    }
   });
 });
 
