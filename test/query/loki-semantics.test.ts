@@ -236,6 +236,18 @@ describe('max_entries_limit_per_query', () => {
     expect(DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY).toBe(limits.max_entries_limit_per_query ?? 5000);
   });
 
+  it('answers as the real Loki 3.7.6 with the shipped loki.yaml answered (recorded): 5000 answered, 5001 refused with its message, a metric query not limited', async () => {
+    const recorded = JSON.parse(readFileSync(new URL('../fixtures/loki/entries-limit.json', import.meta.url), 'utf8')) as {
+      answers: { query: string; limit: string; status: number; body: string }[];
+    };
+    const b = createLocalBackend({ files: [file] });
+    for (const a of recorded.answers.filter((x) => Number.isSafeInteger(Number(x.limit)))) {
+      const local = b.queryRange({ query: a.query, start: START, end: END, limit: Number(a.limit) });
+      if (a.status === 200) expect((await local).status, `${a.query} limit ${a.limit}`).toBe(a.body);
+      else expect((await rejection(local)).message, `${a.query} limit ${a.limit}`).toBe(a.body);
+    }
+  });
+
   it('refuses a log query whose limit is above it with Loki’s message; metric queries are not limited by it; the limit is an option', async () => {
     const b = createLocalBackend({ files: [file] });
     const range = { query: S, start: START, end: END };
