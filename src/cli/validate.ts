@@ -6,9 +6,9 @@ import { isLineProblem, lineTooLong, parseJsonLine } from '../lines/json-line.js
 import type { IntentLineIssue } from '../intent/flat-read.js';
 import { acceptsIntentFlatLine } from '../intent/flat-accept.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
-import { processIo, type CliIo } from './io.js';
+import { jsonError, processIo, wantsJson, type CliIo } from './io.js';
 import { CATALOG_HELP } from './catalog-help.js';
-import { jsonError, UsageError, positiveInt, wantsJson } from './options.js';
+import { UsageError, positiveInt } from './usage.js';
 import type { CatalogChoice } from './validate-check.js';
 
 const DEFAULT_MAX_ERRORS = 100;
