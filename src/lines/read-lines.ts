@@ -73,6 +73,38 @@ export interface ReadLinesOptions {
   handle?: FileHandle;
 }
 
+/*
+ * Lines are instances of two classes, not object literals: every line of a
+ * read then has one hidden class, so the optimised code of the reader and of
+ * its consumers does not deoptimise and compile again as the first batches
+ * come in (object literals built at several places did, three times per
+ * read of a large file).
+ */
+
+/** A line as read without `asWritten`. */
+class TextLine implements Line {
+  constructor(
+    readonly line: number,
+    readonly text: string,
+    readonly offset: number,
+    readonly bytes: number,
+    readonly truncated: boolean,
+  ) {}
+}
+
+/** A line as read with `asWritten`: with `crDropped` and `validUtf8`. */
+class WrittenLine implements Line {
+  constructor(
+    readonly line: number,
+    readonly text: string,
+    readonly offset: number,
+    readonly bytes: number,
+    readonly truncated: boolean,
+    readonly crDropped: boolean,
+    readonly validUtf8: boolean,
+  ) {}
+}
+
 /** Default longest line held in memory: 16 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
@@ -101,7 +133,7 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
     if (atStart && out.length > 0) {
       atStart = false;
       const l = out[0]!;
-      if (l.offset === 0 && l.text.charCodeAt(0) === 0xfeff) out[0] = { ...l, text: l.text.slice(1) };
+      if (l.offset === 0 && l.text.charCodeAt(0) === 0xfeff) out[0] = new TextLine(l.line, l.text.slice(1), l.offset, l.bytes, l.truncated);
     }
     return out;
   };
@@ -118,7 +150,7 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
 
     const finish = (tail: Buffer, out: Line[]): void => {
       if (dropping) {
-        out.push({ line: lineNo++, text: droppedHead!.toString('utf8'), offset: lineStart, bytes: carryBytes + tail.length, truncated: true });
+        out.push(new TextLine(lineNo++, droppedHead!.toString('utf8'), lineStart, carryBytes + tail.length, true));
       } else {
         const whole = carry.length === 0 ? tail : Buffer.concat([...carry, tail]);
         const bytes = whole.length;
@@ -126,8 +158,8 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
         const text = whole.toString('utf8', 0, end);
         out.push(
           asWritten
-            ? { line: lineNo++, text, offset: lineStart, bytes, truncated: false, crDropped: end < bytes, validUtf8: isUtf8(whole.subarray(0, end)) }
-            : { line: lineNo++, text, offset: lineStart, bytes, truncated: false },
+            ? new WrittenLine(lineNo++, text, lineStart, bytes, false, end < bytes, isUtf8(whole.subarray(0, end)))
+            : new TextLine(lineNo++, text, lineStart, bytes, false),
         );
       }
       carry = [];
@@ -177,9 +209,9 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
             const bytes = nl - from;
             if (bytes <= maxLine) {
               const cend = cnl > c && text.charCodeAt(cnl - 1) === 0x0d ? cnl - 1 : cnl;
-              out.push({ line: lineNo++, text: text.slice(c, cend), offset: lineStart, bytes, truncated: false });
+              out.push(new TextLine(lineNo++, text.slice(c, cend), lineStart, bytes, false));
             } else {
-              out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });
+              out.push(new TextLine(lineNo++, buf.toString('utf8', from, from + maxLine), lineStart, bytes, true));
             }
             c = cnl + 1;
             from = nl + 1;
@@ -196,18 +228,12 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
           const bytes = nl - from;
           if (bytes <= maxLine) {
             if (asWritten) {
-              out.push({
-                line: lineNo++,
-                text: buf.toString('utf8', from, end),
-                offset: lineStart,
-                bytes,
-                truncated: false,
-                crDropped: end < nl,
-                validUtf8: linesValid || isUtf8(buf.subarray(from, end)),
-              });
-            } else out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false });
+              out.push(
+                new WrittenLine(lineNo++, buf.toString('utf8', from, end), lineStart, bytes, false, end < nl, linesValid || isUtf8(buf.subarray(from, end))),
+              );
+            } else out.push(new TextLine(lineNo++, buf.toString('utf8', from, end), lineStart, bytes, false));
           } else {
-            out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });
+            out.push(new TextLine(lineNo++, buf.toString('utf8', from, from + maxLine), lineStart, bytes, true));
           }
         } else {
           appendPart(buf.subarray(from, nl));
