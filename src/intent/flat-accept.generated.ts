@@ -1,6 +1,6 @@
 // Generated from the Intent catalog's zod schemas by src/intent/flat-accept-source.ts
 // (npm run generate:intent-accept); test/intent/flat-accept.test.ts fails when it drifts. Do not edit.
-import { isCommonUtcTime } from './utc-time.js';
+import { commonUtcTimeOn, isCommonUtcTime } from './utc-time.js';
 
 const RE_0 = /^CON-[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const RE_1 = /^SPEC-[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -560,15 +560,14 @@ function accept_system_health(v: Record<string, unknown>): boolean {
   return keys === present;
 }
 
-/** The date part (`YYYY-MM-DD`) of the last timestamp of the common UTC form found valid: later ones with it are checked by their time part. */
-let lastAcceptedDate = '';
+/** The common UTC form on the date of the last such timestamp found valid (none yet: undefined): later ones on that date pass by it alone. */
+let onAcceptedDate: RegExp | undefined;
 
 /** Intent's `Timestamp` (its pattern) that `Date` can read, as `isIsoTimestamp` checks it. */
 export function isTimestamp(t: string): boolean {
-  const common = isCommonUtcTime(t);
-  if (common && lastAcceptedDate !== '' && t.startsWith(lastAcceptedDate)) return true;
+  if (onAcceptedDate !== undefined && onAcceptedDate.test(t)) return true;
   const ok = RE_3.test(t) && !Number.isNaN(Date.parse(t));
-  if (ok && common) lastAcceptedDate = t.slice(0, 10);
+  if (ok && isCommonUtcTime(t)) onAcceptedDate = commonUtcTimeOn(t.slice(0, 10));
   return ok;
 }
 

@@ -81,28 +81,40 @@ export interface ReadLinesOptions {
  * read of a large file).
  */
 
-/** A line as read without `asWritten`. */
+/** A line as read without `asWritten`. Its fields are set in the constructor alone (`declare`: no class field initialiser runs first). */
 class TextLine implements Line {
-  constructor(
-    readonly line: number,
-    readonly text: string,
-    readonly offset: number,
-    readonly bytes: number,
-    readonly truncated: boolean,
-  ) {}
+  declare readonly line: number;
+  declare readonly text: string;
+  declare readonly offset: number;
+  declare readonly bytes: number;
+  declare readonly truncated: boolean;
+  constructor(line: number, text: string, offset: number, bytes: number, truncated: boolean) {
+    this.line = line;
+    this.text = text;
+    this.offset = offset;
+    this.bytes = bytes;
+    this.truncated = truncated;
+  }
 }
 
 /** A line as read with `asWritten`: with `crDropped` and `validUtf8`. */
 class WrittenLine implements Line {
-  constructor(
-    readonly line: number,
-    readonly text: string,
-    readonly offset: number,
-    readonly bytes: number,
-    readonly truncated: boolean,
-    readonly crDropped: boolean,
-    readonly validUtf8: boolean,
-  ) {}
+  declare readonly line: number;
+  declare readonly text: string;
+  declare readonly offset: number;
+  declare readonly bytes: number;
+  declare readonly truncated: boolean;
+  declare readonly crDropped: boolean;
+  declare readonly validUtf8: boolean;
+  constructor(line: number, text: string, offset: number, bytes: number, truncated: boolean, crDropped: boolean, validUtf8: boolean) {
+    this.line = line;
+    this.text = text;
+    this.offset = offset;
+    this.bytes = bytes;
+    this.truncated = truncated;
+    this.crDropped = crDropped;
+    this.validUtf8 = validUtf8;
+  }
 }
 
 /** Default longest line held in memory: 16 MiB. */
