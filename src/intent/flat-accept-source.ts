@@ -244,7 +244,7 @@ let onAcceptedDate: RegExp | undefined;
 
 /** Intent's \`Timestamp\` (its pattern) that \`Date\` can read, as \`isIsoTimestamp\` checks it. */
 export function isTimestamp(t: string): boolean {
-  if (onAcceptedDate !== undefined && onAcceptedDate.test(t)) return true;
+  if (onAcceptedDate?.test(t)) return true;
   const ok = ${timestamp}.test(t) && !Number.isNaN(Date.parse(t));
   if (ok && isCommonUtcTime(t)) onAcceptedDate = commonUtcTimeOn(t.slice(0, 10));
   return ok;

@@ -92,7 +92,7 @@ let onAcceptedDate: RegExp | undefined;
 /** Whether `v` is an ISO 8601 date-time with `Z` or an offset that `Date` can read. */
 export function isIsoTimestamp(v: unknown): v is string {
   if (typeof v !== 'string') return false;
-  if (onAcceptedDate !== undefined && onAcceptedDate.test(v)) return true;
+  if (onAcceptedDate?.test(v)) return true;
   const ok = Timestamp.safeParse(v).success && !Number.isNaN(Date.parse(v));
   if (ok && isCommonUtcTime(v)) onAcceptedDate = commonUtcTimeOn(v.slice(0, 10));
   return ok;
