@@ -60,8 +60,8 @@ function quote(s: string): string {
 class Writer {
   readonly consts: string[] = [];
   private readonly regexes = new Map<string, string>();
-  /** Whether some schema holds values no type test covers (a record's or `unknown`'s): then the accept walks the line. */
-  open = false;
+  /** Whether some schema holds values no type test covers (a record's or \`unknown\`'s), which its accept walks (isCleanParsedJson). */
+  walks = false;
 
   regex(r: RegExp): string {
     if (r.flags.includes('g') || r.flags.includes('y')) throw new Error(`a stateful regex (${String(r)}) is not generated`);
@@ -139,8 +139,9 @@ class Writer {
         return all([`${this.set(z0.values)}.has(${x})`, ...this.checks(schema, x)]);
       case 'unknown':
       case 'any':
-        this.open = true;
-        return 'true';
+        // A value of any kind: walked for what no type test covers (lone surrogates, forbidden keys, non-finite numbers, depth), at its depth in the payload.
+        this.walks = true;
+        return `isCleanParsedJson(${x}, ${depth + 1})`;
       case 'optional': {
         if ((d.checks?.length ?? 0) > 0 || d.innerType === undefined || zi(d.innerType).optin === 'defaulted')
           throw new Error('an optional with a default is not generated');
@@ -158,8 +159,8 @@ class Writer {
         if (k?.def.type !== 'string' || (k.def.checks?.length ?? 0) > 0 || k.values !== undefined || (v !== 'unknown' && v !== 'any') || d.mode === 'loose') {
           throw new Error('a record other than z.record(z.string(), z.unknown()) is not generated');
         }
-        this.open = true;
-        return `isPlainObject(${x})`;
+        this.walks = true;
+        return `isPlainObject(${x}) && isCleanParsedJson(${x}, ${depth + 1})`;
       }
       default:
         throw new Error(`schema type ${d.type} is not generated`);
@@ -214,20 +215,17 @@ export function intentFlatAcceptSource(): string {
   const w = new Writer();
   const fns: string[] = [];
   const entries: string[] = [];
-  const opens: string[] = [];
   for (const t of intentCatalog.list()) {
     const name = `accept_${t.wireName.replace(/[^A-Za-z0-9]/g, '_')}`;
-    w.open = false;
     fns.push(acceptOf(w, name, t.schema));
     entries.push(`  [${quote(t.wireName)}, ${name}],`);
-    if (w.open) opens.push(quote(t.wireName));
   }
   const ts = zi(Timestamp).def;
   if (ts.check !== 'string_format' || !(ts.pattern instanceof RegExp)) throw new Error('Timestamp is not a date-time format: not generated');
   const timestamp = w.regex(ts.pattern);
   return `// Generated from the Intent catalog's zod schemas by src/intent/flat-accept-source.ts
 // (npm run generate:intent-accept); test/intent/flat-accept.test.ts fails when it drifts. Do not edit.
-import { commonUtcTimeOn, isCommonUtcTime } from './utc-time.js';
+${w.walks ? "import { isCleanParsedJson } from '../validation/clean-json.js';\n" : ''}import { commonUtcTimeOn, isCommonUtcTime } from './utc-time.js';
 
 ${w.consts.join('\n')}
 
@@ -254,8 +252,5 @@ export function isTimestamp(t: string): boolean {
 export const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = new Map([
 ${entries.join('\n')}
 ]);
-
-/** Types whose schema holds values of any kind (records, \`unknown\`): their lines are walked for what no type test covers. */
-export const OPEN: ReadonlySet<string> = new Set([${opens.join(', ')}]);
 `;
 }

@@ -1,5 +1,6 @@
 // Generated from the Intent catalog's zod schemas by src/intent/flat-accept-source.ts
 // (npm run generate:intent-accept); test/intent/flat-accept.test.ts fails when it drifts. Do not edit.
+import { isCleanParsedJson } from '../validation/clean-json.js';
 import { commonUtcTimeOn, isCommonUtcTime } from './utc-time.js';
 
 const RE_0 = /^CON-[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -518,7 +519,7 @@ function accept_system_error(v: Record<string, unknown>): boolean {
     // optional: absent is valid
   } else {
     present++;
-    if (!(x === undefined || isPlainObject(x))) return false;
+    if (!(x === undefined || (isPlainObject(x) && isCleanParsedJson(x, 1)))) return false;
   }
   // A strict object: any key beyond these is an unknown key.
   let keys = 0;
@@ -589,6 +590,3 @@ export const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolea
   ['system.error', accept_system_error],
   ['system.health', accept_system_health],
 ]);
-
-/** Types whose schema holds values of any kind (records, `unknown`): their lines are walked for what no type test covers. */
-export const OPEN: ReadonlySet<string> = new Set(['system.error']);
