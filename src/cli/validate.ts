@@ -5,7 +5,7 @@ import { readLineBatches, type Line } from '../lines/read-lines.js';
 import { isLineProblem, lineTooLong, parseJsonLine, type JsonLine } from '../lines/json-line.js';
 import type { IntentLineIssue } from '../intent/flat-read.js';
 import { acceptsIntentFlatLine } from '../intent/flat-accept.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/limits.js';
 import { jsonError, processIo, wantsJson, type CliIo } from './io.js';
 import { CATALOG_HELP } from './catalog-help.js';
 import { UsageError, positiveInt } from './usage.js';
