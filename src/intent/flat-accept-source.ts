@@ -214,12 +214,15 @@ function acceptOf(w: Writer, name: string, schema: z.ZodType): string {
 export function intentFlatAcceptSource(): string {
   const w = new Writer();
   const fns: string[] = [];
-  const entries: string[] = [];
+  const byLength = new Map<number, string[]>();
   for (const t of intentCatalog.list()) {
     const name = `accept_${t.wireName.replace(/[^A-Za-z0-9]/g, '_')}`;
     fns.push(acceptOf(w, name, t.schema));
-    entries.push(`  [${quote(t.wireName)}, ${name}],`);
+    const same = byLength.get(t.wireName.length) ?? [];
+    same.push(`      if (eventType === ${quote(t.wireName)}) return ${name};`);
+    byLength.set(t.wireName.length, same);
   }
+  const cases = [...byLength.entries()].sort(([a], [b]) => a - b).map(([n, tests]) => [`    case ${n}:`, ...tests, '      return undefined;'].join('\n'));
   const ts = zi(Timestamp).def;
   if (ts.check !== 'string_format' || !(ts.pattern instanceof RegExp)) throw new Error('Timestamp is not a date-time format: not generated');
   const timestamp = w.regex(ts.pattern);
@@ -248,9 +251,17 @@ export function isTimestamp(t: string): boolean {
   return ok;
 }
 
-/** Each Intent \`event_type\`'s accept of its parsed flat line. */
-export const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = new Map([
-${entries.join('\n')}
-]);
+/**
+ * Each Intent \`event_type\`'s accept of its parsed flat line (undefined for
+ * another name), found by the name's length, then the name: the
+ * \`event_type\` of each line is a new string, which a Map would hash.
+ */
+export function acceptOf(eventType: string): ((v: Record<string, unknown>) => boolean) | undefined {
+  switch (eventType.length) {
+${cases.join('\n')}
+    default:
+      return undefined;
+  }
+}
 `;
 }

@@ -1,5 +1,5 @@
 import { BOUND_PER_TEXT_BYTE, isCleanParsedJson, wellFormed } from '../validation/clean-json.js';
-import { ACCEPTS, isTimestamp } from './flat-accept.generated.js';
+import { acceptOf, isTimestamp } from './flat-accept.generated.js';
 
 /**
  * Whether a parsed Intent flat line (`record`, parsed from `text` of
@@ -16,7 +16,7 @@ import { ACCEPTS, isTimestamp } from './flat-accept.generated.js';
 export function acceptsIntentFlatLine(record: Record<string, unknown>, text: string, textBytes: number, maxPayloadBytes: number): boolean {
   const wire = record.event_type;
   if (typeof wire !== 'string') return false;
-  const accept = ACCEPTS.get(wire);
+  const accept = acceptOf(wire);
   const timestamp = record.timestamp;
   if (accept === undefined || typeof timestamp !== 'string' || !isTimestamp(timestamp)) return false;
   if (!accept(record)) return false;
