@@ -13,10 +13,10 @@ import { jsonError, type CliIo } from './io.js';
 
 export { jsonError, wantsJson } from './io.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
+import { UsageError, positiveInt } from './usage.js';
 export { skippedSummary } from '../history/skipped.js';
 
-/** A usage error: the command prints it with its help and exits 2. */
-export class UsageError extends Error {}
+export { nonNegativeInt, positiveInt, UsageError } from './usage.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -196,28 +196,6 @@ export function rangeFrom(
     case 'end_before_start':
       throw new UsageError(`--to (${values.to ?? 'now'}) is before --from (${values.from})`);
   }
-}
-
-/** A whole number option. */
-export function positiveInt(text: string | undefined, what: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} needs a whole number ≥ 1, got ${JSON.stringify(text)}`);
-  return safeWhole(text, what);
-}
-
-/** `text` (digits) as a number, refused when it is past 2^53 - 1: Number() would round it (99999999999999999999 → 1e20) and the limit checked would not be the one typed. */
-function safeWhole(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n))
-    throw new UsageError(`${what} is too large: ${text} is past ${Number.MAX_SAFE_INTEGER}, the largest whole number the options hold exactly`);
-  return n;
-}
-
-/** A whole number option that may be 0. */
-export function nonNegativeInt(text: string | undefined, what: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new UsageError(`${what} needs a whole number ≥ 0, got ${JSON.stringify(text)}`);
-  return safeWhole(text, what);
 }
 
 /** Shows a "scanning…" counter on a terminal's stderr while a long query runs; returns the stop function. */
