@@ -237,6 +237,26 @@ describe('decodeProtobufRequest: protobuf to the OTLP JSON the JSON serializer m
     }
   });
 
+  it('the values the two encodings write differently, as docs/collector.md "Wire format" says', () => {
+    const exporter = new InMemoryLogRecordExporter();
+    const provider = new LoggerProvider({
+      resource: resourceFromAttributes({ 'service.name': 's' }),
+      processors: [new SimpleLogRecordProcessor({ exporter })],
+    });
+    // A JavaScript integer outside int64: intValue in OTLP JSON (no int64 holds it), doubleValue in protobuf.
+    provider.getLogger('x').emit({ body: 'lone \ud800 surrogate', attributes: { 'factline.event.instance_id': 'x', big: 1e300, edge: 2 ** 63 } });
+    const [record] = exporter.getFinishedLogRecords();
+    const json = JSON.parse(text(JsonLogsSerializer.serializeRequest([record!]))) as Record<string, unknown>;
+    const decoded = decodeProtobufRequest(ProtobufLogsSerializer.serializeRequest([record!])!, LOGS_SHAPE);
+    const [fromJson] = recordsOf(json, LOGS_SHAPE);
+    const [fromProto] = recordsOf(decoded, LOGS_SHAPE);
+    expect(fromJson!.record.attributes!.slice(1).map((a) => a.value)).toEqual([{ intValue: 1e300 }, { intValue: 2 ** 63 }]);
+    expect(fromProto!.record.attributes!.slice(1).map((a) => a.value)).toEqual([{ doubleValue: 1e300 }, { doubleValue: 2 ** 63 }]);
+    // Protobuf strings are UTF-8: an unpaired surrogate arrives as U+FFFD.
+    expect(fromJson!.record.body).toEqual({ stringValue: 'lone \ud800 surrogate' });
+    expect(fromProto!.record.body).toEqual({ stringValue: 'lone \ufffd surrogate' });
+  });
+
   it('an empty body is an empty request; a body cut short is a clear error', () => {
     expect(decodeProtobufRequest(new Uint8Array(0), LOGS_SHAPE)).toEqual({ resourceLogs: [] });
     const body = ProtobufLogsSerializer.serializeRequest(logRecords(3, 5))!;
