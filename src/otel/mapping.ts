@@ -385,6 +385,7 @@ function compileShapeWriter(schema: unknown): { write: ShapeWriter; fields: numb
   let fields = 0;
   let n = 0;
   const keyLists: string[][] = [];
+  const jsons: ((a: unknown[]) => string | undefined)[] = [];
   // Source for object `v` (a variable) of shape `shape`, its attributes prefixed `prefix`, at `depth`.
   const visit = (shape: Record<string, unknown>, v: string, prefix: string, depth: number): boolean => {
     const keys = Object.keys(shape);
@@ -412,9 +413,14 @@ function compileShapeWriter(schema: unknown): { write: ShapeWriter; fields: numb
       fields++;
       // Any other value must not be an object the general writer would flatten.
       if (depth < FLATTEN_DEPTH) checks.push(`if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})) return false;`);
-      writes.push(
-        `v = typeof ${x} === 'string' || typeof ${x} === 'boolean' ? ${x} : toAttributeValue(${x}, wide); if (v !== undefined) out[${JSON.stringify(name)}] = v;`,
-      );
+      // An array of objects of one shape goes as JSON text: written by code of its own where it can be.
+      const json = d.type === 'array' && d.element !== undefined ? arrayJson(d.element) : undefined;
+      let value = `typeof ${x} === 'string' || typeof ${x} === 'boolean' ? ${x} : toAttributeValue(${x}, wide)`;
+      if (json !== undefined) {
+        jsons.push(json);
+        value = `wide ? toAttributeValue(${x}, wide) : ((Array.isArray(${x}) ? j${jsons.length - 1}(${x}) : undefined) ?? toAttributeValue(${x}, wide))`;
+      }
+      writes.push(`v = ${value}; if (v !== undefined) out[${JSON.stringify(name)}] = v;`);
     }
     return true;
   };
@@ -425,11 +431,64 @@ function compileShapeWriter(schema: unknown): { write: ShapeWriter; fields: numb
       'FLATTEN_DEPTH',
       'toAttributeValue',
       ...keyLists.map((_, i) => `k${i}`),
+      ...jsons.map((_, i) => `j${i}`),
       `return function writeShape(p, out, wide) {\n${body}\n};`,
     ) as (...args: unknown[]) => ShapeWriter;
-    return { write: make(FLATTEN_DEPTH, toAttributeValue, ...keyLists), fields };
+    return { write: make(FLATTEN_DEPTH, toAttributeValue, ...keyLists, ...jsons), fields };
   } catch {
     return null;
+  }
+}
+
+/** A string JSON writes with an escape: a quote, a backslash, a control character, a surrogate (lone ones are escaped). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * `JSON.stringify` of an array of plain objects of one shape (an element
+ * schema's object shape), generated as code: each key's `"key":` a
+ * constant, each primitive written as JSON writes it, any other value by
+ * `JSON.stringify` itself. Its answer is undefined (ask `JSON.stringify`)
+ * for an empty array (no JSON text: an empty attribute array), and for any
+ * element not exactly of the shape (other keys, another order, a value
+ * JSON leaves out, a `toJSON` it would call). Undefined when the element is
+ * not an object shape.
+ */
+function arrayJson(element: unknown): ((a: unknown[]) => string | undefined) | undefined {
+  const def = defOf(element as never);
+  if (def.type !== 'object' || def.shape === undefined) return undefined;
+  const keys = Object.keys(def.shape);
+  if (keys.length === 0 || keys.length > 64 || keys.includes('toJSON') || Object.getOwnPropertySymbols(def.shape).length > 0) return undefined;
+  const lines = [
+    "if (a.length === 0 || 'toJSON' in a) return undefined;",
+    "let out = '[';",
+    'for (let i = 0; i < a.length; i++) {',
+    '  const o = a[i];',
+    "  if (typeof o !== 'object' || o === null || Array.isArray(o) || Object.getPrototypeOf(o) !== Object.prototype || 'toJSON' in o) return undefined;",
+    '  let c = 0; for (const k in o) if (k !== keys[c++]) return undefined;',
+    `  if (c !== ${keys.length}) return undefined;`,
+    "  out += i === 0 ? '{' : ',{';",
+    '  let x;',
+  ];
+  keys.forEach((k, i) => {
+    lines.push(
+      `  x = o[${JSON.stringify(k)}];`,
+      `  out += ${JSON.stringify((i === 0 ? '' : ',') + JSON.stringify(k) + ':')};`,
+      "  if (typeof x === 'string') out += NEEDS_ESCAPE.test(x) ? JSON.stringify(x) : '\"' + x + '\"';",
+      "  else if (typeof x === 'number') out += x - x === 0 ? '' + x : 'null';",
+      "  else if (typeof x === 'boolean') out += x ? 'true' : 'false';",
+      "  else if (x === null) out += 'null';",
+      '  else if (x === undefined) return undefined;',
+      '  else out += JSON.stringify(x);',
+    );
+  });
+  lines.push("  out += '}';", '}', "return out + ']';");
+  try {
+    const make = new Function('keys', 'NEEDS_ESCAPE', `return function arrayJson(a) {\n${lines.join('\n')}\n};`) as (
+      ...args: unknown[]
+    ) => (a: unknown[]) => string | undefined;
+    return make(keys, NEEDS_ESCAPE);
+  } catch {
+    return undefined;
   }
 }
 

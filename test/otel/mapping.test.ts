@@ -192,6 +192,29 @@ describe('the pure mapping', () => {
     ])
       sameAsGeneralWalk(schema, payload);
     sameAsGeneralWalk(schema, valid, 12); // past the attribute limit: fields dropped and counted
+    // Arrays of objects go as JSON text: every string and number written as JSON.stringify writes it.
+    for (const sku of ['"q"', 'back\\slash', 'new\nline', '\u0000', '\u2028', '😀', 'a\uD800b', 'é', ''])
+      for (const price of [0, -0, 1.5e-7, 1e21, 2 ** 53 + 2])
+        sameAsGeneralWalk(z.object({ items: z.array(z.object({ sku: z.string(), price: z.number() })) }), {
+          items: [
+            { sku, price },
+            { sku: 'x', price: 1 },
+          ],
+        });
+    const items = z.object({ items: z.array(z.object({ sku: z.string(), n: z.unknown() })) });
+    for (const list of [
+      [],
+      [{ sku: 'a', n: { deep: [1, null] } }],
+      [{ n: 1, sku: 'a' }],
+      [{ sku: 'a' }],
+      [{ sku: 'a', n: 1, x: 2 }],
+      [1, 2],
+      [{ sku: 'a', n: true }, null],
+    ])
+      sameAsGeneralWalk(items, { items: list });
+    expect(spanEventOf({ ...authCatalog.get('auth.user.login:1')!, schema: items }, { items: [{ sku: 'a"b', n: -0 }] }).attributes.items).toBe(
+      '[{"sku":"a\\"b","n":0}]',
+    );
     // Keys that flatten alike, or like an envelope attribute, are renamed by the general walk: never by generated code.
     sameAsGeneralWalk(z.object({ 'a.b': z.number(), a: z.object({ b: z.number() }) }), { 'a.b': 1, a: { b: 2 } });
     sameAsGeneralWalk(z.object({ factline: z.object({ catalog: z.string() }) }), { factline: { catalog: 'x' } });
