@@ -460,28 +460,29 @@ function arrayJson(element: unknown): ((a: unknown[]) => string | undefined) | u
   if (keys.length === 0 || keys.length > 64 || keys.includes('toJSON') || Object.getOwnPropertySymbols(def.shape).length > 0) return undefined;
   const lines = [
     "if (a.length === 0 || 'toJSON' in a) return undefined;",
-    "let out = '[';",
+    // The text joined once from its parts: one flat string (a span holds it), not a chain of the parts.
+    "const out = ['['];",
     'for (let i = 0; i < a.length; i++) {',
     '  const o = a[i];',
     "  if (typeof o !== 'object' || o === null || Array.isArray(o) || Object.getPrototypeOf(o) !== Object.prototype || 'toJSON' in o) return undefined;",
     '  let c = 0; for (const k in o) if (k !== keys[c++]) return undefined;',
     `  if (c !== ${keys.length}) return undefined;`,
-    "  out += i === 0 ? '{' : ',{';",
+    "  out.push(i === 0 ? '{' : ',{');",
     '  let x;',
   ];
   keys.forEach((k, i) => {
     lines.push(
       `  x = o[${JSON.stringify(k)}];`,
-      `  out += ${JSON.stringify((i === 0 ? '' : ',') + JSON.stringify(k) + ':')};`,
-      "  if (typeof x === 'string') out += NEEDS_ESCAPE.test(x) ? JSON.stringify(x) : '\"' + x + '\"';",
-      "  else if (typeof x === 'number') out += x - x === 0 ? '' + x : 'null';",
-      "  else if (typeof x === 'boolean') out += x ? 'true' : 'false';",
-      "  else if (x === null) out += 'null';",
+      `  out.push(${JSON.stringify((i === 0 ? '' : ',') + JSON.stringify(k) + ':')});`,
+      "  if (typeof x === 'string') { if (NEEDS_ESCAPE.test(x)) out.push(JSON.stringify(x)); else out.push('\"', x, '\"'); }",
+      "  else if (typeof x === 'number') out.push(x - x === 0 ? '' + x : 'null');",
+      "  else if (typeof x === 'boolean') out.push(x ? 'true' : 'false');",
+      "  else if (x === null) out.push('null');",
       '  else if (x === undefined) return undefined;',
-      '  else out += JSON.stringify(x);',
+      '  else out.push(JSON.stringify(x));',
     );
   });
-  lines.push("  out += '}';", '}', "return out + ']';");
+  lines.push("  out.push('}');", '}', "out.push(']');", "return out.join('');");
   try {
     const make = new Function('keys', 'NEEDS_ESCAPE', `return function arrayJson(a) {\n${lines.join('\n')}\n};`) as (
       ...args: unknown[]
