@@ -26,6 +26,11 @@
  * BENCH_GROUPS (comma-separated: pipeline, files, readers; default all)
  * chooses the groups that run after emit; empty runs emit alone.
  * BENCH_ONLY=readers runs the readers group alone, without emit.
+ * BENCH_BEFORE=<dir> (another checkout of factline, built: `<dir>/dist`,
+ * `<dir>/node_modules`) adds that build's factline cases to the same run,
+ * each printed under the row it matches with its ratio to the same raw
+ * case: a before/after comparison on one machine state. It covers the emit
+ * rows with a goal and the readers (`validate`, `verify`).
  *
  * Cases are interleaved round by round, in a new random order each round,
  * with the young generation collected (untimed) before each, so that no
@@ -79,6 +84,8 @@ const FSYNC_CHUNK = 100;
 const READ_LINES = Number(process.env.BENCH_READ_LINES ?? 200_000);
 const READ_REPS = Number(process.env.BENCH_READ_REPS ?? 3);
 /** The groups to run after emit, from BENCH_GROUPS (comma-separated: pipeline, files, readers); default all. */
+/** Another built checkout whose factline cases run beside this one's (see the file's comment). */
+const BEFORE = process.env.BENCH_BEFORE?.trim() || undefined;
 const GROUPS = new Set((process.env.BENCH_GROUPS ?? 'pipeline,files,readers').split(',').map((g) => g.trim()));
 
 const payload = { user_id: '550e8400-e29b-41d4-a716-446655440000', ip: '192.168.1.42', method: 'password' as const, mfa: true };
@@ -106,14 +113,48 @@ const nestedSchema = z.object({
   channel: z.string().min(1).max(16),
 });
 
-const catalog = defineCatalog({
-  'auth.user.login:1': z.object({ user_id: z.string(), ip: z.string(), method: z.enum(['password', 'oauth']), mfa: z.boolean() }),
+/** The bench's catalog definitions, built with a given zod (the before build's catalog takes schemas of its own zod copy). */
+const definitionsWith = (zz: typeof z, nestedOf: typeof nestedSchema) => ({
+  'auth.user.login:1': zz.object({ user_id: zz.string(), ip: zz.string(), method: zz.enum(['password', 'oauth']), mfa: zz.boolean() }),
   'auth.user.debugged:1': {
-    schema: z.object({ user_id: z.string(), ip: z.string(), method: z.enum(['password', 'oauth']), mfa: z.boolean() }),
-    severity: 'DEBUG',
+    schema: zz.object({ user_id: zz.string(), ip: zz.string(), method: zz.enum(['password', 'oauth']), mfa: zz.boolean() }),
+    severity: 'DEBUG' as const,
   },
-  'shop.order.placed:1': nestedSchema,
+  'shop.order.placed:1': nestedOf,
 });
+const catalog = defineCatalog(definitionsWith(z, nestedSchema));
+
+/** What the bench uses of the before build's emitter. */
+interface BenchEmitter {
+  emit(id: string, payload: unknown): unknown;
+  stats(): { emitted: number; invalid: number };
+}
+
+/** The before build's factline, loaded from `BENCH_BEFORE`: its emitter over its catalog, writing to a given logger. */
+async function loadBefore(dir: string): Promise<{ label: string; emitterOn: (logger: unknown, options: Record<string, unknown>) => BenchEmitter }> {
+  const url = (p: string) => pathToFileURL(join(dir, p)).href;
+  const root = (await import(url('dist/src/index.js'))) as { createEmitter: (c: unknown, o: unknown) => BenchEmitter; defineCatalog: (d: unknown) => unknown };
+  const otel = (await import(url('dist/src/otel/index.js'))) as { createOtelSink: (o: unknown) => unknown };
+  const zb = ((await import(url('node_modules/zod/index.js'))) as { z: typeof z }).z;
+  const nestedBefore = zb.object({
+    order_id: zb.string().regex(/^ord_[0-9a-f]{8}$/),
+    status: zb.enum(['placed', 'paid', 'shipped']),
+    customer: zb.object({ id: zb.string().length(36), country: zb.string().length(2), tier: zb.enum(['free', 'pro', 'enterprise']) }),
+    items: zb.array(zb.object({ sku: zb.string().min(1).max(32), qty: zb.number().int().positive(), price_cents: zb.number().int().nonnegative() })).max(100),
+    tags: zb.array(zb.string().max(32)),
+    total_cents: zb.number().int().nonnegative(),
+    channel: zb.string().min(1).max(16),
+  });
+  const beforeCatalog = root.defineCatalog(definitionsWith(zb, nestedBefore));
+  let label = dir;
+  try {
+    const r = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+    if (r.status === 0) label = r.stdout.trim();
+  } catch {
+    // the directory's name stays the label
+  }
+  return { label, emitterOn: (logger, options) => root.createEmitter(beforeCatalog, { sinks: [otel.createOtelSink({ logger })], ...options }) };
+}
 
 /** The nested event's attributes, as factline writes them, built by hand as a literal (the cheapest way). */
 const orderAttributesOf = (instanceId: string): Record<string, string | number | boolean | string[]> => ({
@@ -396,6 +437,12 @@ async function main(): Promise<void> {
   const flNested = fl({ validation: 'report' });
   const flNestedOff = fl({ validation: 'off' });
   const flNestedSpan = fl({ validation: 'report' });
+  // The before build's cases, each the same as this build's case of its letter.
+  const before = BEFORE ? await loadBefore(BEFORE) : undefined;
+  const flBefore = (options: { validation: 'report' | 'off'; now?: () => number }) => {
+    const p = provider();
+    return { provider: p, emitter: before!.emitterOn(p.getLogger('factline'), { onProblem: quiet, ...options }) };
+  };
 
   /** What each case must have produced, checked after the run. */
   interface Expect {
@@ -435,33 +482,47 @@ async function main(): Promise<void> {
     exporting('(m) OTel SDK logger.emit + span.addEvent, nested, in a span', rawNestedSpan.run, rawNestedSpan.provider, true),
     exporting('(n) factline emit, nested, report, in a span', () => flNestedSpan.emitter.emit('shop.order.placed:1', nested), flNestedSpan.provider, true),
   ];
+  const beforeEmitters: { provider: Provider; emitter: BenchEmitter }[] = [];
+  if (before) {
+    const add = (letter: string, what: string, id: string, p: unknown, options: { validation: 'report' | 'off'; now?: () => number }, inASpan = false) => {
+      const b = flBefore(options);
+      beforeEmitters.push(b);
+      emitCases.push(exporting(`(${letter}.b) before (${before.label}): ${what}`, () => b.emitter.emit(id, p), b.provider, inASpan));
+    };
+    add('g', 'flat, report, in an active span', 'auth.user.login:1', payload, { validation: 'report' }, true);
+    add('i', 'flat, report, one event per ms', 'auth.user.login:1', payload, { validation: 'report', now: perMs });
+    add('k', 'nested payload, report', 'shop.order.placed:1', nested, { validation: 'report' });
+    add('l', 'nested payload, validation off', 'shop.order.placed:1', nested, { validation: 'off' });
+    add('n', 'nested, report, in a span', 'shop.order.placed:1', nested, { validation: 'report' }, true);
+  }
 
   process.stdout.write(
     `factline bench: node ${process.version}, cases interleaved in a random order per round, medians over ${ROUNDS} rounds (files: ${FILE_ROUNDS}); CPU = the process's user+system time\n`,
   );
   const m = await measureAll(emitCases);
   const byName = (letter: string): number => emitCases.findIndex((c) => c.name.startsWith(`(${letter})`));
-  const row = (letter: string, base?: string, goal?: string): [string, Median, Median | undefined, string?] => [
-    emitCases[byName(letter)]!.name,
-    m[byName(letter)]!,
-    base ? m[byName(base)]! : undefined,
-    goal,
-  ];
+  type Row = [string, Median, Median | undefined, string?];
+  const row = (letter: string, base?: string, goal?: string): Row[] => {
+    const own: Row = [emitCases[byName(letter)]!.name, m[byName(letter)]!, base ? m[byName(base)]! : undefined, goal];
+    // The before build's case of the same letter, if it ran, under it.
+    const b = emitCases.findIndex((c) => c.name.startsWith(`(${letter}.b)`));
+    return b === -1 ? [own] : [own, [emitCases[b]!.name, m[b]!, base ? m[byName(base)]! : undefined, goal]];
+  };
   printTable(`emit: ${CHUNK} events per chunk; each ratio to the raw SDK doing the same work in the same run`, [
-    row('a', 'a'),
-    row('b', 'a'),
-    row('c', 'a'),
-    row('d'),
-    row('e', 'a'),
-    row('f', 'a'),
-    row('g', 'f', '<= 1.3x'),
-    row('h', 'h'),
-    row('i', 'h', '<= 1.3x'),
-    row('j', 'j'),
-    row('k', 'j', '<= 1.3x'),
-    row('l', 'j', '<= 1.1x'),
-    row('m', 'm'),
-    row('n', 'm', '<= 1.3x'),
+    ...row('a', 'a'),
+    ...row('b', 'a'),
+    ...row('c', 'a'),
+    ...row('d'),
+    ...row('e', 'a'),
+    ...row('f', 'a'),
+    ...row('g', 'f', '<= 1.3x'),
+    ...row('h', 'h'),
+    ...row('i', 'h', '<= 1.3x'),
+    ...row('j', 'j'),
+    ...row('k', 'j', '<= 1.3x'),
+    ...row('l', 'j', '<= 1.1x'),
+    ...row('m', 'm'),
+    ...row('n', 'm', '<= 1.3x'),
   ]);
 
   // The answers: every emitted event exported once, every span case's events on its spans.
@@ -475,15 +536,28 @@ async function main(): Promise<void> {
   if (spanEvents.events !== expectedSpanEvents)
     throw new Error(`span events recorded: ${spanEvents.events}, expected ${expectedSpanEvents}: the benchmark is wrong`);
   if (flFiltered.emitter.stats().emitted !== 0) throw new Error('the filtered case emitted events: the benchmark is wrong');
-  for (const e of [flReport, flMs, flSpan, flNested, flNestedSpan])
+  for (const e of [flReport, flMs, flSpan, flNested, flNestedSpan, ...beforeEmitters])
     if (e.emitter.stats().invalid !== 0) throw new Error('a valid payload was flagged invalid: the benchmark is wrong');
   process.stdout.write(
     `checked: ${emitCases.filter((c) => c.records).length} cases exported every record they emitted; ${spanEvents.events} span events recorded\n`,
   );
   await Promise.all(
-    [rawFlat, rawFlatMs, rawFlatSpan, rawNested, rawNestedSpan, flReport, flOff, flFiltered, flMs, flSpan, flNested, flNestedOff, flNestedSpan].map((x) =>
-      x.provider.shutdown(),
-    ),
+    [
+      rawFlat,
+      rawFlatMs,
+      rawFlatSpan,
+      rawNested,
+      rawNestedSpan,
+      flReport,
+      flOff,
+      flFiltered,
+      flMs,
+      flSpan,
+      flNested,
+      flNestedOff,
+      flNestedSpan,
+      ...beforeEmitters,
+    ].map((x) => x.provider.shutdown()),
   );
   span.end();
 
@@ -736,6 +810,11 @@ async function readers(dir: string): Promise<void> {
     'verify floor': [floorJs, chainPath, 'hash'],
     verify: [cli, 'verify', '--only', chainPath],
   };
+  if (BEFORE) {
+    const beforeCli = join(BEFORE, 'dist', 'src', 'cli', 'main.js');
+    kinds['validate before'] = [beforeCli, 'validate', intentPath];
+    kinds['verify before'] = [beforeCli, 'verify', '--only', chainPath];
+  }
   const runs: Record<string, { cpu: number[]; wall: number[] }> = {};
   const random = prng(0xf100d);
   for (let rep = 0; rep < READ_REPS; rep++) {
@@ -763,8 +842,10 @@ async function readers(dir: string): Promise<void> {
   process.stdout.write(`${'case'.padEnd(66)}  ${'CPU s'.padStart(6)}  ${'wall s'.padStart(6)}  ${'CPU ratio'.padStart(9)}  goal (CPU)\n`);
   process.stdout.write(row('(r) floor: read 1 MiB chunks + JSON.parse per line', 'validate floor'));
   process.stdout.write(row('(s) factline validate, mixed Intent file (15 event types)', 'validate', 'validate floor', '<= 1.5x'));
+  if (BEFORE) process.stdout.write(row('(s.b) before: factline validate, the same file', 'validate before', 'validate floor', '<= 1.5x'));
   process.stdout.write(row("(t) floor: read + JSON.parse + SHA-256 per line (verify's hash)", 'verify floor'));
   process.stdout.write(row('(u) factline verify, chained records', 'verify', 'verify floor'));
+  if (BEFORE) process.stdout.write(row('(u.b) before: factline verify, the same file', 'verify before', 'verify floor'));
 }
 
 main().catch((e) => {

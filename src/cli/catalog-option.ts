@@ -8,12 +8,12 @@ import { pathToFileURL } from 'node:url';
 import type { Catalog } from '../catalog/define.js';
 import { intentCatalog } from '../intent/catalog.js';
 import { UsageError } from './options.js';
-import type { BUILT_IN_CATALOG_NAMES } from './catalog-help.js';
+import { type BUILT_IN_CATALOG_NAMES, dataFileAsCatalog } from './catalog-help.js';
 
 /** The built-in catalogs, by name. */
 export const BUILT_IN_CATALOGS: Readonly<Record<(typeof BUILT_IN_CATALOG_NAMES)[number], Catalog>> = { intent: intentCatalog as unknown as Catalog };
 
-export { CATALOG_HELP } from './catalog-help.js';
+export { CATALOG_HELP, dataFileAsCatalog } from './catalog-help.js';
 
 function isCatalog(v: unknown): v is Catalog {
   const c = v as Partial<Catalog> | null;
@@ -31,8 +31,9 @@ function isCatalog(v: unknown): v is Catalog {
  * Loads the catalog `spec` names: a built-in name, or `PATH[#EXPORT]`
  * resolved from the working directory.
  *
- * @throws UsageError naming the fix when the module is missing, fails to
- *   load, or its export is not a catalog made by `defineCatalog`.
+ * @throws UsageError naming the fix when `spec` names a data file
+ *   ({@link dataFileAsCatalog}), or the module is missing, fails to load, or
+ *   its export is not a catalog made by `defineCatalog`.
  *
  * @example
  * await loadCatalog('./dist/catalog.js#catalog');
@@ -43,6 +44,8 @@ export async function loadCatalog(spec: string): Promise<Catalog> {
   const hash = spec.lastIndexOf('#');
   const path = hash >= 0 ? spec.slice(0, hash) : spec;
   const name = hash >= 0 ? spec.slice(hash + 1) : undefined;
+  const data = dataFileAsCatalog(spec);
+  if (data !== undefined) throw new UsageError(data);
   if (path === '')
     throw new UsageError(`--catalog needs a module path or a built-in name (${Object.keys(BUILT_IN_CATALOGS).join(', ')}), got ${JSON.stringify(spec)}`);
   const file = resolve(path);

@@ -148,17 +148,11 @@ function lintAction(catalog: Catalog, json: boolean, io: CliIo, withNotes: <T ex
   else if (warnings.length === 0) io.out(`catalog "${catalog.name}": no lint warnings`);
   else {
     io.out(`catalog "${catalog.name}": ${warnings.length} warning${warnings.length === 1 ? '' : 's'}`);
-    for (const w of warnings)
-      io.out(
-        printable(
-          `  ${w.code}: ${w.message}${
-            w.suggestion !== undefined
-              ? `
-    suggestion: ${w.suggestion}`
-              : ''
-          }`,
-        ),
-      );
+    // The suggestion on a line of its own: each line escaped on its own (printable escapes a line break).
+    for (const w of warnings) {
+      io.out(printable(`  ${w.code}: ${w.message}`));
+      if (w.suggestion !== undefined) io.out(printable(`    suggestion: ${w.suggestion}`));
+    }
   }
   return 0;
 }

@@ -5,6 +5,7 @@ import { isFieldPath } from '../feedback/queries.js';
 import { QueryError } from '../query/types.js';
 import { errIsTTY, type CliIo } from './io.js';
 import { skipNotes, watchSkips } from './skips.js';
+import { printable } from './printable.js';
 import { BACKEND_HELP, BACKEND_OPTIONS, UsageError, backendFrom, commandFailed, parse, positiveInt, progress, rangeFrom, wantsJson } from './options.js';
 
 export const FEEDBACK_HELP = `Usage: factline feedback [--file F ... | --loki URL] --attempts PATTERN --success PATTERN
@@ -55,7 +56,7 @@ lines but none is an event, 2 on usage errors and bad requests (a pattern or
 field that cannot match).`;
 
 function print(f: FeedbackFigures, io: CliIo): void {
-  for (const g of f.groups) io.out(`${g.group}: ${g.sentence}${g.pending > 0 ? `, ${g.pending} pending` : ''}`);
+  for (const g of f.groups) io.out(`${printable(g.group)}: ${g.sentence}${g.pending > 0 ? `, ${g.pending} pending` : ''}`);
   if (f.groups.length !== 1 || f.groups[0]!.group !== 'all') io.out(`all: ${f.total.sentence}${f.total.pending > 0 ? `, ${f.total.pending} pending` : ''}`);
 }
 

@@ -13,7 +13,7 @@ import { jsonError, type CliIo } from './io.js';
 
 export { jsonError, wantsJson } from './io.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
-import { printable } from './printable.js';
+export { skippedSummary } from '../history/skipped.js';
 
 /** A usage error: the command prints it with its help and exits 2. */
 export class UsageError extends Error {}
@@ -210,17 +210,6 @@ export function nonNegativeInt(text: string | undefined, what: string, fallback:
   if (text === undefined) return fallback;
   if (!/^\d+$/.test(text)) throw new UsageError(`${what} needs a whole number ≥ 0, got ${JSON.stringify(text)}`);
   return Number(text);
-}
-
-/** Reports skipped lines of a local scan on stderr, once, as counts. */
-export function skippedSummary(stats: unknown): string | undefined {
-  const s = stats as { skipped?: Record<string, number>; skippedSamples?: { file: string; line: number; reason: string }[] } | undefined;
-  if (!s?.skipped) return undefined;
-  const parts = Object.entries(s.skipped).filter(([, n]) => n > 0);
-  if (parts.length === 0) return undefined;
-  const total = parts.reduce((a, [, n]) => a + n, 0);
-  const first = s.skippedSamples?.[0];
-  return `skipped ${total} line${total === 1 ? '' : 's'} that ${total === 1 ? 'is' : 'are'} not events (${parts.map(([r, n]) => `${r} ${n}`).join(', ')})${first ? `; first: ${printable(first.file)}:${first.line}: ${first.reason}` : ''}`;
 }
 
 /** Shows a "scanning…" counter on a terminal's stderr while a long query runs; returns the stop function. */

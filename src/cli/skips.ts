@@ -5,10 +5,11 @@
  * and exit 1 when the files have lines but none is an event.
  */
 import { readLines } from '../lines/read-lines.js';
-import type { LokiQueryResponse, QueryBackend } from '../query/types.js';
 import type { SkippedLine } from './event-lines.js';
-import { skippedSummary } from './options.js';
+import { watchSkips } from '../history/skipped.js';
 import { printable } from './printable.js';
+
+export { watchSkips };
 
 /** The first line of files none of whose lines is an event. */
 export interface NoEvent {
@@ -35,39 +36,6 @@ export async function noEventIn(files: readonly string[]): Promise<NoEvent | und
     }
   }
   return first;
-}
-
-interface LocalStats {
-  skipped?: Record<string, number>;
-  files?: string[];
-}
-
-/**
- * `backend`, watched: every local answer's `data.stats` is kept, so that
- * after the command's queries `summary()` says what was skipped. Each query
- * reads the same files, so the answer that skipped most stands for all
- * (summing would count a line once per query).
- */
-export function watchSkips(backend: QueryBackend): { backend: QueryBackend; summary(): string | undefined; files(): string[] } {
-  let most: { total: number; stats: unknown } = { total: 0, stats: undefined };
-  const files = new Set<string>();
-  const keep = (r: LokiQueryResponse): LokiQueryResponse => {
-    const s = r.data.stats as LocalStats | undefined;
-    for (const f of s?.files ?? []) files.add(f);
-    const total = Object.values(s?.skipped ?? {}).reduce((a, b) => a + b, 0);
-    if (total > most.total) most = { total, stats: s };
-    return r;
-  };
-  return {
-    backend: {
-      kind: backend.kind,
-      query: async (request) => keep(await backend.query(request)),
-      queryRange: async (request) => keep(await backend.queryRange(request)),
-      ...(backend.labels !== undefined ? { labels: backend.labels.bind(backend) } : {}),
-    },
-    summary: () => skippedSummary(most.stats),
-    files: () => [...files],
-  };
 }
 
 /**

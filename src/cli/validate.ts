@@ -7,7 +7,7 @@ import type { IntentLineIssue } from '../intent/flat-read.js';
 import { acceptsIntentFlatLine } from '../intent/flat-accept.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
 import { processIo, type CliIo } from './io.js';
-import { CATALOG_HELP } from './catalog-help.js';
+import { CATALOG_HELP, dataFileAsCatalog } from './catalog-help.js';
 import { jsonError, UsageError, positiveInt, wantsJson } from './options.js';
 import type { CatalogChoice } from './validate-check.js';
 
@@ -97,7 +97,12 @@ function parseValidateArgs(args: string[]): ValidateArgs | string {
     if (!(e instanceof UsageError)) throw e;
     return e.message;
   }
-  if (positionals.length !== 1) return positionals.length === 0 ? 'missing FILE' : `one FILE at a time, got ${positionals.length}`;
+  if (positionals.length === 0) {
+    // `--catalog events.jsonl` with no FILE: the option took the file meant as FILE.
+    const data = catalog === undefined ? undefined : dataFileAsCatalog(catalog);
+    return data === undefined ? 'missing FILE' : `missing FILE: ${data}`;
+  }
+  if (positionals.length !== 1) return `one FILE at a time, got ${positionals.length}`;
   return {
     file: positionals[0]!,
     catalog,

@@ -20,6 +20,20 @@ export interface OtlpHttpTransportOptions {
   maxSockets?: number;
   /** The partial-success counter of the signal: `rejectedLogRecords` (default) or `rejectedSpans`. */
   rejectedField?: 'rejectedLogRecords' | 'rejectedSpans';
+  /**
+   * TLS of an `https:` endpoint (ignored for `http:`): `ca`, the PEM
+   * certificates the endpoint's certificate is checked against instead of
+   * Node's bundled roots; `cert` and `key`, the client's PEM certificate
+   * chain and private key for mutual TLS (both or neither).
+   */
+  tls?: OtlpTls;
+}
+
+/** PEM text or bytes of an OTLP/HTTP client's TLS files (`OTEL_EXPORTER_OTLP_CERTIFICATE`, `_CLIENT_CERTIFICATE`, `_CLIENT_KEY`). */
+export interface OtlpTls {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
 }
 
 /** Longest `Retry-After` honoured, in ms: a longer one is cut to this. */
@@ -94,7 +108,9 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
   const url = new URL(options.url);
   const https = url.protocol === 'https:';
   const maxSockets = options.maxSockets ?? 4;
-  const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets }) : new HttpAgent({ keepAlive: true, maxSockets });
+  // The TLS options go on each request too: a request without the pooled agent (the probe) makes its connection with them.
+  const tls = https ? (options.tls ?? {}) : {};
+  const agent = https ? new HttpsAgent({ keepAlive: true, maxSockets, ...tls }) : new HttpAgent({ keepAlive: true, maxSockets });
   const request = https ? httpsRequest : httpRequest;
   const headersOf = options.headers ?? (() => Promise.resolve({}));
   const gzip = options.compression === 'gzip';
@@ -119,25 +135,29 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
           resolve(o);
         }
       };
-      const req = request(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(payload.length) }, agent: pooled ? agent : false }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size <= MAX_RESPONSE_BYTES) chunks.push(c);
-        });
-        res.on('error', (e) => done({ kind: 'retryable', reason: `reading the response failed: ${e.message}` }));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          const data = Buffer.concat(chunks);
-          if (status >= 200 && status < 300) return done({ kind: 'accepted', ...partialSuccess(data, rejectedField) });
-          const reason = reasonOf(res, data);
-          if (REFUSED.has(status)) return done({ kind: 'refused', status, reason });
-          // 429/502/503/504 by OTLP's rules; anything else is not about the records (see SendOutcome).
-          const retryAfterMs = RETRYABLE.has(status) ? parseRetryAfter(res.headers['retry-after']) : undefined;
-          done({ kind: 'retryable', status, reason, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
-        });
-      });
+      const req = request(
+        url,
+        { method: 'POST', headers: { ...headers, 'Content-Length': String(payload.length) }, agent: pooled ? agent : false, ...tls },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size <= MAX_RESPONSE_BYTES) chunks.push(c);
+          });
+          res.on('error', (e) => done({ kind: 'retryable', reason: `reading the response failed: ${e.message}` }));
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            const data = Buffer.concat(chunks);
+            if (status >= 200 && status < 300) return done({ kind: 'accepted', ...partialSuccess(data, rejectedField) });
+            const reason = reasonOf(res, data);
+            if (REFUSED.has(status)) return done({ kind: 'refused', status, reason });
+            // 429/502/503/504 by OTLP's rules; anything else is not about the records (see SendOutcome).
+            const retryAfterMs = RETRYABLE.has(status) ? parseRetryAfter(res.headers['retry-after']) : undefined;
+            done({ kind: 'retryable', status, reason, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+          });
+        },
+      );
       // A timeout is a retry decision, not a failure: the endpoint may still take the request.
       req.setTimeout(timeoutMs, () => {
         done({ kind: 'retryable', reason: `no response within ${timeoutMs} ms`, timedOut: true });

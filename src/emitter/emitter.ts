@@ -13,7 +13,7 @@ import { capIssues, formatIssues, type ValidationIssue } from '../validation/iss
 import { describeThrown, noteWideIntegers } from '../validation/json-value.js';
 import { checkJsonPayload, DEFAULT_MAX_PAYLOAD_BYTES, type ValidationMode } from '../validation/validate.js';
 import { ENVELOPE_SCHEMA_VERSION } from '../wire.js';
-import { envelopeId } from './envelope-ids.js';
+import { callSource, envelopeId } from './envelope-ids.js';
 import { fanOut } from './fan-out.js';
 import { checkEmitterOptions, piiKeyFor, resolveServiceName, resolveValidationMode, type EmitOptions, type EmitterOptions } from './options.js';
 import { createPiiApplier, readPayload, scrubIssues } from './payload.js';
@@ -184,6 +184,27 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       if ('ms' in checked) timeMs = checked.ms;
       else issues = [...issues, checked.issue];
     }
+    // emit's envelope options, checked before `strict` decides: it refuses them as it refuses the payload.
+    let source = defaultSource;
+    if (opts?.source !== undefined) {
+      const c = callSource(opts.source);
+      if ('source' in c) source = c.source;
+      else issues = [...issues, c.issue];
+    }
+    let causationId: string | undefined;
+    const causedBy = opts?.causedBy;
+    if (causedBy !== undefined) {
+      const c = envelopeId('causedBy', causedBy);
+      if ('id' in c) causationId = c.id;
+      else issues = [...issues, c.issue];
+    }
+    let sessionId: string | undefined;
+    const session = opts?.sessionId ?? options.sessionId;
+    if (session !== undefined) {
+      const c = envelopeId('sessionId', session);
+      if ('id' in c) sessionId = c.id;
+      else issues = [...issues, c.issue];
+    }
     // Personal data goes before anything is built from the payload: the
     // envelope, the trace key, problem reports, the error `strict` throws.
     // Validation above saw the clear values (a hash is not an email address).
@@ -221,25 +242,15 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       observed_time: observed,
       service_name: serviceName,
       catalog: info.catalog,
-      source: opts?.source ?? defaultSource,
+      source,
       severity: info.severity,
       payload: body,
     };
 
     // 5. Trace ids (a traceKeyField is never personal data: defineCatalog refuses it).
     assignTrace(event, info, body, timeMs, opts?.traceKey, resolveTrace, report);
-    const causedBy = opts?.causedBy;
-    if (causedBy !== undefined) {
-      const c = envelopeId('causedBy', causedBy);
-      if ('id' in c) event.causation_id = c.id;
-      else issues = [...issues, c.issue];
-    }
-    const session = opts?.sessionId ?? options.sessionId;
-    if (session !== undefined) {
-      const c = envelopeId('sessionId', session);
-      if ('id' in c) event.session_id = c.id;
-      else issues = [...issues, c.issue];
-    }
+    if (causationId !== undefined) event.causation_id = causationId;
+    if (sessionId !== undefined) event.session_id = sessionId;
     if (issues.length > 0) flag(event, issues, read.stub ? read.full : undefined);
 
     // 6. Every sink, once.

@@ -1,5 +1,7 @@
 import type { ValidationIssue } from '../validation/issue.js';
+import type { EventSource } from '../envelope/source.js';
 import { describeThrown } from '../validation/json-value.js';
+import { checkSource } from './options.js';
 
 /** Longest causation or session id carried, in UTF-16 units: an id, not a payload. */
 export const MAX_ENVELOPE_ID_LENGTH = 256;
@@ -29,4 +31,33 @@ export function envelopeId(option: 'causedBy' | 'sessionId', given: unknown): { 
 
 function bad(option: 'causedBy' | 'sessionId', message: string): ValidationIssue {
   return { code: 'invalid_envelope_id', path: [], option, message: `${message}; left out of the envelope (${option})` };
+}
+
+/**
+ * `emit`'s per-call `source` option as the envelope carries it: a copy of
+ * its members (so that a change the caller makes to the object later does
+ * not reach a sink), when it passes the set-up check of a source
+ * (`checkSource`: a type of the source types with that type's members, each
+ * a non-empty string). Anything else (`{ type: 'alien' }`, a missing
+ * `model`, a getter that throws) becomes an `invalid_source` issue naming
+ * the member at fault, and the event carries the emitter's source, flagged.
+ * Never throws.
+ */
+export function callSource(given: unknown): { source: EventSource } | { issue: ValidationIssue } {
+  try {
+    checkSource(given, 'source');
+    const copy: Record<string, string> = {};
+    for (const [k, v] of Object.entries(given as Record<string, string>)) if (v !== undefined) copy[k] = v;
+    return { source: copy as unknown as EventSource };
+  } catch (e) {
+    return {
+      issue: {
+        code: 'invalid_source',
+        path: [],
+        option: 'source',
+        // checkSource's own messages start with the option's name; anything else was thrown by the value itself (a getter, a proxy trap).
+        message: `${e instanceof Error && e.message.startsWith('source') ? e.message : `reading source threw: ${describeThrown(e)}`}; the event carries the emitter's source`,
+      },
+    };
+  }
 }

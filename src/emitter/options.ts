@@ -90,9 +90,21 @@ export interface EmitOptions {
    * that keeps the given value (`docs/mapping.md`, "Times").
    */
   time?: Date | number;
-  /** The event that caused this one: its instance id, or the event itself. */
+  /**
+   * The event that caused this one: its instance id, or the event itself.
+   * An id that is not a non-empty string of at most 256 characters is left
+   * out, as an `invalid_envelope_id` issue.
+   */
   causedBy?: string | { id: string };
+  /**
+   * Who or what produced this event, instead of the emitter's `source`
+   * (the envelope's `source`: `docs/mapping.md`). Checked as the emitter's
+   * is (a type of the source types with that type's members); a source
+   * that fails is not used: the event carries the emitter's source and an
+   * `invalid_source` issue naming the member at fault. A copy is carried.
+   */
   source?: EventSource;
+  /** The session this event belongs to, instead of the emitter's `sessionId`; checked as `causedBy` is. */
   sessionId?: string;
   /** A domain trace key (e.g. `TRACE-015`); overrides the catalog's `traceKeyField`. */
   traceKey?: string;

@@ -29,7 +29,9 @@ export type IssueCode =
   | 'invalid_time'
   | 'implausible_time'
   // the envelope: `emit`'s `causedBy` and `sessionId` options
-  | 'invalid_envelope_id';
+  | 'invalid_envelope_id'
+  // the envelope: `emit`'s `source` option
+  | 'invalid_source';
 
 export interface ValidationIssue {
   /** Stable machine-readable code. */
@@ -58,11 +60,12 @@ export interface ValidationIssue {
   input?: number | string;
   /**
    * For the issues of `emit`'s options (`invalid_time`, `implausible_time`,
-   * `invalid_envelope_id`): the option at fault, `time`, `causedBy` or
-   * `sessionId`. Messages locate such an issue at `(options.<option>)`.
+   * `invalid_envelope_id`, `invalid_source`): the option at fault, `time`,
+   * `causedBy`, `sessionId` or `source`. Messages locate such an issue at
+   * `(options.<option>)`.
    */
   option?: EmitOptionName;
 }
 
 /** The `emit` options an issue can be about. */
-export type EmitOptionName = 'time' | 'causedBy' | 'sessionId';
+export type EmitOptionName = 'time' | 'causedBy' | 'sessionId' | 'source';

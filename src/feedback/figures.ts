@@ -8,6 +8,7 @@
  * groupBy: { field: 'file', depth: 2 } })` → `src/auth: 23 of 50 attempts
  * failed (46%)`.
  */
+import { printable } from '../lines/printable.js';
 import { compilePattern } from '../eventid/pattern.js';
 import { isLineProblem, parseJsonLine } from '../lines/json-line.js';
 import { eventIdPatternHint } from '../eventid/pattern-hint.js';
@@ -167,10 +168,14 @@ function groupName(value: string | undefined, by: FeedbackGroupBy | undefined): 
     .join(by.separator ?? '/');
 }
 
-/** `23 of 50 src/auth attempts failed (46%)`. */
+/**
+ * `23 of 50 src/auth attempts failed (46%)`. The group is a payload value
+ * from the events: its control and bidi characters are written as
+ * `\uXXXX` (`printable`), so the sentence prints as it reads.
+ */
 export function feedbackSentence(group: string, attempts: number, failures: number): string {
   const pct = attempts === 0 ? 0 : Math.round((failures / attempts) * 1000) / 10;
-  const what = group === 'all' ? 'attempts' : `${group} attempts`;
+  const what = group === 'all' ? 'attempts' : `${printable(group)} attempts`;
   return `${failures} of ${attempts} ${what} failed (${pct}%)`;
 }
 

@@ -4,6 +4,7 @@
  * instance id (`factline_causation_id`, set by `emit(..., { causedBy })`);
  * this walks it with one log query per step, on local files or Loki alike.
  */
+import { printable } from '../lines/printable.js';
 import { logqlString } from '../queries/escape.js';
 import { selector } from '../queries/logql.js';
 import { LOKI } from '../queries/names.js';
@@ -139,12 +140,13 @@ export async function eventChain(backend: QueryBackend, request: ChainRequest): 
 
 /** The chain as text, one event a line: causes, the event (marked `>`), effects (indented). */
 export function chainText(chain: EventChain): string {
+  // Every value comes from the events: control and bidi characters are written as \uXXXX, as every reader prints file content.
   const line = (e: ChainEvent, mark: string) => {
     const who = [e.source.type, e.source.model, e.source.name].filter(Boolean).join('/');
-    return `${mark}${e.time} ${e.eventId} ${e.id}${e.service ? ` service=${e.service}` : ''}${who ? ` source=${who}` : ''} ${e.payload}`;
+    return printable(`${mark}${e.time} ${e.eventId} ${e.id}${e.service ? ` service=${e.service}` : ''}${who ? ` source=${who}` : ''} ${e.payload}`);
   };
   const out: string[] = [];
-  if (chain.missingCause !== undefined) out.push(`  (caused by ${chain.missingCause}, not in the range: widen start)`);
+  if (chain.missingCause !== undefined) out.push(`  (caused by ${printable(chain.missingCause)}, not in the range: widen start)`);
   for (const c of chain.causes) out.push(line(c, '  '));
   out.push(line(chain.event, '> '));
   for (const e of chain.effects) out.push(line(e, '    -> '));

@@ -5,3 +5,4 @@ export { listLabels, labelValues } from './labels.js';
 export type { LabelNames, LabelValue } from './labels.js';
 export { eventChain, chainText } from './chain.js';
 export type { ChainEvent, ChainRequest, EventChain } from './chain.js';
+export { skippedSummary, watchSkips } from './skipped.js';

@@ -24,7 +24,7 @@ import { VERSION } from '../version.js';
 import { agentFeedback, DEFAULT_FAILURE_PATTERN, DEFAULT_LAST, MAX_LAST } from '../feedback/index.js';
 import { feedbackRequest } from '../feedback/figures.js';
 import { eventIdPatternHint } from '../eventid/pattern-hint.js';
-import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, spanSentence } from '../history/index.js';
+import { chainText, eventChain, historySpan, labelValues, listLabels, rfc3339, skippedSummary, spanSentence, watchSkips } from '../history/index.js';
 import { DURATION_EXAMPLES, isLogQuery, readRange, refusedTime, type RangeArgs } from '../history/range.js';
 import { summarizeResult } from '../history/result-text.js';
 import { QueryError, type LokiQueryData, type LokiQueryResponse, type QueryBackend } from '../query/types.js';
@@ -105,6 +105,11 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * const server = createFactlineMcpServer({ catalog, backend: createLocalBackend({ files: ['events.jsonl'] }) });
  * await server.connect(createStdioTransport());
  */
+/** The sentence a reply ends with when the local engine skipped lines that are not events (none when it skipped none). */
+function skippedNote(summary: string | undefined): string {
+  return summary === undefined ? '' : `\nThe local engine ${summary}.`;
+}
+
 export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer {
   const { catalog, backend } = options;
   const now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n);
@@ -267,6 +272,7 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
       const remaining = Math.max(total - c.offset, 0);
       const units = data.resultType === 'streams' ? 'log lines' : 'series';
       const stats = (data as { stats?: unknown }).stats;
+      const skipped = skippedSummary(stats);
       const render = (k: number, page: LokiQueryData = paged.slice(c.offset, c.offset + k)): Reply => {
         const more = c.offset + k < total;
         const next = more ? encodeCursor({ ...c, offset: c.offset + k }) : undefined;
@@ -277,6 +283,7 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
             : '';
         const lines = [
           `${summary}${position}.`,
+          ...(skipped ? [`The local engine ${skipped}.`] : []),
           ...(next ? [`For the rest call query_events with {"cursor": "${next}"}.`] : []),
           "The data is in structuredContent.data (Loki's JSON).",
         ];
@@ -369,19 +376,24 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     },
     guarded(async (a, extra) => {
       const r = range(a, '1d');
-      const chain = await eventChain(backend, { id: a.id, ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
+      const watch = watchSkips(backend);
+      const chain = await eventChain(watch.backend, { id: a.id, ...r, ...(a.service !== undefined ? { service: a.service } : {}), signal: extra.signal });
       if (chain === undefined) {
         const hint = /:\d+$|^[a-z0-9_]+(\.[a-z0-9_]+){2}$/.test(a.id)
           ? ` "${a.id}" looks like an EventID; event_chain takes an instance id (factline_event_instance_id), which query_events shows on every line.`
           : '';
         return failure(
-          `No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal, 'if the event is outside it, ask again with start/end covering it')}`,
+          `No event with instance id "${a.id}" in the range.${hint} ${await emptyHint(r, a.service, extra.signal, 'if the event is outside it, ask again with start/end covering it')}${skippedNote(watch.summary())}`,
         );
       }
+      const skipped = watch.summary();
       const render = (k: number): Reply => {
         const shown = { ...chain, effects: chain.effects.slice(0, k), effectsCut: chain.effectsCut || k < chain.effects.length };
         const head = `${plural(chain.causes.length, 'cause')}, ${plural(chain.effects.length, 'direct effect')}${chain.effectsCut ? ' (or more)' : ''}${k < chain.effects.length ? `; showing ${k} effects to stay within the ${budget}-byte reply budget` : ''}:`;
-        return text(`${head}\n${chainText(shown)}`, bigintSafe(shown) as Record<string, unknown>);
+        return text(`${head}\n${chainText(shown)}${skippedNote(skipped)}`, {
+          ...(bigintSafe(shown) as Record<string, unknown>),
+          ...(skipped ? { skipped } : {}),
+        });
       };
       return fitPrefix(chain.effects.length, render, budget).reply;
     }),
@@ -414,8 +426,9 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
     },
     guarded(async (a, extra) => {
       const r = range(a, '30d');
+      const watch = watchSkips(backend);
       const figures = await agentFeedback(
-        backend,
+        watch.backend,
         feedbackRequest(
           {
             attempts: a.attempts,
@@ -434,10 +447,11 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
           extra.signal,
         ),
       );
+      const skipped = watch.summary();
       if (figures.attemptsConsidered === 0) {
         return text(
-          `No attempts matched ${a.attempts}${a.model ? ` by ${a.model}` : ''} in the range. ${await emptyHint(r, a.service, extra.signal)}`,
-          bigintSafe(figures) as Record<string, unknown>,
+          `No attempts matched ${a.attempts}${a.model ? ` by ${a.model}` : ''} in the range. ${await emptyHint(r, a.service, extra.signal)}${skippedNote(skipped)}`,
+          { ...(bigintSafe(figures) as Record<string, unknown>), ...(skipped ? { skipped } : {}) },
         );
       }
       const render = (k: number): Reply => {
@@ -447,8 +461,9 @@ export function createFactlineMcpServer(options: FactlineMcpOptions): McpServer 
           ...(figures.groups.length > 1 ? [`Overall: ${figures.total.sentence}.`] : []),
         ];
         if (k < figures.groups.length) sentences.push(`(showing ${k} of ${figures.groups.length} groups, most failures first; use depth or group to narrow)`);
-        return text(sentences.join('\n'), {
+        return text(sentences.join('\n') + skippedNote(skipped), {
           ...(bigintSafe({ ...figures, groups }) as Record<string, unknown>),
+          ...(skipped ? { skipped } : {}),
           ...(k < figures.groups.length ? { cut: { shown: k, total: figures.groups.length } } : {}),
         });
       };

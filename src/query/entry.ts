@@ -60,6 +60,8 @@ export function lineOf(e: Entry): string {
 /** `pcommon.Value.AsString()`: a string body is the line itself; anything else is its JSON. */
 function renderBody(body: unknown): string {
   if (typeof body === 'string') return body;
+  // An empty OTLP value (a null body) is the empty line.
+  if (body === null || body === undefined) return '';
   if (typeof body === 'number') return formatFloatF(body);
   return goJson(body);
 }
@@ -386,7 +388,8 @@ function factlineEntry(ev: Record<string, unknown>, serviceName: string, fileNam
   const time = parseTime(ev.time);
   if (time === undefined) return 'no_time';
   const service = typeof ev.service_name === 'string' && ev.service_name !== '' ? ev.service_name : serviceName;
-  const body = ev.payload !== undefined && ev.payload !== null ? ev.payload : leftover(ev);
+  // A null payload is an empty body, as the SDK path sends it (and the Collector's file route makes it); only a line without one keeps the rest.
+  const body = Object.hasOwn(ev, 'payload') ? ev.payload : leftover(ev);
   return new EnvelopeEntry(time[0], time[1], body, ev, service, fileName);
 }
 

@@ -3,7 +3,7 @@ import type { CompareOp, Extraction, LabelFilter, LabelFormatItem, LabelMatcher,
 import { compileRegex, compileSubmatchRegex, type LogqlRegex, type LogqlSubmatchRegex } from './regex.js';
 import { QueryError } from './types.js';
 import { compilePatternFilter, compilePatternParser } from './pattern.js';
-import { unquote } from './unquote.js';
+import { UnquoteError, unquote } from './unquote.js';
 import { compileIpFilter, IpPatternError, type IpFilter } from './ip.js';
 import { parseBytes, parseGoDuration } from './units.js';
 
@@ -109,6 +109,7 @@ export class PipelineBuilder {
     try {
       return unquote(this.src(node));
     } catch (e) {
+      if (e instanceof UnquoteError && e.reason === 'not_utf8') throw new QueryError('unsupported', e.message, node.from);
       throw syntaxError(this.text, node.from, (e as Error).message);
     }
   }

@@ -1,6 +1,7 @@
 import { RE2JS } from 're2js';
 import { ownLabel } from './labels.js';
 import { QueryError } from './types.js';
+import { unquote } from './unquote.js';
 
 /*
  * The part of Go's text/template that `| line_format` and `| label_format`
@@ -505,7 +506,13 @@ function tokenize(source: string, from: number, to: number, refuse: (why?: strin
       if (i >= to) refuse('an unterminated string');
       i++;
       const text = source.slice(start, i);
-      out.push({ kind: 'string', value: goUnquote(text, refuse), pos: start, text });
+      let value: string;
+      try {
+        value = unquote(text);
+      } catch (e) {
+        return refuse((e as Error).message);
+      }
+      out.push({ kind: 'string', value, pos: start, text });
     } else if (c === '`') {
       const end = source.indexOf('`', i + 1);
       if (end < 0 || end >= to) refuse('an unterminated string');
@@ -535,32 +542,6 @@ function tokenize(source: string, from: number, to: number, refuse: (why?: strin
       if (['if', 'else', 'end', 'range', 'with', 'define', 'template', 'block', 'break', 'continue', 'nil', 'true', 'false'].includes(m[0])) refuse(`${m[0]}`);
       out.push({ kind: 'ident', name: m[0], pos: start, text: m[0] });
     } else refuse();
-  }
-  return out;
-}
-
-/** Go's strconv.Unquote of a double-quoted literal, for the escapes Go allows. */
-function goUnquote(text: string, refuse: (why?: string) => never): string {
-  const body = text.slice(1, -1);
-  let out = '';
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c !== '\\') {
-      out += c;
-      continue;
-    }
-    const e = body[++i];
-    const simple: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"' };
-    if (e !== undefined && Object.hasOwn(simple, e)) out += simple[e];
-    else if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(body.slice(i + 1, i + 3)) && Number.parseInt(body.slice(i + 1, i + 3), 16) < 0x80) {
-      out += String.fromCharCode(Number.parseInt(body.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(body.slice(i + 1, i + 5))) {
-      const cp = Number.parseInt(body.slice(i + 1, i + 5), 16);
-      if (cp >= 0xd800 && cp <= 0xdfff) refuse('a surrogate escape');
-      out += String.fromCodePoint(cp);
-      i += 4;
-    } else return refuse(`the escape \\${e ?? ''}`);
   }
   return out;
 }

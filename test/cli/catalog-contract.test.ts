@@ -256,7 +256,9 @@ describe('factline catalog lint', () => {
     expect(r.code).toBe(0);
     expect(r.stdout[0]).toBe('catalog "quests": 2 warnings');
     expect(r.stdout.join('\n')).toContain('kind_selects_fields: "pay.method.added:1" looks like several facts behind one topic');
-    expect(r.stdout.join('\n')).toContain('suggestion: one event per fact, each with its own required fields: pay.card.added:1, pay.bank.added:1');
+    // The suggestion is a line of its own, not an escaped line break inside the warning's line.
+    expect(r.stdout).toContain('    suggestion: one event per fact, each with its own required fields: pay.card.added:1, pay.bank.added:1');
+    expect(r.stdout.join('\n')).not.toContain('\\u000a');
     expect(r.stdout.join('\n')).toContain('discriminator_topic: "quest.quest.updated:1"');
     const json = await run(['catalog', 'lint', '--catalog', `${MODULE}#topics`, '--json']);
     expect(JSON.parse(json.stdout[0]!).warnings.map((w: { event_id: string }) => w.event_id)).toEqual(['pay.method.added:1', 'quest.quest.updated:1']);

@@ -219,6 +219,11 @@ describe('factline validate: usage errors exit 2', () => {
     [[], /missing FILE/],
     [['a.jsonl', 'b.jsonl'], /one FILE at a time, got 2/],
     [['--catalog'], /--catalog needs a catalog name or module path/],
+    // The option took the events file meant as FILE.
+    [
+      ['--catalog', 'events.jsonl'],
+      /^factline validate: missing FILE: --catalog "events\.jsonl" names a data file, not a catalog: give a module exporting one/,
+    ],
     [['--max-errors', 'ten', 'x.jsonl'], /--max-errors needs a whole number ≥ 0 \(0 = no limit\), got "ten"/],
     [['--max-errors', '-1', 'x.jsonl'], /--max-errors needs a whole number/],
     [['--strict', 'x.jsonl'], /unknown option "--strict"/],
@@ -259,6 +264,7 @@ describe('factline validate: usage errors exit 2', () => {
       [['--json'], 'usage', 'missing FILE'],
       [['--json', '--max-errors', 'ten', path], 'usage', '--max-errors needs a whole number ≥ 0 (0 = no limit), got "ten"'],
       [['--json', '--catalog', 'payments', path], 'catalog_not_loaded', '--catalog "payments": no built-in catalog of that name'],
+      [['--json', '--catalog', 'events.jsonl.1#catalog', path], 'catalog_not_loaded', '--catalog "events.jsonl.1#catalog" names a data file, not a catalog'],
       [['--json', missing], 'unreadable_file', `${missing}: no such file`],
     ];
     for (const [args, errorCode, message] of cases) {

@@ -32,6 +32,7 @@ interface Operator {
   regex?: string;
   trace_id?: { parse_from?: string };
   span_id?: { parse_from?: string };
+  output?: string;
 }
 
 interface Config {
@@ -102,10 +103,16 @@ describe('collector-config/otel-collector.yaml against ENVELOPE_FIELDS', () => {
               expect(claim(moveFrom(body), `${f.name} -> resource service.name`).to).toBe('resource["service.name"]');
               break;
             case 'Body': {
-              // Stashed, the rest of the body removed, then moved back as the whole body.
+              // A null payload: the body removed (empty, as the SDK path sends it), and the line's route ends there.
+              const empty = claim(
+                route.find((o) => o.type === 'remove' && o.field === 'body' && o.if === `"${f.name}" in body and ${body} == nil`),
+                `a null ${f.name} -> empty Body`,
+              );
+              expect(empty.output).toBe('end');
+              // Else stashed, the rest of the body removed, then moved back as the whole body.
               const stash = claim(moveFrom(body), `${f.name} -> Body`);
               claim(
-                route.find((o) => o.type === 'remove' && o.field === 'body'),
+                route.find((o) => o.type === 'remove' && o.field === 'body' && o !== empty),
                 'clearing the body',
               );
               claim(

@@ -66,3 +66,46 @@ describe("emit's id options", () => {
     expect(problems).toMatchObject([{ code: 'FACTLINE_EVENT_REJECTED', event_id: '[factline: unreadable EventID: id tostring]' }]);
   });
 });
+
+describe("emit's per-call source option", () => {
+  it('carries a valid source as a copy: a later change to the caller object reaches no sink', () => {
+    const { ev, delivered } = setup();
+    const source = { type: 'child_agent' as const, model: 'claude-sonnet-4', name: 'fixer' };
+    ev.emit('app.job.ran:1', { n: 1 }, { source });
+    source.model = 'changed';
+    expect(delivered[0]!.source).toEqual({ type: 'child_agent', model: 'claude-sonnet-4', name: 'fixer' });
+    expect(delivered[0]!.invalid).toBeUndefined();
+  });
+
+  it.each([
+    ['an unknown type', { type: 'alien' }, 'source.type: "alien" is not one of the source types'],
+    ['a child_agent without model', { type: 'child_agent' }, 'source.model is missing; a child_agent source needs model'],
+    ['a member the type has not', { type: 'runtime', model: 'm' }, 'source.model is not a member of a runtime source'],
+    ['an empty name', { type: 'tool', name: ' ' }, 'source.name: " " is not allowed; pass a non-empty string'],
+    ['a string', 'user', 'source: "user" is not a source'],
+    [
+      'a getter that throws',
+      {
+        get type(): string {
+          throw new Error('boom');
+        },
+      },
+      'reading source threw: boom',
+    ],
+  ])('flags %s as invalid_source at (options.source) and carries the emitter source', (_what, source, message) => {
+    const { ev, delivered, problems } = setup();
+    expect(() => ev.emit('app.job.ran:1', { n: 1 }, { source } as never)).not.toThrow();
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.source).toEqual({ type: 'runtime' });
+    expect(delivered[0]!.invalid?.issues).toEqual([
+      { code: 'invalid_source', path: [], option: 'source', message: expect.stringContaining(message) as unknown as string },
+    ]);
+    expect(problems.map((p) => p.code)).toEqual(['FACTLINE_VALIDATION_FAILED']);
+    expect(problems[0]!.message).toContain('(options.source)');
+  });
+
+  it("is refused by 'strict' with the same issue", () => {
+    const ev = createEmitter(catalog, { sinks: [], validation: 'strict' });
+    expect(() => ev.emit('app.job.ran:1', { n: 1 }, { source: { type: 'alien' } } as never)).toThrow(/\(options\.source\): source\.type: "alien"/);
+  });
+});

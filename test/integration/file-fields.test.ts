@@ -17,6 +17,7 @@ import { attributeMap, eventIdParts, fromAnyValue, fromJs, instanceId, stringAtt
  * from an events.jsonl line (`fromFile`). Through the real Collector with the
  * shipped config: every such attribute of an event arrives from its line with
  * the value and type the SDK's record of the same event has (src/otel/mapping.ts),
+ * a line with a null payload with an empty body, as the SDK path sends it,
  * and a line without a payload arrives with the body the local engine gives
  * it (src/query/entry.ts), so `factline query --file` and Loki agree.
  */
@@ -72,6 +73,8 @@ describe.skipIf(SKIP_NOTE !== undefined)('envelope fields through the file path 
     );
     // Twelve issues: more than an event carries, so `invalid.issues_total` is set.
     emitted.push(emitter.emit('intent.intent.accepted:1', Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`x${i}`, Number.NaN])) as never)!);
+    // A null payload: delivered flagged; its body is empty on both paths.
+    emitted.push(emitter.emit('intent.intent.accepted:1', null as never)!);
     await emitter.shutdown();
     appendFileSync(join(pipeline.tailed, BARE), `${JSON.stringify(BARE_LINE)}\n`);
     await waitFor(() => pipeline.recorder.logs().length >= emitted.length + 1, {
@@ -101,6 +104,20 @@ describe.skipIf(SKIP_NOTE !== undefined)('envelope fields through the file path 
       const got = attributeMap(byId.get(e.id)!.attributes ?? []);
       expect(value(got)).toEqual(value({ ...expected, event_name: eventIdParts(e.event_id).name, 'log.file.name': EVENTS }));
     }
+  });
+
+  it('gives a line with a null payload an empty body, as the SDK path and the local engine do', () => {
+    const e = emitted.find((x) => x.payload === null)!;
+    const record = pipeline.recorder.logs().find((l) => instanceId(l.record) === e.id)!.record;
+    expect(fromAnyValue(record.body)).toBeNull();
+    expect(fromJs(toLogRecord(e, intentCatalog.get(e.event_id)!).body)).toBeNull();
+    const line = readFileSync(join(pipeline.tailed, EVENTS), 'utf8')
+      .trim()
+      .split('\n')
+      .find((l) => l.includes(e.id))!;
+    const entry = toEntry(JSON.parse(line) as Record<string, unknown>, { serviceName: 'factline', formats: [factlineEnvelopeFormat] }, EVENTS);
+    if (typeof entry === 'string') throw new Error(entry);
+    expect(entry.body).toBeNull();
   });
 
   it('gives a line without a payload the body the local engine gives it', () => {

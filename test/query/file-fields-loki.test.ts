@@ -33,3 +33,20 @@ describe('the local engine against Loki, for the envelope fields the Collector c
     expect(fixture.loki.map((s) => s.stream.factline_validation_issues_total).sort()).toEqual(['11', '12']);
   });
 });
+
+describe('a null payload, against Loki', () => {
+  const nullFixture = JSON.parse(readFileSync(new URL('../fixtures/query/null-payload-loki.json', import.meta.url), 'utf8')) as Fixture & {
+    otlp: Fixture['loki'];
+  };
+
+  it("is the empty line, as Loki stored it from the file and from the SDK path, with the line's labels", () => {
+    expect(nullFixture.lines).toHaveLength(1);
+    const line = nullFixture.lines[0]!;
+    expect(line.payload).toBeNull();
+    const entry = toEntry(structuredClone(line), { serviceName: 'factline', formats: [factlineEnvelopeFormat] }, 'events.jsonl');
+    if (typeof entry === 'string') throw new Error(entry);
+    expect(withoutObserved(entry.labels)).toEqual(withoutObserved(nullFixture.loki[0]!.stream));
+    expect([[nanos(entry.ms, entry.ns), lineOf(entry)]]).toEqual(nullFixture.loki[0]!.values);
+    expect(nullFixture.otlp[0]!.values.map(([, l]) => l)).toEqual(['']);
+  });
+});

@@ -106,3 +106,16 @@ describe('default, count, printf', () => {
     expect(render('{{ .a | default "}}|" }}')).toBe('}}|');
   });
 });
+
+describe('string literals (Go strconv.Unquote, as text/template reads them)', () => {
+  it('\\x and octal escapes are bytes: a UTF-8 sequence of them is its character', () => {
+    expect(render('{{ "\\xc3\\xa9" }}')).toBe('é');
+    expect(render('{{ "\\303\\251\\u00e9" }}')).toBe('éé');
+  });
+
+  it('refuses bytes that are not UTF-8 and escapes Go refuses, naming the escape', () => {
+    expect(refused('{{ "\\xff" }}').message).toMatch(/not UTF-8/);
+    expect(refused('{{ "\\400" }}').message).toMatch(/invalid escape \\400/);
+    expect(refused('{{ "\\ud800" }}').message).toMatch(/not a Unicode scalar value/);
+  });
+});

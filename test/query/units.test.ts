@@ -4,6 +4,7 @@ import { goJson } from '../../src/query/go-json.js';
 import { parseQuery } from '../../src/query/parse.js';
 import { parseBytes, parseGoDuration, parseRangeDuration } from '../../src/query/units.js';
 import { QueryError } from '../../src/query/types.js';
+import { unquote } from '../../src/query/unquote.js';
 
 describe('Go renderings', () => {
   it('goJson sorts keys at every level and escapes control characters, not HTML (as Loki shows a body)', () => {
@@ -84,6 +85,55 @@ describe("parsing with Grafana's grammar and Loki's precedence", () => {
   it('unquotes Go strings and raw strings', () => {
     expect(parseQuery('{a="b\\"c\\u00e9\\x41"}')).toMatchObject({ matchers: [{ value: 'b"céA' }] });
     expect(parseQuery('{a=`b\\"c`}')).toMatchObject({ matchers: [{ value: 'b\\"c' }] });
+  });
+
+  // Each literal's answer from Go 1.26's strconv.Unquote (which Loki's lexer and text/template use), run on this list:
+  // `ok` is Go's result; `syntax` Go's "invalid syntax"; `not_utf8` a result Go accepts whose bytes are not UTF-8.
+  const GO_UNQUOTE: [string, string | 'syntax' | 'not_utf8'][] = [
+    ['"abc"', 'abc'],
+    ['"a\\"b"', 'a"b'],
+    ['"\\x41"', 'A'],
+    ['"\\xff"', 'not_utf8'],
+    ['"\\xe9"', 'not_utf8'],
+    ['"\\xc3"', 'not_utf8'],
+    ['"\\xc3\\xa9"', 'é'],
+    ['"\\303\\251"', 'é'],
+    ['"\\101"', 'A'],
+    ['"\\400"', 'syntax'],
+    ['"\\777"', 'syntax'],
+    ['"\\u00e9"', 'é'],
+    ['"\\ud800"', 'syntax'],
+    ['"\\U0001F600"', '😀'],
+    ['"\\U00110000"', 'syntax'],
+    ['"\\\'"', 'syntax'],
+    ['"a\nb"', 'syntax'],
+    ['"\\a\\b\\f\\n\\r\\t\\v\\\\"', '\x07\b\f\n\r\t\v\\'],
+    ['"\\q"', 'syntax'],
+    ['"\\x4"', 'syntax'],
+    ['"\\u12"', 'syntax'],
+    ['"\\12"', 'syntax'],
+    ['"é"', 'é'],
+    ['"tab\there"', 'tab\there'],
+    ['"\\x00"', '\0'],
+    ['"\\000"', '\0'],
+    ['"a\\xc3\\xa9\\u00e9"', 'aéé'],
+    ['`raw\\n`', 'raw\\n'],
+    ['`a\nb`', 'a\nb'],
+    ['`a\r\nb`', 'a\nb'],
+    ['""', ''],
+    ['"\\"', 'syntax'],
+    ['"a"b"', 'syntax'],
+  ];
+  it.each(GO_UNQUOTE)("unquote(%s) is Go strconv.Unquote's answer: %j", (literal, want) => {
+    if (want === 'syntax' || want === 'not_utf8') {
+      expect(() => unquote(literal)).toThrow(expect.objectContaining({ name: 'UnquoteError', reason: want }));
+    } else expect(unquote(literal)).toBe(want);
+  });
+
+  it('a string whose escapes are not UTF-8 is refused as unsupported, a Go syntax error as a syntax error', () => {
+    expect(() => parseQuery('{a="b"} |= "\\xff"')).toThrow(expect.objectContaining({ code: 'unsupported', message: expect.stringMatching(/not UTF-8/) }));
+    expect(() => parseQuery('{a="b"} |= "\\400"')).toThrow(expect.objectContaining({ code: 'syntax', message: expect.stringMatching(/invalid escape \\400/) }));
+    expect(parseQuery('{a="b"} |= "\\xc3\\xa9"')).toMatchObject({ stages: [{ kind: 'line_filter', filter: { values: ['é'] } }] });
   });
 
   it('a syntax error is a QueryError with the position', () => {
