@@ -22,6 +22,14 @@ for (let i = 0; i < 256; i++) {
 }
 /** The id's 36 characters, written in place and read out as one string. */
 const text = Buffer.alloc(36, 0x2d /* '-' */);
+/**
+ * Reads `text` out as Latin-1: Buffer's own `latin1Slice`, which
+ * `toString('latin1', …)` calls after its argument checks, where it exists.
+ */
+const readText: () => string =
+  typeof (text as unknown as { latin1Slice?: unknown }).latin1Slice === 'function'
+    ? () => (text as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, 36)
+    : () => text.toString('latin1', 0, 36);
 
 /** Writes byte `v`'s two hex digits at `at`. */
 function hex(at: number, v: number): void {
@@ -72,7 +80,7 @@ export function uuidv7(now: number = Date.now()): string {
   hex(19, 0x80 | (b[o]! & 0x3f));
   hex(21, b[o + 1]!);
   for (let i = 0; i < 6; i++) hex(24 + 2 * i, b[o + 2 + i]!);
-  return text.toString('latin1', 0, 36);
+  return readText();
 }
 
 /** Milliseconds since the epoch encoded in a UUIDv7. */
