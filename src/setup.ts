@@ -30,6 +30,15 @@ export function checkSetupOptions(o: FactlineOptions): void {
   const fail = (name: string, v: unknown, want: string): never => {
     throw new Error(`${name}: ${describeValue(v)} is not allowed; ${want}`);
   };
+  // A name setupFactline does not know (a typo, an option of another function) is refused, not ignored: plain JavaScript has no type check.
+  for (const name of Object.keys(o)) {
+    if (!SETUP_OPTIONS.has(name)) {
+      const near = [...SETUP_OPTIONS].find((n) => n.toLowerCase() === name.toLowerCase());
+      throw new Error(
+        `${name}: not an option of setupFactline${near !== undefined ? `; did you mean ${near}?` : ''} (its options: ${[...SETUP_OPTIONS].sort().join(', ')}; README "Options")`,
+      );
+    }
+  }
   for (const name of ['otlp', 'shutdownOnExit', 'registerGlobals'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'boolean') fail(name, o[name], 'pass true or false');
   }
@@ -51,6 +60,42 @@ export function checkSetupOptions(o: FactlineOptions): void {
   if (o.spool !== undefined && o.spool !== false) checkSpoolOption(o.spool, 'spool');
   if (o.delivery !== undefined) checkDeliveryOptions(o.delivery, 'delivery.');
 }
+
+/** Every option name of {@link FactlineOptions}; the type below fails to compile when one is missing or extra. */
+const SETUP_OPTION_NAMES = [
+  // the emitter's
+  'validation',
+  'source',
+  'sessionId',
+  'serviceName',
+  'filter',
+  'maxPayloadBytes',
+  'piiKey',
+  'piiSalt',
+  'onProblem',
+  'now',
+  // the OpenTelemetry pipeline's
+  'serviceVersion',
+  'resourceAttributes',
+  'logExporter',
+  'spanExporter',
+  'logProcessors',
+  'spanProcessors',
+  'registerGlobals',
+  'spool',
+  'delivery',
+  // setupFactline's own
+  'otlp',
+  'logger',
+  'spanEvents',
+  'file',
+  'console',
+  'sinks',
+  'shutdownOnExit',
+] as const satisfies readonly (keyof FactlineOptions)[];
+type MissingSetupOption = Exclude<keyof FactlineOptions, (typeof SETUP_OPTION_NAMES)[number]>;
+const everySetupOptionNamed: [MissingSetupOption] extends [never] ? true : MissingSetupOption = true;
+const SETUP_OPTIONS: ReadonlySet<string> = new Set<string>(everySetupOptionNamed ? SETUP_OPTION_NAMES : []);
 
 export interface FactlineOptions extends Omit<EmitterOptions, 'sinks' | 'resolveTrace'>, Omit<OtelPipelineOptions, 'spanEvents' | 'spanFor' | 'afterEmit'> {
   /**

@@ -124,11 +124,20 @@ export function runCli(argv: string[] = process.argv.slice(2)): void {
   // event loop emptying first is reported.
   let settled = false;
   process.exitCode = 1;
+  // With --json the error is the answer on stdout, as every command's errors are (docs/query.md, "Errors with --json").
+  const json = wantsJson(argv);
+  const fail = (code: string, message: string, status: number): void => {
+    if (json) process.stdout.write(`${jsonError(code, message)}\n`);
+    else process.stderr.write(`factline: ${message}\n`);
+    process.exitCode = status;
+  };
   process.once('beforeExit', () => {
     if (settled) return;
-    const cause = argv.includes('--catalog') ? 'a module it loaded (--catalog) never settled' : 'something it waited for never settled';
-    process.stderr.write(`factline: the command did not finish: ${cause}\n`);
-    process.exit(1);
+    // A catalog module that never settles is a catalog that cannot be loaded: exit 2, as one that throws.
+    if (argv.includes('--catalog'))
+      fail('catalog_not_loaded', 'the command did not finish: the --catalog module never settled (a top-level await that never resolves?)', 2);
+    else fail('internal', 'the command did not finish: something it waited for never settled', 1);
+    process.exit();
   });
   main(argv).then(
     (code) => {
@@ -137,8 +146,7 @@ export function runCli(argv: string[] = process.argv.slice(2)): void {
     },
     (e: unknown) => {
       settled = true;
-      process.stderr.write(`factline: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = 1;
+      fail('internal', e instanceof Error ? e.message : String(e), 1);
     },
   );
 }

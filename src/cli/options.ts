@@ -13,10 +13,10 @@ import { jsonError, type CliIo } from './io.js';
 
 export { jsonError, wantsJson } from './io.js';
 import { lokiCaFrom, lokiHeadersFromEnv } from './loki-auth.js';
+import { UsageError, positiveInt } from './usage.js';
 export { skippedSummary } from '../history/skipped.js';
 
-/** A usage error: the command prints it with its help and exits 2. */
-export class UsageError extends Error {}
+export { nonNegativeInt, positiveInt, UsageError } from './usage.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -196,20 +196,6 @@ export function rangeFrom(
     case 'end_before_start':
       throw new UsageError(`--to (${values.to ?? 'now'}) is before --from (${values.from})`);
   }
-}
-
-/** A whole number option. */
-export function positiveInt(text: string | undefined, what: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${what} needs a whole number ≥ 1, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-/** A whole number option that may be 0. */
-export function nonNegativeInt(text: string | undefined, what: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new UsageError(`${what} needs a whole number ≥ 0, got ${JSON.stringify(text)}`);
-  return Number(text);
 }
 
 /** Shows a "scanning…" counter on a terminal's stderr while a long query runs; returns the stop function. */

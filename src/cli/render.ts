@@ -19,19 +19,33 @@ function severityOf(labels: LabelSet): Severity {
 }
 
 /**
+ * The payload a factline event's line renders: a JSON object or array is
+ * its JSON, the empty line a null payload (an empty body), anything else
+ * the text of a string or number body (Loki's line of a string body is the
+ * string itself).
+ */
+function payloadOfLine(line: string): unknown {
+  if (line === '') return null;
+  if (line.startsWith('{') || line.startsWith('[')) {
+    try {
+      return JSON.parse(line) as unknown;
+    } catch {
+      // not JSON after all: the text itself
+    }
+  }
+  return line;
+}
+
+/**
  * One log line in factline's one-line text form when it is a factline event
- * (an EventID label and a JSON object body), else `time labels line`.
+ * (it has an EventID label), whatever its payload (an object, an array, a
+ * string, a number, null), as `tail` prints it; else `time line`.
  */
 export function formatLogLine(ns: string, line: string, labels: LabelSet, color: boolean): string {
   const id = labels.factline_event_id;
-  if (id !== undefined && line.startsWith('{')) {
-    try {
-      const payload = JSON.parse(line) as unknown;
-      const event = { event_id: printable(id), time: nsToIso(ns), severity: severityOf(labels), payload } as FactlineEvent;
-      return formatEventLine(event, { color });
-    } catch {
-      // not JSON after all: the plain form below
-    }
+  if (id !== undefined) {
+    const event = { event_id: printable(id), time: nsToIso(ns), severity: severityOf(labels), payload: payloadOfLine(line) } as FactlineEvent;
+    return formatEventLine(event, { color });
   }
   return `${nsToIso(ns)} ${printable(line)}`;
 }

@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import { printable } from './printable.js';
 import { inputFileProblem } from './input-file.js';
-import { readLineBatches } from '../lines/read-lines.js';
-import { isLineProblem, lineTooLong, parseJsonLine } from '../lines/json-line.js';
+import { readLineBatches, type Line } from '../lines/read-lines.js';
+import { isLineProblem, lineTooLong, parseJsonLine, type JsonLine } from '../lines/json-line.js';
 import type { IntentLineIssue } from '../intent/flat-read.js';
 import { acceptsIntentFlatLine } from '../intent/flat-accept.js';
-import { DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.js';
-import { processIo, type CliIo } from './io.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/limits.js';
+import { jsonError, processIo, wantsJson, type CliIo } from './io.js';
 import { CATALOG_HELP, dataFileAsCatalog } from './catalog-help.js';
-import { jsonError, UsageError, positiveInt, wantsJson } from './options.js';
+import { UsageError, positiveInt } from './usage.js';
 import type { CatalogChoice } from './validate-check.js';
 
 const DEFAULT_MAX_ERRORS = 100;
@@ -46,6 +46,46 @@ or "ok: N events valid".
 
 Exit status: 0 when every line is valid, 1 when some are not, 2 on usage errors
 (missing FILE, a catalog that cannot be loaded, unreadable file).`;
+
+/** What {@link acceptRun} counts, and the parse of the line it stopped at. */
+interface Scan {
+  /** Non-blank lines so far. */
+  events: number;
+  /** The line acceptRun stopped at, parsed; undefined when it was too long to parse. */
+  record: JsonLine | undefined;
+  /** Called at every PROGRESS_EVERY-th line (on a terminal only). */
+  onProgress: ((line: number) => void) | undefined;
+}
+
+/**
+ * Goes through `batch` from index `from`: skips blank lines, counts the
+ * others in `scan.events`, and passes each line the generated Intent accept
+ * proves valid (with `intentOnly`: no --catalog). Returns the index of the
+ * first line that needs the full check, its parse in `scan.record`, or
+ * `batch.length`. Synchronous and small, so that V8 optimises this loop
+ * rather than the whole command.
+ */
+function acceptRun(batch: readonly Line[], from: number, scan: Scan, intentOnly: boolean, maxPayloadBytes: number): number {
+  for (let i = from; i < batch.length; i++) {
+    const read = batch[i]!;
+    if (scan.onProgress !== undefined && read.line % PROGRESS_EVERY === 0) scan.onProgress(read.line);
+    const text = read.text; // readLineBatches drops a byte order mark before the first line
+    // A line that starts with `{` is not blank; only others need the trim.
+    if (text.charCodeAt(0) !== 0x7b && text.trim() === '') continue;
+    scan.events++;
+    if (read.truncated) {
+      scan.record = undefined;
+      return i;
+    }
+    const record = parseJsonLine(text);
+    if (intentOnly && !isLineProblem(record) && !Object.hasOwn(record, 'event_id') && acceptsIntentFlatLine(record, text, read.bytes, maxPayloadBytes)) {
+      continue;
+    }
+    scan.record = record;
+    return i;
+  }
+  return batch.length;
+}
 
 /** `CliIo`, plus whether stderr is a terminal (for progress). Default: the process's stderr, when `io` is the process's. */
 export interface ValidateIo extends CliIo {
@@ -154,30 +194,27 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
   if (why !== undefined) return fail('unreadable_file', `${printable(file)}: ${why}`);
   const progress = io.errIsTTY ?? (io.err === processIo.err && process.stderr.isTTY === true);
 
+  const scan: Scan = { events: 0, record: undefined, onProgress: progress ? (n) => io.err(`validated ${n} lines...`) : undefined };
   let lineNo = 0;
-  let events = 0;
   let badLines = 0;
   let printed = 0;
   let unprinted = 0;
   try {
     // Batches, not lines: one await per 1 MiB read instead of one per line.
     for await (const batch of readLineBatches(file)) {
-      for (const read of batch) {
+      // The lines the generated accept proves valid pass in acceptRun; each other line stops it for the full check here.
+      for (
+        let at = acceptRun(batch, 0, scan, intentOnly, maxPayloadBytes);
+        at < batch.length;
+        at = acceptRun(batch, at + 1, scan, intentOnly, maxPayloadBytes)
+      ) {
+        const read = batch[at]!;
         lineNo = read.line;
-        if (progress && lineNo % PROGRESS_EVERY === 0) io.err(`validated ${lineNo} lines...`);
-        const text = read.text; // readLineBatches drops a byte order mark before the first line
-        // A line that starts with `{` is not blank; only others need the trim.
-        if (text.charCodeAt(0) !== 0x7b && text.trim() === '') continue;
-        events++;
         let issues: IntentLineIssue[];
-        if (read.truncated) issues = [{ line: lineNo, field: '(line)', code: 'line_too_long', message: lineTooLong(read.bytes).message }];
+        if (scan.record === undefined) issues = [{ line: lineNo, field: '(line)', code: 'line_too_long', message: lineTooLong(read.bytes).message }];
         else {
-          const record = parseJsonLine(text);
-          if (intentOnly && !isLineProblem(record) && !Object.hasOwn(record, 'event_id') && acceptsIntentFlatLine(record, text, read.bytes, maxPayloadBytes)) {
-            continue;
-          }
           const f = full ?? (await loadFull());
-          issues = f.checkLine(record, text, read.bytes, lineNo, f.choice);
+          issues = f.checkLine(scan.record, read.text, read.bytes, lineNo, f.choice);
         }
         if (issues.length === 0) continue;
         badLines++;
@@ -194,10 +231,12 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
           );
         }
       }
+      if (batch.length > 0) lineNo = batch[batch.length - 1]!.line;
     }
   } catch (e) {
     return fail('unreadable_file', `${printable(file)}: cannot read line ${lineNo + 1}: ${printable((e as Error).message)}`);
   }
+  const events = scan.events;
 
   const summary = json ? io.err : io.out;
   if (unprinted > 0) summary(`... ${unprinted} more problem${unprinted === 1 ? '' : 's'} not shown (--max-errors ${maxErrors})`);

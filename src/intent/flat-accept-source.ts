@@ -60,8 +60,8 @@ function quote(s: string): string {
 class Writer {
   readonly consts: string[] = [];
   private readonly regexes = new Map<string, string>();
-  /** Whether some schema holds values no type test covers (a record's or `unknown`'s): then the accept walks the line. */
-  open = false;
+  /** Whether some schema holds values no type test covers (a record's or \`unknown\`'s), which its accept walks (isCleanParsedJson). */
+  walks = false;
 
   regex(r: RegExp): string {
     if (r.flags.includes('g') || r.flags.includes('y')) throw new Error(`a stateful regex (${String(r)}) is not generated`);
@@ -139,8 +139,9 @@ class Writer {
         return all([`${this.set(z0.values)}.has(${x})`, ...this.checks(schema, x)]);
       case 'unknown':
       case 'any':
-        this.open = true;
-        return 'true';
+        // A value of any kind: walked for what no type test covers (lone surrogates, forbidden keys, non-finite numbers, depth), at its depth in the payload.
+        this.walks = true;
+        return `isCleanParsedJson(${x}, ${depth + 1})`;
       case 'optional': {
         if ((d.checks?.length ?? 0) > 0 || d.innerType === undefined || zi(d.innerType).optin === 'defaulted')
           throw new Error('an optional with a default is not generated');
@@ -158,8 +159,8 @@ class Writer {
         if (k?.def.type !== 'string' || (k.def.checks?.length ?? 0) > 0 || k.values !== undefined || (v !== 'unknown' && v !== 'any') || d.mode === 'loose') {
           throw new Error('a record other than z.record(z.string(), z.unknown()) is not generated');
         }
-        this.open = true;
-        return `isPlainObject(${x})`;
+        this.walks = true;
+        return `isPlainObject(${x}) && isCleanParsedJson(${x}, ${depth + 1})`;
       }
       default:
         throw new Error(`schema type ${d.type} is not generated`);
@@ -213,21 +214,21 @@ function acceptOf(w: Writer, name: string, schema: z.ZodType): string {
 export function intentFlatAcceptSource(): string {
   const w = new Writer();
   const fns: string[] = [];
-  const entries: string[] = [];
-  const opens: string[] = [];
+  const byLength = new Map<number, string[]>();
   for (const t of intentCatalog.list()) {
     const name = `accept_${t.wireName.replace(/[^A-Za-z0-9]/g, '_')}`;
-    w.open = false;
     fns.push(acceptOf(w, name, t.schema));
-    entries.push(`  [${quote(t.wireName)}, ${name}],`);
-    if (w.open) opens.push(quote(t.wireName));
+    const same = byLength.get(t.wireName.length) ?? [];
+    same.push(`      if (eventType === ${quote(t.wireName)}) return ${name};`);
+    byLength.set(t.wireName.length, same);
   }
+  const cases = [...byLength.entries()].sort(([a], [b]) => a - b).map(([n, tests]) => [`    case ${n}:`, ...tests, '      return undefined;'].join('\n'));
   const ts = zi(Timestamp).def;
   if (ts.check !== 'string_format' || !(ts.pattern instanceof RegExp)) throw new Error('Timestamp is not a date-time format: not generated');
   const timestamp = w.regex(ts.pattern);
   return `// Generated from the Intent catalog's zod schemas by src/intent/flat-accept-source.ts
 // (npm run generate:intent-accept); test/intent/flat-accept.test.ts fails when it drifts. Do not edit.
-import { isCommonUtcTime } from './utc-time.js';
+${w.walks ? "import { isCleanParsedJson } from '../validation/clean-json.js';\n" : ''}import { commonUtcTimeOn, isCommonUtcTime } from './utc-time.js';
 
 ${w.consts.join('\n')}
 
@@ -239,24 +240,28 @@ function isPlainObject(v: unknown): boolean {
 
 ${fns.join('\n\n')}
 
-/** The date part (\`YYYY-MM-DD\`) of the last timestamp of the common UTC form found valid: later ones with it are checked by their time part. */
-let lastAcceptedDate = '';
+/** The common UTC form on the date of the last such timestamp found valid (none yet: undefined): later ones on that date pass by it alone. */
+let onAcceptedDate: RegExp | undefined;
 
 /** Intent's \`Timestamp\` (its pattern) that \`Date\` can read, as \`isIsoTimestamp\` checks it. */
 export function isTimestamp(t: string): boolean {
-  const common = isCommonUtcTime(t);
-  if (common && lastAcceptedDate !== '' && t.startsWith(lastAcceptedDate)) return true;
+  if (onAcceptedDate?.test(t)) return true;
   const ok = ${timestamp}.test(t) && !Number.isNaN(Date.parse(t));
-  if (ok && common) lastAcceptedDate = t.slice(0, 10);
+  if (ok && isCommonUtcTime(t)) onAcceptedDate = commonUtcTimeOn(t.slice(0, 10));
   return ok;
 }
 
-/** Each Intent \`event_type\`'s accept of its parsed flat line. */
-export const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = new Map([
-${entries.join('\n')}
-]);
-
-/** Types whose schema holds values of any kind (records, \`unknown\`): their lines are walked for what no type test covers. */
-export const OPEN: ReadonlySet<string> = new Set([${opens.join(', ')}]);
+/**
+ * Each Intent \`event_type\`'s accept of its parsed flat line (undefined for
+ * another name), found by the name's length, then the name: the
+ * \`event_type\` of each line is a new string, which a Map would hash.
+ */
+export function acceptOf(eventType: string): ((v: Record<string, unknown>) => boolean) | undefined {
+  switch (eventType.length) {
+${cases.join('\n')}
+    default:
+      return undefined;
+  }
+}
 `;
 }

@@ -1,6 +1,7 @@
 // Generated from the Intent catalog's zod schemas by src/intent/flat-accept-source.ts
 // (npm run generate:intent-accept); test/intent/flat-accept.test.ts fails when it drifts. Do not edit.
-import { isCommonUtcTime } from './utc-time.js';
+import { isCleanParsedJson } from '../validation/clean-json.js';
+import { commonUtcTimeOn, isCommonUtcTime } from './utc-time.js';
 
 const RE_0 = /^CON-[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const RE_1 = /^SPEC-[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -518,7 +519,7 @@ function accept_system_error(v: Record<string, unknown>): boolean {
     // optional: absent is valid
   } else {
     present++;
-    if (!(x === undefined || isPlainObject(x))) return false;
+    if (!(x === undefined || (isPlainObject(x) && isCleanParsedJson(x, 1)))) return false;
   }
   // A strict object: any key beyond these is an unknown key.
   let keys = 0;
@@ -560,36 +561,54 @@ function accept_system_health(v: Record<string, unknown>): boolean {
   return keys === present;
 }
 
-/** The date part (`YYYY-MM-DD`) of the last timestamp of the common UTC form found valid: later ones with it are checked by their time part. */
-let lastAcceptedDate = '';
+/** The common UTC form on the date of the last such timestamp found valid (none yet: undefined): later ones on that date pass by it alone. */
+let onAcceptedDate: RegExp | undefined;
 
 /** Intent's `Timestamp` (its pattern) that `Date` can read, as `isIsoTimestamp` checks it. */
 export function isTimestamp(t: string): boolean {
-  const common = isCommonUtcTime(t);
-  if (common && lastAcceptedDate !== '' && t.startsWith(lastAcceptedDate)) return true;
+  if (onAcceptedDate?.test(t)) return true;
   const ok = RE_3.test(t) && !Number.isNaN(Date.parse(t));
-  if (ok && common) lastAcceptedDate = t.slice(0, 10);
+  if (ok && isCommonUtcTime(t)) onAcceptedDate = commonUtcTimeOn(t.slice(0, 10));
   return ok;
 }
 
-/** Each Intent `event_type`'s accept of its parsed flat line. */
-export const ACCEPTS: ReadonlyMap<string, (v: Record<string, unknown>) => boolean> = new Map([
-  ['contract.assertion.failed', accept_contract_assertion_failed],
-  ['contract.assertion.passed', accept_contract_assertion_passed],
-  ['contract.completed', accept_contract_completed],
-  ['contract.started', accept_contract_started],
-  ['intent.accepted', accept_intent_accepted],
-  ['intent.proposed', accept_intent_proposed],
-  ['signal.clustered', accept_signal_clustered],
-  ['signal.created', accept_signal_created],
-  ['signal.dismissed', accept_signal_dismissed],
-  ['signal.enriched', accept_signal_enriched],
-  ['signal.promoted', accept_signal_promoted],
-  ['spec.approved', accept_spec_approved],
-  ['spec.created', accept_spec_created],
-  ['system.error', accept_system_error],
-  ['system.health', accept_system_health],
-]);
-
-/** Types whose schema holds values of any kind (records, `unknown`): their lines are walked for what no type test covers. */
-export const OPEN: ReadonlySet<string> = new Set(['system.error']);
+/**
+ * Each Intent `event_type`'s accept of its parsed flat line (undefined for
+ * another name), found by the name's length, then the name: the
+ * `event_type` of each line is a new string, which a Map would hash.
+ */
+export function acceptOf(eventType: string): ((v: Record<string, unknown>) => boolean) | undefined {
+  switch (eventType.length) {
+    case 12:
+      if (eventType === 'spec.created') return accept_spec_created;
+      if (eventType === 'system.error') return accept_system_error;
+      return undefined;
+    case 13:
+      if (eventType === 'spec.approved') return accept_spec_approved;
+      if (eventType === 'system.health') return accept_system_health;
+      return undefined;
+    case 14:
+      if (eventType === 'signal.created') return accept_signal_created;
+      return undefined;
+    case 15:
+      if (eventType === 'intent.accepted') return accept_intent_accepted;
+      if (eventType === 'intent.proposed') return accept_intent_proposed;
+      if (eventType === 'signal.enriched') return accept_signal_enriched;
+      if (eventType === 'signal.promoted') return accept_signal_promoted;
+      return undefined;
+    case 16:
+      if (eventType === 'contract.started') return accept_contract_started;
+      if (eventType === 'signal.clustered') return accept_signal_clustered;
+      if (eventType === 'signal.dismissed') return accept_signal_dismissed;
+      return undefined;
+    case 18:
+      if (eventType === 'contract.completed') return accept_contract_completed;
+      return undefined;
+    case 25:
+      if (eventType === 'contract.assertion.failed') return accept_contract_assertion_failed;
+      if (eventType === 'contract.assertion.passed') return accept_contract_assertion_passed;
+      return undefined;
+    default:
+      return undefined;
+  }
+}

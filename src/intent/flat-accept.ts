@@ -1,5 +1,5 @@
 import { BOUND_PER_TEXT_BYTE, isCleanParsedJson, wellFormed } from '../validation/clean-json.js';
-import { ACCEPTS, isTimestamp, OPEN } from './flat-accept.generated.js';
+import { acceptOf, isTimestamp } from './flat-accept.generated.js';
 
 /**
  * Whether a parsed Intent flat line (`record`, parsed from `text` of
@@ -16,14 +16,14 @@ import { ACCEPTS, isTimestamp, OPEN } from './flat-accept.generated.js';
 export function acceptsIntentFlatLine(record: Record<string, unknown>, text: string, textBytes: number, maxPayloadBytes: number): boolean {
   const wire = record.event_type;
   if (typeof wire !== 'string') return false;
-  const accept = ACCEPTS.get(wire);
+  const accept = acceptOf(wire);
   const timestamp = record.timestamp;
   if (accept === undefined || typeof timestamp !== 'string' || !isTimestamp(timestamp)) return false;
   if (!accept(record)) return false;
-  // What no schema proves: no lone surrogate, forbidden key, non-finite number or depth past the limit. A closed
-  // schema's keys are its fields and its values are typed, so only a \u escape can make a lone surrogate.
-  const clean = !OPEN.has(wire) && text.indexOf('\\u') === -1 && wellFormed(text);
-  if (!clean && !isCleanParsedJson(record, 0)) return false;
+  // What no schema proves: no lone surrogate, forbidden key, non-finite number or depth past the limit. The accept
+  // walks each field of any kind (records, unknown) for them; the other fields are the schema's keys with typed
+  // values, so there only a \u escape can make a lone surrogate.
+  if ((text.indexOf('\\u') !== -1 || !wellFormed(text)) && !isCleanParsedJson(record, 0)) return false;
   if (textBytes * BOUND_PER_TEXT_BYTE <= maxPayloadBytes) return true;
   // Large: size the payload (the line without event_type and timestamp) exactly, as the full check does.
   const { event_type: _type, timestamp: _time, ...payload } = record;

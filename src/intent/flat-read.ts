@@ -8,7 +8,7 @@ import { checkPayload, DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/validate.
 import { compileParsedPayloadCheck, type ParsedPayloadCheck } from '../validation/parsed-payload.js';
 import { INTENT_EVENT_ID_BY_WIRE_NAME, intentCatalog, type IntentEventId } from './catalog.js';
 import { Timestamp } from './ids.js';
-import { isCommonUtcTime } from './utc-time.js';
+import { commonUtcTimeOn, isCommonUtcTime } from './utc-time.js';
 
 /*
  * Reading Intent's flat `events.jsonl` (docs/intent.md) back: one line at a time,
@@ -83,19 +83,18 @@ function describeValue(v: unknown): string {
 }
 
 /**
- * The date part (`YYYY-MM-DD`) of the last timestamp of the common UTC form
- * that the full check accepted. A file's timestamps share their date for
- * thousands of lines, so most are checked by their time part alone.
+ * The common UTC form on the date of the last such timestamp that the full
+ * check accepted (none yet: undefined). A file's timestamps share their date
+ * for thousands of lines, so most are checked by this one test alone.
  */
-let lastAcceptedDate = '';
+let onAcceptedDate: RegExp | undefined;
 
 /** Whether `v` is an ISO 8601 date-time with `Z` or an offset that `Date` can read. */
 export function isIsoTimestamp(v: unknown): v is string {
   if (typeof v !== 'string') return false;
-  const common = isCommonUtcTime(v);
-  if (common && lastAcceptedDate !== '' && v.startsWith(lastAcceptedDate)) return true;
+  if (onAcceptedDate?.test(v)) return true;
   const ok = Timestamp.safeParse(v).success && !Number.isNaN(Date.parse(v));
-  if (ok && common) lastAcceptedDate = v.slice(0, 10);
+  if (ok && isCommonUtcTime(v)) onAcceptedDate = commonUtcTimeOn(v.slice(0, 10));
   return ok;
 }
 

@@ -73,6 +73,50 @@ export interface ReadLinesOptions {
   handle?: FileHandle;
 }
 
+/*
+ * Lines are instances of two classes, not object literals: every line of a
+ * read then has one hidden class, so the optimised code of the reader and of
+ * its consumers does not deoptimise and compile again as the first batches
+ * come in (object literals built at several places did, three times per
+ * read of a large file).
+ */
+
+/** A line as read without `asWritten`. Its fields are set in the constructor alone (`declare`: no class field initialiser runs first). */
+class TextLine implements Line {
+  declare readonly line: number;
+  declare readonly text: string;
+  declare readonly offset: number;
+  declare readonly bytes: number;
+  declare readonly truncated: boolean;
+  constructor(line: number, text: string, offset: number, bytes: number, truncated: boolean) {
+    this.line = line;
+    this.text = text;
+    this.offset = offset;
+    this.bytes = bytes;
+    this.truncated = truncated;
+  }
+}
+
+/** A line as read with `asWritten`: with `crDropped` and `validUtf8`. */
+class WrittenLine implements Line {
+  declare readonly line: number;
+  declare readonly text: string;
+  declare readonly offset: number;
+  declare readonly bytes: number;
+  declare readonly truncated: boolean;
+  declare readonly crDropped: boolean;
+  declare readonly validUtf8: boolean;
+  constructor(line: number, text: string, offset: number, bytes: number, truncated: boolean, crDropped: boolean, validUtf8: boolean) {
+    this.line = line;
+    this.text = text;
+    this.offset = offset;
+    this.bytes = bytes;
+    this.truncated = truncated;
+    this.crDropped = crDropped;
+    this.validUtf8 = validUtf8;
+  }
+}
+
 /** Default longest line held in memory: 16 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_CHUNK_BYTES = 1024 * 1024;
@@ -101,7 +145,7 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
     if (atStart && out.length > 0) {
       atStart = false;
       const l = out[0]!;
-      if (l.offset === 0 && l.text.charCodeAt(0) === 0xfeff) out[0] = { ...l, text: l.text.slice(1) };
+      if (l.offset === 0 && l.text.charCodeAt(0) === 0xfeff) out[0] = new TextLine(l.line, l.text.slice(1), l.offset, l.bytes, l.truncated);
     }
     return out;
   };
@@ -118,7 +162,7 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
 
     const finish = (tail: Buffer, out: Line[]): void => {
       if (dropping) {
-        out.push({ line: lineNo++, text: droppedHead!.toString('utf8'), offset: lineStart, bytes: carryBytes + tail.length, truncated: true });
+        out.push(new TextLine(lineNo++, droppedHead!.toString('utf8'), lineStart, carryBytes + tail.length, true));
       } else {
         const whole = carry.length === 0 ? tail : Buffer.concat([...carry, tail]);
         const bytes = whole.length;
@@ -126,8 +170,8 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
         const text = whole.toString('utf8', 0, end);
         out.push(
           asWritten
-            ? { line: lineNo++, text, offset: lineStart, bytes, truncated: false, crDropped: end < bytes, validUtf8: isUtf8(whole.subarray(0, end)) }
-            : { line: lineNo++, text, offset: lineStart, bytes, truncated: false },
+            ? new WrittenLine(lineNo++, text, lineStart, bytes, false, end < bytes, isUtf8(whole.subarray(0, end)))
+            : new TextLine(lineNo++, text, lineStart, bytes, false),
         );
       }
       carry = [];
@@ -150,10 +194,6 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
         if (lastNl >= 0) linesValid = isUtf8(buf.subarray(carry.length === 0 && !dropping ? 0 : buf.indexOf(LF) + 1, lastNl));
       }
       if (!asWritten) {
-        // One decode of all the whole lines of this chunk, sliced per line:
-        // a `\n` byte is never part of a UTF-8 sequence (nor of the U+FFFD
-        // a bad one decodes to), so the n-th `\n` of the bytes is the n-th of
-        // the text, and each slice is what decoding the line alone gives.
         if (carry.length > 0 || dropping) {
           const nl = buf.indexOf(LF, 0);
           if (nl >= 0 && nl < bytesRead) {
@@ -165,26 +205,11 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
         }
         const lastNl = carry.length > 0 || dropping ? -1 : buf.lastIndexOf(LF, bytesRead - 1);
         if (lastNl >= from) {
-          const text = buf.toString('utf8', from, lastNl + 1);
-          // ASCII text: a character is a byte, so no second search in the bytes.
-          const ascii = isAscii(buf.subarray(from, lastNl + 1));
-          const base = from;
-          let c = 0;
-          for (;;) {
-            const cnl = text.indexOf('\n', c);
-            if (cnl < 0) break;
-            const nl = ascii ? base + cnl : buf.indexOf(LF, from);
-            const bytes = nl - from;
-            if (bytes <= maxLine) {
-              const cend = cnl > c && text.charCodeAt(cnl - 1) === 0x0d ? cnl - 1 : cnl;
-              out.push({ line: lineNo++, text: text.slice(c, cend), offset: lineStart, bytes, truncated: false });
-            } else {
-              out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });
-            }
-            c = cnl + 1;
-            from = nl + 1;
-            lineStart = position + from;
-          }
+          const pushed = out.length;
+          pushDecodedLines(buf, from, lastNl, position, lineNo, maxLine, out);
+          lineNo += out.length - pushed;
+          from = lastNl + 1;
+          lineStart = position + from;
         }
       }
       for (;;) {
@@ -196,18 +221,12 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
           const bytes = nl - from;
           if (bytes <= maxLine) {
             if (asWritten) {
-              out.push({
-                line: lineNo++,
-                text: buf.toString('utf8', from, end),
-                offset: lineStart,
-                bytes,
-                truncated: false,
-                crDropped: end < nl,
-                validUtf8: linesValid || isUtf8(buf.subarray(from, end)),
-              });
-            } else out.push({ line: lineNo++, text: buf.toString('utf8', from, end), offset: lineStart, bytes, truncated: false });
+              out.push(
+                new WrittenLine(lineNo++, buf.toString('utf8', from, end), lineStart, bytes, false, end < nl, linesValid || isUtf8(buf.subarray(from, end))),
+              );
+            } else out.push(new TextLine(lineNo++, buf.toString('utf8', from, end), lineStart, bytes, false));
           } else {
-            out.push({ line: lineNo++, text: buf.toString('utf8', from, from + maxLine), offset: lineStart, bytes, truncated: true });
+            out.push(new TextLine(lineNo++, buf.toString('utf8', from, from + maxLine), lineStart, bytes, true));
           }
         } else {
           appendPart(buf.subarray(from, nl));
@@ -245,6 +264,37 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
     }
   } finally {
     if (options.handle === undefined) await handle.close();
+  }
+}
+
+/**
+ * Pushes to `out` the whole lines of `buf` from byte `from` up to the `\n`
+ * at `lastNl`, numbered from `lineNo`, the first at byte `position + from`
+ * of the file. One decode of them all, sliced per line: a `\n` byte is never
+ * part of a UTF-8 sequence (nor of the U+FFFD a bad one decodes to), so the
+ * n-th `\n` of the bytes is the n-th of the text, and each slice is what
+ * decoding the line alone gives. A function of its own, so that V8
+ * optimises this loop and not the whole reader.
+ */
+function pushDecodedLines(buf: Buffer, from: number, lastNl: number, position: number, lineNo: number, maxLine: number, out: Line[]): void {
+  const text = buf.toString('utf8', from, lastNl + 1);
+  // ASCII text: a character is a byte, so no second search in the bytes.
+  const ascii = isAscii(buf.subarray(from, lastNl + 1));
+  const base = from;
+  let c = 0;
+  for (;;) {
+    const cnl = text.indexOf('\n', c);
+    if (cnl < 0) break;
+    const nl = ascii ? base + cnl : buf.indexOf(LF, from);
+    const bytes = nl - from;
+    if (bytes <= maxLine) {
+      const cend = cnl > c && text.charCodeAt(cnl - 1) === 0x0d ? cnl - 1 : cnl;
+      out.push(new TextLine(lineNo++, text.slice(c, cend), position + from, bytes, false));
+    } else {
+      out.push(new TextLine(lineNo++, buf.toString('utf8', from, from + maxLine), position + from, bytes, true));
+    }
+    c = cnl + 1;
+    from = nl + 1;
   }
 }
 

@@ -1,4 +1,4 @@
-import { MAX_DEPTH } from './json-value.js';
+import { MAX_DEPTH } from './limits.js';
 
 /*
  * What `readJsonValue` checks of a value `JSON.parse` returned, without zod:

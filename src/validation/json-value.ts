@@ -1,4 +1,5 @@
 import type { ValidationIssue } from './issue.js';
+import { MAX_DEPTH } from './limits.js';
 
 /*
  * The one read of a payload. `emit` turns whatever the caller passed into a
@@ -10,8 +11,7 @@ import type { ValidationIssue } from './issue.js';
  * the caller.
  */
 
-/** Deepest nesting copied; deeper values become a `too_deep` marker. */
-export const MAX_DEPTH = 64;
+export { MAX_DEPTH } from './limits.js';
 
 /** Keys that can reach an object's prototype when a payload is copied or merged. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

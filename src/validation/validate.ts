@@ -16,8 +16,7 @@ export type ValidationMode = 'strict' | 'report' | 'off';
 /** The validation modes, for messages and option checks. */
 export const VALIDATION_MODES: readonly ValidationMode[] = ['strict', 'report', 'off'];
 
-/** Default largest payload, measured as UTF-8 JSON: 64 KiB. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 64 * 1024;
+export { DEFAULT_MAX_PAYLOAD_BYTES } from './limits.js';
 
 export interface PayloadCheck {
   issues: ValidationIssue[];

@@ -93,15 +93,28 @@ describe('file content in messages', () => {
 });
 
 describe('a command that never settles', () => {
-  it('exits 1 and names the --catalog module as the likely cause', () => {
+  it('exits 2 (a catalog that cannot be loaded) and names the --catalog module; with --json, as the JSON error on stdout', () => {
     const out = buildCli();
     const hangs = join(dir, 'hangs.mjs');
     writeFileSync(hangs, 'await new Promise(() => {});\nexport const catalog = 1;\n');
     const file = join(dir, 'one.jsonl');
     writeFileSync(file, '{}\n');
-    const r = spawnSync(process.execPath, [join(out, 'src', 'cli', 'main.js'), 'validate', '--catalog', hangs, file], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('factline: the command did not finish: a module it loaded (--catalog) never settled');
+    const cli = (...args: string[]) => spawnSync(process.execPath, [join(out, 'src', 'cli', 'main.js'), ...args], { encoding: 'utf8', timeout: 60_000 });
+    const r = cli('validate', '--catalog', hangs, file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('factline: the command did not finish: the --catalog module never settled');
+    for (const args of [
+      ['validate', '--json', '--catalog', hangs, file],
+      ['catalog', 'list', '--json', '--catalog', hangs],
+    ]) {
+      const j = cli(...args);
+      expect(j.status, args.join(' ')).toBe(2);
+      expect(j.stderr, args.join(' ')).toBe('');
+      expect(JSON.parse(j.stdout)).toEqual({
+        ok: false,
+        error: { code: 'catalog_not_loaded', message: expect.stringContaining('the --catalog module never settled') as unknown as string },
+      });
+    }
   }, 120_000);
 });
 

@@ -109,6 +109,10 @@ describe('setupFactline options are checked at set-up', () => {
     ['a batch size of 0', { delivery: { maxExportBatchSize: 0 } }, /^delivery.maxExportBatchSize: 0 is not allowed; pass a whole number ≥ 1$/],
     ['a timeout given as a string', { delivery: { timeoutMillis: '10' as never } }, /^delivery.timeoutMillis: "10" is not allowed; pass a finite number ≥ 0$/],
     ['a negative backoff', { delivery: { backoff: { initialMillis: -1 } } }, /^delivery.backoff.initialMillis: -1 is not allowed/],
+    // Names it does not know: plain JavaScript has no type check to catch them.
+    ['an unknown option', { bogus: 1 } as never, /^bogus: not an option of setupFactline \(its options: console, delivery, file, /],
+    ['a miscased option', { servicename: 'x' } as never, /^servicename: not an option of setupFactline; did you mean serviceName\?/],
+    ['an option of createEmitter only', { sinks: [], resolveTrace: () => undefined } as never, /^resolveTrace: not an option of setupFactline/],
   ])('refuses %s, naming the option and the accepted values', (_, options, message) => {
     expect(() => setupFactline(authCatalog, { otlp: false, shutdownOnExit: false, ...options })).toThrow(message);
   });

@@ -74,6 +74,10 @@ const VALUES = [
   '{"__proto__":1}',
   '{"a":{"b":"\\udc00"}}',
   '{"constructor":{}}',
+  // What only a walk of a field of any kind (system.error's context) finds, with no \\u escape in the line to trigger the walk of the whole line:
+  '{"a":1e400}',
+  '{"a":[{"prototype":1}]}',
+  `${'{"d":'.repeat(70)}1${'}'.repeat(70)}`,
 ];
 
 /** Every line: each seed example, with each field set to each value, removed, or joined by an unknown key. */

@@ -7,7 +7,9 @@ import { main } from '../../src/cli/main.js';
 import { checkEnvelopeRecord } from '../../src/cli/validate-check.js';
 import { intentCatalog } from '../../src/intent/catalog.js';
 import { checkIntentRecord, isIsoTimestamp, isValidIntentRecord, parseIntentLine, INTENT_EVENT_TYPES } from '../../src/intent/flat-read.js';
+import { isTimestamp } from '../../src/intent/flat-accept.generated.js';
 import { Timestamp } from '../../src/intent/ids.js';
+import { commonUtcTimeOn, isCommonUtcTime } from '../../src/intent/utc-time.js';
 import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
 
 /*
@@ -179,12 +181,15 @@ describe('the fast accept of flat Intent lines', () => {
   );
 });
 
-describe('isIsoTimestamp with its date cache', () => {
+/** The two date caches: the full check's (flat-read.ts) and the generated accept's (flat-accept.generated.ts). */
+const CACHED_CHECKS = { isIsoTimestamp, isTimestamp };
+
+describe.each(Object.entries(CACHED_CHECKS))('%s with its date cache', (_name, check) => {
   it('agrees with the full check on odd timestamps after a date has been accepted', () => {
     for (const primer of ['2026-03-30T00:00:00Z', '2026-02-28T12:00:00.5Z', '2024-02-29T00:00:00Z', '2026-03-30T14:23:45+02:00']) {
       for (const t of HOSTILE_TIMES) {
-        isIsoTimestamp(primer);
-        expect([t, isIsoTimestamp(t)]).toEqual([t, fullIsoCheck(t)]);
+        check(primer);
+        expect([t, check(t)]).toEqual([t, fullIsoCheck(t)]);
       }
     }
   });
@@ -201,10 +206,10 @@ describe('isIsoTimestamp with its date cache', () => {
           fc.boolean(),
           (d, at, c, cut) => {
             const base = d.toISOString();
-            isIsoTimestamp(base); // primes the cache with this date
+            check(base); // primes the cache with this date
             const i = at % base.length;
             const t = cut ? base.slice(0, i) + base.slice(i + 1) : base.slice(0, i) + c + base.slice(i + 1);
-            expect([t, isIsoTimestamp(t)]).toEqual([t, fullIsoCheck(t)]);
+            expect([t, check(t)]).toEqual([t, fullIsoCheck(t)]);
           },
         ),
         { numRuns: 5000 },
@@ -212,6 +217,23 @@ describe('isIsoTimestamp with its date cache', () => {
     },
     PROPERTY_TEST_TIMEOUT_MS,
   );
+});
+
+describe('commonUtcTimeOn', () => {
+  it('is isCommonUtcTime and the date, for every odd timestamp on every date', () => {
+    for (const date of ['2026-03-30', '2024-02-29', '0000-01-01', '9999-12-31']) {
+      const on = commonUtcTimeOn(date);
+      for (const odd of HOSTILE_TIMES) {
+        for (const t of [odd, date + odd.slice(10), `${date}T23:59:59.123Z\n`, `${date}T23:59:59.123Z${odd}`]) {
+          expect([date, t, on.test(t)]).toEqual([date, t, isCommonUtcTime(t) && t.startsWith(date)]);
+        }
+      }
+    }
+  });
+
+  it('refuses what is not a YYYY-MM-DD date, rather than build a pattern of it', () => {
+    for (const bad of ['2026-3-30', '2026-03-30T', '.*', '2026-03-3.', '２026-03-30']) expect(() => commonUtcTimeOn(bad), bad).toThrow(/not a YYYY-MM-DD date/);
+  });
 });
 
 describe("factline validate prints the full check's issues on hostile lines", () => {
