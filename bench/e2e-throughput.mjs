@@ -7,7 +7,9 @@
  *
  * Cases, each in a fresh child process, in a rotating order per run:
  *   factline   factline's default pipeline (createOtelPipeline: durable
- *              delivery, 64 MiB buffer, OTLP/HTTP JSON), with validation
+ *              delivery, 64 MiB buffer, OTLP/HTTP protobuf), with validation
+ *   factline-json  the same with OTEL_EXPORTER_OTLP_PROTOCOL=http/json
+ *              (OTLP JSON bodies; not in the default cases)
  *   raw-json   the raw OTel SDK: BatchLogRecordProcessor (queue = burst) +
  *              the OTLP/HTTP JSON exporter
  *   raw-proto  the same with the OTLP/HTTP protobuf exporter (the
@@ -81,7 +83,11 @@ async function child(kind, service, burst, endpoint, root) {
     });
     const pipeline = createOtelPipeline(
       { registerGlobals: false, serviceName: service },
-      { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_TRACES_EXPORTER: 'none' },
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+        OTEL_TRACES_EXPORTER: 'none',
+        ...(kind === 'factline-json' ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
+      },
     );
     const problems = {};
     const events = createEmitter(catalog, {

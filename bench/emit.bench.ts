@@ -53,6 +53,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +66,7 @@ import { defineCatalog } from '../src/catalog/index.js';
 import { createEmitter } from '../src/emitter/index.js';
 import { createOtelSink } from '../src/otel/sink.js';
 import { createOtelPipeline } from '../src/otel/setup.js';
+import { countProtobufRecords } from '../src/delivery/otlp-protobuf.js';
 import { createJsonlSink } from '../src/sinks/jsonl/index.js';
 import { intentCatalog } from '../src/intent/catalog.js';
 import { createIntentFileSink } from '../src/intent/flat.js';
@@ -577,7 +579,8 @@ const BURST = Number(process.env.BENCH_BURST ?? 200_000);
 
 /**
  * A healthy OTLP/HTTP endpoint on 127.0.0.1: answers every request 200 at
- * once and counts the log records it was sent (each has one `timeUnixNano`).
+ * once and counts the log records it was sent (in OTLP JSON each has one
+ * `timeUnixNano`; a protobuf body's are counted at the wire level).
  */
 async function otlpEndpoint(): Promise<{ url: string; records: () => number; close: () => Promise<void> }> {
   let records = 0;
@@ -587,11 +590,16 @@ async function otlpEndpoint(): Promise<{ url: string; records: () => number; clo
     req.on('end', () => {
       let body = Buffer.concat(parts);
       if (req.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
+      const protobuf = req.headers['content-type'] === 'application/x-protobuf';
       if (req.url === '/v1/logs') {
-        const text = body.toString('utf8');
-        for (let i = text.indexOf('"timeUnixNano"'); i !== -1; i = text.indexOf('"timeUnixNano"', i + 1)) records++;
+        if (protobuf) records += countProtobufRecords(body);
+        else {
+          const text = body.toString('utf8');
+          for (let i = text.indexOf('"timeUnixNano"'); i !== -1; i = text.indexOf('"timeUnixNano"', i + 1)) records++;
+        }
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      if (protobuf) res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -655,13 +663,14 @@ async function pipelineBurst(): Promise<void> {
       ),
     );
   }
-  // The raw SDK with the OTLP HTTP/JSON exporter.
-  {
+  // The raw SDK with the OTLP HTTP/JSON exporter, then the HTTP/protobuf one (the specification's default protocol).
+  for (const [label, Exporter] of [
+    ['(w) OTel SDK, batch processor + OTLP HTTP/JSON exporter (queue = burst)', OTLPLogExporter],
+    ['(x) OTel SDK, batch processor + OTLP HTTP/protobuf exporter (queue = burst)', OTLPProtoLogExporter],
+  ] as const) {
     const endpoint = await otlpEndpoint();
     const p = new LoggerProvider({
-      processors: [
-        new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${endpoint.url}/v1/logs` }), maxQueueSize: BURST, maxExportBatchSize: 512 }),
-      ],
+      processors: [new BatchLogRecordProcessor({ exporter: new Exporter({ url: `${endpoint.url}/v1/logs` }), maxQueueSize: BURST, maxExportBatchSize: 512 })],
     });
     const logger = p.getLogger('bench');
     const before = heldBytes();
@@ -684,7 +693,7 @@ async function pipelineBurst(): Promise<void> {
     const c2 = process.cpuUsage(c0);
     await endpoint.close();
     if (endpoint.records() !== BURST) throw new Error(`raw SDK: ${endpoint.records()} of ${BURST} arrived: the benchmark is wrong`);
-    rows.push(row('(w) OTel SDK, batch processor + OTLP HTTP/JSON exporter (queue = burst)', c1, c2, held, undefined, endpoint.records(), 0));
+    rows.push(row(label, c1, c2, held, undefined, endpoint.records(), 0));
   }
   process.stdout.write(
     `\npipeline: a burst of ${BURST} nested events in one loop, to a healthy endpoint on 127.0.0.1; held B/rec = (heap + buffers after a full collection, before any export) / burst; buffer B/rec = delivery buffer bytes / records in it\n`,
@@ -694,7 +703,9 @@ async function pipelineBurst(): Promise<void> {
     `${'case'.padEnd(72)}  ${'emit ns/ev'.padStart(10)}  ${'to delivered'.padStart(12)}  ${'held B/rec'.padStart(10)}  ${'buffer B/rec'.padStart(12)}  ${'arrived'.padStart(8)}  ${'dropped'.padStart(8)}\n`,
   );
   for (const r of rows) process.stdout.write(r);
-  process.stdout.write('goal: (v) drops 0 of the burst; (v) CPU per event vs (w) is the emit-rate ratio\n');
+  process.stdout.write(
+    'goal: (v) drops 0 of the burst; (v) CPU per event vs (w) and (x) is the emit-rate ratio (factline sends protobuf by default, as (x))\n',
+  );
 
   function row(
     name: string,

@@ -52,6 +52,7 @@ export type {
   LogTransport,
   SendOutcome,
   OtlpHttpTransportOptions,
+  OtlpEncoding,
 } from './delivery/index.js';
 export { createJsonlSink, readEvents } from './sinks/jsonl/index.js';
 export type { JsonlSink, JsonlSinkOptions, FsyncPolicy } from './sinks/jsonl/index.js';

@@ -101,10 +101,11 @@ export interface FactlineOptions extends Omit<EmitterOptions, 'sinks' | 'resolve
   /**
    * Export through OpenTelemetry. `true` (the default) builds an SDK pipeline
    * (`createOtelPipeline`) with the exporters the `OTEL_*` variables ask for:
-   * OTLP/HTTP JSON through factline's durable processors by default
-   * (`http/protobuf` or `grpc` when `OTEL_EXPORTER_OTLP_PROTOCOL` says so,
-   * through the SDK's exporters), or uses the service's SDK when one is
-   * already registered; `false` exports nothing. Ignored when `logger` is given.
+   * OTLP/HTTP through factline's durable processors, in binary protobuf by
+   * default (`http/protobuf`, as in the specification) or OTLP JSON when
+   * `OTEL_EXPORTER_OTLP_PROTOCOL` says `http/json` (`grpc`: through the
+   * SDK's exporter, without the spool), or uses the service's SDK when one
+   * is already registered; `false` exports nothing. Ignored when `logger` is given.
    */
   otlp?: boolean;
   /**

@@ -39,8 +39,8 @@ ${TIME_HELP}
 
 Output: log lines in the one-line text form (coloured on a terminal), metric
 results as a table. Lines of a local file that are not events are skipped and
-counted on stderr by code (not_json, not_an_object, line_too_long, not_an_event,
-no_time; docs/errors.md), with the first one's FILE:LINE.
+counted on stderr by code (invalid_utf8, not_json, not_an_object, line_too_long,
+not_an_event, no_time; docs/errors.md), with the first one's FILE:LINE.
 
 Examples:
   factline query --file .factline/events.jsonl '{service_name="intent-demo"} |= "CON-092"'

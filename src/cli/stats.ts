@@ -18,7 +18,7 @@ Options:
   --only    FILE alone, without its rotated files
   --json    print the figures as one JSON object
 
-Lines that are not events are counted by code (not_json, not_an_object,
+Lines that are not events are counted by code (invalid_utf8, not_json, not_an_object,
 line_too_long, not_an_event, invalid_event_id; docs/errors.md) and the first
 is named on stderr (FILE:LINE: CODE: REASON); they are not fatal while some
 line is an event.

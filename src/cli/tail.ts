@@ -34,7 +34,7 @@ Options:
                     changes (fs.watch); default 250
 
 Lines that are not events are skipped with one message each on stderr,
-FILE:LINE: CODE: REASON (codes: not_json, not_an_object, line_too_long,
+FILE:LINE: CODE: REASON (codes: invalid_utf8, not_json, not_an_object, line_too_long,
 not_an_event, invalid_event_id; docs/errors.md), and counted at the end.
 
 Exit status: 0; 1 without -f when the file has lines but none is an event;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { printable } from './printable.js';
 import { inputFileProblem } from './input-file.js';
 import { readLineBatches, type Line } from '../lines/read-lines.js';
-import { isLineProblem, lineTooLong, parseJsonLine, type JsonLine } from '../lines/json-line.js';
+import { invalidUtf8, isLineProblem, lineTooLong, parseJsonLine, type JsonLine } from '../lines/json-line.js';
 import type { IntentLineIssue } from '../intent/flat-read.js';
 import { acceptsIntentFlatLine } from '../intent/flat-accept.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../validation/limits.js';
@@ -77,7 +77,8 @@ function acceptRun(batch: readonly Line[], from: number, scan: Scan, intentOnly:
       scan.record = undefined;
       return i;
     }
-    const record = parseJsonLine(text);
+    // A damaged line (bytes that are not UTF-8) is reported as such, never checked as the U+FFFD text it decodes to.
+    const record = read.validUtf8 === false ? invalidUtf8() : parseJsonLine(text);
     if (intentOnly && !isLineProblem(record) && !Object.hasOwn(record, 'event_id') && acceptsIntentFlatLine(record, text, read.bytes, maxPayloadBytes)) {
       continue;
     }

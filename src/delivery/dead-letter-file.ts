@@ -1,7 +1,9 @@
 import { appendFileSync, existsSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { SignalCodec } from './delivery-options.js';
-import { parseRequest, recordsOf } from './otlp-json.js';
+import { ATTR } from '../wire.js';
+import { LOGS_SHAPE, parseRequest, recordsOf, type ExportRequestJson, type RequestShape } from './otlp-json.js';
+import { decodeProtobufRequest, instanceIdsInProtobuf, type OtlpEncoding } from './otlp-protobuf.js';
 import { DEFAULT_FILE_MODE, dirModeOf, makeDirectory } from './spool.js';
 
 /** Why records were dead-lettered: the endpoint's status and reason; `partial` for a partial success. */
@@ -13,6 +15,8 @@ export interface DeadLetterReason {
   partial?: number;
   /** Records the body holds when it cannot be read (from a damaged spool file's header). */
   records?: number;
+  /** The body is kept as its bytes (`body_base64`), never read as a request: a damaged spool file. */
+  raw?: boolean;
   /** More fields for the line (e.g. the damaged file's name and what failed). */
   extra?: Record<string, unknown>;
 }
@@ -20,18 +24,30 @@ export interface DeadLetterReason {
 /** Default bound of a dead-letter file, in bytes: past it the file is rotated to `<path>.1`. */
 export const DEFAULT_DEAD_LETTER_MAX_BYTES = 32 * 1024 * 1024;
 
-/** The request of a body, or undefined when it is not OTLP JSON (a spool file cut short). */
-export function tryParse(body: Uint8Array): ReturnType<typeof parseRequest> | undefined {
+/**
+ * The OTLP JSON request of a body in its encoding (a protobuf body decoded
+ * to the OTLP JSON of the same records), or undefined when it cannot be
+ * read as one (a spool file cut short or altered).
+ */
+export function tryParse(body: Uint8Array, encoding: OtlpEncoding = 'json', shape: RequestShape = LOGS_SHAPE): ExportRequestJson | undefined {
   try {
-    return parseRequest(body);
+    if (encoding === 'protobuf') return decodeProtobufRequest(body, shape);
+    const request = parseRequest(body);
+    return typeof request === 'object' && request !== null && !Array.isArray(request) ? request : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The instance ids that can still be read in a body that is not OTLP JSON any more. */
-function idsInText(text: string): string[] {
-  return [...text.matchAll(/"key":"factline\.event\.instance_id","value":\{"stringValue":"([^"]+)"\}/g)].map((m) => m[1]!);
+/** The instance ids that can still be read in a body that cannot be read whole any more. */
+function idsIn(body: Uint8Array, encoding: OtlpEncoding | undefined): string[] {
+  const ids: string[] = [];
+  if (encoding !== 'json') ids.push(...instanceIdsInProtobuf(body, ATTR.EVENT_INSTANCE_ID));
+  if (encoding !== 'protobuf') {
+    const text = Buffer.from(body).toString('utf8');
+    ids.push(...[...text.matchAll(/"key":"factline\.event\.instance_id","value":\{"stringValue":"([^"]+)"\}/g)].map((m) => m[1]!));
+  }
+  return ids;
 }
 
 /** Records a dead-letter line stands for: `records`, `rejected`, else 1. */
@@ -57,10 +73,12 @@ export interface DeadLetterWrite {
 /**
  * Appends refused records to the dead-letter file, one JSON line each:
  * `{ time, endpoint, status, reason, instance_id, resource, scope, record }`
- * (the OTLP JSON of the record, as sent). A partial success is one line with
- * `rejected` and `candidate_instance_ids`; a body that is not OTLP JSON one
- * line with `records`, `body_base64` (its exact bytes) and the
- * `candidate_instance_ids` still readable in it.
+ * (the OTLP JSON of the record: as sent, or, for a protobuf body, decoded
+ * to the OTLP JSON the JSON serializer makes of the same record). A
+ * partial success is one line with `rejected` and `candidate_instance_ids`;
+ * a body that cannot be read one line with `records`, `encoding`,
+ * `body_base64` (its exact bytes) and the `candidate_instance_ids` still
+ * readable in it.
  *
  * The file is bounded: when a write would take it past `maxBytes`, it is
  * renamed to `<path>.1` (replacing the previous `.1`, whose records are
@@ -74,16 +92,22 @@ export function writeDeadLetters<T>(
   body: Uint8Array,
   why: DeadLetterReason,
   limits: { maxBytes?: number; fileMode?: number } = {},
+  encoding?: OtlpEncoding,
 ): DeadLetterWrite {
-  const request = tryParse(body);
+  const request = why.raw ? undefined : tryParse(body, encoding ?? 'json', codec.shape);
   const located = request ? recordsOf(request, codec.shape) : [];
-  const text = request ? '' : Buffer.from(body).toString('utf8');
-  const ids = request ? located.map((r) => codec.idOf(r.record) ?? '') : idsInText(text);
+  const ids = request ? located.map((r) => codec.idOf(r.record) ?? '') : idsIn(body, encoding);
   if (path === undefined) return { ids };
   const time = new Date().toISOString();
   const base = { time, endpoint, ...(why.status !== undefined ? { status: why.status } : {}), reason: why.reason, ...why.extra };
   const lines = !request
-    ? JSON.stringify({ ...base, records: why.records ?? ids.length, candidate_instance_ids: ids, body_base64: Buffer.from(body).toString('base64') }) + '\n'
+    ? JSON.stringify({
+        ...base,
+        records: why.records ?? ids.length,
+        ...(encoding ? { encoding } : {}),
+        candidate_instance_ids: ids,
+        body_base64: Buffer.from(body).toString('base64'),
+      }) + '\n'
     : why.partial !== undefined
       ? JSON.stringify({ ...base, rejected: why.partial, candidate_instance_ids: ids }) + '\n'
       : located.map((r, i) => JSON.stringify({ ...base, instance_id: ids[i], resource: r.resource, scope: r.scope, record: r.record }) + '\n').join('');

@@ -1,5 +1,6 @@
 import type { BackoffOptions } from './backoff.js';
 import type { LogRecordJson, RequestShape } from './otlp-json.js';
+import type { OtlpEncoding } from './otlp-protobuf.js';
 import type { SpoolOptions } from './spool.js';
 
 /**
@@ -12,14 +13,25 @@ export interface SignalCodec<T> {
   /** Plural noun for messages: `log records`, `spans`. */
   readonly noun: string;
   readonly shape: RequestShape;
-  /** OTLP JSON request body of a batch (the OTel JS serializer). */
-  serialize(items: T[]): Uint8Array | undefined;
-  /** The id a dead letter names a record by. */
+  /** The request body of a batch in an encoding (the OTel JS `Protobuf…Serializer` or `Json…Serializer`). */
+  serialize(items: T[], encoding: OtlpEncoding): Uint8Array | undefined;
+  /** The id a dead letter names a record by (from the record's OTLP JSON, whatever the encoding it was sent in). */
   idOf(record: LogRecordJson): string | undefined;
 }
 
 /** Options of durable delivery (`DurableLogRecordProcessor`, `DurableSpanProcessor`); every one has a default. */
 export interface DurableDeliveryOptions {
+  /**
+   * The body encoding of the requests: `'protobuf'` (OTLP/HTTP binary
+   * protobuf, `Content-Type: application/x-protobuf`, the encoding of the
+   * specification's default protocol `http/protobuf`) or `'json'` (OTLP
+   * JSON, `application/json`, protocol `http/json`). Default `'protobuf'`.
+   * Each batch keeps the encoding it was made in, in memory and in its
+   * spool file, and is sent with that `Content-Type`: a spool written
+   * under one encoding is replayed as it was written under the other.
+   * Dead letters are OTLP JSON either way.
+   */
+  encoding?: OtlpEncoding;
   /** Records per OTLP request. Default 1024. */
   maxExportBatchSize?: number;
   /**
@@ -33,8 +45,9 @@ export interface DurableDeliveryOptions {
    * Most bytes of serialised batches held in memory, counted as they are
    * held: a batch that cannot be sent at once (every request slot busy, a
    * burst, an endpoint that fails) is held gzip-compressed, at about a
-   * tenth of its OTLP JSON size or less (~80 B per record for a typical
-   * nested event, so a burst of 200,000 such records fits the default).
+   * tenth of its serialised size or less (~40 B per record for a typical
+   * nested event in protobuf, ~80 B in OTLP JSON, so a burst of 200,000
+   * such records fits the default).
    * Past it, batches wait in the spool only (read back to be sent), or,
    * without one, the newest batch is dropped and reported
    * (`FACTLINE_BUFFER_FULL`). Default 64 MiB.
@@ -204,6 +217,7 @@ export function checkDeliveryOptions(o: DurableDeliveryOptions | undefined, pref
     if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) fail(name, v, 'pass a finite number ≥ 0');
   }
   if (o.deadLetterPath !== undefined) checkPathOption(`${prefix}deadLetterPath`, o.deadLetterPath);
+  if (o.encoding !== undefined && o.encoding !== 'protobuf' && o.encoding !== 'json') fail('encoding', o.encoding, "pass 'protobuf' or 'json'");
   if (o.spoolFsync !== undefined && typeof o.spoolFsync !== 'boolean') fail('spoolFsync', o.spoolFsync, 'pass true or false');
   if (o.fileMode !== undefined) checkFileMode(`${prefix}fileMode`, o.fileMode);
   if (o.backoff !== undefined) {

@@ -5,6 +5,7 @@ import { tryParse, writeDeadLetters, type DeadLetterReason } from './dead-letter
 import { checkDeliveryOptions, type DeliveryStats, type DurableDeliveryOptions, type SignalCodec } from './delivery-options.js';
 import { gunzipBody, gzipBody } from './gzip.js';
 import { encodeRequest, splitRequest } from './otlp-json.js';
+import { splitProtobufRequest, type OtlpEncoding } from './otlp-protobuf.js';
 import type { LogTransport, SendOutcome } from './send-outcome.js';
 import { DEFAULT_FILE_MODE, Spool, SpoolFileDamaged, type DamagedSpoolFile, type SpoolEntry } from './spool.js';
 
@@ -14,6 +15,8 @@ interface Batch {
   count: number;
   /** Bytes of the request body as serialised (what the spool holds). */
   bytes: number;
+  /** The body's encoding, which it is sent (`Content-Type`), spooled and split in. */
+  encoding: OtlpEncoding;
   /**
    * The request body while in memory (with a spool: a copy of the spool
    * file's, while the memory budget allows): as serialised, or
@@ -41,8 +44,8 @@ interface Batch {
 }
 
 const keyOf = (seq: number) => `${String(seq).padStart(12, '0')}-`;
-/** The empty export request a probe sends: valid OTLP JSON for logs and traces alike, no records. */
-const EMPTY_REQUEST = Buffer.from('{}', 'utf8');
+/** The empty export request a probe sends, for logs and traces alike: no records (an empty protobuf message is a valid one). */
+const EMPTY_REQUEST: Record<OtlpEncoding, Uint8Array> = { json: Buffer.from('{}', 'utf8'), protobuf: new Uint8Array(0) };
 /** How often a spool that failed a write is tried again, in ms. */
 export const SPOOL_RETRY_MILLIS = 5_000;
 
@@ -53,7 +56,9 @@ export const SPOOL_RETRY_MILLIS = 5_000;
  * drop what does not fit their queue and a batch that failed its retries).
  *
  * - Records are batched (`maxExportBatchSize`, `scheduledDelayMillis`) and
- *   serialised once with the OTLP JSON serializer. A batch that cannot be
+ *   serialised once, in the `encoding` of the options (binary protobuf by
+ *   default, or OTLP JSON); a batch keeps its encoding in memory and in
+ *   the spool, and is sent with its `Content-Type`. A batch that cannot be
  *   sent at once (every request slot busy, a burst, an endpoint that
  *   fails) is held gzip-compressed, and `maxBufferBytes` counts the bytes
  *   it really takes: a burst of a few hundred thousand records fits the
@@ -94,6 +99,7 @@ export class DurableExportQueue<T> {
   private readonly parkedRetryMs: number;
   private readonly flushTimeoutMs: number;
   private readonly fileMode: number;
+  private readonly encoding: OtlpEncoding;
   private readonly spool: Spool | undefined;
   private readonly deadLetterPath: string | undefined;
 
@@ -159,6 +165,7 @@ export class DurableExportQueue<T> {
     this.parkedRetryMs = options.parkedRetryMillis ?? 60_000;
     this.flushTimeoutMs = options.flushTimeoutMillis ?? 5_000;
     this.fileMode = options.fileMode ?? DEFAULT_FILE_MODE;
+    this.encoding = options.encoding ?? 'protobuf';
     this.currentTimeoutMs = this.timeoutMs;
     this.deadLetterPath = options.deadLetterPath ?? (options.spool ? join(options.spool.dir, `dead-letters-${codec.signal}.jsonl`) : undefined);
     if (options.spool) {
@@ -170,7 +177,7 @@ export class DurableExportQueue<T> {
       );
       const { entries, damaged } = this.spool.load();
       for (const entry of entries) {
-        this.queue.push({ key: entry.key, count: entry.count, bytes: entry.bytes, entry, attempts: 0 });
+        this.queue.push({ key: entry.key, count: entry.count, bytes: entry.bytes, encoding: entry.encoding, entry, attempts: 0 });
         this.s.spooledRecords += entry.count;
         this.s.replayed += entry.count;
       }
@@ -304,9 +311,9 @@ export class DurableExportQueue<T> {
     const records = this.pending;
     this.pending = [];
     let body: Uint8Array | undefined;
-    let e: unknown = new Error('the OTLP JSON serializer returned nothing');
+    let e: unknown = new Error(`the OTLP ${this.encoding === 'protobuf' ? 'protobuf' : 'JSON'} serializer returned nothing`);
     try {
-      body = this.codec.serialize(records);
+      body = this.codec.serialize(records, this.encoding);
     } catch (thrown) {
       e = thrown;
     }
@@ -320,7 +327,7 @@ export class DurableExportQueue<T> {
       );
       return;
     }
-    this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, body, attempts: 0 });
+    this.place({ key: keyOf(this.seq++), count: records.length, bytes: body.byteLength, encoding: this.encoding, body, attempts: 0 });
     this.pump();
   }
 
@@ -428,7 +435,7 @@ export class DurableExportQueue<T> {
     if (!this.spool.fits(b.bytes)) return false;
     try {
       if (!this.spool.locked) this.spool.relock();
-      b.entry = this.spool.write(b.key, b.count, this.plain(b.body, b.gzipped), this.options.spoolFsync === true);
+      b.entry = this.spool.write(b.key, b.count, this.plain(b.body, b.gzipped), this.options.spoolFsync === true, b.encoding);
     } catch (e) {
       if (!force) this.spoolFailed(`cannot write to spool ${this.spool.dir}: ${(e as Error).message}`, e);
       return false;
@@ -464,7 +471,7 @@ export class DurableExportQueue<T> {
       let moved = 0;
       for (const b of waiting) {
         if (!spool.fits(b.bytes)) break;
-        b.entry = spool.write(b.key, b.count, this.plain(b.body!, b.gzipped), this.options.spoolFsync === true);
+        b.entry = spool.write(b.key, b.count, this.plain(b.body!, b.gzipped), this.options.spoolFsync === true, b.encoding);
         this.s.spooledRecords += b.count;
         moved += b.count;
       }
@@ -554,9 +561,9 @@ export class DurableExportQueue<T> {
     try {
       outcome = gzipped
         ? this.transport.acceptsGzip
-          ? await this.transport.send(body, timeout, abort.signal, 'gzip')
-          : await this.transport.send(gunzipBody(body), timeout, abort.signal)
-        : await this.transport.send(body, timeout, abort.signal);
+          ? await this.transport.send(body, timeout, abort.signal, 'gzip', b.encoding)
+          : await this.transport.send(gunzipBody(body), timeout, abort.signal, undefined, b.encoding)
+        : await this.transport.send(body, timeout, abort.signal, undefined, b.encoding);
     } catch (e) {
       // A transport breaks its promise never to reject: a failed attempt like any other.
       outcome = { kind: 'retryable', reason: `the transport failed: ${(e as Error).message}` };
@@ -594,7 +601,7 @@ export class DurableExportQueue<T> {
         if (outcome.rejected > 0) {
           this.s.rejected += Math.min(b.count, outcome.rejected);
           const reason = outcome.message ?? 'partial success without a message';
-          this.deadLetter(bodyOf(), { reason, status: 200, partial: outcome.rejected });
+          this.deadLetter(bodyOf(), { reason, status: 200, partial: outcome.rejected }, b.encoding);
           this.problem('FACTLINE_EXPORT_PARTIAL', `${this.transport.endpoint} rejected ${outcome.rejected} of ${b.count} ${this.codec.noun}: ${reason}`, {
             rejected: outcome.rejected,
             records: b.count,
@@ -607,16 +614,14 @@ export class DurableExportQueue<T> {
       }
       case 'refused': {
         const body = bodyOf();
-        const request = tryParse(body);
-        if (b.count > 1 && request !== undefined) {
+        const halves = b.count > 1 ? this.halve(body, b) : undefined;
+        if (halves !== undefined) {
           // Halve until the refused records are alone; the others go through.
-          const [head, tail] = splitRequest(request, Math.ceil(b.count / 2), this.codec.shape);
+          const [headBody, tailBody] = halves;
           this.release(b);
-          const headBody = encodeRequest(head);
-          const tailBody = encodeRequest(tail);
           const pieces: Batch[] = [
-            { key: `${b.key}a`, count: Math.ceil(b.count / 2), bytes: headBody.byteLength, body: headBody, attempts: 0 },
-            { key: `${b.key}b`, count: Math.floor(b.count / 2), bytes: tailBody.byteLength, body: tailBody, attempts: 0 },
+            { key: `${b.key}a`, count: Math.ceil(b.count / 2), bytes: headBody.byteLength, encoding: b.encoding, body: headBody, attempts: 0 },
+            { key: `${b.key}b`, count: Math.floor(b.count / 2), bytes: tailBody.byteLength, encoding: b.encoding, body: tailBody, attempts: 0 },
           ];
           for (const p of pieces) {
             this.count(p);
@@ -624,10 +629,10 @@ export class DurableExportQueue<T> {
           }
           return;
         }
-        // One refused record, or a body that is not OTLP JSON any more: all of it is dead-lettered.
+        // One refused record, or a body that cannot be read any more: all of it is dead-lettered.
         this.release(b);
         this.s.deadLettered += b.count;
-        const ids = this.deadLetter(body, { reason: outcome.reason, status: outcome.status, records: b.count });
+        const ids = this.deadLetter(body, { reason: outcome.reason, status: outcome.status, records: b.count }, b.encoding);
         const where = this.deadLetterPath ? `written to ${this.deadLetterPath}` : 'no dead-letter file configured: its instance id is in details';
         this.problem('FACTLINE_DEAD_LETTERED', `${this.transport.endpoint} refused a record (${outcome.reason}); ${where}`, {
           status: outcome.status,
@@ -673,6 +678,26 @@ export class DurableExportQueue<T> {
         return;
       }
     }
+  }
+
+  /**
+   * The two halves of a refused batch's body, the first `ceil(count / 2)`
+   * records and the rest, in its own encoding (each record kept under its
+   * resource and scope); undefined when the body cannot be read.
+   */
+  private halve(body: Uint8Array, b: Batch): [Uint8Array, Uint8Array] | undefined {
+    const at = Math.ceil(b.count / 2);
+    if (b.encoding === 'protobuf') {
+      try {
+        return splitProtobufRequest(body, at);
+      } catch {
+        return undefined;
+      }
+    }
+    const request = tryParse(body, 'json', this.codec.shape);
+    if (request === undefined) return undefined;
+    const [head, tail] = splitRequest(request, at, this.codec.shape);
+    return [encodeRequest(head), encodeRequest(tail)];
   }
 
   /**
@@ -755,9 +780,11 @@ export class DurableExportQueue<T> {
     if (waiting.length === 0) return;
     this.probing = true;
     try {
+      // In the encoding of a request that waits: what the endpoint answers for it.
+      const encoding = waiting[0]![0].encoding;
       const outcome = this.transport.probe
-        ? await this.transport.probe(EMPTY_REQUEST, this.probeTimeoutMs)
-        : await this.transport.send(EMPTY_REQUEST, this.probeTimeoutMs);
+        ? await this.transport.probe(EMPTY_REQUEST[encoding], this.probeTimeoutMs, encoding)
+        : await this.transport.send(EMPTY_REQUEST[encoding], this.probeTimeoutMs, undefined, undefined, encoding);
       const answered = outcome.kind !== 'retryable' || outcome.status !== undefined;
       if (!answered || this.closed) return;
       this.currentTimeoutMs = this.timeoutMs;
@@ -792,8 +819,8 @@ export class DurableExportQueue<T> {
    */
   private damaged(d: DamagedSpoolFile, b?: Batch): void {
     const records = d.count ?? 0;
-    const why: DeadLetterReason = { reason: 'spool file damaged', records, extra: { file: d.file, problem: d.problem } };
-    const { ids, error } = writeDeadLetters(this.deadLetterPath, this.transport.endpoint, this.codec, d.content, why, this.deadLetterLimits());
+    const why: DeadLetterReason = { reason: 'spool file damaged', records, raw: true, extra: { file: d.file, problem: d.problem } };
+    const { ids, error } = writeDeadLetters(this.deadLetterPath, this.transport.endpoint, this.codec, d.content, why, this.deadLetterLimits(), d.encoding);
     let keptAt = this.deadLetterPath;
     if (error !== undefined || this.deadLetterPath === undefined) {
       // Nowhere to copy it: the file stays on disk under a name the spool does not load.
@@ -830,8 +857,8 @@ export class DurableExportQueue<T> {
   }
 
   /** Appends refused records to the dead-letter file; returns their ids. */
-  private deadLetter(body: Uint8Array, why: DeadLetterReason): string[] {
-    const { ids, error, discarded } = writeDeadLetters(this.deadLetterPath, this.transport.endpoint, this.codec, body, why, this.deadLetterLimits());
+  private deadLetter(body: Uint8Array, why: DeadLetterReason, encoding: OtlpEncoding): string[] {
+    const { ids, error, discarded } = writeDeadLetters(this.deadLetterPath, this.transport.endpoint, this.codec, body, why, this.deadLetterLimits(), encoding);
     if (error !== undefined) {
       this.problem(
         'FACTLINE_SPOOL_NOT_WRITABLE',

@@ -11,7 +11,10 @@ const LOGS: SignalCodec<SdkLogRecord> = {
   signal: 'logs',
   noun: 'log records',
   shape: LOGS_SHAPE,
-  serialize: (records) => sdkPackage('@opentelemetry/otlp-transformer').JsonLogsSerializer.serializeRequest(records),
+  serialize: (records, encoding) => {
+    const t = sdkPackage('@opentelemetry/otlp-transformer');
+    return (encoding === 'protobuf' ? t.ProtobufLogsSerializer : t.JsonLogsSerializer).serializeRequest(records);
+  },
   idOf: instanceIdOf,
 };
 

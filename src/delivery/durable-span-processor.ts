@@ -11,7 +11,10 @@ const TRACES: SignalCodec<ReadableSpan> = {
   signal: 'traces',
   noun: 'spans',
   shape: TRACES_SHAPE,
-  serialize: (spans) => sdkPackage('@opentelemetry/otlp-transformer').JsonTraceSerializer.serializeRequest(spans),
+  serialize: (spans, encoding) => {
+    const t = sdkPackage('@opentelemetry/otlp-transformer');
+    return (encoding === 'protobuf' ? t.ProtobufTraceSerializer : t.JsonTraceSerializer).serializeRequest(spans);
+  },
   idOf: (span) => (typeof span.spanId === 'string' ? span.spanId : undefined),
 };
 

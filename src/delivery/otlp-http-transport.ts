@@ -1,6 +1,8 @@
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
+import { sdkPackage } from '../otel/sdk.js';
 import { gunzipBody, gzipBody } from './gzip.js';
+import { contentTypeOf, statusMessageOf, type OtlpEncoding } from './otlp-protobuf.js';
 import type { LogTransport, SendOutcome } from './send-outcome.js';
 
 /** Status codes OTLP/HTTP names retryable (as the OTel JS exporters and the Collector's exporterhelper do). */
@@ -13,7 +15,7 @@ const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 export interface OtlpHttpTransportOptions {
   /** Full URL of the logs endpoint, e.g. `http://localhost:4318/v1/logs`. */
   url: string;
-  /** Request headers (besides `Content-Type`). */
+  /** Request headers (besides `Content-Type`, which is each request's own: see `LogTransport.send`). */
   headers?: () => Promise<Record<string, string>>;
   compression?: 'gzip' | 'none';
   /** Most requests in flight on the keep-alive agent. Default 4. */
@@ -70,21 +72,45 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return ms > 0 ? Math.min(ms, MAX_RETRY_AFTER_MS) : undefined;
 }
 
-/** `partialSuccess` of an OTLP/HTTP JSON (or empty) response body. */
-function partialSuccess(body: Buffer, field: string): { rejected: number; message?: string } {
-  if (body.length === 0) return { rejected: 0 };
+/**
+ * The encoding of a response body: its `Content-Type`, else that of the
+ * request (OTLP/HTTP: the server answers in the encoding of the request).
+ */
+function responseEncoding(res: IncomingMessage, sent: OtlpEncoding): OtlpEncoding | undefined {
+  const type = (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/x-protobuf') return 'protobuf';
+  if (type === 'application/json') return 'json';
+  return type === '' ? sent : undefined;
+}
+
+/**
+ * `partial_success` of an OTLP/HTTP response body (ExportLogsServiceResponse,
+ * ExportTraceServiceResponse): protobuf read with the OTel JS response
+ * deserializer, JSON parsed. An empty or unreadable body rejects nothing.
+ */
+function partialSuccess(body: Buffer, field: RejectedField, encoding: OtlpEncoding | undefined): { rejected: number; message?: string } {
+  if (body.length === 0 || encoding === undefined) return { rejected: 0 };
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { partialSuccess?: Record<string, string | number | undefined> & { errorMessage?: string } };
-    const p = parsed.partialSuccess;
+    let p: ({ errorMessage?: string | undefined } & Partial<Record<RejectedField, unknown>>) | undefined;
+    if (encoding === 'protobuf') {
+      const t = sdkPackage('@opentelemetry/otlp-transformer');
+      p = (field === 'rejectedSpans' ? t.ProtobufTraceSerializer : t.ProtobufLogsSerializer).deserializeResponse(body).partialSuccess as typeof p;
+    } else {
+      p = (JSON.parse(body.toString('utf8')) as { partialSuccess?: typeof p }).partialSuccess;
+    }
     const rejected = Number(p?.[field] ?? 0);
     return { rejected: Number.isFinite(rejected) ? rejected : 0, ...(p?.errorMessage ? { message: p.errorMessage } : {}) };
   } catch {
-    return { rejected: 0 }; // a protobuf or non-OTLP body: nothing more to learn
+    return { rejected: 0 }; // not an OTLP response: nothing more to learn
   }
 }
 
-/** The human reason of an error response: OTLP puts a `google.rpc.Status` (`message`) in the body. */
-function reasonOf(res: IncomingMessage, body: Buffer): string {
+/** The human reason of an error response: OTLP puts a `google.rpc.Status` (`message`) in the body, in the response's encoding. */
+function reasonOf(res: IncomingMessage, body: Buffer, encoding: OtlpEncoding | undefined): string {
+  if (encoding === 'protobuf') {
+    const message = statusMessageOf(body);
+    if (message !== undefined) return `${res.statusCode} ${message}`;
+  }
   const text = body.toString('utf8').slice(0, 2_000);
   try {
     const parsed = JSON.parse(text) as { message?: string };
@@ -95,10 +121,15 @@ function reasonOf(res: IncomingMessage, body: Buffer): string {
   return `${res.statusCode} ${text || res.statusMessage || ''}`.trim();
 }
 
+type RejectedField = 'rejectedLogRecords' | 'rejectedSpans';
+
 /**
- * OTLP/HTTP JSON transport for log records or spans, on `node:http`: one POST per
- * batch, the answer classified as a `SendOutcome`. It does not retry: the
- * `DurableLogRecordProcessor` keeps the records and decides.
+ * OTLP/HTTP transport for log records or spans, on `node:http`: one POST per
+ * batch, with the `Content-Type` of the body's encoding
+ * (`application/x-protobuf` or `application/json`), the answer classified
+ * as a `SendOutcome` (a partial success read in the response's encoding).
+ * It does not retry: the `DurableLogRecordProcessor` keeps the records and
+ * decides.
  *
  * @example
  * const transport = createOtlpHttpTransport({ url: 'http://localhost:4318/v1/logs' });
@@ -122,8 +153,9 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
     signal: AbortSignal | undefined,
     pooled: boolean,
     encoding: 'gzip' | undefined,
+    format: OtlpEncoding,
   ): Promise<SendOutcome> => {
-    const headers: Record<string, string> = { ...(await headersOf().catch(() => ({}))), 'Content-Type': 'application/json' };
+    const headers: Record<string, string> = { ...(await headersOf().catch(() => ({}))), 'Content-Type': contentTypeOf(format) };
     // A body held gzip-compressed goes out as it is when the endpoint is sent gzip; else it is decompressed once here.
     const payload = gzip ? (encoding === 'gzip' ? body : gzipBody(body)) : encoding === 'gzip' ? gunzipBody(body) : body;
     if (gzip) headers['Content-Encoding'] = 'gzip';
@@ -149,8 +181,9 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
           res.on('end', () => {
             const status = res.statusCode ?? 0;
             const data = Buffer.concat(chunks);
-            if (status >= 200 && status < 300) return done({ kind: 'accepted', ...partialSuccess(data, rejectedField) });
-            const reason = reasonOf(res, data);
+            const answeredIn = responseEncoding(res, format);
+            if (status >= 200 && status < 300) return done({ kind: 'accepted', ...partialSuccess(data, rejectedField, answeredIn) });
+            const reason = reasonOf(res, data, answeredIn);
             if (REFUSED.has(status)) return done({ kind: 'refused', status, reason });
             // 429/502/503/504 by OTLP's rules; anything else is not about the records (see SendOutcome).
             const retryAfterMs = RETRYABLE.has(status) ? parseRetryAfter(res.headers['retry-after']) : undefined;
@@ -179,9 +212,9 @@ export function createOtlpHttpTransport(options: OtlpHttpTransportOptions): LogT
   return {
     endpoint: options.url,
     acceptsGzip: true,
-    send: (body, timeoutMs, signal, encoding) => post(body, timeoutMs, signal, true, encoding),
+    send: (body, timeoutMs, signal, encoding, format = 'json') => post(body, timeoutMs, signal, true, encoding, format),
     // A connection of its own: the pooled sockets may all be stuck on an endpoint that hung.
-    probe: (body, timeoutMs) => post(body, timeoutMs, AbortSignal.timeout(timeoutMs), false, undefined),
+    probe: (body, timeoutMs, format = 'json') => post(body, timeoutMs, AbortSignal.timeout(timeoutMs), false, undefined, format),
     shutdown() {
       agent.destroy();
     },

@@ -29,6 +29,8 @@ export type SendOutcome =
    */
   | { kind: 'refused'; status: number; reason: string };
 
+import type { OtlpEncoding } from './otlp-protobuf.js';
+
 /** Sends one serialised OTLP request body. Never rejects. */
 export interface LogTransport {
   /** Where requests go (for messages and the dead-letter file). */
@@ -37,8 +39,11 @@ export interface LogTransport {
    * `signal` abandons the request: it then resolves `retryable` with
    * `abandoned: true`. `contentEncoding: 'gzip'` says `body` is already
    * gzip-compressed (RFC 1952); only passed when `acceptsGzip` is true.
+   * `encoding` is the body's own (`'protobuf'`: `Content-Type:
+   * application/x-protobuf`; `'json'`: `application/json`); absent means
+   * `'json'`, as before the durable processors sent protobuf.
    */
-  send(body: Uint8Array, timeoutMs: number, signal?: AbortSignal, contentEncoding?: 'gzip'): Promise<SendOutcome>;
+  send(body: Uint8Array, timeoutMs: number, signal?: AbortSignal, contentEncoding?: 'gzip', encoding?: OtlpEncoding): Promise<SendOutcome>;
   /**
    * Whether `send` takes a gzip-compressed body (`contentEncoding: 'gzip'`).
    * Without it, a batch held compressed is decompressed before `send`.
@@ -49,6 +54,6 @@ export interface LogTransport {
    * is not queued behind requests stuck on an endpoint that hung. Optional:
    * without it the probe goes through `send`.
    */
-  probe?(body: Uint8Array, timeoutMs: number): Promise<SendOutcome>;
+  probe?(body: Uint8Array, timeoutMs: number, encoding?: OtlpEncoding): Promise<SendOutcome>;
   shutdown?(): void;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireFileLock, type FileLock } from './file-lock.js';
+import type { OtlpEncoding } from './otlp-protobuf.js';
 import { makeDirectory } from './make-directory.js';
 
 /** Options of the on-disk spool. */
@@ -44,6 +45,8 @@ export interface SpoolEntry {
   file: string;
   /** SHA-256 of the body, hex. */
   sha256: string;
+  /** How the body is encoded: sent with this `Content-Type` (a version-1 file holds OTLP JSON). */
+  encoding: OtlpEncoding;
 }
 
 /** A spool file that failed its own check: what is known of it. */
@@ -56,13 +59,20 @@ export interface DamagedSpoolFile {
   count?: number;
   /** What the file holds (possibly cut short). */
   content: Uint8Array;
+  /** The body's encoding, when the header is readable. */
+  encoding?: OtlpEncoding;
 }
 
 /*
- * A file per batch, `<key>.otlp.spool`: one header line, then the OTLP JSON
- * request body exactly as it is sent.
+ * A file per batch, `<key>.otlp.spool`: one header line, then the OTLP
+ * request body exactly as it is sent, in the encoding the header names
+ * (`protobuf`: binary protobuf, `application/x-protobuf`; `json`: OTLP
+ * JSON, `application/json`).
  *
- *   {"format":"factline-spool","version":1,"records":1024,"bytes":531337,"sha256":"9f86…"}\n<body>
+ *   {"format":"factline-spool","version":2,"encoding":"protobuf","records":1024,"bytes":231337,"sha256":"9f86…"}\n<body>
+ *
+ * Version 1 (factline before the encoding was recorded) has no `encoding`:
+ * its body is OTLP JSON, and it is read and sent as such.
  *
  * The header makes every file self-checking: a file cut short (a crash, a
  * full disk) or altered has the wrong length or digest. Written to a `.tmp`
@@ -75,6 +85,7 @@ const MAX_HEADER = 512;
 interface Header {
   format: string;
   version: number;
+  encoding?: string;
   records: number;
   bytes: number;
   sha256: string;
@@ -85,7 +96,10 @@ function parseHeader(head: Buffer): { header: Header; length: number } | string 
   if (nl < 0) return 'no header line';
   try {
     const h = JSON.parse(head.subarray(0, nl).toString('utf8')) as Header;
-    if (h.format !== 'factline-spool' || h.version !== 1) return `not a factline spool file (format ${String(h.format)} version ${String(h.version)})`;
+    if (h.format !== 'factline-spool' || (h.version !== 1 && h.version !== 2))
+      return `not a factline spool file (format ${String(h.format)} version ${String(h.version)})`;
+    if (h.version === 1) h.encoding = 'json';
+    else if (h.encoding !== 'protobuf' && h.encoding !== 'json') return `unknown body encoding ${String(h.encoding)}`;
     if (!Number.isSafeInteger(h.records) || h.records < 0 || !Number.isSafeInteger(h.bytes) || h.bytes < 0 || !/^[0-9a-f]{64}$/.test(h.sha256))
       return 'header fields out of range';
     return { header: h, length: nl + 1 };
@@ -175,11 +189,17 @@ export class Spool {
             ? `${size - parsed.length} body bytes where the header says ${parsed.header.bytes}`
             : undefined;
       if (problem !== undefined) {
-        damaged.push({ key, file, problem, ...(typeof parsed !== 'string' ? { count: parsed.header.records } : {}), content: readFileSync(file) });
+        damaged.push({
+          key,
+          file,
+          problem,
+          ...(typeof parsed !== 'string' ? { count: parsed.header.records, encoding: parsed.header.encoding as OtlpEncoding } : {}),
+          content: readFileSync(file),
+        });
         continue;
       }
       const { header } = parsed as { header: Header };
-      entries.push({ key, count: header.records, bytes: header.bytes, file, sha256: header.sha256 });
+      entries.push({ key, count: header.records, bytes: header.bytes, file, sha256: header.sha256, encoding: header.encoding as OtlpEncoding });
       this.bytes += header.bytes;
     }
     const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
@@ -191,11 +211,14 @@ export class Spool {
   }
 
   /** Writes a batch; throws on an I/O error (the caller keeps it in memory), leaving no `.tmp` behind. */
-  write(key: string, count: number, body: Uint8Array, fsync: boolean): SpoolEntry {
+  write(key: string, count: number, body: Uint8Array, fsync: boolean, encoding: OtlpEncoding): SpoolEntry {
     const file = join(this.dir, `${key}.otlp.spool`);
     const tmp = `${file}.tmp`;
     const digest = sha256(body);
-    const header = Buffer.from(JSON.stringify({ format: 'factline-spool', version: 1, records: count, bytes: body.byteLength, sha256: digest }) + '\n', 'utf8');
+    const header = Buffer.from(
+      JSON.stringify({ format: 'factline-spool', version: 2, encoding, records: count, bytes: body.byteLength, sha256: digest }) + '\n',
+      'utf8',
+    );
     try {
       const fd = openSync(tmp, 'w', this.fileMode);
       try {
@@ -214,14 +237,15 @@ export class Spool {
       throw e;
     }
     this.bytes += body.byteLength;
-    return { key, count, bytes: body.byteLength, file, sha256: digest };
+    return { key, count, bytes: body.byteLength, file, sha256: digest, encoding };
   }
 
   /** The request body, checked against its header; throws `SpoolFileDamaged` when it fails. */
   read(entry: SpoolEntry): Uint8Array {
     const content = readFileSync(entry.file);
     const parsed = parseHeader(content.subarray(0, MAX_HEADER));
-    const fail = (problem: string) => new SpoolFileDamaged({ key: entry.key, file: entry.file, problem, count: entry.count, content });
+    const fail = (problem: string) =>
+      new SpoolFileDamaged({ key: entry.key, file: entry.file, problem, count: entry.count, content, encoding: entry.encoding });
     if (typeof parsed === 'string') throw fail(parsed);
     const body = content.subarray(parsed.length);
     if (body.byteLength !== entry.bytes || parsed.header.bytes !== entry.bytes)

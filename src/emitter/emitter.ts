@@ -166,13 +166,15 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
 
     // 2. Read the payload once; 3. validate it; and the given time.
     const rules = route.pii;
-    const read = readPayload(payload, maxBytes, rules !== undefined ? { rules, apply: applyPii } : undefined, route.read);
+    // Validating, the read runs the type's compiled accept as it copies (one walk), where it compiles.
+    const checking = validation !== 'off' ? route.checkedRead : undefined;
+    const read = readPayload(payload, maxBytes, rules !== undefined ? { rules, apply: applyPii } : undefined, checking ?? route.read);
     let issues = read.issues;
     if (validation !== 'off' && issues.length === 0) {
       // A clean read within the size bound that the type's compiled check
       // accepts has nothing for the schema checks to find: skip them.
-      const accept = route.accept;
-      if (accept === undefined || read.maxBytes > maxBytes || !accept(read.value)) issues = checkJsonPayload(info, read.value, maxBytes, read.maxBytes).issues;
+      const accepted = checking !== undefined ? read.accepted === true : route.accept?.(read.value) === true;
+      if (!accepted || read.maxBytes > maxBytes) issues = checkJsonPayload(info, read.value, maxBytes, read.maxBytes).issues;
     }
     const t = now();
     let timeMs = t;

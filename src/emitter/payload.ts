@@ -20,6 +20,8 @@ export interface ReadPayload {
   full?: unknown;
   /** With `stub` and personal-data rules: the clear values the rules replaced (see {@link PiiApplier}). */
   clear?: string[];
+  /** With a checking reader (`compileCheckedRead`), its verdict: true when the schema checks would find no issue in `value`. */
+  accepted?: boolean;
 }
 
 /** The least a payload's JSON is read to before `emit` gives up on it: 1 MiB (or 4 × `maxPayloadBytes`). */
@@ -44,18 +46,20 @@ export function readPayload(
   payload: unknown,
   maxBytes: number,
   pii?: { rules: readonly PiiRule[]; apply: PiiApplier },
-  reader: (value: unknown, budgetBytes: number) => JsonRead = readJsonValue,
+  reader: (value: unknown, budgetBytes: number) => JsonRead & { accepted?: boolean } = readJsonValue,
 ): ReadPayload {
   // Reading stops once the JSON is certainly past the limit (with room for
   // the stub's preview and digest to cover a good part of it): the work and
   // memory one emit spends stay bounded whatever the payload. `reader` is
-  // the type's compiled read (`compileRead`), the same result, faster.
+  // the type's compiled read (`compileRead`), the same result, faster; or
+  // its checking read (`compileCheckedRead`), which also gives the schema's verdict.
   const read = reader(payload, Math.max(READ_BUDGET_MIN_BYTES, 4 * maxBytes));
   if (!read.partial && read.maxBytes <= maxBytes)
-    return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: read.maxBytes };
+    return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: read.maxBytes, accepted: read.accepted };
   let json = JSON.stringify(read.value) ?? 'null';
   const bytes = read.partial ? read.minBytes : Buffer.byteLength(json, 'utf8');
-  if (!read.partial && bytes <= maxBytes) return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: bytes };
+  if (!read.partial && bytes <= maxBytes)
+    return { value: read.value, issues: read.issues, wideIntegers: read.wideIntegers, stub: false, maxBytes: bytes, accepted: read.accepted };
   // The stub previews and digests the payload's JSON: its personal data goes first.
   // Without rules the handler gets the caller's payload itself, markers and all unread.
   let full = payload;

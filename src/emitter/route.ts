@@ -4,8 +4,8 @@ import type { EventTypeInfo } from '../catalog/types.js';
 import { SEVERITY_RANK } from '../envelope/severity.js';
 import { compilePattern } from '../eventid/index.js';
 import type { Sink } from '../sinks/sink.js';
-import { compileRead } from '../validation/compiled-read.js';
-import type { JsonRead } from '../validation/json-value.js';
+import { compileCheckedRead, compileRead } from '../validation/compiled-read.js';
+import type { CheckedRead, JsonRead } from '../validation/json-value.js';
 import { compileReadPayloadCheck } from '../validation/parsed-payload.js';
 import type { EventFilter } from './options.js';
 
@@ -24,6 +24,12 @@ export interface Route {
   readonly accept: ((value: unknown) => boolean) | undefined;
   /** The type's compiled read of a payload (`compileRead`), or undefined for the general `readJsonValue`. */
   readonly read: ((value: unknown, budgetBytes?: number) => JsonRead) | undefined;
+  /**
+   * The type's read and compiled accept in one walk (`compileCheckedRead`):
+   * what `emit` uses when it validates. Undefined when the accept does not
+   * compile; `emit` then reads, then runs the schema checks.
+   */
+  readonly checkedRead: ((value: unknown, budgetBytes?: number) => CheckedRead) | undefined;
 }
 
 function passesFilter(info: EventTypeInfo, filter: EventFilter | undefined): boolean {
@@ -43,7 +49,14 @@ export function buildRoutes(catalog: Catalog, sinks: readonly Sink[], filter: Ev
   const routes = new Map<string, Route>();
   for (const info of catalog.list()) {
     const wanted = passesFilter(info, filter) ? sinks.filter((s) => !s.accepts || s.accepts(info)) : [];
-    routes.set(info.id, { info, sinks: wanted, pii: info.piiRules, accept: compileReadPayloadCheck(info), read: compileRead(info.schema) });
+    routes.set(info.id, {
+      info,
+      sinks: wanted,
+      pii: info.piiRules,
+      accept: compileReadPayloadCheck(info),
+      read: compileRead(info.schema),
+      checkedRead: compileCheckedRead(info.schema),
+    });
   }
   return routes;
 }

@@ -12,10 +12,35 @@ let poolOffset = POOL_SIZE;
 let lastMs = -1;
 let counter = 0;
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Each byte's two lowercase hex digits as character codes, high digit first. */
+const HEX_HIGH = new Uint8Array(256);
+const HEX_LOW = new Uint8Array(256);
+for (let i = 0; i < 256; i++) {
+  const h = i.toString(16).padStart(2, '0');
+  HEX_HIGH[i] = h.charCodeAt(0);
+  HEX_LOW[i] = h.charCodeAt(1);
+}
+/** The id's 36 characters, written in place and read out as one string. */
+const text = Buffer.alloc(36, 0x2d /* '-' */);
+/**
+ * Reads `text` out as Latin-1: Buffer's own `latin1Slice`, which
+ * `toString('latin1', …)` calls after its argument checks, where it exists.
+ */
+const readText: () => string =
+  typeof (text as unknown as { latin1Slice?: unknown }).latin1Slice === 'function'
+    ? () => (text as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(0, 36)
+    : () => text.toString('latin1', 0, 36);
+
+/** Writes byte `v`'s two hex digits at `at`. */
+function hex(at: number, v: number): void {
+  text[at] = HEX_HIGH[v]!;
+  text[at + 1] = HEX_LOW[v]!;
+}
 
 /**
- * A new UUIDv7 string.
+ * A new UUIDv7 string. The text is written into a buffer and read out once,
+ * so the id is one flat string (36 bytes), not a chain of the pieces it was
+ * joined from: a record holding it holds 36 characters, not a tree of them.
  *
  * @example
  * uuidv7(); // '01963a2e-7b1c-7d3e-9f4a-2b6c8d0e1f23'
@@ -43,25 +68,19 @@ export function uuidv7(now: number = Date.now()): string {
   poolOffset += 8;
   const hi = Math.floor(ms / 0x10000);
   const lo = ms % 0x10000;
-  const t = HEX[(hi >>> 24) & 0xff]! + HEX[(hi >>> 16) & 0xff]! + HEX[(hi >>> 8) & 0xff]! + HEX[hi & 0xff]! + '-' + HEX[(lo >>> 8) & 0xff]! + HEX[lo & 0xff]!;
-  const verA = 0x70 | ((counter >>> 8) & 0x0f);
-  const variant = 0x80 | (b[o]! & 0x3f);
-  return (
-    t +
-    '-' +
-    HEX[verA]! +
-    HEX[counter & 0xff]! +
-    '-' +
-    HEX[variant]! +
-    HEX[b[o + 1]!]! +
-    '-' +
-    HEX[b[o + 2]!]! +
-    HEX[b[o + 3]!]! +
-    HEX[b[o + 4]!]! +
-    HEX[b[o + 5]!]! +
-    HEX[b[o + 6]!]! +
-    HEX[b[o + 7]!]!
-  );
+  // xxxxxxxx-xxxx-7xxx-Vxxx-xxxxxxxxxxxx: the dashes stay where Buffer.alloc put them.
+  hex(0, (hi >>> 24) & 0xff);
+  hex(2, (hi >>> 16) & 0xff);
+  hex(4, (hi >>> 8) & 0xff);
+  hex(6, hi & 0xff);
+  hex(9, (lo >>> 8) & 0xff);
+  hex(11, lo & 0xff);
+  hex(14, 0x70 | ((counter >>> 8) & 0x0f));
+  hex(16, counter & 0xff);
+  hex(19, 0x80 | (b[o]! & 0x3f));
+  hex(21, b[o + 1]!);
+  for (let i = 0; i < 6; i++) hex(24 + 2 * i, b[o + 2 + i]!);
+  return readText();
 }
 
 /** Milliseconds since the epoch encoded in a UUIDv7. */

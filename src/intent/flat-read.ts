@@ -19,10 +19,10 @@ import { commonUtcTimeOn, isCommonUtcTime } from './utc-time.js';
 export type IntentLineIssueCode =
   /**
    * The line as a line, as every reader says it (docs/errors.md, "Line
-   * problems"): `not_json`, `not_an_object`, `line_too_long` (longer than
+   * problems"): `invalid_utf8` (a damaged line), `not_json`, `not_an_object`, `line_too_long` (longer than
    * the reader holds in memory, 16 MiB: not parsed).
    */
-  | Exclude<LineProblemCode, 'invalid_utf8' | 'not_an_event'>
+  | Exclude<LineProblemCode, 'not_an_event'>
   /** `event_type` is missing, not a string, or not one of Intent's 15. */
   | 'unknown_event_type'
   /** `timestamp` (or an envelope's `time`) is missing or not ISO 8601 with `Z` or an offset. */

@@ -39,9 +39,12 @@ export interface Line {
    */
   readonly crDropped?: boolean;
   /**
-   * Only with `asWritten`: whether the line's bytes are valid UTF-8. When
-   * false, `text` holds U+FFFD where they were not, and does not encode back
-   * to them. Unset for a truncated line.
+   * Whether the line's bytes are valid UTF-8. When false, `text` holds
+   * U+FFFD where they were not, and does not encode back to them: the line
+   * was damaged (every writer writes UTF-8), and readers report it as
+   * `invalid_utf8`. With `asWritten` set on every line; without it, set
+   * (false) only on a line that is not UTF-8 (one check per read of a
+   * chunk that is not ASCII). Unset for a truncated line.
    */
   readonly validUtf8?: boolean;
 }
@@ -97,6 +100,15 @@ class TextLine implements Line {
   }
 }
 
+/** A line as read without `asWritten` whose bytes are not UTF-8: `validUtf8` false. */
+class DamagedLine extends TextLine {
+  declare readonly validUtf8: false;
+  constructor(line: number, text: string, offset: number, bytes: number) {
+    super(line, text, offset, bytes, false);
+    this.validUtf8 = false;
+  }
+}
+
 /** A line as read with `asWritten`: with `crDropped` and `validUtf8`. */
 class WrittenLine implements Line {
   declare readonly line: number;
@@ -145,7 +157,11 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
     if (atStart && out.length > 0) {
       atStart = false;
       const l = out[0]!;
-      if (l.offset === 0 && l.text.charCodeAt(0) === 0xfeff) out[0] = new TextLine(l.line, l.text.slice(1), l.offset, l.bytes, l.truncated);
+      if (l.offset === 0 && l.text.charCodeAt(0) === 0xfeff)
+        out[0] =
+          l.validUtf8 === false
+            ? new DamagedLine(l.line, l.text.slice(1), l.offset, l.bytes)
+            : new TextLine(l.line, l.text.slice(1), l.offset, l.bytes, l.truncated);
     }
     return out;
   };
@@ -171,7 +187,9 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
         out.push(
           asWritten
             ? new WrittenLine(lineNo++, text, lineStart, bytes, false, end < bytes, isUtf8(whole.subarray(0, end)))
-            : new TextLine(lineNo++, text, lineStart, bytes, false),
+            : isAscii(whole) || isUtf8(whole)
+              ? new TextLine(lineNo++, text, lineStart, bytes, false)
+              : new DamagedLine(lineNo++, text, lineStart, bytes),
         );
       }
       carry = [];
@@ -224,7 +242,14 @@ export async function* readLineBatches(path: string, options: ReadLinesOptions =
               out.push(
                 new WrittenLine(lineNo++, buf.toString('utf8', from, end), lineStart, bytes, false, end < nl, linesValid || isUtf8(buf.subarray(from, end))),
               );
-            } else out.push(new TextLine(lineNo++, buf.toString('utf8', from, end), lineStart, bytes, false));
+            } else {
+              const line = buf.subarray(from, end);
+              out.push(
+                isAscii(line) || isUtf8(line)
+                  ? new TextLine(lineNo++, buf.toString('utf8', from, end), lineStart, bytes, false)
+                  : new DamagedLine(lineNo++, buf.toString('utf8', from, end), lineStart, bytes),
+              );
+            }
           } else {
             out.push(new TextLine(lineNo++, buf.toString('utf8', from, from + maxLine), lineStart, bytes, true));
           }
@@ -280,6 +305,8 @@ function pushDecodedLines(buf: Buffer, from: number, lastNl: number, position: n
   const text = buf.toString('utf8', from, lastNl + 1);
   // ASCII text: a character is a byte, so no second search in the bytes.
   const ascii = isAscii(buf.subarray(from, lastNl + 1));
+  // Valid UTF-8 as a whole: then every line is (a line ends at `\n`, which no multi-byte character holds); else each line is checked.
+  const valid = ascii || isUtf8(buf.subarray(from, lastNl + 1));
   const base = from;
   let c = 0;
   for (;;) {
@@ -289,7 +316,8 @@ function pushDecodedLines(buf: Buffer, from: number, lastNl: number, position: n
     const bytes = nl - from;
     if (bytes <= maxLine) {
       const cend = cnl > c && text.charCodeAt(cnl - 1) === 0x0d ? cnl - 1 : cnl;
-      out.push(new TextLine(lineNo++, text.slice(c, cend), position + from, bytes, false));
+      if (valid || isUtf8(buf.subarray(from, nl))) out.push(new TextLine(lineNo++, text.slice(c, cend), position + from, bytes, false));
+      else out.push(new DamagedLine(lineNo++, text.slice(c, cend), position + from, bytes));
     } else {
       out.push(new TextLine(lineNo++, buf.toString('utf8', from, from + maxLine), position + from, bytes, true));
     }

@@ -5,6 +5,7 @@ import type { FactlineEvent } from '../envelope/event.js';
 import { SEVERITY_NUMBER } from '../envelope/severity.js';
 import { isWideInteger, mayHoldWideIntegers } from '../validation/json-value.js';
 import { ATTR, SPAN_EVENT_ATTR } from '../wire.js';
+import { defOf } from '../catalog/zod-def.js';
 
 /*
  * The event → OpenTelemetry mapping, as pure functions: `docs/mapping.md` is
@@ -336,6 +337,163 @@ export function payloadAttributes(payload: unknown, out: Attributes = {}, limit 
 }
 
 /**
+ * Writes a payload's span-event attributes into `out` when the payload has
+ * exactly its type's object shape (the keys of each flattened object the
+ * schema's, in the schema's order, no other value an object to flatten),
+ * and answers true; else writes nothing and answers false (then the general
+ * {@link AttributeWriter} walks it). `wide` as in {@link toAttributeValue}.
+ */
+type ShapeWriter = (payload: unknown, out: Attributes, wide: boolean) => boolean;
+
+/**
+ * Every attribute key the envelope can write: a payload attribute with one
+ * of these names would be renamed (`#2`), which only the general writer does.
+ */
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set<string>([...Object.values(ATTR), ...Object.values(SPAN_EVENT_ATTR)]);
+
+const shapeWriters = new WeakMap<EventTypeInfo, { write: ShapeWriter; fields: number } | null>();
+
+/**
+ * The {@link ShapeWriter} of an event type, generated once as code from its
+ * schema: the same attributes, in the same order, as the general writer
+ * gives a payload of the type's shape, each written by a key of its own
+ * (`a["customer.id"] = …`) rather than walked key by key. Null when the
+ * schema is not an object shape it can write out: a key that could collide
+ * with another attribute or be renamed (`__proto__`, ``, an envelope
+ * attribute's name, two paths that flatten alike), objects nested past
+ * the flattening depth, or no code generation.
+ */
+function shapeWriter(type: EventTypeInfo): { write: ShapeWriter; fields: number } | null {
+  let w = shapeWriters.get(type);
+  if (w === undefined) {
+    try {
+      w = compileShapeWriter(type.schema);
+    } catch {
+      w = null;
+    }
+    shapeWriters.set(type, w);
+  }
+  return w;
+}
+
+function compileShapeWriter(schema: unknown): { write: ShapeWriter; fields: number } | null {
+  const def = defOf(schema as never);
+  if (def.type !== 'object' || def.shape === undefined) return null;
+  const checks: string[] = [];
+  const writes: string[] = [];
+  const names = new Set<string>();
+  let fields = 0;
+  let n = 0;
+  const keyLists: string[][] = [];
+  const jsons: ((a: unknown[]) => string | undefined)[] = [];
+  // Source for object `v` (a variable) of shape `shape`, its attributes prefixed `prefix`, at `depth`.
+  const visit = (shape: Record<string, unknown>, v: string, prefix: string, depth: number): boolean => {
+    const keys = Object.keys(shape);
+    if (keys.length === 0 || keys.length > 64 || Object.getOwnPropertySymbols(shape).length > 0) return false;
+    keyLists.push(keys);
+    const list = `k${keyLists.length - 1}`;
+    // The general writer walks own enumerable keys in order (for-in with an own-key test): the same keys here, in the same order.
+    checks.push(`if (typeof ${v} !== 'object' || ${v} === null || Array.isArray(${v})) return false;`);
+    checks.push(
+      `n = 0; for (const k in ${v}) { if (!Object.hasOwn(${v}, k)) continue; if (k !== ${list}[n++]) return false; } if (n !== ${keys.length}) return false;`,
+    );
+    for (const k of keys) {
+      if (k === '' || k === '__proto__' || !k.isWellFormed()) return false;
+      const name = depth > 0 ? `${prefix}.${k}` : k;
+      const x = `x${n++}`;
+      checks.push(`const ${x} = ${v}[${JSON.stringify(k)}];`);
+      const d = defOf(shape[k] as never);
+      if (d.type === 'object' && d.shape !== undefined && depth < FLATTEN_DEPTH) {
+        // Flattened, as the general writer does below the flattening depth.
+        if (!visit(d.shape, x, name, depth + 1)) return false;
+        continue;
+      }
+      if (ENVELOPE_KEYS.has(name) || names.has(name)) return false;
+      names.add(name);
+      fields++;
+      // Any other value must not be an object the general writer would flatten.
+      if (depth < FLATTEN_DEPTH) checks.push(`if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})) return false;`);
+      // An array of objects of one shape goes as JSON text: written by code of its own where it can be.
+      const json = d.type === 'array' && d.element !== undefined ? arrayJson(d.element) : undefined;
+      let value = `typeof ${x} === 'string' || typeof ${x} === 'boolean' ? ${x} : toAttributeValue(${x}, wide)`;
+      if (json !== undefined) {
+        jsons.push(json);
+        value = `wide ? toAttributeValue(${x}, wide) : ((Array.isArray(${x}) ? j${jsons.length - 1}(${x}) : undefined) ?? toAttributeValue(${x}, wide))`;
+      }
+      writes.push(`v = ${value}; if (v !== undefined) out[${JSON.stringify(name)}] = v;`);
+    }
+    return true;
+  };
+  if (!visit(def.shape, 'p', '', 0)) return null;
+  const body = ['let n; let v;', ...checks, ...writes, 'return true;'].join('\n');
+  try {
+    const make = new Function(
+      'FLATTEN_DEPTH',
+      'toAttributeValue',
+      ...keyLists.map((_, i) => `k${i}`),
+      ...jsons.map((_, i) => `j${i}`),
+      `return function writeShape(p, out, wide) {\n${body}\n};`,
+    ) as (...args: unknown[]) => ShapeWriter;
+    return { write: make(FLATTEN_DEPTH, toAttributeValue, ...keyLists, ...jsons), fields };
+  } catch {
+    return null;
+  }
+}
+
+/** A string JSON writes with an escape: a quote, a backslash, a control character, a surrogate (lone ones are escaped). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * `JSON.stringify` of an array of plain objects of one shape (an element
+ * schema's object shape), generated as code: each key's `"key":` a
+ * constant, each primitive written as JSON writes it, any other value by
+ * `JSON.stringify` itself. Its answer is undefined (ask `JSON.stringify`)
+ * for an empty array (no JSON text: an empty attribute array), and for any
+ * element not exactly of the shape (other keys, another order, a value
+ * JSON leaves out, a `toJSON` it would call). Undefined when the element is
+ * not an object shape.
+ */
+function arrayJson(element: unknown): ((a: unknown[]) => string | undefined) | undefined {
+  const def = defOf(element as never);
+  if (def.type !== 'object' || def.shape === undefined) return undefined;
+  const keys = Object.keys(def.shape);
+  if (keys.length === 0 || keys.length > 64 || keys.includes('toJSON') || Object.getOwnPropertySymbols(def.shape).length > 0) return undefined;
+  const lines = [
+    "if (a.length === 0 || 'toJSON' in a) return undefined;",
+    // The text joined once from its parts: one flat string (a span holds it), not a chain of the parts.
+    "const out = ['['];",
+    'for (let i = 0; i < a.length; i++) {',
+    '  const o = a[i];',
+    "  if (typeof o !== 'object' || o === null || Array.isArray(o) || Object.getPrototypeOf(o) !== Object.prototype || 'toJSON' in o) return undefined;",
+    '  let c = 0; for (const k in o) if (k !== keys[c++]) return undefined;',
+    `  if (c !== ${keys.length}) return undefined;`,
+    "  out.push(i === 0 ? '{' : ',{');",
+    '  let x;',
+  ];
+  keys.forEach((k, i) => {
+    lines.push(
+      `  x = o[${JSON.stringify(k)}];`,
+      `  out.push(${JSON.stringify((i === 0 ? '' : ',') + JSON.stringify(k) + ':')});`,
+      "  if (typeof x === 'string') { if (NEEDS_ESCAPE.test(x)) out.push(JSON.stringify(x)); else out.push('\"', x, '\"'); }",
+      "  else if (typeof x === 'number') out.push(x - x === 0 ? '' + x : 'null');",
+      "  else if (typeof x === 'boolean') out.push(x ? 'true' : 'false');",
+      "  else if (x === null) out.push('null');",
+      '  else if (x === undefined) return undefined;',
+      '  else out.push(JSON.stringify(x));',
+    );
+  });
+  lines.push("  out.push('}');", '}', "out.push(']');", "return out.join('');");
+  try {
+    const make = new Function('keys', 'NEEDS_ESCAPE', `return function arrayJson(a) {\n${lines.join('\n')}\n};`) as (
+      ...args: unknown[]
+    ) => (a: unknown[]) => string | undefined;
+    return make(keys, NEEDS_ESCAPE);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * The span event of an event: same name as the log record's event name, the
  * envelope attributes first, then (mode `payload`) the payload fields, built
  * in one object. When the payload has more fields than the span event's
@@ -352,6 +510,11 @@ export function toSpanEvent(
 ): { name: string; attributes: Attributes; time: HrTime } {
   const attributes: Attributes = envelopeAttributes(event, type);
   if (mode === 'payload') {
+    // The type's own writer when the payload has its shape and every field fits the limit; else the general walk.
+    const shaped = shapeWriter(type);
+    if (shaped !== null && envelopeCount + shaped.fields <= limit && shaped.write(event.payload, attributes, mayHoldWideIntegers(event.payload))) {
+      return { name: type.name, attributes, time: msToHrTime(timeMs ?? Date.parse(event.time)) };
+    }
     const w = new AttributeWriter(attributes, limit - envelopeCount, false, mayHoldWideIntegers(event.payload));
     w.walk(event.payload, '', 0);
     if (w.dropped > 0) {

@@ -6,8 +6,8 @@ import type { OtlpTls } from '../delivery/otlp-http-transport.js';
 import { withProcessEnv } from './env.js';
 
 /**
- * The transport of factline's own OTLP export of one signal: OTLP/HTTP JSON
- * to the endpoint, headers, compression and timeout the standard variables
+ * The transport of factline's own OTLP export of one signal: OTLP/HTTP
+ * (each request with its batch's `Content-Type`, protobuf or JSON) to the endpoint, headers, compression and timeout the standard variables
  * name (`OTEL_EXPORTER_OTLP_LOGS_ENDPOINT` / `_TRACES_ENDPOINT`, or
  * `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/logs` / `/v1/traces`, default
  * `http://localhost:4318`; `OTEL_EXPORTER_OTLP_[SIGNAL_]HEADERS`,

@@ -66,9 +66,11 @@ export interface OtelPipelineOptions {
    * Tuning of the durable delivery of OTLP log records and spans (batch
    * size, memory budget, timeouts, backoff; `deadLetterPath` is for log
    * records); see `DurableDeliveryOptions`. Applies to factline's own OTLP
-   * export, not to a `logExporter` or `spanExporter` you pass.
+   * export, not to a `logExporter` or `spanExporter` you pass. The body
+   * encoding is not among them: it follows the protocol,
+   * `OTEL_EXPORTER_OTLP_[LOGS_|TRACES_]PROTOCOL` (`http/protobuf` default, `http/json`).
    */
-  delivery?: Omit<DurableDeliveryOptions, 'spool'>;
+  delivery?: Omit<DurableDeliveryOptions, 'spool' | 'encoding'>;
   /** Span event options of the OTLP sink. */
   spanEvents?: OtelSinkOptions['spanEvents'];
   /** Hooks of the OTLP sink (the Intent catalog's span builder uses them). */
@@ -171,17 +173,19 @@ function durableArgs(
   options: OtelPipelineOptions,
   env: NodeJS.ProcessEnv,
   signal: 'logs' | 'traces',
+  protocol: 'http/protobuf' | 'http/json',
   report: ProblemHandler,
 ): [LogTransport, DurableDeliveryOptions, ProblemHandler] {
   const spoolDir = env.FACTLINE_SPOOL_DIR?.trim();
   const spool = options.spool === false ? undefined : (options.spool ?? (spoolDir ? { dir: spoolDir } : undefined));
   const blrp = signal === 'logs' ? blrpFromEnv(env) : {};
   const { transport, timeoutMillis } = createOtlpTransport(signal, env);
-  const { deadLetterPath, ...delivery } = options.delivery ?? {};
+  const { deadLetterPath, encoding: _ignored, ...delivery } = (options.delivery ?? {}) as DurableDeliveryOptions;
   return [
     transport,
     {
       timeoutMillis,
+      encoding: protocol === 'http/protobuf' ? 'protobuf' : 'json',
       ...(blrp.maxExportBatchSize !== undefined ? { maxExportBatchSize: blrp.maxExportBatchSize } : {}),
       ...(blrp.scheduledDelayMillis !== undefined ? { scheduledDelayMillis: blrp.scheduledDelayMillis } : {}),
       ...delivery,
@@ -195,19 +199,19 @@ function durableArgs(
 
 /*
  * How each exporter name of OTEL_LOGS_EXPORTER / OTEL_TRACES_EXPORTER is
- * served. `otlp` over OTLP/HTTP JSON goes through the durable processor
- * (store and forward, dead letters: src/delivery/), which must read a
- * request back to split it into records; that is why factline's default
- * protocol is `http/json`, where the specification's is `http/protobuf`.
- * An explicit `http/protobuf` or `grpc` is honoured with the OTel JS
- * exporter under the SDK's batch processor, which has no spool: a warning
- * says so once at set-up (docs/collector.md, "Delivery guarantees").
+ * served. `otlp` over OTLP/HTTP, `http/protobuf` (the specification's
+ * default, and factline's) or `http/json`, goes through the durable
+ * processor (store and forward, dead letters: src/delivery/), which sends
+ * each batch in the protocol's body encoding. An explicit `grpc` is
+ * honoured with the OTel JS exporter under the SDK's batch processor,
+ * which has no spool: a warning says so once at set-up (docs/collector.md,
+ * "Delivery guarantees").
  */
 function otlpProtocolOf(signal: 'logs' | 'traces', env: NodeJS.ProcessEnv) {
-  const protocol = otlpProtocol(signal, env, 'http/json');
-  if (protocol !== 'http/json') {
+  const protocol = otlpProtocol(signal, env);
+  if (protocol === 'grpc') {
     diag.warn(
-      `factline: OTEL_EXPORTER_OTLP_PROTOCOL=${protocol} for ${signal}: exported by the OpenTelemetry SDK's ${protocol} exporter without factline's durable delivery (spool, dead letters); use http/json to keep it`,
+      `factline: OTEL_EXPORTER_OTLP_PROTOCOL=grpc for ${signal}: exported by the OpenTelemetry SDK's grpc exporter without factline's durable delivery (spool, dead letters); use http/protobuf (the default) or http/json to keep it`,
     );
   }
   return protocol;
@@ -263,8 +267,8 @@ function buildPipeline(options: OtelPipelineOptions, env: NodeJS.ProcessEnv): Ot
     } else {
       logProcessors = names.map((name) => {
         const protocol = name === 'otlp' ? otlpProtocolOf('logs', env) : undefined;
-        if (protocol === 'http/json') {
-          durable = new DurableLogRecordProcessor(...durableArgs(options, env, 'logs', (p) => reporter()?.(p)));
+        if (protocol === 'http/protobuf' || protocol === 'http/json') {
+          durable = new DurableLogRecordProcessor(...durableArgs(options, env, 'logs', protocol, (p) => reporter()?.(p)));
           return durable;
         }
         const exporter = protocol === undefined ? new ConsoleLogRecordExporter() : createOtlpLogExporter(protocol, env);
@@ -284,8 +288,8 @@ function buildPipeline(options: OtelPipelineOptions, env: NodeJS.ProcessEnv): Ot
     } else {
       spanProcessors = names.map((name) => {
         const protocol = name === 'otlp' ? otlpProtocolOf('traces', env) : undefined;
-        if (protocol === 'http/json') {
-          spanDelivery = new DurableSpanProcessor(...durableArgs(options, env, 'traces', (p) => reporter()?.(p)));
+        if (protocol === 'http/protobuf' || protocol === 'http/json') {
+          spanDelivery = new DurableSpanProcessor(...durableArgs(options, env, 'traces', protocol, (p) => reporter()?.(p)));
           return spanDelivery;
         }
         const exporter = protocol === undefined ? new ConsoleSpanExporter() : createOtlpSpanExporter(protocol, env);

@@ -24,12 +24,13 @@ import type { LineProblemCode } from '../lines/json-line.js';
 export type SkipReason =
   /**
    * A line problem every reader shares (docs/errors.md, "Line problems"):
+   * `invalid_utf8` (bytes that are not UTF-8: a damaged line),
    * `not_json`, `not_an_object`, `line_too_long` (longer than the reader's
    * line limit), `not_an_event` (a JSON object no line format of the engine
    * recognises, for factline's envelope: no `event_id`; the Collector ships
    * it, but with no time of its own).
    */
-  | Exclude<LineProblemCode, 'invalid_utf8'>
+  | LineProblemCode
   /** No parseable `time` / `timestamp`: Loki would stamp it with the time the Collector read it, which a file does not know. */
   | 'no_time';
 

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { readLineBatches } from '../lines/read-lines.js';
-import { isLineProblem, parseJsonLine } from '../lines/json-line.js';
+import { invalidUtf8, isLineProblem, parseJsonLine } from '../lines/json-line.js';
 import type { LabelMatcher, LineFilter, LogSelector } from './ast.js';
 import { factlineEnvelopeFormat, tailedFileName, toEntry, type Entry, type EntryOptions, type SkipReason } from './entry.js';
 import { compilePipeline, matcherMatches, newRow, type Row } from './pipeline.js';
@@ -29,7 +29,7 @@ export function emptyStats(): ScanStats {
     linesRead: 0,
     bytesRead: 0,
     entriesMatched: 0,
-    skipped: { not_json: 0, not_an_object: 0, line_too_long: 0, not_an_event: 0, no_time: 0 },
+    skipped: { invalid_utf8: 0, not_json: 0, not_an_object: 0, line_too_long: 0, not_an_event: 0, no_time: 0 },
     skippedSamples: [],
   };
 }
@@ -234,7 +234,8 @@ export async function scan(selector: LogSelector, options: ScanOptions, onRow: (
           const text = l.text;
           if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) continue;
           if (prefilter !== undefined && !prefilter(text)) continue;
-          const obj = parseJsonLine(text);
+          // A damaged line (bytes that are not UTF-8) is skipped as such, not read with U+FFFD in place of its bytes.
+          const obj = l.validUtf8 === false ? invalidUtf8() : parseJsonLine(text);
           const e = isLineProblem(obj) ? (obj.code as SkipReason) : toEntry(obj, options.entry, fileName);
           if (typeof e === 'string') {
             skip(e);

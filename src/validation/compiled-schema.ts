@@ -34,10 +34,37 @@ import { unknownKeys } from './unknown-keys.js';
 /** A compiled test: true only when zod's check of the sub-schema finds no issue (and, in the flagging walk, no stripped key). */
 export type AcceptTest = (value: unknown) => boolean;
 
-interface Compiled {
+export interface Compiled {
   test: AcceptTest;
   /** True when the test asks zod for the whole of this schema (nothing compiled). */
   viaZod: boolean;
+  /**
+   * How the test is composed, for a walk that checks while it reads
+   * (`compileCheckedRead`): an object's test is its fields' tests (every key
+   * present, none other: then the object passes), an array's its element's
+   * and its own checks, an optional's or nullable's its inner test.
+   */
+  parts?:
+    | { kind: 'leaf'; code: LeafCode }
+    | { kind: 'object'; fields: readonly CompiledField[] }
+    | { kind: 'array'; element: Compiled; checks: ((v: unknown) => boolean) | null }
+    | { kind: 'optional' | 'nullable'; inner: Compiled };
+}
+
+/**
+ * A leaf's test as JavaScript source, for generated code (the compiled
+ * readers): given the name of a variable holding the value and `bind`, which
+ * turns a value the code needs (a set, a pattern, zod's check function)
+ * into the name of a parameter holding it, the expression that is the
+ * leaf's `test`. It reads the variable several times and never throws but
+ * where zod's own check function does.
+ */
+export type LeafCode = (v: string, bind: (value: unknown) => string) => string;
+
+/** One key of a compiled object test. */
+export interface CompiledField {
+  key: string;
+  compiled: Compiled;
 }
 
 /** zod's internals this module reads. */
@@ -143,6 +170,79 @@ function quickCheck(ci: ZodInternals): ((v: unknown) => boolean) | undefined {
   }
 }
 
+/** {@link quickCheck} as source (see {@link LeafCode}), for the same checks; undefined where it has none. */
+function quickCode(ci: ZodInternals): LeafCode | undefined {
+  const d = ci.def as ZodInternals['def'] & { maximum?: number; minimum?: number; value?: unknown; inclusive?: boolean; format?: string; pattern?: unknown };
+  switch (d.check) {
+    case 'max_length': {
+      const max = d.maximum;
+      return typeof max === 'number' ? (v, b) => `${v}.length <= ${b(max)}` : undefined;
+    }
+    case 'min_length': {
+      const min = d.minimum;
+      if (typeof min !== 'number') return undefined;
+      return (v, b) => `(typeof ${v} === 'string' ? ${v}.length >= ${b(2 * min - 1)} : ${v}.length >= ${b(min)})`;
+    }
+    case 'greater_than':
+    case 'less_than': {
+      const x = d.value;
+      if (typeof x !== 'number') return undefined;
+      const op = (d.check === 'greater_than' ? '>' : '<') + (d.inclusive === true ? '=' : '');
+      return (v, b) => `${v} ${op} ${b(x)}`;
+    }
+    case 'number_format':
+      return d.format === 'safeint' ? (v) => `Number.isSafeInteger(${v})` : undefined;
+    case 'string_format': {
+      const pattern = d.pattern;
+      if (d.format !== 'regex' || !(pattern instanceof RegExp)) return undefined;
+      return (v, b) => `(${b(pattern)}.lastIndex = 0, ${b(pattern)}.test(${v}))`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The schema's own checks as source (see {@link LeafCode}): each check's
+ * quick pass when it has one, else zod's own check function (with its
+ * `when`). Null when there is none; undefined when one cannot be run as zod runs it.
+ */
+function checksCode(schema: z.ZodType): LeafCode | null | undefined {
+  const zi = internals(schema);
+  const checks = [...(zi.traits.has('$ZodCheck') ? [schema] : []), ...(zi.def.checks ?? [])];
+  if (checks.length === 0) return null;
+  const parts: LeafCode[] = [];
+  const p: CheckPayload = { value: undefined, issues: [] };
+  for (const c of checks) {
+    const ci = internals(c);
+    const fn = ci.check;
+    if (ci.def.check === undefined || !PREDICATE_CHECKS.has(ci.def.check) || fn === undefined) return undefined;
+    const when = ci.def.when;
+    const byZod = (v: unknown): boolean => {
+      p.value = v;
+      if (when === undefined || when(p)) fn(p);
+      p.value = undefined;
+      if (p.issues.length === 0) return true;
+      p.issues.length = 0;
+      return false;
+    };
+    const quick = quickCode(ci);
+    parts.push(quick === undefined ? (v, b) => `${b(byZod)}(${v})` : (v, b) => `(${quick(v, b)} || ${b(byZod)}(${v}))`);
+  }
+  return (v, b) => parts.map((part) => part(v, b)).join(' && ');
+}
+
+/** The type tests of {@link PRIMITIVE_TESTS} as source. */
+const PRIMITIVE_CODE: Readonly<Record<string, (v: string) => string>> = {
+  string: (v) => `typeof ${v} === 'string'`,
+  number: (v) => `(typeof ${v} === 'number' && ${v} - ${v} === 0)`,
+  boolean: (v) => `typeof ${v} === 'boolean'`,
+  null: (v) => `${v} === null`,
+  any: () => 'true',
+  unknown: () => 'true',
+  never: () => 'false',
+};
+
 /**
  * The schema's own checks as one test run after its type test: each check's
  * quick pass when it has one, else zod's own check function, with zod's
@@ -201,7 +301,14 @@ interface Field {
   absentOk: boolean;
 }
 
-function compile(schema: z.ZodType, flagUnknown: boolean, active: Set<z.ZodType>): Compiled {
+/**
+ * The compiled test of a schema and of its parts. `flagUnknown`: a key a
+ * stripping object does not name fails (as `unknownKeys` flags it); false
+ * below a union, where `unknownKeys` does not look. The tests may throw
+ * (a zod check that throws): callers catch and answer false, as
+ * {@link compileAccept} does.
+ */
+export function compile(schema: z.ZodType, flagUnknown: boolean, active: Set<z.ZodType>): Compiled {
   if (active.has(schema)) return viaZod(schema, flagUnknown); // recursion: zod takes it from here
   active.add(schema);
   try {
@@ -227,8 +334,17 @@ function compileNode(schema: z.ZodType, flagUnknown: boolean, active: Set<z.ZodT
       if (values === undefined || ![...values].every(plainPrimitive)) return undefined;
       is = (v) => values.has(v);
     }
-    if (checks === null) return { test: is, viaZod: false };
-    return { test: (v) => is(v) && checks(v), viaZod: false };
+    // The same test as source, for generated code; without it the test is still sound.
+    let code: LeafCode | undefined;
+    const checksSource = checksCode(schema);
+    if (checksSource !== undefined) {
+      const values = zi.values;
+      const typeCode: LeafCode = primitive !== undefined ? (v) => PRIMITIVE_CODE[type]!(v) : (v, b) => `${b(values)}.has(${v})`;
+      code = checksSource === null ? typeCode : (v, b) => `(${typeCode(v, b)} && ${checksSource(v, b)})`;
+    }
+    const parts = code !== undefined ? { kind: 'leaf' as const, code } : undefined;
+    if (checks === null) return { test: is, viaZod: false, ...(parts ? { parts } : {}) };
+    return { test: (v) => is(v) && checks(v), viaZod: false, ...(parts ? { parts } : {}) };
   }
   // Every other compiled kind has no checks of its own but arrays' length checks.
   const ownChecks = (def.checks?.length ?? 0) > 0 || zi.traits.has('$ZodCheck');
@@ -240,13 +356,18 @@ function compileNode(schema: z.ZodType, flagUnknown: boolean, active: Set<z.ZodT
       const inner = compile(def.innerType, flagUnknown, active);
       if (inner.viaZod) return undefined;
       const t = inner.test;
-      return { test: type === 'optional' ? (v) => v === undefined || t(v) : (v) => v === null || t(v), viaZod: false };
+      return {
+        test: type === 'optional' ? (v) => v === undefined || t(v) : (v) => v === null || t(v),
+        viaZod: false,
+        parts: { kind: type, inner },
+      };
     }
     case 'array': {
       if (def.element === undefined) return undefined;
       const checks = compileChecks(schema);
       if (checks === undefined) return undefined;
-      const el = compile(def.element, flagUnknown, active).test;
+      const element = compile(def.element, flagUnknown, active);
+      const el = element.test;
       return {
         test: (v) => {
           if (!Array.isArray(v)) return false;
@@ -254,6 +375,7 @@ function compileNode(schema: z.ZodType, flagUnknown: boolean, active: Set<z.ZodT
           return checks === null || checks(v);
         },
         viaZod: false,
+        parts: { kind: 'array', element, checks },
       };
     }
     case 'object':
@@ -271,11 +393,14 @@ function compileObject(def: ZodInternals['def'], flagUnknown: boolean, active: S
   const shape = def.shape ?? {};
   if (Object.getOwnPropertySymbols(shape).length > 0) return undefined;
   const fields: Field[] = [];
+  const parts: CompiledField[] = [];
   for (const key of Object.keys(shape)) {
     if (key === '__proto__') continue; // zod skips it
     const s = shape[key]!;
     const si = internals(s);
-    const test = compile(s, flagUnknown, active).test;
+    const compiled = compile(s, flagUnknown, active);
+    parts.push({ key, compiled });
+    const test = compiled.test;
     // zod's handlePropertyResult, for a key not in the value: passes when the
     // schema is optional-in and either optional-out or accepts undefined.
     const absentOk = si.optin !== undefined && (si.optout === 'optional' || test(undefined));
@@ -296,7 +421,7 @@ function compileObject(def: ZodInternals['def'], flagUnknown: boolean, active: S
       if (ci.optin !== undefined || ci.optout !== undefined) return undefined; // keep to the plain case
     }
   }
-  return { test: generatedObjectTest(fields, known, extra) ?? objectTest(fields, known, extra), viaZod: false };
+  return { test: generatedObjectTest(fields, known, extra) ?? objectTest(fields, known, extra), viaZod: false, parts: { kind: 'object', fields: parts } };
 }
 
 type Extra = 'ignore' | 'fail' | AcceptTest;

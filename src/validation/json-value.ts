@@ -58,6 +58,14 @@ export interface ReadState {
   min: number;
   budget: number;
   over: boolean;
+  /** A checking read's verdict so far (`compileCheckedRead`): false once a part fails its compiled test. */
+  ok: boolean;
+}
+
+/** A read that also ran the schema's compiled accept (`compileCheckedRead`). */
+export interface CheckedRead extends JsonRead {
+  /** What the schema's compiled accept answers of `value`; meaningless when `issues` is not empty or the read is `partial`. */
+  accepted: boolean;
 }
 
 /** The message of whatever was thrown, without risking a second throw. */
@@ -327,7 +335,9 @@ export function readJsonValue(value: unknown, budgetBytes = Infinity): JsonRead 
 }
 
 /** {@link readJsonValue} with another reader of the top value (a compiled one, `compiled-read.ts`). */
-export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: unknown, budgetBytes: number): JsonRead {
+export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: unknown, budgetBytes: number): JsonRead;
+export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: unknown, budgetBytes: number, checked: true): CheckedRead;
+export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: unknown, budgetBytes: number, checked = false): JsonRead | CheckedRead {
   // One state serves every read, its stacks empty between reads: a read costs
   // no allocation but its copy and its issues. A read started while another
   // is under way (a getter or toJSON that emits) gets a state of its own.
@@ -340,6 +350,7 @@ export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: u
   s.min = 0;
   s.budget = budgetBytes;
   s.over = false;
+  s.ok = true;
   let v: unknown;
   try {
     v = reader(value, s);
@@ -348,7 +359,9 @@ export function readWith(reader: (v: unknown, s: ReadState) => unknown, value: u
     v = unreadable(s, e);
   }
   if (v === undefined) v = undefinedPayload(value, s);
-  const out: JsonRead = { value: v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes, partial: s.over, minBytes: s.min };
+  const out: JsonRead | CheckedRead = checked
+    ? { value: v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes, partial: s.over, minBytes: s.min, accepted: s.ok }
+    : { value: v, issues: s.issues, wideIntegers: s.wide, maxBytes: s.bytes, partial: s.over, minBytes: s.min };
   // A stack overflow can leave the stacks unbalanced.
   if (s.ancestors.length !== 0) s.ancestors.length = 0;
   if (s.path.length !== 0) s.path.length = 0;
@@ -376,7 +389,7 @@ function undefinedPayload(given: unknown, s: ReadState): string {
   return '[factline: undefined]';
 }
 
-const newState = (): ReadState => ({ issues: [], wide: false, bytes: 0, ancestors: [], path: [], min: 0, budget: 0, over: false });
+const newState = (): ReadState => ({ issues: [], wide: false, bytes: 0, ancestors: [], path: [], min: 0, budget: 0, over: false, ok: true });
 /** The state no read is using (see {@link readWith}). */
 let spare: ReadState | undefined = newState();
 

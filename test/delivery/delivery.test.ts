@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { nextBackoffMs } from '../../src/delivery/backoff.js';
 import { DurableLogRecordProcessor } from '../../src/delivery/durable-log-record-processor.js';
 import { createOtlpHttpTransport, parseRetryAfter } from '../../src/delivery/otlp-http-transport.js';
-import { recordsOf, splitRequest, type ExportLogsRequestJson } from '../../src/delivery/otlp-json.js';
+import { LOGS_SHAPE, recordsOf, splitRequest, type ExportLogsRequestJson } from '../../src/delivery/otlp-json.js';
+import { decodeProtobufRequest } from '../../src/delivery/otlp-protobuf.js';
 import { intentCatalog } from '../../src/intent/catalog.js';
 import { setupFactline } from '../../src/setup.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
@@ -132,31 +133,44 @@ describe('a burst held compressed', () => {
     }
   });
 
-  it('splits a compressed batch the endpoint refuses, dead-letters only the refused record and spools the others as OTLP JSON', async () => {
-    const dir = tempDir('burst-poison');
-    endpoint.mode = { kind: 'poison', marker: 'POISON' };
-    const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: { dir }, delivery: { maxExportBatchSize: 64 } });
-    try {
-      const ids: string[] = [];
-      for (let i = 0; i < 64 * 10; i++) ids.push(emitOne(i, i === 64 * 9 + 5 ? 'POISON' : `fine ${i}`));
-      // The spool holds each batch as the serialiser made it (the memory copy is the compressed one).
-      const spooled = readdirSync(join(dir, 'logs')).filter((f) => f.endsWith('.otlp.spool'));
-      expect(spooled.length).toBeGreaterThan(0);
-      const file = readFileSync(join(dir, 'logs', spooled.sort().at(-1)!));
-      const body = file.subarray(file.indexOf(0x0a) + 1);
-      expect(recordsOf(JSON.parse(body.toString('utf8')) as ExportLogsRequestJson)).toHaveLength(64);
-      await waitUntil(() => sdk.stats().sinks.otel!.delivered + sdk.stats().sinks.otel!.deadLettered === ids.length, 60_000);
-      expect(sdk.stats().sinks.otel).toMatchObject({ delivered: ids.length - 1, deadLettered: 1, dropped: 0 });
-      expect(ids.filter((id, i) => i !== 64 * 9 + 5 && !endpoint.received.has(id))).toEqual([]);
-      expect(problems.map((p) => p.code)).toEqual(['FACTLINE_DEAD_LETTERED']);
-      const line = JSON.parse(readFileSync(join(dir, 'dead-letters-logs.jsonl'), 'utf8')) as { instance_id: string; record: unknown };
-      expect(line.instance_id).toBe(ids[64 * 9 + 5]);
-      expect(JSON.stringify(line.record)).toContain('POISON');
-    } finally {
-      endpoint.mode = { kind: 'accept' };
-      await sdk.shutdown();
-    }
-  });
+  it.each([
+    ['http/protobuf', 'protobuf', 'application/x-protobuf'],
+    ['http/json', 'json', 'application/json'],
+  ] as const)(
+    'splits a compressed batch the endpoint refuses, dead-letters only the refused record as OTLP JSON and spools the others (%s)',
+    async (protocol, encoding, contentType) => {
+      const dir = tempDir('burst-poison');
+      endpoint.mode = { kind: 'poison', marker: 'POISON' };
+      endpoint.contentTypes.clear();
+      process.env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = protocol;
+      const { sdk, problems, emitOne } = factlineTo(endpoint, { spool: { dir }, delivery: { maxExportBatchSize: 64 } });
+      delete process.env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL;
+      try {
+        const ids: string[] = [];
+        for (let i = 0; i < 64 * 10; i++) ids.push(emitOne(i, i === 64 * 9 + 5 ? 'POISON' : `fine ${i}`));
+        // The spool holds each batch as the serialiser made it (the memory copy is the compressed one), in the protocol's encoding.
+        const spooled = readdirSync(join(dir, 'logs')).filter((f) => f.endsWith('.otlp.spool'));
+        expect(spooled.length).toBeGreaterThan(0);
+        const file = readFileSync(join(dir, 'logs', spooled.sort().at(-1)!));
+        const header = JSON.parse(file.subarray(0, file.indexOf(0x0a)).toString('utf8')) as { version: number; encoding: string };
+        expect(header).toMatchObject({ version: 2, encoding });
+        const body = file.subarray(file.indexOf(0x0a) + 1);
+        const request = encoding === 'protobuf' ? decodeProtobufRequest(body, LOGS_SHAPE) : (JSON.parse(body.toString('utf8')) as ExportLogsRequestJson);
+        expect(recordsOf(request)).toHaveLength(64);
+        await waitUntil(() => sdk.stats().sinks.otel!.delivered + sdk.stats().sinks.otel!.deadLettered === ids.length, 60_000);
+        expect(sdk.stats().sinks.otel).toMatchObject({ delivered: ids.length - 1, deadLettered: 1, dropped: 0 });
+        expect(ids.filter((id, i) => i !== 64 * 9 + 5 && !endpoint.received.has(id))).toEqual([]);
+        expect(problems.map((p) => p.code)).toEqual(['FACTLINE_DEAD_LETTERED']);
+        const line = JSON.parse(readFileSync(join(dir, 'dead-letters-logs.jsonl'), 'utf8')) as { instance_id: string; record: unknown };
+        expect(line.instance_id).toBe(ids[64 * 9 + 5]);
+        expect(JSON.stringify(line.record)).toContain('POISON');
+        expect([...endpoint.contentTypes.keys()]).toEqual([contentType]);
+      } finally {
+        endpoint.mode = { kind: 'accept' };
+        await sdk.shutdown();
+      }
+    },
+  );
 });
 
 describe('the spool directory', () => {

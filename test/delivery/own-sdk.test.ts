@@ -14,7 +14,8 @@ const logs = logsApi();
 /*
  * The README's "Durable delivery in your own SDK": the processors, imported
  * from the package root, plugged into a real NodeSDK, deliver a log record
- * and a span over OTLP/HTTP JSON, count them, and leave the spool empty.
+ * and a span over OTLP/HTTP (binary protobuf, their default encoding),
+ * count them, and leave the spool empty.
  */
 const dir = mkdtempSync(join(tmpdir(), 'factline-own-sdk-'));
 
@@ -44,6 +45,7 @@ describe("factline's durable processors in a service's own NodeSDK", () => {
       await receiver.close();
     }
     expect(problems).toEqual([]);
+    expect(receiver.requests.map((r) => r.contentType)).toEqual(['application/x-protobuf', 'application/x-protobuf']);
     expect(receiver.logRecords().map((r) => r.eventName)).toEqual(['shop.order.placed']);
     expect(receiver.spans().map((s) => s.name)).toEqual(['checkout']);
     expect(receiver.logRecords()[0]!.traceId).toBe(receiver.spans()[0]!.traceId);

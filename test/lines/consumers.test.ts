@@ -8,6 +8,9 @@ import { verifyChain } from '../../src/chain/verify.js';
 import { validateCommand } from '../../src/cli/validate.js';
 import { createEmitter } from '../../src/emitter/index.js';
 import { readIntentFile } from '../../src/intent/flat-read.js';
+import { lineEvent } from '../../src/cli/event-lines.js';
+import { readLines, type Line } from '../../src/lines/read-lines.js';
+import { createLocalBackend } from '../../src/query/index.js';
 import { createJsonlSink, readEvents } from '../../src/sinks/jsonl/index.js';
 
 /*
@@ -110,15 +113,39 @@ describe('a file converted to CRLF line ends, or holding bytes that are not UTF-
     return { crlf, invalid };
   }
 
-  it('is read as before by readEvents (the \\r dropped, the byte as U+FFFD)', async () => {
+  it('is read by readEvents with the \\r dropped, and the damaged line reported as invalid_utf8 (not read with U+FFFD)', async () => {
     const { crlf, invalid } = await altered();
     const texts = async (p: string) => {
       const got = [];
-      for await (const e of readEvents(p)) got.push(e.ok && (e.record.payload as { text: string }).text);
+      for await (const e of readEvents(p)) got.push(e.ok ? (e.record.payload as { text: string }).text : e.code);
       return got;
     };
     expect(await texts(crlf)).toEqual([SEPARATORS, 'plain']);
-    expect(await texts(invalid)).toEqual([SEPARATORS, 'pl\ufffdin']);
+    expect(await texts(invalid)).toEqual([SEPARATORS, 'invalid_utf8']);
+  });
+
+  it('is reported as invalid_utf8 at its line by validate, the query engine and the line classifier of tail and stats', async () => {
+    const { invalid } = await altered();
+    // validate, on Intent's flat lines (its built-in catalog): the second line's content holds a byte that is not UTF-8.
+    const flat = (content: string) =>
+      Buffer.from(
+        `${JSON.stringify({ event_type: 'signal.created', signal_id: 'SIG-1', source: 'cli', content, confidence: 0.5, timestamp: '2026-03-30T14:23:45Z' })}\n`,
+        'latin1',
+      );
+    const intentPath = join(dir, 'intent-invalid.jsonl');
+    writeFileSync(intentPath, Buffer.concat([flat('plain'), flat('pl\xffin')]));
+    const v = io();
+    expect(await validateCommand([intentPath], v.io)).toBe(1);
+    expect(v.out.join('\n')).toMatch(/:2: \(line\): the line's bytes are not valid UTF-8/);
+    expect(v.out.at(-1)).toBe('1 of 2 lines invalid');
+    const backend = createLocalBackend({ files: [invalid] });
+    const r = await backend.queryRange({ query: '{service_name=~".+"}', start: 0n, end: BigInt(Date.now() + 60_000) * 1_000_000n, limit: 10 });
+    expect((r.data as { stats: { skipped: Record<string, number> } }).stats.skipped).toMatchObject({ invalid_utf8: 1 });
+    expect(r.data.result.flatMap((st) => (st as { values: unknown[] }).values)).toHaveLength(1);
+    const lines: Line[] = [];
+    for await (const l of readLines(invalid)) lines.push(l);
+    expect(lines.map((l) => l.validUtf8)).toEqual([undefined, false]);
+    expect(lineEvent(lines[1]!)).toMatchObject({ code: 'invalid_utf8' });
   });
 
   it('is broken for verify, at the first altered line', async () => {

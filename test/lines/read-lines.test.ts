@@ -18,6 +18,27 @@ async function all(path: string, options = {}): Promise<Line[]> {
 }
 
 describe('readLines', () => {
+  it('marks a line whose bytes are not UTF-8 (validUtf8 false), whatever the chunk size, and no other line', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('\ufeff{"a":"é"}\n', 'utf8'),
+      Buffer.from([0x7b, 0x22, 0x62, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d, 0x0a]), // {"b":"\xff"}
+      Buffer.from('{"c":"ok"}\r\n', 'utf8'),
+      Buffer.from([0xc3, 0x0a]), // half of é
+      Buffer.from('{"d":"ü"}', 'utf8'), // no final \n
+    ]);
+    for (const chunkBytes of [1, 2, 3, 5, 7, 1024]) {
+      const lines = await all(file(bytes), { chunkBytes });
+      expect(
+        lines.map((l) => l.validUtf8),
+        `chunk ${chunkBytes}`,
+      ).toEqual([undefined, false, undefined, false, undefined]);
+      expect(lines[0]!.text).toBe('{"a":"é"}');
+      expect(lines[1]!.text).toBe('{"b":"\ufffd"}');
+    }
+    const damagedBom = Buffer.concat([Buffer.from('\ufeff', 'utf8'), Buffer.from([0xff, 0x0a])]);
+    expect((await all(file(damagedBom))).map((l) => [l.text, l.validUtf8])).toEqual([['\ufffd', false]]);
+  });
+
   it('ends lines at \\n only, keeping U+2028, U+2029 and U+0085 inside the line', async () => {
     const text = ['{"a":"x\u2028y"}', '{"b":"\u2029"}', '{"c":"\u0085"}'];
     for (const chunkBytes of [1, 2, 3, 7, 1024]) {

@@ -6,6 +6,7 @@ import { OTLPTraceExporter as JsonTraces } from '@opentelemetry/exporter-trace-o
 import { OTLPTraceExporter as ProtoTraces } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ConsoleLogRecordExporter } from '@opentelemetry/sdk-logs';
 import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace';
+import { diag } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmitter } from '../../src/emitter/index.js';
 import { createLogExporter, createSpanExporter, otlpProtocol } from '../../src/otel/exporters.js';
@@ -114,5 +115,41 @@ describe('the exporter names', () => {
     const once = createLogExporter({ OTEL_LOGS_EXPORTER: 'console,console' })!;
     made.push(once);
     expect(once).toBeInstanceOf(ConsoleLogRecordExporter); // a repeated name is one exporter
+  });
+});
+
+describe("the protocol of factline's own pipeline", () => {
+  it('http/protobuf (the default) and http/json go through durable delivery in their body encoding, per signal; grpc through the SDK exporter with a warning', async () => {
+    const receiver = await startOtlpJsonReceiver();
+    const warn = vi.spyOn(diag, 'warn');
+    try {
+      for (const [env, logs, traces] of [
+        [{}, 'application/x-protobuf', 'application/x-protobuf'],
+        [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, 'application/json', 'application/json'],
+        [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuf' }, 'application/json', 'application/x-protobuf'],
+        [{ OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json' }, 'application/json', 'application/x-protobuf'],
+      ] as const) {
+        receiver.requests.length = 0;
+        const pipeline = createOtelPipeline({ registerGlobals: false }, { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+        expect(pipeline.delivery).toBeDefined();
+        expect(pipeline.spanDelivery).toBeDefined();
+        const events = createEmitter(authCatalog, { sinks: [pipeline.sink], validation: 'strict' });
+        events.emit('auth.user.logout:1', { user_id: 'u1', reason: 'user_initiated' });
+        pipeline.tracerProvider.getTracer('protocol').startSpan('s').end();
+        await events.shutdown();
+        const typeOf = (path: string) => [...new Set(receiver.requests.filter((r) => r.path === path).map((r) => r.contentType))];
+        expect([typeOf('/v1/logs'), typeOf('/v1/traces')], JSON.stringify(env)).toEqual([[logs], [traces]]);
+      }
+      expect(warn).not.toHaveBeenCalled();
+      const grpc = createOtelPipeline({ registerGlobals: false }, { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' });
+      expect([grpc.delivery, grpc.spanDelivery]).toEqual([undefined, undefined]);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        expect.stringContaining('OTEL_EXPORTER_OTLP_PROTOCOL=grpc for logs: exported by the OpenTelemetry SDK'),
+        expect.stringContaining('OTEL_EXPORTER_OTLP_PROTOCOL=grpc for traces'),
+      ]);
+      await grpc.shutdown();
+    } finally {
+      await receiver.close();
+    }
   });
 });

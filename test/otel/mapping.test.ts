@@ -7,6 +7,12 @@ import { payloadAttributes, toLogRecord, toSpanEvent } from '../../src/otel/mapp
 import { authCatalog } from '../fixtures-catalog.js';
 import { memoryPipeline } from '../helpers.js';
 import { createOtelSink } from '../../src/otel/sink.js';
+import fc from 'fast-check';
+import { z } from 'zod';
+import { readJsonValue } from '../../src/validation/json-value.js';
+import { build, descArb, valueArb } from '../support/zod-schemas.js';
+import type { EventTypeInfo } from '../../src/catalog/types.js';
+import type { FactlineEvent } from '../../src/envelope/event.js';
 
 const login = { user_id: '550e8400-e29b-41d4-a716-446655440000', ip: '192.168.1.42', method: 'password' as const, mfa: true };
 
@@ -104,6 +110,122 @@ describe('the pure mapping', () => {
       'factline.event.id': 'auth.user.login:1',
     });
     expect(se.attributes).not.toHaveProperty('gone');
+  });
+
+  /*
+   * A type's span event attributes are written by code generated from its
+   * schema when the payload has the schema's shape; the general walk writes
+   * every other payload. Both must give the same attributes, in the same
+   * order: the general walk is the reference (a type whose schema is
+   * `z.unknown()` always takes it).
+   */
+  const spanEventOf = (type: EventTypeInfo, payload: unknown, limit?: number) =>
+    toSpanEvent(
+      {
+        schema_version: 1,
+        id: 'i',
+        event_id: type.id,
+        time: '2026-01-01T00:00:00.000Z',
+        observed_time: '2026-01-01T00:00:00.000Z',
+        service_name: 'svc',
+        catalog: 'auth',
+        source: { type: 'runtime' },
+        severity: 'INFO',
+        payload,
+      } as FactlineEvent,
+      type,
+      'payload',
+      undefined,
+      limit,
+    );
+  const sameAsGeneralWalk = (schema: z.ZodType, payload: unknown, limit?: number): void => {
+    const base = authCatalog.get('auth.user.login:1')!;
+    const shaped = spanEventOf({ ...base, schema }, payload, limit);
+    const general = spanEventOf({ ...base, schema: z.unknown() }, payload, limit);
+    expect(Object.entries(shaped.attributes)).toEqual(Object.entries(general.attributes));
+  };
+
+  it("writes a payload of the type's shape as the general walk does (generated schemas and payloads, property)", () => {
+    fc.assert(
+      fc.property(
+        descArb
+          .map((d) => (d.k === 'object' ? d : { k: 'object' as const, mode: 'strip' as const, fields: [['a', d]] as [string, typeof d][], refined: false }))
+          .chain((d) => fc.tuple(fc.constant(d), fc.array(valueArb(d), { minLength: 1, maxLength: 6 }), fc.constantFrom(undefined, 10, 12))),
+        ([d, values, limit]) => {
+          const schema = build(d);
+          for (const v of values) sameAsGeneralWalk(schema, readJsonValue(v).value, limit);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  }, 60_000 /* generated schemas, each payload mapped twice: slow on a loaded machine */);
+
+  it('writes nested shapes, renamed keys, nulls and values of another shape as the general walk does', () => {
+    const schema = z.object({
+      order_id: z.string(),
+      customer: z.object({
+        id: z.string(),
+        address: z.object({ city: z.string(), geo: z.object({ lat: z.number(), deep: z.object({ x: z.object({ y: z.number() }) }) }) }),
+      }),
+      items: z.array(z.object({ sku: z.string() })),
+      tags: z.array(z.string()),
+      n: z.number().nullable(),
+      any: z.unknown(),
+    });
+    const valid = {
+      order_id: 'o',
+      customer: { id: 'c', address: { city: 'B', geo: { lat: 1.5, deep: { x: { y: 1 } } } } },
+      items: [{ sku: 'a' }],
+      tags: ['x', 'y'],
+      n: 1e19,
+      any: [1, 'a'],
+    };
+    for (const payload of [
+      valid,
+      { ...valid, n: null },
+      { ...valid, any: { nested: { more: true } } }, // an object where the schema does not say so: flattened by the general walk
+      { ...valid, customer: 'c' },
+      { ...valid, customer: { ...valid.customer, extra: 1 } },
+      { tags: valid.tags, order_id: 'o', customer: valid.customer, items: valid.items, n: 1, any: 1 }, // keys in another order
+      [valid],
+      'text',
+    ])
+      sameAsGeneralWalk(schema, payload);
+    sameAsGeneralWalk(schema, valid, 12); // past the attribute limit: fields dropped and counted
+    // Arrays of objects go as JSON text: every string and number written as JSON.stringify writes it.
+    for (const sku of ['"q"', 'back\\slash', 'new\nline', '\u0000', '\u2028', '😀', 'a\uD800b', 'é', ''])
+      for (const price of [0, -0, 1.5e-7, 1e21, 2 ** 53 + 2])
+        sameAsGeneralWalk(z.object({ items: z.array(z.object({ sku: z.string(), price: z.number() })) }), {
+          items: [
+            { sku, price },
+            { sku: 'x', price: 1 },
+          ],
+        });
+    const items = z.object({ items: z.array(z.object({ sku: z.string(), n: z.unknown() })) });
+    for (const list of [
+      [],
+      [{ sku: 'a', n: { deep: [1, null] } }],
+      [{ n: 1, sku: 'a' }],
+      [{ sku: 'a' }],
+      [{ sku: 'a', n: 1, x: 2 }],
+      [1, 2],
+      [{ sku: 'a', n: true }, null],
+    ])
+      sameAsGeneralWalk(items, { items: list });
+    expect(spanEventOf({ ...authCatalog.get('auth.user.login:1')!, schema: items }, { items: [{ sku: 'a"b', n: -0 }] }).attributes.items).toBe(
+      '[{"sku":"a\\"b","n":0}]',
+    );
+    // Keys that flatten alike, or like an envelope attribute, are renamed by the general walk: never by generated code.
+    sameAsGeneralWalk(z.object({ 'a.b': z.number(), a: z.object({ b: z.number() }) }), { 'a.b': 1, a: { b: 2 } });
+    sameAsGeneralWalk(z.object({ factline: z.object({ catalog: z.string() }) }), { factline: { catalog: 'x' } });
+    sameAsGeneralWalk(z.object({ ['__proto__']: z.string(), '': z.number() }), JSON.parse('{"__proto__": "p", "": 1}'));
+    expect(spanEventOf({ ...authCatalog.get('auth.user.login:1')!, schema }, valid).attributes).toMatchObject({
+      'customer.address.geo.lat': 1.5,
+      'customer.address.geo.deep.x': '{"y":1}', // past the flattening depth: JSON text
+      items: '[{"sku":"a"}]',
+      tags: ['x', 'y'],
+      n: '10000000000000000000',
+    });
   });
 
   it("flattens only a payload's own keys, in order, when Object.prototype has an enumerable key", () => {

@@ -1,10 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOGS_SHAPE, TRACES_SHAPE } from '../../src/delivery/otlp-json.js';
+import { decodeProtobufRequest } from '../../src/delivery/otlp-protobuf.js';
 
 /*
- * An OTLP/HTTP receiver for OTLP's JSON encoding (the exporters'
- * `http/json` protocol), in-process: it answers like a Collector and keeps
- * every request body it accepted.
+ * An OTLP/HTTP receiver, in-process: it answers like a Collector and keeps
+ * every request body it accepted, as OTLP JSON. It takes OTLP's JSON
+ * encoding (the `http/json` protocol) and the binary protobuf one
+ * (`http/protobuf`, read with factline's decoder to the same OTLP JSON);
+ * `requests` says which each request was.
  */
 export interface OtlpJsonLogRecord {
   traceId?: string;
@@ -38,11 +42,17 @@ export async function startOtlpJsonReceiver(): Promise<OtlpReceiver> {
       const path = req.url ?? '';
       const contentType = String(req.headers['content-type'] ?? '');
       requests.push({ path, contentType });
+      const body = Buffer.concat(chunks);
+      if (contentType.startsWith('application/x-protobuf')) {
+        bodies.push({ path, body: decodeProtobufRequest(body, path === '/v1/traces' ? TRACES_SHAPE : LOGS_SHAPE) });
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
+      }
       if (!contentType.startsWith('application/json')) {
         res.writeHead(415).end();
         return;
       }
-      bodies.push({ path, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      bodies.push({ path, body: JSON.parse(body.toString('utf8')) });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });

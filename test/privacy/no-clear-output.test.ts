@@ -149,9 +149,11 @@ describe('durable OTLP delivery keeps no personal value in clear', () => {
   afterAll(() => endpoint.stop());
   afterEach(() => vi.unstubAllEnvs());
 
-  it('in the requests sent, the spool files and the dead-letter file', async () => {
+  // Both bodies carry strings as UTF-8 (protobuf's strings are raw bytes), so the same text checks read both.
+  it.each(['http/protobuf', 'http/json'])('in the requests sent, the spool files and the dead-letter file (%s)', async (protocol) => {
+    endpoint.bodies.length = 0;
     vi.stubEnv('OTEL_EXPORTER_OTLP_ENDPOINT', endpoint.origin);
-    vi.stubEnv('OTEL_EXPORTER_OTLP_PROTOCOL', 'http/json');
+    vi.stubEnv('OTEL_EXPORTER_OTLP_PROTOCOL', protocol);
     const dir = mkdtempSync(join(tmpdir(), 'factline-privacy-spool-'));
     const deadLetterPath = join(dir, 'dead-letters.jsonl');
     const options = {

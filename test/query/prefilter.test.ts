@@ -33,6 +33,8 @@ beforeAll(() => {
     e({ huge: 1 }).replace('"huge":1', '"huge":1e999'),
     e({ spaced: 7 }).replace('"spaced":7', '"spaced": 7'),
     e(null),
+    // Without a payload key: the line is what the Collector leaves of the envelope (entry.ts, leftover).
+    e(undefined),
     e(1e21).replace('1e+21', '1e+21'),
     e('TS2345: plain string body'),
     e({ summary: 'Refactored src/a.ts to validate input', code: 'TS2345' }),

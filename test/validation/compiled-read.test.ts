@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compileRead } from '../../src/validation/compiled-read.js';
+import { compileCheckedRead, compileRead } from '../../src/validation/compiled-read.js';
+import { compileAccept } from '../../src/validation/compiled-schema.js';
 import { readJsonValue } from '../../src/validation/json-value.js';
+import { unknownKeys } from '../../src/validation/unknown-keys.js';
 import { hostilePayload } from '../support/hostile.js';
 import { build, descArb, valueArb } from '../support/zod-schemas.js';
 import { PROPERTY_TEST_TIMEOUT_MS } from '../support/timeouts.js';
@@ -192,5 +194,154 @@ describe('compileRead against readJsonValue', () => {
     const next = readJsonValue({ e: NaN });
     expect(next.issues.map((i) => [i.code, i.path])).toEqual([['non_finite_number', ['e']]]);
     expect(inner!.issues).toHaveLength(1);
+  });
+});
+
+/** zod's verdict on a value as read: `safeParse` and factline's unknown-key walk; a throw is not an accept. */
+function zodAccepts(schema: z.ZodType, value: unknown): boolean {
+  try {
+    return schema.safeParse(value).success && unknownKeys(schema, value).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+/*
+ * The checking read (`compileCheckedRead`: the copy and the schema's
+ * compiled accept in one walk) against the general read followed by zod:
+ * the same copy, issues and size bounds as `readJsonValue`, every getter run
+ * as often, and `accepted` exactly zod's verdict on the copy (and the
+ * compiled accept's) wherever the read is clean.
+ */
+describe('compileCheckedRead against readJsonValue and zod', () => {
+  const checkSame = (
+    schema: z.ZodType,
+    read: NonNullable<ReturnType<typeof compileCheckedRead>>,
+    value: unknown,
+    counter: Counter,
+    budget: number,
+    tally?: { accepted: number; rejected: number },
+  ): void => {
+    const before = counter.n;
+    const general = readJsonValue(value, budget);
+    const generalRuns = counter.n - before;
+    const { accepted, ...checked } = read(value, budget);
+    expect(counter.n - before - generalRuns).toBe(generalRuns);
+    expect(checked).toEqual(general);
+    expect(JSON.stringify(checked.value)).toBe(JSON.stringify(general.value)); // key order too
+    if (general.issues.length > 0 || general.partial) return;
+    const want = zodAccepts(schema, general.value);
+    if (accepted !== want) throw new Error(`value ${JSON.stringify(general.value)}: checked read ${accepted}, zod ${want}`);
+    expect(compileAccept(schema)!(general.value)).toBe(want);
+    if (tally) tally[want ? 'accepted' : 'rejected']++;
+  };
+
+  it('answers what zod answers of the copy, on generated schemas and payloads that zod accepts and rejects (property)', () => {
+    const tally = { accepted: 0, rejected: 0 };
+    fc.assert(
+      fc.property(
+        descArb.chain((d) => fc.tuple(fc.constant(d), fc.array(valueArb(d), { minLength: 1, maxLength: 8 }))),
+        ([d, values]) => {
+          const schema = build(d);
+          const read = compileCheckedRead(schema);
+          if (read === undefined) {
+            expect(compileAccept(schema)).toBeUndefined();
+            return;
+          }
+          for (const v of values) checkSame(schema, read, v, new Counter(), Infinity, tally);
+        },
+      ),
+      { numRuns: 1500 },
+    );
+    // Both answers were exercised, not one only.
+    expect(tally.accepted).toBeGreaterThan(500);
+    expect(tally.rejected).toBeGreaterThan(500);
+  }, 60_000 /* generated schemas, each value read twice and checked by zod: slow on a loaded machine */);
+
+  it('gives the same copy and verdict on edited values with hostile parts, within and past the read budget (property)', () => {
+    fc.assert(
+      fc.property(
+        descArb.chain((d) => {
+          const counter = new Counter();
+          const edits = fc.array(fc.tuple(fc.nat(20), hostilePart(counter)), { maxLength: 3 });
+          return fc.tuple(
+            fc.constant(d),
+            fc.constant(counter),
+            fc.array(fc.tuple(valueArb(d), edits), { minLength: 1, maxLength: 5 }),
+            fc.constantFrom(Infinity, 1 << 20, 40, 0),
+          );
+        }),
+        ([d, counter, values, budget]) => {
+          const schema = build(d);
+          const read = compileCheckedRead(schema);
+          if (read === undefined) return;
+          for (const [v, edits] of values) {
+            let value = v;
+            const edited = new Set<unknown>();
+            for (const [step, edit] of edits) value = editAt(value, step, edit, edited);
+            checkSame(schema, read, value, counter, budget);
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  }, 60_000 /* generated schemas, each value read twice and checked by zod: slow on a loaded machine */);
+
+  it('checks a nested payload as it reads it: each kind of failure found, a getter or toJSON read once', () => {
+    const schema = z.object({
+      order_id: z.string().regex(/^ord_[0-9a-f]{8}$/),
+      status: z.enum(['placed', 'paid']),
+      customer: z.object({ id: z.string().length(36), tier: z.enum(['free', 'pro']).nullable(), note: z.string().optional() }),
+      items: z.array(z.object({ sku: z.string().min(1).max(32), qty: z.number().int().positive() })).max(2),
+      tags: z.array(z.string().max(5)),
+      at: z.string().refine((s) => s.endsWith('Z')),
+    });
+    const read = compileCheckedRead(schema)!;
+    const valid = {
+      order_id: 'ord_5f2c9a1e',
+      status: 'paid',
+      customer: { id: '550e8400-e29b-41d4-a716-446655440000', tier: null, note: 'x' },
+      items: [{ sku: 'A', qty: 1 }],
+      tags: ['web'],
+      at: '2026-01-01T00:00:00Z',
+    };
+    const cases: [string, unknown, boolean][] = [
+      ['valid', valid, true],
+      ['regex', { ...valid, order_id: 'ord_X' }, false],
+      ['enum', { ...valid, status: 'lost' }, false],
+      ['length', { ...valid, customer: { ...valid.customer, id: 'short' } }, false],
+      ['nullable enum', { ...valid, customer: { ...valid.customer, tier: 'gold' } }, false],
+      ['optional absent', { ...valid, customer: { id: valid.customer.id, tier: null } }, true],
+      ['optional read as undefined', { ...valid, customer: { ...valid.customer, note: undefined } }, true],
+      ['required read as undefined', { ...valid, customer: { ...valid.customer, id: undefined } }, false],
+      ['unknown key', { ...valid, customer: { ...valid.customer, extra: 1 } }, false],
+      ['unknown key at the top', { ...valid, extra: 1 }, false],
+      ['keys in another order', { ...valid, customer: { tier: null, id: valid.customer.id } }, true],
+      ['array max', { ...valid, items: [valid.items[0], valid.items[0], valid.items[0]] }, false],
+      ['element int', { ...valid, items: [{ sku: 'A', qty: 1.5 }] }, false],
+      ['element hole', { ...valid, tags: [undefined] }, false],
+      ['string element max', { ...valid, tags: ['toolong'] }, false],
+      ['refinement', { ...valid, at: '2026' }, false],
+      ['toJSON', { ...valid, at: new Date(0) }, true],
+      [
+        'getter',
+        {
+          ...valid,
+          customer: {
+            ...valid.customer,
+            get note(): string {
+              return 'y';
+            },
+          },
+        },
+        true,
+      ],
+    ];
+    for (const [name, payload, want] of cases) {
+      const r = read(payload, 1 << 20);
+      expect([name, r.issues]).toEqual([name, []]);
+      expect([name, r.accepted]).toEqual([name, want]);
+      expect([name, zodAccepts(schema, r.value)]).toEqual([name, want]);
+    }
   });
 });

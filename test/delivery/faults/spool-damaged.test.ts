@@ -1,17 +1,20 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordsOf, instanceIdOf, parseRequest } from '../../../src/delivery/otlp-json.js';
+import { recordsOf, instanceIdOf, LOGS_SHAPE, parseRequest } from '../../../src/delivery/otlp-json.js';
+import { decodeProtobufRequest } from '../../../src/delivery/otlp-protobuf.js';
 import { OtlpEndpoint } from '../support/otlp-endpoint.js';
 import { emitAtRate, factlineTo, tempDir, waitUntil } from '../support/drive.js';
 
 const endpoint = await new OtlpEndpoint().start();
 afterAll(() => endpoint.stop());
 
-/** The ids of a spool file's request body (header line, then the body). */
+/** The ids of a spool file's request body (header line, then the body in the encoding the header names). */
 function idsOfSpoolFile(content: Buffer): string[] {
+  const header = JSON.parse(content.subarray(0, content.indexOf(0x0a)).toString('utf8')) as { encoding?: string };
   const body = content.subarray(content.indexOf(0x0a) + 1);
-  return recordsOf(parseRequest(body)).map((r) => instanceIdOf(r.record)!);
+  const request = header.encoding === 'protobuf' ? decodeProtobufRequest(body, LOGS_SHAPE) : parseRequest(body);
+  return recordsOf(request).map((r) => instanceIdOf(r.record)!);
 }
 
 describe('spool files damaged while the process was down (cut inside a UTF-8 character; one byte altered)', () => {

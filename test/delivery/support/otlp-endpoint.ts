@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
+import { LOGS_SHAPE, TRACES_SHAPE } from '../../../src/delivery/otlp-json.js';
+import { decodeProtobufRequest } from '../../../src/delivery/otlp-protobuf.js';
 
 /** How the endpoint answers right now. */
 export type EndpointMode =
@@ -21,6 +23,26 @@ interface JsonRecord {
 }
 
 const INSTANCE_ID = 'factline.event.instance_id';
+
+/* The few protobuf messages the endpoint answers with, written by hand (opentelemetry-proto, google/rpc/status.proto). */
+const varint = (n: number): number[] => {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+  return out;
+};
+const lenField = (no: number, bytes: Uint8Array): Buffer => Buffer.concat([Buffer.from([...varint((no << 3) | 2), ...varint(bytes.byteLength)]), bytes]);
+/** `google.rpc.Status { code = 1; message = 2 }`. */
+export function protobufStatus(code: number, message: string): Buffer {
+  return Buffer.concat([Buffer.from([0x08, ...varint(code)]), lenField(2, Buffer.from(message, 'utf8'))]);
+}
+/** `ExportLogsServiceResponse { partial_success = 1 { rejected_log_records = 1; error_message = 2 } }` (the trace one alike). */
+export function protobufPartialSuccess(rejected: number, message: string): Buffer {
+  return lenField(1, Buffer.concat([Buffer.from([0x08, ...varint(rejected)]), lenField(2, Buffer.from(message, 'utf8'))]));
+}
 
 function idsOf(body: { resourceLogs?: { scopeLogs?: { logRecords?: JsonRecord[] }[] }[] }): { id: string; record: JsonRecord }[] {
   const out: { id: string; record: JsonRecord }[] = [];
@@ -47,6 +69,8 @@ export class OtlpEndpoint {
   gzipRequests = 0;
   /** Requests with no records (probes). */
   emptyRequests = 0;
+  /** Requests by `Content-Type` (`application/x-protobuf`, `application/json`). */
+  readonly contentTypes = new Map<string, number>();
   /** Requests held unanswered in `hang` mode that the client has since abandoned (closed). */
   abandonedByClient = 0;
   /** Requests with records held unanswered in `hang` mode. */
@@ -93,17 +117,22 @@ export class OtlpEndpoint {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     this.requests++;
+    const contentType = req.headers['content-type'] ?? '';
+    this.contentTypes.set(contentType, (this.contentTypes.get(contentType) ?? 0) + 1);
+    const protobuf = contentType === 'application/x-protobuf';
+    // OTLP/HTTP: the answer is in the encoding of the request.
+    const answerType = protobuf ? 'application/x-protobuf' : 'application/json';
     const mode = this.mode;
     if (mode.kind === 'hang') {
-      if (Buffer.concat(chunks).byteLength > 2) this.hungBatches++;
+      if (Buffer.concat(chunks).byteLength > (protobuf ? 0 : 2)) this.hungBatches++;
       res.on('close', () => {
         if (!res.writableEnded) this.abandonedByClient++;
       });
       return;
     }
     if (mode.kind === 'status') {
-      res.writeHead(mode.status, { 'Content-Type': 'application/json', ...(mode.retryAfter !== undefined ? { 'Retry-After': String(mode.retryAfter) } : {}) });
-      res.end(JSON.stringify({ code: 14, message: 'unavailable' }));
+      res.writeHead(mode.status, { 'Content-Type': answerType, ...(mode.retryAfter !== undefined ? { 'Retry-After': String(mode.retryAfter) } : {}) });
+      res.end(protobuf ? protobufStatus(14, 'unavailable') : JSON.stringify({ code: 14, message: 'unavailable' }));
       return;
     }
     let bytes = Buffer.concat(chunks);
@@ -113,30 +142,37 @@ export class OtlpEndpoint {
         this.gzipRequests++;
         bytes = gunzipSync(bytes);
       }
-      const parsed = JSON.parse(bytes.toString('utf8')) as { resourceSpans?: { scopeSpans?: { spans?: { spanId: string }[] }[] }[] };
-      if (req.url === '/v1/traces') {
+      const traces = req.url === '/v1/traces';
+      // A protobuf body is read with factline's own decoder, to the OTLP JSON of the same records.
+      const parsed = (protobuf ? decodeProtobufRequest(bytes, traces ? TRACES_SHAPE : LOGS_SHAPE) : JSON.parse(bytes.toString('utf8'))) as {
+        resourceSpans?: { scopeSpans?: { spans?: { spanId: string }[] }[] }[];
+      };
+      if (traces) {
         for (const rs of parsed.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const sp of ss.spans ?? []) this.spans.add(sp.spanId);
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end('{}');
+        res.writeHead(200, { 'Content-Type': answerType });
+        res.end(protobuf ? '' : '{}');
         return;
       }
       records = idsOf(parsed as Parameters<typeof idsOf>[0]);
     } catch (e) {
-      res.writeHead(400, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ code: 3, message: `unreadable request: ${(e as Error).message}` }));
+      res.writeHead(400, { 'Content-Type': answerType });
+      const message = `unreadable request: ${(e as Error).message}`;
+      res.end(protobuf ? protobufStatus(3, message) : JSON.stringify({ code: 3, message }));
       return;
     }
     if (records.length === 0) this.emptyRequests++;
     if (mode.kind === 'refuse-marked' && records.some((r) => JSON.stringify(r.record).includes(mode.marker))) {
-      res.writeHead(mode.status, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ code: 13, message: 'internal error on a marked record' }));
+      res.writeHead(mode.status, { 'Content-Type': answerType });
+      const message = 'internal error on a marked record';
+      res.end(protobuf ? protobufStatus(13, message) : JSON.stringify({ code: 13, message }));
       return;
     }
     if (mode.kind === 'poison') {
       const bad = records.find((r) => JSON.stringify(r.record).includes(mode.marker));
       if (bad) {
-        res.writeHead(400, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ code: 3, message: `log record ${bad.id} is poisoned` }));
+        res.writeHead(400, { 'Content-Type': answerType });
+        const message = `log record ${bad.id} is poisoned`;
+        res.end(protobuf ? protobufStatus(3, message) : JSON.stringify({ code: 3, message }));
         return;
       }
     }
@@ -146,8 +182,14 @@ export class OtlpEndpoint {
     this.acknowledged += records.length;
     if (mode.kind === 'accept' && mode.delayMs) await new Promise((r) => setTimeout(r, mode.delayMs));
     if (res.destroyed) return;
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(mode.kind === 'partial' ? JSON.stringify({ partialSuccess: { rejectedLogRecords: String(mode.rejected), errorMessage: mode.message } }) : '{}');
+    res.writeHead(200, { 'Content-Type': answerType });
+    if (mode.kind === 'partial')
+      res.end(
+        protobuf
+          ? protobufPartialSuccess(mode.rejected, mode.message)
+          : JSON.stringify({ partialSuccess: { rejectedLogRecords: String(mode.rejected), errorMessage: mode.message } }),
+      );
+    else res.end(protobuf ? '' : '{}');
   }
 
   async stop(): Promise<void> {
