@@ -154,6 +154,7 @@ const PINNED: Record<string, readonly string[]> = {
     'versionsInUse',
   ],
   './query-runner': [
+    'DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY',
     'DEFAULT_MAX_QUERY_SERIES',
     'LOKI_URL_ENV',
     'QueryError',

@@ -190,16 +190,15 @@ class ChainCheck {
    * due: when this line has its `seq`, the break is records out of order and
    * the search ends (false). A line that does not parse is passed over.
    */
-  look(lineNo: number, text: string): boolean {
+  look(lineNo: number, text: string, file?: string): boolean {
     const w = this.wanted;
     if (w === undefined || this.broken === undefined || this.broken.ok) return false;
     const r = parseJsonLine(text);
     if (isLineProblem(r) || r[CHAIN_FIELD.SEQ] !== w.seq) return true;
     this.wanted = undefined;
-    this.broken = {
-      ...this.broken,
-      message: `expected seq ${w.seq}, found ${w.found}: records are out of order: seq ${w.seq} comes later, at line ${lineNo} (moved, not missing)`,
-    };
+    // `file`: the record is in a file of the set read after the broken one (the files are out of order).
+    const where = file === undefined ? `comes later, at line ${lineNo}` : `is in ${file}, at line ${lineNo}, a file read after this one`;
+    this.broken = { ...this.broken, message: `expected seq ${w.seq}, found ${w.found}: records are out of order: seq ${w.seq} ${where} (moved, not missing)` };
     return false;
   }
 
@@ -306,15 +305,26 @@ export async function verifyChainLines(
  * // { ok: false, line: 437, reason: 'hash_mismatch', message: '…', records_checked: 436, file: 'events.jsonl' }
  */
 export async function verifyChain(path: string, options: ChainVerifyOptions = {}): Promise<ChainVerifyResult> {
-  // Lines end at \n only: U+2028 inside a JSON string is not a line end.
-  // A batch per read, checked in one synchronous loop: no await per line.
-  // asWritten: the reader says which lines are not exactly the UTF-8 of their text.
-  const check = new ChainCheck(options);
+  return (await checkFile(path, options)).result;
+}
+
+/** Longest line {@link verifyChain} reads: the option, checked, or the default. */
+function maxLineBytesOf(options: ChainVerifyOptions): number {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) {
     // Else every line would read as too long (0, NaN), or none would (Infinity) and memory would decide.
     throw new RangeError(`maxLineBytes must be a whole number of bytes ≥ 1 (default ${DEFAULT_MAX_LINE_BYTES}), got ${String(maxLineBytes)}`);
   }
+  return maxLineBytes;
+}
+
+/** {@link verifyChain}, and the check: still `searching` after a forward `seq_gap` whose record is not in this file. */
+async function checkFile(path: string, options: ChainVerifyOptions): Promise<{ result: ChainVerifyResult; check: ChainCheck }> {
+  // Lines end at \n only: U+2028 inside a JSON string is not a line end.
+  // A batch per read, checked in one synchronous loop: no await per line.
+  // asWritten: the reader says which lines are not exactly the UTF-8 of their text.
+  const check = new ChainCheck(options);
+  const maxLineBytes = maxLineBytesOf(options);
   outer: for await (const batch of readLineBatches(path, { maxLineBytes, asWritten: true })) {
     for (let i = 0; i < batch.length; i++) {
       const l = batch[i]!;
@@ -329,7 +339,21 @@ export async function verifyChain(path: string, options: ChainVerifyOptions = {}
     }
   }
   const r = check.result();
-  return r.ok ? r : { ...r, file: path };
+  return { result: r.ok ? r : { ...r, file: path }, check };
+}
+
+/**
+ * After a forward `seq_gap` in one file of a set whose record due is not in
+ * that file: looks for it in the files read after it, so files out of order
+ * (`events.jsonl.1` and `.2` swapped) are said to be, not records missing.
+ */
+async function lookInLaterFiles(check: ChainCheck, paths: readonly string[], options: ChainVerifyOptions): Promise<void> {
+  const maxLineBytes = maxLineBytesOf(options);
+  for (const path of paths) {
+    for await (const batch of readLineBatches(path, { maxLineBytes })) {
+      for (const l of batch) if (!l.truncated && !check.look(l.line, l.text, path)) return;
+    }
+  }
 }
 
 /**
@@ -351,9 +375,14 @@ export async function verifyChainFiles(paths: readonly string[], options: ChainV
   let next: ChainVerifyOptions = options;
   const read = options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {};
   let last: { hash: string; seq: number } | undefined;
-  for (const path of paths) {
-    const r = await verifyChain(path, next);
-    if (!r.ok) return { ...r, records_checked: total + r.records_checked };
+  for (const [i, path] of paths.entries()) {
+    const { result: r, check } = await checkFile(path, next);
+    if (!r.ok) {
+      if (!check.searching) return { ...r, records_checked: total + r.records_checked };
+      await lookInLaterFiles(check, paths.slice(i + 1), read);
+      const moved = check.result();
+      return moved.ok ? moved : { ...moved, file: path, records_checked: total + r.records_checked };
+    }
     if (firstSeq === undefined && r.records > 0) {
       firstSeq = r.firstSeq;
       firstPrevHash = r.firstPrevHash;

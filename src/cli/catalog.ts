@@ -244,8 +244,7 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     }
     if (action === 'list' && id !== undefined) throw new UsageError(`list takes no ID (got ${JSON.stringify(id)}); did you mean describe ${id}?`);
     if (action !== 'list' && id === undefined) throw new UsageError(`${action} needs an EventID, e.g. ${action} auth.user.login:1`);
-    // schema prints the JSON Schema alone, so with --json the note is left out.
-    const catalog = await catalogFor(values.catalog, io, 'catalog', action === 'schema' ? notes && [] : notes);
+    const catalog = await catalogFor(values.catalog, io, 'catalog', notes);
     const described = catalog.describe();
     if (action === 'list') {
       if (values.json) io.out(JSON.stringify(withNotes(described)));
@@ -269,7 +268,8 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
       return 1;
     }
     if (action === 'schema') {
-      io.out(JSON.stringify(event.json_schema, null, 2));
+      // With --json and no --catalog the note is the schema's `notes` member, as in every other answer; give --catalog for the schema alone.
+      io.out(JSON.stringify(withNotes(event.json_schema), null, 2));
       return 0;
     }
     if (values.json) {

@@ -46,7 +46,7 @@ ${BACKEND_HELP}
 A pattern no EventID can match is refused, naming the rule of docs/eventid.md
 it breaks: one without ":" and without a trailing "%" (EventIDs end in :N),
 with an uppercase letter (A.b.c:1), version 0 (a.b.c:0) or a character outside
-a-z 0-9 _ . :; so is a --group-by field no attempt carries.
+a-z 0-9 _ . :; so is a --group-by or --join field no attempt carries.
 
 Lines of the files that are not events are skipped and counted on stderr, as
 factline query does (with --json, in the answer's "warnings").

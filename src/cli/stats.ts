@@ -24,8 +24,9 @@ is named on stderr (FILE:LINE: CODE: REASON); they are not fatal while some
 line is an event.
 
 Exit status: 0; 1 when the files have lines but none of them is an event
-(the wrong file, or a damaged one); 2 on usage errors (missing or unreadable
-FILE).`;
+(the wrong file, or a damaged one); 2 on usage errors (the usage is printed)
+and on a FILE that cannot be read (missing, a directory, a FIFO: the message
+alone; with --json, code unreadable_file).`;
 
 /** Lines between two progress messages on a terminal. */
 const PROGRESS_EVERY = 100_000;
@@ -79,8 +80,13 @@ export async function statsCommand(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parse(args, { only: { type: 'boolean' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'missing FILE' : `one FILE at a time, got ${positionals.length}`);
     const file = positionals[0]!;
+    // A file that cannot be read is not a usage error: the message alone, as verify and validate give it (exit 2).
     const why = inputFileProblem(file);
-    if (why !== undefined) throw new UsageError(`${file}: ${why}`);
+    if (why !== undefined) {
+      if (wantsJson(args)) io.out(jsonError('unreadable_file', `${file}: ${why}`));
+      else io.err(`factline stats: ${printable(file)}: ${why}`);
+      return 2;
+    }
     files = values.only ? [file] : rotatedSet(file);
     json = values.json;
   } catch (e) {

@@ -38,7 +38,8 @@ FILE:LINE: CODE: REASON (codes: invalid_utf8, not_json, not_an_object, line_too_
 not_an_event, invalid_event_id; docs/errors.md), and counted at the end.
 
 Exit status: 0; 1 without -f when the file has lines but none is an event;
-2 on usage errors (missing or unreadable FILE).`;
+2 on usage errors (the usage is printed) and on a FILE that cannot be read
+(missing, a directory, a FIFO: the message alone).`;
 
 /** What stops `tail -f` (tests; the CLI stops on a signal). */
 export interface TailControl {
@@ -368,14 +369,18 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
     // Named as typed: `-n x` says -n, `--lines x` says --lines.
     count = nonNegativeInt(values.lines, typedOption(args, 'lines', 'n'), 10);
     pollMs = positiveInt(values['poll-ms'], '--poll-ms', 250);
-    const why = inputFileProblem(file);
-    if (why !== undefined) throw new UsageError(`${file}: ${why}`);
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`factline tail: ${e.message}\n\n${TAIL_HELP}`);
       return 2;
     }
     throw e;
+  }
+  // A file that cannot be read is not a usage error: the message alone, as verify and validate give it (exit 2).
+  const why = inputFileProblem(file);
+  if (why !== undefined) {
+    io.err(`factline tail: ${printable(file)}: ${why}`);
+    return 2;
   }
 
   // The last `count` events: read the file once, keep a ring of printed lines.

@@ -47,6 +47,15 @@ const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isUppercase = (c: number): boolean => c >= 0x41 && c <= 0x5a;
 // `identifier = lowercase , { lowercase | digit | "_" }`
 const isIdentifierChar = (c: number): boolean => isLowercase(c) || isDigit(c) || c === UNDERSCORE;
+/**
+ * What a non-digit in the version is: a letter or a character of the set
+ * (`v1`, `1e3`, `0x1`, `1.5`, `1:2`) is a version that is not an integer; a
+ * character outside the character set (a space, a line end, a control
+ * character, `-` or `+` past a sign's place, a non-ASCII digit or letter) is an
+ * `invalid_character`, as it is anywhere else (docs/eventid.md, character set).
+ */
+export const versionCharIssue = (c: number): 'version_not_integer' | 'invalid_character' =>
+  isLowercase(c) || isUppercase(c) || isDigit(c) || c === UNDERSCORE || c === DOT || c === COLON ? 'version_not_integer' : 'invalid_character';
 
 /** Either the parsed id or the first issue met, reading left to right. */
 export type ScanResult = { readonly ok: true; readonly value: EventId } | { readonly ok: false; readonly issue: EventIdIssue };
@@ -146,13 +155,13 @@ export function scanVersion(input: string, start: number): number | EventIdIssue
     // Rule 3: "Zero ... invalid"; rule 4: "Use 1 not 01".
     if (start + 1 === input.length) return issue('version_zero', start, 'version');
     if (isDigit(input.charCodeAt(start + 1))) return issue('version_leading_zero', start, 'version');
-    return issue('version_not_integer', start + 1, 'version');
+    return issue(versionCharIssue(input.charCodeAt(start + 1)), start + 1, 'version');
   }
   // Rule 3: "Zero and negative numbers are invalid."
   if (first === MINUS) return issue('version_negative', start, 'version');
   let i = start;
   while (i < input.length && isDigit(input.charCodeAt(i))) i++;
-  if (i === start || i < input.length) return issue('version_not_integer', i, 'version');
+  if (i === start || i < input.length) return issue(versionCharIssue(input.charCodeAt(i)), i, 'version');
   // Ten digits is the most that can fit; comparing before converting keeps a
   // thousand-digit version from becoming Infinity first.
   const digits = input.slice(start);

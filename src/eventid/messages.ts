@@ -77,6 +77,8 @@ function explain({ code, position, part }: EventIdIssue, input: string): string 
     case 'starts_with_underscore':
       return `the ${name} starts with underscore ${at}; identifiers start with a lowercase letter and may use _ only after it (docs/eventid.md, rules 2 and 5)`;
     case 'invalid_character':
+      if (part === 'version')
+        return `character ${ch} ${at} is not allowed in the version; the version is a positive integer written with 0-9 only (docs/eventid.md, character set)`;
       return `character ${ch} ${at} is not allowed in the ${name}; identifiers use only a-z, 0-9 and _ (docs/eventid.md, character set)`;
     case 'missing_part':
       return `the ${name} is missing ${at} (found ${ch}); an EventID has exactly three dot-separated identifiers domain.entity.action before ':' (docs/eventid.md, rule 6)`;

@@ -18,7 +18,7 @@
 import { BoundedCache } from './bounded-cache.js';
 import type { EventId } from './event-id.js';
 import { formatEventId } from './format.js';
-import { scanEventId } from './grammar.js';
+import { scanEventId, versionCharIssue } from './grammar.js';
 import type { EventIdIssue } from './messages.js';
 
 /** A compiled `%` pattern. */
@@ -144,6 +144,13 @@ function issueAt(state: At, c: string | undefined, position: number, next: strin
       return 'empty_part';
     }
     if (upper) return 'uppercase';
+    // In the version a letter or a separator is not an integer, and a character outside the set is invalid, as scanVersion says.
+    if (state === At.VersionStart || state === At.Version) {
+      if (state === At.VersionStart && c === '0')
+        return next === undefined ? 'version_zero' : next >= '0' && next <= '9' ? 'version_leading_zero' : 'version_zero';
+      if (state === At.VersionStart && c === '-') return 'version_negative';
+      return versionCharIssue(c.charCodeAt(0));
+    }
     if (state === At.DomainStart || state === At.EntityStart || state === At.ActionStart) {
       if (c === '.' || c === ':') return 'empty_part';
       if (digit) return 'starts_with_digit';
@@ -152,12 +159,6 @@ function issueAt(state: At, c: string | undefined, position: number, next: strin
     }
     if ((state === At.Domain || state === At.Entity) && c === ':') return 'missing_part';
     if (state === At.Action && c === '.') return 'too_many_parts';
-    if (state === At.VersionStart) {
-      if (c === '0') return next === undefined ? 'version_zero' : next >= '0' && next <= '9' ? 'version_leading_zero' : 'version_zero';
-      if (c === '-') return 'version_negative';
-      return 'version_not_integer';
-    }
-    if (state === At.Version) return 'version_not_integer';
     return 'invalid_character';
   })();
   const named = code === 'missing_part' ? PART_AT[Math.min(state + 2, At.Version)] : part;

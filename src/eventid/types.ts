@@ -111,6 +111,9 @@ type ScanIds<S extends string, P extends PartIndex, AtStart extends boolean> = S
       ? 'missing_version'
       : 'missing_part';
 
+/** A non-digit of the version: a letter or a character of the set is not an integer (`v1`, `1.5`); any other character is invalid, as `versionCharIssue` says. */
+type VersionCharIssue<C extends string> = C extends Lowercase | Uppercase | Digit | '_' | '.' | ':' ? 'version_not_integer' : 'invalid_character';
+
 // version = positive_integer ; positive_integer = nonzero_digit , { digit } ;
 type ScanVersion<V extends string> = V extends `${infer C}${infer Rest}`
   ? C extends '0'
@@ -118,18 +121,20 @@ type ScanVersion<V extends string> = V extends `${infer C}${infer Rest}`
       ? 'version_zero'
       : Rest extends `${Digit}${string}`
         ? 'version_leading_zero'
-        : 'version_not_integer'
+        : Rest extends `${infer N}${string}`
+          ? VersionCharIssue<N>
+          : never
     : C extends '-'
       ? 'version_negative'
       : C extends Digit
         ? ScanDigits<Rest, V>
-        : 'version_not_integer'
+        : VersionCharIssue<C>
   : 'missing_version';
 
 type ScanDigits<S extends string, V extends string> = S extends `${infer C}${infer Rest}`
   ? C extends Digit
     ? ScanDigits<Rest, V>
-    : 'version_not_integer'
+    : VersionCharIssue<C>
   : WithinVersionLimit<V> extends true
     ? true
     : 'version_too_large';
@@ -169,7 +174,7 @@ interface TypeLevelReasons {
   uppercase: 'identifiers are lowercase (docs/eventid.md, rule 1)';
   starts_with_digit: 'identifiers start with a lowercase letter, not a digit (docs/eventid.md, rule 2)';
   starts_with_underscore: 'identifiers start with a lowercase letter, not _ (docs/eventid.md, rules 2 and 5)';
-  invalid_character: 'identifiers use only a-z, 0-9 and _ (docs/eventid.md, character set)';
+  invalid_character: 'identifiers use only a-z, 0-9 and _, the version 0-9 (docs/eventid.md, character set)';
   missing_part: 'an EventID has three identifiers domain.entity.action before the version (docs/eventid.md, rule 6)';
   too_many_parts: 'an EventID has exactly three dot-separated identifiers (docs/eventid.md, grammar)';
   empty_part: 'no part may be empty (docs/eventid.md, rule 6)';

@@ -216,6 +216,17 @@ function check(request: FeedbackRequest): void {
   }
 }
 
+/** `; their payloads have a, b, …`: the payload fields of the newest attempts, for a refusal of a field none carries; '' when none has any. */
+function payloadFieldsOf(attempts: readonly Entry[]): string {
+  const fields = new Set<string>();
+  for (const a of attempts.slice(0, 20)) {
+    // A body that is not a JSON object names no fields.
+    const body = parseJsonLine(a.line);
+    if (!isLineProblem(body)) for (const k of Object.keys(body)) fields.add(k);
+  }
+  return fields.size > 0 ? `; their payloads have ${[...fields].sort().join(', ')}` : '';
+}
+
 /**
  * The outcomes of the last `last` attempts of a source, per group.
  *
@@ -274,6 +285,10 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
   )
     .sort((a, b) => (a.ns < b.ns ? 1 : a.ns > b.ns ? -1 : 0))
     .slice(0, last);
+  // A join field no attempt carries would link nothing and read as "all pending": refused as --group-by's is.
+  if (request.joinField !== undefined && attempts.length > 0 && attempts.every((a) => !a.labels[JOIN_LABEL])) {
+    throw new QueryError('bad_request', `no attempt carries the payload field ${JSON.stringify(request.joinField)} to join on${payloadFieldsOf(attempts)}`);
+  }
   const isFailure = compilePattern(failure);
   const isSuccess = compilePattern(request.success);
   const classify = (id: string | undefined): Outcome | undefined =>
@@ -339,15 +354,9 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
     }
   }
   if (request.groupBy !== undefined && attempts.length > 0 && [...tally.keys()].every((g) => g === '(none)')) {
-    const fields = new Set<string>();
-    for (const a of attempts.slice(0, 20)) {
-      // A body that is not a JSON object names no fields.
-      const body = parseJsonLine(a.line);
-      if (!isLineProblem(body)) for (const k of Object.keys(body)) fields.add(k);
-    }
     throw new QueryError(
       'bad_request',
-      `no attempt carries the payload field ${JSON.stringify(request.groupBy.field)} to group by${fields.size > 0 ? `; their payloads have ${[...fields].sort().join(', ')}` : ''}`,
+      `no attempt carries the payload field ${JSON.stringify(request.groupBy.field)} to group by${payloadFieldsOf(attempts)}`,
     );
   }
   const groups = [...tally.entries()]

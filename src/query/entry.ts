@@ -238,15 +238,26 @@ function set(labels: Record<string, string>, name: string, v: unknown): void {
   if (s !== undefined && s !== '') labels[name] = s;
 }
 
-const TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+/**
+ * The Collector's `2006-01-02T15:04:05Z07:00` layout as Go's `time.Parse`
+ * reads it: the fraction is optional, of any length (RFC 3339's
+ * `time-secfrac` is `"." 1*DIGIT`), after a `.` or, as Go also takes, a `,`.
+ */
+const TIME_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}:\d{2})$/;
 
-/** RFC 3339 (the Collector's `2006-01-02T15:04:05Z07:00` layout, fraction optional) to [ms, ns within ms]. */
 /** The epoch ms of a recent `YYYY-MM-DDTHH:MM` prefix, one slot per field parsed (time, observed time). */
 const prefixCache = [
   { prefix: '', ms: 0 },
   { prefix: '', ms: 0 },
 ];
 
+/**
+ * RFC 3339 (the Collector's `2006-01-02T15:04:05Z07:00` layout, fraction
+ * optional) to [ms, ns within ms]; digits past the ninth are dropped
+ * (truncated to the nanosecond, as Go's `time.Parse` does), so
+ * `2026-12-07T17:52:57.957123456789Z` is `…57.957123456Z`. Undefined for
+ * anything else, and for a time that does not exist (`2026-02-30`, `24:00`).
+ */
 export function parseTime(s: unknown, slot = 0): [number, number] | undefined {
   if (typeof s !== 'string') return undefined;
   // Fast path for factline's own form, `2026-03-30T14:23:45.120Z`: consecutive
@@ -275,7 +286,7 @@ export function parseTime(s: unknown, slot = 0): [number, number] | undefined {
   if (Number.isNaN(ms)) return undefined;
   let ns = 0;
   if (m[7] !== undefined) {
-    const frac = m[7].padEnd(9, '0');
+    const frac = m[7].slice(0, 9).padEnd(9, '0');
     ms += Number(frac.slice(0, 3));
     ns = Number(frac.slice(3));
   }

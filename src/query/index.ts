@@ -1,6 +1,6 @@
 /** The query side: one LogQL interface over local event files (and Loki). */
 export { createLocalBackend } from './local-backend.js';
-export { DEFAULT_MAX_QUERY_SERIES } from './types.js';
+export { DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY, DEFAULT_MAX_QUERY_SERIES } from './types.js';
 export type { LocalBackendOptions, LocalQueryStats } from './local-backend.js';
 export { parseQuery } from './parse.js';
 export { createEntry, factlineEnvelopeFormat } from './entry.js';

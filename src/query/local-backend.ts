@@ -8,7 +8,9 @@ import { parseQuery } from './parse.js';
 import { rowLabels, rowLine, type Row } from './pipeline.js';
 import { emptyStats, scan, toInstant, type ScanStats } from './scan.js';
 import {
+  DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY,
   DEFAULT_MAX_QUERY_SERIES,
+  entriesLimitMessage,
   seriesLimitMessage,
   QueryError,
   type InstantQueryRequest,
@@ -57,6 +59,14 @@ export interface LocalBackendOptions {
    * that a query answered from the file is answered in Grafana too.
    */
   maxQuerySeries?: number;
+  /**
+   * The most entries a log query may ask for (Loki's
+   * `max_entries_limit_per_query`): a `limit` above it fails the query with
+   * Loki's message (`bad_request`), as Loki refuses it; metric queries are not
+   * limited by it. Default 5000, Loki's, which the shipped
+   * collector-config/loki.yaml keeps.
+   */
+  maxEntriesLimitPerQuery?: number;
 }
 
 /** What a local query reports in `data.stats` besides Loki's summary. */
@@ -96,6 +106,12 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
   const maxSeries = options.maxQuerySeries ?? DEFAULT_MAX_QUERY_SERIES;
   if (!Number.isInteger(maxSeries) || maxSeries < 1) {
     throw new RangeError(`maxQuerySeries must be a whole number >= 1 (Loki's max_query_series), got ${String(options.maxQuerySeries)}`);
+  }
+  const maxEntries = options.maxEntriesLimitPerQuery ?? DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY;
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+    throw new RangeError(
+      `maxEntriesLimitPerQuery must be a whole number >= 1 (Loki's max_entries_limit_per_query), got ${String(options.maxEntriesLimitPerQuery)}`,
+    );
   }
 
   async function context(): Promise<{ files: string[]; stats: ScanStats }> {
@@ -270,6 +286,8 @@ export function createLocalBackend(options: LocalBackendOptions): QueryBackend {
       const { start, end } = request;
       if (end < start) throw new QueryError('bad_request', 'end timestamp must not be before or equal to start time');
       const limit = checkLimit(request.limit);
+      // Loki checks the entries limit of log queries only (queryrange's roundtrip: validateMaxEntriesLimits for a LogSelectorExpr).
+      if (q.kind === 'log' && limit > maxEntries) throw new QueryError('bad_request', entriesLimitMessage(limit, maxEntries));
       if (q.kind === 'log') return logQuery(q, start, end, limit, request.direction ?? 'backward', request.signal);
       const stepSeconds = request.step ?? Math.max(Math.floor(Number(end - start) / 1e9 / 250), 1);
       if (!(stepSeconds > 0)) throw new QueryError('bad_request', 'zero or negative query resolution step widths are not accepted. Try a positive integer');

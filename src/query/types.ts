@@ -136,6 +136,19 @@ export class QueryError extends Error {
  */
 export const DEFAULT_MAX_QUERY_SERIES = 10_000;
 
+/**
+ * The local engine's default `max_entries_limit_per_query`: the most entries
+ * a log query may ask for (its `limit`). Loki's default, 5000, which the
+ * shipped collector-config/loki.yaml keeps (it does not set it); a test holds
+ * the two equal. Metric queries are not limited by it, as on Loki.
+ */
+export const DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY = 5000;
+
+/** Loki's refusal of a log query whose `limit` is above `max_entries_limit_per_query` (pkg/querier/queryrange/limits.go, HTTP 400). */
+export function entriesLimitMessage(limit: number, max: number): string {
+  return `max entries limit per query exceeded, limit > max_entries_limit_per_query (${limit} > ${max})`;
+}
+
 /** Loki's NewSeriesLimitError text (pkg/logqlmodel/error.go). */
 export function seriesLimitMessage(limit: number): string {
   return `maximum number of series (${limit}) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()`;

@@ -247,6 +247,25 @@ describe('verifyChainFiles', () => {
     const files = [put('a', whole.slice(0, 3)), put('b', whole.slice(3))];
     expect(await verifyChainFiles([files[1]!, files[0]!])).toMatchObject({ ok: false, file: files[0], line: 1 });
   });
+
+  it('says files out of order are out of order, naming the file that holds the record due; a record in no later file is missing', async () => {
+    const whole = chainLines(9);
+    const [a, b, c] = [put('a', whole.slice(0, 3)), put('b', whole.slice(3, 6)), put('c', whole.slice(6))];
+    expect(await verifyChainFiles([a, c, b])).toEqual({
+      ok: false,
+      file: c,
+      line: 1,
+      reason: 'seq_gap',
+      message: `expected seq 4, found 7: records are out of order: seq 4 is in ${b}, at line 1, a file read after this one (moved, not missing)`,
+      records_checked: 3,
+    });
+    expect(await verifyChainFiles([a, c])).toMatchObject({
+      ok: false,
+      file: c,
+      line: 1,
+      message: 'expected seq 4, found 7: records are missing (no line after it has seq 4)',
+    });
+  });
 });
 
 /** SHA-256 hex of a string's UTF-8 bytes, independent of src/chain. */

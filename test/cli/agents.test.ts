@@ -143,6 +143,16 @@ describe('factline feedback', () => {
     expect(r.stderr).toEqual(['factline feedback: no attempt carries the payload field "path" to group by; their payloads have confidence, file, lines']);
   });
 
+  it.each(['nope', '__proto__', 'constructor', 'toString'])(
+    'a --join field no attempt carries (%s) is refused as --group-by is (exit 2), not "all pending"',
+    async (field) => {
+      const r = await run([...withFiles(), '--join', field]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toEqual([`factline feedback: no attempt carries the payload field "${field}" to join on; their payloads have confidence, file, lines`]);
+      expect(r.stdout).toEqual([]);
+    },
+  );
+
   it('a --file glob that matches no file is an error (exit 1), not "no attempts"', async () => {
     const empty = join(dir, 'empty');
     mkdirSync(empty, { recursive: true });

@@ -80,6 +80,23 @@ describe('factline catalog', () => {
     },
   );
 
+  it("schema ID --json with no --catalog: the note is the answer's notes, nothing on stderr; with --catalog the JSON Schema alone", async () => {
+    const r = await run(['catalog', 'schema', 'intent.intent.accepted:1', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toEqual([]);
+    const answer = JSON.parse(r.stdout.join('\n')) as { type: string; notes: string[] };
+    expect(answer.type).toBe('object');
+    expect(answer.notes).toEqual(['no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)']);
+    const alone = await run(['catalog', 'schema', 'auth.user.login:1', '--json', '--catalog', MODULE]);
+    expect(JSON.parse(alone.stdout.join('\n'))).not.toHaveProperty('notes');
+    // Without --json the note is on stderr, as for the other actions.
+    const text = await run(['catalog', 'schema', 'intent.intent.accepted:1']);
+    expect(text.stderr).toEqual([
+      'factline catalog: no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)',
+    ]);
+    expect(JSON.parse(text.stdout.join('\n'))).not.toHaveProperty('notes');
+  });
+
   it('exits 1 for an EventID the catalog lacks, naming near ones', async () => {
     const r = await run(['catalog', 'describe', 'auth.user.logout:1', '--catalog', MODULE]);
     expect(r.code).toBe(1);

@@ -261,6 +261,46 @@ describe('factline stats: progress', () => {
 });
 
 describe('a line whose time is missing or names no time', () => {
+  it('a time with more than nine fractional digits (or a comma) is read, truncated to the nanosecond, by stats, tail and query alike', async () => {
+    const file = join(dir, 'longfraction.jsonl');
+    writeFileSync(
+      file,
+      [
+        '{"event_id":"a.b.c:1","time":"2026-12-07T17:52:57.957123456789Z","service_name":"x","payload":{"n":1}}',
+        '{"event_id":"a.b.c:1","time":"2026-12-07T17:52:58,5Z","service_name":"x","payload":{"n":2}}',
+        '{"event_type":"intent.accepted","intent_id":"INT-1","accepted_by":"@a","confidence":0.9,"timestamp":"2026-12-07T17:52:59.0000000001Z"}',
+      ].join('\n') + '\n',
+    );
+    const stats = await run(['stats', '--json', file]);
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout[0]!)).toMatchObject({
+      events: 3,
+      first: '2026-12-07T17:52:57.957Z',
+      last: '2026-12-07T17:52:59.000Z',
+      skipped: { no_time: 0 },
+    });
+    const tail = await run(['tail', file]);
+    expect(tail.code).toBe(0);
+    expect(tail.stdout).toHaveLength(3);
+    expect(tail.stderr).toEqual([]);
+    const query = await run([
+      'query',
+      '--json',
+      '--file',
+      file,
+      '--from',
+      '2026-12-07T17:00:00Z',
+      '--to',
+      '2026-12-07T18:00:00Z',
+      '--direction',
+      'forward',
+      '{service_name=~".+"}',
+    ]);
+    expect(query.code).toBe(0);
+    const streams = (JSON.parse(query.stdout[0]!) as { data: { result: { values: [string, string][] }[] } }).data.result;
+    expect(streams.flatMap((s) => s.values.map((v) => v[0])).sort()).toEqual(['1796665977957123456', '1796665978500000000', '1796665979000000000']);
+  });
+
   it('is skipped as no_time by stats, tail and query alike, with a note; a file of only such lines exits 1', async () => {
     const file = join(dir, 'badtimes.jsonl');
     const good = '{"event_id":"a.b.c:1","time":"2026-11-30T10:00:00Z","service_name":"x","payload":{}}';

@@ -53,6 +53,35 @@ describe('FILE arguments', () => {
       expect(r.stderr.join('\n'), cmd).toContain('nope.jsonl: no such file');
     }
   });
+
+  it.runIf(process.platform !== 'win32')(
+    'a FIFO, a directory or a missing file is not a usage error: the message alone (no usage text), exit 2, from every command that reads a FILE',
+    async () => {
+      const fifo = join(dir, 'fifo.jsonl');
+      expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+      const d = join(dir, 'adir2');
+      mkdirSync(d, { recursive: true });
+      for (const [file, why] of [
+        [fifo, 'is not a regular file (a FIFO); events files are read as regular files only'],
+        [d, 'is a directory'],
+        [join(dir, 'nope.jsonl'), 'no such file'],
+      ] as const) {
+        for (const cmd of ['verify', 'validate', 'tail', 'stats']) {
+          const r = await run(cmd, file);
+          expect(r.code, cmd).toBe(2);
+          expect(r.stderr, `${cmd} ${file}`).toEqual([`factline ${cmd}: ${file}: ${why}`]);
+          expect(r.stdout, cmd).toEqual([]);
+        }
+        // --json: one line on stdout, as validate gives it.
+        for (const cmd of ['validate', 'stats']) {
+          const j = await run(cmd, '--json', file);
+          expect(j.code, cmd).toBe(2);
+          expect(j.stderr, cmd).toEqual([]);
+          expect(JSON.parse(j.stdout[0]!), cmd).toEqual({ ok: false, error: { code: 'unreadable_file', message: `${file}: ${why}` } });
+        }
+      }
+    },
+  );
 });
 
 describe('file content in messages', () => {

@@ -186,6 +186,7 @@ describe('factline query', () => {
       [['query', '{a="b"}'], /no events to query: give --file F/],
       [['query', '--file', file], /missing the LogQL query/],
       [['query', '--file', file, '--limit', 'ten', '{a="b"}'], /--limit needs a whole number/],
+      [['query', '--file', file, '--limit', '99999999999999999999', '{a="b"}'], /--limit is too large: 99999999999999999999 is past 9007199254740991/],
       [['query', '--file', file, '--since', '1 hour', '{a="b"}'], /--since needs a duration like 30s/],
       [['query', '--file', file, '--loki', 'http://localhost:3100', '{a="b"}'], /--file and --loki exclude each other/],
       [['query', '--file', file, '--bogus', '{a="b"}'], /Unknown option '--bogus'/],
@@ -195,6 +196,21 @@ describe('factline query', () => {
       expect(r.stderr[0]).toMatch(message);
       expect(r.stderr[0]).toContain('Usage: factline query');
     }
+  });
+
+  it('refuses a log query --limit above max_entries_limit_per_query (5000) as Loki refuses it, exit 2; a metric query is not limited by it', async () => {
+    const r = await run(['query', '--file', file, '--since', '30d', '--limit', '5001', '{service_name=~".+"}']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual(['factline query: bad request: max entries limit per query exceeded, limit > max_entries_limit_per_query (5001 > 5000)']);
+    expect(r.stdout).toEqual([]);
+    const j = await run(['query', '--json', '--file', file, '--since', '30d', '--limit', '5001', '{service_name=~".+"}']);
+    expect(j.code).toBe(2);
+    expect(JSON.parse(j.stdout[0]!)).toEqual({
+      ok: false,
+      error: { code: 'bad_request', message: 'max entries limit per query exceeded, limit > max_entries_limit_per_query (5001 > 5000)' },
+    });
+    expect((await run(['query', '--file', file, '--since', '30d', '--limit', '5000', '{service_name=~".+"}'])).code).toBe(0);
+    expect((await run(['query', '--file', file, '--since', '30d', '--limit', '5001', 'sum(count_over_time({service_name=~".+"} [30d]))'])).code).toBe(0);
   });
 
   it('with --json, prints every error as one JSON line on stdout, with its code and the same exit status', async () => {

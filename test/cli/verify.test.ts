@@ -159,4 +159,19 @@ describe('factline verify on lines out of order', () => {
       `broken: ${deleted}:5: seq_gap: expected seq 5, found 6: records are missing (no line after it has seq 5) (4 records checked before it)`,
     );
   });
+
+  it('rotated files out of order (.1 and .2 swapped) are out of order, naming the file that holds the record due, not missing', async () => {
+    const ls = await chain(Array.from({ length: 8 }, (_, n) => ({ n })));
+    const sub = mkdtempSync(join(dir, 'rot-'));
+    // Oldest first the set is .3 (1-2), .2 (3-4), .1 (5-6), events.jsonl (7-8); .1 and .2 swapped.
+    writeFileSync(join(sub, 'events.jsonl.3'), ls.slice(0, 2).join(''));
+    writeFileSync(join(sub, 'events.jsonl.2'), ls.slice(4, 6).join(''));
+    writeFileSync(join(sub, 'events.jsonl.1'), ls.slice(2, 4).join(''));
+    writeFileSync(join(sub, 'events.jsonl'), ls.slice(6).join(''));
+    const r = await run('verify', join(sub, 'events.jsonl'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      `broken: ${join(sub, 'events.jsonl.2')}:1: seq_gap: expected seq 3, found 5: records are out of order: seq 3 is in ${join(sub, 'events.jsonl.1')}, at line 1, a file read after this one (moved, not missing) (2 records checked before it)`,
+    );
+  });
 });

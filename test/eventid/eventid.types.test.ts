@@ -71,7 +71,7 @@ describe('eventId() at compile time', () => {
     // @ts-expect-error 1e3
     expect(() => eventId('auth.user.login:1e3')).toThrow(/not a digit/);
     // @ts-expect-error trailing newline
-    expect(() => eventId('auth.user.login:1\n')).toThrow(/not a digit/);
+    expect(() => eventId('auth.user.login:1\n')).toThrow(/is not allowed in the version/);
   });
 
   it('rejects a plain string, which must be checked with parseEventId instead', () => {
@@ -186,11 +186,25 @@ const TYPE_VECTORS = [
   ['auth.user.login.x:1', 'too_many_parts'],
   ['auth.user.login::1', 'version_not_integer'],
   ['auth.user.login:1:2', 'version_not_integer'],
-  ['auth.user.login:+1', 'version_not_integer'],
+  ['auth.user.login:+1', 'invalid_character'],
   ['auth.user.login:1.0', 'version_not_integer'],
   ['auth.user.login:1e3', 'version_not_integer'],
   ['auth.user.login:0.5', 'version_not_integer'],
-  ['auth.user.login:1\n', 'version_not_integer'],
+  ['auth.user.login:1\n', 'invalid_character'],
+  ['auth.user.login:1 ', 'invalid_character'],
+  ['auth.user.login:1\t', 'invalid_character'],
+  ['auth.user.login:1\r', 'invalid_character'],
+  ['auth.user.login:1\u0000', 'invalid_character'],
+  ['auth.user.login:1\u00a0', 'invalid_character'],
+  ['auth.user.login:1\u2028', 'invalid_character'],
+  ['auth.user.login: 1', 'invalid_character'],
+  ['auth.user.login:0 ', 'invalid_character'],
+  ['auth.user.login:1-2', 'invalid_character'],
+  ['auth.user.login:1é', 'invalid_character'],
+  ['auth.user.login:1A', 'version_not_integer'],
+  ['auth.user.login:1_', 'version_not_integer'],
+  ['auth.user.login:v1', 'version_not_integer'],
+  ['auth.user.login:0x1', 'version_not_integer'],
   ['auth.user.login:-1', 'version_negative'],
   ['auth.user.login:2147483648', 'version_too_large'],
   ['auth.user.login:3000000000', 'version_too_large'],

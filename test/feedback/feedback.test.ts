@@ -68,6 +68,16 @@ describe('agentFeedback: the last N attempts of one agent, per file prefix', () 
     expect(f.groups.find((g) => g.group === 'src/auth')).toMatchObject({ attempts: 50, failures: 23, successes: 0, pending: 27 });
   });
 
+  it.each(['nope', '__proto__', 'constructor', 'toString'])(
+    'refuses a join field no attempt carries (%s), naming the fields they have, as groupBy.field',
+    async (field) => {
+      const join = agentFeedback(backend, { ...question, failure: 'agent.review.failed:%', success: 'agent.review.passed:%', joinField: field });
+      await expect(join).rejects.toThrow(QueryError);
+      await expect(join).rejects.toThrow(new RegExp(`^no attempt carries the payload field "${field}" to join on; their payloads have .*\\bfile\\b`));
+      await expect(join).rejects.toMatchObject({ code: 'bad_request' });
+    },
+  );
+
   it('reports pending attempts when no outcome names them', async () => {
     const f = await agentFeedback(backend, { ...question, success: 'agent.nothing.passed:%', failure: 'agent.nothing.failed:%' });
     expect(f.total).toMatchObject({ attempts: 100, successes: 0, failures: 0, pending: 100, share: 0 });

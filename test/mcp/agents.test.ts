@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rfc3339 } from '../../src/history/index.js';
 import { buildCli } from '../cli/built.js';
 import { MODEL } from '../feedback/history.js';
-import { linkCopies, writeChainHistory, writeLargeHistory, writeTwoServices, type ChainIds } from './histories.js';
+import { fileCopies, writeChainHistory, writeLargeHistory, writeTwoServices, type ChainIds } from './histories.js';
 
 /*
  * What an agent runs into with `factline mcp`, driven as an agent would: the
@@ -280,6 +280,11 @@ describe('agent_feedback: service, and mistakes answered helpfully', () => {
     const g = await main.client.callTool({ name: 'agent_feedback', arguments: { ...ask, group_by: 'path' } });
     expect(g.isError).toBe(true);
     expect(text(g)).toBe('bad_request: no attempt carries the payload field "path" to group by; their payloads have confidence, file, lines.');
+    for (const field of ['nope', '__proto__', 'constructor', 'toString']) {
+      const j = await main.client.callTool({ name: 'agent_feedback', arguments: { ...ask, join_field: field } });
+      expect(j.isError, field).toBe(true);
+      expect(text(j)).toBe(`bad_request: no attempt carries the payload field "${field}" to join on; their payloads have confidence, file, lines.`);
+    }
   });
 });
 
@@ -324,7 +329,7 @@ describe.runIf(process.platform === 'linux')('cancellation', () => {
   it('notifications/cancelled stops the scan: under 1 s of CPU after the cancel, where the whole scan takes more', async () => {
     const copies = join(dir, 'copies');
     mkdirSync(copies);
-    const glob = linkCopies(join(dir, 'large.jsonl'), copies, 40);
+    const glob = fileCopies(join(dir, 'large.jsonl'), copies, 40);
     const s = await serve(['--file', glob]);
     const pid = s.transport.pid!;
     const query = { name: 'query_events', arguments: { query: 'sum(count_over_time({service_name="busy"} | json | reason=~".*(x|y)+z" [1d]))' } };

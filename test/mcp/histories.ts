@@ -1,4 +1,4 @@
-import { symlinkSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEmitter } from '../../src/emitter/emitter.js';
 import { createJsonlSink } from '../../src/sinks/jsonl/index.js';
@@ -30,9 +30,12 @@ export async function writeLargeHistory(path: string, count: number, now = Date.
   return { first, last: first + (count - 1) * 100 };
 }
 
-/** `copies` symbolic links to `file` in `dir` (`copy-N.jsonl`), so a glob over them scans the file `copies` times. */
-export function linkCopies(file: string, dir: string, copies: number): string {
-  for (let i = 0; i < copies; i++) symlinkSync(file, join(dir, `copy-${i}.jsonl`));
+/**
+ * `copies` copies of `file` in `dir` (`copy-N.jsonl`), so a glob over them scans its lines `copies` times.
+ * Copies, not links: the engine reads a file reached by several names once.
+ */
+export function fileCopies(file: string, dir: string, copies: number): string {
+  for (let i = 0; i < copies; i++) copyFileSync(file, join(dir, `copy-${i}.jsonl`));
   return join(dir, 'copy-*.jsonl');
 }
 

@@ -1,3 +1,4 @@
+import { linkSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalBackend, QueryError, type LokiQueryResponse } from '../../src/query/index.js';
@@ -170,6 +171,38 @@ describe('events as Loki stores them', () => {
     expect(res.data.result).toEqual([{ metric: {}, values: [[Number(ns(T(3)) / 1_000_000n) / 1000, '3']] }]);
     const stats = res.data.stats as { files: string[] };
     expect(stats.files.map((p) => p.slice(d.length + 1))).toEqual(['events.jsonl.2', 'events.jsonl.1', 'events.jsonl']);
+  });
+
+  it('a glob reads the rotated files of each file it matches, each file once', async () => {
+    const d = tempDir();
+    writeLines(join(d, 'events.jsonl.2'), [envelope({ event_id: 'a.b.c:1', time: T(1), payload: { n: 1 } })]);
+    writeLines(join(d, 'events.jsonl.1'), [envelope({ event_id: 'a.b.c:1', time: T(2), payload: { n: 2 } })]);
+    writeLines(join(d, 'events.jsonl'), [envelope({ event_id: 'a.b.c:1', time: T(3), payload: { n: 3 } })]);
+    writeLines(join(d, 'other.jsonl'), [envelope({ event_id: 'a.b.c:1', time: T(4), payload: { n: 4 } })]);
+    const files = async (...paths: string[]) => {
+      const res = await createLocalBackend({ files: paths }).queryRange({ query: '{service_name="factline"}', start: START, end: END });
+      return (res.data.stats as { files: string[] }).files.map((p) => p.slice(d.length + 1));
+    };
+    // 'logs/*.jsonl' matches only the live names; each is an event set (docs/query-engine.md, "Which files").
+    expect(await files(join(d, '*.jsonl'))).toEqual(['events.jsonl.2', 'events.jsonl.1', 'events.jsonl', 'other.jsonl']);
+    // A glob that matches rotated names too, or a path and a glob naming the same files, reads each once.
+    expect(await files(join(d, 'events*'))).toEqual(['events.jsonl.2', 'events.jsonl.1', 'events.jsonl']);
+    expect(await files(join(d, 'events.jsonl'), join(d, '*.jsonl'))).toEqual(['events.jsonl.2', 'events.jsonl.1', 'events.jsonl', 'other.jsonl']);
+    // Rotated names alone, oldest first.
+    expect(await files(join(d, 'events.jsonl.?'))).toEqual(['events.jsonl.2', 'events.jsonl.1']);
+  });
+
+  it('reads a file once however it is reached: a symbolic or hard link, ./ or dir/..', async () => {
+    const d = tempDir();
+    const f = writeLines(join(d, 'good.jsonl'), [envelope({ event_id: 'a.b.c:1', time: T(1), payload: { n: 1 } })]);
+    symlinkSync(f, join(d, 'link.jsonl'));
+    linkSync(f, join(d, 'hard.jsonl'));
+    mkdirSync(join(d, 'sub'));
+    const b = createLocalBackend({ files: [f, join(d, 'link.jsonl'), join(d, 'hard.jsonl'), join(d, 'sub', '..', 'good.jsonl'), join(d, '*.jsonl')] });
+    const res = await b.queryRange({ query: 'sum(count_over_time({service_name="factline"}[2h]))', start: ns(T(3)), end: ns(T(3)), step: 1 });
+    expect(res.data.result).toEqual([{ metric: {}, values: [[Number(ns(T(3)) / 1_000_000n) / 1000, '1']] }]);
+    // The first path that reached the file is the one reported.
+    expect((res.data.stats as { files: string[] }).files).toEqual([f]);
   });
 });
 

@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { createLocalBackend, DEFAULT_MAX_QUERY_SERIES, QueryError, type LokiQueryResponse } from '../../src/query/index.js';
+import {
+  createLocalBackend,
+  DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY,
+  DEFAULT_MAX_QUERY_SERIES,
+  QueryError,
+  type LokiQueryResponse,
+} from '../../src/query/index.js';
 import { envelope, ns, tempDir, writeLines } from './support.js';
 
 /*
@@ -219,5 +225,43 @@ describe('max_query_series', () => {
     const res = await createLocalBackend({ files: [file], maxQuerySeries: 600 }).query(q);
     expect(res.data.result).toHaveLength(600);
     expect(() => createLocalBackend({ files: [file], maxQuerySeries: 0 })).toThrow(/maxQuerySeries/);
+  });
+});
+
+describe('max_entries_limit_per_query', () => {
+  it('defaults to the shipped collector-config/loki.yaml’s limits_config.max_entries_limit_per_query, Loki’s 5000 when it sets none', () => {
+    const lokiYaml = fileURLToPath(new URL('../../collector-config/loki.yaml', import.meta.url));
+    const limits = (parse(readFileSync(lokiYaml, 'utf8')) as { limits_config: { max_entries_limit_per_query?: number } }).limits_config;
+    // pkg/validation/limits.go: max_entries_limit_per_query defaults to 5000.
+    expect(DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY).toBe(limits.max_entries_limit_per_query ?? 5000);
+  });
+
+  it('answers as the real Loki 3.7.6 with the shipped loki.yaml answered (recorded): 5000 answered, 5001 refused with its message, a metric query not limited', async () => {
+    const recorded = JSON.parse(readFileSync(new URL('../fixtures/loki/entries-limit.json', import.meta.url), 'utf8')) as {
+      answers: { query: string; limit: string; status: number; body: string }[];
+    };
+    const b = createLocalBackend({ files: [file] });
+    for (const a of recorded.answers.filter((x) => Number.isSafeInteger(Number(x.limit)))) {
+      const local = b.queryRange({ query: a.query, start: START, end: END, limit: Number(a.limit) });
+      if (a.status === 200) expect((await local).status, `${a.query} limit ${a.limit}`).toBe(a.body);
+      else expect((await rejection(local)).message, `${a.query} limit ${a.limit}`).toBe(a.body);
+    }
+  });
+
+  it('refuses a log query whose limit is above it with Loki’s message; metric queries are not limited by it; the limit is an option', async () => {
+    const b = createLocalBackend({ files: [file] });
+    const range = { query: S, start: START, end: END };
+    const err = await rejection(b.queryRange({ ...range, limit: DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY + 1 }));
+    expect(err.code).toBe('bad_request');
+    // pkg/querier/queryrange/limits.go, validateMaxEntriesLimits (HTTP 400).
+    expect(err.message).toBe('max entries limit per query exceeded, limit > max_entries_limit_per_query (5001 > 5000)');
+    const huge = await rejection(b.queryRange({ ...range, limit: 1e20 }));
+    expect(huge.message).toBe('max entries limit per query exceeded, limit > max_entries_limit_per_query (100000000000000000000 > 5000)');
+    expect((await b.queryRange({ ...range, limit: DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY })).status).toBe('success');
+    expect((await b.queryRange({ query: `count_over_time(${S} [1h])`, start: START, end: END, limit: 6000 })).data.resultType).toBe('matrix');
+    expect((await b.query({ query: `count_over_time(${S} [1h])`, time: END, limit: 6000 })).data.resultType).toBe('vector');
+    const wide = createLocalBackend({ files: [file], maxEntriesLimitPerQuery: 10_000 });
+    expect((await wide.queryRange({ ...range, limit: 6000 })).status).toBe('success');
+    expect(() => createLocalBackend({ files: [file], maxEntriesLimitPerQuery: 0 })).toThrow(/maxEntriesLimitPerQuery/);
   });
 });

@@ -33,6 +33,22 @@ describe('Go renderings', () => {
     expect(parseTime(17)).toBeUndefined();
   });
 
+  it('times: a fraction past nine digits is truncated to the nanosecond, and a comma is a decimal mark, as Go reads them', () => {
+    // What Go 1.26's time.Parse("2006-01-02T15:04:05Z07:00", …) gives, as t.UnixNano(): the layout the Collector's time_parser uses.
+    const go: [string, bigint | undefined][] = [
+      ['2026-12-07T17:52:57.957123456789Z', 1796665977957123456n],
+      ['2026-12-07T17:52:57.9571234569999999999999+02:00', 1796658777957123456n],
+      ['2026-12-07T17:52:57,957Z', 1796665977957000000n],
+      ['2026-12-07T17:52:57.1Z', 1796665977100000000n],
+      ['2026-12-07T17:52:57.Z', undefined],
+      ['2026-12-07T17:52:57z', undefined],
+    ];
+    for (const [text, ns] of go) {
+      const t = parseTime(text);
+      expect(t === undefined ? undefined : BigInt(t[0]) * 1_000_000n + BigInt(t[1]), text).toBe(ns);
+    }
+  });
+
   it('times that do not exist are not read as another time (Date.UTC would roll 2026-02-30 over to 2 March)', () => {
     expect(parseTime('2024-02-29T00:00:00.000Z')).toEqual([Date.parse('2024-02-29T00:00:00Z'), 0]);
     // Both the cached-minute path (24 characters, Z) and the general one.
