@@ -429,10 +429,11 @@ export class DurableExportQueue<T> {
    * spool is full, not writable (unless `force`: one more try), or fails,
    * which marks it not writable and starts the 5 s retry.
    */
-  private toDisk(b: Batch, force = false): boolean {
+  private toDisk(b: Batch, force = false, freeing = 0): boolean {
     if (!this.spool || b.entry || !b.body) return false;
     if (!this.spoolWritable && !force) return false;
-    if (!this.spool.fits(b.bytes)) return false;
+    // `freeing`: bytes of a file removed right after this write (a split batch's own), so its halves fit where it did.
+    if (!this.spool.fits(Math.max(0, b.bytes - freeing))) return false;
     try {
       if (!this.spool.locked) this.spool.relock();
       b.entry = this.spool.write(b.key, b.count, this.plain(b.body, b.gzipped), this.options.spoolFsync === true, b.encoding);
@@ -618,11 +619,17 @@ export class DurableExportQueue<T> {
         if (halves !== undefined) {
           // Halve until the refused records are alone; the others go through.
           const [headBody, tailBody] = halves;
-          this.release(b);
           const pieces: Batch[] = [
             { key: `${b.key}a`, count: Math.ceil(b.count / 2), bytes: headBody.byteLength, encoding: b.encoding, body: headBody, attempts: 0 },
             { key: `${b.key}b`, count: Math.floor(b.count / 2), bytes: tailBody.byteLength, encoding: b.encoding, body: tailBody, attempts: 0 },
           ];
+          // A spooled batch's halves are spooled before its file is removed: a crash in between replays both
+          // (records carry their instance ids: at least once), never neither.
+          if (b.entry !== undefined) {
+            let freed = b.bytes;
+            for (const p of pieces) if (this.toDisk(p, false, freed)) freed = Math.max(0, freed - p.bytes);
+          }
+          this.release(b);
           for (const p of pieces) {
             this.count(p);
             this.insert(p);

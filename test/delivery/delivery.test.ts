@@ -173,6 +173,40 @@ describe('a burst held compressed', () => {
   );
 });
 
+describe('a refused batch split while spooled', () => {
+  it.each([['http/protobuf'], ['http/json']] as const)(
+    'has its halves in the spool before its own file is gone: a process that dies then loses none of its records on restart (%s)',
+    async (protocol) => {
+      const dir = tempDir('split-crash');
+      endpoint.mode = { kind: 'poison', marker: 'POISON', thenHang: true };
+      process.env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL = protocol;
+      const first = factlineTo(endpoint, { spool: { dir }, delivery: { maxExportBatchSize: 64 } });
+      const ids: string[] = [];
+      try {
+        for (let i = 0; i < 64; i++) ids.push(first.emitOne(i, i === 5 ? 'POISON' : `fine ${i}`));
+        // The one batch is refused and split; its halves go out and hang: the process "dies" now.
+        await waitUntil(() => endpoint.mode.kind === 'hang' && endpoint.hungBatches >= 1, 30_000);
+        const files = readdirSync(join(dir, 'logs')).filter((f) => f.endsWith('.otlp.spool'));
+        expect(files.sort()).toEqual(['000000000000-a.otlp.spool', '000000000000-b.otlp.spool']);
+      } finally {
+        endpoint.mode = { kind: 'poison', marker: 'POISON' };
+        await first.sdk.shutdown();
+      }
+      // A new process on the same spool replays the halves: every record delivered once or dead-lettered.
+      const second = factlineTo(endpoint, { spool: { dir }, delivery: { maxExportBatchSize: 64 } });
+      delete process.env.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL;
+      try {
+        await waitUntil(() => second.sdk.stats().sinks.otel!.delivered + second.sdk.stats().sinks.otel!.deadLettered >= 64, 60_000);
+        expect(second.sdk.stats().sinks.otel).toMatchObject({ replayed: 64, delivered: 63, deadLettered: 1, dropped: 0 });
+        expect(ids.filter((id, i) => i !== 5 && !endpoint.received.has(id))).toEqual([]);
+      } finally {
+        endpoint.mode = { kind: 'accept' };
+        await second.sdk.shutdown();
+      }
+    },
+  );
+});
+
 describe('the spool directory', () => {
   it('belongs to one processor: a second one is refused at set-up, naming the directory and the holder', async () => {
     const dir = tempDir('spool-lock');

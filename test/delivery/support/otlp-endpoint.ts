@@ -13,8 +13,11 @@ export type EndpointMode =
   | { kind: 'hang' }
   /** `status` for a request that holds a record whose JSON contains `marker`; else 200. */
   | { kind: 'refuse-marked'; marker: string; status: number }
-  /** 400 for a request that holds a record whose JSON contains `marker`, naming the record; else 200. */
-  | { kind: 'poison'; marker: string }
+  /**
+   * 400 for a request that holds a record whose JSON contains `marker`, naming the record; else 200.
+   * With `thenHang`, every request after the first 400 hangs (the client split the batch and then died, say).
+   */
+  | { kind: 'poison'; marker: string; thenHang?: boolean }
   /** 200 with an OTLP partial success rejecting `rejected` records of each request. */
   | { kind: 'partial'; rejected: number; message: string };
 
@@ -173,6 +176,7 @@ export class OtlpEndpoint {
         res.writeHead(400, { 'Content-Type': answerType });
         const message = `log record ${bad.id} is poisoned`;
         res.end(protobuf ? protobufStatus(3, message) : JSON.stringify({ code: 3, message }));
+        if (mode.thenHang) this.mode = { kind: 'hang' };
         return;
       }
     }
