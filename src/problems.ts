@@ -1,3 +1,4 @@
+import { printable } from './lines/printable.js';
 import type { ChainBreakCode } from './chain/verify.js';
 import type { ValidationIssue } from './validation/issue.js';
 
@@ -297,7 +298,8 @@ export function createWarnOnceHandler(write: (line: string) => void = (l) => pro
   return (p) => {
     if (seen.has(p.code)) return;
     seen.add(p.code);
-    write(`factline: ${p.code}: ${p.message} (further ${p.code} problems are counted, not printed)\n`);
+    // A message may quote what an endpoint answered or a file held: printed with its control and bidi characters escaped.
+    write(`factline: ${p.code}: ${printable(p.message)} (further ${p.code} problems are counted, not printed)\n`);
   };
 }
 

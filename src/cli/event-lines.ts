@@ -45,7 +45,7 @@ export function skipSummary(skipped: Record<LineSkip, number>, first: { file: st
   const total = parts.reduce((a, [, n]) => a + n, 0);
   if (total === 0) return undefined;
   const at = first === undefined ? '' : `; first: ${printable(first.file)}:${first.line}: ${first.skip.code}: ${printable(first.skip.message)}`;
-  return `skipped ${total} line${total === 1 ? '' : 's'} that ${total === 1 ? 'is' : 'are'} not events (${parts.map(([r, n]) => `${r} ${n}`).join(', ')})${at}`;
+  return `skipped ${total} line${total === 1 ? '' : 's'} that ${total === 1 ? 'is not an event' : 'are not events'} (${parts.map(([r, n]) => `${r} ${n}`).join(', ')})${at}`;
 }
 
 const actionOf = (id: string) => id.slice(id.lastIndexOf('.', id.indexOf(':')) + 1, id.indexOf(':'));

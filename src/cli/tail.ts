@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { printable } from './printable.js';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -256,12 +257,15 @@ async function readHeld(path: string, f: Followed, limit: number, p: Printer): P
       const cut = bytes > 0 && chunk[nl - 1] === 0x0d ? nl - 1 : nl;
       const huge = bytes > DEFAULT_MAX_LINE_BYTES;
       const text = chunk.toString('utf8', from, huge ? from + DEFAULT_MAX_LINE_BYTES : cut);
+      // A line whose bytes are not UTF-8 is skipped as invalid_utf8, as the line reader marks it for every other reader.
+      const bad = !huge && !isUtf8(chunk.subarray(from, cut));
       p.handle(path, {
         line: f.line,
         text: f.position + from === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
         offset: f.position + from,
         bytes,
         truncated: huge,
+        ...(bad ? { validUtf8: false } : {}),
       });
       f.line++;
       from = nl + 1;

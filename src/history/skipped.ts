@@ -16,7 +16,7 @@ export function skippedSummary(stats: unknown): string | undefined {
   if (parts.length === 0) return undefined;
   const total = parts.reduce((a, [, n]) => a + n, 0);
   const first = s.skippedSamples?.[0];
-  return `skipped ${total} line${total === 1 ? '' : 's'} that ${total === 1 ? 'is' : 'are'} not events (${parts.map(([r, n]) => `${r} ${n}`).join(', ')})${first ? `; first: ${printable(first.file)}:${first.line}: ${first.reason}` : ''}`;
+  return `skipped ${total} line${total === 1 ? '' : 's'} that ${total === 1 ? 'is not an event' : 'are not events'} (${parts.map(([r, n]) => `${r} ${n}`).join(', ')})${first ? `; first: ${printable(first.file)}:${first.line}: ${first.reason}` : ''}`;
 }
 
 interface LocalStats {

@@ -1,7 +1,7 @@
 import { RE2JS } from 're2js';
 import { ownLabel } from './labels.js';
 import { QueryError } from './types.js';
-import { unquote } from './unquote.js';
+import { UnquoteError, unquote } from './unquote.js';
 
 /*
  * The part of Go's text/template that `| line_format` and `| label_format`
@@ -510,6 +510,8 @@ function tokenize(source: string, from: number, to: number, refuse: (why?: strin
       try {
         value = unquote(text);
       } catch (e) {
+        // What Go refuses, Loki's template parser refuses too: a syntax error, not something to run on Loki instead.
+        if (e instanceof UnquoteError && e.reason === 'syntax') throw new QueryError('syntax', `invalid template ${JSON.stringify(source)}: ${e.message}`);
         return refuse((e as Error).message);
       }
       out.push({ kind: 'string', value, pos: start, text });

@@ -229,7 +229,7 @@ describe('factline stats', () => {
     // --json: the skipped line is in the answer's warnings; nothing on stderr.
     expect(r.stderr).toEqual([]);
     expect((s as unknown as { warnings: string[] }).warnings).toEqual([
-      expect.stringMatching(new RegExp(`^skipped 1 line that is not events \\(not_json 1\\); first: ${file}\\.1:4: not_json: not JSON: `)),
+      expect.stringMatching(new RegExp(`^skipped 1 line that is not an event \\(not_json 1\\); first: ${file}\\.1:4: not_json: not JSON: `)),
     ]);
     const only = JSON.parse((await run(['stats', '--only', '--json', file])).stdout[0]!) as { events: number };
     expect(only.events).toBe(313);

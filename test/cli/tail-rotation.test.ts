@@ -157,6 +157,25 @@ describe('tail reads a file as query and validate do', () => {
   });
 });
 
+describe('tail -f and a line whose bytes are not UTF-8', () => {
+  it('skips it as invalid_utf8, in the last lines and as it is appended, as plain tail does', async () => {
+    const file = join(dir, 'bad-utf8.jsonl');
+    const damaged = (n: number) =>
+      Buffer.from(line(n).replace(`"n":${n}`, `"n":${n},"s":"\u00ff"`), 'utf8').map((b, i, a) => (b === 0xc3 && a[i + 1] === 0xbf ? 0xff : b));
+    writeFileSync(file, Buffer.concat([Buffer.from(line(1)), damaged(2), Buffer.from(line(3))]));
+    const io = capture();
+    const stop = new AbortController();
+    const tail = tailCommand(['-f', '-n', '10', '--poll-ms', '20', file], io, { signal: stop.signal });
+    await until('the last lines', () => io.stdout.length === 2);
+    appendFileSync(file, Buffer.concat([damaged(4), Buffer.from(line(5))]));
+    await until('the new event', () => io.stdout.length === 3);
+    stop.abort();
+    await tail;
+    expect(io.stdout.map((l) => / n=(\d+)/.exec(l)?.[1])).toEqual(['1', '3', '5']);
+    expect(io.stderr.filter((l) => /:[24]: skipped: invalid_utf8: /.test(l))).toHaveLength(2);
+  });
+});
+
 describe('tail -f across several rotations between two of its reads', () => {
   /*
    * The writer rotates by rename several times while the tail is between two
