@@ -1,3 +1,4 @@
+import { checkOptionNames, optionNames } from './option-names.js';
 import type { Logger } from './otel/logs-api.js';
 import type { Catalog } from './catalog/define.js';
 import type { CatalogEntry } from './catalog/types.js';
@@ -31,14 +32,8 @@ export function checkSetupOptions(o: FactlineOptions): void {
     throw new Error(`${name}: ${describeValue(v)} is not allowed; ${want}`);
   };
   // A name setupFactline does not know (a typo, an option of another function) is refused, not ignored: plain JavaScript has no type check.
-  for (const name of Object.keys(o)) {
-    if (!SETUP_OPTIONS.has(name)) {
-      const near = [...SETUP_OPTIONS].find((n) => n.toLowerCase() === name.toLowerCase());
-      throw new Error(
-        `${name}: not an option of setupFactline${near !== undefined ? `; did you mean ${near}?` : ''} (its options: ${[...SETUP_OPTIONS].sort().join(', ')}; README "Options")`,
-      );
-    }
-  }
+  checkOptionNames(o, SETUP_OPTIONS, '', 'setupFactline');
+  if (isObject(o.console)) checkOptionNames(o.console, CONSOLE_OPTION_NAMES, 'console.', 'the console sink');
   for (const name of ['otlp', 'shutdownOnExit', 'registerGlobals'] as const) {
     if (o[name] !== undefined && typeof o[name] !== 'boolean') fail(name, o[name], 'pass true or false');
   }
@@ -61,8 +56,8 @@ export function checkSetupOptions(o: FactlineOptions): void {
   if (o.delivery !== undefined) checkDeliveryOptions(o.delivery, 'delivery.');
 }
 
-/** Every option name of {@link FactlineOptions}; the type below fails to compile when one is missing or extra. */
-const SETUP_OPTION_NAMES = [
+/** Every option name of {@link FactlineOptions} (a missing or extra one fails to compile: src/option-names.ts). */
+const SETUP_OPTIONS = optionNames<FactlineOptions>()([
   // the emitter's
   'validation',
   'source',
@@ -92,10 +87,8 @@ const SETUP_OPTION_NAMES = [
   'console',
   'sinks',
   'shutdownOnExit',
-] as const satisfies readonly (keyof FactlineOptions)[];
-type MissingSetupOption = Exclude<keyof FactlineOptions, (typeof SETUP_OPTION_NAMES)[number]>;
-const everySetupOptionNamed: [MissingSetupOption] extends [never] ? true : MissingSetupOption = true;
-const SETUP_OPTIONS: ReadonlySet<string> = new Set<string>(everySetupOptionNamed ? SETUP_OPTION_NAMES : []);
+]);
+const CONSOLE_OPTION_NAMES = optionNames<ConsoleSinkOptions>()(['stream', 'color', 'maxValueLength', 'minSeverity', 'time', 'name']);
 
 export interface FactlineOptions extends Omit<EmitterOptions, 'sinks' | 'resolveTrace'>, Omit<OtelPipelineOptions, 'spanEvents' | 'spanFor' | 'afterEmit'> {
   /**

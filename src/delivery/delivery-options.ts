@@ -1,3 +1,4 @@
+import { checkOptionNames, optionNames } from '../option-names.js';
 import type { BackoffOptions } from './backoff.js';
 import type { LogRecordJson, RequestShape } from './otlp-json.js';
 import type { OtlpEncoding } from './otlp-protobuf.js';
@@ -192,6 +193,29 @@ const DELIVERY_AMOUNTS = [
 ] as const;
 const BACKOFF_AMOUNTS = ['initialMillis', 'multiplier', 'maxMillis', 'randomizationFactor'] as const;
 
+/** Every name of the option objects, held to their interfaces at compile time (src/option-names.ts). */
+const DELIVERY_OPTION_NAMES = optionNames<DurableDeliveryOptions>()([
+  'encoding',
+  'maxExportBatchSize',
+  'scheduledDelayMillis',
+  'maxBufferBytes',
+  'maxConcurrentExports',
+  'timeoutMillis',
+  'maxTimeoutMillis',
+  'probeTimeoutMillis',
+  'parkAfterAttempts',
+  'parkedRetryMillis',
+  'backoff',
+  'spool',
+  'spoolFsync',
+  'deadLetterPath',
+  'deadLetterMaxBytes',
+  'fileMode',
+  'flushTimeoutMillis',
+]);
+const BACKOFF_OPTION_NAMES = optionNames<BackoffOptions>()(['initialMillis', 'multiplier', 'maxMillis', 'randomizationFactor']);
+const SPOOL_OPTION_NAMES = optionNames<SpoolOptions>()(['dir', 'maxBytes']);
+
 /**
  * Checks the durable delivery options at set-up, so that a typo fails at
  * once instead of behaving like a default or writing nowhere. `prefix`
@@ -208,6 +232,9 @@ export function checkDeliveryOptions(o: DurableDeliveryOptions | undefined, pref
     throw new Error(`${prefix}${name}: ${describeValue(v)} is not allowed; ${want}`);
   };
   if (typeof o !== 'object' || o === null || Array.isArray(o)) fail(prefix === '' ? 'options' : prefix.slice(0, -1), o, 'pass an object');
+  checkOptionNames(o, DELIVERY_OPTION_NAMES, prefix, 'the delivery options');
+  if (o.backoff !== undefined && typeof o.backoff === 'object' && o.backoff !== null)
+    checkOptionNames(o.backoff, BACKOFF_OPTION_NAMES, `${prefix}backoff.`, 'the backoff options');
   for (const name of DELIVERY_COUNTS) {
     const v = o[name];
     if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1)) fail(name, v, 'pass a whole number ≥ 1');
@@ -241,6 +268,7 @@ export function checkSpoolOption(spool: unknown, name = 'spool'): void {
   if (typeof spool !== 'object' || spool === null || Array.isArray(spool)) {
     throw new Error(`${name}: ${describeValue(spool)} is not allowed; pass { dir, maxBytes? }`);
   }
+  checkOptionNames(spool, SPOOL_OPTION_NAMES, `${name}.`, 'the spool option');
   const s = spool as { dir?: unknown; maxBytes?: unknown };
   checkPathOption(`${name}.dir`, s.dir);
   if (s.maxBytes !== undefined && !(typeof s.maxBytes === 'number' && Number.isFinite(s.maxBytes) && s.maxBytes > 0)) {

@@ -1,3 +1,4 @@
+import { checkOptionNames, optionNames } from '../option-names.js';
 import { EVENT_SOURCE_TYPES, type EventSource } from '../envelope/source.js';
 import { SEVERITY_RANK, type Severity } from '../envelope/severity.js';
 import type { ProblemHandler } from '../problems.js';
@@ -173,6 +174,7 @@ function describe(v: unknown): string {
 }
 
 const SEVERITIES = Object.keys(SEVERITY_RANK) as Severity[];
+const FILTER_OPTION_NAMES = optionNames<EventFilter>()(['minSeverity', 'include', 'exclude']);
 
 /** The members each source type has, required first (`docs/mapping.md`, the `source` field of the envelope). */
 const SOURCE_MEMBERS: Record<EventSource['type'], { required: readonly string[]; optional: readonly string[] }> = {
@@ -269,6 +271,7 @@ export function checkEmitterOptions(o: EmitterOptions): void {
   const f = o.filter;
   if (f !== undefined) {
     if (typeof f !== 'object' || f === null) fail('filter', f, 'pass { minSeverity?, include?, exclude? }');
+    checkOptionNames(f, FILTER_OPTION_NAMES, 'filter.', 'the filter option');
     if (f.minSeverity !== undefined && !SEVERITIES.includes(f.minSeverity)) fail('filter.minSeverity', f.minSeverity, `use one of ${SEVERITIES.join(', ')}`);
     for (const name of ['include', 'exclude'] as const) {
       const list = f[name];

@@ -113,6 +113,29 @@ describe('setupFactline options are checked at set-up', () => {
     ['an unknown option', { bogus: 1 } as never, /^bogus: not an option of setupFactline \(its options: console, delivery, file, /],
     ['a miscased option', { servicename: 'x' } as never, /^servicename: not an option of setupFactline; did you mean serviceName\?/],
     ['an option of createEmitter only', { sinks: [], resolveTrace: () => undefined } as never, /^resolveTrace: not an option of setupFactline/],
+    // One level down, the same.
+    [
+      'a misspelt spool option',
+      { spool: { dir: '/tmp/s', maxbytes: 1 } } as never,
+      /^spool\.maxbytes: not an option of the spool option; did you mean maxBytes\? \(its options: dir, maxBytes\)$/,
+    ],
+    [
+      'a misspelt delivery option',
+      { delivery: { timeoutMilis: 5 } } as never,
+      /^delivery\.timeoutMilis: not an option of the delivery options \(its options: /,
+    ],
+    [
+      'a misspelt backoff option',
+      { delivery: { backoff: { maxmillis: 5 } } } as never,
+      /^delivery\.backoff\.maxmillis: not an option of the backoff options; did you mean maxMillis\?/,
+    ],
+    ['a misspelt file option', { file: { pth: 'a.jsonl' } } as never, /^createJsonlSink: pth: not an option of createJsonlSink \(its options: /],
+    [
+      'a misspelt filter option',
+      { filter: { includes: ['a.%'] } } as never,
+      /^filter\.includes: not an option of the filter option \(its options: exclude, include, minSeverity\)$/,
+    ],
+    ['a misspelt console option', { console: { colour: true } } as never, /^console\.colour: not an option of the console sink \(its options: /],
   ])('refuses %s, naming the option and the accepted values', (_, options, message) => {
     expect(() => setupFactline(authCatalog, { otlp: false, shutdownOnExit: false, ...options })).toThrow(message);
   });

@@ -1,3 +1,4 @@
+import { checkOptionNames, optionNames } from '../../option-names.js';
 import type { FactlineEvent } from '../../envelope/event.js';
 import type { EventTypeInfo } from '../../catalog/types.js';
 import { checkFileMode, checkPathOption, describeValue } from '../../delivery/delivery-options.js';
@@ -117,12 +118,28 @@ function positive(name: string, v: number | undefined, dflt: number): number {
   return v;
 }
 
+const JSONL_OPTION_NAMES = optionNames<JsonlSinkOptions>()([
+  'path',
+  'fsync',
+  'fsyncIntervalMs',
+  'maxBytes',
+  'maxFiles',
+  'reopenIntervalMs',
+  'chain',
+  'format',
+  'fileMode',
+  'name',
+  'now',
+]);
+
 /**
  * Fills in defaults. Throws at set-up, with the option's name, on a bad
  * value: a `path` or `name` that is empty or only whitespace, a number out
- * of range or not a number, an unknown `fsync`, a `fileMode` past `0o777`.
+ * of range or not a number, an unknown `fsync`, a `fileMode` past `0o777`,
+ * and on a name that is not an option (`pth`).
  */
 export function resolveJsonlOptions(o: JsonlSinkOptions, env: NodeJS.ProcessEnv = process.env): ResolvedJsonlOptions {
+  checkOptionNames(o, JSONL_OPTION_NAMES, 'createJsonlSink: ', 'createJsonlSink');
   const fsync = o.fsync ?? 'interval';
   if (fsync !== 'always' && fsync !== 'interval' && fsync !== 'never') {
     throw new RangeError(`createJsonlSink: fsync must be 'always', 'interval' or 'never', got ${JSON.stringify(fsync)}`);
