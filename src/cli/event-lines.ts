@@ -7,7 +7,7 @@ import { SEVERITY_NUMBER, severityForAction, type Severity } from '../envelope/s
 import { safeParseEventId } from '../eventid/index.js';
 import { INTENT_EVENT_ID_BY_WIRE_NAME, intentCatalog } from '../intent/catalog.js';
 import { isLineProblem, notAnEvent, readJsonLine, type LineProblem, type LineProblemCode } from '../lines/json-line.js';
-import type { Line } from '../lines/read-lines.js';
+import { DEFAULT_MAX_LINE_BYTES, type Line } from '../lines/read-lines.js';
 import { parseTime } from '../query/entry.js';
 import { printable } from './printable.js';
 
@@ -75,7 +75,8 @@ function noTime(field: 'time' | 'timestamp', value: unknown): SkippedLine | unde
  * lineEvent('[1]'); // SkippedLine { code: 'not_an_object', message: 'not a JSON object (found an array)' }
  */
 export function lineEvent(line: string | Line): FactlineEvent | SkippedLine {
-  const parsed = readJsonLine(typeof line === 'string' ? { line: 1, text: line, offset: 0, bytes: 0, truncated: false } : line);
+  // The readers of tail and stats hold DEFAULT_MAX_LINE_BYTES: a longer line's message names that limit.
+  const parsed = readJsonLine(typeof line === 'string' ? { line: 1, text: line, offset: 0, bytes: 0, truncated: false } : line, DEFAULT_MAX_LINE_BYTES);
   if (isLineProblem(parsed)) return skipOf(parsed);
   const r = parsed;
   if (typeof r.event_id === 'string' && r.event_id.includes(':')) {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { printable } from './printable.js';
 import { inputFileProblem } from './input-file.js';
-import { readLineBatches, type Line } from '../lines/read-lines.js';
+import { DEFAULT_MAX_LINE_BYTES, readLineBatches, type Line } from '../lines/read-lines.js';
 import { invalidUtf8, isLineProblem, lineTooLong, parseJsonLine, type JsonLine } from '../lines/json-line.js';
 import type { IntentLineIssue } from '../intent/flat-read.js';
 import { acceptsIntentFlatLine } from '../intent/flat-accept.js';
@@ -212,7 +212,8 @@ export async function validateCommand(args: string[], io: ValidateIo): Promise<n
         const read = batch[at]!;
         lineNo = read.line;
         let issues: IntentLineIssue[];
-        if (scan.record === undefined) issues = [{ line: lineNo, field: '(line)', code: 'line_too_long', message: lineTooLong(read.bytes).message }];
+        if (scan.record === undefined)
+          issues = [{ line: lineNo, field: '(line)', code: 'line_too_long', message: lineTooLong(read.bytes, DEFAULT_MAX_LINE_BYTES).message }];
         else {
           const f = full ?? (await loadFull());
           issues = f.checkLine(scan.record, read.text, read.bytes, lineNo, f.choice);

@@ -1,5 +1,5 @@
 import type { EventTypeInfo } from '../catalog/types.js';
-import { readLines } from '../lines/read-lines.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines } from '../lines/read-lines.js';
 import { isLineProblem, lineTooLong, parseJsonLine, type LineProblemCode } from '../lines/json-line.js';
 import type { EmitOptions } from '../emitter/options.js';
 import { formatPath, type IssueCode, type ValidationIssue } from '../validation/issue.js';
@@ -240,7 +240,7 @@ export async function* readIntentFile(path: string): AsyncGenerator<IntentLineRe
   // readLines drops a byte order mark before the first line.
   for await (const { line: n, text, truncated, bytes } of readLines(path)) {
     if (truncated) {
-      yield { ok: false, line: n, issues: [{ line: n, field: '(line)', code: 'line_too_long', message: lineTooLong(bytes).message }] };
+      yield { ok: false, line: n, issues: [{ line: n, field: '(line)', code: 'line_too_long', message: lineTooLong(bytes, DEFAULT_MAX_LINE_BYTES).message }] };
       continue;
     }
     if (text.trim() === '') continue;

@@ -66,7 +66,7 @@ describe('factline tail', () => {
     expect(r.stdout).toHaveLength(3);
     expect(r.stderr).toEqual([
       expect.stringMatching(new RegExp(`^factline tail: ${file}:2: skipped: not_json: not JSON: `)),
-      `factline tail: ${file}:4: skipped: line_too_long: the line is ${17 * 1024 * 1024 + 10} bytes, longer than the reader holds; it was not parsed`,
+      `factline tail: ${file}:4: skipped: line_too_long: the line is ${17 * 1024 * 1024 + 10} bytes, longer than the 16777216 bytes the reader holds (maxLineBytes); it was not parsed`,
       'factline tail: skipped 2 lines (not_json 1, line_too_long 1)',
     ]);
   }, 60_000);

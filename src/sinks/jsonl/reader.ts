@@ -1,4 +1,4 @@
-import { readLines } from '../../lines/read-lines.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines } from '../../lines/read-lines.js';
 import { isLineProblem, readJsonLine, type LineProblemCode } from '../../lines/json-line.js';
 
 /** One line of an events file, as {@link readEvents} yields it. */
@@ -37,7 +37,7 @@ export type EventLine =
  */
 export async function* readEvents(path: string): AsyncGenerator<EventLine, void, undefined> {
   for await (const l of readLines(path)) {
-    const value = readJsonLine(l);
+    const value = readJsonLine(l, DEFAULT_MAX_LINE_BYTES);
     if (isLineProblem(value)) yield { line: l.line, ok: false, code: value.code, error: value.message, raw: l.text };
     else yield { line: l.line, ok: true, record: value };
   }
