@@ -55,7 +55,15 @@ export async function mcpCommand(args: string[], io: CliIo): Promise<number> {
     if (maxReplyBytes < MIN_MAX_REPLY_BYTES) throw new UsageError(`--max-reply-bytes must be at least ${MIN_MAX_REPLY_BYTES}, got ${maxReplyBytes}`);
     maxRequestBytes = positiveInt(values['max-request-bytes'], '--max-request-bytes', DEFAULT_MAX_REQUEST_BYTES);
     if (values.catalog === undefined) io.err('factline mcp: no --catalog given; serving the built-in "intent" catalog');
-    const catalog = await loadCatalog(values.catalog ?? 'intent');
+    let catalog: Awaited<ReturnType<typeof loadCatalog>>;
+    try {
+      catalog = await loadCatalog(values.catalog ?? 'intent');
+    } catch (e) {
+      // A catalog that cannot be loaded is not a usage error: its message alone, as validate and catalog print it.
+      if (!(e instanceof UsageError)) throw e;
+      io.err(`factline mcp: ${e.message}`);
+      return 2;
+    }
     const backend = backendFrom(values);
     server = createFactlineMcpServer({ catalog, backend, maxReplyBytes });
     what = `catalog "${catalog.name}", ${backend.kind === 'loki' ? 'Loki' : 'local files'}`;

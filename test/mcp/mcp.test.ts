@@ -175,6 +175,12 @@ describe('the built CLI as a process', () => {
     });
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/no events to query: give --file F/);
+    // A catalog that cannot be loaded is its message alone, exit 2, without the usage text.
+    const data = spawnSync(process.execPath, [join(out, 'src', 'cli', 'main.js'), 'mcp', '--file', file, '--catalog', file], { encoding: 'utf8', input: '' });
+    expect(data.status).toBe(2);
+    expect(data.stderr.trim()).toBe(
+      `factline mcp: --catalog ${JSON.stringify(file)} names a data file, not a catalog: give a module exporting one (./catalog.js#catalog) or a built-in name (intent); the events file goes where the command reads events (validate's FILE, --file F)`,
+    );
   });
 });
 
