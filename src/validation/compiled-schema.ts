@@ -203,6 +203,26 @@ function quickCode(ci: ZodInternals): LeafCode | undefined {
 }
 
 /**
+ * One zod check as a test: zod's own check function on `p` (a payload
+ * reused by the schema's checks), with its `when` condition; true when it
+ * pushed no issue. Undefined when the check is not a predicate zod runs
+ * alone ({@link PREDICATE_CHECKS}).
+ */
+function zodCheckTest(ci: ZodInternals, p: CheckPayload): ((v: unknown) => boolean) | undefined {
+  const fn = ci.check;
+  if (ci.def.check === undefined || !PREDICATE_CHECKS.has(ci.def.check) || fn === undefined) return undefined;
+  const when = ci.def.when;
+  return (v: unknown): boolean => {
+    p.value = v;
+    if (when === undefined || when(p)) fn(p);
+    p.value = undefined;
+    if (p.issues.length === 0) return true;
+    p.issues.length = 0;
+    return false;
+  };
+}
+
+/**
  * The schema's own checks as source (see {@link LeafCode}): each check's
  * quick pass when it has one, else zod's own check function (with its
  * `when`). Null when there is none; undefined when one cannot be run as zod runs it.
@@ -215,17 +235,8 @@ function checksCode(schema: z.ZodType): LeafCode | null | undefined {
   const p: CheckPayload = { value: undefined, issues: [] };
   for (const c of checks) {
     const ci = internals(c);
-    const fn = ci.check;
-    if (ci.def.check === undefined || !PREDICATE_CHECKS.has(ci.def.check) || fn === undefined) return undefined;
-    const when = ci.def.when;
-    const byZod = (v: unknown): boolean => {
-      p.value = v;
-      if (when === undefined || when(p)) fn(p);
-      p.value = undefined;
-      if (p.issues.length === 0) return true;
-      p.issues.length = 0;
-      return false;
-    };
+    const byZod = zodCheckTest(ci, p);
+    if (byZod === undefined) return undefined;
     const quick = quickCode(ci);
     parts.push(quick === undefined ? (v, b) => `${b(byZod)}(${v})` : (v, b) => `(${quick(v, b)} || ${b(byZod)}(${v}))`);
   }
@@ -258,17 +269,8 @@ function compileChecks(schema: z.ZodType): ((v: unknown) => boolean) | null | un
   const p: CheckPayload = { value: undefined, issues: [] };
   for (const c of checks) {
     const ci = internals(c);
-    const fn = ci.check;
-    if (ci.def.check === undefined || !PREDICATE_CHECKS.has(ci.def.check) || fn === undefined) return undefined;
-    const when = ci.def.when;
-    const byZod = (v: unknown): boolean => {
-      p.value = v;
-      if (when === undefined || when(p)) fn(p);
-      p.value = undefined;
-      if (p.issues.length === 0) return true;
-      p.issues.length = 0;
-      return false;
-    };
+    const byZod = zodCheckTest(ci, p);
+    if (byZod === undefined) return undefined;
     const quick = quickCheck(ci);
     tests.push(quick === undefined ? byZod : (v) => quick(v) || byZod(v));
   }
