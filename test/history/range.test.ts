@@ -1,13 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCatalog } from '../../src/catalog/index.js';
 import { rangeFrom, UsageError } from '../../src/cli/options.js';
 import { isLogQuery, parseDuration, parseStep, parseTime, refusedStep } from '../../src/history/range.js';
-import { createFactlineMcpServer } from '../../src/mcp/index.js';
+import { inMemoryMcpClient } from '../mcp/in-memory.js';
 import { createLocalBackend } from '../../src/query/index.js';
 import type { QueryBackend } from '../../src/query/types.js';
 import { envelope, tempDir, writeLines } from '../query/support.js';
@@ -91,11 +90,7 @@ beforeAll(async () => {
     },
   };
   const catalog = defineCatalog({ 'agent.code.generated:1': z.looseObject({}) }, { name: 'a' });
-  const server = createFactlineMcpServer({ catalog, backend, now: () => NOW });
-  const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  client = new Client({ name: 'factline-test', version: '1.0.0' });
-  await client.connect(clientSide);
+  client = await inMemoryMcpClient({ catalog, backend, now: () => NOW });
 });
 
 afterAll(async () => {

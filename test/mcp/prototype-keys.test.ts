@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineCatalog } from '../../src/catalog/index.js';
-import { createFactlineMcpServer } from '../../src/mcp/index.js';
+import { inMemoryMcpClient } from './in-memory.js';
 import { createLocalBackend } from '../../src/query/index.js';
 import { envelope, tempDir, writeLines } from '../query/support.js';
 
@@ -32,11 +31,7 @@ beforeAll(async () => {
     }),
   ]);
   const catalog = defineCatalog({ 'agent.code.generated:1': z.looseObject({}) }, { name: 'a' });
-  const server = createFactlineMcpServer({ catalog, backend: createLocalBackend({ files: [file] }) });
-  const [serverSide, clientSide] = InMemoryTransport.createLinkedPair();
-  await server.connect(serverSide);
-  client = new Client({ name: 'factline-test', version: '1.0.0' });
-  await client.connect(clientSide);
+  client = await inMemoryMcpClient({ catalog, backend: createLocalBackend({ files: [file] }) });
 });
 
 afterAll(async () => {
