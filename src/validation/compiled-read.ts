@@ -273,10 +273,17 @@ function compileCheckedNode(schema: z.ZodType, c: Compiled, active: Set<z.ZodTyp
       // `undefined` reads as undefined (its holder decides); null as the general read counts it.
       if (parts.kind === 'optional') return (v, s) => (v === undefined ? undefined : inner(v, s));
       return (v, s) => {
-        if (v !== null) return inner(v, s);
-        s.bytes += 4;
-        s.min += 4;
-        return null;
+        if (v === null) {
+          s.bytes += 4;
+          s.min += 4;
+          return null;
+        }
+        // The verdict is on the copy: a value that reads as null (a toJSON that returns null)
+        // is what nullable accepts, whatever the inner test said of it.
+        const ok = s.ok;
+        const r = inner(v, s);
+        if (r === null) s.ok = ok;
+        return r;
       };
     }
     case 'array': {

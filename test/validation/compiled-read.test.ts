@@ -287,6 +287,32 @@ describe('compileCheckedRead against readJsonValue and zod', () => {
     );
   }, 60_000 /* generated schemas, each value read twice and checked by zod: slow on a loaded machine */);
 
+  it('judges a nullable by the copy: a value that reads as null (toJSON returning null) is accepted wherever null is', () => {
+    // Found by the property above (seed -1498383001): the nullable's test ran its inner test on a copy of null.
+    const toNull = (): { toJSON: () => null } => ({ toJSON: () => null });
+    const cases: [z.ZodType, unknown][] = [
+      [z.boolean().nullable(), toNull()],
+      [z.string().nullable(), toNull()],
+      [z.object({ a: z.number().nullable() }), { a: toNull() }],
+      [z.object({ a: z.object({ b: z.string() }).nullable() }), { a: toNull() }],
+      [z.array(z.number().nullable()), [1, toNull(), null]],
+      [z.array(z.object({ b: z.string() }).nullable()), [toNull()]],
+      [z.object({ a: z.array(z.string()).nullable().optional() }), { a: toNull() }],
+    ];
+    for (const [schema, value] of cases) {
+      const r = compileCheckedRead(schema)!(value, 1 << 20);
+      expect(r.issues).toEqual([]);
+      expect(zodAccepts(schema, r.value)).toBe(true);
+      expect(r.accepted).toBe(true);
+    }
+    // Null where the schema has no nullable stays refused, by zod and the checked read alike.
+    const strict = z.object({ a: z.number() });
+    const r = compileCheckedRead(strict)!({ a: toNull() }, 1 << 20);
+    expect(r.value).toEqual({ a: null });
+    expect(zodAccepts(strict, r.value)).toBe(false);
+    expect(r.accepted).toBe(false);
+  });
+
   it('checks a nested payload as it reads it: each kind of failure found, a getter or toJSON read once', () => {
     const schema = z.object({
       order_id: z.string().regex(/^ord_[0-9a-f]{8}$/),
