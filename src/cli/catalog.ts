@@ -268,8 +268,10 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
       return 1;
     }
     if (action === 'schema') {
-      // With --json and no --catalog the note is the schema's `notes` member, as in every other answer; give --catalog for the schema alone.
-      io.out(JSON.stringify(withNotes(event.json_schema), null, 2));
+      // With --json and no --catalog the note is the schema's `$comment` (JSON Schema's keyword for notes to
+      // readers, which validators ignore; a `notes` member fails a strict one); give --catalog for the schema alone.
+      const schema = notes !== undefined && notes.length > 0 ? { ...event.json_schema, $comment: notes.join('\n') } : event.json_schema;
+      io.out(JSON.stringify(schema, null, 2));
       return 0;
     }
     if (values.json) {

@@ -1,3 +1,4 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,15 +81,19 @@ describe('factline catalog', () => {
     },
   );
 
-  it("schema ID --json with no --catalog: the note is the answer's notes, nothing on stderr; with --catalog the JSON Schema alone", async () => {
+  it("schema ID --json with no --catalog: the note is the schema's $comment, nothing on stderr, and a strict validator compiles it; with --catalog the JSON Schema alone", async () => {
     const r = await run(['catalog', 'schema', 'intent.intent.accepted:1', '--json']);
     expect(r.code).toBe(0);
     expect(r.stderr).toEqual([]);
-    const answer = JSON.parse(r.stdout.join('\n')) as { type: string; notes: string[] };
+    const answer = JSON.parse(r.stdout.join('\n')) as { type: string; $comment: string };
     expect(answer.type).toBe('object');
-    expect(answer.notes).toEqual(['no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)']);
+    expect(answer.$comment).toBe('no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)');
+    expect(answer).not.toHaveProperty('notes');
+    // Ajv in strict mode refuses unknown keywords; `$comment` is JSON Schema's own.
+    const validate = new Ajv2020({ strict: true }).compile(answer);
+    expect(validate({ intent_id: 'x' })).toBe(false);
     const alone = await run(['catalog', 'schema', 'auth.user.login:1', '--json', '--catalog', MODULE]);
-    expect(JSON.parse(alone.stdout.join('\n'))).not.toHaveProperty('notes');
+    expect(JSON.parse(alone.stdout.join('\n'))).not.toHaveProperty('$comment');
     // Without --json the note is on stderr, as for the other actions.
     const text = await run(['catalog', 'schema', 'intent.intent.accepted:1']);
     expect(text.stderr).toEqual([
