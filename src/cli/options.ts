@@ -6,7 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createLokiBackend, LOKI_URL_ENV } from '../query/loki.js';
 import type { LocalBackendOptions } from '../query/local-backend.js';
-import { DEFAULT_MAX_QUERY_SERIES, QueryError, type QueryBackend, type QueryErrorCode } from '../query/types.js';
+import { DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY, DEFAULT_MAX_QUERY_SERIES, QueryError, type QueryBackend, type QueryErrorCode } from '../query/types.js';
 import { DURATION_EXAMPLES, readRange, refusedTime } from '../history/range.js';
 import { loadTool } from './tools.js';
 import { jsonError, type CliIo } from './io.js';
@@ -95,6 +95,7 @@ export const BACKEND_OPTIONS = {
   'loki-tenant': { type: 'string' },
   'loki-ca': { type: 'string' },
   'max-query-series': { type: 'string' },
+  'max-entries-limit-per-query': { type: 'string' },
 } as const satisfies Options;
 
 export const BACKEND_HELP = `  --file F          an events file (with its rotated F.1, F.2, ...) or a glob such as
@@ -107,17 +108,32 @@ export const BACKEND_HELP = `  --file F          an events file (with its rotate
                     FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)
   --max-query-series N  local engine: the most series a metric query returns before it
                     fails as Loki fails it (Loki's max_query_series; default 10000, as the
-                    shipped collector-config/loki.yaml sets)`;
+                    shipped collector-config/loki.yaml sets)
+  --max-entries-limit-per-query N  local engine: the most lines a log query may ask for
+                    (--limit) before it fails as Loki fails it (Loki's
+                    max_entries_limit_per_query; default 5000, Loki's own, which the
+                    shipped collector-config/loki.yaml keeps)`;
 
 /** The backend the options name: `--loki` (or `FACTLINE_LOKI_URL` when no `--file` is given), else the local files. */
 export function backendFrom(
-  values: { file?: string[]; loki?: string; 'loki-tenant'?: string; 'loki-ca'?: string; 'max-query-series'?: string },
+  values: {
+    file?: string[];
+    loki?: string;
+    'loki-tenant'?: string;
+    'loki-ca'?: string;
+    'max-query-series'?: string;
+    'max-entries-limit-per-query'?: string;
+  },
   onSkip?: (file: string, line: number, reason: string) => void,
 ): QueryBackend {
   const files = values.file ?? [];
   if (values.loki !== undefined && files.length > 0) throw new UsageError('--file and --loki exclude each other: query the local files or Loki');
   const url = values.loki ?? (files.length === 0 ? process.env[LOKI_URL_ENV] : undefined);
   if (url !== undefined && url !== '') {
+    // Loki applies its own limits (its max_query_series and max_entries_limit_per_query settings).
+    for (const name of ['max-query-series', 'max-entries-limit-per-query'] as const)
+      if (values[name] !== undefined)
+        throw new UsageError(`--${name} sets a limit of the local engine; Loki applies its own ${name.replaceAll('-', '_')} setting`);
     const headers = lokiHeadersFromEnv();
     const ca = lokiCaFrom(values['loki-ca']);
     return createLokiBackend({
@@ -129,7 +145,8 @@ export function backendFrom(
   }
   if (files.length === 0) throw new UsageError(`no events to query: give --file F (e.g. --file .factline/events.jsonl) or --loki URL (or set ${LOKI_URL_ENV})`);
   const maxQuerySeries = positiveInt(values['max-query-series'], '--max-query-series', DEFAULT_MAX_QUERY_SERIES);
-  return localBackend({ files, maxQuerySeries, ...(onSkip ? { onSkip } : {}) });
+  const maxEntriesLimitPerQuery = positiveInt(values['max-entries-limit-per-query'], '--max-entries-limit-per-query', DEFAULT_MAX_ENTRIES_LIMIT_PER_QUERY);
+  return localBackend({ files, maxQuerySeries, maxEntriesLimitPerQuery, ...(onSkip ? { onSkip } : {}) });
 }
 
 /**

@@ -213,6 +213,31 @@ describe('factline query', () => {
     expect((await run(['query', '--file', file, '--since', '30d', '--limit', '5001', 'sum(count_over_time({service_name=~".+"} [30d]))'])).code).toBe(0);
   });
 
+  it("--max-entries-limit-per-query sets the local limit (as Loki's setting would), is checked as a whole number and is refused with --loki", async () => {
+    const raised = await run(['query', '--file', file, '--since', '30d', '--limit', '5001', '--max-entries-limit-per-query', '6000', '{service_name=~".+"}']);
+    expect(raised.code).toBe(0);
+    expect(raised.stdout.length).toBeGreaterThan(0);
+    const lowered = await run(['query', '--file', file, '--since', '30d', '--limit', '3', '--max-entries-limit-per-query', '2', '{service_name=~".+"}']);
+    expect(lowered.code).toBe(2);
+    expect(lowered.stderr).toEqual(['factline query: bad request: max entries limit per query exceeded, limit > max_entries_limit_per_query (3 > 2)']);
+    for (const [args, message] of [
+      [['--file', file, '--max-entries-limit-per-query', '0'], '--max-entries-limit-per-query needs a whole number ≥ 1, got "0"'],
+      [['--file', file, '--max-entries-limit-per-query', '1e3'], '--max-entries-limit-per-query needs a whole number ≥ 1, got "1e3"'],
+      [
+        ['--loki', 'http://127.0.0.1:1', '--max-entries-limit-per-query', '10'],
+        '--max-entries-limit-per-query sets a limit of the local engine; Loki applies its own max_entries_limit_per_query setting',
+      ],
+      [
+        ['--loki', 'http://127.0.0.1:1', '--max-query-series', '10'],
+        '--max-query-series sets a limit of the local engine; Loki applies its own max_query_series setting',
+      ],
+    ] as const) {
+      const r = await run(['query', ...args, '{a="b"}']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr[0]).toContain(message);
+    }
+  });
+
   it('with --json, prints every error as one JSON line on stdout, with its code and the same exit status', async () => {
     const json = async (args: string[]) => {
       const r = await run(args);
