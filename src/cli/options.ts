@@ -109,8 +109,9 @@ export const BACKEND_HELP = `  --file F          an events file (with its rotate
   --max-query-series N  local engine: the most series a metric query returns before it
                     fails as Loki fails it (Loki's max_query_series; default 10000, as the
                     shipped collector-config/loki.yaml sets)
-  --max-entries-limit-per-query N  local engine: the most lines a log query may ask for
-                    (--limit) before it fails as Loki fails it (Loki's
+  --max-entries-limit-per-query N  local engine: the most lines one log query may ask
+                    for; a query asking for more (query's --limit, feedback's --last) fails
+                    as Loki fails it, and factline's own queries keep within it (Loki's
                     max_entries_limit_per_query; default 5000, Loki's own, which the
                     shipped collector-config/loki.yaml keeps)`;
 

@@ -13,6 +13,7 @@ import { compilePattern } from '../eventid/pattern.js';
 import { isLineProblem, parseJsonLine } from '../lines/json-line.js';
 import { eventIdPatternHint } from '../eventid/pattern-hint.js';
 import { LOKI } from '../queries/names.js';
+import { queryRangeWithinLimit, refusedEntriesLimit } from '../query/entries-limit.js';
 import { QueryError, type LabelSet, type QueryBackend } from '../query/types.js';
 import { attemptsQuery, GROUP_LABEL, isFieldPath, JOIN_LABEL, outcomesQuery } from './queries.js';
 
@@ -273,14 +274,24 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
 
   const attempts = entries(
     (
-      await backend.queryRange({
-        query: queries.attempts,
-        start,
-        end,
-        limit: last,
-        direction: 'backward',
-        ...(request.signal ? { signal: request.signal } : {}),
-      })
+      await backend
+        .queryRange({
+          query: queries.attempts,
+          start,
+          end,
+          limit: last,
+          direction: 'backward',
+          ...(request.signal ? { signal: request.signal } : {}),
+        })
+        .catch((e: unknown) => {
+          // The attempts asked for are the caller's number: refused, not cut, with the number that fits.
+          const max = refusedEntriesLimit(e);
+          if (max === undefined) throw e;
+          throw new QueryError(
+            'bad_request',
+            `the last ${last} attempts are more than one query may return here (max_entries_limit_per_query is ${max}): ask for the last ${max} or fewer (--last, last)`,
+          );
+        })
     ).data,
   )
     .sort((a, b) => (a.ns < b.ns ? 1 : a.ns > b.ns ? -1 : 0))
@@ -311,19 +322,19 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
     const oldest = attempts[attempts.length - 1]!.ns;
     const seen = new Set<string>();
     let from = oldest;
+    // Pages of Loki's default entries limit, or of the backend's own where it is set lower (its refusal names it).
+    let pageLimit = PAGE;
     for (;;) {
-      const page = entries(
-        (
-          await backend.queryRange({
-            query: queries.outcomes,
-            start: from,
-            end,
-            limit: PAGE,
-            direction: 'forward',
-            ...(request.signal ? { signal: request.signal } : {}),
-          })
-        ).data,
-      );
+      const asked = await queryRangeWithinLimit(backend, {
+        query: queries.outcomes,
+        start: from,
+        end,
+        limit: pageLimit,
+        direction: 'forward',
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      pageLimit = asked.limit;
+      const page = entries(asked.response.data);
       let newest = from;
       for (const o of page) {
         if (o.ns > newest) newest = o.ns;
@@ -332,7 +343,7 @@ export async function agentFeedback(backend: QueryBackend, request: FeedbackRequ
         seen.add(id);
         record(keyOfOutcome(o), classify(o.labels[LOKI.EVENT_ID]));
       }
-      if (page.length < PAGE) break;
+      if (page.length < pageLimit) break;
       // A full page: go on from its newest line (inclusive; `seen` drops the overlap).
       from = newest === from ? from + 1n : newest;
     }

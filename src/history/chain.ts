@@ -8,6 +8,7 @@ import { printable } from '../lines/printable.js';
 import { logqlString } from '../queries/escape.js';
 import { selector } from '../queries/logql.js';
 import { LOKI } from '../queries/names.js';
+import { queryRangeWithinLimit } from '../query/entries-limit.js';
 import { QueryError, type QueryBackend } from '../query/types.js';
 import { rfc3339 } from './span.js';
 
@@ -38,9 +39,9 @@ export interface EventChain {
   readonly causes: ChainEvent[];
   /** A cause named by the oldest event found but not in the range (widen `start`), if any. */
   readonly missingCause?: string;
-  /** The events `event` caused directly, oldest first (at most `maxEffects`). */
+  /** The events `event` caused directly, oldest first (at most `maxEffects`; at most one fewer than the backend's `max_entries_limit_per_query` where that is lower). */
   readonly effects: ChainEvent[];
-  /** True when there were more direct effects than `maxEffects`. */
+  /** True when there were more direct effects than `effects` holds. */
   readonly effectsCut: boolean;
 }
 
@@ -79,10 +80,16 @@ function chainEvent(ns: string, labels: Record<string, string>, line: string): C
   };
 }
 
-/** The events whose `name` label is `value`, oldest first. */
-async function find(backend: QueryBackend, request: ChainRequest, name: string, value: string, limit: number): Promise<ChainEvent[]> {
+/** The events whose `name` label is `value`, oldest first, and the limit asked with (lower than `limit` where the backend's entries limit is). */
+async function find(
+  backend: QueryBackend,
+  request: ChainRequest,
+  name: string,
+  value: string,
+  limit: number,
+): Promise<{ events: ChainEvent[]; limit: number }> {
   const query = `${selector(request.service)} | ${name}=${logqlString(value)}`;
-  const r = await backend.queryRange({
+  const asked = await queryRangeWithinLimit(backend, {
     query,
     start: request.start,
     end: request.end,
@@ -90,10 +97,12 @@ async function find(backend: QueryBackend, request: ChainRequest, name: string, 
     direction: 'forward',
     ...(request.signal ? { signal: request.signal } : {}),
   });
+  const r = asked.response;
   if (r.data.resultType !== 'streams') throw new QueryError('unavailable', `expected log lines for ${query}, got a ${r.data.resultType}`);
-  return r.data.result
+  const events = r.data.result
     .flatMap((s) => s.values.map(([ns, line]) => chainEvent(ns, s.stream, line)))
     .sort((a, b) => (BigInt(a.timeNs) < BigInt(b.timeNs) ? -1 : BigInt(a.timeNs) > BigInt(b.timeNs) ? 1 : 0));
+  return { events, limit: asked.limit };
 }
 
 /**
@@ -113,14 +122,14 @@ export async function eventChain(backend: QueryBackend, request: ChainRequest): 
     throw new QueryError('bad_request', 'id must be an event instance id (factline_event_instance_id), e.g. 01a22cdd-faa4-7000-bbb9-9371743abb45');
   const maxDepth = request.maxDepth ?? 50;
   const maxEffects = request.maxEffects ?? 100;
-  const [event] = await find(backend, request, LOKI.EVENT_INSTANCE_ID, request.id, 1);
+  const [event] = (await find(backend, request, LOKI.EVENT_INSTANCE_ID, request.id, 1)).events;
   if (event === undefined) return undefined;
   const causes: ChainEvent[] = [];
   const seen = new Set([event.id]);
   let missingCause: string | undefined;
   for (let cause = event.causationId; cause !== undefined && causes.length < maxDepth && !seen.has(cause); ) {
     seen.add(cause);
-    const [found] = await find(backend, request, LOKI.EVENT_INSTANCE_ID, cause, 1);
+    const [found] = (await find(backend, request, LOKI.EVENT_INSTANCE_ID, cause, 1)).events;
     if (found === undefined) {
       missingCause = cause;
       break;
@@ -128,13 +137,15 @@ export async function eventChain(backend: QueryBackend, request: ChainRequest): 
     causes.unshift(found);
     cause = found.causationId;
   }
-  const effects = await find(backend, request, LOKI.CAUSATION_ID, request.id, maxEffects + 1);
+  // One more than shown tells a cut list from a whole one; under a lower entries limit, one fewer are shown.
+  const { events: effects, limit } = await find(backend, request, LOKI.CAUSATION_ID, request.id, maxEffects + 1);
+  const shown = Math.min(maxEffects, limit - 1);
   return {
     event,
     causes,
     ...(missingCause !== undefined ? { missingCause } : {}),
-    effects: effects.slice(0, maxEffects),
-    effectsCut: effects.length > maxEffects,
+    effects: effects.slice(0, shown),
+    effectsCut: effects.length > shown,
   };
 }
 

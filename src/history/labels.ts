@@ -4,6 +4,7 @@
  * backends).
  */
 import { selector } from '../queries/logql.js';
+import { queryRangeWithinLimit } from '../query/entries-limit.js';
 import { ownLabel } from '../query/labels.js';
 import { QueryError, type QueryBackend } from '../query/types.js';
 
@@ -30,12 +31,13 @@ interface Range {
 
 /**
  * The label names in a range: the index labels (Loki's `/labels`), and the
- * structured metadata names the newest 500 lines carry.
+ * structured metadata names the newest 500 lines carry (fewer where the
+ * backend's `max_entries_limit_per_query` is lower).
  */
 export async function listLabels(backend: QueryBackend, range: Range): Promise<LabelNames> {
   const signal = range.signal ? { signal: range.signal } : {};
   const indexed = backend.labels ? await backend.labels({ start: range.start, end: range.end, ...signal }) : [];
-  const r = await backend.queryRange({
+  const { response: r } = await queryRangeWithinLimit(backend, {
     query: selector(range.service),
     start: range.start,
     end: range.end,
