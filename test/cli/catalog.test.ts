@@ -1,4 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import ajvFormats from 'ajv-formats';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +101,33 @@ describe('factline catalog', () => {
       'factline catalog: no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)',
     ]);
     expect(JSON.parse(text.stdout.join('\n'))).not.toHaveProperty('notes');
+  });
+
+  it('every schema it prints compiles in a strict validator set up as docs/catalog.md says (formats, the x-factline-pii keyword)', async () => {
+    const strict = () => {
+      const ajv = new Ajv2020({ strict: true });
+      ajvFormats.default(ajv); // a CommonJS module: its function is also its `default`
+      ajv.addKeyword('x-factline-pii');
+      return ajv;
+    };
+    const catalogs = [
+      ['intent', []],
+      ['shop', ['--catalog', MODULE]],
+    ] as const;
+    let marked = 0;
+    for (const [name, extra] of catalogs) {
+      const list = await run(['catalog', 'list', '--json', ...extra]);
+      const ids = (JSON.parse(list.stdout.join('\n')) as { events: { id: string }[] }).events.map((e) => e.id);
+      expect(ids.length, name).toBeGreaterThan(2);
+      for (const id of ids) {
+        const r = await run(['catalog', 'schema', id, '--json', ...extra]);
+        expect(r.code, id).toBe(0);
+        const text = r.stdout.join('\n');
+        if (text.includes('x-factline-pii')) marked++;
+        expect(() => strict().compile(JSON.parse(text) as object), id).not.toThrow();
+      }
+    }
+    expect(marked).toBeGreaterThan(0); // the keyword was exercised
   });
 
   it('exits 1 for an EventID the catalog lacks, naming near ones', async () => {
