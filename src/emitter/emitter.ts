@@ -11,7 +11,7 @@ import type { Sink, SinkStats } from '../sinks/sink.js';
 import { FactlineValidationError } from '../validation/error.js';
 import { capIssues, formatIssues, type ValidationIssue } from '../validation/issue.js';
 import { describeThrown, noteWideIntegers } from '../validation/json-value.js';
-import { checkJsonPayload, DEFAULT_MAX_PAYLOAD_BYTES, type ValidationMode } from '../validation/validate.js';
+import { checkJsonPayload, checkMarkedPayload, DEFAULT_MAX_PAYLOAD_BYTES, type ValidationMode } from '../validation/validate.js';
 import { ENVELOPE_SCHEMA_VERSION } from '../wire.js';
 import { callSource, envelopeId } from './envelope-ids.js';
 import { fanOut } from './fan-out.js';
@@ -175,6 +175,9 @@ export function createEmitter<D extends Record<string, CatalogEntry>>(catalog: C
       // accepts has nothing for the schema checks to find: skip them.
       const accepted = checking !== undefined ? read.accepted === true : route.accept?.(read.value) === true;
       if (!accepted || read.maxBytes > maxBytes) issues = checkJsonPayload(info, read.value, maxBytes, read.maxBytes).issues;
+    } else if (validation !== 'off' && !read.stub) {
+      // Values JSON cannot carry, marked: the schema still checks the rest (an oversize stub has no rest).
+      issues = checkMarkedPayload(info, read.value, issues, maxBytes, read.maxBytes).issues;
     }
     const t = now();
     let timeMs = t;

@@ -29,6 +29,10 @@ export function refusedEntriesLimit(e: unknown): number | undefined {
  * lines a full answer holds. Not for a query whose limit a user gave: that
  * refusal is the user's to see, as Loki gives it.
  *
+ * @example
+ * const { response, limit } = await queryRangeWithinLimit(backend, { query: '{service_name="api"}', start: 0n, end: 10n ** 19n, limit: 5000 });
+ * limit; // 5000, or a Loki's lower max_entries_limit_per_query (1000): a page of `limit` lines is full
+ *
  * @returns the response and the limit it was asked with.
  * @throws QueryError as `backend.queryRange` does, the refusal included when the retry is refused too.
  */

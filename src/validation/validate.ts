@@ -64,16 +64,40 @@ export function checkJsonPayload(
 }
 
 /**
+ * The issues of a payload whose read found values JSON cannot carry
+ * (`readIssues`, each at the path of a marker put in `value`): those, then
+ * the schema and unknown-key issues of the rest (`checkJsonPayload`). A
+ * schema issue at or under a marker's path is about the marker, not the
+ * caller's value, and is left out; unknown keys are reported wherever they
+ * are (a marker does not change which keys there are).
+ */
+export function checkMarkedPayload(
+  type: EventTypeInfo,
+  value: unknown,
+  readIssues: readonly ValidationIssue[],
+  maxBytes: number,
+  maxBytesBound = Infinity,
+): { issues: ValidationIssue[]; json: string | undefined } {
+  const checked = checkJsonPayload(type, value, maxBytes, maxBytesBound);
+  const marked = (path: readonly PropertyKey[]) => readIssues.some((r) => r.path.length <= path.length && r.path.every((p, i) => p === path[i]));
+  const rest = checked.issues.filter((i) => i.code !== 'schema' || !marked(i.path));
+  return { issues: [...readIssues, ...rest], json: checked.json };
+}
+
+/**
  * Everything `emit` checks about a payload, in order: what JSON cannot carry
- * (read once), size, the catalog's zod schema, keys the schema would strip.
- * Returns the issues as data; throws nothing.
+ * (read once), size, the catalog's zod schema, keys the schema would strip;
+ * the schema is checked beside the values JSON cannot carry too (see
+ * {@link checkMarkedPayload}). Returns the issues as data; throws nothing.
  *
  * @example
  * checkPayload(catalog.get('auth.user.login:1')!, { user_id: 1 }, 65536).issues[0]?.code; // 'schema'
  */
 export function checkPayload(type: EventTypeInfo, payload: unknown, maxBytes: number): PayloadCheck {
   const read = readJsonValue(payload);
-  if (read.issues.length > 0) return { issues: read.issues, json: undefined, value: read.value };
-  const checked = checkJsonPayload(type, read.value, maxBytes, read.maxBytes);
+  const checked =
+    read.issues.length > 0
+      ? checkMarkedPayload(type, read.value, read.issues, maxBytes, read.maxBytes)
+      : checkJsonPayload(type, read.value, maxBytes, read.maxBytes);
   return { ...checked, value: read.value };
 }

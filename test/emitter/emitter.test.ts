@@ -7,7 +7,7 @@ import type { FactlineEvent } from '../../src/envelope/event.js';
 import { uuidv7Time } from '../../src/envelope/uuidv7.js';
 import type { RuntimeProblem } from '../../src/problems.js';
 import type { Sink } from '../../src/sinks/sink.js';
-import { FactlineValidationError } from '../../src/validation/index.js';
+import { checkPayload, FactlineValidationError } from '../../src/validation/index.js';
 import { authCatalog } from '../fixtures-catalog.js';
 import type { RuntimeProblemOf } from '../../src/problems.js';
 
@@ -104,6 +104,64 @@ describe('validation modes', () => {
     expect(sink.events).toHaveLength(1);
     expect(problems.map((p) => p.code)).toEqual(['FACTLINE_VALIDATION_FAILED']);
     expect(ev.stats()).toMatchObject({ emitted: 1, invalid: 1, problems: { FACTLINE_VALIDATION_FAILED: 1 } });
+  });
+
+  it('report and strict check the schema and unknown keys beside values JSON cannot carry; a schema issue about a marker is left out', () => {
+    const orders = defineCatalog(
+      { 'shop.order.noted:1': z.object({ order_id: z.string(), note: z.string().nullable(), n: z.number().optional() }) },
+      { name: 'shop' },
+    );
+    const cyclic: Record<string, unknown> = { note: null };
+    cyclic.self = cyclic;
+    const cases: [unknown, [string, (string | number)[]][]][] = [
+      // The read's issues first, then the schema's and the unknown keys.
+      [
+        { order_id: 1, note: null, extra: NaN },
+        [
+          ['non_finite_number', ['extra']],
+          ['schema', ['order_id']],
+          ['unknown_key', ['extra']],
+        ],
+      ],
+      [
+        cyclic,
+        [
+          ['cyclic_reference', ['self']],
+          ['schema', ['order_id']],
+          ['unknown_key', ['self']],
+        ],
+      ],
+      // NaN where a number goes: the marker string is not the caller's value, so no schema issue about it.
+      [{ order_id: 'o-1', note: null, n: NaN }, [['non_finite_number', ['n']]]],
+      [{ order_id: 'o-1', note: 12n }, [['bigint', ['note']]]],
+      [
+        { order_id: 2n, note: 'x', n: Infinity },
+        [
+          ['bigint', ['order_id']],
+          ['non_finite_number', ['n']],
+        ],
+      ],
+    ];
+    for (const [payload, want] of cases) {
+      const sink = recorder();
+      const problems: RuntimeProblem[] = [];
+      const ev = createEmitter(orders, { sinks: [sink], validation: 'report', onProblem: (p) => problems.push(p) });
+      const e = ev.emit('shop.order.noted:1', payload as never)!;
+      expect(e.invalid!.issues.map((i) => [i.code, i.path])).toEqual(want);
+      expect(sink.events).toHaveLength(1);
+      expect(problems.map((p) => p.code)).toEqual(['FACTLINE_VALIDATION_FAILED']);
+      const strict = createEmitter(orders, { sinks: [recorder()], validation: 'strict' });
+      let thrown: unknown;
+      try {
+        strict.emit('shop.order.noted:1', payload as never);
+      } catch (x) {
+        thrown = x;
+      }
+      expect(thrown).toBeInstanceOf(FactlineValidationError);
+      expect((thrown as FactlineValidationError).issues.map((i) => [i.code, i.path])).toEqual(want);
+      // checkPayload, emit's checks as a function, gives the same.
+      expect(checkPayload(orders.get('shop.order.noted:1')!, payload, 65536).issues.map((i) => [i.code, i.path])).toEqual(want);
+    }
   });
 
   it('off skips validation entirely', () => {

@@ -27,6 +27,7 @@ export { intentCatalog } from '../../src/intent/catalog.js';
 export { INTENT } from '../../src/intent/events.js';
 export { createOtlpHttpTransport } from '../../src/delivery/otlp-http-transport.js';
 export { createLocalBackend } from '../../src/query/local-backend.js';
+export { QueryError } from '../../src/query/types.js';
 export { checkJsonPayload } from '../../src/validation/validate.js';
 export { readJsonValue } from '../../src/validation/json-value.js';
 export { LoggerProvider } from '@opentelemetry/sdk-logs';
