@@ -129,12 +129,14 @@ export function backendFrom(
 ): QueryBackend {
   const files = values.file ?? [];
   if (values.loki !== undefined && files.length > 0) throw new UsageError('--file and --loki exclude each other: query the local files or Loki');
+  if (values.loki !== undefined && values.loki.trim() === '') throw new UsageError('--loki needs a URL, e.g. --loki http://localhost:3100');
   const url = values.loki ?? (files.length === 0 ? process.env[LOKI_URL_ENV] : undefined);
   if (url !== undefined && url !== '') {
     // Loki applies its own limits (its max_query_series and max_entries_limit_per_query settings).
+    const why = values.loki === undefined ? ` (${LOKI_URL_ENV} is set, so the query goes to Loki; give --file F for the local engine)` : '';
     for (const name of ['max-query-series', 'max-entries-limit-per-query'] as const)
       if (values[name] !== undefined)
-        throw new UsageError(`--${name} sets a limit of the local engine; Loki applies its own ${name.replaceAll('-', '_')} setting`);
+        throw new UsageError(`--${name} sets a limit of the local engine; Loki applies its own ${name.replaceAll('-', '_')} setting${why}`);
     const headers = lokiHeadersFromEnv();
     const ca = lokiCaFrom(values['loki-ca']);
     return createLokiBackend({

@@ -231,10 +231,25 @@ describe('factline query', () => {
         ['--loki', 'http://127.0.0.1:1', '--max-query-series', '10'],
         '--max-query-series sets a limit of the local engine; Loki applies its own max_query_series setting',
       ],
+      [['--loki', '', '--since', '1h'], '--loki needs a URL, e.g. --loki http://localhost:3100'],
+      [['--loki', ' '], '--loki needs a URL'],
     ] as const) {
       const r = await run(['query', ...args, '{a="b"}']);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr[0]).toContain(message);
+    }
+    // Loki chosen by the environment: the refusal says so and how to reach the local engine.
+    const before = process.env.FACTLINE_LOKI_URL;
+    process.env.FACTLINE_LOKI_URL = 'http://127.0.0.1:1';
+    try {
+      const r = await run(['query', '--max-entries-limit-per-query', '10', '{a="b"}']);
+      expect(r.code).toBe(2);
+      expect(r.stderr[0]).toContain(
+        '--max-entries-limit-per-query sets a limit of the local engine; Loki applies its own max_entries_limit_per_query setting (FACTLINE_LOKI_URL is set, so the query goes to Loki; give --file F for the local engine)',
+      );
+    } finally {
+      if (before === undefined) delete process.env.FACTLINE_LOKI_URL;
+      else process.env.FACTLINE_LOKI_URL = before;
     }
   });
 
