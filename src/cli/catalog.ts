@@ -190,6 +190,9 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
   const jsonMode = wantsJson(args);
   /** `catalog lock`, … once the action is known: what an error message names. */
   let command = 'catalog';
+  // With --json the default-catalog note goes into the answer (`notes`), not on stderr: errors included.
+  const notes: string[] | undefined = jsonMode ? [] : undefined;
+  const withNotes = <T extends object>(answer: T): T | (T & { notes: string[] }) => (notes !== undefined && notes.length > 0 ? { ...answer, notes } : answer);
   try {
     const { values, positionals } = parse(args, {
       catalog: { type: 'string' },
@@ -217,9 +220,6 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     if (stray.length > 0) throw new UsageError(`${action} takes no --${stray[0]} (its options: ${allowed[action]!.map((o) => `--${o}`).join(', ')})`);
     if ((action === 'lock' || action === 'check' || action === 'lint' || action === 'export') && id !== undefined)
       throw new UsageError(`${action} takes no argument (got ${JSON.stringify(id)})`);
-    // With --json the default-catalog note goes into the answer (`notes`), not on stderr.
-    const notes: string[] | undefined = jsonMode ? [] : undefined;
-    const withNotes = <T extends object>(answer: T): T | (T & { notes: string[] }) => (notes !== undefined && notes.length > 0 ? { ...answer, notes } : answer);
     if (action === 'lock') return lockAction(await catalogFor(values.catalog, io, 'catalog lock'), values.out ?? DEFAULT_LOCK_FILE, io);
     if (action === 'check')
       return checkAction(
@@ -292,8 +292,9 @@ export async function catalogCommand(args: string[], io: CliIo): Promise<number>
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      if (jsonMode) io.out(jsonError(e instanceof CatalogUsageError ? e.code : 'usage', e.message));
-      else io.err(`factline catalog: ${e.message}\n\n${CATALOG_COMMAND_HELP}`);
+      if (jsonMode) io.out(JSON.stringify(withNotes(JSON.parse(jsonError(e instanceof CatalogUsageError ? e.code : 'usage', e.message)) as object)));
+      // A catalog or lock that cannot be loaded is not a misuse of the command: its message alone.
+      else io.err(e instanceof CatalogUsageError ? `factline ${command}: ${e.message}` : `factline catalog: ${e.message}\n\n${CATALOG_COMMAND_HELP}`);
       return 2;
     }
     if (e instanceof OutputFileError) {

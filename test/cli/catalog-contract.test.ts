@@ -242,11 +242,30 @@ describe('factline catalog --json: errors are JSON on stdout, with a stable code
     });
   });
 
-  it('without --json, the same errors stay text on stderr with the help', async () => {
+  it('without --json, the same errors stay text on stderr: a lock or catalog that cannot be loaded by its message alone, a misuse with the help', async () => {
     const r = await run(['catalog', 'check', '--catalog', `${MODULE}#released`, '--lock', join(dir, 'nope.json')]);
     expect(r.code).toBe(2);
     expect(r.stdout).toEqual([]);
-    expect(r.stderr[0]).toMatch(/^factline catalog: no lock file .*\n\nUsage: factline catalog/);
+    expect(r.stderr).toEqual([
+      `factline catalog check: no lock file ${join(dir, 'nope.json')}; write it with factline catalog lock --out ${join(dir, 'nope.json')} (or give --lock FILE)`,
+    ]);
+    const misuse = await run(['catalog', 'check', 'extra', '--catalog', `${MODULE}#released`]);
+    expect(misuse.code).toBe(2);
+    expect(misuse.stderr[0]).toMatch(/^factline catalog: check takes no argument \(got "extra"\)\n\nUsage: factline catalog/);
+  });
+
+  it('with --json and no --catalog, an error carries the built-in-catalog note as its notes, as an answer does', async () => {
+    const r = await run(['catalog', 'check', '--json', '--lock', join(dir, 'nope.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toEqual([]);
+    expect(JSON.parse(r.stdout[0]!)).toEqual({
+      ok: false,
+      error: {
+        code: 'lock_missing',
+        message: `no lock file ${join(dir, 'nope.json')}; write it with factline catalog lock --out ${join(dir, 'nope.json')} (or give --lock FILE)`,
+      },
+      notes: ['no --catalog given; using the built-in "intent" catalog (give --catalog ./catalog.js#catalog for your own)'],
+    });
   });
 });
 
