@@ -103,6 +103,7 @@ export const BACKEND_HELP = `  --file F          an events file (with its rotate
   --loki URL        ask this Loki instead (default: $${LOKI_URL_ENV} when set)
   --loki-tenant T   X-Scope-OrgID for a multi-tenant Loki
   --loki-ca FILE    PEM file of the CA an https Loki's certificate is checked against
+                    (default: $FACTLINE_LOKI_CA when set)
                     Credentials come from the environment only: FACTLINE_LOKI_BEARER_TOKEN,
                     or FACTLINE_LOKI_USERNAME and FACTLINE_LOKI_PASSWORD (basic auth);
                     FACTLINE_LOKI_HEADERS adds headers (name=value,name2=value2)
