@@ -348,6 +348,40 @@ function waiter(path: string, ms: number, signal: AbortSignal | undefined): { wa
 }
 
 /**
+ * After the held file `f` changed under a read (truncated, perhaps refilled:
+ * copy-truncate copied the old content to FILE.1 first, older copies
+ * shifted to FILE.2 …, or it was truncated and written past the old offset
+ * between two looks): the lines after the last read are printed from the
+ * copy that holds the bytes read last, where they were, newer copies follow
+ * whole; `f` is then set to be read from its start. Without a copy, says that the lines
+ * written after the last look are not shown.
+ */
+async function afterTruncation(file: string, f: Followed, p: Printer, io: CliIo): Promise<void> {
+  // Truncated (copy-truncate: the old content was copied to FILE.1
+  // first, older copies shifted to FILE.2 …), or truncated and written
+  // past the old offset between two looks. The lines after the last
+  // read are in the copy that holds the bytes read last, where they
+  // were; newer copies follow whole.
+  const copies = await openRotated(file);
+  const k = await copyOf(copies, f);
+  if (k !== undefined) {
+    await readHeld(`${file}.${k + 1}`, { ...copies[k]!, position: f.position, line: f.line, fingerprint: f.fingerprint }, Number.POSITIVE_INFINITY, p);
+    // When the held file itself was renamed into the set since (a
+    // rename rotation after the copy), the copies newer than the one
+    // read stop at it: it is read from its start below, and the files
+    // newer than it by the rotation's own step, each once.
+    const held = copies.findIndex((c) => c.ino === f.ino && c.dev === f.dev);
+    const newest = held >= 0 && held < k ? held + 1 : 0;
+    for (let j = k - 1; j >= newest; j--) await readHeld(`${file}.${j + 1}`, copies[j]!, Number.POSITIVE_INFINITY, p);
+  } else io.err(`factline tail: ${file} was truncated and no ${file}.N holds its copy; lines written to it after the last look are not shown`);
+  await closeAll(copies);
+  io.err(`factline tail: ${file} was truncated; reading from its start`);
+  f.position = 0;
+  f.line = 1;
+  f.fingerprint = Buffer.alloc(0);
+}
+
+/**
  * `factline tail`: the last events of a file, then (with `-f`) every new one,
  * following rotation (rename, as the JSONL sink and logrotate do) and
  * copy-truncate. Resolves when `control.signal` aborts.
@@ -418,30 +452,7 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
     while (await w.wait()) {
       let f: Followed = current;
       // The lines appended since the last look, unless the file changed under them.
-      if (!(await readHeld(file, f, (await f.handle.stat()).size, p))) {
-        // Truncated (copy-truncate: the old content was copied to FILE.1
-        // first, older copies shifted to FILE.2 …), or truncated and written
-        // past the old offset between two looks. The lines after the last
-        // read are in the copy that holds the bytes read last, where they
-        // were; newer copies follow whole.
-        const copies = await openRotated(file);
-        const k = await copyOf(copies, f);
-        if (k !== undefined) {
-          await readHeld(`${file}.${k + 1}`, { ...copies[k]!, position: f.position, line: f.line, fingerprint: f.fingerprint }, Number.POSITIVE_INFINITY, p);
-          // When the held file itself was renamed into the set since (a
-          // rename rotation after the copy), the copies newer than the one
-          // read stop at it: it is read from its start below, and the files
-          // newer than it by the rotation's own step, each once.
-          const held = copies.findIndex((c) => c.ino === f.ino && c.dev === f.dev);
-          const newest = held >= 0 && held < k ? held + 1 : 0;
-          for (let j = k - 1; j >= newest; j--) await readHeld(`${file}.${j + 1}`, copies[j]!, Number.POSITIVE_INFINITY, p);
-        } else io.err(`factline tail: ${file} was truncated and no ${file}.N holds its copy; lines written to it after the last look are not shown`);
-        await closeAll(copies);
-        io.err(`factline tail: ${file} was truncated; reading from its start`);
-        f.position = 0;
-        f.line = 1;
-        f.fingerprint = Buffer.alloc(0);
-      }
+      if (!(await readHeld(file, f, (await f.handle.stat()).size, p))) await afterTruncation(file, f, p, io);
       const now = identity(file);
       if (now !== undefined && (now.ino !== f.ino || now.dev !== f.dev)) {
         // Rotated by rename, once or any number of times since the last look.
@@ -453,7 +464,12 @@ export async function tailCommand(args: string[], io: CliIo, control: TailContro
         // follow the newest file of the chain.
         const { files: chain, stable } = await openChain(file, true);
         const at = chain.findIndex((r) => r.ino === f.ino && r.dev === f.dev);
-        await readHeld(file, f, Number.POSITIVE_INFINITY, p);
+        // The held file may have been copy-truncated before it was renamed: its copy is read first.
+        // (The look above can miss it: its reads may have completed before the writer's last steps.)
+        if (!(await readHeld(file, f, Number.POSITIVE_INFINITY, p))) {
+          await afterTruncation(file, f, p, io);
+          await readHeld(file, f, Number.POSITIVE_INFINITY, p);
+        }
         let newer: ChainFile[];
         if (at > 0) newer = chain.slice(0, at);
         else if (at === 0)

@@ -197,7 +197,16 @@ describe('tail -f across several rotations between two of its reads', () => {
       for (const end = next + count; next < end; next++) appendFileSync(file, line(next));
     };
     const numbers = (): number[] => io.stdout.map((l) => Number(/ n=(\d+)/.exec(l)?.[1] ?? -1));
-    await step(file, write, () => io.stdout.length);
+    try {
+      await step(file, write, () => io.stdout.length);
+    } catch (e) {
+      // Which events never came, and what the tail said: a lost event is the fault to find.
+      const got = new Set(numbers());
+      const missing = Array.from({ length: next }, (_, n) => n).filter((n) => !got.has(n));
+      throw new Error(
+        `${(e as Error).message}: ${next} written, ${got.size} printed, missing ${missing.slice(0, 20).join(',')}; tail said ${JSON.stringify(io.stderr)}`,
+      );
+    }
     const total = next;
     await until(`the last event printed`, () => numbers().includes(total - 1));
     await sleep(100);
