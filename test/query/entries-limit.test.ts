@@ -1,11 +1,13 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentFeedback } from '../../src/feedback/index.js';
 import { eventChain, listLabels } from '../../src/history/index.js';
 import { queryRangeWithinLimit, refusedEntriesLimit } from '../../src/query/entries-limit.js';
-import { createLocalBackend } from '../../src/query/index.js';
+import { createLocalBackend, createLokiBackend } from '../../src/query/index.js';
 import { QueryError } from '../../src/query/types.js';
 import { MODEL, writeAgentHistory } from '../feedback/history.js';
 
@@ -51,6 +53,37 @@ describe('refusedEntriesLimit', () => {
     expect(data.resultType).toBe('streams');
     if (data.resultType === 'streams') expect(data.result.reduce((n, s) => n + s.values.length, 0)).toBe(4);
     await expect(queryRangeWithinLimit(backend, { query: '{service_name=~".+"', ...range, limit: 500 })).rejects.toMatchObject({ code: 'syntax' });
+  });
+});
+
+describe("Loki's own refusal, as Loki 3.7.6 answered it (test/fixtures/loki/entries-limit.json)", () => {
+  it('is read through the Loki backend, and the query asked again within the limit it names', async () => {
+    const recorded = JSON.parse(readFileSync(new URL('../fixtures/loki/entries-limit.json', import.meta.url), 'utf8')) as {
+      answers: { limit: string; status: number; body: string }[];
+    };
+    const refusal = recorded.answers.find((a) => a.status === 400 && a.body.includes('max_entries_limit_per_query'))!;
+    // An HTTP server that answers as that Loki did: the recorded 400 body above 5000 lines, an empty stream result within.
+    const limits: string[] = [];
+    const server = createServer((req, res) => {
+      const limit = new URL(req.url!, 'http://x').searchParams.get('limit') ?? '';
+      limits.push(limit);
+      if (Number(limit) > 5000) {
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(refusal.body);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'success', data: { resultType: 'streams', result: [] } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const loki = createLokiBackend({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+      const refused = await loki.queryRange({ query: '{service_name=~".+"}', ...range, limit: 5001 }).catch((e: unknown) => e);
+      expect(refusedEntriesLimit(refused)).toBe(5000);
+      const asked = await queryRangeWithinLimit(loki, { query: '{service_name=~".+"}', ...range, limit: 6000 });
+      expect(asked.limit).toBe(5000);
+      expect(limits).toEqual(['5001', '6000', '5000']);
+    } finally {
+      server.close();
+    }
   });
 });
 
